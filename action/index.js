@@ -8876,6 +8876,15 @@ function runShellText(inst) {
   if (only && inst.heredocs[0]) return inst.heredocs[0].body;
   return b.build(line.originOf(line.text.length));
 }
+function runShellSource(inst) {
+  const line = inst.rest.text;
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body.text;
+  let out = line;
+  for (const h of inst.heredocs) out += `
+${h.rawWithTerminator.text}`;
+  return out;
+}
 function commandForm(text) {
   const trimmed = text.trim();
   const t = trimmed.text;
@@ -8983,6 +8992,136 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+  }
+});
+
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  const stack = [];
+  let chain = 0;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
+  const n = source.length;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
+    }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    const top2 = stack[stack.length - 1];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      open('"', i);
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      open(source[i] === "(" ? ")" : "}", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      close(c);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
 });
 
@@ -10193,6 +10332,7 @@ var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
     init_dockerfile();
+    init_shell_budget();
     init_command_view();
     init_expand();
     init_image();
@@ -10242,6 +10382,21 @@ var init_instructions = __esm({
           if (view.keyword !== "RUN") continue;
           if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
           out.push({ view, run: await this.run(view) });
+        }
+        return out;
+      }
+      /**
+       * The RUNs that can be over the parse budget, with their commands (the caller reads
+       * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+       * first test, made here on the same text, so no RUN is parsed only to learn that.
+       */
+      async overBudgetRuns() {
+        const out = [];
+        for (const view of this.instructions) {
+          if (view.keyword !== "RUN") continue;
+          const parsed = this.runs.get(view.inst);
+          if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, " "))) continue;
+          out.push({ view, run: await (parsed ?? this.run(view)) });
         }
         return out;
       }
@@ -17013,7 +17168,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -17021,6 +17176,11 @@ ${h.body.text}`).join("");
     }
   }
   return facts;
+}
+function mayChangeFacts(raw) {
+  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
+  return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 function record(facts, words, inst, workdir) {
   const name = words[0] ? basename3(words[0]) : "";
@@ -29807,136 +29967,6 @@ var init_image_fs = __esm({
   }
 });
 
-// src/parsers/shell-budget.ts
-function shellNesting(source) {
-  const stack = [];
-  let chain = 0;
-  let wordStart = true;
-  let commandPos = true;
-  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
-  const n = source.length;
-  const open = (closer, i) => {
-    stack.push(closer);
-    if (stack.length > max.depth) {
-      max.depth = stack.length;
-      max.depthAt = i;
-    }
-  };
-  const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = source[i];
-    const top2 = stack[stack.length - 1];
-    if (c === "\\") {
-      i++;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (top2 === '"') {
-      if (c === '"') stack.pop();
-      else if (c === "`") open("`", i);
-      else if (c === "$" && source[i + 1] === "(") open(")", i++);
-      else if (c === "$" && source[i + 1] === "{") open("}", i++);
-      continue;
-    }
-    if (c === "'") {
-      const end = source.indexOf("'", i + 1);
-      i = end < 0 ? n : end;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === '"') {
-      open('"', i);
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === "#" && wordStart) {
-      const end = source.indexOf("\n", i);
-      i = (end < 0 ? n : end) - 1;
-      continue;
-    }
-    if (c === "\n" || c === ";") {
-      chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === " " || c === "	" || c === "\r") {
-      wordStart = true;
-      continue;
-    }
-    if (c === "&" || c === "|") {
-      const doubled = source[i + 1] === c;
-      if (doubled) i++;
-      if (c === "|" || doubled) {
-        chain++;
-        if (chain > max.chain) {
-          max.chain = chain;
-          max.chainAt = i;
-        }
-      } else chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "`") {
-      if (top2 === "`") stack.pop();
-      else open("`", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-      if (c === "$") i++;
-      open(source[i] === "(" ? ")" : "}", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === ")" || c === "}") {
-      close(c);
-      wordStart = true;
-      commandPos = false;
-      continue;
-    }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
-      let j = i;
-      while (j < n && /[a-z!]/.test(source[j])) j++;
-      const word = source.slice(i, j);
-      const after = source[j];
-      const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      const closer = CLOSER[word];
-      if (reserved && closer) open(closer, i);
-      else if (reserved && CLOSE_WORDS.has(word)) close(word);
-      commandPos = reserved && LEAD_WORDS.has(word);
-      wordStart = false;
-      i = j - 1;
-      continue;
-    }
-    wordStart = commandPos = false;
-  }
-  return max;
-}
-function overBudget(source) {
-  const m = shellNesting(source);
-  if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
-  }
-  if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
-  }
-  return null;
-}
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
-var init_shell_budget = __esm({
-  "src/parsers/shell-budget.ts"() {
-    "use strict";
-    MAX_SHELL_NESTING = 100;
-    MAX_SHELL_CHAIN = 1e3;
-    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
-    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
-    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
-  }
-});
-
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -30889,7 +30919,7 @@ async function runBudgets(view, file, findings) {
       spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
     );
   }
-  for (const { view: inst, run: run2 } of await view.allRuns()) {
+  for (const { view: inst, run: run2 } of await view.overBudgetRuns()) {
     if (run2.syntaxError?.budget) {
       findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
     }
@@ -45720,7 +45750,7 @@ function discover(inputs, cwd, options = {}) {
       continue;
     }
     if (!st) {
-      problems.push({ path: input2, message: "no such file or folder" });
+      problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
     const jail = new Jail(options.root ? path20.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
@@ -46044,7 +46074,7 @@ async function run(rawArgv, io) {
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base)];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path25.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
@@ -46069,7 +46099,7 @@ async function run(rawArgv, io) {
     }
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}
 `);
-    inputProblems++;
+    if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {

@@ -14,13 +14,17 @@
 //   --no-warmup             skip the warm-up run of each command
 //   --no-compare            dockerlint only (no dockerfilelint, no shellcheck)
 //   --no-cache              skip the --cache runs (a cold run, the unchanged repository, one script changed)
+//   --no-evaluator          skip the evaluator's linear-time cases (bench/evaluator.mjs)
 //   --seed N                corpus seed (default 42): same seed, same files
 //   --dir DIR               where the corpora are written (default: .bench/ in the repository)
 //   --root DIR              the dockerlint checkout to run (default: this one), e.g. to compare a
 //                           baseline build with a change; it must be built (dist/) already
 //   --json FILE             also write every measurement as JSON
 //
-// Every command runs as a whole process (child_process.spawn), stdout to /dev/null. Wall time is
+// Every command runs as a whole process (child_process.spawn), stdout to /dev/null. The commands
+// compared with each other (node -e 0, --version and the small context; dockerlint, dockerfilelint
+// and shellcheck on one corpus) run in turn, A B C A B C ..., and each ratio is the median of the
+// run-by-run ratios, so a machine whose load changes slows both sides of a ratio alike. Wall time is
 // measured around the spawn; peak RSS comes from GNU `/usr/bin/time -f %M` when it is there, else
 // (Node children only) from process.resourceUsage().maxRSS written by bench/rss-hook.cjs at exit.
 // Exit code 1 (findings) is normal for all three linters; dockerfilelint exits with its issue count.
@@ -32,6 +36,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeDockerfileOnly, writeMonorepo, writeSmall } from './corpus.mjs';
+import { evaluatorTable, evaluatorTargets } from './evaluator.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -42,6 +47,7 @@ function parseArgs(argv) {
     quick: false,
     sizes: null,
     cache: true,
+    evaluator: true,
     runs: null,
     runsBySize: {},
     warmup: true,
@@ -66,6 +72,7 @@ function parseArgs(argv) {
     const m = /^--runs-(small|100|1000|3000)$/.exec(a);
     if (a === '--quick') o.quick = true;
     else if (a === '--no-cache') o.cache = false;
+    else if (a === '--no-evaluator') o.evaluator = false;
     else if (a === '--sizes') o.sizes = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--runs') o.runs = int();
     else if (m) o.runsBySize[m[1]] = int();
@@ -156,30 +163,13 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/**
- * A warm-up, then `runs` measured runs. `okCodes` says which exit codes are normal; anything else
- * (or a signal) stops the benchmark with the command's stderr.
- */
-async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCode = (c) => c === 0 || c === 1, extraEnv = {} }) {
-  const check = (r) => {
-    if (r.signal || !okCode(r.code)) {
-      throw new Error(`${label}: exit ${r.code ?? r.signal} in ${cwd}\n  ${cmd} ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' ...' : ''}\n${r.stderr}`);
-    }
-  };
-  if (warmup) check(await runOnce(cmd, args, { cwd, node, extraEnv }));
-  const results = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await runOnce(cmd, args, { cwd, node, extraEnv });
-    check(r);
-    results.push(r);
-    process.stderr.write('.');
-  }
+function summarize(label, results) {
   const ms = results.map((r) => r.ms);
   const rss = results.map((r) => r.rss).filter((x) => x !== null);
   const cpu = results.map((r) => r.cpu).filter((x) => x !== null);
   return {
     label,
-    runs,
+    runs: results.length,
     median: median(ms),
     min: Math.min(...ms),
     max: Math.max(...ms),
@@ -187,7 +177,56 @@ async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCo
     rssKB: rss.length ? Math.max(...rss) : null,
     codes: [...new Set(results.map((r) => r.code))],
     stderr: results[results.length - 1]?.stderr ?? '',
+    samples: results.map((r) => ({ ms: r.ms, cpu: r.cpu })),
   };
+}
+
+function checker(c) {
+  const okCode = c.okCode ?? ((code) => code === 0 || code === 1);
+  return (r) => {
+    if (r.signal || !okCode(r.code)) {
+      throw new Error(`${c.label}: exit ${r.code ?? r.signal} in ${c.cwd}\n  ${c.cmd} ${c.args.slice(0, 6).join(' ')}${c.args.length > 6 ? ' ...' : ''}\n${r.stderr}`);
+    }
+  };
+}
+
+/**
+ * A warm-up, then `runs` measured runs. `okCode` says which exit codes are normal; anything else
+ * (or a signal) stops the benchmark with the command's stderr.
+ */
+async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCode = (c) => c === 0 || c === 1, extraEnv = {} }) {
+  return (await measureInTurn([{ label, cmd, args, cwd, node, okCode, extraEnv, warmup }], runs))[0];
+}
+
+/**
+ * Several commands measured in turn (A B C A B C ...), so that a machine whose speed drifts (other
+ * jobs starting and stopping) slows them alike: the ratio of two of them is then taken run by run
+ * (pairRatio). Each command has its own warm-up run first (`warmup: false` skips it).
+ */
+async function measureInTurn(commands, runs) {
+  for (const c of commands) if (c.warmup !== false) checker(c)(await runOnce(c.cmd, c.args, c));
+  const results = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, c] of commands.entries()) {
+      const r = await runOnce(c.cmd, c.args, c);
+      checker(c)(r);
+      results[k].push(r);
+      process.stderr.write('.');
+    }
+  }
+  return commands.map((c, k) => summarize(c.label, results[k]));
+}
+
+/** The median over runs of a's time / b's time, run i with run i (both from one measureInTurn). */
+function pairRatio(a, b, field = 'ms') {
+  const n = Math.min(a.samples.length, b.samples.length);
+  const xs = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.samples[i][field];
+    const y = b.samples[i][field];
+    if (x !== null && y !== null && y > 0) xs.push(x / y);
+  }
+  return xs.length ? median(xs) : NaN;
 }
 
 /** The counts that DOCKERLINT_CACHE=report prints on stderr. */
@@ -292,13 +331,11 @@ async function main() {
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`load average at start: ${load()}${os.loadavg()[0] > os.cpus().length / 2 ? '  (busy machine: wall times will be noisy; cpu s is steadier)' : ''}\n`);
 
-  const results = { machine: { cores: os.cpus().length, node: process.version, rss: RSS_METHOD }, floor: null, startup: null, sizes: {} };
+  const results = { machine: { cores: os.cpus().length, model: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release(), rss: RSS_METHOD, loadStart: os.loadavg() }, floor: null, startup: null, sizes: {}, evaluator: null };
   fs.mkdirSync(o.dir, { recursive: true });
-  const floor = await measure('node -e 0', process.execPath, ['-e', '0'], { cwd: o.dir, runs: o.floorRuns, warmup: o.warmup, node: true });
-  results.floor = floor;
-  const version = await measure('dockerlint --version', process.execPath, [cli, '--version'], { cwd: o.dir, runs: o.floorRuns, warmup: o.warmup, node: true });
-  results.startup = version;
-  process.stderr.write('\n');
+  // Exit 2 (an input-error, e.g. an entrypoint that cannot be followed) is still a full run.
+  const lintOk = (c) => c === 0 || c === 1 || c === 2;
+  const node = (label, args, cwd, okCode = lintOk, extra = {}) => ({ label, cmd: process.execPath, args, cwd, node: true, okCode, warmup: o.warmup, ...extra });
 
   const rows = [];
   const addRow = (corpus, r, files, note = '') => {
@@ -317,74 +354,127 @@ async function main() {
       note || r.codes.join('/'),
     ]);
   };
-  addRow('-', floor, 0);
-  addRow('-', version, 0);
 
-  for (const size of o.sizes) {
-    const runs = o.runsFor(size);
+  /** Every command of one corpus, measured in turn: dockerlint, its Dockerfile-only run, the peers. */
+  const corpusCommands = (dir, dfDir, stats) => {
+    const cmds = [node('dockerlint', [cli, '.', '--format', 'json'], dir), node('dockerlint (Dockerfiles only)', [cli, '.', '--format', 'json'], dfDir)];
+    if (dfl) cmds.push(node('dockerfilelint', [dfl.bin, '-o', 'json', ...stats.dockerfiles], dir, (c) => c !== null));
+    // shellcheck takes minutes on the big corpora: its warm-up (the page cache is warm from the
+    // runs above anyway) is skipped there.
+    if (shellcheck && stats.scripts.length > 0) cmds.push({ label: 'shellcheck (scripts only)', cmd: shellcheck, args: ['-f', 'json', ...stats.scripts], cwd: dir, warmup: o.warmup && stats.scripts.length <= 200 });
+    return cmds;
+  };
+  const byLabel = (list, label) => list.find((r) => r.label === label) ?? null;
+  const corpusResult = (r, measured) => {
+    r.dockerlint = byLabel(measured, 'dockerlint');
+    r.dockerlintDf = byLabel(measured, 'dockerlint (Dockerfiles only)');
+    r.dockerfilelint = byLabel(measured, 'dockerfilelint');
+    r.shellcheck = byLabel(measured, 'shellcheck (scripts only)');
+    if (r.dockerfilelint && /Invalid input/.test(r.dockerfilelint.stderr)) throw new Error(`dockerfilelint: ${r.dockerfilelint.stderr}`);
+    const files = r.stats.dockerfiles.length + r.stats.scripts.length;
+    addRow(r.corpus, r.dockerlint, files);
+    addRow(r.corpus, r.dockerlintDf, r.stats.dockerfiles.length);
+    if (r.cache) {
+      addRow(r.corpus, r.cache.warm, files, `${r.cache.warmCounts.hits} hits`);
+      addRow(r.corpus, r.cache.changed, files, `${r.cache.changedCounts.misses} re-linted`);
+    }
+    if (r.dockerfilelint) addRow(r.corpus, r.dockerfilelint, r.stats.dockerfiles.length, 'exit=#issues');
+    if (r.shellcheck) addRow(r.corpus, r.shellcheck, r.stats.scripts.length);
+  };
+  const writeCorpus = (size) => {
     const dir = path.join(o.dir, size === 'small' ? 'small' : `mono-${size}`);
     const t0 = performance.now();
     const stats = size === 'small' ? writeSmall(dir, o.seed) : writeMonorepo(dir, Number(size), o.seed);
     const dfDir = `${dir}-dockerfiles`;
     writeDockerfileOnly(dir, dfDir, stats.dockerfiles);
     process.stderr.write(`${size}: ${stats.dockerfiles.length} Dockerfiles (${stats.dockerfileLines} lines), ${stats.scripts.length} scripts (${stats.scriptLines} lines), ${stats.heredocEntrypoints} heredoc entrypoints, ${stats.broken} broken; written in ${fmtS(performance.now() - t0)} s `);
-    const corpus = size === 'small' ? 'small' : `${size} ctx`;
-    const files = stats.dockerfiles.length + stats.scripts.length;
-    const r = { stats, runs };
-    // Exit 2 (an input-error, e.g. an entrypoint that cannot be followed) is still a full run.
-    const lintOk = (c) => c === 0 || c === 1 || c === 2;
-    r.dockerlint = await measure('dockerlint', process.execPath, [cli, '.', '--format', 'json'], { cwd: dir, runs, warmup: o.warmup, node: true, okCode: lintOk });
-    addRow(corpus, r.dockerlint, files);
-    r.dockerlintDf = await measure('dockerlint (Dockerfiles only)', process.execPath, [cli, '.', '--format', 'json'], { cwd: dfDir, runs, warmup: o.warmup, node: true, okCode: lintOk });
-    addRow(corpus, r.dockerlintDf, stats.dockerfiles.length);
-    if (size !== 'small' && o.cache) {
-      r.cache = await measureCache(cli, dir, stats, runs, lintOk);
-      addRow(corpus, r.cache.warm, files, `${r.cache.warmCounts.hits} hits`);
-      addRow(corpus, r.cache.changed, files, `${r.cache.changedCounts.misses} re-linted`);
-    }
-    if (dfl) {
-      r.dockerfilelint = await measure('dockerfilelint', process.execPath, [dfl.bin, '-o', 'json', ...stats.dockerfiles], { cwd: dir, runs, warmup: o.warmup, node: true, okCode: (c) => c !== null });
-      if (/Invalid input/.test(r.dockerfilelint.stderr)) throw new Error(`dockerfilelint: ${r.dockerfilelint.stderr}`);
-      addRow(corpus, r.dockerfilelint, stats.dockerfiles.length, 'exit=#issues');
-    }
-    if (shellcheck && stats.scripts.length > 0) {
-      // shellcheck takes minutes on the big corpora: its warm-up (the page cache is warm from the
-      // runs above anyway) is skipped there.
-      const scWarm = o.warmup && stats.scripts.length <= 200;
-      r.shellcheck = await measure('shellcheck (scripts only)', shellcheck, ['-f', 'json', ...stats.scripts], { cwd: dir, runs, warmup: scWarm });
-      addRow(corpus, r.shellcheck, stats.scripts.length);
-    }
+    return { dir, dfDir, stats };
+  };
+
+  // The floor, --version and the small context, in turn: their ratios are taken run by run.
+  const startCmds = [node('node -e 0', ['-e', '0'], o.dir, (c) => c === 0), node('dockerlint --version', [cli, '--version'], o.dir, (c) => c === 0)];
+  let small = null;
+  if (o.sizes.includes('small')) {
+    small = writeCorpus('small');
+    startCmds.push(...corpusCommands(small.dir, small.dfDir, small.stats));
+  }
+  const started = await measureInTurn(startCmds, Math.max(o.floorRuns, o.runsFor('small')));
+  const floor = started[0];
+  const version = started[1];
+  results.floor = floor;
+  results.startup = version;
+  addRow('-', floor, 0);
+  addRow('-', version, 0);
+  if (small) {
+    const r = { stats: small.stats, runs: floor.runs, corpus: 'small' };
+    corpusResult(r, started.slice(2));
+    results.sizes.small = r;
+  }
+  process.stderr.write('\n');
+
+  for (const size of o.sizes) {
+    if (size === 'small') continue;
+    const runs = o.runsFor(size);
+    const { dir, dfDir, stats } = writeCorpus(size);
+    const r = { stats, runs, corpus: `${size} ctx` };
+    const measured = await measureInTurn(corpusCommands(dir, dfDir, stats), runs);
+    if (o.cache) r.cache = await measureCache(cli, dir, stats, runs, lintOk);
+    corpusResult(r, measured);
     results.sizes[size] = r;
     process.stderr.write('\n');
   }
 
+  // The evaluator's linear-time cases, in a process of their own.
+  if (o.evaluator) {
+    const out = path.join(os.tmpdir(), `bench-evaluator-${process.pid}.json`);
+    const r = spawnSync(process.execPath, [path.join(HERE, 'evaluator.mjs'), '--root', o.root, '--runs', String(o.quick ? 3 : 7), '--json', out], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench/evaluator.mjs: exit ${r.status}\n${r.stderr}`);
+    results.evaluator = JSON.parse(fs.readFileSync(out, 'utf8'));
+    fs.rmSync(out, { force: true });
+  }
+
   console.log(table(rows, ['corpus', 'command', 'files', 'runs', 'median s', 'min s', 'max s', 'cpu s', 'files/s', 'ms/file', 'peak MB', 'exit']));
+  if (results.evaluator) console.log(`\nevaluator (one process, CPU ms, medians; bench/evaluator.mjs)\n${evaluatorTable(results.evaluator)}`);
 
   // ---------------------------------------------------------------- ratios and targets
-  console.log('\nratios (medians)');
+  // Every ratio is the median of run-by-run ratios of two commands measured in turn; "cpu" is the
+  // same of user + system time, which a busy machine disturbs far less than the wall clock.
+  const ratio = (a, b) => ({ wall: pairRatio(a, b), cpu: pairRatio(a, b, 'cpu') });
+  const fmtR = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'n/a');
+  console.log('\nratios (medians of run-by-run ratios; wall, and cpu = user + system)');
   const targets = [];
-  const floorMs = floor.median;
-  for (const size of o.sizes) {
-    const r = results.sizes[size];
-    const parts = [`  ${size === 'small' ? 'small  ' : `${size.padEnd(5)}ctx`}: dockerlint / node -e 0 = ${(r.dockerlint.median / floorMs).toFixed(1)}x`];
-    if (r.dockerfilelint) {
-      const a = r.dockerlintDf.median / r.stats.dockerfiles.length;
-      const b = r.dockerfilelint.median / r.stats.dockerfiles.length;
-      parts.push(`per Dockerfile dockerlint ${a.toFixed(2)} ms vs dockerfilelint ${b.toFixed(2)} ms (dockerfilelint / dockerlint = ${(b / a).toFixed(2)}x)`);
-    }
-    if (r.shellcheck) parts.push(`shellcheck / dockerlint = ${(r.shellcheck.median / r.dockerlint.median).toFixed(1)}x`);
-    console.log(parts.join('; '));
-  }
   const s = results.sizes;
+  for (const size of o.sizes) {
+    const r = s[size];
+    const parts = [`  ${size === 'small' ? 'small  ' : `${size.padEnd(5)}ctx`}:`];
+    if (size === 'small') {
+      const x = ratio(r.dockerlint, floor);
+      parts.push(`dockerlint / node -e 0 = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu`);
+    }
+    if (r.dockerfilelint) {
+      const x = ratio(r.dockerfilelint, r.dockerlintDf);
+      parts.push(`per Dockerfile dockerlint ${(r.dockerlintDf.median / r.stats.dockerfiles.length).toFixed(2)} ms vs dockerfilelint ${(r.dockerfilelint.median / r.stats.dockerfiles.length).toFixed(2)} ms (dockerfilelint / dockerlint = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu)`);
+    }
+    if (r.shellcheck) {
+      const x = ratio(r.shellcheck, r.dockerlint);
+      parts.push(`shellcheck / dockerlint = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu`);
+    }
+    console.log(parts.join(' '));
+  }
   const verdict = (name, ok, detail) => targets.push({ name, ok, detail });
-  // The targets of the performance issue, each judged on what this run measured.
-  if (s.small) verdict('one build context cold at most 1.5x node -e 0', s.small.dockerlint.median <= 1.5 * floorMs, `${fmtS(s.small.dockerlint.median)} s vs ${fmtS(floorMs)} s = ${(s.small.dockerlint.median / floorMs).toFixed(2)}x`);
-  verdict('dockerlint --version at most 1.2x node -e 0', version.median <= 1.2 * floorMs, `${fmtS(version.median)} s vs ${fmtS(floorMs)} s = ${(version.median / floorMs).toFixed(2)}x`);
-  if (s['1000']) verdict('1,000 contexts (every default rule) at most 3 s wall', s['1000'].dockerlint.median <= 3000, `${fmtS(s['1000'].dockerlint.median)} s`);
+  // The targets of the performance issue, each judged on what this run measured (wall time, as the
+  // issue states them; the cpu figure beside each says how much of a miss the load explains).
+  const vsFloor = ratio(version, floor);
+  if (s.small) {
+    const x = ratio(s.small.dockerlint, floor);
+    verdict('one build context cold at most 1.5x node -e 0', x.wall <= 1.5, `${fmtR(x.wall)} wall (${fmtS(s.small.dockerlint.median)} vs ${fmtS(floor.median)} s), ${fmtR(x.cpu)} cpu`);
+  }
+  verdict('dockerlint --version at most 1.2x node -e 0', vsFloor.wall <= 1.2, `${fmtR(vsFloor.wall)} wall (${fmtS(version.median)} vs ${fmtS(floor.median)} s), ${fmtR(vsFloor.cpu)} cpu`);
+  if (s['1000']) verdict('1,000 contexts (every default rule) at most 3 s wall on 2 cores', s['1000'].dockerlint.median <= 3000, `${fmtS(s['1000'].dockerlint.median)} s wall, ${fmtCpu(s['1000'].dockerlint.cpuMedian)} s cpu, load average ${os.loadavg()[0].toFixed(1)}`);
   const bigDf = ['3000', '1000', '100'].find((k) => s[k]?.dockerfilelint);
   if (bigDf) {
-    const x = s[bigDf].dockerfilelint.median / s[bigDf].dockerlintDf.median;
-    verdict('Dockerfile-only at least as fast per file as dockerfilelint, all rules on', x >= 1, `dockerfilelint / dockerlint = ${x.toFixed(2)}x at ${bigDf} (${(s[bigDf].dockerlintDf.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} vs ${(s[bigDf].dockerfilelint.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} ms per Dockerfile)`);
+    const x = ratio(s[bigDf].dockerfilelint, s[bigDf].dockerlintDf);
+    verdict('Dockerfile-only at least as fast per file as dockerfilelint, all rules on', x.wall >= 1, `dockerfilelint / dockerlint = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu at ${bigDf} (${(s[bigDf].dockerlintDf.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} vs ${(s[bigDf].dockerfilelint.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} ms per Dockerfile)`);
   }
   const rss3000 = s['3000'] ? [s['3000'].dockerlint, s['3000'].dockerlintDf].map((r) => r.rssKB).filter((x) => x !== null) : [];
   const rssAll = [version, ...Object.values(s).flatMap((r) => [r.dockerlint, r.dockerlintDf])].map((r) => r.rssKB).filter((x) => x !== null);
@@ -392,13 +482,13 @@ async function main() {
   else if (rssAll.length) verdict('peak RSS at most 300 MB (3,000 contexts not measured)', Math.max(...rssAll) <= 300 * 1024, `max ${fmtMB(Math.max(...rssAll))} MB`);
   const big = ['3000', '1000', '100'].find((k) => s[k]?.shellcheck);
   if (big) {
-    const x = s[big].shellcheck.median / s[big].dockerlint.median;
-    verdict('ShellCheck on the same scripts at least 15x slower than dockerlint on the whole corpus', x >= 15, `shellcheck / dockerlint = ${x.toFixed(1)}x at ${big}`);
+    const x = ratio(s[big].shellcheck, s[big].dockerlint);
+    verdict('ShellCheck on the same scripts at least 15x slower than dockerlint on the whole corpus', x.wall >= 15, `shellcheck / dockerlint = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu at ${big}`);
   }
   const cached = ['1000', '3000', '100'].find((k) => s[k]?.cache);
   if (cached) {
     const c = s[cached].cache;
-    verdict(`--cache: a second run over the unchanged ${cached}-context repository at most 0.5 s`, c.warm.median <= 500 && c.warmCounts.misses === 0, `${fmtS(c.warm.median)} s (${c.warmCounts.hits} hits, ${c.warmCounts.misses} misses; the cold run that filled it ${fmtS(c.cold.median)} s)`);
+    verdict(`--cache: a second run over the unchanged ${cached}-context repository at most 0.5 s`, c.warm.median <= 500 && c.warmCounts.misses === 0, `${fmtS(c.warm.median)} s wall, ${fmtCpu(c.warm.cpuMedian)} s cpu (${c.warmCounts.hits} hits, ${c.warmCounts.misses} misses; the cold run that filled it ${fmtS(c.cold.median)} s)`);
     verdict(
       '--cache: after one script changes, only the Dockerfiles that reach it are linted again',
       c.changedCounts.misses === c.readers && c.readers >= 1 && c.readers === c.sameContext,
@@ -409,22 +499,31 @@ async function main() {
   if (mono.length >= 2) {
     // Linear growth is a constant cost per added context. The slope between consecutive sizes
     // leaves out every fixed cost (start-up, and the worker threads' own start-up, which the
-    // single-threaded small run does not pay, so dividing totals by counts overstates small sizes).
-    const slopes = mono.slice(1).map((k, i) => {
-      const prev = mono[i];
-      return { k: `${prev}->${k}`, ms: (s[k].dockerlint.median - s[prev].dockerlint.median) / (Number(k) - Number(prev)) };
-    });
+    // single-threaded small run does not pay, so dividing totals by counts overstates small
+    // sizes). It is judged on CPU time: the sizes run minutes apart, and the machine's load
+    // between them moves the wall clock more than the slope.
+    const slope = (field) =>
+      mono.slice(1).map((k, i) => {
+        const prev = mono[i];
+        const get = (r) => (field === 'cpu' ? r.cpuMedian : r.median);
+        return { k: `${prev}->${k}`, ms: (get(s[k].dockerlint) - get(s[prev].dockerlint)) / (Number(k) - Number(prev)) };
+      });
+    const cpuSlopes = s[mono[0]].dockerlint.cpuMedian === null ? null : slope('cpu');
+    const slopes = cpuSlopes ?? slope('wall');
     if (slopes.length >= 2) {
       const lo = Math.min(...slopes.map((p) => p.ms));
       const hi = Math.max(...slopes.map((p) => p.ms));
       const ok = lo > 0 && hi / lo <= 1.3;
+      const wall = slope('wall');
       verdict(
         `cost per added context flat from ${mono[0]} to ${mono[mono.length - 1]}`,
         ok,
-        `cost per added context ${slopes.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')} (max/min ${(hi / lo).toFixed(2)}, limit 1.3)`,
+        `${cpuSlopes ? 'cpu' : 'wall'} per added context ${slopes.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')} (max/min ${(hi / lo).toFixed(2)}, limit 1.3)${cpuSlopes ? `; wall ${wall.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')}` : ''}`,
       );
     }
   }
+  if (results.evaluator) targets.push(...evaluatorTargets(results.evaluator));
+  results.machine.loadEnd = os.loadavg();
   console.log(`\nload average at end: ${load()}`);
   console.log('\ntargets');
   for (const t of targets) console.log(`  [${t.ok ? 'met' : 'NOT met'}] ${t.name}: ${t.detail}`);

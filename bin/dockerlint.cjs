@@ -7,6 +7,26 @@
 // DOCKERLINT_CODE_CACHE: `off` ignores the cache, `report` says on stderr whether it was used,
 // `write` writes it after the run (scripts/bundle-cli.mjs does that at build time).
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+// `dockerlint --version` (alone) answers from package.json without loading the linter: tools that
+// probe the version (pre-commit, CI steps, editor plugins) then pay only Node's own start-up.
+// test/startup.test.ts checks that it prints what the command line prints.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v') && require('node:worker_threads').isMainThread && process.env.DOCKERLINT_CODE_CACHE !== 'write') {
+  let version = null;
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    // no package.json next to bin/: the command line answers
+  }
+  if (typeof version === 'string') {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+}
+
 const v8 = require('node:v8');
 
 // The shell parser (WebAssembly) runs on V8's baseline compiler only (src/parsers/shell.ts says
@@ -14,8 +34,6 @@ const v8 = require('node:v8');
 // before anything is compiled, both when the cache is written and when it is used.
 v8.setFlagsFromString('--liftoff-only');
 
-const fs = require('node:fs');
-const path = require('node:path');
 const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 const { isMainThread, workerData } = require('node:worker_threads');

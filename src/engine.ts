@@ -455,7 +455,7 @@ async function runBudgets(view: DockerfileView, file: SourceFile, findings: Find
       spanFinding('input-error', 'info', file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`),
     );
   }
-  for (const { view: inst, run } of await view.allRuns()) {
+  for (const { view: inst, run } of await view.overBudgetRuns()) {
     if (run.syntaxError?.budget) {
       findings.push(spanFinding('input-error', 'info', file.displayPath, inst.inst.keywordSpan, `this RUN is ${run.syntaxError.message}`));
     }

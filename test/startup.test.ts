@@ -36,6 +36,18 @@ describe('bin/dockerlint.cjs', () => {
     expect(JSON.parse(cached.stdout).length).toBeGreaterThan(2);
   });
 
+  test('--version alone answers without loading the linter, with what the command line prints', () => {
+    const full = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)}).main(['--version']).then((c) => { process.exitCode = c; })`], { cwd: root, encoding: 'utf8' });
+    expect(full.status).toBe(0);
+    expect(full.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    for (const flag of ['--version', '-v']) {
+      const fast = run([flag], { DOCKERLINT_CODE_CACHE: 'report' });
+      expect(fast).toEqual({ status: 0, stdout: full.stdout, stderr: '' }); // no "code cache" line: the bundle was not loaded
+    }
+    // With anything else on the line, the command line parses it as before.
+    expect(run(['--version', '--no-color'], { DOCKERLINT_CODE_CACHE: 'report' }).stderr).toContain('code cache used');
+  });
+
   test('a cache that belongs to another bundle is not used', () => {
     const cache = `${bundle}.cache`;
     const saved = fs.readFileSync(cache);
@@ -43,7 +55,7 @@ describe('bin/dockerlint.cjs', () => {
       const other = Buffer.from(saved);
       other[0] = (other[0] ?? 0) ^ 0xff; // the bundle hash no longer matches
       fs.writeFileSync(cache, other);
-      const r = run(['--version'], { DOCKERLINT_CODE_CACHE: 'report' });
+      const r = run(['--version', '--no-color'], { DOCKERLINT_CODE_CACHE: 'report' });
       expect(r.stderr).toContain('code cache absent');
       expect(r.status).toBe(0);
     } finally {

@@ -7,8 +7,9 @@
  *
  * Each RUN is parsed once, on first use, in the dialect of the SHELL in force at it.
  */
-import { commandForm, onbuildTrigger, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
 import type { Dialect } from '../parsers/shell-ast.js';
+import { overBudget } from '../parsers/shell-budget.js';
 import type { MappedText, Span } from '../parsers/source.js';
 import { CommandCollector, execFormWords, shellDialect, type CommandView } from './command-view.js';
 import { splitWords } from './expand.js';
@@ -104,6 +105,23 @@ export class DockerfileView {
       if (view.keyword !== 'RUN') continue;
       if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
       out.push({ view, run: await this.run(view) });
+    }
+    return out;
+  }
+
+  /**
+   * The RUNs that can be over the parse budget, with their commands (the caller reads
+   * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+   * first test, made here on the same text, so no RUN is parsed only to learn that.
+   */
+  async overBudgetRuns(): Promise<{ view: InstructionView; run: RunCommands }[]> {
+    const out: { view: InstructionView; run: RunCommands }[] = [];
+    for (const view of this.instructions) {
+      if (view.keyword !== 'RUN') continue;
+      // A RUN some rule parsed already says so itself; the others are scanned, not parsed.
+      const parsed = this.runs.get(view.inst);
+      if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, ' '))) continue;
+      out.push({ view, run: await (parsed ?? this.run(view)) });
     }
     return out;
   }

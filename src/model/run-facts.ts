@@ -48,9 +48,10 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
       if (inst.keyword !== 'RUN') continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `\n${h.body.text}`).join('');
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      // Only RUNs that can change a fact here are read: chmod, ln, or a package manager
-      // installing bash (the parse is shared with the rules that read every RUN).
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      // Only RUNs that can change a fact here are read: chmod, ln, mkdir, `install -d` (not the
+      // `install` verb of a package manager: record() reads only the one with a folder flag), or a
+      // package manager installing bash (the parse is shared with the rules that read RUNs).
+      if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run = await dockerfile.run(view);
@@ -58,6 +59,17 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
     }
   }
   return facts;
+}
+
+/**
+ * Whether a RUN's text can hold a command record() reads: a lexical filter that errs on the side
+ * of parsing (a word in a comment or a string passes it too), never the finding itself.
+ */
+export function mayChangeFacts(raw: string): boolean {
+  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  // `install` and its folder flag in one command (no `;`, `&` or `|` between them).
+  if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
+  return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 
 function record(facts: RunFacts, words: string[], inst: Instruction, workdir: string): void {

@@ -313,6 +313,16 @@ export function runShellText(inst: Instruction): MappedText {
   return b.build(line.originOf(line.text.length));
 }
 
+/** The text of runShellText, without the mapping to the file (built for every RUN, parsed or not). */
+export function runShellSource(inst: Instruction): string {
+  const line = inst.rest.text;
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body.text;
+  let out = line;
+  for (const h of inst.heredocs) out += `\n${h.rawWithTerminator.text}`;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Command forms: exec form (a JSON array of strings) or shell form.
 

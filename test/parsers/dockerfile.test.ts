@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
-import { commandForm, looksLikeJsonArray, unmemoisedRawArguments } from '../../src/parsers/dockerfile.js';
+import { commandForm, looksLikeJsonArray, runShellSource, runShellText, unmemoisedRawArguments } from '../../src/parsers/dockerfile.js';
 import { buildImageModel } from '../../src/model/image.js';
 import { ast, finalStage } from '../helpers.js';
 
@@ -149,6 +149,22 @@ describe('dockerfile-ast argument memo', () => {
       }
     }
     expect(compared).toBeGreaterThan(300);
+  });
+
+  test('runShellSource is the text of runShellText on every RUN of the fixtures, heredocs included', () => {
+    let compared = 0;
+    let heredocs = 0;
+    const extra = 'FROM a\nRUN <<EOF\necho one\nEOF\nRUN cat <<A >/x && cat <<-B >/y\na\nA\n\tb\n\tB\nRUN [ -f /x ] && \\\n  echo yes\n';
+    for (const text of [...files.map((f) => fs.readFileSync(f, 'utf8')), extra]) {
+      for (const inst of ast(text).instructions) {
+        if (inst.keyword !== 'RUN') continue;
+        expect(runShellSource(inst)).toBe(runShellText(inst).text);
+        compared++;
+        if (inst.heredocs.length > 0) heredocs++;
+      }
+    }
+    expect(compared).toBeGreaterThan(150);
+    expect(heredocs).toBeGreaterThanOrEqual(3);
   });
 
   test('flags are still taken off the arguments of COPY and RUN', () => {
