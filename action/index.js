@@ -41830,12 +41830,13 @@ import { format as format2 } from "util";
 import { resolve as resolve2 } from "path";
 var node_default = {
   fs: {
-    readFileSync: readFileSync2,
+    readFileSync: void 0,
     writeFile
   },
   format: format2,
   resolve: resolve2,
   exists: (file) => {
+    return false;
     try {
       return statSync(file).isFile();
     } catch (err) {
