@@ -73,7 +73,7 @@ export function rulePage(rule: DiagnosticMeta, examples: { bad: Example | null; 
       ? [
           '### Automatic fixes',
           '',
-          ...d.autofix.map((a) => `- **${a.safety}** (\`dockerlint --fix${a.safety === 'unsafe' ? ' --unsafe-fixes' : ''}\`): ${a.what}. ${a.why}.`),
+          ...d.autofix.map((a) => `- **${a.safety}** (\`dockerlint --fix${a.safety === 'unsafe' ? ' --unsafe-fixes' : ''}\`): ${a.what}. ${a.why.charAt(0).toUpperCase()}${a.why.slice(1)}.`),
           '',
         ]
       : []),
