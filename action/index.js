@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch5 = (glob, options, returnState = false) => {
+    var picomatch6 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex4, options, posix2);
+          match = picomatch6.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
+    picomatch6.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
-    picomatch5.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch5.parse(p, options));
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch5.scan = (input2, options) => scan(input2, options);
-    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch5.toRegex(source, options);
+      const regex4 = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch5.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants;
-    module.exports = picomatch5;
+    picomatch6.constants = constants;
+    module.exports = picomatch6;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch5(glob, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch5, pico);
-    module.exports = picomatch5;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -9310,6 +9310,15 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
+function execSwitcherAt(words, i) {
+  const w = words[i];
+  if (!w) return null;
+  const b = basename3(w);
+  if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  const sub = VENDOR_USER_SWITCHERS.get(b);
+  if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
+  return null;
+}
 function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
@@ -9543,7 +9552,7 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
@@ -9552,6 +9561,7 @@ var init_commands = __esm({
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+    VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
   }
 });
 
@@ -13104,6 +13114,9 @@ var init_base_images = __esm({
 });
 
 // src/model/evaluator/values.ts
+function unsetValue(name, via) {
+  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
+}
 function lit(s) {
   return { s };
 }
@@ -13173,12 +13186,13 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -13186,6 +13200,7 @@ var init_values = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
   return assemble(pieces);
@@ -13201,6 +13216,16 @@ function expandScalar(word, st, env3) {
   let acc = lit("");
   for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
   return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
 }
 function assemble(pieces) {
   const out = [];
@@ -13361,6 +13386,7 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13410,9 +13436,16 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  if (op === null) return { kind: "scalar", field: value ?? lit("") };
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13436,7 +13469,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13623,7 +13656,8 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13631,7 +13665,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13717,7 +13751,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
         }
         return this.primary();
       }
@@ -13901,18 +13935,18 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
   if (states.length <= 1) return { states, capped: false };
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap), capped: true };
+    else return { states: joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
-function joinByFacts(states, cap) {
+function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
@@ -13921,9 +13955,44 @@ function joinByFacts(states, cap) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
+  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+function joinClosest(groups, cap, keep) {
+  let total = groups.reduce((n, g) => n + g.length, 0);
+  while (total > cap) {
+    let best = null;
+    for (const g of groups) {
+      for (let i = 0; i < g.length; i++) {
+        for (let j = i + 1; j < g.length; j++) {
+          const d = differing(g[i], g[j], keep);
+          if (!best || d < best.d) best = { g, i, j, d };
+        }
+      }
+    }
+    if (!best) break;
+    const joined = State.joinAll([best.g[best.i], best.g[best.j]]);
+    best.g.splice(best.j, 1);
+    best.g.splice(best.i, 1, joined);
+    total--;
+  }
+  return groups.flat();
+}
+function differing(a, b, keep) {
+  const x = a.scope();
+  const y = b.scope();
+  if (x === y) return 0;
+  const base2 = commonAncestor(x, y);
+  const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : /* @__PURE__ */ new Set([...x.flat().keys(), ...y.flat().keys()]);
+  let n = 0;
+  for (const k of names) {
+    const v = x.get(k);
+    const w = y.get(k);
+    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1e3 : 1;
+  }
+  return n;
+}
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14044,6 +14113,7 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
+    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -14100,6 +14170,10 @@ var init_state = __esm({
       }
       getVar(name) {
         return this.vars.get(name);
+      }
+      /** The variables, for comparing states where they meet. */
+      scope() {
+        return this.vars;
       }
       hasVar(name) {
         return this.vars.get(name) !== void 0;
@@ -14251,6 +14325,8 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    NO_NAMES = /* @__PURE__ */ new Set();
+    MAX_PAIRWISE = 24;
   }
 });
 
@@ -14313,6 +14389,7 @@ function effectsOf(node, stmts) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   let params = false;
+  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop();
@@ -14332,13 +14409,14 @@ function effectsOf(node, stmts) {
         names.add("OPTIND");
       }
       if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      if (first === "." || first === "source") sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === "ForClause" && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params };
+  const r = { names, params, sources };
   loopEffects.set(node, r);
   return r;
 }
@@ -14416,7 +14494,10 @@ function simpleCommand(m, stmt, call, st) {
         rest = rest.slice(o === "-a" ? 2 : 1);
         if (o === "--") break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
+        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(true, "");
+      }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -14538,6 +14619,10 @@ function simpleCommand(m, stmt, call, st) {
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case "id": {
+      const named = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
+      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
+        return ran(true, named.s === "root" ? "0" : named.s);
+      }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
@@ -14601,8 +14686,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14755,7 +14840,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   const commands = [...rec.commands.values()].flat();
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -14824,7 +14909,8 @@ var init_interpreter = __esm({
             return self.ctx.file.text;
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash
+          bash: host.bash,
+          glob: (pattern4) => host.glob?.(pattern4) ?? null
         };
       }
       inv;
@@ -14861,8 +14947,28 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
+      cmdVars = null;
+      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      commandVars() {
+        if (this.cmdVars) return this.cmdVars;
+        const names = /* @__PURE__ */ new Set();
+        const todo = [...this.inv.ast.stmts];
+        while (todo.length > 0) {
+          const st = todo.pop();
+          const c = st.cmd;
+          if (!c) continue;
+          if (c.type === "CallExpr") {
+            const first = c.args[0];
+            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+          } else if (c.type === "FuncDecl") todo.push(c.body);
+          todo.push(...childStmts(c));
+        }
+        this.cmdVars = names;
+        return names;
+      }
       merge(states) {
-        const r = mergeStates(states);
+        const r = mergeStates(states, void 0, this.commandVars());
         if (r.capped) this.rec.joined++;
         return r.states;
       }
@@ -15052,9 +15158,11 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
+              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
+              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -15108,9 +15216,11 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
+                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
+                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15181,6 +15291,7 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
+    MAX_UNROLLED_ITEMS = 32;
     ForFrame = class extends Frame {
       constructor(c, states) {
         super();
@@ -15191,17 +15302,27 @@ var init_interpreter = __esm({
       states;
       phase = 0;
       entry = [];
+      /** Unrolled: the items, the next one, and the states that left the loop. */
+      items = null;
+      at = 0;
+      left = [];
+      ret = [];
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
+          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const first = lists[0];
+          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known2 && c.name) {
+            this.items = first.map((f) => ({ s: f.s }));
+            this.phase = 2;
+            return this.next(m, this.states);
+          }
           const eff = effectsOf(c, c.do);
           const body3 = [];
-          for (const st of this.states) {
-            let items;
-            if (c.items) items = m.fields(c.items, st);
-            else if (c.name) items = st.params;
-            else items = [UNKNOWN_FIELDS];
+          for (const [k, st] of this.states.entries()) {
+            const items = lists[k];
             const w = widen([st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
@@ -15209,16 +15330,42 @@ var init_interpreter = __esm({
             }
             if (items.length === 0) this.entry.push(withStatus(st, true));
             else {
-              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              if (items.some((f) => f.multi)) {
+                const none = w.fork();
+                if (eff.sources) none.opaque = true;
+                this.entry.push(none);
+              }
               body3.push(w);
             }
           }
           if (body3.length === 0) return { done: flowOf(this.entry) };
           return { push: new ListFrame(c.do, body3) };
         }
+        if (this.phase === 2) {
+          const body3 = child ?? flowOf([]);
+          this.ret.push(...body3.ret);
+          this.left.push(...body3.brk.map((st) => withStatus(st, true)));
+          return this.next(m, m.merge([...body3.next, ...body3.cont]));
+        }
         const body2 = child ?? flowOf([]);
         const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
         return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+      /** The next unrolled pass, or the end of the loop. */
+      next(_m, states) {
+        const items = this.items;
+        if (this.at >= items.length || states.length === 0) {
+          if (items.length === 0) for (const st of states) st.status = true;
+          return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
+        }
+        const item = items[this.at++];
+        const name = this.c.name;
+        const pass = states.map((st) => {
+          const x = st.fork();
+          x.setVar(name, { kind: "scalar", value: item });
+          return x;
+        });
+        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     CaseFrame = class extends Frame {
@@ -15259,9 +15406,16 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) byItem[i]?.push(st.fork());
+              if (match === null) {
+                const x = st.fork();
+                x.addDecision(UNDECIDED);
+                byItem[i]?.push(x);
+              }
             }
-            if (!certain) this.out.next.push(withStatus(st, true));
+            if (!certain) {
+              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+              this.out.next.push(withStatus(st, true));
+            }
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15419,6 +15573,7 @@ async function followRun(kind, argv, args, startUser2, r) {
     }
     await follow(item, run2, work, cache, r);
   }
+  run2.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run2;
 }
 function evidenceOf(r, inst) {
@@ -15485,27 +15640,21 @@ async function follow(item, run2, work, cache, r) {
       push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
       return end();
     }
-    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
-      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
-      runsAs = target2;
-      argv = argv.slice(3);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
+    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
+    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
+      const tool = vendor?.tool ?? name;
+      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
       if (!sw) {
         push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
+      const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
+      if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
         return end();
       }
-      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
       runsAs = target2;
       argv = sw.rest;
       continue;
@@ -15609,25 +15758,28 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
+  let cached = cache.get(key);
+  if (!cached) {
+    const runWith = (assumed) => interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
+        vars: environment(r, hop.runsAs, assumed),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cache.set(key, result);
+    cached = configuredRun(runWith);
+    cache.set(key, cached);
   }
+  const result = cached.run;
   hop.run = result;
+  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
+  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
@@ -15665,6 +15817,38 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
+function configuredRun(runWith) {
+  let assumed = /* @__PURE__ */ new Set();
+  let run2 = runWith(assumed);
+  const required = [];
+  const rejected = /* @__PURE__ */ new Set();
+  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
+    let check = null;
+    for (const e of run2.endings) {
+      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
+      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
+        const d = e.why[i];
+        if (d.undecided) break;
+        const name = d.unset?.[0];
+        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
+        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+      }
+      if (check) break;
+    }
+    if (!check) break;
+    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
+    const again = runWith(next);
+    const exit = check.exit.stmt;
+    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+      rejected.add(check.name);
+      continue;
+    }
+    required.push({ name: check.name, exit: check.exit, code: check.code });
+    assumed = next;
+    run2 = again;
+  }
+  return { run: run2, required };
+}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15677,9 +15861,10 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user) {
+function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15709,6 +15894,7 @@ function parseSwitch(tool, args) {
     case "su-exec":
     case "s6-setuidgid":
     case "setuidgid":
+    case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case "chpst": {
@@ -15831,7 +16017,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -15843,6 +16029,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -15957,8 +16144,18 @@ function unitHost(unit, stage, env3, p) {
     source: (target2) => {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    }
+    },
+    glob: (pattern4) => globInImage(stage, env3, pattern4)
   };
+}
+function globInImage(stage, env3, pattern4) {
+  const dir = path9.posix.dirname(pattern4);
+  const base2 = path9.posix.basename(pattern4);
+  if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
+  const files = env3.fs.list(stage, dir);
+  if (files === null) return null;
+  const match = (0, import_picomatch2.default)(base2, { dot: false });
+  return files.filter((f) => match(path9.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -16121,10 +16318,11 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var SHELLS2;
+var import_picomatch2, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_source2();
     init_base_images();
@@ -16134,6 +16332,7 @@ var init_launch = __esm({
     init_pid1();
     init_text();
     SHELLS2 = SHELLS;
+    SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
 });
 
@@ -16872,8 +17071,7 @@ function stayingUser(end) {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-  const sw = parseSwitch(tool, argv.slice(at + 1));
+  const sw = parseSwitch(tool, t.switchArgs);
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
 function handsOverWithoutExec(run2) {
@@ -16887,8 +17085,7 @@ function handsOverWithoutExec(run2) {
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
       if (!runs) continue;
-      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-      const sw = parseSwitch(tool, argv.slice(at + 1));
+      const sw = parseSwitch(tool, t.switchArgs);
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
     }
@@ -16933,6 +17130,7 @@ function commandOf(argv) {
   let i = 0;
   let switcher = null;
   let forking = null;
+  let switchArgs = [];
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
@@ -16946,24 +17144,22 @@ function commandOf(argv) {
       i++;
       continue;
     }
-    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
-      switcher = b;
-      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
-      continue;
-    }
-    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
-      switcher = "clickhouse su";
-      i += 3;
+    const sw = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw) {
+      switcher = sw.tool;
+      switchArgs = argv.slice(sw.args);
+      i = b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) : sw.args + 1;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
+      switchArgs = argv.slice(i + 1);
       break;
     }
     break;
   }
   const tool = argv[0]?.s ?? null;
-  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking, switchArgs };
 }
 function skipOptions2(argv, from) {
   let i = from;
@@ -20372,9 +20568,7 @@ function dropNotes(run2, units) {
     forEachCall(unit.ast.stmts, (call, stmt) => {
       if (found || executed.has(stmt)) return;
       const words = call.args.map(wordLiteral);
-      const i = words[0] === "exec" ? 1 : 0;
-      const tool = words[i];
-      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
+      if (!execSwitcherAt(words, words[0] === "exec" ? 1 : 0)) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {
@@ -29836,11 +30030,11 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path13 from "node:path";
-var import_picomatch2, ImageFs;
+var import_picomatch3, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -29878,6 +30072,47 @@ var init_image_fs = __esm({
           }
         }
         return remote;
+      }
+      /**
+       * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
+       * when a copy from an image, a stage or a URL may put something there too. Files the base image
+       * ships are not included: the caller knows whether it has any.
+       */
+      list(stage, dir) {
+        const d = path13.posix.resolve("/", dir);
+        const out = /* @__PURE__ */ new Set();
+        for (let s = stage; s; s = s.baseStage) {
+          for (const op of s.copies) {
+            const under = op.dest === d ? "" : d.startsWith(op.dest === "/" ? "/" : op.dest + "/") ? d.slice(op.dest === "/" ? 1 : op.dest.length + 1) : null;
+            for (const src of op.sources) {
+              if (src.kind === "heredoc") {
+                const t = this.targets(op, src.heredoc.name);
+                for (const x of t) if (path13.posix.dirname(x) === d) out.add(x);
+                continue;
+              }
+              if (src.kind !== "context") {
+                if (under !== null || op.dest.startsWith(d + "/") || path13.posix.dirname(op.dest) === d) return null;
+                continue;
+              }
+              const matches2 = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches2.length > 1;
+              for (const m of matches2) {
+                const entry = this.context.stat(m);
+                if (entry?.kind === "file") {
+                  for (const x of this.targets(op, path13.posix.basename(m), asDir)) if (path13.posix.dirname(x) === d) out.add(x);
+                } else if (entry?.kind === "dir" && under !== null) {
+                  const folder = [m, under].filter((x) => x !== "").join("/");
+                  for (const name of this.context.list(folder)) {
+                    const rel = folder ? `${folder}/${name}` : name;
+                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path13.posix.join(d, name));
+                  }
+                }
+              }
+              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path13.posix.dirname(op.dest) === d)) return null;
+            }
+          }
+        }
+        return [...out].sort();
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -29932,7 +30167,7 @@ var init_image_fs = __esm({
               let named = false;
               if (hasGlob(sp)) {
                 const base2 = path13.posix.basename(p);
-                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                if ((0, import_picomatch3.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
                   candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
@@ -38351,12 +38586,12 @@ function firstLine(s) {
 function configMatchers(config, file, cwd, lines = {}) {
   const dir = file ? path15.dirname(file) : path15.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
+  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
   const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
     const r = path15.relative(dir, path15.resolve(cwd, abs));
@@ -38366,7 +38601,7 @@ function configMatchers(config, file, cwd, lines = {}) {
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch3.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -38404,14 +38639,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -38799,14 +39034,24 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
+            prev.required = [...prev.required ?? [], ...required];
+          }
+        } else {
+          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
-            why: []
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
+            why: [],
+            ...required.length > 0 ? { required } : {}
           });
         }
         const e = step.ending;
@@ -38831,17 +39076,17 @@ function chainHops(chain) {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
-            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
+            const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
-            pid1: false,
+            pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
         }
@@ -38866,6 +39111,18 @@ function chainHops(chain) {
     }
   }
   return out;
+}
+function isExec(w) {
+  return !!w && w.parts.length === 1 && w.parts[0]?.type === "Lit" && w.parts[0].value === "exec";
+}
+function configured(required) {
+  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
+}
+function requiredChecks(step) {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 function reasons(why) {
   const out = [];
@@ -39823,7 +40080,7 @@ import fs8 from "node:fs";
 import path26 from "node:path";
 
 // src/cli.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
 import fs7 from "node:fs";
 import path25 from "node:path";
 
@@ -41830,12 +42087,13 @@ import { format as format2 } from "util";
 import { resolve as resolve2 } from "path";
 var node_default = {
   fs: {
-    readFileSync: readFileSync2,
+    readFileSync: void 0,
     writeFile
   },
   format: format2,
   resolve: resolve2,
   exists: (file) => {
+    return false;
     try {
       return statSync(file).isFile();
     } catch (err) {
@@ -45640,8 +45898,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured?.dir ?? null;
+    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured2?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -45654,7 +45912,7 @@ function inputLinter(setup, matchers, recording) {
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -45751,7 +46009,7 @@ function discover(inputs, cwd, options = {}) {
       continue;
     }
     if (!st) {
-      problems.push({ path: input2, message: "no such file or folder" });
+      problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
     const jail = new Jail(options.root ? path20.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
@@ -45932,8 +46190,8 @@ async function explain(argv, io) {
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured?.dir ?? null;
+  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured2?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
@@ -46069,13 +46327,13 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch5.default.scan(glob).base || ".";
+    const match = (0, import_picomatch5.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base)];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path25.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
@@ -46100,7 +46358,7 @@ async function run(rawArgv, io) {
     }
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}
 `);
-    inputProblems++;
+    if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {

@@ -368,7 +368,8 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     return { glob, base, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base)];
+  // A glob whose folder does not exist matches nothing (said below); it is not a missing path.
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs.existsSync(path.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path.resolve(io.cwd, p));
@@ -391,7 +392,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       continue;
     }
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}\n`);
-    inputProblems++;
+    // As ESLint: a path that does not exist is an unmatched pattern, forgiven (still said) by
+    // --no-error-on-unmatched-pattern.
+    if (!p.missing || args['error-on-unmatched-pattern'] !== false) inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path.resolve(io.cwd, p)));
   // `ignore` globs apply to what folder walks find; a file named on the command line is linted.

@@ -37,6 +37,8 @@ export interface DiscoveryProblem {
    * while walking (an unreadable folder or .gitignore), reported as a finding.
    */
   severity?: 'error' | 'warning';
+  /** The input does not exist (what --no-error-on-unmatched-pattern forgives). */
+  missing?: boolean;
 }
 
 export interface Discovery {
@@ -74,7 +76,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
       continue;
     }
     if (!st) {
-      problems.push({ path: input, message: 'no such file or folder' });
+      problems.push({ path: input, message: 'no such file or folder', missing: true });
       continue;
     }
     const jail = new Jail(options.root ? path.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);

@@ -22,6 +22,11 @@ export interface Hop {
   note: string | null;
   /** The conditions that chose the branch leading here. */
   why?: string[];
+  /**
+   * Required-configuration checks of a script: `exits 1 at entrypoint.sh:40 unless DB_HOST is
+   * set`. With every variable unset the script stops there; the hops shown are the configured run.
+   */
+  required?: string[];
 }
 
 export interface RunExplanation {
@@ -110,14 +115,26 @@ function chainHops(chain: Chain): Hop[] {
       case 'script': {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          // The script run again (as another user): its required configuration goes on the exec
+          // line that re-ran it.
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ''}${required.join('; ')} ${configured(required)}`;
+            prev.required = [...(prev.required ?? []), ...required];
+          }
+        } else {
+          const note = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join('; ')} ${configured(required)}` : note,
             why: [],
+            ...(required.length > 0 ? { required } : {}),
           });
         }
         const e = step.ending;
@@ -142,17 +159,21 @@ function chainHops(chain: Chain): Hop[] {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const idx = argv.findIndex((f) => f.s !== null && (f.s.endsWith(t.switcher ?? t.forking ?? '\u0000')));
-            const sw = parseSwitch((t.switcher ?? t.forking) as string, argv.slice(idx + 1));
+            const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : '(end of script)',
             user: showUser(childUser),
-            pid1: false,
+            pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: e.kind === 'exit' ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
+            note: nothing
+              ? 'no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)'
+              : e.kind === 'exit'
+                ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits`
+                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
             why: reasons(e.why),
           });
         }
@@ -177,6 +198,23 @@ function chainHops(chain: Chain): Hop[] {
     }
   }
   return out;
+}
+
+/** The word `exec`, as written. */
+function isExec(w: { parts: { type: string; value?: string }[] } | undefined): boolean {
+  return !!w && w.parts.length === 1 && w.parts[0]?.type === 'Lit' && w.parts[0].value === 'exec';
+}
+
+function configured(required: string[]): string {
+  return `(what follows is the configured run, where ${required.length === 1 ? 'it is' : 'they are'} set)`;
+}
+
+/** `exits 1 at entrypoint.sh:40 unless DB_HOST is set`, for each required variable of a script hop. */
+function requiredChecks(step: Step & { kind: 'script' | 'shell' }): string[] {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : ' with an error'} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 
 /**

@@ -76,6 +76,26 @@ test('no Dockerfile found: exit 2, or 0 with --no-error-on-unmatched-pattern (st
   expect(r.err).toBe('dockerlint: no Dockerfile found in empty\n');
 });
 
+test('a path that does not exist, and a glob whose folder does not exist: exit 2, or said and 0 with --no-error-on-unmatched-pattern', async () => {
+  write('Dockerfile', GOOD);
+  let r = await cli(['nope']);
+  expect([r.code, r.err]).toEqual([2, 'dockerlint: nope: no such file or folder\n']);
+  r = await cli(['nope', '--no-error-on-unmatched-pattern']);
+  expect([r.code, r.err]).toEqual([0, 'dockerlint: nope: no such file or folder\n']);
+  r = await cli(['nothing/*.Dockerfile']);
+  expect([r.code, r.err]).toEqual([2, 'dockerlint: no Dockerfile matches nothing/*.Dockerfile\n']);
+  r = await cli(['nothing/*.Dockerfile', '--no-error-on-unmatched-pattern']);
+  expect([r.code, r.err]).toEqual([0, 'dockerlint: no Dockerfile matches nothing/*.Dockerfile\n']);
+  // The other paths are still linted, and their findings still count.
+  write('svc/Dockerfile', ROOT);
+  r = await cli(['nope', 'svc', '--no-error-on-unmatched-pattern', '-f', 'compact']);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('svc/Dockerfile:1:1: error root-process');
+  // Not a missing path: a file that cannot be linted stays exit 2 with the flag.
+  write('bin.Dockerfile', '\u0000\u0001binary');
+  expect((await cli(['bin.Dockerfile', '--no-error-on-unmatched-pattern'])).code).toBe(2);
+});
+
 test('-o into a folder that does not exist makes it; an unwritable one is one line, exit 2', async () => {
   write('Dockerfile', GOOD);
   // The shipped command line (npm test builds it first), with its real file writing.

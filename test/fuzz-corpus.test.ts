@@ -5,13 +5,17 @@
  * (`--format X --output-file ...` for all but one, under GITHUB_ACTIONS=true half of the time),
  * twice. Every case must give:
  *   - an exit code of 0, 1 or 2, and no exception out of main();
- *   - JSON that parses (json, sarif, gitlab), well-formed XML (checkstyle);
+ *   - JSON that parses (json, gitlab), SARIF valid against the SARIF 2.1.0 schema, well-formed XML
+ *     (checkstyle);
  *   - no "internal error" and no stack trace in any output;
  *   - no raw control character (C0 but LF, DEL, C1), BiDi control or U+2028/2029 in any output,
  *     and no output line that starts with `::` but a real dockerlint annotation;
  *   - the same bytes the second time;
  *   - nothing opened or listed outside the case's folder (a file-system hook on node:fs);
- *   - bounded time and memory (per case: 20 s, 1.5 GB of heap).
+ *   - bounded time and memory (per case: 20 s of CPU, wall time printed too; the process's peak
+ *     resident set, which bounds every case's, under 1.5 GB).
+ * Each case also runs `dockerlint explain` on its Dockerfile (text, json or mermaid, in turn), twice, with the
+ * same checks (exit code 0 or 2, JSON, no control character or forged line, same bytes).
  *
  *   npm test                          FUZZ_CASES=150, a fixed seed
  *   npm run fuzz                      FUZZ_CASES=2000 (scripts/fuzz.mjs), a fresh seed
@@ -22,8 +26,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { SaxesParser } from 'saxes';
 import { main, type CliIo } from '../src/cli.js';
 import { FORMATS } from '../src/reporters/index.js';
@@ -31,10 +38,25 @@ import { FORMATS } from '../src/reporters/index.js';
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
 
 const CASES = Number(process.env.FUZZ_CASES ?? 150);
+/** The first case number (a shard of a long run: FUZZ_FROM=5000 FUZZ_CASES=5000 runs cases 5000-9999 of the seed). */
+const FROM = Number(process.env.FUZZ_FROM ?? 0);
+/** Where to write the raw figures (times per case, per property), to combine shards. */
+const STATS_FILE = process.env.FUZZ_STATS_FILE;
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_CASES ? Date.now() % 2 ** 31 : 20261201;
 const MAX_CASE_MS = 20_000;
-const MAX_HEAP = 1.5 * 1024 * 1024 * 1024;
+const MAX_RSS = 1.5 * 1024 * 1024 * 1024;
 const PROJECT = path.resolve('.');
+
+// The SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (as test/reporters/sarif.test.ts).
+const require = createRequire(import.meta.url);
+const sarifSchema = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+const validateSarif = new Ajv04.default({ allErrors: false, strict: false, unicodeRegExp: false });
+addFormats.default(validateSarif);
+const sarifValid = validateSarif.compile(sarifSchema);
+
+/** The properties each case is checked for, in the order the figures print them. */
+const PROPERTIES = ['exit code 0/1/2', 'no exception', 'valid JSON', 'valid SARIF', 'valid XML', 'no internal error', 'no control character', 'no forged line', 'same output twice', 'nothing read outside', 'time', 'memory'] as const;
+type Property = (typeof PROPERTIES)[number];
 
 /** mulberry32: small, seedable, good enough to pick mutations. */
 function rng(seed: number): () => number {
@@ -213,39 +235,80 @@ async function runOnce(cwd: string, env: Record<string, string>): Promise<RunRes
   return { code, stdout, stderr, files };
 }
 
-/** What is wrong with one run's output, if anything. */
-function problems(r: RunResult): string[] {
-  const out: string[] = [];
-  if (![0, 1, 2].includes(r.code)) out.push(`exit code ${r.code}`);
+const EXPLAIN_FORMATS = ['text', 'json', 'mermaid'] as const;
+
+/** `dockerlint explain` in the formats given: stdout of each as a file `explain.FORMAT`. */
+async function explainOnce(cwd: string, env: Record<string, string>, formats: readonly string[] = EXPLAIN_FORMATS): Promise<RunResult> {
+  const files: Record<string, string> = {};
+  let stderr = '';
+  let code = 0;
+  for (const format of formats) {
+    let stdout = '';
+    const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env };
+    const c = await main(['explain', 'Dockerfile', '--format', format], io);
+    files[`explain.${format}`] = stdout;
+    // explain has no findings to fail on: 0, or 2 when the Dockerfile cannot be explained.
+    if (c !== 0 && c !== 2) code = c;
+    else code = Math.max(code, c);
+  }
+  return { code, stdout: '', stderr, files };
+}
+
+/** What is wrong with one run's output, if anything, by property. */
+function problems(r: RunResult, explained: boolean): [Property, string][] {
+  const out: [Property, string][] = [];
+  if (!(explained ? [0, 2] : [0, 1, 2]).includes(r.code)) out.push(['exit code 0/1/2', `exit code ${r.code}`]);
   const texts: [string, string][] = [['stdout', r.stdout], ['stderr', r.stderr], ...Object.entries(r.files)];
   for (const [name, text] of texts) {
-    if (/internal error|Maximum call stack|\n\s+at .+:\d+:\d+\)/.test(text)) out.push(`${name}: internal error: ${/.*(internal error|Maximum call stack).*/.exec(text)?.[0] ?? ''}`);
+    if (/internal error|Maximum call stack|\n\s+at .+:\d+:\d+\)/.test(text)) out.push(['no internal error', `${name}: internal error: ${/.*(internal error|Maximum call stack).*/.exec(text)?.[0] ?? ''}`]);
     const raw = RAW_UNSAFE.exec(text);
-    if (raw) out.push(`${name}: raw U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${raw.index}`);
+    if (raw) out.push(['no control character', `${name}: raw U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${raw.index}`]);
     for (const line of text.split('\n')) {
-      if (line.trimStart().startsWith('::') && !ANNOTATION.test(line)) out.push(`${name}: a forged line: ${line.slice(0, 120)}`);
+      if (line.trimStart().startsWith('::') && !ANNOTATION.test(line)) out.push(['no forged line', `${name}: a forged line: ${line.slice(0, 120)}`]);
     }
   }
-  for (const f of ['out.json', 'out.sarif', 'out.gitlab']) {
+  for (const f of explained ? ['explain.json'] : ['out.json', 'out.sarif', 'out.gitlab']) {
+    if (explained && (r.files[f] ?? '') === '') continue; // not this case's format, or explain failed (exit 2): nothing on stdout
     try {
-      JSON.parse(r.files[f] ?? '');
+      const parsed = JSON.parse(r.files[f] ?? '') as unknown;
+      if (f === 'out.sarif' && !sarifValid(parsed)) out.push(['valid SARIF', `${f}: not valid SARIF 2.1.0 (${JSON.stringify(sarifValid.errors?.slice(0, 2))})`]);
     } catch (e) {
-      out.push(`${f}: not JSON (${(e as Error).message})`);
+      out.push([f === 'out.sarif' ? 'valid SARIF' : 'valid JSON', `${f}: not JSON (${(e as Error).message})`]);
     }
   }
-  const parser = new SaxesParser();
-  let xmlError: string | null = null;
-  parser.on('error', (e) => {
-    xmlError ??= e.message;
-  });
-  try {
-    parser.write(r.files['out.checkstyle'] ?? '').close();
-  } catch (e) {
-    xmlError ??= (e as Error).message;
+  if (!explained) {
+    const parser = new SaxesParser();
+    let xmlError: string | null = null;
+    parser.on('error', (e) => {
+      xmlError ??= e.message;
+    });
+    try {
+      parser.write(r.files['out.checkstyle'] ?? '').close();
+    } catch (e) {
+      xmlError ??= (e as Error).message;
+    }
+    if (xmlError) out.push(['valid XML', `out.checkstyle: not XML (${xmlError})`]);
   }
-  if (xmlError) out.push(`out.checkstyle: not XML (${xmlError})`);
   return out;
 }
+
+/** The first output (stdout, stderr, exit code or a report file) that differs between two runs. */
+function firstDifference(x: RunResult, y: RunResult): { name: string; a: string; b: string } | null {
+  const flat = (r: RunResult): Record<string, string> => ({ stdout: r.stdout, stderr: r.stderr, code: String(r.code), ...r.files });
+  const fx = flat(x);
+  const fy = flat(y);
+  for (const name of new Set([...Object.keys(fx), ...Object.keys(fy)])) if (fx[name] !== fy[name]) return { name, a: fx[name] ?? '', b: fy[name] ?? '' };
+  return null;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
+};
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : 0;
+};
 
 test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, async () => {
   const base = corpus();
@@ -253,7 +316,23 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
   const all = base.flatMap((c) => [...c.files.values()]);
   const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-fuzz-corpus-')));
   const failures: string[] = [];
-  const stats = { reads: 0, cases: 0, ms: 0, maxMs: 0, maxHeap: 0, exit: { 0: 0, 1: 0, 2: 0 } as Record<number, number>, findings: 0 };
+  const stats = { reads: 0, cases: 0, maxRssDelta: 0, maxRssCase: -1, exit: { 0: 0, 1: 0, 2: 0 } as Record<number, number>, explainExit: { 0: 0, 2: 0 } as Record<number, number>, findings: 0 };
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const failed = new Map<Property, number>(PROPERTIES.map((p) => [p, 0]));
+  // A warm-up run, not counted: the first run loads (and transforms) every module it needs, which
+  // is the test runner's cost, not a case's.
+  {
+    const warm = path.join(work, 'warm-up');
+    fs.mkdirSync(path.join(warm, '.git'), { recursive: true });
+    for (const [rel, bytes] of base[0]!.files) {
+      fs.mkdirSync(path.dirname(path.join(warm, rel)), { recursive: true });
+      fs.writeFileSync(path.join(warm, rel), bytes);
+    }
+    await runOnce(warm, { GITHUB_ACTIONS: 'true' });
+    await explainOnce(warm, {});
+    fs.rmSync(warm, { recursive: true, force: true });
+  }
   // Node loads its recursive rm lazily and keeps the fs functions it finds then: let it load now,
   // or it would keep the spies below for the rest of this jest worker (and break other suites).
   fs.mkdirSync(path.join(work, 'warm', 'up'), { recursive: true });
@@ -267,7 +346,7 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
   };
   const started = Date.now();
   try {
-    for (let i = 0; i < CASES; i++) {
+    for (let i = FROM; i < FROM + CASES; i++) {
       const r = rng(SEED + i * 7919);
       const c = base[Math.floor(r() * base.length)]!;
       const m = mutate(c.files, all, r);
@@ -289,41 +368,75 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
       const env: Record<string, string> = r() < 0.5 ? { GITHUB_ACTIONS: 'true' } : {};
       touched();
       const t0 = Date.now();
-      let first: RunResult;
-      let second: RunResult;
-      const why: string[] = [];
+      const cpu0 = process.cpuUsage();
+      const why: [Property, string][] = [];
+      /** The two outputs that differed, kept with a failing case. */
+      const diffs: [string, string][] = [];
+      const rssBefore = process.memoryUsage().rss;
       try {
-        first = await runOnce(dir, env);
-        second = await runOnce(dir, env);
-        why.push(...problems(first));
-        if (JSON.stringify(first) !== JSON.stringify(second)) why.push('a second run gave other output');
+        const first = await runOnce(dir, env);
+        const second = await runOnce(dir, env);
+        why.push(...problems(first, false));
+        const differs = firstDifference(first, second);
+        if (differs) {
+          // The per-file time budget is wall time: on a busy machine it can fire in one run and
+          // not the other. That is the budget doing its job (the time property), not a
+          // non-determinism of the analysis.
+          const budget = /longer than its time budget/.test(differs.a + differs.b);
+          why.push([budget ? 'time' : 'same output twice', `a second run gave other output (${differs.name})${budget ? ': the time budget of a file fired in one run only' : ''}`]);
+          diffs.push([`first.${differs.name}`, differs.a], [`second.${differs.name}`, differs.b]);
+        }
         stats.exit[first.code] = (stats.exit[first.code] ?? 0) + 1;
         stats.findings += (JSON.parse(first.files['out.json'] ?? '[]') as unknown[]).length;
+        // One explain format per case, in turn (each is an analysis of its own; the lint run's
+        // seven formats share one).
+        const format = [EXPLAIN_FORMATS[i % EXPLAIN_FORMATS.length]!];
+        const explained = await explainOnce(dir, env, format);
+        const again = await explainOnce(dir, env, format);
+        why.push(...problems(explained, true).map(([p, w]): [Property, string] => [p, `explain: ${w}`]));
+        const explainDiffers = firstDifference(explained, again);
+        if (explainDiffers) {
+          why.push(['same output twice', `explain: a second run gave other output (${explainDiffers.name})`]);
+          diffs.push([`first.${explainDiffers.name}`, explainDiffers.a], [`second.${explainDiffers.name}`, explainDiffers.b]);
+        }
+        stats.explainExit[explained.code] = (stats.explainExit[explained.code] ?? 0) + 1;
       } catch (e) {
-        why.push(`main() threw: ${(e as Error).stack ?? String(e)}`);
+        why.push(['no exception', `main() threw: ${(e as Error).stack ?? String(e)}`]);
       }
       const ms = Date.now() - t0;
-      const heap = process.memoryUsage().heapUsed;
+      // CPU time (user and system) of the case: what the case costs, whatever else the machine
+      // runs (wall time on a shared machine includes waiting for a core). The bound is on it.
+      const used = process.cpuUsage(cpu0);
+      const cpuMs = Math.round((used.user + used.system) / 1000);
+      // The process's peak resident set so far (resourceUsage().maxRSS, in KiB) bounds every
+      // case's; the resident set after the case less before it says which case grew it.
+      const peak = process.resourceUsage().maxRSS * 1024;
+      const delta = process.memoryUsage().rss - rssBefore;
+      if (delta > stats.maxRssDelta) {
+        stats.maxRssDelta = delta;
+        stats.maxRssCase = i;
+      }
       const seen = touched();
       stats.reads += seen.filter((p) => p.startsWith(`${dir}${path.sep}`)).length;
       // jest's own transform cache is read when a case first loads a lazily imported module
       // (a reporter, the configuration loader): the test runner's reads, not dockerlint's.
       const jestCache = (p: string): boolean => /[\\/]jest-transform-cache-[^\\/]+[\\/]/.test(p);
       const outside = [...new Set(seen)].filter((p) => p !== dir && !p.startsWith(`${dir}${path.sep}`) && !p.startsWith(`${PROJECT}${path.sep}`) && !p.startsWith(os.tmpdir() + path.sep + 'out.') && !jestCache(p));
-      if (outside.length) why.push(`opened outside the case: ${outside.slice(0, 5).join(', ')}`);
-      if (ms > MAX_CASE_MS) why.push(`took ${ms} ms`);
-      if (heap > MAX_HEAP) why.push(`heap ${Math.round(heap / 1024 / 1024)} MB`);
+      if (outside.length) why.push(['nothing read outside', `opened outside the case: ${outside.slice(0, 5).join(', ')}`]);
+      if (cpuMs > MAX_CASE_MS) why.push(['time', `took ${cpuMs} ms of CPU (${ms} ms wall)`]);
+      if (peak > MAX_RSS) why.push(['memory', `peak resident set ${Math.round(peak / 1024 / 1024)} MB`]);
       stats.cases++;
-      stats.ms += ms;
-      stats.maxMs = Math.max(stats.maxMs, ms);
-      stats.maxHeap = Math.max(stats.maxHeap, heap);
+      times.push(ms);
+      cpuTimes.push(cpuMs);
+      for (const p of new Set(why.map(([p]) => p))) failed.set(p, (failed.get(p) ?? 0) + 1);
       if (why.length) {
         const keep = path.join(os.tmpdir(), 'dockerlint-fuzz-failures', `seed-${SEED}-case-${i}`);
         fs.rmSync(keep, { recursive: true, force: true });
         fs.mkdirSync(path.dirname(keep), { recursive: true });
         fs.cpSync(dir, keep, { recursive: true, verbatimSymlinks: true, filter: (src) => !fs.lstatSync(src).isFIFO() });
-        fs.writeFileSync(`${keep}.txt`, `${c.name}\n${m.notes.join('\n')}\n\n${why.join('\n')}\n`);
-        failures.push(`case ${i} (${c.name}; ${m.notes.join(', ')}): ${why.join('; ')} [kept in ${keep}]`);
+        for (const [name, text] of diffs) fs.writeFileSync(`${keep}.${name}`, text);
+        fs.writeFileSync(`${keep}.txt`, `${c.name}\n${m.notes.join('\n')}\n\n${why.map(([p, w]) => `${p}: ${w}`).join('\n')}\n`);
+        failures.push(`case ${i} (${c.name}; ${m.notes.join(', ')}): ${why.map(([, w]) => w).join('; ')} [kept in ${keep}]`);
       }
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -332,11 +445,24 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
     fs.rmSync(work, { recursive: true, force: true });
   }
   const total = Date.now() - started;
+  const mb = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`;
   // The figures, for the record (npm run fuzz prints them).
   process.stdout.write(
-    `fuzz: seed ${SEED}: ${stats.cases} cases in ${(total / 1000).toFixed(1)} s (${(stats.ms / stats.cases).toFixed(1)} ms per case for two runs of 7 formats, slowest ${stats.maxMs} ms), ` +
-      `max heap ${Math.round(stats.maxHeap / 1024 / 1024)} MB, exit codes 0/1/2: ${stats.exit[0]}/${stats.exit[1]}/${stats.exit[2]}, ${stats.findings} findings, ${failures.length} failures\n`,
+    [
+      `fuzz: seed ${SEED}, cases ${FROM}-${FROM + CASES - 1}: ${stats.cases} cases in ${(total / 1000).toFixed(1)} s; each case: lint with ${FORMATS.length} formats (${FORMATS.join(', ')}) twice, explain twice in one of text/json/mermaid in turn`,
+      `fuzz: CPU time per case: median ${median(cpuTimes)} ms, p99 ${percentile(cpuTimes, 99)} ms, max ${Math.max(0, ...cpuTimes)} ms (limit ${MAX_CASE_MS} ms)`,
+      `fuzz: wall time per case: median ${median(times)} ms, p99 ${percentile(times, 99)} ms, max ${Math.max(0, ...times)} ms (on a shared machine, waiting included)`,
+      `fuzz: memory: peak resident set of the process ${mb(process.resourceUsage().maxRSS * 1024)} (bounds every case; limit ${mb(MAX_RSS)}), largest growth in one case ${mb(stats.maxRssDelta)} (case ${stats.maxRssCase})`,
+      `fuzz: exit codes 0/1/2: ${stats.exit[0]}/${stats.exit[1]}/${stats.exit[2]} (explain 0/2: ${stats.explainExit[0]}/${stats.explainExit[2]}), ${stats.findings} findings`,
+      ...PROPERTIES.map((p) => `fuzz: property ${p}: ${stats.cases - (failed.get(p) ?? 0)}/${stats.cases} cases passed`),
+      `fuzz: ${failures.length} failures${failures.length ? `:\n${failures.slice(0, 20).join('\n')}` : ''}`,
+      '',
+    ].join('\n'),
   );
+  if (STATS_FILE) {
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    fs.writeFileSync(STATS_FILE, JSON.stringify({ seed: SEED, from: FROM, cases: stats.cases, totalMs: total, times, cpuTimes, peakRss, maxRssDelta: stats.maxRssDelta, exit: stats.exit, explainExit: stats.explainExit, findings: stats.findings, reads: stats.reads, failed: Object.fromEntries(failed), failures }));
+  }
   // The hook saw the cases being read (else it would prove nothing).
   expect(stats.reads).toBeGreaterThan(stats.cases);
   expect(failures).toEqual([]);

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
 import { lintFile } from '../src/engine.js';
+import { discover } from '../src/discovery.js';
 import { DiskFileSystem, FsError, OverlayFileSystem, type FileSystem } from '../src/fs/file-system.js';
 import { Jail, repositoryRoot } from '../src/fs/jail.js';
 import { ShellService } from '../src/model/shell-service.js';
@@ -290,6 +291,7 @@ describe('start-up and configuration reads stay inside the root', () => {
   test.each([
     ['a FIFO package.json', (dir: string) => spawnSync('mkfifo', [path.join(dir, 'package.json')]), /package\.json:1:1: error input-error: not a regular file \(a FIFO, device or socket\): not read/],
     ['an oversized package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), `{"name": "x", "pad": "${'x'.repeat(1100 * 1024)}"}`), /package\.json:1:1: error input-error: larger than 1 MB; not a dockerlint configuration: not read/],
+    ['a 50 MB package.json (sparse)', (dir: string) => (fs.writeFileSync(path.join(dir, 'package.json'), '{}'), fs.truncateSync(path.join(dir, 'package.json'), 50 * 1024 * 1024)), /package\.json:1:1: error input-error: larger than 1 MB; not a dockerlint configuration: not read/],
     ['an invalid package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), '{"name": '), /package\.json:1:1: error input-error: not valid JSON: /],
     ['a YAML alias bomb', (dir: string) => fs.writeFileSync(path.join(dir, '.dockerlint.yaml'), bomb()), /\.dockerlint\.yaml:1:1: error input-error: cannot read the YAML: /],
     ['a configuration symlinked outside the root', (dir: string) => fs.symlinkSync(path.join(outer, '.dockerlint.yaml'), path.join(dir, '.dockerlint.yaml')), /\.dockerlint\.yaml:1:1: error input-error: its real path is outside the root .*: not read/],
@@ -361,6 +363,21 @@ describe('unreadable folders and ignore files are reported (file-system hook: EA
     expect(findings.map((f) => f.rule)).not.toContain('entrypoint-not-found');
   });
 
+  test('while walking: an unreadable .gitignore and an unreadable folder are warnings, the rest is found', () => {
+    write('deny-walk/.gitignore', 'Dockerfile.ignored\n');
+    write('deny-walk/Dockerfile', GOOD);
+    write('deny-walk/Dockerfile.ignored', GOOD);
+    write('deny-walk/locked/Dockerfile', GOOD);
+    write('deny-walk/open/Dockerfile', GOOD);
+    const found = discover(['deny-walk'], repo, { fs: denying([path.join(repo, 'deny-walk', '.gitignore'), path.join(repo, 'deny-walk', 'locked')]) });
+    // Nothing was taken as ignored (the .gitignore could not be read): Dockerfile.ignored is linted.
+    expect(found.files.map((f) => path.relative(repo, f)).sort()).toEqual(['deny-walk/Dockerfile', 'deny-walk/Dockerfile.ignored', 'deny-walk/open/Dockerfile']);
+    expect(found.problems.map((p) => `${p.severity} ${p.path}: ${p.message}`).sort()).toEqual([
+      expect.stringMatching(/^warning deny-walk\/\.gitignore: .*EACCES.*; nothing in deny-walk was taken as ignored$/),
+      expect.stringMatching(/^warning deny-walk\/locked: .*EACCES/),
+    ]);
+  });
+
   test('an unreadable .dockerignore: said', async () => {
     write('deny-ignore/Dockerfile', GOOD);
     write('deny-ignore/.dockerignore', '*.md\n');
@@ -384,39 +401,207 @@ describe('the FileSystem interface', () => {
   });
 });
 
-describe('strace: the shipped entry point opens nothing outside the root', () => {
+/**
+ * The shipped entry point (bin/dockerlint.cjs, the bundle users run) on every trap at once, with
+ * an explicit allow-list: each path it opens, or tries to open (a failed open counts), must be
+ * inside one of the roots or be one of Node's own files or dockerlint's own. Two observers:
+ *   - strace (open, openat, openat2, and execve: nothing but node is started), where installed;
+ *   - everywhere, a preload hook (`node -r`) on the `node:fs` functions that open, read or list,
+ *     which sees what JavaScript asks for (the bundle's libraries included), on the main thread.
+ * The traps: the repository above (contexts from the configuration to /etc, `..` and a committed
+ * symlink, compose through the symlink, FIFO Dockerfile and entrypoint, a 1.5 GB entrypoint, a
+ * 600 MB .gitignore, an entrypoint linked to /dev/zero, a FIFO package.json and a configuration
+ * above the root), and repositories beside it: an invalid package.json, a 50 MB package.json, a
+ * YAML alias bomb, control characters and newlines in names and contents, the budget traps (ENV
+ * doubling, 31 `&&`, a 17-`&&` sudo RUN). Run from the folder above them (a FIFO package.json
+ * there) and from `/`, every format, GITHUB_ACTIONS=true, with worker threads; and explain.
+ */
+describe('the shipped entry point opens nothing outside the roots (strace, and a hook on node:fs)', () => {
   const bin = path.resolve('bin', 'dockerlint.cjs');
-  const strace = spawnSync('strace', ['-V'], { encoding: 'utf8' });
-  const available = strace.status === 0 && fs.existsSync(path.resolve('dist', 'dockerlint.cjs'));
-  /** The files a successful open(2) named in a strace log. */
-  const openedIn = (log: string): string[] =>
-    fs
-      .readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => /\bopen(at2?)?\(/.test(l) && !/= -1 /.test(l))
-      .map((l) => /"([^"]*)"/.exec(l)?.[1] ?? '')
-      .filter((p) => p !== '');
-  (available ? test : test.skip)('the whole trap repository, every format', () => {
-    const log = path.join(T, 'strace.log');
-    // What Node itself opens at start-up (the dynamic loader's cache, OpenSSL's configuration):
-    // not dockerlint's doing.
-    spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2', '-o', log, process.execPath, '-e', '0'], { cwd: repo });
-    const runtime = new Set(openedIn(log));
-    for (const format of FORMATS) {
-      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=open,openat,openat2,execve', '-o', log, process.execPath, bin, '.', '-f', format], {
-        cwd: repo,
-        encoding: 'utf8',
-        timeout: 120_000,
-        env: { ...process.env, GITHUB_ACTIONS: 'true', DOCKERLINT_WORKERS: '2' },
-      });
-      expect({ format, status: r.status }).toEqual({ format, status: 2 });
-      const calls = fs.readFileSync(log, 'utf8').split('\n');
-      const opened = openedIn(log).filter((p) => !runtime.has(p) && forbidden(path.resolve(repo, p)));
-      expect({ format, opened }).toEqual({ format, opened: [] });
-      // Nothing is executed: the only program started is node itself.
-      const execs = calls.filter((l) => /\bexecve\(/.test(l) && !/= -1 /.test(l)).map((l) => /"([^"]*)"/.exec(l)?.[1]);
-      expect(execs.every((e) => e === process.execPath)).toBe(true);
-      expect(PASSWD_MARK.test(r.stdout + r.stderr)).toBe(false);
+  const built = fs.existsSync(path.resolve('dist', 'dockerlint.cjs'));
+  const hasStrace = spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0;
+  const PROJECT = path.resolve('.');
+  let roots: string[];
+  let hook: string;
+
+  beforeAll(() => {
+    const repoOf = (name: string, files: Record<string, string | Buffer>): string => {
+      const dir = path.join(outer, name);
+      fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text, { mode: rel.endsWith('.sh') ? 0o755 : 0o644 });
+      }
+      return dir;
+    };
+    const doubling = ['FROM alpine:3.20', 'ENV A0=xy', ...Array.from({ length: 28 }, (_, i) => `ENV A${i + 1}=$A${i}$A${i}`), 'WORKDIR /$A28', 'CMD sleep 1', ''].join('\n');
+    const and = (k: number, cmd: string): string => Array.from({ length: k }, () => cmd).join(' && ');
+    const nasty = '\u001b[31m\u202e\u2066\u2028\u0085';
+    roots = [
+      repo,
+      repoOf('hostile-pkg', { 'package.json': '{"name": ', Dockerfile: GOOD }),
+      repoOf('hostile-pkg50', { Dockerfile: GOOD }),
+      repoOf('hostile-bomb', { '.dockerlint.yaml': bomb(), 'compose.yaml': bomb(), Dockerfile: GOOD }),
+      repoOf(`hostile-names\n::error::x${nasty}`, {
+        Dockerfile: `FROM alpine:3.20\nCOPY run* /e.sh\nENTRYPOINT ["/e.sh"]\nCMD echo \\x0a::error::forged ${nasty}\n`,
+        [`run\n::error::forged${nasty}.sh`]: `#!/bin/sh\n# ${nasty}\nsu app -c "$@"\n`,
+      }),
+      repoOf('hostile-budget', {
+        Dockerfile: `FROM alpine:3.20\nRUN ${and(17, 'apk add x')} && sudo ls\nCOPY e.sh /e.sh\nENTRYPOINT ["/e.sh"]\n`,
+        'Dockerfile.env': doubling,
+        'e.sh': `#!/bin/sh\n${and(31, '[ -n "$X" ] || true')}\nsu app -c "$@"\n`,
+      }),
+    ];
+    fs.writeFileSync(path.join(outer, 'hostile-pkg50', 'package.json'), '{}');
+    fs.truncateSync(path.join(outer, 'hostile-pkg50', 'package.json'), 50 * 1024 * 1024);
+    // The hook: a script that wraps every fs function that opens, reads or lists (logging its
+    // first argument through the original appendFileSync) and then runs the script it is given.
+    // Not a `node -r` preload: Node resolves a preload from the current folder and reads the
+    // package.json there, which blocks on the FIFO this test leaves in the folder above the roots.
+    hook = path.join(T, 'fs-hook.cjs');
+    fs.writeFileSync(
+      hook,
+      [
+        "const fs = require('node:fs');",
+        'const log = process.env.DOCKERLINT_FS_HOOK_LOG;',
+        'const append = fs.appendFileSync.bind(fs);',
+        "const note = (p) => { if (typeof p === 'string' || Buffer.isBuffer(p) || p instanceof URL) append(log, JSON.stringify(p instanceof URL ? p.pathname : String(p)) + '\\n'); };",
+        "for (const name of ['openSync', 'open', 'readFileSync', 'readFile', 'readdirSync', 'readdir', 'opendirSync', 'opendir', 'createReadStream']) {",
+        '  const original = fs[name];',
+        '  fs[name] = function (p, ...rest) { note(p); return original.call(this, p, ...rest); };',
+        '}',
+        "for (const name of ['open', 'readFile', 'readdir', 'opendir']) {",
+        '  const original = fs.promises[name];',
+        '  fs.promises[name] = function (p, ...rest) { note(p); return original.call(this, p, ...rest); };',
+        '}',
+        '// Then run the script named first, as if node had been given it.',
+        'process.argv.splice(1, 2, process.argv[2]);',
+        'require(process.argv[1]);',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  /** Node's own files and dockerlint's own: the explicit allow-list. Everything else outside the roots fails. */
+  function allowed(p: string): boolean {
+    const under = (dir: string): boolean => p === dir || p.startsWith(`${dir}${path.sep}`);
+    if (roots.some(under)) return true;
+    // The report files the command line names (-o).
+    if (under(path.join(T, 'out'))) return true;
+    // dockerlint's own files (the package: entry point, bundle, code cache, WebAssembly, its package.json).
+    if (['bin', 'dist', 'wasm', 'node_modules'].some((d) => under(path.join(PROJECT, d))) || p === path.join(PROJECT, 'package.json')) return true;
+    // Node itself and its shared libraries (the dynamic loader).
+    if (p === process.execPath || p === fs.realpathSync(process.execPath) || p === '/etc/ld.so.cache' || p === '/etc/ld.so.preload') return true;
+    if (/^\/(usr\/)?(local\/)?lib(64|x32)?\/.*\.so(\.[0-9]+)*$/.test(p)) return true;
+    // OpenSSL's configuration and the CA certificates Node loads at start-up.
+    if (under('/etc/ssl') || under('/usr/lib/ssl') || [process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE].includes(p)) return true;
+    // The kernel's views of this process (memory, cgroup limits, CPUs, V8's overcommit check),
+    // /dev/null and the entropy devices.
+    if (/^\/proc\/(self|thread-self|\d+)\//.test(p) || ['/proc/meminfo', '/proc/stat', '/proc/cpuinfo', '/proc/sys/vm/overcommit_memory'].includes(p)) return true;
+    if (under('/sys/fs/cgroup') || under('/sys/devices/system/cpu')) return true;
+    if (['/dev/null', '/dev/urandom', '/dev/random'].includes(p)) return true;
+    // Time zones (Date and Intl).
+    return p === '/etc/localtime' || under('/usr/share/zoneinfo');
+  }
+
+  /** The bytes of a C string as strace prints it (`\\n`, `\\33`, `\\x1b`, `\\"`), as UTF-8 text. */
+  function cString(text: string): string {
+    const bytes: number[] = [];
+    const simple: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, e: 27, '\\': 92, '"': 34, "'": 39, '?': 63 };
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (c !== '\\') {
+        bytes.push(...Buffer.from(c, 'utf8'));
+        continue;
+      }
+      const next = text[i + 1] ?? '';
+      const hex = /^x([0-9a-fA-F]{1,2})/.exec(text.slice(i + 1));
+      const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1));
+      if (hex) {
+        bytes.push(parseInt(hex[1]!, 16));
+        i += hex[0].length;
+      } else if (oct) {
+        bytes.push(parseInt(oct[0], 8));
+        i += oct[0].length;
+      } else {
+        bytes.push(simple[next] ?? next.charCodeAt(0));
+        i += 1;
+      }
     }
+    return Buffer.from(bytes).toString('utf8');
+  }
+
+  /** From a `strace -y` log: each path an open named (resolved against its folder) and the real path it opened. */
+  function straceOpens(log: string): string[] {
+    const out: string[] = [];
+    for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
+      const m = /\bopen(?:at2?)?\((?:(?:AT_FDCWD|-?\d+)(?:<((?:[^>\\]|\\.)*)>)?, )?"((?:[^"\\]|\\.)*)"[^)]*\)\s*=\s*(-?\d+)(?:<((?:[^>\\]|\\.)*)>)?/.exec(line);
+      if (!m) continue;
+      const [, base, named, , real] = m;
+      out.push(path.resolve(cString(base ?? '/'), cString(named ?? '')));
+      if (real) out.push(cString(real));
+    }
+    return out;
+  }
+
+  /** Every format in one run: each to a file of its own under T/out/, stylish (with annotations) on stdout. */
+  const allFormats = (): string[] => FORMATS.filter((f) => f !== 'stylish').flatMap((f) => ['-f', f, '-o', path.join(T, 'out', `report.${f}`)]).concat(['-f', 'stylish']);
+  const runs: [string, string, string][] = [
+    ['lint, every format, from the folder above the roots (a FIFO package.json there)', 'outer', 'lint'],
+    ['lint, every format, from /', '/', 'lint'],
+    ['explain (text) of a compose-escaping Dockerfile, explain (json) of the names repository', 'outer', 'explain'],
+  ];
+
+  (built ? test.each(runs) : test.skip.each(runs))('%s', (_name, from, what) => {
+    const cwd = from === 'outer' ? outer : '/';
+    const paths = roots.map((r) => (cwd === '/' ? r : path.relative(outer, r)));
+    fs.mkdirSync(path.join(T, 'out'), { recursive: true });
+    const commands: string[][] = what === 'explain' ? [['explain', path.join(paths[0]!, 'compose', 'Dockerfile')], ['explain', path.join(paths[4]!, 'Dockerfile'), '-f', 'json']] : [[...paths, ...allFormats()]];
+    for (const command of commands) {
+      const env = { ...process.env, GITHUB_ACTIONS: 'true', DOCKERLINT_WORKERS: '2', NO_COLOR: '1' };
+      // The hook, always (worker threads off: the preload runs on the main thread).
+      const hookLog = path.join(T, 'fs-hook.log');
+      fs.writeFileSync(hookLog, '');
+      const hooked = spawnSync(process.execPath, [hook, bin, ...command], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...env, DOCKERLINT_WORKERS: '0', DOCKERLINT_FS_HOOK_LOG: hookLog } });
+      // Lint: exit 2 (the refused contexts are errors); explain: 0, or 2 when it cannot explain.
+      const status = command[0] === 'explain' ? [0, 2] : [2];
+      expect({ command, status: status.includes(hooked.status ?? -1) ? 'expected' : `${hooked.status ?? hooked.signal ?? hooked.error?.message}: ${hooked.stderr}` }).toEqual({ command, status: 'expected' });
+      expect(hooked.stderr).not.toMatch(/internal error|\n\s+at /);
+      const seen = fs.readFileSync(hookLog, 'utf8').split('\n').filter((l) => l !== '').map((l) => path.resolve(cwd, JSON.parse(l) as string));
+      // The hook saw the run read (else it would prove nothing), and nothing it saw is outside.
+      expect(seen.filter((p) => roots.some((r) => p.startsWith(`${r}${path.sep}`))).length).toBeGreaterThan(0);
+      expect({ command, outside: [...new Set(seen.filter((p) => !allowed(p)))] }).toEqual({ command, outside: [] });
+      expect(PASSWD_MARK.test(hooked.stdout + hooked.stderr)).toBe(false);
+      if (!hasStrace) continue;
+      const log = path.join(T, 'strace.log');
+      const r = spawnSync('strace', ['-f', '-qq', '-y', '-e', 'trace=open,openat,openat2,execve', '-o', log, process.execPath, bin, ...command], { cwd, encoding: 'utf8', timeout: 180_000, env });
+      expect({ command, status: r.status }).toEqual({ command, status: hooked.status });
+      expect(r.stdout).toBe(hooked.stdout);
+      const opened = straceOpens(log);
+      expect(opened.filter((p) => roots.some((root) => p.startsWith(`${root}${path.sep}`))).length).toBeGreaterThan(0);
+      expect({ command, outside: [...new Set(opened.filter((p) => !allowed(p)))] }).toEqual({ command, outside: [] });
+      // Nothing is executed: the only program started is node itself.
+      const execs = fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => /\bexecve\(/.test(l) && !/= -1 /.test(l))
+        .map((l) => /"([^"]*)"/.exec(l)?.[1]);
+      expect(execs).toEqual([process.execPath]);
+    }
+  });
+
+  (built ? test : test.skip)('the allow-list is not a blank cheque: a read of /etc/passwd or of a file beside the roots is caught', () => {
+    const log = path.join(T, 'fs-hook-probe.log');
+    fs.writeFileSync(log, '');
+    const probe = path.join(T, 'probe.cjs');
+    fs.writeFileSync(probe, `require('node:fs').readFileSync('/etc/passwd'); require('node:fs').readFileSync(${JSON.stringify(path.join(outer, 'hostetc', 'passwd'))});\n`);
+    spawnSync(process.execPath, [hook, probe], { encoding: 'utf8', env: { ...process.env, DOCKERLINT_FS_HOOK_LOG: log } });
+    const seen = [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string))];
+    expect(seen.filter((p) => !allowed(p))).toEqual([probe, '/etc/passwd', path.join(outer, 'hostetc', 'passwd')]);
+    if (!hasStrace) return;
+    const slog = path.join(T, 'strace-probe.log');
+    spawnSync('strace', ['-f', '-qq', '-y', '-e', 'trace=open,openat,openat2', '-o', slog, 'cat', '/etc/hostname', path.join(repo, 'etclink', 'passwd')], { encoding: 'utf8' });
+    const opened = straceOpens(slog).filter((p) => !allowed(p));
+    expect(opened).toEqual(expect.arrayContaining(['/etc/hostname', path.join(outer, 'hostetc', 'passwd')]));
   });
 });

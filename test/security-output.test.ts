@@ -48,16 +48,16 @@ function commandLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/).filter((l) => l.trimStart().startsWith('::'));
 }
 
-describe('every format, with GITHUB_ACTIONS=true', () => {
-  test.each(FORMATS.map((f) => [f]))('--format %s: nothing raw, no forged line', async (format) => {
-    const r = await cli(['.', '-f', format], { GITHUB_ACTIONS: 'true' });
+describe('every format, with and without GITHUB_ACTIONS=true', () => {
+  test.each(FORMATS.flatMap((f) => [[f, 'true'], [f, '']]))('--format %s (GITHUB_ACTIONS=%s): nothing raw, no forged line', async (format, actions) => {
+    const r = await cli(['.', '-f', format], actions ? { GITHUB_ACTIONS: actions } : {});
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/su-sudo/);
     expect(r.out).toMatch(/sudo-in-run/);
     expect(RAW_UNSAFE.exec(r.out + r.err)).toBeNull();
     const json = JSON.parse((await cli(['.', '-f', 'json'])).out) as unknown[];
     const commands = commandLines(r.out);
-    if (format === 'github' || format === 'stylish') {
+    if (format === 'github' || (format === 'stylish' && actions)) {
       // One annotation per finding (stylish is followed by the annotations under Actions), each a
       // real dockerlint command: `::error file=...,line=N,...::...`, never the forged one.
       expect(commands).toHaveLength(json.length);
@@ -84,14 +84,21 @@ describe('every format, with GITHUB_ACTIONS=true', () => {
 });
 
 describe('explain', () => {
+  test.each(['text', 'json', 'mermaid'].flatMap((f) => [[f, 'true'], [f, '']]))('--format %s (GITHUB_ACTIONS=%s), both hostile Dockerfiles: nothing raw, no line of its own', async (format, actions) => {
+    const file = fs.readdirSync(dir).find((n) => n.startsWith('Dockerfile.x')) as string;
+    for (const target of [file, `svc\n${FORGED}/Dockerfile`]) {
+      const r = await cli(['explain', target, '-f', format], actions ? { GITHUB_ACTIONS: actions } : {});
+      expect({ target, code: r.code }).toEqual({ target, code: 0 });
+      expect(RAW_UNSAFE.exec(r.out + r.err)).toBeNull();
+      expect(commandLines(r.out + r.err)).toEqual([]);
+      if (format === 'json') expect(() => JSON.parse(r.out)).not.toThrow();
+      // The hostile text did reach the output (escaped): the explanation is of these files.
+      expect(r.out).toMatch(format === 'mermaid' ? /forged/ : /::error file=forged/);
+    }
+  });
+
   test('the text \\x0a in a Dockerfile stays text, a real newline in argv is escaped', async () => {
     const file = fs.readdirSync(dir).find((n) => n.startsWith('Dockerfile.x')) as string;
-    for (const format of ['text', 'json']) {
-      const r = await cli(['explain', file, '-f', format]);
-      expect(r.code).toBe(0);
-      expect(RAW_UNSAFE.exec(r.out)).toBeNull();
-      expect(commandLines(r.out)).toEqual([]);
-    }
     // The newline in the JSON string of CMD is escaped (inside the JSON of argv: `\\x0a`).
     const text = (await cli(['explain', file])).out;
     expect(text).toContain('"echo \\\\x0a::error file=forged');

@@ -10,9 +10,28 @@ import { ROOT_USER } from '../text.js';
 const SAME_PROCESS: ReadonlySet<CommandPrefix> = new Set(['env', 'command']);
 
 /** Tools that switch user and then exec the command in the same process. */
-export const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid']);
+const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid']);
 /** Tools that switch user but fork and stay alive as the parent. */
 export const FORKING_USER_SWITCHERS = new Set(['su', 'sudo', 'runuser']);
+/**
+ * Vendor programs with a built-in gosu, as a subcommand: `clickhouse su user:group cmd...`
+ * switches user and execs the command, like `gosu user:group cmd...`.
+ */
+const VENDOR_USER_SWITCHERS: ReadonlyMap<string, string> = new Map([['clickhouse', 'su']]);
+
+/**
+ * The exec'ing user switch that `words[i]` starts, if any: the tool's name (`gosu`,
+ * `clickhouse su`) and where its own arguments (user, then command) begin.
+ */
+export function execSwitcherAt(words: readonly (string | null | undefined)[], i: number): { tool: string; args: number } | null {
+  const w = words[i];
+  if (!w) return null;
+  const b = basename(w);
+  if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  const sub = VENDOR_USER_SWITCHERS.get(b);
+  if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
+  return null;
+}
 
 /**
  * How a word list passes on the positional parameters:

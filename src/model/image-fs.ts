@@ -63,6 +63,49 @@ export class ImageFs {
     return remote;
   }
 
+  /**
+   * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
+   * when a copy from an image, a stage or a URL may put something there too. Files the base image
+   * ships are not included: the caller knows whether it has any.
+   */
+  list(stage: Stage, dir: string): string[] | null {
+    const d = path.posix.resolve('/', dir);
+    const out = new Set<string>();
+    for (let s: Stage | null = stage; s; s = s.baseStage) {
+      for (const op of s.copies) {
+        const under = op.dest === d ? '' : d.startsWith(op.dest === '/' ? '/' : op.dest + '/') ? d.slice(op.dest === '/' ? 1 : op.dest.length + 1) : null;
+        for (const src of op.sources) {
+          if (src.kind === 'heredoc') {
+            const t = this.targets(op, src.heredoc.name);
+            for (const x of t) if (path.posix.dirname(x) === d) out.add(x);
+            continue;
+          }
+          if (src.kind !== 'context') {
+            // From a stage, an image or a URL: what lands there is not known from here.
+            if (under !== null || op.dest.startsWith(d + '/') || path.posix.dirname(op.dest) === d) return null;
+            continue;
+          }
+          const matches = this.contextMatches(src.pattern);
+          const asDir = hasGlob(src.pattern) && matches.length > 1;
+          for (const m of matches) {
+            const entry = this.context.stat(m);
+            if (entry?.kind === 'file') {
+              for (const x of this.targets(op, path.posix.basename(m), asDir)) if (path.posix.dirname(x) === d) out.add(x);
+            } else if (entry?.kind === 'dir' && under !== null) {
+              const folder = [m, under].filter((x) => x !== '').join('/');
+              for (const name of this.context.list(folder)) {
+                const rel = folder ? `${folder}/${name}` : name;
+                if (this.context.stat(rel)?.kind === 'file' && !this.context.isIgnored(rel)) out.add(path.posix.join(d, name));
+              }
+            }
+          }
+          if (matches.length === 0 && !hasGlob(src.pattern) && (under !== null || path.posix.dirname(op.dest) === d)) return null;
+        }
+      }
+    }
+    return [...out].sort();
+  }
+
   private targets(op: CopyOp, name: string, asDir = false): string[] {
     const inside = path.posix.join(op.dest, name);
     if (op.destIsDir || asDir) return [inside];

@@ -5,11 +5,12 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
+import picomatch from 'picomatch';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { imageSh, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import { imageSh, isPlainOs, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
 import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
@@ -186,7 +187,26 @@ function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser
       const found = resolve?.(target);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
+    glob: (pattern) => globInImage(stage, env, pattern),
   };
+}
+
+/** Folders a plain OS image ships files in: their content is not known from the Dockerfile. */
+const SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
+
+/**
+ * `for f in /startup.d/*`: the files of the folder when the Dockerfile tells them all (COPY'd from
+ * the build context onto a plain OS image, which ships nothing there), else null. On `docker run
+ * IMAGE` nothing is mounted, so a folder the build leaves empty matches nothing.
+ */
+function globInImage(stage: Stage, env: LaunchEnv, pattern: string): string[] | null {
+  const dir = path.posix.dirname(pattern);
+  const base = path.posix.basename(pattern);
+  if (!pattern.startsWith('/') || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === '/' || !isPlainOs(rootStage(stage))) return null;
+  const files = env.fs.list(stage, dir);
+  if (files === null) return null;
+  const match = picomatch(base, { dot: false });
+  return files.filter((f) => match(path.posix.basename(f)));
 }
 
 /** A path in the image, through the symlinks RUN made (`ln -s /usr/local/bin/x.sh /x.sh`). */

@@ -1,5 +1,5 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
-import { basename, EXEC_USER_SWITCHERS, wordLiteral } from '../model/commands.js';
+import { execSwitcherAt, wordLiteral } from '../model/commands.js';
 import type { Run, Step } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage } from '../model/image.js';
@@ -108,9 +108,7 @@ function dropNotes(run: Run, units: ScriptUnit[]): string {
     forEachCall(unit.ast.stmts, (call, stmt) => {
       if (found || executed.has(stmt)) return;
       const words = call.args.map(wordLiteral);
-      const i = words[0] === 'exec' ? 1 : 0;
-      const tool = words[i];
-      if (!tool || !EXEC_USER_SWITCHERS.has(basename(tool))) return;
+      if (!execSwitcherAt(words, words[0] === 'exec' ? 1 : 0)) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split('\n')[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {

@@ -21,6 +21,11 @@ export interface TestResult {
   text: string;
   /** The operands that decided it. */
   operands: Field[];
+  /**
+   * Decided because these environment variables are unset (`[ -z "$DB_HOST" ]`), the one
+   * tested first: a required-configuration check.
+   */
+  unset?: readonly string[];
 }
 
 const UNARY_FILE = new Set(['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-t', '-a']);
@@ -74,7 +79,7 @@ class Parser {
     if (this.is(0, '!') && this.ops.length - this.i > 1) {
       this.i++;
       const r = this.not();
-      return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+      return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...(r.unset ? { unset: r.unset } : {}) };
     }
     return this.primary();
   }
@@ -116,7 +121,8 @@ function combine(l: TestResult, r: TestResult, op: '&&' | '||'): TestResult {
   let value: boolean | null;
   if (op === '&&') value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...(unset ? { unset } : {}) };
 }
 
 function unary(op: '-n' | '-z', a: TestOperand): TestResult {
@@ -125,7 +131,7 @@ function unary(op: '-n' | '-z', a: TestOperand): TestResult {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes('') ? op === '-n' : null, text, operands: [] };
   const nonEmpty = f.s !== '';
-  return { value: op === '-n' ? nonEmpty : !nonEmpty, text, operands: [f] };
+  return { value: op === '-n' ? nonEmpty : !nonEmpty, text, operands: [f], ...(f.unset && !nonEmpty ? { unset: f.unset } : {}) };
 }
 
 function binary(a: TestOperand, op: string, b: TestOperand, dbl: boolean): TestResult {

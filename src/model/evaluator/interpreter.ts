@@ -25,8 +25,8 @@ import type {
 } from '../../parsers/shell-ast.js';
 import { childStmts } from '../../parsers/shell-walk.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { mergeStates, State, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
-import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, userNameField, type Field, type UserValue } from './values.js';
+import { mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -48,6 +48,8 @@ export interface Host {
   source(path: string): { ast: ShellFile; file: ScriptFile } | null;
   /** The shell has bash's extensions (`$EUID`, `$BASH_SOURCE`). */
   bash: boolean;
+  /** The files an absolute pathname pattern matches in the image, sorted; null when not known. */
+  glob?(pattern: string): string[] | null;
 }
 
 export interface ScriptInvocation {
@@ -209,6 +211,7 @@ class Machine {
       },
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
+      glob: (pattern) => host.glob?.(pattern) ?? null,
     };
   }
 
@@ -242,8 +245,30 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
+  private cmdVars: Set<string> | null = null;
+
+  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+  commandVars(): Set<string> {
+    if (this.cmdVars) return this.cmdVars;
+    const names = new Set<string>();
+    const todo = [...this.inv.ast.stmts];
+    while (todo.length > 0) {
+      const st = todo.pop() as Stmt;
+      const c = st.cmd;
+      if (!c) continue;
+      if (c.type === 'CallExpr') {
+        const first = c.args[0];
+        const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
+        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+      } else if (c.type === 'FuncDecl') todo.push(c.body);
+      todo.push(...childStmts(c));
+    }
+    this.cmdVars = names;
+    return names;
+  }
+
   merge(states: State[]): State[] {
-    const r = mergeStates(states);
+    const r = mergeStates(states, undefined, this.commandVars());
     if (r.capped) this.rec.joined++;
     return r.states;
   }
@@ -506,9 +531,11 @@ class AndOrFrame extends Frame {
         else if (st.status === null) {
           const a = st.fork();
           a.status = want;
+          a.addDecision(UNDECIDED);
           go.push(a);
           const b = st.fork();
           b.status = !want;
+          b.addDecision(UNDECIDED);
           this.skipped.push(b);
         } else this.skipped.push(st);
       }
@@ -566,9 +593,11 @@ class IfFrame extends Frame {
           else {
             const a = st.fork();
             a.status = true;
+            a.addDecision(UNDECIDED);
             yes.push(a);
             const b = st.fork();
             b.status = false;
+            b.addDecision(UNDECIDED);
             this.elseStates.push(b);
           }
         }
@@ -596,13 +625,21 @@ class IfFrame extends Frame {
 }
 
 /** The names a loop may change, so that they are unknown on every iteration (widening). */
-const loopEffects = new WeakMap<object, { names: Set<string>; params: boolean }>();
+interface LoopEffects {
+  names: Set<string>;
+  params: boolean;
+  /** The body sources files (`. "$f"`): their effects are not known. */
+  sources: boolean;
+}
 
-function effectsOf(node: object, stmts: Stmt[]): { names: Set<string>; params: boolean } {
+const loopEffects = new WeakMap<object, LoopEffects>();
+
+function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
   const hit = loopEffects.get(node);
   if (hit) return hit;
   const names = new Set<string>();
   let params = false;
+  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop() as Stmt;
@@ -622,18 +659,19 @@ function effectsOf(node: object, stmts: Stmt[]): { names: Set<string>; params: b
         names.add('OPTIND');
       }
       if (first === 'unset' || first === 'eval' || first === '.' || first === 'source') params = true;
+      if (first === '.' || first === 'source') sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === 'ParamExp' && (p.op === ':=' || p.op === '=')) names.add(p.param);
     } else if (c.type === 'DeclClause') {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === 'ForClause' && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params };
+  const r = { names, params, sources };
   loopEffects.set(node, r);
   return r;
 }
 
-function widen(states: State[], eff: { names: Set<string>; params: boolean }, extra: string[] = []): State[] {
+function widen(states: State[], eff: LoopEffects, extra: string[] = []): State[] {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
@@ -689,9 +727,17 @@ class WhileFrame extends Frame {
   }
 }
 
+/** A `for` over this many known items or fewer is run item by item; a longer or unknown list is widened. */
+const MAX_UNROLLED_ITEMS = 32;
+
 class ForFrame extends Frame {
   private phase = 0;
   private entry: State[] = [];
+  /** Unrolled: the items, the next one, and the states that left the loop. */
+  private items: Field[] | null = null;
+  private at = 0;
+  private readonly left: State[] = [];
+  private readonly ret: State[] = [];
 
   constructor(
     private readonly c: ForClause,
@@ -704,14 +750,20 @@ class ForFrame extends Frame {
     const c = this.c;
     if (this.phase === 0) {
       this.phase = 1;
+      // The item words are expanded once, before the loop (they may run `$(...)`).
+      const lists = this.states.map((st) => (c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]));
+      const first = lists[0];
+      const known = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+      if (known && c.name) {
+        // Known items (`for f in /startup.d/*` over a folder COPY'd from the build): one pass each.
+        this.items = first.map((f) => ({ s: f.s }));
+        this.phase = 2;
+        return this.next(m, this.states);
+      }
       const eff = effectsOf(c, c.do);
       const body: State[] = [];
-      for (const st of this.states) {
-        // The item words are expanded once, before the loop (they may run `$(...)`).
-        let items: Field[];
-        if (c.items) items = m.fields(c.items, st);
-        else if (c.name) items = st.params;
-        else items = [UNKNOWN_FIELDS];
+      for (const [k, st] of this.states.entries()) {
+        const items = lists[k] as Field[];
         const w = widen([st], eff)[0] as State;
         if (c.name) {
           const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
@@ -719,16 +771,45 @@ class ForFrame extends Frame {
         }
         if (items.length === 0) this.entry.push(withStatus(st, true));
         else {
-          if (items.some((f) => f.multi)) this.entry.push(w.fork());
+          if (items.some((f) => f.multi)) {
+            // Perhaps no item at all; but a loop that sources files found at run time is not
+            // known to source none.
+            const none = w.fork();
+            if (eff.sources) none.opaque = true;
+            this.entry.push(none);
+          }
           body.push(w);
         }
       }
       if (body.length === 0) return { done: flowOf(this.entry) };
       return { push: new ListFrame(c.do, body) };
     }
+    if (this.phase === 2) {
+      const body = child ?? flowOf([]);
+      this.ret.push(...body.ret);
+      this.left.push(...body.brk.map((st) => withStatus(st, true)));
+      return this.next(m, m.merge([...body.next, ...body.cont]));
+    }
     const body = child ?? flowOf([]);
     const next = [...this.entry, ...body.next, ...body.cont, ...body.brk].map((s) => withStatus(s, null));
     return { done: { next, ret: body.ret, brk: [], cont: [] } };
+  }
+
+  /** The next unrolled pass, or the end of the loop. */
+  private next(_m: Machine, states: State[]): Action {
+    const items = this.items as Field[];
+    if (this.at >= items.length || states.length === 0) {
+      if (items.length === 0) for (const st of states) st.status = true;
+      return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
+    }
+    const item = items[this.at++] as Field;
+    const name = this.c.name as string;
+    const pass = states.map((st) => {
+      const x = st.fork();
+      x.setVar(name, { kind: 'scalar', value: item });
+      return x;
+    });
+    return { push: new ListFrame(this.c.do, pass) };
   }
 }
 
@@ -771,9 +852,16 @@ class CaseFrame extends Frame {
             certain = true;
             break;
           }
-          if (match === null) byItem[i]?.push(st.fork());
+          if (match === null) {
+            const x = st.fork();
+            x.addDecision(UNDECIDED);
+            byItem[i]?.push(x);
+          }
         }
-        if (!certain) this.out.next.push(withStatus(st, true));
+        if (!certain) {
+          if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+          this.out.next.push(withStatus(st, true));
+        }
       }
       this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q) => q.states.length > 0);
     }
@@ -999,7 +1087,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         rest = rest.slice(o === '-a' ? 2 : 1);
         if (o === '--') break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) return ran(true, '');
+      if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) {
+        // `exec "$@"` with no arguments (`docker run IMAGE` with no CMD) runs nothing and the
+        // script goes on: it is the last command so far, one that leaves nothing running.
+        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(true, '');
+      }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -1123,6 +1216,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case 'id': {
+      // `id -u clickhouse`: the uid of a named user. Its number is not known, but the name stands
+      // for it wherever a user is given (`gosu "$(id -u app)"`), and it is not root's `0`.
+      const named = argv.length === 3 && (argv[1]?.s === '-u' || argv[1]?.s === '-g') ? argv[2] : undefined;
+      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
+        return ran(true, named.s === 'root' ? '0' : named.s);
+      }
       const opts = argv.slice(1).map((f) => f.s ?? '?').join('');
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
@@ -1191,11 +1290,11 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
-function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[] }, ref: CmdRef | null): void {
+function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[]; unset?: readonly string[] }, ref: CmdRef | null): void {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : '';
-  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : '';
+  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
 }
 
 function isUidTest(text: string): boolean {

@@ -17,14 +17,14 @@
 import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
-import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
+import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
 import type { Evidence, ScriptUnit } from '../launch.js';
 import { interpret, type Ending, type Host, type ScriptRun } from './interpreter.js';
-import type { Decision, ScriptFile, Var } from './state.js';
-import { lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
+import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
+import { CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
 
 export type InvocationKind = 'default' | 'user-command' | 'non-root';
 
@@ -46,10 +46,20 @@ export type Step =
   | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean })
   | (HopBase & { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
-  | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null })
-  | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null })
+  | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
+  | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
   | (HopBase & { kind: 'unknown'; reason: string; missing?: string });
+
+/**
+ * A required-configuration check: with every variable unset (the default run) the script exits
+ * with an error at `exit` unless `name` is set. The run shown and judged is the configured one.
+ */
+export interface Required {
+  name: string;
+  exit: CmdRef;
+  code: string | null;
+}
 
 export interface Chain {
   hops: Step[];
@@ -105,7 +115,7 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
   const run: Run = { kind, startUser, args, chains: [], truncated: null };
   const first = args[0];
   if (!first || argv.length === 0) return run;
-  const cache = new Map<string, ScriptRun>();
+  const cache = new Map<string, ConfiguredRun>();
   const work: Item[] = [{ hops: [], argv, args, runsAs: startUser, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
   while (work.length > 0) {
     const item = work.shift() as Item;
@@ -115,6 +125,9 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
     }
     await follow(item, run, work, cache, r);
   }
+  // The chains that hand over first: the main path explain shows, before the scripts that stay
+  // or end (a one-shot branch, an error path whose exit status is not known).
+  run.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run;
 }
 
@@ -129,7 +142,7 @@ function argOf(f: Field, item: Item): Arg {
   return { value: f.s ?? '', origin: base.origin, setting: base.setting, fromShell: false, script: null };
 }
 
-async function follow(item: Item, run: Run, work: Item[], cache: Map<string, ScriptRun>, r: Resolver): Promise<void> {
+async function follow(item: Item, run: Run, work: Item[], cache: Map<string, ConfiguredRun>, r: Resolver): Promise<void> {
   let { argv, runsAs, pid1, at } = item;
   const hops = item.hops;
   const base = { why: item.why };
@@ -187,29 +200,23 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Scr
       push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
       return end();
     }
-    // `clickhouse su user:group cmd`: a built-in gosu.
-    if (name === 'clickhouse' && argv[1]?.s === 'su' && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target = userFromSpec(spec, `clickhouse su ${spec ?? '?'}`);
-      push({ ...common, kind: 'switch', tool: 'clickhouse su', user: spec, toRoot: target.root === true, target });
-      runsAs = target;
-      argv = argv.slice(3);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
+    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
+    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
+      // gosu and friends, and vendor ones (`clickhouse su user:group cmd`).
+      const tool = vendor?.tool ?? name;
+      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
       if (!sw) {
         push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
+      const target = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
+      if (!vendor) {
         push({ ...common, kind: 'forking-switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
         // `su app -c "..."`: the string is parsed and checked like any script (su-sudo says the rest).
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, 'sh', at);
         return end();
       }
-      push({ ...common, kind: 'switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+      push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
       // gosu and friends only switch when they run as root; otherwise they fail (gosu-needs-root).
       runsAs = target;
       argv = sw.rest;
@@ -315,7 +322,7 @@ async function runScript(
   hops: Step[],
   run: Run,
   work: Item[],
-  cache: Map<string, ScriptRun>,
+  cache: Map<string, ConfiguredRun>,
   r: Resolver,
 ): Promise<void> {
   const unit = hop.unit;
@@ -332,25 +339,30 @@ async function runScript(
     run.chains.push({ hops, end: null });
     return;
   }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
-      {
-        file: scriptFile(unit),
-        ast: unit.ast as ShellFile,
-        arg0,
-        params: params.map((f) => ({ ...f })),
-        user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
-        argLabel: (i) => argLabel(item.args[i]),
-      },
-      host,
-    );
-    cache.set(key, result);
+  let cached = cache.get(key);
+  if (!cached) {
+    const runWith = (assumed: ReadonlySet<string>): ScriptRun =>
+      interpret(
+        {
+          file: scriptFile(unit),
+          ast: unit.ast as ShellFile,
+          arg0,
+          params: params.map((f) => ({ ...f })),
+          user: hop.runsAs,
+          vars: environment(r, hop.runsAs, assumed),
+          argLabel: (i) => argLabel(item.args[i]),
+        },
+        host,
+      );
+    cached = configuredRun(runWith);
+    cache.set(key, cached);
   }
+  const result = cached.run;
   hop.run = result;
+  hop.required = cached.required;
   if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
+  // The hand-overs first (the image's main path, which explain shows), then the other endings.
+  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
@@ -394,6 +406,59 @@ async function runScript(
   }
 }
 
+interface ConfiguredRun {
+  run: ScriptRun;
+  required: Required[];
+}
+
+/** Required-configuration checks tried on one script (each costs one more run of it). */
+const MAX_CONFIG_TRIES = 6;
+
+/**
+ * The run of a script on its configured path. On the default run every variable but ENV's is
+ * unset, so an image that needs configuration (`-e DB_HOST=...`) exits with an error at a check
+ * such as `if [ -z "$DB_HOST" ]; then echo missing; exit 1; fi`. That error exit is not the
+ * image's main path: the variable the check tested (the last decision made because a variable was
+ * unset on the way to the exit) is assumed set, and the script is run again; the assumption is
+ * kept only when that exit is then no longer reached at all.
+ */
+function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): ConfiguredRun {
+  let assumed = new Set<string>();
+  let run = runWith(assumed);
+  const required: Required[] = [];
+  const rejected = new Set<string>();
+  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run.budget; tries++) {
+    let check: { name: string; exit: CmdRef; code: string | null; names: readonly string[] } | null = null;
+    for (const e of run.endings) {
+      if (e.kind !== 'exit' || !e.failed || !e.cmd) continue;
+      // The check is a decision made on an unset variable after the path's last undecided
+      // condition: the exit is reached because of it, not because of a file test.
+      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
+        const d = e.why[i] as Decision;
+        if (d.undecided) break;
+        const name = d.unset?.[0];
+        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
+        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+      }
+      if (check) break;
+    }
+    if (!check) break;
+    const next = new Set([...assumed, ...check.names]);
+    const again = runWith(next);
+    const exit = check.exit.stmt;
+    // Kept only when that exit is then no longer reached (it was this check's exit, not one that
+    // a file test or an unknown value also leads to).
+    if (again.budget || again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit)) {
+      rejected.add(check.name);
+      continue;
+    }
+    required.push({ name: check.name, exit: check.exit, code: check.code });
+    assumed = next;
+    run = again;
+  }
+  return { run, required };
+}
+
 function sameRunKey(h: Step, arg0: Field, params: Field[], hop: Step): boolean {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -409,10 +474,15 @@ export function scriptFile(unit: ScriptUnit): ScriptFile {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
 
-/** The environment a script starts with: ENV (values known or not), HOME, and nothing else. */
-function environment(r: Resolver, user: UserValue): Map<string, Var> {
+/**
+ * The environment a script starts with: ENV (values known or not), HOME, and nothing else; for
+ * the configured run, the variables a required-configuration check asks for are set (to a value
+ * not known, but not empty).
+ */
+function environment(r: Resolver, user: UserValue, assumed: ReadonlySet<string> = new Set()): Map<string, Var> {
   const vars = new Map<string, Var>();
   for (const [k, v] of r.env) vars.set(k, { kind: 'scalar', value: v === null ? UNKNOWN : lit(v) });
+  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: 'scalar', value: CONFIGURED });
   if (!vars.has('HOME')) vars.set('HOME', { kind: 'scalar', value: user.root === true ? lit('/root') : UNKNOWN });
   if (!vars.has('HOSTNAME')) vars.set('HOSTNAME', { kind: 'scalar', value: UNKNOWN });
   if (!vars.has('PATH')) vars.set('PATH', { kind: 'scalar', value: lit('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin') });
@@ -455,6 +525,7 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
     case 'su-exec':
     case 's6-setuidgid':
     case 'setuidgid':
+    case 'clickhouse su':
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case 'chpst': {

@@ -8,7 +8,7 @@ import type { Ending, Executed, ScriptRun } from './interpreter.js';
 import type { Chain, Run, Step } from './invocations.js';
 import { parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
-import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
+import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 
 export type ScriptHop = Step & { kind: 'script' | 'shell' };
 
@@ -54,8 +54,7 @@ function stayingUser(end: { hop: ScriptHop; ending: Ending }): UserValue {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const at = argv.findIndex((f) => f.s !== null && basename(f.s) === tool);
-  const sw = parseSwitch(tool, argv.slice(at + 1));
+  const sw = parseSwitch(tool, t.switchArgs);
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ''}`.trim()) : end.ending.user;
 }
 
@@ -74,8 +73,7 @@ export function handsOverWithoutExec(run: Run): { hop: ScriptHop; cmd: Executed;
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run) || isUserCommand(f)) : isScriptArg(t.name, run) || isUserCommand(t.name) || (self != null && t.name.s === self);
       if (!runs) continue;
-      const at = argv.findIndex((f) => f.s !== null && basename(f.s) === tool);
-      const sw = parseSwitch(tool, argv.slice(at + 1));
+      const sw = parseSwitch(tool, t.switchArgs);
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
     }
@@ -127,10 +125,12 @@ export function argsUse(argv: readonly Field[], run: Run): 'intact' | 'mangled' 
 }
 
 /** The program a command line runs after prefixes and user switches (`exec gosu app x` -> x). */
-export function commandOf(argv: readonly Field[]): { tool: string | null; name: Field | null; rest: Field[]; switcher: string | null; forking: string | null } {
+export function commandOf(argv: readonly Field[]): { tool: string | null; name: Field | null; rest: Field[]; switcher: string | null; forking: string | null; switchArgs: Field[] } {
   let i = 0;
   let switcher: string | null = null;
   let forking: string | null = null;
+  /** The arguments of the user switch (its user, options, then the command). */
+  let switchArgs: Field[] = [];
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === undefined) break;
@@ -144,24 +144,23 @@ export function commandOf(argv: readonly Field[]): { tool: string | null; name: 
       i++;
       continue;
     }
-    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
-      switcher = b;
-      i += b === 'chroot' || b === 'setpriv' || b === 'chpst' ? skipOptions(argv, i + 1) - i : 2;
-      continue;
-    }
-    if (b === 'clickhouse' && argv[i + 1]?.s === 'su' && !switcher) {
-      switcher = 'clickhouse su';
-      i += 3;
+    const sw: { tool: string; args: number } | null = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw) {
+      // gosu and friends, and vendor ones (`clickhouse su user:group cmd`): the user, then the command.
+      switcher = sw.tool;
+      switchArgs = argv.slice(sw.args);
+      i = b === 'chroot' || b === 'setpriv' || b === 'chpst' ? skipOptions(argv, i + 1) : sw.args + 1;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
+      switchArgs = argv.slice(i + 1);
       break;
     }
     break;
   }
   const tool = argv[0]?.s ?? null;
-  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1) as Field[], switcher, forking };
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1) as Field[], switcher, forking, switchArgs };
 }
 
 function skipOptions(argv: readonly Field[], from: number): number {

@@ -300,7 +300,14 @@ export interface Decision {
   text: string;
   /** The command that tested it. */
   at: CmdRef | null;
+  /** Decided because these environment variables are unset (`[ -z "$DB_HOST" ]`). */
+  unset?: readonly string[];
+  /** Not a decision: the path went one way of a condition dockerlint could not decide. */
+  undecided?: true;
 }
+
+/** The mark a path gets where it took one way of a condition that could not be decided. */
+export const UNDECIDED: Decision = Object.freeze({ text: '', at: null, undecided: true as const });
 
 /** The decisions of a path, newest first (a persistent list, shared between forks). */
 export interface Why {
@@ -373,6 +380,11 @@ export class State {
 
   getVar(name: string): Var | undefined {
     return this.vars.get(name);
+  }
+
+  /** The variables, for comparing states where they meet. */
+  scope(): Scope {
+    return this.vars;
   }
 
   hasVar(name: string): boolean {
@@ -612,14 +624,14 @@ const MAX_STATES_PER_POINT = 8;
  * Equal states merged; more than `cap` different ones joined into one. Returns the states and
  * whether the cap was hit (values that differed became unknown).
  */
-export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT): { states: State[]; capped: boolean } {
+export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES): { states: State[]; capped: boolean } {
   if (states.length <= 1) return { states, capped: false };
   const out: State[] = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap), capped: true };
+    else return { states: joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
@@ -629,7 +641,9 @@ export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT): { stat
  * arguments, the user) are joined together, so the join loses other variables first; when even
  * those differ too much, everything is joined.
  */
-function joinByFacts(states: State[], cap: number): State[] {
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): State[] {
   const groups = new Map<string, State[]>();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0002')}`;
@@ -638,5 +652,52 @@ function joinByFacts(states: State[], cap: number): State[] {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
+  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
+}
+
+/** Few enough states to join pair by pair, the closest first. */
+const MAX_PAIRWISE = 24;
+
+/**
+ * Joins, within each group, the two states that differ in the fewest variables, until no more
+ * than `cap` states are left: a variable that splits the paths in two (the command a script will
+ * exec, `NUMACTL=""` or `NUMACTL="numactl ..."`) keeps its values while counters and flags that
+ * differ on many paths become unknown. Variables in `keep` (used as a command word) are joined last.
+ */
+function joinClosest(groups: State[][], cap: number, keep: ReadonlySet<string>): State[] {
+  let total = groups.reduce((n, g) => n + g.length, 0);
+  while (total > cap) {
+    let best: { g: State[]; i: number; j: number; d: number } | null = null;
+    for (const g of groups) {
+      for (let i = 0; i < g.length; i++) {
+        for (let j = i + 1; j < g.length; j++) {
+          const d = differing(g[i] as State, g[j] as State, keep);
+          if (!best || d < best.d) best = { g, i, j, d };
+        }
+      }
+    }
+    if (!best) break;
+    const joined = State.joinAll([best.g[best.i] as State, best.g[best.j] as State]);
+    best.g.splice(best.j, 1);
+    best.g.splice(best.i, 1, joined);
+    total--;
+  }
+  return groups.flat();
+}
+
+/** How many variables two states disagree on; one in `keep` (a command word) counts as many. */
+function differing(a: State, b: State, keep: ReadonlySet<string>): number {
+  const x = a.scope();
+  const y = b.scope();
+  if (x === y) return 0;
+  const base = commonAncestor(x, y);
+  const names = base ? new Set([...namesAbove(x, base), ...namesAbove(y, base)]) : new Set([...x.flat().keys(), ...y.flat().keys()]);
+  let n = 0;
+  for (const k of names) {
+    const v = x.get(k);
+    const w = y.get(k);
+    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1000 : 1;
+  }
+  return n;
 }

@@ -29,6 +29,19 @@ export interface Field {
   mangled?: Mangling;
   /** An unknown text known to differ from these (the uid of a named non-root user is not `0`). */
   not?: readonly string[];
+  /**
+   * Empty because these environment variables are unset (the default run sets none but ENV's),
+   * the variable read first: a test on it is a required-configuration check.
+   */
+  unset?: readonly string[];
+}
+
+/** The value of an environment variable the configured run assumes set: unknown, not empty. */
+export const CONFIGURED: Field = Object.freeze({ s: null, not: Object.freeze(['']) });
+
+/** The empty value of a variable that is unset, remembering which (see `Field.unset`). */
+export function unsetValue(name: string, via?: readonly string[]): Field {
+  return { s: '', unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
 }
 
 export const UNKNOWN: Field = Object.freeze({ s: null });

@@ -7,7 +7,7 @@
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import type { State } from './state.js';
-import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, USER_COMMAND, type Field, type Mangling } from './values.js';
+import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
 export interface ExpandEnv {
   /** `$0`: the script as it was invoked. */
@@ -18,6 +18,11 @@ export interface ExpandEnv {
   substitute(stmts: Stmt[], st: State): Field;
   /** Bash or a shell with the same extensions (`$EUID`, arrays). */
   bash: boolean;
+  /**
+   * The image paths an absolute pathname pattern (`/startup.d/*.sh`) matches when the container
+   * starts, sorted; null when the folder's content is not known.
+   */
+  glob?(pattern: string): string[] | null;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -25,6 +30,7 @@ type Piece = { kind: 'text'; field: Field; quoted: boolean } | { kind: 'fields';
 
 /** The fields of a word in a command line (split, `"$@"` expanded to several fields). */
 export function expandFields(word: Word, st: State, env: ExpandEnv): Field[] {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env);
   const pieces: Piece[] = [];
   for (const part of word.parts) pushPart(part, false, st, env, pieces);
   return assemble(pieces);
@@ -42,6 +48,23 @@ export function expandScalar(word: Word, st: State, env: ExpandEnv): Field {
   let acc: Field = lit('');
   for (const p of pieces) acc = concat(acc, p.kind === 'text' ? p.field : joinFields(p.fields, ' '));
   return acc;
+}
+
+function isGlobLit(part: WordPart): boolean {
+  return part.type === 'Lit' && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''));
+}
+
+/**
+ * A word with an unquoted glob (`/startup.d/*`): the files it matches in the image when the
+ * folder's content is known (the word itself when nothing matches, as the shell does), else any
+ * number of unknown fields.
+ */
+function pathnames(word: Word, st: State, env: ExpandEnv): Field[] {
+  const pattern = patternOf(word, st, env);
+  if (pattern === null || !pattern.startsWith('/') || !env.glob) return [UNKNOWN_FIELDS];
+  const files = env.glob(pattern);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern.replace(/\\(.)/g, '$1'))];
 }
 
 function assemble(pieces: Piece[]): Field[] {
@@ -220,6 +243,8 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
   }
   if (index === '@' || index === '*') return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== '0') return { list: null, scalar: UNKNOWN, set: null };
+  // Empty because of unset variables (`: "${A:=$B}"`): reading it names it first.
+  if (v.value.unset && v.value.s === '') return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 
@@ -275,9 +300,18 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   }
   const value = base.scalar;
   const set = base.set;
-  if (op === null) return { kind: 'scalar', field: value ?? lit('') };
-  const word = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
-  const empty = value === null ? true : value.s === null ? null : value.s === '';
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  // An unset variable is empty, and remembers it was unset (a required-configuration test).
+  const unsetEmpty = (): Field => (named ? unsetValue(pe.param) : lit(''));
+  if (op === null) return { kind: 'scalar', field: value ?? unsetEmpty() };
+  const expandWord = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
+  // `${X:-}`, `${X:=$Y}`: a default that is itself empty keeps X (and Y) as the unset ones.
+  const word = (): Field => {
+    const w = expandWord();
+    if (!named || w.s !== '' || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? (value.not?.includes('') ? false : null) : value.s === '';
   switch (op) {
     case ':-':
     case '-': {
@@ -301,7 +335,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     case ':+':
     case '+': {
       const useAlt = op === ':+' ? (set === false ? false : empty === null ? null : !empty) : set;
-      if (useAlt === true) return { kind: 'scalar', field: word() };
+      if (useAlt === true) return { kind: 'scalar', field: expandWord() };
       if (useAlt === false) return { kind: 'scalar', field: lit('') };
       return { kind: 'scalar', field: UNKNOWN };
     }

@@ -18,6 +18,8 @@ export interface RunSpec {
   dialect?: Dialect;
   /** Files that `. path` finds. */
   files?: Record<string, string>;
+  /** What pathname patterns match in the image (absent: not known). */
+  glob?: Record<string, string[]>;
   /** Rewrites the parsed script before it runs (to build shapes the parser refuses, such as 5,000 nested ifs). */
   transform?: (ast: import('../../../src/parsers/shell-ast.js').ShellFile) => import('../../../src/parsers/shell-ast.js').ShellFile;
 }
@@ -49,6 +51,7 @@ export function run(src: string, spec: RunSpec = {}): ScriptRun {
       const r = p.parse(text, dialect);
       return r.ok ? { ast: r.file, file: file(path, text) } : null;
     },
+    glob: (pattern) => spec.glob?.[pattern] ?? null,
   };
   return interpret(
     { file: file('entrypoint.sh', src), ast: spec.transform ? spec.transform(parsed.file) : parsed.file, arg0: lit('/usr/local/bin/entrypoint.sh'), params, user, vars, argLabel: (i) => (args === 'user' ? 'the user command' : `from CMD, word ${i + 1}`) },
