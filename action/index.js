@@ -46054,6 +46054,7 @@ function takeNext(queue) {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }
+var WORKER_YOUNG_MB = 12;
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
   const findings = [];
   const filesRead = [];
@@ -46062,7 +46063,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, 
     let running = count;
     if (count === 0) resolve4();
     for (let i = 0; i < count; i++) {
-      const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
+      const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       w.on("message", (msg) => {
         if ("done" in msg) {
           void w.terminate();

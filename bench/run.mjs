@@ -446,7 +446,7 @@ async function main() {
   const s = results.sizes;
   for (const size of o.sizes) {
     const r = s[size];
-    const parts = [`  ${size === 'small' ? 'small  ' : `${size.padEnd(5)}ctx`}:`];
+    const parts = [];
     if (size === 'small') {
       const x = ratio(r.dockerlint, floor);
       parts.push(`dockerlint / node -e 0 = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu`);
@@ -459,7 +459,7 @@ async function main() {
       const x = ratio(r.shellcheck, r.dockerlint);
       parts.push(`shellcheck / dockerlint = ${fmtR(x.wall)} wall, ${fmtR(x.cpu)} cpu`);
     }
-    console.log(parts.join(' '));
+    console.log(`  ${size === 'small' ? 'small  ' : `${size.padEnd(5)}ctx`}: ${parts.join('; ')}`);
   }
   const verdict = (name, ok, detail) => targets.push({ name, ok, detail });
   // The targets of the performance issue, each judged on what this run measured (wall time, as the
