@@ -120,6 +120,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     dockerfilePath: env.dockerfile.displayPath,
     resolveCommand: (name) => resolveInImage(stage, name, env),
     missingScript: looksLikeScriptPath,
+    serviceScripts: (dir) => env.fs.services(stage, dir),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
