@@ -192,6 +192,16 @@ function chainHops(chain: Chain): Hop[] {
         });
         break;
       }
+      case 'supervisor':
+        out.push({
+          process: step.argv.map(showField).join(' '),
+          user,
+          pid1: step.pid1,
+          at: where(step),
+          note: `supervisor: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
+          why: [],
+        });
+        break;
       case 'unknown':
         out.push({ process: '?', user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
         break;

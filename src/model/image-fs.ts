@@ -106,6 +106,40 @@ export class ImageFs {
     return [...out].sort();
   }
 
+  /**
+   * `runsvdir /etc/service`: the `run` scripts of the service folders COPY/ADD put in `dir`
+   * (`COPY run /etc/service/app/run`, or a context folder of services copied there), or null
+   * when a copy from a stage, an image or a URL may put services there too.
+   */
+  services(stage: Stage, dir: string): string[] | null {
+    const d = path.posix.resolve('/', dir);
+    const names = new Set<string>();
+    for (let s: Stage | null = stage; s; s = s.baseStage) {
+      for (const op of s.copies) {
+        const inside = op.dest.startsWith(d + '/') ? op.dest.slice(d.length + 1).split('/')[0] : null;
+        const onto = op.dest === d;
+        if (!inside && !onto) continue;
+        for (const src of op.sources) {
+          if (src.kind !== 'context' && src.kind !== 'heredoc') return null;
+          if (inside) names.add(inside);
+          else if (src.kind === 'context') {
+            for (const m of this.contextMatches(src.pattern)) {
+              if (this.context.stat(m)?.kind !== 'dir') continue;
+              for (const n of this.context.list(m)) if (this.context.stat(m ? `${m}/${n}` : n)?.kind === 'dir') names.add(n);
+            }
+          }
+        }
+      }
+    }
+    const out: string[] = [];
+    for (const n of [...names].sort()) {
+      const run = path.posix.join(d, n, 'run');
+      const origin = this.lookup(stage, run);
+      if (origin?.kind === 'context' || origin?.kind === 'heredoc') out.push(run);
+    }
+    return out;
+  }
+
   private targets(op: CopyOp, name: string, asDir = false): string[] {
     const inside = path.posix.join(op.dest, name);
     if (op.destIsDir || asDir) return [inside];

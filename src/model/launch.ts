@@ -127,6 +127,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     dockerfilePath: env.dockerfile.displayPath,
     resolveCommand: (name) => (windows ? null : resolveInImage(stage, name, env)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);

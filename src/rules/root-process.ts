@@ -138,6 +138,7 @@ function stepLabel(s: Step): string {
     case 'script':
       return `${s.at.label} ${s.arg.value}`;
     case 'program':
+    case 'supervisor':
       return `${s.at.label} ${s.name}`;
     case 'unknown':
       return s.at.label;

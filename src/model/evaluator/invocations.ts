@@ -49,6 +49,7 @@ export type Step =
   | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
+  | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
   | (HopBase & { kind: 'unknown'; reason: string; missing?: string });
 
 /**
@@ -91,6 +92,8 @@ export interface Resolver {
   dockerfilePath: string;
   /** The path of a file that a COPY/ADD in the build context should have provided, when none does. */
   missingScript(value: string): boolean;
+  /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
+  serviceScripts(dir: string): string[] | null;
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
@@ -195,10 +198,20 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       argv = argv.slice(1);
       continue;
     }
-    // Supervisors start the services of a folder, each with its own run script and user.
+    // Supervisors start the services of a folder, each with its own run script and user: runit's
+    // and s6's are followed when the build puts them there (`COPY run /etc/service/app/run`).
     if (SUPERVISORS.has(name)) {
-      push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
-      return end();
+      const dir = name === 'runsvdir' || name === 's6-svscan' ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith('-'))?.s ?? (name === 's6-svscan' ? '.' : null) : null;
+      const services = dir !== null && dir.startsWith('/') ? r.serviceScripts(dir) : null;
+      if (!services || services.length === 0) {
+        push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
+        return end();
+      }
+      const hop: Step = { ...common, kind: 'supervisor', name, services };
+      for (const script of services) {
+        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+      }
+      return;
     }
     const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
     if (vendor || FORKING_USER_SWITCHERS.has(name)) {
@@ -543,6 +556,10 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
           user = s(i + 1);
           userText = text(i + 1);
           i += 2;
+        } else if (/^-[uU]./.test(s(i) ?? '')) {
+          // `chpst -uapp`: the user glued to the option.
+          user = userText = (s(i) ?? '').slice(2);
+          i++;
         } else i += ['-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t'].includes(s(i) ?? '') ? 2 : 1;
       }
       return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };

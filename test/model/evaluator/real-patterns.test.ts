@@ -252,3 +252,27 @@ describe('no CMD, and the script ends with exec "$@" (storm style: the image is 
     expect(mains(r.launch, 'user-command')).toEqual(['<command> [root]']);
   });
 });
+
+describe('supervisors: runsvdir is PID 1, the applications are its services', () => {
+  const df = 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends runit && rm -rf /var/lib/apt/lists/*\nCOPY entrypoint.sh /\nCOPY service/run /etc/service/app/run\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["app"]\n';
+  const entry = '#!/bin/sh\nif [ "$1" = app ]; then\n  mkdir -p /var/lib/app\n  exec runsvdir -P /etc/service\nfi\nexec "$@"\n';
+
+  test('a service run script copied to /etc/service/<name>/run is followed; its chpst -uapp drops', async () => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': entry, 'service/run': '#!/bin/sh\nexec 2>&1\nexec chpst -uapp /usr/local/bin/app-server --foreground\n' });
+    expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server --foreground [app]']);
+    expect(r.explained.def.map((h) => h.note ?? '').join('\n')).toContain('supervisor: starts the services /etc/service/app/run as its children');
+    expect(r.findings).toEqual([]);
+  });
+
+  test('a service that does not drop: root-process names the service\'s program', async () => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': entry, 'service/run': '#!/bin/sh\nexec /usr/local/bin/app-server --foreground\n' });
+    expect(r.findings).toEqual(['Dockerfile:1 root-process']);
+    expect(r.raw[0]?.message).toContain('`/usr/local/bin/app-server`');
+  });
+
+  test('services dockerlint does not see (none copied into the folder): unknown, never "runs as root"', async () => {
+    const r = await image({ Dockerfile: df.replace('COPY service/run /etc/service/app/run\n', ''), 'entrypoint.sh': entry });
+    expect(r.findings.filter((f) => f.includes('root-process'))).toEqual([]);
+    expect(r.explained.def[r.explained.def.length - 1]?.note).toContain('whose run scripts dockerlint does not know');
+  });
+});
