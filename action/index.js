@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path28, { windows } = {}) => {
-      const segs = path28.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path29, { windows } = {}) => {
+      const segs = path29.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch5 = (glob, options, returnState = false) => {
+    var picomatch6 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex4, options, posix2);
+          match = picomatch6.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
+    picomatch6.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
-    picomatch5.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch5.parse(p, options));
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch5.scan = (input2, options) => scan(input2, options);
-    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch5.toRegex(source, options);
+      const regex4 = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch5.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants;
-    module.exports = picomatch5;
+    picomatch6.constants = constants;
+    module.exports = picomatch6;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch5(glob, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch5, pico);
-    module.exports = picomatch5;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -7471,9 +7471,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path28 = this.getPath();
-        if (path28 === null || path28.startsWith("/")) {
-          return path28;
+        const path29 = this.getPath();
+        if (path29 === null || path29.startsWith("/")) {
+          return path29;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7485,7 +7485,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path28 : parent + "/" + path28;
+              return parent.endsWith("/") ? parent + path29 : parent + "/" + path29;
             }
           }
         }
@@ -9259,6 +9259,34 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
+function prefixOption(prefix, words, from, literal, short4, long) {
+  let value;
+  let i = from;
+  while (i < words.length) {
+    const lit2 = literal(words[i]);
+    if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
+    if (lit2.startsWith("--")) {
+      const eq = lit2.indexOf("=");
+      const name = lit2.slice(2, eq >= 0 ? eq : void 0);
+      const takes = VALUED_LONG[prefix].has(name);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      i += takes && eq < 0 ? 2 : 1;
+      continue;
+    }
+    let consumed = 1;
+    for (let k = 1; k < lit2.length; k++) {
+      const c = lit2[k];
+      if (!VALUED[prefix].has(c)) continue;
+      const glued = lit2.slice(k + 1);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      if (glued === "") consumed = 2;
+      if (c === short4) value = v;
+      break;
+    }
+    i += consumed;
+  }
+  return value;
+}
 var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
 var init_prefixes = __esm({
   "src/model/prefixes.ts"() {
@@ -9310,6 +9338,15 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
+function execSwitcherAt(words, i) {
+  const w = words[i];
+  if (!w) return null;
+  const b = basename3(w);
+  if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  const sub = VENDOR_USER_SWITCHERS.get(b);
+  if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
+  return null;
+}
 function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
@@ -9543,7 +9580,7 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
@@ -9552,6 +9589,7 @@ var init_commands = __esm({
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+    VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
   }
 });
 
@@ -10230,7 +10268,8 @@ function isPlainOs(stage) {
 function lacksBash(stage) {
   if (stage.baseStage || !stage.baseKnown) return false;
   const { name, tag } = imageName(stage.base);
-  return NO_BASH_NAME.test(name) || ALPINE_TAG.test(tag);
+  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
+  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
 }
 function isWindowsImage(stage, root) {
   const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
@@ -10244,7 +10283,7 @@ function imageSh(stage) {
   if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: DASH_NAME.test(name) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10294,6 +10333,7 @@ var init_base_images = __esm({
     ];
     PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
     NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
+    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
     ALPINE_TAG = /(^|-)alpine/;
     ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
     BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
@@ -10699,7 +10739,7 @@ function operands(cmd, valued = [], verbs = []) {
   return out;
 }
 function isAptGetInstall(cmd) {
-  return cmd.name === "apt-get" && cmd.hasArg("install");
+  return cmd.name === "apt-get" && cmd.hasArg("install") && !cmd.hasFlag("s", "simulate", "just-print", "dry-run", "recon", "no-act");
 }
 function aptGetPackages(cmd) {
   return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
@@ -10720,7 +10760,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path28) {
+function cacheMountCovers(flags, path29) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10731,7 +10771,7 @@ function cacheMountCovers(flags, path28) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path28);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path29);
   });
 }
 function removesTree(cmd, prefix) {
@@ -11143,11 +11183,17 @@ var init_cmd_ignored = __esm({
 });
 
 // src/rules/consecutive-run.ts
-var consecutive_run_default;
+function plainOneCommand(text, heredocs) {
+  if (heredocs > 0 || !/^[\sA-Za-z0-9_@%+=:,./~$-]+$/.test(text)) return false;
+  const first = text.trim().split(/\s+/)[0] ?? "";
+  return first !== "" && !first.includes("=") && !first.startsWith("$") && !RESERVED.has(first);
+}
+var RESERVED, consecutive_run_default;
 var init_consecutive_run = __esm({
   "src/rules/consecutive-run.ts"() {
     "use strict";
     init_rule();
+    RESERVED = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "select", "function", "time", "coproc", "!", "[[", "]]", "{", "}"]);
     consecutive_run_default = defineRule({
       id: "consecutive-run",
       severity: "info",
@@ -11170,20 +11216,35 @@ var init_consecutive_run = __esm({
         howToFix: "Merge the RUNs."
       },
       async check(ctx) {
-        let prev = null;
+        const groups = [];
+        let group = [];
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           if (view.keyword !== "RUN") {
-            if (view.keyword !== "ONBUILD") prev = null;
+            if (view.keyword !== "ONBUILD") group = [];
             continue;
           }
-          const run2 = await ctx.view.run(view);
-          const count = run2.commands.filter((c) => c.depth === 0).length;
           const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
-          if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run2.syntaxError === null) {
-            ctx.report({ messageId: "consecutive", data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+          if (group.length === 0) groups.push(group);
+          group.push({ view, flags });
+        }
+        const count = async (view) => {
+          if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
+          const run2 = await ctx.view.run(view);
+          return run2.syntaxError === null ? run2.commands.filter((c) => c.depth === 0).length : 0;
+        };
+        for (const g of groups) {
+          if (g.length < 2) continue;
+          let prev = await count(g[0].view);
+          for (let i = 1; i < g.length; i++) {
+            const cur = g[i];
+            const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+            if (prev === 1 && n === 1) {
+              ctx.report({ messageId: "consecutive", data: { previous: g[i - 1].view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+            }
+            prev = n;
           }
-          prev = { flags, count, line: view.inst.keywordSpan.line };
         }
       }
     });
@@ -11777,26 +11838,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path28) => {
-      const end = path28.length - 1;
-      const index = path28.lastIndexOf(
+    var basenameOf = (path29) => {
+      const end = path29.length - 1;
+      const index = path29.lastIndexOf(
         SLASH,
-        path28[end] === SLASH ? end - 1 : end
+        path29[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path28 : path28.slice(index + 1);
+      return index < 0 ? path29 : path29.slice(index + 1);
     };
-    var parentOf = (path28) => {
-      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path28.split(SLASH).filter(Boolean);
+    var parentOf = (path29) => {
+      if (path29.charCodeAt(0) === SLASH_CODE || path29.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path29.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path28.length - 1;
-      const cut = path28.lastIndexOf(
+      const end = path29.length - 1;
+      const cut = path29.lastIndexOf(
         SLASH,
-        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path29.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path29.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -11946,7 +12007,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path28) {
+      testLiteral(path29) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11955,7 +12016,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path28)) {
+          if (rule.checkRegex.test(path29)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11975,15 +12036,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path28, mode) {
+      test(path29, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path28) : path28;
+        const basename4 = shortcut ? basenameOf(path29) : path29;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path28
+            shortcut && rule._basenameOnly ? basename4 : path29
           )) {
             const { negative } = rule;
             const ret = {
@@ -12005,17 +12066,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path28, originalPath, doThrow) => {
-      if (!isString(path28)) {
+    var checkPath = (path29, originalPath, doThrow) => {
+      if (!isString(path29)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path28) {
+      if (!path29) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path28)) {
+      if (checkPath.isNotRelative(path29)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -12024,25 +12085,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path28) => {
-      const first = path28.charCodeAt(0);
+    var isNotRelative = (path29) => {
+      const first = path29.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path28.length === 1) {
+      if (path29.length === 1) {
         return true;
       }
-      const second = path28.charCodeAt(1);
+      const second = path29.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
+      return path29.length === 2 || path29.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -12073,59 +12134,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path28) {
+      _test(originalPath, cache, path29) {
         checkPath(
-          path28,
+          path29,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path28 ? this._t(path28, cache) : {
+        return path29 ? this._t(path29, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path28 = convertPath(target2);
-        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path28);
+        const path29 = convertPath(target2);
+        if (!path29 || path29.charCodeAt(path29.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path29);
         }
-        const dir = this._t(path28, this._testCache);
+        const dir = this._t(path29, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path28);
+        const literal = this._rules.testLiteral(path29);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path28, cache) {
-        const cached = cache[path28];
+      _t(path29, cache) {
+        const cached = cache[path29];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path28);
+        const parentPath = parentOf(path29);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
+        return cache[path29] = parent && parent.ignored ? parent : this._rules.test(path29, MODE_IGNORE);
       }
-      ignores(path28) {
-        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
+      ignores(path29) {
+        return this._test(path29, this._ignoreCache, convertPath(path29)).ignored;
       }
       createFilter() {
-        return (path28) => !this.ignores(path28);
+        return (path29) => !this.ignores(path29);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path28) {
-        return this._test(path28, this._testCache, convertPath(path28));
+      test(path29) {
+        return this._test(path29, this._testCache, convertPath(path29));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path28) => checkPath(convertPath(path28), path28, RETURN_FALSE);
+    var isPathValid = (path29) => checkPath(convertPath(path29), path29, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
+      checkPath.isNotRelative = (path29) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path29) || isNotRelative(path29);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12327,11 +12388,11 @@ var init_jail = __esm({
     init_file_system();
     init_text();
     Jail = class _Jail {
-      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs9;
+      constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs10;
         this.maxFileBytes = maxFileBytes;
         const abs = path6.resolve(root);
-        this.root = fs9.realpath(abs) ?? abs;
+        this.root = fs10.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -13242,6 +13303,9 @@ var init_ash_features = __esm({
 });
 
 // src/model/evaluator/values.ts
+function unsetValue(name, via) {
+  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
+}
 function lit(s) {
   return { s };
 }
@@ -13311,12 +13375,13 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -13324,6 +13389,7 @@ var init_values = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
   return assemble(pieces);
@@ -13339,6 +13405,16 @@ function expandScalar(word, st, env3) {
   let acc = lit("");
   for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
   return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
 }
 function assemble(pieces) {
   const out = [];
@@ -13379,9 +13455,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs9 = p.fields;
-    if (fs9.length === 0) continue;
-    fs9.forEach((f, i) => {
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13399,11 +13475,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs9, sep) {
-  if (fs9.length === 0) return lit("");
-  if (fs9.length === 1) return fs9[0];
-  let acc = fs9[0];
-  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -13499,6 +13575,7 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13548,9 +13625,16 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  if (op === null) return { kind: "scalar", field: value ?? lit("") };
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13574,7 +13658,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13761,7 +13845,8 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13769,7 +13854,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13855,7 +13940,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
         }
         return this.primary();
       }
@@ -14039,18 +14124,18 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
   if (states.length <= 1) return { states, capped: false };
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap), capped: true };
+    else return { states: joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
-function joinByFacts(states, cap) {
+function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
@@ -14059,9 +14144,56 @@ function joinByFacts(states, cap) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+function joinClosest(groups, cap, keep) {
+  let total = groups.reduce((n, g) => n + g.length, 0);
+  const dist = /* @__PURE__ */ new Map();
+  const distance2 = (a, b) => {
+    let row = dist.get(a);
+    if (!row) dist.set(a, row = /* @__PURE__ */ new Map());
+    let d = row.get(b);
+    if (d === void 0) {
+      d = differing(a, b, keep);
+      row.set(b, d);
+      let back = dist.get(b);
+      if (!back) dist.set(b, back = /* @__PURE__ */ new Map());
+      back.set(a, d);
+    }
+    return d;
+  };
+  while (total > cap) {
+    let best = null;
+    for (const g of groups) {
+      for (let i = 0; i < g.length; i++) {
+        for (let j = i + 1; j < g.length; j++) {
+          const d = distance2(g[i], g[j]);
+          if (!best || d < best.d) best = { g, i, j, d };
+        }
+      }
+    }
+    if (!best) break;
+    const joined = State.joinAll([best.g[best.i], best.g[best.j]]);
+    best.g.splice(best.j, 1);
+    best.g.splice(best.i, 1, joined);
+    total--;
+  }
+  return groups.flat();
+}
+function differing(a, b, keep) {
+  const x = a.scope();
+  const y = b.scope();
+  if (x === y) return 0;
+  let n = 0;
+  for (const k of keep) {
+    const v = x.get(k);
+    const w = y.get(k);
+    if (v !== w && (!v || !w || !sameVar(v, w))) n++;
+  }
+  return n;
+}
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14182,6 +14314,7 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
+    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -14238,6 +14371,10 @@ var init_state = __esm({
       }
       getVar(name) {
         return this.vars.get(name);
+      }
+      /** The variables, for comparing states where they meet. */
+      scope() {
+        return this.vars;
       }
       hasVar(name) {
         return this.vars.get(name) !== void 0;
@@ -14389,6 +14526,8 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    NO_NAMES = /* @__PURE__ */ new Set();
+    MAX_PAIRWISE = 24;
   }
 });
 
@@ -14451,6 +14590,7 @@ function effectsOf(node, stmts) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   let params = false;
+  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop();
@@ -14470,13 +14610,14 @@ function effectsOf(node, stmts) {
         names.add("OPTIND");
       }
       if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      if (first === "." || first === "source") sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === "ForClause" && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params };
+  const r = { names, params, sources };
   loopEffects.set(node, r);
   return r;
 }
@@ -14554,7 +14695,10 @@ function simpleCommand(m, stmt, call, st) {
         rest = rest.slice(o === "-a" ? 2 : 1);
         if (o === "--") break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
+        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(true, "");
+      }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -14588,7 +14732,7 @@ function simpleCommand(m, stmt, call, st) {
           st.params = rest.slice(i);
           return ran(true, "");
         }
-        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
         else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
         else break;
       }
@@ -14676,6 +14820,10 @@ function simpleCommand(m, stmt, call, st) {
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case "id": {
+      const named = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
+      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
+        return ran(true, named.s === "root" ? "0" : named.s);
+      }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
@@ -14739,8 +14887,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14893,7 +15041,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   const commands = [...rec.commands.values()].flat();
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -14962,7 +15110,8 @@ var init_interpreter = __esm({
             return self.ctx.file.text;
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash
+          bash: host.bash,
+          glob: (pattern4) => host.glob?.(pattern4) ?? null
         };
       }
       inv;
@@ -14999,8 +15148,28 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
+      cmdVars = null;
+      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      commandVars() {
+        if (this.cmdVars) return this.cmdVars;
+        const names = /* @__PURE__ */ new Set();
+        const todo = [...this.inv.ast.stmts];
+        while (todo.length > 0) {
+          const st = todo.pop();
+          const c = st.cmd;
+          if (!c) continue;
+          if (c.type === "CallExpr") {
+            const first = c.args[0];
+            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+          } else if (c.type === "FuncDecl") todo.push(c.body);
+          todo.push(...childStmts(c));
+        }
+        this.cmdVars = names;
+        return names;
+      }
       merge(states) {
-        const r = mergeStates(states);
+        const r = mergeStates(states, void 0, this.commandVars());
         if (r.capped) this.rec.joined++;
         return r.states;
       }
@@ -15190,9 +15359,11 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
+              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
+              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -15246,9 +15417,11 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
+                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
+                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15319,6 +15492,7 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
+    MAX_UNROLLED_ITEMS = 32;
     ForFrame = class extends Frame {
       constructor(c, states) {
         super();
@@ -15329,17 +15503,27 @@ var init_interpreter = __esm({
       states;
       phase = 0;
       entry = [];
+      /** Unrolled: the items, the next one, and the states that left the loop. */
+      items = null;
+      at = 0;
+      left = [];
+      ret = [];
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
+          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const first = lists[0];
+          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known2 && c.name) {
+            this.items = first.map((f) => ({ s: f.s }));
+            this.phase = 2;
+            return this.next(m, this.states);
+          }
           const eff = effectsOf(c, c.do);
           const body3 = [];
-          for (const st of this.states) {
-            let items;
-            if (c.items) items = m.fields(c.items, st);
-            else if (c.name) items = st.params;
-            else items = [UNKNOWN_FIELDS];
+          for (const [k, st] of this.states.entries()) {
+            const items = lists[k];
             const w = widen([st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
@@ -15347,16 +15531,42 @@ var init_interpreter = __esm({
             }
             if (items.length === 0) this.entry.push(withStatus(st, true));
             else {
-              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              if (items.some((f) => f.multi)) {
+                const none = w.fork();
+                if (eff.sources) none.opaque = true;
+                this.entry.push(none);
+              }
               body3.push(w);
             }
           }
           if (body3.length === 0) return { done: flowOf(this.entry) };
           return { push: new ListFrame(c.do, body3) };
         }
+        if (this.phase === 2) {
+          const body3 = child ?? flowOf([]);
+          this.ret.push(...body3.ret);
+          this.left.push(...body3.brk.map((st) => withStatus(st, true)));
+          return this.next(m, m.merge([...body3.next, ...body3.cont]));
+        }
         const body2 = child ?? flowOf([]);
         const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
         return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+      /** The next unrolled pass, or the end of the loop. */
+      next(_m, states) {
+        const items = this.items;
+        if (this.at >= items.length || states.length === 0) {
+          if (items.length === 0) for (const st of states) st.status = true;
+          return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
+        }
+        const item = items[this.at++];
+        const name = this.c.name;
+        const pass = states.map((st) => {
+          const x = st.fork();
+          x.setVar(name, { kind: "scalar", value: item });
+          return x;
+        });
+        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     CaseFrame = class extends Frame {
@@ -15397,9 +15607,16 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) byItem[i]?.push(st.fork());
+              if (match === null) {
+                const x = st.fork();
+                x.addDecision(UNDECIDED);
+                byItem[i]?.push(x);
+              }
             }
-            if (!certain) this.out.next.push(withStatus(st, true));
+            if (!certain) {
+              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+              this.out.next.push(withStatus(st, true));
+            }
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15557,6 +15774,7 @@ async function followRun(kind, argv, args, startUser2, r) {
     }
     await follow(item, run2, work, cache, r);
   }
+  run2.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run2;
 }
 function evidenceOf(r, inst) {
@@ -15620,30 +15838,33 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (SUPERVISORS.has(name)) {
-      push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
-      return end();
+      const dir = name === "runsvdir" || name === "s6-svscan" ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith("-"))?.s ?? (name === "s6-svscan" ? "." : null) : null;
+      const services = dir !== null && dir.startsWith("/") ? r.serviceScripts(dir) : null;
+      if (!services || services.length === 0) {
+        push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
+        return end();
+      }
+      const hop = { ...common, kind: "supervisor", name, services };
+      for (const script of services) {
+        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+      }
+      return;
     }
-    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
-      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
-      runsAs = target2;
-      argv = argv.slice(3);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
+    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
+    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
+      const tool = vendor?.tool ?? name;
+      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
       if (!sw) {
         push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
+      const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
+      if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
         return end();
       }
-      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
       runsAs = target2;
       argv = sw.rest;
       continue;
@@ -15752,25 +15973,28 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
+  let cached = cache.get(key);
+  if (!cached) {
+    const runWith = (assumed) => interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
+        vars: environment(r, hop.runsAs, assumed),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cache.set(key, result);
+    cached = configuredRun(runWith);
+    cache.set(key, cached);
   }
+  const result = cached.run;
   hop.run = result;
+  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
+  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
@@ -15808,6 +16032,38 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
+function configuredRun(runWith) {
+  let assumed = /* @__PURE__ */ new Set();
+  let run2 = runWith(assumed);
+  const required = [];
+  const rejected = /* @__PURE__ */ new Set();
+  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
+    let check = null;
+    for (const e of run2.endings) {
+      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
+      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
+        const d = e.why[i];
+        if (d.undecided) break;
+        const name = d.unset?.[0];
+        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
+        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+      }
+      if (check) break;
+    }
+    if (!check) break;
+    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
+    const again = runWith(next);
+    const exit = check.exit.stmt;
+    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+      rejected.add(check.name);
+      continue;
+    }
+    required.push({ name: check.name, exit: check.exit, code: check.code });
+    assumed = next;
+    run2 = again;
+  }
+  return { run: run2, required };
+}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15820,9 +16076,10 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user) {
+function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15852,6 +16109,7 @@ function parseSwitch(tool, args) {
     case "su-exec":
     case "s6-setuidgid":
     case "setuidgid":
+    case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case "chpst": {
@@ -15863,6 +16121,9 @@ function parseSwitch(tool, args) {
           user = s(i + 1);
           userText = text(i + 1);
           i += 2;
+        } else if (/^-[uU]./.test(s(i) ?? "")) {
+          user = userText = (s(i) ?? "").slice(2);
+          i++;
         } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(s(i) ?? "") ? 2 : 1;
       }
       return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
@@ -15915,16 +16176,28 @@ function parseSwitch(tool, args) {
           break;
         }
         if (!l.startsWith("-")) break;
-        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
-          if (l === "-u" || l === "--user") {
-            user = s(i + 1);
-            userText = text(i + 1);
-          }
+        if (l === "--user") {
+          user = s(i + 1);
+          userText = text(i + 1);
           i += 2;
-        } else {
-          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        } else if (l.startsWith("--")) {
+          const m = /^--user=(.+)$/.exec(l);
           if (m) user = userText = m[1] ?? null;
-          i++;
+          i += ["--group", "--close-from", "--host", "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"].includes(l) ? 2 : 1;
+        } else {
+          let consumed = 1;
+          for (let k = 1; k < l.length; k++) {
+            const c = l[k];
+            if (!"ugChpDrtUTR".includes(c)) continue;
+            const glued = l.slice(k + 1);
+            if (glued === "") consumed = 2;
+            if (c === "u") {
+              user = glued !== "" ? glued : s(i + 1);
+              userText = glued !== "" ? glued : text(i + 1);
+            }
+            break;
+          }
+          i += consumed;
         }
       }
       return { user, userText, rest: args.slice(i), commandString: null };
@@ -15974,7 +16247,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -15986,6 +16259,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -16040,6 +16314,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     dockerfilePath: env3.dockerfile.displayPath,
     resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     loadFile: async (resolved, forced, at, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -16101,8 +16376,18 @@ function unitHost(unit, stage, env3, p) {
     source: (target2) => {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    }
+    },
+    glob: (pattern4) => globInImage(stage, env3, pattern4)
   };
+}
+function globInImage(stage, env3, pattern4) {
+  const dir = path9.posix.dirname(pattern4);
+  const base2 = path9.posix.basename(pattern4);
+  if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
+  const files = env3.fs.list(stage, dir);
+  if (files === null) return null;
+  const match = (0, import_picomatch2.default)(base2, { dot: false });
+  return files.filter((f) => match(path9.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -16271,10 +16556,11 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var SHELLS2;
+var import_picomatch2, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_ash_features();
     init_source2();
@@ -16285,6 +16571,7 @@ var init_launch = __esm({
     init_pid1();
     init_text();
     SHELLS2 = SHELLS;
+    SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
 });
 
@@ -17023,8 +17310,7 @@ function stayingUser(end) {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-  const sw = parseSwitch(tool, argv.slice(at + 1));
+  const sw = parseSwitch(tool, t.switchArgs);
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
 function handsOverWithoutExec(run2) {
@@ -17038,8 +17324,7 @@ function handsOverWithoutExec(run2) {
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
       if (!runs) continue;
-      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-      const sw = parseSwitch(tool, argv.slice(at + 1));
+      const sw = parseSwitch(tool, t.switchArgs);
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
     }
@@ -17084,6 +17369,7 @@ function commandOf(argv) {
   let i = 0;
   let switcher = null;
   let forking = null;
+  let switchArgs = [];
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
@@ -17097,24 +17383,22 @@ function commandOf(argv) {
       i++;
       continue;
     }
-    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
-      switcher = b;
-      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
-      continue;
-    }
-    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
-      switcher = "clickhouse su";
-      i += 3;
+    const sw = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw) {
+      switcher = sw.tool;
+      switchArgs = argv.slice(sw.args);
+      i = b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) : sw.args + 1;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
+      switchArgs = argv.slice(i + 1);
       break;
     }
     break;
   }
   const tool = argv[0]?.s ?? null;
-  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking, switchArgs };
 }
 function skipOptions2(argv, from) {
   let i = from;
@@ -17424,7 +17708,7 @@ var init_entrypoint_not_executable = __esm({
       peers: {},
       messages: {
         noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          message: '{imagePath} (copied from {file}) has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
         },
         heredoc: {
@@ -17539,6 +17823,15 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
+function mayCopyBash(stage) {
+  for (let s = stage; s; s = s.baseStage) {
+    for (const op of s.copies) {
+      if (/(^|\/)bash$/.test(op.dest)) return true;
+      if (op.sources.some((src) => (src.kind === "context" || src.kind === "stage") && /(^|\/)bash(\/|$)/.test(src.pattern))) return true;
+    }
+  }
+  return false;
+}
 var BASH_PACKAGES, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
@@ -17574,7 +17867,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -17622,6 +17915,7 @@ var init_entrypoint_shebang = __esm({
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at,
             messageId: "noBash",
@@ -17637,7 +17931,30 @@ var init_entrypoint_shebang = __esm({
 });
 
 // src/rules/env-self-reference.ts
-var env_self_reference_default;
+function referencedKeys(text, byKey, lengths) {
+  const out = /* @__PURE__ */ new Set();
+  for (let p = text.indexOf("$"); p !== -1; p = text.indexOf("$", p + 1)) {
+    for (const n of lengths) {
+      const plain = p + 1 + n;
+      if (plain > text.length) break;
+      const after = text[plain];
+      if (after === void 0 || !WORD_CHAR.test(after)) {
+        const key = text.slice(p + 1, plain);
+        if (byKey.has(key)) out.add(key);
+      }
+    }
+    if (text[p + 1] !== "{") continue;
+    for (const n of lengths) {
+      const end = p + 2 + n;
+      if (end >= text.length) break;
+      if (text[end] !== "}" && text[end] !== ":") continue;
+      const key = text.slice(p + 2, end);
+      if (byKey.has(key)) out.add(key);
+    }
+  }
+  return out;
+}
+var env_self_reference_default, WORD_CHAR;
 var init_env_self_reference = __esm({
   "src/rules/env-self-reference.ts"() {
     "use strict";
@@ -17671,25 +17988,30 @@ var init_env_self_reference = __esm({
           if (view.keyword === "ARG") for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) defined.add(kv.key);
           if (view.keyword !== "ENV") continue;
           const pairs = keyValues(view.inst, ctx.dockerfile.escape);
-          for (const other of pairs) {
+          const byKey = /* @__PURE__ */ new Map();
+          pairs.forEach((pair, i) => byKey.set(pair.key, [...byKey.get(pair.key) ?? [], i]));
+          const lengths = [...new Set(pairs.map((pair) => pair.key.length))].filter((n) => n > 0).sort((a, b) => a - b);
+          pairs.forEach((other, i) => {
             const text = other.valueText ?? "";
-            for (const pair of pairs) {
-              if (pair === other || defined.has(pair.key)) continue;
-              const k = pair.key.replace(/[^A-Za-z0-9_]/g, "\\$&");
-              const re = new RegExp(`\\$(?:\\{${k}(?=[}:])|${k}(?![A-Za-z0-9_]))`);
-              if (!re.test(text)) continue;
-              ctx.report({
-                messageId: "selfRef",
-                data: { other: `${other.key}=${text}`, name: pair.key, value: pair.valueText ?? "" },
-                at: { file: ctx.env.dockerfile.displayPath, span: other.span }
-              });
-              break;
+            let first = -1;
+            for (const key of referencedKeys(text, byKey, lengths)) {
+              if (defined.has(key)) continue;
+              const at = (byKey.get(key) ?? []).find((j) => j !== i);
+              if (at !== void 0 && (first === -1 || at < first)) first = at;
             }
-          }
+            const pair = pairs[first];
+            if (!pair) return;
+            ctx.report({
+              messageId: "selfRef",
+              data: { other: `${other.key}=${text}`, name: pair.key, value: pair.valueText ?? "" },
+              at: { file: ctx.env.dockerfile.displayPath, span: other.span }
+            });
+          });
           for (const kv of pairs) defined.add(kv.key);
         }
       }
     });
+    WORD_CHAR = /[A-Za-z0-9_]/;
   }
 });
 
@@ -17707,7 +18029,7 @@ var init_expose_port = __esm({
       recommended: true,
       scope: "instructions",
       title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
-      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
+      peers: { hadolint: [{ code: "DL3011", messages: ["range"] }], buildkit: [{ code: "ExposeInvalidFormat", messages: ["mapping"] }, { code: "ExposeProtoCasing", messages: ["casing"] }] },
       messages: {
         range: {
           message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
@@ -18212,6 +18534,44 @@ var init_gosu_without_exec = __esm({
             ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "noExec", data: { command: refText(cmd.ref) }, ...fixOf(execFix(hop.unit, cmd.ref)) });
           }
         }
+      }
+    });
+  }
+});
+
+// src/rules/healthcheck-missing.ts
+var healthcheck_missing_default;
+var init_healthcheck_missing = __esm({
+  "src/rules/healthcheck-missing.ts"() {
+    "use strict";
+    init_rule();
+    healthcheck_missing_default = defineRule({
+      id: "healthcheck-missing",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      title: "The image has no HEALTHCHECK",
+      peers: { hadolint: [{ code: "DL3057", note: "only the image being built (the last stage, or --target) is asked, not every stage" }] },
+      messages: {
+        missing: {
+          message: "The image{stage} has no HEALTHCHECK (neither its stage nor a stage it is built on sets one): Docker reports the container as running even when the application inside has hung.",
+          hint: "Add `HEALTHCHECK CMD <a command that fails when the service is unhealthy>` to this stage, or `HEALTHCHECK NONE` to say there is none on purpose."
+        }
+      },
+      docs: {
+        what: "The stage being built (the last, or `--target`) and the stages it is built on (`FROM <stage>`) have no HEALTHCHECK instruction, not even `HEALTHCHECK NONE`. A HEALTHCHECK inside ONBUILD does not count (it applies to images built from this one); a base image's own HEALTHCHECK cannot be seen.",
+        why: "`docker ps`, Docker Swarm and compose's `depends_on: condition: service_healthy` read the health check to tell a hung container from a working one. Kubernetes ignores it (it has probes), one-shot and CLI images have nothing to check, and base images often define one, which is why this rule is off in `recommended`.",
+        bad: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/",
+        good: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1",
+        howToFix: "Add a HEALTHCHECK that fails when the service is unhealthy, or `HEALTHCHECK NONE`."
+      },
+      check(ctx) {
+        const target2 = ctx.stage;
+        if (!target2) return;
+        const chain = /* @__PURE__ */ new Set();
+        for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
+        if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
+        ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
       }
     });
   }
@@ -19847,9 +20207,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs9, scriptArg, read) {
+async function analyseNodeEntry(stage, fs10, scriptArg, read) {
   const imagePath = path12.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs9, imagePath);
+  const origin = resolveModule(stage, fs10, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19889,17 +20249,17 @@ async function analyseNodeEntry(stage, fs9, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs9, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs10, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs9, imagePath) {
+function resolveModule(stage, fs10, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs9.lookup(stage, c);
+    const origin = fs10.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -20492,11 +20852,23 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
+  const wrapped = passThrough(name, args);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
   if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
+}
+function passThrough(name, args) {
+  let rest;
+  if (name === "dind") rest = args;
+  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
+    const dash = args.indexOf("--");
+    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
+  } else return null;
+  const [first, ...more] = rest;
+  return first ? [first, ...more] : null;
 }
 var DROPS_ITSELF, INTERACTIVE;
 var init_known_programs = __esm({
@@ -20534,9 +20906,7 @@ function dropNotes(run2, units) {
     forEachCall(unit.ast.stmts, (call, stmt) => {
       if (found || executed.has(stmt)) return;
       const words = call.args.map(wordLiteral);
-      const i = words[0] === "exec" ? 1 : 0;
-      const tool = words[i];
-      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
+      if (!execSwitcherAt(words, words[0] === "exec" ? 1 : 0)) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {
@@ -20558,6 +20928,7 @@ function stepLabel(s) {
     case "script":
       return `${s.at.label} ${s.arg.value}`;
     case "program":
+    case "supervisor":
       return `${s.at.label} ${s.name}`;
     case "unknown":
       return s.at.label;
@@ -20574,6 +20945,15 @@ function mainLabel(s) {
     default:
       return stepLabel(s);
   }
+}
+function runsBaseEntrypoint(m, stage) {
+  const ENTRY = "docker-entrypoint.sh";
+  for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
+  if (m.hop.kind === "program") return basename3(m.hop.name) === ENTRY;
+  const last = m.staying?.ending.last[0];
+  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  const name = argv ? commandOf(argv).name?.s : null;
+  return !!name && basename3(name) === ENTRY;
 }
 var root_process_default;
 var init_root_process = __esm({
@@ -20605,7 +20985,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -20624,6 +21004,8 @@ var init_root_process = __esm({
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
+          const [program = "", ...args] = inherited.split(" ");
+          if (rootByDesign(program, args) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
@@ -20633,6 +21015,7 @@ var init_root_process = __esm({
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
@@ -20903,7 +21286,7 @@ var init_stage_name_casing = __esm({
       scope: "instructions",
       fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
-      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
+      peers: { buildkit: [{ code: "StageNameCasing", messages: ["name"] }, { code: "FromAsCasing", messages: ["asCasing"] }] },
       messages: {
         name: {
           message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
@@ -20983,6 +21366,7 @@ var init_su_sudo = __esm({
     init_questions();
     init_values();
     init_evidence();
+    init_text();
     init_rule();
     init_pid12();
     init_report();
@@ -21009,7 +21393,7 @@ var init_su_sudo = __esm({
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that root runs as another user (`sudo -u app cmd`, `sudo -HEu app cmd` while the script still runs as root) needs no sudoers rule and is left alone.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -21074,7 +21458,10 @@ var init_su_sudo = __esm({
         for (const { hop, cmd } of commandsRun(run2)) {
           if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
           const argv = cmd.argvs[0] ?? [];
-          if (commandOf(argv).forking !== "sudo") continue;
+          const t = commandOf(argv);
+          if (t.forking !== "sudo") continue;
+          const sw = parseSwitch("sudo", argv.slice(argv.indexOf(t.name) + 1));
+          if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true) && sw?.user && !ROOT_USER.test(sw.user)) continue;
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
           ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }
@@ -21083,11 +21470,46 @@ var init_su_sudo = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before = at;
+  for (; ; ) {
+    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
 // src/rules/sudo-in-run.ts
+function stepsDown(words, word) {
+  const at = words.indexOf(word);
+  if (at < 0) return false;
+  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
+  return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
+}
 var sudo_in_run_default;
 var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
+    init_build_user();
+    init_prefixes();
+    init_text();
     init_rule();
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
@@ -21100,11 +21522,15 @@ var init_sudo_in_run = __esm({
         sudo: {
           message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
           hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        },
+        sudoAsUser: {
+          message: "`sudo` in RUN under `USER {user}`: it only works if the image lets {user} run sudo without a password, and that rule stays in the image, a way back to root for anything that runs in the container.",
+          hint: "Put `USER root` before this RUN (and `USER {user}` after it), or do the step in a RUN before the USER; then remove sudo and its sudoers rule from the image."
         }
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
@@ -21120,10 +21546,13 @@ var init_sudo_in_run = __esm({
             const i = cmd.prefixes.indexOf("sudo");
             const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
             if (!word) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (builder?.root === true && stepsDown(cmd.words, word)) continue;
+            const user = builder?.root === false ? builder.spec : null;
             const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
             ctx.report({
               at: { file: ctx.env.dockerfile.displayPath, span },
-              messageId: "sudo",
+              ...user ? { messageId: "sudoAsUser", data: { user } } : { messageId: "sudo" },
               label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
             });
           }
@@ -21529,8 +21958,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path28 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path28.startsWith("/") || path28.startsWith("$") || /^[A-Za-z]:/.test(path28) || path28.startsWith("\\");
+          const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -21540,7 +21969,7 @@ var init_workdir_relative = __esm({
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path28 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path28, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -21922,6 +22351,7 @@ var init_rules = __esm({
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
+    init_healthcheck_missing();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -22009,6 +22439,7 @@ var init_rules = __esm({
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
+      healthcheck_missing_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -22175,6 +22606,10 @@ function formatSarif(findings, rules, version, root) {
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
+  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
+    const code2 = id.slice("shellcheck/".length);
+    descriptors.push({ id, name: `ShellCheck${code2}`, shortDescription: { text: `ShellCheck ${code2}` }, helpUri: `https://www.shellcheck.net/wiki/${code2}` });
+  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
@@ -22360,8 +22795,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path28 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path28, f.message]);
+    const path29 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path29, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -22374,7 +22809,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path28, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path29, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -22464,6 +22899,8 @@ function peerTables() {
 }
 function ruleIdsFor(name) {
   if (RULES.some((r) => r.id === name)) return [name];
+  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
+  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
@@ -22539,7 +22976,13 @@ function configSchema() {
         description: "Severity per rule id: off, info, warning or error. Rules not named keep their default severity.",
         type: "object",
         additionalProperties: false,
-        properties: rules
+        properties: rules,
+        // ShellCheck's findings (with `shellcheck: true`) by their ids.
+        patternProperties: { "^shellcheck/SC[0-9]{4}$": { description: "A ShellCheck finding (with shellcheck: true)", enum: [...SEVERITY_SETTINGS] } }
+      },
+      shellcheck: {
+        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
+        type: "boolean"
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -22667,7 +23110,7 @@ var init_schema = __esm({
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions", "shellcheck"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -22749,17 +23192,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path28) {
-      const ctrl = callVisitor(key, node, visitor, path28);
+    function visit_(key, node, visitor, path29) {
+      const ctrl = callVisitor(key, node, visitor, path29);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visit_(key, ctrl, visitor, path28);
+        replaceNode(key, path29, ctrl);
+        return visit_(key, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path29 = Object.freeze(path29.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path28);
+            const ci = visit_(i, node.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22770,13 +23213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = visit_("key", node.key, visitor, path28);
+          path29 = Object.freeze(path29.concat(node));
+          const ck = visit_("key", node.key, visitor, path29);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path28);
+          const cv = visit_("value", node.value, visitor, path29);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22797,17 +23240,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path28) {
-      const ctrl = await callVisitor(key, node, visitor, path28);
+    async function visitAsync_(key, node, visitor, path29) {
+      const ctrl = await callVisitor(key, node, visitor, path29);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visitAsync_(key, ctrl, visitor, path28);
+        replaceNode(key, path29, ctrl);
+        return visitAsync_(key, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path29 = Object.freeze(path29.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path28);
+            const ci = await visitAsync_(i, node.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22818,13 +23261,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path28);
+          path29 = Object.freeze(path29.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path29);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path28);
+          const cv = await visitAsync_("value", node.value, visitor, path29);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22851,23 +23294,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path28) {
+    function callVisitor(key, node, visitor, path29) {
       if (typeof visitor === "function")
-        return visitor(key, node, path28);
+        return visitor(key, node, path29);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path28);
+        return visitor.Map?.(key, node, path29);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path28);
+        return visitor.Seq?.(key, node, path29);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path28);
+        return visitor.Pair?.(key, node, path29);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path28);
+        return visitor.Scalar?.(key, node, path29);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path28);
+        return visitor.Alias?.(key, node, path29);
       return void 0;
     }
-    function replaceNode(key, path28, node) {
-      const parent = path28[path28.length - 1];
+    function replaceNode(key, path29, node) {
+      const parent = path29[path29.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -23479,10 +23922,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path28, value) {
+    function collectionFromPath(schema, path29, value) {
       let v = value;
-      for (let i = path28.length - 1; i >= 0; --i) {
-        const k = path28[i];
+      for (let i = path29.length - 1; i >= 0; --i) {
+        const k = path29[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -23501,7 +23944,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
+    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -23531,11 +23974,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path28, value) {
-        if (isEmptyPath(path28))
+      addIn(path29, value) {
+        if (isEmptyPath(path29))
           this.add(value);
         else {
-          const [key, ...rest] = path28;
+          const [key, ...rest] = path29;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -23549,8 +23992,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        const [key, ...rest] = path28;
+      deleteIn(path29) {
+        const [key, ...rest] = path29;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -23564,8 +24007,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        const [key, ...rest] = path28;
+      getIn(path29, keepScalar) {
+        const [key, ...rest] = path29;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -23583,8 +24026,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path28) {
-        const [key, ...rest] = path28;
+      hasIn(path29) {
+        const [key, ...rest] = path29;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -23594,8 +24037,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        const [key, ...rest] = path28;
+      setIn(path29, value) {
+        const [key, ...rest] = path29;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -26110,9 +26553,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path28, value) {
+      addIn(path29, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path28, value);
+          this.contents.addIn(path29, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -26187,14 +26630,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        if (Collection.isEmptyPath(path28)) {
+      deleteIn(path29) {
+        if (Collection.isEmptyPath(path29)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -26209,10 +26652,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        if (Collection.isEmptyPath(path28))
+      getIn(path29, keepScalar) {
+        if (Collection.isEmptyPath(path29))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -26223,10 +26666,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path28) {
-        if (Collection.isEmptyPath(path28))
+      hasIn(path29) {
+        if (Collection.isEmptyPath(path29))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -26243,13 +26686,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        if (Collection.isEmptyPath(path28)) {
+      setIn(path29, value) {
+        if (Collection.isEmptyPath(path29)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path28, value);
+          this.contents.setIn(path29, value);
         }
       }
       /**
@@ -28210,9 +28653,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path28) => {
+    visit.itemAtPath = (cst, path29) => {
       let item = cst;
-      for (const [field, index] of path28) {
+      for (const [field, index] of path29) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -28221,23 +28664,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path28) => {
-      const parent = visit.itemAtPath(cst, path28.slice(0, -1));
-      const field = path28[path28.length - 1][0];
+    visit.parentCollection = (cst, path29) => {
+      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
+      const field = path29[path29.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path28, item, visitor) {
-      let ctrl = visitor(item, path28);
+    function _visit(path29, item, visitor) {
+      let ctrl = visitor(item, path29);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path29.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28248,10 +28691,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path28);
+            ctrl = ctrl(item, path29);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29553,14 +29996,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs9, sep: [] });
+                map.items.push({ start, key: fs10, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               } else {
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29688,13 +30131,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs9, sep: [] });
+                fc.items.push({ start: [], key: fs10, sep: [] });
               else if (it.sep)
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               else
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -30004,11 +30447,11 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path14 from "node:path";
-var import_picomatch2, ImageFs;
+var import_picomatch3, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -30046,6 +30489,80 @@ var init_image_fs = __esm({
           }
         }
         return remote;
+      }
+      /**
+       * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
+       * when a copy from an image, a stage or a URL may put something there too. Files the base image
+       * ships are not included: the caller knows whether it has any.
+       */
+      list(stage, dir) {
+        const d = path14.posix.resolve("/", dir);
+        const out = /* @__PURE__ */ new Set();
+        for (let s = stage; s; s = s.baseStage) {
+          for (const op of s.copies) {
+            const under = op.dest === d ? "" : d.startsWith(op.dest === "/" ? "/" : op.dest + "/") ? d.slice(op.dest === "/" ? 1 : op.dest.length + 1) : null;
+            for (const src of op.sources) {
+              if (src.kind === "heredoc") {
+                const t = this.targets(op, src.heredoc.name);
+                for (const x of t) if (path14.posix.dirname(x) === d) out.add(x);
+                continue;
+              }
+              if (src.kind !== "context") {
+                if (under !== null || op.dest.startsWith(d + "/") || path14.posix.dirname(op.dest) === d) return null;
+                continue;
+              }
+              const matches2 = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches2.length > 1;
+              for (const m of matches2) {
+                const entry = this.context.stat(m);
+                if (entry?.kind === "file") {
+                  for (const x of this.targets(op, path14.posix.basename(m), asDir)) if (path14.posix.dirname(x) === d) out.add(x);
+                } else if (entry?.kind === "dir" && under !== null) {
+                  const folder = [m, under].filter((x) => x !== "").join("/");
+                  for (const name of this.context.list(folder)) {
+                    const rel = folder ? `${folder}/${name}` : name;
+                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path14.posix.join(d, name));
+                  }
+                }
+              }
+              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path14.posix.dirname(op.dest) === d)) return null;
+            }
+          }
+        }
+        return [...out].sort();
+      }
+      /**
+       * `runsvdir /etc/service`: the `run` scripts of the service folders COPY/ADD put in `dir`
+       * (`COPY run /etc/service/app/run`, or a context folder of services copied there), or null
+       * when a copy from a stage, an image or a URL may put services there too.
+       */
+      services(stage, dir) {
+        const d = path14.posix.resolve("/", dir);
+        const names = /* @__PURE__ */ new Set();
+        for (let s = stage; s; s = s.baseStage) {
+          for (const op of s.copies) {
+            const inside3 = op.dest.startsWith(d + "/") ? op.dest.slice(d.length + 1).split("/")[0] : null;
+            const onto = op.dest === d;
+            if (!inside3 && !onto) continue;
+            for (const src of op.sources) {
+              if (src.kind !== "context" && src.kind !== "heredoc") return null;
+              if (inside3) names.add(inside3);
+              else if (src.kind === "context") {
+                for (const m of this.contextMatches(src.pattern)) {
+                  if (this.context.stat(m)?.kind !== "dir") continue;
+                  for (const n of this.context.list(m)) if (this.context.stat(m ? `${m}/${n}` : n)?.kind === "dir") names.add(n);
+                }
+              }
+            }
+          }
+        }
+        const out = [];
+        for (const n of [...names].sort()) {
+          const run2 = path14.posix.join(d, n, "run");
+          const origin = this.lookup(stage, run2);
+          if (origin?.kind === "context" || origin?.kind === "heredoc") out.push(run2);
+        }
+        return out;
       }
       targets(op, name, asDir = false) {
         const inside3 = path14.posix.join(op.dest, name);
@@ -30100,7 +30617,7 @@ var init_image_fs = __esm({
               let named = false;
               if (hasGlob(sp)) {
                 const base2 = path14.posix.basename(p);
-                if ((0, import_picomatch2.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
+                if ((0, import_picomatch3.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
                   candidates.push(path14.posix.join(path14.posix.dirname(sp), base2));
                   named = true;
                 }
@@ -30557,7 +31074,7 @@ var init_shell_service = __esm({
 function peerSuppressions(tool, rules = RULES) {
   const table = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]);
   }
   return table;
 }
@@ -30626,7 +31143,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => /^SC\d{4}$/.test(code2) ? [`shellcheck/${code2}`] : HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -30635,18 +31152,22 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
   if (kind === "dockerfile") {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
+    if (directives.errors) out.checkErrors = true;
+    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
       if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
       const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
       if (!m) continue;
-      const target2 = targetOf(c);
-      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const next = starts.length > 0 ? starts.find((l) => l > c.line) : targetOf(c)?.line;
+      if (next === void 0 || empty.some((l) => l > c.line && l < next)) continue;
+      for (const d of sorted) if (d.line > c.line && d.line < next) claimed.add(d.line);
       const names = skipNames(m[1] ?? "");
       const rules = buildkitRules(names);
       if (rules.length === 0) continue;
       const column = c.column ?? 1;
-      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: covering(next), reason: null });
     }
   }
   return out;
@@ -30663,6 +31184,7 @@ function buildkitRules(names) {
 }
 function buildkitDirectives(comments) {
   const out = [];
+  let errors = false;
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
@@ -30670,6 +31192,7 @@ function buildkitDirectives(comments) {
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
     expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
+    if ((d[2] ?? "").split(";").some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
     const names = skipNames(d[2] ?? "");
     const rules = buildkitRules(names);
     if (rules.length === 0) continue;
@@ -30685,28 +31208,35 @@ function buildkitDirectives(comments) {
       reason: null
     });
   }
-  return { suppressions: out, endLine: expected - 1 };
+  return { suppressions: out, endLine: expected - 1, errors };
+}
+function isBuildkitCheck(f) {
+  const all = BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat());
+  return all.has(f.rule) || f.messageId !== void 0 && all.has(`${f.rule}#${f.messageId}`);
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
   const kept = [];
   for (const f of findings) {
-    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
+    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
+    const inFile = byFile.get(f.file);
+    if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
+    else kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs9 of byFile.values()) {
-    for (const p of fs9.problems) {
-      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs10 of byFile.values()) {
+    for (const p of fs10.problems) {
+      kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs9.suppressions) {
+    for (const s of fs10.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
-          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30717,10 +31247,10 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs9 = byFile.get(p.file);
-    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
-    for (const s of fs9.suppressions) {
-      if (!s.rules.includes(f.rule)) continue;
+    const fs10 = byFile.get(p.file);
+    if (!fs10 || !p.own && fs10.kind !== "dockerfile") continue;
+    for (const s of fs10.suppressions) {
+      if (!s.rules.includes(f.rule) && !(f.messageId !== void 0 && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
       suppressed = true;
@@ -30794,7 +31324,7 @@ function shellExtents(stmts) {
   stmts.forEach(visit);
   return out;
 }
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, SHELLCHECK_ID, BUILDKIT_RULES, COMPOUND;
 var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
@@ -30811,8 +31341,208 @@ var init_suppressions = __esm({
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
     HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+    RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
+    SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
+    BUILDKIT_RULES = null;
     COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
+  }
+});
+
+// src/shellcheck.ts
+var shellcheck_exports = {};
+__export(shellcheck_exports, {
+  DEFAULT_EXCLUDES: () => DEFAULT_EXCLUDES,
+  SHELLCHECK_ID: () => SHELLCHECK_ID2,
+  SHELLCHECK_PREFIX: () => SHELLCHECK_PREFIX,
+  findShellcheck: () => findShellcheck,
+  shellcheckFindings: () => shellcheckFindings
+});
+import { spawn } from "node:child_process";
+import fs3 from "node:fs";
+import path15 from "node:path";
+function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
+  const roots = inside3.map((r) => path15.resolve(r));
+  for (const dir of pathVar.split(path15.delimiter)) {
+    if (!dir || !path15.isAbsolute(dir)) continue;
+    let real;
+    try {
+      real = fs3.realpathSync(dir);
+    } catch {
+      continue;
+    }
+    if (roots.some((r) => real === r || real.startsWith(r + path15.sep) || dir === r || dir.startsWith(r + path15.sep))) continue;
+    const file = path15.join(real, "shellcheck");
+    try {
+      const st = fs3.statSync(file);
+      if (!st.isFile()) continue;
+      fs3.accessSync(file, fs3.constants.X_OK);
+      const resolved = fs3.realpathSync(file);
+      if (roots.some((r) => resolved.startsWith(r + path15.sep))) continue;
+      return resolved;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+function runOn(binary2, text, shell) {
+  return new Promise((resolve4) => {
+    const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
+    const child = spawn(binary2, args, { cwd: path15.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    let size = 0;
+    let err = "";
+    let done = false;
+    const finish2 = (r) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve4(r);
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish2({ error: `shellcheck took longer than ${TIMEOUT_MS / 1e3} s` });
+    }, TIMEOUT_MS);
+    child.stdout.on("data", (b) => {
+      size += b.length;
+      if (size > MAX_OUTPUT) {
+        child.kill("SIGKILL");
+        finish2({ error: "shellcheck wrote more than 8 MB" });
+      } else out.push(b);
+    });
+    child.stderr.on("data", (b) => {
+      if (err.length < 2e3) err += b.toString("utf8");
+    });
+    child.on("error", (e) => finish2({ error: e.message }));
+    child.on("close", (code2) => {
+      if (code2 !== 0 && code2 !== 1) return finish2({ error: `shellcheck exited with ${String(code2)}${err ? `: ${err.trim().split("\n")[0]}` : ""}` });
+      try {
+        const parsed = JSON.parse(Buffer.concat(out).toString("utf8"));
+        finish2(Array.isArray(parsed.comments) ? parsed.comments : []);
+      } catch {
+        finish2({ error: "shellcheck wrote output that is not JSON" });
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(text);
+  });
+}
+function lineStarts2(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+async function shellcheckFindings(view, scripts, dockerfile, run2) {
+  const whole = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (!run2.binary) {
+    return [
+      spanFinding(
+        "input-error",
+        "info",
+        dockerfile,
+        whole,
+        "ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it",
+        "Install ShellCheck (`apt-get install shellcheck`, `brew install shellcheck`), or turn the option off."
+      )
+    ];
+  }
+  const jobs = [];
+  const names = new Set(PROXY_VARS);
+  for (const v of view.instructions) {
+    if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+  }
+  const prefix = [...names].sort().map((n) => `export ${n}=1
+`).join("");
+  const prefixLines = names.size;
+  for (const v of view.instructions) {
+    if (v.keyword !== "RUN") continue;
+    const cmds = await view.run(v);
+    if (cmds.form.kind !== "shell" || cmds.dialect === null) continue;
+    const body2 = runShellText(v.inst);
+    if (body2.text.trim() === "") continue;
+    const starts = lineStarts2(body2.text);
+    jobs.push({
+      text: prefix + body2.text,
+      dialect: cmds.dialect,
+      prefixLines,
+      file: dockerfile,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at(line, column);
+        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+      },
+      chain: []
+    });
+  }
+  for (const unit of scripts) {
+    if (unit.kind !== "file" || unit.ast === null) continue;
+    const text = unit.source.text;
+    const starts = lineStarts2(text);
+    jobs.push({
+      text,
+      dialect: unit.dialect,
+      prefixLines: 0,
+      file: unit.source.file.displayPath,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const off = (l, c) => Math.min(text.length, (starts[l - 1] ?? text.length) + c - 1);
+        return unit.source.spanOf([line, column, off(line, column)], [endLine, endColumn, off(endLine, endColumn)]);
+      },
+      chain: [{ file: unit.startedAt.file, line: unit.startedAt.span.line, column: unit.startedAt.span.column, message: unit.startedAt.label }]
+    });
+  }
+  const findings = [];
+  const failures = /* @__PURE__ */ new Set();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (Date.now() >= run2.deadline) {
+        failures.add("the file's time budget ran out before every body was checked");
+        return;
+      }
+      const r = await runOn(run2.binary, job.text, SHELL_OF[job.dialect]);
+      if ("error" in r) {
+        failures.add(r.error);
+        continue;
+      }
+      for (const c of r) {
+        const line = c.line - job.prefixLines;
+        const endLine = c.endLine - job.prefixLines;
+        if (line < 1 || !Number.isInteger(c.code)) continue;
+        const id = `${SHELLCHECK_PREFIX}SC${c.code}`;
+        const severity = run2.severities?.[id] ?? LEVEL2[c.level] ?? "info";
+        if (severity === "off") continue;
+        const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
+        findings.push(
+          spanFinding(id, severity, job.file, span, c.message, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
+            ...job.chain,
+            { file: job.file, line: span.line, column: span.column, message: "" }
+          ])
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
+  for (const f of failures) findings.push(spanFinding("input-error", "info", dockerfile, whole, `ShellCheck could not check everything: ${f}`));
+  return findings;
+}
+var SHELLCHECK_PREFIX, SHELLCHECK_ID2, DEFAULT_EXCLUDES, PROXY_VARS, SHELL_OF, LEVEL2, TIMEOUT_MS, MAX_OUTPUT, PARALLEL;
+var init_shellcheck = __esm({
+  "src/shellcheck.ts"() {
+    "use strict";
+    init_findings();
+    init_instructions();
+    init_dockerfile();
+    SHELLCHECK_PREFIX = "shellcheck/";
+    SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
+    DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
+    PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy"];
+    SHELL_OF = { posix: "sh", bash: "bash", mksh: "ksh" };
+    LEVEL2 = { error: "error", warning: "warning", info: "info", style: "info" };
+    TIMEOUT_MS = 2e4;
+    MAX_OUTPUT = 8 * 1024 * 1024;
+    PARALLEL = 4;
   }
 });
 
@@ -30823,7 +31553,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path15 from "node:path";
+import path16 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -30879,7 +31609,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path15.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path15.dirname(input2.path);
+  const contextDir = options.context ? path16.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path16.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -30903,7 +31633,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path15.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path16.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -30916,7 +31646,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path15.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path16.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -30996,6 +31726,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
@@ -31049,9 +31780,16 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  if (options.shellcheck) findings.push(...await shellcheckPass(view, launch.scripts, file, options, jail, deadline));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
+}
+async function shellcheckPass(view, scripts, file, options, jail, deadline) {
+  const sc = await Promise.resolve().then(() => (init_shellcheck(), shellcheck_exports));
+  const key = `${jail.root}\0${options.cwd}`;
+  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
+  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
@@ -31097,7 +31835,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path15.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path16.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -31155,7 +31893,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -31198,6 +31936,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -31295,6 +32034,7 @@ function dockerlintYamlFrom(t, source) {
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push("");
   }
+  if (t.config.shellcheck === void 0) lines.push("# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):", "# shellcheck: true", "");
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join("\n").replace(/\n+$/, "")}
 `;
@@ -34541,8 +35281,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path28) {
-      let input2 = path28;
+    function removeDotSegments(path29) {
+      let input2 = path29;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34616,11 +35356,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path28) {
-      if (path28 === "" || path28[0] === "/") {
-        return removeDotSegments(path28);
+    function removeDotSegmentsRelative(path29) {
+      if (path29 === "" || path29[0] === "/") {
+        return removeDotSegments(path29);
       }
-      const segments = path28.split("/");
+      const segments = path29.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34983,8 +35723,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
+        const path29 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path29 && path29 !== "/" ? path29 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38225,7 +38965,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path16 from "node:path";
+import path17 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -38234,22 +38974,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path16.resolve(startDir);
+  const start = path17.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path16.resolve(start, explicit);
-    const own = new Jail(path16.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path17.resolve(start, explicit);
+    const own = new Jail(path17.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path16.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path17.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path16.parse(start).root);
+  const jail = given ?? new Jail(path17.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path16.join(dir, name);
+      const abs = path17.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38257,7 +38997,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path16.join(dir, "package.json");
+    const pkg = path17.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -38266,7 +39006,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path16.basename(f.abs) + (path16.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path17.basename(f.abs) + (path17.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -38276,7 +39016,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path16.dirname(dir);
+    const parent = path17.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38285,7 +39025,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path16.join(dir, name);
+      const abs = path17.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38300,7 +39040,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path16.dirname(dir);
+    const parent = path17.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38396,6 +39136,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
+  if (raw.shellcheck !== void 0) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -38497,7 +39238,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path16.join(dir, ".git")) !== null;
+    return jail.stat(path17.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -38512,31 +39253,31 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path16.relative(start, abs);
-  return (rel === "" || path16.isAbsolute(rel) ? abs : rel).split(path16.sep).join("/");
+  const rel = path17.relative(start, abs);
+  return (rel === "" || path17.isAbsolute(rel) ? abs : rel).split(path17.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path16.dirname(file) : path16.resolve(cwd);
+  const dir = file ? path17.dirname(file) : path17.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path16.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
+  const keyPrefix = file && path17.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path17.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path16.relative(dir, path16.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path16.isAbsolute(r)) return null;
-    return r.split(path16.sep).join("/");
+    const r = path17.relative(dir, path17.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path17.isAbsolute(r)) return null;
+    return r.split(path17.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch3.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -38563,7 +39304,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path16.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path17.basename(file)}` : ""}`
       };
     }
   };
@@ -38574,14 +39315,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -38670,15 +39411,15 @@ var init_recording = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs3 from "node:fs";
-import path17 from "node:path";
+import fs4 from "node:fs";
+import path18 from "node:path";
 function inside2(root, p) {
-  const rel = path17.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path17.isAbsolute(rel);
+  const rel = path18.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path18.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs3.realpathSync.native(p);
+    return fs4.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -38686,26 +39427,26 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path17.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path18.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+    fd = fs4.openSync(real, fs4.constants.O_RDONLY | (fs4.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs3.fstatSync(fd);
+    const st = fs4.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs3.readFileSync(fd);
+    const bytes = fs4.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs3.closeSync(fd);
+    fs4.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -38721,20 +39462,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path17.dirname(realPath);
-  const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path18.dirname(realPath);
+  const tmp = path18.join(dir, `.${path18.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
-    fs3.writeFileSync(fd, bytes);
-    fs3.fchmodSync(fd, mode);
-    fs3.fsyncSync(fd);
-    fs3.closeSync(fd);
+    fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
+    fs4.writeFileSync(fd, bytes);
+    fs4.fchmodSync(fd, mode);
+    fs4.fsyncSync(fd);
+    fs4.closeSync(fd);
     fd = null;
-    fs3.renameSync(tmp, realPath);
+    fs4.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs3.closeSync(fd);
-    fs3.rmSync(tmp, { force: true });
+    if (fd !== null) fs4.closeSync(fd);
+    fs4.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -38747,8 +39488,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs4 from "node:fs";
-import path18 from "node:path";
+import fs5 from "node:fs";
+import path19 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -38836,15 +39577,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path18.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path18.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path19.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path19.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs4.readFileSync(c.path);
+      const now = fs5.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -38873,13 +39614,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path19 from "node:path";
+import path20 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path19.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path20.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path19.resolve(buffer.path);
+  const resolved = path20.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -38969,14 +39710,24 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
+            prev.required = [...prev.required ?? [], ...required];
+          }
+        } else {
+          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
-            why: []
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
+            why: [],
+            ...required.length > 0 ? { required } : {}
           });
         }
         const e = step.ending;
@@ -39001,17 +39752,17 @@ function chainHops(chain) {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
-            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
+            const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
-            pid1: false,
+            pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
         }
@@ -39030,12 +39781,34 @@ function chainHops(chain) {
         });
         break;
       }
+      case "supervisor":
+        out.push({
+          process: step.argv.map(showField).join(" "),
+          user,
+          pid1: step.pid1,
+          at: where(step),
+          note: `supervisor: starts the services ${step.services.join(", ")} as its children${step.services.length > 1 ? " (each one is a path of its own)" : ""}`,
+          why: []
+        });
+        break;
       case "unknown":
         out.push({ process: "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
         break;
     }
   }
   return out;
+}
+function isExec(w) {
+  return !!w && w.parts.length === 1 && w.parts[0]?.type === "Lit" && w.parts[0].value === "exec";
+}
+function configured(required) {
+  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
+}
+function requiredChecks(step) {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 function reasons(why) {
   const out = [];
@@ -39150,8 +39923,8 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs5 from "node:fs";
-import path22 from "node:path";
+import fs6 from "node:fs";
+import path23 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -39161,22 +39934,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path22.sep).join("/");
+  const key = relativePath.split(path23.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path22.relative(root, file);
-    if (rel && !rel.startsWith(`..${path22.sep}`) && rel !== ".." && !path22.isAbsolute(rel)) return rel.split(path22.sep).join("/");
+    const rel = path23.relative(root, file);
+    if (rel && !rel.startsWith(`..${path23.sep}`) && rel !== ".." && !path23.isAbsolute(rel)) return rel.split(path23.sep).join("/");
   }
-  return file.split(path22.sep).join("/");
+  return file.split(path23.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path22.join(fs5.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
+    file = path23.join(fs6.realpathSync.native(path23.dirname(input2.path)), path23.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -39192,21 +39965,21 @@ var cache_exports = {};
 __export(cache_exports, {
   lintCached: () => lintCached
 });
-import fs6 from "node:fs";
-import path23 from "node:path";
+import fs7 from "node:fs";
+import path24 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path23.resolve(cwd, location);
+    const abs = path24.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs6.statSync(abs).isDirectory();
+      isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path23.join(abs, CACHE_FILE) : abs;
+    return isDir ? path24.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path23.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path23.isAbsolute(rel);
-  return path23.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path24.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
+  return path24.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -39297,7 +40070,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs7.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -39308,7 +40081,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs6.readFileSync(this.file, "utf8");
+          text = fs7.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -39386,7 +40159,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path23.dirname(p)}`;
+        const listing = `d\0\0${path24.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -39461,11 +40234,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs6.renameSync(tmp, this.file);
+          fs7.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs7.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs6.rmSync(tmp, { force: true });
+            fs7.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -39579,16 +40352,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path28, added, removed, oldPosInc, options) {
-        const last = path28.lastComponent;
+      addToPath(path29, added, removed, oldPosInc, options) {
+        const last = path29.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path28.oldPos + oldPosInc,
+            oldPos: path29.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path28.oldPos + oldPosInc,
+            oldPos: path29.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -39872,10 +40645,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path24 from "node:path";
+import path25 from "node:path";
 function shown(p, cwd) {
-  const rel = path24.relative(cwd, p);
-  return (rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel).split(path24.sep).join("/");
+  const rel = path25.relative(cwd, p);
+  return (rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel).split(path25.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -39915,7 +40688,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path25 from "node:path";
+import path26 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -39958,8 +40731,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path25.relative(o.cwd, p);
-    return rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel.split(path25.sep).join("/");
+    const rel = path26.relative(o.cwd, p);
+    return rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel.split(path26.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -39989,13 +40762,13 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs8 from "node:fs";
-import path27 from "node:path";
+import fs9 from "node:fs";
+import path28 from "node:path";
 
 // src/cli.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import fs7 from "node:fs";
-import path26 from "node:path";
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
+import fs8 from "node:fs";
+import path27 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -41805,11 +42578,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path28) => {
+  require: (path29) => {
     if (typeof require2 !== "undefined") {
-      return require2(path28);
-    } else if (path28.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path28, "utf8"));
+      return require2(path29);
+    } else if (path29.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path29, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -45588,7 +46361,7 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path20 from "node:path";
+import path21 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -46136,7 +46909,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path21.resolve(cwd, file);
   return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -46145,8 +46918,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured?.dir ?? null;
+    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured2?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -46158,8 +46931,9 @@ function inputLinter(setup, matchers, recording) {
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
+      ...setup.shellcheck ? { shellcheck: true } : {},
       ...context ? { context } : {},
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -46194,7 +46968,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path21 from "node:path";
+import path22 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -46247,7 +47021,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path21.resolve(cwd, input2);
+    const abs = path22.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -46259,7 +47033,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
@@ -46272,7 +47046,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path21.join(input2.input, path21.relative(input2.abs, abs)).split(path21.sep).join("/");
+  const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -46284,17 +47058,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path21.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path22.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path21.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path22.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path21.relative(s.dir, abs).split(path21.sep).join("/");
+    const rel = path22.relative(s.dir, abs).split(path22.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path21.join(dir, e.name);
+    const abs = path22.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -46309,7 +47083,7 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path21.relative(top2, named).split(path21.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
       const real = jail.fs.realpath(named);
       if (real === null || !isWithin(real, top2)) continue;
       try {
@@ -46342,6 +47116,7 @@ function resolveSeverities(layers, rules = RULES) {
     }
     out[rule.id] = setting;
   }
+  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }
 
@@ -46351,10 +47126,10 @@ init_meta();
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs7.readFileSync(0, "utf8"),
+  readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs7.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
-    fs7.writeFileSync(p, text);
+    fs8.mkdirSync(path27.dirname(path27.resolve(p)), { recursive: true });
+    fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -46434,23 +47209,23 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path26.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path27.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path26.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path26.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path26.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path27.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path27.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path27.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured?.dir ?? null;
+  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured2?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
@@ -46478,7 +47253,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("shellcheck", { type: "boolean", describe: "also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -46493,15 +47268,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path26.join(io.cwd, ".dockerlint.yaml");
-    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path27.join(io.cwd, ".dockerlint.yaml");
+    if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path26.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path27.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -46515,11 +47290,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path26.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path27.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -46529,7 +47304,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path26.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path27.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -46566,7 +47341,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path26.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path27.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -46586,19 +47361,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs8.existsSync(path27.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch5.default.scan(glob).base || ".";
+    const match = (0, import_picomatch5.default)(path27.resolve(io.cwd, glob).split(path27.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path26.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path27.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path26.sep) ? dir : dir + path26.sep);
+    const plainAbs = plain.map((p) => path27.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path27.sep) ? dir : dir + path27.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path26.sep).join("/");
+      const slashed = f.split(path27.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -46619,7 +47394,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path26.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path27.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -46638,7 +47413,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path26.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path26.dirname(path26.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path27.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path27.dirname(path27.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -46649,7 +47424,8 @@ async function run(rawArgv, io) {
     config,
     configFile,
     configLines,
-    maxFileBytes
+    maxFileBytes,
+    shellcheck: args.shellcheck ?? config.shellcheck ?? false
   };
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
@@ -46668,7 +47444,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path26.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path27.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -46730,9 +47506,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs7.statSync(p).isDirectory() ? p : path26.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path27.dirname(p);
   } catch {
-    return path26.dirname(p);
+    return path27.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -46743,7 +47519,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs7.statSync(p).isDirectory();
+    return fs8.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -46755,7 +47531,7 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
@@ -46888,7 +47664,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs8.writeFileSync(p, text),
+  writeFile: (p, text) => fs9.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -46908,7 +47684,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs8.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path28.dirname(path28.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -46916,8 +47692,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path27.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path27.join(cwd, `${key}.annotations`) : null
+    json: path28.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path28.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -46949,7 +47725,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs8.appendFileSync(file, text);
+      fs9.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
