@@ -21366,7 +21366,6 @@ var init_su_sudo = __esm({
     init_questions();
     init_values();
     init_evidence();
-    init_text();
     init_rule();
     init_pid12();
     init_report();
@@ -21393,7 +21392,7 @@ var init_su_sudo = __esm({
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that root runs as another user (`sudo -u app cmd`, `sudo -HEu app cmd` while the script still runs as root) needs no sudoers rule and is left alone.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -21460,8 +21459,7 @@ var init_su_sudo = __esm({
           const argv = cmd.argvs[0] ?? [];
           const t = commandOf(argv);
           if (t.forking !== "sudo") continue;
-          const sw = parseSwitch("sudo", argv.slice(argv.indexOf(t.name) + 1));
-          if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true) && sw?.user && !ROOT_USER.test(sw.user)) continue;
+          if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true)) continue;
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
           ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }

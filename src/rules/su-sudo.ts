@@ -5,7 +5,6 @@ import type { CmdRef } from '../model/evaluator/state.js';
 import { USER_COMMAND } from '../model/evaluator/values.js';
 import type { Stmt } from '../parsers/shell-ast.js';
 import { atRef, refText } from '../evidence.js';
-import { ROOT_USER } from '../text.js';
 import { defineRule } from './rule.js';
 import { execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
 import { fixOf, shellParse } from '../fix/builders/report.js';
@@ -34,7 +33,7 @@ export default defineRule({
   },
   docs: {
     what:
-      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that root runs as another user (`sudo -u app cmd`, `sudo -HEu app cmd` while the script still runs as root) needs no sudoers rule and is left alone.',
+      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
     why:
       'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
@@ -104,9 +103,9 @@ export default defineRule({
       const argv = cmd.argvs[0] ?? [];
       const t = commandOf(argv);
       if (t.forking !== 'sudo') continue;
-      // Root stepping down for one set-up command (`sudo -u app cmd`) needs no sudoers rule.
-      const sw = parseSwitch('sudo', argv.slice(argv.indexOf(t.name as never) + 1));
-      if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true) && sw?.user && !ROOT_USER.test(sw.user)) continue;
+      // Run by root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd` while the script is still root),
+      // sudo needs no sudoers rule: no way back to root is left for this step.
+      if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true)) continue;
       if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
       ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'sudoForSetup', data: { command: refText(cmd.ref) } });
     }
