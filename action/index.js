@@ -10709,6 +10709,145 @@ var init_add_instead_of_copy = __esm({
   }
 });
 
+// src/fix/builders/place.ts
+function scriptEdit(source, p, e, text) {
+  const file = source.file;
+  const span = source.spanOf(p, e);
+  const start = file.offsetOf(span.line, span.column);
+  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
+  if (start < 0 || end < start || end > file.text.length) return null;
+  if (p[2] === e[2]) {
+    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
+    const got = file.text.slice(start, start + want.length);
+    if (got !== want) return null;
+  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
+    return null;
+  }
+  return { file: file.displayPath, start, end, text };
+}
+function mappedRange(text) {
+  const start = text.originOf(0);
+  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
+  return { start, end };
+}
+var init_place = __esm({
+  "src/fix/builders/place.ts"() {
+    "use strict";
+  }
+});
+
+// src/fix/builders/dockerfile.ts
+function execFormText(argv) {
+  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
+}
+function replaceCommandText(file, command2, text) {
+  const { start, end } = mappedRange(command2);
+  const slice = file.text.slice(start, end);
+  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
+  return { file: file.displayPath, start, end, text };
+}
+function pseudoJsonStrings(text) {
+  const t = text.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) return null;
+  const out = [];
+  let i = 1;
+  const end = t.length - 1;
+  const ws = () => {
+    while (i < end && /\s/.test(t[i] ?? "")) i++;
+  };
+  ws();
+  while (i < end) {
+    const open = t[i] ?? "";
+    const close = CLOSING[open];
+    if (!close) return null;
+    let j = i + 1;
+    let raw = "";
+    for (; j < end; j++) {
+      const c = t[j] ?? "";
+      if (open === '"' && c === "\\") {
+        raw += c + (t[j + 1] ?? "");
+        j++;
+        continue;
+      }
+      if (c === close) break;
+      raw += c;
+    }
+    if (j >= end) return null;
+    if (open === '"') {
+      try {
+        out.push(JSON.parse(`"${raw}"`));
+      } catch {
+        return null;
+      }
+    } else {
+      if (raw.includes("\\")) return null;
+      out.push(raw);
+    }
+    i = j + 1;
+    ws();
+    if (t[i] === ",") {
+      i++;
+      ws();
+    }
+  }
+  return out.length > 0 ? out : null;
+}
+function copyChmodEdit(file, op) {
+  const inst = op.instruction;
+  if (op.sources.length !== 1) return null;
+  const source = op.sources[0];
+  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
+  const existing = inst.flags.find((f) => f.name === "chmod");
+  if (existing) {
+    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
+    const mode = parseInt(existing.value, 8);
+    const withX = mode | (mode & 292) >> 2;
+    const start = file.offsetOf(existing.span.line, existing.span.column);
+    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
+    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
+    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
+  }
+  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+}
+function runChmodAfter(file, inst, imagePath) {
+  const at = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at, end: at, text: `
+RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
+}
+function endOfInstruction(file, inst) {
+  const lastLine2 = inst.span.endLine;
+  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
+}
+function packageManagerOf(base2) {
+  const b = base2.toLowerCase();
+  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
+  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
+  return null;
+}
+function switchToolFor(pm) {
+  return pm === "apk" ? "su-exec" : "gosu";
+}
+function installAfterFrom(file, stage, pm, pkg) {
+  const at = endOfInstruction(file, stage.from);
+  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
+  return { file: file.displayPath, start: at, end: at, text: `
+${line}` };
+}
+function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
+  if (!word || !writtenAsIs(dockerfile.text, word)) return {};
+  return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
+}
+var CLOSING;
+var init_dockerfile2 = __esm({
+  "src/fix/builders/dockerfile.ts"() {
+    "use strict";
+    init_command_view();
+    init_place();
+    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
+  }
+});
+
 // src/model/packages.ts
 function operands(cmd, valued = [], verbs = []) {
   const out = [];
@@ -10779,6 +10918,10 @@ function removesTree(cmd, prefix) {
   if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
   return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
 }
+function askingVerb(cmd, tools, verbs, answers) {
+  if (cmd.name === null || !tools.has(cmd.name) || cmd.hasFlag(...answers)) return null;
+  return cmd.args.find((a) => a.value !== null && verbs.includes(a.value))?.value ?? null;
+}
 var init_packages = __esm({
   "src/model/packages.ts"() {
     "use strict";
@@ -10790,7 +10933,7 @@ var apk_add_no_cache_default;
 var init_apk_add_no_cache = __esm({
   "src/rules/apk-add-no-cache.ts"() {
     "use strict";
-    init_command_view();
+    init_dockerfile2();
     init_packages();
     init_rule();
     apk_add_no_cache_default = defineRule({
@@ -10827,7 +10970,7 @@ var init_apk_add_no_cache = __esm({
           ctx.report({
             messageId: "noCache",
             at: { file, span: cmd.program.span },
-            ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
+            ...insertAfterWord(ctx.env.dockerfile, add, " --no-cache", "Add --no-cache")
           });
         }, ["apk"]);
       }
@@ -10933,7 +11076,7 @@ var apt_get_missing_yes_default;
 var init_apt_get_missing_yes = __esm({
   "src/rules/apt-get-missing-yes.ts"() {
     "use strict";
-    init_command_view();
+    init_dockerfile2();
     init_packages();
     init_rule();
     apt_get_missing_yes_default = defineRule({
@@ -10969,7 +11112,7 @@ var init_apt_get_missing_yes = __esm({
           ctx.report({
             messageId: "missingYes",
             at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+            ...insertAfterWord(ctx.env.dockerfile, cmd.program, " -y", "Add -y")
           });
         }, ["apt-get"]);
       }
@@ -13006,7 +13149,8 @@ var TOOLS2, VERBS, dnf_missing_yes_default;
 var init_dnf_missing_yes = __esm({
   "src/rules/dnf-missing-yes.ts"() {
     "use strict";
-    init_command_view();
+    init_dockerfile2();
+    init_packages();
     init_rule();
     TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
     VERBS = ["install", "groupinstall", "localinstall"];
@@ -13038,15 +13182,14 @@ var init_dnf_missing_yes = __esm({
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
-          const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
-          if (!verb) return;
+          const verb = askingVerb(cmd, TOOLS2, VERBS, ["y", "assumeyes"]);
+          if (!verb || cmd.name === null) return;
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
             messageId: "interactive",
             data: { tool: cmd.name, verb },
             at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+            ...insertAfterWord(ctx.env.dockerfile, cmd.program, " -y", "Add -y")
           });
         }, ["dnf"]);
       }
@@ -16572,140 +16715,6 @@ var init_launch = __esm({
     init_text();
     SHELLS2 = SHELLS;
     SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
-  }
-});
-
-// src/fix/builders/place.ts
-function scriptEdit(source, p, e, text) {
-  const file = source.file;
-  const span = source.spanOf(p, e);
-  const start = file.offsetOf(span.line, span.column);
-  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
-  if (start < 0 || end < start || end > file.text.length) return null;
-  if (p[2] === e[2]) {
-    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
-    const got = file.text.slice(start, start + want.length);
-    if (got !== want) return null;
-  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
-    return null;
-  }
-  return { file: file.displayPath, start, end, text };
-}
-function mappedRange(text) {
-  const start = text.originOf(0);
-  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
-  return { start, end };
-}
-var init_place = __esm({
-  "src/fix/builders/place.ts"() {
-    "use strict";
-  }
-});
-
-// src/fix/builders/dockerfile.ts
-function execFormText(argv) {
-  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
-}
-function replaceCommandText(file, command2, text) {
-  const { start, end } = mappedRange(command2);
-  const slice = file.text.slice(start, end);
-  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
-  return { file: file.displayPath, start, end, text };
-}
-function pseudoJsonStrings(text) {
-  const t = text.trim();
-  if (!t.startsWith("[") || !t.endsWith("]")) return null;
-  const out = [];
-  let i = 1;
-  const end = t.length - 1;
-  const ws = () => {
-    while (i < end && /\s/.test(t[i] ?? "")) i++;
-  };
-  ws();
-  while (i < end) {
-    const open = t[i] ?? "";
-    const close = CLOSING[open];
-    if (!close) return null;
-    let j = i + 1;
-    let raw = "";
-    for (; j < end; j++) {
-      const c = t[j] ?? "";
-      if (open === '"' && c === "\\") {
-        raw += c + (t[j + 1] ?? "");
-        j++;
-        continue;
-      }
-      if (c === close) break;
-      raw += c;
-    }
-    if (j >= end) return null;
-    if (open === '"') {
-      try {
-        out.push(JSON.parse(`"${raw}"`));
-      } catch {
-        return null;
-      }
-    } else {
-      if (raw.includes("\\")) return null;
-      out.push(raw);
-    }
-    i = j + 1;
-    ws();
-    if (t[i] === ",") {
-      i++;
-      ws();
-    }
-  }
-  return out.length > 0 ? out : null;
-}
-function copyChmodEdit(file, op) {
-  const inst = op.instruction;
-  if (op.sources.length !== 1) return null;
-  const source = op.sources[0];
-  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
-  const existing = inst.flags.find((f) => f.name === "chmod");
-  if (existing) {
-    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
-    const mode = parseInt(existing.value, 8);
-    const withX = mode | (mode & 292) >> 2;
-    const start = file.offsetOf(existing.span.line, existing.span.column);
-    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
-    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
-    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
-  }
-  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
-  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
-}
-function runChmodAfter(file, inst, imagePath) {
-  const at = endOfInstruction(file, inst);
-  return { file: file.displayPath, start: at, end: at, text: `
-RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
-}
-function endOfInstruction(file, inst) {
-  const lastLine2 = inst.span.endLine;
-  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
-}
-function packageManagerOf(base2) {
-  const b = base2.toLowerCase();
-  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
-  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
-  return null;
-}
-function switchToolFor(pm) {
-  return pm === "apk" ? "su-exec" : "gosu";
-}
-function installAfterFrom(file, stage, pm, pkg) {
-  const at = endOfInstruction(file, stage.from);
-  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
-  return { file: file.displayPath, start: at, end: at, text: `
-${line}` };
-}
-var CLOSING;
-var init_dockerfile2 = __esm({
-  "src/fix/builders/dockerfile.ts"() {
-    "use strict";
-    init_place();
-    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
   }
 });
 
@@ -22073,7 +22082,8 @@ var TOOLS6, VERBS2, yum_missing_yes_default;
 var init_yum_missing_yes = __esm({
   "src/rules/yum-missing-yes.ts"() {
     "use strict";
-    init_command_view();
+    init_dockerfile2();
+    init_packages();
     init_rule();
     TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
     VERBS2 = ["install", "groupinstall", "localinstall"];
@@ -22104,15 +22114,14 @@ var init_yum_missing_yes = __esm({
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
-          const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
-          if (!verb) return;
+          const verb = askingVerb(cmd, TOOLS6, VERBS2, ["y", "assumeyes"]);
+          if (!verb || cmd.name === null) return;
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
             messageId: "interactive",
             data: { tool: cmd.name, verb },
             at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+            ...insertAfterWord(ctx.env.dockerfile, cmd.program, " -y", "Add -y")
           });
         }, ["yum"]);
       }
@@ -22211,7 +22220,8 @@ var TOOLS8, VERBS3, zypper_non_interactive_default;
 var init_zypper_non_interactive = __esm({
   "src/rules/zypper-non-interactive.ts"() {
     "use strict";
-    init_command_view();
+    init_dockerfile2();
+    init_packages();
     init_rule();
     TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
     VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
@@ -22243,15 +22253,14 @@ var init_zypper_non_interactive = __esm({
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
-          const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
-          if (!verb) return;
+          const verb = askingVerb(cmd, TOOLS8, VERBS3, ["n", "non-interactive", "y", "no-confirm"]);
+          if (!verb || cmd.name === null) return;
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
             messageId: "interactive",
             data: { tool: cmd.name, verb },
             at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -n", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -n" }] } } : {}
+            ...insertAfterWord(ctx.env.dockerfile, cmd.program, " -n", "Add -n")
           });
         }, ["zypper"]);
       }

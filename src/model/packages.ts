@@ -92,3 +92,12 @@ export function removesTree(cmd: CommandView, prefix: string): boolean {
   if (!(cmd.hasFlag('r', 'R', 'recursive') && cmd.hasFlag('f', 'force'))) return false;
   return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
 }
+
+/**
+ * The verb of a package-manager command that asks before it acts (`dnf install`, `zypper rm`)
+ * when none of the flags that answer for it is given; null when it does not ask.
+ */
+export function askingVerb(cmd: CommandView, tools: ReadonlySet<string>, verbs: readonly string[], answers: readonly string[]): string | null {
+  if (cmd.name === null || !tools.has(cmd.name) || cmd.hasFlag(...answers)) return null;
+  return cmd.args.find((a) => a.value !== null && verbs.includes(a.value))?.value ?? null;
+}

@@ -1,4 +1,4 @@
-import { writtenAsIs } from '../model/command-view.js';
+import { insertAfterWord } from '../fix/builders/dockerfile.js';
 import { cacheMountCovers, isApkAdd } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -36,7 +36,7 @@ export default defineRule({
       ctx.report({
         messageId: 'noCache',
         at: { file, span: cmd.program.span },
-        ...(add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: 'safe' as const, title: 'Add --no-cache', edits: [{ file, start: add.end, end: add.end, text: ' --no-cache' }] } } : {}),
+        ...insertAfterWord(ctx.env.dockerfile, add, ' --no-cache', 'Add --no-cache'),
       });
     }, ['apk']);
   },

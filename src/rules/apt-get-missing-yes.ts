@@ -1,4 +1,4 @@
-import { writtenAsIs } from '../model/command-view.js';
+import { insertAfterWord } from '../fix/builders/dockerfile.js';
 import { isAptGetInstall } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -35,9 +35,7 @@ export default defineRule({
       ctx.report({
         messageId: 'missingYes',
         at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
-        ...(writtenAsIs(ctx.env.dockerfile.text, cmd.program)
-          ? { fix: { safety: 'safe' as const, title: 'Add -y', edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: ' -y' }] } }
-          : {}),
+        ...insertAfterWord(ctx.env.dockerfile, cmd.program, ' -y', 'Add -y'),
       });
     }, ['apt-get']);
   },

@@ -1,4 +1,5 @@
-import { writtenAsIs } from '../model/command-view.js';
+import { insertAfterWord } from '../fix/builders/dockerfile.js';
+import { askingVerb } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
 const TOOLS = new Set(['yum']);
@@ -31,15 +32,14 @@ export default defineRule({
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
-      if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('y', 'assumeyes')) return;
-      const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
-      if (!verb) return;
+      const verb = askingVerb(cmd, TOOLS, VERBS, ['y', 'assumeyes']);
+      if (!verb || cmd.name === null) return;
       const file = ctx.env.dockerfile.displayPath;
       ctx.report({
         messageId: 'interactive',
         data: { tool: cmd.name, verb },
         at: { file, span: cmd.program.span },
-        ...(writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: 'safe' as const, title: 'Add -y', edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: ' -y' }] } } : {}),
+        ...insertAfterWord(ctx.env.dockerfile, cmd.program, ' -y', 'Add -y'),
       });
     }, ['yum']);
   },

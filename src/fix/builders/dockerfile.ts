@@ -7,6 +7,8 @@ import type { Instruction } from '../../parsers/dockerfile.js';
 import type { MappedText, SourceFile } from '../../parsers/source.js';
 import type { CopyOp, Stage } from '../../model/image.js';
 import type { Edit } from '../edits.js';
+import type { Fix } from '../../findings.js';
+import { writtenAsIs, type ArgWord } from '../../model/command-view.js';
 import { mappedRange } from './place.js';
 
 /** A JSON array as Docker's exec form is written: `["prog", "arg"]`. */
@@ -132,4 +134,14 @@ export function installAfterFrom(file: SourceFile, stage: Stage, pm: PackageMana
   const at = endOfInstruction(file, stage.from);
   const line = pm === 'apk' ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
   return { file: file.displayPath, start: at, end: at, text: `\n${line}` };
+}
+
+/**
+ * `{ fix }` inserting `text` right after a word of a RUN (` -y` after `dnf`, ` --no-cache` after
+ * `add`), or nothing where the word is not in the file as the parser read it (a JSON string with
+ * escapes, whose offsets would not be exact).
+ */
+export function insertAfterWord(dockerfile: SourceFile, word: ArgWord | undefined, text: string, title: string, safety: Fix['safety'] = 'safe'): { fix?: Fix } {
+  if (!word || !writtenAsIs(dockerfile.text, word)) return {};
+  return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
 }
