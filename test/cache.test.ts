@@ -9,17 +9,13 @@ import { defaultConfig } from '../src/config/schema.js';
 import { createLinter } from '../src/linter.js';
 import { VERSION } from '../src/meta.js';
 import { RULES } from '../src/rules/index.js';
+import { writeFileIn } from './helpers.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dockerlint.cjs');
 
 let dir: string;
 
-function write(rel: string, text: string, mode = 0o644): void {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  fs.chmodSync(p, mode);
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
+import { writeFileIn } from './helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -11,10 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(rel: string, text: string, mode = 0o644): void {
-  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dir, rel), text, { mode });
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean } = {}) {
   let out = '';

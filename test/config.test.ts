@@ -6,16 +6,12 @@ import { configMatchers, loadConfig, parseConfigText, type ConfigError, type Loa
 import { configSchema, defaultConfig, DEFAULT_MAX_FILE_BYTES, parseSize, schemaText, starterConfig, type Config } from '../src/config/schema.js';
 import { FORMATS } from '../src/reporters/index.js';
 import { RULES } from '../src/rules/index.js';
+import { writeFileIn } from './helpers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 let dir: string;
 
-function write(rel: string, text: string): string {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 function ok(r: LoadResult): { config: Config; file: string | null } {
   if ('error' in r) throw new Error(`unexpected config error: ${JSON.stringify(r.error)}`);

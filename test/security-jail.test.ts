@@ -24,6 +24,7 @@ import { DiskFileSystem, FsError, OverlayFileSystem, type FileSystem } from '../
 import { Jail, repositoryRoot } from '../src/fs/jail.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { FORMATS } from '../src/reporters/index.js';
+import { writeFileIn } from './helpers.js';
 
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
 
@@ -33,12 +34,7 @@ let T: string;
 let outer: string;
 let repo: string;
 
-function write(rel: string, text: string | Buffer, mode = 0o644): string {
-  const p = path.join(repo, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-  return p;
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(repo, rel, text, mode);
 
 const ENTRY = (script: string): string => `FROM alpine:3.20\nCOPY ${script} /entry.sh\nUSER nobody\nENTRYPOINT ["/entry.sh"]\n`;
 const GOOD = 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n';

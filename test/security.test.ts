@@ -18,6 +18,7 @@ import { lintFile } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { FORMATS } from '../src/reporters/index.js';
+import { writeFileIn } from './helpers.js';
 
 // In ESM, jest's object is on import.meta (no global); its type is @types/jest's.
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
@@ -33,11 +34,7 @@ let secretFile: string;
 let secretDir: string;
 const shell = new ShellService();
 
-function write(rel: string, text: string, mode = 0o644): void {
-  const p = path.join(ctx, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text, { mode });
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(ctx, rel, text, mode);
 
 const TRAPS: Record<string, string> = {
   'Dockerfile.parent': 'FROM alpine:3.20\nCOPY ../secret.txt /x.sh\nENTRYPOINT ["/x.sh"]\n',

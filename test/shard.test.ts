@@ -3,15 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
 import { parseShard, shardKey, shardOf } from '../src/shard.js';
+import { writeFileIn } from './helpers.js';
 
 let dir: string;
 
-function write(rel: string, text: string, mode = 0o644): void {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  fs.chmodSync(p, mode);
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { lintFile } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
 import { findShellcheck } from '../src/shellcheck.js';
+import { writeFileIn } from './helpers.js';
 
 const BINARY = findShellcheck([]);
 const withShellcheck = BINARY ? test : test.skip;
@@ -19,10 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(rel: string, text: string, mode = 0o644): void {
-  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dir, rel), text, { mode });
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function lint(dockerfile: string, opts: { severities?: Record<string, 'off' | 'info' | 'warning' | 'error'> } = {}): Promise<Finding[]> {
   write('Dockerfile', dockerfile);

@@ -6,6 +6,7 @@ import { bytesOf, editFile, loadFixFile, writeAtomic } from '../../src/fix/files
 import { runFixLoop, writeChanged, type LintPassResult } from '../../src/fix/run.js';
 import { unifiedDiff } from '../../src/fix/diff.js';
 import type { Finding, FindingFix } from '../../src/findings.js';
+import { writeFileIn } from '../helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -13,13 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(rel: string, content: string | Buffer, mode = 0o644): string {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  fs.chmodSync(p, mode);
-  return p;
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 const edit = (file: string, start: number, end: number, text: string): Edit => ({ file, start, end, text });
 const cand = (rule: string, edits: Edit[], safety: Fix['safety'] = 'safe'): FixCandidate => ({ rule, fix: { safety, title: rule, edits } });

@@ -16,6 +16,7 @@ import { forEachCall } from '../../src/parsers/shell-walk.js';
 import type { ScriptUnit } from '../../src/model/launch.js';
 import type { Stmt } from '../../src/parsers/shell-ast.js';
 import { prependExec } from '../../src/fix/builders/shell.js';
+import { writeFileIn } from '../helpers.js';
 
 const shell = new ShellService();
 let dir: string;
@@ -24,12 +25,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(rel: string, content: string, mode = 0o644): void {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  fs.chmodSync(p, mode);
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function prepare(dockerfile: string, files: Record<string, string> = {}): Promise<Prepared> {
   write('Dockerfile', dockerfile);

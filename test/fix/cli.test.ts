@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../../src/cli.js';
+import { writeFileIn } from '../helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -9,12 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function write(rel: string, text: string, mode = 0o644): void {
-  const p = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  fs.chmodSync(p, mode);
-}
+const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
