@@ -16077,7 +16077,7 @@ async function follow(item, run2, work, cache, r) {
       }
       const init = loaded.shebang?.init;
       if (init) {
-        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true });
+        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true, shebang: true });
         pid1 = false;
       }
       const hop = { ...common, pid1, kind: "script", unit: loaded, run: null, direct: true, ending: null };
@@ -17545,6 +17545,10 @@ var init_entrypoint_no_exec = __esm({
         underInit: {
           message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
           hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
+        },
+        underShebangInit: {
+          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+          hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
         }
       },
       docs: {
@@ -17590,7 +17594,7 @@ var init_entrypoint_no_exec = __esm({
           const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
           const data = { command: refText(cmd.ref), where: where2, ...started };
           const fix = fixOf(execFix(hop.unit, cmd.ref));
-          if (main2.init) ctx.report({ ...place, messageId: "underInit", data: { ...data, init: main2.init.name }, ...fix });
+          if (main2.init) ctx.report({ ...place, messageId: main2.init.shebang ? "underShebangInit" : "underInit", data: { ...data, init: main2.init.name }, ...fix });
           else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
         }
       }

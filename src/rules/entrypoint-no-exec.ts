@@ -52,6 +52,10 @@ export default defineRule({
       message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
       hint: 'Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group.',
     },
+    underShebangInit: {
+      message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+      hint: 'Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)',
+    },
   },
   docs: {
     what:
@@ -100,7 +104,7 @@ export default defineRule({
       const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
       const data = { command: refText(cmd.ref), where, ...started };
       const fix = fixOf(execFix(hop.unit, cmd.ref));
-      if (main.init) ctx.report({ ...place, messageId: 'underInit', data: { ...data, init: main.init.name }, ...fix });
+      if (main.init) ctx.report({ ...place, messageId: main.init.shebang ? 'underShebangInit' : 'underInit', data: { ...data, init: main.init.name }, ...fix });
       else ctx.report({ ...place, messageId: 'shellPid1', data, ...fix });
     }
   },

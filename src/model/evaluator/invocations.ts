@@ -43,7 +43,7 @@ interface HopBase {
 }
 
 export type Step =
-  | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean })
+  | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean; /** named by the script's `#!` line, where it can take no option of its own */ shebang?: true })
   | (HopBase & { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
@@ -302,7 +302,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       // `#!/usr/bin/dumb-init /bin/sh`: the kernel starts the init, which runs the script as its child.
       const init = loaded.shebang?.init;
       if (init) {
-        push({ ...common, kind: 'init', name: init, group: loaded.shebang?.initSignalsGroup === true });
+        push({ ...common, kind: 'init', name: init, group: loaded.shebang?.initSignalsGroup === true, shebang: true });
         pid1 = false;
       }
       const hop = { ...common, pid1, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: true, ending: null as Ending | null };
