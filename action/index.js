@@ -19784,8 +19784,12 @@ var init_legacy_key_value = __esm({
       peers: { buildkit: ["LegacyKeyValueFormat"] },
       messages: {
         legacy: {
-          message: "`{keyword} {key} {value}` uses the legacy space-separated form: the whole rest of the line becomes the value (spaces and quotes included), and the form is deprecated.",
+          message: "`{keyword} {key} {value}` uses the legacy space-separated form: the whole rest of the line becomes the value (spaces and `=` signs included), and the form is deprecated.",
           hint: "Write `{keyword} {key}={quoted}`."
+        },
+        legacyArg: {
+          message: "`ARG {key} {value}` sets no default: ARG takes several names separated by spaces, so BuildKit declares `{key}` and `{value}`, both without a value.",
+          hint: "Write `ARG {key}={quoted}` if `{value}` is meant as the default."
         }
       },
       docs: {
@@ -19817,8 +19821,7 @@ var init_legacy_key_value = __esm({
           const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
-            messageId: "legacy",
-            data: { keyword: view.keyword, key: kv.key, value, quoted },
+            ...view.keyword === "ARG" ? { messageId: "legacyArg", data: { key: kv.key, value, quoted } } : { messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted } },
             at: { file, span: view.inst.keywordSpan },
             ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === "ARG" ? "unsafe" : "safe")
           });
