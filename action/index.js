@@ -21361,6 +21361,219 @@ var init_stage_name_casing = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before = at;
+  for (; ; ) {
+    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
+// src/rules/su-in-run.ts
+function switchOf(cmd) {
+  const sudoAt = cmd.prefixes.indexOf("sudo");
+  if (sudoAt >= 0) {
+    const word = cmd.prefixWords[sudoAt];
+    const from = cmd.words.indexOf(word) + 1;
+    const to = sudoAt + 1 < cmd.prefixWords.length ? cmd.words.indexOf(cmd.prefixWords[sudoAt + 1]) : cmd.words.indexOf(cmd.program);
+    const options = cmd.words.slice(from, to);
+    const sw2 = parseSwitch("sudo", options.map((w) => ({ s: w.value })));
+    const words = cmd.words.slice(to);
+    if (sw2 && sw2.user !== null && sw2.userText && !ROOT_USER.test(sw2.user) && !sw2.user.startsWith("#")) {
+      return { tool: "sudo", word, user: sw2.user, ...argvCommand(words), fromString: false, commandWords: words };
+    }
+  }
+  if (cmd.name !== "su" && cmd.name !== "runuser") return null;
+  const tool = cmd.name;
+  const sw = parseSwitch(tool, cmd.args.map((w) => ({ s: w.value })));
+  if (!sw || sw.user === null) return null;
+  let cWord = null;
+  for (let i = 0; i < cmd.args.length - 1; i++) {
+    const v = cmd.args[i]?.value;
+    if (v === "-c" || v === "--command") cWord = cmd.args[i + 1];
+    else if (v?.startsWith("--command=")) cWord = cmd.args[i];
+  }
+  if (cWord) {
+    const value = cWord.value?.startsWith("--command=") ? cWord.value.slice("--command=".length) : cWord.value;
+    const shown2 = value ?? unquote2(cWord.text);
+    return { tool, word: cmd.program, user: sw.user, commandText: shown2.trim(), commandValue: value, fromString: true, commandWords: [cWord] };
+  }
+  if (tool === "runuser" && cmd.args.some((w) => w.value === "-u" || w.value === "--user") && sw.rest.length > 0) {
+    const words = cmd.args.slice(cmd.args.length - sw.rest.length);
+    return { tool, word: cmd.program, user: sw.user, ...argvCommand(words), fromString: false, commandWords: words };
+  }
+  return null;
+}
+function startOf(cmd) {
+  return cmd.words[0].start;
+}
+function endOf(cmd) {
+  return cmd.words[cmd.words.length - 1].end;
+}
+function argvCommand(words) {
+  if (words.length === 0) return { commandText: null, commandValue: null };
+  const text = words.map((w) => w.text).join(" ");
+  return { commandText: text, commandValue: words.every((w) => w.value !== null) ? text : null };
+}
+function unquote2(text) {
+  const m = /^(["'])([\s\S]*)\1$/.exec(text);
+  return m ? m[2] : text;
+}
+function onlyChecks(script, parse) {
+  if (script === null) return false;
+  const file = parse(script);
+  if (!file) return false;
+  let calls = 0;
+  let checks = true;
+  forEachCall(file.stmts, (call) => {
+    calls++;
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name === null || !CHECKS.has(name.replace(/^.*\//, ""))) checks = false;
+  });
+  return calls > 0 && checks;
+}
+function describe(builder) {
+  if (!builder) return "the build user of the image that triggers it";
+  if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
+  return `\`USER ${builder.spec ?? "?"}\``;
+}
+function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
+  const fileText = src.text;
+  if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0 || run2.commands.length !== 1) return null;
+  if (sw.commandValue === null || !/^[A-Za-z0-9_.:@%+=,/-]+$/.test(sw.user)) return null;
+  const first = cmd.words[0];
+  const last = cmd.words[cmd.words.length - 1];
+  if (view.inst.rest.text.trim() !== fileText.slice(first.start, last.end)) return null;
+  let body2;
+  if (sw.fromString) {
+    const w = sw.commandWords[0];
+    const inner = unquote2(w.text);
+    if (/["'\\$`]/.test(inner) || inner.trim() !== sw.commandValue.trim() || inner.includes("\n")) return null;
+    body2 = inner.trim();
+  } else {
+    const a = sw.commandWords[0];
+    const b = sw.commandWords[sw.commandWords.length - 1];
+    body2 = fileText.slice(a.start, b.end);
+    if (body2.includes("\n") || body2.includes("\\")) return null;
+  }
+  if (body2 === "") return null;
+  const instStart = src.offsetOf(view.inst.span.line, view.inst.span.column);
+  const lineStart = fileText.lastIndexOf("\n", instStart - 1) + 1;
+  const indent = /^[ \t]*/.exec(fileText.slice(lineStart, instStart))?.[0] ?? "";
+  return {
+    safety: "unsafe",
+    title: `Run it with \`USER ${sw.user}\``,
+    edits: [
+      { file, start: instStart, end: instStart, text: `USER ${sw.user}
+${indent}` },
+      { file, start: first.start, end: last.end, text: body2 },
+      { file, start: last.end, end: last.end, text: `
+${indent}USER ${restore}` }
+    ]
+  };
+}
+var CHECKS, su_in_run_default;
+var init_su_in_run = __esm({
+  "src/rules/su-in-run.ts"() {
+    "use strict";
+    init_build_user();
+    init_commands();
+    init_invocations();
+    init_shell_walk();
+    init_report();
+    init_text();
+    init_rule();
+    CHECKS = /* @__PURE__ */ new Set(["true", ":", "false", "exit", "id", "whoami", "echo", "printf", "test", "[", "groups", "pwd", "env", "printenv"]);
+    su_in_run_default = defineRule({
+      id: "su-in-run",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      fixable: true,
+      scope: "instructions",
+      title: "su, runuser or sudo -u switches user inside a RUN where USER belongs",
+      peers: {},
+      messages: {
+        commandString: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        runAs: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build's are not; USER makes the same switch without a session and shows the step for what it is.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        sameUser: {
+          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.",
+          hint: "Run the command directly: `RUN {command}`."
+        }
+      },
+      docs: {
+        what: '`su USER -c CMD` (also `su - USER -c`, `su -s /bin/sh USER -c`, `su -c CMD USER`), `runuser -u USER -- CMD`, `runuser -l USER -c CMD`, and `sudo -u USER CMD` in a RUN that runs as root, wherever the RUN runs them: shell form, exec form, heredoc, inside `sh -c "..."`, after `&&`, behind `env X=1` or `nice`, and in ONBUILD RUN. Left alone: a switch whose command only checks the user (`su nobody -s /bin/sh -c true`, `su app -c id`), a user only the running shell knows (`su "$APP_USER" -c ...`), gosu and su-exec (their `gosu nobody true` install check), a `su` in a script the RUN starts or in a heredoc that writes a file, and `sudo` from a build user that is not root, which sudo-in-run reports (it needs a sudoers rule).',
+        why: "The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user's home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint's own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.",
+        bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
+        good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
+        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
+        noPeers: "None: hadolint's DL3004, BuildKit's checks, trivy's DS010 and checkov's Dockerfile checks look at sudo or at the last USER only; none of them flags `su` or `runuser` in RUN. sudo-in-run (DL3004) covers sudo that escalates; this rule covers `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: 'A RUN that is only `su USER -c "CMD"` (`runuser -u USER -- CMD`, `sudo -u USER CMD`) becomes `USER USER`, `RUN CMD` and `USER <the build user before>`, flags such as `--mount` kept; only when the command string has no expansion, quote or backslash inside, and never for exec form, heredocs or ONBUILD',
+            why: "the command now runs with the image's ENV and in WORKDIR, not in the environment su or sudo reset (a login `su -` ran it in the user's home directory), and with the shell of the build, not the user's login shell"
+          }
+        ]
+      },
+      async check(ctx) {
+        let parse = null;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const text = view.inst.rest.text + view.inst.heredocs.map((h) => h.body.text).join("\n");
+          if (!/\b(su|runuser|sudo)\b/.test(text)) continue;
+          const run2 = await ctx.view.run(view);
+          const switches = run2.commands.map((cmd) => ({ cmd, sw: switchOf(cmd) }));
+          for (const { cmd, sw } of switches) {
+            if (!sw) continue;
+            const end = endOf(cmd);
+            const sameUser2 = switches.filter((o) => o.sw?.user === sw.user).map((o) => [startOf(o.cmd), endOf(o.cmd)]);
+            const rootAfter = switches.some((o) => startOf(o.cmd) >= end && !sameUser2.some(([a, b]) => startOf(o.cmd) >= a && startOf(o.cmd) < b));
+            if (rootAfter) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (sw.tool === "sudo" && builder?.root !== true) continue;
+            parse ??= await shellParse(ctx.env.shell, "sh");
+            if (sw.commandText === null || onlyChecks(sw.commandValue, parse)) continue;
+            const builderText = describe(builder);
+            const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
+            const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
+            const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
+            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
@@ -21484,32 +21697,6 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
-  let s = stage;
-  let before = at;
-  for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
-    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
-    if (user) {
-      const spec = user.rest.text.trim();
-      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
-    }
-    if (!s.baseStage) break;
-    s = s.baseStage;
-    before = null;
-  }
-  const base2 = knownBaseImage(s, trusted);
-  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
-}
-var init_build_user = __esm({
-  "src/model/build-user.ts"() {
-    "use strict";
-    init_text();
-    init_base_images();
-  }
-});
-
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
   const at = words.indexOf(word);
@@ -21544,7 +21731,7 @@ var init_sudo_in_run = __esm({
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone here (hadolint\'s DL3004 reports it); su-in-run reports it as a switch that belongs in `USER app`.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
@@ -22397,6 +22584,7 @@ var init_rules = __esm({
     init_shell_form_pid1();
     init_shell_portability();
     init_stage_name_casing();
+    init_su_in_run();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
@@ -22484,6 +22672,7 @@ var init_rules = __esm({
       shell_form_pid1_default,
       shell_portability_default,
       stage_name_casing_default,
+      su_in_run_default,
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
@@ -39137,7 +39326,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   const errs = validate2(aliased);
   if (errs.length > 0) {
     const seen = /* @__PURE__ */ new Set();
-    const all = errs.map((e) => describe(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const all = errs.map((e) => describe2(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const [first, ...more] = all;
     return { error: more.length > 0 ? { ...first, more } : first };
   }
@@ -39177,7 +39366,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   }
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
-function describe(err, file, prefix, locate) {
+function describe2(err, file, prefix, locate) {
   const at = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
@@ -43608,8 +43797,8 @@ var CommandInstance = class {
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test2 of [describe2, description, desc]) {
+  extractDesc({ describe: describe3, description, desc }) {
+    for (const test2 of [describe3, description, desc]) {
       if (typeof test2 === "string" || test2 === false)
         return test2;
       assertNotStrictEqual(test2, true, this.shim);
@@ -43785,7 +43974,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe3(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
