@@ -230,7 +230,10 @@ class Machine {
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
       joinedAway: (name) => {
-        if (this.rec.firstJoin && this.rec.lostUse === null) this.rec.lostUse = `\`$${name}\`, read at line ${this.at ? this.at.p[0] : '?'}`;
+        const j = this.rec.firstJoin;
+        if (!j || this.rec.lostUse !== null) return;
+        const where = j.at.file === this.ctx.file ? '' : `${this.ctx.file.path}:`;
+        this.rec.lostUse = `\`$${name}\`, read at ${where ? where : 'line '}${this.at ? this.at.p[0] : '?'}`;
       },
     };
   }
@@ -1090,7 +1093,9 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   const cmd = name.s;
   const fn = st.getFunction(cmd);
   if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+    // Deeper than the budget: what the call does is not known, so nothing may be concluded after it.
+    if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
+    if (m.ctx.calls.includes(cmd)) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
@@ -1401,7 +1406,8 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+  if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
+  if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
     return { done: flowOf([withStatus(st, null)]) };
   }

@@ -1,5 +1,5 @@
 /**
- * The per-point state cap: when more different states meet than the evaluator keeps apart, they
+ * The budgets of a run. The per-point state cap: when more different states meet than the evaluator keeps apart, they
  * are joined and values that differed become unknown. A run that then uses such a value is
  * unsure: it says where the cap was hit and what was lost, and sets `budget` so that no check
  * concludes anything from it. A join whose lost values are never read changes nothing.
@@ -41,5 +41,29 @@ describe('the state cap', () => {
     const r = run(`#!/bin/sh\n${shifts}\nexec "$@"\n`);
     expect(r.capped?.lost).toBe("the script's arguments or its user, which differed between the paths");
     expect(r.budget).not.toBeNull();
+  });
+});
+
+describe('the other budgets of a run', () => {
+  test('function calls nested deeper than the budget: the run stops there and says why', () => {
+    const fns = Array.from({ length: 2100 }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n');
+    const r = run(`#!/bin/sh\n${fns}\nf2100() { exec "$@"; }\nf0 "$@"\n`);
+    expect(r.budget).toBe('more than 2000 nested function calls');
+    expect(r.endings).toEqual([]);
+  });
+
+  test('a recursive function is not a budget: the recursive call is not followed again', () => {
+    const r = run('#!/bin/sh\nretry() { if [ -f /ready ]; then exec "$@"; fi; sleep 1; retry "$@"; }\nretry "$@"\n');
+    expect(r.budget).toBeNull();
+    expect(r.endings.some((e) => e.kind === 'exec')).toBe(true);
+  });
+
+  test('sourced files nested deeper than the budget: the run stops there and says why', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) files[`/lib/l${i}.sh`] = `. /lib/l${i + 1}.sh\n`;
+    files['/lib/l10.sh'] = 'exec "$@"\n';
+    const r = run('#!/bin/sh\n. /lib/l0.sh\n', { files });
+    expect(r.budget).toBe('more than 8 nested sourced files');
+    expect(r.unknownSources).toEqual([]);
   });
 });
