@@ -9259,7 +9259,7 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short4, long) {
+function prefixOption(prefix, words, from, literal, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
@@ -9280,7 +9280,7 @@ function prefixOption(prefix, words, from, literal, short4, long) {
       const glued = lit2.slice(k + 1);
       const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
       if (glued === "") consumed = 2;
-      if (c === short4) value = v;
+      if (c === short3) value = v;
       break;
     }
     i += consumed;
@@ -9324,6 +9324,12 @@ var init_prefixes = __esm({
 // src/text.ts
 function stripBom(text) {
   return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function shellQuote(s) {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!s.includes("'")) return `'${s}'`;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, "'\\''")}'`;
 }
 function oneLine(text, max) {
   const one = text.replace(/\s+/g, " ").trim();
@@ -9932,8 +9938,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -16873,7 +16879,7 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote(value) {
+function shellQuote2(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -16929,7 +16935,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17186,6 +17192,18 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  const sw = execFormSwitch(setting, stage, parse);
+  if (!sw || setting.form.kind !== "exec") return null;
+  const { switcher, pm, array } = sw;
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
+function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
@@ -17237,14 +17255,7 @@ function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
   const switcher = switchToolFor(pm);
-  const array = execFormText([switcher, user, ...command2]);
-  const edit = replaceCommandText(dockerfile, setting.form.text, array);
-  if (!edit) return null;
-  const edits = [edit];
-  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
-  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
-  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+  return { switcher, pm, array: execFormText([switcher, user, ...command2]) };
 }
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
@@ -20898,8 +20909,8 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
-  const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
@@ -21176,8 +21187,10 @@ var init_secret_in_arg_or_env = __esm({
 });
 
 // src/rules/shell-form-pid1.ts
-function short(s) {
-  return oneLine(s, 50);
+function wrapped(shellArgv, text) {
+  const shell = shellArgv.map(shellQuote).join(" ");
+  const t = text.trim();
+  return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -21200,11 +21213,11 @@ var init_shell_form_pid1 = __esm({
       },
       messages: {
         shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
+          hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
         },
         shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          message: "{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Put `exec` in front of the last command of the string."
         }
       },
@@ -21233,21 +21246,19 @@ var init_shell_form_pid1 = __esm({
           const setting = step.arg.setting;
           const inst = setting.instruction;
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
           const fix = shellFormFix(step, launch, ctx.env.dockerfile);
           const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
           if (step.shellForm) {
             const data = {
               keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
+              wrapped: wrapped(step.shellArgv, unit.source.text),
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
             ctx.report({ ...place, messageId: "shellForm", data });
           } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
           }
         }
       }
@@ -21271,7 +21282,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion such as `${1:0:1}`), or use `#!/bin/bash` with bash installed.'
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -21283,7 +21294,7 @@ var init_shell_portability = __esm({
         why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
-        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*) ... ;; esac` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21627,6 +21638,7 @@ var init_su_sudo = __esm({
     init_evidence();
     init_rule();
     init_pid12();
+    init_dockerfile2();
     init_report();
     su_sudo_default = defineRule({
       id: "su-sudo",
@@ -21639,7 +21651,7 @@ var init_su_sudo = __esm({
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+          hint: "Use gosu, which execs: `{command} {array}`."
         },
         scriptForks: {
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
@@ -21677,12 +21689,15 @@ var init_su_sudo = __esm({
             if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
             const inst = step.arg.setting.instruction;
             if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            const parse = await shellParse(ctx.env.shell, "sh");
+            const user = step.user && step.user !== "root" ? step.user : "app";
+            const array = (ctx.stage ? execFormSwitch(step.arg.setting, ctx.stage, parse)?.array : null) ?? execFormText(["gosu", user, "<command>", "<args>"]);
             ctx.report({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
-              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
+              data: { command: step.at.label, tool: step.tool, array },
               label: `${step.at.label} ${step.tool}`,
-              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, parse) : null)
             });
           }
         }
@@ -39963,7 +39978,7 @@ function chainHops(chain) {
           const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -40067,9 +40082,9 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function short2(s) {
+function short(s) {
   return oneLine(s, 60);
 }
 function formatRun(lines, r) {
@@ -40119,13 +40134,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short3(text, max = 80) {
+function short2(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -40133,9 +40148,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -41154,23 +41169,23 @@ var UI = class {
   rasterize(row) {
     const rrows = [];
     const widths = this.columnWidths(row);
-    let wrapped;
+    let wrapped2;
     row.forEach((col, c) => {
       col.width = widths[c];
       if (this.wrap) {
-        wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
+        wrapped2 = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
       } else {
-        wrapped = col.text.split("\n");
+        wrapped2 = col.text.split("\n");
       }
       if (col.border) {
-        wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
-        wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
+        wrapped2.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
+        wrapped2.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
       }
       if (col.padding) {
-        wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
-        wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
+        wrapped2.unshift(...new Array(col.padding[top] || 0).fill(""));
+        wrapped2.push(...new Array(col.padding[bottom] || 0).fill(""));
       }
-      wrapped.forEach((str, r) => {
+      wrapped2.forEach((str, r) => {
         if (!rrows[r]) {
           rrows.push([]);
         }
