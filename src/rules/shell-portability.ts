@@ -10,7 +10,7 @@ export default defineRule({
   messages: {
     dashRejects: {
       message: '{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.',
-      hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion such as `${1:0:1}`), or use `#!/bin/bash` with bash installed.',
+      hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.',
     },
     ashLacks: {
       message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
