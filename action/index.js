@@ -18763,6 +18763,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_text();
     init_dockerfile();
     init_rule();
     init_report();
@@ -18801,7 +18802,7 @@ var init_invalid_exec_form = __esm({
           if (!COMMANDS.has(inst.keyword)) continue;
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
@@ -21282,7 +21283,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion such as `${1:0:1}`), or use `#!/bin/bash` with bash installed.'
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -48081,8 +48082,13 @@ function jobSummary(s) {
   }
   if (s.fixes !== void 0) {
     out.push("### Automatic fixes (dry run)", "");
-    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
-    else {
+    if (s.fixes === null) {
+      const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+      out.push(
+        unsafe > 0 ? `No finding here has a safe automatic fix, but ${plural2(unsafe, "finding has", "findings have")} an unsafe one: it may change what the image does, so read it first with \`dockerlint --fix-dry-run --unsafe-fixes\`, then apply it locally with \`dockerlint --fix --unsafe-fixes\` (one rule at a time with \`--fix-rule <rule>\`).` : "No finding here has an automatic fix: the messages say how to fix them.",
+        ""
+      );
+    } else {
       const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
       out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
       if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
