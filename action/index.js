@@ -1465,9 +1465,9 @@ var require_parse = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -2674,11 +2674,11 @@ function newlineOf(text) {
   }
   return crlf > lf ? "\r\n" : "\n";
 }
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
+function keepFinalNewline(before2, after) {
+  if (before2 === "" || after === "") return after;
+  const had = before2.endsWith("\n");
   const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (had && !has) return after + (before2.endsWith("\r\n") ? "\r\n" : "\n");
   if (!had && has) return after.replace(/\r?\n$/, "");
   return after;
 }
@@ -6443,8 +6443,8 @@ var require_property = __commonJS({
         let index = value.indexOf("=");
         if (index !== -1) {
           let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+          let before2 = value.charAt(index - 1);
+          if (initial === '"' && before2 === '"' || initial === "'" && before2 === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
         }
@@ -12406,11 +12406,11 @@ var init_file_system = __esm({
         return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        const before2 = this.stat(p);
+        if (!before2) throw new FsError("ENOENT", "ENOENT");
+        if (before2.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before2.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before2.size > maxBytes) throw new FsError("EFBIG", "too large", before2.size);
         let fd;
         try {
           fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
@@ -17187,8 +17187,8 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   const copy = alone ? copyChmodEdit(dockerfile, op) : null;
   if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
   if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
-  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  const before2 = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before2.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
@@ -20718,13 +20718,22 @@ var init_pip_version_pin = __esm({
 });
 
 // src/rules/pipefail.ts
-var PIPEFAIL_SHELLS, pipefail_default;
+function pipeCommands(commands, pipe) {
+  const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
+  const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
+  const names = own.map((c) => c.name ?? c.program.text);
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+}
+var PIPEFAIL_SHELLS, DOWNLOADERS, before, within, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
     init_commands();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
+    before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
+    within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -20735,7 +20744,7 @@ var init_pipefail = __esm({
       peers: { hadolint: ["DL4006"] },
       messages: {
         pipe: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
         }
       },
@@ -20758,7 +20767,14 @@ var init_pipefail = __esm({
             (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
           );
           if (setsBefore) continue;
-          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+          const { before: before2, last } = pipeCommands(run2.commands, first.span);
+          const shown2 = [...new Set(before2)];
+          const data = {
+            last: last ?? "the last command",
+            before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
+            consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
+          };
+          ctx.report({ messageId: "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
         }
       }
     });
@@ -21406,9 +21422,9 @@ var init_stage_name_casing = __esm({
 // src/model/build-user.ts
 function buildUserAt(stage, at, trusted) {
   let s = stage;
-  let before = at;
+  let before2 = at;
   for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const upTo = before2 ? s.instructions.indexOf(before2) : -1;
     const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
     if (user) {
       const spec = user.rest.text.trim();
@@ -21416,7 +21432,7 @@ function buildUserAt(stage, at, trusted) {
     }
     if (!s.baseStage) break;
     s = s.baseStage;
-    before = null;
+    before2 = null;
   }
   const base2 = knownBaseImage(s, trusted);
   return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
@@ -28258,11 +28274,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -28270,10 +28286,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -28351,10 +28367,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -31551,8 +31567,8 @@ function scriptSuppressions(displayPath2, source, file) {
   const lines = source.split("\n");
   const comments = file.comments.map((c) => {
     const [line, column] = c.p;
-    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
-    return { line, column, text: c.text, trailing: before.trim() !== "" };
+    const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
+    return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
   return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
 }
@@ -37151,13 +37167,13 @@ var require_core = __commonJS({
       RULES2.all[keyword] = rule;
       (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -39806,9 +39822,9 @@ async function runFixLoop(options) {
   }
   const changed = [];
   for (const [real, file] of current) {
-    const before = bytesOf(originals.get(real));
+    const before2 = bytesOf(originals.get(real));
     const after = bytesOf(file);
-    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+    if (!before2.equals(after)) changed.push({ path: real, before: before2, after, mode: file.mode });
   }
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
@@ -40918,9 +40934,9 @@ function unifiedDiff(changed, cwd) {
   let out = "";
   for (const c of changed) {
     const name = shown(c.path, cwd);
-    const before = c.before.toString("utf8");
+    const before2 = c.before.toString("utf8");
     const after = c.after.toString("utf8");
-    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after, "", "", { context: 3, stripTrailingCr: false });
     out += `--- a/${escapeControl(name)}
 +++ b/${escapeControl(name)}
 `;
@@ -47844,7 +47860,7 @@ async function listRules(json, effective) {
 preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
-async function fixCommand(io, inputs, setup, before, flags) {
+async function fixCommand(io, inputs, setup, before2, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
   const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
@@ -47861,7 +47877,7 @@ async function fixCommand(io, inputs, setup, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = uniqueSorted([...before, ...result.findings]);
+  const findings = uniqueSorted([...before2, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
     const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
