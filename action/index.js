@@ -12594,6 +12594,11 @@ var init_jail = __esm({
       readdir(p) {
         return this.fs.readdir(this.check(p));
       }
+      /** `readdir`, with the folder's real path. */
+      readdirReal(p) {
+        const real = this.check(p);
+        return { entries: this.fs.readdir(real), real };
+      }
       /** Null for what is absent or outside the jail. */
       stat(p) {
         const real = this.realpath(p);
@@ -30923,7 +30928,7 @@ __export(shell_exports, {
   dialectFromShebang: () => dialectFromShebang,
   loadShellParser: () => loadShellParser
 });
-import { readFile } from "node:fs/promises";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
 async function loadShellParser() {
@@ -30940,7 +30945,7 @@ async function load() {
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(await readFile(WASM_URL));
+  const module = new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
@@ -40255,6 +40260,11 @@ function cacheFile(cwd, root, location) {
   const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
   return path24.join(inside3 ? cwd : root, CACHE_FILE);
 }
+function listedAbsent(call, digest, reads) {
+  if (digest !== "-" && digest !== "r:-") return false;
+  const p = call.slice(call.indexOf("\0", 2) + 1);
+  return reads.get(`d\0\0${path24.dirname(p)}`)?.startsWith("d:") === true;
+}
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
@@ -40309,7 +40319,7 @@ var init_cache = __esm({
     init_recording();
     CACHE_FILE = ".dockerlintcache";
     FORMAT = "dockerlint-cache";
-    FORMAT_VERSION = 1;
+    FORMAT_VERSION = 2;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
     LintCache = class {
       constructor(file, key, fsys, knownRules) {
@@ -40332,7 +40342,13 @@ var init_cache = __esm({
       loadedIndex = /* @__PURE__ */ new Map();
       /** Digests observed now, per call (each call is run once per run). */
       current = /* @__PURE__ */ new Map();
-      /** Entries of this run, to write. */
+      /**
+       * Whether each call of the loaded read table answers the same now (1) or not (2), once known
+       * (0): entries share most of their calls (a base image's files, a shared script, the folders
+       * above), so each is judged once, not once per entry.
+       */
+      verdicts = new Uint8Array(0);
+      /** Entries of this run, to write: the reads of a lint, or the read table indices of a hit. */
       fresh = /* @__PURE__ */ new Map();
       /** Inputs this run asked for. */
       looked = /* @__PURE__ */ new Set();
@@ -40396,6 +40412,7 @@ var init_cache = __esm({
         }
         this.loaded = true;
         this.loadedReads.push(...reads);
+        this.verdicts = new Uint8Array(reads.length);
         for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
@@ -40435,7 +40452,7 @@ var init_cache = __esm({
         const p = call.slice(call.indexOf("\0", 2) + 1);
         const listing = `d\0\0${path24.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
-        return then !== void 0 && this.now(listing) === then;
+        return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
       now(call) {
         let d = this.current.get(call);
@@ -40453,17 +40470,20 @@ var init_cache = __esm({
         if (entry) {
           let same = true;
           for (const i of entry.reads) {
-            const [call, digest] = this.loadedReads[i];
-            if (this.impliedAbsent(call, digest)) continue;
-            if (this.now(call) !== digest) {
+            let verdict = this.verdicts[i];
+            if (verdict === 0) {
+              const [call, digest] = this.loadedReads[i];
+              verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+              this.verdicts[i] = verdict;
+            }
+            if (verdict !== 1) {
               same = false;
               break;
             }
           }
           if (same) {
             this.stats.hits++;
-            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
-            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            this.fresh.set(input2.path, { reads: entry.reads, findings: entry.findings });
             return entry.findings;
           }
         }
@@ -40487,12 +40507,14 @@ var init_cache = __esm({
         const entries = {};
         const all = new Map(this.fresh);
         for (const [input2, entry] of this.entries) {
-          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: entry.reads, findings: entry.findings });
         }
-        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+        for (const [input2, entry] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]));
           const ids = [];
           let consistent = true;
           for (const [call, digest] of reads) {
+            if (listedAbsent(call, digest, reads)) continue;
             const id = index.get(call);
             if (id === void 0) {
               index.set(call, table.length);
@@ -40503,7 +40525,7 @@ var init_cache = __esm({
               break;
             } else ids.push(id);
           }
-          if (consistent) entries[input2] = { reads: ids, findings };
+          if (consistent) entries[input2] = { reads: ids, findings: entry.findings };
         }
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
@@ -47310,7 +47332,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -47319,11 +47341,12 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
+function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
   let entries;
+  let hereReal;
   try {
-    entries = jail.readdir(dir);
+    ({ entries, real: hereReal } = real === null ? jail.readdirReal(dir) : { entries: jail.fs.readdir(real), real });
   } catch (e) {
     problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
@@ -47345,11 +47368,11 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     const abs = path22.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, path22.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
-        const real = jail.fs.realpath(abs) ?? abs;
-        if (!isWithin(real, top2)) continue;
+        const real2 = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real2, top2)) continue;
       }
       out.add(abs);
     }
@@ -47358,8 +47381,8 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
       if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
+      const real2 = jail.fs.realpath(named);
+      if (real2 === null || !isWithin(real2, top2)) continue;
       try {
         if (jail.stat(named)?.kind === "file") out.add(named);
       } catch {
