@@ -18172,6 +18172,10 @@ var init_from_arg_default_invalid = __esm({
         invalid: {
           message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
           hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        },
+        empty: {
+          message: "`FROM {image}` with the ARG defaults becomes an empty image name: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
         }
       },
       docs: {
@@ -18199,7 +18203,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
         }
       }
     });
