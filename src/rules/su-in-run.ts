@@ -26,7 +26,7 @@ export default defineRule({
   messages: {
     commandString: {
       message:
-        '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build\'s are not.',
+        '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build\'s are not.',
       hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
     },
     runAs: {
@@ -35,7 +35,7 @@ export default defineRule({
       hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
     },
     sameUser: {
-      message: '`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.',
+      message: '`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.',
       hint: 'Run the command directly: `RUN {command}`.',
     },
   },
