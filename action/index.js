@@ -15201,6 +15201,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
+  if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped = null;
   if (rec.firstJoin && rec.lostUse !== null) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
@@ -15208,7 +15209,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15228,6 +15229,7 @@ var init_interpreter = __esm({
     };
     BudgetExceeded = class extends Error {
     };
+    MAX_ENDINGS = 256;
     Recorder = class {
       endings = [];
       endingKeys = /* @__PURE__ */ new Map();
@@ -15239,6 +15241,8 @@ var init_interpreter = __esm({
       firstJoin = null;
       /** What the join lost that the run used after it: the first such use. */
       lostUse = null;
+      /** More different endings than MAX_ENDINGS were reached. */
+      endingsDropped = false;
       ending(e) {
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
         const seen = this.endingKeys.get(key);
@@ -15246,7 +15250,10 @@ var init_interpreter = __esm({
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
           return;
         }
-        if (this.endings.length >= 256) return;
+        if (this.endings.length >= MAX_ENDINGS) {
+          this.endingsDropped = true;
+          return;
+        }
         this.endingKeys.set(key, e);
         this.endings.push(e);
       }
