@@ -361,7 +361,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input2, options) => {
+    var scan2 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -650,7 +650,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -1673,7 +1673,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
     var constants = require_constants();
@@ -1764,7 +1764,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.scan = (input2, options) => scan2(input2, options);
     picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -9889,7 +9889,7 @@ function expandIn(word, vars, escape5, budget, depth) {
   budget.steps += word.length;
   if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
-  let known2 = true;
+  let known3 = true;
   let quote = null;
   for (let i = 0; i < word.length; i++) {
     const c = word[i] ?? "";
@@ -9922,14 +9922,14 @@ function expandIn(word, vars, escape5, budget, depth) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known2 &&= r.known;
+        known3 &&= r.known;
         i = ref.end - 1;
         continue;
       }
     }
     value += c;
   }
-  return { value, known: known2 };
+  return { value, known: known3 };
 }
 function readReference(word, at, budget) {
   const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
@@ -10283,7 +10283,10 @@ function imageSh(stage) {
   if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: DASH_NAME.test(name) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+function envIsOnlyPath(stage) {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}
+var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10340,6 +10343,7 @@ var init_base_images = __esm({
     BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
     DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
     DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
   }
 });
 
@@ -14901,10 +14905,10 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
-        const known2 = parts.findIndex((f) => f.s === null || f.multi);
-        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        const known3 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known3).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
-          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known3)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
           m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
           return { done: flowOf([]) };
@@ -15318,8 +15322,8 @@ var init_interpreter = __esm({
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
-        const known2 = userQuery(stmts, st.user);
-        if (known2) return known2;
+        const known3 = userQuery(stmts, st.user);
+        if (known3) return known3;
         const text = this.capture(stmts, st);
         return text === null ? UNKNOWN : lit(text);
       }
@@ -15657,8 +15661,8 @@ var init_interpreter = __esm({
           this.phase = 1;
           const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
           const first = lists[0];
-          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
-          if (known2 && c.name) {
+          const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known3 && c.name) {
             this.items = first.map((f) => ({ s: f.s }));
             this.phase = 2;
             return this.next(m, this.states);
@@ -16631,13 +16635,13 @@ async function parseUnit(unit, env3, stage = null) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
       const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
-      const known2 = shell.known || unit.interpreter !== "sh";
+      const known3 = shell.known || unit.interpreter !== "sh";
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
+        portability: known3 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
       };
     }
   }
@@ -18174,10 +18178,10 @@ function distance(a, b) {
   }
   return d[b.length];
 }
-function suggestion(name, known2) {
+function suggestion(name, known3) {
   let best = "";
   let bestD = Infinity;
-  for (const k of known2) {
+  for (const k of known3) {
     const dd = distance(name.toLowerCase(), k.toLowerCase());
     if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
       best = k;
@@ -21697,6 +21701,303 @@ var init_trusted_registry = __esm({
   }
 });
 
+// src/rules/undefined-var.ts
+function referencesIn(text, escape5, raw) {
+  const out = [];
+  scan(text, 0, text.length, escape5, raw, out);
+  return out;
+}
+function scan(text, from, to, escape5, raw, out) {
+  let double = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === escape5) {
+      i++;
+      continue;
+    }
+    if (!raw && c === "'" && !double) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || close >= to) return;
+      i = close;
+      continue;
+    }
+    if (!raw && c === '"') {
+      double = !double;
+      continue;
+    }
+    if (c !== "$") continue;
+    const next = text[i + 1] ?? "";
+    if (next === "{") {
+      const close = closingBrace(text, i + 2, to);
+      if (close < 0) return;
+      let j = i + 2;
+      const first = text[j] ?? "";
+      if (/\d/.test(first)) while (j < close && /\d/.test(text[j])) j++;
+      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
+      else if (first !== "" && SPECIAL.includes(first)) j++;
+      const name = text.slice(i + 2, j);
+      if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
+        out.push({ name, start: i, end: close + 1 });
+        if (j < close) scan(text, j + 1, close, escape5, raw, out);
+      }
+      i = close;
+      continue;
+    }
+    if (/\d/.test(next)) {
+      let j = i + 1;
+      while (j < to && /\d/.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    } else if (next !== "" && SPECIAL.includes(next)) {
+      out.push({ name: next, start: i, end: i + 2 });
+      i++;
+    } else if (NAME_START.test(next)) {
+      let j = i + 1;
+      while (j < to && NAME_CHAR.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    }
+  }
+}
+function closingBrace(text, from, to) {
+  let depth = 1;
+  for (let j = from; j < to; j++) {
+    const c = text[j];
+    if (c === "$" && text[j + 1] === "{") {
+      depth++;
+      j++;
+    } else if (c === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+function expandedTexts(inst) {
+  const out = [];
+  const flags = (names) => {
+    const args = inst.args.text;
+    for (const w of splitWords(args)) {
+      const m = /^--([a-z-]+)=/.exec(w.text);
+      if (!m) {
+        if (!w.text.startsWith("--")) break;
+        continue;
+      }
+      if (names.includes(m[1])) out.push({ text: inst.args.sub(w.start + m[0].length, w.end), raw: false, heredoc: null });
+    }
+  };
+  switch (inst.keyword) {
+    case "ENV":
+    case "LABEL":
+    case "WORKDIR":
+    case "USER":
+    case "VOLUME":
+    case "STOPSIGNAL":
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      break;
+    case "COPY":
+    case "ADD":
+      flags(inst.keyword === "ADD" ? ["chown", "chmod", "checksum"] : ["chown", "chmod"]);
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      for (const h of inst.heredocs) if (!h.quoted) out.push({ text: h.body, raw: true, heredoc: h.name });
+      break;
+    case "RUN":
+      flags(["mount"]);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+function known(scope, name) {
+  return scope.names.has(name) || NOT_ENV.has(name);
+}
+function argName(word) {
+  const eq = word.indexOf("=");
+  return (eq >= 0 ? word.slice(0, eq) : word).replace(/["']/g, "");
+}
+function scopeOf(stage, scopes, escape5) {
+  if (stage.baseStage) {
+    const base2 = scopes.get(stage.baseStage.index);
+    return base2 ? { names: new Set(base2.names), image: base2.image } : null;
+  }
+  const from = fromView(stage.from, escape5);
+  if (!from.ref || from.ref.variable || !envIsOnlyPath(stage)) return null;
+  return { names: /* @__PURE__ */ new Set(["PATH"]), image: from.ref.text };
+}
+function declaredLater(all, view, name, escape5) {
+  let after = false;
+  for (const v of all) {
+    if (v === view) {
+      after = true;
+      continue;
+    }
+    if (!after || v.onbuild) continue;
+    if (v.stageIndex !== view.stageIndex) {
+      if (v.stageIndex > view.stageIndex) break;
+      continue;
+    }
+    if (v.keyword === "ARG" && splitWords(v.inst.rest.text, escape5).some((w) => argName(w.text) === name)) return { keyword: "ARG", line: v.inst.keywordSpan.line };
+    if (v.keyword === "ENV" && keyValues(v.inst, escape5).some((kv) => kv.key === name)) return { keyword: "ENV", line: v.inst.keywordSpan.line };
+  }
+  return null;
+}
+function addArgFix(src, file, stage, name) {
+  const sp = stage.from.span;
+  const at = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+ARG ${name}` }] };
+}
+var PREDEFINED2, NOT_ENV, NAME_START, NAME_CHAR, SPECIAL, undefined_var_default;
+var init_undefined_var = __esm({
+  "src/rules/undefined-var.ts"() {
+    "use strict";
+    init_base_images();
+    init_expand();
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED2 = /* @__PURE__ */ new Set([
+      "TARGETPLATFORM",
+      "TARGETOS",
+      "TARGETARCH",
+      "TARGETVARIANT",
+      "BUILDPLATFORM",
+      "BUILDOS",
+      "BUILDARCH",
+      "BUILDVARIANT",
+      "TARGETSTAGE",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "NO_PROXY",
+      "no_proxy",
+      "ALL_PROXY",
+      "all_proxy"
+    ]);
+    NOT_ENV = /* @__PURE__ */ new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    NAME_START = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+    SPECIAL = "@*#?-$!0";
+    undefined_var_default = defineRule({
+      id: "undefined-var",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "A variable the build expands is not set there",
+      peers: { buildkit: [{ code: "UndefinedVar", note: "only in stages whose base image environment is known (scratch, alpine, busybox, debian, ubuntu, or a stage built on one)" }] },
+      messages: {
+        undefined: {
+          message: "`${name}` is not set here: no ARG or ENV before this line sets it and the base image `{image}` sets only PATH, so the build expands it to an empty string{suggest}.",
+          hint: "Declare it before this line (`ARG {name}=<default>` or `ENV {name}=<value>`), or correct the name."
+        },
+        globalArg: {
+          message: "`${name}` is a global ARG (declared before the first FROM), which only FROM lines see: inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` (without a value: it takes the global default) after this stage's FROM."
+        },
+        predefinedArg: {
+          message: "`${name}` is a build argument BuildKit predefines, but inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` after this stage's FROM."
+        },
+        beforeDeclared: {
+          message: "`${name}` is used before the `{keyword} {name}` on line {line} sets it, so here it expands to an empty string.",
+          hint: "Move `{keyword} {name}` above this line."
+        },
+        heredoc: {
+          message: "`${name}` in this heredoc is expanded by the build (its delimiter `{delim}` is not quoted) and nothing sets it here, so the file gets an empty string in its place.",
+          hint: 'Quote the delimiter (`<<"{delim}"`) to keep `$` as written, or declare `{name}` before this line.'
+        }
+      },
+      docs: {
+        what: "A `$variable` in an instruction the builder expands itself (ENV, ARG defaults, LABEL, COPY and ADD sources, destination, `--chown`/`--chmod`/`--checksum` and unquoted heredocs, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` options) that no ARG or ENV sets at that point: not earlier in the stage, not in a stage it is built on, and not by its base image. A global ARG counts only after `ARG NAME` in the stage, and so do the build arguments BuildKit predefines (`TARGETARCH`, `BUILDPLATFORM`, `HTTP_PROXY`, ...). Shell-form RUN, CMD and ENTRYPOINT are not checked (the shell expands them at run time), nor exec form (never expanded), nor ONBUILD (expanded in the image built later). It is checked only where the base image's environment is known: `scratch`, the official alpine, busybox, debian and ubuntu images (whose config sets only PATH), and stages built on them. On any other base image the variable may come from the image's ENV (`PYTHON_VERSION` in `python`), which BuildKit reads from the registry and dockerlint does not, so it stays silent there.",
+        why: "An unset variable expands to an empty string without an error: `COPY app-${VERSION}.tar.gz /` copies `app-.tar.gz`, a heredoc script loses its `$1`, a global ARG read in a stage without `ARG` is empty.",
+        bad: "ARG VERSION=1.4.2\nFROM alpine:3.20\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        good: "ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        howToFix: "Declare the variable before its use (`ARG NAME` takes a global default), correct a misspelt name, or quote a heredoc's delimiter to keep `$` for the script.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "For a global ARG or a predefined build argument read in a stage without `ARG NAME`, adds `ARG NAME` after the stage's FROM",
+            why: "the value changes from empty to the global default (or the platform): that is what the line meant, but the image it builds changes, so review it"
+          }
+        ]
+      },
+      check(ctx) {
+        const globals = /* @__PURE__ */ new Set();
+        const scopes = /* @__PURE__ */ new Map();
+        const file = ctx.env.dockerfile.displayPath;
+        const fixed = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          if (view.stageIndex < 0) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) globals.add(argName(w.text));
+            continue;
+          }
+          const stage = view.stage;
+          if (!stage) continue;
+          if (inst.keyword === "FROM") {
+            scopes.set(stage.index, scopeOf(stage, scopes, ctx.dockerfile.escape));
+            continue;
+          }
+          const scope = scopes.get(stage.index);
+          if (!scope) continue;
+          const sites = [];
+          if (inst.keyword === "ARG") {
+            const text = inst.rest.text;
+            for (const w of splitWords(text, ctx.dockerfile.escape)) {
+              const eq = w.text.indexOf("=");
+              if (eq >= 0 && text.includes("$", w.start)) {
+                for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
+                  const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+                  if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
+                }
+              }
+              scope.names.add(argName(w.text));
+            }
+          } else {
+            for (const part of expandedTexts(inst)) {
+              if (!part.text.text.includes("$")) continue;
+              for (const ref of referencesIn(part.text.text, part.raw ? "\\" : ctx.dockerfile.escape, part.raw)) {
+                if (!known(scope, ref.name)) sites.push({ text: part.text, ref, heredoc: part.heredoc });
+              }
+            }
+            if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+          }
+          const seen = /* @__PURE__ */ new Set();
+          for (const site of sites) {
+            const name = site.ref.name;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            if (site.heredoc !== null) {
+              ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              continue;
+            }
+            const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
+            if (later) {
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              continue;
+            }
+            const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
+            if (messageId) {
+              const key = `${stage.index}:${name}`;
+              const fix = fixed.has(key) ? void 0 : addArgFix(ctx.env.dockerfile, file, stage, name);
+              fixed.add(key);
+              ctx.report({ messageId, data: { name }, at, ...fix ? { fix } : {} });
+              continue;
+            }
+            const s = suggestion(name, scope.names);
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/untagged-image.ts
 var untagged_image_default;
 var init_untagged_image = __esm({
@@ -21974,13 +22275,13 @@ var init_workdir_relative = __esm({
           if (!word) continue;
           const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
           const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
-          let known2 = absoluteIn.has(view.stageIndex);
-          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
+          let known3 = absoluteIn.has(view.stageIndex);
+          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
             absoluteIn.add(view.stageIndex);
             continue;
           }
-          if (known2) continue;
+          if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
@@ -22402,6 +22703,7 @@ var init_rules = __esm({
     init_suppression();
     init_syntax_error();
     init_trusted_registry();
+    init_undefined_var();
     init_untagged_image();
     init_user_not_numeric();
     init_useradd_without_no_log_init();
@@ -22487,6 +22789,7 @@ var init_rules = __esm({
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
+      undefined_var_default,
       untagged_image_default,
       user_not_numeric_default,
       useradd_without_no_log_init_default,
@@ -31237,7 +31540,7 @@ function applySuppressions(findings, byFile, options) {
     if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
     else kept.push(f);
   }
-  const known2 = [...options.knownIds].sort();
+  const known3 = [...options.knownIds].sort();
   for (const fs10 of byFile.values()) {
     for (const p of fs10.problems) {
       kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
@@ -31247,7 +31550,7 @@ function applySuppressions(findings, byFile, options) {
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
-          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known3.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
           kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
@@ -39111,7 +39414,7 @@ function warnAlias(data) {
   }
   return out;
 }
-function didYouMean(name, known2) {
+function didYouMean(name, known3) {
   const distance2 = (a, b) => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -39123,7 +39426,7 @@ function didYouMean(name, known2) {
   };
   let best = null;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const k of known2) {
+  for (const k of known3) {
     const d = distance2(name.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
@@ -39184,7 +39487,7 @@ function describe(err, file, prefix, locate) {
   ];
   const inner = at.slice(prefix.length);
   const params = err.params;
-  const known2 = (schemaPath) => {
+  const known3 = (schemaPath) => {
     let node = configSchema();
     for (const s of schemaPath) node = typeof s === "number" ? node.items : node.properties[s];
     return Object.keys(node?.properties ?? {}).filter((k) => k !== "$schema");
@@ -39193,7 +39496,7 @@ function describe(err, file, prefix, locate) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === "rules";
-      const names = known2(inner).filter((k) => !isRules || RULE_IDS.has(k));
+      const names = known3(inner).filter((k) => !isRules || RULE_IDS.has(k));
       const guess = didYouMean(name, names);
       return {
         file,
@@ -40009,8 +40312,8 @@ function validEntry(entry, tableSize) {
   return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
 }
 async function lintCached(linter, inputs, o) {
-  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
-  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const known3 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known3);
   const findings = [];
   const todo = [];
   for (const input2 of inputs) {
@@ -40150,8 +40453,8 @@ var init_cache = __esm({
         if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
         if (x.messageId !== void 0 && !str(x.messageId)) return false;
         if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-        const known2 = (file) => file === input2 || read.has(file) || file === "-";
-        if (!known2(x.file)) return false;
+        const known3 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known3(x.file)) return false;
         if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
         if (x.fix !== void 0) {
           const fix = x.fix;
@@ -47447,7 +47750,7 @@ async function run(rawArgv, io) {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
-      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known(id.trim(), "--fix-rule"))),
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known2(id.trim(), "--fix-rule"))),
       pairs,
       color,
       threshold,
@@ -47552,12 +47855,12 @@ function parseRuleOptions(rules, ignored) {
       const name = m[2];
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
       out.categories[name] = setting;
-    } else for (const id of known(m[2], "--rule")) out.rules[id] = setting;
+    } else for (const id of known2(m[2], "--rule")) out.rules[id] = setting;
   }
-  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out.rules[id] = "off";
+  for (const name of ignored) for (const id of known2(name.trim(), "--ignore-rule")) out.rules[id] = "off";
   return out;
 }
-function known(name, flag) {
+function known2(name, flag) {
   const ids = ruleIdsFor(name);
   if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
   return ids;

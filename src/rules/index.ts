@@ -74,6 +74,7 @@ import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
 import syntaxError from './syntax-error.js';
 import trustedRegistry from './trusted-registry.js';
+import undefinedVar from './undefined-var.js';
 import untaggedImage from './untagged-image.js';
 import userNotNumeric from './user-not-numeric.js';
 import useraddWithoutNoLogInit from './useradd-without-no-log-init.js';
@@ -161,6 +162,7 @@ export const RULES: readonly Rule[] = [
   suSudo,
   sudoInRun,
   trustedRegistry,
+  undefinedVar,
   untaggedImage,
   userNotNumeric,
   useraddWithoutNoLogInit,
