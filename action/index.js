@@ -13010,7 +13010,7 @@ var init_copy_then_extract = __esm({
       recommended: false,
       scope: "instructions",
       title: "COPY of an archive that a later RUN unpacks",
-      peers: { hadolint: ["DL3010"] },
+      peers: { hadolint: [{ code: "DL3010", equivalent: false, note: "paths are read as the builder reads them: with the default escape character a backslash escapes the next character, so `COPY build\\foo\\app.tar.gz` copies `buildfooapp.tar.gz`; hadolint reads backslashes as separators either way, and agrees on 6 of its 8 cases (the two others are such Windows paths), under the 97% an equivalent needs" }] },
       messages: {
         extract: {
           message: "`{file}` is copied here and unpacked by a RUN on line {line}: the archive stays in this COPY's layer, so the image holds it twice (packed and unpacked).",
@@ -13094,6 +13094,82 @@ var init_copy_whole_filesystem = __esm({
           if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
           if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
           ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/definition-description.ts
+var definition_description_default;
+var init_definition_description = __esm({
+  "src/rules/definition-description.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    definition_description_default = defineRule({
+      id: "definition-description",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      fixable: true,
+      title: "The comment right above a named stage or an ARG does not start with its name",
+      peers: { buildkit: [{ code: "InvalidDefinitionDescription", note: "an empty line between the comment and the instruction ends the description, as BuildKit documents it" }] },
+      messages: {
+        stage: {
+          message: "The comment right above `FROM ... AS {name}` is taken as the description of stage `{name}` (`docker build --call=outline` and `--call=targets` show it), but it does not start with the name: `# {first} ...`.",
+          hint: "Start it with the name (`# {name} <description>`), or put an empty line between the comment and the FROM."
+        },
+        arg: {
+          message: "The comment right above `ARG {names}` is taken as the description of the build argument (`docker build --call=outline` shows it), but it does not start with its name: `# {first} ...`.",
+          hint: "Start it with the name (`# {example} <description>`), or put an empty line between the comment and the ARG."
+        }
+      },
+      docs: {
+        what: "A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG's names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read.",
+        why: "BuildKit reads such a comment as the description of the stage or build argument in `docker build --call=outline` and `--call=targets`; a section comment (`# Build stage`) shows up there as a wrong description. It is a BuildKit experimental check and a convention of those commands, so it is off in `recommended`.",
+        bad: "# Build the binary\nFROM golang:1.23 AS build\n# The version to build\nARG VERSION=1.0",
+        good: "# build compiles the binary\nFROM golang:1.23 AS build\n# VERSION is the version to build\nARG VERSION=1.0",
+        howToFix: "Start the comment with the name, or separate it from the instruction with an empty line.",
+        autofix: [
+          { safety: "safe", what: "Puts an empty line between the comment and the instruction", why: "the comment is then no description; comments and empty lines change nothing in the image" }
+        ]
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const lines = src.text.split("\n");
+        const directiveLines = new Set(ctx.dockerfile.directives.map((d) => d.line));
+        const file = src.displayPath;
+        let prevEnd = 0;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          const start = inst.keywordSpan.line;
+          const lowerBound = prevEnd;
+          prevEnd = inst.span.endLine;
+          if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
+          const above = start - 1;
+          if (above <= lowerBound || directiveLines.has(above)) continue;
+          const line = (lines[above - 1] ?? "").replace(/\r$/, "").trimStart();
+          if (!line.startsWith("#")) continue;
+          const comment = line.slice(1).trim();
+          if (comment === "") continue;
+          const first = comment.split(" ")[0] ?? "";
+          const at = { file, span: inst.keywordSpan };
+          const lineStart = src.offsetOf(start, 1);
+          const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
+          if (inst.keyword === "FROM") {
+            const alias = fromView(inst, ctx.dockerfile.escape).alias;
+            if (!alias) continue;
+            const name = alias.text.toLowerCase();
+            if (first === name) continue;
+            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+          } else {
+            const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
+            if (keys.length === 0 || keys.includes(first)) continue;
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+          }
         }
       }
     });
@@ -18594,6 +18670,54 @@ var init_healthcheck_missing = __esm({
   }
 });
 
+// src/rules/inline-suppression.ts
+var HADOLINT_INLINE, DOCKERLINT_INLINE, inline_suppression_default;
+var init_inline_suppression = __esm({
+  "src/rules/inline-suppression.ts"() {
+    "use strict";
+    init_rule();
+    HADOLINT_INLINE = /^#\s*hadolint\s+ignore\s*=\s*\S/;
+    DOCKERLINT_INLINE = /^#\s*dockerlint\s+ignore\s*=\s*\S/;
+    inline_suppression_default = defineRule({
+      id: "inline-suppression",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "An inline suppression comment (`# hadolint ignore=`, `# dockerlint ignore=`)",
+      peers: { hadolint: [{ code: "DL1001", note: "also flags dockerlint's own `# dockerlint ignore=`" }] },
+      messages: {
+        inline: {
+          message: "`{comment}` silences findings for the next instruction only, where a reviewer of the rules does not see it.",
+          hint: "Fix what it silences, or set the rule for the whole project in `.dockerlint.yaml` (under `rules:`), where the exception is reviewed once."
+        }
+      },
+      docs: {
+        what: "A comment that silences rules for the next instruction: `# hadolint ignore=DL3008,DL3015` (hadolint's inline pragma; `# hadolint global ignore=` is not flagged, as in hadolint) or dockerlint's own `# dockerlint ignore=rule` (`ignore-file` is not flagged). Comment lines inside heredoc bodies are file content and are not read.",
+        why: "A policy some teams keep: exceptions belong in the project's configuration, where they are reviewed in one place, not scattered over Dockerfiles. It is a policy, not a defect, so it is off in `recommended` (hadolint ships DL1001 off as well).",
+        bad: "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Remove the comment and fix the finding, or configure the rule for the whole project."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        if (!src.text.includes("ignore")) return;
+        const heredocLines = ctx.dockerfile.instructions.flatMap((i) => i.heredocs.map((h) => [h.span.line, h.span.endLine]));
+        const lines = src.text.split("\n");
+        for (const [i, raw] of lines.entries()) {
+          const n = i + 1;
+          const line = raw.replace(/\r$/, "");
+          const lead = line.length - line.trimStart().length;
+          const text = line.slice(lead);
+          if (!HADOLINT_INLINE.test(text) && !DOCKERLINT_INLINE.test(text)) continue;
+          if (heredocLines.some(([a, b]) => n >= a && n <= b)) continue;
+          ctx.report({ messageId: "inline", data: { comment: text.trimEnd() }, at: { file: src.displayPath, span: { line: n, column: lead + 1, endLine: n, endColumn: line.length + 1 } } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -21062,10 +21186,32 @@ function versioned(pkg) {
   const parts = pkg.split("-").slice(1);
   return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
 }
+function envStages(views, escape5) {
+  const out = /* @__PURE__ */ new Map();
+  for (const v of views) {
+    if (v.keyword !== "ENV" || v.onbuild || v.stageIndex < 0) continue;
+    for (const kv of keyValues(v.inst, escape5)) out.set(kv.key, [...out.get(kv.key) ?? [], v.stageIndex]);
+  }
+  return out;
+}
+function withForeignEnvEmpty(text, view, envs) {
+  if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
+  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? "");
+  const value = text.replace(refs, "");
+  if (names.length === 0 || value.includes("$")) return null;
+  for (const name2 of names) if (view.stage.vars.has(name2) || !envs.has(name2)) return null;
+  const name = names[0];
+  return { value, name, stage: envs.get(name)?.[0] ?? 0 };
+}
+function stageLabel(name, index) {
+  return name ? `\`${name}\`` : `${index}`;
+}
 var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
 var init_rpm_version_pin = __esm({
   "src/rules/rpm-version-pin.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
@@ -21082,22 +21228,34 @@ var init_rpm_version_pin = __esm({
         unpinned: {
           message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
           hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        },
+        foreignEnv: {
+          message: "`{tool} install {pkg}`: `${name}` is set only by an ENV of stage {stage}, which this stage is not built on, so here it is empty and the package has no version.",
+          hint: "Set `{name}` in this stage too (`ARG {name}=...` or `ENV {name}=...`), or build this stage on that one."
         }
       },
       docs: {
-        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged, except a version held in a variable that only an ENV of another stage sets (one this stage is not built on): it is empty here, as hadolint also reports.",
         why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
         bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
         good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
         howToFix: "Write `name-version` for each package."
       },
       async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
+        let envs = null;
+        await ctx.view.forEachCommand((cmd, view) => {
           if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
           const module = cmd.hasArg("module");
           for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
             const pkg = w.value;
-            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            if (pkg === null) {
+              if (module || !w.text.includes("$")) continue;
+              envs ??= envStages(ctx.view.instructions, ctx.dockerfile.escape);
+              const foreign = withForeignEnvEmpty(w.text, view, envs);
+              if (foreign && !versioned(foreign.value)) ctx.report({ messageId: "foreignEnv", data: { tool: cmd.name ?? "", pkg: w.text, name: foreign.name, stage: stageLabel(ctx.model.stages[foreign.stage]?.name ?? null, foreign.stage) }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+              continue;
+            }
+            if (module ? pkg.includes(":") : versioned(pkg)) continue;
             ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
         }, ["yum", "dnf"]);
@@ -21737,7 +21895,7 @@ function scan(text, from, to, escape5, raw, out) {
       else if (first !== "" && SPECIAL.includes(first)) j++;
       const name = text.slice(i + 2, j);
       if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
-        out.push({ name, start: i, end: close + 1 });
+        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
         if (j < close) scan(text, j + 1, close, escape5, raw, out);
       }
       i = close;
@@ -21905,14 +22063,18 @@ var init_undefined_var = __esm({
           message: "`${name}` is used before the `{keyword} {name}` on line {line} sets it, so here it expands to an empty string.",
           hint: "Move `{keyword} {name}` above this line."
         },
+        sameEnv: {
+          message: "`${name}` reads the value {name} had before this ENV: the names an ENV sets apply from the next instruction, and nothing sets {name} before it, so here it expands to an empty string.",
+          hint: "Set `{name}` in an ENV of its own above this one."
+        },
         heredoc: {
           message: "`${name}` in this heredoc is expanded by the build (its delimiter `{delim}` is not quoted) and nothing sets it here, so the file gets an empty string in its place.",
           hint: 'Quote the delimiter (`<<"{delim}"`) to keep `$` as written, or declare `{name}` before this line.'
         }
       },
       docs: {
-        what: "A `$variable` in an instruction the builder expands itself (ENV, ARG defaults, LABEL, COPY and ADD sources, destination, `--chown`/`--chmod`/`--checksum` and unquoted heredocs, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` options) that no ARG or ENV sets at that point: not earlier in the stage, not in a stage it is built on, and not by its base image. A global ARG counts only after `ARG NAME` in the stage, and so do the build arguments BuildKit predefines (`TARGETARCH`, `BUILDPLATFORM`, `HTTP_PROXY`, ...). Shell-form RUN, CMD and ENTRYPOINT are not checked (the shell expands them at run time), nor exec form (never expanded), nor ONBUILD (expanded in the image built later). It is checked only where the base image's environment is known: `scratch`, the official alpine, busybox, debian and ubuntu images (whose config sets only PATH), and stages built on them. On any other base image the variable may come from the image's ENV (`PYTHON_VERSION` in `python`), which BuildKit reads from the registry and dockerlint does not, so it stays silent there.",
-        why: "An unset variable expands to an empty string without an error: `COPY app-${VERSION}.tar.gz /` copies `app-.tar.gz`, a heredoc script loses its `$1`, a global ARG read in a stage without `ARG` is empty.",
+        what: "A `$variable` in an instruction the builder expands itself (ENV, ARG defaults, LABEL, COPY and ADD sources, destination, `--chown`/`--chmod`/`--checksum` and unquoted heredocs, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` options) that no ARG or ENV sets at that point: not earlier in the stage, not in a stage it is built on, and not by its base image. A global ARG counts only after `ARG NAME` in the stage, and so do the build arguments BuildKit predefines (`TARGETARCH`, `BUILDPLATFORM`, `HTTP_PROXY`, ...). Shell-form RUN, CMD and ENTRYPOINT are not checked (the shell expands them at run time), nor exec form (never expanded), nor ONBUILD (expanded in the image built later). A reference that says what happens when the variable is unset (`${X:-word}`, `${X+word}`, `${X:?message}`) is not reported, unlike BuildKit: it is the written intent. It is checked only where the base image's environment is known: `scratch`, the official alpine, busybox, debian and ubuntu images (whose config sets only PATH), and stages built on them. On any other base image the variable may come from the image's ENV (`PYTHON_VERSION` in `python`), which BuildKit reads from the registry and dockerlint does not, so it stays silent there. A file with `COPY --from=image:${VERSION}` is taken as a template that a script fills in (BuildKit refuses a variable in `--from`), and is not checked.",
+        why: "An unset variable expands to an empty string without an error: `COPY app-${VERSION}.tar.gz /` copies `app-.tar.gz`, a heredoc script loses its `$1`, a global ARG read in a stage without `ARG` is empty. The rule is in `recommended` because it fires only where the value is certainly empty (the base image's environment is known), which is a mistake nearly every time.",
         bad: "ARG VERSION=1.4.2\nFROM alpine:3.20\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
         good: "ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
         howToFix: "Declare the variable before its use (`ARG NAME` takes a global default), correct a misspelt name, or quote a heredoc's delimiter to keep `$` for the script.",
@@ -21925,10 +22087,10 @@ var init_undefined_var = __esm({
         ]
       },
       check(ctx) {
+        if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
         const globals = /* @__PURE__ */ new Set();
         const scopes = /* @__PURE__ */ new Map();
         const file = ctx.env.dockerfile.displayPath;
-        const fixed = /* @__PURE__ */ new Set();
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           const inst = view.inst;
@@ -21964,8 +22126,8 @@ var init_undefined_var = __esm({
                 if (!known(scope, ref.name)) sites.push({ text: part.text, ref, heredoc: part.heredoc });
               }
             }
-            if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
           }
+          const envKeys = inst.keyword === "ENV" ? keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key) : [];
           const seen = /* @__PURE__ */ new Set();
           for (const site of sites) {
             const name = site.ref.name;
@@ -21976,6 +22138,10 @@ var init_undefined_var = __esm({
               ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
               continue;
             }
+            if (envKeys.includes(name)) {
+              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              continue;
+            }
             const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
             if (later) {
               ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
@@ -21983,15 +22149,13 @@ var init_undefined_var = __esm({
             }
             const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
             if (messageId) {
-              const key = `${stage.index}:${name}`;
-              const fix = fixed.has(key) ? void 0 : addArgFix(ctx.env.dockerfile, file, stage, name);
-              fixed.add(key);
-              ctx.report({ messageId, data: { name }, at, ...fix ? { fix } : {} });
+              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
               continue;
             }
             const s = suggestion(name, scope.names);
             ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
           }
+          for (const k of envKeys) scope.names.add(k);
         }
       }
     });
@@ -22647,6 +22811,7 @@ var init_rules = __esm({
     init_copy_relative_without_workdir();
     init_copy_then_extract();
     init_copy_whole_filesystem();
+    init_definition_description();
     init_dnf_cache_not_cleaned();
     init_dnf_missing_yes();
     init_duplicate_stage_name();
@@ -22667,6 +22832,7 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_gosu_without_exec();
     init_healthcheck_missing();
+    init_inline_suppression();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -22736,6 +22902,7 @@ var init_rules = __esm({
       copy_relative_without_workdir_default,
       copy_then_extract_default,
       copy_whole_filesystem_default,
+      definition_description_default,
       dnf_cache_not_cleaned_default,
       dnf_missing_yes_default,
       duplicate_stage_name_default,
@@ -22756,6 +22923,7 @@ var init_rules = __esm({
       gosu_setuid_default,
       gosu_without_exec_default,
       healthcheck_missing_default,
+      inline_suppression_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,

@@ -18,6 +18,7 @@ import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
 import copyThenExtract from './copy-then-extract.js';
 import copyWholeFilesystem from './copy-whole-filesystem.js';
+import definitionDescription from './definition-description.js';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned.js';
 import dnfMissingYes from './dnf-missing-yes.js';
 import duplicateStageName from './duplicate-stage-name.js';
@@ -38,6 +39,7 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import gosuWithoutExec from './gosu-without-exec.js';
 import healthcheckMissing from './healthcheck-missing.js';
+import inlineSuppression from './inline-suppression.js';
 import inputError from './input-error.js';
 import instructionBeforeFrom from './instruction-before-from.js';
 import instructionCasing from './instruction-casing.js';
@@ -109,6 +111,7 @@ export const RULES: readonly Rule[] = [
   copyRelativeWithoutWorkdir,
   copyThenExtract,
   copyWholeFilesystem,
+  definitionDescription,
   dnfCacheNotCleaned,
   dnfMissingYes,
   duplicateStageName,
@@ -129,6 +132,7 @@ export const RULES: readonly Rule[] = [
   gosuSetuid,
   gosuWithoutExec,
   healthcheckMissing,
+  inlineSuppression,
   instructionBeforeFrom,
   instructionCasing,
   invalidExecForm,
