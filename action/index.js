@@ -13101,12 +13101,13 @@ var init_copy_whole_filesystem = __esm({
 });
 
 // src/rules/definition-description.ts
-var definition_description_default;
+var ANNOTATION, definition_description_default;
 var init_definition_description = __esm({
   "src/rules/definition-description.ts"() {
     "use strict";
     init_instructions();
     init_rule();
+    ANNOTATION = /^(hadolint\s|dockerlint\s|shellcheck\s|renovate:|check\s*=|syntax\s*=|escape\s*=)/i;
     definition_description_default = defineRule({
       id: "definition-description",
       severity: "info",
@@ -13115,7 +13116,7 @@ var init_definition_description = __esm({
       scope: "instructions",
       fixable: true,
       title: "The comment right above a named stage or an ARG does not start with its name",
-      peers: { buildkit: [{ code: "InvalidDefinitionDescription", note: "an empty line between the comment and the instruction ends the description, as BuildKit documents it" }] },
+      peers: { buildkit: [{ code: "InvalidDefinitionDescription", note: "an empty line between the comment and the instruction ends the description, as BuildKit documents it; tool annotations (`# hadolint ignore=`, `# renovate:`) are not flagged" }] },
       messages: {
         stage: {
           message: "The comment right above `FROM ... AS {name}` is taken as the description of stage `{name}` (`docker build --call=outline` and `--call=targets` show it), but it does not start with the name: `# {first} ...`.",
@@ -13127,7 +13128,7 @@ var init_definition_description = __esm({
         }
       },
       docs: {
-        what: "A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG's names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read.",
+        what: "A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG's names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read. Tool annotations that must stay right above their instruction (`# hadolint ignore=...`, `# dockerlint ignore=...`, `# renovate: ...`, `# check=...`) are not descriptions and are left alone (BuildKit flags them too).",
         why: "BuildKit reads such a comment as the description of the stage or build argument in `docker build --call=outline` and `--call=targets`; a section comment (`# Build stage`) shows up there as a wrong description. It is a BuildKit experimental check and a convention of those commands, so it is off in `recommended`.",
         bad: "# Build the binary\nFROM golang:1.23 AS build\n# The version to build\nARG VERSION=1.0",
         good: "# build compiles the binary\nFROM golang:1.23 AS build\n# VERSION is the version to build\nARG VERSION=1.0",
@@ -13155,6 +13156,7 @@ var init_definition_description = __esm({
           if (!line.startsWith("#")) continue;
           const comment = line.slice(1).trim();
           if (comment === "") continue;
+          if (ANNOTATION.test(comment)) continue;
           const first = comment.split(" ")[0] ?? "";
           const at = { file, span: inst.keywordSpan };
           const lineStart = src.offsetOf(start, 1);
@@ -19840,6 +19842,52 @@ var init_label_schema = __esm({
   }
 });
 
+// src/rules/last-user-root.ts
+function isRoot(user) {
+  return user === "root" || user === "0" || user.startsWith("root:") || user.startsWith("0:");
+}
+var last_user_root_default;
+var init_last_user_root = __esm({
+  "src/rules/last-user-root.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    last_user_root_default = defineRule({
+      id: "last-user-root",
+      severity: "warning",
+      category: "privilege",
+      recommended: false,
+      scope: "instructions",
+      title: "The last USER of a stage is root",
+      peers: { hadolint: ["DL3002"] },
+      messages: {
+        root: {
+          message: "The last USER of {stage} is `{user}`: the rest of the stage, and a container started from it, run as root.",
+          hint: "End the stage with `USER <non-root user>` (created with `useradd` first); for the built image, `root-process` also follows the entrypoint, which may drop root itself."
+        }
+      },
+      docs: {
+        what: "A stage whose last USER instruction, as written, is `root`, `0`, `root:<group>` or `0:<group>` (hadolint's DL3002, for every stage). A stage without USER, a later non-root USER, a `$variable` and ONBUILD USER are not flagged.",
+        why: "A process that runs as root holds every privilege in the container. The line alone does not say what the container runs as, though: official images end with `USER root` on purpose and drop privileges in their entrypoint, and a builder stage that is only copied from never runs. `root-process` (in `recommended`) judges the built image from its whole start-up; this rule, hadolint's reading, is in `all`.",
+        bad: "FROM debian:12\nRUN useradd -r app\nUSER app\nRUN make install\nUSER root",
+        good: "FROM debian:12\nRUN useradd -r app\nUSER root\nRUN make install\nUSER app",
+        howToFix: "Switch to the unprivileged user at the end of the stage."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.byKeyword("USER", { onbuild: false })) if (view.stageIndex >= 0) last.set(view.stageIndex, view);
+        for (const view of last.values()) {
+          const u = userView(view.inst, ctx.dockerfile.escape);
+          const text = u.word?.value ?? null;
+          if (!u.word || text === null || !isRoot(text)) continue;
+          const stage = view.stage?.name ? `stage \`${view.stage.name}\`` : `stage ${view.stageIndex}`;
+          ctx.report({ messageId: "root", data: { stage, user: text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/latest-tag.ts
 var latest_tag_default;
 var init_latest_tag = __esm({
@@ -22840,6 +22888,7 @@ var init_rules = __esm({
     init_json_args();
     init_label_key_invalid();
     init_label_schema();
+    init_last_user_root();
     init_latest_tag();
     init_legacy_key_value();
     init_ln_bin_sh();
@@ -22930,6 +22979,7 @@ var init_rules = __esm({
       json_args_default,
       label_key_invalid_default,
       label_schema_default,
+      last_user_root_default,
       latest_tag_default,
       legacy_key_value_default,
       ln_bin_sh_default,

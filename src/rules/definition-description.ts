@@ -1,6 +1,13 @@
 import { keyValues, fromView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 
+/**
+ * Comments for tools that must sit right above their instruction (`# hadolint ignore=DL3008`,
+ * `# dockerlint ignore=...`, `# renovate: datasource=...`, `# check=skip=...`): an empty line
+ * would break them, and they are not meant as descriptions.
+ */
+const ANNOTATION = /^(hadolint\s|dockerlint\s|shellcheck\s|renovate:|check\s*=|syntax\s*=|escape\s*=)/i;
+
 export default defineRule({
   id: 'definition-description',
   severity: 'info',
@@ -9,7 +16,7 @@ export default defineRule({
   scope: 'instructions',
   fixable: true,
   title: 'The comment right above a named stage or an ARG does not start with its name',
-  peers: { buildkit: [{ code: 'InvalidDefinitionDescription', note: 'an empty line between the comment and the instruction ends the description, as BuildKit documents it' }] },
+  peers: { buildkit: [{ code: 'InvalidDefinitionDescription', note: 'an empty line between the comment and the instruction ends the description, as BuildKit documents it; tool annotations (`# hadolint ignore=`, `# renovate:`) are not flagged' }] },
   messages: {
     stage: {
       message: 'The comment right above `FROM ... AS {name}` is taken as the description of stage `{name}` (`docker build --call=outline` and `--call=targets` show it), but it does not start with the name: `# {first} ...`.',
@@ -21,7 +28,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG\'s names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read.',
+    what: 'A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG\'s names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read. Tool annotations that must stay right above their instruction (`# hadolint ignore=...`, `# dockerlint ignore=...`, `# renovate: ...`, `# check=...`) are not descriptions and are left alone (BuildKit flags them too).',
     why: 'BuildKit reads such a comment as the description of the stage or build argument in `docker build --call=outline` and `--call=targets`; a section comment (`# Build stage`) shows up there as a wrong description. It is a BuildKit experimental check and a convention of those commands, so it is off in `recommended`.',
     bad: '# Build the binary\nFROM golang:1.23 AS build\n# The version to build\nARG VERSION=1.0',
     good: '# build compiles the binary\nFROM golang:1.23 AS build\n# VERSION is the version to build\nARG VERSION=1.0',
@@ -32,7 +39,7 @@ export default defineRule({
   },
   check(ctx) {
     const src = ctx.env.dockerfile;
-    const lines = src.text.split('\n');
+    if (!src.text.includes('#')) return;
     const directiveLines = new Set(ctx.dockerfile.directives.map((d) => d.line));
     const file = src.displayPath;
     let prevEnd = 0;
@@ -45,10 +52,12 @@ export default defineRule({
       if (inst.keyword !== 'FROM' && inst.keyword !== 'ARG') continue;
       const above = start - 1;
       if (above <= lowerBound || directiveLines.has(above)) continue;
-      const line = (lines[above - 1] ?? '').replace(/\r$/, '').trimStart();
+      const line = src.line(above).trimStart();
       if (!line.startsWith('#')) continue;
       const comment = line.slice(1).trim();
       if (comment === '') continue;
+      // A tool's annotation must stay right above its instruction: it is no description to fix.
+      if (ANNOTATION.test(comment)) continue;
       const first = comment.split(' ')[0] ?? '';
       const at = { file, span: inst.keywordSpan };
       const lineStart = src.offsetOf(start, 1);
