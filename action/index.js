@@ -13612,597 +13612,6 @@ var init_values = __esm({
   }
 });
 
-// src/model/evaluator/words.ts
-function expandFields(word, st, env3) {
-  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
-  return assemble(pieces);
-}
-function expandScalar(word, st, env3) {
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
-  if (pieces.length === 1) {
-    const p = pieces[0];
-    if (p.kind === "text") return p.field;
-    if (p.fields.length === 1) return p.fields[0];
-  }
-  let acc = lit("");
-  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
-  return acc;
-}
-function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
-}
-function pathnames(word, st, env3) {
-  const pattern4 = patternOf(word, st, env3);
-  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
-  const files = env3.glob(pattern4);
-  if (files === null) return [UNKNOWN_FIELDS];
-  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
-}
-function assemble(pieces) {
-  const out = [];
-  let cur = null;
-  const flush = () => {
-    if (cur) out.push(cur);
-    cur = null;
-  };
-  for (const p of pieces) {
-    if (p.kind === "text") {
-      if (p.quoted) {
-        cur = cur ? concat(cur, p.field) : p.field;
-        continue;
-      }
-      const f = p.field;
-      if (f.s === null) {
-        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
-        continue;
-      }
-      if (f.s === "") continue;
-      const parts = f.s.split(/[ \t\n]+/);
-      const lead = parts[0] === "";
-      const trail = parts[parts.length - 1] === "";
-      const words = parts.filter((x) => x !== "");
-      if (words.length === 0) {
-        flush();
-        continue;
-      }
-      if (lead) flush();
-      words.forEach((w, i) => {
-        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
-        if (i === 0) cur = cur ? concat(cur, piece) : piece;
-        else {
-          flush();
-          cur = piece;
-        }
-      });
-      if (trail) flush();
-      continue;
-    }
-    const fs10 = p.fields;
-    if (fs10.length === 0) continue;
-    fs10.forEach((f, i) => {
-      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
-      else {
-        if (i > 0 || cur) flush();
-        cur = f;
-      }
-    });
-  }
-  flush();
-  return out;
-}
-function concat(a, b) {
-  if (a.s === "" && !a.multi) return b;
-  if (b.s === "" && !b.multi) return a;
-  const mangled = a.mangled ?? b.mangled;
-  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-}
-function joinFields(fs10, sep) {
-  if (fs10.length === 0) return lit("");
-  if (fs10.length === 1) return fs10[0];
-  let acc = fs10[0];
-  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
-  return acc.multi ? { ...acc, multi: false } : acc;
-}
-function pushPart(part, quoted, st, env3, out) {
-  switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
-      }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
-      return;
-    case "SglQuoted":
-      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
-      return;
-    case "DblQuoted": {
-      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
-      for (const p of part.parts) pushPart(p, true, st, env3, out);
-      return;
-    }
-    case "ParamExp": {
-      const v = paramValue(part, st, env3, quoted);
-      if (v.kind === "fields") {
-        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
-        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
-      } else out.push({ kind: "text", field: v.field, quoted });
-      return;
-    }
-    case "CmdSubst": {
-      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
-      return;
-    }
-    default:
-      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
-  }
-}
-function splitUnquoted(f) {
-  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
-  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
-  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
-}
-function unescapeLit(v) {
-  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
-}
-function ansiC(v) {
-  if (!v.includes("\\")) return lit(v);
-  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
-  let unknown = false;
-  const s = v.replace(/\\(.)/g, (_m, c) => {
-    const r = map[c];
-    if (r === void 0) unknown = true;
-    return r ?? "";
-  });
-  return unknown ? UNKNOWN : lit(s);
-}
-function baseValue(pe, st, env3) {
-  const name = pe.param;
-  const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
-  if (/^\d+$/.test(name)) {
-    const n = Number(name);
-    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
-  }
-  switch (name) {
-    case "#": {
-      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
-      return { list: null, scalar: lit(String(st.params.length)), set: true };
-    }
-    case "?":
-      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
-    case "$":
-    case "!":
-    case "-":
-    case "_":
-      return { list: null, scalar: UNKNOWN, set: true };
-    default:
-      break;
-  }
-  const v = st.getVar(name);
-  if (!v) {
-    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
-    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
-    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
-    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
-    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
-    return { list: null, scalar: null, set: false };
-  }
-  if (v.kind === "array") {
-    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
-    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
-    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
-    return positional(v.items, i + 1);
-  }
-  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
-  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
-}
-function positional(items, n) {
-  for (let i = 0; i < items.length; i++) {
-    const f = items[i];
-    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
-    if (i === n - 1) return { list: null, scalar: f, set: true };
-  }
-  return { list: null, scalar: null, set: false };
-}
-function paramValue(pe, st, env3, quoted) {
-  const base2 = baseValue(pe, st, env3);
-  const star = pe.param === "*" || pe.index === "*";
-  if (pe.excl) {
-    const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
-      const v = st.getVar(target2.s);
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
-    }
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  if (pe.length) {
-    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
-    const s = base2.scalar;
-    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
-  }
-  const op = pe.op;
-  if (base2.list) {
-    let list2 = base2.list;
-    if (op === ":") {
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
-      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
-    } else if (op !== null) {
-      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
-      const alt = opOnList(op, set2, pe, st, env3, list2);
-      if (alt) return alt;
-      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
-    }
-    if (star) {
-      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
-      const joined = joinFields(list2, " ");
-      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
-    }
-    return { kind: "fields", fields: list2 };
-  }
-  const value = base2.scalar;
-  const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
-  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
-  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const word = () => {
-    const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
-    return unsetValue(pe.param, w.unset ?? value?.unset);
-  };
-  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
-  switch (op) {
-    case ":-":
-    case "-": {
-      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) return { kind: "scalar", field: word() };
-      if (useDefault === false) return { kind: "scalar", field: value };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":=":
-    case "=": {
-      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) {
-        const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
-        return { kind: "scalar", field: w };
-      }
-      if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":+":
-    case "+": {
-      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
-      if (useAlt === false) return { kind: "scalar", field: lit("") };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":?":
-    case "?":
-      return { kind: "scalar", field: value ?? UNKNOWN };
-    case "#":
-    case "##":
-    case "%":
-    case "%%": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
-      if (pat === null) return { kind: "scalar", field: UNKNOWN };
-      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
-    }
-    case "/":
-    case "//": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
-    }
-    case "^^":
-    case ",,":
-    case "^":
-    case ",": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const s = value.s;
-      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
-      return { kind: "scalar", field: lit(r) };
-    }
-    case ":": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "scalar", field: UNKNOWN };
-      const chars = [...value.s];
-      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
-      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
-      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
-    }
-    default:
-      return { kind: "scalar", field: UNKNOWN };
-  }
-}
-function opOnList(op, set, pe, st, env3, list2) {
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  if (op === ":-" || op === "-") {
-    if (set === false) return { kind: "scalar", field: word() };
-    if (set === true) return { kind: "fields", fields: list2 };
-    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-  }
-  if (op === ":+" || op === "+") {
-    if (set === false) return { kind: "scalar", field: lit("") };
-    if (set === true) return { kind: "scalar", field: word() };
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  return null;
-}
-function sliceFields(list2, from, length, zero) {
-  const items = zero ? [zero, ...list2] : [...list2];
-  const start = zero ? 0 : from;
-  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
-    if (items[i].multi) return [UNKNOWN_FIELDS];
-  }
-  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
-}
-function sliceOf(pe, text) {
-  const src = text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
-  if (!m) return null;
-  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
-  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
-  return { offset, length };
-}
-function trim(s, pattern4, op) {
-  const re = globToRegExp(pattern4);
-  const chars = [...s];
-  if (op === "#" || op === "##") {
-    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
-    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
-    return s;
-  }
-  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
-  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
-  return s;
-}
-function range(a, b) {
-  const out = [];
-  for (let i = a; i <= b; i++) out.push(i);
-  return out;
-}
-function replace(pe, s, st, env3, all) {
-  const src = env3.text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
-  if (!m) return UNKNOWN;
-  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
-  const rep = m[2] ?? "";
-  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
-  if (pat === "") return lit(s);
-  if (/^[#%]/.test(pat)) return UNKNOWN;
-  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
-  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
-}
-function patternOf(word, st, env3) {
-  let out = "";
-  for (const part of word.parts) {
-    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
-    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
-    else if (part.type === "DblQuoted") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += escapeGlob(v.s);
-    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += v.s;
-    } else return null;
-  }
-  return out;
-}
-function escapeGlob(s) {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "\\") {
-      const n = glob[i + 1];
-      if (n !== void 0) {
-        re += escapeRe(n);
-        i++;
-      } else re += "\\\\";
-    } else if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) re += "\\[";
-      else {
-        let body2 = glob.slice(i + 1, end);
-        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
-        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
-        i = end;
-      }
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, "s");
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
-}
-function globMatch(text, glob) {
-  if (text.includes(USER_COMMAND)) {
-    const stripped = glob.replace(/\\./g, "x");
-    return /^\**$/.test(stripped) && stripped.length > 0;
-  }
-  return globToRegExp(glob).test(text);
-}
-var POSIX_CLASSES;
-var init_words = __esm({
-  "src/model/evaluator/words.ts"() {
-    "use strict";
-    init_values();
-    POSIX_CLASSES = {
-      alpha: "A-Za-z",
-      digit: "0-9",
-      alnum: "A-Za-z0-9",
-      upper: "A-Z",
-      lower: "a-z",
-      space: " \\t\\n\\r\\f\\v",
-      blank: " \\t",
-      punct: "!-\\/:-@\\[-`{-~",
-      xdigit: "0-9A-Fa-f"
-    };
-  }
-});
-
-// src/model/evaluator/conditions.ts
-function evalTest(ops, dbl) {
-  const p = new Parser2(ops, dbl);
-  const r = p.or();
-  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
-  return r;
-}
-function combine(l, r, op) {
-  let value;
-  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
-  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
-}
-function unary(op, a) {
-  const f = a.field;
-  const text = `${op} ${a.text}`;
-  if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
-  const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
-}
-function binary(a, op, b, dbl) {
-  const text = `${a.text} ${op} ${b.text}`;
-  const unknown = { value: null, text, operands: [] };
-  const x = a.field;
-  const y = b.field;
-  if (x.multi || y.multi) return unknown;
-  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
-  switch (op) {
-    case "=":
-    case "==":
-    case "!=": {
-      let eq;
-      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
-      else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
-    }
-    case "-eq":
-    case "-ne":
-    case "-lt":
-    case "-gt":
-    case "-le":
-    case "-ge": {
-      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
-      const xn = n(x);
-      const yn = n(y);
-      if (xn === null || yn === null) {
-        if (op === "-eq" || op === "-ne") {
-          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
-          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
-        }
-        return unknown;
-      }
-      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
-      return done(r);
-    }
-    default:
-      return unknown;
-  }
-}
-var UNARY_FILE, BINARY, Parser2;
-var init_conditions = __esm({
-  "src/model/evaluator/conditions.ts"() {
-    "use strict";
-    init_values();
-    init_words();
-    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
-    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
-    Parser2 = class {
-      constructor(ops, dbl) {
-        this.ops = ops;
-        this.dbl = dbl;
-      }
-      ops;
-      dbl;
-      i = 0;
-      peek(k = 0) {
-        return this.ops[this.i + k];
-      }
-      is(k, s) {
-        const o = this.peek(k);
-        return !!o && o.field.s === s && !o.field.multi;
-      }
-      or() {
-        let left2 = this.and();
-        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.and();
-          left2 = combine(left2, right2, "||");
-        }
-        return left2;
-      }
-      and() {
-        let left2 = this.not();
-        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.not();
-          left2 = combine(left2, right2, "&&");
-        }
-        return left2;
-      }
-      not() {
-        if (this.is(0, "!") && this.ops.length - this.i > 1) {
-          this.i++;
-          const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
-        }
-        return this.primary();
-      }
-      primary() {
-        const a = this.peek();
-        if (!a) return { value: false, text: "", operands: [] };
-        if (a.field.s === "(" && !a.field.multi) {
-          this.i++;
-          const r = this.or();
-          if (this.is(0, ")")) this.i++;
-          return { ...r, text: `( ${r.text} )` };
-        }
-        const op = this.peek(1);
-        const b = this.peek(2);
-        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
-          this.i += 3;
-          return binary(a, op.field.s, b, this.dbl);
-        }
-        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
-          this.i += 2;
-          return unary(a.field.s, op);
-        }
-        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        this.i++;
-        return unary("-n", a);
-      }
-    };
-  }
-});
-
 // src/model/evaluator/state.ts
 function fieldKey(f) {
   return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
@@ -14241,6 +13650,9 @@ function entryHash(name, v) {
     if (nameHashes.size < 1e5) nameHashes.set(name, nh);
   }
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function isJoinedAway(v) {
+  return v === UNKNOWN_VAR;
 }
 function* history(a) {
   let s = a;
@@ -14356,7 +13768,7 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { ...joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
@@ -14368,9 +13780,9 @@ function joinByFacts(states, cap, keep) {
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  if (groups.size > cap) return [State.joinAll(states)];
-  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
-  return [...groups.values()].map((g) => State.joinAll(g));
+  if (groups.size > cap) return { states: [State.joinAll(states)], lostFacts: true };
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return { states: joinClosest([...groups.values()], cap, keep), lostFacts: false };
+  return { states: [...groups.values()].map((g) => State.joinAll(g)), lostFacts: false };
 }
 function joinClosest(groups, cap, keep) {
   let total = groups.reduce((n, g) => n + g.length, 0);
@@ -14756,6 +14168,600 @@ var init_state = __esm({
   }
 });
 
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base2 = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target2 = base2.scalar;
+    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      const v = st.getVar(target2.s);
+      if (isJoinedAway(v)) env3.joinedAway?.(target2.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
+    const s = base2.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base2.list) {
+    let list2 = base2.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base2.scalar;
+  const set = base2.set;
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
+      }
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_state();
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl) {
+  const p = new Parser2(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+        }
+        return unknown;
+      }
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl) {
+        this.ops = ops;
+        this.dbl = dbl;
+      }
+      ops;
+      dbl;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
+      }
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
+      }
+    };
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function addFlow(into, from) {
   into.next.push(...from.next);
@@ -14895,7 +14901,8 @@ function simpleCommand(m, stmt, call, st) {
   const cmd = name.s;
   const fn = st.getFunction(cmd);
   if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+    if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
+    if (m.ctx.calls.includes(cmd)) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
@@ -15183,7 +15190,8 @@ function sourceFile(m, stmt, ref, argv, st) {
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+  if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
+  if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -15264,7 +15272,12 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+  let capped = null;
+  if (rec.firstJoin && rec.lostUse !== null) {
+    capped = { ...rec.firstJoin, lost: rec.lostUse };
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  }
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
@@ -15293,6 +15306,10 @@ var init_interpreter = __esm({
       unknownSources = [];
       joined = 0;
       steps = 0;
+      /** Where the states were first joined, and how many met there. */
+      firstJoin = null;
+      /** What the join lost that the run used after it: the first such use. */
+      lostUse = null;
       ending(e) {
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
         const seen = this.endingKeys.get(key);
@@ -15336,7 +15353,13 @@ var init_interpreter = __esm({
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
-          glob: (pattern4) => host.glob?.(pattern4) ?? null
+          glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          joinedAway: (name) => {
+            const j = this.rec.firstJoin;
+            if (!j || this.rec.lostUse !== null) return;
+            const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
+            this.rec.lostUse = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
+          }
         };
       }
       inv;
@@ -15346,6 +15369,8 @@ var init_interpreter = __esm({
       ctx;
       expandEnv;
       substDepth = 0;
+      /** The statement started last: where a read or a join happened, for the budget finding. */
+      at = null;
       step() {
         if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
       }
@@ -15393,9 +15418,13 @@ var init_interpreter = __esm({
         this.cmdVars = names;
         return names;
       }
-      merge(states) {
+      merge(states, at = this.at) {
         const r = mergeStates(states, void 0, this.commandVars());
-        if (r.capped) this.rec.joined++;
+        if (r.capped) {
+          this.rec.joined++;
+          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
+        }
         return r.states;
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
@@ -15455,7 +15484,7 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          this.cur = m.merge(child.next);
+          this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -15488,6 +15517,7 @@ var init_interpreter = __esm({
         const s = this.stmt;
         if (!this.started) {
           this.started = true;
+          m.at = s;
           if (!s.cmd) return { done: flowOf(this.states) };
           const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
           if ("push" in action) return action;
@@ -21571,6 +21601,219 @@ var init_stage_name_casing = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before = at;
+  for (; ; ) {
+    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
+// src/rules/su-in-run.ts
+function switchOf(cmd) {
+  const sudoAt = cmd.prefixes.indexOf("sudo");
+  if (sudoAt >= 0) {
+    const word = cmd.prefixWords[sudoAt];
+    const from = cmd.words.indexOf(word) + 1;
+    const to = sudoAt + 1 < cmd.prefixWords.length ? cmd.words.indexOf(cmd.prefixWords[sudoAt + 1]) : cmd.words.indexOf(cmd.program);
+    const options = cmd.words.slice(from, to);
+    const sw2 = parseSwitch("sudo", options.map((w) => ({ s: w.value })));
+    const words = cmd.words.slice(to);
+    if (sw2 && sw2.user !== null && sw2.userText && !ROOT_USER.test(sw2.user) && !sw2.user.startsWith("#")) {
+      return { tool: "sudo", word, user: sw2.user, ...argvCommand(words), fromString: false, commandWords: words };
+    }
+  }
+  if (cmd.name !== "su" && cmd.name !== "runuser") return null;
+  const tool = cmd.name;
+  const sw = parseSwitch(tool, cmd.args.map((w) => ({ s: w.value })));
+  if (!sw || sw.user === null) return null;
+  let cWord = null;
+  for (let i = 0; i < cmd.args.length - 1; i++) {
+    const v = cmd.args[i]?.value;
+    if (v === "-c" || v === "--command") cWord = cmd.args[i + 1];
+    else if (v?.startsWith("--command=")) cWord = cmd.args[i];
+  }
+  if (cWord) {
+    const value = cWord.value?.startsWith("--command=") ? cWord.value.slice("--command=".length) : cWord.value;
+    const shown2 = value ?? unquote2(cWord.text);
+    return { tool, word: cmd.program, user: sw.user, commandText: shown2.trim(), commandValue: value, fromString: true, commandWords: [cWord] };
+  }
+  if (tool === "runuser" && cmd.args.some((w) => w.value === "-u" || w.value === "--user") && sw.rest.length > 0) {
+    const words = cmd.args.slice(cmd.args.length - sw.rest.length);
+    return { tool, word: cmd.program, user: sw.user, ...argvCommand(words), fromString: false, commandWords: words };
+  }
+  return null;
+}
+function startOf(cmd) {
+  return cmd.words[0].start;
+}
+function endOf(cmd) {
+  return cmd.words[cmd.words.length - 1].end;
+}
+function argvCommand(words) {
+  if (words.length === 0) return { commandText: null, commandValue: null };
+  const text = words.map((w) => w.text).join(" ");
+  return { commandText: text, commandValue: words.every((w) => w.value !== null) ? text : null };
+}
+function unquote2(text) {
+  const m = /^(["'])([\s\S]*)\1$/.exec(text);
+  return m ? m[2] : text;
+}
+function onlyChecks(script, parse) {
+  if (script === null) return false;
+  const file = parse(script);
+  if (!file) return false;
+  let calls = 0;
+  let checks = true;
+  forEachCall(file.stmts, (call) => {
+    calls++;
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name === null || !CHECKS.has(name.replace(/^.*\//, ""))) checks = false;
+  });
+  return calls > 0 && checks;
+}
+function describe(builder) {
+  if (!builder) return "the build user of the image that triggers it";
+  if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
+  return `\`USER ${builder.spec ?? "?"}\``;
+}
+function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
+  const fileText = src.text;
+  if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0 || run2.commands.length !== 1) return null;
+  if (sw.commandValue === null || !/^[A-Za-z0-9_.:@%+=,/-]+$/.test(sw.user)) return null;
+  const first = cmd.words[0];
+  const last = cmd.words[cmd.words.length - 1];
+  if (view.inst.rest.text.trim() !== fileText.slice(first.start, last.end)) return null;
+  let body2;
+  if (sw.fromString) {
+    const w = sw.commandWords[0];
+    const inner = unquote2(w.text);
+    if (/["'\\$`]/.test(inner) || inner.trim() !== sw.commandValue.trim() || inner.includes("\n")) return null;
+    body2 = inner.trim();
+  } else {
+    const a = sw.commandWords[0];
+    const b = sw.commandWords[sw.commandWords.length - 1];
+    body2 = fileText.slice(a.start, b.end);
+    if (body2.includes("\n") || body2.includes("\\")) return null;
+  }
+  if (body2 === "") return null;
+  const instStart = src.offsetOf(view.inst.span.line, view.inst.span.column);
+  const lineStart = fileText.lastIndexOf("\n", instStart - 1) + 1;
+  const indent = /^[ \t]*/.exec(fileText.slice(lineStart, instStart))?.[0] ?? "";
+  return {
+    safety: "unsafe",
+    title: `Run it with \`USER ${sw.user}\``,
+    edits: [
+      { file, start: instStart, end: instStart, text: `USER ${sw.user}
+${indent}` },
+      { file, start: first.start, end: last.end, text: body2 },
+      { file, start: last.end, end: last.end, text: `
+${indent}USER ${restore}` }
+    ]
+  };
+}
+var CHECKS, su_in_run_default;
+var init_su_in_run = __esm({
+  "src/rules/su-in-run.ts"() {
+    "use strict";
+    init_build_user();
+    init_commands();
+    init_invocations();
+    init_shell_walk();
+    init_report();
+    init_text();
+    init_rule();
+    CHECKS = /* @__PURE__ */ new Set(["true", ":", "false", "exit", "id", "whoami", "echo", "printf", "test", "[", "groups", "pwd", "env", "printenv"]);
+    su_in_run_default = defineRule({
+      id: "su-in-run",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      fixable: true,
+      scope: "instructions",
+      title: "su, runuser or sudo -u switches user inside a RUN where USER belongs",
+      peers: {},
+      messages: {
+        commandString: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        runAs: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build's are not; USER makes the same switch without a session and shows the step for what it is.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        sameUser: {
+          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.",
+          hint: "Run the command directly: `RUN {command}`."
+        }
+      },
+      docs: {
+        what: '`su USER -c CMD` (also `su - USER -c`, `su -s /bin/sh USER -c`, `su -c CMD USER`), `runuser -u USER -- CMD`, `runuser -l USER -c CMD`, and `sudo -u USER CMD` in a RUN that runs as root, wherever the RUN runs them: shell form, exec form, heredoc, inside `sh -c "..."`, after `&&`, behind `env X=1` or `nice`, and in ONBUILD RUN. Left alone: a switch whose command only checks the user (`su nobody -s /bin/sh -c true`, `su app -c id`), a user only the running shell knows (`su "$APP_USER" -c ...`), gosu and su-exec (their `gosu nobody true` install check), a `su` in a script the RUN starts or in a heredoc that writes a file, and `sudo` from a build user that is not root, which sudo-in-run reports (it needs a sudoers rule).',
+        why: "The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user's home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint's own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.",
+        bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
+        good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
+        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
+        noPeers: "None: hadolint's DL3004, BuildKit's checks, trivy's DS010 and checkov's Dockerfile checks look at sudo or at the last USER only; none of them flags `su` or `runuser` in RUN. sudo-in-run (DL3004) covers sudo that escalates; this rule covers `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: 'A RUN that is only `su USER -c "CMD"` (`runuser -u USER -- CMD`, `sudo -u USER CMD`) becomes `USER USER`, `RUN CMD` and `USER <the build user before>`, flags such as `--mount` kept; only when the command string has no expansion, quote or backslash inside, and never for exec form, heredocs or ONBUILD',
+            why: "the command now runs with the image's ENV and in WORKDIR, not in the environment su or sudo reset (a login `su -` ran it in the user's home directory), and with the shell of the build, not the user's login shell"
+          }
+        ]
+      },
+      async check(ctx) {
+        let parse = null;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const text = view.inst.rest.text + view.inst.heredocs.map((h) => h.body.text).join("\n");
+          if (!/\b(su|runuser|sudo)\b/.test(text)) continue;
+          const run2 = await ctx.view.run(view);
+          const switches = run2.commands.map((cmd) => ({ cmd, sw: switchOf(cmd) }));
+          for (const { cmd, sw } of switches) {
+            if (!sw) continue;
+            const end = endOf(cmd);
+            const sameUser2 = switches.filter((o) => o.sw?.user === sw.user).map((o) => [startOf(o.cmd), endOf(o.cmd)]);
+            const rootAfter = switches.some((o) => startOf(o.cmd) >= end && !sameUser2.some(([a, b]) => startOf(o.cmd) >= a && startOf(o.cmd) < b));
+            if (rootAfter) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (sw.tool === "sudo" && builder?.root !== true) continue;
+            parse ??= await shellParse(ctx.env.shell, "sh");
+            if (sw.commandText === null || onlyChecks(sw.commandValue, parse)) continue;
+            const builderText = describe(builder);
+            const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
+            const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
+            const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
+            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
@@ -21694,32 +21937,6 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
-  let s = stage;
-  let before = at;
-  for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
-    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
-    if (user) {
-      const spec = user.rest.text.trim();
-      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
-    }
-    if (!s.baseStage) break;
-    s = s.baseStage;
-    before = null;
-  }
-  const base2 = knownBaseImage(s, trusted);
-  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
-}
-var init_build_user = __esm({
-  "src/model/build-user.ts"() {
-    "use strict";
-    init_text();
-    init_base_images();
-  }
-});
-
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
   const at = words.indexOf(word);
@@ -21754,7 +21971,7 @@ var init_sudo_in_run = __esm({
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone here (hadolint\'s DL3004 reports it); su-in-run reports it as a switch that belongs in `USER app`.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
@@ -22913,6 +23130,7 @@ var init_rules = __esm({
     init_shell_form_pid1();
     init_shell_portability();
     init_stage_name_casing();
+    init_su_in_run();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
@@ -23004,6 +23222,7 @@ var init_rules = __esm({
       shell_form_pid1_default,
       shell_portability_default,
       stage_name_casing_default,
+      su_in_run_default,
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
@@ -32301,7 +32520,14 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
           for (const u of step.run.unknownSources) {
             info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
           }
-          if (step.run.budget) {
+          const capped = step.run.capped;
+          if (capped) {
+            const f = capped.at.file;
+            if (!said.has(`cap:${f.path}`)) {
+              said.add(`cap:${f.path}`);
+              info(f.path, f.spanOf(capped.at.stmt.p, capped.at.stmt.p), `the entrypoint analysis hit its state budget here: ${capped.states} different paths met at this point, more than the ${MAX_STATES_PER_POINT} it keeps apart, and were joined, so values that differed became unknown; one of them was used afterwards (${capped.lost}). Not reported for this script, since they could come from the join: ${UNSURE_CHECKS}`);
+            }
+          } else if (step.run.budget) {
             info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
           }
         }
@@ -32428,7 +32654,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -32439,6 +32665,7 @@ var init_engine = __esm({
     init_image();
     init_launch();
     init_instructions();
+    init_state();
     init_shell_service();
     init_dockerfile();
     init_source2();
@@ -32471,6 +32698,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
@@ -39658,7 +39886,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   const errs = validate2(aliased);
   if (errs.length > 0) {
     const seen = /* @__PURE__ */ new Set();
-    const all = errs.map((e) => describe(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const all = errs.map((e) => describe2(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const [first, ...more] = all;
     return { error: more.length > 0 ? { ...first, more } : first };
   }
@@ -39698,7 +39926,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   }
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
-function describe(err, file, prefix, locate) {
+function describe2(err, file, prefix, locate) {
   const at = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
@@ -44129,8 +44357,8 @@ var CommandInstance = class {
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test2 of [describe2, description, desc]) {
+  extractDesc({ describe: describe3, description, desc }) {
+    for (const test2 of [describe3, description, desc]) {
       if (typeof test2 === "string" || test2 === false)
         return test2;
       assertNotStrictEqual(test2, true, this.shim);
@@ -44306,7 +44534,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe3(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
