@@ -13139,7 +13139,7 @@ var init_definition_description = __esm({
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
-        const lines = src.text.split("\n");
+        if (!src.text.includes("#")) return;
         const directiveLines = new Set(ctx.dockerfile.directives.map((d) => d.line));
         const file = src.displayPath;
         let prevEnd = 0;
@@ -13152,7 +13152,7 @@ var init_definition_description = __esm({
           if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
           const above = start - 1;
           if (above <= lowerBound || directiveLines.has(above)) continue;
-          const line = (lines[above - 1] ?? "").replace(/\r$/, "").trimStart();
+          const line = src.line(above).trimStart();
           if (!line.startsWith("#")) continue;
           const comment = line.slice(1).trim();
           if (comment === "") continue;

@@ -32,7 +32,7 @@ const SPECIAL = '@*#?-$!0';
  * `${x}`, and `${x:-...}`, `${x+...}`, `${x%...}`, `${x/a/b}` (whose operands are expanded too);
  * not in single quotes nor after the escape character. `raw` is a heredoc body: quotes are text.
  */
-export function referencesIn(text: string, escape: string, raw: boolean): Ref[] {
+function referencesIn(text: string, escape: string, raw: boolean): Ref[] {
   const out: Ref[] = [];
   scan(text, 0, text.length, escape, raw, out);
   return out;
