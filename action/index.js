@@ -1465,9 +1465,9 @@ var require_parse = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -2674,11 +2674,11 @@ function newlineOf(text) {
   }
   return crlf > lf ? "\r\n" : "\n";
 }
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
+function keepFinalNewline(before2, after) {
+  if (before2 === "" || after === "") return after;
+  const had = before2.endsWith("\n");
   const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (had && !has) return after + (before2.endsWith("\r\n") ? "\r\n" : "\n");
   if (!had && has) return after.replace(/\r?\n$/, "");
   return after;
 }
@@ -6443,8 +6443,8 @@ var require_property = __commonJS({
         let index = value.indexOf("=");
         if (index !== -1) {
           let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+          let before2 = value.charAt(index - 1);
+          if (initial === '"' && before2 === '"' || initial === "'" && before2 === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
         }
@@ -9259,7 +9259,7 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short4, long) {
+function prefixOption(prefix, words, from, literal, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
@@ -9280,7 +9280,7 @@ function prefixOption(prefix, words, from, literal, short4, long) {
       const glued = lit2.slice(k + 1);
       const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
       if (glued === "") consumed = 2;
-      if (c === short4) value = v;
+      if (c === short3) value = v;
       break;
     }
     i += consumed;
@@ -9324,6 +9324,12 @@ var init_prefixes = __esm({
 // src/text.ts
 function stripBom(text) {
   return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function shellQuote(s) {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!s.includes("'")) return `'${s}'`;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, "'\\''")}'`;
 }
 function oneLine(text, max) {
   const one = text.replace(/\s+/g, " ").trim();
@@ -9932,8 +9938,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known3 };
 }
 function readReference(word, at, budget) {
-  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -12404,11 +12410,11 @@ var init_file_system = __esm({
         return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        const before2 = this.stat(p);
+        if (!before2) throw new FsError("ENOENT", "ENOENT");
+        if (before2.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before2.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before2.size > maxBytes) throw new FsError("EFBIG", "too large", before2.size);
         let fd;
         try {
           fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
@@ -12591,6 +12597,11 @@ var init_jail = __esm({
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
+      }
+      /** `readdir`, with the folder's real path. */
+      readdirReal(p) {
+        const real = this.check(p);
+        return { entries: this.fs.readdir(real), real };
       }
       /** Null for what is absent or outside the jail. */
       stat(p) {
@@ -16955,7 +16966,7 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote(value) {
+function shellQuote2(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -17011,7 +17022,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17263,11 +17274,23 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   const copy = alone ? copyChmodEdit(dockerfile, op) : null;
   if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
   if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
-  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  const before2 = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before2.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  const sw = execFormSwitch(setting, stage, parse);
+  if (!sw || setting.form.kind !== "exec") return null;
+  const { switcher, pm, array } = sw;
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
+function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
@@ -17319,14 +17342,7 @@ function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
   const switcher = switchToolFor(pm);
-  const array = execFormText([switcher, user, ...command2]);
-  const edit = replaceCommandText(dockerfile, setting.form.text, array);
-  if (!edit) return null;
-  const edits = [edit];
-  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
-  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
-  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+  return { switcher, pm, array: execFormText([switcher, user, ...command2]) };
 }
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
@@ -18882,6 +18898,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_text();
     init_dockerfile();
     init_rule();
     init_report();
@@ -18920,7 +18937,7 @@ var init_invalid_exec_form = __esm({
           if (!COMMANDS.has(inst.keyword)) continue;
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
@@ -20882,13 +20899,22 @@ var init_pip_version_pin = __esm({
 });
 
 // src/rules/pipefail.ts
-var PIPEFAIL_SHELLS, pipefail_default;
+function pipeCommands(commands, pipe) {
+  const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
+  const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
+  const names = own.map((c) => c.name ?? c.program.text);
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+}
+var PIPEFAIL_SHELLS, DOWNLOADERS, before, within, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
     init_commands();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
+    before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
+    within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -20899,7 +20925,7 @@ var init_pipefail = __esm({
       peers: { hadolint: ["DL4006"] },
       messages: {
         pipe: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
         }
       },
@@ -20922,7 +20948,14 @@ var init_pipefail = __esm({
             (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
           );
           if (setsBefore) continue;
-          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+          const { before: before2, last } = pipeCommands(run2.commands, first.span);
+          const shown2 = [...new Set(before2)];
+          const data = {
+            last: last ?? "the last command",
+            before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
+            consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
+          };
+          ctx.report({ messageId: "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
         }
       }
     });
@@ -21074,8 +21107,8 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
-  const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
@@ -21386,8 +21419,10 @@ var init_secret_in_arg_or_env = __esm({
 });
 
 // src/rules/shell-form-pid1.ts
-function short(s) {
-  return oneLine(s, 50);
+function wrapped(shellArgv, text) {
+  const shell = shellArgv.map(shellQuote).join(" ");
+  const t = text.trim();
+  return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -21410,11 +21445,11 @@ var init_shell_form_pid1 = __esm({
       },
       messages: {
         shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
+          hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
         },
         shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          message: "{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Put `exec` in front of the last command of the string."
         }
       },
@@ -21443,21 +21478,19 @@ var init_shell_form_pid1 = __esm({
           const setting = step.arg.setting;
           const inst = setting.instruction;
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
           const fix = shellFormFix(step, launch, ctx.env.dockerfile);
           const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
           if (step.shellForm) {
             const data = {
               keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
+              wrapped: wrapped(step.shellArgv, unit.source.text),
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
             ctx.report({ ...place, messageId: "shellForm", data });
           } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
           }
         }
       }
@@ -21481,7 +21514,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -21493,7 +21526,7 @@ var init_shell_portability = __esm({
         why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
-        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*) ... ;; esac` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21604,9 +21637,9 @@ var init_stage_name_casing = __esm({
 // src/model/build-user.ts
 function buildUserAt(stage, at, trusted) {
   let s = stage;
-  let before = at;
+  let before2 = at;
   for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const upTo = before2 ? s.instructions.indexOf(before2) : -1;
     const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
     if (user) {
       const spec = user.rest.text.trim();
@@ -21614,7 +21647,7 @@ function buildUserAt(stage, at, trusted) {
     }
     if (!s.baseStage) break;
     s = s.baseStage;
-    before = null;
+    before2 = null;
   }
   const base2 = knownBaseImage(s, trusted);
   return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
@@ -21837,6 +21870,7 @@ var init_su_sudo = __esm({
     init_evidence();
     init_rule();
     init_pid12();
+    init_dockerfile2();
     init_report();
     su_sudo_default = defineRule({
       id: "su-sudo",
@@ -21849,7 +21883,7 @@ var init_su_sudo = __esm({
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+          hint: "Use gosu, which execs: `{command} {array}`."
         },
         scriptForks: {
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
@@ -21887,12 +21921,15 @@ var init_su_sudo = __esm({
             if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
             const inst = step.arg.setting.instruction;
             if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            const parse = await shellParse(ctx.env.shell, "sh");
+            const user = step.user && step.user !== "root" ? step.user : "app";
+            const array = (ctx.stage ? execFormSwitch(step.arg.setting, ctx.stage, parse)?.array : null) ?? execFormText(["gosu", user, "<command>", "<args>"]);
             ctx.report({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
-              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
+              data: { command: step.at.label, tool: step.tool, array },
               label: `${step.at.label} ${step.tool}`,
-              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, parse) : null)
             });
           }
         }
@@ -28763,11 +28800,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -28775,10 +28812,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -28856,10 +28893,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -31412,7 +31449,7 @@ __export(shell_exports, {
   dialectFromShebang: () => dialectFromShebang,
   loadShellParser: () => loadShellParser
 });
-import { readFile } from "node:fs/promises";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
 async function loadShellParser() {
@@ -31429,7 +31466,7 @@ async function load() {
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(await readFile(WASM_URL));
+  const module = new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
@@ -32056,8 +32093,8 @@ function scriptSuppressions(displayPath2, source, file) {
   const lines = source.split("\n");
   const comments = file.comments.map((c) => {
     const [line, column] = c.p;
-    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
-    return { line, column, text: c.text, trailing: before.trim() !== "" };
+    const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
+    return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
   return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
 }
@@ -37656,13 +37693,13 @@ var require_core = __commonJS({
       RULES2.all[keyword] = rule;
       (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -40311,9 +40348,9 @@ async function runFixLoop(options) {
   }
   const changed = [];
   for (const [real, file] of current) {
-    const before = bytesOf(originals.get(real));
+    const before2 = bytesOf(originals.get(real));
     const after = bytesOf(file);
-    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+    if (!before2.equals(after)) changed.push({ path: real, before: before2, after, mode: file.mode });
   }
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
@@ -40484,7 +40521,7 @@ function chainHops(chain) {
           const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -40534,14 +40571,14 @@ function chainHops(chain) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        out.push({
-          process: [step.name, ...step.args].join(" "),
-          user,
-          pid1: step.pid1,
-          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
-          note: step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process",
-          why: []
-        });
+        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const prev = out[out.length - 1];
+        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+          prev.note = `${prev.note}: ${note}`;
+          break;
+        }
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
         break;
       }
       case "supervisor":
@@ -40588,9 +40625,9 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function short2(s) {
+function short(s) {
   return oneLine(s, 60);
 }
 function formatRun(lines, r) {
@@ -40640,13 +40677,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short3(text, max = 80) {
+function short2(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -40654,9 +40691,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -40744,6 +40781,11 @@ function cacheFile(cwd, root, location) {
   const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
   return path24.join(inside3 ? cwd : root, CACHE_FILE);
 }
+function listedAbsent(call, digest, reads) {
+  if (digest !== "-" && digest !== "r:-") return false;
+  const p = call.slice(call.indexOf("\0", 2) + 1);
+  return reads.get(`d\0\0${path24.dirname(p)}`)?.startsWith("d:") === true;
+}
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
@@ -40798,7 +40840,7 @@ var init_cache = __esm({
     init_recording();
     CACHE_FILE = ".dockerlintcache";
     FORMAT = "dockerlint-cache";
-    FORMAT_VERSION = 1;
+    FORMAT_VERSION = 2;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
     LintCache = class {
       constructor(file, key, fsys, knownRules) {
@@ -40821,7 +40863,13 @@ var init_cache = __esm({
       loadedIndex = /* @__PURE__ */ new Map();
       /** Digests observed now, per call (each call is run once per run). */
       current = /* @__PURE__ */ new Map();
-      /** Entries of this run, to write. */
+      /**
+       * Whether each call of the loaded read table answers the same now (1) or not (2), once known
+       * (0): entries share most of their calls (a base image's files, a shared script, the folders
+       * above), so each is judged once, not once per entry.
+       */
+      verdicts = new Uint8Array(0);
+      /** Entries of this run, to write: the reads of a lint, or the read table indices of a hit. */
       fresh = /* @__PURE__ */ new Map();
       /** Inputs this run asked for. */
       looked = /* @__PURE__ */ new Set();
@@ -40885,6 +40933,7 @@ var init_cache = __esm({
         }
         this.loaded = true;
         this.loadedReads.push(...reads);
+        this.verdicts = new Uint8Array(reads.length);
         for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
@@ -40924,7 +40973,7 @@ var init_cache = __esm({
         const p = call.slice(call.indexOf("\0", 2) + 1);
         const listing = `d\0\0${path24.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
-        return then !== void 0 && this.now(listing) === then;
+        return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
       now(call) {
         let d = this.current.get(call);
@@ -40942,17 +40991,20 @@ var init_cache = __esm({
         if (entry) {
           let same = true;
           for (const i of entry.reads) {
-            const [call, digest] = this.loadedReads[i];
-            if (this.impliedAbsent(call, digest)) continue;
-            if (this.now(call) !== digest) {
+            let verdict = this.verdicts[i];
+            if (verdict === 0) {
+              const [call, digest] = this.loadedReads[i];
+              verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+              this.verdicts[i] = verdict;
+            }
+            if (verdict !== 1) {
               same = false;
               break;
             }
           }
           if (same) {
             this.stats.hits++;
-            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
-            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            this.fresh.set(input2.path, { reads: entry.reads, findings: entry.findings });
             return entry.findings;
           }
         }
@@ -40976,12 +41028,14 @@ var init_cache = __esm({
         const entries = {};
         const all = new Map(this.fresh);
         for (const [input2, entry] of this.entries) {
-          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: entry.reads, findings: entry.findings });
         }
-        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+        for (const [input2, entry] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]));
           const ids = [];
           let consistent = true;
           for (const [call, digest] of reads) {
+            if (listedAbsent(call, digest, reads)) continue;
             const id = index.get(call);
             if (id === void 0) {
               index.set(call, table.length);
@@ -40992,7 +41046,7 @@ var init_cache = __esm({
               break;
             } else ids.push(id);
           }
-          if (consistent) entries[input2] = { reads: ids, findings };
+          if (consistent) entries[input2] = { reads: ids, findings: entry.findings };
         }
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
@@ -41423,9 +41477,9 @@ function unifiedDiff(changed, cwd) {
   let out = "";
   for (const c of changed) {
     const name = shown(c.path, cwd);
-    const before = c.before.toString("utf8");
+    const before2 = c.before.toString("utf8");
     const after = c.after.toString("utf8");
-    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after, "", "", { context: 3, stripTrailingCr: false });
     out += `--- a/${escapeControl(name)}
 +++ b/${escapeControl(name)}
 `;
@@ -41675,23 +41729,23 @@ var UI = class {
   rasterize(row) {
     const rrows = [];
     const widths = this.columnWidths(row);
-    let wrapped;
+    let wrapped2;
     row.forEach((col, c) => {
       col.width = widths[c];
       if (this.wrap) {
-        wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
+        wrapped2 = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
       } else {
-        wrapped = col.text.split("\n");
+        wrapped2 = col.text.split("\n");
       }
       if (col.border) {
-        wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
-        wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
+        wrapped2.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
+        wrapped2.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
       }
       if (col.padding) {
-        wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
-        wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
+        wrapped2.unshift(...new Array(col.padding[top] || 0).fill(""));
+        wrapped2.push(...new Array(col.padding[bottom] || 0).fill(""));
       }
-      wrapped.forEach((str, r) => {
+      wrapped2.forEach((str, r) => {
         if (!rrows[r]) {
           rrows.push([]);
         }
@@ -47799,7 +47853,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -47808,11 +47862,12 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
+function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
   let entries;
+  let hereReal;
   try {
-    entries = jail.readdir(dir);
+    ({ entries, real: hereReal } = real === null ? jail.readdirReal(dir) : { entries: jail.fs.readdir(real), real });
   } catch (e) {
     problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
@@ -47834,11 +47889,11 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     const abs = path22.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, path22.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
-        const real = jail.fs.realpath(abs) ?? abs;
-        if (!isWithin(real, top2)) continue;
+        const real2 = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real2, top2)) continue;
       }
       out.add(abs);
     }
@@ -47847,8 +47902,8 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
       if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
+      const real2 = jail.fs.realpath(named);
+      if (real2 === null || !isWithin(real2, top2)) continue;
       try {
         if (jail.stat(named)?.kind === "file") out.add(named);
       } catch {
@@ -48349,7 +48404,7 @@ async function listRules(json, effective) {
 preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
-async function fixCommand(io, inputs, setup, before, flags) {
+async function fixCommand(io, inputs, setup, before2, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
   const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
@@ -48366,7 +48421,7 @@ async function fixCommand(io, inputs, setup, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = uniqueSorted([...before, ...result.findings]);
+  const findings = uniqueSorted([...before2, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
     const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
@@ -48587,8 +48642,13 @@ function jobSummary(s) {
   }
   if (s.fixes !== void 0) {
     out.push("### Automatic fixes (dry run)", "");
-    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
-    else {
+    if (s.fixes === null) {
+      const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+      out.push(
+        unsafe > 0 ? `No finding here has a safe automatic fix, but ${plural2(unsafe, "finding has", "findings have")} an unsafe one: it may change what the image does, so read it first with \`dockerlint --fix-dry-run --unsafe-fixes\`, then apply it locally with \`dockerlint --fix --unsafe-fixes\` (one rule at a time with \`--fix-rule <rule>\`).` : "No finding here has an automatic fix: the messages say how to fix them.",
+        ""
+      );
+    } else {
       const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
       out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
       if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
