@@ -189,9 +189,13 @@ export default defineRule({
       message: '`${name}` reads the value {name} had before this ENV: the names an ENV sets apply from the next instruction, and nothing sets {name} before it, so here it expands to an empty string.',
       hint: 'Set `{name}` in an ENV of its own above this one.',
     },
+    heredocParam: {
+      message: '`${name}` in this heredoc is a parameter of the script, but the build expands it first (the delimiter `{delim}` is not quoted), so the file gets an empty string in its place.',
+      hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) so the script keeps `${name}` as written.',
+    },
     heredoc: {
       message: '`${name}` in this heredoc is expanded by the build (its delimiter `{delim}` is not quoted) and nothing sets it here, so the file gets an empty string in its place.',
-      hint: 'Quote the delimiter (`<<"{delim}"`) to keep `$` as written, or declare `{name}` before this line.',
+      hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) to keep every `$` as written, or set `{name}` with ARG or ENV before this line.',
     },
   },
   docs: {
@@ -261,7 +265,8 @@ export default defineRule({
         seen.add(name);
         const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
         if (site.heredoc !== null) {
-          ctx.report({ messageId: 'heredoc', data: { name, delim: site.heredoc }, at });
+          if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: 'heredocParam', data: { name, delim: site.heredoc }, at });
+          else ctx.report({ messageId: 'heredoc', data: { name, delim: site.heredoc }, at });
           continue;
         }
         if (envKeys.includes(name)) {
