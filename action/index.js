@@ -20172,6 +20172,11 @@ function isSupervisor2(hop) {
 function handsOver(run2) {
   return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
 }
+function checkMangled(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking || e.argv.some((f) => f.s === null || f.multi)) return;
+  if (argsUse(e.argv, run2) !== "mangled") return;
+  checkEnding(ctx, hop, e, run2, done, true);
+}
 function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
@@ -20189,7 +20194,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     const use = argsUse(e.argv, run2);
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
-      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
       return;
     }
     if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
@@ -20306,8 +20311,12 @@ var init_missing_exec_args = __esm({
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
-              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              if (hop.unit.kind !== "file") {
+                if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
+                continue;
+              }
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
