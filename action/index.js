@@ -22233,6 +22233,7 @@ function closingBrace(text, from, to) {
 function expandedTexts(inst) {
   const out = [];
   const flags = (names) => {
+    if (!inst.flags.some((f) => names.includes(f.name) && (f.value ?? "").includes("$"))) return;
     const args = inst.args.text;
     for (const w of splitWords(args)) {
       const m = /^--([a-z-]+)=/.exec(w.text);
@@ -22265,6 +22266,9 @@ function expandedTexts(inst) {
       break;
   }
   return out;
+}
+function knownBase(stage) {
+  return envIsOnlyPath(stage) && !stage.from.rest.text.includes("$");
 }
 function known(scope, name) {
   return scope.names.has(name) || NOT_ENV.has(name);
@@ -22311,6 +22315,7 @@ var init_undefined_var = __esm({
     "use strict";
     init_base_images();
     init_expand();
+    init_image();
     init_instructions();
     init_suggest();
     init_rule();
@@ -22393,6 +22398,7 @@ var init_undefined_var = __esm({
         ]
       },
       check(ctx) {
+        if (!ctx.model.stages.some((s) => knownBase(rootStage(s)))) return;
         if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
         const globals = /* @__PURE__ */ new Set();
         const scopes = /* @__PURE__ */ new Map();
@@ -22412,6 +22418,11 @@ var init_undefined_var = __esm({
           }
           const scope = scopes.get(stage.index);
           if (!scope) continue;
+          if (!inst.args.text.includes("$") && !inst.heredocs.some((h) => !h.quoted && h.body.text.includes("$"))) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) scope.names.add(argName(w.text));
+            else if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+            continue;
+          }
           const sites = [];
           if (inst.keyword === "ARG") {
             const text = inst.rest.text;
