@@ -361,7 +361,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input2, options) => {
+    var scan2 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -650,7 +650,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -1465,9 +1465,9 @@ var require_parse = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -1673,7 +1673,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
     var constants = require_constants();
@@ -1764,7 +1764,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.scan = (input2, options) => scan2(input2, options);
     picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -2674,11 +2674,11 @@ function newlineOf(text) {
   }
   return crlf > lf ? "\r\n" : "\n";
 }
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
+function keepFinalNewline(before2, after) {
+  if (before2 === "" || after === "") return after;
+  const had = before2.endsWith("\n");
   const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (had && !has) return after + (before2.endsWith("\r\n") ? "\r\n" : "\n");
   if (!had && has) return after.replace(/\r?\n$/, "");
   return after;
 }
@@ -6443,8 +6443,8 @@ var require_property = __commonJS({
         let index = value.indexOf("=");
         if (index !== -1) {
           let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+          let before2 = value.charAt(index - 1);
+          if (initial === '"' && before2 === '"' || initial === "'" && before2 === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
         }
@@ -9259,7 +9259,7 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short4, long) {
+function prefixOption(prefix, words, from, literal, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
@@ -9280,7 +9280,7 @@ function prefixOption(prefix, words, from, literal, short4, long) {
       const glued = lit2.slice(k + 1);
       const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
       if (glued === "") consumed = 2;
-      if (c === short4) value = v;
+      if (c === short3) value = v;
       break;
     }
     i += consumed;
@@ -9324,6 +9324,12 @@ var init_prefixes = __esm({
 // src/text.ts
 function stripBom(text) {
   return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function shellQuote(s) {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!s.includes("'")) return `'${s}'`;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, "'\\''")}'`;
 }
 function oneLine(text, max) {
   const one = text.replace(/\s+/g, " ").trim();
@@ -9889,7 +9895,7 @@ function expandIn(word, vars, escape5, budget, depth) {
   budget.steps += word.length;
   if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
-  let known2 = true;
+  let known3 = true;
   let quote = null;
   for (let i = 0; i < word.length; i++) {
     const c = word[i] ?? "";
@@ -9922,18 +9928,18 @@ function expandIn(word, vars, escape5, budget, depth) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known2 &&= r.known;
+        known3 &&= r.known;
         i = ref.end - 1;
         continue;
       }
     }
     value += c;
   }
-  return { value, known: known2 };
+  return { value, known: known3 };
 }
 function readReference(word, at, budget) {
-  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -10283,7 +10289,10 @@ function imageSh(stage) {
   if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: DASH_NAME.test(name) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+function envIsOnlyPath(stage) {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}
+var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10340,6 +10349,7 @@ var init_base_images = __esm({
     BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
     DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
     DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
   }
 });
 
@@ -12400,11 +12410,11 @@ var init_file_system = __esm({
         return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        const before2 = this.stat(p);
+        if (!before2) throw new FsError("ENOENT", "ENOENT");
+        if (before2.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before2.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before2.size > maxBytes) throw new FsError("EFBIG", "too large", before2.size);
         let fd;
         try {
           fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
@@ -12587,6 +12597,11 @@ var init_jail = __esm({
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
+      }
+      /** `readdir`, with the folder's real path. */
+      readdirReal(p) {
+        const real = this.check(p);
+        return { entries: this.fs.readdir(real), real };
       }
       /** Null for what is absent or outside the jail. */
       stat(p) {
@@ -13006,7 +13021,7 @@ var init_copy_then_extract = __esm({
       recommended: false,
       scope: "instructions",
       title: "COPY of an archive that a later RUN unpacks",
-      peers: { hadolint: ["DL3010"] },
+      peers: { hadolint: [{ code: "DL3010", equivalent: false, note: "paths are read as the builder reads them: with the default escape character a backslash escapes the next character, so `COPY build\\foo\\app.tar.gz` copies `buildfooapp.tar.gz`; hadolint reads backslashes as separators either way, and agrees on 6 of its 8 cases (the two others are such Windows paths), under the 97% an equivalent needs" }] },
       messages: {
         extract: {
           message: "`{file}` is copied here and unpacked by a RUN on line {line}: the archive stays in this COPY's layer, so the image holds it twice (packed and unpacked).",
@@ -13090,6 +13105,84 @@ var init_copy_whole_filesystem = __esm({
           if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
           if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
           ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/definition-description.ts
+var ANNOTATION, definition_description_default;
+var init_definition_description = __esm({
+  "src/rules/definition-description.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    ANNOTATION = /^(hadolint\s|dockerlint\s|shellcheck\s|renovate:|check\s*=|syntax\s*=|escape\s*=)/i;
+    definition_description_default = defineRule({
+      id: "definition-description",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      fixable: true,
+      title: "The comment right above a named stage or an ARG does not start with its name",
+      peers: { buildkit: [{ code: "InvalidDefinitionDescription", note: "an empty line between the comment and the instruction ends the description, as BuildKit documents it; tool annotations (`# hadolint ignore=`, `# renovate:`) are not flagged" }] },
+      messages: {
+        stage: {
+          message: "The comment right above `FROM ... AS {name}` is taken as the description of stage `{name}` (`docker build --call=outline` and `--call=targets` show it), but it does not start with the name: `# {first} ...`.",
+          hint: "Start it with the name (`# {name} <description>`), or put an empty line between the comment and the FROM."
+        },
+        arg: {
+          message: "The comment right above `ARG {names}` is taken as the description of the build argument (`docker build --call=outline` shows it), but it does not start with its name: `# {first} ...`.",
+          hint: "Start it with the name (`# {example} <description>`), or put an empty line between the comment and the ARG."
+        }
+      },
+      docs: {
+        what: "A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG's names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read. Tool annotations that must stay right above their instruction (`# hadolint ignore=...`, `# dockerlint ignore=...`, `# renovate: ...`, `# check=...`) are not descriptions and are left alone (BuildKit flags them too).",
+        why: "BuildKit reads such a comment as the description of the stage or build argument in `docker build --call=outline` and `--call=targets`; a section comment (`# Build stage`) shows up there as a wrong description. It is a BuildKit experimental check and a convention of those commands, so it is off in `recommended`.",
+        bad: "# Build the binary\nFROM golang:1.23 AS build\n# The version to build\nARG VERSION=1.0",
+        good: "# build compiles the binary\nFROM golang:1.23 AS build\n# VERSION is the version to build\nARG VERSION=1.0",
+        howToFix: "Start the comment with the name, or separate it from the instruction with an empty line.",
+        autofix: [
+          { safety: "safe", what: "Puts an empty line between the comment and the instruction", why: "the comment is then no description; comments and empty lines change nothing in the image" }
+        ]
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        if (!src.text.includes("#")) return;
+        const directiveLines = new Set(ctx.dockerfile.directives.map((d) => d.line));
+        const file = src.displayPath;
+        let prevEnd = 0;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          const start = inst.keywordSpan.line;
+          const lowerBound = prevEnd;
+          prevEnd = inst.span.endLine;
+          if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
+          const above = start - 1;
+          if (above <= lowerBound || directiveLines.has(above)) continue;
+          const line = src.line(above).trimStart();
+          if (!line.startsWith("#")) continue;
+          const comment = line.slice(1).trim();
+          if (comment === "") continue;
+          if (ANNOTATION.test(comment)) continue;
+          const first = comment.split(" ")[0] ?? "";
+          const at = { file, span: inst.keywordSpan };
+          const lineStart = src.offsetOf(start, 1);
+          const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
+          if (inst.keyword === "FROM") {
+            const alias = fromView(inst, ctx.dockerfile.escape).alias;
+            if (!alias) continue;
+            const name = alias.text.toLowerCase();
+            if (first === name) continue;
+            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+          } else {
+            const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
+            if (keys.length === 0 || keys.includes(first)) continue;
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+          }
         }
       }
     });
@@ -13530,597 +13623,6 @@ var init_values = __esm({
   }
 });
 
-// src/model/evaluator/words.ts
-function expandFields(word, st, env3) {
-  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
-  return assemble(pieces);
-}
-function expandScalar(word, st, env3) {
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
-  if (pieces.length === 1) {
-    const p = pieces[0];
-    if (p.kind === "text") return p.field;
-    if (p.fields.length === 1) return p.fields[0];
-  }
-  let acc = lit("");
-  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
-  return acc;
-}
-function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
-}
-function pathnames(word, st, env3) {
-  const pattern4 = patternOf(word, st, env3);
-  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
-  const files = env3.glob(pattern4);
-  if (files === null) return [UNKNOWN_FIELDS];
-  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
-}
-function assemble(pieces) {
-  const out = [];
-  let cur = null;
-  const flush = () => {
-    if (cur) out.push(cur);
-    cur = null;
-  };
-  for (const p of pieces) {
-    if (p.kind === "text") {
-      if (p.quoted) {
-        cur = cur ? concat(cur, p.field) : p.field;
-        continue;
-      }
-      const f = p.field;
-      if (f.s === null) {
-        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
-        continue;
-      }
-      if (f.s === "") continue;
-      const parts = f.s.split(/[ \t\n]+/);
-      const lead = parts[0] === "";
-      const trail = parts[parts.length - 1] === "";
-      const words = parts.filter((x) => x !== "");
-      if (words.length === 0) {
-        flush();
-        continue;
-      }
-      if (lead) flush();
-      words.forEach((w, i) => {
-        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
-        if (i === 0) cur = cur ? concat(cur, piece) : piece;
-        else {
-          flush();
-          cur = piece;
-        }
-      });
-      if (trail) flush();
-      continue;
-    }
-    const fs10 = p.fields;
-    if (fs10.length === 0) continue;
-    fs10.forEach((f, i) => {
-      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
-      else {
-        if (i > 0 || cur) flush();
-        cur = f;
-      }
-    });
-  }
-  flush();
-  return out;
-}
-function concat(a, b) {
-  if (a.s === "" && !a.multi) return b;
-  if (b.s === "" && !b.multi) return a;
-  const mangled = a.mangled ?? b.mangled;
-  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-}
-function joinFields(fs10, sep) {
-  if (fs10.length === 0) return lit("");
-  if (fs10.length === 1) return fs10[0];
-  let acc = fs10[0];
-  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
-  return acc.multi ? { ...acc, multi: false } : acc;
-}
-function pushPart(part, quoted, st, env3, out) {
-  switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
-      }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
-      return;
-    case "SglQuoted":
-      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
-      return;
-    case "DblQuoted": {
-      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
-      for (const p of part.parts) pushPart(p, true, st, env3, out);
-      return;
-    }
-    case "ParamExp": {
-      const v = paramValue(part, st, env3, quoted);
-      if (v.kind === "fields") {
-        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
-        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
-      } else out.push({ kind: "text", field: v.field, quoted });
-      return;
-    }
-    case "CmdSubst": {
-      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
-      return;
-    }
-    default:
-      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
-  }
-}
-function splitUnquoted(f) {
-  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
-  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
-  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
-}
-function unescapeLit(v) {
-  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
-}
-function ansiC(v) {
-  if (!v.includes("\\")) return lit(v);
-  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
-  let unknown = false;
-  const s = v.replace(/\\(.)/g, (_m, c) => {
-    const r = map[c];
-    if (r === void 0) unknown = true;
-    return r ?? "";
-  });
-  return unknown ? UNKNOWN : lit(s);
-}
-function baseValue(pe, st, env3) {
-  const name = pe.param;
-  const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
-  if (/^\d+$/.test(name)) {
-    const n = Number(name);
-    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
-  }
-  switch (name) {
-    case "#": {
-      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
-      return { list: null, scalar: lit(String(st.params.length)), set: true };
-    }
-    case "?":
-      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
-    case "$":
-    case "!":
-    case "-":
-    case "_":
-      return { list: null, scalar: UNKNOWN, set: true };
-    default:
-      break;
-  }
-  const v = st.getVar(name);
-  if (!v) {
-    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
-    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
-    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
-    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
-    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
-    return { list: null, scalar: null, set: false };
-  }
-  if (v.kind === "array") {
-    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
-    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
-    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
-    return positional(v.items, i + 1);
-  }
-  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
-  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
-}
-function positional(items, n) {
-  for (let i = 0; i < items.length; i++) {
-    const f = items[i];
-    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
-    if (i === n - 1) return { list: null, scalar: f, set: true };
-  }
-  return { list: null, scalar: null, set: false };
-}
-function paramValue(pe, st, env3, quoted) {
-  const base2 = baseValue(pe, st, env3);
-  const star = pe.param === "*" || pe.index === "*";
-  if (pe.excl) {
-    const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
-      const v = st.getVar(target2.s);
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
-    }
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  if (pe.length) {
-    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
-    const s = base2.scalar;
-    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
-  }
-  const op = pe.op;
-  if (base2.list) {
-    let list2 = base2.list;
-    if (op === ":") {
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
-      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
-    } else if (op !== null) {
-      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
-      const alt = opOnList(op, set2, pe, st, env3, list2);
-      if (alt) return alt;
-      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
-    }
-    if (star) {
-      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
-      const joined = joinFields(list2, " ");
-      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
-    }
-    return { kind: "fields", fields: list2 };
-  }
-  const value = base2.scalar;
-  const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
-  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
-  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const word = () => {
-    const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
-    return unsetValue(pe.param, w.unset ?? value?.unset);
-  };
-  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
-  switch (op) {
-    case ":-":
-    case "-": {
-      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) return { kind: "scalar", field: word() };
-      if (useDefault === false) return { kind: "scalar", field: value };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":=":
-    case "=": {
-      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) {
-        const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
-        return { kind: "scalar", field: w };
-      }
-      if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":+":
-    case "+": {
-      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
-      if (useAlt === false) return { kind: "scalar", field: lit("") };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":?":
-    case "?":
-      return { kind: "scalar", field: value ?? UNKNOWN };
-    case "#":
-    case "##":
-    case "%":
-    case "%%": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
-      if (pat === null) return { kind: "scalar", field: UNKNOWN };
-      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
-    }
-    case "/":
-    case "//": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
-    }
-    case "^^":
-    case ",,":
-    case "^":
-    case ",": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const s = value.s;
-      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
-      return { kind: "scalar", field: lit(r) };
-    }
-    case ":": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "scalar", field: UNKNOWN };
-      const chars = [...value.s];
-      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
-      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
-      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
-    }
-    default:
-      return { kind: "scalar", field: UNKNOWN };
-  }
-}
-function opOnList(op, set, pe, st, env3, list2) {
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  if (op === ":-" || op === "-") {
-    if (set === false) return { kind: "scalar", field: word() };
-    if (set === true) return { kind: "fields", fields: list2 };
-    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-  }
-  if (op === ":+" || op === "+") {
-    if (set === false) return { kind: "scalar", field: lit("") };
-    if (set === true) return { kind: "scalar", field: word() };
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  return null;
-}
-function sliceFields(list2, from, length, zero) {
-  const items = zero ? [zero, ...list2] : [...list2];
-  const start = zero ? 0 : from;
-  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
-    if (items[i].multi) return [UNKNOWN_FIELDS];
-  }
-  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
-}
-function sliceOf(pe, text) {
-  const src = text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
-  if (!m) return null;
-  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
-  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
-  return { offset, length };
-}
-function trim(s, pattern4, op) {
-  const re = globToRegExp(pattern4);
-  const chars = [...s];
-  if (op === "#" || op === "##") {
-    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
-    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
-    return s;
-  }
-  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
-  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
-  return s;
-}
-function range(a, b) {
-  const out = [];
-  for (let i = a; i <= b; i++) out.push(i);
-  return out;
-}
-function replace(pe, s, st, env3, all) {
-  const src = env3.text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
-  if (!m) return UNKNOWN;
-  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
-  const rep = m[2] ?? "";
-  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
-  if (pat === "") return lit(s);
-  if (/^[#%]/.test(pat)) return UNKNOWN;
-  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
-  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
-}
-function patternOf(word, st, env3) {
-  let out = "";
-  for (const part of word.parts) {
-    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
-    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
-    else if (part.type === "DblQuoted") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += escapeGlob(v.s);
-    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += v.s;
-    } else return null;
-  }
-  return out;
-}
-function escapeGlob(s) {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "\\") {
-      const n = glob[i + 1];
-      if (n !== void 0) {
-        re += escapeRe(n);
-        i++;
-      } else re += "\\\\";
-    } else if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) re += "\\[";
-      else {
-        let body2 = glob.slice(i + 1, end);
-        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
-        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
-        i = end;
-      }
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, "s");
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
-}
-function globMatch(text, glob) {
-  if (text.includes(USER_COMMAND)) {
-    const stripped = glob.replace(/\\./g, "x");
-    return /^\**$/.test(stripped) && stripped.length > 0;
-  }
-  return globToRegExp(glob).test(text);
-}
-var POSIX_CLASSES;
-var init_words = __esm({
-  "src/model/evaluator/words.ts"() {
-    "use strict";
-    init_values();
-    POSIX_CLASSES = {
-      alpha: "A-Za-z",
-      digit: "0-9",
-      alnum: "A-Za-z0-9",
-      upper: "A-Z",
-      lower: "a-z",
-      space: " \\t\\n\\r\\f\\v",
-      blank: " \\t",
-      punct: "!-\\/:-@\\[-`{-~",
-      xdigit: "0-9A-Fa-f"
-    };
-  }
-});
-
-// src/model/evaluator/conditions.ts
-function evalTest(ops, dbl) {
-  const p = new Parser2(ops, dbl);
-  const r = p.or();
-  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
-  return r;
-}
-function combine(l, r, op) {
-  let value;
-  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
-  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
-}
-function unary(op, a) {
-  const f = a.field;
-  const text = `${op} ${a.text}`;
-  if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
-  const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
-}
-function binary(a, op, b, dbl) {
-  const text = `${a.text} ${op} ${b.text}`;
-  const unknown = { value: null, text, operands: [] };
-  const x = a.field;
-  const y = b.field;
-  if (x.multi || y.multi) return unknown;
-  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
-  switch (op) {
-    case "=":
-    case "==":
-    case "!=": {
-      let eq;
-      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
-      else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
-    }
-    case "-eq":
-    case "-ne":
-    case "-lt":
-    case "-gt":
-    case "-le":
-    case "-ge": {
-      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
-      const xn = n(x);
-      const yn = n(y);
-      if (xn === null || yn === null) {
-        if (op === "-eq" || op === "-ne") {
-          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
-          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
-        }
-        return unknown;
-      }
-      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
-      return done(r);
-    }
-    default:
-      return unknown;
-  }
-}
-var UNARY_FILE, BINARY, Parser2;
-var init_conditions = __esm({
-  "src/model/evaluator/conditions.ts"() {
-    "use strict";
-    init_values();
-    init_words();
-    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
-    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
-    Parser2 = class {
-      constructor(ops, dbl) {
-        this.ops = ops;
-        this.dbl = dbl;
-      }
-      ops;
-      dbl;
-      i = 0;
-      peek(k = 0) {
-        return this.ops[this.i + k];
-      }
-      is(k, s) {
-        const o = this.peek(k);
-        return !!o && o.field.s === s && !o.field.multi;
-      }
-      or() {
-        let left2 = this.and();
-        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.and();
-          left2 = combine(left2, right2, "||");
-        }
-        return left2;
-      }
-      and() {
-        let left2 = this.not();
-        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.not();
-          left2 = combine(left2, right2, "&&");
-        }
-        return left2;
-      }
-      not() {
-        if (this.is(0, "!") && this.ops.length - this.i > 1) {
-          this.i++;
-          const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
-        }
-        return this.primary();
-      }
-      primary() {
-        const a = this.peek();
-        if (!a) return { value: false, text: "", operands: [] };
-        if (a.field.s === "(" && !a.field.multi) {
-          this.i++;
-          const r = this.or();
-          if (this.is(0, ")")) this.i++;
-          return { ...r, text: `( ${r.text} )` };
-        }
-        const op = this.peek(1);
-        const b = this.peek(2);
-        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
-          this.i += 3;
-          return binary(a, op.field.s, b, this.dbl);
-        }
-        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
-          this.i += 2;
-          return unary(a.field.s, op);
-        }
-        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        this.i++;
-        return unary("-n", a);
-      }
-    };
-  }
-});
-
 // src/model/evaluator/state.ts
 function fieldKey(f) {
   return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
@@ -14159,6 +13661,9 @@ function entryHash(name, v) {
     if (nameHashes.size < 1e5) nameHashes.set(name, nh);
   }
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function isJoinedAway(v) {
+  return v === UNKNOWN_VAR;
 }
 function* history(a) {
   let s = a;
@@ -14274,7 +13779,7 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { ...joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
@@ -14286,9 +13791,9 @@ function joinByFacts(states, cap, keep) {
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  if (groups.size > cap) return [State.joinAll(states)];
-  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
-  return [...groups.values()].map((g) => State.joinAll(g));
+  if (groups.size > cap) return { states: [State.joinAll(states)], lostFacts: true };
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return { states: joinClosest([...groups.values()], cap, keep), lostFacts: false };
+  return { states: [...groups.values()].map((g) => State.joinAll(g)), lostFacts: false };
 }
 function joinClosest(groups, cap, keep) {
   let total = groups.reduce((n, g) => n + g.length, 0);
@@ -14674,6 +14179,600 @@ var init_state = __esm({
   }
 });
 
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base2 = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target2 = base2.scalar;
+    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      const v = st.getVar(target2.s);
+      if (isJoinedAway(v)) env3.joinedAway?.(target2.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
+    const s = base2.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base2.list) {
+    let list2 = base2.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base2.scalar;
+  const set = base2.set;
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
+      }
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_state();
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl) {
+  const p = new Parser2(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+        }
+        return unknown;
+      }
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl) {
+        this.ops = ops;
+        this.dbl = dbl;
+      }
+      ops;
+      dbl;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
+      }
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
+      }
+    };
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function addFlow(into, from) {
   into.next.push(...from.next);
@@ -14813,7 +14912,8 @@ function simpleCommand(m, stmt, call, st) {
   const cmd = name.s;
   const fn = st.getFunction(cmd);
   if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+    if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
+    if (m.ctx.calls.includes(cmd)) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
@@ -14901,10 +15001,10 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
-        const known2 = parts.findIndex((f) => f.s === null || f.multi);
-        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        const known3 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known3).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
-          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known3)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
           m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
           return { done: flowOf([]) };
@@ -15101,7 +15201,8 @@ function sourceFile(m, stmt, ref, argv, st) {
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+  if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
+  if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -15182,9 +15283,15 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+  if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
+  let capped = null;
+  if (rec.firstJoin && rec.lostUse !== null) {
+    capped = { ...rec.firstJoin, lost: rec.lostUse };
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  }
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15204,6 +15311,7 @@ var init_interpreter = __esm({
     };
     BudgetExceeded = class extends Error {
     };
+    MAX_ENDINGS = 256;
     Recorder = class {
       endings = [];
       endingKeys = /* @__PURE__ */ new Map();
@@ -15211,6 +15319,12 @@ var init_interpreter = __esm({
       unknownSources = [];
       joined = 0;
       steps = 0;
+      /** Where the states were first joined, and how many met there. */
+      firstJoin = null;
+      /** What the join lost that the run used after it: the first such use. */
+      lostUse = null;
+      /** More different endings than MAX_ENDINGS were reached. */
+      endingsDropped = false;
       ending(e) {
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
         const seen = this.endingKeys.get(key);
@@ -15218,7 +15332,10 @@ var init_interpreter = __esm({
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
           return;
         }
-        if (this.endings.length >= 256) return;
+        if (this.endings.length >= MAX_ENDINGS) {
+          this.endingsDropped = true;
+          return;
+        }
         this.endingKeys.set(key, e);
         this.endings.push(e);
       }
@@ -15254,7 +15371,13 @@ var init_interpreter = __esm({
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
-          glob: (pattern4) => host.glob?.(pattern4) ?? null
+          glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          joinedAway: (name) => {
+            const j = this.rec.firstJoin;
+            if (!j || this.rec.lostUse !== null) return;
+            const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
+            this.rec.lostUse = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
+          }
         };
       }
       inv;
@@ -15264,6 +15387,8 @@ var init_interpreter = __esm({
       ctx;
       expandEnv;
       substDepth = 0;
+      /** The statement started last: where a read or a join happened, for the budget finding. */
+      at = null;
       step() {
         if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
       }
@@ -15311,15 +15436,19 @@ var init_interpreter = __esm({
         this.cmdVars = names;
         return names;
       }
-      merge(states) {
+      merge(states, at = this.at) {
         const r = mergeStates(states, void 0, this.commandVars());
-        if (r.capped) this.rec.joined++;
+        if (r.capped) {
+          this.rec.joined++;
+          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
+        }
         return r.states;
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
-        const known2 = userQuery(stmts, st.user);
-        if (known2) return known2;
+        const known3 = userQuery(stmts, st.user);
+        if (known3) return known3;
         const text = this.capture(stmts, st);
         return text === null ? UNKNOWN : lit(text);
       }
@@ -15373,7 +15502,7 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          this.cur = m.merge(child.next);
+          this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -15406,6 +15535,7 @@ var init_interpreter = __esm({
         const s = this.stmt;
         if (!this.started) {
           this.started = true;
+          m.at = s;
           if (!s.cmd) return { done: flowOf(this.states) };
           const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
           if ("push" in action) return action;
@@ -15657,8 +15787,8 @@ var init_interpreter = __esm({
           this.phase = 1;
           const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
           const first = lists[0];
-          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
-          if (known2 && c.name) {
+          const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known3 && c.name) {
             this.items = first.map((f) => ({ s: f.s }));
             this.phase = 2;
             return this.next(m, this.states);
@@ -16631,13 +16761,13 @@ async function parseUnit(unit, env3, stage = null) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
       const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
-      const known2 = shell.known || unit.interpreter !== "sh";
+      const known3 = shell.known || unit.interpreter !== "sh";
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
+        portability: known3 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
       };
     }
   }
@@ -16843,7 +16973,7 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote(value) {
+function shellQuote2(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -16899,7 +17029,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17151,11 +17281,23 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   const copy = alone ? copyChmodEdit(dockerfile, op) : null;
   if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
   if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
-  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  const before2 = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before2.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  const sw = execFormSwitch(setting, stage, parse);
+  if (!sw || setting.form.kind !== "exec") return null;
+  const { switcher, pm, array } = sw;
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
+function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
@@ -17207,14 +17349,7 @@ function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
   const switcher = switchToolFor(pm);
-  const array = execFormText([switcher, user, ...command2]);
-  const edit = replaceCommandText(dockerfile, setting.form.text, array);
-  if (!edit) return null;
-  const edits = [edit];
-  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
-  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
-  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+  return { switcher, pm, array: execFormText([switcher, user, ...command2]) };
 }
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
@@ -18126,6 +18261,10 @@ var init_from_arg_default_invalid = __esm({
         invalid: {
           message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
           hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        },
+        empty: {
+          message: "`FROM {image}` with the ARG defaults becomes an empty image name: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
         }
       },
       docs: {
@@ -18153,7 +18292,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
         }
       }
     });
@@ -18174,10 +18315,10 @@ function distance(a, b) {
   }
   return d[b.length];
 }
-function suggestion(name, known2) {
+function suggestion(name, known3) {
   let best = "";
   let bestD = Infinity;
-  for (const k of known2) {
+  for (const k of known3) {
     const dd = distance(name.toLowerCase(), k.toLowerCase());
     if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
       best = k;
@@ -18590,6 +18731,54 @@ var init_healthcheck_missing = __esm({
   }
 });
 
+// src/rules/inline-suppression.ts
+var HADOLINT_INLINE, DOCKERLINT_INLINE, inline_suppression_default;
+var init_inline_suppression = __esm({
+  "src/rules/inline-suppression.ts"() {
+    "use strict";
+    init_rule();
+    HADOLINT_INLINE = /^#\s*hadolint\s+ignore\s*=\s*\S/;
+    DOCKERLINT_INLINE = /^#\s*dockerlint\s+ignore\s*=\s*\S/;
+    inline_suppression_default = defineRule({
+      id: "inline-suppression",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "An inline suppression comment (`# hadolint ignore=`, `# dockerlint ignore=`)",
+      peers: { hadolint: [{ code: "DL1001", note: "also flags dockerlint's own `# dockerlint ignore=`" }] },
+      messages: {
+        inline: {
+          message: "`{comment}` silences findings for the next instruction only, where a reviewer of the rules does not see it.",
+          hint: "Fix what it silences, or set the rule for the whole project in `.dockerlint.yaml` (under `rules:`), where the exception is reviewed once."
+        }
+      },
+      docs: {
+        what: "A comment that silences rules for the next instruction: `# hadolint ignore=DL3008,DL3015` (hadolint's inline pragma; `# hadolint global ignore=` is not flagged, as in hadolint) or dockerlint's own `# dockerlint ignore=rule` (`ignore-file` is not flagged). Comment lines inside heredoc bodies are file content and are not read.",
+        why: "A policy some teams keep: exceptions belong in the project's configuration, where they are reviewed in one place, not scattered over Dockerfiles. It is a policy, not a defect, so it is off in `recommended` (hadolint ships DL1001 off as well).",
+        bad: "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Remove the comment and fix the finding, or configure the rule for the whole project."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        if (!src.text.includes("ignore")) return;
+        const heredocLines = ctx.dockerfile.instructions.flatMap((i) => i.heredocs.map((h) => [h.span.line, h.span.endLine]));
+        const lines = src.text.split("\n");
+        for (const [i, raw] of lines.entries()) {
+          const n = i + 1;
+          const line = raw.replace(/\r$/, "");
+          const lead = line.length - line.trimStart().length;
+          const text = line.slice(lead);
+          if (!HADOLINT_INLINE.test(text) && !DOCKERLINT_INLINE.test(text)) continue;
+          if (heredocLines.some(([a, b]) => n >= a && n <= b)) continue;
+          ctx.report({ messageId: "inline", data: { comment: text.trimEnd() }, at: { file: src.displayPath, span: { line: n, column: lead + 1, endLine: n, endColumn: line.length + 1 } } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -18722,6 +18911,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_text();
     init_dockerfile();
     init_rule();
     init_report();
@@ -18760,7 +18950,7 @@ var init_invalid_exec_form = __esm({
           if (!COMMANDS.has(inst.keyword)) continue;
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
@@ -19707,6 +19897,52 @@ var init_label_schema = __esm({
         }
         if (!last) return;
         for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
+      }
+    });
+  }
+});
+
+// src/rules/last-user-root.ts
+function isRoot(user) {
+  return user === "root" || user === "0" || user.startsWith("root:") || user.startsWith("0:");
+}
+var last_user_root_default;
+var init_last_user_root = __esm({
+  "src/rules/last-user-root.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    last_user_root_default = defineRule({
+      id: "last-user-root",
+      severity: "warning",
+      category: "privilege",
+      recommended: false,
+      scope: "instructions",
+      title: "The last USER of a stage is root",
+      peers: { hadolint: ["DL3002"] },
+      messages: {
+        root: {
+          message: "The last USER of {stage} is `{user}`: the rest of the stage, and a container started from it, run as root.",
+          hint: "End the stage with `USER <non-root user>` (created with `useradd` first); for the built image, `root-process` also follows the entrypoint, which may drop root itself."
+        }
+      },
+      docs: {
+        what: "A stage whose last USER instruction, as written, is `root`, `0`, `root:<group>` or `0:<group>` (hadolint's DL3002, for every stage). A stage without USER, a later non-root USER, a `$variable` and ONBUILD USER are not flagged.",
+        why: "A process that runs as root holds every privilege in the container. The line alone does not say what the container runs as, though: official images end with `USER root` on purpose and drop privileges in their entrypoint, and a builder stage that is only copied from never runs. `root-process` (in `recommended`) judges the built image from its whole start-up; this rule, hadolint's reading, is in `all`.",
+        bad: "FROM debian:12\nRUN useradd -r app\nUSER app\nRUN make install\nUSER root",
+        good: "FROM debian:12\nRUN useradd -r app\nUSER root\nRUN make install\nUSER app",
+        howToFix: "Switch to the unprivileged user at the end of the stage."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.byKeyword("USER", { onbuild: false })) if (view.stageIndex >= 0) last.set(view.stageIndex, view);
+        for (const view of last.values()) {
+          const u = userView(view.inst, ctx.dockerfile.escape);
+          const text = u.word?.value ?? null;
+          if (!u.word || text === null || !isRoot(text)) continue;
+          const stage = view.stage?.name ? `stage \`${view.stage.name}\`` : `stage ${view.stageIndex}`;
+          ctx.report({ messageId: "root", data: { stage, user: text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
+        }
       }
     });
   }
@@ -20676,13 +20912,22 @@ var init_pip_version_pin = __esm({
 });
 
 // src/rules/pipefail.ts
-var PIPEFAIL_SHELLS, pipefail_default;
+function pipeCommands(commands, pipe) {
+  const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
+  const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
+  const names = own.map((c) => c.name ?? c.program.text);
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+}
+var PIPEFAIL_SHELLS, DOWNLOADERS, before, within, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
     init_commands();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
+    before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
+    within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -20693,7 +20938,7 @@ var init_pipefail = __esm({
       peers: { hadolint: ["DL4006"] },
       messages: {
         pipe: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
         }
       },
@@ -20716,7 +20961,14 @@ var init_pipefail = __esm({
             (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
           );
           if (setsBefore) continue;
-          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+          const { before: before2, last } = pipeCommands(run2.commands, first.span);
+          const shown2 = [...new Set(before2)];
+          const data = {
+            last: last ?? "the last command",
+            before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
+            consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
+          };
+          ctx.report({ messageId: "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
         }
       }
     });
@@ -20868,8 +21120,8 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
-  const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
@@ -21058,10 +21310,32 @@ function versioned(pkg) {
   const parts = pkg.split("-").slice(1);
   return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
 }
+function envStages(views, escape5) {
+  const out = /* @__PURE__ */ new Map();
+  for (const v of views) {
+    if (v.keyword !== "ENV" || v.onbuild || v.stageIndex < 0) continue;
+    for (const kv of keyValues(v.inst, escape5)) out.set(kv.key, [...out.get(kv.key) ?? [], v.stageIndex]);
+  }
+  return out;
+}
+function withForeignEnvEmpty(text, view, envs) {
+  if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
+  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? "");
+  const value = text.replace(refs, "");
+  if (names.length === 0 || value.includes("$")) return null;
+  for (const name2 of names) if (view.stage.vars.has(name2) || !envs.has(name2)) return null;
+  const name = names[0];
+  return { value, name, stage: envs.get(name)?.[0] ?? 0 };
+}
+function stageLabel(name, index) {
+  return name ? `\`${name}\`` : `${index}`;
+}
 var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
 var init_rpm_version_pin = __esm({
   "src/rules/rpm-version-pin.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
@@ -21078,22 +21352,34 @@ var init_rpm_version_pin = __esm({
         unpinned: {
           message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
           hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        },
+        foreignEnv: {
+          message: "`{tool} install {pkg}`: `${name}` is set only by an ENV of stage {stage}, which this stage is not built on, so here it is empty and the package has no version.",
+          hint: "Set `{name}` in this stage too (`ARG {name}=...` or `ENV {name}=...`), or build this stage on that one."
         }
       },
       docs: {
-        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged, except a version held in a variable that only an ENV of another stage sets (one this stage is not built on): it is empty here, as hadolint also reports.",
         why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
         bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
         good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
         howToFix: "Write `name-version` for each package."
       },
       async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
+        let envs = null;
+        await ctx.view.forEachCommand((cmd, view) => {
           if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
           const module = cmd.hasArg("module");
           for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
             const pkg = w.value;
-            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            if (pkg === null) {
+              if (module || !w.text.includes("$")) continue;
+              envs ??= envStages(ctx.view.instructions, ctx.dockerfile.escape);
+              const foreign = withForeignEnvEmpty(w.text, view, envs);
+              if (foreign && !versioned(foreign.value)) ctx.report({ messageId: "foreignEnv", data: { tool: cmd.name ?? "", pkg: w.text, name: foreign.name, stage: stageLabel(ctx.model.stages[foreign.stage]?.name ?? null, foreign.stage) }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+              continue;
+            }
+            if (module ? pkg.includes(":") : versioned(pkg)) continue;
             ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
         }, ["yum", "dnf"]);
@@ -21146,8 +21432,10 @@ var init_secret_in_arg_or_env = __esm({
 });
 
 // src/rules/shell-form-pid1.ts
-function short(s) {
-  return oneLine(s, 50);
+function wrapped(shellArgv, text) {
+  const shell = shellArgv.map(shellQuote).join(" ");
+  const t = text.trim();
+  return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -21170,11 +21458,11 @@ var init_shell_form_pid1 = __esm({
       },
       messages: {
         shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
+          hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
         },
         shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          message: "{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Put `exec` in front of the last command of the string."
         }
       },
@@ -21203,21 +21491,19 @@ var init_shell_form_pid1 = __esm({
           const setting = step.arg.setting;
           const inst = setting.instruction;
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
           const fix = shellFormFix(step, launch, ctx.env.dockerfile);
           const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
           if (step.shellForm) {
             const data = {
               keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
+              wrapped: wrapped(step.shellArgv, unit.source.text),
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
             ctx.report({ ...place, messageId: "shellForm", data });
           } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
           }
         }
       }
@@ -21241,7 +21527,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -21253,7 +21539,7 @@ var init_shell_portability = __esm({
         why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
-        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*) ... ;; esac` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21361,6 +21647,219 @@ var init_stage_name_casing = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before2 = at;
+  for (; ; ) {
+    const upTo = before2 ? s.instructions.indexOf(before2) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before2 = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
+// src/rules/su-in-run.ts
+function switchOf(cmd) {
+  const sudoAt = cmd.prefixes.indexOf("sudo");
+  if (sudoAt >= 0) {
+    const word = cmd.prefixWords[sudoAt];
+    const from = cmd.words.indexOf(word) + 1;
+    const to = sudoAt + 1 < cmd.prefixWords.length ? cmd.words.indexOf(cmd.prefixWords[sudoAt + 1]) : cmd.words.indexOf(cmd.program);
+    const options = cmd.words.slice(from, to);
+    const sw2 = parseSwitch("sudo", options.map((w) => ({ s: w.value })));
+    const words = cmd.words.slice(to);
+    if (sw2 && sw2.user !== null && sw2.userText && !ROOT_USER.test(sw2.user) && !sw2.user.startsWith("#")) {
+      return { tool: "sudo", word, user: sw2.user, ...argvCommand(words), fromString: false, commandWords: words };
+    }
+  }
+  if (cmd.name !== "su" && cmd.name !== "runuser") return null;
+  const tool = cmd.name;
+  const sw = parseSwitch(tool, cmd.args.map((w) => ({ s: w.value })));
+  if (!sw || sw.user === null) return null;
+  let cWord = null;
+  for (let i = 0; i < cmd.args.length - 1; i++) {
+    const v = cmd.args[i]?.value;
+    if (v === "-c" || v === "--command") cWord = cmd.args[i + 1];
+    else if (v?.startsWith("--command=")) cWord = cmd.args[i];
+  }
+  if (cWord) {
+    const value = cWord.value?.startsWith("--command=") ? cWord.value.slice("--command=".length) : cWord.value;
+    const shown2 = value ?? unquote2(cWord.text);
+    return { tool, word: cmd.program, user: sw.user, commandText: shown2.trim(), commandValue: value, fromString: true, commandWords: [cWord] };
+  }
+  if (tool === "runuser" && cmd.args.some((w) => w.value === "-u" || w.value === "--user") && sw.rest.length > 0) {
+    const words = cmd.args.slice(cmd.args.length - sw.rest.length);
+    return { tool, word: cmd.program, user: sw.user, ...argvCommand(words), fromString: false, commandWords: words };
+  }
+  return null;
+}
+function startOf(cmd) {
+  return cmd.words[0].start;
+}
+function endOf(cmd) {
+  return cmd.words[cmd.words.length - 1].end;
+}
+function argvCommand(words) {
+  if (words.length === 0) return { commandText: null, commandValue: null };
+  const text = words.map((w) => w.text).join(" ");
+  return { commandText: text, commandValue: words.every((w) => w.value !== null) ? text : null };
+}
+function unquote2(text) {
+  const m = /^(["'])([\s\S]*)\1$/.exec(text);
+  return m ? m[2] : text;
+}
+function onlyChecks(script, parse) {
+  if (script === null) return false;
+  const file = parse(script);
+  if (!file) return false;
+  let calls = 0;
+  let checks = true;
+  forEachCall(file.stmts, (call) => {
+    calls++;
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name === null || !CHECKS.has(name.replace(/^.*\//, ""))) checks = false;
+  });
+  return calls > 0 && checks;
+}
+function describe(builder) {
+  if (!builder) return "the build user of the image that triggers it";
+  if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
+  return `\`USER ${builder.spec ?? "?"}\``;
+}
+function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
+  const fileText = src.text;
+  if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0 || run2.commands.length !== 1) return null;
+  if (sw.commandValue === null || !/^[A-Za-z0-9_.:@%+=,/-]+$/.test(sw.user)) return null;
+  const first = cmd.words[0];
+  const last = cmd.words[cmd.words.length - 1];
+  if (view.inst.rest.text.trim() !== fileText.slice(first.start, last.end)) return null;
+  let body2;
+  if (sw.fromString) {
+    const w = sw.commandWords[0];
+    const inner = unquote2(w.text);
+    if (/["'\\$`]/.test(inner) || inner.trim() !== sw.commandValue.trim() || inner.includes("\n")) return null;
+    body2 = inner.trim();
+  } else {
+    const a = sw.commandWords[0];
+    const b = sw.commandWords[sw.commandWords.length - 1];
+    body2 = fileText.slice(a.start, b.end);
+    if (body2.includes("\n") || body2.includes("\\")) return null;
+  }
+  if (body2 === "") return null;
+  const instStart = src.offsetOf(view.inst.span.line, view.inst.span.column);
+  const lineStart = fileText.lastIndexOf("\n", instStart - 1) + 1;
+  const indent = /^[ \t]*/.exec(fileText.slice(lineStart, instStart))?.[0] ?? "";
+  return {
+    safety: "unsafe",
+    title: `Run it with \`USER ${sw.user}\``,
+    edits: [
+      { file, start: instStart, end: instStart, text: `USER ${sw.user}
+${indent}` },
+      { file, start: first.start, end: last.end, text: body2 },
+      { file, start: last.end, end: last.end, text: `
+${indent}USER ${restore}` }
+    ]
+  };
+}
+var CHECKS, su_in_run_default;
+var init_su_in_run = __esm({
+  "src/rules/su-in-run.ts"() {
+    "use strict";
+    init_build_user();
+    init_commands();
+    init_invocations();
+    init_shell_walk();
+    init_report();
+    init_text();
+    init_rule();
+    CHECKS = /* @__PURE__ */ new Set(["true", ":", "false", "exit", "id", "whoami", "echo", "printf", "test", "[", "groups", "pwd", "env", "printenv"]);
+    su_in_run_default = defineRule({
+      id: "su-in-run",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      fixable: true,
+      scope: "instructions",
+      title: "su, runuser or sudo -u switches user inside a RUN where USER belongs",
+      peers: {},
+      messages: {
+        commandString: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        runAs: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build's are not; USER makes the same switch without a session and shows the step for what it is.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        sameUser: {
+          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.",
+          hint: "Run the command directly: `RUN {command}`."
+        }
+      },
+      docs: {
+        what: '`su USER -c CMD` (also `su - USER -c`, `su -s /bin/sh USER -c`, `su -c CMD USER`), `runuser -u USER -- CMD`, `runuser -l USER -c CMD`, and `sudo -u USER CMD` in a RUN that runs as root, wherever the RUN runs them: shell form, exec form, heredoc, inside `sh -c "..."`, after `&&`, behind `env X=1` or `nice`, and in ONBUILD RUN. Left alone: a switch whose command only checks the user (`su nobody -s /bin/sh -c true`, `su app -c id`), a user only the running shell knows (`su "$APP_USER" -c ...`), gosu and su-exec (their `gosu nobody true` install check), a `su` in a script the RUN starts or in a heredoc that writes a file, and `sudo` from a build user that is not root, which sudo-in-run reports (it needs a sudoers rule).',
+        why: "The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user's home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint's own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.",
+        bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
+        good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
+        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
+        noPeers: "None that we found: hadolint's DL3004, checkov's CKV2_DOCKER_1 and KICS's \"Run Using Sudo\" flag sudo in RUN, checkov's CKV_DOCKER_8 and trivy's DS002 the last USER, and BuildKit's checks nothing about users; none flags `su` or `runuser` in RUN. Within dockerlint, sudo-in-run (DL3004) covers sudo that escalates, and this rule the `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: 'A RUN that is only `su USER -c "CMD"` (`runuser -u USER -- CMD`, `sudo -u USER CMD`) becomes `USER USER`, `RUN CMD` and `USER <the build user before>`, flags such as `--mount` kept; only when the command string has no expansion, quote or backslash inside, and never for exec form, heredocs or ONBUILD',
+            why: "the command now runs with the image's ENV and in WORKDIR, not in the environment su or sudo reset (a login `su -` ran it in the user's home directory), and with the shell of the build, not the user's login shell"
+          }
+        ]
+      },
+      async check(ctx) {
+        let parse = null;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const text = view.inst.rest.text + view.inst.heredocs.map((h) => h.body.text).join("\n");
+          if (!/\b(su|runuser|sudo)\b/.test(text)) continue;
+          const run2 = await ctx.view.run(view);
+          const switches = run2.commands.map((cmd) => ({ cmd, sw: switchOf(cmd) }));
+          for (const { cmd, sw } of switches) {
+            if (!sw) continue;
+            const end = endOf(cmd);
+            const sameUser2 = switches.filter((o) => o.sw?.user === sw.user).map((o) => [startOf(o.cmd), endOf(o.cmd)]);
+            const rootAfter = switches.some((o) => startOf(o.cmd) >= end && !sameUser2.some(([a, b]) => startOf(o.cmd) >= a && startOf(o.cmd) < b));
+            if (rootAfter) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (sw.tool === "sudo" && builder?.root !== true) continue;
+            parse ??= await shellParse(ctx.env.shell, "sh");
+            if (sw.commandText === null || onlyChecks(sw.commandValue, parse)) continue;
+            const builderText = describe(builder);
+            const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
+            const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
+            const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
+            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
@@ -21384,6 +21883,7 @@ var init_su_sudo = __esm({
     init_evidence();
     init_rule();
     init_pid12();
+    init_dockerfile2();
     init_report();
     su_sudo_default = defineRule({
       id: "su-sudo",
@@ -21396,7 +21896,7 @@ var init_su_sudo = __esm({
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+          hint: "Use gosu, which execs: `{command} {array}`."
         },
         scriptForks: {
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
@@ -21434,12 +21934,15 @@ var init_su_sudo = __esm({
             if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
             const inst = step.arg.setting.instruction;
             if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            const parse = await shellParse(ctx.env.shell, "sh");
+            const user = step.user && step.user !== "root" ? step.user : "app";
+            const array = (ctx.stage ? execFormSwitch(step.arg.setting, ctx.stage, parse)?.array : null) ?? execFormText(["gosu", user, "<command>", "<args>"]);
             ctx.report({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
-              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
+              data: { command: step.at.label, tool: step.tool, array },
               label: `${step.at.label} ${step.tool}`,
-              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, parse) : null)
             });
           }
         }
@@ -21484,32 +21987,6 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
-  let s = stage;
-  let before = at;
-  for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
-    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
-    if (user) {
-      const spec = user.rest.text.trim();
-      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
-    }
-    if (!s.baseStage) break;
-    s = s.baseStage;
-    before = null;
-  }
-  const base2 = knownBaseImage(s, trusted);
-  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
-}
-var init_build_user = __esm({
-  "src/model/build-user.ts"() {
-    "use strict";
-    init_text();
-    init_base_images();
-  }
-});
-
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
   const at = words.indexOf(word);
@@ -21544,7 +22021,7 @@ var init_sudo_in_run = __esm({
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone here (hadolint\'s DL3004 reports it); su-in-run reports it as a switch that belongs in `USER app`.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
@@ -21691,6 +22168,314 @@ var init_trusted_registry = __esm({
               if (m?.[1]) check(m[1], f.span);
             }
           }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/undefined-var.ts
+function referencesIn(text, escape5, raw) {
+  const out = [];
+  scan(text, 0, text.length, escape5, raw, out);
+  return out;
+}
+function scan(text, from, to, escape5, raw, out) {
+  let double = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === escape5) {
+      i++;
+      continue;
+    }
+    if (!raw && c === "'" && !double) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || close >= to) return;
+      i = close;
+      continue;
+    }
+    if (!raw && c === '"') {
+      double = !double;
+      continue;
+    }
+    if (c !== "$") continue;
+    const next = text[i + 1] ?? "";
+    if (next === "{") {
+      const close = closingBrace(text, i + 2, to);
+      if (close < 0) return;
+      let j = i + 2;
+      const first = text[j] ?? "";
+      if (/\d/.test(first)) while (j < close && /\d/.test(text[j])) j++;
+      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
+      else if (first !== "" && SPECIAL.includes(first)) j++;
+      const name = text.slice(i + 2, j);
+      if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
+        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
+        if (j < close) scan(text, j + 1, close, escape5, raw, out);
+      }
+      i = close;
+      continue;
+    }
+    if (/\d/.test(next)) {
+      let j = i + 1;
+      while (j < to && /\d/.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    } else if (next !== "" && SPECIAL.includes(next)) {
+      out.push({ name: next, start: i, end: i + 2 });
+      i++;
+    } else if (NAME_START.test(next)) {
+      let j = i + 1;
+      while (j < to && NAME_CHAR.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    }
+  }
+}
+function closingBrace(text, from, to) {
+  let depth = 1;
+  for (let j = from; j < to; j++) {
+    const c = text[j];
+    if (c === "$" && text[j + 1] === "{") {
+      depth++;
+      j++;
+    } else if (c === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+function expandedTexts(inst) {
+  const out = [];
+  const flags = (names) => {
+    const args = inst.args.text;
+    for (const w of splitWords(args)) {
+      const m = /^--([a-z-]+)=/.exec(w.text);
+      if (!m) {
+        if (!w.text.startsWith("--")) break;
+        continue;
+      }
+      if (names.includes(m[1])) out.push({ text: inst.args.sub(w.start + m[0].length, w.end), raw: false, heredoc: null });
+    }
+  };
+  switch (inst.keyword) {
+    case "ENV":
+    case "LABEL":
+    case "WORKDIR":
+    case "USER":
+    case "VOLUME":
+    case "STOPSIGNAL":
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      break;
+    case "COPY":
+    case "ADD":
+      flags(inst.keyword === "ADD" ? ["chown", "chmod", "checksum"] : ["chown", "chmod"]);
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      for (const h of inst.heredocs) if (!h.quoted) out.push({ text: h.body, raw: true, heredoc: h.name });
+      break;
+    case "RUN":
+      flags(["mount"]);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+function known(scope, name) {
+  return scope.names.has(name) || NOT_ENV.has(name);
+}
+function argName(word) {
+  const eq = word.indexOf("=");
+  return (eq >= 0 ? word.slice(0, eq) : word).replace(/["']/g, "");
+}
+function scopeOf(stage, scopes, escape5) {
+  if (stage.baseStage) {
+    const base2 = scopes.get(stage.baseStage.index);
+    return base2 ? { names: new Set(base2.names), image: base2.image } : null;
+  }
+  const from = fromView(stage.from, escape5);
+  if (!from.ref || from.ref.variable || !envIsOnlyPath(stage)) return null;
+  return { names: /* @__PURE__ */ new Set(["PATH"]), image: from.ref.text };
+}
+function declaredLater(all, view, name, escape5) {
+  let after = false;
+  for (const v of all) {
+    if (v === view) {
+      after = true;
+      continue;
+    }
+    if (!after || v.onbuild) continue;
+    if (v.stageIndex !== view.stageIndex) {
+      if (v.stageIndex > view.stageIndex) break;
+      continue;
+    }
+    if (v.keyword === "ARG" && splitWords(v.inst.rest.text, escape5).some((w) => argName(w.text) === name)) return { keyword: "ARG", line: v.inst.keywordSpan.line };
+    if (v.keyword === "ENV" && keyValues(v.inst, escape5).some((kv) => kv.key === name)) return { keyword: "ENV", line: v.inst.keywordSpan.line };
+  }
+  return null;
+}
+function addArgFix(src, file, stage, name) {
+  const sp = stage.from.span;
+  const at = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+ARG ${name}` }] };
+}
+var PREDEFINED2, NOT_ENV, NAME_START, NAME_CHAR, SPECIAL, undefined_var_default;
+var init_undefined_var = __esm({
+  "src/rules/undefined-var.ts"() {
+    "use strict";
+    init_base_images();
+    init_expand();
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED2 = /* @__PURE__ */ new Set([
+      "TARGETPLATFORM",
+      "TARGETOS",
+      "TARGETARCH",
+      "TARGETVARIANT",
+      "BUILDPLATFORM",
+      "BUILDOS",
+      "BUILDARCH",
+      "BUILDVARIANT",
+      "TARGETSTAGE",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "NO_PROXY",
+      "no_proxy",
+      "ALL_PROXY",
+      "all_proxy"
+    ]);
+    NOT_ENV = /* @__PURE__ */ new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    NAME_START = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+    SPECIAL = "@*#?-$!0";
+    undefined_var_default = defineRule({
+      id: "undefined-var",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "A variable the build expands is not set there",
+      peers: { buildkit: [{ code: "UndefinedVar", note: "only in stages whose base image environment is known (scratch, alpine, busybox, debian, ubuntu, or a stage built on one)" }] },
+      messages: {
+        undefined: {
+          message: "`${name}` is not set here: no ARG or ENV before this line sets it and the base image `{image}` sets only PATH, so the build expands it to an empty string{suggest}.",
+          hint: "Declare it before this line (`ARG {name}=<default>` or `ENV {name}=<value>`), or correct the name."
+        },
+        globalArg: {
+          message: "`${name}` is a global ARG (declared before the first FROM), which only FROM lines see: inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` (without a value: it takes the global default) after this stage's FROM."
+        },
+        predefinedArg: {
+          message: "`${name}` is a build argument BuildKit predefines, but inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` after this stage's FROM."
+        },
+        beforeDeclared: {
+          message: "`${name}` is used before the `{keyword} {name}` on line {line} sets it, so here it expands to an empty string.",
+          hint: "Move `{keyword} {name}` above this line."
+        },
+        sameEnv: {
+          message: "`${name}` reads the value {name} had before this ENV: the names an ENV sets apply from the next instruction, and nothing sets {name} before it, so here it expands to an empty string.",
+          hint: "Set `{name}` in an ENV of its own above this one."
+        },
+        heredocParam: {
+          message: "`${name}` in this heredoc is a parameter of the script, but the build expands it first (the delimiter `{delim}` is not quoted), so the file gets an empty string in its place.",
+          hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) so the script keeps `${name}` as written.'
+        },
+        heredoc: {
+          message: "`${name}` in this heredoc is expanded by the build (its delimiter `{delim}` is not quoted) and nothing sets it here, so the file gets an empty string in its place.",
+          hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) to keep every `$` as written, or set `{name}` with ARG or ENV before this line.'
+        }
+      },
+      docs: {
+        what: "A `$variable` in an instruction the builder expands itself (ENV, ARG defaults, LABEL, COPY and ADD sources, destination, `--chown`/`--chmod`/`--checksum` and unquoted heredocs, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` options) that no ARG or ENV sets at that point: not earlier in the stage, not in a stage it is built on, and not by its base image. A global ARG counts only after `ARG NAME` in the stage, and so do the build arguments BuildKit predefines (`TARGETARCH`, `BUILDPLATFORM`, `HTTP_PROXY`, ...). Shell-form RUN, CMD and ENTRYPOINT are not checked (the shell expands them at run time), nor exec form (never expanded), nor ONBUILD (expanded in the image built later). A reference that says what happens when the variable is unset (`${X:-word}`, `${X+word}`, `${X:?message}`) is not reported, unlike BuildKit: it is the written intent. It is checked only where the base image's environment is known: `scratch`, the official alpine, busybox, debian and ubuntu images (whose config sets only PATH), and stages built on them. On any other base image the variable may come from the image's ENV (`PYTHON_VERSION` in `python`), which BuildKit reads from the registry and dockerlint does not, so it stays silent there. A file with `COPY --from=image:${VERSION}` is taken as a template that a script fills in (BuildKit refuses a variable in `--from`), and is not checked.",
+        why: "An unset variable expands to an empty string without an error: `COPY app-${VERSION}.tar.gz /` copies `app-.tar.gz`, a heredoc script loses its `$1`, a global ARG read in a stage without `ARG` is empty. The rule is in `recommended` because it fires only where the value is certainly empty (the base image's environment is known), which is a mistake nearly every time.",
+        bad: "ARG VERSION=1.4.2\nFROM alpine:3.20\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        good: "ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        howToFix: "Declare the variable before its use (`ARG NAME` takes a global default), correct a misspelt name, or quote a heredoc's delimiter to keep `$` for the script.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "For a global ARG or a predefined build argument read in a stage without `ARG NAME`, adds `ARG NAME` after the stage's FROM",
+            why: "the value changes from empty to the global default (or the platform): that is what the line meant, but the image it builds changes, so review it"
+          }
+        ]
+      },
+      check(ctx) {
+        if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
+        const globals = /* @__PURE__ */ new Set();
+        const scopes = /* @__PURE__ */ new Map();
+        const file = ctx.env.dockerfile.displayPath;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          if (view.stageIndex < 0) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) globals.add(argName(w.text));
+            continue;
+          }
+          const stage = view.stage;
+          if (!stage) continue;
+          if (inst.keyword === "FROM") {
+            scopes.set(stage.index, scopeOf(stage, scopes, ctx.dockerfile.escape));
+            continue;
+          }
+          const scope = scopes.get(stage.index);
+          if (!scope) continue;
+          const sites = [];
+          if (inst.keyword === "ARG") {
+            const text = inst.rest.text;
+            for (const w of splitWords(text, ctx.dockerfile.escape)) {
+              const eq = w.text.indexOf("=");
+              if (eq >= 0 && text.includes("$", w.start)) {
+                for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
+                  const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+                  if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
+                }
+              }
+              scope.names.add(argName(w.text));
+            }
+          } else {
+            for (const part of expandedTexts(inst)) {
+              if (!part.text.text.includes("$")) continue;
+              for (const ref of referencesIn(part.text.text, part.raw ? "\\" : ctx.dockerfile.escape, part.raw)) {
+                if (!known(scope, ref.name)) sites.push({ text: part.text, ref, heredoc: part.heredoc });
+              }
+            }
+          }
+          const envKeys = inst.keyword === "ENV" ? keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key) : [];
+          const seen = /* @__PURE__ */ new Set();
+          for (const site of sites) {
+            const name = site.ref.name;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            if (site.heredoc !== null) {
+              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at });
+              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              continue;
+            }
+            if (envKeys.includes(name)) {
+              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              continue;
+            }
+            const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
+            if (later) {
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              continue;
+            }
+            const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
+            if (messageId) {
+              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
+              continue;
+            }
+            const s = suggestion(name, scope.names);
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+          }
+          for (const k of envKeys) scope.names.add(k);
         }
       }
     });
@@ -21974,13 +22759,13 @@ var init_workdir_relative = __esm({
           if (!word) continue;
           const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
           const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
-          let known2 = absoluteIn.has(view.stageIndex);
-          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
+          let known3 = absoluteIn.has(view.stageIndex);
+          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
             absoluteIn.add(view.stageIndex);
             continue;
           }
-          if (known2) continue;
+          if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
@@ -22346,6 +23131,7 @@ var init_rules = __esm({
     init_copy_relative_without_workdir();
     init_copy_then_extract();
     init_copy_whole_filesystem();
+    init_definition_description();
     init_dnf_cache_not_cleaned();
     init_dnf_missing_yes();
     init_duplicate_stage_name();
@@ -22366,6 +23152,7 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_gosu_without_exec();
     init_healthcheck_missing();
+    init_inline_suppression();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -22373,6 +23160,7 @@ var init_rules = __esm({
     init_json_args();
     init_label_key_invalid();
     init_label_schema();
+    init_last_user_root();
     init_latest_tag();
     init_legacy_key_value();
     init_ln_bin_sh();
@@ -22397,11 +23185,13 @@ var init_rules = __esm({
     init_shell_form_pid1();
     init_shell_portability();
     init_stage_name_casing();
+    init_su_in_run();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
     init_syntax_error();
     init_trusted_registry();
+    init_undefined_var();
     init_untagged_image();
     init_user_not_numeric();
     init_useradd_without_no_log_init();
@@ -22434,6 +23224,7 @@ var init_rules = __esm({
       copy_relative_without_workdir_default,
       copy_then_extract_default,
       copy_whole_filesystem_default,
+      definition_description_default,
       dnf_cache_not_cleaned_default,
       dnf_missing_yes_default,
       duplicate_stage_name_default,
@@ -22454,12 +23245,14 @@ var init_rules = __esm({
       gosu_setuid_default,
       gosu_without_exec_default,
       healthcheck_missing_default,
+      inline_suppression_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
       json_args_default,
       label_key_invalid_default,
       label_schema_default,
+      last_user_root_default,
       latest_tag_default,
       legacy_key_value_default,
       ln_bin_sh_default,
@@ -22484,9 +23277,11 @@ var init_rules = __esm({
       shell_form_pid1_default,
       shell_portability_default,
       stage_name_casing_default,
+      su_in_run_default,
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
+      undefined_var_default,
       untagged_image_default,
       user_not_numeric_default,
       useradd_without_no_log_init_default,
@@ -28023,11 +28818,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -28035,10 +28830,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -28116,10 +28911,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -30672,7 +31467,7 @@ __export(shell_exports, {
   dialectFromShebang: () => dialectFromShebang,
   loadShellParser: () => loadShellParser
 });
-import { readFile } from "node:fs/promises";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
 async function loadShellParser() {
@@ -30689,7 +31484,7 @@ async function load() {
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(await readFile(WASM_URL));
+  const module = new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
@@ -31237,7 +32032,7 @@ function applySuppressions(findings, byFile, options) {
     if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
     else kept.push(f);
   }
-  const known2 = [...options.knownIds].sort();
+  const known3 = [...options.knownIds].sort();
   for (const fs10 of byFile.values()) {
     for (const p of fs10.problems) {
       kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
@@ -31247,7 +32042,7 @@ function applySuppressions(findings, byFile, options) {
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
-          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known3.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
           kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
@@ -31316,8 +32111,8 @@ function scriptSuppressions(displayPath2, source, file) {
   const lines = source.split("\n");
   const comments = file.comments.map((c) => {
     const [line, column] = c.p;
-    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
-    return { line, column, text: c.text, trailing: before.trim() !== "" };
+    const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
+    return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
   return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
 }
@@ -31780,7 +32575,14 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
           for (const u of step.run.unknownSources) {
             info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
           }
-          if (step.run.budget) {
+          const capped = step.run.capped;
+          if (capped) {
+            const f = capped.at.file;
+            if (!said.has(`cap:${f.path}`)) {
+              said.add(`cap:${f.path}`);
+              info(f.path, f.spanOf(capped.at.stmt.p, capped.at.stmt.p), `the entrypoint analysis hit its state budget here: ${capped.states} different paths met at this point, more than the ${MAX_STATES_PER_POINT} it keeps apart, and were joined, so values that differed became unknown; one of them was used afterwards (${capped.lost}). Not reported for this script, since they could come from the join: ${UNSURE_CHECKS}`);
+            }
+          } else if (step.run.budget) {
             info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
           }
         }
@@ -31907,7 +32709,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -31918,6 +32720,7 @@ var init_engine = __esm({
     init_image();
     init_launch();
     init_instructions();
+    init_state();
     init_shell_service();
     init_dockerfile();
     init_source2();
@@ -31950,6 +32753,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
@@ -36907,13 +37711,13 @@ var require_core = __commonJS({
       RULES2.all[keyword] = rule;
       (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -39111,7 +39915,7 @@ function warnAlias(data) {
   }
   return out;
 }
-function didYouMean(name, known2) {
+function didYouMean(name, known3) {
   const distance2 = (a, b) => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -39123,7 +39927,7 @@ function didYouMean(name, known2) {
   };
   let best = null;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const k of known2) {
+  for (const k of known3) {
     const d = distance2(name.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
@@ -39137,7 +39941,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   const errs = validate2(aliased);
   if (errs.length > 0) {
     const seen = /* @__PURE__ */ new Set();
-    const all = errs.map((e) => describe(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const all = errs.map((e) => describe2(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const [first, ...more] = all;
     return { error: more.length > 0 ? { ...first, more } : first };
   }
@@ -39177,14 +39981,14 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   }
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
-function describe(err, file, prefix, locate) {
+function describe2(err, file, prefix, locate) {
   const at = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
   ];
   const inner = at.slice(prefix.length);
   const params = err.params;
-  const known2 = (schemaPath) => {
+  const known3 = (schemaPath) => {
     let node = configSchema();
     for (const s of schemaPath) node = typeof s === "number" ? node.items : node.properties[s];
     return Object.keys(node?.properties ?? {}).filter((k) => k !== "$schema");
@@ -39193,7 +39997,7 @@ function describe(err, file, prefix, locate) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === "rules";
-      const names = known2(inner).filter((k) => !isRules || RULE_IDS.has(k));
+      const names = known3(inner).filter((k) => !isRules || RULE_IDS.has(k));
       const guess = didYouMean(name, names);
       return {
         file,
@@ -39562,9 +40366,9 @@ async function runFixLoop(options) {
   }
   const changed = [];
   for (const [real, file] of current) {
-    const before = bytesOf(originals.get(real));
+    const before2 = bytesOf(originals.get(real));
     const after = bytesOf(file);
-    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+    if (!before2.equals(after)) changed.push({ path: real, before: before2, after, mode: file.mode });
   }
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
@@ -39735,7 +40539,7 @@ function chainHops(chain) {
           const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -39785,14 +40589,14 @@ function chainHops(chain) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        out.push({
-          process: [step.name, ...step.args].join(" "),
-          user,
-          pid1: step.pid1,
-          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
-          note: step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process",
-          why: []
-        });
+        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const prev = out[out.length - 1];
+        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+          prev.note = `${prev.note}: ${note}`;
+          break;
+        }
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
         break;
       }
       case "supervisor":
@@ -39839,9 +40643,9 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function short2(s) {
+function short(s) {
   return oneLine(s, 60);
 }
 function formatRun(lines, r) {
@@ -39891,13 +40695,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short3(text, max = 80) {
+function short2(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -39905,9 +40709,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -39995,6 +40799,11 @@ function cacheFile(cwd, root, location) {
   const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
   return path24.join(inside3 ? cwd : root, CACHE_FILE);
 }
+function listedAbsent(call, digest, reads) {
+  if (digest !== "-" && digest !== "r:-") return false;
+  const p = call.slice(call.indexOf("\0", 2) + 1);
+  return reads.get(`d\0\0${path24.dirname(p)}`)?.startsWith("d:") === true;
+}
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
@@ -40009,8 +40818,8 @@ function validEntry(entry, tableSize) {
   return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
 }
 async function lintCached(linter, inputs, o) {
-  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
-  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const known3 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known3);
   const findings = [];
   const todo = [];
   for (const input2 of inputs) {
@@ -40049,7 +40858,7 @@ var init_cache = __esm({
     init_recording();
     CACHE_FILE = ".dockerlintcache";
     FORMAT = "dockerlint-cache";
-    FORMAT_VERSION = 1;
+    FORMAT_VERSION = 2;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
     LintCache = class {
       constructor(file, key, fsys, knownRules) {
@@ -40072,7 +40881,13 @@ var init_cache = __esm({
       loadedIndex = /* @__PURE__ */ new Map();
       /** Digests observed now, per call (each call is run once per run). */
       current = /* @__PURE__ */ new Map();
-      /** Entries of this run, to write. */
+      /**
+       * Whether each call of the loaded read table answers the same now (1) or not (2), once known
+       * (0): entries share most of their calls (a base image's files, a shared script, the folders
+       * above), so each is judged once, not once per entry.
+       */
+      verdicts = new Uint8Array(0);
+      /** Entries of this run, to write: the reads of a lint, or the read table indices of a hit. */
       fresh = /* @__PURE__ */ new Map();
       /** Inputs this run asked for. */
       looked = /* @__PURE__ */ new Set();
@@ -40136,6 +40951,7 @@ var init_cache = __esm({
         }
         this.loaded = true;
         this.loadedReads.push(...reads);
+        this.verdicts = new Uint8Array(reads.length);
         for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
@@ -40150,8 +40966,8 @@ var init_cache = __esm({
         if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
         if (x.messageId !== void 0 && !str(x.messageId)) return false;
         if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-        const known2 = (file) => file === input2 || read.has(file) || file === "-";
-        if (!known2(x.file)) return false;
+        const known3 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known3(x.file)) return false;
         if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
         if (x.fix !== void 0) {
           const fix = x.fix;
@@ -40175,7 +40991,7 @@ var init_cache = __esm({
         const p = call.slice(call.indexOf("\0", 2) + 1);
         const listing = `d\0\0${path24.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
-        return then !== void 0 && this.now(listing) === then;
+        return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
       now(call) {
         let d = this.current.get(call);
@@ -40193,17 +41009,20 @@ var init_cache = __esm({
         if (entry) {
           let same = true;
           for (const i of entry.reads) {
-            const [call, digest] = this.loadedReads[i];
-            if (this.impliedAbsent(call, digest)) continue;
-            if (this.now(call) !== digest) {
+            let verdict = this.verdicts[i];
+            if (verdict === 0) {
+              const [call, digest] = this.loadedReads[i];
+              verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+              this.verdicts[i] = verdict;
+            }
+            if (verdict !== 1) {
               same = false;
               break;
             }
           }
           if (same) {
             this.stats.hits++;
-            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
-            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            this.fresh.set(input2.path, { reads: entry.reads, findings: entry.findings });
             return entry.findings;
           }
         }
@@ -40227,12 +41046,14 @@ var init_cache = __esm({
         const entries = {};
         const all = new Map(this.fresh);
         for (const [input2, entry] of this.entries) {
-          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: entry.reads, findings: entry.findings });
         }
-        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+        for (const [input2, entry] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]));
           const ids = [];
           let consistent = true;
           for (const [call, digest] of reads) {
+            if (listedAbsent(call, digest, reads)) continue;
             const id = index.get(call);
             if (id === void 0) {
               index.set(call, table.length);
@@ -40243,7 +41064,7 @@ var init_cache = __esm({
               break;
             } else ids.push(id);
           }
-          if (consistent) entries[input2] = { reads: ids, findings };
+          if (consistent) entries[input2] = { reads: ids, findings: entry.findings };
         }
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
@@ -40674,9 +41495,9 @@ function unifiedDiff(changed, cwd) {
   let out = "";
   for (const c of changed) {
     const name = shown(c.path, cwd);
-    const before = c.before.toString("utf8");
+    const before2 = c.before.toString("utf8");
     const after = c.after.toString("utf8");
-    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after, "", "", { context: 3, stripTrailingCr: false });
     out += `--- a/${escapeControl(name)}
 +++ b/${escapeControl(name)}
 `;
@@ -40926,23 +41747,23 @@ var UI = class {
   rasterize(row) {
     const rrows = [];
     const widths = this.columnWidths(row);
-    let wrapped;
+    let wrapped2;
     row.forEach((col, c) => {
       col.width = widths[c];
       if (this.wrap) {
-        wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
+        wrapped2 = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
       } else {
-        wrapped = col.text.split("\n");
+        wrapped2 = col.text.split("\n");
       }
       if (col.border) {
-        wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
-        wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
+        wrapped2.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
+        wrapped2.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
       }
       if (col.padding) {
-        wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
-        wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
+        wrapped2.unshift(...new Array(col.padding[top] || 0).fill(""));
+        wrapped2.push(...new Array(col.padding[bottom] || 0).fill(""));
       }
-      wrapped.forEach((str, r) => {
+      wrapped2.forEach((str, r) => {
         if (!rrows[r]) {
           rrows.push([]);
         }
@@ -43608,8 +44429,8 @@ var CommandInstance = class {
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test2 of [describe2, description, desc]) {
+  extractDesc({ describe: describe3, description, desc }) {
+    for (const test2 of [describe3, description, desc]) {
       if (typeof test2 === "string" || test2 === false)
         return test2;
       assertNotStrictEqual(test2, true, this.shim);
@@ -43785,7 +44606,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe3(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
@@ -47050,7 +47871,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -47059,11 +47880,12 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
+function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
   let entries;
+  let hereReal;
   try {
-    entries = jail.readdir(dir);
+    ({ entries, real: hereReal } = real === null ? jail.readdirReal(dir) : { entries: jail.fs.readdir(real), real });
   } catch (e) {
     problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
@@ -47085,11 +47907,11 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     const abs = path22.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, path22.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
-        const real = jail.fs.realpath(abs) ?? abs;
-        if (!isWithin(real, top2)) continue;
+        const real2 = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real2, top2)) continue;
       }
       out.add(abs);
     }
@@ -47098,8 +47920,8 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
       if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
+      const real2 = jail.fs.realpath(named);
+      if (real2 === null || !isWithin(real2, top2)) continue;
       try {
         if (jail.stat(named)?.kind === "file") out.add(named);
       } catch {
@@ -47447,7 +48269,7 @@ async function run(rawArgv, io) {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
-      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known(id.trim(), "--fix-rule"))),
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known2(id.trim(), "--fix-rule"))),
       pairs,
       color,
       threshold,
@@ -47552,12 +48374,12 @@ function parseRuleOptions(rules, ignored) {
       const name = m[2];
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
       out.categories[name] = setting;
-    } else for (const id of known(m[2], "--rule")) out.rules[id] = setting;
+    } else for (const id of known2(m[2], "--rule")) out.rules[id] = setting;
   }
-  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out.rules[id] = "off";
+  for (const name of ignored) for (const id of known2(name.trim(), "--ignore-rule")) out.rules[id] = "off";
   return out;
 }
-function known(name, flag) {
+function known2(name, flag) {
   const ids = ruleIdsFor(name);
   if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
   return ids;
@@ -47600,7 +48422,7 @@ async function listRules(json, effective) {
 preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
-async function fixCommand(io, inputs, setup, before, flags) {
+async function fixCommand(io, inputs, setup, before2, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
   const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
@@ -47617,7 +48439,7 @@ async function fixCommand(io, inputs, setup, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = uniqueSorted([...before, ...result.findings]);
+  const findings = uniqueSorted([...before2, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
     const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
@@ -47838,8 +48660,13 @@ function jobSummary(s) {
   }
   if (s.fixes !== void 0) {
     out.push("### Automatic fixes (dry run)", "");
-    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
-    else {
+    if (s.fixes === null) {
+      const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+      out.push(
+        unsafe > 0 ? `No finding here has a safe automatic fix, but ${plural2(unsafe, "finding has", "findings have")} an unsafe one: it may change what the image does, so read it first with \`dockerlint --fix-dry-run --unsafe-fixes\`, then apply it locally with \`dockerlint --fix --unsafe-fixes\` (one rule at a time with \`--fix-rule <rule>\`).` : "No finding here has an automatic fix: the messages say how to fix them.",
+        ""
+      );
+    } else {
       const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
       out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
       if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");

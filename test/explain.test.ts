@@ -35,8 +35,11 @@ describe('dockerlint explain', () => {
   test('a shell-form CMD puts the shell at PID 1', async () => {
     const e = await explainFixture('shell-form-pid1/bad-cmd-shell-form');
     expect(e.argv).toEqual(['/bin/sh', '-c', 'python -m http.server 8000']);
-    expect(e.hops[0]).toMatchObject({ process: '/bin/sh -c "python -m http.server 8000"', pid1: true, user: 'nobody' });
-    expect(e.hops[1]).toMatchObject({ process: 'python -m http.server 8000', pid1: false });
+    expect(e.hops[0]).toMatchObject({ process: "/bin/sh -c 'python -m http.server 8000'", pid1: true, user: 'nobody' });
+    // The child the shell does not exec is the main process: one hop, not the same line twice.
+    expect(e.hops).toHaveLength(2);
+    expect(e.hops[1]).toMatchObject({ process: 'python -m http.server 8000', pid1: false, at: 'Dockerfile:3', note: "not exec'd: the shell stays PID 1 and this runs as its child: the main process" });
     expect(formatExplanation(e)).toContain('shell form: a shell runs the string');
+    expect(e.summary).toBe("PID 1: /bin/sh -c 'python -m http.server 8000' (nobody) -> python -m http.server 8000 (child, user nobody)");
   });
 });

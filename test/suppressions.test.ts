@@ -148,13 +148,13 @@ describe('hadolint and BuildKit comments (migration)', () => {
       'RUN sudo apk add x', //                           5
       '# hadolint ignore=DL3025', //                     6
       "CMD ['nginx', '-g', 'daemon off;']", //           7
-      '# hadolint ignore=DL4003,DL1001', //              8
+      '# hadolint ignore=DL4003,DL3005', //              8
       'CMD a', //                                        9
       '',
     ].join('\n');
     const supp = dockerfile(text);
     expect(supp.suppressions.map((s) => [s.source, s.line, s.rules])).toEqual([
-      ['hadolint', 2, ['root-process']],
+      ['hadolint', 2, ['last-user-root', 'root-process']],
       ['hadolint', 4, ['sudo-in-run', 'apt-get-version-pin']],
       ['hadolint', 6, ['invalid-exec-form', 'json-args', 'shell-form-pid1']],
       ['hadolint', 8, ['multiple-cmd']],

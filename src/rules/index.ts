@@ -18,6 +18,7 @@ import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
 import copyThenExtract from './copy-then-extract.js';
 import copyWholeFilesystem from './copy-whole-filesystem.js';
+import definitionDescription from './definition-description.js';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned.js';
 import dnfMissingYes from './dnf-missing-yes.js';
 import duplicateStageName from './duplicate-stage-name.js';
@@ -38,6 +39,7 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import gosuWithoutExec from './gosu-without-exec.js';
 import healthcheckMissing from './healthcheck-missing.js';
+import inlineSuppression from './inline-suppression.js';
 import inputError from './input-error.js';
 import instructionBeforeFrom from './instruction-before-from.js';
 import instructionCasing from './instruction-casing.js';
@@ -45,6 +47,7 @@ import invalidExecForm from './invalid-exec-form.js';
 import jsonArgs from './json-args.js';
 import labelKeyInvalid from './label-key-invalid.js';
 import labelSchema from './label-schema.js';
+import lastUserRoot from './last-user-root.js';
 import latestTag from './latest-tag.js';
 import legacyKeyValue from './legacy-key-value.js';
 import lnBinSh from './ln-bin-sh.js';
@@ -69,11 +72,13 @@ import secretInArgOrEnv from './secret-in-arg-or-env.js';
 import shellFormPid1 from './shell-form-pid1.js';
 import shellPortability from './shell-portability.js';
 import stageNameCasing from './stage-name-casing.js';
+import suInRun from './su-in-run.js';
 import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
 import syntaxError from './syntax-error.js';
 import trustedRegistry from './trusted-registry.js';
+import undefinedVar from './undefined-var.js';
 import untaggedImage from './untagged-image.js';
 import userNotNumeric from './user-not-numeric.js';
 import useraddWithoutNoLogInit from './useradd-without-no-log-init.js';
@@ -108,6 +113,7 @@ export const RULES: readonly Rule[] = [
   copyRelativeWithoutWorkdir,
   copyThenExtract,
   copyWholeFilesystem,
+  definitionDescription,
   dnfCacheNotCleaned,
   dnfMissingYes,
   duplicateStageName,
@@ -128,12 +134,14 @@ export const RULES: readonly Rule[] = [
   gosuSetuid,
   gosuWithoutExec,
   healthcheckMissing,
+  inlineSuppression,
   instructionBeforeFrom,
   instructionCasing,
   invalidExecForm,
   jsonArgs,
   labelKeyInvalid,
   labelSchema,
+  lastUserRoot,
   latestTag,
   legacyKeyValue,
   lnBinSh,
@@ -158,9 +166,11 @@ export const RULES: readonly Rule[] = [
   shellFormPid1,
   shellPortability,
   stageNameCasing,
+  suInRun,
   suSudo,
   sudoInRun,
   trustedRegistry,
+  undefinedVar,
   untaggedImage,
   userNotNumeric,
   useraddWithoutNoLogInit,
