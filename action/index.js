@@ -10594,14 +10594,12 @@ var init_instructions = __esm({
        * RUNs to read, never a finding by itself.
        */
       async allRuns(mentions) {
-        const out = [];
-        for (const view of this.instructions) {
-          if (view.keyword !== "RUN") continue;
-          if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
-          out.push({ view, run: await this.run(view) });
-        }
-        return out;
+        this.runViews ??= this.instructions.filter((v) => v.keyword === "RUN");
+        const views = mentions ? this.runViews.filter((view) => mentions.some((m) => this.rawText(view).includes(m))) : this.runViews;
+        const runs = await Promise.all(views.map((view) => this.run(view)));
+        return views.map((view, i) => ({ view, run: runs[i] }));
       }
+      runViews = null;
       /**
        * The RUNs that can be over the parse budget, with their commands (the caller reads
        * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
@@ -12394,6 +12392,7 @@ var init_file_system = __esm({
         return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
       }
       realpath(p) {
+        if (!fs2.existsSync(p)) return null;
         try {
           return fs2.realpathSync.native(p);
         } catch {
@@ -14199,7 +14198,7 @@ function expandScalar(word, st, env3) {
   return acc;
 }
 function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+  return part.type === "Lit" && GLOB_CHAR.test(part.value) && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
 }
 function pathnames(word, st, env3) {
   const pattern4 = patternOf(word, st, env3);
@@ -14609,12 +14608,13 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var POSIX_CLASSES;
+var GLOB_CHAR, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
     init_state();
     init_values();
+    GLOB_CHAR = /[*?[]/;
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -15291,7 +15291,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15356,6 +15356,7 @@ var init_interpreter = __esm({
         if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
       }
     };
+    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15417,9 +15418,14 @@ var init_interpreter = __esm({
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
       cmdVars = null;
-      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      /**
+       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
+       * They depend on the script's AST alone, so each AST is walked once for all its runs.
+       */
       commandVars() {
         if (this.cmdVars) return this.cmdVars;
+        const known3 = COMMAND_VARS.get(this.inv.ast);
+        if (known3) return this.cmdVars = known3;
         const names = /* @__PURE__ */ new Set();
         const todo = [...this.inv.ast.stmts];
         while (todo.length > 0) {
@@ -15433,6 +15439,7 @@ var init_interpreter = __esm({
           } else if (c.type === "FuncDecl") todo.push(c.body);
           todo.push(...childStmts(c));
         }
+        COMMAND_VARS.set(this.inv.ast, names);
         this.cmdVars = names;
         return names;
       }
@@ -31890,23 +31897,31 @@ function peerSuppressions(tool, rules = RULES) {
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
-function parseSuppressions(fileName2, comments, kind, extents = []) {
+function parseSuppressions(fileName2, comments, kind, extentsGiven = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  let lastLine2 = 0;
-  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
-  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+  let known3 = null;
+  const extentsInfo = () => {
+    if (known3) return known3;
+    const extents = typeof extentsGiven === "function" ? extentsGiven() : extentsGiven;
+    let lastLine2 = 0;
+    for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+    for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+    known3 = { extents, lastLine: lastLine2 };
+    return known3;
+  };
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
     while (commentLines.has(t)) t++;
+    const { extents, lastLine: lastLine2 } = extentsInfo();
     if (extents.length > 0 && t > lastLine2) return null;
     return covering(t);
   };
   const covering = (t) => {
     let end = t;
-    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
+    for (const e of extentsInfo().extents) if (e.line === t && e.endLine > end) end = e.endLine;
     return { line: t, endLine: end };
   };
   for (const c of sorted) {
@@ -31962,7 +31977,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
     if (directives.errors) out.checkErrors = true;
-    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const starts = extentsInfo().extents.map((e) => e.line).sort((a, b) => a - b);
     const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
@@ -32114,7 +32129,7 @@ function scriptSuppressions(displayPath2, source, file) {
     const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
     return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
-  return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
+  return parseSuppressions(displayPath2, comments, "shell", () => shellExtents(file.stmts));
 }
 function isSimple(cmd) {
   if (!cmd) return true;
@@ -32610,24 +32625,51 @@ async function shellcheckPass(view, scripts, file, options, jail, deadline) {
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
 }
+function enabledFor(rules, options) {
+  let bySeverities = enabledRules.get(rules);
+  if (!bySeverities) enabledRules.set(rules, bySeverities = /* @__PURE__ */ new WeakMap());
+  const severities = options.severities ?? NONE;
+  let byRuleOptions = bySeverities.get(severities);
+  if (!byRuleOptions) bySeverities.set(severities, byRuleOptions = /* @__PURE__ */ new WeakMap());
+  const given = options.ruleOptions ?? NONE;
+  let byPreset = byRuleOptions.get(given);
+  if (!byPreset) byRuleOptions.set(given, byPreset = /* @__PURE__ */ new Map());
+  const preset = options.preset ?? "";
+  let out = byPreset.get(preset);
+  if (!out) {
+    out = [];
+    for (const rule of rules) {
+      const severity = severityOf(rule, options);
+      if (severity !== "off") out.push({ rule, severity, options: ruleOptions(rule, options.ruleOptions?.[rule.id]) });
+    }
+    byPreset.set(preset, out);
+  }
+  return out;
+}
 async function runRules(rules, base2, options, findings, texts, deadline) {
-  for (const [i, rule] of rules.entries()) {
-    const severity = severityOf(rule, options);
-    if (severity === "off") continue;
+  const enabled = enabledFor(rules, options);
+  for (const [i, { rule, severity, options: ruleOpts }] of enabled.entries()) {
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== "off").map((r) => r.id);
+      const skipped = enabled.slice(i).map((r) => r.rule.id);
       findings.push(
         spanFinding("input-error", "info", base2.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
       );
       return;
     }
     const ctx = {
-      ...base2,
-      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      dockerfile: base2.dockerfile,
+      model: base2.model,
+      stage: base2.stage,
+      launch: base2.launch,
+      env: base2.env,
+      view: base2.view,
+      runFacts: base2.runFacts,
+      options: ruleOpts,
       report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
-      await rule.check(ctx);
+      const pending = rule.check(ctx);
+      if (pending) await pending;
     } catch (e) {
       findings.push(
         spanFinding("input-error", "error", base2.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -32709,7 +32751,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, NONE, enabledRules, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -32755,6 +32797,8 @@ var init_engine = __esm({
     };
     UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
+    NONE = {};
+    enabledRules = /* @__PURE__ */ new WeakMap();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
