@@ -18911,6 +18911,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_dockerfile2();
     init_text();
     init_dockerfile();
     init_rule();
@@ -18931,7 +18932,7 @@ var init_invalid_exec_form = __esm({
       messages: {
         invalidJson: {
           message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
-          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+          hint: "Use double quotes around every element and commas between them: `{keyword} {json}`."
         }
       },
       docs: {
@@ -18954,7 +18955,8 @@ var init_invalid_exec_form = __esm({
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ["prog", "arg"]) },
             label: inst.keyword,
             ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
           });
@@ -21095,7 +21097,7 @@ var init_reserved_stage_name = __esm({
       messages: {
         reserved: {
           message: "Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.",
-          hint: "Rename the stage (`AS {name}-stage`, or a name that says what it builds)."
+          hint: "Rename the stage (`AS {suggestion}`, or a name that says what it builds)."
         }
       },
       docs: {
@@ -21110,7 +21112,7 @@ var init_reserved_stage_name = __esm({
           const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
           const name = alias?.text.toLowerCase();
           if (!alias || name !== "scratch" && name !== "context") continue;
-          ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+          ctx.report({ messageId: "reserved", data: { name: alias.text, suggestion: `${alias.text.toLowerCase()}-stage`, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
         }
       }
     });
