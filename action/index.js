@@ -16973,10 +16973,6 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote2(value) {
-  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 function literalCommand(stmt) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
   const words = [];
@@ -17029,7 +17025,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17049,6 +17045,7 @@ var NOT_EXECUTABLE;
 var init_shell = __esm({
   "src/fix/builders/shell.ts"() {
     "use strict";
+    init_text();
     init_commands();
     init_shell_walk();
     init_place();
@@ -18974,6 +18971,9 @@ var init_json_args = __esm({
     init_dockerfile();
     init_instructions();
     init_rule();
+    init_dockerfile2();
+    init_report();
+    init_shell();
     json_args_default = defineRule({
       id: "json-args",
       severity: "info",
@@ -18985,7 +18985,7 @@ var init_json_args = __esm({
       messages: {
         shellForm: {
           message: "`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.",
-          hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).'
+          hint: "Write it as a JSON array: `{keyword} {json}` (or set SHELL explicitly if a shell is what you want)."
         }
       },
       docs: {
@@ -18995,7 +18995,8 @@ var init_json_args = __esm({
         good: 'FROM node:22\nCMD ["node", "server.js"]',
         howToFix: "Use the JSON array form."
       },
-      check(ctx) {
+      async check(ctx) {
+        let parse = null;
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           const k = view.keyword;
@@ -19007,7 +19008,12 @@ var init_json_args = __esm({
           let shellSet = false;
           for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
           if (shellSet && k !== "HEALTHCHECK") continue;
-          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          parse ??= await shellParse(ctx.env.shell, "sh");
+          const file = parse(form.text.text);
+          const words = file && file.stmts.length === 1 ? literalCommand(file.stmts[0]) : null;
+          const argv = words && words[0] === "exec" ? words.slice(1) : words;
+          const json = execFormText(argv && argv.length > 0 ? argv : ["program", "arg"]);
+          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k, json }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
