@@ -19712,6 +19712,50 @@ var init_label_schema = __esm({
   }
 });
 
+// src/rules/last-user-root.ts
+var last_user_root_default;
+var init_last_user_root = __esm({
+  "src/rules/last-user-root.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    last_user_root_default = defineRule({
+      id: "last-user-root",
+      severity: "warning",
+      category: "privilege",
+      recommended: false,
+      scope: "instructions",
+      title: "The last USER of a stage is root",
+      peers: { hadolint: [{ code: "DL3002", note: "the same reading: the last USER of each stage, by its text" }] },
+      messages: {
+        lastRoot: {
+          message: "`USER {user}` is the last USER of this stage: the rest of its build and, in the image it makes, the container run as root unless the entrypoint steps down.",
+          hint: "End the stage with `USER <name>` (or a numeric uid) once the steps that need root are done."
+        }
+      },
+      docs: {
+        what: "A stage whose last USER instruction names root: `USER root`, `USER 0`, `USER root:<group>` or `USER 0:<group>`. It reads the text of each stage, as hadolint's DL3002 does.",
+        why: "What follows the last USER runs as that user, and so does the container of the final stage. This rule is in the `all` preset for parity with hadolint: `root-process` (recommended) asks the question that matters at run time, whether the main process of the built image runs as root, and stays silent where root is the design (a tool or REPL image, a server that drops privileges for its workers, an entrypoint that steps down with `exec gosu`).",
+        bad: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nCMD ["gradle"]',
+        good: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nUSER gradle\nCMD ["gradle"]',
+        howToFix: 'Add `USER <name>` after the last step that needs root, or drop privileges in the entrypoint (`exec gosu <user> "$@"`) and leave a note for the readers of the Dockerfile.'
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.byKeyword("USER", { onbuild: false })) {
+          if (view.stageIndex < 0) continue;
+          const u = userView(view.inst, ctx.dockerfile.escape);
+          last.set(view.stageIndex, { inst: view.inst, user: u.user, text: u.word?.text ?? "" });
+        }
+        for (const { inst, user, text } of last.values()) {
+          if (user !== "root" && user !== "0") continue;
+          ctx.report({ messageId: "lastRoot", data: { user: text }, at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/latest-tag.ts
 var latest_tag_default;
 var init_latest_tag = __esm({
@@ -20866,14 +20910,15 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/model/known-programs.ts
-function rootByDesign(program, args, explicitRoot = false) {
+function rootByDesign(program, args) {
   const name = basename3(program);
   const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
-  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
 }
 function passThrough(name, args) {
@@ -20886,7 +20931,7 @@ function passThrough(name, args) {
   const [first, ...more] = rest;
   return first ? [first, ...more] : null;
 }
-var DROPS_ITSELF, INTERACTIVE;
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -20898,9 +20943,15 @@ var init_known_programs = __esm({
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
       { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
-      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" }
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
+      // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
+      // application processes run as the `--user` it was built or started with (`unit` in its images).
+      { match: /^unitd(-debug)?$/, how: "its router and application processes run as its `--user` (unit in its images)" },
+      { match: /^openresty$/, how: "it is nginx: its workers run as the `user` of nginx.conf" },
+      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" }
     ];
-    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+    BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
   }
 });
 
@@ -20962,6 +21013,12 @@ function mainLabel(s) {
       return stepLabel(s);
   }
 }
+function wrapsRootByDesignCmd(hop, cmdArgv) {
+  if (!cmdArgv || cmdArgv.length === 0 || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
+  if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
+  const [program = "", ...args] = cmdArgv;
+  return rootByDesign(program, args) !== null;
+}
 function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";
   for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
@@ -20989,7 +21046,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text (last-user-root is the equivalent); this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -21001,7 +21058,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -21032,7 +21089,8 @@ var init_root_process = __esm({
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
-        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+        const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
@@ -22373,6 +22431,7 @@ var init_rules = __esm({
     init_json_args();
     init_label_key_invalid();
     init_label_schema();
+    init_last_user_root();
     init_latest_tag();
     init_legacy_key_value();
     init_ln_bin_sh();
@@ -22460,6 +22519,7 @@ var init_rules = __esm({
       json_args_default,
       label_key_invalid_default,
       label_schema_default,
+      last_user_root_default,
       latest_tag_default,
       legacy_key_value_default,
       ln_bin_sh_default,

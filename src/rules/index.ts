@@ -45,6 +45,7 @@ import invalidExecForm from './invalid-exec-form.js';
 import jsonArgs from './json-args.js';
 import labelKeyInvalid from './label-key-invalid.js';
 import labelSchema from './label-schema.js';
+import lastUserRoot from './last-user-root.js';
 import latestTag from './latest-tag.js';
 import legacyKeyValue from './legacy-key-value.js';
 import lnBinSh from './ln-bin-sh.js';
@@ -134,6 +135,7 @@ export const RULES: readonly Rule[] = [
   jsonArgs,
   labelKeyInvalid,
   labelSchema,
+  lastUserRoot,
   latestTag,
   legacyKeyValue,
   lnBinSh,
