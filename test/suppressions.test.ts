@@ -154,7 +154,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     ].join('\n');
     const supp = dockerfile(text);
     expect(supp.suppressions.map((s) => [s.source, s.line, s.rules])).toEqual([
-      ['hadolint', 2, ['root-process']],
+      ['hadolint', 2, ['last-user-root', 'root-process']],
       ['hadolint', 4, ['sudo-in-run', 'apt-get-version-pin']],
       ['hadolint', 6, ['invalid-exec-form', 'json-args', 'shell-form-pid1']],
       ['hadolint', 8, ['multiple-cmd']],

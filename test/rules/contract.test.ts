@@ -72,7 +72,7 @@ describe('metadata', () => {
   test('the hadolint and BuildKit suppression tables come from peers', () => {
     const hadolint = peerSuppressions('hadolint');
     const buildkit = peerSuppressions('buildkit');
-    expect(hadolint).toMatchObject({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3008: ['apt-get-version-pin'], DL3025: ['invalid-exec-form', 'json-args', 'shell-form-pid1'] });
+    expect(hadolint).toMatchObject({ DL3002: ['last-user-root', 'root-process'], DL3004: ['sudo-in-run'], DL3008: ['apt-get-version-pin'], DL3025: ['invalid-exec-form', 'json-args', 'shell-form-pid1'] });
     expect(buildkit).toMatchObject({ JSONArgsRecommended: ['invalid-exec-form', 'json-args', 'shell-form-pid1'], MultipleInstructionsDisallowed: ['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck'] });
     // Every code maps to rules (or `rule#messageId`, for a code that stands for some of a rule's
     // messages) that exist, and every suppressing peer code of every rule is in the table.

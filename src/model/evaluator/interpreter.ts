@@ -1258,9 +1258,6 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       return ran(r.status, `${r.output}\n`);
     }
     case 'cd':
-      // Where it goes is not followed: relative paths no longer name known files.
-      st.setVar('PWD', { kind: 'scalar', value: UNKNOWN });
-      return ran(null, '');
     case 'umask':
     case 'ulimit':
     case 'shopt':
@@ -1387,11 +1384,34 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
  */
 function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
   if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
+  // A script that changes directory (where to is not followed) tests files of another folder.
+  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar('PWD');
   const dir = pwd?.kind === 'scalar' ? pwd.value.s : null;
   if (dir === null || !dir.startsWith('/')) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, '')}/${f.s}`)) return null;
   return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
+}
+
+const changesDir = new WeakMap<object, boolean>();
+
+/** The statements run `cd`, `pushd` or `popd` somewhere (a walk with a stack of its own, not recursion). */
+function changesDirectory(stmts: Stmt[]): boolean {
+  const hit = changesDir.get(stmts);
+  if (hit !== undefined) return hit;
+  let found = false;
+  const todo = [...stmts];
+  while (todo.length > 0 && !found) {
+    const c = (todo.pop() as Stmt).cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) found = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  changesDir.set(stmts, found);
+  return found;
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
