@@ -1284,7 +1284,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
  * when that is not 0 or empty. Null when an operand is unknown or the expression uses a
  * construct not read here (then the command is unknown, as any other).
  */
-export function exprMatch(args: Field[]): { status: boolean; output: string } | null {
+function exprMatch(args: Field[]): { status: boolean; output: string } | null {
   if (args.length !== 3 || args[1]?.s !== ':') return null;
   const [str, , re] = args as [Field, Field, Field];
   if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
