@@ -1465,9 +1465,9 @@ var require_parse = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -2674,11 +2674,11 @@ function newlineOf(text) {
   }
   return crlf > lf ? "\r\n" : "\n";
 }
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
+function keepFinalNewline(before2, after) {
+  if (before2 === "" || after === "") return after;
+  const had = before2.endsWith("\n");
   const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (had && !has) return after + (before2.endsWith("\r\n") ? "\r\n" : "\n");
   if (!had && has) return after.replace(/\r?\n$/, "");
   return after;
 }
@@ -6443,8 +6443,8 @@ var require_property = __commonJS({
         let index = value.indexOf("=");
         if (index !== -1) {
           let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
-          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+          let before2 = value.charAt(index - 1);
+          if (initial === '"' && before2 === '"' || initial === "'" && before2 === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
         }
@@ -9259,7 +9259,7 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short4, long) {
+function prefixOption(prefix, words, from, literal, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
@@ -9280,7 +9280,7 @@ function prefixOption(prefix, words, from, literal, short4, long) {
       const glued = lit2.slice(k + 1);
       const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
       if (glued === "") consumed = 2;
-      if (c === short4) value = v;
+      if (c === short3) value = v;
       break;
     }
     i += consumed;
@@ -9324,6 +9324,12 @@ var init_prefixes = __esm({
 // src/text.ts
 function stripBom(text) {
   return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function shellQuote(s) {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!s.includes("'")) return `'${s}'`;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, "'\\''")}'`;
 }
 function oneLine(text, max) {
   const one = text.replace(/\s+/g, " ").trim();
@@ -9932,8 +9938,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -12400,11 +12406,11 @@ var init_file_system = __esm({
         return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        const before2 = this.stat(p);
+        if (!before2) throw new FsError("ENOENT", "ENOENT");
+        if (before2.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before2.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before2.size > maxBytes) throw new FsError("EFBIG", "too large", before2.size);
         let fd;
         try {
           fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
@@ -12587,6 +12593,11 @@ var init_jail = __esm({
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
+      }
+      /** `readdir`, with the folder's real path. */
+      readdirReal(p) {
+        const real = this.check(p);
+        return { entries: this.fs.readdir(real), real };
       }
       /** Null for what is absent or outside the jail. */
       stat(p) {
@@ -13530,602 +13541,6 @@ var init_values = __esm({
   }
 });
 
-// src/model/evaluator/words.ts
-function expandFields(word, st, env3) {
-  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
-  return assemble(pieces);
-}
-function expandScalar(word, st, env3) {
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
-  if (pieces.length === 1) {
-    const p = pieces[0];
-    if (p.kind === "text") return p.field;
-    if (p.fields.length === 1) return p.fields[0];
-  }
-  let acc = lit("");
-  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
-  return acc;
-}
-function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
-}
-function pathnames(word, st, env3) {
-  const pattern4 = patternOf(word, st, env3);
-  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
-  const files = env3.glob(pattern4);
-  if (files === null) return [UNKNOWN_FIELDS];
-  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
-}
-function assemble(pieces) {
-  const out = [];
-  let cur = null;
-  const flush = () => {
-    if (cur) out.push(cur);
-    cur = null;
-  };
-  for (const p of pieces) {
-    if (p.kind === "text") {
-      if (p.quoted) {
-        cur = cur ? concat(cur, p.field) : p.field;
-        continue;
-      }
-      const f = p.field;
-      if (f.s === null) {
-        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
-        continue;
-      }
-      if (f.s === "") continue;
-      const parts = f.s.split(/[ \t\n]+/);
-      const lead = parts[0] === "";
-      const trail = parts[parts.length - 1] === "";
-      const words = parts.filter((x) => x !== "");
-      if (words.length === 0) {
-        flush();
-        continue;
-      }
-      if (lead) flush();
-      words.forEach((w, i) => {
-        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
-        if (i === 0) cur = cur ? concat(cur, piece) : piece;
-        else {
-          flush();
-          cur = piece;
-        }
-      });
-      if (trail) flush();
-      continue;
-    }
-    const fs10 = p.fields;
-    if (fs10.length === 0) continue;
-    fs10.forEach((f, i) => {
-      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
-      else {
-        if (i > 0 || cur) flush();
-        cur = f;
-      }
-    });
-  }
-  flush();
-  return out;
-}
-function concat(a, b) {
-  if (a.s === "" && !a.multi) return b;
-  if (b.s === "" && !b.multi) return a;
-  const mangled = a.mangled ?? b.mangled;
-  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-}
-function joinFields(fs10, sep) {
-  if (fs10.length === 0) return lit("");
-  if (fs10.length === 1) return fs10[0];
-  let acc = fs10[0];
-  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
-  return acc.multi ? { ...acc, multi: false } : acc;
-}
-function pushPart(part, quoted, st, env3, out) {
-  switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
-      }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
-      return;
-    case "SglQuoted":
-      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
-      return;
-    case "DblQuoted": {
-      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
-      for (const p of part.parts) pushPart(p, true, st, env3, out);
-      return;
-    }
-    case "ParamExp": {
-      const v = paramValue(part, st, env3, quoted);
-      if (v.kind === "fields") {
-        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
-        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
-      } else out.push({ kind: "text", field: v.field, quoted });
-      return;
-    }
-    case "CmdSubst": {
-      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
-      return;
-    }
-    default:
-      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
-  }
-}
-function splitUnquoted(f) {
-  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
-  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
-  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
-}
-function unescapeLit(v) {
-  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
-}
-function ansiC(v) {
-  if (!v.includes("\\")) return lit(v);
-  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
-  let unknown = false;
-  const s = v.replace(/\\(.)/g, (_m, c) => {
-    const r = map[c];
-    if (r === void 0) unknown = true;
-    return r ?? "";
-  });
-  return unknown ? UNKNOWN : lit(s);
-}
-function baseValue(pe, st, env3) {
-  const name = pe.param;
-  const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
-  if (/^\d+$/.test(name)) {
-    const n = Number(name);
-    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
-  }
-  switch (name) {
-    case "#": {
-      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
-      return { list: null, scalar: lit(String(st.params.length)), set: true };
-    }
-    case "?":
-      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
-    case "$":
-    case "!":
-    case "-":
-    case "_":
-      return { list: null, scalar: UNKNOWN, set: true };
-    default:
-      break;
-  }
-  const v = st.getVar(name);
-  if (!v) {
-    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
-    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
-    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
-    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
-    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
-    return { list: null, scalar: null, set: false };
-  }
-  if (v.kind === "array") {
-    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
-    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
-    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
-    return positional(v.items, i + 1);
-  }
-  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
-  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
-}
-function positional(items, n) {
-  for (let i = 0; i < items.length; i++) {
-    const f = items[i];
-    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
-    if (i === n - 1) return { list: null, scalar: f, set: true };
-  }
-  return { list: null, scalar: null, set: false };
-}
-function paramValue(pe, st, env3, quoted) {
-  const base2 = baseValue(pe, st, env3);
-  const star = pe.param === "*" || pe.index === "*";
-  if (pe.excl) {
-    const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
-      const v = st.getVar(target2.s);
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
-    }
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  if (pe.length) {
-    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
-    const s = base2.scalar;
-    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
-  }
-  const op = pe.op;
-  if (base2.list) {
-    let list2 = base2.list;
-    if (op === ":") {
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
-      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
-    } else if (op !== null) {
-      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
-      const alt = opOnList(op, set2, pe, st, env3, list2);
-      if (alt) return alt;
-      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
-    }
-    if (star) {
-      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
-      const joined = joinFields(list2, " ");
-      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
-    }
-    return { kind: "fields", fields: list2 };
-  }
-  const value = base2.scalar;
-  const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
-  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
-  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const word = () => {
-    const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
-    return unsetValue(pe.param, w.unset ?? value?.unset);
-  };
-  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
-  switch (op) {
-    case ":-":
-    case "-": {
-      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) return { kind: "scalar", field: word() };
-      if (useDefault === false) return { kind: "scalar", field: value };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":=":
-    case "=": {
-      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) {
-        const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
-        return { kind: "scalar", field: w };
-      }
-      if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":+":
-    case "+": {
-      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
-      if (useAlt === false) return { kind: "scalar", field: lit("") };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":?":
-    case "?":
-      return { kind: "scalar", field: value ?? UNKNOWN };
-    case "#":
-    case "##":
-    case "%":
-    case "%%": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
-      if (pat === null) return { kind: "scalar", field: UNKNOWN };
-      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
-    }
-    case "/":
-    case "//": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
-    }
-    case "^^":
-    case ",,":
-    case "^":
-    case ",": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const s = value.s;
-      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
-      return { kind: "scalar", field: lit(r) };
-    }
-    case ":": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "scalar", field: UNKNOWN };
-      const chars = [...value.s];
-      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
-      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
-      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
-    }
-    default:
-      return { kind: "scalar", field: UNKNOWN };
-  }
-}
-function opOnList(op, set, pe, st, env3, list2) {
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  if (op === ":-" || op === "-") {
-    if (set === false) return { kind: "scalar", field: word() };
-    if (set === true) return { kind: "fields", fields: list2 };
-    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-  }
-  if (op === ":+" || op === "+") {
-    if (set === false) return { kind: "scalar", field: lit("") };
-    if (set === true) return { kind: "scalar", field: word() };
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  return null;
-}
-function sliceFields(list2, from, length, zero) {
-  const items = zero ? [zero, ...list2] : [...list2];
-  const start = zero ? 0 : from;
-  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
-    if (items[i].multi) return [UNKNOWN_FIELDS];
-  }
-  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
-}
-function sliceOf(pe, text) {
-  const src = text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
-  if (!m) return null;
-  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
-  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
-  return { offset, length };
-}
-function trim(s, pattern4, op) {
-  const re = globToRegExp(pattern4);
-  const chars = [...s];
-  if (op === "#" || op === "##") {
-    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
-    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
-    return s;
-  }
-  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
-  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
-  return s;
-}
-function range(a, b) {
-  const out = [];
-  for (let i = a; i <= b; i++) out.push(i);
-  return out;
-}
-function replace(pe, s, st, env3, all) {
-  const src = env3.text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
-  if (!m) return UNKNOWN;
-  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
-  const rep = m[2] ?? "";
-  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
-  if (pat === "") return lit(s);
-  if (/^[#%]/.test(pat)) return UNKNOWN;
-  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
-  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
-}
-function patternOf(word, st, env3) {
-  let out = "";
-  for (const part of word.parts) {
-    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
-    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
-    else if (part.type === "DblQuoted") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += escapeGlob(v.s);
-    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += v.s;
-    } else return null;
-  }
-  return out;
-}
-function escapeGlob(s) {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "\\") {
-      const n = glob[i + 1];
-      if (n !== void 0) {
-        re += escapeRe(n);
-        i++;
-      } else re += "\\\\";
-    } else if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) re += "\\[";
-      else {
-        let body2 = glob.slice(i + 1, end);
-        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
-        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
-        i = end;
-      }
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, "s");
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
-}
-function globMatch(text, glob) {
-  if (text.includes(USER_COMMAND)) {
-    const stripped = glob.replace(/\\./g, "x");
-    return /^\**$/.test(stripped) && stripped.length > 0;
-  }
-  return globToRegExp(glob).test(text);
-}
-var POSIX_CLASSES;
-var init_words = __esm({
-  "src/model/evaluator/words.ts"() {
-    "use strict";
-    init_values();
-    POSIX_CLASSES = {
-      alpha: "A-Za-z",
-      digit: "0-9",
-      alnum: "A-Za-z0-9",
-      upper: "A-Z",
-      lower: "a-z",
-      space: " \\t\\n\\r\\f\\v",
-      blank: " \\t",
-      punct: "!-\\/:-@\\[-`{-~",
-      xdigit: "0-9A-Fa-f"
-    };
-  }
-});
-
-// src/model/evaluator/conditions.ts
-function evalTest(ops, dbl, files) {
-  const p = new Parser2(ops, dbl, files);
-  const r = p.or();
-  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
-  return r;
-}
-function combine(l, r, op) {
-  let value;
-  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
-  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
-}
-function unary(op, a) {
-  const f = a.field;
-  const text = `${op} ${a.text}`;
-  if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
-  const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
-}
-function binary(a, op, b, dbl) {
-  const text = `${a.text} ${op} ${b.text}`;
-  const unknown = { value: null, text, operands: [] };
-  const x = a.field;
-  const y = b.field;
-  if (x.multi || y.multi) return unknown;
-  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
-  switch (op) {
-    case "=":
-    case "==":
-    case "!=": {
-      let eq;
-      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
-      else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
-    }
-    case "-eq":
-    case "-ne":
-    case "-lt":
-    case "-gt":
-    case "-le":
-    case "-ge": {
-      const n = (f) => f.s === null ? null : /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : dbl && f.s.trim() === "" ? 0 : null;
-      const xn = n(x);
-      const yn = n(y);
-      if (xn === null || yn === null) {
-        const notInteger = (f) => f.s !== null && !/^\s*-?\d+\s*$/.test(f.s);
-        if (!dbl && (notInteger(x) || notInteger(y))) return done(false);
-        if (op === "-eq" || op === "-ne") {
-          if (yn !== null && x.s === null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
-          if (xn !== null && y.s === null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
-        }
-        return unknown;
-      }
-      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
-      return done(r);
-    }
-    default:
-      return unknown;
-  }
-}
-var UNARY_FILE, BINARY, Parser2;
-var init_conditions = __esm({
-  "src/model/evaluator/conditions.ts"() {
-    "use strict";
-    init_values();
-    init_words();
-    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
-    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
-    Parser2 = class {
-      constructor(ops, dbl, files) {
-        this.ops = ops;
-        this.dbl = dbl;
-        this.files = files;
-      }
-      ops;
-      dbl;
-      files;
-      i = 0;
-      peek(k = 0) {
-        return this.ops[this.i + k];
-      }
-      is(k, s) {
-        const o = this.peek(k);
-        return !!o && o.field.s === s && !o.field.multi;
-      }
-      or() {
-        let left2 = this.and();
-        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.and();
-          left2 = combine(left2, right2, "||");
-        }
-        return left2;
-      }
-      and() {
-        let left2 = this.not();
-        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.not();
-          left2 = combine(left2, right2, "&&");
-        }
-        return left2;
-      }
-      not() {
-        if (this.is(0, "!") && this.ops.length - this.i > 1) {
-          this.i++;
-          const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
-        }
-        return this.primary();
-      }
-      primary() {
-        const a = this.peek();
-        if (!a) return { value: false, text: "", operands: [] };
-        if (a.field.s === "(" && !a.field.multi) {
-          this.i++;
-          const r = this.or();
-          if (this.is(0, ")")) this.i++;
-          return { ...r, text: `( ${r.text} )` };
-        }
-        const op = this.peek(1);
-        const b = this.peek(2);
-        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
-          this.i += 3;
-          return binary(a, op.field.s, b, this.dbl);
-        }
-        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
-          this.i += 2;
-          return unary(a.field.s, op);
-        }
-        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
-          this.i += 2;
-          const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
-          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
-        }
-        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        this.i++;
-        return unary("-n", a);
-      }
-    };
-  }
-});
-
 // src/model/evaluator/state.ts
 function fieldKey(f) {
   return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
@@ -14164,6 +13579,9 @@ function entryHash(name, v) {
     if (nameHashes.size < 1e5) nameHashes.set(name, nh);
   }
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function isJoinedAway(v) {
+  return v === UNKNOWN_VAR;
 }
 function* history(a) {
   let s = a;
@@ -14279,7 +13697,7 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { ...joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
@@ -14291,9 +13709,9 @@ function joinByFacts(states, cap, keep) {
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  if (groups.size > cap) return [State.joinAll(states)];
-  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
-  return [...groups.values()].map((g) => State.joinAll(g));
+  if (groups.size > cap) return { states: [State.joinAll(states)], lostFacts: true };
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return { states: joinClosest([...groups.values()], cap, keep), lostFacts: false };
+  return { states: [...groups.values()].map((g) => State.joinAll(g)), lostFacts: false };
 }
 function joinClosest(groups, cap, keep) {
   let total = groups.reduce((n, g) => n + g.length, 0);
@@ -14679,6 +14097,605 @@ var init_state = __esm({
   }
 });
 
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base2 = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target2 = base2.scalar;
+    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      const v = st.getVar(target2.s);
+      if (isJoinedAway(v)) env3.joinedAway?.(target2.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
+    const s = base2.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base2.list) {
+    let list2 = base2.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base2.scalar;
+  const set = base2.set;
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
+      }
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_state();
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl, files) {
+  const p = new Parser2(ops, dbl, files);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s === null ? null : /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : dbl && f.s.trim() === "" ? 0 : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        const notInteger = (f) => f.s !== null && !/^\s*-?\d+\s*$/.test(f.s);
+        if (!dbl && (notInteger(x) || notInteger(y))) return done(false);
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && x.s === null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && y.s === null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+        }
+        return unknown;
+      }
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl, files) {
+        this.ops = ops;
+        this.dbl = dbl;
+        this.files = files;
+      }
+      ops;
+      dbl;
+      files;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
+      }
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
+          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
+      }
+    };
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function addFlow(into, from) {
   into.next.push(...from.next);
@@ -14818,7 +14835,8 @@ function simpleCommand(m, stmt, call, st) {
   const cmd = name.s;
   const fn = st.getFunction(cmd);
   if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+    if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
+    if (m.ctx.calls.includes(cmd)) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
@@ -15203,7 +15221,8 @@ function sourceFile(m, stmt, ref, argv, st) {
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+  if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
+  if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -15284,7 +15303,12 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+  let capped = null;
+  if (rec.firstJoin && rec.lostUse !== null) {
+    capped = { ...rec.firstJoin, lost: rec.lostUse };
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  }
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
 var init_interpreter = __esm({
@@ -15313,6 +15337,10 @@ var init_interpreter = __esm({
       unknownSources = [];
       joined = 0;
       steps = 0;
+      /** Where the states were first joined, and how many met there. */
+      firstJoin = null;
+      /** What the join lost that the run used after it: the first such use. */
+      lostUse = null;
       ending(e) {
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
         const seen = this.endingKeys.get(key);
@@ -15356,7 +15384,13 @@ var init_interpreter = __esm({
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
-          glob: (pattern4) => host.glob?.(pattern4) ?? null
+          glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          joinedAway: (name) => {
+            const j = this.rec.firstJoin;
+            if (!j || this.rec.lostUse !== null) return;
+            const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
+            this.rec.lostUse = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
+          }
         };
       }
       inv;
@@ -15366,6 +15400,8 @@ var init_interpreter = __esm({
       ctx;
       expandEnv;
       substDepth = 0;
+      /** The statement started last: where a read or a join happened, for the budget finding. */
+      at = null;
       step() {
         if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
       }
@@ -15413,9 +15449,13 @@ var init_interpreter = __esm({
         this.cmdVars = names;
         return names;
       }
-      merge(states) {
+      merge(states, at = this.at) {
         const r = mergeStates(states, void 0, this.commandVars());
-        if (r.capped) this.rec.joined++;
+        if (r.capped) {
+          this.rec.joined++;
+          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
+        }
         return r.states;
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
@@ -15475,7 +15515,7 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          this.cur = m.merge(child.next);
+          this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -15508,6 +15548,7 @@ var init_interpreter = __esm({
         const s = this.stmt;
         if (!this.started) {
           this.started = true;
+          m.at = s;
           if (!s.cmd) return { done: flowOf(this.states) };
           const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
           if ("push" in action) return action;
@@ -16951,7 +16992,7 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote(value) {
+function shellQuote2(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -17007,7 +17048,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17259,11 +17300,23 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   const copy = alone ? copyChmodEdit(dockerfile, op) : null;
   if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
   if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
-  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  const before2 = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before2.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  const sw = execFormSwitch(setting, stage, parse);
+  if (!sw || setting.form.kind !== "exec") return null;
+  const { switcher, pm, array } = sw;
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
+function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
@@ -17315,14 +17368,7 @@ function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
   const switcher = switchToolFor(pm);
-  const array = execFormText([switcher, user, ...command2]);
-  const edit = replaceCommandText(dockerfile, setting.form.text, array);
-  if (!edit) return null;
-  const edits = [edit];
-  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
-  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
-  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+  return { switcher, pm, array: execFormText([switcher, user, ...command2]) };
 }
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
@@ -18830,6 +18876,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_text();
     init_dockerfile();
     init_rule();
     init_report();
@@ -18868,7 +18915,7 @@ var init_invalid_exec_form = __esm({
           if (!COMMANDS.has(inst.keyword)) continue;
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
@@ -20829,13 +20876,22 @@ var init_pip_version_pin = __esm({
 });
 
 // src/rules/pipefail.ts
-var PIPEFAIL_SHELLS, pipefail_default;
+function pipeCommands(commands, pipe) {
+  const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
+  const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
+  const names = own.map((c) => c.name ?? c.program.text);
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+}
+var PIPEFAIL_SHELLS, DOWNLOADERS, before, within, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
     init_commands();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
+    before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
+    within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -20846,7 +20902,7 @@ var init_pipefail = __esm({
       peers: { hadolint: ["DL4006"] },
       messages: {
         pipe: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
         }
       },
@@ -20869,7 +20925,14 @@ var init_pipefail = __esm({
             (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
           );
           if (setsBefore) continue;
-          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+          const { before: before2, last } = pipeCommands(run2.commands, first.span);
+          const shown2 = [...new Set(before2)];
+          const data = {
+            last: last ?? "the last command",
+            before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
+            consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
+          };
+          ctx.report({ messageId: "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
         }
       }
     });
@@ -21021,8 +21084,8 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args) {
   const name = basename3(program);
-  const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
@@ -21313,8 +21376,10 @@ var init_secret_in_arg_or_env = __esm({
 });
 
 // src/rules/shell-form-pid1.ts
-function short(s) {
-  return oneLine(s, 50);
+function wrapped(shellArgv, text) {
+  const shell = shellArgv.map(shellQuote).join(" ");
+  const t = text.trim();
+  return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -21337,11 +21402,11 @@ var init_shell_form_pid1 = __esm({
       },
       messages: {
         shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
+          hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
         },
         shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          message: "{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Put `exec` in front of the last command of the string."
         }
       },
@@ -21370,21 +21435,19 @@ var init_shell_form_pid1 = __esm({
           const setting = step.arg.setting;
           const inst = setting.instruction;
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
           const fix = shellFormFix(step, launch, ctx.env.dockerfile);
           const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
           if (step.shellForm) {
             const data = {
               keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
+              wrapped: wrapped(step.shellArgv, unit.source.text),
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
             ctx.report({ ...place, messageId: "shellForm", data });
           } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
           }
         }
       }
@@ -21408,7 +21471,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -21420,7 +21483,7 @@ var init_shell_portability = __esm({
         why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
-        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*) ... ;; esac` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21528,6 +21591,219 @@ var init_stage_name_casing = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before2 = at;
+  for (; ; ) {
+    const upTo = before2 ? s.instructions.indexOf(before2) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before2 = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
+// src/rules/su-in-run.ts
+function switchOf(cmd) {
+  const sudoAt = cmd.prefixes.indexOf("sudo");
+  if (sudoAt >= 0) {
+    const word = cmd.prefixWords[sudoAt];
+    const from = cmd.words.indexOf(word) + 1;
+    const to = sudoAt + 1 < cmd.prefixWords.length ? cmd.words.indexOf(cmd.prefixWords[sudoAt + 1]) : cmd.words.indexOf(cmd.program);
+    const options = cmd.words.slice(from, to);
+    const sw2 = parseSwitch("sudo", options.map((w) => ({ s: w.value })));
+    const words = cmd.words.slice(to);
+    if (sw2 && sw2.user !== null && sw2.userText && !ROOT_USER.test(sw2.user) && !sw2.user.startsWith("#")) {
+      return { tool: "sudo", word, user: sw2.user, ...argvCommand(words), fromString: false, commandWords: words };
+    }
+  }
+  if (cmd.name !== "su" && cmd.name !== "runuser") return null;
+  const tool = cmd.name;
+  const sw = parseSwitch(tool, cmd.args.map((w) => ({ s: w.value })));
+  if (!sw || sw.user === null) return null;
+  let cWord = null;
+  for (let i = 0; i < cmd.args.length - 1; i++) {
+    const v = cmd.args[i]?.value;
+    if (v === "-c" || v === "--command") cWord = cmd.args[i + 1];
+    else if (v?.startsWith("--command=")) cWord = cmd.args[i];
+  }
+  if (cWord) {
+    const value = cWord.value?.startsWith("--command=") ? cWord.value.slice("--command=".length) : cWord.value;
+    const shown2 = value ?? unquote2(cWord.text);
+    return { tool, word: cmd.program, user: sw.user, commandText: shown2.trim(), commandValue: value, fromString: true, commandWords: [cWord] };
+  }
+  if (tool === "runuser" && cmd.args.some((w) => w.value === "-u" || w.value === "--user") && sw.rest.length > 0) {
+    const words = cmd.args.slice(cmd.args.length - sw.rest.length);
+    return { tool, word: cmd.program, user: sw.user, ...argvCommand(words), fromString: false, commandWords: words };
+  }
+  return null;
+}
+function startOf(cmd) {
+  return cmd.words[0].start;
+}
+function endOf(cmd) {
+  return cmd.words[cmd.words.length - 1].end;
+}
+function argvCommand(words) {
+  if (words.length === 0) return { commandText: null, commandValue: null };
+  const text = words.map((w) => w.text).join(" ");
+  return { commandText: text, commandValue: words.every((w) => w.value !== null) ? text : null };
+}
+function unquote2(text) {
+  const m = /^(["'])([\s\S]*)\1$/.exec(text);
+  return m ? m[2] : text;
+}
+function onlyChecks(script, parse) {
+  if (script === null) return false;
+  const file = parse(script);
+  if (!file) return false;
+  let calls = 0;
+  let checks = true;
+  forEachCall(file.stmts, (call) => {
+    calls++;
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name === null || !CHECKS.has(name.replace(/^.*\//, ""))) checks = false;
+  });
+  return calls > 0 && checks;
+}
+function describe(builder) {
+  if (!builder) return "the build user of the image that triggers it";
+  if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
+  return `\`USER ${builder.spec ?? "?"}\``;
+}
+function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
+  const fileText = src.text;
+  if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0 || run2.commands.length !== 1) return null;
+  if (sw.commandValue === null || !/^[A-Za-z0-9_.:@%+=,/-]+$/.test(sw.user)) return null;
+  const first = cmd.words[0];
+  const last = cmd.words[cmd.words.length - 1];
+  if (view.inst.rest.text.trim() !== fileText.slice(first.start, last.end)) return null;
+  let body2;
+  if (sw.fromString) {
+    const w = sw.commandWords[0];
+    const inner = unquote2(w.text);
+    if (/["'\\$`]/.test(inner) || inner.trim() !== sw.commandValue.trim() || inner.includes("\n")) return null;
+    body2 = inner.trim();
+  } else {
+    const a = sw.commandWords[0];
+    const b = sw.commandWords[sw.commandWords.length - 1];
+    body2 = fileText.slice(a.start, b.end);
+    if (body2.includes("\n") || body2.includes("\\")) return null;
+  }
+  if (body2 === "") return null;
+  const instStart = src.offsetOf(view.inst.span.line, view.inst.span.column);
+  const lineStart = fileText.lastIndexOf("\n", instStart - 1) + 1;
+  const indent = /^[ \t]*/.exec(fileText.slice(lineStart, instStart))?.[0] ?? "";
+  return {
+    safety: "unsafe",
+    title: `Run it with \`USER ${sw.user}\``,
+    edits: [
+      { file, start: instStart, end: instStart, text: `USER ${sw.user}
+${indent}` },
+      { file, start: first.start, end: last.end, text: body2 },
+      { file, start: last.end, end: last.end, text: `
+${indent}USER ${restore}` }
+    ]
+  };
+}
+var CHECKS, su_in_run_default;
+var init_su_in_run = __esm({
+  "src/rules/su-in-run.ts"() {
+    "use strict";
+    init_build_user();
+    init_commands();
+    init_invocations();
+    init_shell_walk();
+    init_report();
+    init_text();
+    init_rule();
+    CHECKS = /* @__PURE__ */ new Set(["true", ":", "false", "exit", "id", "whoami", "echo", "printf", "test", "[", "groups", "pwd", "env", "printenv"]);
+    su_in_run_default = defineRule({
+      id: "su-in-run",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      fixable: true,
+      scope: "instructions",
+      title: "su, runuser or sudo -u switches user inside a RUN where USER belongs",
+      peers: {},
+      messages: {
+        commandString: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        runAs: {
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build's are not; USER makes the same switch without a session and shows the step for what it is.",
+          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+        },
+        sameUser: {
+          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.",
+          hint: "Run the command directly: `RUN {command}`."
+        }
+      },
+      docs: {
+        what: '`su USER -c CMD` (also `su - USER -c`, `su -s /bin/sh USER -c`, `su -c CMD USER`), `runuser -u USER -- CMD`, `runuser -l USER -c CMD`, and `sudo -u USER CMD` in a RUN that runs as root, wherever the RUN runs them: shell form, exec form, heredoc, inside `sh -c "..."`, after `&&`, behind `env X=1` or `nice`, and in ONBUILD RUN. Left alone: a switch whose command only checks the user (`su nobody -s /bin/sh -c true`, `su app -c id`), a user only the running shell knows (`su "$APP_USER" -c ...`), gosu and su-exec (their `gosu nobody true` install check), a `su` in a script the RUN starts or in a heredoc that writes a file, and `sudo` from a build user that is not root, which sudo-in-run reports (it needs a sudoers rule).',
+        why: "The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user's home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint's own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.",
+        bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
+        good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
+        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
+        noPeers: "None: hadolint's DL3004, BuildKit's checks, trivy's DS010 and checkov's Dockerfile checks look at sudo or at the last USER only; none of them flags `su` or `runuser` in RUN. sudo-in-run (DL3004) covers sudo that escalates; this rule covers `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: 'A RUN that is only `su USER -c "CMD"` (`runuser -u USER -- CMD`, `sudo -u USER CMD`) becomes `USER USER`, `RUN CMD` and `USER <the build user before>`, flags such as `--mount` kept; only when the command string has no expansion, quote or backslash inside, and never for exec form, heredocs or ONBUILD',
+            why: "the command now runs with the image's ENV and in WORKDIR, not in the environment su or sudo reset (a login `su -` ran it in the user's home directory), and with the shell of the build, not the user's login shell"
+          }
+        ]
+      },
+      async check(ctx) {
+        let parse = null;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const text = view.inst.rest.text + view.inst.heredocs.map((h) => h.body.text).join("\n");
+          if (!/\b(su|runuser|sudo)\b/.test(text)) continue;
+          const run2 = await ctx.view.run(view);
+          const switches = run2.commands.map((cmd) => ({ cmd, sw: switchOf(cmd) }));
+          for (const { cmd, sw } of switches) {
+            if (!sw) continue;
+            const end = endOf(cmd);
+            const sameUser2 = switches.filter((o) => o.sw?.user === sw.user).map((o) => [startOf(o.cmd), endOf(o.cmd)]);
+            const rootAfter = switches.some((o) => startOf(o.cmd) >= end && !sameUser2.some(([a, b]) => startOf(o.cmd) >= a && startOf(o.cmd) < b));
+            if (rootAfter) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (sw.tool === "sudo" && builder?.root !== true) continue;
+            parse ??= await shellParse(ctx.env.shell, "sh");
+            if (sw.commandText === null || onlyChecks(sw.commandValue, parse)) continue;
+            const builderText = describe(builder);
+            const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
+            const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
+            const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
+            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
@@ -21551,6 +21827,7 @@ var init_su_sudo = __esm({
     init_evidence();
     init_rule();
     init_pid12();
+    init_dockerfile2();
     init_report();
     su_sudo_default = defineRule({
       id: "su-sudo",
@@ -21563,7 +21840,7 @@ var init_su_sudo = __esm({
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+          hint: "Use gosu, which execs: `{command} {array}`."
         },
         scriptForks: {
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
@@ -21601,12 +21878,15 @@ var init_su_sudo = __esm({
             if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
             const inst = step.arg.setting.instruction;
             if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            const parse = await shellParse(ctx.env.shell, "sh");
+            const user = step.user && step.user !== "root" ? step.user : "app";
+            const array = (ctx.stage ? execFormSwitch(step.arg.setting, ctx.stage, parse)?.array : null) ?? execFormText(["gosu", user, "<command>", "<args>"]);
             ctx.report({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
-              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
+              data: { command: step.at.label, tool: step.tool, array },
               label: `${step.at.label} ${step.tool}`,
-              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, parse) : null)
             });
           }
         }
@@ -21651,32 +21931,6 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
-  let s = stage;
-  let before = at;
-  for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
-    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
-    if (user) {
-      const spec = user.rest.text.trim();
-      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
-    }
-    if (!s.baseStage) break;
-    s = s.baseStage;
-    before = null;
-  }
-  const base2 = knownBaseImage(s, trusted);
-  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
-}
-var init_build_user = __esm({
-  "src/model/build-user.ts"() {
-    "use strict";
-    init_text();
-    init_base_images();
-  }
-});
-
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
   const at = words.indexOf(word);
@@ -21711,7 +21965,7 @@ var init_sudo_in_run = __esm({
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone here (hadolint\'s DL3004 reports it); su-in-run reports it as a switch that belongs in `USER app`.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
@@ -22565,6 +22819,7 @@ var init_rules = __esm({
     init_shell_form_pid1();
     init_shell_portability();
     init_stage_name_casing();
+    init_su_in_run();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
@@ -22653,6 +22908,7 @@ var init_rules = __esm({
       shell_form_pid1_default,
       shell_portability_default,
       stage_name_casing_default,
+      su_in_run_default,
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
@@ -28192,11 +28448,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -28204,10 +28460,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -28285,10 +28541,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -30841,7 +31097,7 @@ __export(shell_exports, {
   dialectFromShebang: () => dialectFromShebang,
   loadShellParser: () => loadShellParser
 });
-import { readFile } from "node:fs/promises";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
 async function loadShellParser() {
@@ -30858,7 +31114,7 @@ async function load() {
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(await readFile(WASM_URL));
+  const module = new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
@@ -31485,8 +31741,8 @@ function scriptSuppressions(displayPath2, source, file) {
   const lines = source.split("\n");
   const comments = file.comments.map((c) => {
     const [line, column] = c.p;
-    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
-    return { line, column, text: c.text, trailing: before.trim() !== "" };
+    const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
+    return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
   return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
 }
@@ -31949,7 +32205,14 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
           for (const u of step.run.unknownSources) {
             info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
           }
-          if (step.run.budget) {
+          const capped = step.run.capped;
+          if (capped) {
+            const f = capped.at.file;
+            if (!said.has(`cap:${f.path}`)) {
+              said.add(`cap:${f.path}`);
+              info(f.path, f.spanOf(capped.at.stmt.p, capped.at.stmt.p), `the entrypoint analysis hit its state budget here: ${capped.states} different paths met at this point, more than the ${MAX_STATES_PER_POINT} it keeps apart, and were joined, so values that differed became unknown; one of them was used afterwards (${capped.lost}). Not reported for this script, since they could come from the join: ${UNSURE_CHECKS}`);
+            }
+          } else if (step.run.budget) {
             info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
           }
         }
@@ -32076,7 +32339,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -32087,6 +32350,7 @@ var init_engine = __esm({
     init_image();
     init_launch();
     init_instructions();
+    init_state();
     init_shell_service();
     init_dockerfile();
     init_source2();
@@ -32119,6 +32383,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
@@ -37076,13 +37341,13 @@ var require_core = __commonJS({
       RULES2.all[keyword] = rule;
       (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -39306,7 +39571,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   const errs = validate2(aliased);
   if (errs.length > 0) {
     const seen = /* @__PURE__ */ new Set();
-    const all = errs.map((e) => describe(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const all = errs.map((e) => describe2(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const [first, ...more] = all;
     return { error: more.length > 0 ? { ...first, more } : first };
   }
@@ -39346,7 +39611,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   }
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
-function describe(err, file, prefix, locate) {
+function describe2(err, file, prefix, locate) {
   const at = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
@@ -39731,9 +39996,9 @@ async function runFixLoop(options) {
   }
   const changed = [];
   for (const [real, file] of current) {
-    const before = bytesOf(originals.get(real));
+    const before2 = bytesOf(originals.get(real));
     const after = bytesOf(file);
-    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+    if (!before2.equals(after)) changed.push({ path: real, before: before2, after, mode: file.mode });
   }
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
@@ -39904,7 +40169,7 @@ function chainHops(chain) {
           const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -39954,14 +40219,14 @@ function chainHops(chain) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        out.push({
-          process: [step.name, ...step.args].join(" "),
-          user,
-          pid1: step.pid1,
-          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
-          note: step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process",
-          why: []
-        });
+        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const prev = out[out.length - 1];
+        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+          prev.note = `${prev.note}: ${note}`;
+          break;
+        }
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
         break;
       }
       case "supervisor":
@@ -40008,9 +40273,9 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function short2(s) {
+function short(s) {
   return oneLine(s, 60);
 }
 function formatRun(lines, r) {
@@ -40060,13 +40325,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short3(text, max = 80) {
+function short2(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -40074,9 +40339,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -40164,6 +40429,11 @@ function cacheFile(cwd, root, location) {
   const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
   return path24.join(inside3 ? cwd : root, CACHE_FILE);
 }
+function listedAbsent(call, digest, reads) {
+  if (digest !== "-" && digest !== "r:-") return false;
+  const p = call.slice(call.indexOf("\0", 2) + 1);
+  return reads.get(`d\0\0${path24.dirname(p)}`)?.startsWith("d:") === true;
+}
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
@@ -40218,7 +40488,7 @@ var init_cache = __esm({
     init_recording();
     CACHE_FILE = ".dockerlintcache";
     FORMAT = "dockerlint-cache";
-    FORMAT_VERSION = 1;
+    FORMAT_VERSION = 2;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
     LintCache = class {
       constructor(file, key, fsys, knownRules) {
@@ -40241,7 +40511,13 @@ var init_cache = __esm({
       loadedIndex = /* @__PURE__ */ new Map();
       /** Digests observed now, per call (each call is run once per run). */
       current = /* @__PURE__ */ new Map();
-      /** Entries of this run, to write. */
+      /**
+       * Whether each call of the loaded read table answers the same now (1) or not (2), once known
+       * (0): entries share most of their calls (a base image's files, a shared script, the folders
+       * above), so each is judged once, not once per entry.
+       */
+      verdicts = new Uint8Array(0);
+      /** Entries of this run, to write: the reads of a lint, or the read table indices of a hit. */
       fresh = /* @__PURE__ */ new Map();
       /** Inputs this run asked for. */
       looked = /* @__PURE__ */ new Set();
@@ -40305,6 +40581,7 @@ var init_cache = __esm({
         }
         this.loaded = true;
         this.loadedReads.push(...reads);
+        this.verdicts = new Uint8Array(reads.length);
         for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
@@ -40344,7 +40621,7 @@ var init_cache = __esm({
         const p = call.slice(call.indexOf("\0", 2) + 1);
         const listing = `d\0\0${path24.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
-        return then !== void 0 && this.now(listing) === then;
+        return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
       now(call) {
         let d = this.current.get(call);
@@ -40362,17 +40639,20 @@ var init_cache = __esm({
         if (entry) {
           let same = true;
           for (const i of entry.reads) {
-            const [call, digest] = this.loadedReads[i];
-            if (this.impliedAbsent(call, digest)) continue;
-            if (this.now(call) !== digest) {
+            let verdict = this.verdicts[i];
+            if (verdict === 0) {
+              const [call, digest] = this.loadedReads[i];
+              verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+              this.verdicts[i] = verdict;
+            }
+            if (verdict !== 1) {
               same = false;
               break;
             }
           }
           if (same) {
             this.stats.hits++;
-            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
-            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            this.fresh.set(input2.path, { reads: entry.reads, findings: entry.findings });
             return entry.findings;
           }
         }
@@ -40396,12 +40676,14 @@ var init_cache = __esm({
         const entries = {};
         const all = new Map(this.fresh);
         for (const [input2, entry] of this.entries) {
-          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: entry.reads, findings: entry.findings });
         }
-        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+        for (const [input2, entry] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]));
           const ids = [];
           let consistent = true;
           for (const [call, digest] of reads) {
+            if (listedAbsent(call, digest, reads)) continue;
             const id = index.get(call);
             if (id === void 0) {
               index.set(call, table.length);
@@ -40412,7 +40694,7 @@ var init_cache = __esm({
               break;
             } else ids.push(id);
           }
-          if (consistent) entries[input2] = { reads: ids, findings };
+          if (consistent) entries[input2] = { reads: ids, findings: entry.findings };
         }
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
@@ -40843,9 +41125,9 @@ function unifiedDiff(changed, cwd) {
   let out = "";
   for (const c of changed) {
     const name = shown(c.path, cwd);
-    const before = c.before.toString("utf8");
+    const before2 = c.before.toString("utf8");
     const after = c.after.toString("utf8");
-    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after, "", "", { context: 3, stripTrailingCr: false });
     out += `--- a/${escapeControl(name)}
 +++ b/${escapeControl(name)}
 `;
@@ -41095,23 +41377,23 @@ var UI = class {
   rasterize(row) {
     const rrows = [];
     const widths = this.columnWidths(row);
-    let wrapped;
+    let wrapped2;
     row.forEach((col, c) => {
       col.width = widths[c];
       if (this.wrap) {
-        wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
+        wrapped2 = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
       } else {
-        wrapped = col.text.split("\n");
+        wrapped2 = col.text.split("\n");
       }
       if (col.border) {
-        wrapped.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
-        wrapped.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
+        wrapped2.unshift("." + "-".repeat(this.negatePadding(col) + 2) + ".");
+        wrapped2.push("'" + "-".repeat(this.negatePadding(col) + 2) + "'");
       }
       if (col.padding) {
-        wrapped.unshift(...new Array(col.padding[top] || 0).fill(""));
-        wrapped.push(...new Array(col.padding[bottom] || 0).fill(""));
+        wrapped2.unshift(...new Array(col.padding[top] || 0).fill(""));
+        wrapped2.push(...new Array(col.padding[bottom] || 0).fill(""));
       }
-      wrapped.forEach((str, r) => {
+      wrapped2.forEach((str, r) => {
         if (!rrows[r]) {
           rrows.push([]);
         }
@@ -43777,8 +44059,8 @@ var CommandInstance = class {
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test2 of [describe2, description, desc]) {
+  extractDesc({ describe: describe3, description, desc }) {
+    for (const test2 of [describe3, description, desc]) {
       if (typeof test2 === "string" || test2 === false)
         return test2;
       assertNotStrictEqual(test2, true, this.shim);
@@ -43954,7 +44236,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe3(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
@@ -47219,7 +47501,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -47228,11 +47510,12 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
+function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
   let entries;
+  let hereReal;
   try {
-    entries = jail.readdir(dir);
+    ({ entries, real: hereReal } = real === null ? jail.readdirReal(dir) : { entries: jail.fs.readdir(real), real });
   } catch (e) {
     problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
@@ -47254,11 +47537,11 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     const abs = path22.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, path22.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
-        const real = jail.fs.realpath(abs) ?? abs;
-        if (!isWithin(real, top2)) continue;
+        const real2 = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real2, top2)) continue;
       }
       out.add(abs);
     }
@@ -47267,8 +47550,8 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
       if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
+      const real2 = jail.fs.realpath(named);
+      if (real2 === null || !isWithin(real2, top2)) continue;
       try {
         if (jail.stat(named)?.kind === "file") out.add(named);
       } catch {
@@ -47769,7 +48052,7 @@ async function listRules(json, effective) {
 preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
-async function fixCommand(io, inputs, setup, before, flags) {
+async function fixCommand(io, inputs, setup, before2, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
   const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
@@ -47786,7 +48069,7 @@ async function fixCommand(io, inputs, setup, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = uniqueSorted([...before, ...result.findings]);
+  const findings = uniqueSorted([...before2, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
     const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
@@ -48007,8 +48290,13 @@ function jobSummary(s) {
   }
   if (s.fixes !== void 0) {
     out.push("### Automatic fixes (dry run)", "");
-    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
-    else {
+    if (s.fixes === null) {
+      const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+      out.push(
+        unsafe > 0 ? `No finding here has a safe automatic fix, but ${plural2(unsafe, "finding has", "findings have")} an unsafe one: it may change what the image does, so read it first with \`dockerlint --fix-dry-run --unsafe-fixes\`, then apply it locally with \`dockerlint --fix --unsafe-fixes\` (one rule at a time with \`--fix-rule <rule>\`).` : "No finding here has an automatic fix: the messages say how to fix them.",
+        ""
+      );
+    } else {
       const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
       out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
       if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");

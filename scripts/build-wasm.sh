@@ -9,6 +9,8 @@
 # same toolchain gives the same bytes. The committed files were built with the toolchain below;
 # another Go or mvdan/sh version produces different (but equivalent) bytes and fails --check.
 #
+# One file of mvdan/sh is replaced for this build: see wasm/overlay/fileutil.go.
+#
 # Requirements: Go (GOOS=js GOARCH=wasm) and mvdan.cc/sh/v3 in GOPATH layout. On Debian/Ubuntu:
 #   apt-get install golang-go golang-mvdan-sh-dev
 # The build runs in GOPATH mode with no network: GOPATH defaults to /usr/share/gocode (where
@@ -85,13 +87,23 @@ wasm_exec_rel="${wasm_exec#"$goroot"/}"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/build-wasm.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
+# mvdan.cc/sh/v3/fileutil's file.go is replaced by wasm/overlay/fileutil.go for this build (that
+# file says why: the package compiles two regular expressions at every start of the module, for a
+# printer the parser never runs). Everything else is built from the mvdan/sh sources as they are.
+fileutil_go="$GOPATH_DIR/src/mvdan.cc/sh/v3/fileutil/file.go"
+if [ ! -f "$fileutil_go" ]; then
+  install_hint "mvdan.cc/sh/v3/fileutil/file.go not found under $GOPATH_DIR/src."
+  exit 1
+fi
+printf '{"Replace": {"%s": "%s"}}\n' "$fileutil_go" "$WASM_DIR/overlay/fileutil.go" >"$tmp/overlay.json"
+
 # Fixed environment: GOPATH mode (no module downloads), no cgo, default wasm features, a fresh
 # build cache, no GOFLAGS from the caller. The source file is built by path.
 (
   cd "$WASM_DIR"
   env GO111MODULE=off GOPATH="$GOPATH_DIR" GOFLAGS= GOOS=js GOARCH=wasm GOWASM= CGO_ENABLED=0 \
     GOCACHE="$tmp/gocache" GOTMPDIR= GOPROXY=off GOTOOLCHAIN=local \
-    go build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$tmp/shparse.wasm" ./shparse.go
+    go build -trimpath -buildvcs=false -overlay "$tmp/overlay.json" -ldflags="-s -w -buildid=" -o "$tmp/shparse.wasm" ./shparse.go
 )
 
 {

@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleLazyPackage, bundleLocalRequires, checkImports, escapeRegExp, fileOf, LAZY_PACKAGES } from './bundle-action.mjs';
+import { lazyStringWidth, leanYargsShim } from './esbuild-lean-start.mjs';
 import { noPackageJsonLookup } from './esbuild-no-pkgup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,7 +81,7 @@ const result = await build({
   banner: { js: "const __dockerlintBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'error',
-  plugins: [wasmBesideDist, lazyBeside, bundleLocalRequires(new RegExp(`^${escapeRegExp(path.join(root, 'dist'))}[\\\\/].*\\.js$`)), noPackageJsonLookup],
+  plugins: [wasmBesideDist, lazyBeside, bundleLocalRequires(new RegExp(`^${escapeRegExp(path.join(root, 'dist'))}[\\\\/].*\\.js$`)), leanYargsShim, noPackageJsonLookup, lazyStringWidth],
 });
 checkImports(result.metafile, LAZY_PACKAGES.map((p) => `./${fileOf(p)}`));
 for (const pkg of LAZY_PACKAGES) await bundleLazyPackage(pkg, path.dirname(OUT));

@@ -13,10 +13,15 @@
 import fs from 'node:fs';
 
 /** Replaces `from` (exactly once) with `to` in the text of a module. */
-function patch(text, file, from, to) {
+export function patch(text, file, from, to) {
   const count = text.split(from).length - 1;
   if (count !== 1) throw new Error(`${file}: expected ${from} exactly once, found it ${count} times`);
   return text.replace(from, to);
+}
+
+/** yargs's platform shim (lib/platform-shims/esm.mjs) with a findUp that finds nothing. */
+export function patchFindUp(text, file) {
+  return patch(text, file, 'findUp: escalade,', 'findUp: () => undefined,');
 }
 
 export const noPackageJsonLookup = {
@@ -24,7 +29,7 @@ export const noPackageJsonLookup = {
   setup(b) {
     b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
       const text = await fs.promises.readFile(args.path, 'utf8');
-      return { contents: patch(text, args.path, 'findUp: escalade,', 'findUp: () => undefined,'), loader: 'js' };
+      return { contents: patchFindUp(text, args.path), loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]y18n[\\/]build[\\/]lib[\\/]platform-shims[\\/]node\.js$/ }, async (args) => {
       let text = await fs.promises.readFile(args.path, 'utf8');

@@ -327,7 +327,16 @@ export function jobSummary(s: SummaryInput): string {
 
   if (s.fixes !== undefined) {
     out.push('### Automatic fixes (dry run)', '');
-    if (s.fixes === null) out.push('No finding here has an automatic fix: the messages say how to fix them.', '');
+    if (s.fixes === null) {
+      // The dry run shows the safe fixes only: say when unsafe ones exist, and how to apply them.
+      const unsafe = findings.filter((f) => f.fix?.safety === 'unsafe').length;
+      out.push(
+        unsafe > 0
+          ? `No finding here has a safe automatic fix, but ${plural(unsafe, 'finding has', 'findings have')} an unsafe one: it may change what the image does, so read it first with \`dockerlint --fix-dry-run --unsafe-fixes\`, then apply it locally with \`dockerlint --fix --unsafe-fixes\` (one rule at a time with \`--fix-rule <rule>\`).`
+          : 'No finding here has an automatic fix: the messages say how to fix them.',
+        '',
+      );
+    }
     else {
       const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
       out.push('What `dockerlint --fix` would change (run it locally to apply):', '', codeBlock('diff', cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), '');

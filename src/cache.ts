@@ -29,7 +29,8 @@ import { observe, sha256, type ReadLog } from './fs/recording.js';
 /** The default file name, in the current folder (or the repository root when that is outside it). */
 const CACHE_FILE = '.dockerlintcache';
 const FORMAT = 'dockerlint-cache';
-const FORMAT_VERSION = 1;
+/** 2: an entry no longer lists the absent paths that a listing of their folder in it implies. */
+const FORMAT_VERSION = 2;
 /** A cache file larger than this is not read. */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
@@ -95,8 +96,14 @@ class LintCache {
   private readonly loadedIndex = new Map<string, string>();
   /** Digests observed now, per call (each call is run once per run). */
   private readonly current = new Map<string, string>();
-  /** Entries of this run, to write. */
-  private readonly fresh = new Map<string, { reads: ReadLog; findings: Finding[] }>();
+  /**
+   * Whether each call of the loaded read table answers the same now (1) or not (2), once known
+   * (0): entries share most of their calls (a base image's files, a shared script, the folders
+   * above), so each is judged once, not once per entry.
+   */
+  private verdicts = new Uint8Array(0);
+  /** Entries of this run, to write: the reads of a lint, or the read table indices of a hit. */
+  private readonly fresh = new Map<string, { reads: ReadLog | readonly number[]; findings: Finding[] }>();
   /** Inputs this run asked for. */
   private readonly looked = new Set<string>();
   readonly stats: CacheStats = { hits: 0, misses: 0 };
@@ -171,6 +178,7 @@ class LintCache {
     }
     this.loaded = true;
     this.loadedReads.push(...reads);
+    this.verdicts = new Uint8Array(reads.length);
     for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
     for (const [k, v] of loaded) this.entries.set(k, v);
   }
@@ -212,7 +220,8 @@ class LintCache {
     const p = call.slice(call.indexOf('\0', 2) + 1);
     const listing = `d\0\0${path.dirname(p)}`;
     const then = this.loadedIndex.get(listing);
-    return then !== undefined && this.now(listing) === then;
+    // Only a listing that succeeded: a folder that can be searched but not read lists nothing.
+    return then !== undefined && then.startsWith('d:') && this.now(listing) === then;
   }
 
   private now(call: string): string {
@@ -232,17 +241,20 @@ class LintCache {
     if (entry) {
       let same = true;
       for (const i of entry.reads) {
-        const [call, digest] = this.loadedReads[i]!;
-        if (this.impliedAbsent(call, digest)) continue;
-        if (this.now(call) !== digest) {
+        let verdict = this.verdicts[i]!;
+        if (verdict === 0) {
+          const [call, digest] = this.loadedReads[i]!;
+          verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+          this.verdicts[i] = verdict;
+        }
+        if (verdict !== 1) {
           same = false;
           break;
         }
       }
       if (same) {
         this.stats.hits++;
-        const log: ReadLog = new Map(entry.reads.map((i) => this.loadedReads[i]!));
-        this.fresh.set(input.path, { reads: log, findings: entry.findings });
+        this.fresh.set(input.path, { reads: entry.reads, findings: entry.findings });
         return entry.findings;
       }
     }
@@ -270,12 +282,14 @@ class LintCache {
     // Entries of inputs this run did not look at (another path, another shard) are kept as read.
     const all = new Map(this.fresh);
     for (const [input, entry] of this.entries) {
-      if (!all.has(input) && !this.looked.has(input)) all.set(input, { reads: new Map(entry.reads.map((i) => this.loadedReads[i]!)), findings: entry.findings });
+      if (!all.has(input) && !this.looked.has(input)) all.set(input, { reads: entry.reads, findings: entry.findings });
     }
-    for (const [input, { reads, findings }] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [input, entry] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const reads: ReadLog = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]!));
       const ids: number[] = [];
       let consistent = true;
       for (const [call, digest] of reads) {
+        if (listedAbsent(call, digest, reads)) continue;
         const id = index.get(call);
         if (id === undefined) {
           index.set(call, table.length);
@@ -286,7 +300,7 @@ class LintCache {
           break;
         } else ids.push(id);
       }
-      if (consistent) entries[input] = { reads: ids, findings };
+      if (consistent) entries[input] = { reads: ids, findings: entry.findings };
     }
     const data: CacheFile = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
     const tmp = `${this.file}.${process.pid}.tmp`;
@@ -310,6 +324,18 @@ interface Related {
   line: number;
   column: number;
   message: string;
+}
+
+/**
+ * Whether a call found its path absent and the same lint listed the path's folder: a listing that
+ * answers the same implies the path is still absent, so the entry need not keep the probe (most
+ * of a lint's calls are such probes: compose and ignore files, the candidates of a search).
+ */
+function listedAbsent(call: string, digest: string, reads: ReadLog): boolean {
+  if (digest !== '-' && digest !== 'r:-') return false;
+  const p = call.slice(call.indexOf('\0', 2) + 1);
+  // Only a listing that succeeded: a folder that can be searched but not read lists nothing.
+  return reads.get(`d\0\0${path.dirname(p)}`)?.startsWith('d:') === true;
 }
 
 /** The files an entry's lint read (its `readFile` calls). */

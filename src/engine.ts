@@ -13,6 +13,7 @@ import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
 import { resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
 import { DockerfileView } from './model/instructions.js';
+import { MAX_STATES_PER_POINT } from './model/evaluator/state.js';
 import { ShellService } from './model/shell-service.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type Span } from './parsers/source.js';
@@ -399,7 +400,15 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
           for (const u of step.run.unknownSources) {
             info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
           }
-          if (step.run.budget) {
+          const capped = step.run.capped;
+          if (capped) {
+            // One per file: the first point where the cap was hit, and what it lost that was used.
+            const f = capped.at.file;
+            if (!said.has(`cap:${f.path}`)) {
+              said.add(`cap:${f.path}`);
+              info(f.path, f.spanOf(capped.at.stmt.p, capped.at.stmt.p), `the entrypoint analysis hit its state budget here: ${capped.states} different paths met at this point, more than the ${MAX_STATES_PER_POINT} it keeps apart, and were joined, so values that differed became unknown; one of them was used afterwards (${capped.lost}). Not reported for this script, since they could come from the join: ${UNSURE_CHECKS}`);
+            }
+          } else if (step.run.budget) {
             info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
           }
         }
@@ -420,6 +429,9 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
+
+/** The checks that read the entrypoint evaluator's run, and so say nothing about a run it is unsure of. */
+const UNSURE_CHECKS = 'root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.';
 
 /** The `shellcheck` program for a jail (looked up once per root and folder). */
 const shellcheckBinaries = new Map<string, string | null>();

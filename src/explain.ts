@@ -9,7 +9,7 @@ import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import { commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
-import { oneLine } from './text.js';
+import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
   /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis "$0" "$@"`, ... */
@@ -128,7 +128,7 @@ function chainHops(chain: Chain): Hop[] {
           const note = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
-            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
+            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -182,14 +182,15 @@ function chainHops(chain: Chain): Hop[] {
       case 'program': {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
-        out.push({
-          process: [step.name, ...step.args].join(' '),
-          user,
-          pid1: step.pid1,
-          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
-          note: step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process',
-          why: [],
-        });
+        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const note = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        // The child a shell did not exec is this program: one hop, not the same line twice.
+        const prev = out[out.length - 1];
+        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+          prev.note = `${prev.note}: ${note}`;
+          break;
+        }
+        out.push({ process: [step.name, ...step.args].join(' '), user, pid1: step.pid1, at, note, why: [] });
         break;
       }
       case 'supervisor':

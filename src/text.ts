@@ -12,6 +12,14 @@ export function stripBom(text: string): { text: string; bom: boolean } {
 export const ROOT_USER = /^(root|0)(:.*)?$/;
 
 /** Text on one line (whitespace runs become one space), cut to `max` characters with `…`. */
+/** A word written so the shell reads it back as is: bare when that is safe, else in single quotes. */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!s.includes("'")) return `'${s}'`;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 export function oneLine(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;

@@ -370,15 +370,29 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
 });
 
 describe('the fix input: the dry-run diff in the summary', () => {
-  test('fix: on with findings that have no automatic fix says so; off adds no section', async () => {
+  test('fix: on with findings whose only fix is unsafe says that one exists and how to apply it; off adds no section', async () => {
     const summary = path.join(tmp, 'summary.md');
     const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
     fs.writeFileSync(summary, '');
+    // su-sudo's fix (exec su-exec instead of su) is unsafe: the dry run of safe fixes is empty.
     await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE, INPUT_FIX: 'on' }, io);
-    expect(fs.readFileSync(summary, 'utf8')).toContain('### Automatic fixes (dry run)\n\nNo finding here has an automatic fix');
+    expect(fs.readFileSync(summary, 'utf8')).toContain(
+      '### Automatic fixes (dry run)\n\nNo finding here has a safe automatic fix, but 1 finding has an unsafe one: it may change what the image does, so read it first with `dockerlint --fix-dry-run --unsafe-fixes`, then apply it locally with `dockerlint --fix --unsafe-fixes` (one rule at a time with `--fix-rule <rule>`).\n',
+    );
     fs.writeFileSync(summary, '');
     await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE }, io);
     expect(fs.readFileSync(summary, 'utf8')).not.toContain('Automatic fixes');
+  });
+
+  test('fix: on with findings that have no automatic fix at all says so', async () => {
+    const work = path.join(tmp, 'nofix');
+    fs.mkdirSync(work);
+    fs.writeFileSync(path.join(work, 'Dockerfile'), 'FROM debian:12\nRUN sudo true\nUSER nobody\nCMD ["sleep", "1"]\n');
+    const summary = path.join(tmp, 'summary.md');
+    fs.writeFileSync(summary, '');
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: work, env: {} };
+    await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_FIX: 'on' }, io);
+    expect(fs.readFileSync(summary, 'utf8')).toContain('### Automatic fixes (dry run)\n\nNo finding here has an automatic fix: the messages say how to fix them.\n');
   });
 
   test('fix: on with a fixable finding puts the dry-run diff in the summary and changes no file', async () => {

@@ -95,6 +95,35 @@ describe('--cache', () => {
     expect(after.out).toBe((await cli(JSON_ARGS)).out);
   });
 
+  it('keeps no probe of an absent file in a folder the entry listed; a file appearing there still misses', async () => {
+    await cli([...JSON_ARGS, '--cache']);
+    const file = path.join(dir, '.dockerlintcache');
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8')) as { reads: Array<[string, string]>; entries: Record<string, { reads: number[] }> };
+    const entry = cache.entries[path.join(dir, 'svc-0/Dockerfile')]!;
+    const calls = new Map(entry.reads.map((i) => cache.reads[i]!));
+    const folder = path.join(dir, 'svc-0');
+    // The lint listed its context and probed it for compose files: the listing is kept, the probes are not.
+    expect(calls.get(`d\0\0${folder}`)).toMatch(/^d:/);
+    const probes = [...calls].filter(([call, digest]) => (digest === '-' || digest === 'r:-') && path.dirname(call.slice(call.indexOf('\0', 2) + 1)) === folder);
+    expect(probes).toEqual([]);
+    expect(cache.reads.some(([call]) => call.includes(`${folder}/compose.yaml`))).toBe(false);
+    write('svc-0/compose.yaml', 'services:\n  web:\n    build: .\n');
+    const after = await cli([...JSON_ARGS, '--cache']);
+    expect(counts(after.err).misses).toBeGreaterThanOrEqual(1);
+    expect(after.out).toBe((await cli(JSON_ARGS)).out);
+    expect(counts((await cli([...JSON_ARGS, '--cache'])).err)).toEqual({ hits: 9, misses: 0 });
+  });
+
+  it('ignores a cache of the previous format', async () => {
+    await cli([...JSON_ARGS, '--cache']);
+    const file = path.join(dir, '.dockerlintcache');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), formatVersion: 1 }));
+    const after = await cli([...JSON_ARGS, '--cache']);
+    expect(after.err).toMatch(/another version, rule set or configuration/);
+    expect(counts(after.err)).toEqual({ hits: 0, misses: 9 });
+    expect(counts((await cli([...JSON_ARGS, '--cache'])).err)).toEqual({ hits: 9, misses: 0 });
+  });
+
   it('misses everything when the configuration changes', async () => {
     await cli([...JSON_ARGS, '--cache']);
     write('.dockerlint.yaml', 'rules:\n  su-sudo: off\n');

@@ -35,9 +35,12 @@ describe('dockerlint explain', () => {
   test('a shell-form CMD puts the shell at PID 1', async () => {
     const e = await explainFixture('shell-form-pid1/bad-cmd-shell-form');
     expect(e.argv).toEqual(['/bin/sh', '-c', 'python -m http.server 8000']);
-    expect(e.hops[0]).toMatchObject({ process: '/bin/sh -c "python -m http.server 8000"', pid1: true, user: 'nobody' });
-    expect(e.hops[1]).toMatchObject({ process: 'python -m http.server 8000', pid1: false });
+    expect(e.hops[0]).toMatchObject({ process: "/bin/sh -c 'python -m http.server 8000'", pid1: true, user: 'nobody' });
+    // The child the shell does not exec is the main process: one hop, not the same line twice.
+    expect(e.hops).toHaveLength(2);
+    expect(e.hops[1]).toMatchObject({ process: 'python -m http.server 8000', pid1: false, at: 'Dockerfile:3', note: "not exec'd: the shell stays PID 1 and this runs as its child: the main process" });
     expect(formatExplanation(e)).toContain('shell form: a shell runs the string');
+    expect(e.summary).toBe("PID 1: /bin/sh -c 'python -m http.server 8000' (nobody) -> python -m http.server 8000 (child, user nobody)");
   });
 
   test('jetty style: the CMD is found by command -v and matches the expr test, so the default run takes the dry run to the last exec "$@", not the branch for terminating options', async () => {

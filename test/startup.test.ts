@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve('.');
@@ -46,6 +47,34 @@ describe('bin/dockerlint.cjs', () => {
     }
     // With anything else on the line, the command line parses it as before.
     expect(run(['--version', '--no-color'], { DOCKERLINT_CODE_CACHE: 'report' }).stderr).toContain('code cache used');
+  });
+
+  test('a lint evaluates no string-width and loads no node:assert; --help still lays out its columns', () => {
+    // The bundle's own module initialisers (esbuild's init_* functions) run only when required.
+    const probe = `const seen = new Set(process.moduleLoadList);
+if (require('node:worker_threads').isMainThread) process.on('exit', () => {
+  const loaded = process.moduleLoadList.filter((m) => !seen.has(m));
+  process.stderr.write(JSON.stringify({ assert: loaded.includes('NativeModule assert'), segmenter: globalThis.__segmenters ?? 0 }));
+});
+const Seg = Intl.Segmenter;
+Intl.Segmenter = class extends Seg { constructor(...a) { super(...a); globalThis.__segmenters = (globalThis.__segmenters ?? 0) + 1; } };`;
+    const hook = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-probe-')), 'probe.cjs');
+    try {
+      fs.writeFileSync(hook, probe);
+      const lint = spawnSync(process.execPath, ['-r', hook, bin, 'fixtures/root-process', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(lint.status).toBe(1);
+      expect(JSON.parse(lint.stderr)).toEqual({ assert: false, segmenter: 0 });
+      const help = spawnSync(process.execPath, ['-r', hook, bin, '--help'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(help.status).toBe(0);
+      expect(JSON.parse(help.stderr).segmenter).toBeGreaterThan(0); // measured when needed
+      // Options and their descriptions in aligned columns, as cliui lays them out.
+      const rows = help.stdout.split('\n').filter((l) => /^\s+--(cache|cache-location|max-warnings) /.test(l));
+      expect(rows.length).toBe(3);
+      // The description column starts at the same place on every row.
+      expect(new Set(rows.map((l) => /^\s+--\S+\s+/.exec(l)![0].length)).size).toBe(1);
+    } finally {
+      fs.rmSync(path.dirname(hook), { recursive: true, force: true });
+    }
   });
 
   test('a cache that belongs to another bundle is not used', () => {

@@ -79,6 +79,12 @@ export class Jail {
     return this.fs.readdir(this.check(p));
   }
 
+  /** `readdir`, with the folder's real path. */
+  readdirReal(p: string): { entries: DirEntry[]; real: string } {
+    const real = this.check(p);
+    return { entries: this.fs.readdir(real), real };
+  }
+
   /** Null for what is absent or outside the jail. */
   stat(p: string): FileStat | null {
     const real = this.realpath(p);

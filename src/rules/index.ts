@@ -70,6 +70,7 @@ import secretInArgOrEnv from './secret-in-arg-or-env.js';
 import shellFormPid1 from './shell-form-pid1.js';
 import shellPortability from './shell-portability.js';
 import stageNameCasing from './stage-name-casing.js';
+import suInRun from './su-in-run.js';
 import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
@@ -160,6 +161,7 @@ export const RULES: readonly Rule[] = [
   shellFormPid1,
   shellPortability,
   stageNameCasing,
+  suInRun,
   suSudo,
   sudoInRun,
   trustedRegistry,

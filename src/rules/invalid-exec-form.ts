@@ -1,3 +1,4 @@
+import { shellQuote } from '../text.js';
 import { commandForm } from '../parsers/dockerfile.js';
 import { defineRule } from './rule.js';
 import { fixOf } from '../fix/builders/report.js';
@@ -43,7 +44,9 @@ export default defineRule({
       const fate =
         inst.keyword === 'SHELL'
           ? 'SHELL requires a JSON array, so the build fails'
-          : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? '…' : ''}'\``;
+          : form.text.text.length <= 60 && !form.text.text.includes('\n')
+            ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\``
+            : 'Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`';
       ctx.report({
         at: { file, span: form.text.spanOf(0, form.text.text.length) },
         messageId: 'invalidJson',

@@ -1,7 +1,26 @@
 import { basename } from '../model/commands.js';
+import type { CommandView } from '../model/command-view.js';
+import type { Span } from '../parsers/source.js';
 import { defineRule } from './rule.js';
 
 const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
+
+/** Commands whose failure in a pipe means a missing or truncated download. */
+const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c']);
+
+const before = (a: Span, b: Span): boolean => a.line < b.line || (a.line === b.line && a.column < b.column);
+const within = (x: Span, outer: Span): boolean => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn } as Span, { line: x.endLine, column: x.endColumn } as Span);
+
+/**
+ * The programs of a pipe's commands (not those of a `$(...)` inside them): the ones before the
+ * last, whose failure the pipe's status hides, and the last one.
+ */
+function pipeCommands(commands: readonly CommandView[], pipe: Span): { before: string[]; last: string | null } {
+  const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
+  const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
+  const names = own.map((c) => c.name ?? c.program.text);
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+}
 
 export default defineRule({
   id: 'pipefail',
@@ -13,7 +32,7 @@ export default defineRule({
   peers: { hadolint: ['DL4006'] },
   messages: {
     pipe: {
-      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.',
+      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
       hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.',
     },
   },
@@ -36,7 +55,14 @@ export default defineRule({
         (c) => c.name === 'set' && c.depth === 0 && c.args.some((a, i) => a.value === 'pipefail' && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? '')) && (c.span.line < first.span.line || (c.span.line === first.span.line && c.span.column < first.span.column)),
       );
       if (setsBefore) continue;
-      ctx.report({ messageId: 'pipe', data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+      const { before, last } = pipeCommands(run.commands, first.span);
+      const shown = [...new Set(before)];
+      const data = {
+        last: last ?? 'the last command',
+        before: shown.length > 0 ? shown.map((n) => `\`${n}\``).join(shown.length === 2 ? ' or ' : ', ') : 'the commands before it',
+        consequence: shown.some((n) => DOWNLOADERS.has(n)) ? ': the image builds from a failed download' : ' and the image still builds',
+      };
+      ctx.report({ messageId: 'pipe', data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
     }
   },
 });

@@ -2,7 +2,7 @@ import type { Step } from '../model/launch.js';
 import { defineRule } from './rule.js';
 import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
-import { oneLine } from '../text.js';
+import { shellQuote } from '../text.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
@@ -17,11 +17,11 @@ export default defineRule({
   },
   messages: {
     shellForm: {
-      message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-      hint: 'Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`.',
+      message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+      hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`.',
     },
     shellCNoExec: {
-      message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+      message: '{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
       hint: 'Put `exec` in front of the last command of the string.',
     },
   },
@@ -54,26 +54,30 @@ export default defineRule({
       const inst = setting.instruction;
       // Pseudo-JSON that fell back to shell form is invalid-exec-form's finding.
       if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
-      const shell = step.shellArgv.join(' ');
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
       const fix = shellFormFix(step, launch, ctx.env.dockerfile);
       const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
       if (step.shellForm) {
         const data = {
           keyword: inst.keyword,
-          shell,
-          text: short(unit.source.text),
+          wrapped: wrapped(step.shellArgv, unit.source.text),
           afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
           execForm: execFormOf(unit) ?? '["prog", "arg"]',
         };
         ctx.report({ ...place, messageId: 'shellForm', data });
       } else {
-        ctx.report({ ...place, messageId: 'shellCNoExec', data: { shell, text: short(step.arg.value) } });
+        ctx.report({ ...place, messageId: 'shellCNoExec', data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
       }
     }
   },
 });
 
-function short(s: string): string {
-  return oneLine(s, 50);
+/**
+ * `/bin/sh -c 'server --port 80'`, as a code span the shell reads back; for a long or
+ * multi-line string, the wrapper alone (a string cut short would not be code).
+ */
+function wrapped(shellArgv: readonly string[], text: string): string {
+  const shell = shellArgv.map(shellQuote).join(' ');
+  const t = text.trim();
+  return t.length <= 60 && !t.includes('\n') ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }

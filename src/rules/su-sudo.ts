@@ -6,7 +6,8 @@ import { USER_COMMAND } from '../model/evaluator/values.js';
 import type { Stmt } from '../parsers/shell-ast.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
-import { execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
+import { execFormSwitch, execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
+import { execFormText } from '../fix/builders/dockerfile.js';
 import { fixOf, shellParse } from '../fix/builders/report.js';
 
 export default defineRule({
@@ -20,7 +21,7 @@ export default defineRule({
   messages: {
     commandForks: {
       message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.',
-      hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].',
+      hint: 'Use gosu, which execs: `{command} {array}`.',
     },
     scriptForks: {
       message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
@@ -61,12 +62,16 @@ export default defineRule({
         if (prev && (prev.kind === 'script' || prev.kind === 'shell')) continue;
         const inst = step.arg.setting.instruction;
         if (!once(`df:${inst.keywordSpan.line}`)) continue;
+        const parse = await shellParse(ctx.env.shell, 'sh');
+        const user = step.user && step.user !== 'root' ? step.user : 'app';
+        // The same array with gosu, from the instruction's words; else the shape of one.
+        const array = (ctx.stage ? execFormSwitch(step.arg.setting, ctx.stage, parse)?.array : null) ?? execFormText(['gosu', user, '<command>', '<args>']);
         ctx.report({
           at: { file: dockerfile, span: inst.keywordSpan },
           messageId: 'commandForks',
-          data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== 'root' ? step.user : 'app' },
+          data: { command: step.at.label, tool: step.tool, array },
           label: `${step.at.label} ${step.tool}`,
-          ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, 'sh')) : null),
+          ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, parse) : null),
         });
       }
     }

@@ -289,6 +289,28 @@ export function execFormSwitchFix(
   dockerfile: SourceFile,
   parse: (text: string) => ShellFile | null,
 ): Fix | null {
+  const sw = execFormSwitch(setting, stage, parse);
+  if (!sw || setting.form.kind !== 'exec') return null;
+  const { switcher, pm, array } = sw;
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits: Edit[] = [edit];
+  const installed = ['gosu', 'su-exec'].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? '' : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: 'unsafe', title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
+
+/**
+ * An exec-form ENTRYPOINT or CMD that starts su, runuser or sudo, as the same array with gosu
+ * (su-exec on Alpine): `["gosu", "app", "/usr/local/bin/server"]`; null when its words do not say
+ * the user and the command plainly.
+ */
+export function execFormSwitch(
+  setting: CommandSetting,
+  stage: Stage,
+  parse: (text: string) => ShellFile | null,
+): { switcher: string; pm: ReturnType<typeof packageManagerOf> | null; array: string } | null {
   if (setting.form.kind !== 'exec') return null;
   const argv = setting.form.argv;
   const tool = basename(argv[0] ?? '');
@@ -340,12 +362,5 @@ export function execFormSwitchFix(
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
   const switcher = switchToolFor(pm);
-  const array = execFormText([switcher, user, ...command]);
-  const edit = replaceCommandText(dockerfile, setting.form.text, array);
-  if (!edit) return null;
-  const edits: Edit[] = [edit];
-  const installed = ['gosu', 'su-exec'].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
-  const note = installed ? '' : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
-  return { safety: 'unsafe', title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+  return { switcher, pm, array: execFormText([switcher, user, ...command]) };
 }

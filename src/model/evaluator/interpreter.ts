@@ -25,7 +25,7 @@ import type {
 } from '../../parsers/shell-ast.js';
 import { childStmts } from '../../parsers/shell-walk.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -115,8 +115,21 @@ export interface ScriptRun {
   budget: string | null;
   /** Program points where too many different states met and were joined. */
   joined: number;
+  /**
+   * The state cap made this run unsure: where the states were first joined, and what of the
+   * joined values was used after (a variable read, or the arguments or user themselves). Null
+   * when no cap was hit, or nothing the join lost was read again. An unsure run also has
+   * `budget` set, so no check concludes anything from it.
+   */
+  capped: { at: CmdRefLite; states: number; lost: string } | null;
   /** Frames and commands evaluated: the measure of work, linear in the script's size. */
   steps: number;
+}
+
+/** A program point: a statement of a file. */
+export interface CmdRefLite {
+  stmt: Stmt;
+  file: ScriptFile;
 }
 
 interface Flow {
@@ -166,6 +179,10 @@ class Recorder {
   readonly unknownSources: ScriptRun['unknownSources'] = [];
   joined = 0;
   steps = 0;
+  /** Where the states were first joined, and how many met there. */
+  firstJoin: { at: CmdRefLite; states: number } | null = null;
+  /** What the join lost that the run used after it: the first such use. */
+  lostUse: string | null = null;
 
   ending(e: Ending): void {
     const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
@@ -219,8 +236,17 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      joinedAway: (name) => {
+        const j = this.rec.firstJoin;
+        if (!j || this.rec.lostUse !== null) return;
+        const where = j.at.file === this.ctx.file ? '' : `${this.ctx.file.path}:`;
+        this.rec.lostUse = `\`$${name}\`, read at ${where ? where : 'line '}${this.at ? this.at.p[0] : '?'}`;
+      },
     };
   }
+
+  /** The statement started last: where a read or a join happened, for the budget finding. */
+  at: Stmt | null = null;
 
   step(): void {
     if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
@@ -274,9 +300,13 @@ class Machine {
     return names;
   }
 
-  merge(states: State[]): State[] {
+  merge(states: State[], at: Stmt | null = this.at): State[] {
     const r = mergeStates(states, undefined, this.commandVars());
-    if (r.capped) this.rec.joined++;
+    if (r.capped) {
+      this.rec.joined++;
+      if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+      if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = 'the script\'s arguments or its user, which differed between the paths';
+    }
     return r.states;
   }
 
@@ -346,7 +376,7 @@ class ListFrame extends Frame {
       this.ret.push(...child.ret);
       this.brk.push(...child.brk);
       this.cont.push(...child.cont);
-      this.cur = m.merge(child.next);
+      this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
     }
     if (this.i >= this.stmts.length || this.cur.length === 0) {
       return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -384,6 +414,7 @@ class StmtFrame extends Frame {
     const s = this.stmt;
     if (!this.started) {
       this.started = true;
+      m.at = s;
       if (!s.cmd) return { done: flowOf(this.states) };
       const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
       if ('push' in action) return action;
@@ -1069,7 +1100,9 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   const cmd = name.s;
   const fn = st.getFunction(cmd);
   if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+    // Deeper than the budget: what the call does is not known, so nothing may be concluded after it.
+    if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
+    if (m.ctx.calls.includes(cmd)) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
@@ -1498,7 +1531,8 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+  if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
+  if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -1586,5 +1620,11 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+  let capped: ScriptRun['capped'] = null;
+  if (rec.firstJoin && rec.lostUse !== null) {
+    capped = { ...rec.firstJoin, lost: rec.lostUse };
+    // Nothing may be concluded from a run whose paths lost values the script then used.
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  }
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }

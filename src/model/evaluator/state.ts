@@ -214,6 +214,14 @@ function entryHash(name: string, v: Var): [number, number] {
 /** The value of a variable that differs between joined paths. */
 const UNKNOWN_VAR: Var = Object.freeze({ kind: 'scalar', value: UNKNOWN }) as Var;
 
+/**
+ * The variable lost its value where too many states met and were joined (or in a layer where
+ * every variable did): it had known values on the paths, and only the cap made it unknown.
+ */
+export function isJoinedAway(v: Var | undefined): boolean {
+  return v === UNKNOWN_VAR;
+}
+
 const MAX_SCOPE_DEPTH = 64;
 const KEPT_LAYERS = 32;
 
@@ -618,20 +626,21 @@ function sameLocals(a: Map<string, Var | undefined>[], b: Map<string, Var | unde
 }
 
 /** How many different states may reach one program point before they are joined into one. */
-const MAX_STATES_PER_POINT = 8;
+export const MAX_STATES_PER_POINT = 8;
 
 /**
- * Equal states merged; more than `cap` different ones joined into one. Returns the states and
- * whether the cap was hit (values that differed became unknown).
+ * Equal states merged; more than `cap` different ones joined into one. Returns the states,
+ * whether the cap was hit (values that differed became unknown), and whether the join also lost
+ * the arguments or the user (paths that differed in them were joined).
  */
-export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES): { states: State[]; capped: boolean } {
+export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES): { states: State[]; capped: boolean; lostFacts?: boolean } {
   if (states.length <= 1) return { states, capped: false };
   const out: State[] = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { ...joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
@@ -643,7 +652,7 @@ export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: R
  */
 const NO_NAMES: ReadonlySet<string> = new Set();
 
-function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): State[] {
+function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): { states: State[]; lostFacts: boolean } {
   const groups = new Map<string, State[]>();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0002')}`;
@@ -651,11 +660,11 @@ function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): S
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  if (groups.size > cap) return [State.joinAll(states)];
+  if (groups.size > cap) return { states: [State.joinAll(states)], lostFacts: true };
   // Pair by pair only where a variable used as a command word could lose its values: the
   // distances cost work in the number of variables, which must stay linear in the script.
-  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
-  return [...groups.values()].map((g) => State.joinAll(g));
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return { states: joinClosest([...groups.values()], cap, keep), lostFacts: false };
+  return { states: [...groups.values()].map((g) => State.joinAll(g)), lostFacts: false };
 }
 
 /** Few enough states to join pair by pair, the closest first. */

@@ -1,0 +1,69 @@
+/**
+ * The budgets of a run. The per-point state cap: when more different states meet than the evaluator keeps apart, they
+ * are joined and values that differed become unknown. A run that then uses such a value is
+ * unsure: it says where the cap was hit and what was lost, and sets `budget` so that no check
+ * concludes anything from it. A join whose lost values are never read changes nothing.
+ */
+import { run, setup } from './harness.js';
+
+beforeAll(setup);
+
+/** Four undecidable `if`s: 16 paths meet after them, more than the 8 kept apart. */
+const FOUR_IFS = 'if [ -f /etc/a ]; then A=1; fi\nif [ -f /etc/b ]; then B=1; fi\nif [ -f /etc/c ]; then C=1; fi\nif [ -f /etc/d ]; then D=1; fi\n';
+
+describe('the state cap', () => {
+  test('a value the join lost, read afterwards: the run is unsure, with where and what', () => {
+    const r = run(`#!/bin/sh\nif [ -f /etc/mode ]; then RUN_AS=app; else RUN_AS=worker; fi\n${FOUR_IFS}if [ "$RUN_AS" = app ] || [ "$RUN_AS" = worker ]; then exec gosu "$RUN_AS" "$@"; fi\nexec "$@"\n`);
+    expect(r.capped).not.toBeNull();
+    expect(r.capped?.at.stmt.p[0]).toBe(5);
+    expect(r.capped?.states).toBeGreaterThan(8);
+    expect(r.capped?.lost).toBe('`$RUN_AS`, read at line 7');
+    expect(r.budget).toBe('more than 8 different states met at line 5 and were joined');
+  });
+
+  test('the same script under the cap: no join, both paths exec gosu, nothing unsure', () => {
+    const r = run('#!/bin/sh\nif [ -f /etc/mode ]; then RUN_AS=app; else RUN_AS=worker; fi\nif [ -f /etc/a ]; then A=1; fi\nif [ "$RUN_AS" = app ] || [ "$RUN_AS" = worker ]; then exec gosu "$RUN_AS" "$@"; fi\nexec "$@"\n');
+    expect(r.capped).toBeNull();
+    expect(r.budget).toBeNull();
+    expect(r.endings.filter((e) => e.kind === 'exec').map((e) => e.argv.map((f) => f.s).join(' ')).sort()).toEqual(['gosu app server', 'gosu worker server']);
+  });
+
+  test('joined values that are never read again: the cap was hit, but the run is still sure', () => {
+    const r = run(`#!/bin/sh\n${FOUR_IFS}exec "$@"\n`);
+    expect(r.joined).toBeGreaterThan(0);
+    expect(r.capped).toBeNull();
+    expect(r.budget).toBeNull();
+    expect(r.endings.map((e) => e.argv.map((f) => f.s).join(' '))).toEqual(['server']);
+  });
+
+  test('paths that differ in the arguments themselves: a join of them is unsure at once', () => {
+    const shifts = Array.from({ length: 4 }, (_, i) => `if [ -f /etc/s${i} ]; then set -- "$@" --opt${i}; fi`).join('\n');
+    const r = run(`#!/bin/sh\n${shifts}\nexec "$@"\n`);
+    expect(r.capped?.lost).toBe("the script's arguments or its user, which differed between the paths");
+    expect(r.budget).not.toBeNull();
+  });
+});
+
+describe('the other budgets of a run', () => {
+  test('function calls nested deeper than the budget: the run stops there and says why', () => {
+    const fns = Array.from({ length: 2100 }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n');
+    const r = run(`#!/bin/sh\n${fns}\nf2100() { exec "$@"; }\nf0 "$@"\n`);
+    expect(r.budget).toBe('more than 2000 nested function calls');
+    expect(r.endings).toEqual([]);
+  });
+
+  test('a recursive function is not a budget: the recursive call is not followed again', () => {
+    const r = run('#!/bin/sh\nretry() { if [ -f /ready ]; then exec "$@"; fi; sleep 1; retry "$@"; }\nretry "$@"\n');
+    expect(r.budget).toBeNull();
+    expect(r.endings.some((e) => e.kind === 'exec')).toBe(true);
+  });
+
+  test('sourced files nested deeper than the budget: the run stops there and says why', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) files[`/lib/l${i}.sh`] = `. /lib/l${i + 1}.sh\n`;
+    files['/lib/l10.sh'] = 'exec "$@"\n';
+    const r = run('#!/bin/sh\n. /lib/l0.sh\n', { files });
+    expect(r.budget).toBe('more than 8 nested sourced files');
+    expect(r.unknownSources).toEqual([]);
+  });
+});
