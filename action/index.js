@@ -361,7 +361,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input2, options) => {
+    var scan2 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -650,7 +650,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -1673,7 +1673,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse = require_parse();
     var utils = require_utils();
     var constants = require_constants();
@@ -1764,7 +1764,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.scan = (input2, options) => scan2(input2, options);
     picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -9895,7 +9895,7 @@ function expandIn(word, vars, escape5, budget, depth) {
   budget.steps += word.length;
   if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
-  let known2 = true;
+  let known3 = true;
   let quote = null;
   for (let i = 0; i < word.length; i++) {
     const c = word[i] ?? "";
@@ -9928,14 +9928,14 @@ function expandIn(word, vars, escape5, budget, depth) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known2 &&= r.known;
+        known3 &&= r.known;
         i = ref.end - 1;
         continue;
       }
     }
     value += c;
   }
-  return { value, known: known2 };
+  return { value, known: known3 };
 }
 function readReference(word, at, budget) {
   const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
@@ -10289,7 +10289,10 @@ function imageSh(stage) {
   if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: DASH_NAME.test(name) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+function envIsOnlyPath(stage) {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}
+var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10346,6 +10349,7 @@ var init_base_images = __esm({
     BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
     DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
     DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
   }
 });
 
@@ -13017,7 +13021,7 @@ var init_copy_then_extract = __esm({
       recommended: false,
       scope: "instructions",
       title: "COPY of an archive that a later RUN unpacks",
-      peers: { hadolint: ["DL3010"] },
+      peers: { hadolint: [{ code: "DL3010", equivalent: false, note: "paths are read as the builder reads them: with the default escape character a backslash escapes the next character, so `COPY build\\foo\\app.tar.gz` copies `buildfooapp.tar.gz`; hadolint reads backslashes as separators either way, and agrees on 6 of its 8 cases (the two others are such Windows paths), under the 97% an equivalent needs" }] },
       messages: {
         extract: {
           message: "`{file}` is copied here and unpacked by a RUN on line {line}: the archive stays in this COPY's layer, so the image holds it twice (packed and unpacked).",
@@ -13101,6 +13105,84 @@ var init_copy_whole_filesystem = __esm({
           if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
           if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
           ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/definition-description.ts
+var ANNOTATION, definition_description_default;
+var init_definition_description = __esm({
+  "src/rules/definition-description.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    ANNOTATION = /^(hadolint\s|dockerlint\s|shellcheck\s|renovate:|check\s*=|syntax\s*=|escape\s*=)/i;
+    definition_description_default = defineRule({
+      id: "definition-description",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      fixable: true,
+      title: "The comment right above a named stage or an ARG does not start with its name",
+      peers: { buildkit: [{ code: "InvalidDefinitionDescription", note: "an empty line between the comment and the instruction ends the description, as BuildKit documents it; tool annotations (`# hadolint ignore=`, `# renovate:`) are not flagged" }] },
+      messages: {
+        stage: {
+          message: "The comment right above `FROM ... AS {name}` is taken as the description of stage `{name}` (`docker build --call=outline` and `--call=targets` show it), but it does not start with the name: `# {first} ...`.",
+          hint: "Start it with the name (`# {name} <description>`), or put an empty line between the comment and the FROM."
+        },
+        arg: {
+          message: "The comment right above `ARG {names}` is taken as the description of the build argument (`docker build --call=outline` shows it), but it does not start with its name: `# {first} ...`.",
+          hint: "Start it with the name (`# {example} <description>`), or put an empty line between the comment and the ARG."
+        }
+      },
+      docs: {
+        what: "A comment on the line right above `FROM ... AS name` or an ARG whose first word is not the stage name (as BuildKit lowercases it) or one of the ARG's names. Only the nearest comment line counts; a `#` line with nothing after it or an empty line in between ends the description, as do parser directives. ONBUILD ARG is not read. Tool annotations that must stay right above their instruction (`# hadolint ignore=...`, `# dockerlint ignore=...`, `# renovate: ...`, `# check=...`) are not descriptions and are left alone (BuildKit flags them too).",
+        why: "BuildKit reads such a comment as the description of the stage or build argument in `docker build --call=outline` and `--call=targets`; a section comment (`# Build stage`) shows up there as a wrong description. It is a BuildKit experimental check and a convention of those commands, so it is off in `recommended`.",
+        bad: "# Build the binary\nFROM golang:1.23 AS build\n# The version to build\nARG VERSION=1.0",
+        good: "# build compiles the binary\nFROM golang:1.23 AS build\n# VERSION is the version to build\nARG VERSION=1.0",
+        howToFix: "Start the comment with the name, or separate it from the instruction with an empty line.",
+        autofix: [
+          { safety: "safe", what: "Puts an empty line between the comment and the instruction", why: "the comment is then no description; comments and empty lines change nothing in the image" }
+        ]
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        if (!src.text.includes("#")) return;
+        const directiveLines = new Set(ctx.dockerfile.directives.map((d) => d.line));
+        const file = src.displayPath;
+        let prevEnd = 0;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          const start = inst.keywordSpan.line;
+          const lowerBound = prevEnd;
+          prevEnd = inst.span.endLine;
+          if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
+          const above = start - 1;
+          if (above <= lowerBound || directiveLines.has(above)) continue;
+          const line = src.line(above).trimStart();
+          if (!line.startsWith("#")) continue;
+          const comment = line.slice(1).trim();
+          if (comment === "") continue;
+          if (ANNOTATION.test(comment)) continue;
+          const first = comment.split(" ")[0] ?? "";
+          const at = { file, span: inst.keywordSpan };
+          const lineStart = src.offsetOf(start, 1);
+          const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
+          if (inst.keyword === "FROM") {
+            const alias = fromView(inst, ctx.dockerfile.escape).alias;
+            if (!alias) continue;
+            const name = alias.text.toLowerCase();
+            if (first === name) continue;
+            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+          } else {
+            const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
+            if (keys.length === 0 || keys.includes(first)) continue;
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+          }
         }
       }
     });
@@ -14924,10 +15006,10 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
-        const known2 = parts.findIndex((f) => f.s === null || f.multi);
-        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        const known3 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known3).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
-          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known3)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
           m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
           return { done: flowOf([]) };
@@ -15460,8 +15542,8 @@ var init_interpreter = __esm({
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
-        const known2 = userQuery(stmts, st.user);
-        if (known2) return known2;
+        const known3 = userQuery(stmts, st.user);
+        if (known3) return known3;
         const text = this.capture(stmts, st);
         return text === null ? UNKNOWN : lit(text);
       }
@@ -15800,8 +15882,8 @@ var init_interpreter = __esm({
           this.phase = 1;
           const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
           const first = lists[0];
-          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
-          if (known2 && c.name) {
+          const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known3 && c.name) {
             this.items = first.map((f) => ({ s: f.s }));
             this.phase = 2;
             return this.next(m, this.states);
@@ -16780,13 +16862,13 @@ async function parseUnit(unit, env3, stage = null) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
       const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
-      const known2 = shell.known || unit.interpreter !== "sh";
+      const known3 = shell.known || unit.interpreter !== "sh";
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
+        portability: known3 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
       };
     }
   }
@@ -18328,10 +18410,10 @@ function distance(a, b) {
   }
   return d[b.length];
 }
-function suggestion(name, known2) {
+function suggestion(name, known3) {
   let best = "";
   let bestD = Infinity;
-  for (const k of known2) {
+  for (const k of known3) {
     const dd = distance(name.toLowerCase(), k.toLowerCase());
     if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
       best = k;
@@ -18739,6 +18821,54 @@ var init_healthcheck_missing = __esm({
         for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
         if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
         ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
+      }
+    });
+  }
+});
+
+// src/rules/inline-suppression.ts
+var HADOLINT_INLINE, DOCKERLINT_INLINE, inline_suppression_default;
+var init_inline_suppression = __esm({
+  "src/rules/inline-suppression.ts"() {
+    "use strict";
+    init_rule();
+    HADOLINT_INLINE = /^#\s*hadolint\s+ignore\s*=\s*\S/;
+    DOCKERLINT_INLINE = /^#\s*dockerlint\s+ignore\s*=\s*\S/;
+    inline_suppression_default = defineRule({
+      id: "inline-suppression",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "An inline suppression comment (`# hadolint ignore=`, `# dockerlint ignore=`)",
+      peers: { hadolint: [{ code: "DL1001", note: "also flags dockerlint's own `# dockerlint ignore=`" }] },
+      messages: {
+        inline: {
+          message: "`{comment}` silences findings for the next instruction only, where a reviewer of the rules does not see it.",
+          hint: "Fix what it silences, or set the rule for the whole project in `.dockerlint.yaml` (under `rules:`), where the exception is reviewed once."
+        }
+      },
+      docs: {
+        what: "A comment that silences rules for the next instruction: `# hadolint ignore=DL3008,DL3015` (hadolint's inline pragma; `# hadolint global ignore=` is not flagged, as in hadolint) or dockerlint's own `# dockerlint ignore=rule` (`ignore-file` is not flagged). Comment lines inside heredoc bodies are file content and are not read.",
+        why: "A policy some teams keep: exceptions belong in the project's configuration, where they are reviewed in one place, not scattered over Dockerfiles. It is a policy, not a defect, so it is off in `recommended` (hadolint ships DL1001 off as well).",
+        bad: "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Remove the comment and fix the finding, or configure the rule for the whole project."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        if (!src.text.includes("ignore")) return;
+        const heredocLines = ctx.dockerfile.instructions.flatMap((i) => i.heredocs.map((h) => [h.span.line, h.span.endLine]));
+        const lines = src.text.split("\n");
+        for (const [i, raw] of lines.entries()) {
+          const n = i + 1;
+          const line = raw.replace(/\r$/, "");
+          const lead = line.length - line.trimStart().length;
+          const text = line.slice(lead);
+          if (!HADOLINT_INLINE.test(text) && !DOCKERLINT_INLINE.test(text)) continue;
+          if (heredocLines.some(([a, b]) => n >= a && n <= b)) continue;
+          ctx.report({ messageId: "inline", data: { comment: text.trimEnd() }, at: { file: src.displayPath, span: { line: n, column: lead + 1, endLine: n, endColumn: line.length + 1 } } });
+        }
       }
     });
   }
@@ -19868,6 +19998,9 @@ var init_label_schema = __esm({
 });
 
 // src/rules/last-user-root.ts
+function isRoot(user) {
+  return user === "root" || user === "0" || user.startsWith("root:") || user.startsWith("0:");
+}
 var last_user_root_default;
 var init_last_user_root = __esm({
   "src/rules/last-user-root.ts"() {
@@ -19881,30 +20014,29 @@ var init_last_user_root = __esm({
       recommended: false,
       scope: "instructions",
       title: "The last USER of a stage is root",
-      peers: { hadolint: [{ code: "DL3002", note: "the same reading: the last USER of each stage, by its text" }] },
+      peers: { hadolint: ["DL3002"] },
       messages: {
-        lastRoot: {
-          message: "`USER {user}` is the last USER of this stage: the rest of its build and, in the image it makes, the container run as root unless the entrypoint steps down.",
-          hint: "End the stage with `USER <name>` (or a numeric uid) once the steps that need root are done."
+        root: {
+          message: "The last USER of {stage} is `{user}`: the rest of the stage, and a container started from it, run as root.",
+          hint: "End the stage with `USER <non-root user>` (created with `useradd` first); for the built image, `root-process` also follows the entrypoint, which may drop root itself."
         }
       },
       docs: {
-        what: "A stage whose last USER instruction names root: `USER root`, `USER 0`, `USER root:<group>` or `USER 0:<group>`. It reads the text of each stage, as hadolint's DL3002 does.",
-        why: "What follows the last USER runs as that user, and so does the container of the final stage. This rule is in the `all` preset for parity with hadolint: `root-process` (recommended) asks the question that matters at run time, whether the main process of the built image runs as root, and stays silent where root is the design (a tool or REPL image, a server that drops privileges for its workers, an entrypoint that steps down with `exec gosu`).",
-        bad: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nCMD ["gradle"]',
-        good: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nUSER gradle\nCMD ["gradle"]',
-        howToFix: 'Add `USER <name>` after the last step that needs root, or drop privileges in the entrypoint (`exec gosu <user> "$@"`) and leave a note for the readers of the Dockerfile.'
+        what: "A stage whose last USER instruction, as written, is `root`, `0`, `root:<group>` or `0:<group>` (hadolint's DL3002, for every stage). A stage without USER, a later non-root USER, a `$variable` and ONBUILD USER are not flagged.",
+        why: "A process that runs as root holds every privilege in the container. The line alone does not say what the container runs as, though: official images end with `USER root` on purpose and drop privileges in their entrypoint, and a builder stage that is only copied from never runs. `root-process` (in `recommended`) judges the built image from its whole start-up; this rule, hadolint's reading, is in `all`.",
+        bad: "FROM debian:12\nRUN useradd -r app\nUSER app\nRUN make install\nUSER root",
+        good: "FROM debian:12\nRUN useradd -r app\nUSER root\nRUN make install\nUSER app",
+        howToFix: "Switch to the unprivileged user at the end of the stage."
       },
       check(ctx) {
         const last = /* @__PURE__ */ new Map();
-        for (const view of ctx.view.byKeyword("USER", { onbuild: false })) {
-          if (view.stageIndex < 0) continue;
+        for (const view of ctx.view.byKeyword("USER", { onbuild: false })) if (view.stageIndex >= 0) last.set(view.stageIndex, view);
+        for (const view of last.values()) {
           const u = userView(view.inst, ctx.dockerfile.escape);
-          last.set(view.stageIndex, { inst: view.inst, user: u.user, text: u.word?.text ?? "" });
-        }
-        for (const { inst, user, text } of last.values()) {
-          if (user !== "root" && user !== "0") continue;
-          ctx.report({ messageId: "lastRoot", data: { user: text }, at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan } });
+          const text = u.word?.value ?? null;
+          if (!u.word || text === null || !isRoot(text)) continue;
+          const stage = view.stage?.name ? `stage \`${view.stage.name}\`` : `stage ${view.stageIndex}`;
+          ctx.report({ messageId: "root", data: { stage, user: text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
         }
       }
     });
@@ -21288,10 +21420,32 @@ function versioned(pkg) {
   const parts = pkg.split("-").slice(1);
   return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
 }
+function envStages(views, escape5) {
+  const out = /* @__PURE__ */ new Map();
+  for (const v of views) {
+    if (v.keyword !== "ENV" || v.onbuild || v.stageIndex < 0) continue;
+    for (const kv of keyValues(v.inst, escape5)) out.set(kv.key, [...out.get(kv.key) ?? [], v.stageIndex]);
+  }
+  return out;
+}
+function withForeignEnvEmpty(text, view, envs) {
+  if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
+  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? "");
+  const value = text.replace(refs, "");
+  if (names.length === 0 || value.includes("$")) return null;
+  for (const name2 of names) if (view.stage.vars.has(name2) || !envs.has(name2)) return null;
+  const name = names[0];
+  return { value, name, stage: envs.get(name)?.[0] ?? 0 };
+}
+function stageLabel(name, index) {
+  return name ? `\`${name}\`` : `${index}`;
+}
 var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
 var init_rpm_version_pin = __esm({
   "src/rules/rpm-version-pin.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
@@ -21308,22 +21462,34 @@ var init_rpm_version_pin = __esm({
         unpinned: {
           message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
           hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        },
+        foreignEnv: {
+          message: "`{tool} install {pkg}`: `${name}` is set only by an ENV of stage {stage}, which this stage is not built on, so here it is empty and the package has no version.",
+          hint: "Set `{name}` in this stage too (`ARG {name}=...` or `ENV {name}=...`), or build this stage on that one."
         }
       },
       docs: {
-        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged, except a version held in a variable that only an ENV of another stage sets (one this stage is not built on): it is empty here, as hadolint also reports.",
         why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
         bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
         good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
         howToFix: "Write `name-version` for each package."
       },
       async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
+        let envs = null;
+        await ctx.view.forEachCommand((cmd, view) => {
           if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
           const module = cmd.hasArg("module");
           for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
             const pkg = w.value;
-            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            if (pkg === null) {
+              if (module || !w.text.includes("$")) continue;
+              envs ??= envStages(ctx.view.instructions, ctx.dockerfile.escape);
+              const foreign = withForeignEnvEmpty(w.text, view, envs);
+              if (foreign && !versioned(foreign.value)) ctx.report({ messageId: "foreignEnv", data: { tool: cmd.name ?? "", pkg: w.text, name: foreign.name, stage: stageLabel(ctx.model.stages[foreign.stage]?.name ?? null, foreign.stage) }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+              continue;
+            }
+            if (module ? pkg.includes(":") : versioned(pkg)) continue;
             ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
         }, ["yum", "dnf"]);
@@ -22118,6 +22284,314 @@ var init_trusted_registry = __esm({
   }
 });
 
+// src/rules/undefined-var.ts
+function referencesIn(text, escape5, raw) {
+  const out = [];
+  scan(text, 0, text.length, escape5, raw, out);
+  return out;
+}
+function scan(text, from, to, escape5, raw, out) {
+  let double = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === escape5) {
+      i++;
+      continue;
+    }
+    if (!raw && c === "'" && !double) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || close >= to) return;
+      i = close;
+      continue;
+    }
+    if (!raw && c === '"') {
+      double = !double;
+      continue;
+    }
+    if (c !== "$") continue;
+    const next = text[i + 1] ?? "";
+    if (next === "{") {
+      const close = closingBrace(text, i + 2, to);
+      if (close < 0) return;
+      let j = i + 2;
+      const first = text[j] ?? "";
+      if (/\d/.test(first)) while (j < close && /\d/.test(text[j])) j++;
+      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
+      else if (first !== "" && SPECIAL.includes(first)) j++;
+      const name = text.slice(i + 2, j);
+      if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
+        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
+        if (j < close) scan(text, j + 1, close, escape5, raw, out);
+      }
+      i = close;
+      continue;
+    }
+    if (/\d/.test(next)) {
+      let j = i + 1;
+      while (j < to && /\d/.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    } else if (next !== "" && SPECIAL.includes(next)) {
+      out.push({ name: next, start: i, end: i + 2 });
+      i++;
+    } else if (NAME_START.test(next)) {
+      let j = i + 1;
+      while (j < to && NAME_CHAR.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j });
+      i = j - 1;
+    }
+  }
+}
+function closingBrace(text, from, to) {
+  let depth = 1;
+  for (let j = from; j < to; j++) {
+    const c = text[j];
+    if (c === "$" && text[j + 1] === "{") {
+      depth++;
+      j++;
+    } else if (c === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+function expandedTexts(inst) {
+  const out = [];
+  const flags = (names) => {
+    const args = inst.args.text;
+    for (const w of splitWords(args)) {
+      const m = /^--([a-z-]+)=/.exec(w.text);
+      if (!m) {
+        if (!w.text.startsWith("--")) break;
+        continue;
+      }
+      if (names.includes(m[1])) out.push({ text: inst.args.sub(w.start + m[0].length, w.end), raw: false, heredoc: null });
+    }
+  };
+  switch (inst.keyword) {
+    case "ENV":
+    case "LABEL":
+    case "WORKDIR":
+    case "USER":
+    case "VOLUME":
+    case "STOPSIGNAL":
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      break;
+    case "COPY":
+    case "ADD":
+      flags(inst.keyword === "ADD" ? ["chown", "chmod", "checksum"] : ["chown", "chmod"]);
+      out.push({ text: inst.rest, raw: false, heredoc: null });
+      for (const h of inst.heredocs) if (!h.quoted) out.push({ text: h.body, raw: true, heredoc: h.name });
+      break;
+    case "RUN":
+      flags(["mount"]);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+function known(scope, name) {
+  return scope.names.has(name) || NOT_ENV.has(name);
+}
+function argName(word) {
+  const eq = word.indexOf("=");
+  return (eq >= 0 ? word.slice(0, eq) : word).replace(/["']/g, "");
+}
+function scopeOf(stage, scopes, escape5) {
+  if (stage.baseStage) {
+    const base2 = scopes.get(stage.baseStage.index);
+    return base2 ? { names: new Set(base2.names), image: base2.image } : null;
+  }
+  const from = fromView(stage.from, escape5);
+  if (!from.ref || from.ref.variable || !envIsOnlyPath(stage)) return null;
+  return { names: /* @__PURE__ */ new Set(["PATH"]), image: from.ref.text };
+}
+function declaredLater(all, view, name, escape5) {
+  let after = false;
+  for (const v of all) {
+    if (v === view) {
+      after = true;
+      continue;
+    }
+    if (!after || v.onbuild) continue;
+    if (v.stageIndex !== view.stageIndex) {
+      if (v.stageIndex > view.stageIndex) break;
+      continue;
+    }
+    if (v.keyword === "ARG" && splitWords(v.inst.rest.text, escape5).some((w) => argName(w.text) === name)) return { keyword: "ARG", line: v.inst.keywordSpan.line };
+    if (v.keyword === "ENV" && keyValues(v.inst, escape5).some((kv) => kv.key === name)) return { keyword: "ENV", line: v.inst.keywordSpan.line };
+  }
+  return null;
+}
+function addArgFix(src, file, stage, name) {
+  const sp = stage.from.span;
+  const at = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+ARG ${name}` }] };
+}
+var PREDEFINED2, NOT_ENV, NAME_START, NAME_CHAR, SPECIAL, undefined_var_default;
+var init_undefined_var = __esm({
+  "src/rules/undefined-var.ts"() {
+    "use strict";
+    init_base_images();
+    init_expand();
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED2 = /* @__PURE__ */ new Set([
+      "TARGETPLATFORM",
+      "TARGETOS",
+      "TARGETARCH",
+      "TARGETVARIANT",
+      "BUILDPLATFORM",
+      "BUILDOS",
+      "BUILDARCH",
+      "BUILDVARIANT",
+      "TARGETSTAGE",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "NO_PROXY",
+      "no_proxy",
+      "ALL_PROXY",
+      "all_proxy"
+    ]);
+    NOT_ENV = /* @__PURE__ */ new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    NAME_START = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+    SPECIAL = "@*#?-$!0";
+    undefined_var_default = defineRule({
+      id: "undefined-var",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "A variable the build expands is not set there",
+      peers: { buildkit: [{ code: "UndefinedVar", note: "only in stages whose base image environment is known (scratch, alpine, busybox, debian, ubuntu, or a stage built on one)" }] },
+      messages: {
+        undefined: {
+          message: "`${name}` is not set here: no ARG or ENV before this line sets it and the base image `{image}` sets only PATH, so the build expands it to an empty string{suggest}.",
+          hint: "Declare it before this line (`ARG {name}=<default>` or `ENV {name}=<value>`), or correct the name."
+        },
+        globalArg: {
+          message: "`${name}` is a global ARG (declared before the first FROM), which only FROM lines see: inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` (without a value: it takes the global default) after this stage's FROM."
+        },
+        predefinedArg: {
+          message: "`${name}` is a build argument BuildKit predefines, but inside a stage it is set only after `ARG {name}`, so here it expands to an empty string.",
+          hint: "Add `ARG {name}` after this stage's FROM."
+        },
+        beforeDeclared: {
+          message: "`${name}` is used before the `{keyword} {name}` on line {line} sets it, so here it expands to an empty string.",
+          hint: "Move `{keyword} {name}` above this line."
+        },
+        sameEnv: {
+          message: "`${name}` reads the value {name} had before this ENV: the names an ENV sets apply from the next instruction, and nothing sets {name} before it, so here it expands to an empty string.",
+          hint: "Set `{name}` in an ENV of its own above this one."
+        },
+        heredocParam: {
+          message: "`${name}` in this heredoc is a parameter of the script, but the build expands it first (the delimiter `{delim}` is not quoted), so the file gets an empty string in its place.",
+          hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) so the script keeps `${name}` as written.'
+        },
+        heredoc: {
+          message: "`${name}` in this heredoc is expanded by the build (its delimiter `{delim}` is not quoted) and nothing sets it here, so the file gets an empty string in its place.",
+          hint: 'Quote the heredoc\'s delimiter (<<"{delim}" instead of <<{delim}) to keep every `$` as written, or set `{name}` with ARG or ENV before this line.'
+        }
+      },
+      docs: {
+        what: "A `$variable` in an instruction the builder expands itself (ENV, ARG defaults, LABEL, COPY and ADD sources, destination, `--chown`/`--chmod`/`--checksum` and unquoted heredocs, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` options) that no ARG or ENV sets at that point: not earlier in the stage, not in a stage it is built on, and not by its base image. A global ARG counts only after `ARG NAME` in the stage, and so do the build arguments BuildKit predefines (`TARGETARCH`, `BUILDPLATFORM`, `HTTP_PROXY`, ...). Shell-form RUN, CMD and ENTRYPOINT are not checked (the shell expands them at run time), nor exec form (never expanded), nor ONBUILD (expanded in the image built later). A reference that says what happens when the variable is unset (`${X:-word}`, `${X+word}`, `${X:?message}`) is not reported, unlike BuildKit: it is the written intent. It is checked only where the base image's environment is known: `scratch`, the official alpine, busybox, debian and ubuntu images (whose config sets only PATH), and stages built on them. On any other base image the variable may come from the image's ENV (`PYTHON_VERSION` in `python`), which BuildKit reads from the registry and dockerlint does not, so it stays silent there. A file with `COPY --from=image:${VERSION}` is taken as a template that a script fills in (BuildKit refuses a variable in `--from`), and is not checked.",
+        why: "An unset variable expands to an empty string without an error: `COPY app-${VERSION}.tar.gz /` copies `app-.tar.gz`, a heredoc script loses its `$1`, a global ARG read in a stage without `ARG` is empty. The rule is in `recommended` because it fires only where the value is certainly empty (the base image's environment is known), which is a mistake nearly every time.",
+        bad: "ARG VERSION=1.4.2\nFROM alpine:3.20\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        good: "ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nADD https://example.com/tool-${VERSION}.tar.gz /opt/",
+        howToFix: "Declare the variable before its use (`ARG NAME` takes a global default), correct a misspelt name, or quote a heredoc's delimiter to keep `$` for the script.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "For a global ARG or a predefined build argument read in a stage without `ARG NAME`, adds `ARG NAME` after the stage's FROM",
+            why: "the value changes from empty to the global default (or the platform): that is what the line meant, but the image it builds changes, so review it"
+          }
+        ]
+      },
+      check(ctx) {
+        if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
+        const globals = /* @__PURE__ */ new Set();
+        const scopes = /* @__PURE__ */ new Map();
+        const file = ctx.env.dockerfile.displayPath;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const inst = view.inst;
+          if (view.stageIndex < 0) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) globals.add(argName(w.text));
+            continue;
+          }
+          const stage = view.stage;
+          if (!stage) continue;
+          if (inst.keyword === "FROM") {
+            scopes.set(stage.index, scopeOf(stage, scopes, ctx.dockerfile.escape));
+            continue;
+          }
+          const scope = scopes.get(stage.index);
+          if (!scope) continue;
+          const sites = [];
+          if (inst.keyword === "ARG") {
+            const text = inst.rest.text;
+            for (const w of splitWords(text, ctx.dockerfile.escape)) {
+              const eq = w.text.indexOf("=");
+              if (eq >= 0 && text.includes("$", w.start)) {
+                for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
+                  const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+                  if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
+                }
+              }
+              scope.names.add(argName(w.text));
+            }
+          } else {
+            for (const part of expandedTexts(inst)) {
+              if (!part.text.text.includes("$")) continue;
+              for (const ref of referencesIn(part.text.text, part.raw ? "\\" : ctx.dockerfile.escape, part.raw)) {
+                if (!known(scope, ref.name)) sites.push({ text: part.text, ref, heredoc: part.heredoc });
+              }
+            }
+          }
+          const envKeys = inst.keyword === "ENV" ? keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key) : [];
+          const seen = /* @__PURE__ */ new Set();
+          for (const site of sites) {
+            const name = site.ref.name;
+            if (seen.has(name)) continue;
+            seen.add(name);
+            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            if (site.heredoc !== null) {
+              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at });
+              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              continue;
+            }
+            if (envKeys.includes(name)) {
+              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              continue;
+            }
+            const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
+            if (later) {
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              continue;
+            }
+            const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
+            if (messageId) {
+              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
+              continue;
+            }
+            const s = suggestion(name, scope.names);
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+          }
+          for (const k of envKeys) scope.names.add(k);
+        }
+      }
+    });
+  }
+});
+
 // src/rules/untagged-image.ts
 var untagged_image_default;
 var init_untagged_image = __esm({
@@ -22395,13 +22869,13 @@ var init_workdir_relative = __esm({
           if (!word) continue;
           const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
           const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
-          let known2 = absoluteIn.has(view.stageIndex);
-          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
+          let known3 = absoluteIn.has(view.stageIndex);
+          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
             absoluteIn.add(view.stageIndex);
             continue;
           }
-          if (known2) continue;
+          if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
@@ -22767,6 +23241,7 @@ var init_rules = __esm({
     init_copy_relative_without_workdir();
     init_copy_then_extract();
     init_copy_whole_filesystem();
+    init_definition_description();
     init_dnf_cache_not_cleaned();
     init_dnf_missing_yes();
     init_duplicate_stage_name();
@@ -22787,6 +23262,7 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_gosu_without_exec();
     init_healthcheck_missing();
+    init_inline_suppression();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -22825,6 +23301,7 @@ var init_rules = __esm({
     init_suppression();
     init_syntax_error();
     init_trusted_registry();
+    init_undefined_var();
     init_untagged_image();
     init_user_not_numeric();
     init_useradd_without_no_log_init();
@@ -22857,6 +23334,7 @@ var init_rules = __esm({
       copy_relative_without_workdir_default,
       copy_then_extract_default,
       copy_whole_filesystem_default,
+      definition_description_default,
       dnf_cache_not_cleaned_default,
       dnf_missing_yes_default,
       duplicate_stage_name_default,
@@ -22877,6 +23355,7 @@ var init_rules = __esm({
       gosu_setuid_default,
       gosu_without_exec_default,
       healthcheck_missing_default,
+      inline_suppression_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -22912,6 +23391,7 @@ var init_rules = __esm({
       su_sudo_default,
       sudo_in_run_default,
       trusted_registry_default,
+      undefined_var_default,
       untagged_image_default,
       user_not_numeric_default,
       useradd_without_no_log_init_default,
@@ -31662,7 +32142,7 @@ function applySuppressions(findings, byFile, options) {
     if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
     else kept.push(f);
   }
-  const known2 = [...options.knownIds].sort();
+  const known3 = [...options.knownIds].sort();
   for (const fs10 of byFile.values()) {
     for (const p of fs10.problems) {
       kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
@@ -31672,7 +32152,7 @@ function applySuppressions(findings, byFile, options) {
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
-          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known3.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
           kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
@@ -39545,7 +40025,7 @@ function warnAlias(data) {
   }
   return out;
 }
-function didYouMean(name, known2) {
+function didYouMean(name, known3) {
   const distance2 = (a, b) => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -39557,7 +40037,7 @@ function didYouMean(name, known2) {
   };
   let best = null;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const k of known2) {
+  for (const k of known3) {
     const d = distance2(name.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
@@ -39618,7 +40098,7 @@ function describe2(err, file, prefix, locate) {
   ];
   const inner = at.slice(prefix.length);
   const params = err.params;
-  const known2 = (schemaPath) => {
+  const known3 = (schemaPath) => {
     let node = configSchema();
     for (const s of schemaPath) node = typeof s === "number" ? node.items : node.properties[s];
     return Object.keys(node?.properties ?? {}).filter((k) => k !== "$schema");
@@ -39627,7 +40107,7 @@ function describe2(err, file, prefix, locate) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === "rules";
-      const names = known2(inner).filter((k) => !isRules || RULE_IDS.has(k));
+      const names = known3(inner).filter((k) => !isRules || RULE_IDS.has(k));
       const guess = didYouMean(name, names);
       return {
         file,
@@ -40448,8 +40928,8 @@ function validEntry(entry, tableSize) {
   return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
 }
 async function lintCached(linter, inputs, o) {
-  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
-  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const known3 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known3);
   const findings = [];
   const todo = [];
   for (const input2 of inputs) {
@@ -40596,8 +41076,8 @@ var init_cache = __esm({
         if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
         if (x.messageId !== void 0 && !str(x.messageId)) return false;
         if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-        const known2 = (file) => file === input2 || read.has(file) || file === "-";
-        if (!known2(x.file)) return false;
+        const known3 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known3(x.file)) return false;
         if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
         if (x.fix !== void 0) {
           const fix = x.fix;
@@ -47899,7 +48379,7 @@ async function run(rawArgv, io) {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
-      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known(id.trim(), "--fix-rule"))),
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known2(id.trim(), "--fix-rule"))),
       pairs,
       color,
       threshold,
@@ -48004,12 +48484,12 @@ function parseRuleOptions(rules, ignored) {
       const name = m[2];
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
       out.categories[name] = setting;
-    } else for (const id of known(m[2], "--rule")) out.rules[id] = setting;
+    } else for (const id of known2(m[2], "--rule")) out.rules[id] = setting;
   }
-  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out.rules[id] = "off";
+  for (const name of ignored) for (const id of known2(name.trim(), "--ignore-rule")) out.rules[id] = "off";
   return out;
 }
-function known(name, flag) {
+function known2(name, flag) {
   const ids = ruleIdsFor(name);
   if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
   return ids;

@@ -266,7 +266,7 @@ describe('configuration and suppressions', () => {
   test('hadolint pragmas are honoured for rules with an equivalent: DL3002 silences last-user-root and root-process', async () => {
     write('Dockerfile', 'FROM alpine:3.20\nUSER root\nCMD ["/usr/local/bin/app"]\n');
     const without = (await cli(['-f', 'compact', '--rule', 'last-user-root=warning'])).out;
-    expect(without).toMatch(/^Dockerfile:2:1: warning last-user-root:/m);
+    expect(without).toMatch(/^Dockerfile:2:6: warning last-user-root:/m);
     expect(without).toMatch(/^Dockerfile:2:1: error root-process:/m);
     write('Dockerfile', 'FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\nCMD ["/usr/local/bin/app"]\n');
     expect((await cli(['-f', 'compact', '--rule', 'last-user-root=warning'])).out).toBe('');

@@ -148,7 +148,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
       'RUN sudo apk add x', //                           5
       '# hadolint ignore=DL3025', //                     6
       "CMD ['nginx', '-g', 'daemon off;']", //           7
-      '# hadolint ignore=DL4003,DL1001', //              8
+      '# hadolint ignore=DL4003,DL3005', //              8
       'CMD a', //                                        9
       '',
     ].join('\n');

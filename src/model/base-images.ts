@@ -177,3 +177,15 @@ export function imageSh(stage: BaseRef): { flavour: ShFlavour; known: boolean } 
   if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: 'bash', known: true };
   return { flavour: 'dash', known: DASH_NAME.test(name) };
 }
+
+/**
+ * Images whose config sets no environment but PATH (the official alpine, busybox, debian and
+ * ubuntu images are a root filesystem and a CMD), and `scratch`, where the builder sets PATH.
+ * On any other base image an unknown variable may come from the image's ENV.
+ */
+const PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
+
+/** The stage is built on such an image (named without a variable), so its environment is known. */
+export function envIsOnlyPath(stage: BaseRef & { from?: unknown }): boolean {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}

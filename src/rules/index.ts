@@ -18,6 +18,7 @@ import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
 import copyThenExtract from './copy-then-extract.js';
 import copyWholeFilesystem from './copy-whole-filesystem.js';
+import definitionDescription from './definition-description.js';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned.js';
 import dnfMissingYes from './dnf-missing-yes.js';
 import duplicateStageName from './duplicate-stage-name.js';
@@ -38,6 +39,7 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import gosuWithoutExec from './gosu-without-exec.js';
 import healthcheckMissing from './healthcheck-missing.js';
+import inlineSuppression from './inline-suppression.js';
 import inputError from './input-error.js';
 import instructionBeforeFrom from './instruction-before-from.js';
 import instructionCasing from './instruction-casing.js';
@@ -76,6 +78,7 @@ import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
 import syntaxError from './syntax-error.js';
 import trustedRegistry from './trusted-registry.js';
+import undefinedVar from './undefined-var.js';
 import untaggedImage from './untagged-image.js';
 import userNotNumeric from './user-not-numeric.js';
 import useraddWithoutNoLogInit from './useradd-without-no-log-init.js';
@@ -110,6 +113,7 @@ export const RULES: readonly Rule[] = [
   copyRelativeWithoutWorkdir,
   copyThenExtract,
   copyWholeFilesystem,
+  definitionDescription,
   dnfCacheNotCleaned,
   dnfMissingYes,
   duplicateStageName,
@@ -130,6 +134,7 @@ export const RULES: readonly Rule[] = [
   gosuSetuid,
   gosuWithoutExec,
   healthcheckMissing,
+  inlineSuppression,
   instructionBeforeFrom,
   instructionCasing,
   invalidExecForm,
@@ -165,6 +170,7 @@ export const RULES: readonly Rule[] = [
   suSudo,
   sudoInRun,
   trustedRegistry,
+  undefinedVar,
   untaggedImage,
   userNotNumeric,
   useraddWithoutNoLogInit,

@@ -1,5 +1,10 @@
-import { userView } from '../model/instructions.js';
+import { userView, type InstructionView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
+
+/** `root`, `0`, `root:<group>`, `0:<group>`, as written. */
+function isRoot(user: string): boolean {
+  return user === 'root' || user === '0' || user.startsWith('root:') || user.startsWith('0:');
+}
 
 export default defineRule({
   id: 'last-user-root',
@@ -8,32 +13,29 @@ export default defineRule({
   recommended: false,
   scope: 'instructions',
   title: 'The last USER of a stage is root',
-  peers: { hadolint: [{ code: 'DL3002', note: 'the same reading: the last USER of each stage, by its text' }] },
+  peers: { hadolint: ['DL3002'] },
   messages: {
-    lastRoot: {
-      message:
-        '`USER {user}` is the last USER of this stage: the rest of its build and, in the image it makes, the container run as root unless the entrypoint steps down.',
-      hint: 'End the stage with `USER <name>` (or a numeric uid) once the steps that need root are done.',
+    root: {
+      message: 'The last USER of {stage} is `{user}`: the rest of the stage, and a container started from it, run as root.',
+      hint: 'End the stage with `USER <non-root user>` (created with `useradd` first); for the built image, `root-process` also follows the entrypoint, which may drop root itself.',
     },
   },
   docs: {
-    what: 'A stage whose last USER instruction names root: `USER root`, `USER 0`, `USER root:<group>` or `USER 0:<group>`. It reads the text of each stage, as hadolint\'s DL3002 does.',
-    why:
-      'What follows the last USER runs as that user, and so does the container of the final stage. This rule is in the `all` preset for parity with hadolint: `root-process` (recommended) asks the question that matters at run time, whether the main process of the built image runs as root, and stays silent where root is the design (a tool or REPL image, a server that drops privileges for its workers, an entrypoint that steps down with `exec gosu`).',
-    bad: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nCMD ["gradle"]',
-    good: 'FROM gradle:8-jdk21\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nUSER gradle\nCMD ["gradle"]',
-    howToFix: 'Add `USER <name>` after the last step that needs root, or drop privileges in the entrypoint (`exec gosu <user> "$@"`) and leave a note for the readers of the Dockerfile.',
+    what: 'A stage whose last USER instruction, as written, is `root`, `0`, `root:<group>` or `0:<group>` (hadolint\'s DL3002, for every stage). A stage without USER, a later non-root USER, a `$variable` and ONBUILD USER are not flagged.',
+    why: 'A process that runs as root holds every privilege in the container. The line alone does not say what the container runs as, though: official images end with `USER root` on purpose and drop privileges in their entrypoint, and a builder stage that is only copied from never runs. `root-process` (in `recommended`) judges the built image from its whole start-up; this rule, hadolint\'s reading, is in `all`.',
+    bad: 'FROM debian:12\nRUN useradd -r app\nUSER app\nRUN make install\nUSER root',
+    good: 'FROM debian:12\nRUN useradd -r app\nUSER root\nRUN make install\nUSER app',
+    howToFix: 'Switch to the unprivileged user at the end of the stage.',
   },
   check(ctx) {
-    const last = new Map<number, { inst: (typeof ctx.view.instructions)[number]['inst']; user: string; text: string }>();
-    for (const view of ctx.view.byKeyword('USER', { onbuild: false })) {
-      if (view.stageIndex < 0) continue;
+    const last = new Map<number, InstructionView>();
+    for (const view of ctx.view.byKeyword('USER', { onbuild: false })) if (view.stageIndex >= 0) last.set(view.stageIndex, view);
+    for (const view of last.values()) {
       const u = userView(view.inst, ctx.dockerfile.escape);
-      last.set(view.stageIndex, { inst: view.inst, user: u.user, text: u.word?.text ?? '' });
-    }
-    for (const { inst, user, text } of last.values()) {
-      if (user !== 'root' && user !== '0') continue;
-      ctx.report({ messageId: 'lastRoot', data: { user: text }, at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan } });
+      const text = u.word?.value ?? null;
+      if (!u.word || text === null || !isRoot(text)) continue;
+      const stage = view.stage?.name ? `stage \`${view.stage.name}\`` : `stage ${view.stageIndex}`;
+      ctx.report({ messageId: 'root', data: { stage, user: text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
     }
   },
 });

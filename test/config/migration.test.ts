@@ -38,7 +38,8 @@ describe('peer codes name rules', () => {
     expect(ruleIdsFor('DL3025')?.sort()).toEqual(['invalid-exec-form', 'json-args', 'shell-form-pid1']);
     expect(ruleIdsFor('JSONArgsRecommended')?.sort()).toEqual(['invalid-exec-form', 'json-args', 'shell-form-pid1']);
     expect(ruleIdsFor('MultipleInstructionsDisallowed')).toEqual(['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck']);
-    expect(ruleIdsFor('DL1001')).toBeNull();
+    expect(ruleIdsFor('DL1001')).toEqual(['inline-suppression']);
+    expect(ruleIdsFor('DL3005')).toBeNull();
     // ShellCheck's findings keep their codes (with shellcheck: true)
     expect(ruleIdsFor('SC2086')).toEqual(['shellcheck/SC2086']);
     expect(ruleIdsFor('shellcheck/SC2086')).toEqual(['shellcheck/SC2086']);
@@ -77,7 +78,7 @@ describe('.hadolint.yaml', () => {
 
   test('translates ignored, override, failure-threshold, no-fail, trustedRegistries, label-schema, strict-labels; the rest are notes', () => {
     const t = translateHadolint({
-      ignored: ['DL3008', 'SC2086', 'DL1001'],
+      ignored: ['DL3008', 'SC2086', 'DL3005'],
       override: { error: ['DL3015'], style: ['DL3059'], warning: ['DL3008'], fatal: ['DL3000'] },
       'failure-threshold': 'style',
       trustedRegistries: ['docker.io', '*.example.com'],
@@ -101,7 +102,7 @@ describe('.hadolint.yaml', () => {
       'override.fatal: unknown level (error, warning, info, style); not used',
       "no-color: hadolint's own output setting; dockerlint does not use it",
       'made-up: unknown hadolint setting; ignored',
-      'no dockerlint equivalent for DL1001: nothing to change for them',
+      'no dockerlint equivalent for DL3005: nothing to change for them',
     ]);
     expect(translateHadolint({ 'no-fail': true }).config.failureThreshold).toBe('none');
     expect(translateHadolint({ ignored: 'DL3008' }).notes).toEqual(['ignored: expected a list of rule codes; not used']);
