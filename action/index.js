@@ -15385,6 +15385,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
+  if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped = null;
   if (rec.firstJoin && rec.lostUse !== null) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
@@ -15392,7 +15393,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15412,6 +15413,7 @@ var init_interpreter = __esm({
     };
     BudgetExceeded = class extends Error {
     };
+    MAX_ENDINGS = 256;
     Recorder = class {
       endings = [];
       endingKeys = /* @__PURE__ */ new Map();
@@ -15423,6 +15425,8 @@ var init_interpreter = __esm({
       firstJoin = null;
       /** What the join lost that the run used after it: the first such use. */
       lostUse = null;
+      /** More different endings than MAX_ENDINGS were reached. */
+      endingsDropped = false;
       ending(e) {
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
         const seen = this.endingKeys.get(key);
@@ -15430,7 +15434,10 @@ var init_interpreter = __esm({
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
           return;
         }
-        if (this.endings.length >= 256) return;
+        if (this.endings.length >= MAX_ENDINGS) {
+          this.endingsDropped = true;
+          return;
+        }
         this.endingKeys.set(key, e);
         this.endings.push(e);
       }
@@ -18362,6 +18369,10 @@ var init_from_arg_default_invalid = __esm({
         invalid: {
           message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
           hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        },
+        empty: {
+          message: "`FROM {image}` with the ARG defaults becomes an empty image name: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
         }
       },
       docs: {
@@ -18389,7 +18400,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
         }
       }
     });
@@ -21909,7 +21922,7 @@ var init_su_in_run = __esm({
       peers: {},
       messages: {
         commandString: {
-          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
+          message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
           hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
         },
         runAs: {
@@ -21917,7 +21930,7 @@ var init_su_in_run = __esm({
           hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
         },
         sameUser: {
-          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.",
+          message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.",
           hint: "Run the command directly: `RUN {command}`."
         }
       },
@@ -21927,7 +21940,7 @@ var init_su_in_run = __esm({
         bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
         good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
         howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
-        noPeers: "None: hadolint's DL3004, BuildKit's checks, trivy's DS010 and checkov's Dockerfile checks look at sudo or at the last USER only; none of them flags `su` or `runuser` in RUN. sudo-in-run (DL3004) covers sudo that escalates; this rule covers `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
+        noPeers: "None that we found: hadolint's DL3004, checkov's CKV2_DOCKER_1 and KICS's \"Run Using Sudo\" flag sudo in RUN, checkov's CKV_DOCKER_8 and trivy's DS002 the last USER, and BuildKit's checks nothing about users; none flags `su` or `runuser` in RUN. Within dockerlint, sudo-in-run (DL3004) covers sudo that escalates, and this rule the `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
         autofix: [
           {
             safety: "unsafe",

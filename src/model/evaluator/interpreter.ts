@@ -160,6 +160,9 @@ abstract class Frame {
 
 class BudgetExceeded extends Error {}
 
+/** Different endings (exec, exit, end, with their command lines and users) kept per run. */
+const MAX_ENDINGS = 256;
+
 /** The context that frames set while they run. */
 interface Context {
   file: ScriptFile;
@@ -183,6 +186,8 @@ class Recorder {
   firstJoin: { at: CmdRefLite; states: number } | null = null;
   /** What the join lost that the run used after it: the first such use. */
   lostUse: string | null = null;
+  /** More different endings than MAX_ENDINGS were reached. */
+  endingsDropped = false;
 
   ending(e: Ending): void {
     const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
@@ -192,7 +197,11 @@ class Recorder {
       for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
       return;
     }
-    if (this.endings.length >= 256) return;
+    if (this.endings.length >= MAX_ENDINGS) {
+      // More ways to end than are kept: the ones dropped could be the hand-over.
+      this.endingsDropped = true;
+      return;
+    }
     this.endingKeys.set(key, e);
     this.endings.push(e);
   }
@@ -1620,6 +1629,7 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     budget = e.message;
   }
   const commands = [...rec.commands.values()].flat();
+  if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped: ScriptRun['capped'] = null;
   if (rec.firstJoin && rec.lostUse !== null) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
