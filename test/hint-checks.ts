@@ -84,7 +84,10 @@ export function checkFinding(f: ShownFinding, parser: ShellParser): string[] {
   for (const [field, text] of [['message', f.message], ['hint', f.hint]] as const) {
     if (text === null) continue;
     if ((text.match(/`/g) ?? []).length % 2 !== 0) say(`${field} has an odd number of backticks: ${text}`);
-    for (const span of codeSpans(text)) if (span.includes('…')) say(`${field} cuts a code span short: \`${span}\``);
+    for (const span of codeSpans(text)) {
+      if (span.includes('…')) say(`${field} cuts a code span short: \`${span}\``);
+      if (span.trim() === '') say(`${field} has an empty code span: ${text}`);
+    }
     // `""x""`: a quoted value quoted again (an empty `""` and the `'\''` idiom are fine).
     if (/(^|[\s(=`])(""[^"\s,\])`]|''[^'\s,\])`])/.test(text.replace(/'\\''/g, ''))) say(`${field} doubles its quotes: ${text}`);
     if (/\{[a-zA-Z]+\}/.test(text.replace(/`[^`]*`/g, '').replace(/\$\{[^}]*\}/g, ''))) say(`${field} has an unfilled placeholder: ${text}`);

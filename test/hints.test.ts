@@ -49,6 +49,8 @@ describe('the checks themselves', () => {
     expect(checkFinding(f('Write `if [ -f x ]; then exec a`.'), parser)).toEqual([expect.stringContaining('does not parse')]);
     expect(checkFinding(f('Use ["gosu", "app", ...].'), parser)).toEqual([expect.stringContaining('JSON array that does not parse')]);
     expect(checkFinding(f('A hint.', 'Runs /bin/sh -c ""x"" as PID 1.'), parser)).toEqual([expect.stringContaining('doubles its quotes')]);
+    expect(checkFinding(f('A hint.', 'It becomes ``, which is not an image.'), parser)).toEqual([expect.stringContaining('empty code span')]);
+    expect(checkFinding(f('A hint.', 'It runs `/bin/sh -c "java -jar /app/ap…"`.'), parser)).toEqual([expect.stringContaining('cuts a code span short')]);
     expect(checkFinding(f('Use ENTRYPOINT ["\\"/app/run.sh\\"", "--port", "80"].'), parser)).toEqual([expect.stringContaining('does not split')]);
     const script: ShownFinding = { ...f('Write `exec start_server "$@"` and `exec $run "$@"`.'), file: 'entrypoint.sh', read: () => '#!/bin/sh\nrun="exec gosu app"\nstart_server() { server "$@"; }\n' };
     expect(checkFinding(script, parser)).toEqual([expect.stringContaining('shell function start_server'), expect.stringContaining('already holds exec')]);

@@ -35,6 +35,10 @@ export default defineRule({
       message: '`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.',
       hint: 'Give the ARG a default that makes a valid image (`ARG {arg}=<value>`).',
     },
+    empty: {
+      message: '`FROM {image}` with the ARG defaults becomes an empty image name: a build without `--build-arg` fails.',
+      hint: 'Give the ARG a default that makes a valid image (`ARG {arg}=<value>`).',
+    },
   },
   docs: {
     what: 'A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.',
@@ -62,7 +66,10 @@ export default defineRule({
       const e = expandWord(image.text, (n) => global.get(n) ?? '', ctx.dockerfile.escape);
       if (!e.known || validReference(e.value) || e.value.toLowerCase() === 'scratch') continue;
       const arg = names.find((n) => global.get(n) === '') ?? names[0] ?? '';
-      ctx.report({ messageId: 'invalid', data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+      const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
+      // An empty result has no code to show: say it in words (an empty code span shows nothing).
+      if (e.value.trim() === '') ctx.report({ messageId: 'empty', data: { image: image.text, arg }, at });
+      else ctx.report({ messageId: 'invalid', data: { image: image.text, result: e.value, arg }, at });
     }
   },
 });

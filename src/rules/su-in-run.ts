@@ -26,7 +26,7 @@ export default defineRule({
   messages: {
     commandString: {
       message:
-        '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: each such RUN opens a login session for one command and resets part of the environment, the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build\'s are not.',
+        '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build\'s are not.',
       hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
     },
     runAs: {
@@ -35,7 +35,7 @@ export default defineRule({
       hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
     },
     sameUser: {
-      message: '`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a login session and hides `{command}` in a quoted string that no other check reads.',
+      message: '`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.',
       hint: 'Run the command directly: `RUN {command}`.',
     },
   },
@@ -47,7 +47,7 @@ export default defineRule({
     bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
     good: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci',
     howToFix: 'Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.',
-    noPeers: 'None: hadolint\'s DL3004, BuildKit\'s checks, trivy\'s DS010 and checkov\'s Dockerfile checks look at sudo or at the last USER only; none of them flags `su` or `runuser` in RUN. sudo-in-run (DL3004) covers sudo that escalates; this rule covers `sudo -u` that steps down from root, which sudo-in-run leaves alone.',
+    noPeers: 'None that we found: hadolint\'s DL3004, checkov\'s CKV2_DOCKER_1 and KICS\'s "Run Using Sudo" flag sudo in RUN, checkov\'s CKV_DOCKER_8 and trivy\'s DS002 the last USER, and BuildKit\'s checks nothing about users; none flags `su` or `runuser` in RUN. Within dockerlint, sudo-in-run (DL3004) covers sudo that escalates, and this rule the `sudo -u` that steps down from root, which sudo-in-run leaves alone.',
     autofix: [
       {
         safety: 'unsafe',

@@ -58,6 +58,15 @@ describe('the other budgets of a run', () => {
     expect(r.endings.some((e) => e.kind === 'exec')).toBe(true);
   });
 
+  test('more different endings than are kept: the run stops trusting its endings and says why', () => {
+    const exits = Array.from({ length: 300 }, (_, i) => `[ -f /etc/stop${i} ] && exit ${i + 1}`).join('\n');
+    const r = run(`#!/bin/sh\n${exits}\nexec "$@"\n`);
+    expect(r.budget).toBe('more than 256 different ways to end');
+    const few = run(`#!/bin/sh\n${exits.split('\n').slice(0, 100).join('\n')}\nexec "$@"\n`);
+    expect(few.budget).toBeNull();
+    expect(few.endings).toHaveLength(101);
+  });
+
   test('sourced files nested deeper than the budget: the run stops there and says why', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 10; i++) files[`/lib/l${i}.sh`] = `. /lib/l${i + 1}.sh\n`;
