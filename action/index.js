@@ -10594,14 +10594,12 @@ var init_instructions = __esm({
        * RUNs to read, never a finding by itself.
        */
       async allRuns(mentions) {
-        const out = [];
-        for (const view of this.instructions) {
-          if (view.keyword !== "RUN") continue;
-          if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
-          out.push({ view, run: await this.run(view) });
-        }
-        return out;
+        this.runViews ??= this.instructions.filter((v) => v.keyword === "RUN");
+        const views = mentions ? this.runViews.filter((view) => mentions.some((m) => this.rawText(view).includes(m))) : this.runViews;
+        const runs = await Promise.all(views.map((view) => this.run(view)));
+        return views.map((view, i) => ({ view, run: runs[i] }));
       }
+      runViews = null;
       /**
        * The RUNs that can be over the parse budget, with their commands (the caller reads
        * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
@@ -12394,6 +12392,7 @@ var init_file_system = __esm({
         return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
       }
       realpath(p) {
+        if (!fs2.existsSync(p)) return null;
         try {
           return fs2.realpathSync.native(p);
         } catch {
@@ -14199,7 +14198,7 @@ function expandScalar(word, st, env3) {
   return acc;
 }
 function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+  return part.type === "Lit" && GLOB_CHAR.test(part.value) && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
 }
 function pathnames(word, st, env3) {
   const pattern4 = patternOf(word, st, env3);
@@ -14609,12 +14608,13 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var POSIX_CLASSES;
+var GLOB_CHAR, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
     init_state();
     init_values();
+    GLOB_CHAR = /[*?[]/;
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -14630,8 +14630,8 @@ var init_words = __esm({
 });
 
 // src/model/evaluator/conditions.ts
-function evalTest(ops, dbl) {
-  const p = new Parser2(ops, dbl);
+function evalTest(ops, dbl, files) {
+  const p = new Parser2(ops, dbl, files);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
   return r;
@@ -14673,13 +14673,15 @@ function binary(a, op, b, dbl) {
     case "-gt":
     case "-le":
     case "-ge": {
-      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const n = (f) => f.s === null ? null : /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : dbl && f.s.trim() === "" ? 0 : null;
       const xn = n(x);
       const yn = n(y);
       if (xn === null || yn === null) {
+        const notInteger = (f) => f.s !== null && !/^\s*-?\d+\s*$/.test(f.s);
+        if (!dbl && (notInteger(x) || notInteger(y))) return done(false);
         if (op === "-eq" || op === "-ne") {
-          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
-          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+          if (yn !== null && x.s === null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && y.s === null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
         }
         return unknown;
       }
@@ -14699,12 +14701,14 @@ var init_conditions = __esm({
     UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
     BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
     Parser2 = class {
-      constructor(ops, dbl) {
+      constructor(ops, dbl, files) {
         this.ops = ops;
         this.dbl = dbl;
+        this.files = files;
       }
       ops;
       dbl;
+      files;
       i = 0;
       peek(k = 0) {
         return this.ops[this.i + k];
@@ -14760,7 +14764,8 @@ var init_conditions = __esm({
         }
         if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
           this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+          const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
+          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
         }
         if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
           this.i += 2;
@@ -15074,6 +15079,27 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "whoami":
       return ran(true, fieldText(userNameField(st.user)));
+    case "command": {
+      const opts = argv.slice(1);
+      if (opts[0]?.s !== "-v" && opts[0]?.s !== "-V") break;
+      const target2 = opts[1]?.s === "--" ? opts[2] : opts[1];
+      if (!target2 || opts.length > (opts[1]?.s === "--" ? 3 : 2) || target2.arg === void 0 || target2.s === null || target2.multi || !m.inv.argIsImageCommand?.(target2.arg)) break;
+      if (m.ctx.sub === 0) st.addDecision({ text: `command -v ${target2.s} finds it (${m.inv.argLabel(target2.arg)}: the image's own command)`, at: ref });
+      return ran(true, `${target2.s}
+`);
+    }
+    case "expr": {
+      const r = exprMatch(argv.slice(1));
+      if (r === null) break;
+      if (m.ctx.sub === 0) {
+        const str = argv[1];
+        const from = str.arg ?? (str.mangled ? st.params[0]?.arg : void 0);
+        const written = call.args.length === argv.length ? call.args.slice(1).map((w) => wordText(m, w)).join(" ") : showArgv(argv.slice(1));
+        st.addDecision({ text: `expr ${written} ${r.status ? "matches" : "does not match"}${from !== void 0 ? ` (${m.inv.argLabel(from)})` : ""}`, at: ref });
+      }
+      return ran(r.status, `${r.output}
+`);
+    }
     case "cd":
     case "umask":
     case "ulimit":
@@ -15092,6 +15118,56 @@ function simpleCommand(m, stmt, call, st) {
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
+}
+function exprMatch(args) {
+  if (args.length !== 3 || args[1]?.s !== ":") return null;
+  const [str, , re] = args;
+  if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
+  const js = breToJs(re.s);
+  if (js === null) return null;
+  let m;
+  try {
+    m = new RegExp(`^(?:${js.source})`, "s").exec(str.s);
+  } catch {
+    return null;
+  }
+  if (js.groups > 0) {
+    const g = m?.[1] ?? "";
+    return { status: g !== "", output: g };
+  }
+  const n = m ? m[0].length : 0;
+  return { status: n !== 0, output: String(n) };
+}
+function breToJs(bre) {
+  let out = "";
+  let groups = 0;
+  for (let i = 0; i < bre.length; i++) {
+    const c = bre[i];
+    if (c === "\\") {
+      const n = bre[++i];
+      if (n === void 0) return null;
+      if (n === "(") {
+        groups++;
+        out += "(";
+      } else if (n === ")") out += ")";
+      else if (/[.*[\]^$\\/]/.test(n)) out += `\\${n}`;
+      else return null;
+    } else if (c === "[") {
+      const end = bre.indexOf("]", bre[i + 1] === "]" || bre[i + 1] === "^" && bre[i + 2] === "]" ? i + 3 : i + 1);
+      if (end < 0) return null;
+      const body2 = bre.slice(i + 1, end);
+      if (body2.includes("[:") || body2.includes("\\")) return null;
+      out += `[${body2}]`;
+      i = end;
+    } else if (c === "^") out += i === 0 ? "" : "\\^";
+    else if (c === "$") out += i === bre.length - 1 ? "$" : "\\$";
+    else if (c === "*") out += i === 0 ? "\\*" : "*";
+    else if (c === ".") out += ".";
+    else if (/[+?(){}|]/.test(c)) out += `\\${c}`;
+    else out += c;
+  }
+  if (groups > 1) return null;
+  return { source: out, groups };
 }
 function fieldText(f) {
   return f.s;
@@ -15122,10 +15198,36 @@ function printf(fmt, args) {
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
   const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
-  const r = evalTest(ops, dbl);
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
+}
+function fileFact(m, st, op, f) {
+  if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
+  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  const pwd = st.getVar("PWD");
+  const dir = pwd?.kind === "scalar" ? pwd.value.s : null;
+  if (dir === null || !dir.startsWith("/")) return null;
+  if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
+  return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
+}
+function changesDirectory(stmts) {
+  const hit = changesDir.get(stmts);
+  if (hit !== void 0) return hit;
+  let found = false;
+  const todo = [...stmts];
+  while (todo.length > 0 && !found) {
+    const c = todo.pop().cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") found = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  changesDir.set(stmts, found);
+  return found;
 }
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
@@ -15291,7 +15393,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15356,6 +15458,7 @@ var init_interpreter = __esm({
         if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
       }
     };
+    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15417,9 +15520,14 @@ var init_interpreter = __esm({
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
       cmdVars = null;
-      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      /**
+       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
+       * They depend on the script's AST alone, so each AST is walked once for all its runs.
+       */
       commandVars() {
         if (this.cmdVars) return this.cmdVars;
+        const known3 = COMMAND_VARS.get(this.inv.ast);
+        if (known3) return this.cmdVars = known3;
         const names = /* @__PURE__ */ new Set();
         const todo = [...this.inv.ast.stmts];
         while (todo.length > 0) {
@@ -15433,6 +15541,7 @@ var init_interpreter = __esm({
           } else if (c.type === "FuncDecl") todo.push(c.body);
           todo.push(...childStmts(c));
         }
+        COMMAND_VARS.set(this.inv.ast, names);
         this.cmdVars = names;
         return names;
       }
@@ -16028,6 +16137,7 @@ var init_interpreter = __esm({
       }
     };
     NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
+    changesDir = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -16256,7 +16366,12 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
         vars: environment(r, hop.runsAs, assumed),
-        argLabel: (i) => argLabel(item.args[i])
+        argLabel: (i) => argLabel(item.args[i]),
+        argIsImageCommand: (i) => {
+          const a = item.args[i];
+          return !!a && a.origin === "cmd" && a.value !== USER_COMMAND && a === item.args.find((x) => x.origin === "cmd");
+        },
+        imageProvides: (p) => r.resolveCommand(p) !== null
       },
       host
     );
@@ -16973,10 +17088,6 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote2(value) {
-  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 function literalCommand(stmt) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
   const words = [];
@@ -17029,7 +17140,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17049,6 +17160,7 @@ var NOT_EXECUTABLE;
 var init_shell = __esm({
   "src/fix/builders/shell.ts"() {
     "use strict";
+    init_text();
     init_commands();
     init_shell_walk();
     init_place();
@@ -18911,6 +19023,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_dockerfile2();
     init_text();
     init_dockerfile();
     init_rule();
@@ -18931,7 +19044,7 @@ var init_invalid_exec_form = __esm({
       messages: {
         invalidJson: {
           message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
-          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+          hint: "Use double quotes around every element and commas between them: `{keyword} {json}`."
         }
       },
       docs: {
@@ -18954,7 +19067,8 @@ var init_invalid_exec_form = __esm({
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ["prog", "arg"]) },
             label: inst.keyword,
             ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
           });
@@ -18972,6 +19086,9 @@ var init_json_args = __esm({
     init_dockerfile();
     init_instructions();
     init_rule();
+    init_dockerfile2();
+    init_report();
+    init_shell();
     json_args_default = defineRule({
       id: "json-args",
       severity: "info",
@@ -18983,7 +19100,7 @@ var init_json_args = __esm({
       messages: {
         shellForm: {
           message: "`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.",
-          hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).'
+          hint: "Write it as a JSON array: `{keyword} {json}` (or set SHELL explicitly if a shell is what you want)."
         }
       },
       docs: {
@@ -18993,7 +19110,8 @@ var init_json_args = __esm({
         good: 'FROM node:22\nCMD ["node", "server.js"]',
         howToFix: "Use the JSON array form."
       },
-      check(ctx) {
+      async check(ctx) {
+        let parse = null;
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           const k = view.keyword;
@@ -19005,7 +19123,12 @@ var init_json_args = __esm({
           let shellSet = false;
           for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
           if (shellSet && k !== "HEALTHCHECK") continue;
-          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          parse ??= await shellParse(ctx.env.shell, "sh");
+          const file = parse(form.text.text);
+          const words = file && file.stmts.length === 1 ? literalCommand(file.stmts[0]) : null;
+          const argv = words && words[0] === "exec" ? words.slice(1) : words;
+          const json = execFormText(argv && argv.length > 0 ? argv : ["program", "arg"]);
+          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k, json }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -19806,6 +19929,30 @@ var init_deprecated = __esm({
 });
 
 // src/rules/label-schema.ts
+function stagesMissing(views, label, escape5) {
+  const good = /* @__PURE__ */ new Set();
+  const bad = /* @__PURE__ */ new Set();
+  const letOff = (name) => {
+    for (const s of bad) if (s.name !== null && s.name === name) bad.delete(s);
+  };
+  for (const view of views) {
+    const stage = view.stage;
+    if (view.onbuild || !stage) continue;
+    if (view.keyword === "FROM") {
+      const base2 = fromView(view.inst, escape5).ref?.repository.toLowerCase() ?? "";
+      if ([...good].some((g) => g.name !== null && g.name === base2)) good.add(stage);
+      else bad.add(stage);
+    } else if (view.keyword === "COPY") {
+      const from = copyView(view.inst, escape5).from?.value;
+      if (from) letOff(from.toLowerCase());
+    } else if (view.keyword === "LABEL" && keyValues(view.inst, escape5).some((kv) => kv.key === label)) {
+      letOff(stage.name ?? fromView(stage.from, escape5).ref?.repository.toLowerCase() ?? "");
+      good.add(stage);
+      bad.delete(stage);
+    }
+  }
+  return [...bad];
+}
 function isSpdx(value) {
   spdxIds ??= /* @__PURE__ */ new Set([...spdx_license_ids_default, ...deprecated_default]);
   return spdxIds.has(value.replace(/\+$/, ""));
@@ -19848,26 +19995,28 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "by default this rule asks the image being built (the last stage, or --target) for the labels, so a builder stage without labels is not flagged; with the option `stages: every` it asks every stage as hadolint does (all 19 of its cases agree)" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
           additionalProperties: false,
           properties: {
             labels: { type: "object", additionalProperties: { enum: ["text", "url", "spdx", "hash", "rfc3339", "semver", "email"] }, description: "Required labels and the type of their value." },
-            strict: { type: "boolean", description: "Also report labels the schema does not name." }
+            strict: { type: "boolean", description: "Also report labels the schema does not name." },
+            stages: { enum: ["image", "every"], description: "Which stages must carry the labels: the image being built (default), or every stage, as hadolint asks (DL3049)." }
           }
         },
-        defaults: { labels: {}, strict: false }
+        defaults: { labels: {}, strict: false, stages: "image" }
       },
       messages: {
         missing: { message: "The image has no label `{label}`, which the label schema requires.", hint: "Add `LABEL {label}=<value>` to the final stage." },
+        missingInStage: { message: "Stage {stage} has no label `{label}`, which the label schema requires of every stage (`stages: every`).", hint: "Add `LABEL {label}=<value>` to this stage, or to a stage it is built on." },
         empty: { message: "Label `{label}` is empty.", hint: "Give `{label}` a value, or remove it." },
         badValue: { message: "Label `{label}` is `{value}`, which is not {type}.", hint: "Write {type} as the value of `{label}`." },
         superfluous: { message: "Label `{label}` is not in the label schema (strict labels are on).", hint: "Remove it, or add it to the schema." }
       },
       docs: {
-        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
+        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name. With `stages: every`, every stage is asked for the labels, as hadolint's DL3049 asks: a stage that lacks one is let off when a later stage copies from it or, built on it, sets the label.",
         why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
@@ -19896,6 +20045,14 @@ var init_label_schema = __esm({
           }
         }
         if (!last) return;
+        if (ctx.options.stages === "every") {
+          for (const label of names) {
+            for (const stage of stagesMissing(ctx.view.instructions, label, ctx.dockerfile.escape)) {
+              ctx.report({ messageId: "missingInStage", data: { label, stage: stage.name ? `\`${stage.name}\`` : `${stage.index}` }, at: { file, span: stage.from.keywordSpan } });
+            }
+          }
+          return;
+        }
         for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
       }
     });
@@ -20190,8 +20347,9 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   };
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
-    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run2);
+    const program = e.argv[0];
+    if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
       report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
@@ -21104,7 +21262,7 @@ var init_reserved_stage_name = __esm({
       messages: {
         reserved: {
           message: "Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.",
-          hint: "Rename the stage (`AS {name}-stage`, or a name that says what it builds)."
+          hint: "Rename the stage (`AS {suggestion}`, or a name that says what it builds)."
         }
       },
       docs: {
@@ -21119,7 +21277,7 @@ var init_reserved_stage_name = __esm({
           const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
           const name = alias?.text.toLowerCase();
           if (!alias || name !== "scratch" && name !== "context") continue;
-          ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+          ctx.report({ messageId: "reserved", data: { name: alias.text, suggestion: `${alias.text.toLowerCase()}-stage`, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
         }
       }
     });
@@ -21127,14 +21285,15 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/model/known-programs.ts
-function rootByDesign(program, args, explicitRoot = false) {
+function rootByDesign(program, args) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
-  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), explicitRoot);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
-  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
 }
 function passThrough(name, args) {
@@ -21147,7 +21306,7 @@ function passThrough(name, args) {
   const [first, ...more] = rest;
   return first ? [first, ...more] : null;
 }
-var DROPS_ITSELF, INTERACTIVE;
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -21159,9 +21318,15 @@ var init_known_programs = __esm({
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
       { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
-      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" }
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
+      // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
+      // application processes run as the `--user` it was built or started with (`unit` in its images).
+      { match: /^unitd(-debug)?$/, how: "its router and application processes run as its `--user` (unit in its images)" },
+      { match: /^openresty$/, how: "it is nginx: its workers run as the `user` of nginx.conf" },
+      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" }
     ];
-    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+    BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
   }
 });
 
@@ -21223,6 +21388,12 @@ function mainLabel(s) {
       return stepLabel(s);
   }
 }
+function wrapsRootByDesignCmd(hop, cmdArgv) {
+  if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== "entrypoint" || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
+  if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
+  const [program = "", ...args] = cmdArgv;
+  return rootByDesign(program, args) !== null;
+}
 function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";
   for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
@@ -21250,7 +21421,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text (last-user-root is the equivalent); this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -21262,7 +21433,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -21293,7 +21464,8 @@ var init_root_process = __esm({
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
-        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+        const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
@@ -22255,6 +22427,7 @@ function closingBrace(text, from, to) {
 function expandedTexts(inst) {
   const out = [];
   const flags = (names) => {
+    if (!inst.flags.some((f) => names.includes(f.name) && (f.value ?? "").includes("$"))) return;
     const args = inst.args.text;
     for (const w of splitWords(args)) {
       const m = /^--([a-z-]+)=/.exec(w.text);
@@ -22287,6 +22460,9 @@ function expandedTexts(inst) {
       break;
   }
   return out;
+}
+function knownBase(stage) {
+  return envIsOnlyPath(stage) && !stage.from.rest.text.includes("$");
 }
 function known(scope, name) {
   return scope.names.has(name) || NOT_ENV.has(name);
@@ -22333,6 +22509,7 @@ var init_undefined_var = __esm({
     "use strict";
     init_base_images();
     init_expand();
+    init_image();
     init_instructions();
     init_suggest();
     init_rule();
@@ -22415,6 +22592,7 @@ var init_undefined_var = __esm({
         ]
       },
       check(ctx) {
+        if (!ctx.model.stages.some((s) => knownBase(rootStage(s)))) return;
         if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
         const globals = /* @__PURE__ */ new Set();
         const scopes = /* @__PURE__ */ new Map();
@@ -22434,6 +22612,11 @@ var init_undefined_var = __esm({
           }
           const scope = scopes.get(stage.index);
           if (!scope) continue;
+          if (!inst.args.text.includes("$") && !inst.heredocs.some((h) => !h.quoted && h.body.text.includes("$"))) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) scope.names.add(argName(w.text));
+            else if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+            continue;
+          }
           const sites = [];
           if (inst.keyword === "ARG") {
             const text = inst.rest.text;
@@ -31899,23 +32082,31 @@ function peerSuppressions(tool, rules = RULES) {
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
-function parseSuppressions(fileName2, comments, kind, extents = []) {
+function parseSuppressions(fileName2, comments, kind, extentsGiven = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  let lastLine2 = 0;
-  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
-  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+  let known3 = null;
+  const extentsInfo = () => {
+    if (known3) return known3;
+    const extents = typeof extentsGiven === "function" ? extentsGiven() : extentsGiven;
+    let lastLine2 = 0;
+    for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+    for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+    known3 = { extents, lastLine: lastLine2 };
+    return known3;
+  };
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
     while (commentLines.has(t)) t++;
+    const { extents, lastLine: lastLine2 } = extentsInfo();
     if (extents.length > 0 && t > lastLine2) return null;
     return covering(t);
   };
   const covering = (t) => {
     let end = t;
-    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
+    for (const e of extentsInfo().extents) if (e.line === t && e.endLine > end) end = e.endLine;
     return { line: t, endLine: end };
   };
   for (const c of sorted) {
@@ -31971,7 +32162,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
     if (directives.errors) out.checkErrors = true;
-    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const starts = extentsInfo().extents.map((e) => e.line).sort((a, b) => a - b);
     const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
@@ -32123,7 +32314,7 @@ function scriptSuppressions(displayPath2, source, file) {
     const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
     return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
-  return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
+  return parseSuppressions(displayPath2, comments, "shell", () => shellExtents(file.stmts));
 }
 function isSimple(cmd) {
   if (!cmd) return true;
@@ -32619,24 +32810,51 @@ async function shellcheckPass(view, scripts, file, options, jail, deadline) {
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
 }
+function enabledFor(rules, options) {
+  let bySeverities = enabledRules.get(rules);
+  if (!bySeverities) enabledRules.set(rules, bySeverities = /* @__PURE__ */ new WeakMap());
+  const severities = options.severities ?? NONE;
+  let byRuleOptions = bySeverities.get(severities);
+  if (!byRuleOptions) bySeverities.set(severities, byRuleOptions = /* @__PURE__ */ new WeakMap());
+  const given = options.ruleOptions ?? NONE;
+  let byPreset = byRuleOptions.get(given);
+  if (!byPreset) byRuleOptions.set(given, byPreset = /* @__PURE__ */ new Map());
+  const preset = options.preset ?? "";
+  let out = byPreset.get(preset);
+  if (!out) {
+    out = [];
+    for (const rule of rules) {
+      const severity = severityOf(rule, options);
+      if (severity !== "off") out.push({ rule, severity, options: ruleOptions(rule, options.ruleOptions?.[rule.id]) });
+    }
+    byPreset.set(preset, out);
+  }
+  return out;
+}
 async function runRules(rules, base2, options, findings, texts, deadline) {
-  for (const [i, rule] of rules.entries()) {
-    const severity = severityOf(rule, options);
-    if (severity === "off") continue;
+  const enabled = enabledFor(rules, options);
+  for (const [i, { rule, severity, options: ruleOpts }] of enabled.entries()) {
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== "off").map((r) => r.id);
+      const skipped = enabled.slice(i).map((r) => r.rule.id);
       findings.push(
         spanFinding("input-error", "info", base2.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
       );
       return;
     }
     const ctx = {
-      ...base2,
-      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      dockerfile: base2.dockerfile,
+      model: base2.model,
+      stage: base2.stage,
+      launch: base2.launch,
+      env: base2.env,
+      view: base2.view,
+      runFacts: base2.runFacts,
+      options: ruleOpts,
       report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
-      await rule.check(ctx);
+      const pending = rule.check(ctx);
+      if (pending) await pending;
     } catch (e) {
       findings.push(
         spanFinding("input-error", "error", base2.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -32718,7 +32936,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, NONE, enabledRules, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -32764,6 +32982,8 @@ var init_engine = __esm({
     };
     UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
+    NONE = {};
+    enabledRules = /* @__PURE__ */ new WeakMap();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });

@@ -113,7 +113,7 @@ describe('exit codes and formats', () => {
   });
 
   test('- reads a Dockerfile from stdin, with the current folder as context', async () => {
-    const r = await cli(['-', '-f', 'compact'], 'FROM alpine:3.20\nUSER root\nCMD ["sh"]\n');
+    const r = await cli(['-', '-f', 'compact'], 'FROM alpine:3.20\nUSER root\nCMD ["/usr/local/bin/app"]\n');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^-:2:1: error root-process:/);
   });
@@ -132,7 +132,7 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     write('binary/Dockerfile', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
     write('nofrom/Dockerfile', 'RUN echo hi\n');
     write('unreadable/Dockerfile', GOOD, 0o000);
-    write('ok/Dockerfile', 'FROM alpine\nUSER root\nCMD ["sh"]\n');
+    write('ok/Dockerfile', 'FROM alpine\nUSER root\nCMD ["/usr/local/bin/app"]\n');
     const r = await cli(['.', 'missing-folder', '-f', 'compact']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/missing-folder: no such file or folder/);
@@ -263,9 +263,13 @@ describe('configuration and suppressions', () => {
     expect(r.out).toMatch(/^Dockerfile:4:1: warning shell-form-pid1:/m);
   });
 
-  test('hadolint pragmas are honoured for rules with an equivalent', async () => {
-    write('Dockerfile', 'FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\nCMD ["sh"]\n');
-    expect((await cli(['-f', 'compact'])).out).toBe('');
+  test('hadolint pragmas are honoured for rules with an equivalent: DL3002 silences last-user-root and root-process', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nUSER root\nCMD ["/usr/local/bin/app"]\n');
+    const without = (await cli(['-f', 'compact', '--rule', 'last-user-root=warning'])).out;
+    expect(without).toMatch(/^Dockerfile:2:6: warning last-user-root:/m);
+    expect(without).toMatch(/^Dockerfile:2:1: error root-process:/m);
+    write('Dockerfile', 'FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\nCMD ["/usr/local/bin/app"]\n');
+    expect((await cli(['-f', 'compact', '--rule', 'last-user-root=warning'])).out).toBe('');
   });
 });
 

@@ -42,4 +42,26 @@ describe('dockerlint explain', () => {
     expect(formatExplanation(e)).toContain('shell form: a shell runs the string');
     expect(e.summary).toBe("PID 1: /bin/sh -c 'python -m http.server 8000' (nobody) -> python -m http.server 8000 (child, user nobody)");
   });
+
+  test('jetty style: the CMD is found by command -v and matches the expr test, so the default run takes the dry run to the last exec "$@", not the branch for terminating options', async () => {
+    const e = await explainFixture('root-process/good-jetty-style-dry-run');
+    expect(e.hops.map((h) => [h.process, h.at])).toEqual([
+      ['/docker-entrypoint.sh java -jar /opt/server/start.jar', 'Dockerfile:7'],
+      ['exec "$@"', 'docker-entrypoint.sh:26'],
+      ['?', 'docker-entrypoint.sh:26'],
+    ]);
+    expect(e.hops[1]?.why).toEqual(['command -v java finds it (from CMD: the image\'s own command)', "expr $* : java .*/start\\.jar.*$ matches (from CMD)"]);
+  });
+
+  test('an ARG is not in the container\'s environment: [[ ${KEEP_ROOT} -ne 0 ]] reads it unset (0), and gosu drops', async () => {
+    const arg = await explainFixture('root-process/good-arithmetic-opt-out-arg-only');
+    expect(arg.summary).toBe('PID 1: /entrypoint.sh /usr/local/bin/app-server (root) -> exec gosu app "$@" (same PID, user app) -> /usr/local/bin/app-server (same PID, user app)');
+    const env = await explainFixture('root-process/bad-arithmetic-opt-out-set');
+    expect(env.summary).toBe('PID 1: /entrypoint.sh /usr/local/bin/app-server (root) -> exec "$@" (same PID, user root) -> /usr/local/bin/app-server (same PID, user root)');
+  });
+
+  test('node style: the CMD names the interpreter, which is a command and not a file of the working directory, so it runs alone (the REPL)', async () => {
+    const e = await explainFixture('root-process/good-repl-base-prepends-interpreter');
+    expect(e.summary).toBe('PID 1: docker-entrypoint.sh node (root) -> exec "$@" (same PID, user root) -> node (same PID, user root)');
+  });
 });

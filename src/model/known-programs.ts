@@ -1,8 +1,9 @@
 /**
  * What dockerlint knows about a few main processes that it cannot read: servers whose master
  * process stays root by design while their workers switch to the user of their configuration,
- * and the interactive shells and REPLs that base images (`python`, `node`, `eclipse-temurin`)
- * leave as their CMD for the images built on them.
+ * the interactive shells and REPLs that base images (`python`, `node`, `eclipse-temurin`) leave
+ * as their CMD for the images built on them, and the build tools that tool images (`maven`,
+ * `gradle`, `composer`) leave as theirs: one-shot commands run on a mounted project, not services.
  */
 import { basename } from './commands.js';
 
@@ -15,26 +16,40 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
   { match: /^mosquitto$/, how: 'it switches to the `user` of mosquitto.conf (mosquitto by default)' },
   { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
   { match: /^dockerd$/, how: 'Docker in Docker needs root (and --privileged) by design' },
+  // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
+  // application processes run as the `--user` it was built or started with (`unit` in its images).
+  { match: /^unitd(-debug)?$/, how: 'its router and application processes run as its `--user` (unit in its images)' },
+  { match: /^openresty$/, how: 'it is nginx: its workers run as the `user` of nginx.conf' },
+  { match: /^dnsmasq$/, how: 'it switches to its `--user` (nobody by default) once its ports are bound' },
 ];
 
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
-const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+
+/**
+ * Build tools: the CMD of a tool image, run once on the project mounted into it (`docker run -v
+ * "$PWD":/src maven mvn package`), not a service. Alone they print their usage or run their
+ * default task and exit.
+ */
+const BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
 
 /**
  * Why a main process that runs as root is not the image's problem: a server that drops
- * privileges itself, or an interactive shell or REPL left as a base image's CMD. Null when
- * nothing is known, and the root-process rule applies. An explicit `USER root` (`explicitRoot`) is a
- * choice the REPL exception does not excuse.
+ * privileges itself, an interactive shell or REPL left as a base image's CMD, or a build tool left
+ * as a tool image's CMD. Null when nothing is known, and the root-process rule applies. The same
+ * whether the root comes from no USER or from an explicit `USER root`: what runs is root by design
+ * either way (a last `USER root` as such is last-user-root's, hadolint's DL3002).
  */
-export function rootByDesign(program: string, args: readonly string[], explicitRoot = false): string | null {
+export function rootByDesign(program: string, args: readonly string[]): string | null {
   const name = basename(program);
   // Wrappers that set up and exec their arguments: Docker's `dind` script, and tini as docker-init.
   const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l');
-  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
 }
 

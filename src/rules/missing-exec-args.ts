@@ -136,9 +136,12 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   };
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
-    // A command line with unknown words may hold the arguments: unknown, never a finding.
-    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run);
+    // A command line with unknown words may hold the arguments: unknown, never a finding; but
+    // arguments that an unquoted $@ re-split are mangled whatever the other words hold
+    // (`exec /opt/server/bin/run.sh $JAVA_OPTS $@`), once the program is known.
+    const program = e.argv[0];
+    if (e.argv.some((f) => f.s === null || f.multi) && !(use === 'mangled' && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
       report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, unit.kind === 'file' ? argsFix(unit, e.cmd) : null); // inside a JSON string, quotes need escaping

@@ -15,7 +15,7 @@ export default defineRule({
   category: 'privilege',
   recommended: true,
   title: 'The main process runs as root',
-  peers: { hadolint: [{ code: 'DL3002', equivalent: false, note: 'hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image\'s main process running as root, from USER, the base image and the entrypoint' }] },
+  peers: { hadolint: [{ code: 'DL3002', equivalent: false, note: 'hadolint flags a last `USER root` in any stage, by its text (last-user-root is the equivalent); this rule flags the built image\'s main process running as root, from USER, the base image and the entrypoint' }] },
   messages: {
     lastUserRoot: {
       message:
@@ -30,7 +30,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     example: { bad: 'bad-user-from-arg', good: 'good-user-from-arg' },
@@ -69,8 +69,11 @@ export default defineRule({
     // The base image's own entrypoint, which steps down (`docker-entrypoint.sh postgres` on a
     // postgres base), run last or exec'd by a script of this image: the server does not run as root.
     if (base?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
-    // A server whose master stays root while its workers drop, or a base image's REPL.
-    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+    // A server whose master stays root while its workers drop, a base image's REPL or a tool
+    // image's build tool; or such a CMD handed to an entrypoint dockerlint cannot read (one that
+    // comes from another image), which runs it.
+    const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === 'exec' ? launch.pid1.cmd.form.argv : null;
+    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
     // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
     // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
     // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
@@ -156,6 +159,18 @@ function mainLabel(s: Step): string {
     default:
       return stepLabel(s);
   }
+}
+
+/**
+ * The main process is the ENTRYPOINT's own program, which dockerlint could not read (a program of
+ * the base image, or a file copied from another image), given exactly the image's CMD, and that CMD is root by design
+ * (`ENTRYPOINT ["/usr/local/bin/mvn-entrypoint.sh"]` copied from the maven image, `CMD ["mvn"]`).
+ */
+function wrapsRootByDesignCmd(hop: Step & { kind: 'program' }, cmdArgv: readonly string[] | null): boolean {
+  if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== 'entrypoint' || hop.resolved?.origin.kind === 'context' || hop.resolved?.origin.kind === 'heredoc') return false;
+  if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
+  const [program = '', ...args] = cmdArgv;
+  return rootByDesign(program, args) !== null;
 }
 
 /** The main process is (or the staying script ends with) the base image's `docker-entrypoint.sh`, not one this image copies in. */

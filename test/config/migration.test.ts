@@ -71,6 +71,11 @@ describe('peer codes name rules', () => {
 });
 
 describe('.hadolint.yaml', () => {
+  test('DL3002 stands for its equivalent last-user-root and the related root-process: ignored turns both off, override sets both', () => {
+    expect(translateHadolint({ ignored: ['DL3002'] }).config.rules).toEqual({ 'last-user-root': 'off', 'root-process': 'off' });
+    expect(translateHadolint({ override: { error: ['DL3002'] } }).config.rules).toEqual({ 'last-user-root': 'error', 'root-process': 'error' });
+  });
+
   test('translates ignored, override, failure-threshold, no-fail, trustedRegistries, label-schema, strict-labels; the rest are notes', () => {
     const t = translateHadolint({
       ignored: ['DL3008', 'SC2086', 'DL3005'],

@@ -13,9 +13,24 @@ describe('rootByDesign', () => {
     expect(rootByDesign('bash', [])).toMatch(/interactive shell or REPL/);
   });
 
-  it('does not excuse a REPL under an explicit USER root, as hadolint DL3002 does not', () => {
-    expect(rootByDesign('sh', [], true)).toBeNull();
-    expect(rootByDesign('nginx', [], true)).toMatch(/by design/);
+  it('takes a build tool alone as a tool image command', () => {
+    expect(rootByDesign('mvn', [])).toMatch(/^`mvn` alone is a build tool/);
+    expect(rootByDesign('/usr/bin/gradle', [])).toMatch(/^`gradle` alone is a build tool/);
+    expect(rootByDesign('composer', [])).toMatch(/build tool/);
+    expect(rootByDesign('sbt', [])).toMatch(/build tool/);
+  });
+
+  it('knows nothing of a build tool given a task: that is a service or a job of the image', () => {
+    expect(rootByDesign('mvn', ['spring-boot:run'])).toBeNull();
+    expect(rootByDesign('gradle', ['bootRun'])).toBeNull();
+    expect(rootByDesign('composer', ['serve'])).toBeNull();
+  });
+
+  it('knows NGINX Unit and dnsmasq, whose workers run as their --user, and not caddy, which keeps root', () => {
+    expect(rootByDesign('unitd', ['--no-daemon', '--control', 'unix:/var/run/control.unit.sock'])).toMatch(/router and application processes/);
+    expect(rootByDesign('unitd-debug', ['--no-daemon'])).toMatch(/by design/);
+    expect(rootByDesign('dnsmasq', ['-k'])).toMatch(/--user/);
+    expect(rootByDesign('caddy', ['run', '--config', '/etc/caddy/Caddyfile'])).toBeNull();
   });
 
   it('knows nothing of a program given work to do, or of an unknown server', () => {

@@ -1,8 +1,9 @@
 /**
  * `test` / `[ ... ]` / `[[ ... ]]` over abstract values: decided when the operands are known
  * (`[ "$1" = server ]` against the invocation's arguments, `[ "$(id -u)" = 0 ]` against the start
- * user, `[ -n "$OPT_IN" ]` against the ENV defaults), unknown otherwise. File tests are unknown:
- * the evaluator does not know the container's files at run time.
+ * user, `[ -n "$OPT_IN" ]` against the ENV defaults), unknown otherwise. File tests are unknown
+ * (the evaluator does not know the container's files at run time) unless the caller knows the
+ * answer for the path (`FileFacts`).
  */
 import { compareFields, lit, type Field } from './values.js';
 import { globMatch } from './words.js';
@@ -31,9 +32,15 @@ export interface TestResult {
 const UNARY_FILE = new Set(['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-t', '-a']);
 const BINARY = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-gt', '-le', '-ge', '<', '>', '=~', '-nt', '-ot', '-ef']);
 
+/**
+ * What a file test knows about its operand (`-f`, `-e`, `-x` ... and the path): true or false when
+ * known for the container at start, null otherwise.
+ */
+export type FileFacts = (op: string, path: Field) => boolean | null;
+
 /** Evaluates the words of a test (without the `[` and `]`). */
-export function evalTest(ops: TestOperand[], dbl: boolean): TestResult {
-  const p = new Parser(ops, dbl);
+export function evalTest(ops: TestOperand[], dbl: boolean, files?: FileFacts): TestResult {
+  const p = new Parser(ops, dbl, files);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(' '), operands: [] };
   return r;
@@ -44,6 +51,7 @@ class Parser {
   constructor(
     private readonly ops: TestOperand[],
     private readonly dbl: boolean,
+    private readonly files?: FileFacts,
   ) {}
 
   private peek(k = 0): TestOperand | undefined {
@@ -105,7 +113,8 @@ class Parser {
     }
     if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
       this.i += 2;
-      return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+      const value = a.field.s === '-t' || op.field.multi ? null : (this.files?.(a.field.s, op.field) ?? null);
+      return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
     }
     if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? '')) {
       this.i += 2;
@@ -156,14 +165,18 @@ function binary(a: TestOperand, op: string, b: TestOperand, dbl: boolean): TestR
     case '-gt':
     case '-le':
     case '-ge': {
-      const n = (f: Field): number | null => (f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null);
+      // `[[ ]]` reads its operands as arithmetic, where an empty string (an unset variable) is 0;
+      // `[ ]` wants integers and fails on anything else (status 2: the else branch).
+      const n = (f: Field): number | null => (f.s === null ? null : /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : dbl && f.s.trim() === '' ? 0 : null);
       const xn = n(x);
       const yn = n(y);
       if (xn === null || yn === null) {
+        const notInteger = (f: Field): boolean => f.s !== null && !/^\s*-?\d+\s*$/.test(f.s);
+        if (!dbl && (notInteger(x) || notInteger(y))) return done(false);
         // A uid known not to be 0, against 0.
         if (op === '-eq' || op === '-ne') {
-          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === '-ne');
-          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === '-ne');
+          if (yn !== null && x.s === null && compareFields(x, lit(String(yn))) === false) return done(op === '-ne');
+          if (xn !== null && y.s === null && compareFields(y, lit(String(xn))) === false) return done(op === '-ne');
         }
         return unknown;
       }

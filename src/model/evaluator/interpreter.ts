@@ -26,7 +26,7 @@ import type {
 import { childStmts } from '../../parsers/shell-walk.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
-import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
+import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -63,6 +63,13 @@ export interface ScriptInvocation {
   vars: Map<string, Var>;
   /** Where invocation argument `i` comes from, for decisions: `from CMD`, `the user command`. */
   argLabel(i: number): string;
+  /**
+   * Invocation argument `i` is the program the image's CMD names (its first word): a command the
+   * image has, since `docker run IMAGE` runs it. `command -v "$1"` finds it.
+   */
+  argIsImageCommand?(i: number): boolean;
+  /** The build puts a file at this absolute path of the image (a COPY or ADD provides it). */
+  imageProvides?(path: string): boolean;
 }
 
 export type EndingKind = 'exec' | 'exit' | 'end';
@@ -217,6 +224,9 @@ class Recorder {
   }
 }
 
+/** `Machine.commandVars` of each script AST (a script runs once per invocation and configuration). */
+const COMMAND_VARS = new WeakMap<ShellFile, ReadonlySet<string>>();
+
 class Machine {
   readonly ctx: Context;
   readonly expandEnv: ExpandEnv;
@@ -280,11 +290,16 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
-  private cmdVars: Set<string> | null = null;
+  private cmdVars: ReadonlySet<string> | null = null;
 
-  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
-  commandVars(): Set<string> {
+  /**
+   * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
+   * They depend on the script's AST alone, so each AST is walked once for all its runs.
+   */
+  commandVars(): ReadonlySet<string> {
     if (this.cmdVars) return this.cmdVars;
+    const known = COMMAND_VARS.get(this.inv.ast);
+    if (known) return (this.cmdVars = known);
     const names = new Set<string>();
     const todo = [...this.inv.ast.stmts];
     while (todo.length > 0) {
@@ -298,6 +313,7 @@ class Machine {
       } else if (c.type === 'FuncDecl') todo.push(c.body);
       todo.push(...childStmts(c));
     }
+    COMMAND_VARS.set(this.inv.ast, names);
     this.cmdVars = names;
     return names;
   }
@@ -1271,6 +1287,27 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     case 'whoami':
       return ran(true, fieldText(userNameField(st.user)));
+    case 'command': {
+      // `command -v NAME` (`-V`): found when NAME is the program the image's CMD names.
+      const opts = argv.slice(1);
+      if (opts[0]?.s !== '-v' && opts[0]?.s !== '-V') break;
+      const target = opts[1]?.s === '--' ? opts[2] : opts[1];
+      if (!target || opts.length > (opts[1]?.s === '--' ? 3 : 2) || target.arg === undefined || target.s === null || target.multi || !m.inv.argIsImageCommand?.(target.arg)) break;
+      if (m.ctx.sub === 0) st.addDecision({ text: `command -v ${target.s} finds it (${m.inv.argLabel(target.arg)}: the image's own command)`, at: ref });
+      return ran(true, `${target.s}\n`);
+    }
+    case 'expr': {
+      // `expr STRING : REGEX` (the jetty entrypoint's `expr "$*" : 'java .*/start\.jar.*$'`).
+      const r = exprMatch(argv.slice(1));
+      if (r === null) break;
+      if (m.ctx.sub === 0) {
+        const str = argv[1] as Field;
+        const from = str.arg ?? (str.mangled ? st.params[0]?.arg : undefined);
+        const written = call.args.length === argv.length ? call.args.slice(1).map((w) => wordText(m, w)).join(' ') : showArgv(argv.slice(1));
+        st.addDecision({ text: `expr ${written} ${r.status ? 'matches' : 'does not match'}${from !== undefined ? ` (${m.inv.argLabel(from)})` : ''}`, at: ref });
+      }
+      return ran(r.status, `${r.output}\n`);
+    }
     case 'cd':
     case 'umask':
     case 'ulimit':
@@ -1290,6 +1327,65 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
+}
+
+/**
+ * `expr STRING : REGEX` with both known: REGEX is a basic regular expression anchored at the
+ * start of STRING; expr prints the length of the match (or what `\(...\)` matched) and succeeds
+ * when that is not 0 or empty. Null when an operand is unknown or the expression uses a
+ * construct not read here (then the command is unknown, as any other).
+ */
+function exprMatch(args: Field[]): { status: boolean; output: string } | null {
+  if (args.length !== 3 || args[1]?.s !== ':') return null;
+  const [str, , re] = args as [Field, Field, Field];
+  if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
+  const js = breToJs(re.s);
+  if (js === null) return null;
+  let m: RegExpExecArray | null;
+  try {
+    m = new RegExp(`^(?:${js.source})`, 's').exec(str.s);
+  } catch {
+    return null;
+  }
+  if (js.groups > 0) {
+    const g = m?.[1] ?? '';
+    return { status: g !== '', output: g };
+  }
+  const n = m ? m[0].length : 0;
+  return { status: n !== 0, output: String(n) };
+}
+
+/** A POSIX basic regular expression as a JavaScript one, for the common constructs; null otherwise. */
+function breToJs(bre: string): { source: string; groups: number } | null {
+  let out = '';
+  let groups = 0;
+  for (let i = 0; i < bre.length; i++) {
+    const c = bre[i] as string;
+    if (c === '\\') {
+      const n = bre[++i];
+      if (n === undefined) return null;
+      if (n === '(') {
+        groups++;
+        out += '(';
+      } else if (n === ')') out += ')';
+      else if (/[.*[\]^$\\/]/.test(n)) out += `\\${n}`;
+      else return null; // \{m,n\}, back-references, GNU extensions
+    } else if (c === '[') {
+      const end = bre.indexOf(']', bre[i + 1] === ']' || (bre[i + 1] === '^' && bre[i + 2] === ']') ? i + 3 : i + 1);
+      if (end < 0) return null;
+      const body = bre.slice(i + 1, end);
+      if (body.includes('[:') || body.includes('\\')) return null;
+      out += `[${body}]`;
+      i = end;
+    } else if (c === '^') out += i === 0 ? '' : '\\^';
+    else if (c === '$') out += i === bre.length - 1 ? '$' : '\\$';
+    else if (c === '*') out += i === 0 ? '\\*' : '*';
+    else if (c === '.') out += '.';
+    else if (/[+?(){}|]/.test(c)) out += `\\${c}`;
+    else out += c;
+  }
+  if (groups > 1) return null;
+  return { source: out, groups };
 }
 
 function fieldText(f: Field): string | null {
@@ -1325,10 +1421,48 @@ function printf(fmt: string, args: Field[]): string | null {
 function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
   const aligned = words.length === src.length;
   const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
-  const r = evalTest(ops, dbl);
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
+}
+
+/**
+ * What a file test knows: only that the program the image's CMD names (`node` in `CMD ["node"]`,
+ * found on PATH) is not also a file of the working directory, unless the build puts one there.
+ * The node image's entrypoint prepends `node` when `$1` "is a file and not executable": not for
+ * its own CMD.
+ */
+function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
+  if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
+  // A script that changes directory (where to is not followed) tests files of another folder.
+  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  const pwd = st.getVar('PWD');
+  const dir = pwd?.kind === 'scalar' ? pwd.value.s : null;
+  if (dir === null || !dir.startsWith('/')) return null;
+  if (m.inv.imageProvides(`${dir.replace(/\/+$/, '')}/${f.s}`)) return null;
+  return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
+}
+
+const changesDir = new WeakMap<object, boolean>();
+
+/** The statements run `cd`, `pushd` or `popd` somewhere (a walk with a stack of its own, not recursion). */
+function changesDirectory(stmts: Stmt[]): boolean {
+  const hit = changesDir.get(stmts);
+  if (hit !== undefined) return hit;
+  let found = false;
+  const todo = [...stmts];
+  while (todo.length > 0 && !found) {
+    const c = (todo.pop() as Stmt).cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) found = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  changesDir.set(stmts, found);
+  return found;
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */

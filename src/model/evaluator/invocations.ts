@@ -370,6 +370,11 @@ async function runScript(
           user: hop.runsAs,
           vars: environment(r, hop.runsAs, assumed),
           argLabel: (i) => argLabel(item.args[i]),
+          argIsImageCommand: (i) => {
+            const a = item.args[i];
+            return !!a && a.origin === 'cmd' && a.value !== USER_COMMAND && a === item.args.find((x) => x.origin === 'cmd');
+          },
+          imageProvides: (p) => r.resolveCommand(p) !== null,
         },
         host,
       );

@@ -20,6 +20,10 @@ export interface RunSpec {
   files?: Record<string, string>;
   /** What pathname patterns match in the image (absent: not known). */
   glob?: Record<string, string[]>;
+  /** Absolute paths the build puts in the image (COPY/ADD); with `cwd`, file tests on the CMD's program are decided. */
+  provides?: string[];
+  /** The working directory (`$PWD`, from WORKDIR). */
+  cwd?: string;
   /** Rewrites the parsed script before it runs (to build shapes the parser refuses, such as 5,000 nested ifs). */
   transform?: (ast: import('../../../src/parsers/shell-ast.js').ShellFile) => import('../../../src/parsers/shell-ast.js').ShellFile;
 }
@@ -38,6 +42,7 @@ export function run(src: string, spec: RunSpec = {}): ScriptRun {
   const params: Field[] = args === 'user' ? [{ s: USER_COMMAND, arg: 0 }] : args.map((s, i) => ({ s, arg: i }));
   const vars = new Map<string, Var>();
   for (const [k, v] of Object.entries(spec.env ?? {})) vars.set(k, { kind: 'scalar', value: v === null ? { s: null } : lit(v) });
+  if (spec.cwd) vars.set('PWD', { kind: 'scalar', value: lit(spec.cwd) });
   const user: UserValue = spec.user ? userFromSpec(spec.user, `USER ${spec.user}`) : userFromSpec('root', 'no USER');
   const host: Host = {
     bash: dialect === 'bash',
@@ -54,7 +59,10 @@ export function run(src: string, spec: RunSpec = {}): ScriptRun {
     glob: (pattern) => spec.glob?.[pattern] ?? null,
   };
   return interpret(
-    { file: file('entrypoint.sh', src), ast: spec.transform ? spec.transform(parsed.file) : parsed.file, arg0: lit('/usr/local/bin/entrypoint.sh'), params, user, vars, argLabel: (i) => (args === 'user' ? 'the user command' : `from CMD, word ${i + 1}`) },
+    { file: file('entrypoint.sh', src), ast: spec.transform ? spec.transform(parsed.file) : parsed.file, arg0: lit('/usr/local/bin/entrypoint.sh'), params, user, vars, argLabel: (i) => (args === 'user' ? 'the user command' : `from CMD, word ${i + 1}`),
+      // The first CMD word is the program the image's CMD names.
+      argIsImageCommand: (i) => args !== 'user' && i === 0,
+      ...(spec.provides ? { imageProvides: (path: string) => (spec.provides ?? []).includes(path) } : {}) },
     host,
   );
 }

@@ -194,6 +194,40 @@ describe('conditions', () => {
     expect(endings(src)).toEqual(['exec server [root]@5']);
   });
 
+  test('[[ $X -ne 0 ]] reads an unset X as 0 (arithmetic); [ "$X" -ne 0 ] fails on a non-integer and takes the else branch', () => {
+    const dbl = '#!/bin/bash\nif [[ ${TELEMETRY_OFF} -ne "0" ]]; then exec "$@" --no-telemetry; else exec "$@"; fi\n';
+    expect(endings(dbl)).toEqual(['exec server [root]@2']);
+    expect(endings(dbl, { env: { TELEMETRY_OFF: '1' } })).toEqual(['exec server --no-telemetry [root]@2']);
+    expect(endings('#!/bin/bash\n[[ $UNSET -eq 0 ]] && exec "$@" --zero\nexec "$@"\n')).toEqual(['exec server --zero [root]@2']);
+    expect(endings('#!/bin/sh\nif [ "$UNSET" -ne 0 ]; then exec "$@" --set; fi\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+    expect(endings('#!/bin/sh\nif [ "$MODE" -eq 0 ]; then exec "$@" --zero; fi\nexec "$@"\n', { env: { MODE: 'fast' } })).toEqual(['exec server [root]@3']);
+  });
+
+  test('command -v "$1" finds the program the image\'s CMD names; any other name stays unknown', () => {
+    const src = '#!/bin/sh\nif ! command -v -- "$1" >/dev/null 2>&1; then set -- java -jar /opt/start.jar "$@"; fi\nexec "$@"\n';
+    expect(endings(src, { args: ['java', '-jar', '/opt/start.jar'] })).toEqual(['exec java -jar /opt/start.jar [root]@3']);
+    expect(run(src, { args: ['java'] }).endings[0]?.why.map((d) => d.text)).toEqual(['command -v java finds it (from CMD, word 1: the image\'s own command)']);
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec java -jar /opt/start.jar <command> [root]@3']);
+    expect(endings('#!/bin/sh\nif [ -z "$(command -v "$1")" ]; then set -- node "$@"; fi\nexec "$@"\n', { args: ['node'] })).toEqual(['exec node [root]@3']);
+    expect(endings('#!/bin/sh\nif command -v gosu >/dev/null; then exec gosu app "$@"; fi\nexec "$@"\n')).toEqual(['exec gosu app server [root]@2', 'exec server [root]@3']);
+  });
+
+  test('expr STRING : REGEX is decided when both are known (a basic regular expression anchored at the start)', () => {
+    const src = '#!/bin/sh\nif expr "$*" : \'java .*/start\\.jar.*$\' >/dev/null; then exec "$@" --jetty; fi\nexec "$@"\n';
+    expect(endings(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] })).toEqual(['exec java -jar /opt/jetty/start.jar --jetty [root]@2']);
+    expect(endings(src, { args: ['bash'] })).toEqual(['exec bash [root]@3']);
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> --jetty [root]@2', 'exec <command> [root]@3']);
+    expect(run(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] }).endings[0]?.why.map((d) => d.text)).toEqual(["expr $* : java .*/start\\.jar.*$ matches (from CMD, word 1)"]);
+  });
+
+  test('the CMD\'s program is not also a file of the working directory unless the build puts one there', () => {
+    // The node image's entrypoint: prepend node when $1 is a non-executable file.
+    const src = '#!/bin/sh\nif { [ -f "$1" ] && ! [ -x "$1" ]; }; then set -- node "$@"; fi\nexec "$@"\n';
+    expect(endings(src, { args: ['node'], cwd: '/', provides: [] })).toEqual(['exec node [root]@3']);
+    expect(endings(src, { args: ['app.js'], cwd: '/srv', provides: ['/srv/app.js'] })).toEqual(['exec app.js [root]@3', 'exec node app.js [root]@3']);
+    expect(endings(`#!/bin/sh\ncd /srv\n${src.slice(src.indexOf('\n') + 1)}`, { args: ['node'], cwd: '/', provides: [] })).toEqual(['exec node [root]@4', 'exec node node [root]@4']);
+  });
+
   test('the "${BASH_SOURCE[0]}" = "$0" guard is true when the script is run', () => {
     expect(endings('#!/bin/bash\nif [ "${BASH_SOURCE[0]}" = "$0" ]; then exec "$@"; fi\n')).toEqual(['exec server [root]@2']);
   });
