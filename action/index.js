@@ -19929,6 +19929,30 @@ var init_deprecated = __esm({
 });
 
 // src/rules/label-schema.ts
+function stagesMissing(views, label, escape5) {
+  const good = /* @__PURE__ */ new Set();
+  const bad = /* @__PURE__ */ new Set();
+  const letOff = (name) => {
+    for (const s of bad) if (s.name !== null && s.name === name) bad.delete(s);
+  };
+  for (const view of views) {
+    const stage = view.stage;
+    if (view.onbuild || !stage) continue;
+    if (view.keyword === "FROM") {
+      const base2 = fromView(view.inst, escape5).ref?.repository.toLowerCase() ?? "";
+      if ([...good].some((g) => g.name !== null && g.name === base2)) good.add(stage);
+      else bad.add(stage);
+    } else if (view.keyword === "COPY") {
+      const from = copyView(view.inst, escape5).from?.value;
+      if (from) letOff(from.toLowerCase());
+    } else if (view.keyword === "LABEL" && keyValues(view.inst, escape5).some((kv) => kv.key === label)) {
+      letOff(stage.name ?? fromView(stage.from, escape5).ref?.repository.toLowerCase() ?? "");
+      good.add(stage);
+      bad.delete(stage);
+    }
+  }
+  return [...bad];
+}
 function isSpdx(value) {
   spdxIds ??= /* @__PURE__ */ new Set([...spdx_license_ids_default, ...deprecated_default]);
   return spdxIds.has(value.replace(/\+$/, ""));
@@ -19971,26 +19995,28 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "by default this rule asks the image being built (the last stage, or --target) for the labels, so a builder stage without labels is not flagged; with the option `stages: every` it asks every stage as hadolint does (all 19 of its cases agree)" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
           additionalProperties: false,
           properties: {
             labels: { type: "object", additionalProperties: { enum: ["text", "url", "spdx", "hash", "rfc3339", "semver", "email"] }, description: "Required labels and the type of their value." },
-            strict: { type: "boolean", description: "Also report labels the schema does not name." }
+            strict: { type: "boolean", description: "Also report labels the schema does not name." },
+            stages: { enum: ["image", "every"], description: "Which stages must carry the labels: the image being built (default), or every stage, as hadolint asks (DL3049)." }
           }
         },
-        defaults: { labels: {}, strict: false }
+        defaults: { labels: {}, strict: false, stages: "image" }
       },
       messages: {
         missing: { message: "The image has no label `{label}`, which the label schema requires.", hint: "Add `LABEL {label}=<value>` to the final stage." },
+        missingInStage: { message: "Stage {stage} has no label `{label}`, which the label schema requires of every stage (`stages: every`).", hint: "Add `LABEL {label}=<value>` to this stage, or to a stage it is built on." },
         empty: { message: "Label `{label}` is empty.", hint: "Give `{label}` a value, or remove it." },
         badValue: { message: "Label `{label}` is `{value}`, which is not {type}.", hint: "Write {type} as the value of `{label}`." },
         superfluous: { message: "Label `{label}` is not in the label schema (strict labels are on).", hint: "Remove it, or add it to the schema." }
       },
       docs: {
-        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
+        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name. With `stages: every`, every stage is asked for the labels, as hadolint's DL3049 asks: a stage that lacks one is let off when a later stage copies from it or, built on it, sets the label.",
         why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
@@ -20019,6 +20045,14 @@ var init_label_schema = __esm({
           }
         }
         if (!last) return;
+        if (ctx.options.stages === "every") {
+          for (const label of names) {
+            for (const stage of stagesMissing(ctx.view.instructions, label, ctx.dockerfile.escape)) {
+              ctx.report({ messageId: "missingInStage", data: { label, stage: stage.name ? `\`${stage.name}\`` : `${stage.index}` }, at: { file, span: stage.from.keywordSpan } });
+            }
+          }
+          return;
+        }
         for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
       }
     });
@@ -20295,6 +20329,11 @@ function isSupervisor2(hop) {
 function handsOver(run2) {
   return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
 }
+function checkMangled(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking || e.argv.some((f) => f.s === null || f.multi)) return;
+  if (argsUse(e.argv, run2) !== "mangled") return;
+  checkEnding(ctx, hop, e, run2, done, true);
+}
 function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
@@ -20313,7 +20352,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
-      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
       return;
     }
     if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
@@ -20430,8 +20469,12 @@ var init_missing_exec_args = __esm({
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
-              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              if (hop.unit.kind !== "file") {
+                if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
+                continue;
+              }
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
@@ -22384,6 +22427,7 @@ function closingBrace(text, from, to) {
 function expandedTexts(inst) {
   const out = [];
   const flags = (names) => {
+    if (!inst.flags.some((f) => names.includes(f.name) && (f.value ?? "").includes("$"))) return;
     const args = inst.args.text;
     for (const w of splitWords(args)) {
       const m = /^--([a-z-]+)=/.exec(w.text);
@@ -22416,6 +22460,9 @@ function expandedTexts(inst) {
       break;
   }
   return out;
+}
+function knownBase(stage) {
+  return envIsOnlyPath(stage) && !stage.from.rest.text.includes("$");
 }
 function known(scope, name) {
   return scope.names.has(name) || NOT_ENV.has(name);
@@ -22462,6 +22509,7 @@ var init_undefined_var = __esm({
     "use strict";
     init_base_images();
     init_expand();
+    init_image();
     init_instructions();
     init_suggest();
     init_rule();
@@ -22544,6 +22592,7 @@ var init_undefined_var = __esm({
         ]
       },
       check(ctx) {
+        if (!ctx.model.stages.some((s) => knownBase(rootStage(s)))) return;
         if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
         const globals = /* @__PURE__ */ new Set();
         const scopes = /* @__PURE__ */ new Map();
@@ -22563,6 +22612,11 @@ var init_undefined_var = __esm({
           }
           const scope = scopes.get(stage.index);
           if (!scope) continue;
+          if (!inst.args.text.includes("$") && !inst.heredocs.some((h) => !h.quoted && h.body.text.includes("$"))) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) scope.names.add(argName(w.text));
+            else if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+            continue;
+          }
           const sites = [];
           if (inst.keyword === "ARG") {
             const text = inst.rest.text;
