@@ -64,4 +64,12 @@ describe('dockerlint explain', () => {
     const e = await explainFixture('root-process/good-repl-base-prepends-interpreter');
     expect(e.summary).toBe('PID 1: docker-entrypoint.sh node (root) -> exec "$@" (same PID, user root) -> node (same PID, user root)');
   });
+
+  test('a default run the analysis is unsure of says why, in text and in JSON', async () => {
+    const e = await explainFixture('missing-exec-args/good-state-budget-joined');
+    expect(e.incomplete).toBe('docker-entrypoint.sh: more than 8 different states met at line 10 and were joined');
+    expect(formatExplanation(e)).toContain('(not fully known: docker-entrypoint.sh: more than 8 different states met at line 10 and were joined)');
+    const sure = await explainFixture('missing-exec-args/bad-state-budget-kept-apart');
+    expect(sure.incomplete).toBeUndefined();
+  });
 });
