@@ -20431,7 +20431,7 @@ var init_missing_exec_args = __esm({
         hint: 'Write `"$@"`, with the double quotes.'
       },
       unquotedArgs: {
-        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Write `"$@"`, with the double quotes.'
       },
       argsNotExeced: {
