@@ -17081,10 +17081,6 @@ function quoteArgs(target2, word) {
   const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
   return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
-function shellQuote2(value) {
-  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 function literalCommand(stmt) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
   const words = [];
@@ -17137,7 +17133,7 @@ function gosuReplacement(target2, stmt, sw, parse) {
       if (text2 === null) return null;
       const parsed = parse(text2);
       const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote2).join(" ") : `sh -c ${shellQuote2(text2)}`;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
     }
   } else {
     if (sw.command.length === 0) return null;
@@ -17157,6 +17153,7 @@ var NOT_EXECUTABLE;
 var init_shell = __esm({
   "src/fix/builders/shell.ts"() {
     "use strict";
+    init_text();
     init_commands();
     init_shell_walk();
     init_place();
@@ -19019,6 +19016,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
+    init_dockerfile2();
     init_text();
     init_dockerfile();
     init_rule();
@@ -19039,7 +19037,7 @@ var init_invalid_exec_form = __esm({
       messages: {
         invalidJson: {
           message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
-          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+          hint: "Use double quotes around every element and commas between them: `{keyword} {json}`."
         }
       },
       docs: {
@@ -19062,7 +19060,8 @@ var init_invalid_exec_form = __esm({
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ["prog", "arg"]) },
             label: inst.keyword,
             ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
           });
@@ -19080,6 +19079,9 @@ var init_json_args = __esm({
     init_dockerfile();
     init_instructions();
     init_rule();
+    init_dockerfile2();
+    init_report();
+    init_shell();
     json_args_default = defineRule({
       id: "json-args",
       severity: "info",
@@ -19091,7 +19093,7 @@ var init_json_args = __esm({
       messages: {
         shellForm: {
           message: "`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.",
-          hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).'
+          hint: "Write it as a JSON array: `{keyword} {json}` (or set SHELL explicitly if a shell is what you want)."
         }
       },
       docs: {
@@ -19101,7 +19103,8 @@ var init_json_args = __esm({
         good: 'FROM node:22\nCMD ["node", "server.js"]',
         howToFix: "Use the JSON array form."
       },
-      check(ctx) {
+      async check(ctx) {
+        let parse = null;
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           const k = view.keyword;
@@ -19113,7 +19116,12 @@ var init_json_args = __esm({
           let shellSet = false;
           for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
           if (shellSet && k !== "HEALTHCHECK") continue;
-          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          parse ??= await shellParse(ctx.env.shell, "sh");
+          const file = parse(form.text.text);
+          const words = file && file.stmts.length === 1 ? literalCommand(file.stmts[0]) : null;
+          const argv = words && words[0] === "exec" ? words.slice(1) : words;
+          const json = execFormText(argv && argv.length > 0 ? argv : ["program", "arg"]);
+          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k, json }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21204,7 +21212,7 @@ var init_reserved_stage_name = __esm({
       messages: {
         reserved: {
           message: "Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.",
-          hint: "Rename the stage (`AS {name}-stage`, or a name that says what it builds)."
+          hint: "Rename the stage (`AS {suggestion}`, or a name that says what it builds)."
         }
       },
       docs: {
@@ -21219,7 +21227,7 @@ var init_reserved_stage_name = __esm({
           const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
           const name = alias?.text.toLowerCase();
           if (!alias || name !== "scratch" && name !== "context") continue;
-          ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+          ctx.report({ messageId: "reserved", data: { name: alias.text, suggestion: `${alias.text.toLowerCase()}-stage`, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
         }
       }
     });

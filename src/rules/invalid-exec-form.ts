@@ -1,3 +1,4 @@
+import { execFormText, pseudoJsonStrings } from '../fix/builders/dockerfile.js';
 import { shellQuote } from '../text.js';
 import { commandForm } from '../parsers/dockerfile.js';
 import { defineRule } from './rule.js';
@@ -20,7 +21,7 @@ export default defineRule({
   messages: {
     invalidJson: {
       message: '{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.',
-      hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
+      hint: 'Use double quotes around every element and commas between them: `{keyword} {json}`.',
     },
   },
   docs: {
@@ -50,7 +51,8 @@ export default defineRule({
       ctx.report({
         at: { file, span: form.text.spanOf(0, form.text.text.length) },
         messageId: 'invalidJson',
-        data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+        // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
+        data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ['prog', 'arg']) },
         label: inst.keyword,
         ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile)),
       });

@@ -1,6 +1,10 @@
 import { commandForm } from '../parsers/dockerfile.js';
 import { healthcheckView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
+import { execFormText } from '../fix/builders/dockerfile.js';
+import { shellParse } from '../fix/builders/report.js';
+import { literalCommand } from '../fix/builders/shell.js';
+import type { ShellFile, Stmt } from '../parsers/shell-ast.js';
 
 export default defineRule({
   id: 'json-args',
@@ -13,7 +17,7 @@ export default defineRule({
   messages: {
     shellForm: {
       message: '`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.',
-      hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).',
+      hint: 'Write it as a JSON array: `{keyword} {json}` (or set SHELL explicitly if a shell is what you want).',
     },
   },
   docs: {
@@ -23,7 +27,8 @@ export default defineRule({
     good: 'FROM node:22\nCMD ["node", "server.js"]',
     howToFix: 'Use the JSON array form.',
   },
-  check(ctx) {
+  async check(ctx) {
+    let parse: ((text: string) => ShellFile | null) | null = null;
     for (const view of ctx.view.instructions) {
       if (view.onbuild) continue;
       const k = view.keyword;
@@ -36,7 +41,13 @@ export default defineRule({
       let shellSet = false;
       for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
       if (shellSet && k !== 'HEALTHCHECK') continue;
-      ctx.report({ messageId: 'shellForm', data: { keyword: k === 'HEALTHCHECK' ? 'HEALTHCHECK CMD' : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+      // The string's words as the shell splits them, when it is one command of literal words.
+      parse ??= await shellParse(ctx.env.shell, 'sh');
+      const file = parse(form.text.text);
+      const words = file && file.stmts.length === 1 ? literalCommand(file.stmts[0] as Stmt) : null;
+      const argv = words && words[0] === 'exec' ? words.slice(1) : words;
+      const json = execFormText(argv && argv.length > 0 ? argv : ['program', 'arg']);
+      ctx.report({ messageId: 'shellForm', data: { keyword: k === 'HEALTHCHECK' ? 'HEALTHCHECK CMD' : k, json }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
     }
   },
 });

@@ -12,7 +12,7 @@ export default defineRule({
   messages: {
     reserved: {
       message: 'Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.',
-      hint: 'Rename the stage (`AS {name}-stage`, or a name that says what it builds).',
+      hint: 'Rename the stage (`AS {suggestion}`, or a name that says what it builds).',
     },
   },
   docs: {
@@ -27,7 +27,7 @@ export default defineRule({
       const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
       const name = alias?.text.toLowerCase();
       if (!alias || (name !== 'scratch' && name !== 'context')) continue;
-      ctx.report({ messageId: 'reserved', data: { name: alias.text, meaning: name === 'scratch' ? 'the empty image' : 'the build context' }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+      ctx.report({ messageId: 'reserved', data: { name: alias.text, suggestion: `${alias.text.toLowerCase()}-stage`, meaning: name === 'scratch' ? 'the empty image' : 'the build context' }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
     }
   },
 });

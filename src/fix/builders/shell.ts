@@ -3,6 +3,7 @@
  * mvdan/sh AST: where `exec` may go, how `"$@"` is written, what replaces `su`/`sudo`.
  */
 import type { ScriptText } from '../../model/launch.js';
+import { shellQuote } from '../../text.js';
 import { isSelfReference, wordLiteral } from '../../model/commands.js';
 import type { CallExpr, Command, ShellFile, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
@@ -187,11 +188,6 @@ export function quoteArgs(target: ScriptTarget, word: Word): Fix | null {
   return edit ? { safety: 'safe', title: 'Pass the arguments as "$@"', edits: [edit] } : null;
 }
 
-/** A word quoted for a POSIX shell, as short as it can be. */
-function shellQuote(value: string): string {
-  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The literal words of a statement that is one simple command and nothing else, or null. */
 export function literalCommand(stmt: Stmt): string[] | null {
