@@ -20399,13 +20399,14 @@ function checkWrapper(ctx, hop, e, run2, done) {
   const program = e.argv[0];
   if (!program || program.s === null || program.multi || program.mangled) return;
   const given = e.argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
-  const unquoted = (e.cmd.call.args ?? []).some((w) => w.parts.some((p) => p.type === "ParamExp" && /^([0-9]|@|\*)$/.test(p.param)));
-  if (!given || !unquoted) return;
+  const unquoted = e.cmd.call.args.filter((w) => w.parts.some((p) => p.type === "ParamExp" && /^([0-9]|@|\*)$/.test(p.param)));
+  if (!given || unquoted.length === 0) return;
   const unit = hop.unit;
   const key = `${e.cmd.file.path}:${e.cmd.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
-  const data = { command: refText(e.cmd), startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? "").join(" ");
+  const data = { params, startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...atRef(unit, e.cmd, ctx.env.dockerfile.displayPath), messageId: "wrapperArgs", data });
 }
 function reexecs(e, hop) {
@@ -20433,7 +20434,7 @@ var init_missing_exec_args = __esm({
         hint: 'Write `"$@"`, with the double quotes.'
       },
       wrapperArgs: {
-        message: "`{command}`, the string of an exec-form `sh -c` wrapper, mangles the arguments: `sh -c 'string' a b c` makes the first of them `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so `docker run IMAGE` with an argument that contains a space breaks it. {startedBy} on line {startLine} of {startFile} runs this string.",
+        message: "The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c 'string' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.",
         hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.'
       },
       unquotedArgs: {
