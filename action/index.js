@@ -10594,14 +10594,12 @@ var init_instructions = __esm({
        * RUNs to read, never a finding by itself.
        */
       async allRuns(mentions) {
-        const out = [];
-        for (const view of this.instructions) {
-          if (view.keyword !== "RUN") continue;
-          if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
-          out.push({ view, run: await this.run(view) });
-        }
-        return out;
+        this.runViews ??= this.instructions.filter((v) => v.keyword === "RUN");
+        const views = mentions ? this.runViews.filter((view) => mentions.some((m) => this.rawText(view).includes(m))) : this.runViews;
+        const runs = await Promise.all(views.map((view) => this.run(view)));
+        return views.map((view, i) => ({ view, run: runs[i] }));
       }
+      runViews = null;
       /**
        * The RUNs that can be over the parse budget, with their commands (the caller reads
        * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
@@ -12394,6 +12392,7 @@ var init_file_system = __esm({
         return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
       }
       realpath(p) {
+        if (!fs2.existsSync(p)) return null;
         try {
           return fs2.realpathSync.native(p);
         } catch {
@@ -14250,7 +14249,7 @@ function expandScalar(word, st, env3) {
   return acc;
 }
 function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+  return part.type === "Lit" && GLOB_CHAR.test(part.value) && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
 }
 function pathnames(word, st, env3) {
   const pattern4 = patternOf(word, st, env3);
@@ -14660,12 +14659,13 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var POSIX_CLASSES;
+var GLOB_CHAR, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
     init_state();
     init_values();
+    GLOB_CHAR = /[*?[]/;
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -15445,7 +15445,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15510,6 +15510,7 @@ var init_interpreter = __esm({
         if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
       }
     };
+    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15571,9 +15572,14 @@ var init_interpreter = __esm({
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
       cmdVars = null;
-      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      /**
+       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
+       * They depend on the script's AST alone, so each AST is walked once for all its runs.
+       */
       commandVars() {
         if (this.cmdVars) return this.cmdVars;
+        const known3 = COMMAND_VARS.get(this.inv.ast);
+        if (known3) return this.cmdVars = known3;
         const names = /* @__PURE__ */ new Set();
         const todo = [...this.inv.ast.stmts];
         while (todo.length > 0) {
@@ -15587,6 +15593,7 @@ var init_interpreter = __esm({
           } else if (c.type === "FuncDecl") todo.push(c.body);
           todo.push(...childStmts(c));
         }
+        COMMAND_VARS.set(this.inv.ast, names);
         this.cmdVars = names;
         return names;
       }
@@ -19976,6 +19983,30 @@ var init_deprecated = __esm({
 });
 
 // src/rules/label-schema.ts
+function stagesMissing(views, label, escape5) {
+  const good = /* @__PURE__ */ new Set();
+  const bad = /* @__PURE__ */ new Set();
+  const letOff = (name) => {
+    for (const s of bad) if (s.name !== null && s.name === name) bad.delete(s);
+  };
+  for (const view of views) {
+    const stage = view.stage;
+    if (view.onbuild || !stage) continue;
+    if (view.keyword === "FROM") {
+      const base2 = fromView(view.inst, escape5).ref?.repository.toLowerCase() ?? "";
+      if ([...good].some((g) => g.name !== null && g.name === base2)) good.add(stage);
+      else bad.add(stage);
+    } else if (view.keyword === "COPY") {
+      const from = copyView(view.inst, escape5).from?.value;
+      if (from) letOff(from.toLowerCase());
+    } else if (view.keyword === "LABEL" && keyValues(view.inst, escape5).some((kv) => kv.key === label)) {
+      letOff(stage.name ?? fromView(stage.from, escape5).ref?.repository.toLowerCase() ?? "");
+      good.add(stage);
+      bad.delete(stage);
+    }
+  }
+  return [...bad];
+}
 function isSpdx(value) {
   spdxIds ??= /* @__PURE__ */ new Set([...spdx_license_ids_default, ...deprecated_default]);
   return spdxIds.has(value.replace(/\+$/, ""));
@@ -20018,26 +20049,28 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "by default this rule asks the image being built (the last stage, or --target) for the labels, so a builder stage without labels is not flagged; with the option `stages: every` it asks every stage as hadolint does (all 19 of its cases agree)" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
           additionalProperties: false,
           properties: {
             labels: { type: "object", additionalProperties: { enum: ["text", "url", "spdx", "hash", "rfc3339", "semver", "email"] }, description: "Required labels and the type of their value." },
-            strict: { type: "boolean", description: "Also report labels the schema does not name." }
+            strict: { type: "boolean", description: "Also report labels the schema does not name." },
+            stages: { enum: ["image", "every"], description: "Which stages must carry the labels: the image being built (default), or every stage, as hadolint asks (DL3049)." }
           }
         },
-        defaults: { labels: {}, strict: false }
+        defaults: { labels: {}, strict: false, stages: "image" }
       },
       messages: {
         missing: { message: "The image has no label `{label}`, which the label schema requires.", hint: "Add `LABEL {label}=<value>` to the final stage." },
+        missingInStage: { message: "Stage {stage} has no label `{label}`, which the label schema requires of every stage (`stages: every`).", hint: "Add `LABEL {label}=<value>` to this stage, or to a stage it is built on." },
         empty: { message: "Label `{label}` is empty.", hint: "Give `{label}` a value, or remove it." },
         badValue: { message: "Label `{label}` is `{value}`, which is not {type}.", hint: "Write {type} as the value of `{label}`." },
         superfluous: { message: "Label `{label}` is not in the label schema (strict labels are on).", hint: "Remove it, or add it to the schema." }
       },
       docs: {
-        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
+        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name. With `stages: every`, every stage is asked for the labels, as hadolint's DL3049 asks: a stage that lacks one is let off when a later stage copies from it or, built on it, sets the label.",
         why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
@@ -20066,6 +20099,14 @@ var init_label_schema = __esm({
           }
         }
         if (!last) return;
+        if (ctx.options.stages === "every") {
+          for (const label of names) {
+            for (const stage of stagesMissing(ctx.view.instructions, label, ctx.dockerfile.escape)) {
+              ctx.report({ messageId: "missingInStage", data: { label, stage: stage.name ? `\`${stage.name}\`` : `${stage.index}` }, at: { file, span: stage.from.keywordSpan } });
+            }
+          }
+          return;
+        }
         for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
       }
     });
@@ -20342,6 +20383,11 @@ function isSupervisor2(hop) {
 function handsOver(run2) {
   return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
 }
+function checkMangled(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking || e.argv.some((f) => f.s === null || f.multi)) return;
+  if (argsUse(e.argv, run2) !== "mangled") return;
+  checkEnding(ctx, hop, e, run2, done, true);
+}
 function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
@@ -20360,7 +20406,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
-      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
       return;
     }
     if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
@@ -20497,12 +20543,12 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
-              if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) {
-                checkWrapper(ctx, hop, hop.ending, run2, done);
+              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              if (hop.unit.kind !== "file") {
+                if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
+                if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
                 continue;
               }
-              if (hop.unit.kind !== "file") continue;
-              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
@@ -22409,6 +22455,7 @@ function closingBrace(text, from, to) {
 function expandedTexts(inst) {
   const out = [];
   const flags = (names) => {
+    if (!inst.flags.some((f) => names.includes(f.name) && (f.value ?? "").includes("$"))) return;
     const args = inst.args.text;
     for (const w of splitWords(args)) {
       const m = /^--([a-z-]+)=/.exec(w.text);
@@ -22441,6 +22488,9 @@ function expandedTexts(inst) {
       break;
   }
   return out;
+}
+function knownBase(stage) {
+  return envIsOnlyPath(stage) && !stage.from.rest.text.includes("$");
 }
 function known(scope, name) {
   return scope.names.has(name) || NOT_ENV.has(name);
@@ -22487,6 +22537,7 @@ var init_undefined_var = __esm({
     "use strict";
     init_base_images();
     init_expand();
+    init_image();
     init_instructions();
     init_suggest();
     init_rule();
@@ -22569,6 +22620,7 @@ var init_undefined_var = __esm({
         ]
       },
       check(ctx) {
+        if (!ctx.model.stages.some((s) => knownBase(rootStage(s)))) return;
         if (ctx.view.instructions.some((v) => v.keyword === "COPY" && v.inst.flags.some((f) => f.name === "from" && (f.value ?? "").includes("$")))) return;
         const globals = /* @__PURE__ */ new Set();
         const scopes = /* @__PURE__ */ new Map();
@@ -22588,6 +22640,11 @@ var init_undefined_var = __esm({
           }
           const scope = scopes.get(stage.index);
           if (!scope) continue;
+          if (!inst.args.text.includes("$") && !inst.heredocs.some((h) => !h.quoted && h.body.text.includes("$"))) {
+            if (inst.keyword === "ARG") for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) scope.names.add(argName(w.text));
+            else if (inst.keyword === "ENV") for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+            continue;
+          }
           const sites = [];
           if (inst.keyword === "ARG") {
             const text = inst.rest.text;
@@ -32053,23 +32110,31 @@ function peerSuppressions(tool, rules = RULES) {
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
-function parseSuppressions(fileName2, comments, kind, extents = []) {
+function parseSuppressions(fileName2, comments, kind, extentsGiven = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  let lastLine2 = 0;
-  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
-  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+  let known3 = null;
+  const extentsInfo = () => {
+    if (known3) return known3;
+    const extents = typeof extentsGiven === "function" ? extentsGiven() : extentsGiven;
+    let lastLine2 = 0;
+    for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+    for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
+    known3 = { extents, lastLine: lastLine2 };
+    return known3;
+  };
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
     while (commentLines.has(t)) t++;
+    const { extents, lastLine: lastLine2 } = extentsInfo();
     if (extents.length > 0 && t > lastLine2) return null;
     return covering(t);
   };
   const covering = (t) => {
     let end = t;
-    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
+    for (const e of extentsInfo().extents) if (e.line === t && e.endLine > end) end = e.endLine;
     return { line: t, endLine: end };
   };
   for (const c of sorted) {
@@ -32125,7 +32190,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
     if (directives.errors) out.checkErrors = true;
-    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const starts = extentsInfo().extents.map((e) => e.line).sort((a, b) => a - b);
     const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
@@ -32277,7 +32342,7 @@ function scriptSuppressions(displayPath2, source, file) {
     const before2 = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
     return { line, column, text: c.text, trailing: before2.trim() !== "" };
   });
-  return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
+  return parseSuppressions(displayPath2, comments, "shell", () => shellExtents(file.stmts));
 }
 function isSimple(cmd) {
   if (!cmd) return true;
@@ -32773,24 +32838,51 @@ async function shellcheckPass(view, scripts, file, options, jail, deadline) {
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
 }
+function enabledFor(rules, options) {
+  let bySeverities = enabledRules.get(rules);
+  if (!bySeverities) enabledRules.set(rules, bySeverities = /* @__PURE__ */ new WeakMap());
+  const severities = options.severities ?? NONE;
+  let byRuleOptions = bySeverities.get(severities);
+  if (!byRuleOptions) bySeverities.set(severities, byRuleOptions = /* @__PURE__ */ new WeakMap());
+  const given = options.ruleOptions ?? NONE;
+  let byPreset = byRuleOptions.get(given);
+  if (!byPreset) byRuleOptions.set(given, byPreset = /* @__PURE__ */ new Map());
+  const preset = options.preset ?? "";
+  let out = byPreset.get(preset);
+  if (!out) {
+    out = [];
+    for (const rule of rules) {
+      const severity = severityOf(rule, options);
+      if (severity !== "off") out.push({ rule, severity, options: ruleOptions(rule, options.ruleOptions?.[rule.id]) });
+    }
+    byPreset.set(preset, out);
+  }
+  return out;
+}
 async function runRules(rules, base2, options, findings, texts, deadline) {
-  for (const [i, rule] of rules.entries()) {
-    const severity = severityOf(rule, options);
-    if (severity === "off") continue;
+  const enabled = enabledFor(rules, options);
+  for (const [i, { rule, severity, options: ruleOpts }] of enabled.entries()) {
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== "off").map((r) => r.id);
+      const skipped = enabled.slice(i).map((r) => r.rule.id);
       findings.push(
         spanFinding("input-error", "info", base2.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
       );
       return;
     }
     const ctx = {
-      ...base2,
-      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      dockerfile: base2.dockerfile,
+      model: base2.model,
+      stage: base2.stage,
+      launch: base2.launch,
+      env: base2.env,
+      view: base2.view,
+      runFacts: base2.runFacts,
+      options: ruleOpts,
       report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
-      await rule.check(ctx);
+      const pending = rule.check(ctx);
+      if (pending) await pending;
     } catch (e) {
       findings.push(
         spanFinding("input-error", "error", base2.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -32872,7 +32964,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBinaries, NONE, enabledRules, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -32918,6 +33010,8 @@ var init_engine = __esm({
     };
     UNSURE_CHECKS = "root-process, missing-exec-args, entrypoint-no-exec, su-sudo, gosu-without-exec, gosu-needs-root.";
     shellcheckBinaries = /* @__PURE__ */ new Map();
+    NONE = {};
+    enabledRules = /* @__PURE__ */ new WeakMap();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });

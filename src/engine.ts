@@ -449,24 +449,64 @@ function severityOf(rule: Rule, options: LintOptions): Severity | 'off' {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === 'all' ? rule.severity : 'off');
 }
 
+/**
+ * The rules a run's options turn on, with their severity and options, worked out once per run:
+ * every file of a run gets an options object of its own, but the same severities, rule options
+ * and preset (the objects of the run's configuration).
+ */
+type EnabledRule = { rule: Rule; severity: Severity; options: unknown };
+const NONE: object = {};
+const enabledRules = new WeakMap<readonly Rule[], WeakMap<object, WeakMap<object, Map<string, EnabledRule[]>>>>();
+
+function enabledFor(rules: readonly Rule[], options: LintOptions): EnabledRule[] {
+  let bySeverities = enabledRules.get(rules);
+  if (!bySeverities) enabledRules.set(rules, (bySeverities = new WeakMap()));
+  const severities = options.severities ?? NONE;
+  let byRuleOptions = bySeverities.get(severities);
+  if (!byRuleOptions) bySeverities.set(severities, (byRuleOptions = new WeakMap()));
+  const given = options.ruleOptions ?? NONE;
+  let byPreset = byRuleOptions.get(given);
+  if (!byPreset) byRuleOptions.set(given, (byPreset = new Map()));
+  const preset = options.preset ?? '';
+  let out = byPreset.get(preset);
+  if (!out) {
+    out = [];
+    for (const rule of rules) {
+      const severity = severityOf(rule, options);
+      if (severity !== 'off') out.push({ rule, severity, options: ruleOptions(rule, options.ruleOptions?.[rule.id]) });
+    }
+    byPreset.set(preset, out);
+  }
+  return out;
+}
+
 async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
-  for (const [i, rule] of rules.entries()) {
-    const severity = severityOf(rule, options);
-    if (severity === 'off') continue;
+  const enabled = enabledFor(rules, options);
+  for (const [i, { rule, severity, options: ruleOpts }] of enabled.entries()) {
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== 'off').map((r) => r.id);
+      const skipped = enabled.slice(i).map((r) => r.rule.id);
       findings.push(
         spanFinding('input-error', 'info', base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1000} s): not checked: ${skipped.join(', ')}`),
       );
       return;
     }
+    // Spelt out rather than spread: one object shape for every rule and file.
     const ctx: RuleContext<Messages, unknown> = {
-      ...base,
-      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      dockerfile: base.dockerfile,
+      model: base.model,
+      stage: base.stage,
+      launch: base.launch,
+      env: base.env,
+      view: base.view,
+      runFacts: base.runFacts,
+      options: ruleOpts,
       report: (r) => findings.push(toFinding(rule, severity, r, texts)),
     };
     try {
-      await rule.check(ctx);
+      // Most rules are synchronous: only a promise is awaited (an await per rule and Dockerfile
+      // was a microtask turn each, 87,000 of them on 1,000 Dockerfiles).
+      const pending = rule.check(ctx);
+      if (pending) await pending;
     } catch (e) {
       findings.push(
         spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),

@@ -135,30 +135,41 @@ function body(text: string): string {
 }
 
 /**
- * Reads the suppressions out of a file's comments. `extents` (optional) are the line ranges of
- * the file's instructions or commands: a next-line suppression covers the whole of one that
- * starts on its target line.
+ * Reads the suppressions out of a file's comments. `extentsGiven` (optional; or a function that
+ * computes them, called only when a comment needs them) are the line ranges of the file's
+ * instructions or commands: a next-line suppression covers the whole of one that starts on its
+ * target line.
  */
-export function parseSuppressions(fileName: string, comments: CommentLine[], kind: SuppressionKind, extents: LineRange[] = []): FileSuppressions {
+export function parseSuppressions(fileName: string, comments: CommentLine[], kind: SuppressionKind, extentsGiven: LineRange[] | (() => LineRange[]) = []): FileSuppressions {
   const out: FileSuppressions = { file: fileName, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  // A loop, not Math.max(...): a file may hold more comments than a call takes arguments.
-  let lastLine = 0;
-  for (const c of sorted) lastLine = Math.max(lastLine, c.line);
-  for (const e of extents) lastLine = Math.max(lastLine, e.endLine);
+  // The extents and the last line are worked out on the first comment that needs a target: most
+  // files hold no suppression comment at all.
+  let known: { extents: LineRange[]; lastLine: number } | null = null;
+  const extentsInfo = (): { extents: LineRange[]; lastLine: number } => {
+    if (known) return known;
+    const extents = typeof extentsGiven === 'function' ? extentsGiven() : extentsGiven;
+    // A loop, not Math.max(...): a file may hold more comments than a call takes arguments.
+    let lastLine = 0;
+    for (const c of sorted) lastLine = Math.max(lastLine, c.line);
+    for (const e of extents) lastLine = Math.max(lastLine, e.endLine);
+    known = { extents, lastLine };
+    return known;
+  };
 
   const targetOf = (c: CommentLine): LineRange | null => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
     while (commentLines.has(t)) t++;
+    const { extents, lastLine } = extentsInfo();
     // Past every known line there may still be one (the caller gave no extents): keep the next.
     if (extents.length > 0 && t > lastLine) return null;
     return covering(t);
   };
   const covering = (t: number): LineRange => {
     let end = t;
-    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
+    for (const e of extentsInfo().extents) if (e.line === t && e.endLine > end) end = e.endLine;
     return { line: t, endLine: end };
   };
 
@@ -221,7 +232,7 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
     // instruction skips those checks for that instruction only. Those comments are the ones since
     // the previous instruction: blank lines do not end them, an empty `#` line drops the ones
     // before it, and the first `check` comment among them counts (what follows a space is a remark).
-    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const starts = extentsInfo().extents.map((e) => e.line).sort((a, b) => a - b);
     const empty = sorted.filter((c) => !c.trailing && body(c.text) === '').map((c) => c.line);
     const claimed = new Set<number>();
     for (const c of sorted) {
@@ -433,7 +444,7 @@ export function scriptSuppressions(displayPath: string, source: string, file: Sh
     const before = (lines[line - 1] ?? '').slice(0, Math.max(0, column - 1));
     return { line, column, text: c.text, trailing: before.trim() !== '' };
   });
-  return parseSuppressions(displayPath, comments, 'shell', shellExtents(file.stmts));
+  return parseSuppressions(displayPath, comments, 'shell', () => shellExtents(file.stmts));
 }
 
 const COMPOUND = new Set(['IfClause', 'WhileClause', 'ForClause', 'CaseClause', 'Block', 'Subshell', 'FuncDecl']);

@@ -1,7 +1,7 @@
 import SPDX_IDS from 'spdx-license-ids/index.json' with { type: 'json' };
 import SPDX_DEPRECATED from 'spdx-license-ids/deprecated.json' with { type: 'json' };
 import type { Stage } from '../model/image.js';
-import { keyValues } from '../model/instructions.js';
+import { copyView, fromView, keyValues, type InstructionView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 
 type LabelType = 'text' | 'url' | 'spdx' | 'hash' | 'rfc3339' | 'semver' | 'email';
@@ -11,6 +11,38 @@ interface Options {
   labels: Record<string, LabelType>;
   /** Labels not in `labels` are reported too. */
   strict: boolean;
+  /** Which stages must carry the labels: the image being built, or every stage (hadolint's DL3049). */
+  stages: 'image' | 'every';
+}
+
+/**
+ * The stages without `label` when every stage is asked (hadolint's DL3049): a stage that sets it,
+ * or is built on a stage that does, has it; a stage that lacks it is let off when a later stage
+ * copies from it (`COPY --from=name`) or, built on it, sets the label itself.
+ */
+function stagesMissing(views: readonly InstructionView[], label: string, escape: string): Stage[] {
+  const good = new Set<Stage>();
+  const bad = new Set<Stage>();
+  const letOff = (name: string): void => {
+    for (const s of bad) if (s.name !== null && s.name === name) bad.delete(s);
+  };
+  for (const view of views) {
+    const stage = view.stage;
+    if (view.onbuild || !stage) continue;
+    if (view.keyword === 'FROM') {
+      const base = fromView(view.inst, escape).ref?.repository.toLowerCase() ?? '';
+      if ([...good].some((g) => g.name !== null && g.name === base)) good.add(stage);
+      else bad.add(stage);
+    } else if (view.keyword === 'COPY') {
+      const from = copyView(view.inst, escape).from?.value;
+      if (from) letOff(from.toLowerCase());
+    } else if (view.keyword === 'LABEL' && keyValues(view.inst, escape).some((kv) => kv.key === label)) {
+      letOff(stage.name ?? fromView(stage.from, escape).ref?.repository.toLowerCase() ?? '');
+      good.add(stage);
+      bad.delete(stage);
+    }
+  }
+  return [...bad];
 }
 
 let spdxIds: Set<string> | null = null;
@@ -51,7 +83,7 @@ export default defineRule({
   recommended: false,
   scope: 'instructions',
   title: 'Labels missing, empty or not of the type the label schema asks for',
-  peers: { hadolint: [{ code: 'DL3049', equivalent: false, note: 'hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged' }, 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
+  peers: { hadolint: [{ code: 'DL3049', equivalent: false, note: 'by default this rule asks the image being built (the last stage, or --target) for the labels, so a builder stage without labels is not flagged; with the option `stages: every` it asks every stage as hadolint does (all 19 of its cases agree)' }, 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
   options: {
     schema: {
       type: 'object',
@@ -59,18 +91,20 @@ export default defineRule({
       properties: {
         labels: { type: 'object', additionalProperties: { enum: ['text', 'url', 'spdx', 'hash', 'rfc3339', 'semver', 'email'] }, description: 'Required labels and the type of their value.' },
         strict: { type: 'boolean', description: 'Also report labels the schema does not name.' },
+        stages: { enum: ['image', 'every'], description: 'Which stages must carry the labels: the image being built (default), or every stage, as hadolint asks (DL3049).' },
       },
     },
-    defaults: { labels: {}, strict: false } as Options,
+    defaults: { labels: {}, strict: false, stages: 'image' } as Options,
   },
   messages: {
     missing: { message: 'The image has no label `{label}`, which the label schema requires.', hint: 'Add `LABEL {label}=<value>` to the final stage.' },
+    missingInStage: { message: 'Stage {stage} has no label `{label}`, which the label schema requires of every stage (`stages: every`).', hint: 'Add `LABEL {label}=<value>` to this stage, or to a stage it is built on.' },
     empty: { message: 'Label `{label}` is empty.', hint: 'Give `{label}` a value, or remove it.' },
     badValue: { message: 'Label `{label}` is `{value}`, which is not {type}.', hint: 'Write {type} as the value of `{label}`.' },
     superfluous: { message: 'Label `{label}` is not in the label schema (strict labels are on).', hint: 'Remove it, or add it to the schema.' },
   },
   docs: {
-    what: 'With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.',
+    what: 'With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name. With `stages: every`, every stage is asked for the labels, as hadolint\'s DL3049 asks: a stage that lacks one is let off when a later stage copies from it or, built on it, sets the label.',
     why: 'Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.',
     bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url',
     good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app',
@@ -99,6 +133,14 @@ export default defineRule({
       }
     }
     if (!last) return;
+    if (ctx.options.stages === 'every') {
+      for (const label of names) {
+        for (const stage of stagesMissing(ctx.view.instructions, label, ctx.dockerfile.escape)) {
+          ctx.report({ messageId: 'missingInStage', data: { label, stage: stage.name ? `\`${stage.name}\`` : `${stage.index}` }, at: { file, span: stage.from.keywordSpan } });
+        }
+      }
+      return;
+    }
     for (const label of names) if (!seen.has(label)) ctx.report({ messageId: 'missing', data: { label }, at: { file, span: last.from.keywordSpan } });
   },
 });

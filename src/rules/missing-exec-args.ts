@@ -89,13 +89,15 @@ export default defineRule({
       for (const chain of run.chains) {
         for (const hop of chain.hops) {
           if ((hop.kind !== 'script' && hop.kind !== 'shell') || !hop.ending || !hop.run || hop.run.budget) continue;
-          // `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`: the string is given the arguments too.
-          if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) {
-            checkWrapper(ctx, hop, hop.ending, run, done);
+          if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
+          // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
+          // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
+          if (hop.unit.kind !== 'file') {
+            if (hop.kind === 'shell') checkMangled(ctx, hop, hop.ending, run, done);
+            // `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`: the first argument is $0, unquoted too.
+            if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run, done);
             continue;
           }
-          if (hop.unit.kind !== 'file') continue;
-          if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
           checkEnding(ctx, hop, hop.ending, run, done, forwards);
         }
       }
@@ -120,6 +122,13 @@ function handsOver(run: Run): boolean {
   return run.chains.some((c) => c.hops.some((h) => (h.kind === 'program' && h.userCommand) || ((h.kind === 'script' || h.kind === 'shell') && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run))))));
 }
 
+/** `exec app ${*}` in an inline `sh -c` string: the arguments given after the string, mangled. */
+function checkMangled(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  if (e.kind !== 'exec' || !e.cmd || commandOf(e.argv).forking || e.argv.some((f) => f.s === null || f.multi)) return;
+  if (argsUse(e.argv, run) !== 'mangled') return;
+  checkEnding(ctx, hop, e, run, done, true);
+}
+
 function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): void {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
@@ -141,7 +150,7 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === 'mangled' && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
-      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, unit.kind === 'file' ? argsFix(unit, e.cmd) : null); // inside a JSON string, quotes need escaping
       return;
     }
     if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !forwards && !reexecs(e, hop)) {

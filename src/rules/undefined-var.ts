@@ -3,7 +3,7 @@ import type { Instruction } from '../parsers/dockerfile.js';
 import type { MappedText, Span } from '../parsers/source.js';
 import { envIsOnlyPath } from '../model/base-images.js';
 import { splitWords } from '../model/expand.js';
-import type { Stage } from '../model/image.js';
+import { rootStage, type Stage } from '../model/image.js';
 import { fromView, keyValues, type InstructionView } from '../model/instructions.js';
 import { suggestion } from '../model/suggest.js';
 import { defineRule } from './rule.js';
@@ -124,6 +124,7 @@ interface Site {
 function expandedTexts(inst: Instruction): { text: MappedText; raw: boolean; heredoc: string | null }[] {
   const out: { text: MappedText; raw: boolean; heredoc: string | null }[] = [];
   const flags = (names: readonly string[]): void => {
+    if (!inst.flags.some((f) => names.includes(f.name) && (f.value ?? '').includes('$'))) return;
     const args = inst.args.text;
     for (const w of splitWords(args)) {
       const m = /^--([a-z-]+)=/.exec(w.text);
@@ -213,6 +214,8 @@ export default defineRule({
     ],
   },
   check(ctx) {
+    // Only stages built (through other stages) on an image whose environment is known are read.
+    if (!ctx.model.stages.some((s) => knownBase(rootStage(s)))) return;
     // `COPY --from=image:${VERSION}` is an error for BuildKit (no expansion in --from): a file
     // written so is a template whose variables a script fills in, not a Dockerfile built as is.
     if (ctx.view.instructions.some((v) => v.keyword === 'COPY' && v.inst.flags.some((f) => f.name === 'from' && (f.value ?? '').includes('$')))) return;
@@ -234,6 +237,12 @@ export default defineRule({
       }
       const scope = scopes.get(stage.index);
       if (!scope) continue;
+      // Nothing to expand: only the names an ARG or ENV sets matter.
+      if (!inst.args.text.includes('$') && !inst.heredocs.some((h) => !h.quoted && h.body.text.includes('$'))) {
+        if (inst.keyword === 'ARG') for (const w of splitWords(inst.rest.text, ctx.dockerfile.escape)) scope.names.add(argName(w.text));
+        else if (inst.keyword === 'ENV') for (const kv of keyValues(inst, ctx.dockerfile.escape)) scope.names.add(kv.key);
+        continue;
+      }
       const sites: Site[] = [];
       if (inst.keyword === 'ARG') {
         // Each ARG's default is expanded with the ones before it on the line already set.
@@ -291,6 +300,10 @@ export default defineRule({
     }
   },
 });
+
+function knownBase(stage: Stage): boolean {
+  return envIsOnlyPath(stage) && !stage.from.rest.text.includes('$');
+}
 
 function known(scope: Scope, name: string): boolean {
   return scope.names.has(name) || NOT_ENV.has(name);

@@ -225,6 +225,9 @@ class Recorder {
   }
 }
 
+/** `Machine.commandVars` of each script AST (a script runs once per invocation and configuration). */
+const COMMAND_VARS = new WeakMap<ShellFile, ReadonlySet<string>>();
+
 class Machine {
   readonly ctx: Context;
   readonly expandEnv: ExpandEnv;
@@ -288,11 +291,16 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
-  private cmdVars: Set<string> | null = null;
+  private cmdVars: ReadonlySet<string> | null = null;
 
-  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
-  commandVars(): Set<string> {
+  /**
+   * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
+   * They depend on the script's AST alone, so each AST is walked once for all its runs.
+   */
+  commandVars(): ReadonlySet<string> {
     if (this.cmdVars) return this.cmdVars;
+    const known = COMMAND_VARS.get(this.inv.ast);
+    if (known) return (this.cmdVars = known);
     const names = new Set<string>();
     const todo = [...this.inv.ast.stmts];
     while (todo.length > 0) {
@@ -306,6 +314,7 @@ class Machine {
       } else if (c.type === 'FuncDecl') todo.push(c.body);
       todo.push(...childStmts(c));
     }
+    COMMAND_VARS.set(this.inv.ast, names);
     this.cmdVars = names;
     return names;
   }

@@ -52,8 +52,11 @@ export function expandScalar(word: Word, st: State, env: ExpandEnv): Field {
   return acc;
 }
 
+const GLOB_CHAR = /[*?[]/;
+
 function isGlobLit(part: WordPart): boolean {
-  return part.type === 'Lit' && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''));
+  // Most literals hold no glob character at all: answered without copying the value.
+  return part.type === 'Lit' && GLOB_CHAR.test(part.value) && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''));
 }
 
 /**
