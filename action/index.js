@@ -13713,7 +13713,7 @@ function entryHash(name, v) {
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
 }
 function isJoinedAway(v) {
-  return v === UNKNOWN_VAR;
+  return v === UNKNOWN_VAR || v !== void 0 && JOINED.has(v);
 }
 function* history(a) {
   let s = a;
@@ -13787,12 +13787,15 @@ function sameVar(a, b) {
 }
 function joinVar(a, b) {
   if (sameVar(a, b)) return a;
+  let out;
   if (a.kind === "scalar" && b.kind === "scalar") {
     const f = joinField(a.value, b.value);
-    return f === UNKNOWN ? UNKNOWN_VAR : { kind: "scalar", value: f };
-  }
-  if (a.kind === "array" && b.kind === "array") return { kind: "array", items: joinFieldLists(a.items, b.items) };
-  return { kind: "scalar", value: UNKNOWN };
+    if (f === UNKNOWN) return UNKNOWN_VAR;
+    out = { kind: "scalar", value: f };
+  } else if (a.kind === "array" && b.kind === "array") out = { kind: "array", items: joinFieldLists(a.items, b.items) };
+  else return UNKNOWN_VAR;
+  JOINED.add(out);
+  return out;
 }
 function sameScopes(a, b) {
   return a === b || a.h1 === b.h1 && a.h2 === b.h2;
@@ -13891,7 +13894,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14008,6 +14011,7 @@ var init_state = __esm({
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    JOINED = /* @__PURE__ */ new WeakSet();
     MAX_SCOPE_DEPTH = 64;
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
@@ -40743,6 +40747,7 @@ function explainLaunch(launch) {
     hops: def.hops,
     summary: def.summary,
     otherPaths: def.otherPaths,
+    ...def.incomplete ? { incomplete: def.incomplete } : {},
     userCommand: user
   };
 }
@@ -40923,7 +40928,7 @@ function formatExplanation(e) {
     "",
     "docker run IMAGE:"
   ];
-  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: e.incomplete ?? null });
   if (e.userCommand && e.userCommand.hops.length > 0) {
     lines.push("", "docker run IMAGE <command>:");
     formatRun(lines, e.userCommand);

@@ -51,6 +51,8 @@ export interface Explanation {
   hops: Hop[];
   summary: string;
   otherPaths?: number;
+  /** Why part of the default run is not known (a budget of the analysis), when it is not. */
+  incomplete?: string;
   userCommand?: RunExplanation;
 }
 
@@ -66,6 +68,7 @@ export function explainLaunch(launch: Launch): Explanation {
     hops: def.hops,
     summary: def.summary,
     otherPaths: def.otherPaths,
+    ...(def.incomplete ? { incomplete: def.incomplete } : {}),
     userCommand: user,
   };
 }
@@ -276,7 +279,7 @@ export function formatExplanation(e: Explanation): string {
     '',
     'docker run IMAGE:',
   ];
-  formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: e.incomplete ?? null });
   if (e.userCommand && e.userCommand.hops.length > 0) {
     lines.push('', 'docker run IMAGE <command>:');
     formatRun(lines, e.userCommand);

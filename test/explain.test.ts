@@ -71,4 +71,12 @@ describe('dockerlint explain', () => {
     expect(e.hops.flatMap((h) => h.why ?? []).join(' ')).not.toMatch(/command -v/);
     expect(e.otherPaths).toBe(1);
   });
+
+  test('a default run the analysis is unsure of says why, in text and in JSON', async () => {
+    const e = await explainFixture('missing-exec-args/good-state-budget-joined');
+    expect(e.incomplete).toBe('docker-entrypoint.sh: more than 8 different states met at line 10 and were joined');
+    expect(formatExplanation(e)).toContain('(not fully known: docker-entrypoint.sh: more than 8 different states met at line 10 and were joined)');
+    const sure = await explainFixture('missing-exec-args/bad-state-budget-kept-apart');
+    expect(sure.incomplete).toBeUndefined();
+  });
 });

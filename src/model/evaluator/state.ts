@@ -219,8 +219,11 @@ const UNKNOWN_VAR: Var = Object.freeze({ kind: 'scalar', value: UNKNOWN }) as Va
  * every variable did): it had known values on the paths, and only the cap made it unknown.
  */
 export function isJoinedAway(v: Var | undefined): boolean {
-  return v === UNKNOWN_VAR;
+  return v === UNKNOWN_VAR || (v !== undefined && JOINED.has(v));
 }
+
+/** Values made by joining different ones (an array with unknown items, a field known only in part). */
+const JOINED = new WeakSet<Var>();
 
 const MAX_SCOPE_DEPTH = 64;
 const KEPT_LAYERS = 32;
@@ -586,12 +589,15 @@ function sameVar(a: Var, b: Var): boolean {
 
 function joinVar(a: Var, b: Var): Var {
   if (sameVar(a, b)) return a;
+  let out: Var;
   if (a.kind === 'scalar' && b.kind === 'scalar') {
     const f = joinField(a.value, b.value);
-    return f === UNKNOWN ? UNKNOWN_VAR : { kind: 'scalar', value: f };
-  }
-  if (a.kind === 'array' && b.kind === 'array') return { kind: 'array', items: joinFieldLists(a.items, b.items) };
-  return { kind: 'scalar', value: UNKNOWN };
+    if (f === UNKNOWN) return UNKNOWN_VAR;
+    out = { kind: 'scalar', value: f };
+  } else if (a.kind === 'array' && b.kind === 'array') out = { kind: 'array', items: joinFieldLists(a.items, b.items) };
+  else return UNKNOWN_VAR;
+  JOINED.add(out);
+  return out;
 }
 
 function sameScopes(a: Scope, b: Scope): boolean {

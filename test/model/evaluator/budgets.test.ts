@@ -21,6 +21,12 @@ describe('the state cap', () => {
     expect(r.budget).toBe('more than 8 different states met at line 5 and were joined');
   });
 
+  test('an array the join lost, expanded afterwards: the run is unsure too', () => {
+    const r = run(`#!/bin/bash\nif [ -f /etc/mode ]; then args=(--cluster "$@"); else args=(--single "$@"); fi\n${FOUR_IFS}exec server "\${args[@]}"\n`);
+    expect(r.capped?.lost).toBe('`$args`, read at line 7');
+    expect(r.budget).not.toBeNull();
+  });
+
   test('the same script under the cap: no join, both paths exec gosu, nothing unsure', () => {
     const r = run('#!/bin/sh\nif [ -f /etc/mode ]; then RUN_AS=app; else RUN_AS=worker; fi\nif [ -f /etc/a ]; then A=1; fi\nif [ "$RUN_AS" = app ] || [ "$RUN_AS" = worker ]; then exec gosu "$RUN_AS" "$@"; fi\nexec "$@"\n');
     expect(r.capped).toBeNull();
