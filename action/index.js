@@ -9085,9 +9085,9 @@ function shellNesting(source) {
       commandPos = false;
       continue;
     }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+    if (wordStart && commandPos && isWordChar(source.charCodeAt(i))) {
       let j = i;
-      while (j < n && /[a-z!]/.test(source[j])) j++;
+      while (j < n && isWordChar(source.charCodeAt(j))) j++;
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
@@ -9102,6 +9102,9 @@ function shellNesting(source) {
     wordStart = commandPos = false;
   }
   return max;
+}
+function isWordChar(code2) {
+  return code2 >= 97 && code2 <= 122 || code2 === 33;
 }
 function overBudget(source) {
   const m = shellNesting(source);
@@ -10425,6 +10428,16 @@ function unquote(text, escape5) {
   }
   return out;
 }
+function perInstruction(compute) {
+  const cache = /* @__PURE__ */ new WeakMap();
+  return (inst, escape5 = "\\") => {
+    const hit = cache.get(inst);
+    if (hit && hit.escape === escape5) return hit.value;
+    const value = compute(inst, escape5);
+    cache.set(inst, { escape: escape5, value });
+    return value;
+  };
+}
 function wordsOf(text, escape5 = "\\") {
   return splitWords(text.text, escape5).map((w) => ({
     text: w.text,
@@ -10459,7 +10472,7 @@ function parseImageRef(text) {
   }
   return { text, registry, repository: rest, tag, digest, variable: text.includes("$") };
 }
-function fromView(inst, escape5 = "\\") {
+function fromViewOf(inst, escape5) {
   const words = wordsOf(inst.rest, escape5);
   const image = words[0] ?? null;
   const asWord = words[1] && words[1].text.toLowerCase() === "as" ? words[1] : null;
@@ -10472,7 +10485,7 @@ function fromView(inst, escape5 = "\\") {
     scratch: image?.text.toLowerCase() === "scratch"
   };
 }
-function copyView(inst, escape5 = "\\") {
+function copyViewOf(inst, escape5) {
   const form = commandForm(inst.rest);
   let words;
   if (form.kind === "exec") {
@@ -10513,7 +10526,7 @@ function workdirView(inst, escape5 = "\\") {
 function exposeView(inst, escape5 = "\\") {
   return { ports: wordsOf(inst.rest, escape5) };
 }
-function keyValues(inst, escape5 = "\\") {
+function keyValuesOf(inst, escape5) {
   const words = wordsOf(inst.rest, escape5);
   const first = words[0];
   if (!first) return [];
@@ -10542,7 +10555,7 @@ function healthcheckView(inst) {
 function maintainerView(inst) {
   return { text: inst.rest.text.trim() };
 }
-var DockerfileView;
+var DockerfileView, fromView, copyView, keyValues;
 var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
@@ -10627,6 +10640,9 @@ ${h.body.text}`).join("");
         return t;
       }
     };
+    fromView = perInstruction(fromViewOf);
+    copyView = perInstruction(copyViewOf);
+    keyValues = perInstruction(keyValuesOf);
   }
 });
 
@@ -41866,6 +41882,7 @@ import path28 from "node:path";
 var import_picomatch5 = __toESM(require_picomatch2(), 1);
 import fs8 from "node:fs";
 import path27 from "node:path";
+import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -47457,6 +47474,63 @@ var yargs_default = Yargs;
 // src/cli.ts
 init_schema();
 
+// src/parallel.ts
+import os2 from "node:os";
+import { Worker } from "node:worker_threads";
+var PARALLEL_THRESHOLD = 24;
+function workerCount(files, env3) {
+  const forced = env3.DOCKERLINT_WORKERS;
+  if (forced !== void 0 && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
+  if (files < PARALLEL_THRESHOLD) return 0;
+  const cores = typeof os2.availableParallelism === "function" ? os2.availableParallelism() : os2.cpus().length;
+  return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
+}
+function takeNext(queue) {
+  const i = Atomics.add(queue.cursor, 0, 1);
+  return i < queue.inputs.length ? i : null;
+}
+var WORKER_YOUNG_MB = 12;
+async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
+  const findings = [];
+  const filesRead = [];
+  const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
+  const workersDone = new Promise((resolve4, reject) => {
+    let running = count;
+    if (count === 0) resolve4();
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      w.on("message", (msg) => {
+        if ("done" in msg) {
+          void w.terminate();
+          if (--running === 0) resolve4();
+          return;
+        }
+        for (const f of msg.findings) findings.push(f);
+        for (const p of msg.filesRead) filesRead.push(p);
+        const input2 = inputs[msg.index];
+        if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
+        if (input2) onDone(input2);
+      });
+      w.on("error", reject);
+      w.postMessage(queue);
+    }
+  });
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    const input2 = inputs[i];
+    for (const f of await lintHere(input2)) findings.push(f);
+    onDone(input2);
+    await new Promise((r) => setImmediate(r));
+  }
+  await workersDone;
+  return { findings, filesRead };
+}
+async function runWorkerQueue(queue, lint, post) {
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    post({ index: i, ...await lint(queue.inputs[i]) });
+  }
+  post({ done: true });
+}
+
 // src/linter.ts
 import path21 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -47908,65 +47982,6 @@ init_engine();
 init_findings();
 init_file_system();
 init_shell_service();
-
-// src/parallel.ts
-import os2 from "node:os";
-import { Worker } from "node:worker_threads";
-var PARALLEL_THRESHOLD = 24;
-function workerCount(files, env3) {
-  const forced = env3.DOCKERLINT_WORKERS;
-  if (forced !== void 0 && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
-  if (files < PARALLEL_THRESHOLD) return 0;
-  const cores = typeof os2.availableParallelism === "function" ? os2.availableParallelism() : os2.cpus().length;
-  return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
-}
-function takeNext(queue) {
-  const i = Atomics.add(queue.cursor, 0, 1);
-  return i < queue.inputs.length ? i : null;
-}
-var WORKER_YOUNG_MB = 12;
-async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
-  const findings = [];
-  const filesRead = [];
-  const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
-  const workersDone = new Promise((resolve4, reject) => {
-    let running = count;
-    if (count === 0) resolve4();
-    for (let i = 0; i < count; i++) {
-      const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-      w.on("message", (msg) => {
-        if ("done" in msg) {
-          void w.terminate();
-          if (--running === 0) resolve4();
-          return;
-        }
-        for (const f of msg.findings) findings.push(f);
-        for (const p of msg.filesRead) filesRead.push(p);
-        const input2 = inputs[msg.index];
-        if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
-        if (input2) onDone(input2);
-      });
-      w.on("error", reject);
-      w.postMessage(queue);
-    }
-  });
-  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    const input2 = inputs[i];
-    for (const f of await lintHere(input2)) findings.push(f);
-    onDone(input2);
-    await new Promise((r) => setImmediate(r));
-  }
-  await workersDone;
-  return { findings, filesRead };
-}
-async function runWorkerQueue(queue, lint, post) {
-  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    post({ index: i, ...await lint(queue.inputs[i]) });
-  }
-  post({ done: true });
-}
-
-// src/linter.ts
 async function createLinter(options) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
   const recording = options.recordReads ? await Promise.resolve().then(() => (init_recording(), recording_exports)) : null;
@@ -48543,6 +48558,7 @@ async function run(rawArgv, io) {
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const onDone = (i) => progress.update(i.path === "-" ? "-" : path27.relative(io.cwd, i.path));
+  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=150");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,

@@ -15,6 +15,9 @@
 //   --no-compare            dockerlint only (no dockerfilelint, no shellcheck)
 //   --no-cache              skip the --cache runs (a cold run, the unchanged repository, one script changed)
 //   --no-evaluator          skip the evaluator's linear-time cases (bench/evaluator.mjs)
+//   --no-pack               skip the rule pack's cost: at 1,000 contexts (else the largest size),
+//                           every rule on (--preset all) against every rule but the pack's (the
+//                           build and style categories, the hadolint and BuildKit checks) off
 //   --seed N                corpus seed (default 42): same seed, same files
 //   --dir DIR               where the corpora are written (default: .bench/ in the repository)
 //   --root DIR              the dockerlint checkout to run (default: this one), e.g. to compare a
@@ -48,6 +51,7 @@ function parseArgs(argv) {
     sizes: null,
     cache: true,
     evaluator: true,
+    pack: true,
     runs: null,
     runsBySize: {},
     warmup: true,
@@ -73,6 +77,7 @@ function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a === '--no-cache') o.cache = false;
     else if (a === '--no-evaluator') o.evaluator = false;
+    else if (a === '--no-pack') o.pack = false;
     else if (a === '--sizes') o.sizes = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--runs') o.runs = int();
     else if (m) o.runsBySize[m[1]] = int();
@@ -249,7 +254,6 @@ async function measureCache(cli, corpusDir, stats, runs, okCode) {
   const extraEnv = { DOCKERLINT_CACHE: 'report' };
   const cold = await measure('dockerlint --cache (cold, fills it)', process.execPath, args, { cwd: dir, runs: 1, warmup: false, node: true, okCode, extraEnv });
   const warm = await measure('dockerlint --cache (unchanged)', process.execPath, args, { cwd: dir, runs, warmup: true, node: true, okCode, extraEnv });
-  const warmLoad = os.loadavg()[0];
   const script = path.join(dir, stats.scripts[Math.floor(stats.scripts.length / 2)]);
   const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
   const readers = Object.entries(cache.entries).filter(([, e]) => e.reads.some((i) => cache.reads[i][0].startsWith('f\0') && cache.reads[i][0].endsWith(`\0${script}`))).map(([k]) => k);
@@ -263,7 +267,7 @@ async function measureCache(cli, corpusDir, stats, runs, okCode) {
     fs.writeFileSync(script, original);
     fs.rmSync(file, { force: true });
   }
-  return { cold, warm, warmLoad, changed, warmCounts: cacheCounts(warm.stderr), changedCounts: cacheCounts(changed.stderr), readers: readers.length, sameContext, script: path.relative(dir, script) };
+  return { cold, warm, changed, warmCounts: cacheCounts(warm.stderr), changedCounts: cacheCounts(changed.stderr), readers: readers.length, sameContext, script: path.relative(dir, script) };
 }
 
 // ---------------------------------------------------------------- tools
@@ -400,8 +404,6 @@ async function main() {
     startCmds.push(...corpusCommands(small.dir, small.dfDir, small.stats));
   }
   const started = await measureInTurn(startCmds, Math.max(o.floorRuns, o.runsFor('small')));
-  // The wall-time targets depend on how busy the machine was while they were measured.
-  const startLoad = os.loadavg()[0];
   const floor = started[0];
   const version = started[1];
   results.floor = floor;
@@ -424,6 +426,21 @@ async function main() {
     if (o.cache) r.cache = await measureCache(cli, dir, stats, runs, lintOk);
     corpusResult(r, measured);
     results.sizes[size] = r;
+    process.stderr.write('\n');
+  }
+
+  // The rule pack's own cost (issue 12: every rule on is at most 20% slower than before the pack):
+  // the same corpus with every rule on, and with every rule on but the pack's, in turn.
+  const packSize = ['1000', '3000', '100'].find((k) => results.sizes[k]);
+  if (o.pack && packSize) {
+    const dir = path.join(o.dir, `mono-${packSize}`);
+    const withPack = node('dockerlint --preset all', [cli, '.', '--format', 'json', '--preset', 'all'], dir);
+    const withoutPack = node('dockerlint --preset all, pack off', [cli, '.', '--format', 'json', '--preset', 'all', '--rule', 'category:build=off', '--rule', 'category:style=off'], dir);
+    const [a, b] = await measureInTurn([withPack, withoutPack], o.runsFor(packSize));
+    const files = results.sizes[packSize].stats.dockerfiles.length + results.sizes[packSize].stats.scripts.length;
+    addRow(`${packSize} ctx`, a, files);
+    addRow(`${packSize} ctx`, b, files);
+    results.pack = { size: packSize, all: a, withoutPack: b };
     process.stderr.write('\n');
   }
 
@@ -470,9 +487,9 @@ async function main() {
   const vsFloor = ratio(version, floor);
   if (s.small) {
     const x = ratio(s.small.dockerlint, floor);
-    verdict('one build context cold at most 1.5x node -e 0', x.wall <= 1.5, `${fmtR(x.wall)} wall (${fmtS(s.small.dockerlint.median)} vs ${fmtS(floor.median)} s), ${fmtR(x.cpu)} cpu (${fmtCpu(s.small.dockerlint.cpuMedian)} vs ${fmtCpu(floor.cpuMedian)} s), load average ${startLoad.toFixed(1)}`);
+    verdict('one build context cold at most 1.5x node -e 0', x.wall <= 1.5, `${fmtR(x.wall)} wall (${fmtS(s.small.dockerlint.median)} vs ${fmtS(floor.median)} s), ${fmtR(x.cpu)} cpu`);
   }
-  verdict('dockerlint --version at most 1.2x node -e 0', vsFloor.wall <= 1.2, `${fmtR(vsFloor.wall)} wall (${fmtS(version.median)} vs ${fmtS(floor.median)} s), ${fmtR(vsFloor.cpu)} cpu, load average ${startLoad.toFixed(1)}`);
+  verdict('dockerlint --version at most 1.2x node -e 0', vsFloor.wall <= 1.2, `${fmtR(vsFloor.wall)} wall (${fmtS(version.median)} vs ${fmtS(floor.median)} s), ${fmtR(vsFloor.cpu)} cpu`);
   if (s['1000']) verdict('1,000 contexts (every default rule) at most 3 s wall on 2 cores', s['1000'].dockerlint.median <= 3000, `${fmtS(s['1000'].dockerlint.median)} s wall, ${fmtCpu(s['1000'].dockerlint.cpuMedian)} s cpu, load average ${os.loadavg()[0].toFixed(1)}`);
   const bigDf = ['3000', '1000', '100'].find((k) => s[k]?.dockerfilelint);
   if (bigDf) {
@@ -491,7 +508,7 @@ async function main() {
   const cached = ['1000', '3000', '100'].find((k) => s[k]?.cache);
   if (cached) {
     const c = s[cached].cache;
-    verdict(`--cache: a second run over the unchanged ${cached}-context repository at most 0.5 s`, c.warm.median <= 500 && c.warmCounts.misses === 0, `${fmtS(c.warm.median)} s wall, ${fmtCpu(c.warm.cpuMedian)} s cpu, load average ${c.warmLoad.toFixed(1)} (${c.warmCounts.hits} hits, ${c.warmCounts.misses} misses; the cold run that filled it ${fmtS(c.cold.median)} s)`);
+    verdict(`--cache: a second run over the unchanged ${cached}-context repository at most 0.5 s`, c.warm.median <= 500 && c.warmCounts.misses === 0, `${fmtS(c.warm.median)} s wall, ${fmtCpu(c.warm.cpuMedian)} s cpu (${c.warmCounts.hits} hits, ${c.warmCounts.misses} misses; the cold run that filled it ${fmtS(c.cold.median)} s)`);
     verdict(
       '--cache: after one script changes, only the Dockerfiles that reach it are linted again',
       c.changedCounts.misses === c.readers && c.readers >= 1 && c.readers === c.sameContext,
@@ -524,6 +541,14 @@ async function main() {
         `${cpuSlopes ? 'cpu' : 'wall'} per added context ${slopes.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')} (max/min ${(hi / lo).toFixed(2)}, limit 1.3)${cpuSlopes ? `; wall ${wall.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')}` : ''}`,
       );
     }
+  }
+  if (results.pack) {
+    const x = ratio(results.pack.all, results.pack.withoutPack);
+    verdict(
+      `${results.pack.size} contexts, every rule on, at most 20% slower than without the rule pack (issue 12)`,
+      x.cpu <= 1.2,
+      `every rule / every rule but the pack's (build and style categories off) = ${fmtR(x.cpu)} cpu, ${fmtR(x.wall)} wall (${fmtCpu(results.pack.all.cpuMedian)} vs ${fmtCpu(results.pack.withoutPack.cpuMedian)} s cpu)`,
+    );
   }
   if (results.evaluator) targets.push(...evaluatorTargets(results.evaluator));
   results.machine.loadEnd = os.loadavg();

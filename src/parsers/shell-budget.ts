@@ -125,9 +125,9 @@ export function shellNesting(source: string): ShellNesting {
       commandPos = false;
       continue;
     }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+    if (wordStart && commandPos && isWordChar(source.charCodeAt(i))) {
       let j = i;
-      while (j < n && /[a-z!]/.test(source[j] as string)) j++;
+      while (j < n && isWordChar(source.charCodeAt(j))) j++;
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === undefined || /[\s;&|()]/.test(after);
@@ -142,6 +142,11 @@ export function shellNesting(source: string): ShellNesting {
     wordStart = commandPos = false;
   }
   return max;
+}
+
+/** `a`-`z` or `!`: the characters of a reserved word (a code comparison, not a regular expression per character). */
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || code === 33;
 }
 
 /** Why a text is over the budget, or null. */
