@@ -13553,6 +13553,57 @@ var init_ash_features = __esm({
   }
 });
 
+// src/model/known-programs.ts
+function rootByDesign(program, args) {
+  const name = basename3(program);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
+  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
+  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
+  return null;
+}
+function passThrough(name, args) {
+  let rest;
+  if (name === "dind") rest = args;
+  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
+    const dash = args.indexOf("--");
+    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
+  } else return null;
+  const [first, ...more] = rest;
+  return first ? [first, ...more] : null;
+}
+function isWellKnownProgram(program) {
+  const name = basename3(program);
+  return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME;
+var init_known_programs = __esm({
+  "src/model/known-programs.ts"() {
+    "use strict";
+    init_commands();
+    DROPS_ITSELF = [
+      { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
+      { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
+      { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
+      { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
+      { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
+      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
+      // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
+      // application processes run as the `--user` it was built or started with (`unit` in its images).
+      { match: /^unitd(-debug)?$/, how: "its router and application processes run as its `--user` (unit in its images)" },
+      { match: /^openresty$/, how: "it is nginx: its workers run as the `user` of nginx.conf" },
+      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" }
+    ];
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+    BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
+    RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
+  }
+});
+
 // src/model/evaluator/values.ts
 function unsetValue(name, via) {
   return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
@@ -15143,6 +15194,7 @@ function exprMatch(args) {
   if (args.length !== 3 || args[1]?.s !== ":") return null;
   const [str, , re] = args;
   if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
+  if (re.s.includes("\\)*") || (re.s.match(/\*/g)?.length ?? 0) > 8 || re.s.length > 200 || str.s.length > 4096) return null;
   const js = breToJs(re.s);
   if (js === null) return null;
   let m;
@@ -16389,7 +16441,8 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
         argLabel: (i) => argLabel(item.args[i]),
         argIsImageCommand: (i) => {
           const a = item.args[i];
-          return !!a && a.origin === "cmd" && a.value !== USER_COMMAND && a === item.args.find((x) => x.origin === "cmd");
+          if (!a || a.origin !== "cmd" || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === "cmd") || a.value.startsWith("-")) return false;
+          return r.resolveCommand(a.value) !== null || !a.value.includes("/") && isWellKnownProgram(a.value);
         },
         imageProvides: (p) => r.resolveCommand(p) !== null
       },
@@ -16660,6 +16713,7 @@ var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_commands();
+    init_known_programs();
     init_interpreter();
     init_values();
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
@@ -20406,6 +20460,21 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function checkWrapper(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
+  const program = e.argv[0];
+  if (!program || program.s === null || program.multi || program.mangled) return;
+  const given = e.argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
+  const unquoted = e.cmd.call.args.filter((w) => w.parts.some((p) => p.type === "ParamExp" && /^([0-9]|@|\*)$/.test(p.param)));
+  if (!given || unquoted.length === 0) return;
+  const unit = hop.unit;
+  const key = `${e.cmd.file.path}:${e.cmd.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? "").join(" ");
+  const data = { params, startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  ctx.report({ ...atRef(unit, e.cmd, ctx.env.dockerfile.displayPath), messageId: "wrapperArgs", data });
+}
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
 }
@@ -20429,6 +20498,10 @@ var init_missing_exec_args = __esm({
       starArgs: {
         message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
         hint: 'Write `"$@"`, with the double quotes.'
+      },
+      wrapperArgs: {
+        message: "The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c 'string' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.",
+        hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.'
       },
       unquotedArgs: {
         message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -20469,7 +20542,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -20493,6 +20566,7 @@ var init_missing_exec_args = __esm({
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
+                if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
                 continue;
               }
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
@@ -21301,52 +21375,6 @@ var init_reserved_stage_name = __esm({
         }
       }
     });
-  }
-});
-
-// src/model/known-programs.ts
-function rootByDesign(program, args) {
-  const name = basename3(program);
-  const wrapped2 = passThrough(name, args);
-  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
-  const server = DROPS_ITSELF.find((d) => d.match.test(name));
-  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
-  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
-  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
-  if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
-  return null;
-}
-function passThrough(name, args) {
-  let rest;
-  if (name === "dind") rest = args;
-  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
-    const dash = args.indexOf("--");
-    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
-  } else return null;
-  const [first, ...more] = rest;
-  return first ? [first, ...more] : null;
-}
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL;
-var init_known_programs = __esm({
-  "src/model/known-programs.ts"() {
-    "use strict";
-    init_commands();
-    DROPS_ITSELF = [
-      { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
-      { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
-      { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
-      { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
-      { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
-      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
-      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
-      // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
-      // application processes run as the `--user` it was built or started with (`unit` in its images).
-      { match: /^unitd(-debug)?$/, how: "its router and application processes run as its `--user` (unit in its images)" },
-      { match: /^openresty$/, how: "it is nginx: its workers run as the `user` of nginx.conf" },
-      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" }
-    ];
-    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
-    BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
   }
 });
 

@@ -65,6 +65,13 @@ describe('dockerlint explain', () => {
     expect(e.summary).toBe('PID 1: docker-entrypoint.sh node (root) -> exec "$@" (same PID, user root) -> node (same PID, user root)');
   });
 
+  test('a CMD that is a subcommand of the entrypoint (agent), not a program, is not assumed found by command -v', async () => {
+    const e = await explainFixture('root-process/good-subcommand-cmd-not-a-program');
+    // Both ways stay open: `agent` as the command, or `agentd agent` under su-exec.
+    expect(e.hops.flatMap((h) => h.why ?? []).join(' ')).not.toMatch(/command -v/);
+    expect(e.otherPaths).toBe(1);
+  });
+
   test('a default run the analysis is unsure of says why, in text and in JSON', async () => {
     const e = await explainFixture('missing-exec-args/good-state-budget-joined');
     expect(e.incomplete).toBe('docker-entrypoint.sh: more than 8 different states met at line 10 and were joined');

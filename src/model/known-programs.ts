@@ -64,3 +64,16 @@ function passThrough(name: string, args: readonly string[]): [string, ...string[
   const [first, ...more] = rest;
   return first ? [first, ...more] : null;
 }
+
+/** Language runtimes whose images run them by name (`CMD ["java", "-jar", ...]`). */
+const RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
+
+/**
+ * A program every image that names it in its CMD has: a shell, an interpreter or runtime, a
+ * build tool, or one of the servers above. Not a word of an entrypoint's own command interface
+ * (`agent`, `server`, `worker`), which `command -v` does not find.
+ */
+export function isWellKnownProgram(program: string): boolean {
+  const name = basename(program);
+  return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
+}

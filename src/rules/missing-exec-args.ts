@@ -14,6 +14,10 @@ const messages = {
     message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'Write `"$@"`, with the double quotes.',
   },
+  wrapperArgs: {
+    message: 'The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c \'string\' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.',
+    hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.',
+  },
   unquotedArgs: {
     message: '`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'Write `"$@"`, with the double quotes.',
@@ -60,7 +64,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -90,6 +94,8 @@ export default defineRule({
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
           if (hop.unit.kind !== 'file') {
             if (hop.kind === 'shell') checkMangled(ctx, hop, hop.ending, run, done);
+            // `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`: the first argument is $0, unquoted too.
+            if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run, done);
             continue;
           }
           checkEnding(ctx, hop, hop.ending, run, done, forwards);
@@ -180,6 +186,24 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   if (run.kind !== 'user-command' || !unit.receivesArgs || forwards) return;
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/** The string of an exec-form `sh -c` wrapper execs the arguments it is given re-split (unquoted `$0`, `$@`). */
+function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  if (e.kind !== 'exec' || !e.cmd || commandOf(e.argv).forking) return;
+  const program = e.argv[0];
+  if (!program || program.s === null || program.multi || program.mangled) return;
+  // It is given arguments, and expands a positional parameter unquoted (`$0`, `$1`, `$@`, `$*`).
+  const given = e.argv.some((f) => isScriptArg(f, run) || isUserCommand(f));
+  const unquoted = e.cmd.call.args.filter((w) => w.parts.some((p) => p.type === 'ParamExp' && /^([0-9]|@|\*)$/.test(p.param)));
+  if (!given || unquoted.length === 0) return;
+  const unit = hop.unit;
+  const key = `${e.cmd.file.path}:${e.cmd.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? '').join(' ');
+  const data = { params, startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  ctx.report({ ...atRef(unit, e.cmd, ctx.env.dockerfile.displayPath), messageId: 'wrapperArgs', data });
 }
 
 /** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */

@@ -64,8 +64,9 @@ export interface ScriptInvocation {
   /** Where invocation argument `i` comes from, for decisions: `from CMD`, `the user command`. */
   argLabel(i: number): string;
   /**
-   * Invocation argument `i` is the program the image's CMD names (its first word): a command the
-   * image has, since `docker run IMAGE` runs it. `command -v "$1"` finds it.
+   * Invocation argument `i` is the program the image's CMD names (its first word), and one the
+   * image has: copied in by the build, or a shell, runtime or build tool run by name (`java`,
+   * `node`), not a subcommand word of the entrypoint (`agent`). `command -v "$1"` finds it.
    */
   argIsImageCommand?(i: number): boolean;
   /** The build puts a file at this absolute path of the image (a COPY or ADD provides it). */
@@ -1339,6 +1340,8 @@ function exprMatch(args: Field[]): { status: boolean; output: string } | null {
   if (args.length !== 3 || args[1]?.s !== ':') return null;
   const [str, , re] = args as [Field, Field, Field];
   if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
+  // Bounded: a repeated group (`\(a*\)*`) or many stars could make the matcher backtrack for long; long inputs are not read.
+  if (re.s.includes('\\)*') || (re.s.match(/\*/g)?.length ?? 0) > 8 || re.s.length > 200 || str.s.length > 4096) return null;
   const js = breToJs(re.s);
   if (js === null) return null;
   let m: RegExpExecArray | null;

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
+import { isWellKnownProgram } from '../known-programs.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
@@ -372,7 +373,9 @@ async function runScript(
           argLabel: (i) => argLabel(item.args[i]),
           argIsImageCommand: (i) => {
             const a = item.args[i];
-            return !!a && a.origin === 'cmd' && a.value !== USER_COMMAND && a === item.args.find((x) => x.origin === 'cmd');
+            if (!a || a.origin !== 'cmd' || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === 'cmd') || a.value.startsWith('-')) return false;
+            // A program the image has: copied in by the build, or one every image that runs it by name has.
+            return r.resolveCommand(a.value) !== null || (!a.value.includes('/') && isWellKnownProgram(a.value));
           },
           imageProvides: (p) => r.resolveCommand(p) !== null,
         },

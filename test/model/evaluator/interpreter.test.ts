@@ -220,6 +220,13 @@ describe('conditions', () => {
     expect(run(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] }).endings[0]?.why.map((d) => d.text)).toEqual(["expr $* : java .*/start\\.jar.*$ matches (from CMD, word 1)"]);
   });
 
+  test('expr with a repeated group, or a construct not read (\\{m,n\\}), is not evaluated: both branches', () => {
+    const src = (re: string): string => `#!/bin/sh\nif expr "$1" : '${re}' >/dev/null; then exec "$@" --yes; fi\nexec "$@"\n`;
+    expect(endings(src('\\(a*\\)*b'), { args: ['a'.repeat(40)] })).toEqual([`exec ${'a'.repeat(40)} --yes [root]@2`, `exec ${'a'.repeat(40)} [root]@3`]);
+    expect(endings(src('a\\{2,3\\}'), { args: ['aaa'] })).toEqual(['exec aaa --yes [root]@2', 'exec aaa [root]@3']);
+    expect(endings(src('se\\(rv\\)er'), { args: ['server'] })).toEqual(['exec server --yes [root]@2']);
+  });
+
   test('the CMD\'s program is not also a file of the working directory unless the build puts one there', () => {
     // The node image's entrypoint: prepend node when $1 is a non-executable file.
     const src = '#!/bin/sh\nif { [ -f "$1" ] && ! [ -x "$1" ]; }; then set -- node "$@"; fi\nexec "$@"\n';
