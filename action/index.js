@@ -21741,11 +21741,25 @@ var init_shell_form_pid1 = __esm({
 });
 
 // src/rules/shell-portability.ts
-var shell_portability_default;
+function posixAlternative(why) {
+  for (const [feature, instead] of POSIX) if (why.includes(`: ${feature} `)) return instead;
+  return "the shell's manual page, `man dash`, lists what it accepts";
+}
+var POSIX, shell_portability_default;
 var init_shell_portability = __esm({
   "src/rules/shell-portability.ts"() {
     "use strict";
     init_rule();
+    POSIX = [
+      ["slicing", 'for example `case "$1" in -*) set -- server "$@" ;; esac` instead of testing `${1:0:1}`'],
+      ["search and replace", "for example `v=$(printf '%s\\n' \"$v\" | sed 's/,/ /g')` instead of `${v//,/ }`"],
+      ["arrays", '`set -- a b` and `"$@"` instead of an array'],
+      ["herestrings", 'a here-document that holds `"$v"` instead of `cmd <<< "$v"`; not a pipe into `read`, which runs in a subshell and sets nothing'],
+      ["regex tests", "a `case` pattern or `expr` instead of `[[ $v =~ re ]]`"],
+      ["c-style fors", '`i=0; while [ "$i" -lt 3 ]; do i=$((i + 1)); done` instead of `for ((...))`'],
+      ["extended globs", "a `case` pattern per alternative instead of `@(a|b)`"],
+      ["this expansion operator", "for example `v=$(printf '%s\\n' \"$v\" | tr '[:lower:]' '[:upper:]')` instead of `${v^^}`"]
+    ];
     shell_portability_default = defineRule({
       id: "shell-portability",
       severity: "warning",
@@ -21756,7 +21770,7 @@ var init_shell_portability = __esm({
       messages: {
         dashRejects: {
           message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
-          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+          hint: "Use POSIX sh syntax on this line ({posix}), or use `#!/bin/bash` with bash installed."
         },
         ashLacks: {
           message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -21777,7 +21791,10 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === "ash" ? "ashLacks" : "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
+          const at = { file: unit.source.file.displayPath, span };
+          const script = unit.imagePath ?? "This script";
+          if (p.shell === "ash") ctx.report({ at, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
+          else ctx.report({ at, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
         }
       }
     });

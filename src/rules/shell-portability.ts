@@ -1,5 +1,25 @@
 import { defineRule } from './rule.js';
 
+/**
+ * The POSIX way to write what dash rejects, by the feature the shell parser names
+ * ("search and replace is a bash/mksh feature").
+ */
+const POSIX: ReadonlyArray<readonly [feature: string, instead: string]> = [
+  ['slicing', 'for example `case "$1" in -*) set -- server "$@" ;; esac` instead of testing `${1:0:1}`'],
+  ['search and replace', 'for example `v=$(printf \'%s\\n\' "$v" | sed \'s/,/ /g\')` instead of `${v//,/ }`'],
+  ['arrays', '`set -- a b` and `"$@"` instead of an array'],
+  ['herestrings', 'a here-document that holds `"$v"` instead of `cmd <<< "$v"`; not a pipe into `read`, which runs in a subshell and sets nothing'],
+  ['regex tests', 'a `case` pattern or `expr` instead of `[[ $v =~ re ]]`'],
+  ['c-style fors', '`i=0; while [ "$i" -lt 3 ]; do i=$((i + 1)); done` instead of `for ((...))`'],
+  ['extended globs', 'a `case` pattern per alternative instead of `@(a|b)`'],
+  ['this expansion operator', 'for example `v=$(printf \'%s\\n\' "$v" | tr \'[:lower:]\' \'[:upper:]\')` instead of `${v^^}`'],
+];
+
+function posixAlternative(why: string): string {
+  for (const [feature, instead] of POSIX) if (why.includes(`: ${feature} `)) return instead;
+  return 'the shell\'s manual page, `man dash`, lists what it accepts';
+}
+
 export default defineRule({
   id: 'shell-portability',
   severity: 'warning',
@@ -10,7 +30,7 @@ export default defineRule({
   messages: {
     dashRejects: {
       message: '{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.',
-      hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*) set -- server "$@" ;; esac` instead of a substring expansion), or use `#!/bin/bash` with bash installed.',
+      hint: 'Use POSIX sh syntax on this line ({posix}), or use `#!/bin/bash` with bash installed.',
     },
     ashLacks: {
       message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
@@ -32,7 +52,10 @@ export default defineRule({
       const p = unit.portability;
       if (!p) continue;
       const span = unit.source.spanOf(p.p, p.p);
-      ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === 'ash' ? 'ashLacks' : 'dashRejects', data: { script: unit.imagePath ?? 'This script', why: p.message }, label: 'sh' });
+      const at = { file: unit.source.file.displayPath, span };
+      const script = unit.imagePath ?? 'This script';
+      if (p.shell === 'ash') ctx.report({ at, messageId: 'ashLacks', data: { script, why: p.message }, label: 'sh' });
+      else ctx.report({ at, messageId: 'dashRejects', data: { script, why: p.message, posix: posixAlternative(p.message) }, label: 'sh' });
     }
   },
 });
