@@ -22,10 +22,12 @@ import type {
   Stmt,
   WhileClause,
   Word,
+  WordPart,
 } from '../../parsers/shell-ast.js';
 import { childStmts } from '../../parsers/shell-walk.js';
+import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -249,13 +251,44 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
-      joinedAway: (name) => {
+      joinedAway: (name, array) => {
         const j = this.rec.firstJoin;
         if (!j || this.rec.lostUse !== null) return;
         const where = j.at.file === this.ctx.file ? '' : `${this.ctx.file.path}:`;
-        this.rec.lostUse = `\`$${name}\`, read at ${where ? where : 'line '}${this.at ? this.at.p[0] : '?'}`;
+        const use = `\`$${name}\`, read at ${where ? where : 'line '}${this.at ? this.at.p[0] : '?'}`;
+        // In a condition it picks the branch; an array is an argument list. Elsewhere the word's
+        // role decides (see `collectLost`).
+        const sink = this.lostSinks[this.lostSinks.length - 1];
+        if (array || this.ctx.cond > 0 || !sink) this.noteLost(use);
+        else sink.push(use);
       },
     };
+  }
+
+  /** Lost values read while the role of the word that reads them is not known yet, innermost last. */
+  private readonly lostSinks: string[][] = [];
+
+  /** The run used a value the join lost where it can change an answer: it is unsure. */
+  noteLost(use: string): void {
+    this.rec.lostUse ??= use;
+  }
+
+  /** Runs `f` and returns, with its result, the lost values it read (outside conditions). */
+  collectLost<T>(f: () => T): { value: T; lost: string[] } {
+    const sink: string[] = [];
+    this.lostSinks.push(sink);
+    try {
+      return { value: f(), lost: sink };
+    } finally {
+      this.lostSinks.pop();
+    }
+  }
+
+  /** Lost values a plain word read: into the enclosing word's reads when there is one (`$(...)`), else nothing. */
+  passLost(lost: string[], capturing: boolean): void {
+    const outer = this.lostSinks[this.lostSinks.length - 1];
+    if (outer) outer.push(...lost);
+    else if (capturing) for (const l of lost) this.noteLost(l);
   }
 
   /** The statement started last: where a read or a join happened, for the budget finding. */
@@ -1088,6 +1121,71 @@ class CallFrame extends Frame {
 
 const NOT_A_COMMAND = new Set([':', 'true', 'false', '[', 'test', 'set', 'shift', 'return', 'break', 'continue', 'local', 'export', 'readonly', 'declare', 'typeset', 'unset', 'shopt', 'umask', 'ulimit', 'cd', 'pushd', 'popd', 'read', 'getopts', 'echo', 'printf', 'trap', 'wait', 'hash', 'type', 'alias', 'unalias', 'let', 'eval', '.', 'source', 'exec', 'exit', 'id', 'whoami', 'command', 'builtin', 'mapfile', 'readarray']);
 
+/** The lost values one word of a command read, and where its fields start in the command's argv. */
+interface WordReads {
+  start: number;
+  lost: string[];
+  /** The word assigns a variable itself (`${A:=$B}`): what it read is not a plain argument. */
+  assigns: boolean;
+  /** The word is written `NAME=value`. */
+  named: boolean;
+}
+
+/**
+ * Tools that take a program, a user, or the arguments of another command: a lost value in any of
+ * their words can change what runs, as whom, or what it is handed.
+ */
+const HANDS_ON = new Set(['gosu', 'su-exec', 'setpriv', 'su', 'runuser', 'sudo', 'chpst', 's6-setuidgid', 'env', 'nice', 'nohup', 'setsid', 'tini', 'tini-static', 'docker-init', 'dumb-init', 'catatonit', 'timeout', 'chroot', 'numactl', 'taskset', 'ionice', 'stdbuf', 'xargs', 'sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox', 'time', 'watch', 'flock', 'runsv', 'runsvdir', 's6-svscan', 'supervisord']);
+
+const DECLARES = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
+
+/** Builtins whose arguments are only printed (or ignored): plain arguments like a program's. */
+const PRINTS_ONLY = new Set([':', 'true', 'false', 'echo', 'printf']);
+
+function assignsInWord(w: Word): boolean {
+  const visit = (parts: readonly WordPart[]): boolean =>
+    parts.some((p) => (p.type === 'ParamExp' ? p.op === ':=' || p.op === '=' || (p.word !== null && visit(p.word.parts)) : p.type === 'DblQuoted' ? visit(p.parts) : false));
+  return visit(w.parts);
+}
+
+/**
+ * Decides what the lost values a command's words read mean: as (part of) its command word, as a
+ * word of a tool that runs another program or as another user, of a builtin that sets the
+ * arguments or variables (`set --`, `eval`, `shift`, `read`), or of a function (whose arguments
+ * become `"$@"`), they can change an answer and make the run unsure. As a plain argument of a
+ * program (`exec gunicorn -c "$CONF"`) they cannot: which program runs, as whom, as PID 1 and
+ * with which of the script's arguments is the same on every path.
+ */
+function settleLost(m: Machine, words: WordReads[], argv: Field[], st: State): void {
+  if (!words.some((w) => w.lost.length > 0)) return;
+  let h = 0;
+  while (h < argv.length) {
+    const s = argv[h]?.s;
+    if (s === 'command' || s === 'builtin') h++;
+    else if (s === 'exec') {
+      h++;
+      while (argv[h]?.s?.startsWith('-')) {
+        const o = argv[h]?.s;
+        h += o === '-a' ? 2 : 1;
+        if (o === '--') break;
+      }
+    } else break;
+  }
+  const head = argv[h]?.s ?? null;
+  const known = argv.slice(0, h + 1).every((f) => f.s !== null && !f.multi);
+  const printOnly = head !== null && PRINTS_ONLY.has(head) && !(head === 'printf' && argv[h + 1]?.s === '-v');
+  const plain = m.ctx.cond === 0 && known && head !== null && !HANDS_ON.has(basename(head)) && (printOnly || !NOT_A_COMMAND.has(head)) && !st.getFunction(head);
+  const capturing = st.out !== undefined;
+  // `export NAME=value` parsed as a plain command (POSIX sh): the value is not given to NAME here.
+  const declares = m.ctx.cond === 0 && known && head !== null && DECLARES.has(head);
+  for (const w of words) {
+    if (w.lost.length === 0) continue;
+    if (declares && w.start > h && !w.assigns && w.named) m.passLost(w.lost, capturing);
+    else if (!plain || w.start <= h || w.assigns) for (const l of w.lost) m.noteLost(l);
+    else m.passLost(w.lost, capturing);
+  }
+}
+
 function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Action {
   // Assignments alone set variables; before a command they only set its environment.
   if (call.args.length === 0) {
@@ -1098,7 +1196,15 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     return { done: flowOf([withStatus(st, status)]) };
   }
-  let argv = m.fields(call.args, st);
+  const words: WordReads[] = [];
+  let argv: Field[] = [];
+  for (const w of call.args) {
+    const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
+    const first = w.parts[0];
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    argv.push(...r.value);
+  }
+  settleLost(m, words, argv, st);
   if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
   // `command x` and `builtin x` run x (skipping functions; close enough here).
   while ((argv[0]?.s === 'command' || argv[0]?.s === 'builtin') && argv.length > 1 && !(argv[1]?.s ?? '').startsWith('-')) argv = argv.slice(1);
@@ -1564,21 +1670,28 @@ function assign(m: Machine, a: Assign, st: State, local = false): void {
   if (!a.name) return;
   if (local) st.declareLocal(a.name);
   if (a.array) {
-    st.setVar(a.name, { kind: 'array', items: arrayItems(m, a, st) });
+    const items = m.collectLost(() => arrayItems(m, a, st));
+    st.setVar(a.name, lostIf(items.lost, { kind: 'array', items: items.value }));
     return;
   }
   if (a.naked) {
     if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: 'scalar', value: lit('') });
     return;
   }
-  const value = a.value ? m.scalar(a.value, st) : lit('');
+  const read = a.value ? m.collectLost(() => m.scalar(a.value as Word, st)) : { value: lit(''), lost: [] };
+  const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
     const prev = old?.kind === 'scalar' ? old.value : old ? UNKNOWN : lit('');
-    st.setVar(a.name, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
     return;
   }
-  st.setVar(a.name, { kind: 'scalar', value });
+  st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value }));
+}
+
+/** A value computed from one the join lost is lost too: where it is read decides (`settleLost`). */
+function lostIf(lost: string[], v: Var, also = false): Var {
+  return lost.length > 0 || also ? markJoinedAway(v) : v;
 }
 
 /** `a=("$@")`, `a=(x "${b[@]:1}")`: the AST does not keep the elements; they are parsed again as words. */

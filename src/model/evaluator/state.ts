@@ -225,6 +225,12 @@ export function isJoinedAway(v: Var | undefined): boolean {
 /** Values made by joining different ones (an array with unknown items, a field known only in part). */
 const JOINED = new WeakSet<Var>();
 
+/** A value computed from one the join lost (`CONF=${CONF:-$DEFAULT_CONF}`): it is lost too. */
+export function markJoinedAway(v: Var): Var {
+  JOINED.add(v);
+  return v;
+}
+
 const MAX_SCOPE_DEPTH = 64;
 const KEPT_LAYERS = 32;
 

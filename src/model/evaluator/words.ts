@@ -23,8 +23,8 @@ export interface ExpandEnv {
    * starts, sorted; null when the folder's content is not known.
    */
   glob?(pattern: string): string[] | null;
-  /** A variable was read whose value the state cap joined away (see `isJoinedAway`). */
-  joinedAway?(name: string): void;
+  /** A variable was read whose value the state cap joined away (see `isJoinedAway`); `array` for an array. */
+  joinedAway?(name: string, array: boolean): void;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -232,7 +232,7 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
       break;
   }
   const v = st.getVar(name);
-  if (isJoinedAway(v)) env.joinedAway?.(name);
+  if (isJoinedAway(v)) env.joinedAway?.(name, v?.kind === 'array');
   if (!v) {
     if (name === 'BASH_SOURCE' && env.bash) return { list: [env.arg0], scalar: env.arg0, set: true };
     if ((name === 'EUID' || name === 'UID') && env.bash) return { list: null, scalar: uidField(st.user), set: true };
@@ -272,7 +272,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     const target = base.scalar;
     if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
       const v = st.getVar(target.s);
-      if (isJoinedAway(v)) env.joinedAway?.(target.s);
+      if (isJoinedAway(v)) env.joinedAway?.(target.s, v?.kind === 'array');
       return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
     }
     return { kind: 'scalar', field: UNKNOWN };

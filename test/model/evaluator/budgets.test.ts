@@ -50,6 +50,66 @@ describe('the state cap', () => {
   });
 });
 
+/** A value set differently on two paths, then joined away by FOUR_IFS; `use` reads it. */
+function lostThen(use: string, shell = 'sh'): ReturnType<typeof run> {
+  return run(`#!/bin/${shell}\nif [ -f /app/conf.py ]; then CONF=/app/conf.py; else CONF=/conf.py; fi\n${FOUR_IFS}${use}\n`);
+}
+
+describe('a lost value is unsure only where it can change an answer', () => {
+  test('read as a plain argument of the final exec: the run is sure, and the hand-over is known', () => {
+    const r = lostThen('exec gunicorn -c "$CONF" "$@"');
+    expect(r.joined).toBeGreaterThan(0);
+    expect(r.capped).toBeNull();
+    expect(r.budget).toBeNull();
+    const execs = r.endings.filter((e) => e.kind === 'exec');
+    expect(execs).toHaveLength(1);
+    expect(execs[0]?.argv[0]?.s).toBe('gunicorn');
+    expect(execs[0]?.argv[2]?.s).toBeNull();
+  });
+
+  test('copied into another variable first, then a plain argument: still sure', () => {
+    const r = lostThen('export GUNICORN_CONF=${GUNICORN_CONF:-$CONF}\nexec gunicorn -c "$GUNICORN_CONF" app:main');
+    expect(r.budget).toBeNull();
+    expect(r.endings.filter((e) => e.kind === 'exec').map((e) => e.argv[0]?.s)).toEqual(['gunicorn']);
+  });
+
+  test('printed, or a plain argument of a command that is not the last: sure', () => {
+    expect(lostThen('echo "using $CONF"\ncp "$CONF" /tmp/conf.py\nexec "$@"').budget).toBeNull();
+  });
+
+  test('as the command word, or in a command held in a variable: unsure', () => {
+    expect(lostThen('exec "$CONF" "$@"').capped?.lost).toBe('`$CONF`, read at line 7');
+    const held = lostThen('RUN="python $CONF"\nexec $RUN "$@"');
+    expect(held.capped?.lost).toBe('`$RUN`, read at line 8');
+    expect(held.budget).not.toBeNull();
+  });
+
+  test('in a condition that picks a branch: unsure', () => {
+    expect(lostThen('if [ "$CONF" = /conf.py ]; then exec gosu app "$@"; fi\nexec "$@"').capped?.lost).toBe('`$CONF`, read at line 7');
+    expect(lostThen('[ "$CONF" = /conf.py ] && exec gosu app "$@"\nexec "$@"').budget).not.toBeNull();
+  });
+
+  test('as the user or the program of a drop tool, or of a wrapper that runs a program: unsure', () => {
+    expect(lostThen('exec gosu "$CONF" "$@"').budget).not.toBeNull();
+    expect(lostThen('exec su-exec app "$CONF"').budget).not.toBeNull();
+    expect(lostThen('exec setpriv --reuid="$CONF" --init-groups "$@"').budget).not.toBeNull();
+    expect(lostThen('exec tini -- "$CONF"').budget).not.toBeNull();
+  });
+
+  test('where the arguments are formed (set --, eval, shift, an array, a function\'s arguments): unsure', () => {
+    expect(lostThen('set -- "$CONF" "$@"\nexec "$@"').budget).not.toBeNull();
+    expect(lostThen('eval "exec $CONF"').budget).not.toBeNull();
+    expect(lostThen('shift "${#CONF}"\nexec "$@"').budget).not.toBeNull();
+    expect(lostThen('args=(-c "$CONF" "$@")\nexec gunicorn "${args[@]}"', 'bash').budget).not.toBeNull();
+    expect(lostThen('start() { exec "$@"; }\nstart "$CONF"').budget).not.toBeNull();
+  });
+
+  test('assigned inside a plain argument (${A:=...}) or captured by $(...) into the command word: unsure', () => {
+    expect(lostThen(': "${PROG:=$CONF}"\nexec "$PROG"').budget).not.toBeNull();
+    expect(lostThen('exec "$(echo "$CONF")" "$@"').budget).not.toBeNull();
+  });
+});
+
 describe('the other budgets of a run', () => {
   test('function calls nested deeper than the budget: the run stops there and says why', () => {
     const fns = Array.from({ length: 2100 }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n');
