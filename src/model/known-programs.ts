@@ -21,6 +21,9 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
   { match: /^unitd(-debug)?$/, how: 'its router and application processes run as its `--user` (unit in its images)' },
   { match: /^openresty$/, how: 'it is nginx: its workers run as the `user` of nginx.conf' },
   { match: /^dnsmasq$/, how: 'it switches to its `--user` (nobody by default) once its ports are bound' },
+  // OpenVPN opens the tun device and sets routes as root, then switches to the `user`/`group` of
+  // its configuration (`--user nobody`); only a root-free setup with a prepared device avoids it.
+  { match: /^openvpn$/, how: 'it needs root for the tun device and routes, then switches to the `user` of its configuration (`--user nobody`)' },
 ];
 
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */

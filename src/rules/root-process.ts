@@ -74,6 +74,9 @@ export default defineRule({
     // comes from another image), which runs it.
     const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === 'exec' ? launch.pid1.cmd.form.argv : null;
     if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
+    // A script that stays PID 1 and runs such a server as its last command (`vsftpd /etc/vsftpd.conf`
+    // without exec): the root is the server's by design; the missing exec is entrypoint-no-exec's.
+    if (mains.every((m) => m.hop.kind === 'script' && lastCommandRootByDesign(m))) return;
     // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
     // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
     // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
@@ -171,6 +174,20 @@ function wrapsRootByDesignCmd(hop: Step & { kind: 'program' }, cmdArgv: readonly
   if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
   const [program = '', ...args] = cmdArgv;
   return rootByDesign(program, args) !== null;
+}
+
+/** The staying script's last command is a server that is root by design, run as root by the script itself (no user switch). */
+function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number]): boolean {
+  const last = m.staying?.ending.last;
+  if (!last || last.length === 0) return false;
+  return last.every((l) => {
+    const argv = m.staying?.hop.run?.commands.find((c) => c.ref.stmt === l.stmt)?.argvs[0];
+    if (!argv) return false;
+    const t = commandOf(argv);
+    const name = t.name?.s;
+    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
+    return rootByDesign(name, t.rest.map((f) => f.s as string)) !== null;
+  });
 }
 
 /** The main process is (or the staying script ends with) the base image's `docker-entrypoint.sh`, not one this image copies in. */

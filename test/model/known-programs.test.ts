@@ -33,6 +33,14 @@ describe('rootByDesign', () => {
     expect(rootByDesign('caddy', ['run', '--config', '/etc/caddy/Caddyfile'])).toBeNull();
   });
 
+  it('knows openvpn, which opens the tun device as root and then switches to its --user, and vsftpd, whose sessions run as its unprivileged user', () => {
+    expect(rootByDesign('openvpn', ['--config', '/etc/openvpn/server.conf'])).toMatch(/tun device.*--user nobody/);
+    expect(rootByDesign('/usr/sbin/openvpn', [])).toMatch(/by design/);
+    expect(rootByDesign('/usr/sbin/vsftpd', ['/etc/vsftpd/vsftpd.conf'])).toMatch(/drops privileges itself/);
+    expect(rootByDesign('openconnect', ['vpn.example.com'])).toBeNull();
+    expect(rootByDesign('openvpn-portal', [])).toBeNull();
+  });
+
   it('knows nothing of a program given work to do, or of an unknown server', () => {
     expect(rootByDesign('python3', ['app.py'])).toBeNull();
     expect(rootByDesign('node', ['server.js'])).toBeNull();
