@@ -13596,7 +13596,10 @@ var init_known_programs = __esm({
       // application processes run as the `--user` it was built or started with (`unit` in its images).
       { match: /^unitd(-debug)?$/, how: "its router and application processes run as its `--user` (unit in its images)" },
       { match: /^openresty$/, how: "it is nginx: its workers run as the `user` of nginx.conf" },
-      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" }
+      { match: /^dnsmasq$/, how: "it switches to its `--user` (nobody by default) once its ports are bound" },
+      // OpenVPN opens the tun device and sets routes as root, then switches to the `user`/`group` of
+      // its configuration (`--user nobody`); only a root-free setup with a prepared device avoids it.
+      { match: /^openvpn$/, how: "it needs root for the tun device and routes, then switches to the `user` of its configuration (`--user nobody`)" }
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
@@ -13730,6 +13733,10 @@ function entryHash(name, v) {
 }
 function isJoinedAway(v) {
   return v === UNKNOWN_VAR || v !== void 0 && JOINED.has(v);
+}
+function markJoinedAway(v) {
+  JOINED.add(v);
+  return v;
 }
 function* history(a) {
   let s = a;
@@ -14421,7 +14428,7 @@ function baseValue(pe, st, env3) {
       break;
   }
   const v = st.getVar(name);
-  if (isJoinedAway(v)) env3.joinedAway?.(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name, v?.kind === "array");
   if (!v) {
     if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
     if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
@@ -14456,7 +14463,7 @@ function paramValue(pe, st, env3, quoted) {
     const target2 = base2.scalar;
     if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
       const v = st.getVar(target2.s);
-      if (isJoinedAway(v)) env3.joinedAway?.(target2.s);
+      if (isJoinedAway(v)) env3.joinedAway?.(target2.s, v?.kind === "array");
       return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
     }
     return { kind: "scalar", field: UNKNOWN };
@@ -14960,6 +14967,38 @@ function literalOf(w) {
   }
   return out;
 }
+function assignsInWord(w) {
+  const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? p.op === ":=" || p.op === "=" || p.word !== null && visit(p.word.parts) : p.type === "DblQuoted" ? visit(p.parts) : false);
+  return visit(w.parts);
+}
+function settleLost(m, words, argv, st) {
+  if (!words.some((w) => w.lost.length > 0)) return;
+  let h = 0;
+  while (h < argv.length) {
+    const s = argv[h]?.s;
+    if (s === "command" || s === "builtin") h++;
+    else if (s === "exec") {
+      h++;
+      while (argv[h]?.s?.startsWith("-")) {
+        const o = argv[h]?.s;
+        h += o === "-a" ? 2 : 1;
+        if (o === "--") break;
+      }
+    } else break;
+  }
+  const head = argv[h]?.s ?? null;
+  const known3 = argv.slice(0, h + 1).every((f) => f.s !== null && !f.multi);
+  const printOnly = head !== null && PRINTS_ONLY.has(head) && !(head === "printf" && argv[h + 1]?.s === "-v");
+  const plain = m.ctx.cond === 0 && known3 && head !== null && !HANDS_ON.has(basename3(head)) && (printOnly || !NOT_A_COMMAND.has(head)) && !st.getFunction(head);
+  const capturing = st.out !== void 0;
+  const declares = m.ctx.cond === 0 && known3 && head !== null && DECLARES.has(head);
+  for (const w of words) {
+    if (w.lost.length === 0) continue;
+    if (declares && w.start > h && !w.assigns && w.named) m.passLost(w.lost, capturing);
+    else if (!plain || w.start <= h || w.assigns) for (const l of w.lost) m.noteLost(l);
+    else m.passLost(w.lost, capturing);
+  }
+}
 function simpleCommand(m, stmt, call, st) {
   if (call.args.length === 0) {
     let status = true;
@@ -14969,7 +15008,15 @@ function simpleCommand(m, stmt, call, st) {
     }
     return { done: flowOf([withStatus(st, status)]) };
   }
-  let argv = m.fields(call.args, st);
+  const words = [];
+  let argv = [];
+  for (const w of call.args) {
+    const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
+    const first = w.parts[0];
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    argv.push(...r.value);
+  }
+  settleLost(m, words, argv, st);
   if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
   while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
   const name = argv[0];
@@ -15003,9 +15050,9 @@ function simpleCommand(m, stmt, call, st) {
       return ran(false, "");
     case "[":
     case "test": {
-      const words = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
+      const words2 = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
       const src = cmd === "[" ? call.args.slice(1, -1) : call.args.slice(1);
-      return test(m, st, words, src, false, ref);
+      return test(m, st, words2, src, false, ref);
     }
     case "exec": {
       let rest = argv.slice(1);
@@ -15386,21 +15433,26 @@ function assign(m, a, st, local = false) {
   if (!a.name) return;
   if (local) st.declareLocal(a.name);
   if (a.array) {
-    st.setVar(a.name, { kind: "array", items: arrayItems(m, a, st) });
+    const items = m.collectLost(() => arrayItems(m, a, st));
+    st.setVar(a.name, lostIf(items.lost, { kind: "array", items: items.value }));
     return;
   }
   if (a.naked) {
     if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: "scalar", value: lit("") });
     return;
   }
-  const value = a.value ? m.scalar(a.value, st) : lit("");
+  const read = a.value ? m.collectLost(() => m.scalar(a.value, st)) : { value: lit(""), lost: [] };
+  const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
     const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
-    st.setVar(a.name, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
     return;
   }
-  st.setVar(a.name, { kind: "scalar", value });
+  st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value }));
+}
+function lostIf(lost, v, also = false) {
+  return lost.length > 0 || also ? markJoinedAway(v) : v;
 }
 function arrayItems(m, a, st) {
   const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
@@ -15465,11 +15517,12 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, changesDir;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
     init_shell_walk();
+    init_commands();
     init_conditions();
     init_state();
     init_values();
@@ -15547,11 +15600,14 @@ var init_interpreter = __esm({
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
           glob: (pattern4) => host.glob?.(pattern4) ?? null,
-          joinedAway: (name) => {
+          joinedAway: (name, array) => {
             const j = this.rec.firstJoin;
             if (!j || this.rec.lostUse !== null) return;
             const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
-            this.rec.lostUse = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
+            const use = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
+            const sink = this.lostSinks[this.lostSinks.length - 1];
+            if (array || this.ctx.cond > 0 || !sink) this.noteLost(use);
+            else sink.push(use);
           }
         };
       }
@@ -15562,6 +15618,28 @@ var init_interpreter = __esm({
       ctx;
       expandEnv;
       substDepth = 0;
+      /** Lost values read while the role of the word that reads them is not known yet, innermost last. */
+      lostSinks = [];
+      /** The run used a value the join lost where it can change an answer: it is unsure. */
+      noteLost(use) {
+        this.rec.lostUse ??= use;
+      }
+      /** Runs `f` and returns, with its result, the lost values it read (outside conditions). */
+      collectLost(f) {
+        const sink = [];
+        this.lostSinks.push(sink);
+        try {
+          return { value: f(), lost: sink };
+        } finally {
+          this.lostSinks.pop();
+        }
+      }
+      /** Lost values a plain word read: into the enclosing word's reads when there is one (`$(...)`), else nothing. */
+      passLost(lost, capturing) {
+        const outer = this.lostSinks[this.lostSinks.length - 1];
+        if (outer) outer.push(...lost);
+        else if (capturing) for (const l of lost) this.noteLost(l);
+      }
       /** The statement started last: where a read or a join happened, for the budget finding. */
       at = null;
       step() {
@@ -16209,6 +16287,9 @@ var init_interpreter = __esm({
       }
     };
     NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
+    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
+    DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
+    PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     changesDir = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -21442,6 +21523,18 @@ function wrapsRootByDesignCmd(hop, cmdArgv) {
   const [program = "", ...args] = cmdArgv;
   return rootByDesign(program, args) !== null;
 }
+function lastCommandRootByDesign(m) {
+  const last = m.staying?.ending.last;
+  if (!last || last.length === 0) return false;
+  return last.every((l) => {
+    const argv = m.staying?.hop.run?.commands.find((c) => c.ref.stmt === l.stmt)?.argvs[0];
+    if (!argv) return false;
+    const t = commandOf(argv);
+    const name = t.name?.s;
+    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
+    return rootByDesign(name, t.rest.map((f) => f.s)) !== null;
+  });
+}
 function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";
   for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
@@ -21481,7 +21574,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -21514,6 +21607,7 @@ var init_root_process = __esm({
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
+        if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m))) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
