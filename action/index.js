@@ -14372,7 +14372,10 @@ function pushPart(part, quoted, st, env3, out) {
       const v = paramValue(part, st, env3, quoted);
       if (v.kind === "fields") {
         if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
-        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+        else {
+          const ifs = ifsOf(st);
+          out.push({ kind: "fields", fields: v.fields.flatMap((f) => splitUnquoted(f, ifs)), quoted: false });
+        }
       } else out.push({ kind: "text", field: v.field, quoted });
       return;
     }
@@ -14384,7 +14387,19 @@ function pushPart(part, quoted, st, env3, out) {
       out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
   }
 }
-function splitUnquoted(f) {
+function ifsOf(st) {
+  const v = st.getVar("IFS");
+  return v?.kind === "scalar" && v.value.s !== null && !v.value.multi ? v.value.s : null;
+}
+function splitUnquoted(f, ifs = null) {
+  if (ifs !== null && !ifs.includes(" ")) {
+    const { mangled, ...plain } = f;
+    const kept = mangled === "unquoted" ? plain : f;
+    if (f.s === null) return [kept];
+    const parts = ifs === "" ? [f.s] : f.s.split(new RegExp(`[${ifs.replace(/[\\\]^-]/g, "\\$&")}]+`)).filter((w) => w !== "");
+    if (parts.length === 1 && parts[0] === f.s && !/[*?[]/.test(f.s)) return [kept];
+    return parts.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+  }
   if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
   const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
   return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
@@ -20507,7 +20522,8 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
-      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
+      if (!star && !e.cmd.call.args.some(unquotedListExp)) report(e.cmd, { messageId: "unquotedArgsEarlier", data: { command: refText(e.cmd) } });
+      else report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, unit.kind === "file" ? argsFix(unit, e.cmd) : null);
       return;
     }
     if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
@@ -20566,6 +20582,9 @@ function runsArgs(argv, run2) {
   if (t.forking) return argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
   return isScriptArg(name, run2) || isUserCommand(name);
 }
+function unquotedListExp(w) {
+  return w.parts.some((p) => p.type === "ParamExp" && (p.param === "@" || p.param === "*" || p.index === "@" || p.index === "*"));
+}
 var messages, missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
@@ -20587,6 +20606,10 @@ var init_missing_exec_args = __esm({
       unquotedArgs: {
         message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Write `"$@"`, with the double quotes.'
+      },
+      unquotedArgsEarlier: {
+        message: "`{command}` passes on arguments that an unquoted $@ or $* re-split before this line (in an assignment such as `run=($@ --flag)`): the quotes here cannot undo it, the words were already split on spaces and globs expanded, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Quote the expansion where the arguments are copied: `run=("$@" --flag)`, not `run=($@ --flag)`.'
       },
       argsNotExeced: {
         message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -20623,7 +20646,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -22116,6 +22139,34 @@ ${indent}USER ${restore}` }
     ]
   };
 }
+function stepsOf(src, view, run2, cmd, user, command2, restore, parse) {
+  const plain = `\`USER ${user}\`, then \`RUN ${command2}\`, then \`USER ${restore}\` again only if a later instruction needs it`;
+  const text = src.text;
+  const restStart = view.inst.rest.originOf(0);
+  const restEnd = view.inst.rest.originOf(view.inst.rest.text.length);
+  const one = (t) => t.replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
+  const before2 = one(text.slice(restStart, cmd.words[0].start));
+  const after = one(text.slice(cmd.words[cmd.words.length - 1].end, restEnd));
+  if (before2 === "" && after === "") return plain;
+  const rest = " (and keep the rest of this RUN, as root, in RUNs of its own before and after)";
+  if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0) return plain + rest;
+  const head = before2 === "" ? "" : /^(.*?)\s*(&&|;)$/.exec(before2)?.[1];
+  const tail = after === "" ? "" : /^(&&|;)\s*(.*)$/.exec(after)?.[2];
+  if (head === void 0 || tail === void 0 || [head, tail].some((t) => t !== "" && (/^[|&;]|[|&;]$/.test(t) || !parse(t)))) return plain + rest;
+  const cd = /^cd\s+([A-Za-z0-9_.:@%+=,/-]+)(?:\s*(?:&&|;)\s*(.*))?$/.exec(head);
+  const first = cd ? cd[2] ?? "" : head;
+  if (/(^|&&|;|\|\|)\s*cd\s/.test(first)) return plain + rest;
+  if (/(^|&&|;)\s*(su|runuser|sudo)\s/.test(`${first}
+${tail}`.replace(/\n/, " && "))) {
+    return `${cd ? `\`WORKDIR ${cd[1]}\` for the \`cd\` (a RUN of its own would not keep the directory), then ` : ""}${plain} (this RUN switches to ${user} more than once: each switched command becomes a plain command of that RUN)`;
+  }
+  const steps = [];
+  if (cd) steps.push(`\`WORKDIR ${cd[1]}\` for the \`cd\` (a RUN of its own would not keep the directory)`);
+  if (first !== "") steps.push(`${cd ? "then " : ""}\`RUN ${first}\` as the build user first`);
+  steps.push(`then \`USER ${user}\``, `\`RUN ${command2}\``);
+  steps.push(`then \`USER ${restore}\` again only if a later instruction needs it`);
+  return steps.join(", ").replace(/^then /, "");
+}
 var CHECKS, su_in_run_default;
 var init_su_in_run = __esm({
   "src/rules/su-in-run.ts"() {
@@ -22140,11 +22191,11 @@ var init_su_in_run = __esm({
       messages: {
         commandString: {
           message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build's are not.",
-          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+          hint: "Switch the build user instead: {steps}."
         },
         runAs: {
           message: "`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build's are not; USER makes the same switch without a session and shows the step for what it is.",
-          hint: "Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it."
+          hint: "Switch the build user instead: {steps}."
         },
         sameUser: {
           message: "`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.",
@@ -22156,7 +22207,7 @@ var init_su_in_run = __esm({
         why: "The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user's home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint's own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.",
         bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
         good: "FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci",
-        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.",
+        howToFix: "Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. Where the RUN does more around the switch, the hint shows it split there: what runs before stays a RUN of the build user, then `USER <user>` and the switched command, then `USER root` and what follows; a `cd` alone before the switch becomes WORKDIR (a RUN of its own would not keep the directory). The fix does this for a RUN that is only the switch.",
         noPeers: "None that we found: hadolint's DL3004, checkov's CKV2_DOCKER_1 and KICS's \"Run Using Sudo\" flag sudo in RUN, checkov's CKV_DOCKER_8 and trivy's DS002 the last USER, and BuildKit's checks nothing about users; none flags `su` or `runuser` in RUN. Within dockerlint, sudo-in-run (DL3004) covers sudo that escalates, and this rule the `sudo -u` that steps down from root, which sudo-in-run leaves alone.",
         autofix: [
           {
@@ -22189,7 +22240,7 @@ var init_su_in_run = __esm({
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
             const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
             const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
-            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+            const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
             if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
             else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
             else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
@@ -22203,14 +22254,24 @@ var init_su_in_run = __esm({
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
+  const text = (ws) => ref.file.text.slice(ws[0].p[2], ws[ws.length - 1].e[2]);
   let command2 = '"$@"';
   const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === "exec" ? ref.call.args.slice(1) : ref.call.args;
-  const written = analyseCommand(words, false).forking?.commandString ?? null;
-  if (written !== null) command2 = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
-  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
-    command2 = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(" ");
+  const written = analyseCommand(words, false).forking;
+  if (written?.commandString != null) {
+    command2 = /\$[@*]|\$\{[@*]/.test(written.commandString) ? '"$@"' : written.commandString;
+  } else if (written && written.command.length > 0) {
+    command2 = text(written.command);
+  } else if (!written && sw && sw.rest.length > 0) {
+    const first = sw.rest[0];
+    const at = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
+    if (at > 0) command2 = text(words.slice(at));
   }
   return `exec gosu ${user} ${command2}`;
+}
+function isAllArgs(w) {
+  const p = w.parts.length === 1 && w.parts[0]?.type === "DblQuoted" ? w.parts[0].parts : null;
+  return p !== null && p.length === 1 && p[0]?.type === "ParamExp" && p[0].param === "@" && p[0].op === null;
 }
 var su_sudo_default;
 var init_su_sudo = __esm({

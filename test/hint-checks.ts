@@ -124,17 +124,19 @@ export function checkFinding(f: ShownFinding, parser: ShellParser): string[] {
       say(`hint shows shell code that does not parse (${r.error.message}): ${code}`);
       continue;
     }
-    if (script) {
-      forEachCall(r.file.stmts, (call) => {
-        const first = call.args[0] ? wordLiteral(call.args[0]) : null;
-        if (first !== 'exec' || !call.args[1]) return;
-        const target = call.args[1];
-        const name = wordLiteral(target);
-        if (name !== null && script.functions.has(name)) say(`hint puts exec in front of the shell function ${name}: ${code}`);
-        const v = variableOf(target);
-        if (v !== null && script.holdsExec.has(v)) say(`hint puts exec in front of $${v}, which already holds exec: ${code}`);
-      });
-    }
+    forEachCall(r.file.stmts, (call) => {
+      const first = call.args[0] ? wordLiteral(call.args[0]) : null;
+      // gosu and su-exec take no `--`: `gosu app -- cmd` runs a program named `--`.
+      const i = first === 'exec' ? 1 : 0;
+      const tool = call.args[i] ? wordLiteral(call.args[i] as Word) : null;
+      if ((tool === 'gosu' || tool === 'su-exec') && call.args[i + 2] && wordLiteral(call.args[i + 2] as Word) === '--') say(`hint passes -- to ${tool}, which takes none: ${code}`);
+      if (!script || first !== 'exec' || !call.args[1]) return;
+      const target = call.args[1];
+      const name = wordLiteral(target);
+      if (name !== null && script.functions.has(name)) say(`hint puts exec in front of the shell function ${name}: ${code}`);
+      const v = variableOf(target);
+      if (v !== null && script.holdsExec.has(v)) say(`hint puts exec in front of $${v}, which already holds exec: ${code}`);
+    });
   }
   checkExecForm(f, parser, say);
   return problems;

@@ -54,6 +54,7 @@ describe('the checks themselves', () => {
     expect(checkFinding(f('Use ENTRYPOINT ["\\"/app/run.sh\\"", "--port", "80"].'), parser)).toEqual([expect.stringContaining('does not split')]);
     const script: ShownFinding = { ...f('Write `exec start_server "$@"` and `exec $run "$@"`.'), file: 'entrypoint.sh', read: () => '#!/bin/sh\nrun="exec gosu app"\nstart_server() { server "$@"; }\n' };
     expect(checkFinding(script, parser)).toEqual([expect.stringContaining('shell function start_server'), expect.stringContaining('already holds exec')]);
+    expect(checkFinding({ ...script, hint: 'Replace it with `exec gosu chat -- "$@"`.' }, parser)).toEqual([expect.stringContaining('passes -- to gosu')]);
   });
 
   test('valid hints pass: placeholders, Dockerfile lines, the exec form split as the shell does', () => {

@@ -6,6 +6,7 @@ import type { Field } from '../model/evaluator/values.js';
 import { atNode, atRef, lastLine, refText } from '../evidence.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
+import type { Word } from '../parsers/shell-ast.js';
 import { argsFix, execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 
@@ -21,6 +22,10 @@ const messages = {
   unquotedArgs: {
     message: '`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'Write `"$@"`, with the double quotes.',
+  },
+  unquotedArgsEarlier: {
+    message: '`{command}` passes on arguments that an unquoted $@ or $* re-split before this line (in an assignment such as `run=($@ --flag)`): the quotes here cannot undo it, the words were already split on spaces and globs expanded, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Quote the expansion where the arguments are copied: `run=("$@" --flag)`, not `run=($@ --flag)`.',
   },
   argsNotExeced: {
     message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -64,7 +69,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -150,7 +155,9 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === 'mangled' && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
-      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, unit.kind === 'file' ? argsFix(unit, e.cmd) : null); // inside a JSON string, quotes need escaping
+      // The exec's own words may be quoted: the arguments were re-split where they were copied.
+      if (!star && !e.cmd.call.args.some(unquotedListExp)) report(e.cmd, { messageId: 'unquotedArgsEarlier', data: { command: refText(e.cmd) } });
+      else report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, unit.kind === 'file' ? argsFix(unit, e.cmd) : null); // inside a JSON string, quotes need escaping
       return;
     }
     if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
@@ -218,4 +225,9 @@ function runsArgs(argv: readonly Field[], run: Run): boolean {
   if (!name) return false;
   if (t.forking) return argv.some((f) => isScriptArg(f, run) || isUserCommand(f));
   return isScriptArg(name, run) || isUserCommand(name);
+}
+
+/** A word with an unquoted `$@`, `$*`, `${a[@]}` or `${a[*]}` of its own (not inside double quotes). */
+function unquotedListExp(w: Word): boolean {
+  return w.parts.some((p) => p.type === 'ParamExp' && (p.param === '@' || p.param === '*' || p.index === '@' || p.index === '*'));
 }

@@ -27,12 +27,12 @@ export default defineRule({
     commandString: {
       message:
         '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command and resets part of the environment (with `-`, all of it and the working directory too), the command is a quoted string whose words no other check reads, and the files it writes are owned by {user} while the rest of the build\'s are not.',
-      hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
+      hint: 'Switch the build user instead: {steps}.',
     },
     runAs: {
       message:
         '`{tool}` runs `{command}` as {user} inside a RUN that runs as {builder}: it opens a PAM session for one command, and the files it writes are owned by {user} while the rest of the build\'s are not; USER makes the same switch without a session and shows the step for what it is.',
-      hint: 'Switch the build user instead: `USER {user}`, then `RUN {command}`, then `USER {restore}` again only if a later instruction needs it.',
+      hint: 'Switch the build user instead: {steps}.',
     },
     sameUser: {
       message: '`{tool}` switches to {user}, but this RUN already runs as {builder}: the switch only adds a PAM session and hides `{command}` in a quoted string that no other check reads.',
@@ -46,7 +46,7 @@ export default defineRule({
       'The build already has a way to run steps as another user: USER. A `su -c` in a RUN opens a PAM login session for one command, resets HOME, PATH and other variables (a login `su -` also starts in the user\'s home directory, not WORKDIR), hides the command in a quoted string that hadolint, ShellCheck and dockerlint\'s own RUN checks never read, and leaves files in the layer owned by two users depending on which part of the RUN wrote them.',
     bad: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nRUN su node -c "npm ci"',
     good: 'FROM node:20\nWORKDIR /home/node/app\nCOPY --chown=node:node . .\nUSER node\nRUN npm ci',
-    howToFix: 'Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. The fix does this for a RUN that is only the switch.',
+    howToFix: 'Put `USER <user>` before a RUN of the command itself, and `USER root` after it if a later instruction needs root. Where the RUN does more around the switch, the hint shows it split there: what runs before stays a RUN of the build user, then `USER <user>` and the switched command, then `USER root` and what follows; a `cd` alone before the switch becomes WORKDIR (a RUN of its own would not keep the directory). The fix does this for a RUN that is only the switch.',
     noPeers: 'None that we found: hadolint\'s DL3004, checkov\'s CKV2_DOCKER_1 and KICS\'s "Run Using Sudo" flag sudo in RUN, checkov\'s CKV_DOCKER_8 and trivy\'s DS002 the last USER, and BuildKit\'s checks nothing about users; none flags `su` or `runuser` in RUN. Within dockerlint, sudo-in-run (DL3004) covers sudo that escalates, and this rule the `sudo -u` that steps down from root, which sudo-in-run leaves alone.',
     autofix: [
       {
@@ -83,7 +83,7 @@ export default defineRule({
         const label = cmd.depth > 0 ? 'RUN (sh -c)' : view.onbuild ? 'ONBUILD RUN' : 'RUN';
         const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
         const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run, cmd, sw, restore, ctx.env.dockerfile.displayPath);
-        const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore };
+        const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run, cmd, sw.user, sw.commandText, restore, parse) };
         if (same) ctx.report({ at, label, messageId: 'sameUser', data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
         else if (sw.fromString) ctx.report({ at, label, messageId: 'commandString', data, ...(fix ? { fix } : {}) });
         else ctx.report({ at, label, messageId: 'runAs', data, ...(fix ? { fix } : {}) });
@@ -227,4 +227,44 @@ function wholeRunFix(src: SourceFile, view: InstructionView, run: RunCommands, c
       { file, start: last.end, end: last.end, text: `\n${indent}USER ${restore}` },
     ],
   };
+}
+
+/**
+ * The steps that replace the RUN, as the hint shows them: `USER app`, `RUN cmd`, `USER root`; for
+ * a RUN that does more, split around the switch (`a && su app -c b`: `RUN a`, `USER app`,
+ * `RUN b`, `USER root`; root work after the switch is the one-layer idiom the rule leaves alone),
+ * a `cd DIR` first kept as `WORKDIR DIR`. Where the
+ * switch is not one step of a `&&` or `;` list at the RUN's top level, the hint says that the
+ * rest of the RUN stays as it was, in RUNs of its own.
+ */
+function stepsOf(src: SourceFile, view: InstructionView, run: RunCommands, cmd: CommandView, user: string, command: string, restore: string, parse: (text: string) => { stmts: Stmt[] } | null): string {
+  const plain = `\`USER ${user}\`, then \`RUN ${command}\`, then \`USER ${restore}\` again only if a later instruction needs it`;
+  const text = src.text;
+  const restStart = view.inst.rest.originOf(0);
+  const restEnd = view.inst.rest.originOf(view.inst.rest.text.length);
+  const one = (t: string): string => t.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+  const before = one(text.slice(restStart, (cmd.words[0] as ArgWord).start));
+  const after = one(text.slice((cmd.words[cmd.words.length - 1] as ArgWord).end, restEnd));
+  if (before === '' && after === '') return plain;
+  const rest = ' (and keep the rest of this RUN, as root, in RUNs of its own before and after)';
+  if (view.onbuild || run.form.kind !== 'shell' || view.inst.heredocs.length > 0 || cmd.depth !== 0) return plain + rest;
+  const head = before === '' ? '' : /^(.*?)\s*(&&|;)$/.exec(before)?.[1];
+  const tail = after === '' ? '' : /^(&&|;)\s*(.*)$/.exec(after)?.[2];
+  // Each side must be whole commands of its own (not the inside of a subshell, an if or a pipeline).
+  if (head === undefined || tail === undefined || [head, tail].some((t) => t !== '' && (/^[|&;]|[|&;]$/.test(t) || !parse(t)))) return plain + rest;
+  // `cd DIR && ...` first: the directory the switched command ran in, kept as WORKDIR.
+  const cd = /^cd\s+([A-Za-z0-9_.:@%+=,/-]+)(?:\s*(?:&&|;)\s*(.*))?$/.exec(head);
+  const first = cd ? (cd[2] ?? '') : head;
+  // Another `cd` before the switch: the directory it ran in is not shown as a WORKDIR.
+  if (/(^|&&|;|\|\|)\s*cd\s/.test(first)) return plain + rest;
+  // Other switches to this user around it (root work after one is left alone): each is a step of its own.
+  if (/(^|&&|;)\s*(su|runuser|sudo)\s/.test(`${first}\n${tail}`.replace(/\n/, ' && '))) {
+    return `${cd ? `\`WORKDIR ${cd[1]}\` for the \`cd\` (a RUN of its own would not keep the directory), then ` : ''}${plain} (this RUN switches to ${user} more than once: each switched command becomes a plain command of that RUN)`;
+  }
+  const steps: string[] = [];
+  if (cd) steps.push(`\`WORKDIR ${cd[1]}\` for the \`cd\` (a RUN of its own would not keep the directory)`);
+  if (first !== '') steps.push(`${cd ? 'then ' : ''}\`RUN ${first}\` as the build user first`);
+  steps.push(`then \`USER ${user}\``, `\`RUN ${command}\``);
+  steps.push(`then \`USER ${restore}\` again only if a later instruction needs it`);
+  return steps.join(', ').replace(/^then /, '');
 }

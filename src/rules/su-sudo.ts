@@ -3,7 +3,8 @@ import { parseSwitch } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
 import { USER_COMMAND } from '../model/evaluator/values.js';
-import type { Stmt } from '../parsers/shell-ast.js';
+import type { Stmt, Word } from '../parsers/shell-ast.js';
+import type { Field } from '../model/evaluator/values.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { execFormSwitch, execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
@@ -117,16 +118,33 @@ export default defineRule({
   },
 });
 
-/** `exec gosu <user> <the same command>`, from the words as written. */
+/**
+ * `exec gosu <user> <the same command>`, from the words as written: the program and its
+ * arguments after the tool's options (gosu takes no `--`). Where the tool and its options come
+ * from a variable (`exec $RUNAS server --flag "$@"`), the command is the written words from the
+ * one the switch's first evaluated argument comes from.
+ */
 function gosuEquivalent(ref: CmdRef, sw: ReturnType<typeof parseSwitch>): string {
   const user = sw?.user && sw.user !== 'root' ? sw.user : 'app';
+  const text = (ws: readonly Word[]): string => ref.file.text.slice((ws[0] as Word).p[2], (ws[ws.length - 1] as Word).e[2]);
   let command = '"$@"';
-  // The -c string as written: one that passes the arguments on becomes "$@".
   const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === 'exec' ? ref.call.args.slice(1) : ref.call.args;
-  const written = analyseCommand(words, false).forking?.commandString ?? null;
-  if (written !== null) command = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
-  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
-    command = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(' ');
+  const written = analyseCommand(words, false).forking;
+  if (written?.commandString != null) {
+    // The -c string as written: one that passes the arguments on becomes "$@".
+    command = /\$[@*]|\$\{[@*]/.test(written.commandString) ? '"$@"' : written.commandString;
+  } else if (written && written.command.length > 0) {
+    command = text(written.command);
+  } else if (!written && sw && sw.rest.length > 0) {
+    const first = sw.rest[0] as Field;
+    const at = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
+    if (at > 0) command = text(words.slice(at));
   }
   return `exec gosu ${user} ${command}`;
+}
+
+/** `"$@"` as a whole word. */
+function isAllArgs(w: Word): boolean {
+  const p = w.parts.length === 1 && w.parts[0]?.type === 'DblQuoted' ? w.parts[0].parts : null;
+  return p !== null && p.length === 1 && p[0]?.type === 'ParamExp' && p[0].param === '@' && p[0].op === null;
 }

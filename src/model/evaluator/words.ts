@@ -167,7 +167,10 @@ function pushPart(part: WordPart, quoted: boolean, st: State, env: ExpandEnv, ou
       const v = paramValue(part, st, env, quoted);
       if (v.kind === 'fields') {
         if (quoted) out.push({ kind: 'fields', fields: v.fields, quoted: true });
-        else out.push({ kind: 'fields', fields: v.fields.flatMap(splitUnquoted), quoted: false });
+        else {
+          const ifs = ifsOf(st);
+          out.push({ kind: 'fields', fields: v.fields.flatMap((f) => splitUnquoted(f, ifs)), quoted: false });
+        }
       } else out.push({ kind: 'text', field: v.field, quoted });
       return;
     }
@@ -181,8 +184,28 @@ function pushPart(part: WordPart, quoted: boolean, st: State, env: ExpandEnv, ou
   }
 }
 
-/** One positional parameter expanded unquoted (`$@`): re-split, and marked as mangled. */
-function splitUnquoted(f: Field): Field[] {
+/** IFS when the script set it to a known value; null when it is the default or not known. */
+function ifsOf(st: State): string | null {
+  const v = st.getVar('IFS');
+  return v?.kind === 'scalar' && v.value.s !== null && !v.value.multi ? v.value.s : null;
+}
+
+/**
+ * One positional parameter expanded unquoted (`$@`): re-split, and marked as mangled. With IFS
+ * set to a known value that holds no space (`IFS=$'\n\t'`, `IFS=`), the expansion splits only at
+ * the characters IFS holds: a known word with none of them and no glob character stays intact
+ * (not mangled); an unknown one is taken to hold no tab, newline or glob character (the words of
+ * a CMD or of `docker run IMAGE a b` practically never do), so it is not reported either.
+ */
+function splitUnquoted(f: Field, ifs: string | null = null): Field[] {
+  if (ifs !== null && !ifs.includes(' ')) {
+    const { mangled, ...plain } = f;
+    const kept: Field = mangled === 'unquoted' ? plain : f;
+    if (f.s === null) return [kept];
+    const parts = ifs === '' ? [f.s] : f.s.split(new RegExp(`[${ifs.replace(/[\\\]^-]/g, '\\$&')}]+`)).filter((w) => w !== '');
+    if (parts.length === 1 && parts[0] === f.s && !/[*?[]/.test(f.s)) return [kept];
+    return parts.map((w) => ({ ...f, s: w, mangled: 'unquoted' as Mangling }));
+  }
   if (f.s === null) return [{ ...f, multi: true, mangled: 'unquoted' }];
   const words = f.s.split(/[ \t\n]+/).filter((w) => w !== '');
   return words.map((w) => ({ ...f, s: w, mangled: 'unquoted' as Mangling }));
