@@ -1196,6 +1196,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     return { done: flowOf([withStatus(st, status)]) };
   }
+  const decl = posixDeclaration(call);
+  if (decl) return { done: flowOf([declare(m, decl.variant, decl.args, st)]) };
   const words: WordReads[] = [];
   let argv: Field[] = [];
   for (const w of call.args) {
@@ -1713,6 +1715,34 @@ function arrayItems(m: Machine, a: Assign, st: State): Field[] {
     return [...(old?.kind === 'array' ? old.items : old ? [old.value] : []), ...out];
   }
   return out;
+}
+
+/** Declaration utilities that a POSIX-mode parse leaves as plain commands (`export NAME=value`). */
+const POSIX_DECLARATIONS = new Set(['export', 'readonly', 'local']);
+
+/**
+ * `export X=1`, `readonly X=1` and `local X=1` in a script parsed as POSIX sh: the parser reads
+ * them as a command with words, where bash's grammar gives a declaration. dash, busybox ash and
+ * bash all set the variable, so the words become the assignments a declaration would hold.
+ */
+function posixDeclaration(call: CallExpr): { variant: string; args: Assign[] } | null {
+  const head = call.args[0];
+  const word = head?.parts.length === 1 && head.parts[0]?.type === 'Lit' ? head.parts[0].value : null;
+  if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
+  const args: Assign[] = call.args.slice(1).map((w) => {
+    const first = w.parts[0];
+    const named = first?.type === 'Lit' ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    if (first?.type === 'Lit' && named) {
+      const rest = first.value.slice(named[0].length);
+      const parts = rest === '' ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
+      return { type: 'Assign', p: w.p, e: w.e, name: named[1] as string, value: { type: 'Word', p: w.p, e: w.e, parts }, append: named[2] === '+', array: false, naked: false };
+    }
+    if (w.parts.length === 1 && first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+      return { type: 'Assign', p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
+    }
+    return { type: 'Assign', p: w.p, e: w.e, name: '', value: w, append: false, array: false, naked: true };
+  });
+  return { variant: word, args };
 }
 
 function declare(m: Machine, variant: string, args: Assign[], st: State): State {

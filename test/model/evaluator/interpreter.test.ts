@@ -57,6 +57,16 @@ describe('values', () => {
     expect(endings(src)).toEqual(['exec echo 123 [root]@7']);
   });
 
+  test('in a POSIX sh script, export, readonly and local assign too (the parser reads them as plain commands there)', () => {
+    const src = '#!/bin/sh\nexport A=1 D=\nreadonly B="$A"2\nC=3; export C\nf() { local A=inner; }\nf\nexec echo "$A$B$C$D"\n';
+    expect(endings(src)).toEqual(['exec echo 1123 [root]@7']);
+  });
+
+  test('in a POSIX sh script, a user exported before the drop is the user gosu switches to', () => {
+    const src = '#!/bin/sh\nexport RUN_AS=app\nif [ "$(id -u)" = 0 ]; then exec gosu "$RUN_AS" "$0" "$@"; fi\nexec "$@"\n';
+    expect(endings(src)).toEqual(['exec gosu app /usr/local/bin/entrypoint.sh server [root]@3']);
+  });
+
   test('a value assigned in a loop body is unknown after the loop', () => {
     const src = '#!/bin/sh\nbin=server\nfor f in /docker-entrypoint.d/*; do bin="$f"; done\nexec "$bin"\n';
     expect(endings(src)).toEqual(['exec ? [root]@4']);
