@@ -15023,6 +15023,8 @@ function simpleCommand(m, stmt, call, st) {
     }
     return { done: flowOf([withStatus(st, status)]) };
   }
+  const decl = posixDeclaration(call);
+  if (decl) return { done: flowOf([declare(m, decl.variant, decl.args, st)]) };
   const words = [];
   let argv = [];
   for (const w of call.args) {
@@ -15488,6 +15490,25 @@ function arrayItems(m, a, st) {
   }
   return out;
 }
+function posixDeclaration(call) {
+  const head = call.args[0];
+  const word = head?.parts.length === 1 && head.parts[0]?.type === "Lit" ? head.parts[0].value : null;
+  if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
+  const args = call.args.slice(1).map((w) => {
+    const first = w.parts[0];
+    const named = first?.type === "Lit" ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    if (first?.type === "Lit" && named) {
+      const rest = first.value.slice(named[0].length);
+      const parts = rest === "" ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
+      return { type: "Assign", p: w.p, e: w.e, name: named[1], value: { type: "Word", p: w.p, e: w.e, parts }, append: named[2] === "+", array: false, naked: false };
+    }
+    if (w.parts.length === 1 && first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+      return { type: "Assign", p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
+    }
+    return { type: "Assign", p: w.p, e: w.e, name: "", value: w, append: false, array: false, naked: true };
+  });
+  return { variant: word, args };
+}
 function declare(m, variant, args, st) {
   const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ""));
   const local = variant === "local" || !global && (variant === "declare" || variant === "typeset") && m.ctx.calls.length > 0;
@@ -15532,7 +15553,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16306,6 +16327,7 @@ var init_interpreter = __esm({
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     changesDir = /* @__PURE__ */ new WeakMap();
+    POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
   }
 });
 
