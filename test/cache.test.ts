@@ -4,12 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lintCached } from '../src/cache.js';
-import { main, type CliIo } from '../src/cli.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { createLinter } from '../src/linter.js';
 import { VERSION } from '../src/meta.js';
 import { RULES } from '../src/rules/index.js';
-import { writeFileIn } from './helpers.js';
+import { writeFileIn, runCli } from './helpers.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dockerlint.cjs');
 
@@ -18,18 +17,7 @@ let dir: string;
 const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => '',
-    writeFile: () => undefined,
-    isTTY: false,
-    cwd,
-    env: { DOCKERLINT_WORKERS: '0', DOCKERLINT_CACHE: 'report' },
-  };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: cwd, env: { DOCKERLINT_WORKERS: '0', DOCKERLINT_CACHE: 'report' } });
   return { code, out, err };
 }
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
-import { writeFileIn } from './helpers.js';
+import { writeFileIn, runCli } from './helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -15,20 +15,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean } = {}) {
-  let out = '';
-  let err = '';
-  const files: Record<string, string> = {};
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => opts.stdin ?? '',
-    writeFile: (p, t) => (files[p] = t),
-    isTTY: opts.isTTY ?? false,
-    cwd: dir,
-    env: opts.env ?? {},
-  };
-  const code = await main(args, io);
-  return { code, out, err, files };
+  return runCli(args, { cwd: dir, ...opts });
 }
 
 const GOOD = 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n';

@@ -1,29 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
+import { main } from '../src/cli.js';
 import { ruleDocUrl } from '../src/meta.js';
-import { writeFileIn } from './helpers.js';
+import { writeFileIn, runCli } from './helpers.js';
 
 let dir: string;
 
 const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; files: Record<string, string> }> {
-  let out = '';
-  let err = '';
-  const files: Record<string, string> = {};
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => stdin,
-    writeFile: (p, t) => (files[p] = t),
-    isTTY: false,
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(args, io);
-  return { code, out, err, files };
+  return runCli(args, { cwd: dir, stdin });
 }
 
 const GOOD = 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n';

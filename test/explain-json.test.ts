@@ -4,8 +4,8 @@
  * that chose its branch, and how many other paths there are. One behaviour per test.
  */
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
 import { FIXTURES } from './fixture-format.js';
+import { runCli } from './helpers.js';
 
 interface JsonHop {
   process: string;
@@ -25,18 +25,7 @@ interface JsonExplanation extends JsonRun {
 }
 
 async function explainJson(rel: string): Promise<JsonExplanation> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => '',
-    writeFile: () => undefined,
-    isTTY: false,
-    cwd: path.join(FIXTURES, rel),
-    env: {},
-  };
-  const code = await main(['explain', 'Dockerfile', '--format', 'json'], io);
+  const { code, out, err } = await runCli(['explain', 'Dockerfile', '--format', 'json'], { cwd: path.join(FIXTURES, rel) });
   expect({ code, err }).toEqual({ code: 0, err: '' });
   return JSON.parse(out) as JsonExplanation;
 }

@@ -1,15 +1,13 @@
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
 import type { Explanation } from '../src/explain.js';
 import { formatMermaid, mermaidText } from '../src/reporters/mermaid.js';
+import { runCli } from './helpers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
-  return { code: await main(args, io), out, err };
+  const { code, out, err } = await runCli(args, { cwd: root, env: {} });
+  return { code, out, err };
 }
 
 test('explain --format mermaid: the redis pattern, exec edges solid, every hop with its user and place', async () => {

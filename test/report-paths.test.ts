@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log } from 'sarif';
-import { main, type CliIo } from '../src/cli.js';
 import { DIAGNOSTICS, RULES } from '../src/rules/index.js';
 import { SECURITY_SEVERITY } from '../src/reporters/sarif.js';
 import { ruleDocUrl } from '../src/meta.js';
+import { runCli } from './helpers.js';
 
 let repo: string;
 beforeEach(() => {
@@ -25,10 +25,8 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
 async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env };
-  return { code: await main(args, io), out, err };
+  const { code, out, err } = await runCli(args, { cwd: cwd, env: env });
+  return { code, out, err };
 }
 
 type Uri = { uri?: string; uriBaseId?: string };

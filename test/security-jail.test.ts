@@ -17,14 +17,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
 import { lintFile } from '../src/engine.js';
 import { discover } from '../src/discovery.js';
 import { DiskFileSystem, FsError, OverlayFileSystem, type FileSystem } from '../src/fs/file-system.js';
 import { Jail, repositoryRoot } from '../src/fs/jail.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { FORMATS } from '../src/reporters/index.js';
-import { writeFileIn } from './helpers.js';
+import { writeFileIn, runCli } from './helpers.js';
 
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
 
@@ -132,10 +131,7 @@ async function watchingFs<T>(fn: () => Promise<T>): Promise<{ result: T; opened:
 }
 
 async function cli(args: string[], cwd = repo, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: cwd, env: env });
   return { code, out, err };
 }
 

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { main, type CliIo } from '../src/cli.js';
 import { escapeControl, escapeJson } from '../src/reporters/escape.js';
 import { FORMATS } from '../src/reporters/index.js';
+import { runCli } from './helpers.js';
 
 const FORGED = '::error file=forged,line=1::forged annotation';
 /** Every character class that must never reach the output raw. */
@@ -36,10 +36,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: dir, env };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: dir, env: env });
   return { code, out, err };
 }
 

@@ -1,19 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
 import { parseShard, shardKey, shardOf } from '../src/shard.js';
-import { writeFileIn } from './helpers.js';
+import { writeFileIn, runCli } from './helpers.js';
 
 let dir: string;
 
 const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env: { DOCKERLINT_WORKERS: '0' } };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: cwd, env: { DOCKERLINT_WORKERS: '0' } });
   return { code, out, err };
 }
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../../src/cli.js';
 import { translateHadolint } from '../../src/config/hadolint.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ruleIdsFor } from '../../src/config/rule-refs.js';
+import { runCli } from '../helpers.js';
 
 let dir: string;
 const write = (rel: string, text: string): void => {
@@ -14,12 +14,7 @@ const write = (rel: string, text: string): void => {
 };
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string; files: Record<string, string> }> {
-  let out = '';
-  let err = '';
-  const files: Record<string, string> = {};
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: (p, t) => (files[p] = t), isTTY: false, cwd: dir, env };
-  const code = await main(args, io);
-  return { code, out, err, files };
+  return runCli(args, { cwd: dir, env: env });
 }
 
 beforeEach(() => {

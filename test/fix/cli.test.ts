@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../../src/cli.js';
-import { writeFileIn } from '../helpers.js';
+import { writeFileIn, runCli } from '../helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -13,18 +12,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const write = (rel: string, text: string | Buffer, mode?: number): string => writeFileIn(dir, rel, text, mode);
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => 'FROM alpine\nCMD ["sh"]\n',
-    writeFile: () => undefined,
-    isTTY: false,
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: dir, env: {}, stdin: 'FROM alpine\nCMD ["sh"]\n' });
   return { code, out, err };
 }
 

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../../src/cli.js';
 import { buildImageModel } from '../../src/model/image.js';
 import { ShellService } from '../../src/model/shell-service.js';
 import { parseDockerfile } from '../../src/parsers/dockerfile.js';
 import { dialectFromShebang } from '../../src/parsers/shell.js';
 import { SourceFile } from '../../src/parsers/source.js';
+import { runCli } from '../helpers.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const shell = new ShellService();
@@ -30,10 +30,7 @@ function files(dir: string): Map<string, { bytes: Buffer; mode: number }> {
 }
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env: {} };
-  const code = await main(args, io);
+  const { code, out, err } = await runCli(args, { cwd: cwd, env: {} });
   return { code, out, err };
 }
 
