@@ -134,17 +134,21 @@ function checkMangled(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
   checkEnding(ctx, hop, e, run, done, true);
 }
 
+/** Reports `msg` at `ref` (at the script's end when null), once per place, with who started the script. */
+function reportOnce(ctx: Ctx, hop: ScriptHop, done: Set<string>, ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void {
+  const unit = hop.unit;
+  const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+  if (done.has(key)) return;
+  done.add(key);
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
+}
+
 function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): void {
   const unit = hop.unit;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
-  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => {
-    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
-    if (done.has(key)) return;
-    done.add(key);
-    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
-  };
+  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => reportOnce(ctx, hop, done, ref, msg, fix);
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
@@ -204,13 +208,8 @@ function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
   const given = e.argv.some((f) => isScriptArg(f, run) || isUserCommand(f));
   const unquoted = e.cmd.call.args.filter((w) => w.parts.some((p) => p.type === 'ParamExp' && /^([0-9]|@|\*)$/.test(p.param)));
   if (!given || unquoted.length === 0) return;
-  const unit = hop.unit;
-  const key = `${e.cmd.file.path}:${e.cmd.stmt.p[2]}`;
-  if (done.has(key)) return;
-  done.add(key);
   const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? '').join(' ');
-  const data = { params, startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
-  ctx.report({ ...atRef(unit, e.cmd, ctx.env.dockerfile.displayPath), messageId: 'wrapperArgs', data });
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'wrapperArgs', data: { params } });
 }
 
 /** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */
