@@ -20534,17 +20534,19 @@ function checkMangled(ctx, hop, e, run2, done) {
   if (argsUse(e.argv, run2) !== "mangled") return;
   checkEnding(ctx, hop, e, run2, done, true);
 }
+function reportOnce(ctx, hop, done, ref, msg, fix = null) {
+  const unit = hop.unit;
+  const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+  if (done.has(key)) return;
+  done.add(key);
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
+}
 function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
-  const report = (ref, msg, fix = null) => {
-    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
-    if (done.has(key)) return;
-    done.add(key);
-    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
-  };
+  const report = (ref, msg, fix = null) => reportOnce(ctx, hop, done, ref, msg, fix);
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
     const use = argsUse(e.argv, run2);
@@ -20594,13 +20596,8 @@ function checkWrapper(ctx, hop, e, run2, done) {
   const given = e.argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
   const unquoted = e.cmd.call.args.filter((w) => w.parts.some((p) => p.type === "ParamExp" && /^([0-9]|@|\*)$/.test(p.param)));
   if (!given || unquoted.length === 0) return;
-  const unit = hop.unit;
-  const key = `${e.cmd.file.path}:${e.cmd.stmt.p[2]}`;
-  if (done.has(key)) return;
-  done.add(key);
   const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? "").join(" ");
-  const data = { params, startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
-  ctx.report({ ...atRef(unit, e.cmd, ctx.env.dockerfile.displayPath), messageId: "wrapperArgs", data });
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "wrapperArgs", data: { params } });
 }
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
