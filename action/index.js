@@ -11385,6 +11385,7 @@ var init_consecutive_run = __esm({
       async check(ctx) {
         const groups = [];
         let group = [];
+        let groupFlags = "";
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           if (view.keyword !== "RUN") {
@@ -11392,9 +11393,10 @@ var init_consecutive_run = __esm({
             continue;
           }
           const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
-          if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+          if (group.length > 0 && groupFlags !== flags) group = [];
           if (group.length === 0) groups.push(group);
-          group.push({ view, flags });
+          groupFlags = flags;
+          group.push(view);
         }
         const count = async (view) => {
           if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
@@ -11403,12 +11405,12 @@ var init_consecutive_run = __esm({
         };
         for (const g of groups) {
           if (g.length < 2) continue;
-          let prev = await count(g[0].view);
+          let prev = await count(g[0]);
           for (let i = 1; i < g.length; i++) {
             const cur = g[i];
-            const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+            const n = prev === 1 || i + 1 < g.length ? await count(cur) : 0;
             if (prev === 1 && n === 1) {
-              ctx.report({ messageId: "consecutive", data: { previous: g[i - 1].view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+              ctx.report({ messageId: "consecutive", data: { previous: g[i - 1].inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.inst.keywordSpan } });
             }
             prev = n;
           }

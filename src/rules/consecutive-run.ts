@@ -1,3 +1,4 @@
+import type { InstructionView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'select', 'function', 'time', 'coproc', '!', '[[', ']]', '{', '}']);
@@ -37,8 +38,9 @@ export default defineRule({
   async check(ctx) {
     // Groups of RUNs that follow each other with the same flags: a RUN outside one is never
     // parsed for this rule.
-    const groups: { view: (typeof ctx.view.instructions)[number]; flags: string }[][] = [];
-    let group: { view: (typeof ctx.view.instructions)[number]; flags: string }[] = [];
+    const groups: InstructionView[][] = [];
+    let group: InstructionView[] = [];
+    let groupFlags = '';
     for (const view of ctx.view.instructions) {
       if (view.onbuild) continue;
       if (view.keyword !== 'RUN') {
@@ -46,25 +48,26 @@ export default defineRule({
         continue;
       }
       const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
-      if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+      if (group.length > 0 && groupFlags !== flags) group = [];
       if (group.length === 0) groups.push(group);
-      group.push({ view, flags });
+      groupFlags = flags;
+      group.push(view);
     }
     // Plain words are one command without a parse; anything else is parsed (and cached for the
     // other rules). A syntax error counts as no command.
-    const count = async (view: (typeof ctx.view.instructions)[number]): Promise<number> => {
+    const count = async (view: InstructionView): Promise<number> => {
       if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
       const run = await ctx.view.run(view);
       return run.syntaxError === null ? run.commands.filter((c) => c.depth === 0).length : 0;
     };
     for (const g of groups) {
       if (g.length < 2) continue;
-      let prev = await count((g[0] as (typeof g)[number]).view);
+      let prev = await count(g[0] as InstructionView);
       for (let i = 1; i < g.length; i++) {
-        const cur = g[i] as (typeof g)[number];
-        const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+        const cur = g[i] as InstructionView;
+        const n = prev === 1 || i + 1 < g.length ? await count(cur) : 0;
         if (prev === 1 && n === 1) {
-          ctx.report({ messageId: 'consecutive', data: { previous: (g[i - 1] as (typeof g)[number]).view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+          ctx.report({ messageId: 'consecutive', data: { previous: (g[i - 1] as InstructionView).inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.inst.keywordSpan } });
         }
         prev = n;
       }
