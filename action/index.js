@@ -9200,6 +9200,9 @@ var init_shell_walk = __esm({
 });
 
 // src/model/prefixes.ts
+function takesValue(prefix, option) {
+  return option.startsWith("--") ? VALUED_LONG[prefix].has(option.slice(2)) : VALUED[prefix].has(option.slice(1));
+}
 function basename2(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
@@ -16764,12 +16767,12 @@ function parseSwitch(tool, args) {
         } else if (l.startsWith("--")) {
           const m = /^--user=(.+)$/.exec(l);
           if (m) user = userText = m[1] ?? null;
-          i += ["--group", "--close-from", "--host", "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"].includes(l) ? 2 : 1;
+          i += takesValue("sudo", l) ? 2 : 1;
         } else {
           let consumed = 1;
           for (let k = 1; k < l.length; k++) {
             const c = l[k];
-            if (!"ugChpDrtUTR".includes(c)) continue;
+            if (!takesValue("sudo", `-${c}`)) continue;
             const glued = l.slice(k + 1);
             if (glued === "") consumed = 2;
             if (c === "u") {
@@ -16834,6 +16837,7 @@ var init_invocations = __esm({
     "use strict";
     init_commands();
     init_known_programs();
+    init_prefixes();
     init_interpreter();
     init_values();
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
@@ -17745,9 +17749,11 @@ function mainProcesses(run2) {
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
+function argvAt(run2, ref) {
+  return ref ? run2?.commands.find((c) => c.ref.stmt === ref.stmt)?.argvs[0] : void 0;
+}
 function stayingUser(end) {
-  const last = end.ending.last[0];
-  const argv = last ? end.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  const argv = argvAt(end.hop.run, end.ending.last[0]);
   if (!argv) return end.ending.user;
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
@@ -21992,7 +21998,7 @@ function lastCommandRootByDesign(m) {
   const last = m.staying?.ending.last;
   if (!last || last.length === 0) return false;
   return last.every((l) => {
-    const argv = m.staying?.hop.run?.commands.find((c) => c.ref.stmt === l.stmt)?.argvs[0];
+    const argv = argvAt(m.staying?.hop.run, l);
     if (!argv) return false;
     const t = commandOf(argv);
     const name = t.name?.s;
@@ -22004,8 +22010,7 @@ function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";
   for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
   if (m.hop.kind === "program") return basename3(m.hop.name) === ENTRY;
-  const last = m.staying?.ending.last[0];
-  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  const argv = argvAt(m.staying?.hop.run, m.staying?.ending.last[0]);
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename3(name) === ENTRY;
 }
@@ -41040,8 +41045,7 @@ function chainHops(chain) {
           });
         } else {
           const last = e.last[0];
-          const run2 = step.run;
-          const argv = last ? run2?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+          const argv = argvAt(step.run, last);
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {

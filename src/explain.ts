@@ -6,7 +6,7 @@
  */
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
-import { commandOf } from './model/evaluator/questions.js';
+import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { oneLine, shellQuote } from './text.js';
@@ -157,8 +157,7 @@ function chainHops(chain: Chain): Hop[] {
           });
         } else {
           const last = e.last[0];
-          const run = step.run;
-          const argv = last ? run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+          const argv = argvAt(step.run, last);
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {

@@ -54,6 +54,11 @@ const NO_COMMAND: Record<CommandPrefix, ReadonlySet<string>> = {
   nohup: new Set(['help', 'version']),
 };
 
+/** The option of a prefix, as written (`-u`, one letter of a cluster; `--user`), takes a value. */
+export function takesValue(prefix: CommandPrefix, option: string): boolean {
+  return option.startsWith('--') ? VALUED_LONG[prefix].has(option.slice(2)) : VALUED[prefix].has(option.slice(1));
+}
+
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 function basename(name: string): string {

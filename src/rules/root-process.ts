@@ -1,7 +1,7 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import { basename, execSwitcherAt, wordLiteral } from '../model/commands.js';
 import type { Run, Step } from '../model/evaluator/invocations.js';
-import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
+import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { rootByDesign } from '../model/known-programs.js';
 import type { ScriptUnit } from '../model/launch.js';
@@ -181,7 +181,7 @@ function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number]): b
   const last = m.staying?.ending.last;
   if (!last || last.length === 0) return false;
   return last.every((l) => {
-    const argv = m.staying?.hop.run?.commands.find((c) => c.ref.stmt === l.stmt)?.argvs[0];
+    const argv = argvAt(m.staying?.hop.run, l);
     if (!argv) return false;
     const t = commandOf(argv);
     const name = t.name?.s;
@@ -195,8 +195,7 @@ function runsBaseEntrypoint(m: ReturnType<typeof mainProcesses>[number], stage: 
   const ENTRY = 'docker-entrypoint.sh';
   for (let s: Stage | null = stage; s; s = s.baseStage) if (s.copies.some((op) => basename(op.dest) === ENTRY)) return false;
   if (m.hop.kind === 'program') return basename(m.hop.name) === ENTRY;
-  const last = m.staying?.ending.last[0];
-  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+  const argv = argvAt(m.staying?.hop.run, m.staying?.ending.last[0]);
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename(name) === ENTRY;
 }

@@ -19,6 +19,7 @@ import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 import { isWellKnownProgram } from '../known-programs.js';
+import { takesValue } from '../prefixes.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
@@ -627,13 +628,13 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
         } else if (l.startsWith('--')) {
           const m = /^--user=(.+)$/.exec(l);
           if (m) user = userText = m[1] ?? null;
-          i += ['--group', '--close-from', '--host', '--prompt', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'].includes(l) ? 2 : 1;
+          i += takesValue('sudo', l) ? 2 : 1;
         } else {
           // A cluster (`-HEu git`, `-ugit`): the first letter that takes a value takes the rest, or the next word.
           let consumed = 1;
           for (let k = 1; k < l.length; k++) {
             const c = l[k] as string;
-            if (!'ugChpDrtUTR'.includes(c)) continue;
+            if (!takesValue('sudo', `-${c}`)) continue;
             const glued = l.slice(k + 1);
             if (glued === '') consumed = 2;
             if (c === 'u') {

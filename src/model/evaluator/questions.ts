@@ -5,6 +5,7 @@
  * as children on the way.
  */
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
+import type { CmdRef } from './state.js';
 import type { Chain, Run, Step } from './invocations.js';
 import { parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
@@ -43,13 +44,17 @@ export function mainProcesses(run: Run): MainProcess[] {
   });
 }
 
+/** The first command line the run executed at a statement (a script's last command, say), or undefined. */
+export function argvAt(run: ScriptRun | null | undefined, ref: CmdRef | undefined): Field[] | undefined {
+  return ref ? run?.commands.find((c) => c.ref.stmt === ref.stmt)?.argvs[0] : undefined;
+}
+
 /**
  * The user of the main process when a script stays: its last command's, which a user switch
  * without exec changes (`gosu app server` at the end: server runs as app, as the shell's child).
  */
 function stayingUser(end: { hop: ScriptHop; ending: Ending }): UserValue {
-  const last = end.ending.last[0];
-  const argv = last ? end.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+  const argv = argvAt(end.hop.run, end.ending.last[0]);
   if (!argv) return end.ending.user;
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
