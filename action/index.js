@@ -17679,14 +17679,6 @@ var init_pid12 = __esm({
 function fixOf(fix) {
   return fix ? { fix } : {};
 }
-async function shellParse(shell, interpreter) {
-  const parser2 = await shell.get();
-  const dialect = interpreter === "bash" ? "bash" : "posix";
-  return (text) => {
-    const r = parser2.parse(text, dialect);
-    return r.ok ? r.file : null;
-  };
-}
 var init_report = __esm({
   "src/fix/builders/report.ts"() {
     "use strict";
@@ -19278,6 +19270,432 @@ var init_invalid_exec_form = __esm({
   }
 });
 
+// src/parsers/shell.ts
+var shell_exports = {};
+__export(shell_exports, {
+  dialectFromShebang: () => dialectFromShebang,
+  loadShellParser: () => loadShellParser
+});
+import { readFileSync as readFileSync4 } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { createRequire as createRequire3 } from "node:module";
+async function loadShellParser() {
+  loading ??= load().catch((err) => {
+    loading = null;
+    throw err;
+  });
+  return loading;
+}
+async function load() {
+  const g = globalThis;
+  createRequire3(import.meta.url)(GLUE_PATH);
+  const Go = g.Go;
+  if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
+  const wasm = g.WebAssembly;
+  setFlagsFromString("--liftoff-only");
+  const module = new wasm.Module(readFileSync4(WASM_URL));
+  const start = () => {
+    const go = new Go();
+    const instance = new wasm.Instance(module, go.importObject);
+    go.run(instance).catch(() => void 0);
+    const fn = g[GLOBAL_NAME];
+    delete g[GLOBAL_NAME];
+    if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
+    const memory = instance.exports.mem;
+    if (!memory) throw new Error("dockerlint: shparse.wasm exports no memory");
+    return { go, fn, memory };
+  };
+  let runtime = start();
+  const cache = /* @__PURE__ */ new Map();
+  const CACHE_LIMIT = 500;
+  const parseOnce = (source, dialect) => {
+    const key = `${dialect}\0${source}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
+    if (source.length < 1024) {
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
+      cache.set(key, result);
+    }
+    return result;
+  };
+  function parseFresh(original, dialect) {
+    let source = original.includes("") ? original.replace(/\u0081/g, "") : original;
+    if (source.charCodeAt(0) === 65279) source = ` ${source.slice(1)}`;
+    const ascii = ASCII.test(source);
+    if (!ascii) source = source.replace(LONE_SURROGATE, "�");
+    let addr;
+    try {
+      const out = runtime.fn(source, dialect);
+      if (typeof out !== "number") throw new Error("the Go runtime exited");
+      addr = out;
+    } catch (err) {
+      const timers = runtime.go._scheduledTimeouts;
+      if (timers) {
+        for (const timer of timers.values()) clearTimeout(timer);
+        timers.clear();
+      }
+      runtime = start();
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+    }
+    return decode(runtime.memory.buffer, addr, source, ascii);
+  }
+  return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
+}
+function decode(buffer, addr, source, ascii) {
+  const head = new Uint32Array(buffer, addr, 4);
+  const b = new Uint32Array(buffer, addr, head[0]);
+  const strBytes = head[2] > 0 ? new Uint8Array(buffer, head[1], head[2]) : new Uint8Array(0);
+  const map = ascii ? null : byteToUtf16(source);
+  const lines = lineStarts(source);
+  const lastLine2 = lines.length - 1;
+  let i = 4;
+  let line = 0;
+  const unit = (byte) => map === null ? byte : map[Math.min(byte, map.length - 1)];
+  const pos = () => {
+    const raw = b[i++];
+    if (raw === NO_POS) return [0, 0, 0];
+    const o = unit(raw);
+    if (o < lines[line] || line < lastLine2 && o >= lines[line + 1]) {
+      if (line < lastLine2 && o >= lines[line + 1] && (line + 1 === lastLine2 || o < lines[line + 2])) line++;
+      else {
+        let lo = 0;
+        let hi = lastLine2;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if (lines[mid] <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
+    }
+    return [line + 1, o - lines[line] + 1, o];
+  };
+  const str = () => {
+    const a = b[i++];
+    const e = b[i++];
+    if (a < INLINE) return map === null ? source.slice(a, e) : source.slice(unit(a), unit(e));
+    let s = "";
+    const from = a & ~INLINE;
+    for (let k = from; k < from + e; k++) {
+      const c = strBytes[k];
+      if (c >= 128) return UTF8.decode(strBytes.subarray(from, from + e));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  };
+  const strOrNull = () => {
+    if (b[i] === NULL_STR) {
+      i += 2;
+      return null;
+    }
+    return str();
+  };
+  const stmts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = stmt();
+    return out;
+  };
+  const stmt = () => {
+    const p = pos();
+    const e = pos();
+    const cmd = command2();
+    const flags = b[i++];
+    const n2 = b[i++];
+    const redirs = new Array(n2);
+    for (let k = 0; k < n2; k++) redirs[k] = redirect();
+    return { type: "Stmt", p, e, cmd, negated: (flags & 1) !== 0, background: (flags & 2) !== 0, redirs };
+  };
+  const redirect = () => {
+    const p = pos();
+    const e = pos();
+    const op = str();
+    const n2 = strOrNull();
+    const w = wordOrNull();
+    const hdoc = wordOrNull();
+    return { type: "Redirect", p, e, op, n: n2, word: w, hdoc };
+  };
+  const ifClause = () => {
+    const p = pos();
+    const e = pos();
+    const cond = stmts();
+    const then = stmts();
+    const els = b[i++] === 1 ? ifClause() : null;
+    return { type: "IfClause", p, e, cond, then, else: els };
+  };
+  const command2 = () => {
+    const tag = b[i++];
+    if (tag === CMD_IF) return ifClause();
+    if (tag === 0) return null;
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case CMD_CALL: {
+        const as = assigns();
+        return { type: "CallExpr", p, e, assigns: as, args: words() };
+      }
+      case CMD_WHILE: {
+        const until = b[i++] === 1;
+        const cond = stmts();
+        return { type: "WhileClause", p, e, until, cond, do: stmts() };
+      }
+      case CMD_FOR: {
+        const name = strOrNull();
+        const items = b[i++] === 1 ? words() : null;
+        return { type: "ForClause", p, e, name, items, do: stmts() };
+      }
+      case CMD_CASE: {
+        const w = word();
+        const n2 = b[i++];
+        const items = new Array(n2);
+        for (let k = 0; k < n2; k++) {
+          const ip = pos();
+          const ie = pos();
+          const patterns = words();
+          const op = str();
+          items[k] = { type: "CaseItem", p: ip, e: ie, patterns, op, stmts: stmts() };
+        }
+        return { type: "CaseClause", p, e, word: w, items };
+      }
+      case CMD_BLOCK:
+        return { type: "Block", p, e, stmts: stmts() };
+      case CMD_SUBSHELL:
+        return { type: "Subshell", p, e, stmts: stmts() };
+      case CMD_BINARY: {
+        const op = str();
+        const x = stmt();
+        return { type: "BinaryCmd", p, e, op, x, y: stmt() };
+      }
+      case CMD_FUNC: {
+        const name = str();
+        return { type: "FuncDecl", p, e, name, body: stmt() };
+      }
+      case CMD_DECL: {
+        const variant = str();
+        return { type: "DeclClause", p, e, variant, args: assigns() };
+      }
+      case CMD_TIME:
+        return { type: "TimeClause", p, e, stmt: b[i++] === 1 ? stmt() : null };
+      case CMD_COPROC:
+        return { type: "CoprocClause", p, e, stmt: stmt() };
+      case CMD_TEST:
+        return { type: "TestClause", p, e };
+      case CMD_ARITHM:
+        return { type: "ArithmCmd", p, e };
+      case CMD_LET:
+        return { type: "LetClause", p, e };
+      case CMD_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad command tag ${tag} in the shell parser's output`);
+    }
+  };
+  const assigns = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) {
+      const p = pos();
+      const e = pos();
+      const name = str();
+      const value = wordOrNull();
+      const flags = b[i++];
+      out[k] = { type: "Assign", p, e, name, value, append: (flags & 1) !== 0, array: (flags & 2) !== 0, naked: (flags & 4) !== 0 };
+    }
+    return out;
+  };
+  const words = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = word();
+    return out;
+  };
+  const wordOrNull = () => b[i++] === 1 ? word() : null;
+  const word = () => {
+    const p = pos();
+    const e = pos();
+    return { type: "Word", p, e, parts: parts() };
+  };
+  const parts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = part();
+    return out;
+  };
+  const part = () => {
+    const tag = b[i++];
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case PART_LIT:
+        return { type: "Lit", p, e, value: str() };
+      case PART_SGL: {
+        const value = str();
+        return { type: "SglQuoted", p, e, value, dollar: b[i++] === 1 };
+      }
+      case PART_DBL: {
+        const ps = parts();
+        return { type: "DblQuoted", p, e, parts: ps, dollar: b[i++] === 1 };
+      }
+      case PART_PARAM: {
+        const param = str();
+        const flags = b[i++];
+        const index = strOrNull();
+        const op = strOrNull();
+        return { type: "ParamExp", p, e, param, short: (flags & 1) !== 0, length: (flags & 2) !== 0, excl: (flags & 4) !== 0, index, op, word: wordOrNull() };
+      }
+      case PART_CMDSUBST: {
+        const ss = stmts();
+        return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
+      }
+      case PART_ARITHM:
+        return { type: "ArithmExp", p, e };
+      case PART_PROCSUBST: {
+        const op = str();
+        return { type: "ProcSubst", p, e, op, stmts: stmts() };
+      }
+      case PART_EXTGLOB: {
+        const op = str();
+        return { type: "ExtGlob", p, e, op, pattern: str() };
+      }
+      case PART_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad word part tag ${tag} in the shell parser's output`);
+    }
+  };
+  if (head[3] === 0) {
+    const message = str();
+    const p = pos();
+    return { ok: false, error: { message, p, incomplete: b[i++] === 1 } };
+  }
+  const file = { type: "File", stmts: stmts(), comments: [] };
+  const n = b[i++];
+  const comments = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const p = pos();
+    comments[k] = { p, text: str() };
+  }
+  file.comments = comments;
+  return { ok: true, file };
+}
+function lineStarts(source) {
+  let n = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) n++;
+  const out = new Uint32Array(n);
+  let l = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) out[l++] = k + 1;
+  return out;
+}
+function byteToUtf16(source) {
+  const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
+  let byte = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    let size = 3;
+    const start = i;
+    if (c < 128) size = 1;
+    else if (c < 2048) size = 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < source.length) {
+      const d = source.charCodeAt(i + 1);
+      if (d >= 56320 && d <= 57343) {
+        size = 4;
+        i++;
+      }
+    }
+    if (size === 1) map[byte] = start;
+    else map.fill(start, byte, byte + size);
+    byte += size;
+  }
+  map[byte] = source.length;
+  return map;
+}
+function dialectFromShebang(source) {
+  const name = readShebang(source)?.interpreter ?? "bash";
+  if (POSIX_SHELLS.has(name)) return "posix";
+  if (KORN_SHELLS.has(name)) return "mksh";
+  return "bash";
+}
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var init_shell2 = __esm({
+  "src/parsers/shell.ts"() {
+    "use strict";
+    init_shebang();
+    init_shell_budget();
+    WASM_URL = new URL("./shparse.wasm", import.meta.url);
+    GLUE_PATH = "./wasm_exec.cjs";
+    GLOBAL_NAME = "__dockerlintShParse";
+    loading = null;
+    NO_POS = 4294967295;
+    INLINE = 2147483648;
+    NULL_STR = 4294967295;
+    CMD_CALL = 1;
+    CMD_IF = 2;
+    CMD_WHILE = 3;
+    CMD_FOR = 4;
+    CMD_CASE = 5;
+    CMD_BLOCK = 6;
+    CMD_SUBSHELL = 7;
+    CMD_BINARY = 8;
+    CMD_FUNC = 9;
+    CMD_DECL = 10;
+    CMD_TIME = 11;
+    CMD_COPROC = 12;
+    CMD_TEST = 13;
+    CMD_ARITHM = 14;
+    CMD_LET = 15;
+    CMD_OTHER = 16;
+    PART_LIT = 1;
+    PART_SGL = 2;
+    PART_DBL = 3;
+    PART_PARAM = 4;
+    PART_CMDSUBST = 5;
+    PART_ARITHM = 6;
+    PART_PROCSUBST = 7;
+    PART_EXTGLOB = 8;
+    PART_OTHER = 9;
+    UTF8 = new TextDecoder();
+    ASCII = /^[\x00-\x7f]*$/;
+    LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
+    KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
+  }
+});
+
+// src/model/shell-service.ts
+async function shellParse(shell, interpreter) {
+  const parser2 = await shell.get();
+  const dialect = interpreter === "bash" ? "bash" : "posix";
+  return (text) => {
+    const r = parser2.parse(text, dialect);
+    return r.ok ? r.file : null;
+  };
+}
+var ShellService;
+var init_shell_service = __esm({
+  "src/model/shell-service.ts"() {
+    "use strict";
+    ShellService = class {
+      parser = null;
+      get() {
+        this.parser ??= Promise.resolve().then(() => (init_shell2(), shell_exports)).then((m) => m.loadShellParser());
+        return this.parser;
+      }
+    };
+  }
+});
+
 // src/rules/json-args.ts
 var json_args_default;
 var init_json_args = __esm({
@@ -19287,7 +19705,7 @@ var init_json_args = __esm({
     init_instructions();
     init_rule();
     init_dockerfile2();
-    init_report();
+    init_shell_service();
     init_shell();
     json_args_default = defineRule({
       id: "json-args",
@@ -22201,7 +22619,7 @@ var init_su_in_run = __esm({
     init_commands();
     init_invocations();
     init_shell_walk();
-    init_report();
+    init_shell_service();
     init_text();
     init_rule();
     CHECKS = /* @__PURE__ */ new Set(["true", ":", "false", "exit", "id", "whoami", "echo", "printf", "test", "[", "groups", "pwd", "env", "printenv"]);
@@ -22312,6 +22730,7 @@ var init_su_sudo = __esm({
     init_pid12();
     init_dockerfile2();
     init_report();
+    init_shell_service();
     su_sudo_default = defineRule({
       id: "su-sudo",
       severity: "error",
@@ -31894,424 +32313,6 @@ var init_image_fs = __esm({
           }
         }
         return null;
-      }
-    };
-  }
-});
-
-// src/parsers/shell.ts
-var shell_exports = {};
-__export(shell_exports, {
-  dialectFromShebang: () => dialectFromShebang,
-  loadShellParser: () => loadShellParser
-});
-import { readFileSync as readFileSync4 } from "node:fs";
-import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire3 } from "node:module";
-async function loadShellParser() {
-  loading ??= load().catch((err) => {
-    loading = null;
-    throw err;
-  });
-  return loading;
-}
-async function load() {
-  const g = globalThis;
-  createRequire3(import.meta.url)(GLUE_PATH);
-  const Go = g.Go;
-  if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
-  const wasm = g.WebAssembly;
-  setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(readFileSync4(WASM_URL));
-  const start = () => {
-    const go = new Go();
-    const instance = new wasm.Instance(module, go.importObject);
-    go.run(instance).catch(() => void 0);
-    const fn = g[GLOBAL_NAME];
-    delete g[GLOBAL_NAME];
-    if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
-    const memory = instance.exports.mem;
-    if (!memory) throw new Error("dockerlint: shparse.wasm exports no memory");
-    return { go, fn, memory };
-  };
-  let runtime = start();
-  const cache = /* @__PURE__ */ new Map();
-  const CACHE_LIMIT = 500;
-  const parseOnce = (source, dialect) => {
-    const key = `${dialect}\0${source}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const over = overBudget(source);
-    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
-    if (source.length < 1024) {
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
-      cache.set(key, result);
-    }
-    return result;
-  };
-  function parseFresh(original, dialect) {
-    let source = original.includes("") ? original.replace(/\u0081/g, "") : original;
-    if (source.charCodeAt(0) === 65279) source = ` ${source.slice(1)}`;
-    const ascii = ASCII.test(source);
-    if (!ascii) source = source.replace(LONE_SURROGATE, "�");
-    let addr;
-    try {
-      const out = runtime.fn(source, dialect);
-      if (typeof out !== "number") throw new Error("the Go runtime exited");
-      addr = out;
-    } catch (err) {
-      const timers = runtime.go._scheduledTimeouts;
-      if (timers) {
-        for (const timer of timers.values()) clearTimeout(timer);
-        timers.clear();
-      }
-      runtime = start();
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
-    }
-    return decode(runtime.memory.buffer, addr, source, ascii);
-  }
-  return { parse: parseOnce };
-}
-function positionAt(source, offset) {
-  let line = 1;
-  let start = 0;
-  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return [line, offset - start + 1, offset];
-}
-function decode(buffer, addr, source, ascii) {
-  const head = new Uint32Array(buffer, addr, 4);
-  const b = new Uint32Array(buffer, addr, head[0]);
-  const strBytes = head[2] > 0 ? new Uint8Array(buffer, head[1], head[2]) : new Uint8Array(0);
-  const map = ascii ? null : byteToUtf16(source);
-  const lines = lineStarts(source);
-  const lastLine2 = lines.length - 1;
-  let i = 4;
-  let line = 0;
-  const unit = (byte) => map === null ? byte : map[Math.min(byte, map.length - 1)];
-  const pos = () => {
-    const raw = b[i++];
-    if (raw === NO_POS) return [0, 0, 0];
-    const o = unit(raw);
-    if (o < lines[line] || line < lastLine2 && o >= lines[line + 1]) {
-      if (line < lastLine2 && o >= lines[line + 1] && (line + 1 === lastLine2 || o < lines[line + 2])) line++;
-      else {
-        let lo = 0;
-        let hi = lastLine2;
-        while (lo < hi) {
-          const mid = lo + hi + 1 >> 1;
-          if (lines[mid] <= o) lo = mid;
-          else hi = mid - 1;
-        }
-        line = lo;
-      }
-    }
-    return [line + 1, o - lines[line] + 1, o];
-  };
-  const str = () => {
-    const a = b[i++];
-    const e = b[i++];
-    if (a < INLINE) return map === null ? source.slice(a, e) : source.slice(unit(a), unit(e));
-    let s = "";
-    const from = a & ~INLINE;
-    for (let k = from; k < from + e; k++) {
-      const c = strBytes[k];
-      if (c >= 128) return UTF8.decode(strBytes.subarray(from, from + e));
-      s += String.fromCharCode(c);
-    }
-    return s;
-  };
-  const strOrNull = () => {
-    if (b[i] === NULL_STR) {
-      i += 2;
-      return null;
-    }
-    return str();
-  };
-  const stmts = () => {
-    const n2 = b[i++];
-    const out = new Array(n2);
-    for (let k = 0; k < n2; k++) out[k] = stmt();
-    return out;
-  };
-  const stmt = () => {
-    const p = pos();
-    const e = pos();
-    const cmd = command2();
-    const flags = b[i++];
-    const n2 = b[i++];
-    const redirs = new Array(n2);
-    for (let k = 0; k < n2; k++) redirs[k] = redirect();
-    return { type: "Stmt", p, e, cmd, negated: (flags & 1) !== 0, background: (flags & 2) !== 0, redirs };
-  };
-  const redirect = () => {
-    const p = pos();
-    const e = pos();
-    const op = str();
-    const n2 = strOrNull();
-    const w = wordOrNull();
-    const hdoc = wordOrNull();
-    return { type: "Redirect", p, e, op, n: n2, word: w, hdoc };
-  };
-  const ifClause = () => {
-    const p = pos();
-    const e = pos();
-    const cond = stmts();
-    const then = stmts();
-    const els = b[i++] === 1 ? ifClause() : null;
-    return { type: "IfClause", p, e, cond, then, else: els };
-  };
-  const command2 = () => {
-    const tag = b[i++];
-    if (tag === CMD_IF) return ifClause();
-    if (tag === 0) return null;
-    const p = pos();
-    const e = pos();
-    switch (tag) {
-      case CMD_CALL: {
-        const as = assigns();
-        return { type: "CallExpr", p, e, assigns: as, args: words() };
-      }
-      case CMD_WHILE: {
-        const until = b[i++] === 1;
-        const cond = stmts();
-        return { type: "WhileClause", p, e, until, cond, do: stmts() };
-      }
-      case CMD_FOR: {
-        const name = strOrNull();
-        const items = b[i++] === 1 ? words() : null;
-        return { type: "ForClause", p, e, name, items, do: stmts() };
-      }
-      case CMD_CASE: {
-        const w = word();
-        const n2 = b[i++];
-        const items = new Array(n2);
-        for (let k = 0; k < n2; k++) {
-          const ip = pos();
-          const ie = pos();
-          const patterns = words();
-          const op = str();
-          items[k] = { type: "CaseItem", p: ip, e: ie, patterns, op, stmts: stmts() };
-        }
-        return { type: "CaseClause", p, e, word: w, items };
-      }
-      case CMD_BLOCK:
-        return { type: "Block", p, e, stmts: stmts() };
-      case CMD_SUBSHELL:
-        return { type: "Subshell", p, e, stmts: stmts() };
-      case CMD_BINARY: {
-        const op = str();
-        const x = stmt();
-        return { type: "BinaryCmd", p, e, op, x, y: stmt() };
-      }
-      case CMD_FUNC: {
-        const name = str();
-        return { type: "FuncDecl", p, e, name, body: stmt() };
-      }
-      case CMD_DECL: {
-        const variant = str();
-        return { type: "DeclClause", p, e, variant, args: assigns() };
-      }
-      case CMD_TIME:
-        return { type: "TimeClause", p, e, stmt: b[i++] === 1 ? stmt() : null };
-      case CMD_COPROC:
-        return { type: "CoprocClause", p, e, stmt: stmt() };
-      case CMD_TEST:
-        return { type: "TestClause", p, e };
-      case CMD_ARITHM:
-        return { type: "ArithmCmd", p, e };
-      case CMD_LET:
-        return { type: "LetClause", p, e };
-      case CMD_OTHER:
-        return { type: "Other", p, e, kind: str() };
-      default:
-        throw new Error(`dockerlint: bad command tag ${tag} in the shell parser's output`);
-    }
-  };
-  const assigns = () => {
-    const n2 = b[i++];
-    const out = new Array(n2);
-    for (let k = 0; k < n2; k++) {
-      const p = pos();
-      const e = pos();
-      const name = str();
-      const value = wordOrNull();
-      const flags = b[i++];
-      out[k] = { type: "Assign", p, e, name, value, append: (flags & 1) !== 0, array: (flags & 2) !== 0, naked: (flags & 4) !== 0 };
-    }
-    return out;
-  };
-  const words = () => {
-    const n2 = b[i++];
-    const out = new Array(n2);
-    for (let k = 0; k < n2; k++) out[k] = word();
-    return out;
-  };
-  const wordOrNull = () => b[i++] === 1 ? word() : null;
-  const word = () => {
-    const p = pos();
-    const e = pos();
-    return { type: "Word", p, e, parts: parts() };
-  };
-  const parts = () => {
-    const n2 = b[i++];
-    const out = new Array(n2);
-    for (let k = 0; k < n2; k++) out[k] = part();
-    return out;
-  };
-  const part = () => {
-    const tag = b[i++];
-    const p = pos();
-    const e = pos();
-    switch (tag) {
-      case PART_LIT:
-        return { type: "Lit", p, e, value: str() };
-      case PART_SGL: {
-        const value = str();
-        return { type: "SglQuoted", p, e, value, dollar: b[i++] === 1 };
-      }
-      case PART_DBL: {
-        const ps = parts();
-        return { type: "DblQuoted", p, e, parts: ps, dollar: b[i++] === 1 };
-      }
-      case PART_PARAM: {
-        const param = str();
-        const flags = b[i++];
-        const index = strOrNull();
-        const op = strOrNull();
-        return { type: "ParamExp", p, e, param, short: (flags & 1) !== 0, length: (flags & 2) !== 0, excl: (flags & 4) !== 0, index, op, word: wordOrNull() };
-      }
-      case PART_CMDSUBST: {
-        const ss = stmts();
-        return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
-      }
-      case PART_ARITHM:
-        return { type: "ArithmExp", p, e };
-      case PART_PROCSUBST: {
-        const op = str();
-        return { type: "ProcSubst", p, e, op, stmts: stmts() };
-      }
-      case PART_EXTGLOB: {
-        const op = str();
-        return { type: "ExtGlob", p, e, op, pattern: str() };
-      }
-      case PART_OTHER:
-        return { type: "Other", p, e, kind: str() };
-      default:
-        throw new Error(`dockerlint: bad word part tag ${tag} in the shell parser's output`);
-    }
-  };
-  if (head[3] === 0) {
-    const message = str();
-    const p = pos();
-    return { ok: false, error: { message, p, incomplete: b[i++] === 1 } };
-  }
-  const file = { type: "File", stmts: stmts(), comments: [] };
-  const n = b[i++];
-  const comments = new Array(n);
-  for (let k = 0; k < n; k++) {
-    const p = pos();
-    comments[k] = { p, text: str() };
-  }
-  file.comments = comments;
-  return { ok: true, file };
-}
-function lineStarts(source) {
-  let n = 1;
-  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) n++;
-  const out = new Uint32Array(n);
-  let l = 1;
-  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) out[l++] = k + 1;
-  return out;
-}
-function byteToUtf16(source) {
-  const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
-  let byte = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    let size = 3;
-    const start = i;
-    if (c < 128) size = 1;
-    else if (c < 2048) size = 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < source.length) {
-      const d = source.charCodeAt(i + 1);
-      if (d >= 56320 && d <= 57343) {
-        size = 4;
-        i++;
-      }
-    }
-    if (size === 1) map[byte] = start;
-    else map.fill(start, byte, byte + size);
-    byte += size;
-  }
-  map[byte] = source.length;
-  return map;
-}
-function dialectFromShebang(source) {
-  const name = readShebang(source)?.interpreter ?? "bash";
-  if (POSIX_SHELLS.has(name)) return "posix";
-  if (KORN_SHELLS.has(name)) return "mksh";
-  return "bash";
-}
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
-var init_shell2 = __esm({
-  "src/parsers/shell.ts"() {
-    "use strict";
-    init_shebang();
-    init_shell_budget();
-    WASM_URL = new URL("./shparse.wasm", import.meta.url);
-    GLUE_PATH = "./wasm_exec.cjs";
-    GLOBAL_NAME = "__dockerlintShParse";
-    loading = null;
-    NO_POS = 4294967295;
-    INLINE = 2147483648;
-    NULL_STR = 4294967295;
-    CMD_CALL = 1;
-    CMD_IF = 2;
-    CMD_WHILE = 3;
-    CMD_FOR = 4;
-    CMD_CASE = 5;
-    CMD_BLOCK = 6;
-    CMD_SUBSHELL = 7;
-    CMD_BINARY = 8;
-    CMD_FUNC = 9;
-    CMD_DECL = 10;
-    CMD_TIME = 11;
-    CMD_COPROC = 12;
-    CMD_TEST = 13;
-    CMD_ARITHM = 14;
-    CMD_LET = 15;
-    CMD_OTHER = 16;
-    PART_LIT = 1;
-    PART_SGL = 2;
-    PART_DBL = 3;
-    PART_PARAM = 4;
-    PART_CMDSUBST = 5;
-    PART_ARITHM = 6;
-    PART_PROCSUBST = 7;
-    PART_EXTGLOB = 8;
-    PART_OTHER = 9;
-    UTF8 = new TextDecoder();
-    ASCII = /^[\x00-\x7f]*$/;
-    LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-    POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
-    KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
-  }
-});
-
-// src/model/shell-service.ts
-var ShellService;
-var init_shell_service = __esm({
-  "src/model/shell-service.ts"() {
-    "use strict";
-    ShellService = class {
-      parser = null;
-      get() {
-        this.parser ??= Promise.resolve().then(() => (init_shell2(), shell_exports)).then((m) => m.loadShellParser());
-        return this.parser;
       }
     };
   }

@@ -2,7 +2,7 @@ import { commandForm } from '../parsers/dockerfile.js';
 import { healthcheckView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 import { execFormText } from '../fix/builders/dockerfile.js';
-import { shellParse } from '../fix/builders/report.js';
+import { shellParse } from '../model/shell-service.js';
 import { literalCommand } from '../fix/builders/shell.js';
 import type { ShellFile, Stmt } from '../parsers/shell-ast.js';
 

@@ -4,10 +4,10 @@ import { wordLiteral } from '../model/commands.js';
 import { parseSwitch } from '../model/evaluator/invocations.js';
 import type { InstructionView, RunCommands } from '../model/instructions.js';
 import { forEachCall } from '../parsers/shell-walk.js';
-import { shellParse } from '../fix/builders/report.js';
+import { shellParse } from '../model/shell-service.js';
 import type { Fix } from '../findings.js';
 import type { SourceFile } from '../parsers/source.js';
-import type { Stmt } from '../parsers/shell-ast.js';
+import type { ShellFile, Stmt } from '../parsers/shell-ast.js';
 import { ROOT_USER } from '../text.js';
 import { defineRule } from './rule.js';
 
@@ -57,7 +57,7 @@ export default defineRule({
     ],
   },
   async check(ctx) {
-    let parse: ((text: string) => ReturnType<Awaited<ReturnType<typeof shellParse>>>) | null = null;
+    let parse: ((text: string) => ShellFile | null) | null = null;
     for (const view of ctx.view.byKeyword('RUN')) {
       const text = view.inst.rest.text + view.inst.heredocs.map((h) => h.body.text).join('\n');
       // Most RUNs never mention these tools: they need no parse for this rule.

@@ -9,7 +9,8 @@ import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { execFormSwitch, execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
 import { execFormText } from '../fix/builders/dockerfile.js';
-import { fixOf, shellParse } from '../fix/builders/report.js';
+import { fixOf } from '../fix/builders/report.js';
+import { shellParse } from '../model/shell-service.js';
 
 export default defineRule({
   id: 'su-sudo',
