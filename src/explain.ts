@@ -6,8 +6,10 @@
  */
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
+import type { Ending } from './model/evaluator/interpreter.js';
+import type { CmdRef } from './model/evaluator/state.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
-import { showField, showUser, type UserValue } from './model/evaluator/values.js';
+import { showField, showUser, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { oneLine, shellQuote } from './text.js';
 
@@ -22,6 +24,10 @@ export interface Hop {
   note: string | null;
   /** The conditions that chose the branch leading here. */
   why?: string[];
+  /** A `wait` hop: the background children the shell waits on. */
+  waits?: { process: string; user: string; at: string }[];
+  /** A `wait` hop: the shell's SIGTERM trap (null: none) and whether it passes the signal on to the children. */
+  signals?: { trap: string | null; action: string | null; forwards: boolean };
   /**
    * Required-configuration checks of a script: `exits 1 at entrypoint.sh:40 unless DB_HOST is
    * set`. With every variable unset the script stops there; the hops shown are the configured run.
@@ -75,13 +81,24 @@ export function explainLaunch(launch: Launch): Explanation {
 
 function explainRun(run: Run, label: string): RunExplanation {
   const argv = run.args.filter((a) => a.value !== '').map((a) => (a.value === '\u0000command' ? '<command>' : a.value));
-  const chain = run.chains[0];
+  const chain = shownChain(run);
   const hops = chain ? chainHops(chain) : [];
   const summary =
     hops.length === 0
       ? 'No ENTRYPOINT or CMD: the base image decides what runs.'
       : `PID 1: ${hops.map((h, i) => `${i === 0 ? '' : '-> '}${h.process} (${h.pid1 ? (i === 0 ? '' : 'same PID, ') : 'child, '}${i === 0 ? h.user : `user ${h.user}`})`).join(' ')}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
+}
+
+/**
+ * The chain explain shows: the first (a hand-over before the scripts that stay or end), unless
+ * it ends without handing over and another path stays waiting on background children (`daemon &`
+ * then `wait`): that is the script's long life, not the way out after the children exit.
+ */
+function shownChain(run: Run): Chain | undefined {
+  const first = run.chains[0];
+  if (!first || !first.end) return first;
+  return run.chains.find((c) => c.end?.ending.waited) ?? first;
 }
 
 function where(s: Step): string {
@@ -142,6 +159,12 @@ function chainHops(chain: Chain): Hop[] {
         }
         const e = step.ending;
         if (!e) break;
+        if (e.waited) {
+          // The shell waits on its background children: it stays (PID 1, if it is) while they
+          // run, and what follows the wait happens only after they exit.
+          out.push(...waitHops(step, e));
+          return out;
+        }
         if (e.kind === 'exec' && e.cmd) {
           const next = nextUser(chain, i);
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
@@ -158,12 +181,7 @@ function chainHops(chain: Chain): Hop[] {
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
-          let childUser = step.runsAs;
-          const t = argv ? commandOf(argv) : null;
-          if (argv && t && (t.switcher || t.forking)) {
-            const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
-            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
-          }
+          const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
           out.push({
@@ -211,6 +229,53 @@ function chainHops(chain: Chain): Hop[] {
     }
   }
   return out;
+}
+
+/** The user a command runs as: the shell's, or the one a user switch in front of it names. */
+function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
+  const t = commandOf(argv);
+  if (!t.switcher && !t.forking) return shellUser;
+  const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
+  return sw?.user ? { ...shellUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) } : shellUser;
+}
+
+/**
+ * A script that waits on its background jobs: the `wait` hop (the shell, still PID 1 if it was,
+ * with what SIGTERM does to it), then each job as its child, as the user it runs as.
+ */
+function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending): Hop[] {
+  const w = e.waited as NonNullable<Ending['waited']>;
+  const at = (f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+  const children = w.jobs.map((j) => {
+    // The job's program: the last one it ran (a function's daemon, a pipeline's last command).
+    const main = j.cmds[j.cmds.length - 1];
+    const user = main ? userOfCommand(main.argv, main.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main && main.ref.stmt !== j.stmt ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})` : '';
+    return { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] } satisfies Hop;
+  });
+  const t = w.term;
+  const signal = !t
+    ? step.pid1
+      ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout'
+      : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children'
+    : t.action === ''
+      ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`
+      : t.kills
+        ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`
+        : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
+  const waitHop: Hop = {
+    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: at(w.at.file, w.at.stmt),
+    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${children.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
+    why: reasons(w.why),
+    waits: children.map((c) => ({ process: c.process, user: c.user, at: c.at })),
+    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false },
+  };
+  return [waitHop, ...children];
 }
 
 /** The word `exec`, as written. */

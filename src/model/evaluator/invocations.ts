@@ -390,7 +390,9 @@ async function runScript(
   hop.required = cached.required;
   if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   // The hand-overs first (the image's main path, which explain shows), then the other endings.
-  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
+  // An error exit after waiting on background children (`wait -n; exit 1`) is how such a script
+  // ends when a child dies: its life was the wait, which is the main path.
+  const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
@@ -458,7 +460,7 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run.budget; tries++) {
     let check: { name: string; exit: CmdRef; code: string | null; names: readonly string[] } | null = null;
     for (const e of run.endings) {
-      if (e.kind !== 'exit' || !e.failed || !e.cmd) continue;
+      if (e.kind !== 'exit' || !e.failed || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
       // condition: the exit is reached because of it, not because of a file test.
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {

@@ -1,0 +1,161 @@
+/**
+ * `dockerlint explain` on the default run for the shapes of real entrypoints that the chain of
+ * exec hand-overs alone does not describe: a shell that stays PID 1 waiting on background
+ * children (`daemon &` then `wait`, with or without a SIGTERM trap), and a step-down condition
+ * written as a subshell group (`( [ "$1" = a ] || [ "$1" = b ] ) && ...`). Each case is checked
+ * in the text and in the JSON (the same objects).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchOf } from '../src/engine.js';
+import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
+import { ShellService } from '../src/model/shell-service.js';
+import { run, setup } from './model/evaluator/harness.js';
+
+const shell = new ShellService();
+const dirs: string[] = [];
+beforeAll(setup);
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function explain(files: Record<string, string>): Promise<{ e: Explanation; text: string; json: Explanation }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-explain-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  }
+  const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
+  if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
+  const e = explainLaunch(prepared.launch);
+  return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation };
+}
+
+const IMAGE = (cmd = '["server"]', user = ''): string => `FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\n${user}ENTRYPOINT ["entrypoint.sh"]\nCMD ${cmd}\n`;
+
+describe('a shell that waits on its background children', () => {
+  test('trap + daemon & + wait: the shell stays PID 1 at the wait, the daemon is its child, and the exec after the wait is not the default run', async () => {
+    const { e, text, json } = await explain({
+      Dockerfile: IMAGE(),
+      'entrypoint.sh': '#!/bin/bash\nif [ "$1" = server ]; then\n  trap \'kill -TERM "$PID"\' SIGTERM\n  /opt/app/bin/guard &\n  PID=$!\n  wait "$PID"\nfi\nexec "$@"\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user, h.at])).toEqual([
+      ['entrypoint.sh server', true, 'root', 'Dockerfile:3'],
+      ['wait "$PID"', true, 'root', 'entrypoint.sh:6'],
+      ['/opt/app/bin/guard &', false, 'root', 'entrypoint.sh:4'],
+    ]);
+    expect(e.hops[1]?.why).toEqual(['$1 = server (from CMD)']);
+    expect(e.hops[1]?.note).toBe(
+      'the shell stays PID 1 and waits on its background children (/opt/app/bin/guard as root); SIGTERM is forwarded: the TERM trap at entrypoint.sh:3 runs \'kill -TERM "$PID"\', which signals the children; only after they exit does the script go on, to exec "$@" at entrypoint.sh:8',
+    );
+    expect(e.hops[2]?.note).toBe('background child of the shell');
+    expect(e.summary).toBe('PID 1: entrypoint.sh server (root) -> wait "$PID" (same PID, user root) -> /opt/app/bin/guard & (child, user root)');
+    // The JSON carries the same, with the children and the trap as data.
+    expect(json.hops[1]?.waits).toEqual([{ process: '/opt/app/bin/guard &', user: 'root', at: 'entrypoint.sh:4' }]);
+    expect(json.hops[1]?.signals).toEqual({ trap: 'entrypoint.sh:3', action: 'kill -TERM "$PID"', forwards: true });
+    expect(text).toContain(' 2. PID 1  wait "$PID"  [user root]  entrypoint.sh:6');
+    expect(text).toContain(' 3. child  /opt/app/bin/guard &  [user root]  entrypoint.sh:4');
+    // The user command still takes the exec.
+    expect(e.userCommand?.hops.map((h) => h.process)).toEqual(['entrypoint.sh <command>', 'exec "$@"', '<command>']);
+  });
+
+  test('no TERM trap, two daemons and wait -n, as USER: both children named with their user, and SIGTERM said to be dropped', async () => {
+    const { e, json } = await explain({
+      Dockerfile: IMAGE('["start"]', 'USER scanner\n'),
+      'entrypoint.sh': '#!/bin/bash\nupdater -d &\nscand --foreground &\nwait -n\necho "a daemon exited"\nexit 1\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['entrypoint.sh start', true, 'scanner'],
+      ['wait -n', true, 'scanner'],
+      ['updater -d &', false, 'scanner'],
+      ['scand --foreground &', false, 'scanner'],
+    ]);
+    expect(e.hops[1]?.note).toContain('waits on its background children (updater -d as scanner, scand --foreground as scanner)');
+    expect(e.hops[1]?.note).toContain('no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded');
+    expect(e.hops[1]?.note).toContain('to exit at entrypoint.sh:6');
+    expect(json.hops[1]?.signals).toEqual({ trap: null, action: null, forwards: false });
+  });
+
+  test('a trap that calls a function which kills the child forwards SIGTERM; a job under gosu runs as its user', async () => {
+    const { e } = await explain({
+      Dockerfile: IMAGE(),
+      'entrypoint.sh': '#!/bin/bash\non_term() {\n  if [ -n "$pid" ]; then kill "$pid"; fi\n  exit 143\n}\ntrap on_term TERM INT\ngosu app /opt/app/server "$@" &\npid=$!\nwait $pid\n',
+    });
+    expect(e.hops.slice(1).map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['wait $pid', true, 'root'],
+      ['gosu app /opt/app/server "$@" &', false, 'app'],
+    ]);
+    expect(e.hops[1]?.note).toContain('SIGTERM is forwarded: the TERM trap at entrypoint.sh:6 runs on_term, which signals the children');
+    expect(e.hops[1]?.signals?.forwards).toBe(true);
+  });
+
+  test('a trap that runs a stop command (no kill) is said not to pass SIGTERM on; a function started in the background names the program it runs', async () => {
+    const { e } = await explain({
+      Dockerfile: IMAGE(),
+      'entrypoint.sh': '#!/bin/bash\nrun_server() {\n  /opt/app/bin/app.sh run\n}\ntrap "/opt/app/bin/app.sh stop; exit 0" SIGTERM\nrun_server &\nwait $!\n',
+    });
+    expect(e.hops[1]?.note).toContain("SIGTERM is not passed on as such: the TERM trap at entrypoint.sh:5 runs '/opt/app/bin/app.sh stop; exit 0' instead, which kills no child itself");
+    expect(e.hops[2]).toMatchObject({ process: 'run_server &', pid1: false, note: 'background child of the shell; it runs /opt/app/bin/app.sh run (entrypoint.sh:3)' });
+    expect(e.hops[1]?.signals?.forwards).toBe(false);
+  });
+
+  test('the path that waits in a loop is shown, not the way out after the children exit', async () => {
+    const { e } = await explain({
+      Dockerfile: IMAGE(),
+      'entrypoint.sh': '#!/bin/bash\nstop() { kill "$gen"; exit 0; }\ntrap stop TERM\ngenerator --watch &\ngen=$!\nwhile [ -e "/proc/$gen" ]; do\n  wait "$gen"\ndone\nstop\n',
+    });
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'wait "$gen"', 'generator --watch &']);
+    expect(e.hops[1]?.note).toContain('to exit at entrypoint.sh:2');
+  });
+
+  test('silent twins: a wait with no background job, and a sidecar started in the background before exec, keep the exec chain', async () => {
+    const noJob = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nwait\nexec "$@"\n' });
+    expect(noJob.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+    expect(noJob.e.hops.some((h) => h.waits)).toBe(false);
+    const sidecar = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nlog-shipper &\nexec "$@"\n' });
+    expect(sidecar.e.hops.map((h) => [h.process, h.pid1])).toEqual([
+      ['entrypoint.sh server', true],
+      ['exec "$@"', true],
+      ['server', true],
+    ]);
+    // A wait inside a background job is the job's, not the shell's.
+    const inJob = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\n( worker & wait ) &\nexec "$@"\n' });
+    expect(inJob.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+  });
+
+  test('the evaluator records the wait on the path that reaches it, with the jobs then running and the TERM trap', () => {
+    const r = run('#!/bin/bash\ntrap \'kill $a $b\' TERM\nfirst &\na=$!\nif [ "$1" = both ]; then second & b=$!; fi\nwait\n', { args: ['both'] });
+    const w = r.endings[0]?.waited;
+    expect(w?.jobs.map((j) => j.cmds.map((c) => c.argv.map((f) => f.s).join(' ')))).toEqual([['first'], ['second']]);
+    expect(w?.term).toMatchObject({ action: 'kill $a $b', kills: true });
+    const reset = run('#!/bin/bash\ntrap \'kill $a\' TERM\ntrap - TERM\nfirst &\nwait\n');
+    expect(reset.endings[0]?.waited?.term).toBeNull();
+    const none = run('#!/bin/bash\nfirst\nwait\n');
+    expect(none.endings[0]?.waited).toBeUndefined();
+  });
+});
+
+describe('a step-down condition written as a subshell group', () => {
+  const SCRIPT = (cond: string): string =>
+    `#!/bin/bash\nwants_help() {\n  local arg\n  for arg; do\n    case "$arg" in -h|--help) return 0 ;; esac\n  done\n  return 1\n}\nif ${cond}; then\n  if [ "$(id -u)" = '0' ]; then\n    exec gosu search "$0" "$@"\n  fi\nfi\nexec "$@"\n`;
+
+  test('( [ "$1" = a ] || [ "$1" = b ] ) && ! function: decided for the CMD, so the default run re-execs as the user', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE('["searchd", "--nodetach"]'), 'entrypoint.sh': SCRIPT('([ "$1" = \'searchd\' ] || [ "$1" = \'indexer\' ]) && ! wants_help "$@"') });
+    expect(e.summary).toBe(
+      'PID 1: entrypoint.sh searchd --nodetach (root) -> exec gosu search "$0" "$@" (same PID, user search) -> exec "$@" (same PID, user search) -> searchd --nodetach (same PID, user search)',
+    );
+    expect(e.otherPaths).toBe(0);
+    // The user command is neither word: no step-down.
+    expect(e.userCommand?.summary).toBe('PID 1: entrypoint.sh <command> (root) -> exec "$@" (same PID, user root) -> <command> (same PID, user root)');
+  });
+
+  test('silent twins: a subshell whose status depends on a file stays undecided, and one that exits inside is not read as a status', async () => {
+    const file = await explain({ Dockerfile: IMAGE('["searchd"]'), 'entrypoint.sh': SCRIPT('([ -f /data/ready ] || [ "$1" = indexer ])') });
+    expect(file.e.otherPaths).toBe(1);
+    const exits = await explain({ Dockerfile: IMAGE('["searchd"]'), 'entrypoint.sh': SCRIPT('( [ "$1" = searchd ] && exit 1 )') });
+    expect(exits.e.otherPaths).toBe(1);
+  });
+});
