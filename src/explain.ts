@@ -11,6 +11,7 @@ import type { CmdRef } from './model/evaluator/state.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
+import { basename } from './model/commands.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -233,6 +234,11 @@ function chainHops(chain: Chain): Hop[] {
 
 /** The user a command runs as: the shell's, or the one a user switch in front of it names. */
 function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
+  // `capsh --user=NAME -- -c "cmd"` (libcap): the command runs as NAME.
+  if (argv[0]?.s && basename(argv[0].s) === 'capsh') {
+    const name = argv.map((f) => (f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : undefined)).find((x) => x !== undefined);
+    return name ? { ...shellUser, name, uid: null, root: /^(root|0)$/.test(name) } : shellUser;
+  }
   const t = commandOf(argv);
   if (!t.switcher && !t.forking) return shellUser;
   const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);

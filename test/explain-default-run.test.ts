@@ -92,6 +92,15 @@ describe('a shell that waits on its background children', () => {
     expect(e.hops[1]?.signals?.forwards).toBe(true);
   });
 
+  test('a trap set before its function is defined is read when the wait starts; capsh --user runs the job as that user', async () => {
+    const { e } = await explain({
+      Dockerfile: `FROM debian:12-slim\nENV DAEMON_USER=dns\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\nCMD ["server"]\n`,
+      'entrypoint.sh': '#!/bin/bash\ntrap stop SIGINT SIGTERM\nfunction stop() {\n  kill $CHILD\n  wait $CHILD\n}\ncapsh --user="${DAEMON_USER}" --keep=1 -- -c "/usr/bin/dnsd" &\nCHILD=$!\nwait "$CHILD"\n',
+    });
+    expect(e.hops[1]?.note).toContain('SIGTERM is forwarded: the TERM trap at entrypoint.sh:2 runs stop, which signals the children');
+    expect(e.hops[2]).toMatchObject({ pid1: false, user: 'dns', at: 'entrypoint.sh:7' });
+  });
+
   test('a trap that runs a stop command (no kill) is said not to pass SIGTERM on; a function started in the background names the program it runs', async () => {
     const { e } = await explain({
       Dockerfile: IMAGE(),
@@ -157,5 +166,32 @@ describe('a step-down condition written as a subshell group', () => {
     expect(file.e.otherPaths).toBe(1);
     const exits = await explain({ Dockerfile: IMAGE('["searchd"]'), 'entrypoint.sh': SCRIPT('( [ "$1" = searchd ] && exit 1 )') });
     expect(exits.e.otherPaths).toBe(1);
+  });
+});
+
+describe('${NAME:?} is a required-configuration check', () => {
+  const SCRIPT = '#!/bin/bash\nwrite_config() {\n  printf "host = ${DB_HOST:?"You must set DB_HOST"}\\n" >> /etc/app.ini\n}\nwrite_config\nexec "$@"\n';
+
+  test('in a function: the default run exits there unless DB_HOST is set, and the configured run is shown', async () => {
+    const { e, json } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': SCRIPT });
+    expect(e.hops[0]?.required).toEqual(['exits 1 at entrypoint.sh:3 unless DB_HOST is set']);
+    expect(e.hops[0]?.note).toBe('script /usr/local/bin/entrypoint.sh; exits 1 at entrypoint.sh:3 unless DB_HOST is set (what follows is the configured run, where it is set)');
+    expect(e.summary).toBe('PID 1: entrypoint.sh server (root) -> exec "$@" (same PID, user root) -> server (same PID, user root)');
+    expect(json.hops[0]?.required).toEqual(e.hops[0]?.required);
+  });
+
+  test('the evaluator ends the path with exit 1 at the expansion, decided because the variable is unset', () => {
+    const r = run(SCRIPT);
+    const exit = r.endings.find((x) => x.kind === 'exit');
+    expect(exit).toMatchObject({ failed: true, code: { s: '1' } });
+    expect(exit?.why.at(-1)).toMatchObject({ text: '${DB_HOST:?} exits because DB_HOST is unset', unset: ['DB_HOST'] });
+    expect(r.endings.some((x) => x.kind === 'exec')).toBe(false);
+  });
+
+  test('silent twins: set by ENV, inside $(...) (only the substitution exits), and ${X?} with X set to empty', async () => {
+    const env = await explain({ Dockerfile: IMAGE().replace('COPY', 'ENV DB_HOST=db\nCOPY'), 'entrypoint.sh': SCRIPT });
+    expect(env.e.hops[0]?.required).toBeUndefined();
+    expect(run('#!/bin/sh\nv=$(echo "${DB_HOST:?}")\nexec "$@"\n').endings.map((x) => x.kind)).toEqual(['exec']);
+    expect(run('#!/bin/sh\n: "${OPT?}"\nexec "$@"\n', { env: { OPT: '' } }).endings.map((x) => x.kind)).toEqual(['exec']);
   });
 });

@@ -249,6 +249,8 @@ class Machine {
   private substDepth = 0;
   /** Paths of a subshell that ended in it (`exit` or `exec` there): their status is not seen by the parent. */
   subExits = 0;
+  /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
+  requiredAbort: string | null = null;
 
   constructor(
     readonly inv: ScriptInvocation,
@@ -266,6 +268,10 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      requiredUnset: (name) => {
+        // In a subshell or `$(...)` only that child exits; the script goes on.
+        if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
+      },
       joinedAway: (name, array) => {
         const j = this.rec.firstJoin;
         if (!j || this.rec.lostUse !== null) return;
@@ -1152,7 +1158,18 @@ class CallFrame extends Frame {
     while (this.i < this.states.length) {
       const st = this.states[this.i++] as State;
       m.step();
+      // Saved: a `$(...)` of an outer command's words runs its own commands in between.
+      const outer = m.requiredAbort;
+      m.requiredAbort = null;
       const r = simpleCommand(m, this.stmt, this.call, st);
+      const name = m.requiredAbort;
+      m.requiredAbort = outer;
+      if (name !== null) {
+        // `${NAME:?}` with NAME unset: the shell exits with status 1 here (the command is not run).
+        st.addDecision({ text: `\${${name}:?} exits because ${name} is unset`, at: m.ref(this.stmt, this.call), unset: [name] });
+        m.rec.ending({ kind: 'exit', cmd: m.ref(this.stmt, this.call), argv: [], code: lit('1'), last: st.last, user: st.user, failed: true, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+        continue;
+      }
       if ('push' in r) return r;
       this.out.next.push(...r.done.next);
       this.out.ret.push(...r.done.ret);
@@ -1484,7 +1501,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
       // as its children. The first such wait of a path is where the script spends its life.
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: st.jobs.term, why: whyList(st.why) } };
+        // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
+        // it is looked up now, when the signal can arrive.
+        const t = st.jobs.term;
+        const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
     default:
