@@ -120,7 +120,14 @@ function chainHops(chain: Chain): Hop[] {
       case 'forking-switch': {
         // A switch exec'd by a script is shown on the script's exec line.
         const prev = chain.hops[i - 1];
-        if (prev && (prev.kind === 'script' || prev.kind === 'shell') && prev.ending?.kind === 'exec') break;
+        if (prev && (prev.kind === 'script' || prev.kind === 'shell') && prev.ending?.kind === 'exec') {
+          if (step.kind === 'forking-switch') {
+            const line = out[out.length - 1];
+            if (line) line.note = `same PID: ${step.tool} stays the parent (as ${user}) and runs the command as its child`;
+            out.push(...forkedChild(step));
+          }
+          break;
+        }
         const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
         out.push({
           process: `${step.tool} ${step.user ?? ''}`.trim(),
@@ -130,6 +137,7 @@ function chainHops(chain: Chain): Hop[] {
           note: step.kind === 'switch' ? 'switches user and execs (same PID)' : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: [],
         });
+        if (step.kind === 'forking-switch') out.push(...forkedChild(step));
         break;
       }
       case 'shell':
@@ -282,6 +290,18 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending): Hop[] {
     signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false },
   };
   return [waitHop, ...children];
+}
+
+/**
+ * What `runuser -u app -- cmd`, `su app -c "cmd"` or `sudo -u app cmd` runs: its child, as the
+ * target user (the chain of the model ends at the switch, which stays the process).
+ */
+function forkedChild(step: Step & { kind: 'forking-switch' }): Hop[] {
+  const sw = parseSwitch(step.tool, step.argv.slice(1));
+  if (!sw) return [];
+  const process = sw.commandString !== null ? sw.commandString : sw.rest.map(showField).join(' ');
+  if (process.trim() === '') return [];
+  return [{ process: cmdText(process), user: showUser(step.target), pid1: false, at: where(step), note: `the main process, a child of ${step.tool}${sw.commandString !== null ? ' (run by a shell)' : ''}`, why: [] }];
 }
 
 /** The word `exec`, as written. */

@@ -195,3 +195,42 @@ describe('${NAME:?} is a required-configuration check', () => {
     expect(run('#!/bin/sh\n: "${OPT?}"\nexec "$@"\n', { env: { OPT: '' } }).endings.map((x) => x.kind)).toEqual(['exec']);
   });
 });
+
+describe('a user switch that forks (runuser, su) shows the program it runs, as its user', () => {
+  test('exec runuser -u app -- "$@": runuser stays the process as root, the CMD runs as its child as app', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE('["appd", "-F"]'), 'entrypoint.sh': '#!/bin/sh\nexec runuser -u app -- "$@"\n' });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['entrypoint.sh appd -F', true, 'root'],
+      ['exec runuser -u app -- "$@"', true, 'root'],
+      ['appd -F', false, 'app'],
+    ]);
+    expect(e.hops[1]?.note).toBe('same PID: runuser stays the parent (as root) and runs the command as its child');
+    expect(e.hops[2]?.note).toBe('the main process, a child of runuser');
+  });
+
+  test('a switch held in a variable (EXEC="runuser -u app --"; exec $EXEC server) is followed the same way', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE('[]'), 'entrypoint.sh': '#!/bin/bash\nEXEC=""\nif [[ $(id -u) == 0 ]]; then\n  EXEC="runuser -u app -g app --"\nfi\nexec $EXEC /opt/app/bin/server --port 80\n' });
+    expect(e.hops.slice(1).map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['exec $EXEC /opt/app/bin/server --port 80', true, 'root'],
+      ['/opt/app/bin/server --port 80', false, 'app'],
+    ]);
+  });
+
+  test('su app -c "string" as the CMD: su is PID 1 as root, the string runs under it as app', async () => {
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim\nCMD ["su", "app", "-c", "/opt/app/run --foreground"]\n' });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['su app', true, 'root'],
+      ['/opt/app/run --foreground', false, 'app'],
+    ]);
+    expect(e.hops[1]?.note).toBe('the main process, a child of su (run by a shell)');
+  });
+
+  test('silent twin: exec gosu (which execs) keeps one PID and adds no child hop', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': '#!/bin/sh\nexec gosu app "$@"\n' });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['entrypoint.sh appd', true, 'root'],
+      ['exec gosu app "$@"', true, 'app'],
+      ['appd', true, 'app'],
+    ]);
+  });
+});
