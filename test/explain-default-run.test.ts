@@ -11,6 +11,7 @@ import path from 'node:path';
 import { launchOf } from '../src/engine.js';
 import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
 import { ShellService } from '../src/model/shell-service.js';
+import { readIni, supervisorConfig, supervisordOptions } from '../src/model/supervisord.js';
 import { run, setup } from './model/evaluator/harness.js';
 
 const shell = new ShellService();
@@ -232,5 +233,96 @@ describe('a user switch that forks (runuser, su) shows the program it runs, as i
       ['exec gosu app "$@"', true, 'app'],
       ['appd', true, 'app'],
     ]);
+  });
+});
+
+describe('supervisord: the programs of its configuration, when the build provides it', () => {
+  const CONF = '[supervisord]\nnodaemon=true ; stay in the foreground\n\n[program:web]\ncommand=/usr/sbin/nginx -g "daemon off;"\nuser=www-data\n\n[program:worker]\ncommand=/opt/app/bin/worker\n  --queue default\n\n[program:cron]\ncommand=/usr/sbin/cron -f\nautostart=false\n';
+
+  test('a drop-in copied to /etc/supervisor/conf.d/: the package main file includes it; each program is a child, as its user=', async () => {
+    const { e, json } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y supervisor nginx\nCOPY app.conf /etc/supervisor/conf.d/app.conf\nCMD ["/usr/bin/supervisord", "-n"]\n',
+      'app.conf': CONF,
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user, h.at])).toEqual([
+      ['/usr/bin/supervisord -n', true, 'root', 'Dockerfile:4'],
+      ['/usr/sbin/nginx -g "daemon off;"', false, 'www-data', 'app.conf:5'],
+      ['/opt/app/bin/worker --queue default', false, 'root', 'app.conf:9'],
+    ]);
+    expect(e.hops[0]?.note).toBe("supervisor: starts the programs of app.conf (the package's /etc/supervisor/supervisord.conf, which includes /etc/supervisor/conf.d/*.conf) as its children");
+    expect(e.hops[1]?.note).toBe('[program:web] of supervisord, its child (user=www-data)');
+    expect(json.hops[0]?.programs).toEqual([
+      { name: 'web', user: 'www-data', at: 'app.conf:5' },
+      { name: 'worker', user: 'root', at: 'app.conf:9' },
+    ]);
+    expect(e.summary).toBe('PID 1: /usr/bin/supervisord -n (root) -> /usr/sbin/nginx -g "daemon off;" (child, user www-data) -> /opt/app/bin/worker --queue default (child, user root)');
+  });
+
+  test('-c names the file; [supervisord] user= is what supervisord and the programs without user= run as; %(program_name)s and %(ENV_X)s are expanded', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nENV APP_PORT=8080\nCOPY conf/ /etc/app/\nCMD ["supervisord", "-c", "/etc/app/supervisord.conf"]\n',
+      'conf/supervisord.conf': '[supervisord]\nuser=app\n\n[program:api]\ncommand=/opt/%(program_name)s/run --port %(ENV_APP_PORT)s\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['supervisord -c /etc/app/supervisord.conf', true, 'root'],
+      ['/opt/api/run --port 8080', false, 'app'],
+    ]);
+    expect(e.hops[0]?.note).toContain('(-c /etc/app/supervisord.conf) as its children; it switches to app itself ([supervisord] user=)');
+  });
+
+  test('supervisord started as a non-root user cannot switch to a program\'s user=', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY app.conf /etc/supervisor/conf.d/app.conf\nUSER 1000\nCMD ["/usr/bin/supervisord", "-n"]\n',
+      'app.conf': CONF,
+    });
+    expect(e.hops[1]).toMatchObject({ user: '1000', note: '[program:web] of supervisord, its child (user=www-data); supervisord is not root, so it cannot switch to www-data: the program fails to start' });
+    expect(e.hops[2]).toMatchObject({ user: '1000' });
+  });
+
+  test('silent twin: a configuration the build does not provide says that supervisord\'s programs are not known', async () => {
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y supervisor\nCMD ["/usr/bin/supervisord", "-n", "-c", "/etc/supervisor/supervisord.conf"]\n' });
+    expect(e.hops).toEqual([
+      expect.objectContaining({ process: '/usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf', pid1: true, user: 'root', note: "supervisord starts the programs of its configuration, which is not in the build context: supervisord's programs are not known" }),
+    ]);
+  });
+});
+
+describe('the supervisord configuration reader', () => {
+  test('sections, key = value and key: value, comment lines, inline comments only after whitespace, continuation lines', () => {
+    const s = readIni('; top comment\n[program:a]\ncommand = sh -c "x;y" ; the inline comment\nuser: app\n# another comment\nenvironment=A="1",\n  B="2"\n');
+    expect(s.map((x) => x.name)).toEqual(['program:a']);
+    const keys = s[0]?.keys;
+    expect(keys?.get('command')).toEqual({ value: 'sh -c "x;y"', line: 3 });
+    expect(keys?.get('user')?.value).toBe('app');
+    expect(keys?.get('environment')?.value).toBe('A="1",\nB="2"');
+  });
+
+  test('options: -c, --configuration=, -cFILE, -u; a value not known leaves the file unknown', () => {
+    expect(supervisordOptions(['-n', '-c', '/a.conf'])).toEqual({ config: '/a.conf', user: null, unknown: false });
+    expect(supervisordOptions(['--configuration=/b.conf', '-u', 'app'])).toEqual({ config: '/b.conf', user: 'app', unknown: false });
+    expect(supervisordOptions(['-c/c.conf'])).toMatchObject({ config: '/c.conf' });
+    const image = { read: () => ({ text: '', display: 'x' }), list: () => [], workdir: '/', env: new Map() };
+    expect(supervisorConfig(['-c', null], image)).toBeNull();
+  });
+
+  test('[include] files are read in sorted order, relative to the main file; a later program section of the same name wins; a folder not known is said so', () => {
+    const files: Record<string, string> = {
+      '/etc/s/main.conf': '[include]\nfiles = conf.d/*.conf /srv/extra/*.conf\n',
+      '/etc/s/conf.d/b.conf': '[program:x]\ncommand=/bin/second\n',
+      '/etc/s/conf.d/a.conf': '[program:x]\ncommand=/bin/first\n[program:y]\ncommand=/bin/y\n',
+    };
+    const image = {
+      read: (p: string) => (files[p] !== undefined ? { text: files[p] as string, display: p.slice(1) } : null),
+      list: (d: string) => (d === '/etc/s/conf.d' ? ['/etc/s/conf.d/b.conf', '/etc/s/conf.d/a.conf', '/etc/s/conf.d/notes.txt'] : null),
+      workdir: '/',
+      env: new Map<string, string | null>(),
+    };
+    const c = supervisorConfig(['-c', '/etc/s/main.conf'], image);
+    expect(c?.files).toEqual(['etc/s/main.conf', 'etc/s/conf.d/a.conf', 'etc/s/conf.d/b.conf']);
+    expect(c?.programs.map((p) => [p.name, p.command])).toEqual([
+      ['x', '/bin/second'],
+      ['y', '/bin/y'],
+    ]);
+    expect(c?.unknownIncludes).toEqual(['/srv/extra/*.conf']);
   });
 });

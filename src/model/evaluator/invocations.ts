@@ -24,6 +24,7 @@ import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
 import type { Evidence, ScriptUnit } from '../launch.js';
+import type { SupervisorConfig } from '../supervisord.js';
 import { interpret, type Ending, type Host, type ScriptRun } from './interpreter.js';
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
 import { CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
@@ -52,7 +53,7 @@ export type Step =
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
-  | (HopBase & { kind: 'unknown'; reason: string; missing?: string });
+  | (HopBase & { kind: 'unknown'; reason: string; missing?: string; /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -96,6 +97,8 @@ export interface Resolver {
   missingScript(value: string): boolean;
   /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
   serviceScripts(dir: string): string[] | null;
+  /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
+  supervisorConfig?(args: (string | null)[]): SupervisorConfig | null;
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
@@ -206,6 +209,18 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       const dir = name === 'runsvdir' || name === 's6-svscan' ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith('-'))?.s ?? (name === 's6-svscan' ? '.' : null) : null;
       const services = dir !== null && dir.startsWith('/') ? r.serviceScripts(dir) : null;
       if (!services || services.length === 0) {
+        if (name === 'supervisord') {
+          // Its programs come from its configuration file: explain shows them when the build
+          // provides it; the rules do not judge them (what runs stays unknown to them).
+          const conf = r.supervisorConfig?.(argv.slice(1).map((f) => (f.multi ? null : f.s))) ?? null;
+          push({
+            ...common,
+            kind: 'unknown',
+            reason: conf ? `supervisord starts the programs of its configuration (${conf.files.join(', ')}) as its children` : "supervisord starts the programs of its configuration, which is not in the build context: supervisord's programs are not known",
+            ...(conf ? { supervisor: conf } : {}),
+          });
+          return end();
+        }
         push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
         return end();
       }
