@@ -326,3 +326,22 @@ describe('the supervisord configuration reader', () => {
     expect(c?.unknownIncludes).toEqual(['/srv/extra/*.conf']);
   });
 });
+
+describe('[[ ... && ( ... ) ]]: a group inside a bash test is evaluated', () => {
+  const SCRIPT = (cond: string): string => `#!/bin/bash\nif [[ ${cond} ]]; then\n  exec gosu app "$@"\nfi\nexec "$@"\n`;
+
+  test('[[ "$1" = appd && ($# = 1 || "$2" = run) ]] is decided for the CMD: the default run steps down, the user command does not', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('"$1" = appd && ($# = 1 || "$2" = run)') });
+    expect(e.summary).toBe('PID 1: entrypoint.sh appd (root) -> exec gosu app "$@" (same PID, user app) -> appd (same PID, user app)');
+    expect(e.hops[1]?.why).toEqual(['$1 = appd && ( $# = 1 || $2 = run ) (from CMD)']);
+    expect(e.otherPaths).toBe(0);
+    expect(e.userCommand?.summary).toBe('PID 1: entrypoint.sh <command> (root) -> exec "$@" (same PID, user root) -> <command> (same PID, user root)');
+  });
+
+  test('silent twins: a group with a file test stays undecided, and a regex with parentheses is not read as a group', async () => {
+    const file = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('"$1" = appd && ( -f /data/x || "$2" = run )') });
+    expect(file.e.otherPaths).toBe(1);
+    const regex = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('$1 =~ ^(appd|other)$') });
+    expect(regex.e.otherPaths).toBe(1);
+  });
+});

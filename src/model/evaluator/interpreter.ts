@@ -1708,7 +1708,10 @@ function isPatternWord(w: Word): boolean {
 function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, '').replace(/\]\]$/, '');
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ''))) return withStatus(st, null);
+  // `<`/`>` compare strings here (not redirections), and a regex's parentheses are not groups:
+  // those are not read. Grouping parentheses (`a && (b || c)`) are, as a subshell of the reparse.
+  const bare = inner.replace(/"[^"]*"|'[^']*'/g, '');
+  if (/[<>]/.test(bare) || (/[()]/.test(bare) && /=~/.test(bare))) return withStatus(st, null);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
   const flat = only ? flattenTest(only) : null;
@@ -1750,6 +1753,11 @@ function flattenTest(s: Stmt): { word?: Word; op?: string }[] | null {
     if (!c) return null;
     if (c.type === 'BinaryCmd' && (c.op === '&&' || c.op === '||')) {
       todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type === 'Subshell' && !first && c.stmts.length === 1 && x.redirs.length === 0) {
+      // `a && ( b || c )`: a group, which the test expression evaluates with its parentheses.
+      todo.unshift('(', c.stmts[0] as Stmt, ')');
       continue;
     }
     if (c.type !== 'CallExpr') return null;
