@@ -15446,7 +15446,8 @@ function isPatternWord(w) {
 function doubleBracket(m, s, c, st) {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
+  const bare = inner.replace(/"[^"]*"|'[^']*'/g, "");
+  if (/[<>]/.test(bare) || /[()]/.test(bare) && /=~/.test(bare)) return withStatus(st, null);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
   const flat = only ? flattenTest(only) : null;
@@ -15485,6 +15486,10 @@ function flattenTest(s) {
     if (!c) return null;
     if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
       todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type === "Subshell" && !first && c.stmts.length === 1 && x.redirs.length === 0) {
+      todo.unshift("(", c.stmts[0], ")");
       continue;
     }
     if (c.type !== "CallExpr") return null;
