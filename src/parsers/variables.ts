@@ -16,6 +16,9 @@ export function isName(s: string): boolean {
 /** A word that starts with an assignment, `NAME=...` (the name in group 1). */
 export const ASSIGNMENT = new RegExp(`^(${NAME})=`);
 
+/** A shell assignment or append word, `NAME=...` or `NAME+=...` (the name in group 1, `+` or '' in group 2). */
+export const ASSIGNMENT_OR_APPEND = new RegExp(`^(${NAME})(\\+?)=`);
+
 /** A `$` reference in a scanned text, at offsets of that text. */
 export interface VarRef {
   /** The variable: a name, a positional parameter (`1`, `10`) or a special one (`@`, `#`, `?`, ...). */

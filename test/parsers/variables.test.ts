@@ -1,4 +1,4 @@
-import { ASSIGNMENT, guardsUnset, isName, NAME, varReferences, type VarRefOptions } from '../../src/parsers/variables.js';
+import { ASSIGNMENT, ASSIGNMENT_OR_APPEND, guardsUnset, isName, NAME, varReferences, type VarRefOptions } from '../../src/parsers/variables.js';
 
 /** The references of `text` as `name@start-end` (with `[modifier]` when there is one). */
 function refs(text: string, options?: VarRefOptions): string[] {
@@ -18,6 +18,9 @@ describe('variable names', () => {
     expect(ASSIGNMENT.test('1A=x')).toBe(false);
     expect(ASSIGNMENT.test('--opt=x')).toBe(false);
     expect(ASSIGNMENT.test('A+=x')).toBe(false);
+    expect(ASSIGNMENT_OR_APPEND.exec('A+=x')?.slice(1)).toEqual(['A', '+']);
+    expect(ASSIGNMENT_OR_APPEND.exec('A=x')?.slice(1)).toEqual(['A', '']);
+    expect(ASSIGNMENT_OR_APPEND.test('A-=x')).toBe(false);
   });
 });
 
