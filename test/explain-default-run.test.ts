@@ -136,6 +136,18 @@ describe('a shell that waits on its background children', () => {
     expect(inJob.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
   });
 
+  test('silent twin: the temporary server of a first start (started in the background, stopped with kill, then waited for) does not keep the shell: the exec after it is the default run', async () => {
+    const { e } = await explain({
+      Dockerfile: IMAGE('["dbd"]'),
+      'entrypoint.sh': '#!/bin/bash\ntemp_start() {\n  "$@" --skip-networking &\n  pid=$!\n}\ntemp_stop() {\n  if ! kill -s TERM "$pid" || ! wait "$pid"; then\n    echo "init failed"; exit 1\n  fi\n}\nif [ "$1" = dbd ]; then\n  temp_start "$@"\n  temp_stop\nfi\nexec gosu db "$@"\n',
+    });
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh dbd', 'exec gosu db "$@"', 'dbd']);
+    expect(e.hops.some((h) => h.waits)).toBe(false);
+    // kill -0 only checks that the job is alive: the wait after it still waits on it.
+    const alive = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/bash\nserverd &\npid=$!\nkill -0 "$pid"\nwait "$pid"\n' });
+    expect(alive.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'wait "$pid"', 'serverd &']);
+  });
+
   test('the evaluator records the wait on the path that reaches it, with the jobs then running and the TERM trap', () => {
     const r = run('#!/bin/bash\ntrap \'kill $a $b\' TERM\nfirst &\na=$!\nif [ "$1" = both ]; then second & b=$!; fi\nwait\n', { args: ['both'] });
     const w = r.endings[0]?.waited;

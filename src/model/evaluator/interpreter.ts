@@ -1509,6 +1509,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
+    case 'kill':
+      // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
+      // the real one is exec'd): the shell's jobs are taken as stopped, so a `wait` after it
+      // returns at once. Which job a pid names is not tracked: all of them.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === '-0' || f.s === '0' || f.s === '-l' || f.s === '-L')) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
