@@ -6,8 +6,8 @@
  */
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
-import type { Ending } from './model/evaluator/interpreter.js';
-import type { CmdRef } from './model/evaluator/state.js';
+import type { EndlessLoop, Ending } from './model/evaluator/interpreter.js';
+import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
@@ -157,7 +157,9 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
             prev.required = [...(prev.required ?? []), ...required];
           }
         } else {
-          const note = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const plain = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const errors = errorExits(step);
+          const note = errors ? (plain ? `${plain}; ${errors}` : errors) : plain;
           const required = requiredChecks(step);
           out.push({
             process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(' '),
@@ -236,6 +238,15 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         });
         break;
       case 'unknown':
+        {
+          // No path ends because the script loops forever: the loop is where it stays.
+          const prev = chain.hops[i - 1];
+          const loop = prev && (prev.kind === 'script' || prev.kind === 'shell') && !prev.ending ? prev.run?.forever?.[0] : undefined;
+          if (prev && loop && (prev.kind === 'script' || prev.kind === 'shell')) {
+            out.push(...loopHops(prev, loop, launch));
+            break;
+          }
+        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -267,8 +278,66 @@ function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
  */
 function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: Launch): Hop[] {
   const w = e.waited as NonNullable<Ending['waited']>;
-  const at = (f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
-  const children = w.jobs.map((j) => {
+  const children = jobHops(w.jobs, launch);
+  const t = w.term;
+  const signal = signalNote(t, step.pid1);
+  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
+  const jobs = children.map((c) => c.hop);
+  const waitHop: Hop = {
+    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: at(w.at.file, w.at.stmt),
+    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
+    why: reasons(w.why),
+    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
+    signals: signalsOf(t),
+  };
+  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+
+/**
+ * A script whose shell runs an endless loop (`while true; do sleep 1000; done`): it stays there
+ * (PID 1, if it is) for the container's life, its body's last command its child each time round.
+ */
+function loopHops(step: Step & { kind: 'script' | 'shell' }, l: EndlessLoop, launch: Launch): Hop[] {
+  const children = jobHops(l.jobs?.jobs ?? [], launch);
+  const jobs = children.map((c) => c.hop);
+  const last = l.last[0];
+  const body = last ? ` running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, '')} (${at(last.file, last.stmt)}) as its child each time round` : '';
+  const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}` : '';
+  const loopHop: Hop = {
+    process: `${cmdText(l.file.text.slice(l.loop.p[2], l.loop.e[2]))}${l.file.text.slice(l.loop.p[2], l.loop.e[2]).includes('\n') ? ' …' : ''}`,
+    user: showUser(l.user),
+    pid1: step.pid1,
+    at: `${l.file.path}:${l.file.spanOf(l.loop.p, l.loop.e).line}`,
+    note: `an endless loop: the shell stays${step.pid1 ? ' PID 1' : ''} here for the container's life,${body}${kids}; ${signalNote(l.jobs?.term ?? null, step.pid1)}`,
+    why: reasons(l.why),
+    ...(jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {}),
+    signals: signalsOf(l.jobs?.term ?? null),
+  };
+  return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+
+function at(f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string {
+  return `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+}
+
+function signalsOf(t: TermTrap | null): NonNullable<Hop['signals']> {
+  return t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false };
+}
+
+/** What SIGTERM (`docker stop`) does to a shell that stays. */
+function signalNote(t: TermTrap | null, pid1: boolean): string {
+  if (!t) return pid1 ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout' : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children';
+  if (t.action === '') return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+}
+
+/** The shell's background jobs as its children, each as the user it runs as (supervisord's programs below it). */
+function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs: Hop[] }[] {
+  return jobList.map((j) => {
     // The job's program: the last one it ran (a function's daemon, a pipeline's last command).
     const main = j.cmds[j.cmds.length - 1];
     const user = main ? userOfCommand(main.argv, main.user) : j.user;
@@ -284,29 +353,6 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: 
     if (sup?.programs) hop.programs = sup.programs;
     return { hop, programs };
   });
-  const t = w.term;
-  const signal = !t
-    ? step.pid1
-      ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout'
-      : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children'
-    : t.action === ''
-      ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`
-      : t.kills
-        ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`
-        : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
-  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
-  const jobs = children.map((c) => c.hop);
-  const waitHop: Hop = {
-    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
-    user: showUser(step.runsAs),
-    pid1: step.pid1,
-    at: at(w.at.file, w.at.stmt),
-    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
-    why: reasons(w.why),
-    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
-    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false },
-  };
-  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }
 
 /**
@@ -359,6 +405,22 @@ function forkedChild(step: Step & { kind: 'forking-switch' }): Hop[] {
 /** The word `exec`, as written. */
 function isExec(w: { parts: { type: string; value?: string }[] } | undefined): boolean {
   return !!w && w.parts.length === 1 && w.parts[0]?.type === 'Lit' && w.parts[0].value === 'exec';
+}
+
+/**
+ * The error exits the run can reach on paths that dockerlint cannot decide (a mounted file, a
+ * socket, a command's output): `may instead exit with an error: exit 3 at entrypoint:64`.
+ */
+function errorExits(step: Step & { kind: 'script' | 'shell' }): string | null {
+  const seen: string[] = [];
+  for (const e of step.run?.endings ?? []) {
+    if (e.kind !== 'exit' || !e.failed || !e.cmd || e.waited) continue;
+    const text = `exit${e.code?.s ? ` ${e.code.s}` : ''} at ${at(e.cmd.file, e.cmd.stmt)}`;
+    if (!seen.includes(text)) seen.push(text);
+  }
+  if (seen.length === 0) return null;
+  const shown = seen.slice(0, 3).join(', ');
+  return `on conditions dockerlint cannot decide it may instead stop with an error (${shown}${seen.length > 3 ? `, and ${seen.length - 3} more` : ''})`;
 }
 
 function configured(required: string[]): string {

@@ -137,6 +137,22 @@ export interface ScriptRun {
   capped: { at: CmdRefLite; states: number; lost: string } | null;
   /** Frames and commands evaluated: the measure of work, linear in the script's size. */
   steps: number;
+  /**
+   * Endless loops the script's own shell entered (`while true; do sleep 1000; done`): the paths
+   * that reach one never end, and the shell stays there (PID 1, if it is) for the container's life.
+   */
+  forever?: EndlessLoop[];
+}
+
+export interface EndlessLoop {
+  file: ScriptFile;
+  loop: WhileClause;
+  /** The last commands of the loop's body (its child while it runs: `sleep 1000`). */
+  last: CmdRef[];
+  user: UserValue;
+  why: Decision[];
+  /** The shell's background jobs and SIGTERM trap when it entered the loop. */
+  jobs: JobControl | null;
 }
 
 /** A program point: a statement of a file. */
@@ -203,6 +219,7 @@ class Recorder {
   lostUse: string | null = null;
   /** More different endings than MAX_ENDINGS were reached. */
   endingsDropped = false;
+  readonly forever: EndlessLoop[] = [];
 
   ending(e: Ending): void {
     const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
@@ -863,6 +880,10 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
+    if (this.forever && m.ctx.sub === 0 && again.length > 0 && m.rec.forever.length < 4 && !m.rec.forever.some((f) => f.loop === c)) {
+      const st = again[0] as State;
+      m.rec.forever.push({ file: m.ctx.file, loop: c, last: st.last, user: st.user, why: whyList(st.why), jobs: st.jobs });
+    }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
   }
@@ -1918,5 +1939,5 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped, forever: rec.forever };
 }
