@@ -357,3 +357,40 @@ describe('[[ ... && ( ... ) ]]: a group inside a bash test is evaluated', () => 
     expect(regex.e.otherPaths).toBe(1);
   });
 });
+
+describe('a script that stays in an endless loop', () => {
+  test('daemons in the background, then while true; do sleep 1000; done: the shell stays PID 1 in the loop, with the daemons as its children', async () => {
+    const { e, json } = await explain({
+      Dockerfile: IMAGE('["-d"]'),
+      'entrypoint.sh': '#!/bin/bash\n/opt/hadoop/sbin/start-dfs.sh\nnamenode --foreground &\nif [[ $1 == "-d" ]]; then\n  while true; do sleep 1000; done\nfi\nexec "$@"\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user, h.at])).toEqual([
+      ['entrypoint.sh -d', true, 'root', 'Dockerfile:3'],
+      ['while true; do sleep 1000; done', true, 'root', 'entrypoint.sh:5'],
+      ['namenode --foreground &', false, 'root', 'entrypoint.sh:3'],
+    ]);
+    expect(e.hops[1]?.note).toBe(
+      "an endless loop: the shell stays PID 1 here for the container's life, running sleep 1000 (entrypoint.sh:5) as its child each time round; its background children: namenode --foreground as root; no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout",
+    );
+    expect(e.hops[1]?.why).toEqual(['$1 == -d (from CMD)']);
+    expect(json.hops[1]?.waits).toEqual([{ process: 'namenode --foreground &', user: 'root', at: 'entrypoint.sh:3' }]);
+  });
+
+  test('silent twin: a loop that breaks out when a file appears is not endless; the exec after it is the default run', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nwhile true; do\n  if [ -f /run/ready ]; then break; fi\n  sleep 1\ndone\nexec "$@"\n' });
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+  });
+});
+
+describe('error exits on conditions dockerlint cannot decide are named on the script', () => {
+  test('a socket or mounted-file check that exits: said on the script hop, with its line; the main path is still the configured one', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nif [ ! -S /var/run/docker.sock ]; then\n  echo "mount the docker socket" >&2\n  exit 1\nfi\nexec "$@"\n' });
+    expect(e.hops[0]?.note).toBe('script /usr/local/bin/entrypoint.sh; on conditions dockerlint cannot decide it may instead stop with an error (exit 1 at entrypoint.sh:4)');
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+  });
+
+  test('silent twin: an exit on a branch the default run does not take (a usage error for other words) is not named', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nif [ "$1" = help ]; then\n  echo usage; exit 2\nfi\nexec "$@"\n' });
+    expect(e.hops[0]?.note).toBe('script /usr/local/bin/entrypoint.sh');
+  });
+});
