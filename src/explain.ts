@@ -157,9 +157,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
             prev.required = [...(prev.required ?? []), ...required];
           }
         } else {
-          const plain = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
-          const errors = errorExits(step);
-          const note = errors ? (plain ? `${plain}; ${errors}` : errors) : plain;
+          const note = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
           const required = requiredChecks(step);
           out.push({
             process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} ${shellQuote(short(step.unit.source.text))}` : step.argv.map(showField).join(' '),
@@ -405,22 +403,6 @@ function forkedChild(step: Step & { kind: 'forking-switch' }): Hop[] {
 /** The word `exec`, as written. */
 function isExec(w: { parts: { type: string; value?: string }[] } | undefined): boolean {
   return !!w && w.parts.length === 1 && w.parts[0]?.type === 'Lit' && w.parts[0].value === 'exec';
-}
-
-/**
- * The error exits the run can reach on paths that dockerlint cannot decide (a mounted file, a
- * socket, a command's output): `may instead exit with an error: exit 3 at entrypoint:64`.
- */
-function errorExits(step: Step & { kind: 'script' | 'shell' }): string | null {
-  const seen: string[] = [];
-  for (const e of step.run?.endings ?? []) {
-    if (e.kind !== 'exit' || !e.failed || !e.cmd || e.waited) continue;
-    const text = `exit${e.code?.s ? ` ${e.code.s}` : ''} at ${at(e.cmd.file, e.cmd.stmt)}`;
-    if (!seen.includes(text)) seen.push(text);
-  }
-  if (seen.length === 0) return null;
-  const shown = seen.slice(0, 3).join(', ');
-  return `on conditions dockerlint cannot decide it may instead stop with an error (${shown}${seen.length > 3 ? `, and ${seen.length - 3} more` : ''})`;
 }
 
 function configured(required: string[]): string {

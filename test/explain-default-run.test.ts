@@ -382,15 +382,3 @@ describe('a script that stays in an endless loop', () => {
   });
 });
 
-describe('error exits on conditions dockerlint cannot decide are named on the script', () => {
-  test('a socket or mounted-file check that exits: said on the script hop, with its line; the main path is still the configured one', async () => {
-    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nif [ ! -S /var/run/docker.sock ]; then\n  echo "mount the docker socket" >&2\n  exit 1\nfi\nexec "$@"\n' });
-    expect(e.hops[0]?.note).toBe('script /usr/local/bin/entrypoint.sh; on conditions dockerlint cannot decide it may instead stop with an error (exit 1 at entrypoint.sh:4)');
-    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
-  });
-
-  test('silent twin: an exit on a branch the default run does not take (a usage error for other words) is not named', async () => {
-    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nif [ "$1" = help ]; then\n  echo usage; exit 2\nfi\nexec "$@"\n' });
-    expect(e.hops[0]?.note).toBe('script /usr/local/bin/entrypoint.sh');
-  });
-});
