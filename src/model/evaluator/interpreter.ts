@@ -75,7 +75,11 @@ export interface ScriptInvocation {
   imageProvides?(path: string): boolean;
 }
 
-export type EndingKind = 'exec' | 'exit' | 'end';
+/**
+ * How a path of the script ends: it execs a program, exits, reaches the end of the script, or
+ * stays in a loop that never ends (`while true; do sleep 1000; done`, a keep-alive).
+ */
+export type EndingKind = 'exec' | 'exit' | 'end' | 'loop';
 
 export interface Ending {
   kind: EndingKind;
@@ -93,7 +97,17 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
+  /**
+   * The `wait` the script's own shell ran last on this path, with no program run in the
+   * foreground after it: where the shell blocks while its background jobs run.
+   */
+  waited?: CmdRef | null;
 }
+
+/** A statement that is not a simple command (a loop), with where it was reached from. */
+export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 export interface Executed {
   ref: CmdRef;
@@ -193,11 +207,13 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
       for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+      // Known to have blocked in a wait only when every path that reached it did, at the same one.
+      if (seen.waited !== e.waited) seen.waited = null;
       return;
     }
     if (this.endings.length >= MAX_ENDINGS) {
@@ -504,7 +520,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -777,6 +793,7 @@ class WhileFrame extends Frame {
   private readonly acc: Flow = flowOf([]);
 
   constructor(
+    private readonly stmt: Stmt,
     private readonly c: WhileClause,
     private readonly states: State[],
   ) {
@@ -812,6 +829,14 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
+    if (this.forever && again.length > 0 && body.brk.length === 0 && m.ctx.sub === 0) {
+      // `while true; do sleep 1000; done` with no `break`: the paths that come back to the top
+      // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
+      const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      for (const st of again) {
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, waited: st.waited });
+      }
+    }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
   }
@@ -1222,6 +1247,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     // A command word from an unknown value: unknown, never judged.
     m.rec.command(ref, argv, st.user, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    if (m.ctx.sub === 0) st.waited = null;
     return ran(null, null);
   }
   const cmd = name.s;
@@ -1262,14 +1288,14 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, waited: st.waited });
       return { done: flowOf([]) };
     }
     case 'exit': {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
       const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, waited: st.waited });
       return { done: flowOf([]) };
     }
     case 'return':
@@ -1326,11 +1352,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         if (head[0] === 'exec' && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(' '))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
-          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, waited: st.waited });
           return { done: flowOf([]) };
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        if (m.ctx.sub === 0) st.waited = null;
         return ran(null, null);
       }
       const text = parts.map((f) => f.s).join(' ');
@@ -1426,8 +1453,13 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'unalias':
       return ran(null, '');
     case 'trap':
-    case 'wait':
       m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, '');
+    case 'wait':
+      // The script's shell blocks here while its background jobs run (also as a condition:
+      // `wait -n || true`), until a program after it runs in the foreground.
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      if (m.ctx.sub === 0) st.waited = ref;
       return ran(null, '');
     default:
       break;
@@ -1435,6 +1467,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  if (m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.waited = null;
   return ran(null, null);
 }
 
@@ -1777,7 +1810,7 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, waited: st.waited });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;

@@ -358,6 +358,8 @@ export class State {
   out: string | null | undefined;
   /** The path sourced files that are only known at run time. */
   opaque: boolean;
+  /** The last `wait` of the script's shell, when no program ran in the foreground after it. */
+  waited: CmdRef | null;
 
   constructor(init: { vars?: Map<string, Var>; params: Field[]; user: UserValue }) {
     this.vars = new Scope(null, new Map(init.vars ?? []));
@@ -373,6 +375,7 @@ export class State {
     this.why = null;
     this.out = undefined;
     this.opaque = false;
+    this.waited = null;
   }
 
   fork(): State {
@@ -392,6 +395,7 @@ export class State {
     s.why = this.why;
     s.out = this.out;
     s.opaque = this.opaque;
+    s.waited = this.waited;
     return s;
   }
 
@@ -505,6 +509,7 @@ export class State {
       s.funcsOwned = true;
     }
     s.last = unionLast(this.last, o.last);
+    s.waited = this.waited === o.waited ? this.waited : null;
     return s;
   }
 
@@ -576,6 +581,7 @@ export class State {
   /** Merges `o` into this equal state: only the record of the last commands differs. */
   absorb(o: State): void {
     if (o.last !== this.last) this.last = unionLast(this.last, o.last);
+    if (o.waited !== this.waited) this.waited = null;
   }
 }
 
