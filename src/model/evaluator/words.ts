@@ -6,6 +6,7 @@
  * guessed.
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
+import { isName } from '../../parsers/variables.js';
 import { isJoinedAway, type State } from './state.js';
 import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
@@ -293,7 +294,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   if (pe.excl) {
     // ${!name}: indirect; ${!prefix*}: names.
     const target = base.scalar;
-    if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+    if (pe.op === null && target && target.s !== null && isName(target.s)) {
       const v = st.getVar(target.s);
       if (isJoinedAway(v)) env.joinedAway?.(target.s, v?.kind === 'array');
       return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
@@ -330,7 +331,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   }
   const value = base.scalar;
   const set = base.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const named = isName(pe.param) && pe.index === null;
   // An unset variable is empty, and remembers it was unset (a required-configuration test).
   const unsetEmpty = (): Field => (named ? unsetValue(pe.param) : lit(''));
   if (op === null) return { kind: 'scalar', field: value ?? unsetEmpty() };
@@ -355,11 +356,11 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
       const useDefault = op === ':=' ? (set === false ? true : empty) : set === false ? true : set === true ? false : null;
       if (useDefault === true) {
         const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
+        if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
         return { kind: 'scalar', field: w };
       }
       if (useDefault === false) return { kind: 'scalar', field: value as Field };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
+      if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
       return { kind: 'scalar', field: UNKNOWN };
     }
     case ':+':
