@@ -1,6 +1,6 @@
 import { isScriptArg, isUserCommand, mainProcesses, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
-import type { CmdRef } from '../model/evaluator/state.js';
+import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename } from '../model/commands.js';
 import { runsInForeground } from '../model/known-programs.js';
@@ -148,29 +148,30 @@ export default defineRule({
       const trap = termTrap(cmds);
       const scriptPath = hop.unit.imagePath ?? '';
       const isJob = (words: string[]): boolean => !service && JOB_WORDS.test([...words, scriptPath].join(' '));
+      const w = e.waited;
+      // A trap for TERM (set before the wait, or anywhere on the path): a deliberate supervisor.
+      const handled = trap.covers || (w?.term !== undefined && w.term !== null && w.term.action !== '');
       if (e.kind === 'loop' && e.loop) {
-        // A supervisor that handles TERM, or one that waits for its jobs in the loop (judged as a wait).
         // (No job exemption: a job ends, a keep-alive is there so that the container does not.)
-        if (trap.covers || e.waited) continue;
-        reportKeepAlive(ctx, main, hop, e.loop, null, backgroundJobs(cmds), done);
+        if (handled) continue;
+        reportKeepAlive(ctx, main, hop, e.loop, null, w?.jobs ?? [], done);
         continue;
       }
-      if (e.waited) {
-        const jobs = backgroundJobs(cmds);
-        if (trap.covers || jobs.length === 0) continue;
-        if (isJob(jobs.flatMap((j) => j.argvs[0]?.map((f) => f.s ?? '') ?? []))) continue;
-        reportWait(ctx, main, hop, e.waited, jobs, trap.other, done);
+      const last = e.last.length === 1 ? e.last[0] : undefined;
+      const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : undefined;
+      const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : undefined;
+      // The shell blocked in a wait with jobs running, and no long-running command came after it.
+      const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+      if (w && !(after && argv && longRunning(argv))) {
+        if (handled || w.jobs.length === 0) continue;
+        if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ''))))) continue;
+        reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
         continue;
       }
-      if (e.last.length !== 1) continue;
-      const last = e.last[0];
-      if (!last) continue;
-      const cmd = cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
-      const argv = cmd?.argvs[0];
-      if (!cmd || !argv || cmd.argvs.length !== 1) continue;
+      if (!last || !cmd || !argv) continue;
       if (keepAlive(argv)) {
         if (trap.covers) continue;
-        reportKeepAlive(ctx, main, hop, cmd.ref, argv, backgroundJobs(cmds), done);
+        reportKeepAlive(ctx, main, hop, cmd.ref, argv, backgroundCommands(cmds), done);
         continue;
       }
       const alwaysLast = service && everyEndingIsLast(hop, last);
@@ -201,11 +202,6 @@ function everyEndingIsLast(hop: ScriptHop, last: CmdRef): boolean {
   return endings.length > 0 && endings.every((x) => x.kind !== 'exec' && x.kind !== 'loop' && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
 }
 
-/** The commands the script's own shell started in the background (`server &`), in order. */
-function backgroundJobs(cmds: readonly Executed[]): Executed[] {
-  return cmds.filter((c) => c.background && !c.exec && c.argvs.some((a) => a[0]?.s !== null && a[0]?.s !== undefined)).sort((a, b) => a.ref.stmt.p[2] - b.ref.stmt.p[2] || (a.ref.file.path < b.ref.file.path ? -1 : 1));
-}
-
 /**
  * The traps the script's own shell set: whether one handles SIGTERM (a handler, not `-` or an
  * empty string, which reset or ignore it), and the first that handles other signals only.
@@ -227,13 +223,20 @@ function termTrap(cmds: readonly Executed[]): { covers: boolean; other: Executed
   return { covers, other };
 }
 
-function jobsText(jobs: readonly Executed[]): string {
-  const shown = jobs.slice(0, 3).map((j) => `\`${refText(j.ref, 40).replace(/\s*&$/, '')}\` (${j.ref.file.path}:${j.ref.stmt.p[0]})`);
+type JobPlace = Pick<Job, 'stmt' | 'file'>;
+
+/** The commands the script's own shell ran in the background (`server &`), in order. */
+function backgroundCommands(cmds: readonly Executed[]): JobPlace[] {
+  return cmds.filter((c) => c.background && !c.exec).map((c) => ({ stmt: c.ref.stmt, file: c.ref.file })).sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
+}
+
+function jobsText(jobs: readonly JobPlace[]): string {
+  const shown = jobs.slice(0, 3).map((j) => `\`${refText(j, 40).replace(/\s*&$/, '')}\` (${j.file.path}:${j.stmt.p[0]})`);
   if (jobs.length > 3) return `${shown.join(', ')} and ${jobs.length - 3} more`;
   return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : (shown[0] ?? '');
 }
 
-function reportKeepAlive(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: LoopRef | CmdRef, argv: readonly Field[] | null, jobs: readonly Executed[], done: Set<string>): void {
+function reportKeepAlive(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: LoopRef | CmdRef, argv: readonly Field[] | null, jobs: readonly JobPlace[], done: Set<string>): void {
   const key = `${at.file.path}:${at.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
@@ -252,7 +255,7 @@ function loopText(at: LoopRef): string {
   return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, '$1 ').replace(/[ \t]*\n\s*/g, '; '), 60);
 }
 
-function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, jobs: readonly Executed[], other: Executed | null, done: Set<string>): void {
+function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
   const key = `${wait.file.path}:${wait.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);

@@ -289,14 +289,6 @@ describe('control flow', () => {
     expect(r.endings[0]?.loop?.via).toEqual(['keep']);
   });
 
-  test('the last wait of the shell is remembered until a program runs in the foreground after it', () => {
-    const waited = (src: string): (number | null)[] => run(src).endings.filter((e) => !e.failed).map((e) => (e.waited ? e.waited.stmt.p[0] : null));
-    expect(waited('#!/bin/sh\nserver &\nwait\n')).toEqual([2 + 1]);
-    expect(waited('#!/bin/sh\nserver &\nwait -n\necho stopped\nexit 0\n')).toEqual([3]);
-    expect(waited('#!/bin/sh\nserver &\nwait -n || true\necho stopped\n')).toEqual([3]);
-    expect(waited('#!/bin/sh\nsetup &\nwait\nserver\n')).toEqual([null]);
-    expect(waited('#!/bin/sh\n( server & wait )\n')).toEqual([null]);
-  });
 
   test('a sourced file runs in this shell: its functions and variables are seen', () => {
     const files = { '/usr/local/lib/lib.sh': 'APP_USER=app\nstart() { exec gosu "$APP_USER" "$@"; }\n' };
