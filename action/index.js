@@ -13553,6 +13553,10 @@ function atRef(unit, c, dockerfile, label) {
     label: label ?? refText(c)
   };
 }
+function statementText(c, max = 60) {
+  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
+  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), max);
+}
 function refText(c, max = 60) {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
@@ -18386,16 +18390,16 @@ function reportKeepAlive(ctx, main2, hop, at, argv, jobs, done) {
   const key = `${at.file.path}:${at.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
-  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath);
+  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at));
   const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : "";
   const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename3(argv[0]?.s ?? "")}\` has no SIGTERM handler either.` : "";
-  const data = { command: argv ? refText(at) : loopText(at), started, noExec, ...startedBy2(hop) };
+  const command2 = argv ? refText(at) : statementText(at);
+  const what = argv ? `\`${command2}\`, which only keeps the container running` : `the endless loop \`${command2}\``;
+  const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
+  const fix = argv ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command2}\` (the shell runs a trap only after a foreground command returns)` : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
+  const data = { command: command2, what, fix, started, noExec, ...startedBy2(hop) };
   if (main2.init) ctx.report({ ...place, messageId: "keepAliveUnderInit", data: { ...data, init: main2.init.name } });
   else ctx.report({ ...place, messageId: "keepAlive", data });
-}
-function loopText(at) {
-  const text = at.file.text.slice(at.stmt.p[2], at.stmt.e[2]);
-  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), 60);
 }
 function reportWait(ctx, main2, hop, wait, jobs, other, done) {
   const key = `${wait.file.path}:${wait.stmt.p[2]}`;
@@ -18405,7 +18409,7 @@ function reportWait(ctx, main2, hop, wait, jobs, other, done) {
   const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : "";
   const command2 = refText(wait);
   const addTerm = other ? withTerm(other) : null;
-  const fix = addTerm ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them.` : `Forward SIGTERM to the jobs before \`${command2}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\`.`;
+  const fix = addTerm ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them` : `Forward SIGTERM to the jobs before \`${command2}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\``;
   const data = { command: command2, jobs: jobsText(jobs), trapNote, fix, ...startedBy2(hop) };
   if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
   else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
@@ -18424,7 +18428,6 @@ var init_entrypoint_no_exec = __esm({
     init_commands();
     init_known_programs();
     init_evidence();
-    init_text();
     init_rule();
     init_pid12();
     init_report();
@@ -18503,20 +18506,20 @@ var init_entrypoint_no_exec = __esm({
         hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
       },
       keepAlive: {
-        message: "The script ends in `{command}`, which only keeps the container running: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
-        hint: "Run the main program in the foreground as the last command, with `exec`. Or handle SIGTERM in the script: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM` with the daemons started as background jobs (`daemon --foreground &`), and keep alive with `sleep infinity & wait $!` instead of `{command}` (the shell runs a trap only after a foreground command returns)."
+        message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
       },
       keepAliveUnderInit: {
-        message: "The script ends in `{command}`, which only keeps the container running: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-        hint: "Run the main program in the foreground as the last command, with `exec`; or stop the others in a trap: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`, with `sleep infinity & wait $!` as the keep-alive."
+        message: "The script ends in {what}: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "{fix}."
       },
       waitsWithoutTrap: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
-        hint: "{fix}"
+        hint: "{fix}."
       },
       waitsWithoutTrapUnderInit: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-        hint: "{fix} Or run {init} with `-g`, so that it signals the whole process group."
+        hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
       }
     };
     entrypoint_no_exec_default = defineRule({
@@ -21504,7 +21507,7 @@ function reportOnce(ctx, hop, done, ref, msg, fix = null) {
   if (done.has(key)) return;
   done.add(key);
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const place = ref ? atRef(unit, ref, dockerfile, "call" in ref ? void 0 : statementText(ref)) : atNode(unit, lastLine(unit), dockerfile);
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
 }
@@ -21519,7 +21522,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
       const text = refText(e.cmd);
       const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
       const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
-      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell.`;
+      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
       report(e.cmd, { messageId: "ignoresUserCommand", data: { command: text, program: program2 ? `\`${basename3(program2)}\`` : "the program", fix } });
       return;
     }
@@ -21559,6 +21562,10 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     return;
   }
   if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
+  if (e.kind === "loop" && e.loop) {
+    report(e.loop, { messageId: "endsInLoopIgnoringCmd", data: { command: statementText(e.loop) } });
+    return;
+  }
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -21648,6 +21655,10 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      endsInLoopIgnoringCmd: {
+        message: "This path of the script ends in the endless loop `{command}`, and the CMD it is given is never run: the shell stays PID 1 in the loop and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"` instead of the loop, and run what the loop keeps alive as the CMD.'
+      },
       endsWithoutCommand: {
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
@@ -21658,7 +21669,7 @@ var init_missing_exec_args = __esm({
       },
       ignoresUserCommand: {
         message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
-        hint: "{fix}"
+        hint: "{fix}."
       }
     };
     missing_exec_args_default = defineRule({

@@ -4,8 +4,7 @@ import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename } from '../model/commands.js';
 import { runsInForeground } from '../model/known-programs.js';
-import { atRef, refText } from '../evidence.js';
-import { oneLine } from '../text.js';
+import { atRef, refText, statementText } from '../evidence.js';
 import { defineRule, type RuleContext } from './rule.js';
 import { execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
@@ -87,20 +86,20 @@ const messages = {
     hint: 'Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)',
   },
   keepAlive: {
-    message: "The script ends in `{command}`, which only keeps the container running: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
-    hint: "Run the main program in the foreground as the last command, with `exec`. Or handle SIGTERM in the script: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM` with the daemons started as background jobs (`daemon --foreground &`), and keep alive with `sleep infinity & wait $!` instead of `{command}` (the shell runs a trap only after a foreground command returns).",
+    message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
+    hint: '{fix}.',
   },
   keepAliveUnderInit: {
-    message: "The script ends in `{command}`, which only keeps the container running: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-    hint: "Run the main program in the foreground as the last command, with `exec`; or stop the others in a trap: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`, with `sleep infinity & wait $!` as the keep-alive.",
+    message: "The script ends in {what}: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+    hint: '{fix}.',
   },
   waitsWithoutTrap: {
     message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
-    hint: '{fix}',
+    hint: '{fix}.',
   },
   waitsWithoutTrapUnderInit: {
     message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-    hint: '{fix} Or run {init} with `-g`, so that it signals the whole process group.',
+    hint: '{fix}. Or run {init} with `-g`, so that it signals the whole process group.',
   },
 } as const;
 
@@ -240,20 +239,22 @@ function reportKeepAlive(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: LoopRe
   const key = `${at.file.path}:${at.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
-  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath);
+  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath, argv ? undefined : statementText(at));
   const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : '';
   // `exec tail -f /dev/null` is no fix: tail as PID 1 has no SIGTERM handler either.
   const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename(argv[0]?.s ?? '')}\` has no SIGTERM handler either.` : '';
-  const data = { command: argv ? refText(at) : loopText(at), started, noExec, ...startedBy(hop) };
+  const command = argv ? refText(at) : statementText(at);
+  const what = argv ? `\`${command}\`, which only keeps the container running` : `the endless loop \`${command}\``;
+  const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
+  // The shell runs a trap only once the foreground command returns: the sleep must be a job.
+  const fix = argv
+    ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command}\` (the shell runs a trap only after a foreground command returns)`
+    : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
+  const data = { command, what, fix, started, noExec, ...startedBy(hop) };
   if (main.init) ctx.report({ ...place, messageId: 'keepAliveUnderInit', data: { ...data, init: main.init.name } });
   else ctx.report({ ...place, messageId: 'keepAlive', data });
 }
 
-/** A loop on one line, as it would be written so: `while true; do sleep 1000; done`. */
-function loopText(at: LoopRef): string {
-  const text = at.file.text.slice(at.stmt.p[2], at.stmt.e[2]);
-  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, '$1 ').replace(/[ \t]*\n\s*/g, '; '), 60);
-}
 
 function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
   const key = `${wait.file.path}:${wait.stmt.p[2]}`;
@@ -265,8 +266,8 @@ function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, j
   // The existing trap plus TERM, as it is written; or a trap that forwards TERM to the jobs.
   const addTerm = other ? withTerm(other) : null;
   const fix = addTerm
-    ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them.`
-    : `Forward SIGTERM to the jobs before \`${command}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\`.`;
+    ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them`
+    : `Forward SIGTERM to the jobs before \`${command}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\``;
   const data = { command, jobs: jobsText(jobs), trapNote, fix, ...startedBy(hop) };
   if (main.init) ctx.report({ ...place, messageId: 'waitsWithoutTrapUnderInit', data: { ...data, init: main.init.name } });
   else ctx.report({ ...place, messageId: 'waitsWithoutTrap', data });

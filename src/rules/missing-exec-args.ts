@@ -1,9 +1,9 @@
-import type { Ending } from '../model/evaluator/interpreter.js';
+import type { Ending, LoopRef } from '../model/evaluator/interpreter.js';
 import type { Run } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
-import { atNode, atRef, lastLine, refText } from '../evidence.js';
+import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js';
 import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
@@ -44,6 +44,10 @@ const messages = {
     message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'End the script with `exec "$@"`.',
   },
+  endsInLoopIgnoringCmd: {
+    message: 'This path of the script ends in the endless loop `{command}`, and the CMD it is given is never run: the shell stays PID 1 in the loop and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'End the script with `exec "$@"` instead of the loop, and run what the loop keeps alive as the CMD.',
+  },
   endsWithoutCommand: {
     message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'End the script with `exec "$@"`.',
@@ -54,7 +58,7 @@ const messages = {
   },
   ignoresUserCommand: {
     message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
-    hint: '{fix}',
+    hint: '{fix}.',
   },
 } as const;
 
@@ -140,20 +144,20 @@ function checkMangled(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
 }
 
 /** Reports `msg` at `ref` (at the script's end when null), once per place, with who started the script. */
-function reportOnce(ctx: Ctx, hop: ScriptHop, done: Set<string>, ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void {
+function reportOnce(ctx: Ctx, hop: ScriptHop, done: Set<string>, ref: CmdRef | LoopRef | null, msg: Msg, fix: Fix | null = null): void {
   const unit = hop.unit;
   const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
   if (done.has(key)) return;
   done.add(key);
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const place = ref ? atRef(unit, ref, dockerfile, 'call' in ref ? undefined : statementText(ref)) : atNode(unit, lastLine(unit), dockerfile);
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
 }
 
 function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): void {
   const unit = hop.unit;
-  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => reportOnce(ctx, hop, done, ref, msg, fix);
+  const report = (ref: CmdRef | LoopRef | null, msg: Msg, fix: Fix | null = null): void => reportOnce(ctx, hop, done, ref, msg, fix);
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
@@ -165,7 +169,7 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
       const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
       // `exec java -jar app.jar "$@"`: options reach the program, a user's command does not.
       const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
-      const fix = `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell.`;
+      const fix = `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
       report(e.cmd, { messageId: 'ignoresUserCommand', data: { command: text, program: program ? `\`${basename(program)}\`` : 'the program', fix } });
       return;
     }
@@ -212,6 +216,11 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     return;
   }
   if (run.kind !== 'user-command' || !unit.receivesArgs || forwards) return;
+  if (e.kind === 'loop' && e.loop) {
+    // A keep-alive (`while true; do sleep 1000; done`): the script never gets to its arguments.
+    report(e.loop, { messageId: 'endsInLoopIgnoringCmd', data: { command: statementText(e.loop) } });
+    return;
+  }
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
 }
@@ -254,6 +263,7 @@ function neverReadsArgs(hop: ScriptHop): boolean {
   }
   return true;
 }
+
 
 /** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */
 function reexecs(e: Ending, hop: ScriptHop): boolean {
