@@ -19828,6 +19828,11 @@ __export(shell_exports, {
 import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
+function prefetchedModule(g) {
+  const p = g.dockerlintShparse;
+  delete g.dockerlintShparse;
+  return p instanceof Promise ? p : null;
+}
 async function loadShellParser() {
   loading ??= load().catch((err) => {
     loading = null;
@@ -19835,18 +19840,34 @@ async function loadShellParser() {
   });
   return loading;
 }
+function withSeedCrypto(f) {
+  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  if (own && !own.configurable) return f();
+  const getRandomValues = (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+    return a;
+  };
+  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  try {
+    return f();
+  } finally {
+    if (own) Object.defineProperty(globalThis, "crypto", own);
+    else delete globalThis.crypto;
+  }
+}
 async function load() {
   const g = globalThis;
-  createRequire3(import.meta.url)(GLUE_PATH);
+  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(readFileSync4(WASM_URL));
+  const prefetched = prefetchedModule(g);
+  const module = prefetched && await prefetched.catch(() => null) || new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
-    go.run(instance).catch(() => void 0);
+    withSeedCrypto(() => go.run(instance)).catch(() => void 0);
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
