@@ -6,7 +6,7 @@
  */
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
-import type { EndlessLoop, Ending } from './model/evaluator/interpreter.js';
+import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
@@ -190,6 +190,9 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : 'same PID: hands over to its arguments',
             why: reasons(e.why),
           });
+        } else if (e.kind === 'loop' && e.loop) {
+          // A keep-alive: the shell stays in an endless loop, and the container runs as long.
+          out.push(...loopHops(step, e, launch));
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -236,15 +239,6 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         });
         break;
       case 'unknown':
-        {
-          // No path ends because the script loops forever: the loop is where it stays.
-          const prev = chain.hops[i - 1];
-          const loop = prev && (prev.kind === 'script' || prev.kind === 'shell') && !prev.ending ? prev.run?.forever?.[0] : undefined;
-          if (prev && loop && (prev.kind === 'script' || prev.kind === 'shell')) {
-            out.push(...loopHops(prev, loop, launch));
-            break;
-          }
-        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -298,21 +292,24 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: 
  * A script whose shell runs an endless loop (`while true; do sleep 1000; done`): it stays there
  * (PID 1, if it is) for the container's life, its body's last command its child each time round.
  */
-function loopHops(step: Step & { kind: 'script' | 'shell' }, l: EndlessLoop, launch: Launch): Hop[] {
-  const children = jobHops(l.jobs?.jobs ?? [], launch);
+function loopHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: Launch): Hop[] {
+  const l = e.loop as NonNullable<Ending['loop']>;
+  const jc = e.running ?? null;
+  const children = jobHops(jc?.jobs ?? [], launch);
   const jobs = children.map((c) => c.hop);
-  const last = l.last[0];
-  const body = last ? ` running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, '')} (${at(last.file, last.stmt)}) as its child each time round` : '';
+  const last = e.last[0];
+  const body = last ? `, running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, '')} (${at(last.file, last.stmt)}) as its child each time round` : '';
   const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}` : '';
+  const text = l.file.text.slice(l.stmt.p[2], l.stmt.e[2]);
   const loopHop: Hop = {
-    process: `${cmdText(l.file.text.slice(l.loop.p[2], l.loop.e[2]))}${l.file.text.slice(l.loop.p[2], l.loop.e[2]).includes('\n') ? ' …' : ''}`,
-    user: showUser(l.user),
+    process: `${cmdText(text)}${text.includes('\n') ? ' …' : ''}`,
+    user: showUser(e.user),
     pid1: step.pid1,
-    at: `${l.file.path}:${l.file.spanOf(l.loop.p, l.loop.e).line}`,
-    note: `an endless loop: the shell stays${step.pid1 ? ' PID 1' : ''} here for the container's life,${body}${kids}; ${signalNote(l.jobs?.term ?? null, step.pid1)}`,
-    why: reasons(l.why),
+    at: at(l.file, l.stmt),
+    note: `a loop that never ends: the shell stays${step.pid1 ? ' PID 1' : ''} in it, and the container runs as long${body}${kids}; ${signalNote(jc?.term ?? null, step.pid1)}`,
+    why: reasons(e.why),
     ...(jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {}),
-    signals: signalsOf(l.jobs?.term ?? null),
+    signals: signalsOf(jc?.term ?? null),
   };
   return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }

@@ -370,7 +370,7 @@ describe('a script that stays in an endless loop', () => {
       ['namenode --foreground &', false, 'root', 'entrypoint.sh:3'],
     ]);
     expect(e.hops[1]?.note).toBe(
-      "an endless loop: the shell stays PID 1 here for the container's life, running sleep 1000 (entrypoint.sh:5) as its child each time round; its background children: namenode --foreground as root; no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout",
+      'a loop that never ends: the shell stays PID 1 in it, and the container runs as long, running sleep 1000 (entrypoint.sh:5) as its child each time round; its background children: namenode --foreground as root; no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout',
     );
     expect(e.hops[1]?.why).toEqual(['$1 == -d (from CMD)']);
     expect(json.hops[1]?.waits).toEqual([{ process: 'namenode --foreground &', user: 'root', at: 'entrypoint.sh:3' }]);

@@ -76,7 +76,11 @@ export interface ScriptInvocation {
   imageProvides?(path: string): boolean;
 }
 
-export type EndingKind = 'exec' | 'exit' | 'end';
+/**
+ * How a path of the script ends: it execs a program, exits, reaches the end of the script, or
+ * stays in a loop that never ends (`while true; do sleep 1000; done`, a keep-alive).
+ */
+export type EndingKind = 'exec' | 'exit' | 'end' | 'loop';
 
 export interface Ending {
   kind: EndingKind;
@@ -94,12 +98,19 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
   waited?: NonNullable<JobControl['waited']>;
+  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  running?: JobControl;
 }
+
+/** A statement that is not a simple command (a loop), with where it was reached from. */
+export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -137,22 +148,6 @@ export interface ScriptRun {
   capped: { at: CmdRefLite; states: number; lost: string } | null;
   /** Frames and commands evaluated: the measure of work, linear in the script's size. */
   steps: number;
-  /**
-   * Endless loops the script's own shell entered (`while true; do sleep 1000; done`): the paths
-   * that reach one never end, and the shell stays there (PID 1, if it is) for the container's life.
-   */
-  forever?: EndlessLoop[];
-}
-
-export interface EndlessLoop {
-  file: ScriptFile;
-  loop: WhileClause;
-  /** The last commands of the loop's body (its child while it runs: `sleep 1000`). */
-  last: CmdRef[];
-  user: UserValue;
-  why: Decision[];
-  /** The shell's background jobs and SIGTERM trap when it entered the loop. */
-  jobs: JobControl | null;
 }
 
 /** A program point: a statement of a file. */
@@ -219,10 +214,9 @@ class Recorder {
   lostUse: string | null = null;
   /** More different endings than MAX_ENDINGS were reached. */
   endingsDropped = false;
-  readonly forever: EndlessLoop[] = [];
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -561,7 +555,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -845,6 +839,7 @@ class WhileFrame extends Frame {
   private readonly acc: Flow = flowOf([]);
 
   constructor(
+    private readonly stmt: Stmt,
     private readonly c: WhileClause,
     private readonly states: State[],
   ) {
@@ -880,9 +875,13 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
-    if (this.forever && m.ctx.sub === 0 && again.length > 0 && m.rec.forever.length < 4 && !m.rec.forever.some((f) => f.loop === c)) {
-      const st = again[0] as State;
-      m.rec.forever.push({ file: m.ctx.file, loop: c, last: st.last, user: st.user, why: whyList(st.why), jobs: st.jobs });
+    if (this.forever && again.length > 0 && body.brk.length === 0 && m.ctx.sub === 0) {
+      // `while true; do sleep 1000; done` with no `break`: the paths that come back to the top
+      // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
+      const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      for (const st of again) {
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
+      }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
@@ -1939,5 +1938,5 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped, forever: rec.forever };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
 }
