@@ -277,6 +277,16 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 
+/** `${!ref}` where ref holds `name`: `$name` (its first item for an array). */
+function indirect(name: string, st: State, env: ExpandEnv): Field {
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env.joinedAway?.(name, v?.kind === 'array');
+  if (!v) return unsetValue(name);
+  if (v.kind === 'array') return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit('') : UNKNOWN;
+  if (v.value.unset && v.value.s === '') return unsetValue(name, v.value.unset);
+  return v.value;
+}
+
 /** The n-th (1-based) of a list of fields, which may hold unknown-length runs. */
 function positional(items: readonly Field[], n: number): { list: null; scalar: Field | null; set: boolean | null } {
   for (let i = 0; i < items.length; i++) {
@@ -291,12 +301,12 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   const base = baseValue(pe, st, env);
   const star = pe.param === '*' || pe.index === '*';
   if (pe.excl) {
-    // ${!name}: indirect; ${!prefix*}: names.
+    // ${!name}: the value of the variable whose name `name` holds, read as `$NAME` would be (an
+    // unset one is empty and remembers it, so `[ -z "${!v}" ] && exit 1` is a required-setting
+    // check); a name not known, or ${!prefix*} and ${!a[@]}, is unknown.
     const target = base.scalar;
-    if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
-      const v = st.getVar(target.s);
-      if (isJoinedAway(v)) env.joinedAway?.(target.s, v?.kind === 'array');
-      return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
+    if (pe.op === null && pe.index === null && target && target.s !== null && !target.multi && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+      return { kind: 'scalar', field: indirect(target.s, st, env) };
     }
     return { kind: 'scalar', field: UNKNOWN };
   }
