@@ -14426,11 +14426,16 @@ function ansiC(v) {
 function baseValue(pe, st, env3) {
   const name = pe.param;
   const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (name === "@" || name === "*") {
+    env3.readArgs?.(st.params);
+    return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  }
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
+    const r = positional(st.params, n);
+    if (r.scalar) env3.readArgs?.([r.scalar]);
+    return r;
   }
   switch (name) {
     case "#": {
@@ -14468,6 +14473,14 @@ function baseValue(pe, st, env3) {
   if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
+function indirect(name, st, env3) {
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name, v?.kind === "array");
+  if (!v) return unsetValue(name);
+  if (v.kind === "array") return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit("") : UNKNOWN;
+  if (v.value.unset && v.value.s === "") return unsetValue(name, v.value.unset);
+  return v.value;
+}
 function positional(items, n) {
   for (let i = 0; i < items.length; i++) {
     const f = items[i];
@@ -14481,10 +14494,8 @@ function paramValue(pe, st, env3, quoted) {
   const star = pe.param === "*" || pe.index === "*";
   if (pe.excl) {
     const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
-      const v = st.getVar(target2.s);
-      if (isJoinedAway(v)) env3.joinedAway?.(target2.s, v?.kind === "array");
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    if (pe.op === null && pe.index === null && target2 && target2.s !== null && !target2.multi && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      return { kind: "scalar", field: indirect(target2.s, st, env3) };
     }
     return { kind: "scalar", field: UNKNOWN };
   }
@@ -14966,11 +14977,14 @@ function effectsOf(node, stmts) {
   loopEffects.set(node, r);
   return r;
 }
-function widen(states, eff, extra = []) {
+function widen(m, states, eff, extra = []) {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -15133,6 +15147,7 @@ function simpleCommand(m, stmt, call, st) {
     case "shift": {
       const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, "");
       }
@@ -15182,7 +15197,10 @@ function simpleCommand(m, stmt, call, st) {
       for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
         st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
       }
-      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      if (cmd === "getopts") {
+        st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, "");
     }
     case "echo": {
@@ -15556,7 +15574,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
 var init_interpreter = __esm({
@@ -15585,6 +15603,7 @@ var init_interpreter = __esm({
       endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
+      argsRead = /* @__PURE__ */ new Set();
       joined = 0;
       steps = 0;
       /** Where the states were first joined, and how many met there. */
@@ -15641,6 +15660,9 @@ var init_interpreter = __esm({
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
           glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          readArgs: (fields) => {
+            for (const f of fields) if (f.arg !== void 0) this.rec.argsRead.add(f.arg);
+          },
           joinedAway: (name, array) => {
             const j = this.rec.firstJoin;
             if (!j || this.rec.lostUse !== null) return;
@@ -16038,7 +16060,7 @@ var init_interpreter = __esm({
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
           m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+          return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
         }
         if (this.phase === 1) {
           m.ctx.cond--;
@@ -16085,7 +16107,11 @@ var init_interpreter = __esm({
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
-          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const lists = this.states.map((st) => {
+            if (c.items) return m.fields(c.items, st);
+            if (c.name) m.expandEnv.readArgs?.(st.params);
+            return c.name ? st.params : [UNKNOWN_FIELDS];
+          });
           const first = lists[0];
           const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
           if (known3 && c.name) {
@@ -16097,7 +16123,7 @@ var init_interpreter = __esm({
           const body3 = [];
           for (const [k, st] of this.states.entries()) {
             const items = lists[k];
-            const w = widen([st], eff)[0];
+            const w = widen(m, [st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
               w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -16638,7 +16664,7 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next))) {
       rejected.add(check.name);
       continue;
     }
@@ -16647,6 +16673,15 @@ function configuredRun(runWith) {
     run2 = again;
   }
   return { run: run2, required };
+}
+function otherCheck(e, assumed) {
+  for (let i = e.why.length - 1; i >= 0; i--) {
+    const d = e.why[i];
+    if (d.undecided) return false;
+    const name = d.unset?.[0];
+    if (name && !assumed.has(name)) return true;
+  }
+  return false;
 }
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
@@ -16845,7 +16880,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    MAX_CONFIG_TRIES = 6;
+    MAX_CONFIG_TRIES = 12;
   }
 });
 
@@ -16977,20 +17012,51 @@ function globInImage(stage, env3, pattern4) {
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
-  if (direct || !env3.symlinks?.length) return direct;
+  if (direct || !env3.symlinks?.length && !env3.moves?.length) return direct;
   const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path9.posix.join(d, name));
   for (const c of candidates) {
-    let p = c;
-    for (let i = 0; i < 8; i++) {
-      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
-      if (!link) break;
-      const target2 = path9.posix.resolve(path9.posix.dirname(link.link), link.target);
-      p = link.link === p ? target2 : target2 + p.slice(link.link.length);
-      const origin = env3.fs.lookup(stage, p);
-      if (origin) return { imagePath: p, origin };
+    let paths = [c];
+    const seen = new Set(paths);
+    for (let i = 0; i < 8 && paths.length > 0; i++) {
+      const next = [];
+      for (const p of paths) {
+        for (const q of cameFrom(p, env3)) {
+          if (seen.has(q)) continue;
+          seen.add(q);
+          const origin = env3.fs.lookup(stage, q);
+          if (origin) return { imagePath: q, origin };
+          next.push(q);
+        }
+      }
+      paths = next.slice(0, 16);
     }
   }
   return null;
+}
+function cameFrom(p, env3) {
+  const out = [];
+  for (const l of env3.symlinks ?? []) {
+    if (l.link !== p && !(p.startsWith(`${l.link}/`) && l.link !== "/")) continue;
+    const target2 = path9.posix.resolve(path9.posix.dirname(l.link), l.target);
+    out.push(l.link === p ? target2 : target2 + p.slice(l.link.length));
+  }
+  for (const m of env3.moves ?? []) {
+    const base2 = path9.posix.basename(m.from);
+    if (m.into === "either" && !hasGlobChar(base2)) {
+      if (p === m.to) out.push(m.from);
+      else if (p.startsWith(`${m.to}/`) && m.to !== "/") out.push(m.from + p.slice(m.to.length));
+    }
+    const under = m.to === "/" ? p.slice(1) : p.startsWith(`${m.to}/`) ? p.slice(m.to.length + 1) : null;
+    if (under === null || under === "") continue;
+    const [first, ...rest] = under.split("/");
+    if (first === base2 || hasGlobChar(base2) && (0, import_picomatch2.default)(base2, { dot: false })(first)) {
+      out.push(path9.posix.join(path9.posix.dirname(m.from), first, ...rest));
+    }
+  }
+  return out;
+}
+function hasGlobChar(s) {
+  return /[*?[]/.test(s);
 }
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
@@ -17888,6 +17954,13 @@ function longRunning(argv) {
   }
   return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name));
 }
+function subcommandOnly(given, argv, hop) {
+  const read = hop.run?.argsRead;
+  const first = given[0];
+  if (!read || !first || first.arg === void 0 || isUserCommand(first) || !read.has(first.arg)) return false;
+  if (given.slice(1).some((f) => f.arg === void 0 || read.has(f.arg))) return false;
+  return !argv.some((f) => f.arg !== void 0 && given.some((g) => g.arg === f.arg));
+}
 function isSupervisor(hop) {
   const cmds = hop.run?.commands ?? [];
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
@@ -17991,7 +18064,7 @@ var init_entrypoint_no_exec = __esm({
         }
       },
       docs: {
-        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -18013,7 +18086,7 @@ var init_entrypoint_no_exec = __esm({
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          const given = hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
           if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           if (e.last.length !== 1) continue;
@@ -18022,6 +18095,7 @@ var init_entrypoint_no_exec = __esm({
           const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
           const argv = cmd?.argvs[0];
           if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
+          if (given.length > 0 && !subcommandOnly(given, argv, hop)) continue;
           if (isSupervisor(hop)) continue;
           const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
           if (!service && JOB_WORDS.test(words)) continue;
@@ -18044,7 +18118,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -18070,7 +18144,7 @@ ${h.body.text}`).join("");
   return facts;
 }
 function mayChangeFacts(raw) {
-  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
@@ -18099,12 +18173,32 @@ function record(facts, words, inst, workdir) {
       const target2 = path10.posix.resolve(path10.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
+  } else if (name === "mv" || name === "cp") {
+    recordMove(facts, rest, inst, workdir);
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
     const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
     for (const pkg of rest.slice(verbIndex + 1)) {
       if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
     }
   }
+}
+function recordMove(facts, rest, inst, workdir) {
+  let target2 = null;
+  const args = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === "-t" || w === "--target-directory") target2 = rest[++i] ?? null;
+    else if (w.startsWith("--target-directory=")) target2 = w.slice("--target-directory=".length);
+    else if (w === "-S" || w === "--suffix") i++;
+    else if (w === "--") args.push(...rest.slice(i + 1)), i = rest.length;
+    else if (!w.startsWith("-")) args.push(w);
+  }
+  const sources = target2 === null ? args.slice(0, -1) : args;
+  const dest = target2 ?? args[args.length - 1];
+  if (!dest || sources.length === 0 || dest === "\0" || sources.includes("\0")) return;
+  const to = path10.posix.resolve(workdir, dest);
+  const into = target2 !== null || sources.length > 1 || dest.endsWith("/") || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? "folder" : "either";
+  for (const src of sources) facts.moves.push({ from: path10.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 function addsExecute(mode) {
   if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
@@ -18122,7 +18216,7 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var UNKNOWN_WRITERS, INSTALLERS;
+var UNKNOWN_WRITERS, INSTALLERS, KNOWN_DIRS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
@@ -18137,6 +18231,7 @@ var init_run_facts = __esm({
       microdnf: ["install"],
       zypper: ["install", "in"]
     };
+    KNOWN_DIRS = /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/;
   }
 });
 
@@ -21007,6 +21102,18 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function checkDroppedCmdWords(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
+  if (e.argv.some((f) => f.s === null || f.multi)) return;
+  const given = hop.argv.slice(1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  const first = given[0];
+  if (!first || given.length < 2 || first.arg === void 0 || !hop.run.argsRead.has(first.arg)) return;
+  const dropped = given.slice(1).filter((f) => f.arg !== void 0 && !hop.run?.argsRead.has(f.arg));
+  if (dropped.length === 0) return;
+  const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
+  const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
+}
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
   const program = e.argv[0];
@@ -21035,6 +21142,7 @@ var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
     init_questions();
+    init_values();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21076,6 +21184,10 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      dropsCmdWords: {
+        message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.'
+      },
       ignoresArgs: {
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
@@ -21091,7 +21203,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21119,6 +21231,7 @@ var init_missing_exec_args = __esm({
                 continue;
               }
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
+              if (run2.kind === "default") checkDroppedCmdWords(ctx, hop, hop.ending, run2, done);
             }
           }
         }
@@ -32918,6 +33031,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    env3.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
@@ -32925,7 +33039,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -32980,7 +33094,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);

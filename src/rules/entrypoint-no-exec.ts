@@ -59,7 +59,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -82,8 +82,7 @@ export default defineRule({
       if (!staying || staying.hop.kind !== 'script' || staying.hop.unit.kind !== 'file' || !staying.hop.run) continue;
       const hop = staying.hop;
       const e = staying.ending;
-      // Scripts given CMD arguments: missing-exec-args says what happens to them.
-      if (hop.argv.slice(1).some((f) => isScriptArg(f, run) || isUserCommand(f))) continue;
+      const given = hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
       if (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
       if (e.last.length !== 1) continue;
@@ -92,6 +91,9 @@ export default defineRule({
       const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
       const argv = cmd?.argvs[0];
       if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
+      // Scripts given CMD arguments: missing-exec-args says what happens to them; unless CMD is
+      // only a subcommand word of the script's own, read and not passed on.
+      if (given.length > 0 && !subcommandOnly(given, argv, hop)) continue;
       if (isSupervisor(hop)) continue;
       const words = [...argv.map((f) => f.s ?? ''), hop.unit.imagePath ?? ''].join(' ');
       if (!service && JOB_WORDS.test(words)) continue;
@@ -109,6 +111,20 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `CMD ["server"]` for `case "$1" in server) shift; server "$@" ;;` where the function `server`
+ * runs `java -jar app.jar` without exec: the script reads CMD's first word to choose the branch,
+ * never reads the words after it, and the last command is given none of them. The script then
+ * runs as if it had no arguments, and its main command is judged here.
+ */
+function subcommandOnly(given: readonly Field[], argv: readonly Field[], hop: ScriptHop): boolean {
+  const read = hop.run?.argsRead;
+  const first = given[0];
+  if (!read || !first || first.arg === undefined || isUserCommand(first) || !read.has(first.arg)) return false;
+  if (given.slice(1).some((f) => f.arg === undefined || read.has(f.arg))) return false;
+  return !argv.some((f) => f.arg !== undefined && given.some((g) => g.arg === f.arg));
+}
 
 /** `trap ... TERM` and `wait`: a deliberate supervisor that forwards signals itself. */
 function isSupervisor(hop: ScriptHop): boolean {

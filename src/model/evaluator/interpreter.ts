@@ -114,6 +114,12 @@ export interface ScriptRun {
   commands: Executed[];
   /** `. file` that could not be followed. */
   unknownSources: { path: string; ref: CmdRef }[];
+  /**
+   * The invocation arguments (`Field.arg`) the script expanded anywhere on the run (`$1`, `"$@"`,
+   * `${@:2}`, in a test, a `case` word, an assignment or a command): an argument not here was
+   * never looked at, so nothing the script ran was given it.
+   */
+  argsRead: ReadonlySet<number>;
   /** Why the run was cut short (nothing after that point is known), or null. */
   budget: string | null;
   /** Program points where too many different states met and were joined. */
@@ -183,6 +189,7 @@ class Recorder {
   private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
+  readonly argsRead = new Set<number>();
   joined = 0;
   steps = 0;
   /** Where the states were first joined, and how many met there. */
@@ -251,6 +258,9 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      readArgs: (fields) => {
+        for (const f of fields) if (f.arg !== undefined) this.rec.argsRead.add(f.arg);
+      },
       joinedAway: (name, array) => {
         const j = this.rec.firstJoin;
         if (!j || this.rec.lostUse !== null) return;
@@ -761,11 +771,15 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
   return r;
 }
 
-function widen(states: State[], eff: LoopEffects, extra: string[] = []): State[] {
+function widen(m: Machine, states: State[], eff: LoopEffects, extra: string[] = []): State[] {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      // A loop that shifts through the arguments (`while [ $# -gt 0 ]; do case "$1" in ...`) reads them all.
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -789,7 +803,7 @@ class WhileFrame extends Frame {
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
       m.ctx.cond++;
-      return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+      return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
     }
     if (this.phase === 1) {
       m.ctx.cond--;
@@ -841,7 +855,12 @@ class ForFrame extends Frame {
     if (this.phase === 0) {
       this.phase = 1;
       // The item words are expanded once, before the loop (they may run `$(...)`).
-      const lists = this.states.map((st) => (c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]));
+      const lists = this.states.map((st) => {
+        if (c.items) return m.fields(c.items, st);
+        // `for arg; do`: over the arguments.
+        if (c.name) m.expandEnv.readArgs?.(st.params);
+        return c.name ? st.params : [UNKNOWN_FIELDS];
+      });
       const first = lists[0];
       const known = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
       if (known && c.name) {
@@ -854,7 +873,7 @@ class ForFrame extends Frame {
       const body: State[] = [];
       for (const [k, st] of this.states.entries()) {
         const items = lists[k] as Field[];
-        const w = widen([st], eff)[0] as State;
+        const w = widen(m, [st], eff)[0] as State;
         if (c.name) {
           const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
           w.setVar(c.name, { kind: 'scalar', value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -1307,6 +1326,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'shift': {
       const n = argv[1] ? (argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null) : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        // `shift "$n"`: which arguments are left is unknown; any of them may be read later.
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, '');
       }
@@ -1357,7 +1378,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
         st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
       }
-      if (cmd === 'getopts') st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+      if (cmd === 'getopts') {
+        st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+        // With no words of its own to parse, it reads the arguments themselves.
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, '');
     }
     case 'echo': {
@@ -1791,5 +1816,5 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }

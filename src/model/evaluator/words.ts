@@ -25,6 +25,8 @@ export interface ExpandEnv {
   glob?(pattern: string): string[] | null;
   /** A variable was read whose value the state cap joined away (see `isJoinedAway`); `array` for an array. */
   joinedAway?(name: string, array: boolean): void;
+  /** Positional parameters were expanded (`$1`, `"$@"`, `${@:2}`): what the script reads of its arguments. */
+  readArgs?(fields: readonly Field[]): void;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -233,11 +235,16 @@ type ParamValue = { kind: 'fields'; fields: Field[] } | { kind: 'scalar'; field:
 function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | null; scalar: Field | null; set: boolean | null } {
   const name = pe.param;
   const index = pe.index;
-  if (name === '@' || name === '*') return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (name === '@' || name === '*') {
+    env.readArgs?.(st.params);
+    return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  }
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) return { list: null, scalar: env.arg0, set: true };
-    return positional(st.params, n);
+    const r = positional(st.params, n);
+    if (r.scalar) env.readArgs?.([r.scalar]);
+    return r;
   }
   switch (name) {
     case '#': {

@@ -34,3 +34,32 @@ describe('${!name}: the value of the variable that name holds', () => {
     expect(endings(src, { env: { DB_HOST: 'db' } }, true)).toEqual(['exit 1 [root]@3']);
   });
 });
+
+describe('what the script reads of its arguments (argsRead)', () => {
+  const read = (src: string, args: string[]): number[] => [...run(src, { args }).argsRead].sort();
+
+  test('a subcommand branch that execs its own command line reads only the word it tested', () => {
+    const src = '#!/bin/sh\ncase "$1" in\n  server) exec /opt/app/bin/app serve ;;\n  *) exec "$@" ;;\nesac\n';
+    expect(read(src, ['server', '--port', '80'])).toEqual([0]);
+  });
+
+  test('"$@" after shift reads the rest', () => {
+    const src = '#!/bin/sh\ncase "$1" in\n  server) shift; exec /opt/app/bin/app serve "$@" ;;\nesac\n';
+    expect(read(src, ['server', '--port', '80'])).toEqual([0, 1, 2]);
+  });
+
+  test('a loop that shifts through the arguments reads them all, though their values are unknown inside it', () => {
+    const src = '#!/bin/sh\nshift\nwhile [ $# -gt 0 ]; do case "$1" in --port) p="$2"; shift 2 ;; *) shift ;; esac; done\nexec app --port "$p"\n';
+    expect(read(src, ['server', '--port', '80'])).toEqual([1, 2]);
+  });
+
+  test('getopts and `for arg; do` read the arguments without expanding them', () => {
+    expect(read('#!/bin/sh\nwhile getopts "p:" o; do :; done\nexec app\n', ['-p', '80'])).toEqual([0, 1]);
+    expect(read('#!/bin/sh\nfor a; do echo "x"; done\nexec app\n', ['a', 'b'])).toEqual([0, 1]);
+  });
+
+  test('only the paths the run takes read: a branch for another subcommand does not', () => {
+    const src = '#!/bin/sh\nif [ "$1" = migrate ]; then exec app migrate "$@"; fi\nexec app serve\n';
+    expect(read(src, ['server', '--port', '80'])).toEqual([0]);
+  });
+});
