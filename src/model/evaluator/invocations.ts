@@ -477,7 +477,14 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     // Kept only when that exit is then no longer reached (it was this check's exit, not one that
     // a file test or an unknown value also leads to), or reached only through the check of
     // another unset variable (`check_env A; check_env B`: one function, one exit, for each name).
-    if (again.budget || again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next))) {
+    // While every path still fails, a setting is kept whenever it lets the run get further (a
+    // path that no longer fails, or one that reaches the check of another unset setting), even
+    // if that exit is still reached through a value the configuration makes unknown
+    // (`read host port <<< "$DB_HOST"`, then a check of the port).
+    const stuck = !run.endings.some((e) => !e.failed);
+    const further = (): boolean => again.endings.some((e) => !e.failed || (e.kind === 'exit' && otherCheck(e, next)));
+    const reached = again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    if (again.budget || (reached && !(stuck && further()))) {
       rejected.add(check.name);
       continue;
     }
