@@ -14065,6 +14065,12 @@ var init_state = __esm({
       out;
       /** The path sourced files that are only known at run time. */
       opaque;
+      /**
+       * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
+       * time): any variable not assigned since may hold a value it set, so a variable that is not
+       * set reads as unknown, not as empty.
+       */
+      unknownUnset;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -14079,6 +14085,7 @@ var init_state = __esm({
         this.why = null;
         this.out = void 0;
         this.opaque = false;
+        this.unknownUnset = false;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -14097,6 +14104,7 @@ var init_state = __esm({
         s.why = this.why;
         s.out = this.out;
         s.opaque = this.opaque;
+        s.unknownUnset = this.unknownUnset;
         return s;
       }
       getVar(name) {
@@ -14115,6 +14123,15 @@ var init_state = __esm({
           this.varsOwned = true;
         }
         this.vars.set(name, v);
+      }
+      /**
+       * A sourced file that could not be read ran: every variable may have been set or changed by
+       * it (the positional parameters and the functions are kept: a file sourced for its settings
+       * does not replace the script's arguments or redefine its functions, which is assumed).
+       */
+      forgetAll() {
+        this.forget(this.vars.flat().keys());
+        this.unknownUnset = true;
       }
       /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
       forget(names) {
@@ -14157,13 +14174,14 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.unknownUnset === o.unknownUnset && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
         s.opaque = this.opaque || o.opaque;
+        s.unknownUnset = this.unknownUnset || o.unknownUnset;
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -14459,6 +14477,7 @@ function baseValue(pe, st, env3) {
     if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
     if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
     if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (st.unknownUnset) return index === "@" || index === "*" ? { list: [UNKNOWN_FIELDS], scalar: null, set: null } : { list: null, scalar: UNKNOWN, set: null };
     if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
     return { list: null, scalar: null, set: false };
   }
@@ -14476,7 +14495,7 @@ function baseValue(pe, st, env3) {
 function indirect(name, st, env3) {
   const v = st.getVar(name);
   if (isJoinedAway(v)) env3.joinedAway?.(name, v?.kind === "array");
-  if (!v) return unsetValue(name);
+  if (!v) return st.unknownUnset ? UNKNOWN : unsetValue(name);
   if (v.kind === "array") return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit("") : UNKNOWN;
   if (v.value.unset && v.value.s === "") return unsetValue(name, v.value.unset);
   return v.value;
@@ -15103,7 +15122,8 @@ function simpleCommand(m, stmt, call, st) {
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...flattened ? { flattened } : {} });
       return { done: flowOf([]) };
     }
     case "exit": {
@@ -15459,15 +15479,34 @@ function sourceFile(m, stmt, ref, argv, st) {
   const target2 = argv[1];
   if (!target2 || target2.s === null || target2.multi) {
     st.opaque = true;
+    st.forgetAll();
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    if (!found) st.forgetAll();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function joinsParams(w) {
+  const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? (p.param === "@" || p.param === "*") && !p.length && !p.excl : p.type === "DblQuoted" ? visit(p.parts) : false);
+  return visit(w.parts);
+}
+function flattenedIn(words, st) {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== "ParamExp" || p.length || p.excl || p.index !== null || p.op !== null && p.op !== ":-" && p.op !== "-") continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === "scalar" && v.flat) return v.flat;
+    }
+  }
+  return void 0;
+}
+function riskyParams(params) {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 function assign(m, a, st, local = false) {
   if (!a.name) return;
@@ -15485,8 +15524,14 @@ function assign(m, a, st, local = false) {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    const prev = old?.kind === "scalar" ? old.value : old || st.unknownUnset ? UNKNOWN : lit("");
     st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split("\n")[0] ?? a.name;
+    const flat = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value }));
@@ -15613,7 +15658,8 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
+        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${because}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -16664,7 +16710,10 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next))) {
+    const stuck = !run2.endings.some((e) => !e.failed);
+    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
@@ -21102,6 +21151,21 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function checkFlattened(ctx, hop, e, run2, done) {
+  const flat = e.flattened;
+  if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
+  const fix = bash ? `Keep the arguments apart instead of joining them: \`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or pass \`"$@"\` itself).` : `Pass \`"$@"\` itself where they are used (sh has no arrays: \`set -- ...\` can put words in front of them first).`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
+  void run2;
+}
+function asArrayItems(assignment) {
+  const value = assignment.slice(assignment.indexOf("=") + 1).replace(/^"(.*)"$/, "$1");
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ""}}"`;
+}
 function checkDroppedCmdWords(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
   if (e.argv.some((f) => f.s === null || f.multi)) return;
@@ -21184,6 +21248,10 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      flattenedArgs: {
+        message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "{fix}"
+      },
       dropsCmdWords: {
         message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.'
@@ -21203,7 +21271,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21230,6 +21298,7 @@ var init_missing_exec_args = __esm({
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
                 continue;
               }
+              checkFlattened(ctx, hop, hop.ending, run2, done);
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
               if (run2.kind === "default") checkDroppedCmdWords(ctx, hop, hop.ending, run2, done);
             }

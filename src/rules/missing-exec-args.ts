@@ -47,6 +47,10 @@ const messages = {
     message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'End the script with `exec "$@"`.',
   },
+  flattenedArgs: {
+    message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: '{fix}',
+  },
   dropsCmdWords: {
     message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.',
@@ -73,7 +77,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -107,6 +111,7 @@ export default defineRule({
             if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run, done);
             continue;
           }
+          checkFlattened(ctx, hop, hop.ending, run, done);
           checkEnding(ctx, hop, hop.ending, run, done, forwards);
           if (run.kind === 'default') checkDroppedCmdWords(ctx, hop, hop.ending, run, done);
         }
@@ -202,6 +207,33 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   if (run.kind !== 'user-command' || !unit.receivesArgs || forwards) return;
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/**
+ * `EXTRA_ARGS="$@"` ... `exec squid -N $EXTRA_ARGS`: the arguments joined into a string and split
+ * again, as ShellCheck's SC2124 and SC2086 say, judged with what the image passes: reported when
+ * what was joined could hold a blank or a glob (the user's command, a value not known, a CMD word
+ * with one), not when it was only known CMD words without. The program may be unknown
+ * (`exec $(which squid) ...`): the arguments are re-split whatever it is.
+ */
+function checkFlattened(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  const flat = e.flattened;
+  if (e.kind !== 'exec' || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === 'bash' || hop.unit.interpreter === 'zsh';
+  const fix = bash
+    ? `Keep the arguments apart instead of joining them: \`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or pass \`"$@"\` itself).`
+    : `Pass \`"$@"\` itself where they are used (sh has no arrays: \`set -- ...\` can put words in front of them first).`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'flattenedArgs', data: { command: refText(e.cmd), name: flat.name, where, assign: flat.text, fix } });
+  void run;
+}
+
+/** The items of the array that keeps what `ARGS="${@:2}"` joined: `"${@:2}"` (`"$@"` when it joined more). */
+function asArrayItems(assignment: string): string {
+  const value = assignment.slice(assignment.indexOf('=') + 1).replace(/^"(.*)"$/, '$1');
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ''}}"`;
 }
 
 /**

@@ -27,7 +27,7 @@ import type {
 import { childStmts } from '../../parsers/shell-walk.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type ScriptFile, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -93,6 +93,8 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
+  flattened?: Flattening;
 }
 
 export interface Executed {
@@ -1284,7 +1286,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...(flattened ? { flattened } : {}) });
       return { done: flowOf([]) };
     }
     case 'exit': {
@@ -1685,15 +1688,41 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   if (!target || target.s === null || target.multi) {
     // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
     st.opaque = true;
+    st.forgetAll();
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    // What it sets is not known: the variables (not the arguments or the functions) become unknown.
+    if (!found) st.forgetAll();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/** A word that expands `$@` or `$*` (`"$@"`, `${@:2}`, `"$* --x"`), not their count or a default of them. */
+function joinsParams(w: Word): boolean {
+  const visit = (parts: readonly WordPart[]): boolean => parts.some((p) => (p.type === 'ParamExp' ? (p.param === '@' || p.param === '*') && !p.length && !p.excl : p.type === 'DblQuoted' ? visit(p.parts) : false));
+  return visit(w.parts);
+}
+
+/** The first word of a command line that expands, unquoted, a variable made by joining the arguments. */
+function flattenedIn(words: Word[], st: State): Flattening | undefined {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== 'ParamExp' || p.length || p.excl || p.index !== null || (p.op !== null && p.op !== ':-' && p.op !== '-')) continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === 'scalar' && v.flat) return v.flat;
+    }
+  }
+  return undefined;
+}
+
+/** Whether joined parameters could hold a blank or a glob character (see `Flattening.risky`). */
+function riskyParams(params: readonly Field[]): boolean {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 
 function assign(m: Machine, a: Assign, st: State, local = false): void {
@@ -1712,8 +1741,15 @@ function assign(m: Machine, a: Assign, st: State, local = false): void {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === 'scalar' ? old.value : old ? UNKNOWN : lit('');
+    const prev = old?.kind === 'scalar' ? old.value : old || st.unknownUnset ? UNKNOWN : lit('');
     st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  // `ARGS="$@"`: the arguments joined into one string, to be split again where it is expanded.
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split('\n')[0] ?? a.name;
+    const flat: Flattening = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value }));

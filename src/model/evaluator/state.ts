@@ -32,7 +32,25 @@ export interface ScriptFile {
   spanOf(p: [number, number, number], e: [number, number, number]): Span;
 }
 
-export type Var = { kind: 'scalar'; value: Field } | { kind: 'array'; items: Field[] };
+export type Var = { kind: 'scalar'; value: Field; flat?: Flattening } | { kind: 'array'; items: Field[] };
+
+/**
+ * A string made by joining the positional parameters (`ARGS="$@"`, `opts="$*"`, `EXTRA="${@:2}"`):
+ * expanded unquoted later, it is split again on blanks, not where the arguments were.
+ */
+export interface Flattening {
+  /** The variable. */
+  name: string;
+  /** The assignment as written, the file it is in and its line. */
+  text: string;
+  file: string;
+  line: number;
+  /**
+   * The parameters it joined could hold a blank or a glob character: the user's command, a
+   * value not known, or a known word with one; not when they were only known words without.
+   */
+  risky: boolean;
+}
 
 export interface FunctionDef {
   decl: FuncDecl;
@@ -358,6 +376,12 @@ export class State {
   out: string | null | undefined;
   /** The path sourced files that are only known at run time. */
   opaque: boolean;
+  /**
+   * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
+   * time): any variable not assigned since may hold a value it set, so a variable that is not
+   * set reads as unknown, not as empty.
+   */
+  unknownUnset: boolean;
 
   constructor(init: { vars?: Map<string, Var>; params: Field[]; user: UserValue }) {
     this.vars = new Scope(null, new Map(init.vars ?? []));
@@ -373,6 +397,7 @@ export class State {
     this.why = null;
     this.out = undefined;
     this.opaque = false;
+    this.unknownUnset = false;
   }
 
   fork(): State {
@@ -392,6 +417,7 @@ export class State {
     s.why = this.why;
     s.out = this.out;
     s.opaque = this.opaque;
+    s.unknownUnset = this.unknownUnset;
     return s;
   }
 
@@ -414,6 +440,16 @@ export class State {
       this.varsOwned = true;
     }
     this.vars.set(name, v);
+  }
+
+  /**
+   * A sourced file that could not be read ran: every variable may have been set or changed by
+   * it (the positional parameters and the functions are kept: a file sourced for its settings
+   * does not replace the script's arguments or redefine its functions, which is assumed).
+   */
+  forgetAll(): void {
+    this.forget(this.vars.flat().keys());
+    this.unknownUnset = true;
   }
 
   /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
@@ -467,6 +503,7 @@ export class State {
     return (
       this.status === o.status &&
       this.opaque === o.opaque &&
+      this.unknownUnset === o.unknownUnset &&
       this.out === o.out &&
       sameUser(this.user, o.user) &&
       sameFields(this.params, o.params) &&
@@ -481,6 +518,7 @@ export class State {
     const s = this.fork();
     s.status = this.status === o.status ? this.status : null;
     s.opaque = this.opaque || o.opaque;
+    s.unknownUnset = this.unknownUnset || o.unknownUnset;
     s.out = this.out === o.out ? this.out : this.out === undefined ? undefined : null;
     s.user = joinUser(this.user, o.user);
     s.params = joinFieldLists(this.params, o.params);

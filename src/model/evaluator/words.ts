@@ -268,6 +268,8 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
     if ((name === 'EUID' || name === 'UID') && env.bash) return { list: null, scalar: uidField(st.user), set: true };
     if (name === 'USER' || name === 'LOGNAME') return { list: null, scalar: UNKNOWN, set: null };
     if (name === 'RANDOM' || name === 'SECONDS' || name === 'LINENO' || name === 'PPID' || name === 'BASHPID') return { list: null, scalar: UNKNOWN, set: true };
+    // After a sourced file that could not be read, a variable not set since may be set by it.
+    if (st.unknownUnset) return index === '@' || index === '*' ? { list: [UNKNOWN_FIELDS], scalar: null, set: null } : { list: null, scalar: UNKNOWN, set: null };
     if (index === '@' || index === '*') return { list: [], scalar: null, set: false };
     return { list: null, scalar: null, set: false };
   }
@@ -288,7 +290,7 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
 function indirect(name: string, st: State, env: ExpandEnv): Field {
   const v = st.getVar(name);
   if (isJoinedAway(v)) env.joinedAway?.(name, v?.kind === 'array');
-  if (!v) return unsetValue(name);
+  if (!v) return st.unknownUnset ? UNKNOWN : unsetValue(name);
   if (v.kind === 'array') return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit('') : UNKNOWN;
   if (v.value.unset && v.value.s === '') return unsetValue(name, v.value.unset);
   return v.value;

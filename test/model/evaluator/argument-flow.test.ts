@@ -63,3 +63,56 @@ describe('what the script reads of its arguments (argsRead)', () => {
     expect(read(src, ['server', '--port', '80'])).toEqual([0]);
   });
 });
+
+describe('a sourced file that cannot be read', () => {
+  test('leaves the rest of the script analysed, with the arguments kept', () => {
+    const src = '#!/bin/sh\n. /etc/app/env.sh\nmkdir -p /data\nexec "$@"\n';
+    expect(endings(src, { args: ['server', '-v'] })).toEqual(['exec server -v [root]@4']);
+  });
+
+  test('makes every variable unknown that it could have set: those set before, ENV\'s, and unset ones', () => {
+    const src = '#!/bin/sh\nbin=/opt/app/bin/server\n. /etc/app/env.sh\nexec "$bin" $EXTRA "$MODE"\n';
+    expect(endings(src, { env: { MODE: 'prod' } })).toEqual(['exec ? … ? [root]@4']);
+  });
+
+  test('what the script assigns after it is known again', () => {
+    const src = '#!/bin/sh\n. /etc/app/env.sh\nbin=/opt/app/bin/server\nexec "$bin" "$@"\n';
+    expect(endings(src)).toEqual(['exec /opt/app/bin/server server [root]@4']);
+  });
+
+  test('a required-setting test after it is not decided: the file may set it', () => {
+    const src = '#!/bin/sh\n. /etc/app/env.sh\nif [ -z "$DB_HOST" ]; then echo missing >&2; exit 1; fi\nexec "$@"\n';
+    expect(run(src).endings.map((e) => [e.kind, e.why.some((d) => d.unset)])).toEqual([
+      ['exit', false],
+      ['exec', false],
+    ]);
+  });
+
+  test('a file read by the build is followed as before', () => {
+    const src = '#!/bin/sh\n. /usr/local/lib/app.sh\nexec "$APP_BIN" "$@"\n';
+    expect(endings(src, { files: { '/usr/local/lib/app.sh': 'APP_BIN=/opt/app/bin/server\n' } })).toEqual(['exec /opt/app/bin/server server [root]@3']);
+  });
+});
+
+describe('arguments flattened into a string', () => {
+  const flat = (src: string, args: string[] | 'user'): unknown[] => run(src, { args }).endings.map((e) => (e.flattened ? [e.flattened.name, e.flattened.line, e.flattened.risky] : null));
+
+  test('ARGS="$@" then an unquoted $ARGS in the exec: the exec expands a flattened string', () => {
+    expect(flat('#!/bin/sh\nARGS="$@"\nexec app $ARGS\n', 'user')).toEqual([['ARGS', 2, true]]);
+  });
+
+  test('"$*" and ${@:2} flatten too; what they joined decides whether it can break', () => {
+    expect(flat('#!/bin/sh\nOPTS="$*"\nexec app $OPTS\n', ['--port', '80'])).toEqual([['OPTS', 2, false]]);
+    expect(flat('#!/bin/bash\nOPTS="${@:2}"\nexec app $OPTS\n', ['serve', '--title', 'My App'])).toEqual([['OPTS', 2, true]]);
+  });
+
+  test('the string quoted in the exec, an array copy, or a count is not a flattening re-split', () => {
+    expect(flat('#!/bin/sh\nARGS="$@"\nexec app "$ARGS"\n', 'user')).toEqual([null]);
+    expect(flat('#!/bin/bash\nARGS=("$@")\nexec app "${ARGS[@]}"\n', 'user')).toEqual([null]);
+    expect(flat('#!/bin/sh\nN="$#"\nexec app $N\n', 'user')).toEqual([null]);
+  });
+
+  test('a flattened string keeps the value the arguments had: the user command stays one word in the model', () => {
+    expect(endings('#!/bin/sh\nARGS="$@"\nexec app $ARGS\n', { args: ['--port', '80'] })).toEqual(['exec app --port 80 [root]@3']);
+  });
+});
