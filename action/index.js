@@ -9199,6 +9199,99 @@ var init_shell_walk = __esm({
   }
 });
 
+// src/parsers/variables.ts
+function isName(s) {
+  return WHOLE_NAME.test(s);
+}
+function varReferences(text, options = {}) {
+  const out = [];
+  scan(text, 0, text.length, options, out);
+  return out;
+}
+function guardsUnset(ref) {
+  return /^:?[-+?]/.test(ref.modifier);
+}
+function scan(text, from, to, options, out) {
+  const escape5 = options.escape ?? null;
+  const quotes = options.quotes ?? false;
+  let double = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === escape5) {
+      i++;
+      continue;
+    }
+    if (quotes && c === "'" && !double) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || close >= to) return;
+      i = close;
+      continue;
+    }
+    if (quotes && c === '"') {
+      double = !double;
+      continue;
+    }
+    if (c !== "$") continue;
+    const next = text[i + 1] ?? "";
+    if (next === "{") {
+      const close = closingBrace(text, i + 2, to);
+      if (close < 0) return;
+      let j = i + 2;
+      const first = text[j] ?? "";
+      if (DIGIT.test(first)) while (j < close && DIGIT.test(text[j])) j++;
+      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
+      else if (first !== "" && SPECIAL.includes(first)) j++;
+      const name = text.slice(i + 2, j);
+      if (name !== "" && (j === close || OPERATOR.test(text[j] ?? ""))) {
+        out.push({ name, start: i, end: close + 1, modifier: text.slice(j, close) });
+        if (options.operands && j < close) scan(text, j + 1, close, options, out);
+      }
+      i = close;
+      continue;
+    }
+    if (DIGIT.test(next)) {
+      let j = i + 1;
+      while (j < to && DIGIT.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j, modifier: "" });
+      i = j - 1;
+    } else if (next !== "" && SPECIAL.includes(next)) {
+      out.push({ name: next, start: i, end: i + 2, modifier: "" });
+      i++;
+    } else if (NAME_START.test(next)) {
+      let j = i + 1;
+      while (j < to && NAME_CHAR.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j, modifier: "" });
+      i = j - 1;
+    }
+  }
+}
+function closingBrace(text, from, to) {
+  let depth = 1;
+  for (let j = from; j < to; j++) {
+    const c = text[j];
+    if (c === "$" && text[j + 1] === "{") {
+      depth++;
+      j++;
+    } else if (c === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+var NAME, WHOLE_NAME, ASSIGNMENT, ASSIGNMENT_OR_APPEND, NAME_START, NAME_CHAR, DIGIT, SPECIAL, OPERATOR;
+var init_variables = __esm({
+  "src/parsers/variables.ts"() {
+    "use strict";
+    NAME = "[A-Za-z_][A-Za-z0-9_]*";
+    WHOLE_NAME = new RegExp(`^${NAME}$`);
+    ASSIGNMENT = new RegExp(`^(${NAME})=`);
+    ASSIGNMENT_OR_APPEND = new RegExp(`^(${NAME})(\\+?)=`);
+    NAME_START = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+    DIGIT = /\d/;
+    SPECIAL = "@*#?-$!0";
+    OPERATOR = /[:+\-?#%/]/;
+  }
+});
+
 // src/model/prefixes.ts
 function takesValue(prefix, option) {
   return option.startsWith("--") ? VALUED_LONG[prefix].has(option.slice(2)) : VALUED[prefix].has(option.slice(1));
@@ -9293,10 +9386,11 @@ function prefixOption(prefix, words, from, literal, short3, long) {
   }
   return value;
 }
-var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND;
 var init_prefixes = __esm({
   "src/model/prefixes.ts"() {
     "use strict";
+    init_variables();
     COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
     ALL = new Set(COMMAND_PREFIXES);
     VALUED = {
@@ -9323,7 +9417,6 @@ var init_prefixes = __esm({
       nice: /* @__PURE__ */ new Set(["help", "version"]),
       nohup: /* @__PURE__ */ new Set(["help", "version"])
     };
-    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
   }
 });
 
@@ -9822,7 +9915,7 @@ function readShebang(source) {
         else if (w.startsWith("-S")) {
           words.splice(i, 1, w.slice(2));
         } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else if (w.startsWith("-") || ASSIGNMENT.test(w)) i++;
         else break;
       }
       name = path3.posix.basename(words[i] ?? "");
@@ -9858,6 +9951,7 @@ var INITS;
 var init_shebang = __esm({
   "src/parsers/shebang.ts"() {
     "use strict";
+    init_variables();
     INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
@@ -9944,7 +10038,7 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known3 };
 }
 function readReference(word, at, budget) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  const short3 = SHORT_REFERENCE.exec(word.slice(at));
   if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
@@ -9953,7 +10047,7 @@ function readReference(word, at, budget) {
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
       return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
     }
@@ -9995,15 +10089,18 @@ function parseKeyValues(text, vars, escape5 = "\\") {
     return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
-var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget, SHORT_REFERENCE, BRACED_REFERENCE;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    init_variables();
     MAX_EXPANSION_LENGTH = 1024 * 1024;
     MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
     MAX_EXPANSION_DEPTH = 64;
     OverBudget = class extends Error {
     };
+    SHORT_REFERENCE = new RegExp(`^\\$(${NAME})`);
+    BRACED_REFERENCE = new RegExp(`^(${NAME})(?:(:?[-+?=])(.*))?$`, "s");
   }
 });
 
@@ -14513,7 +14610,7 @@ function paramValue(pe, st, env3, quoted) {
   const star = pe.param === "*" || pe.index === "*";
   if (pe.excl) {
     const target2 = base2.scalar;
-    if (pe.op === null && pe.index === null && target2 && target2.s !== null && !target2.multi && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+    if (pe.op === null && pe.index === null && target2 && target2.s !== null && !target2.multi && isName(target2.s)) {
       return { kind: "scalar", field: indirect(target2.s, st, env3) };
     }
     return { kind: "scalar", field: UNKNOWN };
@@ -14546,7 +14643,7 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const named = isName(pe.param) && pe.index === null;
   const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
   if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
   const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
@@ -14569,11 +14666,11 @@ function paramValue(pe, st, env3, quoted) {
       const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
       if (useDefault === true) {
         const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        if (isName(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
         return { kind: "scalar", field: w };
       }
       if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      if (isName(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
       return { kind: "scalar", field: UNKNOWN };
     }
     case ":+":
@@ -14740,6 +14837,7 @@ var GLOB_CHAR, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
+    init_variables();
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
@@ -14978,7 +15076,7 @@ function effectsOf(node, stmts) {
       if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
         for (const w of c.args.slice(1)) {
           const l = literalOf(w);
-          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+          if (l && isName(l)) names.add(l);
         }
         names.add("REPLY");
         names.add("OPTARG");
@@ -15068,7 +15166,7 @@ function simpleCommand(m, stmt, call, st) {
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -15213,7 +15311,7 @@ function simpleCommand(m, stmt, call, st) {
     case "getopts":
     case "mapfile":
     case "readarray": {
-      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && isName(f.s));
       for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
         st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
       }
@@ -15564,13 +15662,13 @@ function posixDeclaration(call) {
   if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
   const args = call.args.slice(1).map((w) => {
     const first = w.parts[0];
-    const named = first?.type === "Lit" ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    const named = first?.type === "Lit" ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
     if (first?.type === "Lit" && named) {
       const rest = first.value.slice(named[0].length);
       const parts = rest === "" ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
       return { type: "Assign", p: w.p, e: w.e, name: named[1], value: { type: "Word", p: w.p, e: w.e, parts }, append: named[2] === "+", array: false, naked: false };
     }
-    if (w.parts.length === 1 && first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+    if (w.parts.length === 1 && first?.type === "Lit" && isName(first.value)) {
       return { type: "Assign", p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
     }
     return { type: "Assign", p: w.p, e: w.e, name: "", value: w, append: false, array: false, naked: true };
@@ -15626,6 +15724,7 @@ var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
     init_shell_walk();
+    init_variables();
     init_commands();
     init_conditions();
     init_state();
@@ -15796,7 +15895,7 @@ var init_interpreter = __esm({
           if (c.type === "CallExpr") {
             const first = c.args[0];
             const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) names.add(p.param);
           } else if (c.type === "FuncDecl") todo.push(c.body);
           todo.push(...childStmts(c));
         }
@@ -16478,9 +16577,7 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "env") {
-      let i = 1;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
-      argv = argv.slice(i);
+      argv = argv.slice(afterEnvOptions(argv, 1));
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
@@ -16769,6 +16866,11 @@ function initOptions(name, args) {
   }
   return { rest: args.slice(i), group };
 }
+function afterEnvOptions(argv, from) {
+  let i = from;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i++;
+  return i;
+}
 function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
   const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
@@ -16915,10 +17017,11 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
+    init_variables();
     init_commands();
     init_known_programs();
     init_prefixes();
@@ -16930,6 +17033,7 @@ var init_invocations = __esm({
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
     MAX_CONFIG_TRIES = 12;
+    ENV_WORD = new RegExp(`^(-|${NAME}=)`);
   }
 });
 
@@ -17938,8 +18042,7 @@ function commandOf(argv) {
     if (s === null || s === void 0) break;
     const b = basename3(s);
     if (b === "env") {
-      i++;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      i = afterEnvOptions(argv, i + 1);
       continue;
     }
     if (b === "command" || b === "nohup" || b === "exec") {
@@ -18527,34 +18630,19 @@ var init_entrypoint_shebang = __esm({
 });
 
 // src/rules/env-self-reference.ts
-function referencedKeys(text, byKey, lengths) {
+function referencedKeys(text, byKey) {
   const out = /* @__PURE__ */ new Set();
-  for (let p = text.indexOf("$"); p !== -1; p = text.indexOf("$", p + 1)) {
-    for (const n of lengths) {
-      const plain = p + 1 + n;
-      if (plain > text.length) break;
-      const after = text[plain];
-      if (after === void 0 || !WORD_CHAR.test(after)) {
-        const key = text.slice(p + 1, plain);
-        if (byKey.has(key)) out.add(key);
-      }
-    }
-    if (text[p + 1] !== "{") continue;
-    for (const n of lengths) {
-      const end = p + 2 + n;
-      if (end >= text.length) break;
-      if (text[end] !== "}" && text[end] !== ":") continue;
-      const key = text.slice(p + 2, end);
-      if (byKey.has(key)) out.add(key);
-    }
+  for (const ref of varReferences(text, { operands: true })) {
+    if ((ref.modifier === "" || ref.modifier.startsWith(":")) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;
 }
-var env_self_reference_default, WORD_CHAR;
+var env_self_reference_default;
 var init_env_self_reference = __esm({
   "src/rules/env-self-reference.ts"() {
     "use strict";
     init_instructions();
+    init_variables();
     init_rule();
     env_self_reference_default = defineRule({
       id: "env-self-reference",
@@ -18586,11 +18674,10 @@ var init_env_self_reference = __esm({
           const pairs = keyValues(view.inst, ctx.dockerfile.escape);
           const byKey = /* @__PURE__ */ new Map();
           pairs.forEach((pair, i) => byKey.set(pair.key, [...byKey.get(pair.key) ?? [], i]));
-          const lengths = [...new Set(pairs.map((pair) => pair.key.length))].filter((n) => n > 0).sort((a, b) => a - b);
           pairs.forEach((other, i) => {
             const text = other.valueText ?? "";
             let first = -1;
-            for (const key of referencedKeys(text, byKey, lengths)) {
+            for (const key of referencedKeys(text, byKey)) {
               if (defined.has(key)) continue;
               const at = (byKey.get(key) ?? []).find((j) => j !== i);
               if (at !== void 0 && (first === -1 || at < first)) first = at;
@@ -18607,7 +18694,6 @@ var init_env_self_reference = __esm({
         }
       }
     });
-    WORD_CHAR = /[A-Za-z0-9_]/;
   }
 });
 
@@ -18690,13 +18776,15 @@ function validReference(ref) {
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
   return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
 }
-var from_arg_default_invalid_default;
+var REFERENCE, from_arg_default_invalid_default;
 var init_from_arg_default_invalid = __esm({
   "src/rules/from-arg-default-invalid.ts"() {
     "use strict";
     init_instructions();
     init_expand();
+    init_variables();
     init_rule();
+    REFERENCE = new RegExp(`\\$\\{?(${NAME})`, "g");
     from_arg_default_invalid_default = defineRule({
       id: "from-arg-default-invalid",
       severity: "warning",
@@ -18735,7 +18823,7 @@ var init_from_arg_default_invalid = __esm({
           if (view.keyword !== "FROM") continue;
           const image = fromView(view.inst, ctx.dockerfile.escape).image;
           if (!image || !image.text.includes("$")) continue;
-          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
+          const names = [...image.text.matchAll(REFERENCE)].map((m) => m[1] ?? "");
           if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
@@ -18783,7 +18871,7 @@ var init_suggest = __esm({
 
 // src/rules/from-arg-undefined.ts
 function varsIn(text) {
-  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
+  return varReferences(text).map((ref) => ref.name).filter(isName);
 }
 var PREDEFINED, from_arg_undefined_default;
 var init_from_arg_undefined = __esm({
@@ -18791,6 +18879,7 @@ var init_from_arg_undefined = __esm({
     "use strict";
     init_instructions();
     init_suggest();
+    init_variables();
     init_rule();
     PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
     from_arg_undefined_default = defineRule({
@@ -22292,9 +22381,8 @@ function envStages(views, escape5) {
 }
 function withForeignEnvEmpty(text, view, envs) {
   if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
-  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? "");
-  const value = text.replace(refs, "");
+  const names = [...text.matchAll(REFERENCE2)].map((m) => m[1] ?? m[2] ?? "");
+  const value = text.replace(REFERENCE2, "");
   if (names.length === 0 || value.includes("$")) return null;
   for (const name2 of names) if (view.stage.vars.has(name2) || !envs.has(name2)) return null;
   const name = names[0];
@@ -22303,15 +22391,17 @@ function withForeignEnvEmpty(text, view, envs) {
 function stageLabel(name, index) {
   return name ? `\`${name}\`` : `${index}`;
 }
-var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
+var TOOLS4, VERSION_CHARS, REFERENCE2, rpm_version_pin_default;
 var init_rpm_version_pin = __esm({
   "src/rules/rpm-version-pin.ts"() {
     "use strict";
     init_instructions();
     init_packages();
+    init_variables();
     init_rule();
     TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
     VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
+    REFERENCE2 = new RegExp(`\\$\\{(${NAME})\\}|\\$(${NAME})`, "g");
     rpm_version_pin_default = defineRule({
       id: "rpm-version-pin",
       severity: "info",
@@ -23204,72 +23294,7 @@ var init_trusted_registry = __esm({
 
 // src/rules/undefined-var.ts
 function referencesIn(text, escape5, raw) {
-  const out = [];
-  scan(text, 0, text.length, escape5, raw, out);
-  return out;
-}
-function scan(text, from, to, escape5, raw, out) {
-  let double = false;
-  for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (c === escape5) {
-      i++;
-      continue;
-    }
-    if (!raw && c === "'" && !double) {
-      const close = text.indexOf("'", i + 1);
-      if (close < 0 || close >= to) return;
-      i = close;
-      continue;
-    }
-    if (!raw && c === '"') {
-      double = !double;
-      continue;
-    }
-    if (c !== "$") continue;
-    const next = text[i + 1] ?? "";
-    if (next === "{") {
-      const close = closingBrace(text, i + 2, to);
-      if (close < 0) return;
-      let j = i + 2;
-      const first = text[j] ?? "";
-      if (/\d/.test(first)) while (j < close && /\d/.test(text[j])) j++;
-      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
-      else if (first !== "" && SPECIAL.includes(first)) j++;
-      const name = text.slice(i + 2, j);
-      if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
-        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
-        if (j < close) scan(text, j + 1, close, escape5, raw, out);
-      }
-      i = close;
-      continue;
-    }
-    if (/\d/.test(next)) {
-      let j = i + 1;
-      while (j < to && /\d/.test(text[j])) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    } else if (next !== "" && SPECIAL.includes(next)) {
-      out.push({ name: next, start: i, end: i + 2 });
-      i++;
-    } else if (NAME_START.test(next)) {
-      let j = i + 1;
-      while (j < to && NAME_CHAR.test(text[j])) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    }
-  }
-}
-function closingBrace(text, from, to) {
-  let depth = 1;
-  for (let j = from; j < to; j++) {
-    const c = text[j];
-    if (c === "$" && text[j + 1] === "{") {
-      depth++;
-      j++;
-    } else if (c === "}" && --depth === 0) return j;
-  }
-  return -1;
+  return varReferences(text, { escape: escape5, quotes: !raw, operands: true }).filter((ref) => !guardsUnset(ref));
 }
 function expandedTexts(inst) {
   const out = [];
@@ -23350,10 +23375,11 @@ function addArgFix(src, file, stage, name) {
   return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
 ARG ${name}` }] };
 }
-var PREDEFINED2, NOT_ENV, NAME_START, NAME_CHAR, SPECIAL, undefined_var_default;
+var PREDEFINED2, NOT_ENV, undefined_var_default;
 var init_undefined_var = __esm({
   "src/rules/undefined-var.ts"() {
     "use strict";
+    init_variables();
     init_base_images();
     init_expand();
     init_image();
@@ -23382,9 +23408,6 @@ var init_undefined_var = __esm({
       "all_proxy"
     ]);
     NOT_ENV = /* @__PURE__ */ new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
-    NAME_START = /[A-Za-z_]/;
-    NAME_CHAR = /[A-Za-z0-9_]/;
-    SPECIAL = "@*#?-$!0";
     undefined_var_default = defineRule({
       id: "undefined-var",
       severity: "warning",
@@ -23471,7 +23494,7 @@ var init_undefined_var = __esm({
               const eq = w.text.indexOf("=");
               if (eq >= 0 && text.includes("$", w.start)) {
                 for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
-                  const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+                  const shifted = { ...ref, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
                   if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
                 }
               }
@@ -32888,7 +32911,7 @@ async function shellcheckFindings(view, scripts, dockerfile, run2) {
   const names = new Set(PROXY_VARS);
   for (const v of view.instructions) {
     if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
-    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (isName(kv.key)) names.add(kv.key);
   }
   const prefix = [...names].sort().map((n) => `export ${n}=1
 `).join("");
@@ -32972,6 +32995,7 @@ var init_shellcheck = __esm({
     init_findings();
     init_instructions();
     init_dockerfile();
+    init_variables();
     SHELLCHECK_PREFIX = "shellcheck/";
     SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
     DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
@@ -33203,7 +33227,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       for (const step of chain.hops) {
         if ((step.kind === "script" || step.kind === "shell") && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and every variable it could set is taken as unknown after it (the arguments and the functions are kept)`);
           }
           const capped = step.run.capped;
           if (capped) {

@@ -25,6 +25,7 @@ import type {
   WordPart,
 } from '../../parsers/shell-ast.js';
 import { childStmts } from '../../parsers/shell-walk.js';
+import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type ScriptFile, type Var } from './state.js';
@@ -358,7 +359,7 @@ class Machine {
       if (c.type === 'CallExpr') {
         const first = c.args[0];
         const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
-        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) names.add(p.param);
       } else if (c.type === 'FuncDecl') todo.push(c.body);
       todo.push(...childStmts(c));
     }
@@ -757,7 +758,7 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
       if (first === 'read' || first === 'getopts' || first === 'mapfile' || first === 'readarray' || first === 'printf') {
         for (const w of c.args.slice(1)) {
           const l = literalOf(w);
-          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+          if (l && isName(l)) names.add(l);
         }
         names.add('REPLY');
         names.add('OPTARG');
@@ -1227,7 +1228,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -1380,7 +1381,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'getopts':
     case 'mapfile':
     case 'readarray': {
-      const names = argv.slice(cmd === 'getopts' ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      const names = argv.slice(cmd === 'getopts' ? 2 : 1).filter((f) => f.s !== null && isName(f.s));
       for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
         st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
       }
@@ -1795,13 +1796,13 @@ function posixDeclaration(call: CallExpr): { variant: string; args: Assign[] } |
   if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
   const args: Assign[] = call.args.slice(1).map((w) => {
     const first = w.parts[0];
-    const named = first?.type === 'Lit' ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    const named = first?.type === 'Lit' ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
     if (first?.type === 'Lit' && named) {
       const rest = first.value.slice(named[0].length);
       const parts = rest === '' ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
       return { type: 'Assign', p: w.p, e: w.e, name: named[1] as string, value: { type: 'Word', p: w.p, e: w.e, parts }, append: named[2] === '+', array: false, naked: false };
     }
-    if (w.parts.length === 1 && first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+    if (w.parts.length === 1 && first?.type === 'Lit' && isName(first.value)) {
       return { type: 'Assign', p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
     }
     return { type: 'Assign', p: w.p, e: w.e, name: '', value: w, append: false, array: false, naked: true };

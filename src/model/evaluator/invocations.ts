@@ -17,6 +17,7 @@
 import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
+import { NAME } from '../../parsers/variables.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 import { isWellKnownProgram } from '../known-programs.js';
 import { takesValue } from '../prefixes.js';
@@ -191,9 +192,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       continue;
     }
     if (name === 'env') {
-      let i = 1;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? '')) i++;
-      argv = argv.slice(i);
+      argv = argv.slice(afterEnvOptions(argv, 1));
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
@@ -552,6 +551,19 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
     i += withValue.includes(v) ? 2 : 1;
   }
   return { rest: args.slice(i), group };
+}
+
+/** A word `env` takes before the command: an option (`-i`, `-u`) or an assignment (`NAME=value`). */
+const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+
+/**
+ * Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after
+ * `env`). Each word that starts with `-` is one option of its own (so the NAME of `-u NAME` ends them).
+ */
+export function afterEnvOptions(argv: readonly Field[], from: number): number {
+  let i = from;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i++;
+  return i;
 }
 
 interface SwitchSpec {

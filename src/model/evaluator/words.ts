@@ -6,6 +6,7 @@
  * guessed.
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
+import { isName } from '../../parsers/variables.js';
 import { isJoinedAway, type State } from './state.js';
 import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
@@ -314,7 +315,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     // unset one is empty and remembers it, so `[ -z "${!v}" ] && exit 1` is a required-setting
     // check); a name not known, or ${!prefix*} and ${!a[@]}, is unknown.
     const target = base.scalar;
-    if (pe.op === null && pe.index === null && target && target.s !== null && !target.multi && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+    if (pe.op === null && pe.index === null && target && target.s !== null && !target.multi && isName(target.s)) {
       return { kind: 'scalar', field: indirect(target.s, st, env) };
     }
     return { kind: 'scalar', field: UNKNOWN };
@@ -349,7 +350,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   }
   const value = base.scalar;
   const set = base.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const named = isName(pe.param) && pe.index === null;
   // An unset variable is empty, and remembers it was unset (a required-configuration test).
   const unsetEmpty = (): Field => (named ? unsetValue(pe.param) : lit(''));
   if (op === null) return { kind: 'scalar', field: value ?? unsetEmpty() };
@@ -374,11 +375,11 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
       const useDefault = op === ':=' ? (set === false ? true : empty) : set === false ? true : set === true ? false : null;
       if (useDefault === true) {
         const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
+        if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
         return { kind: 'scalar', field: w };
       }
       if (useDefault === false) return { kind: 'scalar', field: value as Field };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
+      if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
       return { kind: 'scalar', field: UNKNOWN };
     }
     case ':+':
