@@ -21245,7 +21245,7 @@ function checkFlattened(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
   const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
   const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
-  const fix = bash ? `Keep the arguments apart instead of joining them: \`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or pass \`"$@"\` itself).` : `Pass \`"$@"\` itself where they are used (sh has no arrays: \`set -- ...\` can put words in front of them first).`;
+  const fix = bash ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
   reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
   void run2;
 }
@@ -21339,7 +21339,7 @@ var init_missing_exec_args = __esm({
       },
       flattenedArgs: {
         message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: "{fix}"
+        hint: "Keep the arguments apart instead of joining them: {fix}."
       },
       dropsCmdWords: {
         message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
