@@ -400,7 +400,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       for (const step of chain.hops) {
         if ((step.kind === 'script' || step.kind === 'shell') && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and every variable it could set is taken as unknown after it (the arguments and the functions are kept)`);
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {

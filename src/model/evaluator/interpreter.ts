@@ -1689,15 +1689,15 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   if (!target || target.s === null || target.multi) {
     // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
     st.opaque = true;
-    st.forgetAll();
+    st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
-    // What it sets is not known: the variables (not the arguments or the functions) become unknown.
-    if (!found) st.forgetAll();
+    // What it sets is not known: a variable not set yet may be set by it.
+    if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };

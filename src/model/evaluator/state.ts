@@ -378,8 +378,8 @@ export class State {
   opaque: boolean;
   /**
    * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
-   * time): any variable not assigned since may hold a value it set, so a variable that is not
-   * set reads as unknown, not as empty.
+   * time): a variable that is not set may hold a value it set, so it reads as unknown, not as
+   * empty.
    */
   unknownUnset: boolean;
 
@@ -443,12 +443,14 @@ export class State {
   }
 
   /**
-   * A sourced file that could not be read ran: every variable may have been set or changed by
-   * it (the positional parameters and the functions are kept: a file sourced for its settings
-   * does not replace the script's arguments or redefine its functions, which is assumed).
+   * A sourced file that could not be read ran: a variable that is not set may have been set by
+   * it. What the script and ENV set before it, the positional parameters and the functions are
+   * kept: a file sourced for its settings is taken to provide the ones the script has not set,
+   * not to replace the script's own values, arguments or functions (an assumption; making every
+   * variable unknown instead costs more than it gains on real entrypoints, whose paths would
+   * then differ everywhere).
    */
-  forgetAll(): void {
-    this.forget(this.vars.flat().keys());
+  sourcedUnknownFile(): void {
     this.unknownUnset = true;
   }
 

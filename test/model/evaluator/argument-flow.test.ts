@@ -70,9 +70,14 @@ describe('a sourced file that cannot be read', () => {
     expect(endings(src, { args: ['server', '-v'] })).toEqual(['exec server -v [root]@4']);
   });
 
-  test('makes every variable unknown that it could have set: those set before, ENV\'s, and unset ones', () => {
-    const src = '#!/bin/sh\nbin=/opt/app/bin/server\n. /etc/app/env.sh\nexec "$bin" $EXTRA "$MODE"\n';
-    expect(endings(src, { env: { MODE: 'prod' } })).toEqual(['exec ? … ? [root]@4']);
+  test('makes a variable the script has not set unknown (the file may set it), not empty', () => {
+    const src = '#!/bin/sh\n. /etc/app/env.sh\nexec /opt/app/bin/server $EXTRA "${MODE:-dev}"\n';
+    expect(endings(src)).toEqual(['exec /opt/app/bin/server … ? [root]@3']);
+  });
+
+  test('keeps what the script and ENV set before it (the file is taken to provide the settings not set)', () => {
+    const src = '#!/bin/sh\nbin=/opt/app/bin/server\n. /etc/app/env.sh\nexec "$bin" "$MODE"\n';
+    expect(endings(src, { env: { MODE: 'prod' } })).toEqual(['exec /opt/app/bin/server prod [root]@4']);
   });
 
   test('what the script assigns after it is known again', () => {
