@@ -1688,8 +1688,9 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   const target = argv[1];
   if (!target || target.s === null || target.multi) {
     // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
+    // (Its variables are not made unknown: the files of an init folder are the user's, run for
+    // their side effects; the official images' opt-in settings stay as ENV leaves them.)
     st.opaque = true;
-    st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);

@@ -93,6 +93,11 @@ describe('a sourced file that cannot be read', () => {
     ]);
   });
 
+  test('the files of an init folder known only at run time (`. "$f"` in a loop) leave unset settings unset', () => {
+    const src = '#!/bin/sh\nfor f in /docker-entrypoint.d/*.sh; do . "$f"; done\nif [ -n "$INIT_ONLY" ]; then exit 0; fi\nexec "$@"\n';
+    expect(endings(src)).toEqual(['exec server [root]@4']);
+  });
+
   test('a file read by the build is followed as before', () => {
     const src = '#!/bin/sh\n. /usr/local/lib/app.sh\nexec "$APP_BIN" "$@"\n';
     expect(endings(src, { files: { '/usr/local/lib/app.sh': 'APP_BIN=/opt/app/bin/server\n' } })).toEqual(['exec /opt/app/bin/server server [root]@3']);
