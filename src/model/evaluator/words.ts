@@ -28,6 +28,8 @@ export interface ExpandEnv {
   joinedAway?(name: string, array: boolean): void;
   /** Positional parameters were expanded (`$1`, `"$@"`, `${@:2}`): what the script reads of its arguments. */
   readArgs?(fields: readonly Field[]): void;
+  /** `${NAME:?}` found NAME unset: the shell exits with an error after this expansion. */
+  requiredUnset?(name: string): void;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -391,6 +393,12 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     }
     case ':?':
     case '?':
+      // `${DB_HOST:?must be set}` with DB_HOST unset (or empty, for `:?`): the shell prints the
+      // message and exits with an error, a required-configuration check.
+      if (named && (set === false || (op === ':?' && empty === true && set !== null))) {
+        env.requiredUnset?.(pe.param);
+        return { kind: 'scalar', field: lit('') };
+      }
       return { kind: 'scalar', field: value ?? UNKNOWN };
     case '#':
     case '##':
