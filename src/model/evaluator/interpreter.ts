@@ -24,11 +24,11 @@ import type {
   Word,
   WordPart,
 } from '../../parsers/shell-ast.js';
-import { childStmts } from '../../parsers/shell-walk.js';
+import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -94,6 +94,15 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /**
+   * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
+   * jobs as its children, and got to this ending only after they exited.
+   */
+  waited?: NonNullable<JobControl['waited']>;
+}
+
+function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
+  return st.jobs?.waited ? { waited: st.jobs.waited } : {};
 }
 
 export interface Executed {
@@ -177,6 +186,8 @@ interface Context {
   background: number;
   /** >0 while evaluating a condition. */
   cond: number;
+  /** Inside a background job the script started (`daemon &`): the programs it runs are collected here. */
+  job: Job['cmds'] | null;
 }
 
 class Recorder {
@@ -194,7 +205,7 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -225,6 +236,8 @@ class Recorder {
     const shown = argv.map(showField).join('\u0001');
     if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
     if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+    const head = argv[0]?.s;
+    if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
   }
 }
 
@@ -267,6 +280,10 @@ class Machine {
   readonly ctx: Context;
   readonly expandEnv: ExpandEnv;
   private substDepth = 0;
+  /** Paths of a subshell that ended in it (`exit` or `exec` there): their status is not seen by the parent. */
+  subExits = 0;
+  /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
+  requiredAbort: string | null = null;
 
   constructor(
     readonly inv: ScriptInvocation,
@@ -274,7 +291,7 @@ class Machine {
     readonly limits: Limits,
     readonly rec: Recorder,
   ) {
-    this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+    this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
     const self = this;
     this.expandEnv = {
       arg0: inv.arg0,
@@ -284,6 +301,10 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      requiredUnset: (name) => {
+        // In a subshell or `$(...)` only that child exits; the script goes on.
+        if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
+      },
       joinedAway: (name, array) => {
         const j = this.rec.firstJoin;
         if (!j || this.rec.lostUse !== null) return;
@@ -452,6 +473,10 @@ class ListFrame extends Frame {
 /** One statement: negation, background, then its command. */
 class StmtFrame extends Frame {
   private started = false;
+  /** A background job of the script's own shell: the programs it runs. */
+  private job: Job['cmds'] | null = null;
+  private outerJob: Job['cmds'] | null = null;
+  private startedJob: Job | null = null;
 
   constructor(
     private readonly stmt: Stmt,
@@ -462,6 +487,11 @@ class StmtFrame extends Frame {
 
   override enter(m: Machine): void {
     if (this.stmt.background) {
+      if (m.ctx.sub === 0) {
+        this.job = [];
+        this.outerJob = m.ctx.job;
+        m.ctx.job = this.job;
+      }
       m.ctx.sub++;
       m.ctx.background++;
     }
@@ -471,6 +501,7 @@ class StmtFrame extends Frame {
     if (this.stmt.background) {
       m.ctx.sub--;
       m.ctx.background--;
+      if (this.job) m.ctx.job = this.outerJob;
     }
   }
 
@@ -487,9 +518,17 @@ class StmtFrame extends Frame {
     const flow = child ?? flowOf([]);
     if (s.background) {
       // A background job changes nothing in this shell; it succeeds as far as the script can tell.
+      // The shell's own jobs are remembered, for `wait` (the shell then stays while they run).
+      const job = this.job;
       const next = this.states.map((st) => {
         const x = st.fork();
         x.status = true;
+        if (job) {
+          const shared = (this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job });
+          const jc = x.jobs;
+          // A job started again (in a loop) is the same child, as far as the script's shape goes.
+          if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+        }
         return x;
       });
       return { done: flowOf(next) };
@@ -556,6 +595,9 @@ function withStatus(st: State, status: boolean | null): State {
 class SubshellFrame extends Frame {
   private i = 0;
   private outs: (string | null | undefined)[] = [];
+  /** The exit statuses the subshell ended with (of `( list )`, the last pipeline element's). */
+  private statuses: (boolean | null)[] = [];
+  private exitsBefore = 0;
 
   constructor(
     private readonly stmts: Stmt[],
@@ -573,8 +615,12 @@ class SubshellFrame extends Frame {
     m.ctx.sub--;
   }
 
-  resume(_m: Machine, child: Flow | null): Action {
-    if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+  resume(m: Machine, child: Flow | null): Action {
+    if (child) {
+      this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+      this.statuses = [...child.next, ...child.ret].map((s) => s.status);
+    }
+    if (this.i === 0) this.exitsBefore = m.subExits;
     if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
       const inner = this.states.map((st) => {
         const x = st.fork();
@@ -586,9 +632,13 @@ class SubshellFrame extends Frame {
       this.i = this.pipeline ? this.i + 1 : 1;
       return { push: frame };
     }
+    // `( [ "$1" = a ] || [ "$1" = b ] ) && ...`: a subshell's status is known when every way
+    // through it ends with the same one (and none ended inside it, with `exit` or `exec`).
+    const one = this.statuses[0];
+    const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== undefined && this.statuses.every((x) => x === one) ? one : null;
     const next = this.states.map((st) => {
       const x = st.fork();
-      x.status = null;
+      x.status = status;
       if (x.out !== undefined) {
         const last = this.outs.filter((o) => o !== undefined);
         const first = last[0];
@@ -1120,7 +1170,18 @@ class CallFrame extends Frame {
     while (this.i < this.states.length) {
       const st = this.states[this.i++] as State;
       m.step();
+      // Saved: a `$(...)` of an outer command's words runs its own commands in between.
+      const outer = m.requiredAbort;
+      m.requiredAbort = null;
       const r = simpleCommand(m, this.stmt, this.call, st);
+      const name = m.requiredAbort;
+      m.requiredAbort = outer;
+      if (name !== null) {
+        // `${NAME:?}` with NAME unset: the shell exits with status 1 here (the command is not run).
+        st.addDecision({ text: `\${${name}:?} exits because ${name} is unset`, at: m.ref(this.stmt, this.call), unset: [name] });
+        m.rec.ending({ kind: 'exit', cmd: m.ref(this.stmt, this.call), argv: [], code: lit('1'), last: st.last, user: st.user, failed: true, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+        continue;
+      }
       if ('push' in r) return r;
       this.out.next.push(...r.done.next);
       this.out.ret.push(...r.done.ret);
@@ -1273,15 +1334,21 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return ran(true, '');
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case 'exit': {
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
       const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case 'return':
@@ -1338,7 +1405,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         if (head[0] === 'exec' && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(' '))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
-          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
           return { done: flowOf([]) };
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
@@ -1438,8 +1505,20 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'unalias':
       return ran(null, '');
     case 'trap':
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      if (m.ctx.sub === 0) setTrap(m, st, argv, ref);
+      return ran(null, '');
     case 'wait':
       m.rec.command(ref, argv, st.user, m.ctx, false);
+      // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
+      // as its children. The first such wait of a path is where the script spends its life.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
+        // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
+        // it is looked up now, when the signal can arrive.
+        const t = st.jobs.term;
+        const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+      }
       return ran(null, '');
     default:
       break;
@@ -1448,6 +1527,39 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
+}
+
+/** `trap ACTION TERM` (or `SIGTERM`, `15`), `trap - TERM`: the path's SIGTERM handler. */
+function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
+  let args = argv.slice(1);
+  if (args[0]?.s === '--') args = args.slice(1);
+  if (args.length < 2 || args[0]?.s === '-p' || args[0]?.s === '-l') return;
+  const action = args[0] as Field;
+  if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: action.s ?? '?', kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  const jc = st.jobs;
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/** The text runs `kill`, itself or in a function it calls (a few levels deep). */
+function runsKill(m: Machine, st: State, text: string, depth: number): boolean {
+  const ast = m.host.parse(text);
+  return ast !== null && stmtsKill(st, ast.stmts, depth);
+}
+
+function stmtsKill(st: State, stmts: Stmt[], depth: number): boolean {
+  let kills = false;
+  forEachCall(stmts, (call) => {
+    if (kills) return;
+    const head = call.args[0] ? literalOf(call.args[0]) : null;
+    if (head === null) return;
+    if (head === 'kill' || head === 'pkill' || head === 'killall') kills = true;
+    else if (depth < 3) {
+      const f = st.getFunction(head);
+      if (f) kills = stmtsKill(st, [f.decl.body], depth + 1);
+    }
+  });
+  return kills;
 }
 
 /**
@@ -1587,7 +1699,10 @@ function isPatternWord(w: Word): boolean {
 function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, '').replace(/\]\]$/, '');
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ''))) return withStatus(st, null);
+  // `<`/`>` compare strings here (not redirections), and a regex's parentheses are not groups:
+  // those are not read. Grouping parentheses (`a && (b || c)`) are, as a subshell of the reparse.
+  const bare = inner.replace(/"[^"]*"|'[^']*'/g, '');
+  if (/[<>]/.test(bare) || (/[()]/.test(bare) && /=~/.test(bare))) return withStatus(st, null);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
   const flat = only ? flattenTest(only) : null;
@@ -1629,6 +1744,11 @@ function flattenTest(s: Stmt): { word?: Word; op?: string }[] | null {
     if (!c) return null;
     if (c.type === 'BinaryCmd' && (c.op === '&&' || c.op === '||')) {
       todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type === 'Subshell' && !first && c.stmts.length === 1 && x.redirs.length === 0) {
+      // `a && ( b || c )`: a group, which the test expression evaluates with its parentheses.
+      todo.unshift('(', c.stmts[0] as Stmt, ')');
       continue;
     }
     if (c.type !== 'CallExpr') return null;
@@ -1768,7 +1888,7 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;

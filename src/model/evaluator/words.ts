@@ -26,6 +26,8 @@ export interface ExpandEnv {
   glob?(pattern: string): string[] | null;
   /** A variable was read whose value the state cap joined away (see `isJoinedAway`); `array` for an array. */
   joinedAway?(name: string, array: boolean): void;
+  /** `${NAME:?}` found NAME unset: the shell exits with an error after this expansion. */
+  requiredUnset?(name: string): void;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -372,6 +374,12 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     }
     case ':?':
     case '?':
+      // `${DB_HOST:?must be set}` with DB_HOST unset (or empty, for `:?`): the shell prints the
+      // message and exits with an error, a required-configuration check.
+      if (named && (set === false || (op === ':?' && empty === true && set !== null))) {
+        env.requiredUnset?.(pe.param);
+        return { kind: 'scalar', field: lit('') };
+      }
       return { kind: 'scalar', field: value ?? UNKNOWN };
     case '#':
     case '##':
