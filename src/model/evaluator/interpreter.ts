@@ -28,7 +28,7 @@ import { childStmts } from '../../parsers/shell-walk.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
-import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
+import { lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -193,7 +193,7 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -223,7 +223,7 @@ class Recorder {
     }
     const shown = argv.map(showField).join('\u0001');
     if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
-    if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+    if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
   }
 }
 
@@ -1768,8 +1768,52 @@ function declare(m: Machine, variant: string, args: Assign[], st: State): State 
   return st;
 }
 
+/** The runs that read who they run as (watchedUser); the others are the same for every user. */
+const USER_READ = new WeakSet<ScriptRun>();
+
+/**
+ * The run read its user: an `id -u`, `whoami`, `$EUID` or user test, or the user's text in a
+ * decision. A run that did not is the same run for any other user with the same environment
+ * (forUser).
+ */
+export function readsUser(run: ScriptRun): boolean {
+  return USER_READ.has(run);
+}
+
+/**
+ * A run that does not read its user (readsUser), as run by `to` instead of `from`: the endings
+ * and commands it recorded with `from` hold `to`; every other value is the same (and shared).
+ */
+export function forUser(run: ScriptRun, from: UserValue, to: UserValue): ScriptRun {
+  if (readsUser(run)) throw new Error('forUser: the run reads its user');
+  const swap = (u: UserValue): UserValue => (u === from ? to : u);
+  return {
+    ...run,
+    endings: run.endings.map((e) => ({ ...e, user: swap(e.user) })),
+    commands: run.commands.map((c) => ({ ...c, users: c.users.map(swap) })),
+    unknownSources: [...run.unknownSources],
+  };
+}
+
 /** Runs one script for one invocation. */
 export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DEFAULT_LIMITS): ScriptRun {
+  // The run's user is watched: reading it marks the run as depending on it (readsUser).
+  let userRead = false;
+  const user = watchedUser(inv.user, () => {
+    userRead = true;
+  });
+  const run = interpretAs({ ...inv, user }, host, limits);
+  // What the run recorded holds the user itself, not the stand-in.
+  for (const e of run.endings) if (e.user === user) e.user = inv.user;
+  for (const c of run.commands) {
+    const us = c.users;
+    for (let i = 0; i < us.length; i++) if (us[i] === user) us[i] = inv.user;
+  }
+  if (userRead) USER_READ.add(run);
+  return run;
+}
+
+function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptRun {
   const rec = new Recorder();
   const m = new Machine(inv, host, limits, rec);
   const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
