@@ -163,6 +163,9 @@ abstract class Frame {
 
 class BudgetExceeded extends Error {}
 
+const NO_CALLS: readonly string[] = Object.freeze([]);
+const NO_SOURCES: readonly { stmt: Stmt; file: ScriptFile }[] = Object.freeze([]);
+
 /** Different endings (exec, exit, end, with their command lines and users) kept per run. */
 const MAX_ENDINGS = 256;
 
@@ -321,7 +324,9 @@ class Machine {
   }
 
   ref(stmt: Stmt, call: CallExpr): CmdRef {
-    return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+    // Most commands run outside any function or sourced file: one shared empty list for those.
+    const { calls, sourced } = this.ctx;
+    return { stmt, call, file: this.ctx.file, via: calls.length === 0 ? NO_CALLS : [...calls], sourcedVia: sourced.length === 0 ? NO_SOURCES : [...sourced] };
   }
 
   private cmdVars: ReadonlySet<string> | null = null;
