@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path29, { windows } = {}) => {
-      const segs = path29.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path30, { windows } = {}) => {
+      const segs = path30.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob, options, returnState = false) => {
+    var picomatch7 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch7(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch7.compileRe(glob, options) : picomatch7.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch7.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch7.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex4, options, posix2);
+          match = picomatch7.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch6.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+    picomatch7.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch7.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
-    picomatch6.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
+    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
+    picomatch7.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch7.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan2(input2, options);
-    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch7.scan = (input2, options) => scan2(input2, options);
+    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch6.toRegex(source, options);
+      const regex4 = picomatch7.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch7.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants;
-    module.exports = picomatch6;
+    picomatch7.constants = constants;
+    module.exports = picomatch7;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch6(glob, options, returnState = false) {
+    function picomatch7(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch6, pico);
-    module.exports = picomatch6;
+    Object.assign(picomatch7, pico);
+    module.exports = picomatch7;
   }
 });
 
@@ -7471,9 +7471,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path29 = this.getPath();
-        if (path29 === null || path29.startsWith("/")) {
-          return path29;
+        const path30 = this.getPath();
+        if (path30 === null || path30.startsWith("/")) {
+          return path30;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7485,7 +7485,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path29 : parent + "/" + path29;
+              return parent.endsWith("/") ? parent + path30 : parent + "/" + path30;
             }
           }
         }
@@ -9199,6 +9199,99 @@ var init_shell_walk = __esm({
   }
 });
 
+// src/parsers/variables.ts
+function isName(s) {
+  return WHOLE_NAME.test(s);
+}
+function varReferences(text, options = {}) {
+  const out = [];
+  scan(text, 0, text.length, options, out);
+  return out;
+}
+function guardsUnset(ref) {
+  return /^:?[-+?]/.test(ref.modifier);
+}
+function scan(text, from, to, options, out) {
+  const escape5 = options.escape ?? null;
+  const quotes = options.quotes ?? false;
+  let double = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === escape5) {
+      i++;
+      continue;
+    }
+    if (quotes && c === "'" && !double) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || close >= to) return;
+      i = close;
+      continue;
+    }
+    if (quotes && c === '"') {
+      double = !double;
+      continue;
+    }
+    if (c !== "$") continue;
+    const next = text[i + 1] ?? "";
+    if (next === "{") {
+      const close = closingBrace(text, i + 2, to);
+      if (close < 0) return;
+      let j = i + 2;
+      const first = text[j] ?? "";
+      if (DIGIT.test(first)) while (j < close && DIGIT.test(text[j])) j++;
+      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
+      else if (first !== "" && SPECIAL.includes(first)) j++;
+      const name = text.slice(i + 2, j);
+      if (name !== "" && (j === close || OPERATOR.test(text[j] ?? ""))) {
+        out.push({ name, start: i, end: close + 1, modifier: text.slice(j, close) });
+        if (options.operands && j < close) scan(text, j + 1, close, options, out);
+      }
+      i = close;
+      continue;
+    }
+    if (DIGIT.test(next)) {
+      let j = i + 1;
+      while (j < to && DIGIT.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j, modifier: "" });
+      i = j - 1;
+    } else if (next !== "" && SPECIAL.includes(next)) {
+      out.push({ name: next, start: i, end: i + 2, modifier: "" });
+      i++;
+    } else if (NAME_START.test(next)) {
+      let j = i + 1;
+      while (j < to && NAME_CHAR.test(text[j])) j++;
+      out.push({ name: text.slice(i + 1, j), start: i, end: j, modifier: "" });
+      i = j - 1;
+    }
+  }
+}
+function closingBrace(text, from, to) {
+  let depth = 1;
+  for (let j = from; j < to; j++) {
+    const c = text[j];
+    if (c === "$" && text[j + 1] === "{") {
+      depth++;
+      j++;
+    } else if (c === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+var NAME, WHOLE_NAME, ASSIGNMENT, ASSIGNMENT_OR_APPEND, NAME_START, NAME_CHAR, DIGIT, SPECIAL, OPERATOR;
+var init_variables = __esm({
+  "src/parsers/variables.ts"() {
+    "use strict";
+    NAME = "[A-Za-z_][A-Za-z0-9_]*";
+    WHOLE_NAME = new RegExp(`^${NAME}$`);
+    ASSIGNMENT = new RegExp(`^(${NAME})=`);
+    ASSIGNMENT_OR_APPEND = new RegExp(`^(${NAME})(\\+?)=`);
+    NAME_START = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+    DIGIT = /\d/;
+    SPECIAL = "@*#?-$!0";
+    OPERATOR = /[:+\-?#%/]/;
+  }
+});
+
 // src/model/prefixes.ts
 function takesValue(prefix, option) {
   return option.startsWith("--") ? VALUED_LONG[prefix].has(option.slice(2)) : VALUED[prefix].has(option.slice(1));
@@ -9293,10 +9386,11 @@ function prefixOption(prefix, words, from, literal, short3, long) {
   }
   return value;
 }
-var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND;
 var init_prefixes = __esm({
   "src/model/prefixes.ts"() {
     "use strict";
+    init_variables();
     COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
     ALL = new Set(COMMAND_PREFIXES);
     VALUED = {
@@ -9323,7 +9417,6 @@ var init_prefixes = __esm({
       nice: /* @__PURE__ */ new Set(["help", "version"]),
       nohup: /* @__PURE__ */ new Set(["help", "version"])
     };
-    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
   }
 });
 
@@ -9822,7 +9915,7 @@ function readShebang(source) {
         else if (w.startsWith("-S")) {
           words.splice(i, 1, w.slice(2));
         } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else if (w.startsWith("-") || ASSIGNMENT.test(w)) i++;
         else break;
       }
       name = path3.posix.basename(words[i] ?? "");
@@ -9858,6 +9951,7 @@ var INITS;
 var init_shebang = __esm({
   "src/parsers/shebang.ts"() {
     "use strict";
+    init_variables();
     INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
@@ -9944,7 +10038,7 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known3 };
 }
 function readReference(word, at, budget) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  const short3 = SHORT_REFERENCE.exec(word.slice(at));
   if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
@@ -9953,7 +10047,7 @@ function readReference(word, at, budget) {
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
       return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
     }
@@ -9995,15 +10089,18 @@ function parseKeyValues(text, vars, escape5 = "\\") {
     return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
-var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget, SHORT_REFERENCE, BRACED_REFERENCE;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    init_variables();
     MAX_EXPANSION_LENGTH = 1024 * 1024;
     MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
     MAX_EXPANSION_DEPTH = 64;
     OverBudget = class extends Error {
     };
+    SHORT_REFERENCE = new RegExp(`^\\$(${NAME})`);
+    BRACED_REFERENCE = new RegExp(`^(${NAME})(?:(:?[-+?=])(.*))?$`, "s");
   }
 });
 
@@ -10926,7 +11023,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path29) {
+function cacheMountCovers(flags, path30) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10937,7 +11034,7 @@ function cacheMountCovers(flags, path29) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path29);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path30);
   });
 }
 function removesTree(cmd, prefix) {
@@ -12010,26 +12107,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path29) => {
-      const end = path29.length - 1;
-      const index = path29.lastIndexOf(
+    var basenameOf = (path30) => {
+      const end = path30.length - 1;
+      const index = path30.lastIndexOf(
         SLASH,
-        path29[end] === SLASH ? end - 1 : end
+        path30[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path29 : path29.slice(index + 1);
+      return index < 0 ? path30 : path30.slice(index + 1);
     };
-    var parentOf = (path29) => {
-      if (path29.charCodeAt(0) === SLASH_CODE || path29.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path29.split(SLASH).filter(Boolean);
+    var parentOf = (path30) => {
+      if (path30.charCodeAt(0) === SLASH_CODE || path30.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path30.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path29.length - 1;
-      const cut = path29.lastIndexOf(
+      const end = path30.length - 1;
+      const cut = path30.lastIndexOf(
         SLASH,
-        path29.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path30.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path29.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path30.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -12179,7 +12276,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path29) {
+      testLiteral(path30) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -12188,7 +12285,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path29)) {
+          if (rule.checkRegex.test(path30)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -12208,15 +12305,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path29, mode) {
+      test(path30, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path29) : path29;
+        const basename4 = shortcut ? basenameOf(path30) : path30;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path29
+            shortcut && rule._basenameOnly ? basename4 : path30
           )) {
             const { negative } = rule;
             const ret = {
@@ -12238,17 +12335,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path29, originalPath, doThrow) => {
-      if (!isString(path29)) {
+    var checkPath = (path30, originalPath, doThrow) => {
+      if (!isString(path30)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path29) {
+      if (!path30) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path29)) {
+      if (checkPath.isNotRelative(path30)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -12257,25 +12354,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path29) => {
-      const first = path29.charCodeAt(0);
+    var isNotRelative = (path30) => {
+      const first = path30.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path29.length === 1) {
+      if (path30.length === 1) {
         return true;
       }
-      const second = path29.charCodeAt(1);
+      const second = path30.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path29.length === 2 || path29.charCodeAt(2) === SLASH_CODE;
+      return path30.length === 2 || path30.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -12306,59 +12403,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path29) {
+      _test(originalPath, cache, path30) {
         checkPath(
-          path29,
+          path30,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path29 ? this._t(path29, cache) : {
+        return path30 ? this._t(path30, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path29 = convertPath(target2);
-        if (!path29 || path29.charCodeAt(path29.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path29);
+        const path30 = convertPath(target2);
+        if (!path30 || path30.charCodeAt(path30.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path30);
         }
-        const dir = this._t(path29, this._testCache);
+        const dir = this._t(path30, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path29);
+        const literal = this._rules.testLiteral(path30);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path29, cache) {
-        const cached = cache[path29];
+      _t(path30, cache) {
+        const cached = cache[path30];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path29);
+        const parentPath = parentOf(path30);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path29] = parent && parent.ignored ? parent : this._rules.test(path29, MODE_IGNORE);
+        return cache[path30] = parent && parent.ignored ? parent : this._rules.test(path30, MODE_IGNORE);
       }
-      ignores(path29) {
-        return this._test(path29, this._ignoreCache, convertPath(path29)).ignored;
+      ignores(path30) {
+        return this._test(path30, this._ignoreCache, convertPath(path30)).ignored;
       }
       createFilter() {
-        return (path29) => !this.ignores(path29);
+        return (path30) => !this.ignores(path30);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path29) {
-        return this._test(path29, this._testCache, convertPath(path29));
+      test(path30) {
+        return this._test(path30, this._testCache, convertPath(path30));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path29) => checkPath(convertPath(path29), path29, RETURN_FALSE);
+    var isPathValid = (path30) => checkPath(convertPath(path30), path30, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path29) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path29) || isNotRelative(path29);
+      checkPath.isNotRelative = (path30) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path30) || isNotRelative(path30);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -13801,6 +13898,13 @@ function whyList(w) {
   for (let x = w; x; x = x.prev) out.push(x.d);
   return out.reverse();
 }
+function joinJobs(a, b) {
+  if (a === b || !b) return a;
+  if (!a) return b;
+  const jobs = [...a.jobs];
+  for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
+  return { jobs, term: a.term ?? b.term, waited: a.waited ?? b.waited };
+}
 function unionLast(a, b) {
   if (a === b) return a;
   const out = [...a];
@@ -14065,6 +14169,8 @@ var init_state = __esm({
       out;
       /** The path sourced files that are only known at run time. */
       opaque;
+      /** Background jobs, the TERM trap and `wait` on this path; null until the first of them. */
+      jobs;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -14079,6 +14185,7 @@ var init_state = __esm({
         this.why = null;
         this.out = void 0;
         this.opaque = false;
+        this.jobs = null;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -14097,6 +14204,7 @@ var init_state = __esm({
         s.why = this.why;
         s.out = this.out;
         s.opaque = this.opaque;
+        s.jobs = this.jobs;
         return s;
       }
       getVar(name) {
@@ -14157,13 +14265,14 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
         s.opaque = this.opaque || o.opaque;
+        s.jobs = joinJobs(this.jobs, o.jobs);
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -14481,7 +14590,7 @@ function paramValue(pe, st, env3, quoted) {
   const star = pe.param === "*" || pe.index === "*";
   if (pe.excl) {
     const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+    if (pe.op === null && target2 && target2.s !== null && isName(target2.s)) {
       const v = st.getVar(target2.s);
       if (isJoinedAway(v)) env3.joinedAway?.(target2.s, v?.kind === "array");
       return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
@@ -14516,7 +14625,7 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const named = isName(pe.param) && pe.index === null;
   const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
   if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
   const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
@@ -14539,11 +14648,11 @@ function paramValue(pe, st, env3, quoted) {
       const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
       if (useDefault === true) {
         const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        if (isName(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
         return { kind: "scalar", field: w };
       }
       if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      if (isName(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
       return { kind: "scalar", field: UNKNOWN };
     }
     case ":+":
@@ -14555,6 +14664,10 @@ function paramValue(pe, st, env3, quoted) {
     }
     case ":?":
     case "?":
+      if (named && (set === false || op === ":?" && empty === true && set !== null)) {
+        env3.requiredUnset?.(pe.param);
+        return { kind: "scalar", field: lit("") };
+      }
       return { kind: "scalar", field: value ?? UNKNOWN };
     case "#":
     case "##":
@@ -14710,6 +14823,7 @@ var GLOB_CHAR, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
+    init_variables();
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
@@ -14877,6 +14991,9 @@ var init_conditions = __esm({
 });
 
 // src/model/evaluator/interpreter.ts
+function waitedOf(st) {
+  return st.jobs?.waited ? { waited: st.jobs.waited } : {};
+}
 function addFlow(into, from) {
   into.next.push(...from.next);
   into.ret.push(...from.ret);
@@ -14948,7 +15065,7 @@ function effectsOf(node, stmts) {
       if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
         for (const w of c.args.slice(1)) {
           const l = literalOf(w);
-          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+          if (l && isName(l)) names.add(l);
         }
         names.add("REPLY");
         names.add("OPTARG");
@@ -15035,7 +15152,7 @@ function simpleCommand(m, stmt, call, st) {
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -15088,15 +15205,21 @@ function simpleCommand(m, stmt, call, st) {
         return ran(true, "");
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case "exit": {
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
       const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case "return":
@@ -15151,7 +15274,7 @@ function simpleCommand(m, stmt, call, st) {
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known3)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
-          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
           return { done: flowOf([]) };
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
@@ -15178,7 +15301,7 @@ function simpleCommand(m, stmt, call, st) {
     case "getopts":
     case "mapfile":
     case "readarray": {
-      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && isName(f.s));
       for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
         st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
       }
@@ -15249,8 +15372,16 @@ function simpleCommand(m, stmt, call, st) {
     case "unalias":
       return ran(null, "");
     case "trap":
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      if (m.ctx.sub === 0) setTrap(m, st, argv, ref);
+      return ran(null, "");
     case "wait":
       m.rec.command(ref, argv, st.user, m.ctx, false);
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
+        const t = st.jobs.term;
+        const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+      }
       return ran(null, "");
     default:
       break;
@@ -15258,6 +15389,34 @@ function simpleCommand(m, stmt, call, st) {
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
+}
+function setTrap(m, st, argv, ref) {
+  let args = argv.slice(1);
+  if (args[0]?.s === "--") args = args.slice(1);
+  if (args.length < 2 || args[0]?.s === "-p" || args[0]?.s === "-l") return;
+  const action = args[0];
+  if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
+  const term = action.s === "-" ? null : { at: ref, action: action.s ?? "?", kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  const jc = st.jobs;
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+function runsKill(m, st, text, depth) {
+  const ast = m.host.parse(text);
+  return ast !== null && stmtsKill(st, ast.stmts, depth);
+}
+function stmtsKill(st, stmts, depth) {
+  let kills = false;
+  forEachCall(stmts, (call) => {
+    if (kills) return;
+    const head = call.args[0] ? literalOf(call.args[0]) : null;
+    if (head === null) return;
+    if (head === "kill" || head === "pkill" || head === "killall") kills = true;
+    else if (depth < 3) {
+      const f = st.getFunction(head);
+      if (f) kills = stmtsKill(st, [f.decl.body], depth + 1);
+    }
+  });
+  return kills;
 }
 function exprMatch(args) {
   if (args.length !== 3 || args[1]?.s !== ":") return null;
@@ -15385,7 +15544,8 @@ function isPatternWord(w) {
 function doubleBracket(m, s, c, st) {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
+  const bare = inner.replace(/"[^"]*"|'[^']*'/g, "");
+  if (/[<>]/.test(bare) || /[()]/.test(bare) && /=~/.test(bare)) return withStatus(st, null);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
   const flat = only ? flattenTest(only) : null;
@@ -15424,6 +15584,10 @@ function flattenTest(s) {
     if (!c) return null;
     if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
       todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type === "Subshell" && !first && c.stmts.length === 1 && x.redirs.length === 0) {
+      todo.unshift("(", c.stmts[0], ")");
       continue;
     }
     if (c.type !== "CallExpr") return null;
@@ -15501,13 +15665,13 @@ function posixDeclaration(call) {
   if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
   const args = call.args.slice(1).map((w) => {
     const first = w.parts[0];
-    const named = first?.type === "Lit" ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    const named = first?.type === "Lit" ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
     if (first?.type === "Lit" && named) {
       const rest = first.value.slice(named[0].length);
       const parts = rest === "" ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
       return { type: "Assign", p: w.p, e: w.e, name: named[1], value: { type: "Word", p: w.p, e: w.e, parts }, append: named[2] === "+", array: false, naked: false };
     }
-    if (w.parts.length === 1 && first?.type === "Lit" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+    if (w.parts.length === 1 && first?.type === "Lit" && isName(first.value)) {
       return { type: "Assign", p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
     }
     return { type: "Assign", p: w.p, e: w.e, name: "", value: w, append: false, array: false, naked: true };
@@ -15543,7 +15707,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -15563,6 +15727,7 @@ var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
     init_shell_walk();
+    init_variables();
     init_commands();
     init_conditions();
     init_state();
@@ -15594,7 +15759,7 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -15622,6 +15787,8 @@ var init_interpreter = __esm({
         const shown2 = argv.map(showField).join("");
         if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
         if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+        const head = argv[0]?.s;
+        if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
       }
     };
     COMMAND_VARS = /* @__PURE__ */ new WeakMap();
@@ -15631,7 +15798,7 @@ var init_interpreter = __esm({
         this.host = host;
         this.limits = limits;
         this.rec = rec;
-        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
         const self = this;
         this.expandEnv = {
           arg0: inv.arg0,
@@ -15641,6 +15808,9 @@ var init_interpreter = __esm({
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
           glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          requiredUnset: (name) => {
+            if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
+          },
           joinedAway: (name, array) => {
             const j = this.rec.firstJoin;
             if (!j || this.rec.lostUse !== null) return;
@@ -15659,6 +15829,10 @@ var init_interpreter = __esm({
       ctx;
       expandEnv;
       substDepth = 0;
+      /** Paths of a subshell that ended in it (`exit` or `exec` there): their status is not seen by the parent. */
+      subExits = 0;
+      /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
+      requiredAbort = null;
       /** Lost values read while the role of the word that reads them is not known yet, innermost last. */
       lostSinks = [];
       /** The run used a value the join lost where it can change an answer: it is unsure. */
@@ -15728,7 +15902,7 @@ var init_interpreter = __esm({
           if (c.type === "CallExpr") {
             const first = c.args[0];
             const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) names.add(p.param);
           } else if (c.type === "FuncDecl") todo.push(c.body);
           todo.push(...childStmts(c));
         }
@@ -15819,8 +15993,17 @@ var init_interpreter = __esm({
       stmt;
       states;
       started = false;
+      /** A background job of the script's own shell: the programs it runs. */
+      job = null;
+      outerJob = null;
+      startedJob = null;
       enter(m) {
         if (this.stmt.background) {
+          if (m.ctx.sub === 0) {
+            this.job = [];
+            this.outerJob = m.ctx.job;
+            m.ctx.job = this.job;
+          }
           m.ctx.sub++;
           m.ctx.background++;
         }
@@ -15829,6 +16012,7 @@ var init_interpreter = __esm({
         if (this.stmt.background) {
           m.ctx.sub--;
           m.ctx.background--;
+          if (this.job) m.ctx.job = this.outerJob;
         }
       }
       resume(m, child) {
@@ -15843,9 +16027,15 @@ var init_interpreter = __esm({
         }
         const flow = child ?? flowOf([]);
         if (s.background) {
+          const job = this.job;
           const next = this.states.map((st) => {
             const x = st.fork();
             x.status = true;
+            if (job) {
+              const shared = this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job };
+              const jc = x.jobs;
+              if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...jc?.jobs ?? [], shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+            }
             return x;
           });
           return { done: flowOf(next) };
@@ -15868,14 +16058,21 @@ var init_interpreter = __esm({
       pipeline;
       i = 0;
       outs = [];
+      /** The exit statuses the subshell ended with (of `( list )`, the last pipeline element's). */
+      statuses = [];
+      exitsBefore = 0;
       enter(m) {
         m.ctx.sub++;
       }
       leave(m) {
         m.ctx.sub--;
       }
-      resume(_m, child) {
-        if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+      resume(m, child) {
+        if (child) {
+          this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+          this.statuses = [...child.next, ...child.ret].map((s) => s.status);
+        }
+        if (this.i === 0) this.exitsBefore = m.subExits;
         if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
           const inner = this.states.map((st) => {
             const x = st.fork();
@@ -15886,9 +16083,11 @@ var init_interpreter = __esm({
           this.i = this.pipeline ? this.i + 1 : 1;
           return { push: frame };
         }
+        const one = this.statuses[0];
+        const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== void 0 && this.statuses.every((x) => x === one) ? one : null;
         const next = this.states.map((st) => {
           const x = st.fork();
-          x.status = null;
+          x.status = status;
           if (x.out !== void 0) {
             const last = this.outs.filter((o) => o !== void 0);
             const first = last[0];
@@ -16317,7 +16516,16 @@ var init_interpreter = __esm({
         while (this.i < this.states.length) {
           const st = this.states[this.i++];
           m.step();
+          const outer = m.requiredAbort;
+          m.requiredAbort = null;
           const r = simpleCommand(m, this.stmt, this.call, st);
+          const name = m.requiredAbort;
+          m.requiredAbort = outer;
+          if (name !== null) {
+            st.addDecision({ text: `\${${name}:?} exits because ${name} is unset`, at: m.ref(this.stmt, this.call), unset: [name] });
+            m.rec.ending({ kind: "exit", cmd: m.ref(this.stmt, this.call), argv: [], code: lit("1"), last: st.last, user: st.user, failed: true, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+            continue;
+          }
           if ("push" in r) return r;
           this.out.next.push(...r.done.next);
           this.out.ret.push(...r.done.ret);
@@ -16406,9 +16614,7 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "env") {
-      let i = 1;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
-      argv = argv.slice(i);
+      argv = argv.slice(afterEnvOptions(argv, 1));
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
@@ -16419,6 +16625,16 @@ async function follow(item, run2, work, cache, r) {
       const dir = name === "runsvdir" || name === "s6-svscan" ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith("-"))?.s ?? (name === "s6-svscan" ? "." : null) : null;
       const services = dir !== null && dir.startsWith("/") ? r.serviceScripts(dir) : null;
       if (!services || services.length === 0) {
+        if (name === "supervisord") {
+          const conf = r.supervisorConfig?.(argv.slice(1).map((f) => f.multi ? null : f.s)) ?? null;
+          push({
+            ...common,
+            kind: "unknown",
+            reason: conf ? `supervisord starts the programs of its configuration (${conf.files.join(", ")}) as its children` : "supervisord starts the programs of its configuration, which is not in the build context: supervisord's programs are not known",
+            ...conf ? { supervisor: conf } : {}
+          });
+          return end();
+        }
         push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
         return end();
       }
@@ -16578,7 +16794,7 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   hop.run = result;
   hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
+  const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
@@ -16624,7 +16840,7 @@ function configuredRun(runWith) {
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
     let check = null;
     for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
+      if (e.kind !== "exit" || !e.failed || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
         if (d.undecided) break;
@@ -16684,6 +16900,11 @@ function initOptions(name, args) {
     i += withValue.includes(v) ? 2 : 1;
   }
   return { rest: args.slice(i), group };
+}
+function afterEnvOptions(argv, from) {
+  let i = from;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i++;
+  return i;
 }
 function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
@@ -16831,10 +17052,11 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
+    init_variables();
     init_commands();
     init_known_programs();
     init_prefixes();
@@ -16846,6 +17068,7 @@ var init_invocations = __esm({
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
     MAX_CONFIG_TRIES = 6;
+    ENV_WORD = new RegExp(`^(-|${NAME}=)`);
   }
 });
 
@@ -16881,8 +17104,179 @@ var init_pid1 = __esm({
   }
 });
 
-// src/model/launch.ts
+// src/model/supervisord.ts
 import path9 from "node:path";
+function readIni(text) {
+  const sections = [];
+  let current = null;
+  let last = null;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (/^\s*$/.test(raw) || /^\s*[;#]/.test(raw)) {
+      if (/^\s*$/.test(raw)) last = null;
+      continue;
+    }
+    if (/^\s/.test(raw) && last) {
+      last.value = `${last.value}
+${stripComment(raw.trim())}`;
+      continue;
+    }
+    const section = /^\[([^\]]+)\]/.exec(raw);
+    if (section) {
+      current = { name: section[1].trim(), line: i + 1, keys: /* @__PURE__ */ new Map() };
+      sections.push(current);
+      last = null;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!kv || !current) {
+      last = null;
+      continue;
+    }
+    last = { value: stripComment(kv[2]), line: i + 1 };
+    current.keys.set(kv[1].trim().toLowerCase(), last);
+  }
+  return sections;
+}
+function stripComment(v) {
+  const m = /\s[;#]/.exec(v);
+  return (m ? v.slice(0, m.index) : v).trim();
+}
+function interpolate(v, program, env3) {
+  return v.replace(/%\(([A-Za-z_][A-Za-z0-9_]*)\)s|%%/g, (m, key) => {
+    if (m === "%%") return "%";
+    if (key === "program_name") return program;
+    if (key?.startsWith("ENV_")) {
+      const e = env3.get(key.slice(4));
+      if (e !== void 0 && e !== null) return e;
+    }
+    return m;
+  });
+}
+function supervisordOptions(args) {
+  let config = null;
+  let user = null;
+  let unknown = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === null || a === void 0) {
+      unknown = true;
+      continue;
+    }
+    const next = () => {
+      const v = args[++i];
+      if (v === null || v === void 0) unknown = true;
+      return v ?? null;
+    };
+    if (a === "-c" || a === "--configuration") config = next();
+    else if (a.startsWith("--configuration=")) config = a.slice("--configuration=".length);
+    else if (/^-c./.test(a)) config = a.slice(2);
+    else if (a === "-u" || a === "--user") user = next();
+    else if (a.startsWith("--user=")) user = a.slice("--user=".length);
+  }
+  return { config, user, unknown };
+}
+function supervisorConfig(args, image) {
+  const opts = supervisordOptions(args);
+  if (opts.unknown && opts.config === null) return null;
+  let main2 = null;
+  let how;
+  let packageInclude = null;
+  if (opts.config !== null) {
+    const p = path9.posix.resolve(image.workdir, opts.config);
+    const r = image.read(p);
+    if (!r) return null;
+    main2 = { path: p, ...r };
+    how = `-c ${opts.config}`;
+  } else {
+    for (const c of DEFAULT_SEARCH) {
+      const p = path9.posix.resolve(image.workdir, c);
+      const r = image.read(p);
+      if (r) {
+        main2 = { path: p, ...r };
+        break;
+      }
+    }
+    how = main2 ? `found at ${main2.path} (no -c)` : "";
+    if (!main2) {
+      for (const d of PACKAGE_DROP_INS) {
+        const files = includeFiles(d.include, image);
+        if (files && files.length > 0) {
+          packageInclude = d.include;
+          how = `the package's ${d.main}, which includes ${d.include}`;
+          break;
+        }
+      }
+      if (!packageInclude) return null;
+    }
+  }
+  const out = { files: [], user: opts.user, programs: [], how, unknownIncludes: [], emptyIncludes: [] };
+  const read = (text, display, dir, depth) => {
+    out.files.push(display);
+    for (const s of readIni(text)) {
+      if (s.name === "supervisord") {
+        const u = s.keys.get("user");
+        if (u && opts.user === null) out.user = u.value;
+      } else if (s.name.startsWith("program:")) {
+        const command2 = s.keys.get("command");
+        if (!command2) continue;
+        const name = s.name.slice("program:".length);
+        const user = s.keys.get("user")?.value ?? null;
+        const autostart = !/^(false|no|off|0)$/i.test(s.keys.get("autostart")?.value ?? "true");
+        const prog = { name, command: interpolate(command2.value.replace(/\n/g, " "), name, image.env), user, at: `${display}:${command2.line}`, autostart };
+        const same = out.programs.findIndex((p) => p.name === name);
+        if (same >= 0) out.programs[same] = prog;
+        else out.programs.push(prog);
+      } else if (s.name === "include" && depth === 0) {
+        for (const pattern4 of (s.keys.get("files")?.value ?? "").split(/\s+/).filter((x) => x !== "")) {
+          const abs = path9.posix.resolve(dir, pattern4);
+          const files = includeFiles(abs, image);
+          if (!files) {
+            out.unknownIncludes.push(abs);
+            continue;
+          }
+          if (files.length === 0) out.emptyIncludes.push(abs);
+          for (const f of files) {
+            const r = image.read(f);
+            if (r) read(r.text, r.display, path9.posix.dirname(f), depth + 1);
+          }
+        }
+      }
+    }
+  };
+  if (main2) read(main2.text, main2.display, path9.posix.dirname(main2.path), 0);
+  else if (packageInclude) {
+    for (const f of includeFiles(packageInclude, image) ?? []) {
+      const r = image.read(f);
+      if (r) read(r.text, r.display, path9.posix.dirname(f), 1);
+    }
+  }
+  return out;
+}
+function includeFiles(pattern4, image) {
+  const dir = path9.posix.dirname(pattern4);
+  if (/[*?[]/.test(dir)) return null;
+  const listed = image.list(dir);
+  if (!listed) return null;
+  const match = (0, import_picomatch2.default)(path9.posix.basename(pattern4), { dot: false });
+  return listed.filter((f) => match(path9.posix.basename(f))).sort();
+}
+var import_picomatch2, DEFAULT_SEARCH, PACKAGE_DROP_INS;
+var init_supervisord = __esm({
+  "src/model/supervisord.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    DEFAULT_SEARCH = ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+    PACKAGE_DROP_INS = [
+      { main: "/etc/supervisor/supervisord.conf", include: "/etc/supervisor/conf.d/*.conf" },
+      { main: "/etc/supervisord.conf", include: "/etc/supervisor.d/*.ini" }
+    ];
+  }
+});
+
+// src/model/launch.ts
+import path10 from "node:path";
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const pid1 = computePid1(stage);
   const units = /* @__PURE__ */ new Map();
@@ -16901,6 +17295,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
+    supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
     loadFile: async (resolved, forced, at, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -16941,7 +17336,26 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+}
+function supervisorImage(stage, env3) {
+  return {
+    workdir: stage.config.workdir,
+    env: stage.config.env,
+    list: (dir) => env3.fs.list(stage, dir),
+    read: (imagePath) => {
+      const origin = env3.fs.lookup(stage, imagePath);
+      if (origin?.kind === "context") {
+        try {
+          return { text: env3.readContext(origin.contextPath), display: env3.displayPath(origin.contextPath) };
+        } catch {
+          return null;
+        }
+      }
+      if (origin?.kind === "heredoc") return { text: origin.heredoc.body.text, display: env3.dockerfile.displayPath };
+      return null;
+    }
+  };
 }
 function startUser(stage, trusted) {
   const u = stage.config.user;
@@ -16967,24 +17381,24 @@ function unitHost(unit, stage, env3, p) {
   };
 }
 function globInImage(stage, env3, pattern4) {
-  const dir = path9.posix.dirname(pattern4);
-  const base2 = path9.posix.basename(pattern4);
+  const dir = path10.posix.dirname(pattern4);
+  const base2 = path10.posix.basename(pattern4);
   if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
   const files = env3.fs.list(stage, dir);
   if (files === null) return null;
-  const match = (0, import_picomatch2.default)(base2, { dot: false });
-  return files.filter((f) => match(path9.posix.basename(f)));
+  const match = (0, import_picomatch3.default)(base2, { dot: false });
+  return files.filter((f) => match(path10.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
   if (direct || !env3.symlinks?.length) return direct;
-  const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path9.posix.join(d, name));
+  const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path10.posix.join(d, name));
   for (const c of candidates) {
     let p = c;
     for (let i = 0; i < 8; i++) {
       const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
       if (!link) break;
-      const target2 = path9.posix.resolve(path9.posix.dirname(link.link), link.target);
+      const target2 = path10.posix.resolve(path10.posix.dirname(link.link), link.target);
       p = link.link === p ? target2 : target2 + p.slice(link.link.length);
       const origin = env3.fs.lookup(stage, p);
       if (origin) return { imagePath: p, origin };
@@ -17089,7 +17503,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    const imagePath = path10.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -17142,11 +17556,11 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var import_picomatch2, SHELLS2, SYSTEM_DIRS;
+var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_ash_features();
     init_source2();
@@ -17156,6 +17570,7 @@ var init_launch = __esm({
     init_image();
     init_pid1();
     init_text();
+    init_supervisord();
     SHELLS2 = SHELLS;
     SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
@@ -17823,8 +18238,7 @@ function commandOf(argv) {
     if (s === null || s === void 0) break;
     const b = basename3(s);
     if (b === "env") {
-      i++;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      i = afterEnvOptions(argv, i + 1);
       continue;
     }
     if (b === "command" || b === "nohup" || b === "exec") {
@@ -18042,7 +18456,7 @@ var init_entrypoint_no_exec = __esm({
 });
 
 // src/model/run-facts.ts
-import path10 from "node:path";
+import path11 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -18050,7 +18464,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path10.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path11.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -18058,7 +18472,7 @@ ${h.body.text}`).join("");
       for (const w of words) facts.words.add(w);
       if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
         facts.unknownWrites.add(workdir);
-        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
+        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path11.posix.resolve(w));
       }
       if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
@@ -18081,7 +18495,7 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path11.posix.resolve(workdir, p)) });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -18089,14 +18503,14 @@ function record(facts, words, inst, workdir) {
       if (name === "install" && /^-[mogt]$/.test(w)) i++;
       else if (name === "mkdir" && w === "-m") i++;
       else if (!w.startsWith("-") && w !== "\0") {
-        for (let d = path10.posix.resolve(workdir, w); d !== "/"; d = path10.posix.dirname(d)) facts.dirs.add(d);
+        for (let d = path11.posix.resolve(workdir, w); d !== "/"; d = path11.posix.dirname(d)) facts.dirs.add(d);
       }
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path10.posix.resolve(workdir, args[1]);
-      const target2 = path10.posix.resolve(path10.posix.dirname(link), args[0]);
+      const link = path11.posix.resolve(workdir, args[1]);
+      const target2 = path11.posix.resolve(path11.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -18211,15 +18625,15 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
-import path11 from "node:path";
+import path12 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  const abs = path11.posix.resolve(stage.config.workdir, missing2);
+  const abs = path12.posix.resolve(stage.config.workdir, missing2);
   const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
   for (const d of facts.unknownWrites) if (above(d)) return false;
-  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path11.posix.resolve(w))) return false;
+  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path12.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -18383,34 +18797,19 @@ var init_entrypoint_shebang = __esm({
 });
 
 // src/rules/env-self-reference.ts
-function referencedKeys(text, byKey, lengths) {
+function referencedKeys(text, byKey) {
   const out = /* @__PURE__ */ new Set();
-  for (let p = text.indexOf("$"); p !== -1; p = text.indexOf("$", p + 1)) {
-    for (const n of lengths) {
-      const plain = p + 1 + n;
-      if (plain > text.length) break;
-      const after = text[plain];
-      if (after === void 0 || !WORD_CHAR.test(after)) {
-        const key = text.slice(p + 1, plain);
-        if (byKey.has(key)) out.add(key);
-      }
-    }
-    if (text[p + 1] !== "{") continue;
-    for (const n of lengths) {
-      const end = p + 2 + n;
-      if (end >= text.length) break;
-      if (text[end] !== "}" && text[end] !== ":") continue;
-      const key = text.slice(p + 2, end);
-      if (byKey.has(key)) out.add(key);
-    }
+  for (const ref of varReferences(text, { operands: true })) {
+    if ((ref.modifier === "" || ref.modifier.startsWith(":")) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;
 }
-var env_self_reference_default, WORD_CHAR;
+var env_self_reference_default;
 var init_env_self_reference = __esm({
   "src/rules/env-self-reference.ts"() {
     "use strict";
     init_instructions();
+    init_variables();
     init_rule();
     env_self_reference_default = defineRule({
       id: "env-self-reference",
@@ -18442,11 +18841,10 @@ var init_env_self_reference = __esm({
           const pairs = keyValues(view.inst, ctx.dockerfile.escape);
           const byKey = /* @__PURE__ */ new Map();
           pairs.forEach((pair, i) => byKey.set(pair.key, [...byKey.get(pair.key) ?? [], i]));
-          const lengths = [...new Set(pairs.map((pair) => pair.key.length))].filter((n) => n > 0).sort((a, b) => a - b);
           pairs.forEach((other, i) => {
             const text = other.valueText ?? "";
             let first = -1;
-            for (const key of referencedKeys(text, byKey, lengths)) {
+            for (const key of referencedKeys(text, byKey)) {
               if (defined.has(key)) continue;
               const at = (byKey.get(key) ?? []).find((j) => j !== i);
               if (at !== void 0 && (first === -1 || at < first)) first = at;
@@ -18463,7 +18861,6 @@ var init_env_self_reference = __esm({
         }
       }
     });
-    WORD_CHAR = /[A-Za-z0-9_]/;
   }
 });
 
@@ -18546,13 +18943,15 @@ function validReference(ref) {
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
   return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
 }
-var from_arg_default_invalid_default;
+var REFERENCE, from_arg_default_invalid_default;
 var init_from_arg_default_invalid = __esm({
   "src/rules/from-arg-default-invalid.ts"() {
     "use strict";
     init_instructions();
     init_expand();
+    init_variables();
     init_rule();
+    REFERENCE = new RegExp(`\\$\\{?(${NAME})`, "g");
     from_arg_default_invalid_default = defineRule({
       id: "from-arg-default-invalid",
       severity: "warning",
@@ -18591,7 +18990,7 @@ var init_from_arg_default_invalid = __esm({
           if (view.keyword !== "FROM") continue;
           const image = fromView(view.inst, ctx.dockerfile.escape).image;
           if (!image || !image.text.includes("$")) continue;
-          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
+          const names = [...image.text.matchAll(REFERENCE)].map((m) => m[1] ?? "");
           if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
@@ -18639,7 +19038,7 @@ var init_suggest = __esm({
 
 // src/rules/from-arg-undefined.ts
 function varsIn(text) {
-  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
+  return varReferences(text).map((ref) => ref.name).filter(isName);
 }
 var PREDEFINED, from_arg_undefined_default;
 var init_from_arg_undefined = __esm({
@@ -18647,6 +19046,7 @@ var init_from_arg_undefined = __esm({
     "use strict";
     init_instructions();
     init_suggest();
+    init_variables();
     init_rule();
     PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
     from_arg_undefined_default = defineRule({
@@ -21254,7 +21654,7 @@ var init_multiple_healthcheck = __esm({
 });
 
 // src/model/node-entry.ts
-import path12 from "node:path";
+import path13 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -21270,7 +21670,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs10, scriptArg, read) {
-  const imagePath = path12.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path13.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs10, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -21311,7 +21711,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs10, path13.posix.resolve(path13.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
@@ -22110,9 +22510,8 @@ function envStages(views, escape5) {
 }
 function withForeignEnvEmpty(text, view, envs) {
   if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
-  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? "");
-  const value = text.replace(refs, "");
+  const names = [...text.matchAll(REFERENCE2)].map((m) => m[1] ?? m[2] ?? "");
+  const value = text.replace(REFERENCE2, "");
   if (names.length === 0 || value.includes("$")) return null;
   for (const name2 of names) if (view.stage.vars.has(name2) || !envs.has(name2)) return null;
   const name = names[0];
@@ -22121,15 +22520,17 @@ function withForeignEnvEmpty(text, view, envs) {
 function stageLabel(name, index) {
   return name ? `\`${name}\`` : `${index}`;
 }
-var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
+var TOOLS4, VERSION_CHARS, REFERENCE2, rpm_version_pin_default;
 var init_rpm_version_pin = __esm({
   "src/rules/rpm-version-pin.ts"() {
     "use strict";
     init_instructions();
     init_packages();
+    init_variables();
     init_rule();
     TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
     VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
+    REFERENCE2 = new RegExp(`\\$\\{(${NAME})\\}|\\$(${NAME})`, "g");
     rpm_version_pin_default = defineRule({
       id: "rpm-version-pin",
       severity: "info",
@@ -23022,72 +23423,7 @@ var init_trusted_registry = __esm({
 
 // src/rules/undefined-var.ts
 function referencesIn(text, escape5, raw) {
-  const out = [];
-  scan(text, 0, text.length, escape5, raw, out);
-  return out;
-}
-function scan(text, from, to, escape5, raw, out) {
-  let double = false;
-  for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (c === escape5) {
-      i++;
-      continue;
-    }
-    if (!raw && c === "'" && !double) {
-      const close = text.indexOf("'", i + 1);
-      if (close < 0 || close >= to) return;
-      i = close;
-      continue;
-    }
-    if (!raw && c === '"') {
-      double = !double;
-      continue;
-    }
-    if (c !== "$") continue;
-    const next = text[i + 1] ?? "";
-    if (next === "{") {
-      const close = closingBrace(text, i + 2, to);
-      if (close < 0) return;
-      let j = i + 2;
-      const first = text[j] ?? "";
-      if (/\d/.test(first)) while (j < close && /\d/.test(text[j])) j++;
-      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j])) j++;
-      else if (first !== "" && SPECIAL.includes(first)) j++;
-      const name = text.slice(i + 2, j);
-      if (name !== "" && (j === close || /[:+\-?#%/]/.test(text[j] ?? ""))) {
-        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
-        if (j < close) scan(text, j + 1, close, escape5, raw, out);
-      }
-      i = close;
-      continue;
-    }
-    if (/\d/.test(next)) {
-      let j = i + 1;
-      while (j < to && /\d/.test(text[j])) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    } else if (next !== "" && SPECIAL.includes(next)) {
-      out.push({ name: next, start: i, end: i + 2 });
-      i++;
-    } else if (NAME_START.test(next)) {
-      let j = i + 1;
-      while (j < to && NAME_CHAR.test(text[j])) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    }
-  }
-}
-function closingBrace(text, from, to) {
-  let depth = 1;
-  for (let j = from; j < to; j++) {
-    const c = text[j];
-    if (c === "$" && text[j + 1] === "{") {
-      depth++;
-      j++;
-    } else if (c === "}" && --depth === 0) return j;
-  }
-  return -1;
+  return varReferences(text, { escape: escape5, quotes: !raw, operands: true }).filter((ref) => !guardsUnset(ref));
 }
 function expandedTexts(inst) {
   const out = [];
@@ -23168,10 +23504,11 @@ function addArgFix(src, file, stage, name) {
   return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
 ARG ${name}` }] };
 }
-var PREDEFINED2, NOT_ENV, NAME_START, NAME_CHAR, SPECIAL, undefined_var_default;
+var PREDEFINED2, NOT_ENV, undefined_var_default;
 var init_undefined_var = __esm({
   "src/rules/undefined-var.ts"() {
     "use strict";
+    init_variables();
     init_base_images();
     init_expand();
     init_image();
@@ -23200,9 +23537,6 @@ var init_undefined_var = __esm({
       "all_proxy"
     ]);
     NOT_ENV = /* @__PURE__ */ new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
-    NAME_START = /[A-Za-z_]/;
-    NAME_CHAR = /[A-Za-z0-9_]/;
-    SPECIAL = "@*#?-$!0";
     undefined_var_default = defineRule({
       id: "undefined-var",
       severity: "warning",
@@ -23289,7 +23623,7 @@ var init_undefined_var = __esm({
               const eq = w.text.indexOf("=");
               if (eq >= 0 && text.includes("$", w.start)) {
                 for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
-                  const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+                  const shifted = { ...ref, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
                   if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
                 }
               }
@@ -23614,8 +23948,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
+          const path30 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path30.startsWith("/") || path30.startsWith("$") || /^[A-Za-z]:/.test(path30) || path30.startsWith("\\");
           let known3 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
@@ -23625,7 +23959,7 @@ var init_workdir_relative = __esm({
           if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path30 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path30, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -24461,8 +24795,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path29 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path29, f.message]);
+    const path30 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path30, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -24475,7 +24809,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path29, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path30, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -24858,17 +25192,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path29) {
-      const ctrl = callVisitor(key, node, visitor, path29);
+    function visit_(key, node, visitor, path30) {
+      const ctrl = callVisitor(key, node, visitor, path30);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visit_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visit_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path29);
+            const ci = visit_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24879,13 +25213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = visit_("key", node.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = visit_("key", node.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path29);
+          const cv = visit_("value", node.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24906,17 +25240,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path29) {
-      const ctrl = await callVisitor(key, node, visitor, path29);
+    async function visitAsync_(key, node, visitor, path30) {
+      const ctrl = await callVisitor(key, node, visitor, path30);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visitAsync_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visitAsync_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path29);
+            const ci = await visitAsync_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24927,13 +25261,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path29);
+          const cv = await visitAsync_("value", node.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -24960,23 +25294,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path29) {
+    function callVisitor(key, node, visitor, path30) {
       if (typeof visitor === "function")
-        return visitor(key, node, path29);
+        return visitor(key, node, path30);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path29);
+        return visitor.Map?.(key, node, path30);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path29);
+        return visitor.Seq?.(key, node, path30);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path29);
+        return visitor.Pair?.(key, node, path30);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path29);
+        return visitor.Scalar?.(key, node, path30);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path29);
+        return visitor.Alias?.(key, node, path30);
       return void 0;
     }
-    function replaceNode(key, path29, node) {
-      const parent = path29[path29.length - 1];
+    function replaceNode(key, path30, node) {
+      const parent = path30[path30.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -25588,10 +25922,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path29, value) {
+    function collectionFromPath(schema, path30, value) {
       let v = value;
-      for (let i = path29.length - 1; i >= 0; --i) {
-        const k = path29[i];
+      for (let i = path30.length - 1; i >= 0; --i) {
+        const k = path30[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25610,7 +25944,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
+    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -25640,11 +25974,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path29, value) {
-        if (isEmptyPath(path29))
+      addIn(path30, value) {
+        if (isEmptyPath(path30))
           this.add(value);
         else {
-          const [key, ...rest] = path29;
+          const [key, ...rest] = path30;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -25658,8 +25992,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        const [key, ...rest] = path29;
+      deleteIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -25673,8 +26007,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        const [key, ...rest] = path29;
+      getIn(path30, keepScalar) {
+        const [key, ...rest] = path30;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -25692,8 +26026,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path29) {
-        const [key, ...rest] = path29;
+      hasIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -25703,8 +26037,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        const [key, ...rest] = path29;
+      setIn(path30, value) {
+        const [key, ...rest] = path30;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28219,9 +28553,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path29, value) {
+      addIn(path30, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path29, value);
+          this.contents.addIn(path30, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28296,14 +28630,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        if (Collection.isEmptyPath(path29)) {
+      deleteIn(path30) {
+        if (Collection.isEmptyPath(path30)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28318,10 +28652,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        if (Collection.isEmptyPath(path29))
+      getIn(path30, keepScalar) {
+        if (Collection.isEmptyPath(path30))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28332,10 +28666,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path29) {
-        if (Collection.isEmptyPath(path29))
+      hasIn(path30) {
+        if (Collection.isEmptyPath(path30))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28352,13 +28686,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        if (Collection.isEmptyPath(path29)) {
+      setIn(path30, value) {
+        if (Collection.isEmptyPath(path30)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path29, value);
+          this.contents.setIn(path30, value);
         }
       }
       /**
@@ -30319,9 +30653,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path29) => {
+    visit.itemAtPath = (cst, path30) => {
       let item = cst;
-      for (const [field, index] of path29) {
+      for (const [field, index] of path30) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -30330,23 +30664,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path29) => {
-      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
-      const field = path29[path29.length - 1][0];
+    visit.parentCollection = (cst, path30) => {
+      const parent = visit.itemAtPath(cst, path30.slice(0, -1));
+      const field = path30[path30.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path29, item, visitor) {
-      let ctrl = visitor(item, path29);
+    function _visit(path30, item, visitor) {
+      let ctrl = visitor(item, path30);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path29.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path30.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30357,10 +30691,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path29);
+            ctrl = ctrl(item, path30);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
     }
     exports.visit = visit;
   }
@@ -32112,12 +32446,12 @@ var require_dist = __commonJS({
 });
 
 // src/model/image-fs.ts
-import path14 from "node:path";
-var import_picomatch3, ImageFs;
+import path15 from "node:path";
+var import_picomatch4, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -32129,7 +32463,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path14.posix.resolve("/", imagePath);
+        const p = path15.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -32142,7 +32476,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path14.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path14.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path15.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path15.posix.join(dir, name));
         let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
@@ -32162,7 +32496,7 @@ var init_image_fs = __esm({
        * ships are not included: the caller knows whether it has any.
        */
       list(stage, dir) {
-        const d = path14.posix.resolve("/", dir);
+        const d = path15.posix.resolve("/", dir);
         const out = /* @__PURE__ */ new Set();
         for (let s = stage; s; s = s.baseStage) {
           for (const op of s.copies) {
@@ -32170,11 +32504,11 @@ var init_image_fs = __esm({
             for (const src of op.sources) {
               if (src.kind === "heredoc") {
                 const t = this.targets(op, src.heredoc.name);
-                for (const x of t) if (path14.posix.dirname(x) === d) out.add(x);
+                for (const x of t) if (path15.posix.dirname(x) === d) out.add(x);
                 continue;
               }
               if (src.kind !== "context") {
-                if (under !== null || op.dest.startsWith(d + "/") || path14.posix.dirname(op.dest) === d) return null;
+                if (under !== null || op.dest.startsWith(d + "/") || path15.posix.dirname(op.dest) === d) return null;
                 continue;
               }
               const matches2 = this.contextMatches(src.pattern);
@@ -32182,16 +32516,16 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  for (const x of this.targets(op, path14.posix.basename(m), asDir)) if (path14.posix.dirname(x) === d) out.add(x);
+                  for (const x of this.targets(op, path15.posix.basename(m), asDir)) if (path15.posix.dirname(x) === d) out.add(x);
                 } else if (entry?.kind === "dir" && under !== null) {
                   const folder = [m, under].filter((x) => x !== "").join("/");
                   for (const name of this.context.list(folder)) {
                     const rel = folder ? `${folder}/${name}` : name;
-                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path14.posix.join(d, name));
+                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path15.posix.join(d, name));
                   }
                 }
               }
-              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path14.posix.dirname(op.dest) === d)) return null;
+              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path15.posix.dirname(op.dest) === d)) return null;
             }
           }
         }
@@ -32203,7 +32537,7 @@ var init_image_fs = __esm({
        * when a copy from a stage, an image or a URL may put services there too.
        */
       services(stage, dir) {
-        const d = path14.posix.resolve("/", dir);
+        const d = path15.posix.resolve("/", dir);
         const names = /* @__PURE__ */ new Set();
         for (let s = stage; s; s = s.baseStage) {
           for (const op of s.copies) {
@@ -32224,14 +32558,14 @@ var init_image_fs = __esm({
         }
         const out = [];
         for (const n of [...names].sort()) {
-          const run2 = path14.posix.join(d, n, "run");
+          const run2 = path15.posix.join(d, n, "run");
           const origin = this.lookup(stage, run2);
           if (origin?.kind === "context" || origin?.kind === "heredoc") out.push(run2);
         }
         return out;
       }
       targets(op, name, asDir = false) {
-        const inside3 = path14.posix.join(op.dest, name);
+        const inside3 = path15.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -32256,7 +32590,7 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path14.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path15.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -32267,7 +32601,7 @@ var init_image_fs = __esm({
                 }
               }
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
-                const name = path14.posix.basename(src.pattern.replace(/\/+$/, ""));
+                const name = path15.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
                   return { kind: "remote", why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
                 }
@@ -32278,21 +32612,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path14.posix.resolve("/", src.pattern);
+              const sp = path15.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base2 = path14.posix.basename(p);
-                if ((0, import_picomatch3.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
-                  candidates.push(path14.posix.join(path14.posix.dirname(sp), base2));
+                const base2 = path15.posix.basename(p);
+                if ((0, import_picomatch4.default)(path15.posix.basename(sp), { dot: true })(base2) && path15.posix.dirname(p) === op.dest) {
+                  candidates.push(path15.posix.join(path15.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path14.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path15.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path14.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path15.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -32304,7 +32638,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path14.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -32615,25 +32949,25 @@ __export(shellcheck_exports, {
 });
 import { spawn } from "node:child_process";
 import fs3 from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path15.resolve(r));
-  for (const dir of pathVar.split(path15.delimiter)) {
-    if (!dir || !path15.isAbsolute(dir)) continue;
+  const roots = inside3.map((r) => path16.resolve(r));
+  for (const dir of pathVar.split(path16.delimiter)) {
+    if (!dir || !path16.isAbsolute(dir)) continue;
     let real;
     try {
       real = fs3.realpathSync(dir);
     } catch {
       continue;
     }
-    if (roots.some((r) => real === r || real.startsWith(r + path15.sep) || dir === r || dir.startsWith(r + path15.sep))) continue;
-    const file = path15.join(real, "shellcheck");
+    if (roots.some((r) => real === r || real.startsWith(r + path16.sep) || dir === r || dir.startsWith(r + path16.sep))) continue;
+    const file = path16.join(real, "shellcheck");
     try {
       const st = fs3.statSync(file);
       if (!st.isFile()) continue;
       fs3.accessSync(file, fs3.constants.X_OK);
       const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path15.sep))) continue;
+      if (roots.some((r) => resolved.startsWith(r + path16.sep))) continue;
       return resolved;
     } catch {
       continue;
@@ -32644,7 +32978,7 @@ function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
 function runOn(binary2, text, shell) {
   return new Promise((resolve4) => {
     const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path15.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(binary2, args, { cwd: path16.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     let size = 0;
     let err = "";
@@ -32706,7 +33040,7 @@ async function shellcheckFindings(view, scripts, dockerfile, run2) {
   const names = new Set(PROXY_VARS);
   for (const v of view.instructions) {
     if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
-    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (isName(kv.key)) names.add(kv.key);
   }
   const prefix = [...names].sort().map((n) => `export ${n}=1
 `).join("");
@@ -32790,6 +33124,7 @@ var init_shellcheck = __esm({
     init_findings();
     init_instructions();
     init_dockerfile();
+    init_variables();
     SHELLCHECK_PREFIX = "shellcheck/";
     SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
     DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
@@ -32809,7 +33144,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path16 from "node:path";
+import path17 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -32865,7 +33200,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path16.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path16.dirname(input2.path);
+  const contextDir = options.context ? path17.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path17.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -32889,7 +33224,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path16.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path17.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -32902,7 +33237,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path16.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path17.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -33125,7 +33460,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path16.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path17.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -33432,7 +33767,7 @@ var require_code = __commonJS({
       else if (arg instanceof Name)
         code2.push(arg);
       else
-        code2.push(interpolate(arg));
+        code2.push(interpolate2(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -33471,7 +33806,7 @@ var require_code = __commonJS({
       return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
-    function interpolate(x) {
+    function interpolate2(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
     function stringify(x) {
@@ -36575,8 +36910,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path29) {
-      let input2 = path29;
+    function removeDotSegments(path30) {
+      let input2 = path30;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -36650,11 +36985,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path29) {
-      if (path29 === "" || path29[0] === "/") {
-        return removeDotSegments(path29);
+    function removeDotSegmentsRelative(path30) {
+      if (path30 === "" || path30[0] === "/") {
+        return removeDotSegments(path30);
       }
-      const segments = path29.split("/");
+      const segments = path30.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -37017,8 +37352,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path29 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path29 && path29 !== "/" ? path29 : void 0;
+        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -40259,7 +40594,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path17 from "node:path";
+import path18 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -40268,22 +40603,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path17.resolve(startDir);
+  const start = path18.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path17.resolve(start, explicit);
-    const own = new Jail(path17.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path18.resolve(start, explicit);
+    const own = new Jail(path18.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path17.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path18.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path17.parse(start).root);
+  const jail = given ?? new Jail(path18.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path17.join(dir, name);
+      const abs = path18.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -40291,7 +40626,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path17.join(dir, "package.json");
+    const pkg = path18.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -40300,7 +40635,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path17.basename(f.abs) + (path17.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path18.basename(f.abs) + (path18.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -40310,7 +40645,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path17.dirname(dir);
+    const parent = path18.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -40319,7 +40654,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path17.join(dir, name);
+      const abs = path18.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -40334,7 +40669,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path17.dirname(dir);
+    const parent = path18.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -40532,7 +40867,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path17.join(dir, ".git")) !== null;
+    return jail.stat(path18.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -40547,31 +40882,31 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path17.relative(start, abs);
-  return (rel === "" || path17.isAbsolute(rel) ? abs : rel).split(path17.sep).join("/");
+  const rel = path18.relative(start, abs);
+  return (rel === "" || path18.isAbsolute(rel) ? abs : rel).split(path18.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path17.dirname(file) : path17.resolve(cwd);
+  const dir = file ? path18.dirname(file) : path18.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path17.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const ignores = config.ignore.map((g) => (0, import_picomatch5.default)(stripSlashes(g), opts));
+  const keyPrefix = file && path18.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path17.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch5.default)(stripSlashes(c.dockerfile), opts), context: { dir: path18.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path17.relative(dir, path17.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path17.isAbsolute(r)) return null;
-    return r.split(path17.sep).join("/");
+    const r = path18.relative(dir, path18.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path18.isAbsolute(r)) return null;
+    return r.split(path18.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch5.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -40598,7 +40933,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path17.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path18.basename(file)}` : ""}`
       };
     }
   };
@@ -40609,14 +40944,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch5, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -40706,10 +41041,10 @@ var init_recording = __esm({
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs4 from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 function inside2(root, p) {
-  const rel = path18.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path18.isAbsolute(rel);
+  const rel = path19.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path19.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -40721,7 +41056,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path18.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path19.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -40756,8 +41091,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path18.dirname(realPath);
-  const tmp = path18.join(dir, `.${path18.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path19.dirname(realPath);
+  const tmp = path19.join(dir, `.${path19.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
@@ -40783,7 +41118,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs5 from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -40871,8 +41206,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path19.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path19.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path20.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path20.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -40908,13 +41243,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path20 from "node:path";
+import path21 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path20.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path21.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path20.resolve(buffer.path);
+  const resolved = path21.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -40952,8 +41287,8 @@ __export(explain_exports, {
 });
 function explainLaunch(launch) {
   const stage = launch.stage;
-  const def = explainRun(launch.runs.default, "docker run IMAGE");
-  const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>");
+  const def = explainRun(launch.runs.default, "docker run IMAGE", launch);
+  const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
     dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
@@ -40966,17 +41301,22 @@ function explainLaunch(launch) {
     userCommand: user
   };
 }
-function explainRun(run2, label) {
+function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
-  const chain = run2.chains[0];
-  const hops = chain ? chainHops(chain) : [];
+  const chain = shownChain(run2);
+  const hops = chain ? chainHops(chain, launch) : [];
   const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
+}
+function shownChain(run2) {
+  const first = run2.chains[0];
+  if (!first || !first.end) return first;
+  return run2.chains.find((c) => c.end?.ending.waited) ?? first;
 }
 function where(s) {
   return `${s.at.file}:${s.at.span.line}`;
 }
-function chainHops(chain) {
+function chainHops(chain, launch) {
   const out = [];
   const shownUnits = /* @__PURE__ */ new Set();
   for (let i = 0; i < chain.hops.length; i++) {
@@ -40989,7 +41329,14 @@ function chainHops(chain) {
       case "switch":
       case "forking-switch": {
         const prev = chain.hops[i - 1];
-        if (prev && (prev.kind === "script" || prev.kind === "shell") && prev.ending?.kind === "exec") break;
+        if (prev && (prev.kind === "script" || prev.kind === "shell") && prev.ending?.kind === "exec") {
+          if (step.kind === "forking-switch") {
+            const line = out[out.length - 1];
+            if (line) line.note = `same PID: ${step.tool} stays the parent (as ${user}) and runs the command as its child`;
+            out.push(...forkedChild(step));
+          }
+          break;
+        }
         const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
         out.push({
           process: `${step.tool} ${step.user ?? ""}`.trim(),
@@ -40999,6 +41346,7 @@ function chainHops(chain) {
           note: step.kind === "switch" ? "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: []
         });
+        if (step.kind === "forking-switch") out.push(...forkedChild(step));
         break;
       }
       case "shell":
@@ -41027,6 +41375,10 @@ function chainHops(chain) {
         }
         const e = step.ending;
         if (!e) break;
+        if (e.waited) {
+          out.push(...waitHops(step, e, launch));
+          return out;
+        }
         if (e.kind === "exec" && e.cmd) {
           const next = nextUser(chain, i);
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
@@ -41043,12 +41395,7 @@ function chainHops(chain) {
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
-          let childUser = step.runsAs;
-          const t = argv ? commandOf(argv) : null;
-          if (argv && t && (t.switcher || t.forking)) {
-            const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
-            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
-          }
+          const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
@@ -41086,11 +41433,93 @@ function chainHops(chain) {
         });
         break;
       case "unknown":
-        out.push({ process: "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+        if (step.supervisor) {
+          out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
+          break;
+        }
+        out.push({ process: step.argv[0]?.s && basename3(step.argv[0].s) === "supervisord" ? step.argv.map(showField).join(" ") : "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
         break;
     }
   }
   return out;
+}
+function userOfCommand(argv, shellUser) {
+  if (argv[0]?.s && basename3(argv[0].s) === "capsh") {
+    const name = argv.map((f) => f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : void 0).find((x) => x !== void 0);
+    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
+  }
+  const t = commandOf(argv);
+  if (!t.switcher && !t.forking) return shellUser;
+  const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
+  return sw?.user ? userFromSpec(sw.user, `${t.switcher ?? t.forking} ${sw.user}`) : shellUser;
+}
+function waitHops(step, e, launch) {
+  const w = e.waited;
+  const at = (f, stmt) => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+  const children = w.jobs.map((j) => {
+    const main2 = j.cmds[j.cmds.length - 1];
+    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
+    const t2 = main2 ? commandOf(main2.argv) : null;
+    const conf = t2?.name?.s && basename3(t2.name.s) === "supervisord" ? launch.supervisor?.(t2.rest.map((f) => f.multi ? null : f.s)) : null;
+    if (!conf || !t2?.name) return { hop, programs: [] };
+    const [sup, ...programs] = supervisorHops([t2.name, ...t2.rest], user, false, hop.at, conf);
+    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
+    if (sup?.programs) hop.programs = sup.programs;
+    return { hop, programs };
+  });
+  const t = w.term;
+  const signal = !t ? step.pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children" : t.action === "" ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded` : t.kills ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children` : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
+  const jobs = children.map((c) => c.hop);
+  const waitHop = {
+    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: at(w.at.file, w.at.stmt),
+    note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
+    why: reasons(w.why),
+    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
+    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false }
+  };
+  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+function supervisorHops(argv, runsAs, pid1, at, conf) {
+  const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
+  const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
+  const started = conf.programs.filter((p) => p.autostart);
+  const empty = conf.emptyIncludes.length > 0 ? `; the build puts no file in ${conf.emptyIncludes.join(", ")}` : "";
+  const unknown = conf.unknownIncludes.length > 0 ? `; the files of ${conf.unknownIncludes.join(", ")} are not known (not from the build context), so there may be more` : "";
+  const hops = [
+    {
+      process: argv.map(showField).join(" "),
+      user: showUser(runsAs),
+      pid1,
+      at,
+      note: `supervisor: starts the programs of ${conf.files.join(", ")} (${conf.how}) as its children${started.length === 0 ? " (none with a command and autostart)" : ""}${switched}${empty}${unknown}`,
+      why: [],
+      programs: started.map((p) => ({ name: p.name, user: showUser(programUser(p.user, own)), at: p.at }))
+    }
+  ];
+  for (const p of started) {
+    const user = programUser(p.user, own);
+    const cannot = p.user && own.root !== true && p.user !== own.name ? `; supervisord is not root, so it cannot switch to ${p.user}: the program fails to start` : "";
+    hops.push({ process: cmdText(p.command), user: showUser(cannot ? own : user), pid1: false, at: p.at, note: `[program:${p.name}] of supervisord, its child${p.user ? ` (user=${p.user})` : ""}${cannot}`, why: [] });
+  }
+  return hops;
+}
+function programUser(user, own) {
+  if (!user || own.root !== true) return own;
+  return userFromSpec(user, `user=${user}`);
+}
+function forkedChild(step) {
+  const sw = parseSwitch(step.tool, step.argv.slice(1));
+  if (!sw) return [];
+  const process3 = sw.commandString !== null ? sw.commandString : sw.rest.map(showField).join(" ");
+  if (process3.trim() === "") return [];
+  return [{ process: cmdText(process3), user: showUser(step.target), pid1: false, at: where(step), note: `the main process, a child of ${step.tool}${sw.commandString !== null ? " (run by a shell)" : ""}`, why: [] }];
 }
 function isExec(w) {
   return !!w && w.parts.length === 1 && w.parts[0]?.type === "Lit" && w.parts[0].value === "exec";
@@ -41156,6 +41585,7 @@ var init_explain = __esm({
     init_questions();
     init_values();
     init_invocations();
+    init_commands();
     init_text();
   }
 });
@@ -41218,7 +41648,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs6 from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -41228,22 +41658,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path23.sep).join("/");
+  const key = relativePath.split(path24.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path23.relative(root, file);
-    if (rel && !rel.startsWith(`..${path23.sep}`) && rel !== ".." && !path23.isAbsolute(rel)) return rel.split(path23.sep).join("/");
+    const rel = path24.relative(root, file);
+    if (rel && !rel.startsWith(`..${path24.sep}`) && rel !== ".." && !path24.isAbsolute(rel)) return rel.split(path24.sep).join("/");
   }
-  return file.split(path23.sep).join("/");
+  return file.split(path24.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path23.join(fs6.realpathSync.native(path23.dirname(input2.path)), path23.basename(input2.path));
+    file = path24.join(fs6.realpathSync.native(path24.dirname(input2.path)), path24.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -41260,25 +41690,25 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs7 from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path24.resolve(cwd, location);
+    const abs = path25.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path24.join(abs, CACHE_FILE) : abs;
+    return isDir ? path25.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path24.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
-  return path24.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path25.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path25.isAbsolute(rel);
+  return path25.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function listedAbsent(call, digest, reads) {
   if (digest !== "-" && digest !== "r:-") return false;
   const p = call.slice(call.indexOf("\0", 2) + 1);
-  return reads.get(`d\0\0${path24.dirname(p)}`)?.startsWith("d:") === true;
+  return reads.get(`d\0\0${path25.dirname(p)}`)?.startsWith("d:") === true;
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -41465,7 +41895,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path24.dirname(p)}`;
+        const listing = `d\0\0${path25.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
@@ -41663,16 +42093,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path29, added, removed, oldPosInc, options) {
-        const last = path29.lastComponent;
+      addToPath(path30, added, removed, oldPosInc, options) {
+        const last = path30.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path29.oldPos + oldPosInc,
+            oldPos: path30.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path29.oldPos + oldPosInc,
+            oldPos: path30.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -41956,10 +42386,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path25 from "node:path";
+import path26 from "node:path";
 function shown(p, cwd) {
-  const rel = path25.relative(cwd, p);
-  return (rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel).split(path25.sep).join("/");
+  const rel = path26.relative(cwd, p);
+  return (rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel).split(path26.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -41999,7 +42429,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path26 from "node:path";
+import path27 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -42042,8 +42472,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path26.relative(o.cwd, p);
-    return rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel.split(path26.sep).join("/");
+    const rel = path27.relative(o.cwd, p);
+    return rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel.split(path27.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -42074,12 +42504,12 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs9 from "node:fs";
-import path28 from "node:path";
+import path29 from "node:path";
 
 // src/cli.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
+var import_picomatch6 = __toESM(require_picomatch2(), 1);
 import fs8 from "node:fs";
-import path27 from "node:path";
+import path28 from "node:path";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
@@ -43890,11 +44320,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path29) => {
+  require: (path30) => {
     if (typeof require2 !== "undefined") {
-      return require2(path29);
-    } else if (path29.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path29, "utf8"));
+      return require2(path30);
+    } else if (path30.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path30, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -47730,13 +48160,13 @@ async function runWorkerQueue(queue, lint, post) {
 }
 
 // src/linter.ts
-import path21 from "node:path";
+import path22 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
 init_file_system();
 init_jail();
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/bake.ts
 function readBakeFile(name, text) {
@@ -48074,11 +48504,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path13.dirname(path13.resolve(dockerfile)))) {
-    const abs = path13.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path14.dirname(path14.resolve(dockerfile)))) {
+    const abs = path14.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path13.dirname(real); ; dir = path13.dirname(dir)) {
+    for (let dir = path14.dirname(real); ; dir = path14.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -48087,7 +48517,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path13.dirname(dir) === dir) return null;
+      if (dir === root || path14.dirname(dir) === dir) return null;
     }
   }
   /** The Dockerfiles the compose and bake files of a folder name (absolute, as written). */
@@ -48099,7 +48529,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of [...COMPOSE_NAMES, ...BAKE_NAMES]) {
-      const file = path13.join(dir, name);
+      const file = path14.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -48115,14 +48545,14 @@ var ComposeIndex = class {
     return found;
   }
   parseBake(file, text, dir) {
-    const read = readBakeFile(path13.basename(file), text);
+    const read = readBakeFile(path14.basename(file), text);
     if ("problem" in read) {
       this.problems.push({ file, message: `${read.problem.message}; its build contexts were not used`, ...read.problem.line ? { line: read.problem.line } : {} });
       return null;
     }
     return read.builds.map((b) => {
-      const ctx = path13.resolve(dir, b.context);
-      return { name: b.target, context: ctx, dockerfile: path13.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
+      const ctx = path14.resolve(dir, b.context);
+      return { name: b.target, context: ctx, dockerfile: path14.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
     });
   }
   parse(file, text, dir) {
@@ -48167,9 +48597,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path13.resolve(dir, context);
+      const ctx = path14.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path13.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path14.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -48219,7 +48649,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path21.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path22.resolve(cwd, file);
   return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -48278,7 +48708,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path22 from "node:path";
+import path23 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -48331,7 +48761,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path22.resolve(cwd, input2);
+    const abs = path23.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -48343,7 +48773,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path23.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
@@ -48356,7 +48786,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
+  const shown2 = (abs) => path23.join(input2.input, path23.relative(input2.abs, abs)).split(path23.sep).join("/");
   let entries;
   let hereReal;
   try {
@@ -48369,20 +48799,20 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path22.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path23.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path22.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path23.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path22.relative(s.dir, abs).split(path22.sep).join("/");
+    const rel = path23.relative(s.dir, abs).split(path23.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path22.join(dir, e.name);
+    const abs = path23.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, path22.join(hereReal, e.name), here, out, top2, jail, input2, problems);
+      walk2(abs, path23.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real2 = jail.fs.realpath(abs) ?? abs;
@@ -48394,7 +48824,7 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      if (path23.relative(top2, named).split(path23.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
       const real2 = jail.fs.realpath(named);
       if (real2 === null || !isWithin(real2, top2)) continue;
       try {
@@ -48439,7 +48869,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path27.dirname(path27.resolve(p)), { recursive: true });
+    fs8.mkdirSync(path28.dirname(path28.resolve(p)), { recursive: true });
     fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -48520,15 +48950,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path27.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path28.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path27.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path27.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path27.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path28.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path28.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path28.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -48579,15 +49009,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path27.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path28.join(io.cwd, ".dockerlint.yaml");
     if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path27.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path28.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -48601,11 +49031,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path27.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path28.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -48615,7 +49045,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path27.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path28.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -48652,7 +49082,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path27.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path28.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -48672,19 +49102,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path27.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch5.default.scan(glob).base || ".";
-    const match = (0, import_picomatch5.default)(path27.resolve(io.cwd, glob).split(path27.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs8.existsSync(path28.resolve(io.cwd, p)) && import_picomatch6.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch6.default.scan(glob).base || ".";
+    const match = (0, import_picomatch6.default)(path28.resolve(io.cwd, glob).split(path28.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path27.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path28.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path27.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path27.sep) ? dir : dir + path27.sep);
+    const plainAbs = plain.map((p) => path28.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path28.sep) ? dir : dir + path28.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path27.sep).join("/");
+      const slashed = f.split(path28.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -48705,7 +49135,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path27.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path28.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -48724,7 +49154,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path27.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path27.dirname(path27.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path28.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path28.dirname(path28.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -48755,7 +49185,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path27.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path28.relative(io.cwd, i.path));
   if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=150");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
@@ -48818,9 +49248,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path27.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path28.dirname(p);
   } catch {
-    return path27.dirname(p);
+    return path28.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -48996,7 +49426,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path28.dirname(path28.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path29.dirname(path29.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -49004,8 +49434,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path28.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path28.join(cwd, `${key}.annotations`) : null
+    json: path29.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path29.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

@@ -6,9 +6,13 @@
  */
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
+import type { Ending } from './model/evaluator/interpreter.js';
+import type { CmdRef } from './model/evaluator/state.js';
+import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
-import { showField, showUser, type UserValue } from './model/evaluator/values.js';
+import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
+import { basename } from './model/commands.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -22,6 +26,12 @@ export interface Hop {
   note: string | null;
   /** The conditions that chose the branch leading here. */
   why?: string[];
+  /** A supervisord hop: the programs of its configuration, each a child, as its user. */
+  programs?: { name: string; user: string; at: string }[];
+  /** A `wait` hop: the background children the shell waits on. */
+  waits?: { process: string; user: string; at: string }[];
+  /** A `wait` hop: the shell's SIGTERM trap (null: none) and whether it passes the signal on to the children. */
+  signals?: { trap: string | null; action: string | null; forwards: boolean };
   /**
    * Required-configuration checks of a script: `exits 1 at entrypoint.sh:40 unless DB_HOST is
    * set`. With every variable unset the script stops there; the hops shown are the configured run.
@@ -58,8 +68,8 @@ export interface Explanation {
 
 export function explainLaunch(launch: Launch): Explanation {
   const stage = launch.stage;
-  const def = explainRun(launch.runs.default, 'docker run IMAGE');
-  const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>');
+  const def = explainRun(launch.runs.default, 'docker run IMAGE', launch);
+  const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>', launch);
   return {
     dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? '',
     stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
@@ -73,10 +83,10 @@ export function explainLaunch(launch: Launch): Explanation {
   };
 }
 
-function explainRun(run: Run, label: string): RunExplanation {
+function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
   const argv = run.args.filter((a) => a.value !== '').map((a) => (a.value === '\u0000command' ? '<command>' : a.value));
-  const chain = run.chains[0];
-  const hops = chain ? chainHops(chain) : [];
+  const chain = shownChain(run);
+  const hops = chain ? chainHops(chain, launch) : [];
   const summary =
     hops.length === 0
       ? 'No ENTRYPOINT or CMD: the base image decides what runs.'
@@ -84,11 +94,22 @@ function explainRun(run: Run, label: string): RunExplanation {
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
 }
 
+/**
+ * The chain explain shows: the first (a hand-over before the scripts that stay or end), unless
+ * it ends without handing over and another path stays waiting on background children (`daemon &`
+ * then `wait`): that is the script's long life, not the way out after the children exit.
+ */
+function shownChain(run: Run): Chain | undefined {
+  const first = run.chains[0];
+  if (!first || !first.end) return first;
+  return run.chains.find((c) => c.end?.ending.waited) ?? first;
+}
+
 function where(s: Step): string {
   return `${s.at.file}:${s.at.span.line}`;
 }
 
-function chainHops(chain: Chain): Hop[] {
+function chainHops(chain: Chain, launch: Launch): Hop[] {
   const out: Hop[] = [];
   const shownUnits = new Set<unknown>();
   for (let i = 0; i < chain.hops.length; i++) {
@@ -102,7 +123,14 @@ function chainHops(chain: Chain): Hop[] {
       case 'forking-switch': {
         // A switch exec'd by a script is shown on the script's exec line.
         const prev = chain.hops[i - 1];
-        if (prev && (prev.kind === 'script' || prev.kind === 'shell') && prev.ending?.kind === 'exec') break;
+        if (prev && (prev.kind === 'script' || prev.kind === 'shell') && prev.ending?.kind === 'exec') {
+          if (step.kind === 'forking-switch') {
+            const line = out[out.length - 1];
+            if (line) line.note = `same PID: ${step.tool} stays the parent (as ${user}) and runs the command as its child`;
+            out.push(...forkedChild(step));
+          }
+          break;
+        }
         const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
         out.push({
           process: `${step.tool} ${step.user ?? ''}`.trim(),
@@ -112,6 +140,7 @@ function chainHops(chain: Chain): Hop[] {
           note: step.kind === 'switch' ? 'switches user and execs (same PID)' : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: [],
         });
+        if (step.kind === 'forking-switch') out.push(...forkedChild(step));
         break;
       }
       case 'shell':
@@ -142,6 +171,12 @@ function chainHops(chain: Chain): Hop[] {
         }
         const e = step.ending;
         if (!e) break;
+        if (e.waited) {
+          // The shell waits on its background children: it stays (PID 1, if it is) while they
+          // run, and what follows the wait happens only after they exit.
+          out.push(...waitHops(step, e, launch));
+          return out;
+        }
         if (e.kind === 'exec' && e.cmd) {
           const next = nextUser(chain, i);
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
@@ -158,12 +193,7 @@ function chainHops(chain: Chain): Hop[] {
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
-          let childUser = step.runsAs;
-          const t = argv ? commandOf(argv) : null;
-          if (argv && t && (t.switcher || t.forking)) {
-            const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
-            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
-          }
+          const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
           out.push({
@@ -206,11 +236,124 @@ function chainHops(chain: Chain): Hop[] {
         });
         break;
       case 'unknown':
-        out.push({ process: '?', user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+        if (step.supervisor) {
+          out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
+          break;
+        }
+        // supervisord whose configuration is not known: the process is, its programs are not.
+        out.push({ process: step.argv[0]?.s && basename(step.argv[0].s) === 'supervisord' ? step.argv.map(showField).join(' ') : '?', user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
         break;
     }
   }
   return out;
+}
+
+/** The user a command runs as: the shell's, or the one a user switch in front of it names. */
+function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
+  // `capsh --user=NAME -- -c "cmd"` (libcap): the command runs as NAME.
+  if (argv[0]?.s && basename(argv[0].s) === 'capsh') {
+    const name = argv.map((f) => (f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : undefined)).find((x) => x !== undefined);
+    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
+  }
+  const t = commandOf(argv);
+  if (!t.switcher && !t.forking) return shellUser;
+  const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
+  return sw?.user ? userFromSpec(sw.user, `${t.switcher ?? t.forking} ${sw.user}`) : shellUser;
+}
+
+/**
+ * A script that waits on its background jobs: the `wait` hop (the shell, still PID 1 if it was,
+ * with what SIGTERM does to it), then each job as its child, as the user it runs as.
+ */
+function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: Launch): Hop[] {
+  const w = e.waited as NonNullable<Ending['waited']>;
+  const at = (f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+  const children = w.jobs.map((j) => {
+    // The job's program: the last one it ran (a function's daemon, a pipeline's last command).
+    const main = j.cmds[j.cmds.length - 1];
+    const user = main ? userOfCommand(main.argv, main.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main && main.ref.stmt !== j.stmt ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})` : '';
+    const hop: Hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
+    // supervisord started in the background: its programs are its children.
+    const t = main ? commandOf(main.argv) : null;
+    const conf = t?.name?.s && basename(t.name.s) === 'supervisord' ? launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s))) : null;
+    if (!conf || !t?.name) return { hop, programs: [] };
+    const [sup, ...programs] = supervisorHops([t.name, ...t.rest], user, false, hop.at, conf);
+    hop.note = `${hop.note}; ${sup?.note ?? ''}`;
+    if (sup?.programs) hop.programs = sup.programs;
+    return { hop, programs };
+  });
+  const t = w.term;
+  const signal = !t
+    ? step.pid1
+      ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout'
+      : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children'
+    : t.action === ''
+      ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`
+      : t.kills
+        ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`
+        : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
+  const jobs = children.map((c) => c.hop);
+  const waitHop: Hop = {
+    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: at(w.at.file, w.at.stmt),
+    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
+    why: reasons(w.why),
+    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
+    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false },
+  };
+  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+
+/**
+ * supervisord and the programs of its configuration, each as its child with the user it runs as:
+ * `user=` when supervisord is root (after `[supervisord] user=` or `-u`, which it switches to
+ * itself), else supervisord's own user.
+ */
+function supervisorHops(argv: Field[], runsAs: UserValue, pid1: boolean, at: string, conf: SupervisorConfig): Hop[] {
+  const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
+  const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : '';
+  const started = conf.programs.filter((p) => p.autostart);
+  const empty = conf.emptyIncludes.length > 0 ? `; the build puts no file in ${conf.emptyIncludes.join(', ')}` : '';
+  const unknown = conf.unknownIncludes.length > 0 ? `; the files of ${conf.unknownIncludes.join(', ')} are not known (not from the build context), so there may be more` : '';
+  const hops: Hop[] = [
+    {
+      process: argv.map(showField).join(' '),
+      user: showUser(runsAs),
+      pid1,
+      at,
+      note: `supervisor: starts the programs of ${conf.files.join(', ')} (${conf.how}) as its children${started.length === 0 ? ' (none with a command and autostart)' : ''}${switched}${empty}${unknown}`,
+      why: [],
+      programs: started.map((p) => ({ name: p.name, user: showUser(programUser(p.user, own)), at: p.at })),
+    },
+  ];
+  for (const p of started) {
+    const user = programUser(p.user, own);
+    const cannot = p.user && own.root !== true && p.user !== own.name ? `; supervisord is not root, so it cannot switch to ${p.user}: the program fails to start` : '';
+    hops.push({ process: cmdText(p.command), user: showUser(cannot ? own : user), pid1: false, at: p.at, note: `[program:${p.name}] of supervisord, its child${p.user ? ` (user=${p.user})` : ''}${cannot}`, why: [] });
+  }
+  return hops;
+}
+
+function programUser(user: string | null, own: UserValue): UserValue {
+  if (!user || own.root !== true) return own;
+  return userFromSpec(user, `user=${user}`);
+}
+
+/**
+ * What `runuser -u app -- cmd`, `su app -c "cmd"` or `sudo -u app cmd` runs: its child, as the
+ * target user (the chain of the model ends at the switch, which stays the process).
+ */
+function forkedChild(step: Step & { kind: 'forking-switch' }): Hop[] {
+  const sw = parseSwitch(step.tool, step.argv.slice(1));
+  if (!sw) return [];
+  const process = sw.commandString !== null ? sw.commandString : sw.rest.map(showField).join(' ');
+  if (process.trim() === '') return [];
+  return [{ process: cmdText(process), user: showUser(step.target), pid1: false, at: where(step), note: `the main process, a child of ${step.tool}${sw.commandString !== null ? ' (run by a shell)' : ''}`, why: [] }];
 }
 
 /** The word `exec`, as written. */

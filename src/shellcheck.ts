@@ -21,6 +21,7 @@ import type { ScriptUnit } from './model/launch.js';
 import { runShellText } from './parsers/dockerfile.js';
 import type { Dialect } from './parsers/shell-ast.js';
 import type { Span } from './parsers/source.js';
+import { isName } from './parsers/variables.js';
 
 /** The prefix of the rule ids of ShellCheck's findings. */
 export const SHELLCHECK_PREFIX = 'shellcheck/';
@@ -166,7 +167,7 @@ export async function shellcheckFindings(view: DockerfileView, scripts: readonly
   const names = new Set(PROXY_VARS);
   for (const v of view.instructions) {
     if (v.keyword !== 'ARG' && v.keyword !== 'ENV') continue;
-    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (isName(kv.key)) names.add(kv.key);
   }
   const prefix = [...names].sort().map((n) => `export ${n}=1\n`).join('');
   const prefixLines = names.size;

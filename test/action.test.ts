@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { actionArgv, codeBlock, jobSummary, readInputs, runAction } from '../src/action.js';
-import type { CliIo } from '../src/cli.js';
+import { MemoryIo } from './helpers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const FIXTURE = 'fixtures/su-sudo/bad-redis-su';
@@ -70,53 +70,39 @@ describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept
 
 describe('runAction in-process', () => {
   test('annotations on stdout, SARIF to the file, exit code from the failure threshold', async () => {
-    let out = '';
-    const files: Record<string, string> = {};
-    const io: CliIo = {
-      stdout: (s) => (out += s),
-      stderr: (s) => (out += s),
-      readStdin: async () => '',
-      writeFile: (p, t) => (files[p] = t),
-      isTTY: false,
-      cwd: root,
-      env: { GITHUB_ACTIONS: 'true' },
-    };
+    const io = new MemoryIo({ cwd: root, env: { GITHUB_ACTIONS: 'true' } });
     const sarif = path.join(tmp, 'reports', 'dockerlint.sarif');
     const env = { INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', 'INPUT_SARIF-FILE': sarif };
     expect(await runAction(env, io)).toBe(1);
-    expect(out).toContain(ANNOTATION);
-    expect(out).toContain('title=dockerlint (su-sudo)::');
+    expect(io.all).toContain(ANNOTATION);
+    expect(io.all).toContain('title=dockerlint (su-sudo)::');
     expect(fs.existsSync(path.dirname(sarif))).toBe(true); // made for the CLI to write into
-    fs.writeFileSync(sarif, files[sarif]!);
+    fs.writeFileSync(sarif, io.files[sarif]!);
     expectSarif(sarif);
 
-    out = '';
+    io.clear();
     expect(await runAction({ ...env, 'INPUT_FAILURE-THRESHOLD': 'none' }, io)).toBe(0);
-    expect(out).toContain(ANNOTATION);
+    expect(io.all).toContain(ANNOTATION);
   });
 
   test('a bad input is a usage error (exit 2), said as an ::error:: workflow command', async () => {
-    let err = '';
-    const io: CliIo = { stdout: () => undefined, stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
-    let out = '';
-    io.stdout = (s) => (out += s);
+    const io = new MemoryIo({ cwd: root });
     expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'html' }, io)).toBe(2);
-    expect(out).toBe('::error title=dockerlint::unknown format html; one of stylish, json, sarif, github, checkstyle, gitlab, compact\n');
-    expect(err).toBe('');
-    out = '';
+    expect(io.out).toBe('::error title=dockerlint::unknown format html; one of stylish, json, sarif, github, checkstyle, gitlab, compact\n');
+    expect(io.err).toBe('');
+    io.clear();
     expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_ANNOTATIONS: 'maybe' }, io)).toBe(2);
-    expect(out).toBe('::error title=dockerlint::input annotations: expected on or off, got maybe\n');
+    expect(io.out).toBe('::error title=dockerlint::input annotations: expected on or off, got maybe\n');
   });
 
   test('the config input: a config that turns the firing rules off makes the run pass', async () => {
     const cfg = path.join(tmp, 'quiet.yaml');
     fs.writeFileSync(cfg, 'rules:\n  su-sudo: off\n  missing-exec-args: off\n');
-    let out = '';
-    const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (out += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    const io = new MemoryIo({ cwd: root });
     expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github' }, io)).toBe(1);
-    out = '';
+    io.clear();
     expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', INPUT_CONFIG: cfg }, io)).toBe(0);
-    expect(out).not.toContain('su-sudo');
+    expect(io.all).not.toContain('su-sudo');
   });
 });
 
@@ -266,21 +252,7 @@ test('bin/dockerlint.cjs in a clone that was not built runs the committed bundle
 }, 60_000);
 
 describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
-  function io(cwd: string): CliIo & { out: () => string; err: () => string } {
-    let out = '';
-    let err = '';
-    return {
-      stdout: (s) => (out += s),
-      stderr: (s) => (err += s),
-      readStdin: async () => '',
-      writeFile: (p, t) => fs.writeFileSync(p, t),
-      isTTY: false,
-      cwd,
-      env: {},
-      out: () => out,
-      err: () => err,
-    };
-  }
+  const io = (cwd: string): MemoryIo => new MemoryIo({ cwd, writeFile: 'disk' });
   function githubFiles(): { env: Record<string, string>; output: () => string; summary: () => string } {
     const output = path.join(tmp, 'github_output');
     const summary = path.join(tmp, 'step_summary');
@@ -300,7 +272,7 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
     expect(await runAction({ ...gh.env, INPUT_PATH: FIXTURE, 'INPUT_SARIF-FILE': sarif }, cli)).toBe(1);
     // Appended to what earlier steps wrote.
     expect(gh.output()).toBe(`earlier=kept\nerrors=1\nwarnings=0\nsarif-file=${sarif}\n`);
-    expect(cli.err()).toBe('dockerlint: 1 error, 0 warnings, 0 notes\n');
+    expect(cli.err).toBe('dockerlint: 1 error, 0 warnings, 0 notes\n');
     const summary = gh.summary();
     expect(summary).toContain('## dockerlint\n\n**1 error, 0 warnings, 0 notes** in 1 file: the check failed');
     expect(summary).toContain('| File | Line | Severity | Rule | Message |\n|---|---:|---|---|---|\n');
@@ -317,15 +289,15 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
     let gh = githubFiles();
     let cli = io(work);
     expect(await runAction({ ...gh.env }, cli)).toBe(1);
-    expect(cli.out().match(/^::error file=Dockerfile,/gm)).toHaveLength(11);
+    expect(cli.out.match(/^::error file=Dockerfile,/gm)).toHaveLength(11);
     expect(gh.output()).toContain('errors=11\nwarnings=0\nsarif-file=\n');
     expect(gh.summary()).toContain('> [!WARNING]\n> GitHub shows at most 10 annotations of each level per step, and this run has 11 errors: the rest have no annotation');
 
     gh = githubFiles();
     cli = io(work);
     expect(await runAction({ ...gh.env, INPUT_ANNOTATIONS: 'off' }, cli)).toBe(1);
-    expect(cli.out()).not.toContain('::error');
-    expect(cli.out()).toContain('sudo-in-run'); // the github format falls back to stylish
+    expect(cli.out).not.toContain('::error');
+    expect(cli.out).toContain('sudo-in-run'); // the github format falls back to stylish
     expect(gh.summary()).not.toContain('[!WARNING]');
 
     fs.writeFileSync(path.join(work, 'Dockerfile'), sudo(10));
@@ -333,7 +305,7 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
     cli = io(work);
     expect(await runAction({ ...gh.env, INPUT_FORMAT: 'compact' }, cli)).toBe(1);
     // compact is the log, the annotations follow it.
-    expect(cli.out()).toMatch(/^Dockerfile:2:5: error sudo-in-run: [^\n]*\n(.*\n)*::error file=Dockerfile,line=2,/m);
+    expect(cli.out).toMatch(/^Dockerfile:2:5: error sudo-in-run: [^\n]*\n(.*\n)*::error file=Dockerfile,line=2,/m);
     expect(gh.summary()).not.toContain('[!WARNING]');
   });
 
@@ -349,7 +321,7 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
     gh = githubFiles();
     const cli = io(work);
     expect(await runAction({ ...gh.env, 'INPUT_FAILURE-THRESHOLD': 'fatal' }, cli)).toBe(2);
-    expect(cli.out()).toMatch(/^::error title=dockerlint::Invalid values:/m);
+    expect(cli.out).toMatch(/^::error title=dockerlint::Invalid values:/m);
     expect(gh.summary()).toMatch(/^## dockerlint\n\n> \[!CAUTION\]\n> dockerlint could not run:\n> Invalid values&#58;/);
   });
 
@@ -372,7 +344,7 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
 describe('the fix input: the dry-run diff in the summary', () => {
   test('fix: on with findings whose only fix is unsafe says that one exists and how to apply it; off adds no section', async () => {
     const summary = path.join(tmp, 'summary.md');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    const io = new MemoryIo({ cwd: root });
     fs.writeFileSync(summary, '');
     // su-sudo's fix (exec su-exec instead of su) is unsafe: the dry run of safe fixes is empty.
     await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE, INPUT_FIX: 'on' }, io);
@@ -390,7 +362,7 @@ describe('the fix input: the dry-run diff in the summary', () => {
     fs.writeFileSync(path.join(work, 'Dockerfile'), 'FROM debian:12\nRUN sudo true\nUSER nobody\nCMD ["sleep", "1"]\n');
     const summary = path.join(tmp, 'summary.md');
     fs.writeFileSync(summary, '');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: work, env: {} };
+    const io = new MemoryIo({ cwd: work });
     await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_FIX: 'on' }, io);
     expect(fs.readFileSync(summary, 'utf8')).toContain('### Automatic fixes (dry run)\n\nNo finding here has an automatic fix: the messages say how to fix them.\n');
   });
@@ -402,7 +374,7 @@ describe('the fix input: the dry-run diff in the summary', () => {
     fs.writeFileSync(path.join(work, 'Dockerfile'), dockerfile);
     const summary = path.join(tmp, 'summary.md');
     fs.writeFileSync(summary, '');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: (p, t) => fs.writeFileSync(p, t), isTTY: false, cwd: work, env: {} };
+    const io = new MemoryIo({ cwd: work, writeFile: 'disk' });
     expect(await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_FIX: 'on' }, io)).toBe(1);
     expect(fs.readFileSync(summary, 'utf8')).toContain(
       '### Automatic fixes (dry run)\n\nWhat `dockerlint --fix` would change (run it locally to apply):\n\n```diff\n--- a/Dockerfile\n+++ b/Dockerfile\n' +

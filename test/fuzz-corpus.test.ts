@@ -32,8 +32,9 @@ import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { SaxesParser } from 'saxes';
-import { main, type CliIo } from '../src/cli.js';
+import { main } from '../src/cli.js';
 import { FORMATS } from '../src/reporters/index.js';
+import { MemoryIo, runCli } from './helpers.js';
 
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
 
@@ -218,21 +219,11 @@ interface RunResult {
 }
 
 async function runOnce(cwd: string, env: Record<string, string>): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const files: Record<string, string> = {};
-  const io: CliIo = {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    readStdin: async () => '',
-    writeFile: (p, t) => (files[path.basename(p)] = t),
-    isTTY: false,
-    cwd,
-    env,
-  };
+  const io = new MemoryIo({ cwd, env });
   const args = ['.', ...OUTPUTS.flatMap((f) => ['--format', f, '--output-file', path.join(os.tmpdir(), `out.${f}`)]), '--format', 'stylish', '--no-color'];
   const code = await main(args, io);
-  return { code, stdout, stderr, files };
+  const files = Object.fromEntries(Object.entries(io.files).map(([p, text]) => [path.basename(p), text]));
+  return { code, stdout: io.out, stderr: io.err, files };
 }
 
 const EXPLAIN_FORMATS = ['text', 'json', 'mermaid'] as const;
@@ -243,10 +234,10 @@ async function explainOnce(cwd: string, env: Record<string, string>, formats: re
   let stderr = '';
   let code = 0;
   for (const format of formats) {
-    let stdout = '';
-    const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env };
-    const c = await main(['explain', 'Dockerfile', '--format', format], io);
-    files[`explain.${format}`] = stdout;
+    const r = await runCli(['explain', 'Dockerfile', '--format', format], { cwd, env });
+    stderr += r.err;
+    const c = r.code;
+    files[`explain.${format}`] = r.out;
     // explain has no findings to fail on: 0, or 2 when the Dockerfile cannot be explained.
     if (c !== 0 && c !== 2) code = c;
     else code = Math.max(code, c);

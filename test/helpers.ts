@@ -34,20 +34,55 @@ export interface CliRun {
   files: Record<string, string>;
 }
 
+/**
+ * A CliIo for in-process runs: what is printed is kept (`out`, `err`, and `all` for both in the
+ * order printed), what is written goes to `files` by path, or to disk with `writeFile: 'disk'`.
+ */
+export class MemoryIo implements CliIo {
+  out = '';
+  err = '';
+  all = '';
+  files: Record<string, string> = {};
+  readonly cwd: string;
+  readonly env: Record<string, string | undefined>;
+  readonly isTTY: boolean;
+  private readonly stdin: string;
+  private readonly disk: boolean;
+
+  constructor(opts: { cwd: string; env?: Record<string, string | undefined>; stdin?: string; isTTY?: boolean; writeFile?: 'memory' | 'disk' }) {
+    this.cwd = opts.cwd;
+    this.env = opts.env ?? {};
+    this.isTTY = opts.isTTY ?? false;
+    this.stdin = opts.stdin ?? '';
+    this.disk = opts.writeFile === 'disk';
+  }
+
+  readonly stdout = (s: string): void => {
+    this.out += s;
+    this.all += s;
+  };
+
+  readonly stderr = (s: string): void => {
+    this.err += s;
+    this.all += s;
+  };
+
+  readonly readStdin = async (): Promise<string> => this.stdin;
+
+  readonly writeFile = (p: string, text: string): void => {
+    if (this.disk) fs.writeFileSync(p, text);
+    else this.files[p] = text;
+  };
+
+  /** Forgets what was printed so far (between runs on the same io). */
+  clear(): void {
+    this.out = this.err = this.all = '';
+  }
+}
+
 /** Runs the command line in memory (not a terminal unless `isTTY`): stdout and stderr collected, nothing written to disk. */
 export async function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; stdin?: string; isTTY?: boolean }): Promise<CliRun> {
-  let out = '';
-  let err = '';
-  const files: Record<string, string> = {};
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readStdin: async () => opts.stdin ?? '',
-    writeFile: (p, t) => (files[p] = t),
-    isTTY: opts.isTTY ?? false,
-    cwd: opts.cwd,
-    env: opts.env ?? {},
-  };
+  const io = new MemoryIo(opts);
   const code = await main(args, io);
-  return { code, out, err, files };
+  return { code, out: io.out, err: io.err, files: io.files };
 }

@@ -13,12 +13,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
+import { main } from '../src/cli.js';
 import { lintFile } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { FORMATS } from '../src/reporters/index.js';
-import { writeFileIn } from './helpers.js';
+import { MemoryIo, runCli, writeFileIn } from './helpers.js';
 
 // In ESM, jest's object is on import.meta (no global); its type is @types/jest's.
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
@@ -179,29 +179,18 @@ describe('nothing outside the build context is read', () => {
     fs.mkdirSync(repo, { recursive: true });
     fs.writeFileSync(path.join(top, 'outside.Dockerfile'), `FROM alpine\nCMD echo ${SECRET_TEXT}\n`);
     fs.symlinkSync('../outside.Dockerfile', path.join(repo, 'Dockerfile'));
-    let out = '';
-    const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (out += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: repo, env: {} };
+    const io = new MemoryIo({ cwd: repo });
     const { opened } = await watchingFs(() => main(['.', '--format', 'json'], io));
-    expect(leaks(out)).toBe(false);
+    expect(leaks(io.all)).toBe(false);
     expect(opened.filter((p) => fs.realpathSync(path.resolve(repo, p)) === path.join(top, 'outside.Dockerfile'))).toEqual([]);
   });
 
   test('the whole context through the CLI, every format: nothing opened outside, nothing leaked', async () => {
     for (const format of FORMATS) {
-      let out = '';
-      let err = '';
-      const io: CliIo = {
-        stdout: (s) => (out += s),
-        stderr: (s) => (err += s),
-        readStdin: async () => '',
-        writeFile: () => undefined,
-        isTTY: false,
-        cwd: ctx,
-        env: {},
-      };
+      const io = new MemoryIo({ cwd: ctx });
       const { result: code, opened } = await watchingFs(() => main(['.', '--format', format], io));
       expect({ format, opened }).toEqual({ format, opened: [] });
-      expect({ format, leaked: leaks(out + err) }).toEqual({ format, leaked: false });
+      expect({ format, leaked: leaks(io.out + io.err) }).toEqual({ format, leaked: false });
       expect([0, 1, 2]).toContain(code);
     }
   });
@@ -227,19 +216,7 @@ describe('terminal control characters in file names and lines are escaped', () =
   });
 
   async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: (s) => (out += s),
-      stderr: (s) => (err += s),
-      readStdin: async () => `FROM alpine\nCMD echo ${ESC}[31m\n`,
-      writeFile: () => undefined,
-      isTTY: false,
-      cwd: dir,
-      env: {},
-    };
-    const code = await main(args, io);
-    return { code, out, err };
+    return runCli(args, { cwd: dir, stdin: `FROM alpine\nCMD echo ${ESC}[31m\n` });
   }
 
   test.each(FORMATS.map((f) => [f]))('--format %s prints no raw ESC (or BEL)', async (format) => {

@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main, type CliIo } from '../src/cli.js';
 import { resolveSeverities } from '../src/config/severities.js';
 import { RULES } from '../src/rules/index.js';
 import type { Rule } from '../src/rules/rule.js';
+import { runCli } from './helpers.js';
 
 const rule = (id: string, category: Rule['category'], recommended: boolean): Rule => ({ ...(RULES[0] as Rule), id, category, recommended, severity: 'warning' });
 const rules = [rule('a', 'pid1', true), rule('b', 'build', false), rule('c', 'build', true)];
@@ -32,10 +32,7 @@ describe('the command line', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => {}, isTTY: false, cwd: dir, env: {} };
-    return { code: await main(args, io), out, err };
+    return runCli(args, { cwd: dir });
   }
   const rulesOf = (out: string): string[] => (JSON.parse(out) as { rule: string }[]).map((f) => f.rule);
 

@@ -6,6 +6,8 @@
  * the result `known: false`; callers then stay silent rather than guess.
  */
 
+import { NAME } from '../parsers/variables.js';
+
 /** Variables in scope: `undefined` = not declared, `null` = declared with an unknown value. */
 export type VarLookup = (name: string) => string | null | undefined;
 
@@ -132,8 +134,13 @@ interface Reference {
   end: number;
 }
 
+/** `$name` at the start of a text. */
+const SHORT_REFERENCE = new RegExp(`^\\$(${NAME})`);
+/** What `${...}` holds: a name, then an operator Docker supports and its operand. */
+const BRACED_REFERENCE = new RegExp(`^(${NAME})(?:(:?[-+?=])(.*))?$`, 's');
+
 function readReference(word: string, at: number, budget: Budget): Reference | null {
-  const short = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  const short = SHORT_REFERENCE.exec(word.slice(at));
   if (short) return { name: short[1] ?? '', op: null, operand: '', end: at + short[0].length };
   if (word[at + 1] !== '{') return null;
   let depth = 0;
@@ -142,7 +149,7 @@ function readReference(word: string, at: number, budget: Budget): Reference | nu
     if (word[j] === '{') depth++;
     else if (word[j] === '}' && --depth === 0) {
       const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: '?unsupported', operand: '', end: j + 1 };
       return { name: m[1] ?? '', op: m[2] ?? null, operand: m[3] ?? '', end: j + 1 };
     }

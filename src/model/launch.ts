@@ -20,6 +20,7 @@ import { rootStage, stagePath, type Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
 import { stripBom } from '../text.js';
+import { supervisorConfig, type SupervisorConfig, type SupervisorImage } from './supervisord.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
 interface SourcedFile {
@@ -90,6 +91,8 @@ export interface Launch {
   scripts: ScriptUnit[];
   /** The three runs the PID 1 questions are asked about. */
   runs: Record<InvocationKind, Run>;
+  /** supervisord's configuration from the build, for its arguments (`-c file`), or null when not known. */
+  supervisor?(args: (string | null)[]): SupervisorConfig | null;
 }
 
 export const SHELLS = SHELL_NAMES;
@@ -128,6 +131,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     resolveCommand: (name) => (windows ? null : resolveInImage(stage, name, env)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
+    supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
@@ -169,7 +173,28 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+}
+
+/** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
+function supervisorImage(stage: Stage, env: LaunchEnv): SupervisorImage {
+  return {
+    workdir: stage.config.workdir,
+    env: stage.config.env,
+    list: (dir) => env.fs.list(stage, dir),
+    read: (imagePath) => {
+      const origin = env.fs.lookup(stage, imagePath);
+      if (origin?.kind === 'context') {
+        try {
+          return { text: env.readContext(origin.contextPath), display: env.displayPath(origin.contextPath) };
+        } catch {
+          return null;
+        }
+      }
+      if (origin?.kind === 'heredoc') return { text: origin.heredoc.body.text, display: env.dockerfile.displayPath };
+      return null;
+    },
+  };
 }
 
 /** The user the container starts as: USER, else the base image's (configuration first), else root. */

@@ -5,6 +5,8 @@
  * view, the entrypoint evaluator and the command analysis all unwrap through `unwrapPrefixes`.
  */
 
+import { ASSIGNMENT } from '../parsers/variables.js';
+
 const COMMAND_PREFIXES = ['sudo', 'env', 'command', 'exec', 'nice', 'nohup'] as const;
 export type CommandPrefix = (typeof COMMAND_PREFIXES)[number];
 
@@ -58,8 +60,6 @@ const NO_COMMAND: Record<CommandPrefix, ReadonlySet<string>> = {
 export function takesValue(prefix: CommandPrefix, option: string): boolean {
   return option.startsWith('--') ? VALUED_LONG[prefix].has(option.slice(2)) : VALUED[prefix].has(option.slice(1));
 }
-
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 function basename(name: string): string {
   const i = name.lastIndexOf('/');

@@ -12,6 +12,7 @@
  * The kernel passes everything after the interpreter path as one argument; `env -S` splits it.
  */
 import path from 'node:path';
+import { ASSIGNMENT } from './variables.js';
 
 export interface Shebang {
   /** The line as written, without `#!` and trailing blanks. */
@@ -52,7 +53,7 @@ export function readShebang(source: string): Shebang | null {
         else if (w.startsWith('-S')) {
           words.splice(i, 1, w.slice(2));
         } else if (w === '-u' || w === '--unset' || w === '-C' || w === '--chdir') i += 2;
-        else if (w.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else if (w.startsWith('-') || ASSIGNMENT.test(w)) i++;
         else break;
       }
       name = path.posix.basename(words[i] ?? '');

@@ -1,4 +1,5 @@
 import { keyValues } from '../model/instructions.js';
+import { varReferences } from '../parsers/variables.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -29,15 +30,14 @@ export default defineRule({
       if (view.keyword === 'ARG') for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) defined.add(kv.key);
       if (view.keyword !== 'ENV') continue;
       const pairs = keyValues(view.inst, ctx.dockerfile.escape);
-      // The pairs by key (in order) and the lengths of the keys: each value is scanned once for
-      // the keys it refers to, not once per key (an ENV of thousands of words stays linear).
+      // The pairs by key (in order): each value is scanned once for the keys it refers to, not
+      // once per key (an ENV of thousands of words stays linear).
       const byKey = new Map<string, number[]>();
       pairs.forEach((pair, i) => byKey.set(pair.key, [...(byKey.get(pair.key) ?? []), i]));
-      const lengths = [...new Set(pairs.map((pair) => pair.key.length))].filter((n) => n > 0).sort((a, b) => a - b);
       pairs.forEach((other, i) => {
         const text = other.valueText ?? '';
         let first = -1;
-        for (const key of referencedKeys(text, byKey, lengths)) {
+        for (const key of referencedKeys(text, byKey)) {
           if (defined.has(key)) continue;
           const at = (byKey.get(key) ?? []).find((j) => j !== i);
           if (at !== undefined && (first === -1 || at < first)) first = at;
@@ -55,34 +55,14 @@ export default defineRule({
   },
 });
 
-const WORD_CHAR = /[A-Za-z0-9_]/;
-
 /**
- * The keys of `byKey` that `text` refers to: `${KEY}` or `${KEY:...}`, or `$KEY` not followed by
- * a letter, digit or `_`. One pass over the `$` of the text, trying only the key lengths there are.
+ * The keys of `byKey` that `text` refers to, operands included (`${A:-$KEY}`): `$KEY`, `${KEY}` or
+ * `${KEY:...}` (not `${KEY-x}`, `${KEY%x}`). Quotes and escapes are not read: one pass over the text.
  */
-function referencedKeys(text: string, byKey: Map<string, unknown>, lengths: number[]): Set<string> {
+function referencedKeys(text: string, byKey: Map<string, unknown>): Set<string> {
   const out = new Set<string>();
-  for (let p = text.indexOf('$'); p !== -1; p = text.indexOf('$', p + 1)) {
-    for (const n of lengths) {
-      // `$KEY`, then not a word character.
-      const plain = p + 1 + n;
-      if (plain > text.length) break;
-      const after = text[plain];
-      if (after === undefined || !WORD_CHAR.test(after)) {
-        const key = text.slice(p + 1, plain);
-        if (byKey.has(key)) out.add(key);
-      }
-    }
-    if (text[p + 1] !== '{') continue;
-    for (const n of lengths) {
-      // `${KEY` then `}` or `:`.
-      const end = p + 2 + n;
-      if (end >= text.length) break;
-      if (text[end] !== '}' && text[end] !== ':') continue;
-      const key = text.slice(p + 2, end);
-      if (byKey.has(key)) out.add(key);
-    }
+  for (const ref of varReferences(text, { operands: true })) {
+    if ((ref.modifier === '' || ref.modifier.startsWith(':')) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;
 }

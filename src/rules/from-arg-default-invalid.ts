@@ -1,5 +1,6 @@
 import { fromView, keyValues } from '../model/instructions.js';
 import { expandWord } from '../model/expand.js';
+import { NAME } from '../parsers/variables.js';
 import { defineRule } from './rule.js';
 
 /** Whether a reference parses as `[registry/]name[:tag][@digest]` (lower-case name, tag charset). */
@@ -21,6 +22,9 @@ function validReference(ref: string): boolean {
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
   return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
 }
+
+/** `$NAME` or `${NAME...`, the name in group 1. */
+const REFERENCE = new RegExp(`\\$\\{?(${NAME})`, 'g');
 
 export default defineRule({
   id: 'from-arg-default-invalid',
@@ -60,7 +64,7 @@ export default defineRule({
       if (view.keyword !== 'FROM') continue;
       const image = fromView(view.inst, ctx.dockerfile.escape).image;
       if (!image || !image.text.includes('$')) continue;
-      const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
+      const names = [...image.text.matchAll(REFERENCE)].map((m) => m[1] ?? '');
       // Only global ARGs with known defaults are judged (an undeclared one is from-arg-undefined's).
       if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
       const e = expandWord(image.text, (n) => global.get(n) ?? '', ctx.dockerfile.escape);

@@ -1,12 +1,14 @@
 import { fromView, keyValues } from '../model/instructions.js';
 import { suggestion } from '../model/suggest.js';
+import { isName, varReferences } from '../parsers/variables.js';
 import { defineRule } from './rule.js';
 
 /** ARGs BuildKit defines for FROM without a declaration. */
 const PREDEFINED = new Set(['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'TARGETSTAGE', 'BUILDKIT_SBOM_SCAN_STAGE']);
 
+/** The variables named in a FROM word, guarded ones (`${X:-default}`) too; not those in operands. */
 function varsIn(text: string): string[] {
-  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? '');
+  return varReferences(text).map((ref) => ref.name).filter(isName);
 }
 
 export default defineRule({

@@ -1,5 +1,6 @@
 import { keyValues, type InstructionView } from '../model/instructions.js';
 import { operands } from '../model/packages.js';
+import { NAME } from '../parsers/variables.js';
 import { defineRule } from './rule.js';
 
 const TOOLS = new Set(['yum', 'dnf', 'microdnf']);
@@ -22,15 +23,17 @@ function envStages(views: readonly InstructionView[], escape: string): Map<strin
   return out;
 }
 
+/** `${NAME}` or `$NAME`, the name in group 1 or 2. */
+const REFERENCE = new RegExp(`\\$\\{(${NAME})\\}|\\$(${NAME})`, 'g');
+
 /**
  * A package word whose variables are all set by ENV in other stages only (not in this stage, not
  * in one it is built on, not as an ARG): its value here, with them empty; null otherwise.
  */
 function withForeignEnvEmpty(text: string, view: InstructionView, envs: Map<string, number[]>): { value: string; name: string; stage: number } | null {
   if (!/^[A-Za-z0-9.~^_:+\-${}]+$/.test(text) || !view.stage) return null;
-  const refs = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-  const names = [...text.matchAll(refs)].map((m) => m[1] ?? m[2] ?? '');
-  const value = text.replace(refs, '');
+  const names = [...text.matchAll(REFERENCE)].map((m) => m[1] ?? m[2] ?? '');
+  const value = text.replace(REFERENCE, '');
   if (names.length === 0 || value.includes('$')) return null;
   for (const name of names) if (view.stage.vars.has(name) || !envs.has(name)) return null;
   const name = names[0] as string;

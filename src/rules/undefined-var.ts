@@ -1,6 +1,7 @@
 import type { Fix } from '../findings.js';
 import type { Instruction } from '../parsers/dockerfile.js';
 import type { MappedText, Span } from '../parsers/source.js';
+import { guardsUnset, varReferences, type VarRef } from '../parsers/variables.js';
 import { envIsOnlyPath } from '../model/base-images.js';
 import { splitWords } from '../model/expand.js';
 import { rootStage, type Stage } from '../model/image.js';
@@ -16,93 +17,13 @@ const PREDEFINED = new Set([
 /** Arguments the builder consumes itself and never reports (nor puts in the environment). */
 const NOT_ENV = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
 
-/** A `$name` read by the builder, at offsets of the scanned text. */
-interface Ref {
-  name: string;
-  start: number;
-  end: number;
-}
-
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-const SPECIAL = '@*#?-$!0';
-
 /**
- * The variables the builder looks up when it expands `text`, as its word lexer reads it: `$x`,
- * `${x}`, and `${x:-...}`, `${x+...}`, `${x%...}`, `${x/a/b}` (whose operands are expanded too);
- * not in single quotes nor after the escape character. `raw` is a heredoc body: quotes are text.
+ * The variables the builder looks up when it expands `text`, as its word lexer reads it (operands
+ * included); not in single quotes nor after the escape character. `raw` is a heredoc body: quotes
+ * are text. A reference that says what happens when the variable is unset is left out.
  */
-function referencesIn(text: string, escape: string, raw: boolean): Ref[] {
-  const out: Ref[] = [];
-  scan(text, 0, text.length, escape, raw, out);
-  return out;
-}
-
-function scan(text: string, from: number, to: number, escape: string, raw: boolean, out: Ref[]): void {
-  let double = false;
-  for (let i = from; i < to; i++) {
-    const c = text[i] as string;
-    if (c === escape) {
-      i++;
-      continue;
-    }
-    if (!raw && c === "'" && !double) {
-      const close = text.indexOf("'", i + 1);
-      if (close < 0 || close >= to) return;
-      i = close;
-      continue;
-    }
-    if (!raw && c === '"') {
-      double = !double;
-      continue;
-    }
-    if (c !== '$') continue;
-    const next = text[i + 1] ?? '';
-    if (next === '{') {
-      const close = closingBrace(text, i + 2, to);
-      if (close < 0) return;
-      let j = i + 2;
-      const first = text[j] ?? '';
-      if (/\d/.test(first)) while (j < close && /\d/.test(text[j] as string)) j++;
-      else if (NAME_START.test(first)) while (j < close && NAME_CHAR.test(text[j] as string)) j++;
-      else if (first !== '' && SPECIAL.includes(first)) j++;
-      const name = text.slice(i + 2, j);
-      if (name !== '' && (j === close || /[:+\-?#%/]/.test(text[j] ?? ''))) {
-        // `${x:-word}`, `${x+word}`, `${x:?msg}` say what happens when x is unset: not reported.
-        if (!/^:?[-+?]/.test(text.slice(j, j + 2))) out.push({ name, start: i, end: close + 1 });
-        if (j < close) scan(text, j + 1, close, escape, raw, out);
-      }
-      i = close;
-      continue;
-    }
-    if (/\d/.test(next)) {
-      let j = i + 1;
-      while (j < to && /\d/.test(text[j] as string)) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    } else if (next !== '' && SPECIAL.includes(next)) {
-      out.push({ name: next, start: i, end: i + 2 });
-      i++;
-    } else if (NAME_START.test(next)) {
-      let j = i + 1;
-      while (j < to && NAME_CHAR.test(text[j] as string)) j++;
-      out.push({ name: text.slice(i + 1, j), start: i, end: j });
-      i = j - 1;
-    }
-  }
-}
-
-/** The `}` that closes a `${`, nested `${...}` skipped; -1 when there is none. */
-function closingBrace(text: string, from: number, to: number): number {
-  let depth = 1;
-  for (let j = from; j < to; j++) {
-    const c = text[j];
-    if (c === '$' && text[j + 1] === '{') {
-      depth++;
-      j++;
-    } else if (c === '}' && --depth === 0) return j;
-  }
-  return -1;
+function referencesIn(text: string, escape: string, raw: boolean): VarRef[] {
+  return varReferences(text, { escape, quotes: !raw, operands: true }).filter((ref) => !guardsUnset(ref));
 }
 
 /** What a stage has declared so far: ARG and ENV names (its base stages' included). */
@@ -115,7 +36,7 @@ interface Scope {
 /** Where a reference was read. */
 interface Site {
   text: MappedText;
-  ref: Ref;
+  ref: VarRef;
   /** The heredoc delimiter, when the reference is in a COPY/ADD heredoc body. */
   heredoc: string | null;
 }
@@ -251,7 +172,7 @@ export default defineRule({
           const eq = w.text.indexOf('=');
           if (eq >= 0 && text.includes('$', w.start)) {
             for (const ref of referencesIn(w.text.slice(eq + 1), ctx.dockerfile.escape, false)) {
-              const shifted = { name: ref.name, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
+              const shifted = { ...ref, start: ref.start + w.start + eq + 1, end: ref.end + w.start + eq + 1 };
               if (!known(scope, ref.name)) sites.push({ text: inst.rest, ref: shifted, heredoc: null });
             }
           }

@@ -6,7 +6,7 @@ import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { runAction } from '../../src/action.js';
-import { main, type CliIo } from '../../src/cli.js';
+import { MemoryIo, runCli } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -25,10 +25,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function run(args: string[], cwd = dir): Promise<string> {
-  let out = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env: {} };
-  await main(args, io);
-  return out;
+  return (await runCli(args, { cwd })).out;
 }
 
 describe('fixes in the output formats', () => {
@@ -97,10 +94,9 @@ describe('fixes in the output formats', () => {
   });
 
   test('the Action: its annotations (the github format) carry the fix and its replacement', async () => {
-    let out = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: dir, env: {} };
+    const io = new MemoryIo({ cwd: dir });
     await runAction({ INPUT_PATH: 'app' }, io);
-    const line = out.split('\n').find((l) => l.startsWith('::error file=app/start.sh') && l.includes('entrypoint-crlf'));
+    const line = io.out.split('\n').find((l) => l.startsWith('::error file=app/start.sh') && l.includes('entrypoint-crlf'));
     expect(line).toContain('%0Aautofix (safe, dockerlint --fix): Convert the line endings to LF%0A  app/start.sh:1:10: delete to 1:11%0A  app/start.sh:2:10: delete to 2:11');
   });
 

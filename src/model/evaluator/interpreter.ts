@@ -24,10 +24,11 @@ import type {
   Word,
   WordPart,
 } from '../../parsers/shell-ast.js';
-import { childStmts } from '../../parsers/shell-walk.js';
+import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
+import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
 import { lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -93,6 +94,15 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /**
+   * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
+   * jobs as its children, and got to this ending only after they exited.
+   */
+  waited?: NonNullable<JobControl['waited']>;
+}
+
+function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
+  return st.jobs?.waited ? { waited: st.jobs.waited } : {};
 }
 
 export interface Executed {
@@ -179,6 +189,8 @@ interface Context {
   background: number;
   /** >0 while evaluating a condition. */
   cond: number;
+  /** Inside a background job the script started (`daemon &`): the programs it runs are collected here. */
+  job: Job['cmds'] | null;
 }
 
 class Recorder {
@@ -196,7 +208,7 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -227,6 +239,8 @@ class Recorder {
     const shown = argv.map(showField).join('\u0001');
     if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
     if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
+    const head = argv[0]?.s;
+    if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
   }
 }
 
@@ -237,6 +251,10 @@ class Machine {
   readonly ctx: Context;
   readonly expandEnv: ExpandEnv;
   private substDepth = 0;
+  /** Paths of a subshell that ended in it (`exit` or `exec` there): their status is not seen by the parent. */
+  subExits = 0;
+  /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
+  requiredAbort: string | null = null;
 
   constructor(
     readonly inv: ScriptInvocation,
@@ -244,7 +262,7 @@ class Machine {
     readonly limits: Limits,
     readonly rec: Recorder,
   ) {
-    this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+    this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
     const self = this;
     this.expandEnv = {
       arg0: inv.arg0,
@@ -254,6 +272,10 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      requiredUnset: (name) => {
+        // In a subshell or `$(...)` only that child exits; the script goes on.
+        if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
+      },
       joinedAway: (name, array) => {
         const j = this.rec.firstJoin;
         if (!j || this.rec.lostUse !== null) return;
@@ -348,7 +370,7 @@ class Machine {
       if (c.type === 'CallExpr') {
         const first = c.args[0];
         const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
-        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) names.add(p.param);
       } else if (c.type === 'FuncDecl') todo.push(c.body);
       todo.push(...childStmts(c));
     }
@@ -445,6 +467,10 @@ class ListFrame extends Frame {
 /** One statement: negation, background, then its command. */
 class StmtFrame extends Frame {
   private started = false;
+  /** A background job of the script's own shell: the programs it runs. */
+  private job: Job['cmds'] | null = null;
+  private outerJob: Job['cmds'] | null = null;
+  private startedJob: Job | null = null;
 
   constructor(
     private readonly stmt: Stmt,
@@ -455,6 +481,11 @@ class StmtFrame extends Frame {
 
   override enter(m: Machine): void {
     if (this.stmt.background) {
+      if (m.ctx.sub === 0) {
+        this.job = [];
+        this.outerJob = m.ctx.job;
+        m.ctx.job = this.job;
+      }
       m.ctx.sub++;
       m.ctx.background++;
     }
@@ -464,6 +495,7 @@ class StmtFrame extends Frame {
     if (this.stmt.background) {
       m.ctx.sub--;
       m.ctx.background--;
+      if (this.job) m.ctx.job = this.outerJob;
     }
   }
 
@@ -480,9 +512,17 @@ class StmtFrame extends Frame {
     const flow = child ?? flowOf([]);
     if (s.background) {
       // A background job changes nothing in this shell; it succeeds as far as the script can tell.
+      // The shell's own jobs are remembered, for `wait` (the shell then stays while they run).
+      const job = this.job;
       const next = this.states.map((st) => {
         const x = st.fork();
         x.status = true;
+        if (job) {
+          const shared = (this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job });
+          const jc = x.jobs;
+          // A job started again (in a loop) is the same child, as far as the script's shape goes.
+          if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+        }
         return x;
       });
       return { done: flowOf(next) };
@@ -549,6 +589,9 @@ function withStatus(st: State, status: boolean | null): State {
 class SubshellFrame extends Frame {
   private i = 0;
   private outs: (string | null | undefined)[] = [];
+  /** The exit statuses the subshell ended with (of `( list )`, the last pipeline element's). */
+  private statuses: (boolean | null)[] = [];
+  private exitsBefore = 0;
 
   constructor(
     private readonly stmts: Stmt[],
@@ -566,8 +609,12 @@ class SubshellFrame extends Frame {
     m.ctx.sub--;
   }
 
-  resume(_m: Machine, child: Flow | null): Action {
-    if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+  resume(m: Machine, child: Flow | null): Action {
+    if (child) {
+      this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+      this.statuses = [...child.next, ...child.ret].map((s) => s.status);
+    }
+    if (this.i === 0) this.exitsBefore = m.subExits;
     if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
       const inner = this.states.map((st) => {
         const x = st.fork();
@@ -579,9 +626,13 @@ class SubshellFrame extends Frame {
       this.i = this.pipeline ? this.i + 1 : 1;
       return { push: frame };
     }
+    // `( [ "$1" = a ] || [ "$1" = b ] ) && ...`: a subshell's status is known when every way
+    // through it ends with the same one (and none ended inside it, with `exit` or `exec`).
+    const one = this.statuses[0];
+    const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== undefined && this.statuses.every((x) => x === one) ? one : null;
     const next = this.states.map((st) => {
       const x = st.fork();
-      x.status = null;
+      x.status = status;
       if (x.out !== undefined) {
         const last = this.outs.filter((o) => o !== undefined);
         const first = last[0];
@@ -747,7 +798,7 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
       if (first === 'read' || first === 'getopts' || first === 'mapfile' || first === 'readarray' || first === 'printf') {
         for (const w of c.args.slice(1)) {
           const l = literalOf(w);
-          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+          if (l && isName(l)) names.add(l);
         }
         names.add('REPLY');
         names.add('OPTARG');
@@ -1113,7 +1164,18 @@ class CallFrame extends Frame {
     while (this.i < this.states.length) {
       const st = this.states[this.i++] as State;
       m.step();
+      // Saved: a `$(...)` of an outer command's words runs its own commands in between.
+      const outer = m.requiredAbort;
+      m.requiredAbort = null;
       const r = simpleCommand(m, this.stmt, this.call, st);
+      const name = m.requiredAbort;
+      m.requiredAbort = outer;
+      if (name !== null) {
+        // `${NAME:?}` with NAME unset: the shell exits with status 1 here (the command is not run).
+        st.addDecision({ text: `\${${name}:?} exits because ${name} is unset`, at: m.ref(this.stmt, this.call), unset: [name] });
+        m.rec.ending({ kind: 'exit', cmd: m.ref(this.stmt, this.call), argv: [], code: lit('1'), last: st.last, user: st.user, failed: true, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+        continue;
+      }
       if ('push' in r) return r;
       this.out.next.push(...r.done.next);
       this.out.ret.push(...r.done.ret);
@@ -1208,7 +1270,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(first.value) });
+    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -1266,15 +1328,21 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return ran(true, '');
       }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case 'exit': {
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      if (m.ctx.sub > 0) {
+        m.subExits++;
+        return { done: flowOf([]) };
+      }
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
       const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
       return { done: flowOf([]) };
     }
     case 'return':
@@ -1331,7 +1399,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         if (head[0] === 'exec' && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(' '))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known)];
           m.rec.command(ref, execArgv, st.user, m.ctx, true);
-          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
           return { done: flowOf([]) };
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
@@ -1358,7 +1426,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'getopts':
     case 'mapfile':
     case 'readarray': {
-      const names = argv.slice(cmd === 'getopts' ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      const names = argv.slice(cmd === 'getopts' ? 2 : 1).filter((f) => f.s !== null && isName(f.s));
       for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
         st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
       }
@@ -1431,8 +1499,20 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'unalias':
       return ran(null, '');
     case 'trap':
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      if (m.ctx.sub === 0) setTrap(m, st, argv, ref);
+      return ran(null, '');
     case 'wait':
       m.rec.command(ref, argv, st.user, m.ctx, false);
+      // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
+      // as its children. The first such wait of a path is where the script spends its life.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
+        // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
+        // it is looked up now, when the signal can arrive.
+        const t = st.jobs.term;
+        const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+      }
       return ran(null, '');
     default:
       break;
@@ -1441,6 +1521,39 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
+}
+
+/** `trap ACTION TERM` (or `SIGTERM`, `15`), `trap - TERM`: the path's SIGTERM handler. */
+function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
+  let args = argv.slice(1);
+  if (args[0]?.s === '--') args = args.slice(1);
+  if (args.length < 2 || args[0]?.s === '-p' || args[0]?.s === '-l') return;
+  const action = args[0] as Field;
+  if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: action.s ?? '?', kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  const jc = st.jobs;
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/** The text runs `kill`, itself or in a function it calls (a few levels deep). */
+function runsKill(m: Machine, st: State, text: string, depth: number): boolean {
+  const ast = m.host.parse(text);
+  return ast !== null && stmtsKill(st, ast.stmts, depth);
+}
+
+function stmtsKill(st: State, stmts: Stmt[], depth: number): boolean {
+  let kills = false;
+  forEachCall(stmts, (call) => {
+    if (kills) return;
+    const head = call.args[0] ? literalOf(call.args[0]) : null;
+    if (head === null) return;
+    if (head === 'kill' || head === 'pkill' || head === 'killall') kills = true;
+    else if (depth < 3) {
+      const f = st.getFunction(head);
+      if (f) kills = stmtsKill(st, [f.decl.body], depth + 1);
+    }
+  });
+  return kills;
 }
 
 /**
@@ -1601,7 +1714,10 @@ function isPatternWord(w: Word): boolean {
 function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, '').replace(/\]\]$/, '');
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ''))) return withStatus(st, null);
+  // `<`/`>` compare strings here (not redirections), and a regex's parentheses are not groups:
+  // those are not read. Grouping parentheses (`a && (b || c)`) are, as a subshell of the reparse.
+  const bare = inner.replace(/"[^"]*"|'[^']*'/g, '');
+  if (/[<>]/.test(bare) || (/[()]/.test(bare) && /=~/.test(bare))) return withStatus(st, null);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
   const flat = only ? flattenTest(only) : null;
@@ -1643,6 +1759,11 @@ function flattenTest(s: Stmt): { word?: Word; op?: string }[] | null {
     if (!c) return null;
     if (c.type === 'BinaryCmd' && (c.op === '&&' || c.op === '||')) {
       todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type === 'Subshell' && !first && c.stmts.length === 1 && x.redirs.length === 0) {
+      // `a && ( b || c )`: a group, which the test expression evaluates with its parentheses.
+      todo.unshift('(', c.stmts[0] as Stmt, ')');
       continue;
     }
     if (c.type !== 'CallExpr') return null;
@@ -1736,13 +1857,13 @@ function posixDeclaration(call: CallExpr): { variant: string; args: Assign[] } |
   if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
   const args: Assign[] = call.args.slice(1).map((w) => {
     const first = w.parts[0];
-    const named = first?.type === 'Lit' ? /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.value) : null;
+    const named = first?.type === 'Lit' ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
     if (first?.type === 'Lit' && named) {
       const rest = first.value.slice(named[0].length);
       const parts = rest === '' ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
       return { type: 'Assign', p: w.p, e: w.e, name: named[1] as string, value: { type: 'Word', p: w.p, e: w.e, parts }, append: named[2] === '+', array: false, naked: false };
     }
-    if (w.parts.length === 1 && first?.type === 'Lit' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(first.value)) {
+    if (w.parts.length === 1 && first?.type === 'Lit' && isName(first.value)) {
       return { type: 'Assign', p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
     }
     return { type: 'Assign', p: w.p, e: w.e, name: '', value: w, append: false, array: false, naked: true };
@@ -1775,6 +1896,8 @@ function declare(m: Machine, variant: string, args: Assign[], st: State): State 
 
 /** The runs that read who they run as (watchedUser); the others are the same for every user. */
 const USER_READ = new WeakSet<ScriptRun>();
+/** The stand-in each run ran as: the user its endings, commands and jobs hold. */
+const RUN_USER = new WeakMap<ScriptRun, UserValue>();
 
 /**
  * The run read its user: an `id -u`, `whoami`, `$EUID` or user test, or the user's text in a
@@ -1786,18 +1909,50 @@ export function readsUser(run: ScriptRun): boolean {
 }
 
 /**
- * A run that does not read its user (readsUser), as run by `to` instead of `from`: the endings
- * and commands it recorded with `from` hold `to`; every other value is the same (and shared).
+ * A run that does not read its user (readsUser), as run by `to`: wherever the run holds its user
+ * (its endings, the commands it recorded, the jobs it started) the copy holds `to`; every other
+ * value is the same (and shared).
  */
-export function forUser(run: ScriptRun, from: UserValue, to: UserValue): ScriptRun {
-  if (readsUser(run)) throw new Error('forUser: the run reads its user');
-  const swap = (u: UserValue): UserValue => (u === from ? to : u);
-  return {
-    ...run,
-    endings: run.endings.map((e) => ({ ...e, user: swap(e.user) })),
-    commands: run.commands.map((c) => ({ ...c, users: c.users.map(swap) })),
-    unknownSources: [...run.unknownSources],
-  };
+export function forUser(run: ScriptRun, to: UserValue): ScriptRun {
+  const from = RUN_USER.get(run);
+  if (readsUser(run) || !from) throw new Error('forUser: the run reads its user');
+  const copy = swapUser(run, from, to, new Map());
+  RUN_USER.set(copy, to);
+  return copy;
+}
+
+/** Where a run's values hold syntax or files, never a user: not walked by swapUser. */
+const NO_USERS_UNDER = new Set(['stmt', 'call', 'file', 'ast', 'decl']);
+
+/**
+ * `x` with every `from` in it replaced by `to`: the objects and arrays on the way to one are
+ * copied, everything else is shared (`seen` keeps shared values shared in the copy).
+ */
+function swapUser<T>(x: T, from: UserValue, to: UserValue, seen: Map<object, unknown>): T {
+  if ((x as unknown) === from) return to as T;
+  if (x === null || typeof x !== 'object') return x;
+  const obj = x as object;
+  if (seen.has(obj)) return seen.get(obj) as T;
+  seen.set(obj, obj);
+  let out: unknown = obj;
+  if (Array.isArray(obj)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < obj.length; i++) {
+      const v = swapUser(obj[i] as unknown, from, to, seen);
+      if (v !== obj[i]) (copy ??= [...obj])[i] = v;
+    }
+    if (copy) out = copy;
+  } else {
+    let copy: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (NO_USERS_UNDER.has(k)) continue;
+      const w = swapUser(v, from, to, seen);
+      if (w !== v) (copy ??= { ...obj })[k] = w;
+    }
+    if (copy) out = copy;
+  }
+  seen.set(obj, out);
+  return out as T;
 }
 
 /** Runs one script for one invocation. */
@@ -1807,14 +1962,10 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
   const user = watchedUser(inv.user, () => {
     userRead = true;
   });
+  // What the run recorded holds the stand-in, which reads as the user (and is no longer watched).
   const run = interpretAs({ ...inv, user }, host, limits);
-  // What the run recorded holds the user itself, not the stand-in.
-  for (const e of run.endings) if (e.user === user) e.user = inv.user;
-  for (const c of run.commands) {
-    const us = c.users;
-    for (let i = 0; i < us.length; i++) if (us[i] === user) us[i] = inv.user;
-  }
   if (userRead) USER_READ.add(run);
+  RUN_USER.set(run, user);
   return run;
 }
 
@@ -1826,7 +1977,7 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;

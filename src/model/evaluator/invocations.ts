@@ -17,6 +17,7 @@
 import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
+import { NAME } from '../../parsers/variables.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 import { isWellKnownProgram } from '../known-programs.js';
 import { takesValue } from '../prefixes.js';
@@ -24,6 +25,7 @@ import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
 import type { Evidence, ScriptUnit } from '../launch.js';
+import type { SupervisorConfig } from '../supervisord.js';
 import { forUser, interpret, readsUser, type Ending, type Host, type ScriptRun } from './interpreter.js';
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
 import { CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
@@ -52,7 +54,7 @@ export type Step =
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
-  | (HopBase & { kind: 'unknown'; reason: string; missing?: string });
+  | (HopBase & { kind: 'unknown'; reason: string; missing?: string; /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -96,6 +98,8 @@ export interface Resolver {
   missingScript(value: string): boolean;
   /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
   serviceScripts(dir: string): string[] | null;
+  /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
+  supervisorConfig?(args: (string | null)[]): SupervisorConfig | null;
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
@@ -191,9 +195,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       continue;
     }
     if (name === 'env') {
-      let i = 1;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? '')) i++;
-      argv = argv.slice(i);
+      argv = argv.slice(afterEnvOptions(argv, 1));
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
@@ -206,6 +208,18 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       const dir = name === 'runsvdir' || name === 's6-svscan' ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith('-'))?.s ?? (name === 's6-svscan' ? '.' : null) : null;
       const services = dir !== null && dir.startsWith('/') ? r.serviceScripts(dir) : null;
       if (!services || services.length === 0) {
+        if (name === 'supervisord') {
+          // Its programs come from its configuration file: explain shows them when the build
+          // provides it; the rules do not judge them (what runs stays unknown to them).
+          const conf = r.supervisorConfig?.(argv.slice(1).map((f) => (f.multi ? null : f.s))) ?? null;
+          push({
+            ...common,
+            kind: 'unknown',
+            reason: conf ? `supervisord starts the programs of its configuration (${conf.files.join(', ')}) as its children` : "supervisord starts the programs of its configuration, which is not in the build context: supervisord's programs are not known",
+            ...(conf ? { supervisor: conf } : {}),
+          });
+          return end();
+        }
         push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
         return end();
       }
@@ -369,7 +383,7 @@ async function runScript(
   if (!cached) {
     const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
     if (same) {
-      cached = { run: forUser(same.run.run, same.user, hop.runsAs), required: [...same.run.required] };
+      cached = { run: forUser(same.run.run, hop.runsAs), required: [...same.run.required] };
       cache.set(key, cached);
     }
   }
@@ -402,7 +416,7 @@ async function runScript(
     cache.set(key, cached);
     if (!userRead) {
       const list = shared.get(sharedKey) ?? [];
-      list.push({ unit, args: item.args, user: hop.runsAs, run: cached });
+      list.push({ unit, args: item.args, run: cached });
       shared.set(sharedKey, list);
     }
   }
@@ -411,7 +425,9 @@ async function runScript(
   hop.required = cached.required;
   if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   // The hand-overs first (the image's main path, which explain shows), then the other endings.
-  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
+  // An error exit after waiting on background children (`wait -n; exit 1`) is how such a script
+  // ends when a child dies: its life was the wait, which is the main path.
+  const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
@@ -479,7 +495,7 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run.budget; tries++) {
     let check: { name: string; exit: CmdRef; code: string | null; names: readonly string[] } | null = null;
     for (const e of run.endings) {
-      if (e.kind !== 'exit' || !e.failed || !e.cmd) continue;
+      if (e.kind !== 'exit' || !e.failed || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
       // condition: the exit is reached because of it, not because of a file test.
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
@@ -513,7 +529,6 @@ interface SharedRun {
   unit: ScriptUnit;
   /** The Dockerfile words the run's argument labels and image-command checks read. */
   args: Arg[];
-  user: UserValue;
   run: ConfiguredRun;
 }
 const SHARED = new WeakMap<Resolver, Map<string, SharedRun[]>>();
@@ -580,6 +595,19 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
     i += withValue.includes(v) ? 2 : 1;
   }
   return { rest: args.slice(i), group };
+}
+
+/** A word `env` takes before the command: an option (`-i`, `-u`) or an assignment (`NAME=value`). */
+const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+
+/**
+ * Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after
+ * `env`). Each word that starts with `-` is one option of its own (so the NAME of `-u NAME` ends them).
+ */
+export function afterEnvOptions(argv: readonly Field[], from: number): number {
+  let i = from;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i++;
+  return i;
 }
 
 interface SwitchSpec {

@@ -7,7 +7,7 @@
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
 import type { CmdRef } from './state.js';
 import type { Chain, Run, Step } from './invocations.js';
-import { parseSwitch } from './invocations.js';
+import { afterEnvOptions, parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 
@@ -141,8 +141,7 @@ export function commandOf(argv: readonly Field[]): { tool: string | null; name: 
     if (s === null || s === undefined) break;
     const b = basename(s);
     if (b === 'env') {
-      i++;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? '')) i++;
+      i = afterEnvOptions(argv, i + 1);
       continue;
     }
     if (b === 'command' || b === 'nohup' || b === 'exec') {

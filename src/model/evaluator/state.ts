@@ -313,6 +313,37 @@ export interface CmdRef {
   sourcedVia: readonly { stmt: Stmt; file: ScriptFile }[];
 }
 
+/** A command started in the background (`daemon &`): a child of the shell that goes on. */
+export interface Job {
+  /** The `... &` statement. */
+  stmt: Stmt;
+  file: ScriptFile;
+  /** The user the shell runs as when it starts the job. */
+  user: UserValue;
+  /** The programs the job ran (a function's commands, a pipeline's), in order; at most a few. */
+  cmds: { ref: CmdRef; argv: Field[]; user: UserValue }[];
+}
+
+/** `trap ACTION TERM`: what the shell does when it gets SIGTERM. */
+export interface TermTrap {
+  at: CmdRef;
+  /** The action as written (`kill -TERM "$pid"`, `_term`); empty when the signal is ignored. */
+  action: string;
+  /** The action (or a function it calls) runs `kill`: it passes the signal on to the children. */
+  kills: boolean;
+}
+
+/**
+ * Job control on a path: the background jobs started, the SIGTERM trap, and the first `wait`
+ * that found jobs running (where the shell stays, PID 1 if it is, while its children run).
+ * Immutable: a path that changes it gets a new one.
+ */
+export interface JobControl {
+  jobs: readonly Job[];
+  term: TermTrap | null;
+  waited: { at: CmdRef; jobs: readonly Job[]; term: TermTrap | null; why: Decision[] } | null;
+}
+
 /** A condition the evaluator decided on a path: `$1 = server (from CMD)`. */
 export interface Decision {
   text: string;
@@ -359,6 +390,8 @@ export class State {
   out: string | null | undefined;
   /** The path sourced files that are only known at run time. */
   opaque: boolean;
+  /** Background jobs, the TERM trap and `wait` on this path; null until the first of them. */
+  jobs: JobControl | null;
 
   constructor(init: { vars?: Map<string, Var>; params: Field[]; user: UserValue }) {
     this.vars = new Scope(null, new Map(init.vars ?? []));
@@ -374,6 +407,7 @@ export class State {
     this.why = null;
     this.out = undefined;
     this.opaque = false;
+    this.jobs = null;
   }
 
   fork(): State {
@@ -393,6 +427,7 @@ export class State {
     s.why = this.why;
     s.out = this.out;
     s.opaque = this.opaque;
+    s.jobs = this.jobs;
     return s;
   }
 
@@ -468,6 +503,7 @@ export class State {
     return (
       this.status === o.status &&
       this.opaque === o.opaque &&
+      this.jobs === o.jobs &&
       this.out === o.out &&
       sameUser(this.user, o.user) &&
       sameFields(this.params, o.params) &&
@@ -482,6 +518,7 @@ export class State {
     const s = this.fork();
     s.status = this.status === o.status ? this.status : null;
     s.opaque = this.opaque || o.opaque;
+    s.jobs = joinJobs(this.jobs, o.jobs);
     s.out = this.out === o.out ? this.out : this.out === undefined ? undefined : null;
     s.user = joinUser(this.user, o.user);
     s.params = joinFieldLists(this.params, o.params);
@@ -578,6 +615,15 @@ export class State {
   absorb(o: State): void {
     if (o.last !== this.last) this.last = unionLast(this.last, o.last);
   }
+}
+
+/** Job control where paths meet: the jobs either started, the first trap and wait either saw. */
+function joinJobs(a: JobControl | null, b: JobControl | null): JobControl | null {
+  if (a === b || !b) return a;
+  if (!a) return b;
+  const jobs = [...a.jobs];
+  for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
+  return { jobs, term: a.term ?? b.term, waited: a.waited ?? b.waited };
 }
 
 function unionLast(a: CmdRef[], b: CmdRef[]): CmdRef[] {

@@ -6,6 +6,7 @@
  * guessed.
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
+import { isName } from '../../parsers/variables.js';
 import { isJoinedAway, type State } from './state.js';
 import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
@@ -25,6 +26,8 @@ export interface ExpandEnv {
   glob?(pattern: string): string[] | null;
   /** A variable was read whose value the state cap joined away (see `isJoinedAway`); `array` for an array. */
   joinedAway?(name: string, array: boolean): void;
+  /** `${NAME:?}` found NAME unset: the shell exits with an error after this expansion. */
+  requiredUnset?(name: string): void;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -300,7 +303,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   if (pe.excl) {
     // ${!name}: indirect; ${!prefix*}: names.
     const target = base.scalar;
-    if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+    if (pe.op === null && target && target.s !== null && isName(target.s)) {
       const v = st.getVar(target.s);
       if (isJoinedAway(v)) env.joinedAway?.(target.s, v?.kind === 'array');
       return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
@@ -337,7 +340,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   }
   const value = base.scalar;
   const set = base.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const named = isName(pe.param) && pe.index === null;
   // An unset variable is empty, and remembers it was unset (a required-configuration test).
   const unsetEmpty = (): Field => (named ? unsetValue(pe.param) : lit(''));
   if (op === null) return { kind: 'scalar', field: value ?? unsetEmpty() };
@@ -362,11 +365,11 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
       const useDefault = op === ':=' ? (set === false ? true : empty) : set === false ? true : set === true ? false : null;
       if (useDefault === true) {
         const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
+        if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
         return { kind: 'scalar', field: w };
       }
       if (useDefault === false) return { kind: 'scalar', field: value as Field };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
+      if (isName(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
       return { kind: 'scalar', field: UNKNOWN };
     }
     case ':+':
@@ -378,6 +381,12 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     }
     case ':?':
     case '?':
+      // `${DB_HOST:?must be set}` with DB_HOST unset (or empty, for `:?`): the shell prints the
+      // message and exits with an error, a required-configuration check.
+      if (named && (set === false || (op === ':?' && empty === true && set !== null))) {
+        env.requiredUnset?.(pe.param);
+        return { kind: 'scalar', field: lit('') };
+      }
       return { kind: 'scalar', field: value ?? UNKNOWN };
     case '#':
     case '##':
