@@ -13553,6 +13553,10 @@ function atRef(unit, c, dockerfile, label) {
     label: label ?? refText(c)
   };
 }
+function statementText(c, max = 60) {
+  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
+  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), max);
+}
 function refText(c, max = 60) {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
@@ -13681,7 +13685,17 @@ function isWellKnownProgram(program) {
   const name = basename3(program);
   return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME;
+function runsInForeground(program, args) {
+  const name = basename3(program);
+  const detaches = args.some((a) => DETACH_FLAG.test(a) || a === "-d" && DASH_D_DETACHES.test(name));
+  if (detaches && !args.some((a) => FOREGROUND_FLAG.test(a))) return false;
+  const sub = SERVING_SUBCOMMAND.find((s) => s.match.test(name));
+  if (sub) return args.some((a) => sub.sub.test(a)) && !args.some((a) => ONE_SHOT_OPTION.test(a));
+  if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith("-")) ?? "");
+  if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
+  return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13706,6 +13720,24 @@ var init_known_programs = __esm({
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
+    SERVING_SUBCOMMAND = [
+      { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
+      { match: /^yarn$/, sub: /^(resourcemanager|nodemanager|timelineserver|proxyserver|router|timelinereader)$/ },
+      { match: /^mapred$/, sub: /^historyserver$/ },
+      { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
+      { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
+      { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
+      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ }
+    ];
+    ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
+    SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
+    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
+    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+    FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
+    DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
+    DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
+    DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
+    NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
   }
 });
 
@@ -15013,7 +15045,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -15759,7 +15791,7 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -16220,11 +16252,13 @@ var init_interpreter = __esm({
     };
     loopEffects = /* @__PURE__ */ new WeakMap();
     WhileFrame = class extends Frame {
-      constructor(c, states) {
+      constructor(stmt, c, states) {
         super();
+        this.stmt = stmt;
         this.c = c;
         this.states = states;
       }
+      stmt;
       c;
       states;
       phase = 0;
@@ -16260,6 +16294,12 @@ var init_interpreter = __esm({
         const body2 = child ?? flowOf([]);
         this.acc.ret.push(...body2.ret);
         const again = [...body2.next, ...body2.cont];
+        if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
+          const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+          for (const st of again) {
+            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+          }
+        }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
         return { done: { ...this.acc, next } };
       }
@@ -18286,33 +18326,107 @@ var init_questions = __esm({
 });
 
 // src/rules/entrypoint-no-exec.ts
+function keepAlive(argv) {
+  const name = basename3(argv[0]?.s ?? "");
+  const words = argv.slice(1).map((f) => f.s ?? "");
+  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
+}
 function longRunning(argv) {
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
   const words = argv.map((f) => f.s ?? "");
-  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
-  if (base2 === "tail") return words.includes("-f") || words.includes("-F");
-  if (base2 === "sleep") return words[1] === "infinity";
+  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") {
+    if (["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "")) return true;
+    return base2 === "yarn" && runsInForeground(name, words.slice(1));
+  }
   if (base2 === "nc") return words.some((w) => /^-\w*l/.test(w));
   if (base2 === "python" || base2 === "node" || base2 === "ruby" || base2 === "perl" || base2 === "php" || base2 === "java") {
     if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
     if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
     return words.length > 1;
   }
-  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name));
+  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function isSupervisor(hop) {
-  const cmds = hop.run?.commands ?? [];
-  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
-  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+function servesImage(argv) {
+  const name = argv[0]?.s;
+  if (!name || argv.some((f) => f.multi)) return false;
+  const base2 = basename3(name);
+  if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
+  return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
 }
-var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
+function startedBy2(hop) {
+  return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
+}
+function everyEndingIsLast(hop, last) {
+  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed);
+  return endings.length > 0 && endings.every((x) => x.kind !== "exec" && x.kind !== "loop" && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
+}
+function termTrap(cmds) {
+  let covers = false;
+  let other = null;
+  for (const c of cmds) {
+    if (c.child) continue;
+    for (const a of c.argvs) {
+      if (a[0]?.s !== "trap" || a.length < 3) continue;
+      const action = a[1]?.s;
+      if (action === "-" || action === "") continue;
+      const signals = a.slice(2).map((f) => f.s);
+      if (signals.some((s) => s === null || /^(SIG)?TERM$|^15$/i.test(s))) covers = true;
+      else if (!other && signals.some((s) => s !== null && /^(SIG)?(INT|QUIT|HUP|USR1|USR2)$|^[0-9]+$/i.test(s))) other = c;
+    }
+  }
+  return { covers, other };
+}
+function backgroundCommands(cmds) {
+  return cmds.filter((c) => c.background && !c.exec).map((c) => ({ stmt: c.ref.stmt, file: c.ref.file })).sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
+}
+function jobsText(jobs) {
+  const shown2 = jobs.slice(0, 3).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (${j.file.path}:${j.stmt.p[0]})`);
+  if (jobs.length > 3) return `${shown2.join(", ")} and ${jobs.length - 3} more`;
+  return shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? "";
+}
+function reportKeepAlive(ctx, main2, hop, at, argv, jobs, done) {
+  const key = `${at.file.path}:${at.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at));
+  const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : "";
+  const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename3(argv[0]?.s ?? "")}\` has no SIGTERM handler either.` : "";
+  const command2 = argv ? refText(at) : statementText(at);
+  const what = argv ? `\`${command2}\`, which only keeps the container running` : `the endless loop \`${command2}\``;
+  const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
+  const fix = argv ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command2}\` (the shell runs a trap only after a foreground command returns)` : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
+  const data = { command: command2, what, fix, started, noExec, ...startedBy2(hop) };
+  if (main2.init) ctx.report({ ...place, messageId: "keepAliveUnderInit", data: { ...data, init: main2.init.name } });
+  else ctx.report({ ...place, messageId: "keepAlive", data });
+}
+function reportWait(ctx, main2, hop, wait, jobs, other, done) {
+  const key = `${wait.file.path}:${wait.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const place = atRef(hop.unit, wait, ctx.env.dockerfile.displayPath);
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : "";
+  const command2 = refText(wait);
+  const addTerm = other ? withTerm(other) : null;
+  const fix = addTerm ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them` : `Forward SIGTERM to the jobs before \`${command2}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\``;
+  const data = { command: command2, jobs: jobsText(jobs), trapNote, fix, ...startedBy2(hop) };
+  if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
+  else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
+}
+function withTerm(trap) {
+  const text = trap.ref.file.text.slice(trap.ref.stmt.p[2], trap.ref.stmt.e[2]);
+  if (text.includes("\n") || /[;&|<>]\s*\S/.test(text.replace(/'[^']*'|"[^"]*"/g, ""))) return null;
+  const sig = trap.argvs[0]?.slice(2).some((f) => /^SIG/i.test(f.s ?? "")) ? "SIGTERM" : "TERM";
+  return `${text.trimEnd()} ${sig}`;
+}
+var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES, messages, entrypoint_no_exec_default;
 var init_entrypoint_no_exec = __esm({
   "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
     init_questions();
     init_commands();
+    init_known_programs();
     init_evidence();
     init_rule();
     init_pid12();
@@ -18371,17 +18485,43 @@ var init_entrypoint_no_exec = __esm({
       "sshd",
       "crond",
       "cron",
-      "tail",
-      "sleep",
-      "npm",
-      "yarn",
-      "pnpm",
       "flask",
       "streamlit",
-      "jupyter",
-      "nc"
+      "jupyter"
     ]);
     JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
+    DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
+    messages = {
+      shellPid1: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "Write `exec {command}`{where}."
+      },
+      underInit: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
+      },
+      underShebangInit: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
+      },
+      keepAlive: {
+        message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
+      },
+      keepAliveUnderInit: {
+        message: "The script ends in {what}: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "{fix}."
+      },
+      waitsWithoutTrap: {
+        message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
+      },
+      waitsWithoutTrapUnderInit: {
+        message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
+      }
+    };
     entrypoint_no_exec_default = defineRule({
       id: "entrypoint-no-exec",
       severity: "warning",
@@ -18390,29 +18530,16 @@ var init_entrypoint_no_exec = __esm({
       fixable: true,
       title: "The entrypoint script runs its main command without exec",
       peers: {},
-      messages: {
-        shellPid1: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
-          hint: "Write `exec {command}`{where}."
-        },
-        underInit: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-          hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
-        },
-        underShebangInit: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-          hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
-        }
-      },
+      messages,
       docs: {
-        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
-        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
+        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD [\"/run.sh\", \"-d\"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image's script is what keeps running. A trap for TERM (`trap 'kill $pid' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
-          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
+          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
-        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group)."
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -18427,25 +18554,47 @@ var init_entrypoint_no_exec = __esm({
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
+          if (!ownCmd && hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
           if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
-          if (e.last.length !== 1) continue;
-          const last = e.last[0];
-          if (!last) continue;
-          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
-          const argv = cmd?.argvs[0];
-          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
-          if (isSupervisor(hop)) continue;
-          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
-          if (!service && JOB_WORDS.test(words)) continue;
+          const cmds = hop.run?.commands ?? [];
+          const trap = termTrap(cmds);
+          const scriptPath = hop.unit.imagePath ?? "";
+          const isJob = (words) => !service && JOB_WORDS.test([...words, scriptPath].join(" "));
+          const w = e.waited;
+          const handled = trap.covers || w?.term !== void 0 && w.term !== null && w.term.action !== "";
+          if (e.kind === "loop" && e.loop) {
+            if (handled) continue;
+            reportKeepAlive(ctx, main2, hop, e.loop, null, w?.jobs ?? [], done);
+            continue;
+          }
+          const last = e.last.length === 1 ? e.last[0] : void 0;
+          const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
+          const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
+          const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+          if (w && !(after && argv && longRunning(argv))) {
+            if (handled || w.jobs.length === 0) continue;
+            if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
+            reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
+            continue;
+          }
+          if (!last || !cmd || !argv) continue;
+          if (keepAlive(argv)) {
+            if (trap.covers) continue;
+            reportKeepAlive(ctx, main2, hop, cmd.ref, argv, backgroundCommands(cmds), done);
+            continue;
+          }
+          const alwaysLast = service && everyEndingIsLast(hop, last);
+          if (!longRunning(argv) && !(alwaysLast && servesImage(argv))) continue;
+          if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"))) continue;
+          if (isJob(argv.map((f) => f.s ?? ""))) continue;
           const key = `${last.file.path}:${last.stmt.p[2]}`;
           if (done.has(key)) continue;
           done.add(key);
-          const started = { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
           const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
           const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
-          const data = { command: refText(cmd.ref), where: where2, ...started };
+          const data = { command: refText(cmd.ref), where: where2, ...startedBy2(hop) };
           const fix = fixOf(execFix(hop.unit, cmd.ref));
           if (main2.init) ctx.report({ ...place, messageId: main2.init.shebang ? "underShebangInit" : "underInit", data: { ...data, init: main2.init.name }, ...fix });
           else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
@@ -19679,6 +19828,11 @@ __export(shell_exports, {
 import { readFileSync as readFileSync4 } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { createRequire as createRequire3 } from "node:module";
+function prefetchedModule(g) {
+  const p = g.dockerlintShparse;
+  delete g.dockerlintShparse;
+  return p instanceof Promise ? p : null;
+}
 async function loadShellParser() {
   loading ??= load().catch((err) => {
     loading = null;
@@ -19686,18 +19840,34 @@ async function loadShellParser() {
   });
   return loading;
 }
+function withSeedCrypto(f) {
+  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  if (own && !own.configurable) return f();
+  const getRandomValues = (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+    return a;
+  };
+  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  try {
+    return f();
+  } finally {
+    if (own) Object.defineProperty(globalThis, "crypto", own);
+    else delete globalThis.crypto;
+  }
+}
 async function load() {
   const g = globalThis;
-  createRequire3(import.meta.url)(GLUE_PATH);
+  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
   setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(readFileSync4(WASM_URL));
+  const prefetched = prefetchedModule(g);
+  const module = prefetched && await prefetched.catch(() => null) || new wasm.Module(readFileSync4(WASM_URL));
   const start = () => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
-    go.run(instance).catch(() => void 0);
+    withSeedCrypto(() => go.run(instance)).catch(() => void 0);
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
@@ -21339,7 +21509,7 @@ var init_maintainer_deprecated = __esm({
 function receivesArgs(hop, run2) {
   return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
 }
-function isSupervisor2(hop) {
+function isSupervisor(hop) {
   const cmds = hop.run?.commands ?? [];
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
@@ -21358,7 +21528,7 @@ function reportOnce(ctx, hop, done, ref, msg, fix = null) {
   if (done.has(key)) return;
   done.add(key);
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const place = ref ? atRef(unit, ref, dockerfile, "call" in ref ? void 0 : statementText(ref)) : atNode(unit, lastLine(unit), dockerfile);
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
 }
@@ -21368,6 +21538,15 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
     const use = argsUse(e.argv, run2);
+    if (use === "none" && run2.kind === "user-command" && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
+      const program2 = commandOf(e.argv).name?.s;
+      const text = refText(e.cmd);
+      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
+      report(e.cmd, { messageId: "ignoresUserCommand", data: { command: text, program: program2 ? `\`${basename3(program2)}\`` : "the program", fix } });
+      return;
+    }
     const program = e.argv[0];
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
@@ -21404,6 +21583,10 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     return;
   }
   if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
+  if (e.kind === "loop" && e.loop) {
+    report(e.loop, { messageId: "endsInLoopIgnoringCmd", data: { command: statementText(e.loop) } });
+    return;
+  }
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -21416,6 +21599,26 @@ function checkWrapper(ctx, hop, e, run2, done) {
   if (!given || unquoted.length === 0) return;
   const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? "").join(" ");
   reportOnce(ctx, hop, done, e.cmd, { messageId: "wrapperArgs", data: { params } });
+}
+function neverReadsArgs(hop) {
+  const ast = hop.unit.ast;
+  if (!ast || !hop.run) return false;
+  if (hop.run.unknownSources.length > 0) return false;
+  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => [".", "source", "eval", "getopts"].includes(a[0]?.s ?? "") || a[0]?.s === null))) return false;
+  const todo = [ast.stmts];
+  while (todo.length > 0) {
+    const node = todo.pop();
+    if (Array.isArray(node)) {
+      todo.push(...node);
+      continue;
+    }
+    if (!node || typeof node !== "object") continue;
+    const n = node;
+    if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
+    for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
+  }
+  return true;
 }
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
@@ -21430,16 +21633,17 @@ function runsArgs(argv, run2) {
 function unquotedListExp(w) {
   return w.parts.some((p) => p.type === "ParamExp" && (p.param === "@" || p.param === "*" || p.index === "@" || p.index === "*"));
 }
-var messages, missing_exec_args_default;
+var messages2, missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
     init_questions();
     init_evidence();
+    init_commands();
     init_rule();
     init_pid12();
     init_report();
-    messages = {
+    messages2 = {
       starArgs: {
         message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
         hint: 'Write `"$@"`, with the double quotes.'
@@ -21472,6 +21676,10 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      endsInLoopIgnoringCmd: {
+        message: "This path of the script ends in the endless loop `{command}`, and the CMD it is given is never run: the shell stays PID 1 in the loop and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"` instead of the loop, and run what the loop keeps alive as the CMD.'
+      },
       endsWithoutCommand: {
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
@@ -21479,6 +21687,10 @@ var init_missing_exec_args = __esm({
       ignoresArgs: {
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      },
+      ignoresUserCommand: {
+        message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
       }
     };
     missing_exec_args_default = defineRule({
@@ -21489,9 +21701,9 @@ var init_missing_exec_args = __esm({
       fixable: true,
       title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
-      messages,
+      messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21512,7 +21724,7 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
-              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
@@ -26756,9 +26968,9 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages2) {
+    function debug(logLevel, ...messages3) {
       if (logLevel === "debug")
-        console.log(...messages2);
+        console.log(...messages3);
     }
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
@@ -41392,6 +41604,16 @@ function chainHops(chain, launch) {
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
+        } else if (e.kind === "loop" && e.loop) {
+          const span = e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e);
+          out.push({
+            process: cmdText(e.loop.file.text.slice(e.loop.stmt.p[2], e.loop.stmt.e[2])),
+            user: showUser(step.runsAs),
+            pid1: step.pid1,
+            at: `${e.loop.file.path}:${span.line}`,
+            note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long`,
+            why: reasons(e.why)
+          });
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -49527,9 +49749,9 @@ ${ticks}`;
 var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
-  const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  const messages3 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
   if (s.findings === null) {
-    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages2.map((m) => `> ${markdownText(m)}`), "");
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages3.map((m) => `> ${markdownText(m)}`), "");
     return `${out.join("\n")}
 `;
   }
@@ -49540,7 +49762,7 @@ function jobSummary(s) {
     findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
-  if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");
+  if (messages3.length > 0) out.push(...messages3.map((m) => `- ${markdownText(m)}`), "");
   const levels = [
     ["error", "errors"],
     ["warning", "warnings"],

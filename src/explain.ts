@@ -190,6 +190,17 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : 'same PID: hands over to its arguments',
             why: reasons(e.why),
           });
+        } else if (e.kind === 'loop' && e.loop) {
+          // A keep-alive: the shell stays in an endless loop, and the container runs as long.
+          const span = e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e);
+          out.push({
+            process: cmdText(e.loop.file.text.slice(e.loop.stmt.p[2], e.loop.stmt.e[2])),
+            user: showUser(step.runsAs),
+            pid1: step.pid1,
+            at: `${e.loop.file.path}:${span.line}`,
+            note: `a loop that never ends: the shell stays${step.pid1 ? ' PID 1' : ''} in it, and the container runs as long`,
+            why: reasons(e.why),
+          });
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);

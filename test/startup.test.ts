@@ -2,6 +2,7 @@
  * The shipped entry point, bin/dockerlint.cjs, as users run it: the bundled CLI with its V8 code
  * cache, and worker threads. Needs `npm run build` (`npm test` runs it first, as `pretest`).
  */
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,6 +76,49 @@ Intl.Segmenter = class extends Seg { constructor(...a) { super(...a); globalThis
     } finally {
       fs.rmSync(path.dirname(hook), { recursive: true, force: true });
     }
+  });
+
+  test('a lint takes over the parser module bin/ started compiling, and loads no Web Crypto; --list-rules and --cache start no compile', () => {
+    // Counts bin/'s early WebAssembly.compile calls, and says at exit whether the parser took the
+    // compile over (the global is gone), whether Node's Web Crypto was loaded, and whether
+    // globalThis.crypto is still Node's own lazy getter.
+    const probe = `const seen = new Set(process.moduleLoadList);
+const compile = WebAssembly.compile;
+let compiles = 0;
+WebAssembly.compile = (...a) => { compiles++; return process.env.PROBE_FAIL ? Promise.reject(new Error('probe')) : compile(...a); };
+if (require('node:worker_threads').isMainThread) process.on('exit', () => {
+  const loaded = process.moduleLoadList.filter((m) => !seen.has(m));
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  process.stderr.write(JSON.stringify({ compiles, pending: 'dockerlintShparse' in globalThis, webcrypto: loaded.includes('NativeModule internal/crypto/webcrypto'), lazyCrypto: typeof own?.get === 'function' }));
+});`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-probe-'));
+    const hook = path.join(dir, 'probe.cjs');
+    const probed = (args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, ['-r', hook, bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      return { status: r.status, stdout: r.stdout, probe: JSON.parse(r.stderr) as Record<string, unknown> };
+    };
+    try {
+      fs.writeFileSync(hook, probe);
+      const args = ['fixtures/root-process', '--format', 'json'];
+      const lint = probed(args);
+      expect(lint.status).toBe(1);
+      expect(lint.probe).toEqual({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true });
+      // A failed early compile: the parser compiles the module itself, with the same findings.
+      const fallback = probed(args, { PROBE_FAIL: '1' });
+      expect(fallback.probe).toEqual({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true });
+      expect(fallback.status).toBe(1);
+      expect(JSON.parse(fallback.stdout)).toEqual(JSON.parse(lint.stdout));
+      expect(JSON.parse(lint.stdout).length).toBeGreaterThan(2);
+      // Nothing to parse, or maybe nothing (answered from the cache): no early compile.
+      expect(probed(['--list-rules', '--format', 'json']).probe.compiles).toBe(0);
+      expect(probed(['fixtures/root-process', '--cache', '--cache-location', path.join(dir, 'cache')]).probe.compiles).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the bundle is ASCII, which bin/ reads as Latin-1 without decoding UTF-8', () => {
+    expect(isAscii(fs.readFileSync(bundle))).toBe(true);
   });
 
   test('a cache that belongs to another bundle is not used', () => {

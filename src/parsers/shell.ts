@@ -49,6 +49,17 @@ type ParseFn = (source: string, dialect: string) => unknown;
 
 let loading: Promise<ShellParser> | null = null;
 
+/**
+ * The compile that bin/dockerlint.cjs starts (`WebAssembly.compile` of the same file) when its
+ * arguments say a lint will run, handed over once through a global. A hint only: a missing or
+ * failed one means the module is compiled here, the same bytes either way.
+ */
+function prefetchedModule(g: Record<string, unknown>): Promise<WasmModule> | null {
+  const p = g.dockerlintShparse;
+  delete g.dockerlintShparse;
+  return p instanceof Promise ? (p as Promise<WasmModule>) : null;
+}
+
 /** Loads the parser once; later calls return the same instance. */
 export async function loadShellParser(): Promise<ShellParser> {
   loading ??= load().catch((err: unknown) => {
@@ -58,10 +69,34 @@ export async function loadShellParser(): Promise<ShellParser> {
   return loading;
 }
 
+/**
+ * Runs `f` (loading Go's glue, or starting Go's runtime) with a `globalThis.crypto` whose only
+ * method fills arrays from `Math.random`. The glue checks that the global exists when it loads, and
+ * Go's runtime asks it for random bytes when it starts: the seeds of its map hashing and its
+ * scheduler, not secrets. In Node the global is Web Crypto, loaded on first access (about 2 ms of
+ * modules nothing else in a lint uses). `f` runs synchronously, so no other code sees the stand-in;
+ * Node's global is put back as it was, still unread. Bytes asked for later come from Web Crypto.
+ */
+function withSeedCrypto<T>(f: () => T): T {
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  if (own && !own.configurable) return f();
+  const getRandomValues = <A extends Uint8Array>(a: A): A => {
+    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+    return a;
+  };
+  Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  try {
+    return f();
+  } finally {
+    if (own) Object.defineProperty(globalThis, 'crypto', own);
+    else delete (globalThis as { crypto?: unknown }).crypto;
+  }
+}
+
 async function load(): Promise<ShellParser> {
   const g = globalThis as unknown as Record<string, unknown>;
   // Go's glue is a classic script that assigns globalThis.Go (require runs it once).
-  createRequire(import.meta.url)(GLUE_PATH);
+  withSeedCrypto(() => createRequire(import.meta.url)(GLUE_PATH));
   const Go = g.Go as GoClass | undefined;
   if (typeof Go !== 'function') throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly as WasmApi;
@@ -70,15 +105,19 @@ async function load(): Promise<ShellParser> {
   // parses of a 100-line script 1.44 -> 0.97 s). Compiling synchronously avoids waiting for the
   // background compile threads on a busy machine.
   setFlagsFromString('--liftoff-only');
-  // A synchronous read: node:fs is loaded already, node:fs/promises would cost 2-3 ms to load.
-  const module = new wasm.Module(readFileSync(WASM_URL));
+  // bin/dockerlint.cjs may have started compiling the module already, on V8's background threads,
+  // while the command line read its configuration and the Dockerfiles (see `prefetchedModule`).
+  // Otherwise, or if that failed, it is compiled here; a synchronous read: node:fs is loaded
+  // already, node:fs/promises would cost 2-3 ms to load.
+  const prefetched = prefetchedModule(g);
+  const module = (prefetched && (await prefetched.catch(() => null))) || new wasm.Module(readFileSync(WASM_URL));
 
   const start = (): { go: GoRuntime; fn: ParseFn; memory: WasmMemory } => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
     // run() executes Go's main() synchronously until it blocks in `select {}`, having registered
     // the parse function; the promise only settles if the Go program exits.
-    go.run(instance).catch(() => undefined);
+    withSeedCrypto(() => go.run(instance)).catch(() => undefined);
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== 'function') throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);

@@ -76,7 +76,11 @@ export interface ScriptInvocation {
   imageProvides?(path: string): boolean;
 }
 
-export type EndingKind = 'exec' | 'exit' | 'end';
+/**
+ * How a path of the script ends: it execs a program, exits, reaches the end of the script, or
+ * stays in a loop that never ends (`while true; do sleep 1000; done`, a keep-alive).
+ */
+export type EndingKind = 'exec' | 'exit' | 'end' | 'loop';
 
 export interface Ending {
   kind: EndingKind;
@@ -98,8 +102,13 @@ export interface Ending {
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
   waited?: NonNullable<JobControl['waited']>;
 }
+
+/** A statement that is not a simple command (a loop), with where it was reached from. */
+export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -208,7 +217,7 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -549,7 +558,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -833,6 +842,7 @@ class WhileFrame extends Frame {
   private readonly acc: Flow = flowOf([]);
 
   constructor(
+    private readonly stmt: Stmt,
     private readonly c: WhileClause,
     private readonly states: State[],
   ) {
@@ -868,6 +878,14 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
+    if (this.forever && again.length > 0 && body.brk.length === 0 && m.ctx.sub === 0) {
+      // `while true; do sleep 1000; done` with no `break`: the paths that come back to the top
+      // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
+      const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      for (const st of again) {
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+      }
+    }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
   }

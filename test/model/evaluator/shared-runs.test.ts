@@ -68,6 +68,8 @@ const USER_BLIND = [
   '#!/bin/sh\ntrap "echo bye" TERM\n( cd /tmp && ls )\ncmd="exec $1"\neval "$cmd"\n',
   '#!/bin/sh\nif [ "$1" = server ]; then\n  /opt/app/migrate || exit 1\n  su-exec app "$@" &\n  wait\nfi\nexit 0\n',
   // Background jobs (each recorded with the user that started it), a TERM trap and a wait.
+  // A keep-alive loop: the shell never leaves it.
+  '#!/bin/sh\n/opt/app/start --daemon\nwhile true; do sleep 60; done\n',
   '#!/bin/sh\n_term() { kill -TERM "$child"; }\ntrap _term TERM\nworker() { /opt/app/worker --queue jobs; }\nworker &\n"$@" &\nchild=$!\nwait "$child"\n',
 ];
 
