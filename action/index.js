@@ -10682,6 +10682,23 @@ var init_instructions = __esm({
       byKeyword(keyword, opts = {}) {
         return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
       }
+      /**
+       * The instructions with this keyword (ONBUILD triggers not counted) that a later one of the same
+       * stage replaces, as Docker keeps only a stage's last CMD, ENTRYPOINT or HEALTHCHECK: each with
+       * the line of the next one, last first.
+       */
+      replacedInStage(keyword) {
+        const out = [];
+        const later = /* @__PURE__ */ new Map();
+        const views = this.byKeyword(keyword, { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          const line = later.get(view.stageIndex);
+          if (line !== void 0) out.push({ view, laterLine: line });
+          later.set(view.stageIndex, view.inst.keywordSpan.line);
+        }
+        return out;
+      }
       /** The view of an instruction of the file (not of an ONBUILD trigger). */
       viewOf(inst) {
         this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
@@ -15064,6 +15081,27 @@ function addFlow(into, from) {
   into.brk.push(...from.brk);
   into.cont.push(...from.cont);
 }
+function scriptFacts(ast) {
+  const known3 = SCRIPT_FACTS.get(ast);
+  if (known3) return known3;
+  const commandVars = /* @__PURE__ */ new Set();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = todo.pop().cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) commandVars.add(p.param);
+      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") changesDirectory = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
+}
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
@@ -15577,29 +15615,12 @@ function test(m, st, words, src, dbl, ref) {
 }
 function fileFact(m, st, op, f) {
   if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar("PWD");
   const dir = pwd?.kind === "scalar" ? pwd.value.s : null;
   if (dir === null || !dir.startsWith("/")) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
   return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
-}
-function changesDirectory(stmts) {
-  const hit = changesDir.get(stmts);
-  if (hit !== void 0) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = todo.pop().cmd;
-    if (!c) continue;
-    if (c.type === "CallExpr") {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
@@ -15818,7 +15839,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15889,7 +15910,7 @@ var init_interpreter = __esm({
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
       }
     };
-    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
+    SCRIPT_FACTS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15985,34 +16006,13 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
-      cmdVars = null;
-      /**
-       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-       * They depend on the script's AST alone, so each AST is walked once for all its runs.
-       */
-      commandVars() {
-        if (this.cmdVars) return this.cmdVars;
-        const known3 = COMMAND_VARS.get(this.inv.ast);
-        if (known3) return this.cmdVars = known3;
-        const names = /* @__PURE__ */ new Set();
-        const todo = [...this.inv.ast.stmts];
-        while (todo.length > 0) {
-          const st = todo.pop();
-          const c = st.cmd;
-          if (!c) continue;
-          if (c.type === "CallExpr") {
-            const first = c.args[0];
-            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) names.add(p.param);
-          } else if (c.type === "FuncDecl") todo.push(c.body);
-          todo.push(...childStmts(c));
-        }
-        COMMAND_VARS.set(this.inv.ast, names);
-        this.cmdVars = names;
-        return names;
+      facts = null;
+      /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+      scriptFacts() {
+        return this.facts ??= scriptFacts(this.inv.ast);
       }
       merge(states, at = this.at) {
-        const r = mergeStates(states, void 0, this.commandVars());
+        const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
         if (r.capped) {
           this.rec.joined++;
           if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
@@ -16652,7 +16652,6 @@ var init_interpreter = __esm({
     HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
-    changesDir = /* @__PURE__ */ new WeakMap();
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
   }
 });
@@ -17028,8 +17027,8 @@ function initOptions(name, args) {
 }
 function afterEnvOptions(argv, from) {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i += ENV_VALUED.has(argv[i]?.s ?? "") ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
@@ -17177,7 +17176,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17194,6 +17193,7 @@ var init_invocations = __esm({
     MAX_CHAINS = 16;
     MAX_CONFIG_TRIES = 12;
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+    ENV_VALUED = /* @__PURE__ */ new Set(["-u", "--unset", "-C", "--chdir"]);
   }
 });
 
@@ -21951,14 +21951,8 @@ var init_multiple_cmd = __esm({
         howToFix: "Delete the CMD that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("CMD", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("CMD")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21993,14 +21987,8 @@ var init_multiple_entrypoint = __esm({
         howToFix: "Delete the ENTRYPOINT that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("ENTRYPOINT", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("ENTRYPOINT")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -22035,14 +22023,8 @@ var init_multiple_healthcheck = __esm({
         howToFix: "Delete the HEALTHCHECK that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("HEALTHCHECK", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("HEALTHCHECK")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
