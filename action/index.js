@@ -18556,7 +18556,7 @@ var init_entrypoint_no_exec = __esm({
           const e = staying.ending;
           const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
           if (!ownCmd && hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
-          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -21724,6 +21724,7 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);

@@ -141,7 +141,8 @@ export default defineRule({
       // what happens to them. A script that is the CMD's own program reads them as its options.
       const ownCmd = hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run);
       if (!ownCmd && hop.argv.slice(1).some((f) => isScriptArg(f, run) || isUserCommand(f))) continue;
-      if (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null) continue;
+      // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
+      if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
       const cmds = hop.run?.commands ?? [];
       const trap = termTrap(cmds);

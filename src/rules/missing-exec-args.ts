@@ -103,6 +103,9 @@ export default defineRule({
       for (const chain of run.chains) {
         for (const hop of chain.hops) {
           if ((hop.kind !== 'script' && hop.kind !== 'shell') || !hop.ending || !hop.run || hop.run.budget) continue;
+          // An error path (`exit 1` after a failed step, kept for explain when it came after a
+          // wait) is not a hand-over that went wrong.
+          if (hop.ending.failed) continue;
           if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
