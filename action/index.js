@@ -14201,6 +14201,12 @@ var init_state = __esm({
       out;
       /** The path sourced files that are only known at run time. */
       opaque;
+      /**
+       * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
+       * time): a variable that is not set may hold a value it set, so it reads as unknown, not as
+       * empty.
+       */
+      unknownUnset;
       /** Background jobs, the TERM trap and `wait` on this path; null until the first of them. */
       jobs;
       constructor(init) {
@@ -14217,6 +14223,7 @@ var init_state = __esm({
         this.why = null;
         this.out = void 0;
         this.opaque = false;
+        this.unknownUnset = false;
         this.jobs = null;
       }
       fork() {
@@ -14236,6 +14243,7 @@ var init_state = __esm({
         s.why = this.why;
         s.out = this.out;
         s.opaque = this.opaque;
+        s.unknownUnset = this.unknownUnset;
         s.jobs = this.jobs;
         return s;
       }
@@ -14255,6 +14263,17 @@ var init_state = __esm({
           this.varsOwned = true;
         }
         this.vars.set(name, v);
+      }
+      /**
+       * A sourced file that could not be read ran: a variable that is not set may have been set by
+       * it. What the script and ENV set before it, the positional parameters and the functions are
+       * kept: a file sourced for its settings is taken to provide the ones the script has not set,
+       * not to replace the script's own values, arguments or functions (an assumption; making every
+       * variable unknown instead costs more than it gains on real entrypoints, whose paths would
+       * then differ everywhere).
+       */
+      sourcedUnknownFile() {
+        this.unknownUnset = true;
       }
       /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
       forget(names) {
@@ -14297,13 +14316,14 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.opaque === o.opaque && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.unknownUnset === o.unknownUnset && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
         s.opaque = this.opaque || o.opaque;
+        s.unknownUnset = this.unknownUnset || o.unknownUnset;
         s.jobs = joinJobs(this.jobs, o.jobs);
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
@@ -14567,11 +14587,16 @@ function ansiC(v) {
 function baseValue(pe, st, env3) {
   const name = pe.param;
   const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (name === "@" || name === "*") {
+    env3.readArgs?.(st.params);
+    return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  }
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
+    const r = positional(st.params, n);
+    if (r.scalar) env3.readArgs?.([r.scalar]);
+    return r;
   }
   switch (name) {
     case "#": {
@@ -14595,6 +14620,7 @@ function baseValue(pe, st, env3) {
     if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
     if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
     if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (st.unknownUnset) return index === "@" || index === "*" ? { list: [UNKNOWN_FIELDS], scalar: null, set: null } : { list: null, scalar: UNKNOWN, set: null };
     if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
     return { list: null, scalar: null, set: false };
   }
@@ -14609,6 +14635,14 @@ function baseValue(pe, st, env3) {
   if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
+function indirect(name, st, env3) {
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name, v?.kind === "array");
+  if (!v) return st.unknownUnset ? UNKNOWN : unsetValue(name);
+  if (v.kind === "array") return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit("") : UNKNOWN;
+  if (v.value.unset && v.value.s === "") return unsetValue(name, v.value.unset);
+  return v.value;
+}
 function positional(items, n) {
   for (let i = 0; i < items.length; i++) {
     const f = items[i];
@@ -14622,10 +14656,8 @@ function paramValue(pe, st, env3, quoted) {
   const star = pe.param === "*" || pe.index === "*";
   if (pe.excl) {
     const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && isName(target2.s)) {
-      const v = st.getVar(target2.s);
-      if (isJoinedAway(v)) env3.joinedAway?.(target2.s, v?.kind === "array");
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    if (pe.op === null && pe.index === null && target2 && target2.s !== null && !target2.multi && isName(target2.s)) {
+      return { kind: "scalar", field: indirect(target2.s, st, env3) };
     }
     return { kind: "scalar", field: UNKNOWN };
   }
@@ -15115,11 +15147,14 @@ function effectsOf(node, stmts) {
   loopEffects.set(node, r);
   return r;
 }
-function widen(states, eff, extra = []) {
+function widen(m, states, eff, extra = []) {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -15241,7 +15276,8 @@ function simpleCommand(m, stmt, call, st) {
         m.subExits++;
         return { done: flowOf([]) };
       }
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {} });
       return { done: flowOf([]) };
     }
     case "exit": {
@@ -15288,6 +15324,7 @@ function simpleCommand(m, stmt, call, st) {
     case "shift": {
       const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, "");
       }
@@ -15337,7 +15374,10 @@ function simpleCommand(m, stmt, call, st) {
       for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
         st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
       }
-      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      if (cmd === "getopts") {
+        st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, "");
     }
     case "echo": {
@@ -15643,9 +15683,27 @@ function sourceFile(m, stmt, ref, argv, st) {
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function joinsParams(w) {
+  const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? (p.param === "@" || p.param === "*") && !p.length && !p.excl : p.type === "DblQuoted" ? visit(p.parts) : false);
+  return visit(w.parts);
+}
+function flattenedIn(words, st) {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== "ParamExp" || p.length || p.excl || p.index !== null || p.op !== null && p.op !== ":-" && p.op !== "-") continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === "scalar" && v.flat) return v.flat;
+    }
+  }
+  return void 0;
+}
+function riskyParams(params) {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 function assign(m, a, st, local = false) {
   if (!a.name) return;
@@ -15663,8 +15721,14 @@ function assign(m, a, st, local = false) {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    const prev = old?.kind === "scalar" ? old.value : old || st.unknownUnset ? UNKNOWN : lit("");
     st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split("\n")[0] ?? a.name;
+    const flat = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value }));
@@ -15752,7 +15816,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
 var init_interpreter = __esm({
@@ -15782,6 +15846,7 @@ var init_interpreter = __esm({
       endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
+      argsRead = /* @__PURE__ */ new Set();
       joined = 0;
       steps = 0;
       /** Where the states were first joined, and how many met there. */
@@ -15791,7 +15856,8 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
+        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -15840,6 +15906,9 @@ var init_interpreter = __esm({
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
           glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          readArgs: (fields) => {
+            for (const f of fields) if (f.arg !== void 0) this.rec.argsRead.add(f.arg);
+          },
           requiredUnset: (name) => {
             if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
           },
@@ -16271,7 +16340,7 @@ var init_interpreter = __esm({
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
           m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+          return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
         }
         if (this.phase === 1) {
           m.ctx.cond--;
@@ -16324,7 +16393,11 @@ var init_interpreter = __esm({
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
-          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const lists = this.states.map((st) => {
+            if (c.items) return m.fields(c.items, st);
+            if (c.name) m.expandEnv.readArgs?.(st.params);
+            return c.name ? st.params : [UNKNOWN_FIELDS];
+          });
           const first = lists[0];
           const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
           if (known3 && c.name) {
@@ -16336,7 +16409,7 @@ var init_interpreter = __esm({
           const body3 = [];
           for (const [k, st] of this.states.entries()) {
             const items = lists[k];
-            const w = widen([st], eff)[0];
+            const w = widen(m, [st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
               w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -16894,7 +16967,10 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+    const stuck = !run2.endings.some((e) => !e.failed);
+    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
@@ -16903,6 +16979,15 @@ function configuredRun(runWith) {
     run2 = again;
   }
   return { run: run2, required };
+}
+function otherCheck(e, assumed) {
+  for (let i = e.why.length - 1; i >= 0; i--) {
+    const d = e.why[i];
+    if (d.undecided) return false;
+    const name = d.unset?.[0];
+    if (name && !assumed.has(name)) return true;
+  }
+  return false;
 }
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
@@ -17107,7 +17192,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    MAX_CONFIG_TRIES = 6;
+    MAX_CONFIG_TRIES = 12;
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
   }
 });
@@ -17431,20 +17516,51 @@ function globInImage(stage, env3, pattern4) {
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
-  if (direct || !env3.symlinks?.length) return direct;
+  if (direct || !env3.symlinks?.length && !env3.moves?.length) return direct;
   const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path10.posix.join(d, name));
   for (const c of candidates) {
-    let p = c;
-    for (let i = 0; i < 8; i++) {
-      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
-      if (!link) break;
-      const target2 = path10.posix.resolve(path10.posix.dirname(link.link), link.target);
-      p = link.link === p ? target2 : target2 + p.slice(link.link.length);
-      const origin = env3.fs.lookup(stage, p);
-      if (origin) return { imagePath: p, origin };
+    let paths = [c];
+    const seen = new Set(paths);
+    for (let i = 0; i < 8 && paths.length > 0; i++) {
+      const next = [];
+      for (const p of paths) {
+        for (const q of cameFrom(p, env3)) {
+          if (seen.has(q)) continue;
+          seen.add(q);
+          const origin = env3.fs.lookup(stage, q);
+          if (origin) return { imagePath: q, origin };
+          next.push(q);
+        }
+      }
+      paths = next.slice(0, 16);
     }
   }
   return null;
+}
+function cameFrom(p, env3) {
+  const out = [];
+  for (const l of env3.symlinks ?? []) {
+    if (l.link !== p && !(p.startsWith(`${l.link}/`) && l.link !== "/")) continue;
+    const target2 = path10.posix.resolve(path10.posix.dirname(l.link), l.target);
+    out.push(l.link === p ? target2 : target2 + p.slice(l.link.length));
+  }
+  for (const m of env3.moves ?? []) {
+    const base2 = path10.posix.basename(m.from);
+    if (m.into === "either" && !hasGlobChar(base2)) {
+      if (p === m.to) out.push(m.from);
+      else if (p.startsWith(`${m.to}/`) && m.to !== "/") out.push(m.from + p.slice(m.to.length));
+    }
+    const under = m.to === "/" ? p.slice(1) : p.startsWith(`${m.to}/`) ? p.slice(m.to.length + 1) : null;
+    if (under === null || under === "") continue;
+    const [first, ...rest] = under.split("/");
+    if (first === base2 || hasGlobChar(base2) && (0, import_picomatch3.default)(base2, { dot: false })(first)) {
+      out.push(path10.posix.join(path10.posix.dirname(m.from), first, ...rest));
+    }
+  }
+  return out;
+}
+function hasGlobChar(s) {
+  return /[*?[]/.test(s);
 }
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
@@ -18355,6 +18471,13 @@ function servesImage(argv) {
   if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
   return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
 }
+function subcommandOnly(given, argv, hop) {
+  const read = hop.run?.argsRead;
+  const first = given[0];
+  if (!read || !first || first.arg === void 0 || isUserCommand(first) || !read.has(first.arg)) return false;
+  if (given.slice(1).some((f) => f.arg === void 0 || read.has(f.arg))) return false;
+  return !argv.some((f) => f.arg !== void 0 && given.some((g) => g.arg === f.arg));
+}
 function startedBy2(hop) {
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
 }
@@ -18532,7 +18655,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD [\"/run.sh\", \"-d\"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image's script is what keeps running. A trap for TERM (`trap 'kill $pid' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -18555,7 +18678,8 @@ var init_entrypoint_no_exec = __esm({
           const hop = staying.hop;
           const e = staying.ending;
           const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
-          if (!ownCmd && hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+          if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
           if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
@@ -18580,6 +18704,7 @@ var init_entrypoint_no_exec = __esm({
             continue;
           }
           if (!last || !cmd || !argv) continue;
+          if (given.length > 0 && !subcommandOnly(given, argv, hop)) continue;
           if (keepAlive(argv)) {
             if (trap.covers) continue;
             reportKeepAlive(ctx, main2, hop, cmd.ref, argv, backgroundCommands(cmds), done);
@@ -18607,7 +18732,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path11 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -18633,7 +18758,7 @@ ${h.body.text}`).join("");
   return facts;
 }
 function mayChangeFacts(raw) {
-  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
@@ -18662,12 +18787,32 @@ function record(facts, words, inst, workdir) {
       const target2 = path11.posix.resolve(path11.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
+  } else if (name === "mv" || name === "cp") {
+    recordMove(facts, rest, inst, workdir);
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
     const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
     for (const pkg of rest.slice(verbIndex + 1)) {
       if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
     }
   }
+}
+function recordMove(facts, rest, inst, workdir) {
+  let target2 = null;
+  const args = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === "-t" || w === "--target-directory") target2 = rest[++i] ?? null;
+    else if (w.startsWith("--target-directory=")) target2 = w.slice("--target-directory=".length);
+    else if (w === "-S" || w === "--suffix") i++;
+    else if (w === "--") args.push(...rest.slice(i + 1)), i = rest.length;
+    else if (!w.startsWith("-")) args.push(w);
+  }
+  const sources = target2 === null ? args.slice(0, -1) : args;
+  const dest = target2 ?? args[args.length - 1];
+  if (!dest || sources.length === 0 || dest === "\0" || sources.includes("\0")) return;
+  const to = path11.posix.resolve(workdir, dest);
+  const into = target2 !== null || sources.length > 1 || dest.endsWith("/") || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? "folder" : "either";
+  for (const src of sources) facts.moves.push({ from: path11.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 function addsExecute(mode) {
   if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
@@ -18685,7 +18830,7 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var UNKNOWN_WRITERS, INSTALLERS;
+var UNKNOWN_WRITERS, INSTALLERS, KNOWN_DIRS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
@@ -18700,6 +18845,7 @@ var init_run_facts = __esm({
       microdnf: ["install"],
       zypper: ["install", "in"]
     };
+    KNOWN_DIRS = /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/;
   }
 });
 
@@ -21590,6 +21736,33 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function checkFlattened(ctx, hop, e, run2, done) {
+  const flat = e.flattened;
+  if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
+  const fix = bash ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
+  void run2;
+}
+function asArrayItems(assignment) {
+  const value = assignment.slice(assignment.indexOf("=") + 1).replace(/^"(.*)"$/, "$1");
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ""}}"`;
+}
+function checkDroppedCmdWords(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
+  if (e.argv.some((f) => f.s === null || f.multi)) return;
+  const given = hop.argv.slice(1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  const first = given[0];
+  if (!first || given.length < 2 || first.arg === void 0 || !hop.run.argsRead.has(first.arg)) return;
+  const dropped = given.slice(1).filter((f) => f.arg !== void 0 && !hop.run?.argsRead.has(f.arg));
+  if (dropped.length === 0) return;
+  const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
+  const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
+}
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
   const program = e.argv[0];
@@ -21638,6 +21811,7 @@ var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
     init_questions();
+    init_values();
     init_evidence();
     init_commands();
     init_rule();
@@ -21684,6 +21858,14 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      flattenedArgs: {
+        message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Keep the arguments apart instead of joining them: {fix}."
+      },
+      dropsCmdWords: {
+        message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.'
+      },
       ignoresArgs: {
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
@@ -21703,7 +21885,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21731,7 +21913,9 @@ var init_missing_exec_args = __esm({
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
                 continue;
               }
+              checkFlattened(ctx, hop, hop.ending, run2, done);
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
+              if (run2.kind === "default") checkDroppedCmdWords(ctx, hop, hop.ending, run2, done);
             }
           }
         }
@@ -33466,6 +33650,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    env3.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
@@ -33473,7 +33658,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -33528,7 +33713,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
@@ -33568,7 +33753,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       for (const step of chain.hops) {
         if ((step.kind === "script" || step.kind === "shell") && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {

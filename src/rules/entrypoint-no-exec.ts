@@ -114,7 +114,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -140,7 +140,9 @@ export default defineRule({
       // Scripts given CMD arguments (or the user's command) to hand over: missing-exec-args says
       // what happens to them. A script that is the CMD's own program reads them as its options.
       const ownCmd = hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run);
-      if (!ownCmd && hop.argv.slice(1).some((f) => isScriptArg(f, run) || isUserCommand(f))) continue;
+      // Unless CMD is only a subcommand word of the script's own, read and not passed on.
+      const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
+      if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
       // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
       if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
@@ -169,6 +171,7 @@ export default defineRule({
         continue;
       }
       if (!last || !cmd || !argv) continue;
+      if (given.length > 0 && !subcommandOnly(given, argv, hop)) continue;
       if (keepAlive(argv)) {
         if (trap.covers) continue;
         reportKeepAlive(ctx, main, hop, cmd.ref, argv, backgroundCommands(cmds), done);
@@ -191,6 +194,20 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `CMD ["server"]` for `case "$1" in server) shift; server "$@" ;;` where the function `server`
+ * runs `java -jar app.jar` without exec: the script reads CMD's first word to choose the branch,
+ * never reads the words after it, and the last command is given none of them. The script then
+ * runs as if it had no arguments, and its main command is judged here.
+ */
+function subcommandOnly(given: readonly Field[], argv: readonly Field[], hop: ScriptHop): boolean {
+  const read = hop.run?.argsRead;
+  const first = given[0];
+  if (!read || !first || first.arg === undefined || isUserCommand(first) || !read.has(first.arg)) return false;
+  if (given.slice(1).some((f) => f.arg === undefined || read.has(f.arg))) return false;
+  return !argv.some((f) => f.arg !== undefined && given.some((g) => g.arg === f.arg));
+}
 
 function startedBy(hop: ScriptHop): { startedBy: string; startLine: string; startFile: string } {
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };

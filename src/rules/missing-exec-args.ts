@@ -2,7 +2,7 @@ import type { Ending, LoopRef } from '../model/evaluator/interpreter.js';
 import type { Run } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
-import type { Field } from '../model/evaluator/values.js';
+import { showArgv, type Field } from '../model/evaluator/values.js';
 import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js';
 import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
@@ -52,6 +52,14 @@ const messages = {
     message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'End the script with `exec "$@"`.',
   },
+  flattenedArgs: {
+    message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Keep the arguments apart instead of joining them: {fix}.',
+  },
+  dropsCmdWords: {
+    message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.',
+  },
   ignoresArgs: {
     message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Hand over with `exec "$@"` and move this command into CMD.',
@@ -78,7 +86,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -115,7 +123,9 @@ export default defineRule({
             if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run, done);
             continue;
           }
+          checkFlattened(ctx, hop, hop.ending, run, done);
           checkEnding(ctx, hop, hop.ending, run, done, forwards);
+          if (run.kind === 'default') checkDroppedCmdWords(ctx, hop, hop.ending, run, done);
         }
       }
     }
@@ -226,6 +236,52 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   }
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/**
+ * `EXTRA_ARGS="$@"` ... `exec squid -N $EXTRA_ARGS`: the arguments joined into a string and split
+ * again, as ShellCheck's SC2124 and SC2086 say, judged with what the image passes: reported when
+ * what was joined could hold a blank or a glob (the user's command, a value not known, a CMD word
+ * with one), not when it was only known CMD words without. The program may be unknown
+ * (`exec $(which squid) ...`): the arguments are re-split whatever it is.
+ */
+function checkFlattened(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  const flat = e.flattened;
+  if (e.kind !== 'exec' || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === 'bash' || hop.unit.interpreter === 'zsh';
+  const fix = bash
+    ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)`
+    : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'flattenedArgs', data: { command: refText(e.cmd), name: flat.name, where, assign: flat.text, fix } });
+  void run;
+}
+
+/** The items of the array that keeps what `ARGS="${@:2}"` joined: `"${@:2}"` (`"$@"` when it joined more). */
+function asArrayItems(assignment: string): string {
+  const value = assignment.slice(assignment.indexOf('=') + 1).replace(/^"(.*)"$/, '$1');
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ''}}"`;
+}
+
+/**
+ * `server) exec app serve ;;` for `CMD ["server", "--port", "80"]`: the script reads the CMD's
+ * first word (a subcommand of its own) and execs a command line it wrote, and never reads the
+ * words after it at all (not in a test, an assignment, a loop or a command), so they are lost.
+ * Only a command line that is known word by word is judged (an unknown word may hold them).
+ */
+function checkDroppedCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  if (e.kind !== 'exec' || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
+  if (e.argv.some((f) => f.s === null || f.multi)) return;
+  const given = hop.argv.slice(1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
+  const first = given[0];
+  if (!first || given.length < 2 || first.arg === undefined || !hop.run.argsRead.has(first.arg)) return;
+  const dropped = given.slice(1).filter((f) => f.arg !== undefined && !hop.run?.argsRead.has(f.arg));
+  if (dropped.length === 0) return;
+  const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
+  const fixed = !call.includes('\n') && call.length <= 100 ? `: \`${call} "$@"\`` : '';
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'dropsCmdWords', data: { command: refText(e.cmd), first: first.s ?? '', dropped: showArgv(dropped), fixed } });
 }
 
 /** The string of an exec-form `sh -c` wrapper execs the arguments it is given re-split (unquoted `$0`, `$@`). */

@@ -28,7 +28,7 @@ import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -98,6 +98,8 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
+  flattened?: Flattening;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
@@ -133,6 +135,12 @@ export interface ScriptRun {
   commands: Executed[];
   /** `. file` that could not be followed. */
   unknownSources: { path: string; ref: CmdRef }[];
+  /**
+   * The invocation arguments (`Field.arg`) the script expanded anywhere on the run (`$1`, `"$@"`,
+   * `${@:2}`, in a test, a `case` word, an assignment or a command): an argument not here was
+   * never looked at, so nothing the script ran was given it.
+   */
+  argsRead: ReadonlySet<number>;
   /** Why the run was cut short (nothing after that point is known), or null. */
   budget: string | null;
   /** Program points where too many different states met and were joined. */
@@ -204,6 +212,7 @@ class Recorder {
   private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
+  readonly argsRead = new Set<number>();
   joined = 0;
   steps = 0;
   /** Where the states were first joined, and how many met there. */
@@ -214,7 +223,10 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    // An exit reached because a setting is unset stays apart from the same exit reached otherwise
+    // (`check A; check B` share one exit): the configured run needs to know each reason.
+    const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -278,6 +290,9 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      readArgs: (fields) => {
+        for (const f of fields) if (f.arg !== undefined) this.rec.argsRead.add(f.arg);
+      },
       requiredUnset: (name) => {
         // In a subshell or `$(...)` only that child exits; the script goes on.
         if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
@@ -821,11 +836,15 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
   return r;
 }
 
-function widen(states: State[], eff: LoopEffects, extra: string[] = []): State[] {
+function widen(m: Machine, states: State[], eff: LoopEffects, extra: string[] = []): State[] {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      // A loop that shifts through the arguments (`while [ $# -gt 0 ]; do case "$1" in ...`) reads them all.
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -850,7 +869,7 @@ class WhileFrame extends Frame {
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
       m.ctx.cond++;
-      return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+      return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
     }
     if (this.phase === 1) {
       m.ctx.cond--;
@@ -910,7 +929,12 @@ class ForFrame extends Frame {
     if (this.phase === 0) {
       this.phase = 1;
       // The item words are expanded once, before the loop (they may run `$(...)`).
-      const lists = this.states.map((st) => (c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]));
+      const lists = this.states.map((st) => {
+        if (c.items) return m.fields(c.items, st);
+        // `for arg; do`: over the arguments.
+        if (c.name) m.expandEnv.readArgs?.(st.params);
+        return c.name ? st.params : [UNKNOWN_FIELDS];
+      });
       const first = lists[0];
       const known = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
       if (known && c.name) {
@@ -923,7 +947,7 @@ class ForFrame extends Frame {
       const body: State[] = [];
       for (const [k, st] of this.states.entries()) {
         const items = lists[k] as Field[];
-        const w = widen([st], eff)[0] as State;
+        const w = widen(m, [st], eff)[0] as State;
         if (c.name) {
           const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
           w.setVar(c.name, { kind: 'scalar', value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -1345,7 +1369,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         m.subExits++;
         return { done: flowOf([]) };
       }
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}) });
       return { done: flowOf([]) };
     }
     case 'exit': {
@@ -1393,6 +1418,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'shift': {
       const n = argv[1] ? (argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null) : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        // `shift "$n"`: which arguments are left is unknown; any of them may be read later.
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, '');
       }
@@ -1443,7 +1470,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
         st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
       }
-      if (cmd === 'getopts') st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+      if (cmd === 'getopts') {
+        st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+        // With no words of its own to parse, it reads the arguments themselves.
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, '');
     }
     case 'echo': {
@@ -1795,6 +1826,8 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   const target = argv[1];
   if (!target || target.s === null || target.multi) {
     // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
+    // (Its variables are not made unknown: the files of an init folder are the user's, run for
+    // their side effects; the official images' opt-in settings stay as ENV leaves them.)
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -1802,9 +1835,34 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    // What it sets is not known: a variable not set yet may be set by it.
+    if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/** A word that expands `$@` or `$*` (`"$@"`, `${@:2}`, `"$* --x"`), not their count or a default of them. */
+function joinsParams(w: Word): boolean {
+  const visit = (parts: readonly WordPart[]): boolean => parts.some((p) => (p.type === 'ParamExp' ? (p.param === '@' || p.param === '*') && !p.length && !p.excl : p.type === 'DblQuoted' ? visit(p.parts) : false));
+  return visit(w.parts);
+}
+
+/** The first word of a command line that expands, unquoted, a variable made by joining the arguments. */
+function flattenedIn(words: Word[], st: State): Flattening | undefined {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== 'ParamExp' || p.length || p.excl || p.index !== null || (p.op !== null && p.op !== ':-' && p.op !== '-')) continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === 'scalar' && v.flat) return v.flat;
+    }
+  }
+  return undefined;
+}
+
+/** Whether joined parameters could hold a blank or a glob character (see `Flattening.risky`). */
+function riskyParams(params: readonly Field[]): boolean {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 
 function assign(m: Machine, a: Assign, st: State, local = false): void {
@@ -1823,8 +1881,15 @@ function assign(m: Machine, a: Assign, st: State, local = false): void {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === 'scalar' ? old.value : old ? UNKNOWN : lit('');
+    const prev = old?.kind === 'scalar' ? old.value : old || st.unknownUnset ? UNKNOWN : lit('');
     st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  // `ARGS="$@"`: the arguments joined into one string, to be split again where it is expanded.
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split('\n')[0] ?? a.name;
+    const flat: Flattening = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value }));
@@ -1930,5 +1995,5 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
