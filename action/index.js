@@ -21788,6 +21788,7 @@ function neverReadsArgs(hop) {
     if (!node || typeof node !== "object") continue;
     const n = node;
     if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "FuncDecl") continue;
     if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
