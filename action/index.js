@@ -2716,9 +2716,9 @@ function fixLines(fix) {
   const lines = [`autofix (${fix.safety}, dockerlint --fix${fix.safety === "unsafe" ? " --unsafe-fixes" : ""}): ${fix.title}`];
   if (fix.edits.length > 3) return lines;
   for (const e of fix.edits) {
-    const at = `${e.shown}:${e.span.line}:${e.span.column}`;
+    const at2 = `${e.shown}:${e.span.line}:${e.span.column}`;
     const what = e.start === BOM_START ? "remove the byte order mark" : e.text === "" ? `delete to ${e.span.endLine}:${e.span.endColumn}` : e.start === e.end ? `insert ${JSON.stringify(e.text)}` : `replace to ${e.span.endLine}:${e.span.endColumn} with ${JSON.stringify(e.text)}`;
-    lines.push(`  ${at}: ${what}`);
+    lines.push(`  ${at2}: ${what}`);
   }
   return lines;
 }
@@ -9011,8 +9011,8 @@ function shellNesting(source) {
     }
   };
   const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
+    const at2 = stack.lastIndexOf(closer);
+    if (at2 >= 0) stack.length = at2;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
@@ -9881,9 +9881,9 @@ var init_command_view = __esm({
         this.commands.push(view);
         const dialect = view.name !== null ? shellDialect(view.name) : null;
         if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
+        const at2 = shellScriptIndex(view.args);
+        if (at2 >= 0) {
+          const inner = scriptOf(start + 1 + at2);
           if (inner) this.script(inner, dialect, depth + 1);
         } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
           this.script(stdin, dialect, depth + 1);
@@ -10037,16 +10037,16 @@ function expandIn(word, vars, escape5, budget, depth) {
   }
   return { value, known: known3 };
 }
-function readReference(word, at, budget) {
-  const short3 = SHORT_REFERENCE.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
+function readReference(word, at2, budget) {
+  const short3 = SHORT_REFERENCE.exec(word.slice(at2));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at2 + short3[0].length };
+  if (word[at2 + 1] !== "{") return null;
   let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
+  for (let j = at2 + 1; j < word.length; j++) {
     if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
+      const inner = word.slice(at2 + 2, j);
       const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
       return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
@@ -10550,10 +10550,10 @@ function wordsOf(text, escape5 = "\\") {
 function parseImageRef(text) {
   let rest = text;
   let digest = null;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
   }
   let registry = null;
   const slash = rest.indexOf("/");
@@ -10681,6 +10681,23 @@ var init_instructions = __esm({
       /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
       byKeyword(keyword, opts = {}) {
         return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /**
+       * The instructions with this keyword (ONBUILD triggers not counted) that a later one of the same
+       * stage replaces, as Docker keeps only a stage's last CMD, ENTRYPOINT or HEALTHCHECK: each with
+       * the line of the next one, last first.
+       */
+      replacedInStage(keyword) {
+        const out = [];
+        const later = /* @__PURE__ */ new Map();
+        const views = this.byKeyword(keyword, { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          const line = later.get(view.stageIndex);
+          if (line !== void 0) out.push({ view, laterLine: line });
+          later.set(view.stageIndex, view.inst.keywordSpan.line);
+        }
+        return out;
       }
       /** The view of an instruction of the file (not of an ONBUILD trigger). */
       viewOf(inst) {
@@ -10931,12 +10948,12 @@ function copyChmodEdit(file, op) {
     if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
     return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
   }
-  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
-  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+  const at2 = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at2, end: at2, text: " --chmod=755" };
 }
 function runChmodAfter(file, inst, imagePath) {
-  const at = endOfInstruction(file, inst);
-  return { file: file.displayPath, start: at, end: at, text: `
+  const at2 = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at2, end: at2, text: `
 RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
 }
 function endOfInstruction(file, inst) {
@@ -10953,9 +10970,9 @@ function switchToolFor(pm) {
   return pm === "apk" ? "su-exec" : "gosu";
 }
 function installAfterFrom(file, stage, pm, pkg) {
-  const at = endOfInstruction(file, stage.from);
+  const at2 = endOfInstruction(file, stage.from);
   const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
-  return { file: file.displayPath, start: at, end: at, text: `
+  return { file: file.displayPath, start: at2, end: at2, text: `
 ${line}` };
 }
 function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
@@ -11978,9 +11995,9 @@ var require_ignore = __commonJS({
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
+    var separatorAfter = (run2, at2) => {
       let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+      for (let index = at2 + 1; index < run2.length && !run2[index].wildcard; index++) {
         separator += run2[index].single;
       }
       return separator;
@@ -12044,17 +12061,17 @@ var require_ignore = __commonJS({
       let run2 = [];
       const flush = () => {
         let lastWildcard;
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (token.wildcard) {
-            lastWildcard = at;
+            lastWildcard = at2;
           }
         });
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at2)})[^\\/])*`;
         });
         run2 = [];
       };
@@ -13286,7 +13303,7 @@ var init_definition_description = __esm({
           if (comment === "") continue;
           if (ANNOTATION.test(comment)) continue;
           const first = comment.split(" ")[0] ?? "";
-          const at = { file, span: inst.keywordSpan };
+          const at2 = { file, span: inst.keywordSpan };
           const lineStart = src.offsetOf(start, 1);
           const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
           if (inst.keyword === "FROM") {
@@ -13294,11 +13311,11 @@ var init_definition_description = __esm({
             if (!alias) continue;
             const name = alias.text.toLowerCase();
             if (first === name) continue;
-            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+            ctx.report({ messageId: "stage", data: { name, first }, at: at2, fix });
           } else {
             const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
             if (keys.length === 0 || keys.includes(first)) continue;
-            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at: at2, fix });
           }
         }
       }
@@ -13340,11 +13357,11 @@ var init_dnf_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["dnf"])) {
           if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -13553,6 +13570,10 @@ function atRef(unit, c, dockerfile, label) {
     label: label ?? refText(c)
   };
 }
+function statementText(c, max = 60) {
+  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
+  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), max);
+}
 function refText(c, max = 60) {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
@@ -13681,7 +13702,17 @@ function isWellKnownProgram(program) {
   const name = basename3(program);
   return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME;
+function runsInForeground(program, args) {
+  const name = basename3(program);
+  const detaches = args.some((a) => DETACH_FLAG.test(a) || a === "-d" && DASH_D_DETACHES.test(name));
+  if (detaches && !args.some((a) => FOREGROUND_FLAG.test(a))) return false;
+  const sub = SERVING_SUBCOMMAND.find((s) => s.match.test(name));
+  if (sub) return args.some((a) => sub.sub.test(a)) && !args.some((a) => ONE_SHOT_OPTION.test(a));
+  if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith("-")) ?? "");
+  if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
+  return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13706,6 +13737,24 @@ var init_known_programs = __esm({
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
+    SERVING_SUBCOMMAND = [
+      { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
+      { match: /^yarn$/, sub: /^(resourcemanager|nodemanager|timelineserver|proxyserver|router|timelinereader)$/ },
+      { match: /^mapred$/, sub: /^historyserver$/ },
+      { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
+      { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
+      { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
+      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ }
+    ];
+    ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
+    SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
+    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
+    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+    FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
+    DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
+    DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
+    DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
+    NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
   }
 });
 
@@ -14169,6 +14218,12 @@ var init_state = __esm({
       out;
       /** The path sourced files that are only known at run time. */
       opaque;
+      /**
+       * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
+       * time): a variable that is not set may hold a value it set, so it reads as unknown, not as
+       * empty.
+       */
+      unknownUnset;
       /** Background jobs, the TERM trap and `wait` on this path; null until the first of them. */
       jobs;
       constructor(init) {
@@ -14185,6 +14240,7 @@ var init_state = __esm({
         this.why = null;
         this.out = void 0;
         this.opaque = false;
+        this.unknownUnset = false;
         this.jobs = null;
       }
       fork() {
@@ -14204,6 +14260,7 @@ var init_state = __esm({
         s.why = this.why;
         s.out = this.out;
         s.opaque = this.opaque;
+        s.unknownUnset = this.unknownUnset;
         s.jobs = this.jobs;
         return s;
       }
@@ -14223,6 +14280,17 @@ var init_state = __esm({
           this.varsOwned = true;
         }
         this.vars.set(name, v);
+      }
+      /**
+       * A sourced file that could not be read ran: a variable that is not set may have been set by
+       * it. What the script and ENV set before it, the positional parameters and the functions are
+       * kept: a file sourced for its settings is taken to provide the ones the script has not set,
+       * not to replace the script's own values, arguments or functions (an assumption; making every
+       * variable unknown instead costs more than it gains on real entrypoints, whose paths would
+       * then differ everywhere).
+       */
+      sourcedUnknownFile() {
+        this.unknownUnset = true;
       }
       /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
       forget(names) {
@@ -14265,13 +14333,14 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.opaque === o.opaque && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.unknownUnset === o.unknownUnset && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
         s.opaque = this.opaque || o.opaque;
+        s.unknownUnset = this.unknownUnset || o.unknownUnset;
         s.jobs = joinJobs(this.jobs, o.jobs);
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
@@ -14535,11 +14604,16 @@ function ansiC(v) {
 function baseValue(pe, st, env3) {
   const name = pe.param;
   const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (name === "@" || name === "*") {
+    env3.readArgs?.(st.params);
+    return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  }
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
+    const r = positional(st.params, n);
+    if (r.scalar) env3.readArgs?.([r.scalar]);
+    return r;
   }
   switch (name) {
     case "#": {
@@ -14563,6 +14637,7 @@ function baseValue(pe, st, env3) {
     if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
     if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
     if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (st.unknownUnset) return index === "@" || index === "*" ? { list: [UNKNOWN_FIELDS], scalar: null, set: null } : { list: null, scalar: UNKNOWN, set: null };
     if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
     return { list: null, scalar: null, set: false };
   }
@@ -14577,6 +14652,14 @@ function baseValue(pe, st, env3) {
   if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
+function indirect(name, st, env3) {
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env3.joinedAway?.(name, v?.kind === "array");
+  if (!v) return st.unknownUnset ? UNKNOWN : unsetValue(name);
+  if (v.kind === "array") return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit("") : UNKNOWN;
+  if (v.value.unset && v.value.s === "") return unsetValue(name, v.value.unset);
+  return v.value;
+}
 function positional(items, n) {
   for (let i = 0; i < items.length; i++) {
     const f = items[i];
@@ -14590,10 +14673,8 @@ function paramValue(pe, st, env3, quoted) {
   const star = pe.param === "*" || pe.index === "*";
   if (pe.excl) {
     const target2 = base2.scalar;
-    if (pe.op === null && target2 && target2.s !== null && isName(target2.s)) {
-      const v = st.getVar(target2.s);
-      if (isJoinedAway(v)) env3.joinedAway?.(target2.s, v?.kind === "array");
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    if (pe.op === null && pe.index === null && target2 && target2.s !== null && !target2.multi && isName(target2.s)) {
+      return { kind: "scalar", field: indirect(target2.s, st, env3) };
     }
     return { kind: "scalar", field: UNKNOWN };
   }
@@ -15000,6 +15081,27 @@ function addFlow(into, from) {
   into.brk.push(...from.brk);
   into.cont.push(...from.cont);
 }
+function scriptFacts(ast) {
+  const known3 = SCRIPT_FACTS.get(ast);
+  if (known3) return known3;
+  const commandVars = /* @__PURE__ */ new Set();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = todo.pop().cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) commandVars.add(p.param);
+      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") changesDirectory = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
+}
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
@@ -15013,7 +15115,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -15083,11 +15185,14 @@ function effectsOf(node, stmts) {
   loopEffects.set(node, r);
   return r;
 }
-function widen(states, eff, extra = []) {
+function widen(m, states, eff, extra = []) {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -15209,7 +15314,8 @@ function simpleCommand(m, stmt, call, st) {
         m.subExits++;
         return { done: flowOf([]) };
       }
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {} });
       return { done: flowOf([]) };
     }
     case "exit": {
@@ -15256,6 +15362,7 @@ function simpleCommand(m, stmt, call, st) {
     case "shift": {
       const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, "");
       }
@@ -15305,7 +15412,10 @@ function simpleCommand(m, stmt, call, st) {
       for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
         st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
       }
-      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      if (cmd === "getopts") {
+        st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, "");
     }
     case "echo": {
@@ -15383,6 +15493,9 @@ function simpleCommand(m, stmt, call, st) {
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, "");
+    case "kill":
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === "-0" || f.s === "0" || f.s === "-l" || f.s === "-L")) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -15505,29 +15618,12 @@ function test(m, st, words, src, dbl, ref) {
 }
 function fileFact(m, st, op, f) {
   if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar("PWD");
   const dir = pwd?.kind === "scalar" ? pwd.value.s : null;
   if (dir === null || !dir.startsWith("/")) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
   return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
-}
-function changesDirectory(stmts) {
-  const hit = changesDir.get(stmts);
-  if (hit !== void 0) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = todo.pop().cmd;
-    if (!c) continue;
-    if (c.type === "CallExpr") {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
@@ -15611,9 +15707,27 @@ function sourceFile(m, stmt, ref, argv, st) {
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function joinsParams(w) {
+  const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? (p.param === "@" || p.param === "*") && !p.length && !p.excl : p.type === "DblQuoted" ? visit(p.parts) : false);
+  return visit(w.parts);
+}
+function flattenedIn(words, st) {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== "ParamExp" || p.length || p.excl || p.index !== null || p.op !== null && p.op !== ":-" && p.op !== "-") continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === "scalar" && v.flat) return v.flat;
+    }
+  }
+  return void 0;
+}
+function riskyParams(params) {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 function assign(m, a, st, local = false) {
   if (!a.name) return;
@@ -15631,8 +15745,14 @@ function assign(m, a, st, local = false) {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    const prev = old?.kind === "scalar" ? old.value : old || st.unknownUnset ? UNKNOWN : lit("");
     st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split("\n")[0] ?? a.name;
+    const flat = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: "scalar", value }));
@@ -15720,9 +15840,9 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15750,6 +15870,7 @@ var init_interpreter = __esm({
       endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
+      argsRead = /* @__PURE__ */ new Set();
       joined = 0;
       steps = 0;
       /** Where the states were first joined, and how many met there. */
@@ -15759,7 +15880,8 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
+        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -15791,7 +15913,7 @@ var init_interpreter = __esm({
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
       }
     };
-    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
+    SCRIPT_FACTS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15808,6 +15930,9 @@ var init_interpreter = __esm({
           substitute: (stmts, st) => this.substitute(stmts, st),
           bash: host.bash,
           glob: (pattern4) => host.glob?.(pattern4) ?? null,
+          readArgs: (fields) => {
+            for (const f of fields) if (f.arg !== void 0) this.rec.argsRead.add(f.arg);
+          },
           requiredUnset: (name) => {
             if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
           },
@@ -15884,37 +16009,16 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
-      cmdVars = null;
-      /**
-       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-       * They depend on the script's AST alone, so each AST is walked once for all its runs.
-       */
-      commandVars() {
-        if (this.cmdVars) return this.cmdVars;
-        const known3 = COMMAND_VARS.get(this.inv.ast);
-        if (known3) return this.cmdVars = known3;
-        const names = /* @__PURE__ */ new Set();
-        const todo = [...this.inv.ast.stmts];
-        while (todo.length > 0) {
-          const st = todo.pop();
-          const c = st.cmd;
-          if (!c) continue;
-          if (c.type === "CallExpr") {
-            const first = c.args[0];
-            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) names.add(p.param);
-          } else if (c.type === "FuncDecl") todo.push(c.body);
-          todo.push(...childStmts(c));
-        }
-        COMMAND_VARS.set(this.inv.ast, names);
-        this.cmdVars = names;
-        return names;
+      facts = null;
+      /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+      scriptFacts() {
+        return this.facts ??= scriptFacts(this.inv.ast);
       }
-      merge(states, at = this.at) {
-        const r = mergeStates(states, void 0, this.commandVars());
+      merge(states, at2 = this.at) {
+        const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
         if (r.capped) {
           this.rec.joined++;
-          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (!this.rec.firstJoin && at2) this.rec.firstJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
           if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
         }
         return r.states;
@@ -16220,11 +16324,13 @@ var init_interpreter = __esm({
     };
     loopEffects = /* @__PURE__ */ new WeakMap();
     WhileFrame = class extends Frame {
-      constructor(c, states) {
+      constructor(stmt, c, states) {
         super();
+        this.stmt = stmt;
         this.c = c;
         this.states = states;
       }
+      stmt;
       c;
       states;
       phase = 0;
@@ -16237,7 +16343,7 @@ var init_interpreter = __esm({
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
           m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+          return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
         }
         if (this.phase === 1) {
           m.ctx.cond--;
@@ -16260,6 +16366,12 @@ var init_interpreter = __esm({
         const body2 = child ?? flowOf([]);
         this.acc.ret.push(...body2.ret);
         const again = [...body2.next, ...body2.cont];
+        if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
+          const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+          for (const st of again) {
+            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
+          }
+        }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
         return { done: { ...this.acc, next } };
       }
@@ -16284,7 +16396,11 @@ var init_interpreter = __esm({
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
-          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const lists = this.states.map((st) => {
+            if (c.items) return m.fields(c.items, st);
+            if (c.name) m.expandEnv.readArgs?.(st.params);
+            return c.name ? st.params : [UNKNOWN_FIELDS];
+          });
           const first = lists[0];
           const known3 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
           if (known3 && c.name) {
@@ -16296,7 +16412,7 @@ var init_interpreter = __esm({
           const body3 = [];
           for (const [k, st] of this.states.entries()) {
             const items = lists[k];
-            const w = widen([st], eff)[0];
+            const w = widen(m, [st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
               w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -16539,7 +16655,6 @@ var init_interpreter = __esm({
     HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
-    changesDir = /* @__PURE__ */ new WeakMap();
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
   }
 });
@@ -16572,7 +16687,7 @@ function argOf(f, item) {
   return { value: f.s ?? "", origin: base2.origin, setting: base2.setting, fromShell: false, script: null };
 }
 async function follow(item, run2, work, cache, r) {
-  let { argv, runsAs, pid1, at } = item;
+  let { argv, runsAs, pid1, at: at2 } = item;
   const hops = item.hops;
   const base2 = { why: item.why };
   const push = (h) => {
@@ -16590,8 +16705,8 @@ async function follow(item, run2, work, cache, r) {
     const arg = argOf(a0, item);
     const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
     const fromDockerfile = !!word && word.value === a0.s;
-    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
-    const common = { at, runsAs, pid1, ...base2, arg, argv };
+    if (fromDockerfile && word && hops.length > 0) at2 = evidenceOf(r, word.setting.instruction);
+    const common = { at: at2, runsAs, pid1, ...base2, arg, argv };
     if (a0.s === null || a0.multi) {
       push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
       return end();
@@ -16640,7 +16755,7 @@ async function follow(item, run2, work, cache, r) {
       }
       const hop = { ...common, kind: "supervisor", name, services };
       for (const script of services) {
-        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
       }
       return;
     }
@@ -16655,7 +16770,7 @@ async function follow(item, run2, work, cache, r) {
       const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
       if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
-        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at2);
         return end();
       }
       push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
@@ -16691,7 +16806,7 @@ async function follow(item, run2, work, cache, r) {
       const interp = name === "busybox" ? "sh" : name;
       const targetArg = argOf(target2, item);
       if (inline) {
-        const unit = await r.loadInline(target2.s, targetArg, interp, at);
+        const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
         const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
@@ -16710,7 +16825,7 @@ async function follow(item, run2, work, cache, r) {
         push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
         return end();
       }
-      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved2));
         return end();
@@ -16721,7 +16836,7 @@ async function follow(item, run2, work, cache, r) {
     }
     const resolved = r.resolveCommand(value);
     if (resolved) {
-      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
@@ -16854,7 +16969,10 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+    const stuck = !run2.endings.some((e) => !e.failed);
+    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
@@ -16863,6 +16981,15 @@ function configuredRun(runWith) {
     run2 = again;
   }
   return { run: run2, required };
+}
+function otherCheck(e, assumed) {
+  for (let i = e.why.length - 1; i >= 0; i--) {
+    const d = e.why[i];
+    if (d.undecided) return false;
+    const name = d.unset?.[0];
+    if (name && !assumed.has(name)) return true;
+  }
+  return false;
 }
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
@@ -16903,8 +17030,8 @@ function initOptions(name, args) {
 }
 function afterEnvOptions(argv, from) {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i += ENV_VALUED.has(argv[i]?.s ?? "") ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
@@ -17052,7 +17179,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17067,8 +17194,9 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    MAX_CONFIG_TRIES = 6;
+    MAX_CONFIG_TRIES = 12;
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+    ENV_VALUED = /* @__PURE__ */ new Set(["-u", "--unset", "-C", "--chdir"]);
   }
 });
 
@@ -17296,22 +17424,22 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
-    loadFile: async (resolved, forced, at, argv2) => {
+    loadFile: async (resolved, forced, at2, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      const loaded = await loadFile(resolved, forced, at2, argv2, stage, env3, defaultArgs);
       if ("source" in loaded) {
         units.set(key, loaded);
         remember(loaded);
       }
       return loaded;
     },
-    loadInline: async (text, arg, interp, at) => {
+    loadInline: async (text, arg, interp, at2) => {
       const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at2, env3, stage);
       units.set(key, unit);
       return remember(unit);
     },
@@ -17391,25 +17519,56 @@ function globInImage(stage, env3, pattern4) {
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
-  if (direct || !env3.symlinks?.length) return direct;
+  if (direct || !env3.symlinks?.length && !env3.moves?.length) return direct;
   const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path10.posix.join(d, name));
   for (const c of candidates) {
-    let p = c;
-    for (let i = 0; i < 8; i++) {
-      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
-      if (!link) break;
-      const target2 = path10.posix.resolve(path10.posix.dirname(link.link), link.target);
-      p = link.link === p ? target2 : target2 + p.slice(link.link.length);
-      const origin = env3.fs.lookup(stage, p);
-      if (origin) return { imagePath: p, origin };
+    let paths = [c];
+    const seen = new Set(paths);
+    for (let i = 0; i < 8 && paths.length > 0; i++) {
+      const next = [];
+      for (const p of paths) {
+        for (const q of cameFrom(p, env3)) {
+          if (seen.has(q)) continue;
+          seen.add(q);
+          const origin = env3.fs.lookup(stage, q);
+          if (origin) return { imagePath: q, origin };
+          next.push(q);
+        }
+      }
+      paths = next.slice(0, 16);
     }
   }
   return null;
 }
+function cameFrom(p, env3) {
+  const out = [];
+  for (const l of env3.symlinks ?? []) {
+    if (l.link !== p && !(p.startsWith(`${l.link}/`) && l.link !== "/")) continue;
+    const target2 = path10.posix.resolve(path10.posix.dirname(l.link), l.target);
+    out.push(l.link === p ? target2 : target2 + p.slice(l.link.length));
+  }
+  for (const m of env3.moves ?? []) {
+    const base2 = path10.posix.basename(m.from);
+    if (m.into === "either" && !hasGlobChar(base2)) {
+      if (p === m.to) out.push(m.from);
+      else if (p.startsWith(`${m.to}/`) && m.to !== "/") out.push(m.from + p.slice(m.to.length));
+    }
+    const under = m.to === "/" ? p.slice(1) : p.startsWith(`${m.to}/`) ? p.slice(m.to.length + 1) : null;
+    if (under === null || under === "") continue;
+    const [first, ...rest] = under.split("/");
+    if (first === base2 || hasGlobChar(base2) && (0, import_picomatch3.default)(base2, { dot: false })(first)) {
+      out.push(path10.posix.join(path10.posix.dirname(m.from), first, ...rest));
+    }
+  }
+  return out;
+}
+function hasGlobChar(s) {
+  return /[*?[]/.test(s);
+}
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
 }
-async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
+async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
   if (origin.kind === "built") return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
@@ -17443,7 +17602,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
       interpreter: interp ?? "sh",
       shebang: forcedInterpreter ? null : shebang,
       receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
+      startedAt: at2,
       imagePath: resolved.imagePath,
       origin,
       crlf: /\r\n/.test(text),
@@ -17456,10 +17615,10 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
 function looksLikeShell(text) {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
-async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+async function inlineUnit(script, mapped, interp, at2, env3, stage = null) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at2.span };
   return parseUnit(
-    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at2, imagePath: null, origin: null, crlf: false, bom: false },
     env3,
     stage
   );
@@ -17551,10 +17710,10 @@ function unescapeDollars(m) {
 function jsonStringText(env3, arg) {
   const text = arg.setting.form.text;
   const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  const at2 = text.text.indexOf(needle);
+  if (at2 < 0 || needle.slice(1, -1) !== arg.value) return null;
   void env3;
-  return text.sub(at + 1, at + needle.length - 1);
+  return text.sub(at2 + 1, at2 + needle.length - 1);
 }
 var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
@@ -17739,9 +17898,9 @@ function gosuReplacement(target2, stmt, sw, parse) {
   if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
   let command2;
   if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
-    const at = lits.findIndex((l) => l === "-c" || l === "--command");
-    const word = at >= 0 ? args[at + 1] : void 0;
-    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const at2 = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at2 >= 0 ? args[at2 + 1] : void 0;
+    if (at2 < 0 || !word || at2 + 2 !== args.length) return null;
     const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
     const single = only && only.length === 1 ? only[0] : null;
     const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
@@ -18286,33 +18445,114 @@ var init_questions = __esm({
 });
 
 // src/rules/entrypoint-no-exec.ts
+function keepAlive(argv) {
+  const name = basename3(argv[0]?.s ?? "");
+  const words = argv.slice(1).map((f) => f.s ?? "");
+  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
+}
 function longRunning(argv) {
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
   const words = argv.map((f) => f.s ?? "");
-  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
-  if (base2 === "tail") return words.includes("-f") || words.includes("-F");
-  if (base2 === "sleep") return words[1] === "infinity";
+  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") {
+    if (["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "")) return true;
+    return base2 === "yarn" && runsInForeground(name, words.slice(1));
+  }
   if (base2 === "nc") return words.some((w) => /^-\w*l/.test(w));
   if (base2 === "python" || base2 === "node" || base2 === "ruby" || base2 === "perl" || base2 === "php" || base2 === "java") {
     if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
     if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
     return words.length > 1;
   }
-  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name));
+  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function isSupervisor(hop) {
-  const cmds = hop.run?.commands ?? [];
-  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
-  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+function servesImage(argv) {
+  const name = argv[0]?.s;
+  if (!name || argv.some((f) => f.multi)) return false;
+  const base2 = basename3(name);
+  if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
+  return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
 }
-var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
+function subcommandOnly(given, argv, hop) {
+  const read = hop.run?.argsRead;
+  const first = given[0];
+  if (!read || !first || first.arg === void 0 || isUserCommand(first) || !read.has(first.arg)) return false;
+  if (given.slice(1).some((f) => f.arg === void 0 || read.has(f.arg))) return false;
+  return !argv.some((f) => f.arg !== void 0 && given.some((g) => g.arg === f.arg));
+}
+function startedBy2(hop) {
+  return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
+}
+function everyEndingIsLast(hop, last) {
+  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed);
+  return endings.length > 0 && endings.every((x) => x.kind !== "exec" && x.kind !== "loop" && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
+}
+function termTrap(cmds) {
+  let covers = false;
+  let other = null;
+  for (const c of cmds) {
+    if (c.child) continue;
+    for (const a of c.argvs) {
+      if (a[0]?.s !== "trap" || a.length < 3) continue;
+      const action = a[1]?.s;
+      if (action === "-" || action === "") continue;
+      const signals = a.slice(2).map((f) => f.s);
+      if (signals.some((s) => s === null || /^(SIG)?TERM$|^15$/i.test(s))) covers = true;
+      else if (!other && signals.some((s) => s !== null && /^(SIG)?(INT|QUIT|HUP|USR1|USR2)$|^[0-9]+$/i.test(s))) other = c;
+    }
+  }
+  return { covers, other };
+}
+function backgroundCommands(cmds) {
+  return cmds.filter((c) => c.background && !c.exec).map((c) => ({ stmt: c.ref.stmt, file: c.ref.file })).sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
+}
+function jobsText(jobs) {
+  const shown2 = jobs.slice(0, 3).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (${j.file.path}:${j.stmt.p[0]})`);
+  if (jobs.length > 3) return `${shown2.join(", ")} and ${jobs.length - 3} more`;
+  return shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? "";
+}
+function reportKeepAlive(ctx, main2, hop, at2, argv, jobs, done) {
+  const key = `${at2.file.path}:${at2.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const place = atRef(hop.unit, at2, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at2));
+  const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : "";
+  const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename3(argv[0]?.s ?? "")}\` has no SIGTERM handler either.` : "";
+  const command2 = argv ? refText(at2) : statementText(at2);
+  const what = argv ? `\`${command2}\`, which only keeps the container running` : `the endless loop \`${command2}\``;
+  const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
+  const fix = argv ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command2}\` (the shell runs a trap only after a foreground command returns)` : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
+  const data = { command: command2, what, fix, started, noExec, ...startedBy2(hop) };
+  if (main2.init) ctx.report({ ...place, messageId: "keepAliveUnderInit", data: { ...data, init: main2.init.name } });
+  else ctx.report({ ...place, messageId: "keepAlive", data });
+}
+function reportWait(ctx, main2, hop, wait, jobs, other, done) {
+  const key = `${wait.file.path}:${wait.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const place = atRef(hop.unit, wait, ctx.env.dockerfile.displayPath);
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : "";
+  const command2 = refText(wait);
+  const addTerm = other ? withTerm(other) : null;
+  const fix = addTerm ? `Add TERM to the trap on line ${other?.ref.stmt.p[0]}: \`${addTerm}\`, with a handler that stops the jobs (\`kill -TERM $(jobs -p)\`) and waits for them` : `Forward SIGTERM to the jobs before \`${command2}\`: \`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM\``;
+  const data = { command: command2, jobs: jobsText(jobs), trapNote, fix, ...startedBy2(hop) };
+  if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
+  else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
+}
+function withTerm(trap) {
+  const text = trap.ref.file.text.slice(trap.ref.stmt.p[2], trap.ref.stmt.e[2]);
+  if (text.includes("\n") || /[;&|<>]\s*\S/.test(text.replace(/'[^']*'|"[^"]*"/g, ""))) return null;
+  const sig = trap.argvs[0]?.slice(2).some((f) => /^SIG/i.test(f.s ?? "")) ? "SIGTERM" : "TERM";
+  return `${text.trimEnd()} ${sig}`;
+}
+var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES, messages, entrypoint_no_exec_default;
 var init_entrypoint_no_exec = __esm({
   "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
     init_questions();
     init_commands();
+    init_known_programs();
     init_evidence();
     init_rule();
     init_pid12();
@@ -18371,17 +18611,43 @@ var init_entrypoint_no_exec = __esm({
       "sshd",
       "crond",
       "cron",
-      "tail",
-      "sleep",
-      "npm",
-      "yarn",
-      "pnpm",
       "flask",
       "streamlit",
-      "jupyter",
-      "nc"
+      "jupyter"
     ]);
     JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
+    DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
+    messages = {
+      shellPid1: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "Write `exec {command}`{where}."
+      },
+      underInit: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
+      },
+      underShebangInit: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
+      },
+      keepAlive: {
+        message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
+      },
+      keepAliveUnderInit: {
+        message: "The script ends in {what}: {init} signals only its direct child, the shell, which dies on SIGTERM (it has no trap) and leaves what it started{started} to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "{fix}."
+      },
+      waitsWithoutTrap: {
+        message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
+      },
+      waitsWithoutTrapUnderInit: {
+        message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
+      }
+    };
     entrypoint_no_exec_default = defineRule({
       id: "entrypoint-no-exec",
       severity: "warning",
@@ -18390,29 +18656,16 @@ var init_entrypoint_no_exec = __esm({
       fixable: true,
       title: "The entrypoint script runs its main command without exec",
       peers: {},
-      messages: {
-        shellPid1: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
-          hint: "Write `exec {command}`{where}."
-        },
-        underInit: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-          hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
-        },
-        underShebangInit: {
-          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
-          hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
-        }
-      },
+      messages,
       docs: {
-        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
-        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
-          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
+          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
-        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group)."
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -18427,25 +18680,49 @@ var init_entrypoint_no_exec = __esm({
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
+          const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+          if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
           if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
-          if (e.last.length !== 1) continue;
-          const last = e.last[0];
-          if (!last) continue;
-          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
-          const argv = cmd?.argvs[0];
-          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
-          if (isSupervisor(hop)) continue;
-          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
-          if (!service && JOB_WORDS.test(words)) continue;
+          const cmds = hop.run?.commands ?? [];
+          const trap = termTrap(cmds);
+          const scriptPath = hop.unit.imagePath ?? "";
+          const isJob = (words) => !service && JOB_WORDS.test([...words, scriptPath].join(" "));
+          const w = e.waited;
+          const handled = trap.covers || w?.term !== void 0 && w.term !== null && w.term.action !== "";
+          if (e.kind === "loop" && e.loop) {
+            if (handled) continue;
+            reportKeepAlive(ctx, main2, hop, e.loop, null, w?.jobs ?? [], done);
+            continue;
+          }
+          const last = e.last.length === 1 ? e.last[0] : void 0;
+          const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
+          const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
+          const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+          if (w && !(after && argv && longRunning(argv))) {
+            if (handled || w.jobs.length === 0) continue;
+            if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
+            reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
+            continue;
+          }
+          if (!last || !cmd || !argv) continue;
+          if (given.length > 0 && !subcommandOnly(given, argv, hop)) continue;
+          if (keepAlive(argv)) {
+            if (trap.covers) continue;
+            reportKeepAlive(ctx, main2, hop, cmd.ref, argv, backgroundCommands(cmds), done);
+            continue;
+          }
+          const alwaysLast = service && everyEndingIsLast(hop, last);
+          if (!longRunning(argv) && !(alwaysLast && servesImage(argv))) continue;
+          if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"))) continue;
+          if (isJob(argv.map((f) => f.s ?? ""))) continue;
           const key = `${last.file.path}:${last.stmt.p[2]}`;
           if (done.has(key)) continue;
           done.add(key);
-          const started = { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
           const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
           const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
-          const data = { command: refText(cmd.ref), where: where2, ...started };
+          const data = { command: refText(cmd.ref), where: where2, ...startedBy2(hop) };
           const fix = fixOf(execFix(hop.unit, cmd.ref));
           if (main2.init) ctx.report({ ...place, messageId: main2.init.shebang ? "underShebangInit" : "underInit", data: { ...data, init: main2.init.name }, ...fix });
           else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
@@ -18458,7 +18735,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path11 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -18484,7 +18761,7 @@ ${h.body.text}`).join("");
   return facts;
 }
 function mayChangeFacts(raw) {
-  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
@@ -18513,12 +18790,32 @@ function record(facts, words, inst, workdir) {
       const target2 = path11.posix.resolve(path11.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
+  } else if (name === "mv" || name === "cp") {
+    recordMove(facts, rest, inst, workdir);
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
     const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
     for (const pkg of rest.slice(verbIndex + 1)) {
       if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
     }
   }
+}
+function recordMove(facts, rest, inst, workdir) {
+  let target2 = null;
+  const args = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === "-t" || w === "--target-directory") target2 = rest[++i] ?? null;
+    else if (w.startsWith("--target-directory=")) target2 = w.slice("--target-directory=".length);
+    else if (w === "-S" || w === "--suffix") i++;
+    else if (w === "--") args.push(...rest.slice(i + 1)), i = rest.length;
+    else if (!w.startsWith("-")) args.push(w);
+  }
+  const sources = target2 === null ? args.slice(0, -1) : args;
+  const dest = target2 ?? args[args.length - 1];
+  if (!dest || sources.length === 0 || dest === "\0" || sources.includes("\0")) return;
+  const to = path11.posix.resolve(workdir, dest);
+  const into = target2 !== null || sources.length > 1 || dest.endsWith("/") || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? "folder" : "either";
+  for (const src of sources) facts.moves.push({ from: path11.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 function addsExecute(mode) {
   if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
@@ -18536,7 +18833,7 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var UNKNOWN_WRITERS, INSTALLERS;
+var UNKNOWN_WRITERS, INSTALLERS, KNOWN_DIRS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
@@ -18551,6 +18848,7 @@ var init_run_facts = __esm({
       microdnf: ["install"],
       zypper: ["install", "in"]
     };
+    KNOWN_DIRS = /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/;
   }
 });
 
@@ -18754,10 +19052,10 @@ var init_entrypoint_shebang = __esm({
           const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
           const script = unit.imagePath ?? "The script";
           const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          const at2 = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
           if (unit.bom && first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "bom",
               data: { script, command: step.at.label },
               chain,
@@ -18768,7 +19066,7 @@ var init_entrypoint_shebang = __esm({
           }
           if (!first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
@@ -18783,7 +19081,7 @@ var init_entrypoint_shebang = __esm({
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
-            at,
+            at: at2,
             messageId: "noBash",
             data: { script, shebang: first, base: rootStage(stage).base },
             chain,
@@ -18846,8 +19144,8 @@ var init_env_self_reference = __esm({
             let first = -1;
             for (const key of referencedKeys(text, byKey)) {
               if (defined.has(key)) continue;
-              const at = (byKey.get(key) ?? []).find((j) => j !== i);
-              if (at !== void 0 && (first === -1 || at < first)) first = at;
+              const at2 = (byKey.get(key) ?? []).find((j) => j !== i);
+              if (at2 !== void 0 && (first === -1 || at2 < first)) first = at2;
             }
             const pair = pairs[first];
             if (!pair) return;
@@ -18905,18 +19203,18 @@ var init_expose_port = __esm({
           for (const w of exposeView(view.inst, ctx.dockerfile.escape).ports) {
             const port = w.value;
             if (port === null) continue;
-            const at = { file: ctx.env.dockerfile.displayPath, span: w.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: w.span };
             const slash = port.indexOf("/");
             const spec = slash >= 0 ? port.slice(0, slash) : port;
             const proto2 = slash >= 0 ? port.slice(slash + 1) : "";
             if (spec.includes(":")) {
               const container = spec.slice(spec.lastIndexOf(":") + 1) + (proto2 ? `/${proto2.toLowerCase()}` : "");
-              ctx.report({ messageId: "mapping", data: { port, container }, at });
+              ctx.report({ messageId: "mapping", data: { port, container }, at: at2 });
               continue;
             }
-            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at });
+            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at: at2 });
             const nums = spec.split("-").map(Number);
-            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at });
+            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at: at2 });
           }
         }
       }
@@ -18927,10 +19225,10 @@ var init_expose_port = __esm({
 // src/rules/from-arg-default-invalid.ts
 function validReference(ref) {
   let rest = ref;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
+    rest = rest.slice(0, at2);
   }
   const slash = rest.lastIndexOf("/");
   const colon = rest.lastIndexOf(":");
@@ -18995,9 +19293,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
-          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
-          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at: at2 });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: at2 });
         }
       }
     });
@@ -19125,12 +19423,12 @@ var init_from_platform_constant = __esm({
           const flag = from.platform;
           if (!flag || flag.value === null || flag.value === "") continue;
           const v = flag.value;
-          const at = { file: ctx.env.dockerfile.displayPath, span: flag.span };
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: flag.span };
           if (v.includes("$")) continue;
           const [os3 = "", arch = ""] = v.split("/");
           const name = from.alias?.text ?? "";
           if (os3 && name.includes(os3) || arch && name.includes(arch)) continue;
-          ctx.report({ messageId: "constant", data: { platform: v }, at });
+          ctx.report({ messageId: "constant", data: { platform: v }, at: at2 });
         }
       }
     });
@@ -21360,7 +21658,7 @@ var init_maintainer_deprecated = __esm({
 function receivesArgs(hop, run2) {
   return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
 }
-function isSupervisor2(hop) {
+function isSupervisor(hop) {
   const cmds = hop.run?.commands ?? [];
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
@@ -21379,7 +21677,7 @@ function reportOnce(ctx, hop, done, ref, msg, fix = null) {
   if (done.has(key)) return;
   done.add(key);
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const place = ref ? atRef(unit, ref, dockerfile, "call" in ref ? void 0 : statementText(ref)) : atNode(unit, lastLine(unit), dockerfile);
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
 }
@@ -21389,6 +21687,15 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
     const use = argsUse(e.argv, run2);
+    if (use === "none" && run2.kind === "user-command" && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
+      const program2 = commandOf(e.argv).name?.s;
+      const text = refText(e.cmd);
+      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
+      report(e.cmd, { messageId: "ignoresUserCommand", data: { command: text, program: program2 ? `\`${basename3(program2)}\`` : "the program", fix } });
+      return;
+    }
     const program = e.argv[0];
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
@@ -21425,8 +21732,39 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     return;
   }
   if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
-  const at = e.kind === "exit" ? e.cmd : last;
-  report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+  if (e.kind === "loop" && e.loop) {
+    report(e.loop, { messageId: "endsInLoopIgnoringCmd", data: { command: statementText(e.loop) } });
+    return;
+  }
+  const at2 = e.kind === "exit" ? e.cmd : last;
+  report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+}
+function checkFlattened(ctx, hop, e, run2, done) {
+  const flat = e.flattened;
+  if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
+  const fix = bash ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
+  void run2;
+}
+function asArrayItems(assignment) {
+  const value = assignment.slice(assignment.indexOf("=") + 1).replace(/^"(.*)"$/, "$1");
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ""}}"`;
+}
+function checkDroppedCmdWords(ctx, hop, e, run2, done) {
+  if (e.kind !== "exec" || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
+  if (e.argv.some((f) => f.s === null || f.multi)) return;
+  const given = hop.argv.slice(1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  const first = given[0];
+  if (!first || given.length < 2 || first.arg === void 0 || !hop.run.argsRead.has(first.arg)) return;
+  const dropped = given.slice(1).filter((f) => f.arg !== void 0 && !hop.run?.argsRead.has(f.arg));
+  if (dropped.length === 0) return;
+  const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
+  const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
+  reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
 }
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
@@ -21437,6 +21775,26 @@ function checkWrapper(ctx, hop, e, run2, done) {
   if (!given || unquoted.length === 0) return;
   const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? "").join(" ");
   reportOnce(ctx, hop, done, e.cmd, { messageId: "wrapperArgs", data: { params } });
+}
+function neverReadsArgs(hop) {
+  const ast = hop.unit.ast;
+  if (!ast || !hop.run) return false;
+  if (hop.run.unknownSources.length > 0) return false;
+  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => [".", "source", "eval", "getopts"].includes(a[0]?.s ?? "") || a[0]?.s === null))) return false;
+  const todo = [ast.stmts];
+  while (todo.length > 0) {
+    const node = todo.pop();
+    if (Array.isArray(node)) {
+      todo.push(...node);
+      continue;
+    }
+    if (!node || typeof node !== "object") continue;
+    const n = node;
+    if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
+    for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
+  }
+  return true;
 }
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
@@ -21451,16 +21809,18 @@ function runsArgs(argv, run2) {
 function unquotedListExp(w) {
   return w.parts.some((p) => p.type === "ParamExp" && (p.param === "@" || p.param === "*" || p.index === "@" || p.index === "*"));
 }
-var messages, missing_exec_args_default;
+var messages2, missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
     init_questions();
+    init_values();
     init_evidence();
+    init_commands();
     init_rule();
     init_pid12();
     init_report();
-    messages = {
+    messages2 = {
       starArgs: {
         message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
         hint: 'Write `"$@"`, with the double quotes.'
@@ -21493,13 +21853,29 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      endsInLoopIgnoringCmd: {
+        message: "This path of the script ends in the endless loop `{command}`, and the CMD it is given is never run: the shell stays PID 1 in the loop and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"` instead of the loop, and run what the loop keeps alive as the CMD.'
+      },
       endsWithoutCommand: {
         message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
+      flattenedArgs: {
+        message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Keep the arguments apart instead of joining them: {fix}."
+      },
+      dropsCmdWords: {
+        message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.'
+      },
       ignoresArgs: {
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      },
+      ignoresUserCommand: {
+        message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}."
       }
     };
     missing_exec_args_default = defineRule({
@@ -21510,9 +21886,9 @@ var init_missing_exec_args = __esm({
       fixable: true,
       title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
-      messages,
+      messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21533,13 +21909,15 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
-              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
                 continue;
               }
+              checkFlattened(ctx, hop, hop.ending, run2, done);
               checkEnding(ctx, hop, hop.ending, run2, done, forwards);
+              if (run2.kind === "default") checkDroppedCmdWords(ctx, hop, hop.ending, run2, done);
             }
           }
         }
@@ -21576,14 +21954,8 @@ var init_multiple_cmd = __esm({
         howToFix: "Delete the CMD that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("CMD", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("CMD")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21618,14 +21990,8 @@ var init_multiple_entrypoint = __esm({
         howToFix: "Delete the ENTRYPOINT that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("ENTRYPOINT", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("ENTRYPOINT")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21660,14 +22026,8 @@ var init_multiple_healthcheck = __esm({
         howToFix: "Delete the HEALTHCHECK that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("HEALTHCHECK", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("HEALTHCHECK")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21922,12 +22282,12 @@ var init_npm_start_pid1 = __esm({
           if (!verb || !RUN_VERBS.has(verb)) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
-          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
-          const key = `${at.file}:${at.span.line}`;
+          const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
           done.add(key);
           ctx.report({
-            at,
+            at: at2,
             messageId: "managerPid1",
             data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
@@ -22072,8 +22432,8 @@ var init_pip_no_cache_dir = __esm({
         }
         const disabledAt = (stageIndex, line) => {
           for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
-            const at = envOff.get(s.index);
-            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+            const at2 = envOff.get(s.index);
+            if (at2 !== void 0 && (s.index !== stageIndex || at2 < line)) return true;
           }
           return (envOff.get(-1) ?? Infinity) < line;
         };
@@ -22774,10 +23134,10 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          const at = { file: unit.source.file.displayPath, span };
+          const at2 = { file: unit.source.file.displayPath, span };
           const script = unit.imagePath ?? "This script";
-          if (p.shell === "ash") ctx.report({ at, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
-          else ctx.report({ at, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
+          if (p.shell === "ash") ctx.report({ at: at2, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
+          else ctx.report({ at: at2, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
         }
       }
     });
@@ -22877,9 +23237,9 @@ var init_stage_name_casing = __esm({
 });
 
 // src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
+function buildUserAt(stage, at2, trusted) {
   let s = stage;
-  let before2 = at;
+  let before2 = at2;
   for (; ; ) {
     const upTo = before2 ? s.instructions.indexOf(before2) : -1;
     const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
@@ -23104,12 +23464,12 @@ var init_su_in_run = __esm({
             const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
             const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
-            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
             const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
             const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
-            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
-            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
-            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+            if (same) ctx.report({ at: at2, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at: at2, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at: at2, label, messageId: "runAs", data, ...fix ? { fix } : {} });
           }
         }
       }
@@ -23130,8 +23490,8 @@ function gosuEquivalent(ref, sw) {
     command2 = text(written.command);
   } else if (!written && sw && sw.rest.length > 0) {
     const first = sw.rest[0];
-    const at = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
-    if (at > 0) command2 = text(words.slice(at));
+    const at2 = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
+    if (at2 > 0) command2 = text(words.slice(at2));
   }
   return `exec gosu ${user} ${command2}`;
 }
@@ -23257,9 +23617,9 @@ var init_su_sudo = __esm({
 
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
-  const at = words.indexOf(word);
-  if (at < 0) return false;
-  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
+  const at2 = words.indexOf(word);
+  if (at2 < 0) return false;
+  const user = prefixOption("sudo", words, at2 + 1, (w) => w.value, "u", "user");
   return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
 }
 var sudo_in_run_default;
@@ -23521,8 +23881,8 @@ function declaredLater(all, view, name, escape5) {
 }
 function addArgFix(src, file, stage, name) {
   const sp = stage.from.span;
-  const at = src.offsetOf(sp.endLine, sp.endColumn);
-  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+  const at2 = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at2, end: at2, text: `
 ARG ${name}` }] };
 }
 var PREDEFINED2, NOT_ENV, undefined_var_default;
@@ -23664,28 +24024,28 @@ var init_undefined_var = __esm({
             const name = site.ref.name;
             if (seen.has(name)) continue;
             seen.add(name);
-            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            const at2 = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
             if (site.heredoc !== null) {
-              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at });
-              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at: at2 });
+              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at: at2 });
               continue;
             }
             if (envKeys.includes(name)) {
-              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              ctx.report({ messageId: "sameEnv", data: { name }, at: at2 });
               continue;
             }
             const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
             if (later) {
-              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at: at2 });
               continue;
             }
             const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
             if (messageId) {
-              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
+              ctx.report({ messageId, data: { name }, at: at2, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
               continue;
             }
             const s = suggestion(name, scope.names);
-            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at: at2 });
           }
           for (const k of envKeys) scope.names.add(k);
         }
@@ -24022,10 +24382,10 @@ var init_yarn_cache_not_cleaned = __esm({
           if (!view.onbuild && !shipped(view.stageIndex)) continue;
           if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
-          const install = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
+          const install = cmds[at2];
           if (!install) continue;
-          if (cmds.slice(at + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
+          if (cmds.slice(at2 + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
           ctx.report({ messageId: "cache", at: { file: ctx.env.dockerfile.displayPath, span: install.program.span } });
         }
       }
@@ -24067,11 +24427,11 @@ var init_yum_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["yum"])) {
           if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL2.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -24167,11 +24527,11 @@ var init_zypper_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["zypper"])) {
           if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL3.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -26777,9 +27137,9 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages2) {
+    function debug(logLevel, ...messages3) {
       if (logLevel === "debug")
-        console.log(...messages2);
+        console.log(...messages3);
     }
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
@@ -32872,18 +33232,18 @@ function matchAll(f, byFile, used) {
   }
   return suppressed;
 }
-function problem(file, at, message, hint) {
+function problem(file, at2, message, hint) {
   return {
     rule: SUPPRESSION_RULE,
     severity: "warning",
     message,
     hint,
     file,
-    line: at.line,
-    column: at.column,
-    endLine: at.line,
-    endColumn: Math.max(at.column, at.endColumn),
-    related: [{ file, line: at.line, column: at.column, message: "" }]
+    line: at2.line,
+    column: at2.column,
+    endLine: at2.line,
+    endColumn: Math.max(at2.column, at2.endColumn),
+    related: [{ file, line: at2.line, column: at2.column, message: "" }]
   };
 }
 function dockerfileComments(text, heredocs) {
@@ -33079,9 +33439,9 @@ async function shellcheckFindings(view, scripts, dockerfile, run2) {
       prefixLines,
       file: dockerfile,
       spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
-        const s = at(line, column);
-        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+        const at2 = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at2(line, column);
+        return body2.spanOf(s, Math.max(s, at2(endLine, endColumn)));
       },
       chain: []
     });
@@ -33274,6 +33634,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    env3.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
@@ -33281,7 +33642,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -33336,7 +33697,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
@@ -33347,15 +33708,15 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      const at = unit.source.spanOf(err.p, err.p);
-      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      const at2 = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at2, `this script is ${err.message}`));
       else {
         findings.push(
           spanFinding(
             "syntax-error",
             "error",
             unit.source.file.displayPath,
-            at,
+            at2,
             `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
           )
         );
@@ -33376,7 +33737,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       for (const step of chain.hops) {
         if ((step.kind === "script" || step.kind === "shell") && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {
@@ -40800,8 +41161,8 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (raw.context) {
     config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
     raw.context.forEach((_c2, i) => {
-      const at = locate([...prefix, "context", i, "context"]);
-      if (at) lines[keyText([...prefix, "context", i, "context"])] = at.line;
+      const at2 = locate([...prefix, "context", i, "context"]);
+      if (at2) lines[keyText([...prefix, "context", i, "context"])] = at2.line;
     });
   }
   if (raw.trustedBaseImages) {
@@ -40814,11 +41175,11 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
 function describe2(err, file, prefix, locate) {
-  const at = [
+  const at2 = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
   ];
-  const inner = at.slice(prefix.length);
+  const inner = at2.slice(prefix.length);
   const params = err.params;
   const known3 = (schemaPath) => {
     let node = configSchema();
@@ -40833,24 +41194,24 @@ function describe2(err, file, prefix, locate) {
       const guess = didYouMean(name, names);
       return {
         file,
-        key: keyText([...at, name]),
+        key: keyText([...at2, name]),
         message: `${isRules ? "unknown rule id" : "unknown key"}; ${guess ? `did you mean ${guess}?` : `known: ${names.join(", ")}`}`,
-        ...locate(at, name)
+        ...locate(at2, name)
       };
     }
     case "required":
-      return { file, key: keyText([...at, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at) };
+      return { file, key: keyText([...at2, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at2) };
     case "enum":
-      return { file, key: keyText(at), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at2) };
     case "type": {
       const t = String(params.type);
       const what = t === "array" ? "a list" : t === "object" ? "a mapping" : t === "boolean" ? "true or false" : `a ${t}`;
-      return { file, key: keyText(at), message: `expected ${what}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected ${what}`, ...locate(at2) };
     }
     case "minLength":
-      return { file, key: keyText(at), message: "must not be empty", ...locate(at) };
+      return { file, key: keyText(at2), message: "must not be empty", ...locate(at2) };
     default:
-      return { file, key: keyText(at), message: err.message ?? "invalid value", ...locate(at) };
+      return { file, key: keyText(at2), message: err.message ?? "invalid value", ...locate(at2) };
   }
 }
 function locator(doc, lineCounter) {
@@ -41413,6 +41774,8 @@ function chainHops(chain, launch) {
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
+        } else if (e.kind === "loop" && e.loop) {
+          out.push(...loopHops(step, e, launch));
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -41433,14 +41796,14 @@ function chainHops(chain, launch) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
         const prev = out[out.length - 1];
-        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+        if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
           break;
         }
-        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at: at2, note, why: [] });
         break;
       }
       case "supervisor":
@@ -41476,23 +41839,9 @@ function userOfCommand(argv, shellUser) {
 }
 function waitHops(step, e, launch) {
   const w = e.waited;
-  const at = (f, stmt) => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
-  const children = w.jobs.map((j) => {
-    const main2 = j.cmds[j.cmds.length - 1];
-    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
-    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
-    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
-    const t2 = main2 ? commandOf(main2.argv) : null;
-    const conf = t2?.name?.s && basename3(t2.name.s) === "supervisord" ? launch.supervisor?.(t2.rest.map((f) => f.multi ? null : f.s)) : null;
-    if (!conf || !t2?.name) return { hop, programs: [] };
-    const [sup, ...programs] = supervisorHops([t2.name, ...t2.rest], user, false, hop.at, conf);
-    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
-    if (sup?.programs) hop.programs = sup.programs;
-    return { hop, programs };
-  });
+  const children = jobHops(w.jobs, launch);
   const t = w.term;
-  const signal = !t ? step.pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children" : t.action === "" ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded` : t.kills ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children` : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const signal = signalNote(t, step.pid1);
   const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
   const waitHop = {
@@ -41503,11 +41852,60 @@ function waitHops(step, e, launch) {
     note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
-    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false }
+    signals: signalsOf(t)
   };
   return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }
-function supervisorHops(argv, runsAs, pid1, at, conf) {
+function loopHops(step, e, launch) {
+  const l = e.loop;
+  const jc = e.running ?? null;
+  const children = jobHops(jc?.jobs ?? [], launch);
+  const jobs = children.map((c) => c.hop);
+  const last = e.last[0];
+  const body2 = last ? `, running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, "")} (${at(last.file, last.stmt)}) as its child each time round` : "";
+  const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}` : "";
+  const text = l.file.text.slice(l.stmt.p[2], l.stmt.e[2]);
+  const loopHop = {
+    process: `${cmdText(text)}${text.includes("\n") ? " …" : ""}`,
+    user: showUser(e.user),
+    pid1: step.pid1,
+    at: at(l.file, l.stmt),
+    note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long${body2}${kids}; ${signalNote(jc?.term ?? null, step.pid1)}`,
+    why: reasons(e.why),
+    ...jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {},
+    signals: signalsOf(jc?.term ?? null)
+  };
+  return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+function at(f, stmt) {
+  return `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+}
+function signalsOf(t) {
+  return t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false };
+}
+function signalNote(t, pid1) {
+  if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
+  if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+}
+function jobHops(jobList, launch) {
+  return jobList.map((j) => {
+    const main2 = j.cmds[j.cmds.length - 1];
+    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
+    const t = main2 ? commandOf(main2.argv) : null;
+    const conf = t?.name?.s && basename3(t.name.s) === "supervisord" ? launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) : null;
+    if (!conf || !t?.name) return { hop, programs: [] };
+    const [sup, ...programs] = supervisorHops([t.name, ...t.rest], user, false, hop.at, conf);
+    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
+    if (sup?.programs) hop.programs = sup.programs;
+    return { hop, programs };
+  });
+}
+function supervisorHops(argv, runsAs, pid1, at2, conf) {
   const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
   const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
   const started = conf.programs.filter((p) => p.autostart);
@@ -41518,7 +41916,7 @@ function supervisorHops(argv, runsAs, pid1, at, conf) {
       process: argv.map(showField).join(" "),
       user: showUser(runsAs),
       pid1,
-      at,
+      at: at2,
       note: `supervisor: starts the programs of ${conf.files.join(", ")} (${conf.how}) as its children${started.length === 0 ? " (none with a command and autostart)" : ""}${switched}${empty}${unknown}`,
       why: [],
       programs: started.map((p) => ({ name: p.name, user: showUser(programUser(p.user, own)), at: p.at }))
@@ -48246,13 +48644,13 @@ function readJson(text) {
   return { targets };
 }
 function lineOfKey(text, keys) {
-  let at = 0;
+  let at2 = 0;
   for (const k of keys) {
-    const next = text.indexOf(`${JSON.stringify(k)}`, at);
+    const next = text.indexOf(`${JSON.stringify(k)}`, at2);
     if (next < 0) return 1;
-    at = next;
+    at2 = next;
   }
-  return text.slice(0, at).split("\n").length;
+  return text.slice(0, at2).split("\n").length;
 }
 var HclError = class extends Error {
   constructor(message, line) {
@@ -48599,8 +48997,8 @@ var ComposeIndex = class {
     if (!services || typeof services !== "object") return [];
     const lineOf = (keys) => {
       const node = doc.getIn(keys, true);
-      const at = node && typeof node === "object" && node.range ? node.range[0] : void 0;
-      return at === void 0 ? void 0 : lineCounter.linePos(at).line;
+      const at2 = node && typeof node === "object" && node.range ? node.range[0] : void 0;
+      return at2 === void 0 ? void 0 : lineCounter.linePos(at2).line;
     };
     const list2 = [];
     for (const [name, svc] of Object.entries(services)) {
@@ -49548,9 +49946,9 @@ ${ticks}`;
 var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
-  const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  const messages3 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
   if (s.findings === null) {
-    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages2.map((m) => `> ${markdownText(m)}`), "");
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages3.map((m) => `> ${markdownText(m)}`), "");
     return `${out.join("\n")}
 `;
   }
@@ -49561,7 +49959,7 @@ function jobSummary(s) {
     findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
-  if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");
+  if (messages3.length > 0) out.push(...messages3.map((m) => `- ${markdownText(m)}`), "");
   const levels = [
     ["error", "errors"],
     ["warning", "warnings"],

@@ -249,10 +249,12 @@ async function prepare(
     );
     return { fragment: true, ast, model, env, view, context };
   }
-  // Symlinks made by RUN (`ln -s`) lead to scripts too; RUNs are parsed only when one mentions ln.
+  // Symlinks made by RUN (`ln -s`) and files it moved or copied (`mv`, `cp`) lead to scripts too;
+  // RUNs are parsed only when one mentions ln, mkdir, install -d, mv or cp.
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    env.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     // `COPY entrypoint.sh /opt/app` into a folder a RUN made: the file lands inside it.
     for (let s: Stage | null = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
@@ -263,7 +265,7 @@ async function prepare(
 
 function hasLinkingRun(stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -355,7 +357,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
-    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() });
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], moves: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
     if (options.shellcheck) findings.push(...(await shellcheckPass(view, [], file, options, jail, deadline)));
     await runBudgets(view, file, findings);
@@ -398,7 +400,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       for (const step of chain.hops) {
         if ((step.kind === 'script' || step.kind === 'shell') && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {

@@ -72,6 +72,15 @@ export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourc
   };
 }
 
+/**
+ * A compound statement (a loop) on one line, as it would be written so, shortened for messages:
+ * `while true; do sleep 1000; done`.
+ */
+export function statementText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
+  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
+  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, '$1 ').replace(/[ \t]*\n\s*/g, '; '), max);
+}
+
 /** Source text of a command the evaluator reached, on one line, shortened for messages. */
 export function refText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '', max);

@@ -80,3 +80,61 @@ export function isWellKnownProgram(program: string): boolean {
   const name = basename(program);
   return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
 }
+
+/**
+ * Servers that run a subcommand in the foreground until they are stopped: Hadoop's daemons
+ * (`hdfs namenode`), Tomcat's `catalina.sh run`, the `console`/`foreground` modes of Erlang
+ * releases, ZooKeeper's `start-foreground`.
+ */
+const SERVING_SUBCOMMAND: ReadonlyArray<{ match: RegExp; sub: RegExp }> = [
+  { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
+  { match: /^yarn$/, sub: /^(resourcemanager|nodemanager|timelineserver|proxyserver|router|timelinereader)$/ },
+  { match: /^mapred$/, sub: /^historyserver$/ },
+  { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
+  { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
+  { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
+  { match: /^zkServer\.sh$/, sub: /^start-foreground$/ },
+];
+
+/** Options that make a serving subcommand do one job and exit (`hdfs namenode -format`). */
+const ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
+
+/**
+ * Servers started by name. Many detach by default, but as the last command of a script that
+ * stays PID 1 in a working image they do not: if they did, the script would end and the
+ * container with it.
+ */
+const SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
+/** Servers whose first argument says what to serve: `consul agent`, `vault server`, `minio server`. */
+const SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
+const SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+
+/** Options that keep a daemon in the foreground (`-f`, `--foreground`, `-nodaemon`). */
+const FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
+
+/** Options that make a daemon detach into the background: the command returns at once. */
+const DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
+/** Daemons whose `-d` means "detach" (for unbound, dnsmasq or slapd it means the opposite). */
+const DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
+
+/** A name that says daemon: `…d` (`vsftpd`, `clamd`, `smbd`), `…-daemon`, `…-server`. */
+const DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
+/** Everyday commands whose names end in `d` like a daemon's. */
+const NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
+
+/**
+ * The command runs until it is stopped, by what dockerlint knows of the program: a server run
+ * in its foreground mode, a daemon whose name says so started with a foreground option, or one
+ * of the servers above. False when it is told to detach (`-d`, `--daemon`).
+ */
+export function runsInForeground(program: string, args: readonly string[]): boolean {
+  const name = basename(program);
+  const detaches = args.some((a) => DETACH_FLAG.test(a) || (a === '-d' && DASH_D_DETACHES.test(name)));
+  if (detaches && !args.some((a) => FOREGROUND_FLAG.test(a))) return false;
+  const sub = SERVING_SUBCOMMAND.find((s) => s.match.test(name));
+  // `hdfs namenode -format`: a one-shot step of the same subcommand.
+  if (sub) return args.some((a) => sub.sub.test(a)) && !args.some((a) => ONE_SHOT_OPTION.test(a));
+  if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith('-')) ?? '');
+  if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
+  return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}

@@ -20,6 +20,7 @@ import { rootStage, stagePath, type Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
 import { stripBom } from '../text.js';
+import type { Move } from './run-facts.js';
 import { supervisorConfig, type SupervisorConfig, type SupervisorImage } from './supervisord.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
@@ -109,6 +110,8 @@ export interface LaunchEnv {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
   /** Symlinks that RUN made (`ln -s target link`), for paths reached through them. */
   symlinks?: { target: string; link: string }[];
+  /** Files RUN moved or copied (`mv /tmp/run.sh /usr/bin`), for paths reached through them. */
+  moves?: Pick<Move, 'from' | 'to' | 'into'>[];
 }
 
 
@@ -242,23 +245,64 @@ function globInImage(stage: Stage, env: LaunchEnv, pattern: string): string[] | 
   return files.filter((f) => match(path.posix.basename(f)));
 }
 
-/** A path in the image, through the symlinks RUN made (`ln -s /usr/local/bin/x.sh /x.sh`). */
+/**
+ * A path in the image, through the symlinks RUN made (`ln -s /usr/local/bin/x.sh /x.sh`) and the
+ * files it moved or copied (`mv /tmp/run.sh /usr/bin`): replayed back to where a COPY or ADD put
+ * the file.
+ */
 function resolveInImage(stage: Stage, name: string, env: LaunchEnv): ResolvedCommand | null {
   const direct = env.fs.resolveCommand(stage, name);
-  if (direct || !env.symlinks?.length) return direct;
+  if (direct || (!env.symlinks?.length && !env.moves?.length)) return direct;
   const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path.posix.join(d, name));
   for (const c of candidates) {
-    let p = c;
-    for (let i = 0; i < 8; i++) {
-      const link = env.symlinks.find((l) => l.link === p || (p.startsWith(`${l.link}/`) && l.link !== '/'));
-      if (!link) break;
-      const target = path.posix.resolve(path.posix.dirname(link.link), link.target);
-      p = link.link === p ? target : target + p.slice(link.link.length);
-      const origin = env.fs.lookup(stage, p);
-      if (origin) return { imagePath: p, origin };
+    // Each path a link or a move leads back to, breadth first, a few steps deep.
+    let paths = [c];
+    const seen = new Set(paths);
+    for (let i = 0; i < 8 && paths.length > 0; i++) {
+      const next: string[] = [];
+      for (const p of paths) {
+        for (const q of cameFrom(p, env)) {
+          if (seen.has(q)) continue;
+          seen.add(q);
+          const origin = env.fs.lookup(stage, q);
+          if (origin) return { imagePath: q, origin };
+          next.push(q);
+        }
+      }
+      paths = next.slice(0, 16);
     }
   }
   return null;
+}
+
+/** The paths a file at `p` was linked, moved or copied from by RUN. */
+function cameFrom(p: string, env: LaunchEnv): string[] {
+  const out: string[] = [];
+  for (const l of env.symlinks ?? []) {
+    if (l.link !== p && !(p.startsWith(`${l.link}/`) && l.link !== '/')) continue;
+    const target = path.posix.resolve(path.posix.dirname(l.link), l.target);
+    out.push(l.link === p ? target : target + p.slice(l.link.length));
+  }
+  for (const m of env.moves ?? []) {
+    const base = path.posix.basename(m.from);
+    // `mv SRC DEST` with DEST a name: the file (or the folder, and what is inside it).
+    if (m.into === 'either' && !hasGlobChar(base)) {
+      if (p === m.to) out.push(m.from);
+      else if (p.startsWith(`${m.to}/`) && m.to !== '/') out.push(m.from + p.slice(m.to.length));
+    }
+    // Into the folder DEST: DEST/<name>[/rest], where the source's last part is (or matches) name.
+    const under = m.to === '/' ? p.slice(1) : p.startsWith(`${m.to}/`) ? p.slice(m.to.length + 1) : null;
+    if (under === null || under === '') continue;
+    const [first, ...rest] = under.split('/') as [string, ...string[]];
+    if (first === base || (hasGlobChar(base) && picomatch(base, { dot: false })(first))) {
+      out.push(path.posix.join(path.posix.dirname(m.from), first, ...rest));
+    }
+  }
+  return out;
+}
+
+function hasGlobChar(s: string): boolean {
+  return /[*?[]/.test(s);
 }
 
 /** Paths that name a file the image must have got from somewhere, not a system program. */

@@ -16,11 +16,24 @@ export interface ChmodFact {
   paths: string[];
 }
 
+export interface Move {
+  from: string;
+  to: string;
+  into: 'folder' | 'either';
+  instruction: Instruction;
+}
+
 export interface RunFacts {
   chmods: ChmodFact[];
   /** Packages named by apk add / apt-get install / yum / dnf / microdnf install. */
   installs: Set<string>;
   symlinks: { target: string; link: string; instruction: Instruction }[];
+  /**
+   * Files and folders that `mv` or `cp` put somewhere else (`RUN mv /tmp/run.sh /usr/bin`), as
+   * the path they came from (its last part may be a glob) and where they went: into the folder
+   * `to`, or to `to` itself or into it when it cannot be told which (`into: 'either'`).
+   */
+  moves: Move[];
   /** Folders made by `mkdir -p` / `install -d`, and the folders above them (absolute). */
   dirs: Set<string>;
   /** Every word of every RUN, split on blanks and shell operators (for "does a RUN mention this file"). */
@@ -46,7 +59,7 @@ const INSTALLERS: Record<string, string[]> = {
 };
 
 export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView): Promise<RunFacts> {
-  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() };
+  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], moves: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() };
   const chain: Stage[] = [];
   for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -79,7 +92,7 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
  * of parsing (a word in a comment or a string passes it too), never the finding itself.
  */
 export function mayChangeFacts(raw: string): boolean {
-  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
   // `install` and its folder flag in one command (no `;`, `&` or `|` between them).
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
@@ -112,12 +125,41 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
       const target = path.posix.resolve(path.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
+  } else if (name === 'mv' || name === 'cp') {
+    recordMove(facts, rest, inst, workdir);
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith('-')) ?? '')) {
     const verbIndex = rest.findIndex((w) => !w.startsWith('-'));
     for (const pkg of rest.slice(verbIndex + 1)) {
       if (!pkg.startsWith('-') && pkg !== '\u0000') facts.installs.add(pkg.replace(/[=<>~].*$/, ''));
     }
   }
+}
+
+/** Folders where a file moved without a new name lands: the usual program folders, and `/`. */
+const KNOWN_DIRS = /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/;
+
+/**
+ * `mv SRC... DEST`, `cp -r SRC... DEST`, `mv -t DEST SRC...`: each source goes into DEST when
+ * DEST is a folder (several sources, `-t`, a trailing slash, a folder RUN made or a program
+ * folder); a single source to any other path may land at that name or inside it.
+ */
+function recordMove(facts: RunFacts, rest: string[], inst: Instruction, workdir: string): void {
+  let target: string | null = null;
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i] as string;
+    if (w === '-t' || w === '--target-directory') target = rest[++i] ?? null;
+    else if (w.startsWith('--target-directory=')) target = w.slice('--target-directory='.length);
+    else if (w === '-S' || w === '--suffix') i++;
+    else if (w === '--') args.push(...rest.slice(i + 1)), (i = rest.length);
+    else if (!w.startsWith('-')) args.push(w);
+  }
+  const sources = target === null ? args.slice(0, -1) : args;
+  const dest = target ?? args[args.length - 1];
+  if (!dest || sources.length === 0 || dest === '\u0000' || sources.includes('\u0000')) return;
+  const to = path.posix.resolve(workdir, dest);
+  const into = target !== null || sources.length > 1 || dest.endsWith('/') || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? 'folder' : 'either';
+  for (const src of sources) facts.moves.push({ from: path.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 
 /** Whether a chmod mode adds the execute bit (`+x`, `u+x`, `755`, `a+rx`). */

@@ -1,9 +1,10 @@
-import type { Ending } from '../model/evaluator/interpreter.js';
+import type { Ending, LoopRef } from '../model/evaluator/interpreter.js';
 import type { Run } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
-import type { Field } from '../model/evaluator/values.js';
-import { atNode, atRef, lastLine, refText } from '../evidence.js';
+import { showArgv, type Field } from '../model/evaluator/values.js';
+import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js';
+import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
 import type { Word } from '../parsers/shell-ast.js';
@@ -43,13 +44,29 @@ const messages = {
     message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'End the script with `exec "$@"`.',
   },
+  endsInLoopIgnoringCmd: {
+    message: 'This path of the script ends in the endless loop `{command}`, and the CMD it is given is never run: the shell stays PID 1 in the loop and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'End the script with `exec "$@"` instead of the loop, and run what the loop keeps alive as the CMD.',
+  },
   endsWithoutCommand: {
     message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'End the script with `exec "$@"`.',
   },
+  flattenedArgs: {
+    message: "`{command}` passes on the arguments as `${name}`, one string made by joining them ({where}: `{assign}`), and expands it unquoted: the shell splits it again on blanks and expands globs, not where the arguments were, so an argument that contains a space or a `*` arrives as several. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Keep the arguments apart instead of joining them: {fix}.',
+  },
+  dropsCmdWords: {
+    message: "`{command}` is the path the script takes for `{first}`, the first word of CMD, and it drops the rest of CMD (`{dropped}`): the script never reads those words, so what CMD sets there (and what `docker run IMAGE {first} ...` adds) never reaches the program. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Pass the rest on: `shift` once `{first}` is read, then end the command with `"$@"`{fixed}.',
+  },
   ignoresArgs: {
     message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Hand over with `exec "$@"` and move this command into CMD.',
+  },
+  ignoresUserCommand: {
+    message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+    hint: '{fix}.',
   },
 } as const;
 
@@ -69,7 +86,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -103,7 +120,9 @@ export default defineRule({
             if (hop.kind === 'shell' && hop.unit.kind === 'inline' && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run, done);
             continue;
           }
+          checkFlattened(ctx, hop, hop.ending, run, done);
           checkEnding(ctx, hop, hop.ending, run, done, forwards);
+          if (run.kind === 'default') checkDroppedCmdWords(ctx, hop, hop.ending, run, done);
         }
       }
     }
@@ -135,23 +154,35 @@ function checkMangled(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
 }
 
 /** Reports `msg` at `ref` (at the script's end when null), once per place, with who started the script. */
-function reportOnce(ctx: Ctx, hop: ScriptHop, done: Set<string>, ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void {
+function reportOnce(ctx: Ctx, hop: ScriptHop, done: Set<string>, ref: CmdRef | LoopRef | null, msg: Msg, fix: Fix | null = null): void {
   const unit = hop.unit;
   const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
   if (done.has(key)) return;
   done.add(key);
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+  const place = ref ? atRef(unit, ref, dockerfile, 'call' in ref ? undefined : statementText(ref)) : atNode(unit, lastLine(unit), dockerfile);
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
   ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
 }
 
 function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): void {
   const unit = hop.unit;
-  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => reportOnce(ctx, hop, done, ref, msg, fix);
+  const report = (ref: CmdRef | LoopRef | null, msg: Msg, fix: Fix | null = null): void => reportOnce(ctx, hop, done, ref, msg, fix);
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
+    // No CMD: the arguments are the user's command alone. A script that never reads its
+    // arguments cannot hand them over, whatever its unknown words hold.
+    if (use === 'none' && run.kind === 'user-command' && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
+      const program = commandOf(e.argv).name?.s;
+      const text = refText(e.cmd);
+      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+      // `exec java -jar app.jar "$@"`: options reach the program, a user's command does not.
+      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
+      const fix = `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
+      report(e.cmd, { messageId: 'ignoresUserCommand', data: { command: text, program: program ? `\`${basename(program)}\`` : 'the program', fix } });
+      return;
+    }
     // A command line with unknown words may hold the arguments: unknown, never a finding; but
     // arguments that an unquoted $@ re-split are mangled whatever the other words hold
     // (`exec /opt/server/bin/run.sh $JAVA_OPTS $@`), once the program is known.
@@ -195,8 +226,59 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     return;
   }
   if (run.kind !== 'user-command' || !unit.receivesArgs || forwards) return;
+  if (e.kind === 'loop' && e.loop) {
+    // A keep-alive (`while true; do sleep 1000; done`): the script never gets to its arguments.
+    report(e.loop, { messageId: 'endsInLoopIgnoringCmd', data: { command: statementText(e.loop) } });
+    return;
+  }
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/**
+ * `EXTRA_ARGS="$@"` ... `exec squid -N $EXTRA_ARGS`: the arguments joined into a string and split
+ * again, as ShellCheck's SC2124 and SC2086 say, judged with what the image passes: reported when
+ * what was joined could hold a blank or a glob (the user's command, a value not known, a CMD word
+ * with one), not when it was only known CMD words without. The program may be unknown
+ * (`exec $(which squid) ...`): the arguments are re-split whatever it is.
+ */
+function checkFlattened(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  const flat = e.flattened;
+  if (e.kind !== 'exec' || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
+  const where = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
+  const bash = hop.unit.interpreter === 'bash' || hop.unit.interpreter === 'zsh';
+  const fix = bash
+    ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)`
+    : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'flattenedArgs', data: { command: refText(e.cmd), name: flat.name, where, assign: flat.text, fix } });
+  void run;
+}
+
+/** The items of the array that keeps what `ARGS="${@:2}"` joined: `"${@:2}"` (`"$@"` when it joined more). */
+function asArrayItems(assignment: string): string {
+  const value = assignment.slice(assignment.indexOf('=') + 1).replace(/^"(.*)"$/, '$1');
+  const m = /^\$(?:([@*])|\{([@*])(:\d+(?::\d+)?)?\})$/.exec(value);
+  if (!m) return '"$@"';
+  return m[1] ? '"$@"' : `"\${@${m[3] ?? ''}}"`;
+}
+
+/**
+ * `server) exec app serve ;;` for `CMD ["server", "--port", "80"]`: the script reads the CMD's
+ * first word (a subcommand of its own) and execs a command line it wrote, and never reads the
+ * words after it at all (not in a test, an assignment, a loop or a command), so they are lost.
+ * Only a command line that is known word by word is judged (an unknown word may hold them).
+ */
+function checkDroppedCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  if (e.kind !== 'exec' || !e.cmd || !hop.run || commandOf(e.argv).forking || reexecs(e, hop)) return;
+  if (e.argv.some((f) => f.s === null || f.multi)) return;
+  const given = hop.argv.slice(1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
+  const first = given[0];
+  if (!first || given.length < 2 || first.arg === undefined || !hop.run.argsRead.has(first.arg)) return;
+  const dropped = given.slice(1).filter((f) => f.arg !== undefined && !hop.run?.argsRead.has(f.arg));
+  if (dropped.length === 0) return;
+  const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
+  const fixed = !call.includes('\n') && call.length <= 100 ? `: \`${call} "$@"\`` : '';
+  reportOnce(ctx, hop, done, e.cmd, { messageId: 'dropsCmdWords', data: { command: refText(e.cmd), first: first.s ?? '', dropped: showArgv(dropped), fixed } });
 }
 
 /** The string of an exec-form `sh -c` wrapper execs the arguments it is given re-split (unquoted `$0`, `$@`). */
@@ -211,6 +293,33 @@ function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
   const params = unquoted.map((w) => e.cmd?.file.text.slice(w.p[2], w.e[2]) ?? '').join(' ');
   reportOnce(ctx, hop, done, e.cmd, { messageId: 'wrapperArgs', data: { params } });
 }
+
+/**
+ * The script never reads its positional parameters: no `$@`, `$*`, `$1`..., `$#` or `getopts`
+ * anywhere in its syntax tree (functions, substitutions, heredocs and tests included), and it
+ * neither sources a file nor runs `eval`, which could. Comments are not read.
+ */
+function neverReadsArgs(hop: ScriptHop): boolean {
+  const ast = hop.unit.ast;
+  if (!ast || !hop.run) return false;
+  if (hop.run.unknownSources.length > 0) return false;
+  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => ['.', 'source', 'eval', 'getopts'].includes(a[0]?.s ?? '') || a[0]?.s === null))) return false;
+  const todo: unknown[] = [ast.stmts];
+  while (todo.length > 0) {
+    const node = todo.pop();
+    if (Array.isArray(node)) {
+      todo.push(...node);
+      continue;
+    }
+    if (!node || typeof node !== 'object') continue;
+    const n = node as { type?: string; param?: string; args?: Word[] };
+    if (n.type === 'ParamExp' && n.param !== undefined && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === 'CallExpr' && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === 'Lit' && /^(getopts|shift)$/.test((n.args[0].parts[0] as { value: string }).value)) return false;
+    for (const v of Object.values(node)) if (v && typeof v === 'object') todo.push(v);
+  }
+  return true;
+}
+
 
 /** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */
 function reexecs(e: Ending, hop: ScriptHop): boolean {

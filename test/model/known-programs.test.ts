@@ -1,4 +1,4 @@
-import { rootByDesign } from '../../src/model/known-programs.js';
+import { rootByDesign, runsInForeground } from '../../src/model/known-programs.js';
 
 describe('rootByDesign', () => {
   it('knows servers whose master stays root while the workers drop', () => {
@@ -54,5 +54,32 @@ describe('rootByDesign', () => {
     expect(rootByDesign('docker-init', ['-g', '--', 'nginx', '-g', 'daemon off;'])).toMatch(/nginx.conf/);
     expect(rootByDesign('dind', ['python3', 'app.py'])).toBeNull();
     expect(rootByDesign('dind', [])).toBeNull();
+  });
+});
+
+describe('runsInForeground', () => {
+  it('knows servers run in their foreground mode by a subcommand, and not their one-shot options', () => {
+    expect(runsInForeground('/opt/hadoop/bin/hdfs', ['--config', '/etc/hadoop', 'namenode'])).toBe(true);
+    expect(runsInForeground('hdfs', ['namenode', '-format'])).toBe(false);
+    expect(runsInForeground('hdfs', ['dfs', '-ls', '/'])).toBe(false);
+    expect(runsInForeground('catalina.sh', ['run'])).toBe(true);
+    expect(runsInForeground('catalina.sh', ['start'])).toBe(false);
+    expect(runsInForeground('consul', ['agent', '-dev'])).toBe(true);
+    expect(runsInForeground('consul', ['version'])).toBe(false);
+  });
+
+  it('knows servers by name, unless they are told to detach', () => {
+    expect(runsInForeground('/usr/sbin/vsftpd', ['/etc/vsftpd/vsftpd.conf'])).toBe(true);
+    expect(runsInForeground('clamd', [])).toBe(true);
+    expect(runsInForeground('pgbouncer', ['-d', '/etc/pgbouncer.ini'])).toBe(false);
+    expect(runsInForeground('unbound', ['-d'])).toBe(true);
+    expect(runsInForeground('freshclam', [])).toBe(false);
+  });
+
+  it('takes a daemon-like name as long-running only with a foreground option', () => {
+    expect(runsInForeground('/usr/sbin/gatewayd', ['-f', '-c', '/etc/gateway.conf'])).toBe(true);
+    expect(runsInForeground('/usr/sbin/gatewayd', ['-c', '/etc/gateway.conf'])).toBe(false);
+    expect(runsInForeground('find', ['-f'])).toBe(false);
+    expect(runsInForeground('sed', ['-n', 'p'])).toBe(false);
   });
 });

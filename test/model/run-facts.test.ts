@@ -30,6 +30,27 @@ describe('RUN facts', () => {
     expect([...f.installs].sort()).toEqual(['bash', 'ca-certificates']);
   });
 
+  it('reads where mv and cp put files: into a folder (several sources, -t, a trailing slash, a program folder, a folder RUN made), else that name or inside it', async () => {
+    const f = await facts(
+      [
+        'FROM debian:12',
+        'WORKDIR /src',
+        'RUN mv /tmp/a.sh /tmp/b.sh /usr/local/bin && mv -t /opt/x run.sh && cp -r conf /etc/app/',
+        'RUN mkdir -p /srv/tools && mv tool.sh /srv/tools && cp /tmp/*.sh /usr/bin',
+        'RUN cp entry.sh /entrypoint && mv "$UNKNOWN" /usr/bin',
+      ].join('\n'),
+    );
+    expect(f.moves.map((m) => [m.from, m.to, m.into])).toEqual([
+      ['/tmp/a.sh', '/usr/local/bin', 'folder'],
+      ['/tmp/b.sh', '/usr/local/bin', 'folder'],
+      ['/src/run.sh', '/opt/x', 'folder'],
+      ['/src/conf', '/etc/app', 'folder'],
+      ['/src/tool.sh', '/srv/tools', 'folder'],
+      ['/tmp/*.sh', '/usr/bin', 'folder'],
+      ['/src/entry.sh', '/entrypoint', 'either'],
+    ]);
+  });
+
   it('skips the parse of a RUN that can hold none of them', () => {
     expect(mayChangeFacts('apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*')).toBe(false);
     expect(mayChangeFacts('install -m 0755 tool /usr/local/bin/tool')).toBe(false);

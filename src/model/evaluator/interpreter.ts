@@ -28,7 +28,7 @@ import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
 import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -76,7 +76,11 @@ export interface ScriptInvocation {
   imageProvides?(path: string): boolean;
 }
 
-export type EndingKind = 'exec' | 'exit' | 'end';
+/**
+ * How a path of the script ends: it execs a program, exits, reaches the end of the script, or
+ * stays in a loop that never ends (`while true; do sleep 1000; done`, a keep-alive).
+ */
+export type EndingKind = 'exec' | 'exit' | 'end' | 'loop';
 
 export interface Ending {
   kind: EndingKind;
@@ -94,12 +98,21 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
+  /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
+  flattened?: Flattening;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
   waited?: NonNullable<JobControl['waited']>;
+  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  running?: JobControl;
 }
+
+/** A statement that is not a simple command (a loop), with where it was reached from. */
+export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -124,6 +137,12 @@ export interface ScriptRun {
   commands: Executed[];
   /** `. file` that could not be followed. */
   unknownSources: { path: string; ref: CmdRef }[];
+  /**
+   * The invocation arguments (`Field.arg`) the script expanded anywhere on the run (`$1`, `"$@"`,
+   * `${@:2}`, in a test, a `case` word, an assignment or a command): an argument not here was
+   * never looked at, so nothing the script ran was given it.
+   */
+  argsRead: ReadonlySet<number>;
   /** Why the run was cut short (nothing after that point is known), or null. */
   budget: string | null;
   /** Program points where too many different states met and were joined. */
@@ -195,6 +214,7 @@ class Recorder {
   private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
+  readonly argsRead = new Set<number>();
   joined = 0;
   steps = 0;
   /** Where the states were first joined, and how many met there. */
@@ -205,7 +225,10 @@ class Recorder {
   endingsDropped = false;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    // An exit reached because a setting is unset stays apart from the same exit reached otherwise
+    // (`check A; check B` share one exit): the configured run needs to know each reason.
+    const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -241,8 +264,40 @@ class Recorder {
   }
 }
 
-/** `Machine.commandVars` of each script AST (a script runs once per invocation and configuration). */
-const COMMAND_VARS = new WeakMap<ShellFile, ReadonlySet<string>>();
+/** What the interpreter asks of a script's AST as a whole. */
+interface ScriptFacts {
+  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+  commandVars: ReadonlySet<string>;
+  /** It runs `cd`, `pushd` or `popd` somewhere. */
+  changesDirectory: boolean;
+}
+
+/** The facts of each script AST (a script runs once per invocation and configuration). */
+const SCRIPT_FACTS = new WeakMap<ShellFile, ScriptFacts>();
+
+/** The facts of a script, from one walk of its AST (a stack of its own, not recursion; each statement once). */
+function scriptFacts(ast: ShellFile): ScriptFacts {
+  const known = SCRIPT_FACTS.get(ast);
+  if (known) return known;
+  const commandVars = new Set<string>();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = (todo.pop() as Stmt).cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) commandVars.add(p.param);
+      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) changesDirectory = true;
+    }
+    // A function's body is one of its child statements: walked once, however deep functions nest.
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
+}
 
 class Machine {
   readonly ctx: Context;
@@ -269,6 +324,9 @@ class Machine {
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
       glob: (pattern) => host.glob?.(pattern) ?? null,
+      readArgs: (fields) => {
+        for (const f of fields) if (f.arg !== undefined) this.rec.argsRead.add(f.arg);
+      },
       requiredUnset: (name) => {
         // In a subshell or `$(...)` only that child exits; the script goes on.
         if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
@@ -346,36 +404,15 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
-  private cmdVars: ReadonlySet<string> | null = null;
+  private facts: ScriptFacts | null = null;
 
-  /**
-   * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-   * They depend on the script's AST alone, so each AST is walked once for all its runs.
-   */
-  commandVars(): ReadonlySet<string> {
-    if (this.cmdVars) return this.cmdVars;
-    const known = COMMAND_VARS.get(this.inv.ast);
-    if (known) return (this.cmdVars = known);
-    const names = new Set<string>();
-    const todo = [...this.inv.ast.stmts];
-    while (todo.length > 0) {
-      const st = todo.pop() as Stmt;
-      const c = st.cmd;
-      if (!c) continue;
-      if (c.type === 'CallExpr') {
-        const first = c.args[0];
-        const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
-        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) names.add(p.param);
-      } else if (c.type === 'FuncDecl') todo.push(c.body);
-      todo.push(...childStmts(c));
-    }
-    COMMAND_VARS.set(this.inv.ast, names);
-    this.cmdVars = names;
-    return names;
+  /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+  scriptFacts(): ScriptFacts {
+    return (this.facts ??= scriptFacts(this.inv.ast));
   }
 
   merge(states: State[], at: Stmt | null = this.at): State[] {
-    const r = mergeStates(states, undefined, this.commandVars());
+    const r = mergeStates(states, undefined, this.scriptFacts().commandVars);
     if (r.capped) {
       this.rec.joined++;
       if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
@@ -544,7 +581,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: new WhileFrame(c, states) };
+      return { push: new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -812,11 +849,15 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
   return r;
 }
 
-function widen(states: State[], eff: LoopEffects, extra: string[] = []): State[] {
+function widen(m: Machine, states: State[], eff: LoopEffects, extra: string[] = []): State[] {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    if (eff.params) {
+      // A loop that shifts through the arguments (`while [ $# -gt 0 ]; do case "$1" in ...`) reads them all.
+      m.expandEnv.readArgs?.(x.params);
+      x.params = [UNKNOWN_FIELDS];
+    }
     return x;
   });
 }
@@ -828,6 +869,7 @@ class WhileFrame extends Frame {
   private readonly acc: Flow = flowOf([]);
 
   constructor(
+    private readonly stmt: Stmt,
     private readonly c: WhileClause,
     private readonly states: State[],
   ) {
@@ -840,7 +882,7 @@ class WhileFrame extends Frame {
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
       m.ctx.cond++;
-      return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+      return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
     }
     if (this.phase === 1) {
       m.ctx.cond--;
@@ -863,6 +905,14 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
+    if (this.forever && again.length > 0 && body.brk.length === 0 && m.ctx.sub === 0) {
+      // `while true; do sleep 1000; done` with no `break`: the paths that come back to the top
+      // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
+      const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      for (const st of again) {
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
+      }
+    }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
   }
@@ -892,7 +942,12 @@ class ForFrame extends Frame {
     if (this.phase === 0) {
       this.phase = 1;
       // The item words are expanded once, before the loop (they may run `$(...)`).
-      const lists = this.states.map((st) => (c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]));
+      const lists = this.states.map((st) => {
+        if (c.items) return m.fields(c.items, st);
+        // `for arg; do`: over the arguments.
+        if (c.name) m.expandEnv.readArgs?.(st.params);
+        return c.name ? st.params : [UNKNOWN_FIELDS];
+      });
       const first = lists[0];
       const known = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
       if (known && c.name) {
@@ -905,7 +960,7 @@ class ForFrame extends Frame {
       const body: State[] = [];
       for (const [k, st] of this.states.entries()) {
         const items = lists[k] as Field[];
-        const w = widen([st], eff)[0] as State;
+        const w = widen(m, [st], eff)[0] as State;
         if (c.name) {
           const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
           w.setVar(c.name, { kind: 'scalar', value: one.s !== null ? { s: one.s } : UNKNOWN });
@@ -1327,7 +1382,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         m.subExits++;
         return { done: flowOf([]) };
       }
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const flattened = flattenedIn(call.args, st);
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}) });
       return { done: flowOf([]) };
     }
     case 'exit': {
@@ -1375,6 +1431,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'shift': {
       const n = argv[1] ? (argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null) : 1;
       if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        // `shift "$n"`: which arguments are left is unknown; any of them may be read later.
+        m.expandEnv.readArgs?.(st.params);
         st.params = [UNKNOWN_FIELDS];
         return ran(null, '');
       }
@@ -1425,7 +1483,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
         st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
       }
-      if (cmd === 'getopts') st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+      if (cmd === 'getopts') {
+        st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+        // With no words of its own to parse, it reads the arguments themselves.
+        if (argv.length <= 3) m.expandEnv.readArgs?.(st.params);
+      }
       return ran(null, '');
     }
     case 'echo': {
@@ -1509,6 +1571,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
+    case 'kill':
+      // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
+      // the real one is exec'd): the shell's jobs are taken as stopped, so a `wait` after it
+      // returns at once. Which job a pid names is not tracked: all of them.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === '-0' || f.s === '0' || f.s === '-l' || f.s === '-L')) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -1660,33 +1728,12 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
 function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
   if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   // A script that changes directory (where to is not followed) tests files of another folder.
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar('PWD');
   const dir = pwd?.kind === 'scalar' ? pwd.value.s : null;
   if (dir === null || !dir.startsWith('/')) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, '')}/${f.s}`)) return null;
   return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
-}
-
-const changesDir = new WeakMap<object, boolean>();
-
-/** The statements run `cd`, `pushd` or `popd` somewhere (a walk with a stack of its own, not recursion). */
-function changesDirectory(stmts: Stmt[]): boolean {
-  const hit = changesDir.get(stmts);
-  if (hit !== undefined) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = (todo.pop() as Stmt).cmd;
-    if (!c) continue;
-    if (c.type === 'CallExpr') {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
@@ -1777,6 +1824,8 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   const target = argv[1];
   if (!target || target.s === null || target.multi) {
     // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
+    // (Its variables are not made unknown: the files of an init folder are the user's, run for
+    // their side effects; the official images' opt-in settings stay as ENV leaves them.)
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
@@ -1784,9 +1833,34 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    // What it sets is not known: a variable not set yet may be set by it.
+    if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/** A word that expands `$@` or `$*` (`"$@"`, `${@:2}`, `"$* --x"`), not their count or a default of them. */
+function joinsParams(w: Word): boolean {
+  const visit = (parts: readonly WordPart[]): boolean => parts.some((p) => (p.type === 'ParamExp' ? (p.param === '@' || p.param === '*') && !p.length && !p.excl : p.type === 'DblQuoted' ? visit(p.parts) : false));
+  return visit(w.parts);
+}
+
+/** The first word of a command line that expands, unquoted, a variable made by joining the arguments. */
+function flattenedIn(words: Word[], st: State): Flattening | undefined {
+  for (const w of words) {
+    for (const p of w.parts) {
+      if (p.type !== 'ParamExp' || p.length || p.excl || p.index !== null || (p.op !== null && p.op !== ':-' && p.op !== '-')) continue;
+      const v = st.getVar(p.param);
+      if (v?.kind === 'scalar' && v.flat) return v.flat;
+    }
+  }
+  return undefined;
+}
+
+/** Whether joined parameters could hold a blank or a glob character (see `Flattening.risky`). */
+function riskyParams(params: readonly Field[]): boolean {
+  return params.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND) || /[\s*?[]/.test(f.s));
 }
 
 function assign(m: Machine, a: Assign, st: State, local = false): void {
@@ -1805,8 +1879,15 @@ function assign(m: Machine, a: Assign, st: State, local = false): void {
   const value = read.value;
   if (a.append) {
     const old = st.getVar(a.name);
-    const prev = old?.kind === 'scalar' ? old.value : old ? UNKNOWN : lit('');
+    const prev = old?.kind === 'scalar' ? old.value : old || st.unknownUnset ? UNKNOWN : lit('');
     st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN }, isJoinedAway(old)));
+    return;
+  }
+  // `ARGS="$@"`: the arguments joined into one string, to be split again where it is expanded.
+  if (a.value && joinsParams(a.value)) {
+    const text = m.ctx.file.text.slice(a.p[2], a.e[2]).split('\n')[0] ?? a.name;
+    const flat: Flattening = { name: a.name, text, file: m.ctx.file.path, line: m.ctx.file.spanOf(a.p, a.e).line, risky: riskyParams(st.params) };
+    st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value, flat }));
     return;
   }
   st.setVar(a.name, lostIf(read.lost, { kind: 'scalar', value }));
@@ -1912,5 +1993,5 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }

@@ -456,7 +456,7 @@ interface ConfiguredRun {
 }
 
 /** Required-configuration checks tried on one script (each costs one more run of it). */
-const MAX_CONFIG_TRIES = 6;
+const MAX_CONFIG_TRIES = 12;
 
 /**
  * The run of a script on its configured path. On the default run every variable but ENV's is
@@ -491,8 +491,16 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     const again = runWith(next);
     const exit = check.exit.stmt;
     // Kept only when that exit is then no longer reached (it was this check's exit, not one that
-    // a file test or an unknown value also leads to).
-    if (again.budget || again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit)) {
+    // a file test or an unknown value also leads to), or reached only through the check of
+    // another unset variable (`check_env A; check_env B`: one function, one exit, for each name).
+    // While every path still fails, a setting is kept whenever it lets the run get further (a
+    // path that no longer fails, or one that reaches the check of another unset setting), even
+    // if that exit is still reached through a value the configuration makes unknown
+    // (`read host port <<< "$DB_HOST"`, then a check of the port).
+    const stuck = !run.endings.some((e) => !e.failed);
+    const further = (): boolean => again.endings.some((e) => !e.failed || (e.kind === 'exit' && otherCheck(e, next)));
+    const reached = again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    if (again.budget || (reached && !(stuck && further()))) {
       rejected.add(check.name);
       continue;
     }
@@ -501,6 +509,17 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     run = again;
   }
   return { run, required };
+}
+
+/** The failing exit is reached because of a test on a variable that is unset and not assumed set. */
+function otherCheck(e: Ending, assumed: ReadonlySet<string>): boolean {
+  for (let i = e.why.length - 1; i >= 0; i--) {
+    const d = e.why[i] as Decision;
+    if (d.undecided) return false;
+    const name = d.unset?.[0];
+    if (name && !assumed.has(name)) return true;
+  }
+  return false;
 }
 
 function sameRunKey(h: Step, arg0: Field, params: Field[], hop: Step): boolean {
@@ -553,15 +572,14 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
 
 /** A word `env` takes before the command: an option (`-i`, `-u`) or an assignment (`NAME=value`). */
 const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+/** `env`'s options whose value is the next word (`-u NAME`, `-C DIR`); `-uNAME` and `--unset=NAME` are one word. */
+const ENV_VALUED = new Set(['-u', '--unset', '-C', '--chdir']);
 
-/**
- * Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after
- * `env`). Each word that starts with `-` is one option of its own (so the NAME of `-u NAME` ends them).
- */
+/** Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after `env`). */
 export function afterEnvOptions(argv: readonly Field[], from: number): number {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i += ENV_VALUED.has(argv[i]?.s ?? '') ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 
 interface SwitchSpec {

@@ -32,7 +32,25 @@ export interface ScriptFile {
   spanOf(p: [number, number, number], e: [number, number, number]): Span;
 }
 
-export type Var = { kind: 'scalar'; value: Field } | { kind: 'array'; items: Field[] };
+export type Var = { kind: 'scalar'; value: Field; flat?: Flattening } | { kind: 'array'; items: Field[] };
+
+/**
+ * A string made by joining the positional parameters (`ARGS="$@"`, `opts="$*"`, `EXTRA="${@:2}"`):
+ * expanded unquoted later, it is split again on blanks, not where the arguments were.
+ */
+export interface Flattening {
+  /** The variable. */
+  name: string;
+  /** The assignment as written, the file it is in and its line. */
+  text: string;
+  file: string;
+  line: number;
+  /**
+   * The parameters it joined could hold a blank or a glob character: the user's command, a
+   * value not known, or a known word with one; not when they were only known words without.
+   */
+  risky: boolean;
+}
 
 export interface FunctionDef {
   decl: FuncDecl;
@@ -389,6 +407,12 @@ export class State {
   out: string | null | undefined;
   /** The path sourced files that are only known at run time. */
   opaque: boolean;
+  /**
+   * A file the path sourced could not be read (`. /etc/app/env.sh` that the image gets at run
+   * time): a variable that is not set may hold a value it set, so it reads as unknown, not as
+   * empty.
+   */
+  unknownUnset: boolean;
   /** Background jobs, the TERM trap and `wait` on this path; null until the first of them. */
   jobs: JobControl | null;
 
@@ -406,6 +430,7 @@ export class State {
     this.why = null;
     this.out = undefined;
     this.opaque = false;
+    this.unknownUnset = false;
     this.jobs = null;
   }
 
@@ -426,6 +451,7 @@ export class State {
     s.why = this.why;
     s.out = this.out;
     s.opaque = this.opaque;
+    s.unknownUnset = this.unknownUnset;
     s.jobs = this.jobs;
     return s;
   }
@@ -449,6 +475,18 @@ export class State {
       this.varsOwned = true;
     }
     this.vars.set(name, v);
+  }
+
+  /**
+   * A sourced file that could not be read ran: a variable that is not set may have been set by
+   * it. What the script and ENV set before it, the positional parameters and the functions are
+   * kept: a file sourced for its settings is taken to provide the ones the script has not set,
+   * not to replace the script's own values, arguments or functions (an assumption; making every
+   * variable unknown instead costs more than it gains on real entrypoints, whose paths would
+   * then differ everywhere).
+   */
+  sourcedUnknownFile(): void {
+    this.unknownUnset = true;
   }
 
   /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
@@ -502,6 +540,7 @@ export class State {
     return (
       this.status === o.status &&
       this.opaque === o.opaque &&
+      this.unknownUnset === o.unknownUnset &&
       this.jobs === o.jobs &&
       this.out === o.out &&
       sameUser(this.user, o.user) &&
@@ -517,6 +556,7 @@ export class State {
     const s = this.fork();
     s.status = this.status === o.status ? this.status : null;
     s.opaque = this.opaque || o.opaque;
+    s.unknownUnset = this.unknownUnset || o.unknownUnset;
     s.jobs = joinJobs(this.jobs, o.jobs);
     s.out = this.out === o.out ? this.out : this.out === undefined ? undefined : null;
     s.user = joinUser(this.user, o.user);

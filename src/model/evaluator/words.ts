@@ -26,6 +26,8 @@ export interface ExpandEnv {
   glob?(pattern: string): string[] | null;
   /** A variable was read whose value the state cap joined away (see `isJoinedAway`); `array` for an array. */
   joinedAway?(name: string, array: boolean): void;
+  /** Positional parameters were expanded (`$1`, `"$@"`, `${@:2}`): what the script reads of its arguments. */
+  readArgs?(fields: readonly Field[]): void;
   /** `${NAME:?}` found NAME unset: the shell exits with an error after this expansion. */
   requiredUnset?(name: string): void;
 }
@@ -236,11 +238,16 @@ type ParamValue = { kind: 'fields'; fields: Field[] } | { kind: 'scalar'; field:
 function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | null; scalar: Field | null; set: boolean | null } {
   const name = pe.param;
   const index = pe.index;
-  if (name === '@' || name === '*') return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (name === '@' || name === '*') {
+    env.readArgs?.(st.params);
+    return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  }
   if (/^\d+$/.test(name)) {
     const n = Number(name);
     if (n === 0) return { list: null, scalar: env.arg0, set: true };
-    return positional(st.params, n);
+    const r = positional(st.params, n);
+    if (r.scalar) env.readArgs?.([r.scalar]);
+    return r;
   }
   switch (name) {
     case '#': {
@@ -264,6 +271,8 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
     if ((name === 'EUID' || name === 'UID') && env.bash) return { list: null, scalar: uidField(st.user), set: true };
     if (name === 'USER' || name === 'LOGNAME') return { list: null, scalar: UNKNOWN, set: null };
     if (name === 'RANDOM' || name === 'SECONDS' || name === 'LINENO' || name === 'PPID' || name === 'BASHPID') return { list: null, scalar: UNKNOWN, set: true };
+    // After a sourced file that could not be read, a variable not set since may be set by it.
+    if (st.unknownUnset) return index === '@' || index === '*' ? { list: [UNKNOWN_FIELDS], scalar: null, set: null } : { list: null, scalar: UNKNOWN, set: null };
     if (index === '@' || index === '*') return { list: [], scalar: null, set: false };
     return { list: null, scalar: null, set: false };
   }
@@ -280,6 +289,16 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 
+/** `${!ref}` where ref holds `name`: `$name` (its first item for an array). */
+function indirect(name: string, st: State, env: ExpandEnv): Field {
+  const v = st.getVar(name);
+  if (isJoinedAway(v)) env.joinedAway?.(name, v?.kind === 'array');
+  if (!v) return st.unknownUnset ? UNKNOWN : unsetValue(name);
+  if (v.kind === 'array') return v.items[0] && !v.items[0].multi ? v.items[0] : v.items.length === 0 ? lit('') : UNKNOWN;
+  if (v.value.unset && v.value.s === '') return unsetValue(name, v.value.unset);
+  return v.value;
+}
+
 /** The n-th (1-based) of a list of fields, which may hold unknown-length runs. */
 function positional(items: readonly Field[], n: number): { list: null; scalar: Field | null; set: boolean | null } {
   for (let i = 0; i < items.length; i++) {
@@ -294,12 +313,12 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   const base = baseValue(pe, st, env);
   const star = pe.param === '*' || pe.index === '*';
   if (pe.excl) {
-    // ${!name}: indirect; ${!prefix*}: names.
+    // ${!name}: the value of the variable whose name `name` holds, read as `$NAME` would be (an
+    // unset one is empty and remembers it, so `[ -z "${!v}" ] && exit 1` is a required-setting
+    // check); a name not known, or ${!prefix*} and ${!a[@]}, is unknown.
     const target = base.scalar;
-    if (pe.op === null && target && target.s !== null && isName(target.s)) {
-      const v = st.getVar(target.s);
-      if (isJoinedAway(v)) env.joinedAway?.(target.s, v?.kind === 'array');
-      return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
+    if (pe.op === null && pe.index === null && target && target.s !== null && !target.multi && isName(target.s)) {
+      return { kind: 'scalar', field: indirect(target.s, st, env) };
     }
     return { kind: 'scalar', field: UNKNOWN };
   }

@@ -81,5 +81,6 @@ export function describe(e: Ending): string {
   if (e.kind === 'exec') return `exec ${showArgv(e.argv)} ${user}@${line}`;
   if (e.kind === 'exit') return `exit ${e.code?.s ?? '?'} ${user}@${line}`;
   const last = e.last.map((l) => l.file.text.slice(l.stmt.p[2], l.stmt.e[2]).split(/\s+/)[0]).join('|');
+  if (e.kind === 'loop') return `loop ${user}@${e.loop ? e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e).line : '-'}${last ? ` after ${last}` : ''}`;
   return `end ${user}${last ? ` after ${last}` : ''}`;
 }

@@ -5,7 +5,7 @@
  * `CMD ["server"]` as root; `args: 'user'` is `docker run IMAGE <command>`.
  */
 import type { ShellFile, Stmt } from '../../../src/parsers/shell-ast.js';
-import { endings, run, setup } from './harness.js';
+import { describe as describeEnding, endings, run, setup } from './harness.js';
 
 /** `if ...; then X=1; <the next level>; fi` nested n deep, ending in the script's last statement. */
 function nest(ast: ShellFile, n: number): ShellFile {
@@ -269,9 +269,26 @@ describe('control flow', () => {
     expect(endings('#!/bin/sh\nX=1\n{ X=2; exec other; } &\nexec "$X"\n')).toEqual(['exec 1 [root]@4']);
   });
 
-  test('while true without break never falls through', () => {
-    expect(endings('#!/bin/sh\nwhile true; do sleep 1; done\nexec never\n')).toEqual([]);
+  test('while true without break never falls through: the path stays in the loop (a keep-alive ending)', () => {
+    expect(endings('#!/bin/sh\nwhile true; do sleep 1; done\nexec never\n')).toEqual(['loop [root]@2 after sleep']);
+    expect(endings('#!/bin/sh\nuntil false; do sleep 1; done\n')).toEqual(['loop [root]@2 after sleep']);
+    expect(endings('#!/bin/sh\nwhile :\ndo\n  sleep 60\ndone\n')).toEqual(['loop [root]@2 after sleep']);
   });
+
+  test('an endless loop that a break leaves is a wait, not a keep-alive: the script goes on after it', () => {
+    expect(endings('#!/bin/sh\nwhile true; do if nc -z db 5432; then break; fi; sleep 1; done\nexec server\n')).toEqual(['exec server [root]@3']);
+  });
+
+  test('an endless loop in a background job is not how the script ends', () => {
+    expect(endings('#!/bin/sh\nwhile true; do sleep 1; done &\nexec server\n')).toEqual(['exec server [root]@3']);
+  });
+
+  test('an endless loop in a function ends the path there, with the function it was reached through', () => {
+    const r = run('#!/bin/sh\nkeep() { while true; do sleep 1; done; }\nkeep\n');
+    expect(r.endings.map(describeEnding)).toEqual(['loop [root]@2 after sleep']);
+    expect(r.endings[0]?.loop?.via).toEqual(['keep']);
+  });
+
 
   test('a sourced file runs in this shell: its functions and variables are seen', () => {
     const files = { '/usr/local/lib/lib.sh': 'APP_USER=app\nstart() { exec gosu "$APP_USER" "$@"; }\n' };
