@@ -76,6 +76,24 @@ export class DockerfileView {
     return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
   }
 
+  /**
+   * The instructions with this keyword (ONBUILD triggers not counted) that a later one of the same
+   * stage replaces, as Docker keeps only a stage's last CMD, ENTRYPOINT or HEALTHCHECK: each with
+   * the line of the next one, last first.
+   */
+  replacedInStage(keyword: string): { view: InstructionView; laterLine: number }[] {
+    const out: { view: InstructionView; laterLine: number }[] = [];
+    const later = new Map<number, number>();
+    const views = this.byKeyword(keyword, { onbuild: false });
+    for (let i = views.length - 1; i >= 0; i--) {
+      const view = views[i] as InstructionView;
+      const line = later.get(view.stageIndex);
+      if (line !== undefined) out.push({ view, laterLine: line });
+      later.set(view.stageIndex, view.inst.keywordSpan.line);
+    }
+    return out;
+  }
+
   /** The view of an instruction of the file (not of an ONBUILD trigger). */
   viewOf(inst: Instruction): InstructionView | undefined {
     this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));

@@ -7,6 +7,7 @@ import type { Log, Result } from 'sarif';
 import type { Finding } from '../../src/findings.js';
 import { DIAGNOSTIC_IDS, RULES } from '../../src/rules/index.js';
 import { FINGERPRINT_KEY, formatSarif, helpUri } from '../../src/reporters/sarif.js';
+import { finding as aFinding } from './finding.js';
 
 // The SARIF 2.1.0 schema (revision rtm.5, the OASIS standard's, JSON Schema draft-04) as shipped
 // by @microsoft/jest-sarif; loaded from node_modules so the test runs offline.
@@ -20,21 +21,8 @@ const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: f
 addFormats.default(ajv);
 const validate = ajv.compile(schema);
 
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process redis-server runs as root',
-    hint: 'Add `USER redis` to the final stage',
-    file: 'Dockerfile',
-    line: 14,
-    column: 1,
-    endLine: 14,
-    endColumn: 40,
-    related: [],
-    ...over,
-  };
-}
+const finding = (over: Partial<Finding>): Finding =>
+  aFinding({ message: 'The main process redis-server runs as root', hint: 'Add `USER redis` to the final stage', line: 14, column: 1, endLine: 14, endColumn: 40, ...over });
 
 const chained = finding({
   rule: 'gosu-without-exec',

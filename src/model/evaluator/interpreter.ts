@@ -98,15 +98,17 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
   /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
   flattened?: Flattening;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
-  /** For `loop`: the endless loop statement the path stays in. */
-  loop?: LoopRef;
   waited?: NonNullable<JobControl['waited']>;
+  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  running?: JobControl;
 }
 
 /** A statement that is not a simple command (a loop), with where it was reached from. */
@@ -262,8 +264,40 @@ class Recorder {
   }
 }
 
-/** `Machine.commandVars` of each script AST (a script runs once per invocation and configuration). */
-const COMMAND_VARS = new WeakMap<ShellFile, ReadonlySet<string>>();
+/** What the interpreter asks of a script's AST as a whole. */
+interface ScriptFacts {
+  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+  commandVars: ReadonlySet<string>;
+  /** It runs `cd`, `pushd` or `popd` somewhere. */
+  changesDirectory: boolean;
+}
+
+/** The facts of each script AST (a script runs once per invocation and configuration). */
+const SCRIPT_FACTS = new WeakMap<ShellFile, ScriptFacts>();
+
+/** The facts of a script, from one walk of its AST (a stack of its own, not recursion; each statement once). */
+function scriptFacts(ast: ShellFile): ScriptFacts {
+  const known = SCRIPT_FACTS.get(ast);
+  if (known) return known;
+  const commandVars = new Set<string>();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = (todo.pop() as Stmt).cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) commandVars.add(p.param);
+      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) changesDirectory = true;
+    }
+    // A function's body is one of its child statements: walked once, however deep functions nest.
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
+}
 
 class Machine {
   readonly ctx: Context;
@@ -370,36 +404,15 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
-  private cmdVars: ReadonlySet<string> | null = null;
+  private facts: ScriptFacts | null = null;
 
-  /**
-   * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-   * They depend on the script's AST alone, so each AST is walked once for all its runs.
-   */
-  commandVars(): ReadonlySet<string> {
-    if (this.cmdVars) return this.cmdVars;
-    const known = COMMAND_VARS.get(this.inv.ast);
-    if (known) return (this.cmdVars = known);
-    const names = new Set<string>();
-    const todo = [...this.inv.ast.stmts];
-    while (todo.length > 0) {
-      const st = todo.pop() as Stmt;
-      const c = st.cmd;
-      if (!c) continue;
-      if (c.type === 'CallExpr') {
-        const first = c.args[0];
-        const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
-        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) names.add(p.param);
-      } else if (c.type === 'FuncDecl') todo.push(c.body);
-      todo.push(...childStmts(c));
-    }
-    COMMAND_VARS.set(this.inv.ast, names);
-    this.cmdVars = names;
-    return names;
+  /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+  scriptFacts(): ScriptFacts {
+    return (this.facts ??= scriptFacts(this.inv.ast));
   }
 
   merge(states: State[], at: Stmt | null = this.at): State[] {
-    const r = mergeStates(states, undefined, this.commandVars());
+    const r = mergeStates(states, undefined, this.scriptFacts().commandVars);
     if (r.capped) {
       this.rec.joined++;
       if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
@@ -897,7 +910,7 @@ class WhileFrame extends Frame {
       // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
       const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
       for (const st of again) {
-        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
       }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
@@ -1558,6 +1571,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
+    case 'kill':
+      // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
+      // the real one is exec'd): the shell's jobs are taken as stopped, so a `wait` after it
+      // returns at once. Which job a pid names is not tracked: all of them.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === '-0' || f.s === '0' || f.s === '-l' || f.s === '-L')) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -1709,33 +1728,12 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
 function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
   if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   // A script that changes directory (where to is not followed) tests files of another folder.
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar('PWD');
   const dir = pwd?.kind === 'scalar' ? pwd.value.s : null;
   if (dir === null || !dir.startsWith('/')) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, '')}/${f.s}`)) return null;
   return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
-}
-
-const changesDir = new WeakMap<object, boolean>();
-
-/** The statements run `cd`, `pushd` or `popd` somewhere (a walk with a stack of its own, not recursion). */
-function changesDirectory(stmts: Stmt[]): boolean {
-  const hit = changesDir.get(stmts);
-  if (hit !== undefined) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = (todo.pop() as Stmt).cmd;
-    if (!c) continue;
-    if (c.type === 'CallExpr') {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */

@@ -572,15 +572,14 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
 
 /** A word `env` takes before the command: an option (`-i`, `-u`) or an assignment (`NAME=value`). */
 const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+/** `env`'s options whose value is the next word (`-u NAME`, `-C DIR`); `-uNAME` and `--unset=NAME` are one word. */
+const ENV_VALUED = new Set(['-u', '--unset', '-C', '--chdir']);
 
-/**
- * Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after
- * `env`). Each word that starts with `-` is one option of its own (so the NAME of `-u NAME` ends them).
- */
+/** Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after `env`). */
 export function afterEnvOptions(argv: readonly Field[], from: number): number {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i += ENV_VALUED.has(argv[i]?.s ?? '') ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 
 interface SwitchSpec {
