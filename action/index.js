@@ -2716,9 +2716,9 @@ function fixLines(fix) {
   const lines = [`autofix (${fix.safety}, dockerlint --fix${fix.safety === "unsafe" ? " --unsafe-fixes" : ""}): ${fix.title}`];
   if (fix.edits.length > 3) return lines;
   for (const e of fix.edits) {
-    const at = `${e.shown}:${e.span.line}:${e.span.column}`;
+    const at2 = `${e.shown}:${e.span.line}:${e.span.column}`;
     const what = e.start === BOM_START ? "remove the byte order mark" : e.text === "" ? `delete to ${e.span.endLine}:${e.span.endColumn}` : e.start === e.end ? `insert ${JSON.stringify(e.text)}` : `replace to ${e.span.endLine}:${e.span.endColumn} with ${JSON.stringify(e.text)}`;
-    lines.push(`  ${at}: ${what}`);
+    lines.push(`  ${at2}: ${what}`);
   }
   return lines;
 }
@@ -9011,8 +9011,8 @@ function shellNesting(source) {
     }
   };
   const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
+    const at2 = stack.lastIndexOf(closer);
+    if (at2 >= 0) stack.length = at2;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
@@ -9881,9 +9881,9 @@ var init_command_view = __esm({
         this.commands.push(view);
         const dialect = view.name !== null ? shellDialect(view.name) : null;
         if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
+        const at2 = shellScriptIndex(view.args);
+        if (at2 >= 0) {
+          const inner = scriptOf(start + 1 + at2);
           if (inner) this.script(inner, dialect, depth + 1);
         } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
           this.script(stdin, dialect, depth + 1);
@@ -10037,16 +10037,16 @@ function expandIn(word, vars, escape5, budget, depth) {
   }
   return { value, known: known3 };
 }
-function readReference(word, at, budget) {
-  const short3 = SHORT_REFERENCE.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
+function readReference(word, at2, budget) {
+  const short3 = SHORT_REFERENCE.exec(word.slice(at2));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at2 + short3[0].length };
+  if (word[at2 + 1] !== "{") return null;
   let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
+  for (let j = at2 + 1; j < word.length; j++) {
     if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
+      const inner = word.slice(at2 + 2, j);
       const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
       return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
@@ -10550,10 +10550,10 @@ function wordsOf(text, escape5 = "\\") {
 function parseImageRef(text) {
   let rest = text;
   let digest = null;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
   }
   let registry = null;
   const slash = rest.indexOf("/");
@@ -10948,12 +10948,12 @@ function copyChmodEdit(file, op) {
     if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
     return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
   }
-  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
-  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+  const at2 = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at2, end: at2, text: " --chmod=755" };
 }
 function runChmodAfter(file, inst, imagePath) {
-  const at = endOfInstruction(file, inst);
-  return { file: file.displayPath, start: at, end: at, text: `
+  const at2 = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at2, end: at2, text: `
 RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
 }
 function endOfInstruction(file, inst) {
@@ -10970,9 +10970,9 @@ function switchToolFor(pm) {
   return pm === "apk" ? "su-exec" : "gosu";
 }
 function installAfterFrom(file, stage, pm, pkg) {
-  const at = endOfInstruction(file, stage.from);
+  const at2 = endOfInstruction(file, stage.from);
   const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
-  return { file: file.displayPath, start: at, end: at, text: `
+  return { file: file.displayPath, start: at2, end: at2, text: `
 ${line}` };
 }
 function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
@@ -11995,9 +11995,9 @@ var require_ignore = __commonJS({
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
+    var separatorAfter = (run2, at2) => {
       let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+      for (let index = at2 + 1; index < run2.length && !run2[index].wildcard; index++) {
         separator += run2[index].single;
       }
       return separator;
@@ -12061,17 +12061,17 @@ var require_ignore = __commonJS({
       let run2 = [];
       const flush = () => {
         let lastWildcard;
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (token.wildcard) {
-            lastWildcard = at;
+            lastWildcard = at2;
           }
         });
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at2)})[^\\/])*`;
         });
         run2 = [];
       };
@@ -13303,7 +13303,7 @@ var init_definition_description = __esm({
           if (comment === "") continue;
           if (ANNOTATION.test(comment)) continue;
           const first = comment.split(" ")[0] ?? "";
-          const at = { file, span: inst.keywordSpan };
+          const at2 = { file, span: inst.keywordSpan };
           const lineStart = src.offsetOf(start, 1);
           const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
           if (inst.keyword === "FROM") {
@@ -13311,11 +13311,11 @@ var init_definition_description = __esm({
             if (!alias) continue;
             const name = alias.text.toLowerCase();
             if (first === name) continue;
-            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+            ctx.report({ messageId: "stage", data: { name, first }, at: at2, fix });
           } else {
             const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
             if (keys.length === 0 || keys.includes(first)) continue;
-            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at: at2, fix });
           }
         }
       }
@@ -13357,11 +13357,11 @@ var init_dnf_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["dnf"])) {
           if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -15525,6 +15525,9 @@ function simpleCommand(m, stmt, call, st) {
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, "");
+    case "kill":
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === "-0" || f.s === "0" || f.s === "-l" || f.s === "-L")) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -16092,11 +16095,11 @@ var init_interpreter = __esm({
       scriptFacts() {
         return this.facts ??= scriptFacts(this.inv.ast);
       }
-      merge(states, at = this.at) {
+      merge(states, at2 = this.at) {
         const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
         if (r.capped) {
           this.rec.joined++;
-          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (!this.rec.firstJoin && at2) this.rec.firstJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
           if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
         }
         return r.states;
@@ -16447,7 +16450,7 @@ var init_interpreter = __esm({
         if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
           const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
           for (const st of again) {
-            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
           }
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
@@ -16768,7 +16771,7 @@ function argOf(f, item) {
   return { value: f.s ?? "", origin: base2.origin, setting: base2.setting, fromShell: false, script: null };
 }
 async function follow(item, run2, work, cache, r) {
-  let { argv, runsAs, pid1, at } = item;
+  let { argv, runsAs, pid1, at: at2 } = item;
   const hops = item.hops;
   const base2 = { why: item.why };
   const push = (h) => {
@@ -16786,8 +16789,8 @@ async function follow(item, run2, work, cache, r) {
     const arg = argOf(a0, item);
     const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
     const fromDockerfile = !!word && word.value === a0.s;
-    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
-    const common = { at, runsAs, pid1, ...base2, arg, argv };
+    if (fromDockerfile && word && hops.length > 0) at2 = evidenceOf(r, word.setting.instruction);
+    const common = { at: at2, runsAs, pid1, ...base2, arg, argv };
     if (a0.s === null || a0.multi) {
       push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
       return end();
@@ -16836,7 +16839,7 @@ async function follow(item, run2, work, cache, r) {
       }
       const hop = { ...common, kind: "supervisor", name, services };
       for (const script of services) {
-        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
       }
       return;
     }
@@ -16851,7 +16854,7 @@ async function follow(item, run2, work, cache, r) {
       const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
       if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
-        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at2);
         return end();
       }
       push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
@@ -16887,7 +16890,7 @@ async function follow(item, run2, work, cache, r) {
       const interp = name === "busybox" ? "sh" : name;
       const targetArg = argOf(target2, item);
       if (inline) {
-        const unit = await r.loadInline(target2.s, targetArg, interp, at);
+        const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
         const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
@@ -16906,7 +16909,7 @@ async function follow(item, run2, work, cache, r) {
         push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
         return end();
       }
-      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved2));
         return end();
@@ -16917,7 +16920,7 @@ async function follow(item, run2, work, cache, r) {
     }
     const resolved = r.resolveCommand(value);
     if (resolved) {
-      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
@@ -17536,22 +17539,22 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
-    loadFile: async (resolved, forced, at, argv2) => {
+    loadFile: async (resolved, forced, at2, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      const loaded = await loadFile(resolved, forced, at2, argv2, stage, env3, defaultArgs);
       if ("source" in loaded) {
         units.set(key, loaded);
         remember(loaded);
       }
       return loaded;
     },
-    loadInline: async (text, arg, interp, at) => {
+    loadInline: async (text, arg, interp, at2) => {
       const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at2, env3, stage);
       units.set(key, unit);
       return remember(unit);
     },
@@ -17680,7 +17683,7 @@ function hasGlobChar(s) {
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
 }
-async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
+async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
   if (origin.kind === "built") return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
@@ -17714,7 +17717,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
       interpreter: interp ?? "sh",
       shebang: forcedInterpreter ? null : shebang,
       receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
+      startedAt: at2,
       imagePath: resolved.imagePath,
       origin,
       crlf: /\r\n/.test(text),
@@ -17727,10 +17730,10 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
 function looksLikeShell(text) {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
-async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+async function inlineUnit(script, mapped, interp, at2, env3, stage = null) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at2.span };
   return parseUnit(
-    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at2, imagePath: null, origin: null, crlf: false, bom: false },
     env3,
     stage
   );
@@ -17822,10 +17825,10 @@ function unescapeDollars(m) {
 function jsonStringText(env3, arg) {
   const text = arg.setting.form.text;
   const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  const at2 = text.text.indexOf(needle);
+  if (at2 < 0 || needle.slice(1, -1) !== arg.value) return null;
   void env3;
-  return text.sub(at + 1, at + needle.length - 1);
+  return text.sub(at2 + 1, at2 + needle.length - 1);
 }
 var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
@@ -18010,9 +18013,9 @@ function gosuReplacement(target2, stmt, sw, parse) {
   if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
   let command2;
   if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
-    const at = lits.findIndex((l) => l === "-c" || l === "--command");
-    const word = at >= 0 ? args[at + 1] : void 0;
-    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const at2 = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at2 >= 0 ? args[at2 + 1] : void 0;
+    if (at2 < 0 || !word || at2 + 2 !== args.length) return null;
     const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
     const single = only && only.length === 1 ? only[0] : null;
     const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
@@ -18624,14 +18627,14 @@ function jobsText(jobs) {
   if (jobs.length > 3) return `${shown2.join(", ")} and ${jobs.length - 3} more`;
   return shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? "";
 }
-function reportKeepAlive(ctx, main2, hop, at, argv, jobs, done) {
-  const key = `${at.file.path}:${at.stmt.p[2]}`;
+function reportKeepAlive(ctx, main2, hop, at2, argv, jobs, done) {
+  const key = `${at2.file.path}:${at2.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
-  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at));
+  const place = atRef(hop.unit, at2, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at2));
   const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : "";
   const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename3(argv[0]?.s ?? "")}\` has no SIGTERM handler either.` : "";
-  const command2 = argv ? refText(at) : statementText(at);
+  const command2 = argv ? refText(at2) : statementText(at2);
   const what = argv ? `\`${command2}\`, which only keeps the container running` : `the endless loop \`${command2}\``;
   const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
   const fix = argv ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command2}\` (the shell runs a trap only after a foreground command returns)` : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
@@ -18795,7 +18798,7 @@ var init_entrypoint_no_exec = __esm({
           const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
           const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -19164,10 +19167,10 @@ var init_entrypoint_shebang = __esm({
           const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
           const script = unit.imagePath ?? "The script";
           const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          const at2 = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
           if (unit.bom && first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "bom",
               data: { script, command: step.at.label },
               chain,
@@ -19178,7 +19181,7 @@ var init_entrypoint_shebang = __esm({
           }
           if (!first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
@@ -19193,7 +19196,7 @@ var init_entrypoint_shebang = __esm({
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
-            at,
+            at: at2,
             messageId: "noBash",
             data: { script, shebang: first, base: rootStage(stage).base },
             chain,
@@ -19256,8 +19259,8 @@ var init_env_self_reference = __esm({
             let first = -1;
             for (const key of referencedKeys(text, byKey)) {
               if (defined.has(key)) continue;
-              const at = (byKey.get(key) ?? []).find((j) => j !== i);
-              if (at !== void 0 && (first === -1 || at < first)) first = at;
+              const at2 = (byKey.get(key) ?? []).find((j) => j !== i);
+              if (at2 !== void 0 && (first === -1 || at2 < first)) first = at2;
             }
             const pair = pairs[first];
             if (!pair) return;
@@ -19315,18 +19318,18 @@ var init_expose_port = __esm({
           for (const w of exposeView(view.inst, ctx.dockerfile.escape).ports) {
             const port = w.value;
             if (port === null) continue;
-            const at = { file: ctx.env.dockerfile.displayPath, span: w.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: w.span };
             const slash = port.indexOf("/");
             const spec = slash >= 0 ? port.slice(0, slash) : port;
             const proto2 = slash >= 0 ? port.slice(slash + 1) : "";
             if (spec.includes(":")) {
               const container = spec.slice(spec.lastIndexOf(":") + 1) + (proto2 ? `/${proto2.toLowerCase()}` : "");
-              ctx.report({ messageId: "mapping", data: { port, container }, at });
+              ctx.report({ messageId: "mapping", data: { port, container }, at: at2 });
               continue;
             }
-            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at });
+            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at: at2 });
             const nums = spec.split("-").map(Number);
-            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at });
+            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at: at2 });
           }
         }
       }
@@ -19337,10 +19340,10 @@ var init_expose_port = __esm({
 // src/rules/from-arg-default-invalid.ts
 function validReference(ref) {
   let rest = ref;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
+    rest = rest.slice(0, at2);
   }
   const slash = rest.lastIndexOf("/");
   const colon = rest.lastIndexOf(":");
@@ -19405,9 +19408,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
-          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
-          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at: at2 });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: at2 });
         }
       }
     });
@@ -19535,12 +19538,12 @@ var init_from_platform_constant = __esm({
           const flag = from.platform;
           if (!flag || flag.value === null || flag.value === "") continue;
           const v = flag.value;
-          const at = { file: ctx.env.dockerfile.displayPath, span: flag.span };
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: flag.span };
           if (v.includes("$")) continue;
           const [os3 = "", arch = ""] = v.split("/");
           const name = from.alias?.text ?? "";
           if (os3 && name.includes(os3) || arch && name.includes(arch)) continue;
-          ctx.report({ messageId: "constant", data: { platform: v }, at });
+          ctx.report({ messageId: "constant", data: { platform: v }, at: at2 });
         }
       }
     });
@@ -21852,8 +21855,8 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     report(e.loop, { messageId: "endsInLoopIgnoringCmd", data: { command: statementText(e.loop) } });
     return;
   }
-  const at = e.kind === "exit" ? e.cmd : last;
-  report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+  const at2 = e.kind === "exit" ? e.cmd : last;
+  report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
 function checkFlattened(ctx, hop, e, run2, done) {
   const flat = e.flattened;
@@ -21907,6 +21910,7 @@ function neverReadsArgs(hop) {
     if (!node || typeof node !== "object") continue;
     const n = node;
     if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "FuncDecl") continue;
     if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
@@ -22025,6 +22029,7 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -22398,12 +22403,12 @@ var init_npm_start_pid1 = __esm({
           if (!verb || !RUN_VERBS.has(verb)) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
-          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
-          const key = `${at.file}:${at.span.line}`;
+          const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
           done.add(key);
           ctx.report({
-            at,
+            at: at2,
             messageId: "managerPid1",
             data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
@@ -22548,8 +22553,8 @@ var init_pip_no_cache_dir = __esm({
         }
         const disabledAt = (stageIndex, line) => {
           for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
-            const at = envOff.get(s.index);
-            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+            const at2 = envOff.get(s.index);
+            if (at2 !== void 0 && (s.index !== stageIndex || at2 < line)) return true;
           }
           return (envOff.get(-1) ?? Infinity) < line;
         };
@@ -23250,10 +23255,10 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          const at = { file: unit.source.file.displayPath, span };
+          const at2 = { file: unit.source.file.displayPath, span };
           const script = unit.imagePath ?? "This script";
-          if (p.shell === "ash") ctx.report({ at, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
-          else ctx.report({ at, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
+          if (p.shell === "ash") ctx.report({ at: at2, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
+          else ctx.report({ at: at2, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
         }
       }
     });
@@ -23353,9 +23358,9 @@ var init_stage_name_casing = __esm({
 });
 
 // src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
+function buildUserAt(stage, at2, trusted) {
   let s = stage;
-  let before2 = at;
+  let before2 = at2;
   for (; ; ) {
     const upTo = before2 ? s.instructions.indexOf(before2) : -1;
     const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
@@ -23580,12 +23585,12 @@ var init_su_in_run = __esm({
             const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
             const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
-            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
             const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
             const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
-            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
-            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
-            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+            if (same) ctx.report({ at: at2, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at: at2, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at: at2, label, messageId: "runAs", data, ...fix ? { fix } : {} });
           }
         }
       }
@@ -23606,8 +23611,8 @@ function gosuEquivalent(ref, sw) {
     command2 = text(written.command);
   } else if (!written && sw && sw.rest.length > 0) {
     const first = sw.rest[0];
-    const at = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
-    if (at > 0) command2 = text(words.slice(at));
+    const at2 = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
+    if (at2 > 0) command2 = text(words.slice(at2));
   }
   return `exec gosu ${user} ${command2}`;
 }
@@ -23733,9 +23738,9 @@ var init_su_sudo = __esm({
 
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
-  const at = words.indexOf(word);
-  if (at < 0) return false;
-  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
+  const at2 = words.indexOf(word);
+  if (at2 < 0) return false;
+  const user = prefixOption("sudo", words, at2 + 1, (w) => w.value, "u", "user");
   return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
 }
 var sudo_in_run_default;
@@ -23997,8 +24002,8 @@ function declaredLater(all, view, name, escape5) {
 }
 function addArgFix(src, file, stage, name) {
   const sp = stage.from.span;
-  const at = src.offsetOf(sp.endLine, sp.endColumn);
-  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+  const at2 = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at2, end: at2, text: `
 ARG ${name}` }] };
 }
 var PREDEFINED2, NOT_ENV, undefined_var_default;
@@ -24140,28 +24145,28 @@ var init_undefined_var = __esm({
             const name = site.ref.name;
             if (seen.has(name)) continue;
             seen.add(name);
-            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            const at2 = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
             if (site.heredoc !== null) {
-              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at });
-              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at: at2 });
+              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at: at2 });
               continue;
             }
             if (envKeys.includes(name)) {
-              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              ctx.report({ messageId: "sameEnv", data: { name }, at: at2 });
               continue;
             }
             const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
             if (later) {
-              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at: at2 });
               continue;
             }
             const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
             if (messageId) {
-              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
+              ctx.report({ messageId, data: { name }, at: at2, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
               continue;
             }
             const s = suggestion(name, scope.names);
-            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at: at2 });
           }
           for (const k of envKeys) scope.names.add(k);
         }
@@ -24498,10 +24503,10 @@ var init_yarn_cache_not_cleaned = __esm({
           if (!view.onbuild && !shipped(view.stageIndex)) continue;
           if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
-          const install = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
+          const install = cmds[at2];
           if (!install) continue;
-          if (cmds.slice(at + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
+          if (cmds.slice(at2 + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
           ctx.report({ messageId: "cache", at: { file: ctx.env.dockerfile.displayPath, span: install.program.span } });
         }
       }
@@ -24543,11 +24548,11 @@ var init_yum_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["yum"])) {
           if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL2.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -24643,11 +24648,11 @@ var init_zypper_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["zypper"])) {
           if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL3.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -33348,18 +33353,18 @@ function matchAll(f, byFile, used) {
   }
   return suppressed;
 }
-function problem(file, at, message, hint) {
+function problem(file, at2, message, hint) {
   return {
     rule: SUPPRESSION_RULE,
     severity: "warning",
     message,
     hint,
     file,
-    line: at.line,
-    column: at.column,
-    endLine: at.line,
-    endColumn: Math.max(at.column, at.endColumn),
-    related: [{ file, line: at.line, column: at.column, message: "" }]
+    line: at2.line,
+    column: at2.column,
+    endLine: at2.line,
+    endColumn: Math.max(at2.column, at2.endColumn),
+    related: [{ file, line: at2.line, column: at2.column, message: "" }]
   };
 }
 function dockerfileComments(text, heredocs) {
@@ -33555,9 +33560,9 @@ async function shellcheckFindings(view, scripts, dockerfile, run2) {
       prefixLines,
       file: dockerfile,
       spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
-        const s = at(line, column);
-        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+        const at2 = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at2(line, column);
+        return body2.spanOf(s, Math.max(s, at2(endLine, endColumn)));
       },
       chain: []
     });
@@ -33824,15 +33829,15 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      const at = unit.source.spanOf(err.p, err.p);
-      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      const at2 = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at2, `this script is ${err.message}`));
       else {
         findings.push(
           spanFinding(
             "syntax-error",
             "error",
             unit.source.file.displayPath,
-            at,
+            at2,
             `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
           )
         );
@@ -41277,8 +41282,8 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (raw.context) {
     config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
     raw.context.forEach((_c2, i) => {
-      const at = locate([...prefix, "context", i, "context"]);
-      if (at) lines[keyText([...prefix, "context", i, "context"])] = at.line;
+      const at2 = locate([...prefix, "context", i, "context"]);
+      if (at2) lines[keyText([...prefix, "context", i, "context"])] = at2.line;
     });
   }
   if (raw.trustedBaseImages) {
@@ -41291,11 +41296,11 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
 function describe2(err, file, prefix, locate) {
-  const at = [
+  const at2 = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
   ];
-  const inner = at.slice(prefix.length);
+  const inner = at2.slice(prefix.length);
   const params = err.params;
   const known3 = (schemaPath) => {
     let node = configSchema();
@@ -41310,24 +41315,24 @@ function describe2(err, file, prefix, locate) {
       const guess = didYouMean(name, names);
       return {
         file,
-        key: keyText([...at, name]),
+        key: keyText([...at2, name]),
         message: `${isRules ? "unknown rule id" : "unknown key"}; ${guess ? `did you mean ${guess}?` : `known: ${names.join(", ")}`}`,
-        ...locate(at, name)
+        ...locate(at2, name)
       };
     }
     case "required":
-      return { file, key: keyText([...at, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at) };
+      return { file, key: keyText([...at2, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at2) };
     case "enum":
-      return { file, key: keyText(at), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at2) };
     case "type": {
       const t = String(params.type);
       const what = t === "array" ? "a list" : t === "object" ? "a mapping" : t === "boolean" ? "true or false" : `a ${t}`;
-      return { file, key: keyText(at), message: `expected ${what}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected ${what}`, ...locate(at2) };
     }
     case "minLength":
-      return { file, key: keyText(at), message: "must not be empty", ...locate(at) };
+      return { file, key: keyText(at2), message: "must not be empty", ...locate(at2) };
     default:
-      return { file, key: keyText(at), message: err.message ?? "invalid value", ...locate(at) };
+      return { file, key: keyText(at2), message: err.message ?? "invalid value", ...locate(at2) };
   }
 }
 function locator(doc, lineCounter) {
@@ -41891,15 +41896,7 @@ function chainHops(chain, launch) {
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {
-          const span = e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e);
-          out.push({
-            process: cmdText(e.loop.file.text.slice(e.loop.stmt.p[2], e.loop.stmt.e[2])),
-            user: showUser(step.runsAs),
-            pid1: step.pid1,
-            at: `${e.loop.file.path}:${span.line}`,
-            note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long`,
-            why: reasons(e.why)
-          });
+          out.push(...loopHops(step, e, launch));
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -41920,14 +41917,14 @@ function chainHops(chain, launch) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
         const prev = out[out.length - 1];
-        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+        if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
           break;
         }
-        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at: at2, note, why: [] });
         break;
       }
       case "supervisor":
@@ -41963,23 +41960,9 @@ function userOfCommand(argv, shellUser) {
 }
 function waitHops(step, e, launch) {
   const w = e.waited;
-  const at = (f, stmt) => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
-  const children = w.jobs.map((j) => {
-    const main2 = j.cmds[j.cmds.length - 1];
-    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
-    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
-    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
-    const t2 = main2 ? commandOf(main2.argv) : null;
-    const conf = t2?.name?.s && basename3(t2.name.s) === "supervisord" ? launch.supervisor?.(t2.rest.map((f) => f.multi ? null : f.s)) : null;
-    if (!conf || !t2?.name) return { hop, programs: [] };
-    const [sup, ...programs] = supervisorHops([t2.name, ...t2.rest], user, false, hop.at, conf);
-    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
-    if (sup?.programs) hop.programs = sup.programs;
-    return { hop, programs };
-  });
+  const children = jobHops(w.jobs, launch);
   const t = w.term;
-  const signal = !t ? step.pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children" : t.action === "" ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded` : t.kills ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children` : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const signal = signalNote(t, step.pid1);
   const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
   const waitHop = {
@@ -41990,11 +41973,60 @@ function waitHops(step, e, launch) {
     note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
-    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false }
+    signals: signalsOf(t)
   };
   return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }
-function supervisorHops(argv, runsAs, pid1, at, conf) {
+function loopHops(step, e, launch) {
+  const l = e.loop;
+  const jc = e.running ?? null;
+  const children = jobHops(jc?.jobs ?? [], launch);
+  const jobs = children.map((c) => c.hop);
+  const last = e.last[0];
+  const body2 = last ? `, running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, "")} (${at(last.file, last.stmt)}) as its child each time round` : "";
+  const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}` : "";
+  const text = l.file.text.slice(l.stmt.p[2], l.stmt.e[2]);
+  const loopHop = {
+    process: `${cmdText(text)}${text.includes("\n") ? " …" : ""}`,
+    user: showUser(e.user),
+    pid1: step.pid1,
+    at: at(l.file, l.stmt),
+    note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long${body2}${kids}; ${signalNote(jc?.term ?? null, step.pid1)}`,
+    why: reasons(e.why),
+    ...jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {},
+    signals: signalsOf(jc?.term ?? null)
+  };
+  return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+function at(f, stmt) {
+  return `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+}
+function signalsOf(t) {
+  return t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false };
+}
+function signalNote(t, pid1) {
+  if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
+  if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+}
+function jobHops(jobList, launch) {
+  return jobList.map((j) => {
+    const main2 = j.cmds[j.cmds.length - 1];
+    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
+    const t = main2 ? commandOf(main2.argv) : null;
+    const conf = t?.name?.s && basename3(t.name.s) === "supervisord" ? launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) : null;
+    if (!conf || !t?.name) return { hop, programs: [] };
+    const [sup, ...programs] = supervisorHops([t.name, ...t.rest], user, false, hop.at, conf);
+    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
+    if (sup?.programs) hop.programs = sup.programs;
+    return { hop, programs };
+  });
+}
+function supervisorHops(argv, runsAs, pid1, at2, conf) {
   const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
   const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
   const started = conf.programs.filter((p) => p.autostart);
@@ -42005,7 +42037,7 @@ function supervisorHops(argv, runsAs, pid1, at, conf) {
       process: argv.map(showField).join(" "),
       user: showUser(runsAs),
       pid1,
-      at,
+      at: at2,
       note: `supervisor: starts the programs of ${conf.files.join(", ")} (${conf.how}) as its children${started.length === 0 ? " (none with a command and autostart)" : ""}${switched}${empty}${unknown}`,
       why: [],
       programs: started.map((p) => ({ name: p.name, user: showUser(programUser(p.user, own)), at: p.at }))
@@ -48733,13 +48765,13 @@ function readJson(text) {
   return { targets };
 }
 function lineOfKey(text, keys) {
-  let at = 0;
+  let at2 = 0;
   for (const k of keys) {
-    const next = text.indexOf(`${JSON.stringify(k)}`, at);
+    const next = text.indexOf(`${JSON.stringify(k)}`, at2);
     if (next < 0) return 1;
-    at = next;
+    at2 = next;
   }
-  return text.slice(0, at).split("\n").length;
+  return text.slice(0, at2).split("\n").length;
 }
 var HclError = class extends Error {
   constructor(message, line) {
@@ -49086,8 +49118,8 @@ var ComposeIndex = class {
     if (!services || typeof services !== "object") return [];
     const lineOf = (keys) => {
       const node = doc.getIn(keys, true);
-      const at = node && typeof node === "object" && node.range ? node.range[0] : void 0;
-      return at === void 0 ? void 0 : lineCounter.linePos(at).line;
+      const at2 = node && typeof node === "object" && node.range ? node.range[0] : void 0;
+      return at2 === void 0 ? void 0 : lineCounter.linePos(at2).line;
     };
     const list2 = [];
     for (const [name, svc] of Object.entries(services)) {

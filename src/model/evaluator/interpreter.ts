@@ -98,15 +98,17 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
   /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
   flattened?: Flattening;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
-  /** For `loop`: the endless loop statement the path stays in. */
-  loop?: LoopRef;
   waited?: NonNullable<JobControl['waited']>;
+  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  running?: JobControl;
 }
 
 /** A statement that is not a simple command (a loop), with where it was reached from. */
@@ -913,7 +915,7 @@ class WhileFrame extends Frame {
       // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
       const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
       for (const st of again) {
-        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
       }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
@@ -1574,6 +1576,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
+    case 'kill':
+      // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
+      // the real one is exec'd): the shell's jobs are taken as stopped, so a `wait` after it
+      // returns at once. Which job a pid names is not tracked: all of them.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === '-0' || f.s === '0' || f.s === '-l' || f.s === '-L')) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
