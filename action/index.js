@@ -8711,7 +8711,7 @@ var init_source2 = __esm({
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
-  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
+  const forAst = file.text.replace(HEREDOC_SPACED, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
   const parsed = import_dockerfile_ast.DockerfileParser.parse(forAst);
   const escape5 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
   const directives = parsed.getDirectives().map((d) => ({
@@ -8969,7 +8969,7 @@ function onbuildTrigger(onbuild) {
     heredocs: []
   };
 }
-var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
+var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_DELIMITER, HEREDOC_MARK, HEREDOC_SPACED, HEREDOC_SOURCE;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
@@ -8991,7 +8991,10 @@ var init_dockerfile = __esm({
     );
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
-    HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+    HEREDOC_DELIMITER = "[A-Za-z0-9_][A-Za-z0-9_.-]*";
+    HEREDOC_MARK = new RegExp(`<<(-?)[ \\t]*(["']?)(${HEREDOC_DELIMITER})\\2`, "g");
+    HEREDOC_SPACED = new RegExp(`<<(-?)([ \\t]+)(["']?${HEREDOC_DELIMITER}["']?)`, "g");
+    HEREDOC_SOURCE = new RegExp(`^<<-?["']?(${HEREDOC_DELIMITER})["']?$`);
   }
 });
 
@@ -10280,7 +10283,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const sources = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
   for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
     else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
@@ -10594,7 +10597,7 @@ function copyViewOf(inst, escape5) {
   const flag = (n) => inst.flags.find((f) => f.name === n) ?? null;
   const heredocSources = /* @__PURE__ */ new Set();
   for (const w of words) {
-    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    const m = HEREDOC_SOURCE.exec(w.text);
     if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
   }
   return {
@@ -17994,7 +17997,7 @@ function strictLiteral(w) {
   return wordLiteral(w);
 }
 function plainUser(user) {
-  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+  return user != null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
 }
 function gosuReplacement(target2, stmt, sw, parse) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
@@ -18300,7 +18303,6 @@ function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
-  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
   let user;
   let command2 = null;
   if (tool === "su" || tool === "runuser") {
@@ -18343,7 +18345,7 @@ function execFormSwitch(setting, stage, parse) {
     }
     command2 = argv.slice(i);
   }
-  if (!plain(user) || !command2 || command2.length === 0) return null;
+  if (!plainUser(user) || !command2 || command2.length === 0) return null;
   let root = stage;
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
