@@ -8711,7 +8711,7 @@ var init_source2 = __esm({
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
-  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
+  const forAst = file.text.replace(HEREDOC_SPACED, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
   const parsed = import_dockerfile_ast.DockerfileParser.parse(forAst);
   const escape5 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
   const directives = parsed.getDirectives().map((d) => ({
@@ -8969,7 +8969,7 @@ function onbuildTrigger(onbuild) {
     heredocs: []
   };
 }
-var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
+var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_DELIMITER, HEREDOC_MARK, HEREDOC_SPACED, HEREDOC_SOURCE;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
@@ -8991,7 +8991,10 @@ var init_dockerfile = __esm({
     );
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
-    HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+    HEREDOC_DELIMITER = "[A-Za-z0-9_][A-Za-z0-9_.-]*";
+    HEREDOC_MARK = new RegExp(`<<(-?)[ \\t]*(["']?)(${HEREDOC_DELIMITER})\\2`, "g");
+    HEREDOC_SPACED = new RegExp(`<<(-?)([ \\t]+)(["']?${HEREDOC_DELIMITER}["']?)`, "g");
+    HEREDOC_SOURCE = new RegExp(`^<<-?["']?(${HEREDOC_DELIMITER})["']?$`);
   }
 });
 
@@ -10280,7 +10283,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const sources = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
   for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
     else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
@@ -10594,7 +10597,7 @@ function copyViewOf(inst, escape5) {
   const flag = (n) => inst.flags.find((f) => f.name === n) ?? null;
   const heredocSources = /* @__PURE__ */ new Set();
   for (const w of words) {
-    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    const m = HEREDOC_SOURCE.exec(w.text);
     if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
   }
   return {
@@ -13815,7 +13818,33 @@ function showUser(u) {
   return u.name ?? u.uid ?? "unknown user";
 }
 function sameUser(a, b) {
-  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+function watchedUser(user, onRead) {
+  const w = {
+    get name() {
+      onRead();
+      return user.name;
+    },
+    get uid() {
+      onRead();
+      return user.uid;
+    },
+    get root() {
+      onRead();
+      return user.root;
+    },
+    get why() {
+      onRead();
+      return user.why;
+    }
+  };
+  WATCHED.set(w, user);
+  return w;
+}
+function userKey(u) {
+  const r = WATCHED.get(u) ?? u;
+  return `${r.name}|${r.uid}|${r.root}`;
 }
 function joinUser(a, b) {
   if (sameUser(a, b)) return a;
@@ -13831,7 +13860,7 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
@@ -13840,6 +13869,7 @@ var init_values = __esm({
     CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    WATCHED = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -14020,7 +14050,7 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
 function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
-    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
+    const key = `${userKey(s.user)}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
     const g = groups.get(key);
     if (g) g.push(s);
     else groups.set(key, [s]);
@@ -14441,6 +14471,10 @@ var init_state = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only.type === "Lit" && only.value !== "" && !PLAIN_LIT_SPECIAL.test(only.value)) return [lit(only.value)];
+  }
   if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
@@ -14900,7 +14934,7 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var GLOB_CHAR, POSIX_CLASSES;
+var GLOB_CHAR, PLAIN_LIT_SPECIAL, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
@@ -14908,6 +14942,7 @@ var init_words = __esm({
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
+    PLAIN_LIT_SPECIAL = /[*?[\\ \t\n]/;
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -15819,7 +15854,53 @@ function declare(m, variant, args, st) {
   st.status = true;
   return st;
 }
+function readsUser(run2) {
+  return USER_READ.has(run2);
+}
+function forUser(run2, to) {
+  const from = RUN_USER.get(run2);
+  if (readsUser(run2) || !from) throw new Error("forUser: the run reads its user");
+  const copy = swapUser(run2, from, to, /* @__PURE__ */ new Map());
+  RUN_USER.set(copy, to);
+  return copy;
+}
+function swapUser(x, from, to, seen) {
+  if (x === from) return to;
+  if (x === null || typeof x !== "object") return x;
+  const obj = x;
+  if (seen.has(obj)) return seen.get(obj);
+  seen.set(obj, obj);
+  let out = obj;
+  if (Array.isArray(obj)) {
+    let copy = null;
+    for (let i = 0; i < obj.length; i++) {
+      const v = swapUser(obj[i], from, to, seen);
+      if (v !== obj[i]) (copy ??= [...obj])[i] = v;
+    }
+    if (copy) out = copy;
+  } else {
+    let copy = null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (NO_USERS_UNDER.has(k)) continue;
+      const w = swapUser(v, from, to, seen);
+      if (w !== v) (copy ??= { ...obj })[k] = w;
+    }
+    if (copy) out = copy;
+  }
+  seen.set(obj, out);
+  return out;
+}
 function interpret(inv, host, limits = DEFAULT_LIMITS) {
+  let userRead = false;
+  const user = watchedUser(inv.user, () => {
+    userRead = true;
+  });
+  const run2 = interpretAs({ ...inv, user }, host, limits);
+  if (userRead) USER_READ.add(run2);
+  RUN_USER.set(run2, user);
+  return run2;
+}
+function interpretAs(inv, host, limits) {
   const rec = new Recorder();
   const m = new Machine(inv, host, limits, rec);
   const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
@@ -15842,7 +15923,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15864,6 +15945,8 @@ var init_interpreter = __esm({
     };
     BudgetExceeded = class extends Error {
     };
+    NO_CALLS = Object.freeze([]);
+    NO_SOURCES = Object.freeze([]);
     MAX_ENDINGS = 256;
     Recorder = class {
       endings = [];
@@ -15881,7 +15964,7 @@ var init_interpreter = __esm({
       endingsDropped = false;
       ending(e) {
         const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -15908,7 +15991,7 @@ var init_interpreter = __esm({
         }
         const shown2 = argv.map(showField).join("");
         if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
-        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+        if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
         const head = argv[0]?.s;
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
       }
@@ -16007,7 +16090,8 @@ var init_interpreter = __esm({
         return result ?? flowOf([]);
       }
       ref(stmt, call) {
-        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+        const { calls, sourced } = this.ctx;
+        return { stmt, call, file: this.ctx.file, via: calls.length === 0 ? NO_CALLS : [...calls], sourcedVia: sourced.length === 0 ? NO_SOURCES : [...sourced] };
       }
       facts = null;
       /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
@@ -16656,6 +16740,9 @@ var init_interpreter = __esm({
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
+    USER_READ = /* @__PURE__ */ new WeakSet();
+    RUN_USER = /* @__PURE__ */ new WeakMap();
+    NO_USERS_UNDER = /* @__PURE__ */ new Set(["stmt", "call", "file", "ast", "decl"]);
   }
 });
 
@@ -16883,27 +16970,46 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     return;
   }
   let cached = cache.get(key);
+  const shared = sharedRuns(r);
+  const sharedKey = `${fieldKey2(arg0)}${params.map(fieldKey2).join("")}${homeOf(r, hop.runsAs)}`;
   if (!cached) {
-    const runWith = (assumed) => interpret(
-      {
-        file: scriptFile(unit),
-        ast: unit.ast,
-        arg0,
-        params: params.map((f) => ({ ...f })),
-        user: hop.runsAs,
-        vars: environment(r, hop.runsAs, assumed),
-        argLabel: (i) => argLabel(item.args[i]),
-        argIsImageCommand: (i) => {
-          const a = item.args[i];
-          if (!a || a.origin !== "cmd" || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === "cmd") || a.value.startsWith("-")) return false;
-          return r.resolveCommand(a.value) !== null || !a.value.includes("/") && isWellKnownProgram(a.value);
+    const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
+    if (same) {
+      cached = { run: forUser(same.run.run, hop.runsAs), required: [...same.run.required] };
+      cache.set(key, cached);
+    }
+  }
+  if (!cached) {
+    let userRead = false;
+    const runWith = (assumed) => {
+      const ran = interpret(
+        {
+          file: scriptFile(unit),
+          ast: unit.ast,
+          arg0,
+          params: params.map((f) => ({ ...f })),
+          user: hop.runsAs,
+          vars: environment(r, hop.runsAs, assumed),
+          argLabel: (i) => argLabel(item.args[i]),
+          argIsImageCommand: (i) => {
+            const a = item.args[i];
+            if (!a || a.origin !== "cmd" || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === "cmd") || a.value.startsWith("-")) return false;
+            return r.resolveCommand(a.value) !== null || !a.value.includes("/") && isWellKnownProgram(a.value);
+          },
+          imageProvides: (p) => r.resolveCommand(p) !== null
         },
-        imageProvides: (p) => r.resolveCommand(p) !== null
-      },
-      host
-    );
+        host
+      );
+      userRead ||= readsUser(ran);
+      return ran;
+    };
     cached = configuredRun(runWith);
     cache.set(key, cached);
+    if (!userRead) {
+      const list2 = shared.get(sharedKey) ?? [];
+      list2.push({ unit, args: item.args, run: cached });
+      shared.set(sharedKey, list2);
+    }
   }
   const result = cached.run;
   hop.run = result;
@@ -16981,6 +17087,17 @@ function configuredRun(runWith) {
     run2 = again;
   }
   return { run: run2, required };
+}
+function sharedRuns(r) {
+  let m = SHARED.get(r);
+  if (!m) SHARED.set(r, m = /* @__PURE__ */ new Map());
+  return m;
+}
+function fieldKey2(f) {
+  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+}
+function homeOf(r, user) {
+  return r.env.has("HOME") ? "" : user.root === true ? "root" : "";
 }
 function otherCheck(e, assumed) {
   for (let i = e.why.length - 1; i >= 0; i--) {
@@ -17179,7 +17296,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD, ENV_VALUED;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17195,6 +17312,7 @@ var init_invocations = __esm({
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
     MAX_CONFIG_TRIES = 12;
+    SHARED = /* @__PURE__ */ new WeakMap();
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
     ENV_VALUED = /* @__PURE__ */ new Set(["-u", "--unset", "-C", "--chdir"]);
   }
@@ -17879,7 +17997,7 @@ function strictLiteral(w) {
   return wordLiteral(w);
 }
 function plainUser(user) {
-  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+  return user != null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
 }
 function gosuReplacement(target2, stmt, sw, parse) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
@@ -18185,7 +18303,6 @@ function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
-  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
   let user;
   let command2 = null;
   if (tool === "su" || tool === "runuser") {
@@ -18228,7 +18345,7 @@ function execFormSwitch(setting, stage, parse) {
     }
     command2 = argv.slice(i);
   }
-  if (!plain(user) || !command2 || command2.length === 0) return null;
+  if (!plainUser(user) || !command2 || command2.length === 0) return null;
   let root = stage;
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
@@ -18683,7 +18800,7 @@ var init_entrypoint_no_exec = __esm({
           const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
           const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -20030,7 +20147,11 @@ async function load() {
   const parseOnce = (source, dialect) => {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
     const over = overBudget(source);
     const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
@@ -21791,6 +21912,7 @@ function neverReadsArgs(hop) {
     if (!node || typeof node !== "object") continue;
     const n = node;
     if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "FuncDecl") continue;
     if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
@@ -21909,6 +22031,7 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);

@@ -7,7 +7,7 @@
  *
  * Each RUN is parsed once, on first use, in the dialect of the SHELL in force at it.
  */
-import { commandForm, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, HEREDOC_SOURCE, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
 import type { Dialect } from '../parsers/shell-ast.js';
 import { overBudget } from '../parsers/shell-budget.js';
 import type { MappedText, Span } from '../parsers/source.js';
@@ -364,7 +364,7 @@ function copyViewOf(inst: Instruction, escape: string): CopyView {
   const flag = (n: string): Flag | null => inst.flags.find((f) => f.name === n) ?? null;
   const heredocSources = new Set<string>();
   for (const w of words) {
-    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    const m = HEREDOC_SOURCE.exec(w.text);
     if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
   }
   return {

@@ -29,7 +29,7 @@ import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
-import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
+import { lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -192,6 +192,9 @@ abstract class Frame {
 
 class BudgetExceeded extends Error {}
 
+const NO_CALLS: readonly string[] = Object.freeze([]);
+const NO_SOURCES: readonly { stmt: Stmt; file: ScriptFile }[] = Object.freeze([]);
+
 /** Different endings (exec, exit, end, with their command lines and users) kept per run. */
 const MAX_ENDINGS = 256;
 
@@ -228,7 +231,7 @@ class Recorder {
     // An exit reached because a setting is unset stays apart from the same exit reached otherwise
     // (`check A; check B` share one exit): the configured run needs to know each reason.
     const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -258,7 +261,7 @@ class Recorder {
     }
     const shown = argv.map(showField).join('\u0001');
     if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
-    if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+    if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
     const head = argv[0]?.s;
     if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
   }
@@ -401,7 +404,9 @@ class Machine {
   }
 
   ref(stmt: Stmt, call: CallExpr): CmdRef {
-    return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+    // Most commands run outside any function or sourced file: one shared empty list for those.
+    const { calls, sourced } = this.ctx;
+    return { stmt, call, file: this.ctx.file, via: calls.length === 0 ? NO_CALLS : [...calls], sourcedVia: sourced.length === 0 ? NO_SOURCES : [...sourced] };
   }
 
   private facts: ScriptFacts | null = null;
@@ -1970,8 +1975,82 @@ function declare(m: Machine, variant: string, args: Assign[], st: State): State 
   return st;
 }
 
+/** The runs that read who they run as (watchedUser); the others are the same for every user. */
+const USER_READ = new WeakSet<ScriptRun>();
+/** The stand-in each run ran as: the user its endings, commands and jobs hold. */
+const RUN_USER = new WeakMap<ScriptRun, UserValue>();
+
+/**
+ * The run read its user: an `id -u`, `whoami`, `$EUID` or user test, or the user's text in a
+ * decision. A run that did not is the same run for any other user with the same environment
+ * (forUser).
+ */
+export function readsUser(run: ScriptRun): boolean {
+  return USER_READ.has(run);
+}
+
+/**
+ * A run that does not read its user (readsUser), as run by `to`: wherever the run holds its user
+ * (its endings, the commands it recorded, the jobs it started) the copy holds `to`; every other
+ * value is the same (and shared).
+ */
+export function forUser(run: ScriptRun, to: UserValue): ScriptRun {
+  const from = RUN_USER.get(run);
+  if (readsUser(run) || !from) throw new Error('forUser: the run reads its user');
+  const copy = swapUser(run, from, to, new Map());
+  RUN_USER.set(copy, to);
+  return copy;
+}
+
+/** Where a run's values hold syntax or files, never a user: not walked by swapUser. */
+const NO_USERS_UNDER = new Set(['stmt', 'call', 'file', 'ast', 'decl']);
+
+/**
+ * `x` with every `from` in it replaced by `to`: the objects and arrays on the way to one are
+ * copied, everything else is shared (`seen` keeps shared values shared in the copy).
+ */
+function swapUser<T>(x: T, from: UserValue, to: UserValue, seen: Map<object, unknown>): T {
+  if ((x as unknown) === from) return to as T;
+  if (x === null || typeof x !== 'object') return x;
+  const obj = x as object;
+  if (seen.has(obj)) return seen.get(obj) as T;
+  seen.set(obj, obj);
+  let out: unknown = obj;
+  if (Array.isArray(obj)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < obj.length; i++) {
+      const v = swapUser(obj[i] as unknown, from, to, seen);
+      if (v !== obj[i]) (copy ??= [...obj])[i] = v;
+    }
+    if (copy) out = copy;
+  } else {
+    let copy: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (NO_USERS_UNDER.has(k)) continue;
+      const w = swapUser(v, from, to, seen);
+      if (w !== v) (copy ??= { ...obj })[k] = w;
+    }
+    if (copy) out = copy;
+  }
+  seen.set(obj, out);
+  return out as T;
+}
+
 /** Runs one script for one invocation. */
 export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DEFAULT_LIMITS): ScriptRun {
+  // The run's user is watched: reading it marks the run as depending on it (readsUser).
+  let userRead = false;
+  const user = watchedUser(inv.user, () => {
+    userRead = true;
+  });
+  // What the run recorded holds the stand-in, which reads as the user (and is no longer watched).
+  const run = interpretAs({ ...inv, user }, host, limits);
+  if (userRead) USER_READ.add(run);
+  RUN_USER.set(run, user);
+  return run;
+}
+
+function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptRun {
   const rec = new Recorder();
   const m = new Machine(inv, host, limits, rec);
   const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
