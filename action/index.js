@@ -2716,9 +2716,9 @@ function fixLines(fix) {
   const lines = [`autofix (${fix.safety}, dockerlint --fix${fix.safety === "unsafe" ? " --unsafe-fixes" : ""}): ${fix.title}`];
   if (fix.edits.length > 3) return lines;
   for (const e of fix.edits) {
-    const at = `${e.shown}:${e.span.line}:${e.span.column}`;
+    const at2 = `${e.shown}:${e.span.line}:${e.span.column}`;
     const what = e.start === BOM_START ? "remove the byte order mark" : e.text === "" ? `delete to ${e.span.endLine}:${e.span.endColumn}` : e.start === e.end ? `insert ${JSON.stringify(e.text)}` : `replace to ${e.span.endLine}:${e.span.endColumn} with ${JSON.stringify(e.text)}`;
-    lines.push(`  ${at}: ${what}`);
+    lines.push(`  ${at2}: ${what}`);
   }
   return lines;
 }
@@ -8711,7 +8711,7 @@ var init_source2 = __esm({
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
-  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
+  const forAst = file.text.replace(HEREDOC_SPACED, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
   const parsed = import_dockerfile_ast.DockerfileParser.parse(forAst);
   const escape5 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
   const directives = parsed.getDirectives().map((d) => ({
@@ -8969,7 +8969,7 @@ function onbuildTrigger(onbuild) {
     heredocs: []
   };
 }
-var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
+var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_DELIMITER, HEREDOC_MARK, HEREDOC_SPACED, HEREDOC_SOURCE;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
@@ -8991,7 +8991,10 @@ var init_dockerfile = __esm({
     );
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
-    HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+    HEREDOC_DELIMITER = "[A-Za-z0-9_][A-Za-z0-9_.-]*";
+    HEREDOC_MARK = new RegExp(`<<(-?)[ \\t]*(["']?)(${HEREDOC_DELIMITER})\\2`, "g");
+    HEREDOC_SPACED = new RegExp(`<<(-?)([ \\t]+)(["']?${HEREDOC_DELIMITER}["']?)`, "g");
+    HEREDOC_SOURCE = new RegExp(`^<<-?["']?(${HEREDOC_DELIMITER})["']?$`);
   }
 });
 
@@ -9011,8 +9014,8 @@ function shellNesting(source) {
     }
   };
   const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
+    const at2 = stack.lastIndexOf(closer);
+    if (at2 >= 0) stack.length = at2;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
@@ -9881,9 +9884,9 @@ var init_command_view = __esm({
         this.commands.push(view);
         const dialect = view.name !== null ? shellDialect(view.name) : null;
         if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
+        const at2 = shellScriptIndex(view.args);
+        if (at2 >= 0) {
+          const inner = scriptOf(start + 1 + at2);
           if (inner) this.script(inner, dialect, depth + 1);
         } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
           this.script(stdin, dialect, depth + 1);
@@ -10037,16 +10040,16 @@ function expandIn(word, vars, escape5, budget, depth) {
   }
   return { value, known: known3 };
 }
-function readReference(word, at, budget) {
-  const short3 = SHORT_REFERENCE.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
+function readReference(word, at2, budget) {
+  const short3 = SHORT_REFERENCE.exec(word.slice(at2));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at2 + short3[0].length };
+  if (word[at2 + 1] !== "{") return null;
   let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
+  for (let j = at2 + 1; j < word.length; j++) {
     if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
+      const inner = word.slice(at2 + 2, j);
       const m = BRACED_REFERENCE.exec(inner);
       if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
       return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
@@ -10280,7 +10283,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const sources = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
   for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
     else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
@@ -10550,10 +10553,10 @@ function wordsOf(text, escape5 = "\\") {
 function parseImageRef(text) {
   let rest = text;
   let digest = null;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    digest = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
   }
   let registry = null;
   const slash = rest.indexOf("/");
@@ -10594,7 +10597,7 @@ function copyViewOf(inst, escape5) {
   const flag = (n) => inst.flags.find((f) => f.name === n) ?? null;
   const heredocSources = /* @__PURE__ */ new Set();
   for (const w of words) {
-    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    const m = HEREDOC_SOURCE.exec(w.text);
     if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
   }
   return {
@@ -10681,6 +10684,23 @@ var init_instructions = __esm({
       /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
       byKeyword(keyword, opts = {}) {
         return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /**
+       * The instructions with this keyword (ONBUILD triggers not counted) that a later one of the same
+       * stage replaces, as Docker keeps only a stage's last CMD, ENTRYPOINT or HEALTHCHECK: each with
+       * the line of the next one, last first.
+       */
+      replacedInStage(keyword) {
+        const out = [];
+        const later = /* @__PURE__ */ new Map();
+        const views = this.byKeyword(keyword, { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          const line = later.get(view.stageIndex);
+          if (line !== void 0) out.push({ view, laterLine: line });
+          later.set(view.stageIndex, view.inst.keywordSpan.line);
+        }
+        return out;
       }
       /** The view of an instruction of the file (not of an ONBUILD trigger). */
       viewOf(inst) {
@@ -10931,12 +10951,12 @@ function copyChmodEdit(file, op) {
     if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
     return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
   }
-  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
-  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+  const at2 = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at2, end: at2, text: " --chmod=755" };
 }
 function runChmodAfter(file, inst, imagePath) {
-  const at = endOfInstruction(file, inst);
-  return { file: file.displayPath, start: at, end: at, text: `
+  const at2 = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at2, end: at2, text: `
 RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
 }
 function endOfInstruction(file, inst) {
@@ -10953,9 +10973,9 @@ function switchToolFor(pm) {
   return pm === "apk" ? "su-exec" : "gosu";
 }
 function installAfterFrom(file, stage, pm, pkg) {
-  const at = endOfInstruction(file, stage.from);
+  const at2 = endOfInstruction(file, stage.from);
   const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
-  return { file: file.displayPath, start: at, end: at, text: `
+  return { file: file.displayPath, start: at2, end: at2, text: `
 ${line}` };
 }
 function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
@@ -11978,9 +11998,9 @@ var require_ignore = __commonJS({
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
+    var separatorAfter = (run2, at2) => {
       let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+      for (let index = at2 + 1; index < run2.length && !run2[index].wildcard; index++) {
         separator += run2[index].single;
       }
       return separator;
@@ -12044,17 +12064,17 @@ var require_ignore = __commonJS({
       let run2 = [];
       const flush = () => {
         let lastWildcard;
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (token.wildcard) {
-            lastWildcard = at;
+            lastWildcard = at2;
           }
         });
-        run2.forEach((token, at) => {
+        run2.forEach((token, at2) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at2)})[^\\/])*`;
         });
         run2 = [];
       };
@@ -13286,7 +13306,7 @@ var init_definition_description = __esm({
           if (comment === "") continue;
           if (ANNOTATION.test(comment)) continue;
           const first = comment.split(" ")[0] ?? "";
-          const at = { file, span: inst.keywordSpan };
+          const at2 = { file, span: inst.keywordSpan };
           const lineStart = src.offsetOf(start, 1);
           const fix = { safety: "safe", title: "Separate the comment with an empty line", edits: [{ file, start: lineStart, end: lineStart, text: "\n" }] };
           if (inst.keyword === "FROM") {
@@ -13294,11 +13314,11 @@ var init_definition_description = __esm({
             if (!alias) continue;
             const name = alias.text.toLowerCase();
             if (first === name) continue;
-            ctx.report({ messageId: "stage", data: { name, first }, at, fix });
+            ctx.report({ messageId: "stage", data: { name, first }, at: at2, fix });
           } else {
             const keys = keyValues(inst, ctx.dockerfile.escape).map((kv) => kv.key);
             if (keys.length === 0 || keys.includes(first)) continue;
-            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at, fix });
+            ctx.report({ messageId: "arg", data: { names: keys.join(" "), first, example: keys.length > 1 ? "<name>" : keys[0] ?? "" }, at: at2, fix });
           }
         }
       }
@@ -13340,11 +13360,11 @@ var init_dnf_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["dnf"])) {
           if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -13798,7 +13818,33 @@ function showUser(u) {
   return u.name ?? u.uid ?? "unknown user";
 }
 function sameUser(a, b) {
-  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+function watchedUser(user, onRead) {
+  const w = {
+    get name() {
+      onRead();
+      return user.name;
+    },
+    get uid() {
+      onRead();
+      return user.uid;
+    },
+    get root() {
+      onRead();
+      return user.root;
+    },
+    get why() {
+      onRead();
+      return user.why;
+    }
+  };
+  WATCHED.set(w, user);
+  return w;
+}
+function userKey(u) {
+  const r = WATCHED.get(u) ?? u;
+  return `${r.name}|${r.uid}|${r.root}`;
 }
 function joinUser(a, b) {
   if (sameUser(a, b)) return a;
@@ -13814,7 +13860,7 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
@@ -13823,6 +13869,7 @@ var init_values = __esm({
     CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    WATCHED = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -14003,7 +14050,7 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
 function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
-    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
+    const key = `${userKey(s.user)}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
     const g = groups.get(key);
     if (g) g.push(s);
     else groups.set(key, [s]);
@@ -14424,6 +14471,10 @@ var init_state = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only.type === "Lit" && only.value !== "" && !PLAIN_LIT_SPECIAL.test(only.value)) return [lit(only.value)];
+  }
   if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
@@ -14883,7 +14934,7 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var GLOB_CHAR, POSIX_CLASSES;
+var GLOB_CHAR, PLAIN_LIT_SPECIAL, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
@@ -14891,6 +14942,7 @@ var init_words = __esm({
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
+    PLAIN_LIT_SPECIAL = /[*?[\\ \t\n]/;
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -15063,6 +15115,27 @@ function addFlow(into, from) {
   into.ret.push(...from.ret);
   into.brk.push(...from.brk);
   into.cont.push(...from.cont);
+}
+function scriptFacts(ast) {
+  const known3 = SCRIPT_FACTS.get(ast);
+  if (known3) return known3;
+  const commandVars = /* @__PURE__ */ new Set();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = todo.pop().cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) commandVars.add(p.param);
+      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") changesDirectory = true;
+    }
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
 }
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
@@ -15455,6 +15528,9 @@ function simpleCommand(m, stmt, call, st) {
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, "");
+    case "kill":
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === "-0" || f.s === "0" || f.s === "-l" || f.s === "-L")) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -15577,29 +15653,12 @@ function test(m, st, words, src, dbl, ref) {
 }
 function fileFact(m, st, op, f) {
   if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar("PWD");
   const dir = pwd?.kind === "scalar" ? pwd.value.s : null;
   if (dir === null || !dir.startsWith("/")) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
   return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
-}
-function changesDirectory(stmts) {
-  const hit = changesDir.get(stmts);
-  if (hit !== void 0) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = todo.pop().cmd;
-    if (!c) continue;
-    if (c.type === "CallExpr") {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === "cd" || first === "pushd" || first === "popd" || first === "builtin" && c.args[1] && literalOf(c.args[1]) === "cd") found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
@@ -15795,7 +15854,53 @@ function declare(m, variant, args, st) {
   st.status = true;
   return st;
 }
+function readsUser(run2) {
+  return USER_READ.has(run2);
+}
+function forUser(run2, to) {
+  const from = RUN_USER.get(run2);
+  if (readsUser(run2) || !from) throw new Error("forUser: the run reads its user");
+  const copy = swapUser(run2, from, to, /* @__PURE__ */ new Map());
+  RUN_USER.set(copy, to);
+  return copy;
+}
+function swapUser(x, from, to, seen) {
+  if (x === from) return to;
+  if (x === null || typeof x !== "object") return x;
+  const obj = x;
+  if (seen.has(obj)) return seen.get(obj);
+  seen.set(obj, obj);
+  let out = obj;
+  if (Array.isArray(obj)) {
+    let copy = null;
+    for (let i = 0; i < obj.length; i++) {
+      const v = swapUser(obj[i], from, to, seen);
+      if (v !== obj[i]) (copy ??= [...obj])[i] = v;
+    }
+    if (copy) out = copy;
+  } else {
+    let copy = null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (NO_USERS_UNDER.has(k)) continue;
+      const w = swapUser(v, from, to, seen);
+      if (w !== v) (copy ??= { ...obj })[k] = w;
+    }
+    if (copy) out = copy;
+  }
+  seen.set(obj, out);
+  return out;
+}
 function interpret(inv, host, limits = DEFAULT_LIMITS) {
+  let userRead = false;
+  const user = watchedUser(inv.user, () => {
+    userRead = true;
+  });
+  const run2 = interpretAs({ ...inv, user }, host, limits);
+  if (userRead) USER_READ.add(run2);
+  RUN_USER.set(run2, user);
+  return run2;
+}
+function interpretAs(inv, host, limits) {
   const rec = new Recorder();
   const m = new Machine(inv, host, limits, rec);
   const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
@@ -15818,7 +15923,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, MAX_ENDINGS, Recorder, COMMAND_VARS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, changesDir, POSIX_DECLARATIONS;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15840,6 +15945,8 @@ var init_interpreter = __esm({
     };
     BudgetExceeded = class extends Error {
     };
+    NO_CALLS = Object.freeze([]);
+    NO_SOURCES = Object.freeze([]);
     MAX_ENDINGS = 256;
     Recorder = class {
       endings = [];
@@ -15857,7 +15964,7 @@ var init_interpreter = __esm({
       endingsDropped = false;
       ending(e) {
         const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
           for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
@@ -15884,12 +15991,12 @@ var init_interpreter = __esm({
         }
         const shown2 = argv.map(showField).join("");
         if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
-        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+        if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
         const head = argv[0]?.s;
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
       }
     };
-    COMMAND_VARS = /* @__PURE__ */ new WeakMap();
+    SCRIPT_FACTS = /* @__PURE__ */ new WeakMap();
     Machine = class {
       constructor(inv, host, limits, rec) {
         this.inv = inv;
@@ -15983,39 +16090,19 @@ var init_interpreter = __esm({
         return result ?? flowOf([]);
       }
       ref(stmt, call) {
-        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+        const { calls, sourced } = this.ctx;
+        return { stmt, call, file: this.ctx.file, via: calls.length === 0 ? NO_CALLS : [...calls], sourcedVia: sourced.length === 0 ? NO_SOURCES : [...sourced] };
       }
-      cmdVars = null;
-      /**
-       * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-       * They depend on the script's AST alone, so each AST is walked once for all its runs.
-       */
-      commandVars() {
-        if (this.cmdVars) return this.cmdVars;
-        const known3 = COMMAND_VARS.get(this.inv.ast);
-        if (known3) return this.cmdVars = known3;
-        const names = /* @__PURE__ */ new Set();
-        const todo = [...this.inv.ast.stmts];
-        while (todo.length > 0) {
-          const st = todo.pop();
-          const c = st.cmd;
-          if (!c) continue;
-          if (c.type === "CallExpr") {
-            const first = c.args[0];
-            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && isName(p.param)) names.add(p.param);
-          } else if (c.type === "FuncDecl") todo.push(c.body);
-          todo.push(...childStmts(c));
-        }
-        COMMAND_VARS.set(this.inv.ast, names);
-        this.cmdVars = names;
-        return names;
+      facts = null;
+      /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+      scriptFacts() {
+        return this.facts ??= scriptFacts(this.inv.ast);
       }
-      merge(states, at = this.at) {
-        const r = mergeStates(states, void 0, this.commandVars());
+      merge(states, at2 = this.at) {
+        const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
         if (r.capped) {
           this.rec.joined++;
-          if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
+          if (!this.rec.firstJoin && at2) this.rec.firstJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
           if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
         }
         return r.states;
@@ -16366,7 +16453,7 @@ var init_interpreter = __esm({
         if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
           const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
           for (const st of again) {
-            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+            m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
           }
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
@@ -16652,8 +16739,10 @@ var init_interpreter = __esm({
     HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
-    changesDir = /* @__PURE__ */ new WeakMap();
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
+    USER_READ = /* @__PURE__ */ new WeakSet();
+    RUN_USER = /* @__PURE__ */ new WeakMap();
+    NO_USERS_UNDER = /* @__PURE__ */ new Set(["stmt", "call", "file", "ast", "decl"]);
   }
 });
 
@@ -16685,7 +16774,7 @@ function argOf(f, item) {
   return { value: f.s ?? "", origin: base2.origin, setting: base2.setting, fromShell: false, script: null };
 }
 async function follow(item, run2, work, cache, r) {
-  let { argv, runsAs, pid1, at } = item;
+  let { argv, runsAs, pid1, at: at2 } = item;
   const hops = item.hops;
   const base2 = { why: item.why };
   const push = (h) => {
@@ -16703,8 +16792,8 @@ async function follow(item, run2, work, cache, r) {
     const arg = argOf(a0, item);
     const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
     const fromDockerfile = !!word && word.value === a0.s;
-    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
-    const common = { at, runsAs, pid1, ...base2, arg, argv };
+    if (fromDockerfile && word && hops.length > 0) at2 = evidenceOf(r, word.setting.instruction);
+    const common = { at: at2, runsAs, pid1, ...base2, arg, argv };
     if (a0.s === null || a0.multi) {
       push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
       return end();
@@ -16753,7 +16842,7 @@ async function follow(item, run2, work, cache, r) {
       }
       const hop = { ...common, kind: "supervisor", name, services };
       for (const script of services) {
-        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
       }
       return;
     }
@@ -16768,7 +16857,7 @@ async function follow(item, run2, work, cache, r) {
       const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
       if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
-        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at2);
         return end();
       }
       push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
@@ -16804,7 +16893,7 @@ async function follow(item, run2, work, cache, r) {
       const interp = name === "busybox" ? "sh" : name;
       const targetArg = argOf(target2, item);
       if (inline) {
-        const unit = await r.loadInline(target2.s, targetArg, interp, at);
+        const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
         const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
@@ -16823,7 +16912,7 @@ async function follow(item, run2, work, cache, r) {
         push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
         return end();
       }
-      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved2));
         return end();
@@ -16834,7 +16923,7 @@ async function follow(item, run2, work, cache, r) {
     }
     const resolved = r.resolveCommand(value);
     if (resolved) {
-      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
       if (!("source" in loaded)) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
@@ -16881,27 +16970,46 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     return;
   }
   let cached = cache.get(key);
+  const shared = sharedRuns(r);
+  const sharedKey = `${fieldKey2(arg0)}${params.map(fieldKey2).join("")}${homeOf(r, hop.runsAs)}`;
   if (!cached) {
-    const runWith = (assumed) => interpret(
-      {
-        file: scriptFile(unit),
-        ast: unit.ast,
-        arg0,
-        params: params.map((f) => ({ ...f })),
-        user: hop.runsAs,
-        vars: environment(r, hop.runsAs, assumed),
-        argLabel: (i) => argLabel(item.args[i]),
-        argIsImageCommand: (i) => {
-          const a = item.args[i];
-          if (!a || a.origin !== "cmd" || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === "cmd") || a.value.startsWith("-")) return false;
-          return r.resolveCommand(a.value) !== null || !a.value.includes("/") && isWellKnownProgram(a.value);
+    const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
+    if (same) {
+      cached = { run: forUser(same.run.run, hop.runsAs), required: [...same.run.required] };
+      cache.set(key, cached);
+    }
+  }
+  if (!cached) {
+    let userRead = false;
+    const runWith = (assumed) => {
+      const ran = interpret(
+        {
+          file: scriptFile(unit),
+          ast: unit.ast,
+          arg0,
+          params: params.map((f) => ({ ...f })),
+          user: hop.runsAs,
+          vars: environment(r, hop.runsAs, assumed),
+          argLabel: (i) => argLabel(item.args[i]),
+          argIsImageCommand: (i) => {
+            const a = item.args[i];
+            if (!a || a.origin !== "cmd" || a.value === USER_COMMAND || a !== item.args.find((x) => x.origin === "cmd") || a.value.startsWith("-")) return false;
+            return r.resolveCommand(a.value) !== null || !a.value.includes("/") && isWellKnownProgram(a.value);
+          },
+          imageProvides: (p) => r.resolveCommand(p) !== null
         },
-        imageProvides: (p) => r.resolveCommand(p) !== null
-      },
-      host
-    );
+        host
+      );
+      userRead ||= readsUser(ran);
+      return ran;
+    };
     cached = configuredRun(runWith);
     cache.set(key, cached);
+    if (!userRead) {
+      const list2 = shared.get(sharedKey) ?? [];
+      list2.push({ unit, args: item.args, run: cached });
+      shared.set(sharedKey, list2);
+    }
   }
   const result = cached.run;
   hop.run = result;
@@ -16980,6 +17088,17 @@ function configuredRun(runWith) {
   }
   return { run: run2, required };
 }
+function sharedRuns(r) {
+  let m = SHARED.get(r);
+  if (!m) SHARED.set(r, m = /* @__PURE__ */ new Map());
+  return m;
+}
+function fieldKey2(f) {
+  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+}
+function homeOf(r, user) {
+  return r.env.has("HOME") ? "" : user.root === true ? "root" : "";
+}
 function otherCheck(e, assumed) {
   for (let i = e.why.length - 1; i >= 0; i--) {
     const d = e.why[i];
@@ -17028,8 +17147,8 @@ function initOptions(name, args) {
 }
 function afterEnvOptions(argv, from) {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? "")) i += ENV_VALUED.has(argv[i]?.s ?? "") ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
@@ -17177,7 +17296,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, ENV_WORD;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17193,7 +17312,9 @@ var init_invocations = __esm({
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
     MAX_CONFIG_TRIES = 12;
+    SHARED = /* @__PURE__ */ new WeakMap();
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+    ENV_VALUED = /* @__PURE__ */ new Set(["-u", "--unset", "-C", "--chdir"]);
   }
 });
 
@@ -17421,22 +17542,22 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
-    loadFile: async (resolved, forced, at, argv2) => {
+    loadFile: async (resolved, forced, at2, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      const loaded = await loadFile(resolved, forced, at2, argv2, stage, env3, defaultArgs);
       if ("source" in loaded) {
         units.set(key, loaded);
         remember(loaded);
       }
       return loaded;
     },
-    loadInline: async (text, arg, interp, at) => {
+    loadInline: async (text, arg, interp, at2) => {
       const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
       const hit = units.get(key);
       if (hit) return remember(hit);
-      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at2, env3, stage);
       units.set(key, unit);
       return remember(unit);
     },
@@ -17565,7 +17686,7 @@ function hasGlobChar(s) {
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
 }
-async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
+async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
   if (origin.kind === "built") return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
@@ -17599,7 +17720,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
       interpreter: interp ?? "sh",
       shebang: forcedInterpreter ? null : shebang,
       receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
+      startedAt: at2,
       imagePath: resolved.imagePath,
       origin,
       crlf: /\r\n/.test(text),
@@ -17612,10 +17733,10 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
 function looksLikeShell(text) {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
-async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+async function inlineUnit(script, mapped, interp, at2, env3, stage = null) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at2.span };
   return parseUnit(
-    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at2, imagePath: null, origin: null, crlf: false, bom: false },
     env3,
     stage
   );
@@ -17707,10 +17828,10 @@ function unescapeDollars(m) {
 function jsonStringText(env3, arg) {
   const text = arg.setting.form.text;
   const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  const at2 = text.text.indexOf(needle);
+  if (at2 < 0 || needle.slice(1, -1) !== arg.value) return null;
   void env3;
-  return text.sub(at + 1, at + needle.length - 1);
+  return text.sub(at2 + 1, at2 + needle.length - 1);
 }
 var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
@@ -17876,7 +17997,7 @@ function strictLiteral(w) {
   return wordLiteral(w);
 }
 function plainUser(user) {
-  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+  return user != null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
 }
 function gosuReplacement(target2, stmt, sw, parse) {
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
@@ -17895,9 +18016,9 @@ function gosuReplacement(target2, stmt, sw, parse) {
   if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
   let command2;
   if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
-    const at = lits.findIndex((l) => l === "-c" || l === "--command");
-    const word = at >= 0 ? args[at + 1] : void 0;
-    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const at2 = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at2 >= 0 ? args[at2 + 1] : void 0;
+    if (at2 < 0 || !word || at2 + 2 !== args.length) return null;
     const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
     const single = only && only.length === 1 ? only[0] : null;
     const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
@@ -18182,7 +18303,6 @@ function execFormSwitch(setting, stage, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
   const tool = basename3(argv[0] ?? "");
-  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
   let user;
   let command2 = null;
   if (tool === "su" || tool === "runuser") {
@@ -18225,7 +18345,7 @@ function execFormSwitch(setting, stage, parse) {
     }
     command2 = argv.slice(i);
   }
-  if (!plain(user) || !command2 || command2.length === 0) return null;
+  if (!plainUser(user) || !command2 || command2.length === 0) return null;
   let root = stage;
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;
@@ -18509,14 +18629,14 @@ function jobsText(jobs) {
   if (jobs.length > 3) return `${shown2.join(", ")} and ${jobs.length - 3} more`;
   return shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? "";
 }
-function reportKeepAlive(ctx, main2, hop, at, argv, jobs, done) {
-  const key = `${at.file.path}:${at.stmt.p[2]}`;
+function reportKeepAlive(ctx, main2, hop, at2, argv, jobs, done) {
+  const key = `${at2.file.path}:${at2.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
-  const place = atRef(hop.unit, at, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at));
+  const place = atRef(hop.unit, at2, ctx.env.dockerfile.displayPath, argv ? void 0 : statementText(at2));
   const started = jobs.length > 0 ? ` (the shell and its background jobs ${jobsText(jobs)})` : "";
   const noExec = argv ? ` \`exec\` would not help: as PID 1, \`${basename3(argv[0]?.s ?? "")}\` has no SIGTERM handler either.` : "";
-  const command2 = argv ? refText(at) : statementText(at);
+  const command2 = argv ? refText(at2) : statementText(at2);
   const what = argv ? `\`${command2}\`, which only keeps the container running` : `the endless loop \`${command2}\``;
   const trap = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait; exit 0' TERM`";
   const fix = argv ? `Run the main program in the foreground as the last command, with \`exec\`. Or handle SIGTERM in the script: ${trap} with the daemons started as background jobs (\`daemon --foreground &\`), and keep alive with \`sleep infinity & wait $!\` instead of \`${command2}\` (the shell runs a trap only after a foreground command returns)` : `Handle SIGTERM in the script: ${trap} before the loop, and sleep in it with \`sleep 1000 & wait $!\`, not a plain \`sleep\` (the shell runs a trap only after a foreground command returns). Or run the main program in the foreground as the last command, with \`exec\``;
@@ -18680,7 +18800,7 @@ var init_entrypoint_no_exec = __esm({
           const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
           const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -19049,10 +19169,10 @@ var init_entrypoint_shebang = __esm({
           const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
           const script = unit.imagePath ?? "The script";
           const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          const at2 = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
           if (unit.bom && first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "bom",
               data: { script, command: step.at.label },
               chain,
@@ -19063,7 +19183,7 @@ var init_entrypoint_shebang = __esm({
           }
           if (!first.startsWith("#!")) {
             ctx.report({
-              at,
+              at: at2,
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
@@ -19078,7 +19198,7 @@ var init_entrypoint_shebang = __esm({
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
-            at,
+            at: at2,
             messageId: "noBash",
             data: { script, shebang: first, base: rootStage(stage).base },
             chain,
@@ -19141,8 +19261,8 @@ var init_env_self_reference = __esm({
             let first = -1;
             for (const key of referencedKeys(text, byKey)) {
               if (defined.has(key)) continue;
-              const at = (byKey.get(key) ?? []).find((j) => j !== i);
-              if (at !== void 0 && (first === -1 || at < first)) first = at;
+              const at2 = (byKey.get(key) ?? []).find((j) => j !== i);
+              if (at2 !== void 0 && (first === -1 || at2 < first)) first = at2;
             }
             const pair = pairs[first];
             if (!pair) return;
@@ -19200,18 +19320,18 @@ var init_expose_port = __esm({
           for (const w of exposeView(view.inst, ctx.dockerfile.escape).ports) {
             const port = w.value;
             if (port === null) continue;
-            const at = { file: ctx.env.dockerfile.displayPath, span: w.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: w.span };
             const slash = port.indexOf("/");
             const spec = slash >= 0 ? port.slice(0, slash) : port;
             const proto2 = slash >= 0 ? port.slice(slash + 1) : "";
             if (spec.includes(":")) {
               const container = spec.slice(spec.lastIndexOf(":") + 1) + (proto2 ? `/${proto2.toLowerCase()}` : "");
-              ctx.report({ messageId: "mapping", data: { port, container }, at });
+              ctx.report({ messageId: "mapping", data: { port, container }, at: at2 });
               continue;
             }
-            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at });
+            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at: at2 });
             const nums = spec.split("-").map(Number);
-            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at });
+            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at: at2 });
           }
         }
       }
@@ -19222,10 +19342,10 @@ var init_expose_port = __esm({
 // src/rules/from-arg-default-invalid.ts
 function validReference(ref) {
   let rest = ref;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
+    rest = rest.slice(0, at2);
   }
   const slash = rest.lastIndexOf("/");
   const colon = rest.lastIndexOf(":");
@@ -19290,9 +19410,9 @@ var init_from_arg_default_invalid = __esm({
           const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
           if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
           const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          const at = { file: ctx.env.dockerfile.displayPath, span: image.span };
-          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at });
-          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at });
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: image.span };
+          if (e.value.trim() === "") ctx.report({ messageId: "empty", data: { image: image.text, arg }, at: at2 });
+          else ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: at2 });
         }
       }
     });
@@ -19420,12 +19540,12 @@ var init_from_platform_constant = __esm({
           const flag = from.platform;
           if (!flag || flag.value === null || flag.value === "") continue;
           const v = flag.value;
-          const at = { file: ctx.env.dockerfile.displayPath, span: flag.span };
+          const at2 = { file: ctx.env.dockerfile.displayPath, span: flag.span };
           if (v.includes("$")) continue;
           const [os3 = "", arch = ""] = v.split("/");
           const name = from.alias?.text ?? "";
           if (os3 && name.includes(os3) || arch && name.includes(arch)) continue;
-          ctx.report({ messageId: "constant", data: { platform: v }, at });
+          ctx.report({ messageId: "constant", data: { platform: v }, at: at2 });
         }
       }
     });
@@ -20027,7 +20147,11 @@ async function load() {
   const parseOnce = (source, dialect) => {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
     const over = overBudget(source);
     const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
@@ -21733,8 +21857,8 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     report(e.loop, { messageId: "endsInLoopIgnoringCmd", data: { command: statementText(e.loop) } });
     return;
   }
-  const at = e.kind === "exit" ? e.cmd : last;
-  report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+  const at2 = e.kind === "exit" ? e.cmd : last;
+  report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
 function checkFlattened(ctx, hop, e, run2, done) {
   const flat = e.flattened;
@@ -21788,6 +21912,7 @@ function neverReadsArgs(hop) {
     if (!node || typeof node !== "object") continue;
     const n = node;
     if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === "FuncDecl") continue;
     if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
@@ -21906,6 +22031,7 @@ var init_missing_exec_args = __esm({
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -21951,14 +22077,8 @@ var init_multiple_cmd = __esm({
         howToFix: "Delete the CMD that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("CMD", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("CMD")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -21993,14 +22113,8 @@ var init_multiple_entrypoint = __esm({
         howToFix: "Delete the ENTRYPOINT that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("ENTRYPOINT", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("ENTRYPOINT")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -22035,14 +22149,8 @@ var init_multiple_healthcheck = __esm({
         howToFix: "Delete the HEALTHCHECK that has no effect."
       },
       check(ctx) {
-        const last = /* @__PURE__ */ new Map();
-        const views = ctx.view.byKeyword("HEALTHCHECK", { onbuild: false });
-        for (let i = views.length - 1; i >= 0; i--) {
-          const view = views[i];
-          if (!view) continue;
-          const later = last.get(view.stageIndex);
-          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        for (const { view, laterLine } of ctx.view.replacedInStage("HEALTHCHECK")) {
+          ctx.report({ messageId: "ignored", data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -22297,12 +22405,12 @@ var init_npm_start_pid1 = __esm({
           if (!verb || !RUN_VERBS.has(verb)) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
-          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
-          const key = `${at.file}:${at.span.line}`;
+          const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
           done.add(key);
           ctx.report({
-            at,
+            at: at2,
             messageId: "managerPid1",
             data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
@@ -22447,8 +22555,8 @@ var init_pip_no_cache_dir = __esm({
         }
         const disabledAt = (stageIndex, line) => {
           for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
-            const at = envOff.get(s.index);
-            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+            const at2 = envOff.get(s.index);
+            if (at2 !== void 0 && (s.index !== stageIndex || at2 < line)) return true;
           }
           return (envOff.get(-1) ?? Infinity) < line;
         };
@@ -23149,10 +23257,10 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          const at = { file: unit.source.file.displayPath, span };
+          const at2 = { file: unit.source.file.displayPath, span };
           const script = unit.imagePath ?? "This script";
-          if (p.shell === "ash") ctx.report({ at, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
-          else ctx.report({ at, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
+          if (p.shell === "ash") ctx.report({ at: at2, messageId: "ashLacks", data: { script, why: p.message }, label: "sh" });
+          else ctx.report({ at: at2, messageId: "dashRejects", data: { script, why: p.message, posix: posixAlternative(p.message) }, label: "sh" });
         }
       }
     });
@@ -23252,9 +23360,9 @@ var init_stage_name_casing = __esm({
 });
 
 // src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
+function buildUserAt(stage, at2, trusted) {
   let s = stage;
-  let before2 = at;
+  let before2 = at2;
   for (; ; ) {
     const upTo = before2 ? s.instructions.indexOf(before2) : -1;
     const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
@@ -23479,12 +23587,12 @@ var init_su_in_run = __esm({
             const restore = builder?.spec && builder.root !== true ? builder.spec : "root";
             const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
-            const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
+            const at2 = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
             const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
             const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
-            if (same) ctx.report({ at, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
-            else if (sw.fromString) ctx.report({ at, label, messageId: "commandString", data, ...fix ? { fix } : {} });
-            else ctx.report({ at, label, messageId: "runAs", data, ...fix ? { fix } : {} });
+            if (same) ctx.report({ at: at2, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
+            else if (sw.fromString) ctx.report({ at: at2, label, messageId: "commandString", data, ...fix ? { fix } : {} });
+            else ctx.report({ at: at2, label, messageId: "runAs", data, ...fix ? { fix } : {} });
           }
         }
       }
@@ -23505,8 +23613,8 @@ function gosuEquivalent(ref, sw) {
     command2 = text(written.command);
   } else if (!written && sw && sw.rest.length > 0) {
     const first = sw.rest[0];
-    const at = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
-    if (at > 0) command2 = text(words.slice(at));
+    const at2 = words.findIndex((w, i) => i > 0 && (first.s !== null && !first.multi ? wordLiteral(w) === first.s : first.arg === 0 && isAllArgs(w)));
+    if (at2 > 0) command2 = text(words.slice(at2));
   }
   return `exec gosu ${user} ${command2}`;
 }
@@ -23632,9 +23740,9 @@ var init_su_sudo = __esm({
 
 // src/rules/sudo-in-run.ts
 function stepsDown(words, word) {
-  const at = words.indexOf(word);
-  if (at < 0) return false;
-  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
+  const at2 = words.indexOf(word);
+  if (at2 < 0) return false;
+  const user = prefixOption("sudo", words, at2 + 1, (w) => w.value, "u", "user");
   return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
 }
 var sudo_in_run_default;
@@ -23896,8 +24004,8 @@ function declaredLater(all, view, name, escape5) {
 }
 function addArgFix(src, file, stage, name) {
   const sp = stage.from.span;
-  const at = src.offsetOf(sp.endLine, sp.endColumn);
-  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at, end: at, text: `
+  const at2 = src.offsetOf(sp.endLine, sp.endColumn);
+  return { safety: "unsafe", title: `Declare ARG ${name} in the stage`, edits: [{ file, start: at2, end: at2, text: `
 ARG ${name}` }] };
 }
 var PREDEFINED2, NOT_ENV, undefined_var_default;
@@ -24039,28 +24147,28 @@ var init_undefined_var = __esm({
             const name = site.ref.name;
             if (seen.has(name)) continue;
             seen.add(name);
-            const at = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
+            const at2 = { file, span: site.text.spanOf(site.ref.start, site.ref.end) };
             if (site.heredoc !== null) {
-              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at });
-              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at });
+              if (/^[\d@*#?$!-]/.test(name)) ctx.report({ messageId: "heredocParam", data: { name, delim: site.heredoc }, at: at2 });
+              else ctx.report({ messageId: "heredoc", data: { name, delim: site.heredoc }, at: at2 });
               continue;
             }
             if (envKeys.includes(name)) {
-              ctx.report({ messageId: "sameEnv", data: { name }, at });
+              ctx.report({ messageId: "sameEnv", data: { name }, at: at2 });
               continue;
             }
             const later = declaredLater(ctx.view.instructions, view, name, ctx.dockerfile.escape);
             if (later) {
-              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at });
+              ctx.report({ messageId: "beforeDeclared", data: { name, keyword: later.keyword, line: later.line }, at: at2 });
               continue;
             }
             const messageId = globals.has(name) ? "globalArg" : PREDEFINED2.has(name) ? "predefinedArg" : null;
             if (messageId) {
-              ctx.report({ messageId, data: { name }, at, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
+              ctx.report({ messageId, data: { name }, at: at2, fix: addArgFix(ctx.env.dockerfile, file, stage, name) });
               continue;
             }
             const s = suggestion(name, scope.names);
-            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at });
+            ctx.report({ messageId: "undefined", data: { name, image: scope.image, suggest: s ? ` (did you mean $${s}?)` : "" }, at: at2 });
           }
           for (const k of envKeys) scope.names.add(k);
         }
@@ -24397,10 +24505,10 @@ var init_yarn_cache_not_cleaned = __esm({
           if (!view.onbuild && !shipped(view.stageIndex)) continue;
           if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
-          const install = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
+          const install = cmds[at2];
           if (!install) continue;
-          if (cmds.slice(at + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
+          if (cmds.slice(at2 + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
           ctx.report({ messageId: "cache", at: { file: ctx.env.dockerfile.displayPath, span: install.program.span } });
         }
       }
@@ -24442,11 +24550,11 @@ var init_yum_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["yum"])) {
           if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL2.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -24542,11 +24650,11 @@ var init_zypper_cache_not_cleaned = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["zypper"])) {
           if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
+          const at2 = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
+          if (at2 < 0) continue;
+          const cmd = cmds[at2];
           if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
+          const cleaned = cmds.slice(at2 + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
           if (cleaned) continue;
           const verb = cmd.args.find((a) => a.value !== null && INSTALL3.includes(a.value))?.value ?? "install";
           ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
@@ -33247,18 +33355,18 @@ function matchAll(f, byFile, used) {
   }
   return suppressed;
 }
-function problem(file, at, message, hint) {
+function problem(file, at2, message, hint) {
   return {
     rule: SUPPRESSION_RULE,
     severity: "warning",
     message,
     hint,
     file,
-    line: at.line,
-    column: at.column,
-    endLine: at.line,
-    endColumn: Math.max(at.column, at.endColumn),
-    related: [{ file, line: at.line, column: at.column, message: "" }]
+    line: at2.line,
+    column: at2.column,
+    endLine: at2.line,
+    endColumn: Math.max(at2.column, at2.endColumn),
+    related: [{ file, line: at2.line, column: at2.column, message: "" }]
   };
 }
 function dockerfileComments(text, heredocs) {
@@ -33454,9 +33562,9 @@ async function shellcheckFindings(view, scripts, dockerfile, run2) {
       prefixLines,
       file: dockerfile,
       spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
-        const s = at(line, column);
-        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+        const at2 = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at2(line, column);
+        return body2.spanOf(s, Math.max(s, at2(endLine, endColumn)));
       },
       chain: []
     });
@@ -33723,15 +33831,15 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      const at = unit.source.spanOf(err.p, err.p);
-      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      const at2 = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at2, `this script is ${err.message}`));
       else {
         findings.push(
           spanFinding(
             "syntax-error",
             "error",
             unit.source.file.displayPath,
-            at,
+            at2,
             `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
           )
         );
@@ -41176,8 +41284,8 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (raw.context) {
     config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
     raw.context.forEach((_c2, i) => {
-      const at = locate([...prefix, "context", i, "context"]);
-      if (at) lines[keyText([...prefix, "context", i, "context"])] = at.line;
+      const at2 = locate([...prefix, "context", i, "context"]);
+      if (at2) lines[keyText([...prefix, "context", i, "context"])] = at2.line;
     });
   }
   if (raw.trustedBaseImages) {
@@ -41190,11 +41298,11 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
 function describe2(err, file, prefix, locate) {
-  const at = [
+  const at2 = [
     ...prefix,
     ...err.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s)
   ];
-  const inner = at.slice(prefix.length);
+  const inner = at2.slice(prefix.length);
   const params = err.params;
   const known3 = (schemaPath) => {
     let node = configSchema();
@@ -41209,24 +41317,24 @@ function describe2(err, file, prefix, locate) {
       const guess = didYouMean(name, names);
       return {
         file,
-        key: keyText([...at, name]),
+        key: keyText([...at2, name]),
         message: `${isRules ? "unknown rule id" : "unknown key"}; ${guess ? `did you mean ${guess}?` : `known: ${names.join(", ")}`}`,
-        ...locate(at, name)
+        ...locate(at2, name)
       };
     }
     case "required":
-      return { file, key: keyText([...at, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at) };
+      return { file, key: keyText([...at2, String(params.missingProperty)]), message: "missing: this key is required", ...locate(at2) };
     case "enum":
-      return { file, key: keyText(at), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected one of ${params.allowedValues.map(String).join(", ")}`, ...locate(at2) };
     case "type": {
       const t = String(params.type);
       const what = t === "array" ? "a list" : t === "object" ? "a mapping" : t === "boolean" ? "true or false" : `a ${t}`;
-      return { file, key: keyText(at), message: `expected ${what}`, ...locate(at) };
+      return { file, key: keyText(at2), message: `expected ${what}`, ...locate(at2) };
     }
     case "minLength":
-      return { file, key: keyText(at), message: "must not be empty", ...locate(at) };
+      return { file, key: keyText(at2), message: "must not be empty", ...locate(at2) };
     default:
-      return { file, key: keyText(at), message: err.message ?? "invalid value", ...locate(at) };
+      return { file, key: keyText(at2), message: err.message ?? "invalid value", ...locate(at2) };
   }
 }
 function locator(doc, lineCounter) {
@@ -41790,15 +41898,7 @@ function chainHops(chain, launch) {
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {
-          const span = e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e);
-          out.push({
-            process: cmdText(e.loop.file.text.slice(e.loop.stmt.p[2], e.loop.stmt.e[2])),
-            user: showUser(step.runsAs),
-            pid1: step.pid1,
-            at: `${e.loop.file.path}:${span.line}`,
-            note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long`,
-            why: reasons(e.why)
-          });
+          out.push(...loopHops(step, e, launch));
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -41819,14 +41919,14 @@ function chainHops(chain, launch) {
       case "program": {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
-        const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
+        const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
         const prev = out[out.length - 1];
-        if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
+        if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
           break;
         }
-        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at, note, why: [] });
+        out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at: at2, note, why: [] });
         break;
       }
       case "supervisor":
@@ -41862,23 +41962,9 @@ function userOfCommand(argv, shellUser) {
 }
 function waitHops(step, e, launch) {
   const w = e.waited;
-  const at = (f, stmt) => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
-  const children = w.jobs.map((j) => {
-    const main2 = j.cmds[j.cmds.length - 1];
-    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
-    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
-    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
-    const t2 = main2 ? commandOf(main2.argv) : null;
-    const conf = t2?.name?.s && basename3(t2.name.s) === "supervisord" ? launch.supervisor?.(t2.rest.map((f) => f.multi ? null : f.s)) : null;
-    if (!conf || !t2?.name) return { hop, programs: [] };
-    const [sup, ...programs] = supervisorHops([t2.name, ...t2.rest], user, false, hop.at, conf);
-    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
-    if (sup?.programs) hop.programs = sup.programs;
-    return { hop, programs };
-  });
+  const children = jobHops(w.jobs, launch);
   const t = w.term;
-  const signal = !t ? step.pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children" : t.action === "" ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded` : t.kills ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children` : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+  const signal = signalNote(t, step.pid1);
   const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
   const waitHop = {
@@ -41889,11 +41975,60 @@ function waitHops(step, e, launch) {
     note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
-    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false }
+    signals: signalsOf(t)
   };
   return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }
-function supervisorHops(argv, runsAs, pid1, at, conf) {
+function loopHops(step, e, launch) {
+  const l = e.loop;
+  const jc = e.running ?? null;
+  const children = jobHops(jc?.jobs ?? [], launch);
+  const jobs = children.map((c) => c.hop);
+  const last = e.last[0];
+  const body2 = last ? `, running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, "")} (${at(last.file, last.stmt)}) as its child each time round` : "";
+  const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}` : "";
+  const text = l.file.text.slice(l.stmt.p[2], l.stmt.e[2]);
+  const loopHop = {
+    process: `${cmdText(text)}${text.includes("\n") ? " …" : ""}`,
+    user: showUser(e.user),
+    pid1: step.pid1,
+    at: at(l.file, l.stmt),
+    note: `a loop that never ends: the shell stays${step.pid1 ? " PID 1" : ""} in it, and the container runs as long${body2}${kids}; ${signalNote(jc?.term ?? null, step.pid1)}`,
+    why: reasons(e.why),
+    ...jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {},
+    signals: signalsOf(jc?.term ?? null)
+  };
+  return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+function at(f, stmt) {
+  return `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+}
+function signalsOf(t) {
+  return t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false };
+}
+function signalNote(t, pid1) {
+  if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
+  if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+}
+function jobHops(jobList, launch) {
+  return jobList.map((j) => {
+    const main2 = j.cmds[j.cmds.length - 1];
+    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
+    const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
+    const t = main2 ? commandOf(main2.argv) : null;
+    const conf = t?.name?.s && basename3(t.name.s) === "supervisord" ? launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) : null;
+    if (!conf || !t?.name) return { hop, programs: [] };
+    const [sup, ...programs] = supervisorHops([t.name, ...t.rest], user, false, hop.at, conf);
+    hop.note = `${hop.note}; ${sup?.note ?? ""}`;
+    if (sup?.programs) hop.programs = sup.programs;
+    return { hop, programs };
+  });
+}
+function supervisorHops(argv, runsAs, pid1, at2, conf) {
   const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
   const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
   const started = conf.programs.filter((p) => p.autostart);
@@ -41904,7 +42039,7 @@ function supervisorHops(argv, runsAs, pid1, at, conf) {
       process: argv.map(showField).join(" "),
       user: showUser(runsAs),
       pid1,
-      at,
+      at: at2,
       note: `supervisor: starts the programs of ${conf.files.join(", ")} (${conf.how}) as its children${started.length === 0 ? " (none with a command and autostart)" : ""}${switched}${empty}${unknown}`,
       why: [],
       programs: started.map((p) => ({ name: p.name, user: showUser(programUser(p.user, own)), at: p.at }))
@@ -48632,13 +48767,13 @@ function readJson(text) {
   return { targets };
 }
 function lineOfKey(text, keys) {
-  let at = 0;
+  let at2 = 0;
   for (const k of keys) {
-    const next = text.indexOf(`${JSON.stringify(k)}`, at);
+    const next = text.indexOf(`${JSON.stringify(k)}`, at2);
     if (next < 0) return 1;
-    at = next;
+    at2 = next;
   }
-  return text.slice(0, at).split("\n").length;
+  return text.slice(0, at2).split("\n").length;
 }
 var HclError = class extends Error {
   constructor(message, line) {
@@ -48985,8 +49120,8 @@ var ComposeIndex = class {
     if (!services || typeof services !== "object") return [];
     const lineOf = (keys) => {
       const node = doc.getIn(keys, true);
-      const at = node && typeof node === "object" && node.range ? node.range[0] : void 0;
-      return at === void 0 ? void 0 : lineCounter.linePos(at).line;
+      const at2 = node && typeof node === "object" && node.range ? node.range[0] : void 0;
+      return at2 === void 0 ? void 0 : lineCounter.linePos(at2).line;
     };
     const list2 = [];
     for (const [name, svc] of Object.entries(services)) {

@@ -462,6 +462,8 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   // A run over many Dockerfiles (worker threads): V8 grows each thread's heap to 2.5x what its
   // last full collection kept, not up to 4x (3,000 contexts: peak memory 352 -> 283 MB, 5% more
   // CPU). Set by the command line for its own process; the engine API leaves its host's heap alone.
+  // bin/dockerlint.cjs sets the same value before it loads the bundle (its code cache is written
+  // under it, and the worker threads would otherwise find a flag the cache was not written with).
   if (workerCount(inputs.length, io.env) > 0) setFlagsFromString('--heap-growing-percent=150');
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run = args.cache

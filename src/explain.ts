@@ -7,7 +7,7 @@
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import type { Ending } from './model/evaluator/interpreter.js';
-import type { CmdRef } from './model/evaluator/state.js';
+import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
@@ -192,15 +192,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           });
         } else if (e.kind === 'loop' && e.loop) {
           // A keep-alive: the shell stays in an endless loop, and the container runs as long.
-          const span = e.loop.file.spanOf(e.loop.stmt.p, e.loop.stmt.e);
-          out.push({
-            process: cmdText(e.loop.file.text.slice(e.loop.stmt.p[2], e.loop.stmt.e[2])),
-            user: showUser(step.runsAs),
-            pid1: step.pid1,
-            at: `${e.loop.file.path}:${span.line}`,
-            note: `a loop that never ends: the shell stays${step.pid1 ? ' PID 1' : ''} in it, and the container runs as long`,
-            why: reasons(e.why),
-          });
+          out.push(...loopHops(step, e, launch));
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
@@ -278,8 +270,69 @@ function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
  */
 function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: Launch): Hop[] {
   const w = e.waited as NonNullable<Ending['waited']>;
-  const at = (f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string => `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
-  const children = w.jobs.map((j) => {
+  const children = jobHops(w.jobs, launch);
+  const t = w.term;
+  const signal = signalNote(t, step.pid1);
+  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
+  const jobs = children.map((c) => c.hop);
+  const waitHop: Hop = {
+    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: at(w.at.file, w.at.stmt),
+    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
+    why: reasons(w.why),
+    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
+    signals: signalsOf(t),
+  };
+  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+
+/**
+ * A script whose shell runs an endless loop (`while true; do sleep 1000; done`): it stays there
+ * (PID 1, if it is) for the container's life, its body's last command its child each time round.
+ */
+function loopHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: Launch): Hop[] {
+  const l = e.loop as NonNullable<Ending['loop']>;
+  const jc = e.running ?? null;
+  const children = jobHops(jc?.jobs ?? [], launch);
+  const jobs = children.map((c) => c.hop);
+  const last = e.last[0];
+  const body = last ? `, running ${cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])).replace(/\s*;$/, '')} (${at(last.file, last.stmt)}) as its child each time round` : '';
+  const kids = jobs.length > 0 ? `; its background children: ${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}` : '';
+  const text = l.file.text.slice(l.stmt.p[2], l.stmt.e[2]);
+  const loopHop: Hop = {
+    process: `${cmdText(text)}${text.includes('\n') ? ' …' : ''}`,
+    user: showUser(e.user),
+    pid1: step.pid1,
+    at: at(l.file, l.stmt),
+    note: `a loop that never ends: the shell stays${step.pid1 ? ' PID 1' : ''} in it, and the container runs as long${body}${kids}; ${signalNote(jc?.term ?? null, step.pid1)}`,
+    why: reasons(e.why),
+    ...(jobs.length > 0 ? { waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })) } : {}),
+    signals: signalsOf(jc?.term ?? null),
+  };
+  return [loopHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
+}
+
+function at(f: { path: string; spanOf: CmdRef['file']['spanOf'] }, stmt: { p: [number, number, number]; e: [number, number, number] }): string {
+  return `${f.path}:${f.spanOf(stmt.p, stmt.e).line}`;
+}
+
+function signalsOf(t: TermTrap | null): NonNullable<Hop['signals']> {
+  return t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false };
+}
+
+/** What SIGTERM (`docker stop`) does to a shell that stays. */
+function signalNote(t: TermTrap | null, pid1: boolean): string {
+  if (!t) return pid1 ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout' : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children';
+  if (t.action === '') return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
+}
+
+/** The shell's background jobs as its children, each as the user it runs as (supervisord's programs below it). */
+function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs: Hop[] }[] {
+  return jobList.map((j) => {
     // The job's program: the last one it ran (a function's daemon, a pipeline's last command).
     const main = j.cmds[j.cmds.length - 1];
     const user = main ? userOfCommand(main.argv, main.user) : j.user;
@@ -295,29 +348,6 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: 
     if (sup?.programs) hop.programs = sup.programs;
     return { hop, programs };
   });
-  const t = w.term;
-  const signal = !t
-    ? step.pid1
-      ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout'
-      : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children'
-    : t.action === ''
-      ? `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`
-      : t.kills
-        ? `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`
-        : `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
-  const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
-  const jobs = children.map((c) => c.hop);
-  const waitHop: Hop = {
-    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
-    user: showUser(step.runsAs),
-    pid1: step.pid1,
-    at: at(w.at.file, w.at.stmt),
-    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
-    why: reasons(w.why),
-    waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
-    signals: t ? { trap: at(t.at.file, t.at.stmt), action: t.action, forwards: t.kills } : { trap: null, action: null, forwards: false },
-  };
-  return [waitHop, ...children.flatMap((c) => [c.hop, ...c.programs])];
 }
 
 /**

@@ -136,6 +136,18 @@ describe('a shell that waits on its background children', () => {
     expect(inJob.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
   });
 
+  test('silent twin: the temporary server of a first start (started in the background, stopped with kill, then waited for) does not keep the shell: the exec after it is the default run', async () => {
+    const { e } = await explain({
+      Dockerfile: IMAGE('["dbd"]'),
+      'entrypoint.sh': '#!/bin/bash\ntemp_start() {\n  "$@" --skip-networking &\n  pid=$!\n}\ntemp_stop() {\n  if ! kill -s TERM "$pid" || ! wait "$pid"; then\n    echo "init failed"; exit 1\n  fi\n}\nif [ "$1" = dbd ]; then\n  temp_start "$@"\n  temp_stop\nfi\nexec gosu db "$@"\n',
+    });
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh dbd', 'exec gosu db "$@"', 'dbd']);
+    expect(e.hops.some((h) => h.waits)).toBe(false);
+    // kill -0 only checks that the job is alive: the wait after it still waits on it.
+    const alive = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/bash\nserverd &\npid=$!\nkill -0 "$pid"\nwait "$pid"\n' });
+    expect(alive.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'wait "$pid"', 'serverd &']);
+  });
+
   test('the evaluator records the wait on the path that reaches it, with the jobs then running and the TERM trap', () => {
     const r = run('#!/bin/bash\ntrap \'kill $a $b\' TERM\nfirst &\na=$!\nif [ "$1" = both ]; then second & b=$!; fi\nwait\n', { args: ['both'] });
     const w = r.endings[0]?.waited;
@@ -345,3 +357,28 @@ describe('[[ ... && ( ... ) ]]: a group inside a bash test is evaluated', () => 
     expect(regex.e.otherPaths).toBe(1);
   });
 });
+
+describe('a script that stays in an endless loop', () => {
+  test('daemons in the background, then while true; do sleep 1000; done: the shell stays PID 1 in the loop, with the daemons as its children', async () => {
+    const { e, json } = await explain({
+      Dockerfile: IMAGE('["-d"]'),
+      'entrypoint.sh': '#!/bin/bash\n/opt/hadoop/sbin/start-dfs.sh\nnamenode --foreground &\nif [[ $1 == "-d" ]]; then\n  while true; do sleep 1000; done\nfi\nexec "$@"\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user, h.at])).toEqual([
+      ['entrypoint.sh -d', true, 'root', 'Dockerfile:3'],
+      ['while true; do sleep 1000; done', true, 'root', 'entrypoint.sh:5'],
+      ['namenode --foreground &', false, 'root', 'entrypoint.sh:3'],
+    ]);
+    expect(e.hops[1]?.note).toBe(
+      'a loop that never ends: the shell stays PID 1 in it, and the container runs as long, running sleep 1000 (entrypoint.sh:5) as its child each time round; its background children: namenode --foreground as root; no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout',
+    );
+    expect(e.hops[1]?.why).toEqual(['$1 == -d (from CMD)']);
+    expect(json.hops[1]?.waits).toEqual([{ process: 'namenode --foreground &', user: 'root', at: 'entrypoint.sh:3' }]);
+  });
+
+  test('silent twin: a loop that breaks out when a file appears is not endless; the exec after it is the default run', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nwhile true; do\n  if [ -f /run/ready ]; then break; fi\n  sleep 1\ndone\nexec "$@"\n' });
+    expect(e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+  });
+});
+

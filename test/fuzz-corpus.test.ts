@@ -26,15 +26,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { SaxesParser } from 'saxes';
 import { main } from '../src/cli.js';
 import { FORMATS } from '../src/reporters/index.js';
 import { MemoryIo, runCli } from './helpers.js';
+import { sarifValidator } from './sarif-schema.js';
 
 const { jest: J } = import.meta as unknown as { jest: typeof jest };
 
@@ -48,12 +46,7 @@ const MAX_CASE_MS = 20_000;
 const MAX_RSS = 1.5 * 1024 * 1024 * 1024;
 const PROJECT = path.resolve('.');
 
-// The SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (as test/reporters/sarif.test.ts).
-const require = createRequire(import.meta.url);
-const sarifSchema = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
-const validateSarif = new Ajv04.default({ allErrors: false, strict: false, unicodeRegExp: false });
-addFormats.default(validateSarif);
-const sarifValid = validateSarif.compile(sarifSchema);
+const sarifValid = sarifValidator({ allErrors: false });
 
 /** The properties each case is checked for, in the order the figures print them. */
 const PROPERTIES = ['exit code 0/1/2', 'no exception', 'valid JSON', 'valid SARIF', 'valid XML', 'no internal error', 'no control character', 'no forged line', 'same output twice', 'nothing read outside', 'time', 'memory'] as const;

@@ -136,6 +136,16 @@ if (require('node:worker_threads').isMainThread) process.on('exit', () => {
     }
   });
 
+  test('worker threads use the code cache too: the command line sets no V8 flag the cache was not written with', () => {
+    // The command line sets V8's heap growth for a run with workers before they start; a flag that
+    // differs from the ones the cache was written with makes V8 reject the cache in the workers.
+    const r = run(['fixtures/root-process', 'fixtures/su-sudo', '--format', 'json'], { DOCKERLINT_CODE_CACHE: 'report', DOCKERLINT_WORKERS: '2' });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBe(3); // the main thread and two workers
+    for (const line of lines) expect(line).toContain('code cache used');
+  });
+
   test('worker threads find exactly what one thread finds, each file once', () => {
     const args = ['fixtures', '--format', 'json'];
     const one = run(args, { DOCKERLINT_WORKERS: '0' });

@@ -4,7 +4,7 @@
  * build its filesystem.
  */
 import path from 'node:path';
-import { commandForm, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, HEREDOC_SOURCE, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
 import { expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -285,7 +285,7 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
   const sources: CopySource[] = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
   for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? '') : undefined;
     if (heredoc) sources.push({ kind: 'heredoc', heredoc });
     else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value' });

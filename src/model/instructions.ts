@@ -7,7 +7,7 @@
  *
  * Each RUN is parsed once, on first use, in the dialect of the SHELL in force at it.
  */
-import { commandForm, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, HEREDOC_SOURCE, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
 import type { Dialect } from '../parsers/shell-ast.js';
 import { overBudget } from '../parsers/shell-budget.js';
 import type { MappedText, Span } from '../parsers/source.js';
@@ -74,6 +74,24 @@ export class DockerfileView {
   /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
   byKeyword(keyword: string, opts: { onbuild?: boolean } = {}): InstructionView[] {
     return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+  }
+
+  /**
+   * The instructions with this keyword (ONBUILD triggers not counted) that a later one of the same
+   * stage replaces, as Docker keeps only a stage's last CMD, ENTRYPOINT or HEALTHCHECK: each with
+   * the line of the next one, last first.
+   */
+  replacedInStage(keyword: string): { view: InstructionView; laterLine: number }[] {
+    const out: { view: InstructionView; laterLine: number }[] = [];
+    const later = new Map<number, number>();
+    const views = this.byKeyword(keyword, { onbuild: false });
+    for (let i = views.length - 1; i >= 0; i--) {
+      const view = views[i] as InstructionView;
+      const line = later.get(view.stageIndex);
+      if (line !== undefined) out.push({ view, laterLine: line });
+      later.set(view.stageIndex, view.inst.keywordSpan.line);
+    }
+    return out;
   }
 
   /** The view of an instruction of the file (not of an ONBUILD trigger). */
@@ -346,7 +364,7 @@ function copyViewOf(inst: Instruction, escape: string): CopyView {
   const flag = (n: string): Flag | null => inst.flags.find((f) => f.name === n) ?? null;
   const heredocSources = new Set<string>();
   for (const w of words) {
-    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    const m = HEREDOC_SOURCE.exec(w.text);
     if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
   }
   return {

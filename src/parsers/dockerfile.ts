@@ -108,7 +108,13 @@ const FLAGGED = new Set(['COPY', 'ADD', 'RUN', 'FROM', 'HEALTHCHECK']);
 /** Instructions BuildKit reads heredocs for. */
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
 
-const HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+/** A heredoc's delimiter word, as BuildKit reads it. Source text, to build patterns from. */
+const HEREDOC_DELIMITER = '[A-Za-z0-9_][A-Za-z0-9_.-]*';
+const HEREDOC_MARK = new RegExp(`<<(-?)[ \\t]*(["']?)(${HEREDOC_DELIMITER})\\2`, 'g');
+/** `<< 'EOF'`: blanks between `<<` and the delimiter. */
+const HEREDOC_SPACED = new RegExp(`<<(-?)([ \\t]+)(["']?${HEREDOC_DELIMITER}["']?)`, 'g');
+/** A COPY or ADD source word that names a heredoc (`<<EOF`, `<<-"EOF"`), its delimiter in group 1. */
+export const HEREDOC_SOURCE = new RegExp(`^<<-?["']?(${HEREDOC_DELIMITER})["']?$`);
 
 export function parseDockerfile(file: SourceFile): DockerfileAst {
   const problems: ParseProblem[] = [];
@@ -116,7 +122,7 @@ export function parseDockerfile(file: SourceFile): DockerfileAst {
   // Trap: a lone CR is a line break to dockerfile-ast but not to Docker (or to our positions):
   // hand it over as a blank.
   const forAst = file.text
-    .replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, '<<$1$3$2')
+    .replace(HEREDOC_SPACED, '<<$1$3$2')
     .replace(/\r(?!\n)/g, ' ');
   const parsed = DockerfileParser.parse(forAst);
   const escape = parsed.getEscapeCharacter() === '`' ? '`' : '\\';

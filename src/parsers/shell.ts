@@ -128,13 +128,18 @@ async function load(): Promise<ShellParser> {
   let runtime = start();
 
   // The same texts come back often in a monorepo (shared entrypoints, boilerplate RUN lines):
-  // results are kept, read-only, for the next caller.
+  // results are kept, read-only, for the next caller; the least recently used goes first.
   const cache = new Map<string, ShellParseResult>();
   const CACHE_LIMIT = 500;
   const parseOnce = (source: string, dialect: Dialect): ShellParseResult => {
     const key = `${dialect}\u0000${source}`;
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      // Used again: to the end of the map's order, which is the eviction order.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
     const over = overBudget(source);
     const result: ShellParseResult = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {

@@ -143,7 +143,8 @@ export default defineRule({
       // Unless CMD is only a subcommand word of the script's own, read and not passed on.
       const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
       if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-      if (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null) continue;
+      // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
+      if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
       const cmds = hop.run?.commands ?? [];
       const trap = termTrap(cmds);

@@ -111,6 +111,9 @@ export default defineRule({
       for (const chain of run.chains) {
         for (const hop of chain.hops) {
           if ((hop.kind !== 'script' && hop.kind !== 'shell') || !hop.ending || !hop.run || hop.run.budget) continue;
+          // An error path (`exit 1` after a failed step, kept for explain when it came after a
+          // wait) is not a hand-over that went wrong.
+          if (hop.ending.failed) continue;
           if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
@@ -295,9 +298,11 @@ function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
 }
 
 /**
- * The script never reads its positional parameters: no `$@`, `$*`, `$1`..., `$#` or `getopts`
- * anywhere in its syntax tree (functions, substitutions, heredocs and tests included), and it
- * neither sources a file nor runs `eval`, which could. Comments are not read.
+ * The script never reads its positional parameters: no `$@`, `$*`, `$1`..., `$#`, `shift` or
+ * `getopts` anywhere in its syntax tree outside function bodies (substitutions, heredocs and tests
+ * included), and it neither sources a file nor runs `eval`, which could. Inside a function they
+ * are the function's own arguments, which the script can pass only by writing `"$@"` itself.
+ * Comments are not read.
  */
 function neverReadsArgs(hop: ScriptHop): boolean {
   const ast = hop.unit.ast;
@@ -314,6 +319,7 @@ function neverReadsArgs(hop: ScriptHop): boolean {
     if (!node || typeof node !== 'object') continue;
     const n = node as { type?: string; param?: string; args?: Word[] };
     if (n.type === 'ParamExp' && n.param !== undefined && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
+    if (n.type === 'FuncDecl') continue;
     if (n.type === 'CallExpr' && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === 'Lit' && /^(getopts|shift)$/.test((n.args[0].parts[0] as { value: string }).value)) return false;
     for (const v of Object.values(node)) if (v && typeof v === 'object') todo.push(v);
   }

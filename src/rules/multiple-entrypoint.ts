@@ -22,14 +22,8 @@ export default defineRule({
     howToFix: 'Delete the ENTRYPOINT that has no effect.',
   },
   check(ctx) {
-    const last = new Map<number, { line: number }>();
-    const views = ctx.view.byKeyword('ENTRYPOINT', { onbuild: false });
-    for (let i = views.length - 1; i >= 0; i--) {
-      const view = views[i];
-      if (!view) continue;
-      const later = last.get(view.stageIndex);
-      if (later) ctx.report({ messageId: 'ignored', data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-      last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+    for (const { view, laterLine } of ctx.view.replacedInStage('ENTRYPOINT')) {
+      ctx.report({ messageId: 'ignored', data: { later: laterLine }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
     }
   },
 });

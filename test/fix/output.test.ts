@@ -1,18 +1,12 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { runAction } from '../../src/action.js';
 import { MemoryIo, runCli } from '../helpers.js';
+import { sarifValidator } from '../sarif-schema.js';
 
-const require = createRequire(import.meta.url);
-const schemaPath = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
-const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats.default(ajv);
-const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as Record<string, unknown>);
+const validate = sarifValidator({ allErrors: true });
 
 let dir: string;
 beforeAll(() => {

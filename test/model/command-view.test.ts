@@ -183,6 +183,11 @@ describe('instruction views', () => {
     expect(healthcheckView(hc!).cmd?.kind).toBe('shell');
     expect(healthcheckView(none!).none).toBe(true);
   });
+  it('the CMD, ENTRYPOINT or HEALTHCHECK a later one of the same stage replaces, ONBUILD triggers not counted', () => {
+    const v = viewOf('FROM debian AS a\nCMD ["1"]\nONBUILD CMD ["t"]\nCMD ["2"]\nCMD ["3"]\nFROM a\nCMD ["4"]\nENTRYPOINT ["e"]\n');
+    expect(v.replacedInStage('CMD').map((r) => [r.view.inst.keywordSpan.line, r.laterLine])).toEqual([[4, 5], [2, 4]]);
+    expect(v.replacedInStage('ENTRYPOINT')).toEqual([]);
+  });
 });
 
 describe('a Dockerfile without FROM', () => {

@@ -1,22 +1,6 @@
 import { SaxesParser } from 'saxes';
-import type { Finding } from '../../src/findings.js';
 import { escapeXml, formatCheckstyle } from '../../src/reporters/checkstyle.js';
-
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process runs as root',
-    hint: null,
-    file: 'Dockerfile',
-    line: 3,
-    column: 2,
-    endLine: 3,
-    endColumn: 6,
-    related: [],
-    ...over,
-  };
-}
+import { finding } from './finding.js';
 
 interface Element {
   name: string;

@@ -1,21 +1,8 @@
 import type { Finding } from '../../src/findings.js';
 import { formatCompact } from '../../src/reporters/compact.js';
+import { finding as aFinding } from './finding.js';
 
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process runs as root',
-    hint: 'Add `USER app`',
-    file: 'Dockerfile',
-    line: 3,
-    column: 2,
-    endLine: 3,
-    endColumn: 6,
-    related: [],
-    ...over,
-  };
-}
+const finding = (over: Partial<Finding>): Finding => aFinding({ hint: 'Add `USER app`', ...over });
 
 describe('formatCompact', () => {
   test('one exact line per finding', () => {

@@ -1,21 +1,5 @@
-import type { Finding } from '../../src/findings.js';
 import { escapeData, escapeProperty, formatGithub } from '../../src/reporters/github.js';
-
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process runs as root',
-    hint: null,
-    file: 'Dockerfile',
-    line: 3,
-    column: 2,
-    endLine: 3,
-    endColumn: 6,
-    related: [],
-    ...over,
-  };
-}
+import { finding } from './finding.js';
 
 describe('formatGithub', () => {
   test('a plain error: every position property, endColumn inclusive', () => {

@@ -1,22 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../src/findings.js';
 import { formatGitlab, type CodeQualityIssue } from '../../src/reporters/gitlab.js';
-
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process runs as root',
-    hint: null,
-    file: 'Dockerfile',
-    line: 3,
-    column: 2,
-    endLine: 3,
-    endColumn: 6,
-    related: [],
-    ...over,
-  };
-}
+import { finding } from './finding.js';
 
 const issues = (findings: Finding[]): CodeQualityIssue[] => JSON.parse(formatGitlab(findings)) as CodeQualityIssue[];
 const fingerprints = (findings: Finding[]): string[] => issues(findings).map((i) => i.fingerprint);

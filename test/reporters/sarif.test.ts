@@ -1,40 +1,14 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import type { Log, Result } from 'sarif';
 import type { Finding } from '../../src/findings.js';
 import { DIAGNOSTIC_IDS, RULES } from '../../src/rules/index.js';
 import { FINGERPRINT_KEY, formatSarif, helpUri } from '../../src/reporters/sarif.js';
+import { sarifValidator } from '../sarif-schema.js';
+import { finding as aFinding } from './finding.js';
 
-// The SARIF 2.1.0 schema (revision rtm.5, the OASIS standard's, JSON Schema draft-04) as shipped
-// by @microsoft/jest-sarif; loaded from node_modules so the test runs offline.
-const require = createRequire(import.meta.url);
-const schemaPath = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
-const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+const validate = sarifValidator({ allErrors: true });
 
-// unicodeRegExp: false because the schema's `language` pattern has a stray `]`, a syntax error
-// only with the `u` flag Ajv 8 uses by default (JSON Schema patterns are ECMA-262 without it).
-const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats.default(ajv);
-const validate = ajv.compile(schema);
-
-function finding(over: Partial<Finding>): Finding {
-  return {
-    rule: 'root-process',
-    severity: 'error',
-    message: 'The main process redis-server runs as root',
-    hint: 'Add `USER redis` to the final stage',
-    file: 'Dockerfile',
-    line: 14,
-    column: 1,
-    endLine: 14,
-    endColumn: 40,
-    related: [],
-    ...over,
-  };
-}
+const finding = (over: Partial<Finding>): Finding =>
+  aFinding({ message: 'The main process redis-server runs as root', hint: 'Add `USER redis` to the final stage', line: 14, column: 1, endLine: 14, endColumn: 40, ...over });
 
 const chained = finding({
   rule: 'gosu-without-exec',

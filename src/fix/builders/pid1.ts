@@ -15,7 +15,7 @@ import type { MappedText, SourceFile } from '../../parsers/source.js';
 import type { ShellFile, Stmt, Word } from '../../parsers/shell-ast.js';
 import { bomEdit, type Edit, type Fix } from '../edits.js';
 import { copyChmodEdit, execFormText, installAfterFrom, packageManagerOf, pseudoJsonStrings, replaceCommandText, runChmodAfter, switchToolFor } from './dockerfile.js';
-import { gosuReplacement, literalCommand, prependExec, quoteArgs, type ScriptTarget } from './shell.js';
+import { gosuReplacement, literalCommand, plainUser, prependExec, quoteArgs, type ScriptTarget } from './shell.js';
 import { ROOT_USER } from '../../text.js';
 
 function target(unit: ScriptUnit): ScriptTarget | null {
@@ -314,7 +314,6 @@ export function execFormSwitch(
   if (setting.form.kind !== 'exec') return null;
   const argv = setting.form.argv;
   const tool = basename(argv[0] ?? '');
-  const plain = (u: string | undefined): u is string => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
   let user: string | undefined;
   let command: string[] | null = null;
   if (tool === 'su' || tool === 'runuser') {
@@ -357,7 +356,7 @@ export function execFormSwitch(
     }
     command = argv.slice(i);
   }
-  if (!plain(user) || !command || command.length === 0) return null;
+  if (!plainUser(user) || !command || command.length === 0) return null;
   let root = stage;
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;

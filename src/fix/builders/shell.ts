@@ -214,9 +214,9 @@ function strictLiteral(w: Word): string | null {
   return wordLiteral(w);
 }
 
-/** A user name gosu can take as written: a name, a uid, or `user:group`. */
-function plainUser(user: string | null): user is string {
-  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+/** A user name gosu can take as written: a name, a uid, or `user:group` (not root). */
+export function plainUser(user: string | null | undefined): user is string {
+  return user != null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
 }
 
 export interface SwitchFix {

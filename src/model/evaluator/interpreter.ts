@@ -29,7 +29,7 @@ import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
-import { lit, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
+import { lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -98,15 +98,17 @@ export interface Ending {
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
+  /** For `loop`: the endless loop statement the path stays in. */
+  loop?: LoopRef;
   /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
   flattened?: Flattening;
   /**
    * The path waited (`wait`) for background jobs it started: the shell stayed there, with the
    * jobs as its children, and got to this ending only after they exited.
    */
-  /** For `loop`: the endless loop statement the path stays in. */
-  loop?: LoopRef;
   waited?: NonNullable<JobControl['waited']>;
+  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  running?: JobControl;
 }
 
 /** A statement that is not a simple command (a loop), with where it was reached from. */
@@ -190,6 +192,9 @@ abstract class Frame {
 
 class BudgetExceeded extends Error {}
 
+const NO_CALLS: readonly string[] = Object.freeze([]);
+const NO_SOURCES: readonly { stmt: Stmt; file: ScriptFile }[] = Object.freeze([]);
+
 /** Different endings (exec, exit, end, with their command lines and users) kept per run. */
 const MAX_ENDINGS = 256;
 
@@ -226,7 +231,7 @@ class Recorder {
     // An exit reached because a setting is unset stays apart from the same exit reached otherwise
     // (`check A; check B` share one exit): the configured run needs to know each reason.
     const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
       // The same ending reached after different last commands: one ending, with both.
@@ -256,14 +261,46 @@ class Recorder {
     }
     const shown = argv.map(showField).join('\u0001');
     if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
-    if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+    if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
     const head = argv[0]?.s;
     if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
   }
 }
 
-/** `Machine.commandVars` of each script AST (a script runs once per invocation and configuration). */
-const COMMAND_VARS = new WeakMap<ShellFile, ReadonlySet<string>>();
+/** What the interpreter asks of a script's AST as a whole. */
+interface ScriptFacts {
+  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+  commandVars: ReadonlySet<string>;
+  /** It runs `cd`, `pushd` or `popd` somewhere. */
+  changesDirectory: boolean;
+}
+
+/** The facts of each script AST (a script runs once per invocation and configuration). */
+const SCRIPT_FACTS = new WeakMap<ShellFile, ScriptFacts>();
+
+/** The facts of a script, from one walk of its AST (a stack of its own, not recursion; each statement once). */
+function scriptFacts(ast: ShellFile): ScriptFacts {
+  const known = SCRIPT_FACTS.get(ast);
+  if (known) return known;
+  const commandVars = new Set<string>();
+  let changesDirectory = false;
+  const todo = [...ast.stmts];
+  while (todo.length > 0) {
+    const c = (todo.pop() as Stmt).cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] && literalOf(c.args[0]);
+      const words = first === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
+      for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) commandVars.add(p.param);
+      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) changesDirectory = true;
+    }
+    // A function's body is one of its child statements: walked once, however deep functions nest.
+    todo.push(...childStmts(c));
+  }
+  const facts = { commandVars, changesDirectory };
+  SCRIPT_FACTS.set(ast, facts);
+  return facts;
+}
 
 class Machine {
   readonly ctx: Context;
@@ -367,39 +404,20 @@ class Machine {
   }
 
   ref(stmt: Stmt, call: CallExpr): CmdRef {
-    return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+    // Most commands run outside any function or sourced file: one shared empty list for those.
+    const { calls, sourced } = this.ctx;
+    return { stmt, call, file: this.ctx.file, via: calls.length === 0 ? NO_CALLS : [...calls], sourcedVia: sourced.length === 0 ? NO_SOURCES : [...sourced] };
   }
 
-  private cmdVars: ReadonlySet<string> | null = null;
+  private facts: ScriptFacts | null = null;
 
-  /**
-   * Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last.
-   * They depend on the script's AST alone, so each AST is walked once for all its runs.
-   */
-  commandVars(): ReadonlySet<string> {
-    if (this.cmdVars) return this.cmdVars;
-    const known = COMMAND_VARS.get(this.inv.ast);
-    if (known) return (this.cmdVars = known);
-    const names = new Set<string>();
-    const todo = [...this.inv.ast.stmts];
-    while (todo.length > 0) {
-      const st = todo.pop() as Stmt;
-      const c = st.cmd;
-      if (!c) continue;
-      if (c.type === 'CallExpr') {
-        const first = c.args[0];
-        const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
-        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && isName(p.param)) names.add(p.param);
-      } else if (c.type === 'FuncDecl') todo.push(c.body);
-      todo.push(...childStmts(c));
-    }
-    COMMAND_VARS.set(this.inv.ast, names);
-    this.cmdVars = names;
-    return names;
+  /** What the script's AST says as a whole: it depends on the AST alone, so each AST is walked once for all its runs. */
+  scriptFacts(): ScriptFacts {
+    return (this.facts ??= scriptFacts(this.inv.ast));
   }
 
   merge(states: State[], at: Stmt | null = this.at): State[] {
-    const r = mergeStates(states, undefined, this.commandVars());
+    const r = mergeStates(states, undefined, this.scriptFacts().commandVars);
     if (r.capped) {
       this.rec.joined++;
       if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
@@ -897,7 +915,7 @@ class WhileFrame extends Frame {
       // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
       const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
       for (const st of again) {
-        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st) });
+        m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
       }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
@@ -1558,6 +1576,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
       }
       return ran(null, '');
+    case 'kill':
+      // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
+      // the real one is exec'd): the shell's jobs are taken as stopped, so a `wait` after it
+      // returns at once. Which job a pid names is not tracked: all of them.
+      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === '-0' || f.s === '0' || f.s === '-l' || f.s === '-L')) st.jobs = { ...st.jobs, jobs: [] };
+      break;
     default:
       break;
   }
@@ -1709,33 +1733,12 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
 function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
   if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   // A script that changes directory (where to is not followed) tests files of another folder.
-  if (changesDirectory(m.inv.ast.stmts) || m.ctx.sourced.length > 0) return null;
+  if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar('PWD');
   const dir = pwd?.kind === 'scalar' ? pwd.value.s : null;
   if (dir === null || !dir.startsWith('/')) return null;
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, '')}/${f.s}`)) return null;
   return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
-}
-
-const changesDir = new WeakMap<object, boolean>();
-
-/** The statements run `cd`, `pushd` or `popd` somewhere (a walk with a stack of its own, not recursion). */
-function changesDirectory(stmts: Stmt[]): boolean {
-  const hit = changesDir.get(stmts);
-  if (hit !== undefined) return hit;
-  let found = false;
-  const todo = [...stmts];
-  while (todo.length > 0 && !found) {
-    const c = (todo.pop() as Stmt).cmd;
-    if (!c) continue;
-    if (c.type === 'CallExpr') {
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === 'cd' || first === 'pushd' || first === 'popd' || (first === 'builtin' && c.args[1] && literalOf(c.args[1]) === 'cd')) found = true;
-    }
-    todo.push(...childStmts(c));
-  }
-  changesDir.set(stmts, found);
-  return found;
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
@@ -1972,8 +1975,82 @@ function declare(m: Machine, variant: string, args: Assign[], st: State): State 
   return st;
 }
 
+/** The runs that read who they run as (watchedUser); the others are the same for every user. */
+const USER_READ = new WeakSet<ScriptRun>();
+/** The stand-in each run ran as: the user its endings, commands and jobs hold. */
+const RUN_USER = new WeakMap<ScriptRun, UserValue>();
+
+/**
+ * The run read its user: an `id -u`, `whoami`, `$EUID` or user test, or the user's text in a
+ * decision. A run that did not is the same run for any other user with the same environment
+ * (forUser).
+ */
+export function readsUser(run: ScriptRun): boolean {
+  return USER_READ.has(run);
+}
+
+/**
+ * A run that does not read its user (readsUser), as run by `to`: wherever the run holds its user
+ * (its endings, the commands it recorded, the jobs it started) the copy holds `to`; every other
+ * value is the same (and shared).
+ */
+export function forUser(run: ScriptRun, to: UserValue): ScriptRun {
+  const from = RUN_USER.get(run);
+  if (readsUser(run) || !from) throw new Error('forUser: the run reads its user');
+  const copy = swapUser(run, from, to, new Map());
+  RUN_USER.set(copy, to);
+  return copy;
+}
+
+/** Where a run's values hold syntax or files, never a user: not walked by swapUser. */
+const NO_USERS_UNDER = new Set(['stmt', 'call', 'file', 'ast', 'decl']);
+
+/**
+ * `x` with every `from` in it replaced by `to`: the objects and arrays on the way to one are
+ * copied, everything else is shared (`seen` keeps shared values shared in the copy).
+ */
+function swapUser<T>(x: T, from: UserValue, to: UserValue, seen: Map<object, unknown>): T {
+  if ((x as unknown) === from) return to as T;
+  if (x === null || typeof x !== 'object') return x;
+  const obj = x as object;
+  if (seen.has(obj)) return seen.get(obj) as T;
+  seen.set(obj, obj);
+  let out: unknown = obj;
+  if (Array.isArray(obj)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < obj.length; i++) {
+      const v = swapUser(obj[i] as unknown, from, to, seen);
+      if (v !== obj[i]) (copy ??= [...obj])[i] = v;
+    }
+    if (copy) out = copy;
+  } else {
+    let copy: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (NO_USERS_UNDER.has(k)) continue;
+      const w = swapUser(v, from, to, seen);
+      if (w !== v) (copy ??= { ...obj })[k] = w;
+    }
+    if (copy) out = copy;
+  }
+  seen.set(obj, out);
+  return out as T;
+}
+
 /** Runs one script for one invocation. */
 export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DEFAULT_LIMITS): ScriptRun {
+  // The run's user is watched: reading it marks the run as depending on it (readsUser).
+  let userRead = false;
+  const user = watchedUser(inv.user, () => {
+    userRead = true;
+  });
+  // What the run recorded holds the stand-in, which reads as the user (and is no longer watched).
+  const run = interpretAs({ ...inv, user }, host, limits);
+  if (userRead) USER_READ.add(run);
+  RUN_USER.set(run, user);
+  return run;
+}
+
+function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptRun {
   const rec = new Recorder();
   const m = new Machine(inv, host, limits, rec);
   const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });

@@ -26,7 +26,7 @@ import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
 import type { Evidence, ScriptUnit } from '../launch.js';
 import type { SupervisorConfig } from '../supervisord.js';
-import { interpret, type Ending, type Host, type ScriptRun } from './interpreter.js';
+import { forUser, interpret, readsUser, type Ending, type Host, type ScriptRun } from './interpreter.js';
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
 import { CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
 
@@ -375,9 +375,22 @@ async function runScript(
     return;
   }
   let cached = cache.get(key);
+  // Another invocation of this image ran the script with the same words and environment, and the
+  // run did not read its user: the same run, as this hop's user (the non-root run and the
+  // default run's hops as a non-root user usually agree).
+  const shared = sharedRuns(r);
+  const sharedKey = `${fieldKey(arg0)}\u0003${params.map(fieldKey).join('\u0003')}\u0003${homeOf(r, hop.runsAs)}`;
   if (!cached) {
-    const runWith = (assumed: ReadonlySet<string>): ScriptRun =>
-      interpret(
+    const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
+    if (same) {
+      cached = { run: forUser(same.run.run, hop.runsAs), required: [...same.run.required] };
+      cache.set(key, cached);
+    }
+  }
+  if (!cached) {
+    let userRead = false;
+    const runWith = (assumed: ReadonlySet<string>): ScriptRun => {
+      const ran = interpret(
         {
           file: scriptFile(unit),
           ast: unit.ast as ShellFile,
@@ -396,8 +409,16 @@ async function runScript(
         },
         host,
       );
+      userRead ||= readsUser(ran);
+      return ran;
+    };
     cached = configuredRun(runWith);
     cache.set(key, cached);
+    if (!userRead) {
+      const list = shared.get(sharedKey) ?? [];
+      list.push({ unit, args: item.args, run: cached });
+      shared.set(sharedKey, list);
+    }
   }
   const result = cached.run;
   hop.run = result;
@@ -511,6 +532,31 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
   return { run, required };
 }
 
+/** Runs of scripts that did not read their user, per image (resolver), by their words and HOME. */
+interface SharedRun {
+  unit: ScriptUnit;
+  /** The Dockerfile words the run's argument labels and image-command checks read. */
+  args: Arg[];
+  run: ConfiguredRun;
+}
+const SHARED = new WeakMap<Resolver, Map<string, SharedRun[]>>();
+
+function sharedRuns(r: Resolver): Map<string, SharedRun[]> {
+  let m = SHARED.get(r);
+  if (!m) SHARED.set(r, (m = new Map()));
+  return m;
+}
+
+/** Everything of a field that a run can read. */
+function fieldKey(f: Field): string {
+  return `${f.s === null ? '\u0002' : f.s}\u0001${f.multi ? 1 : 0}\u0001${f.arg ?? ''}\u0001${f.mangled ?? ''}\u0001${f.not?.join('\u0004') ?? ''}`;
+}
+
+/** The one variable of a run's environment that depends on its user (environment()). */
+function homeOf(r: Resolver, user: UserValue): string {
+  return r.env.has('HOME') ? '' : user.root === true ? 'root' : '';
+}
+
 /** The failing exit is reached because of a test on a variable that is unset and not assumed set. */
 function otherCheck(e: Ending, assumed: ReadonlySet<string>): boolean {
   for (let i = e.why.length - 1; i >= 0; i--) {
@@ -572,15 +618,14 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
 
 /** A word `env` takes before the command: an option (`-i`, `-u`) or an assignment (`NAME=value`). */
 const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
+/** `env`'s options whose value is the next word (`-u NAME`, `-C DIR`); `-uNAME` and `--unset=NAME` are one word. */
+const ENV_VALUED = new Set(['-u', '--unset', '-C', '--chdir']);
 
-/**
- * Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after
- * `env`). Each word that starts with `-` is one option of its own (so the NAME of `-u NAME` ends them).
- */
+/** Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after `env`). */
 export function afterEnvOptions(argv: readonly Field[], from: number): number {
   let i = from;
-  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i++;
-  return i;
+  while (i < argv.length && ENV_WORD.test(argv[i]?.s ?? '')) i += ENV_VALUED.has(argv[i]?.s ?? '') ? 2 : 1;
+  return Math.min(i, argv.length);
 }
 
 interface SwitchSpec {

@@ -19,6 +19,7 @@ import {
   sameUser,
   UNKNOWN,
   UNKNOWN_FIELDS,
+  userKey,
   type Field,
   type UserValue,
 } from './values.js';
@@ -753,7 +754,7 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): { states: State[]; lostFacts: boolean } {
   const groups = new Map<string, State[]>();
   for (const s of states) {
-    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0002')}`;
+    const key = `${userKey(s.user)}|${s.params.map((f) => `${f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0002')}`;
     const g = groups.get(key);
     if (g) g.push(s);
     else groups.set(key, [s]);

@@ -127,7 +127,46 @@ export function showUser(u: UserValue): string {
 }
 
 export function sameUser(a: UserValue, b: UserValue): boolean {
-  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+  // The same object first: a run's states share its user, which is then not read (watchedUser).
+  return a === b || (a.name === b.name && a.uid === b.uid && a.root === b.root);
+}
+
+/** The user a watched user stands for (watchedUser), or the user itself. */
+const WATCHED = new WeakMap<UserValue, UserValue>();
+
+/**
+ * A stand-in for `user` that calls `onRead` whenever one of its fields is read: the interpreter
+ * runs a script as this stand-in, so a run that never asks who it runs as (no `id -u`, `whoami`,
+ * `$EUID`, user test) is known to be the same for every user, but for the user it records.
+ * Comparing and grouping states by their user reads it through userKey/sameUser, which do not count.
+ */
+export function watchedUser(user: UserValue, onRead: () => void): UserValue {
+  const w: UserValue = {
+    get name() {
+      onRead();
+      return user.name;
+    },
+    get uid() {
+      onRead();
+      return user.uid;
+    },
+    get root() {
+      onRead();
+      return user.root;
+    },
+    get why() {
+      onRead();
+      return user.why;
+    },
+  };
+  WATCHED.set(w, user);
+  return w;
+}
+
+/** A user's identity as a string, for grouping states and endings (a watched user is not marked read). */
+export function userKey(u: UserValue): string {
+  const r = WATCHED.get(u) ?? u;
+  return `${r.name}|${r.uid}|${r.root}`;
 }
 
 export function joinUser(a: UserValue, b: UserValue): UserValue {

@@ -37,6 +37,11 @@ type Piece = { kind: 'text'; field: Field; quoted: boolean } | { kind: 'fields';
 
 /** The fields of a word in a command line (split, `"$@"` expanded to several fields). */
 export function expandFields(word: Word, st: State, env: ExpandEnv): Field[] {
+  // Most words are one plain literal (a command name, an option): itself, without the pieces.
+  if (word.parts.length === 1) {
+    const only = word.parts[0] as WordPart;
+    if (only.type === 'Lit' && only.value !== '' && !PLAIN_LIT_SPECIAL.test(only.value)) return [lit(only.value)];
+  }
   if (word.parts.some(isGlobLit)) return pathnames(word, st, env);
   const pieces: Piece[] = [];
   for (const part of word.parts) pushPart(part, false, st, env, pieces);
@@ -58,6 +63,8 @@ export function expandScalar(word: Word, st: State, env: ExpandEnv): Field {
 }
 
 const GLOB_CHAR = /[*?[]/;
+/** What makes a literal more than its text: a glob character, a backslash, a blank (none in a parsed literal, but cheap to refuse). */
+const PLAIN_LIT_SPECIAL = /[*?[\\ \t\n]/;
 
 function isGlobLit(part: WordPart): boolean {
   // Most literals hold no glob character at all: answered without copying the value.

@@ -11,6 +11,13 @@ describe('afterEnvOptions: the command of `env [options] [NAME=value ...] comman
     expect(afterEnvOptions(fields('env', '-', '--ignore-environment', 'x'), 1)).toBe(3);
   });
 
+  it('passes the value of -u NAME and -C DIR, which is no command', () => {
+    expect(afterEnvOptions(fields('env', '-u', 'DEBUG', 'gosu', 'app'), 1)).toBe(3);
+    expect(afterEnvOptions(fields('env', '--unset', 'A', '-C', '/srv', '--chdir', '/', 'B=1', 'node'), 1)).toBe(8);
+    expect(afterEnvOptions(fields('env', '-uDEBUG', '--unset=A', 'node'), 1)).toBe(3);
+    expect(afterEnvOptions(fields('env', '-u'), 1)).toBe(2);
+  });
+
   it('stops at a word that is neither, and at one whose value is not known', () => {
     expect(afterEnvOptions(fields('env', '1A=x', 'cmd'), 1)).toBe(1);
     expect(afterEnvOptions(fields('env', 'A=1', null, 'cmd'), 1)).toBe(2);
@@ -20,5 +27,7 @@ describe('afterEnvOptions: the command of `env [options] [NAME=value ...] comman
   it('is what commandOf unwraps before a user switch', () => {
     const c = commandOf(fields('exec', 'env', '-i', 'A=1', 'gosu', 'app', 'node', 'server.js'));
     expect({ switcher: c.switcher, name: c.name?.s }).toEqual({ switcher: 'gosu', name: 'node' });
+    const u = commandOf(fields('exec', 'env', '-u', 'DEBUG', 'gosu', 'app', 'node'));
+    expect({ switcher: u.switcher, name: u.name?.s }).toEqual({ switcher: 'gosu', name: 'node' });
   });
 });
