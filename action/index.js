@@ -42037,7 +42037,7 @@ function jobHops(jobList, launch) {
 }
 function supervisorHops(argv, runsAs, pid1, at2, conf) {
   const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
-  const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
+  const switched = conf.user && runsAs.root === true && own.root !== true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : "";
   const started = conf.programs.filter((p) => p.autostart);
   const empty = conf.emptyIncludes.length > 0 ? `; the build puts no file in ${conf.emptyIncludes.join(", ")}` : "";
   const unknown = conf.unknownIncludes.length > 0 ? `; the files of ${conf.unknownIncludes.join(", ")} are not known (not from the build context), so there may be more` : "";
