@@ -357,7 +357,7 @@ function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs:
  */
 function supervisorHops(argv: Field[], runsAs: UserValue, pid1: boolean, at: string, conf: SupervisorConfig): Hop[] {
   const own = conf.user && runsAs.root === true ? userFromSpec(conf.user, `[supervisord] user=${conf.user}`) : runsAs;
-  const switched = conf.user && runsAs.root === true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : '';
+  const switched = conf.user && runsAs.root === true && own.root !== true ? `; it switches to ${conf.user} itself ([supervisord] user=)` : '';
   const started = conf.programs.filter((p) => p.autostart);
   const empty = conf.emptyIncludes.length > 0 ? `; the build puts no file in ${conf.emptyIncludes.join(', ')}` : '';
   const unknown = conf.unknownIncludes.length > 0 ? `; the files of ${conf.unknownIncludes.join(', ')} are not known (not from the build context), so there may be more` : '';

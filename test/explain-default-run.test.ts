@@ -282,6 +282,15 @@ describe('supervisord: the programs of its configuration, when the build provide
     expect(e.hops[0]?.note).toContain('(-c /etc/app/supervisord.conf) as its children; it switches to app itself ([supervisord] user=)');
   });
 
+  test('[supervisord] user=root under a root start is no switch, and is not said to be one', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY supervisord.conf /etc/supervisor/supervisord.conf\nCMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]\n',
+      'supervisord.conf': '[supervisord]\nuser=root\nnodaemon=true\n\n[program:mail]\ncommand=/usr/local/bin/start-mail.sh\n',
+    });
+    expect(e.hops[0]?.note).toBe('supervisor: starts the programs of supervisord.conf (-c /etc/supervisor/supervisord.conf) as its children');
+    expect(e.hops[1]).toMatchObject({ process: '/usr/local/bin/start-mail.sh', user: 'root', pid1: false });
+  });
+
   test('supervisord started as a non-root user cannot switch to a program\'s user=', async () => {
     const { e } = await explain({
       Dockerfile: 'FROM debian:12-slim\nCOPY app.conf /etc/supervisor/conf.d/app.conf\nUSER 1000\nCMD ["/usr/bin/supervisord", "-n"]\n',
