@@ -17641,15 +17641,20 @@ function resolveInImage(stage, name, env3) {
   const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path10.posix.join(d, name));
   for (const c of candidates) {
     let paths = [c];
-    const seen = new Set(paths);
+    const from = /* @__PURE__ */ new Map([[c, null]]);
+    const aliasesOf = (p) => {
+      const out = [];
+      for (let x = from.get(p) ?? null; x !== null; x = from.get(x) ?? null) out.unshift(x);
+      return out;
+    };
     for (let i = 0; i < 8 && paths.length > 0; i++) {
       const next = [];
       for (const p of paths) {
         for (const q of cameFrom(p, env3)) {
-          if (seen.has(q)) continue;
-          seen.add(q);
+          if (from.has(q)) continue;
+          from.set(q, p);
           const origin = env3.fs.lookup(stage, q);
-          if (origin) return { imagePath: q, origin };
+          if (origin) return { imagePath: q, origin, aliases: aliasesOf(q) };
           next.push(q);
         }
       }
@@ -17722,6 +17727,7 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
       receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
       startedAt: at2,
       imagePath: resolved.imagePath,
+      ...resolved.aliases?.length ? { aliases: resolved.aliases } : {},
       origin,
       crlf: /\r\n/.test(text),
       bom
@@ -19024,7 +19030,8 @@ var init_entrypoint_not_executable = __esm({
           }
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const paths = [imagePath, ...unit.aliases ?? []];
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
             chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],

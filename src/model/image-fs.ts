@@ -20,6 +20,11 @@ export interface ResolvedCommand {
   /** The absolute path in the image. */
   imagePath: string;
   origin: FileOrigin;
+  /**
+   * The paths a RUN linked, moved or copied it to on the way from the name that was run (`ln -s`,
+   * `mv`, `cp`), nearest the name first: a `chmod +x` there makes it executable too.
+   */
+  aliases?: string[];
 }
 
 export class ImageFs {

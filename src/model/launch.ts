@@ -69,6 +69,8 @@ export interface ScriptUnit {
   startedAt: Evidence;
   /** For files: the path in the image and where it came from. */
   imagePath: string | null;
+  /** The other paths RUN linked, moved or copied it to, through which it was reached (`ResolvedCommand.aliases`). */
+  aliases?: string[];
   origin: FileOrigin | null;
   /** CRLF line endings (the kernel then looks for `/bin/sh\r`). */
   crlf: boolean;
@@ -257,15 +259,21 @@ function resolveInImage(stage: Stage, name: string, env: LaunchEnv): ResolvedCom
   for (const c of candidates) {
     // Each path a link or a move leads back to, breadth first, a few steps deep.
     let paths = [c];
-    const seen = new Set(paths);
+    // Each path reached, with the one it was reached from.
+    const from = new Map<string, string | null>([[c, null]]);
+    const aliasesOf = (p: string): string[] => {
+      const out: string[] = [];
+      for (let x = from.get(p) ?? null; x !== null; x = from.get(x) ?? null) out.unshift(x);
+      return out;
+    };
     for (let i = 0; i < 8 && paths.length > 0; i++) {
       const next: string[] = [];
       for (const p of paths) {
         for (const q of cameFrom(p, env)) {
-          if (seen.has(q)) continue;
-          seen.add(q);
+          if (from.has(q)) continue;
+          from.set(q, p);
           const origin = env.fs.lookup(stage, q);
-          if (origin) return { imagePath: q, origin };
+          if (origin) return { imagePath: q, origin, aliases: aliasesOf(q) };
           next.push(q);
         }
       }
@@ -359,6 +367,7 @@ async function loadFile(
       receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === 'cmd'),
       startedAt: at,
       imagePath: resolved.imagePath,
+      ...(resolved.aliases?.length ? { aliases: resolved.aliases } : {}),
       origin,
       crlf: /\r\n/.test(text),
       bom,

@@ -51,7 +51,9 @@ export default defineRule({
       }
       const facts = await ctx.runFacts();
       const imagePath = unit.imagePath;
-      if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+      // A chmod of the path RUN linked, moved or copied it to counts too (chmod follows links; a moved file keeps its mode).
+      const paths = [imagePath, ...(unit.aliases ?? [])];
+      if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
       const place = {
         at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
         chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
