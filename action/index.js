@@ -49413,8 +49413,18 @@ function resolveSeverities(layers, rules = RULES) {
 // src/cli.ts
 init_meta();
 init_meta();
+function stdoutWriter() {
+  let closed = false;
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    closed = true;
+  });
+  return (s) => {
+    if (!closed) process.stdout.write(s);
+  };
+}
 var defaultIo = () => ({
-  stdout: (s) => process.stdout.write(s),
+  stdout: stdoutWriter(),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {

@@ -41,8 +41,24 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * The process's stdout, written until its reader goes away (`dockerlint . | head -1`): an EPIPE
+ * then means there is nobody left to read, so the rest is dropped and the run ends with its own exit
+ * code, as `grep` and ESLint do, instead of a stack trace. Any other write error still surfaces.
+ */
+function stdoutWriter(): (s: string) => void {
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  return (s) => {
+    if (!closed) process.stdout.write(s);
+  };
+}
+
 const defaultIo = (): CliIo => ({
-  stdout: (s) => process.stdout.write(s),
+  stdout: stdoutWriter(),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs.readFileSync(0, 'utf8'),
   writeFile: (p, text) => {

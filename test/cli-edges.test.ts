@@ -1,5 +1,5 @@
 /** The command line's rough edges, one test each (issue: ready for users outside the repository). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -285,4 +285,16 @@ test('explain --context: the build context COPY reads from; one that does not ex
   }
   // Standard input with a context that exists reads the script from it.
   expect((await cli(['explain', '-', '--context', 'ctx'], { stdin: dockerfile })).out).toContain('exec gosu app "$@"');
+});
+
+test.each(['stylish', 'sarif', 'json'])('a reader that closes stdout early (`| head -1`) ends the run with its exit code and no stack trace (%s)', async (format) => {
+  write('Dockerfile', ROOT);
+  const bin = path.resolve('bin', 'dockerlint.cjs');
+  const child = spawn(process.execPath, [bin, '.', '-f', format], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before dockerlint writes its first byte
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  expect(err).toBe('');
+  expect(code).toBe(1); // one error finding: the lint's own exit code, not a crash's
 });
