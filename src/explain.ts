@@ -450,7 +450,7 @@ function formatRun(lines: string[], r: RunExplanation): void {
     if (h.note) lines.push(`      ${h.note}`);
   });
   lines.push('', r.summary);
-  if (r.otherPaths > 0) lines.push(`(${r.otherPaths} other path${r.otherPaths === 1 ? '' : 's'} depend on conditions dockerlint cannot decide)`);
+  if (r.otherPaths > 0) lines.push(`(${r.otherPaths} other ${r.otherPaths === 1 ? 'path depends' : 'paths depend'} on conditions dockerlint cannot decide)`);
   if (r.incomplete) lines.push(`(not fully known: ${r.incomplete})`);
 }
 

@@ -177,6 +177,7 @@ describe('a step-down condition written as a subshell group', () => {
   test('silent twins: a subshell whose status depends on a file stays undecided, and one that exits inside is not read as a status', async () => {
     const file = await explain({ Dockerfile: IMAGE('["searchd"]'), 'entrypoint.sh': SCRIPT('([ -f /data/ready ] || [ "$1" = indexer ])') });
     expect(file.e.otherPaths).toBe(1);
+    expect(file.text).toContain('(1 other path depends on conditions dockerlint cannot decide)');
     const exits = await explain({ Dockerfile: IMAGE('["searchd"]'), 'entrypoint.sh': SCRIPT('( [ "$1" = searchd ] && exit 1 )') });
     expect(exits.e.otherPaths).toBe(1);
   });
