@@ -9446,11 +9446,50 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
+function startStopDaemonSwitch(args) {
+  let start = false;
+  let background = false;
+  let userAt = -1;
+  let user = null;
+  let execAt = -1;
+  let startasAt = -1;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === null || a === void 0) return null;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!a.startsWith("-")) return null;
+    const glued = /^(--chuid=|--exec=|--startas=)(.*)$/.exec(a);
+    if (a === "-S" || a === "--start") start = true;
+    else if (a === "-b" || a === "--background") background = true;
+    else if (a === "-K" || a === "--stop" || a === "-T" || a === "--status" || a === "-H" || a === "--help" || a === "-V" || a === "--version") return null;
+    else if (a === "-c" || a === "--chuid") userAt = ++i;
+    else if (a === "-x" || a === "--exec") execAt = ++i;
+    else if (a === "-a" || a === "--startas") startasAt = ++i;
+    else if (glued) {
+      if (glued[1] === "--chuid=") {
+        userAt = i;
+        user = glued[2] ?? "";
+      } else return null;
+    } else if (/^-c./.test(a)) {
+      userAt = i;
+      user = a.slice(2);
+    } else if (SSD_VALUED.has(a)) i++;
+    else if (/^-[a-zA-Z]{2,}$/.test(a)) return null;
+  }
+  const programAt = startasAt >= 0 ? startasAt : execAt;
+  if (!start || background || userAt < 0 || userAt >= args.length || programAt < 0 || programAt >= args.length) return null;
+  return { userAt, user, programAt, argsFrom: Math.min(i, args.length) };
+}
 function execSwitcherAt(words, i) {
   const w = words[i];
   if (!w) return null;
   const b = basename3(w);
   if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  if (b === START_STOP_DAEMON && startStopDaemonSwitch(words.slice(i + 1))) return { tool: b, args: i + 1 };
   const sub = VENDOR_USER_SWITCHERS.get(b);
   if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
   return null;
@@ -9688,7 +9727,7 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS, START_STOP_DAEMON, SSD_VALUED;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
@@ -9698,6 +9737,8 @@ var init_commands = __esm({
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
     VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
+    START_STOP_DAEMON = "start-stop-daemon";
+    SSD_VALUED = /* @__PURE__ */ new Set(["-p", "--pidfile", "-n", "--name", "-u", "--user", "-g", "--group", "-s", "--signal", "-r", "--chroot", "-d", "--chdir", "-N", "--nicelevel", "-P", "--procsched", "-I", "--iosched", "-k", "--umask", "-R", "--retry", "--ppid", "-O", "--output", "--notify-timeout", "--notify-await"]);
   }
 });
 
@@ -13068,10 +13109,14 @@ function rootByDesign(program, args) {
   if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
-  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
+  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l" || /^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args);
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function perlDebuggerRepl(args) {
+  const line = args.join(" ");
+  return /^-de ?0$|^-d -e ?0$/.test(line);
 }
 function passThrough(name, args) {
   let rest;
@@ -13119,7 +13164,7 @@ var init_known_programs = __esm({
       // its configuration (`--user nobody`); only a root-free setup with a prepared device avoids it.
       { match: /^openvpn$/, how: "it needs root for the tun device and routes, then switches to the `user` of its configuration (`--user nobody`)" }
     ];
-    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
     SERVING_SUBCOMMAND = [
@@ -16536,6 +16581,13 @@ function parseSwitch(tool, args) {
   const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
   const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
   switch (tool) {
+    case START_STOP_DAEMON: {
+      const d = startStopDaemonSwitch(args.map((f) => f.multi ? null : f.s));
+      const program = d ? args[d.programAt] : void 0;
+      if (!d || !program) return null;
+      const user = d.user ?? s(d.userAt);
+      return { user, userText: d.user ?? text(d.userAt), rest: [program, ...args.slice(d.argsFrom)], commandString: null };
+    }
     case "gosu":
     case "su-exec":
     case "s6-setuidgid":
@@ -17910,6 +17962,10 @@ function commandOf(argv) {
       continue;
     }
     const sw = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw && sw.tool === START_STOP_DAEMON) {
+      const d = startStopDaemonSwitch(argv.slice(sw.args).map((f) => f.multi ? null : f.s));
+      if (d) return { tool: argv[0]?.s ?? null, name: argv[sw.args + d.programAt] ?? null, rest: argv.slice(sw.args + d.argsFrom), switcher: sw.tool, forking, switchArgs: argv.slice(sw.args) };
+    }
     if (sw) {
       switcher = sw.tool;
       switchArgs = argv.slice(sw.args);
@@ -18163,7 +18219,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait` (nothing but an exit after it). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -18205,7 +18261,8 @@ var init_entrypoint_no_exec = __esm({
           const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
           const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
           const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
-          if (w && !(after && argv && longRunning(argv))) {
+          const exited = e.kind === "exit" && e.cmd !== null;
+          if (w && !(after && argv && !exited && longRunning(argv))) {
             if (handled || w.jobs.length === 0) continue;
             if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
             reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
@@ -18218,6 +18275,7 @@ var init_entrypoint_no_exec = __esm({
             reportKeepAlive(ctx, main2, hop, cmd.ref, argv, backgroundCommands(cmds), done);
             continue;
           }
+          if (exited) continue;
           const alwaysLast = service && everyEndingIsLast(hop, last);
           if (!longRunning(argv) && !(alwaysLast && servesImage(argv))) continue;
           if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"))) continue;
@@ -22334,7 +22392,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
