@@ -20,6 +20,14 @@ export default defineRule({
       message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
       hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`.',
     },
+    shellFormUnderInit: {
+      message: '{keyword} is in shell form, so {init} (PID 1) starts it as {wrapped}{afterScript}: the shell sits between {init} and the application, and {init} signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.',
+      hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`, or run {init} with `-g` so that it signals the whole process group.',
+    },
+    shellCNoExecUnderInit: {
+      message: '{wrapped} does not `exec` its last command: {init} (PID 1) signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.',
+      hint: 'Put `exec` in front of the last command of the string, or run {init} with `-g` so that it signals the whole process group.',
+    },
     shellCNoExec: {
       message: '{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
       hint: 'Put `exec` in front of the last command of the string.',
@@ -27,7 +35,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
+      'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent.',
     why:
       'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
     bad: 'FROM python:3.12-slim\nCMD python app.py',
@@ -54,6 +62,11 @@ export default defineRule({
       const inst = setting.instruction;
       // Pseudo-JSON that fell back to shell form is invalid-exec-form's finding.
       if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
+      // Under an init (`tini --`), the shell is its child: with `tini -g` or dumb-init the signal
+      // reaches the whole process group, the application included; without, only the shell.
+      const init = launch.steps.slice(0, i).find((s: Step) => s.kind === 'init');
+      if (init?.kind === 'init' && init.group) continue;
+      const underInit = init?.kind === 'init' ? { init: init.name } : null;
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
       const fix = shellFormFix(step, launch, ctx.env.dockerfile);
       const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
@@ -64,9 +77,12 @@ export default defineRule({
           afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
           execForm: execFormOf(unit) ?? '["prog", "arg"]',
         };
-        ctx.report({ ...place, messageId: 'shellForm', data });
+        if (underInit) ctx.report({ ...place, messageId: 'shellFormUnderInit', data: { ...data, ...underInit } });
+        else ctx.report({ ...place, messageId: 'shellForm', data });
       } else {
-        ctx.report({ ...place, messageId: 'shellCNoExec', data: { wrapped: wrapped(step.shellArgv, step.arg.value) } });
+        const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
+        if (underInit) ctx.report({ ...place, messageId: 'shellCNoExecUnderInit', data: { ...data, ...underInit } });
+        else ctx.report({ ...place, messageId: 'shellCNoExec', data });
       }
     }
   },
