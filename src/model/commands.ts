@@ -19,6 +19,60 @@ export const FORKING_USER_SWITCHERS = new Set(['su', 'sudo', 'runuser']);
  */
 const VENDOR_USER_SWITCHERS: ReadonlyMap<string, string> = new Map([['clickhouse', 'su']]);
 
+export const START_STOP_DAEMON = 'start-stop-daemon';
+
+/** start-stop-daemon's options whose value is the next word (matching and process options). */
+const SSD_VALUED = new Set(['-p', '--pidfile', '-n', '--name', '-u', '--user', '-g', '--group', '-s', '--signal', '-r', '--chroot', '-d', '--chdir', '-N', '--nicelevel', '-P', '--procsched', '-I', '--iosched', '-k', '--umask', '-R', '--retry', '--ppid', '-O', '--output', '--notify-timeout', '--notify-await']);
+
+/**
+ * `start-stop-daemon --start --chuid app[:group] --exec /usr/sbin/prog -- args` (or `-c app`,
+ * `--chuid=app`, with `--startas`/`-a` naming the program started): it switches to the user and
+ * execs the program in its own process, like setpriv. With `--background` (`-b`) it forks first
+ * and returns, so it is no hand-over. Null unless it starts (`--start`/`-S`) a known program with
+ * `--chuid` and stays in the foreground. (`--user`/`-u` only matches running processes: no switch.)
+ * Indexes are into `args`, the words after `start-stop-daemon`; `user` is the value when it is
+ * glued to its option (`--chuid=app`, `-capp`), else `userAt` is the word that holds it.
+ */
+export function startStopDaemonSwitch(args: readonly (string | null | undefined)[]): { userAt: number; user: string | null; programAt: number; argsFrom: number } | null {
+  let start = false;
+  let background = false;
+  let userAt = -1;
+  let user: string | null = null;
+  let execAt = -1;
+  let startasAt = -1;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === null || a === undefined) return null;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-')) return null;
+    const glued = /^(--chuid=|--exec=|--startas=)(.*)$/.exec(a);
+    if (a === '-S' || a === '--start') start = true;
+    else if (a === '-b' || a === '--background') background = true;
+    else if (a === '-K' || a === '--stop' || a === '-T' || a === '--status' || a === '-H' || a === '--help' || a === '-V' || a === '--version') return null;
+    else if (a === '-c' || a === '--chuid') userAt = ++i;
+    else if (a === '-x' || a === '--exec') execAt = ++i;
+    else if (a === '-a' || a === '--startas') startasAt = ++i;
+    else if (glued) {
+      // The value glued to its option: the word itself, with the value after the `=`.
+      if (glued[1] === '--chuid=') {
+        userAt = i;
+        user = glued[2] ?? '';
+      } else return null; // a program glued to `--exec=`: rare, and not a word to hand over
+    } else if (/^-c./.test(a)) {
+      userAt = i;
+      user = a.slice(2);
+    } else if (SSD_VALUED.has(a)) i++;
+    else if (/^-[a-zA-Z]{2,}$/.test(a)) return null; // a cluster of short options: not read
+  }
+  const programAt = startasAt >= 0 ? startasAt : execAt;
+  if (!start || background || userAt < 0 || userAt >= args.length || programAt < 0 || programAt >= args.length) return null;
+  return { userAt, user, programAt, argsFrom: Math.min(i, args.length) };
+}
+
 /**
  * The exec'ing user switch that `words[i]` starts, if any: the tool's name (`gosu`,
  * `clickhouse su`) and where its own arguments (user, then command) begin.
@@ -28,6 +82,7 @@ export function execSwitcherAt(words: readonly (string | null | undefined)[], i:
   if (!w) return null;
   const b = basename(w);
   if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  if (b === START_STOP_DAEMON && startStopDaemonSwitch(words.slice(i + 1))) return { tool: b, args: i + 1 };
   const sub = VENDOR_USER_SWITCHERS.get(b);
   if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
   return null;

@@ -7,7 +7,11 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import ignore, { type Ignore } from 'ignore';
+import dockerignorePackage, { type Ignore } from '@balena/dockerignore';
+
+// A CommonJS package whose types declare `export default`: under NodeNext the default import is
+// `module.exports`, and the factory is also its own `.default`.
+const dockerignore = dockerignorePackage.default;
 import { FsError } from '../fs/file-system.js';
 import { describeFsError, isWithin, Jail } from '../fs/jail.js';
 
@@ -50,13 +54,41 @@ export class ContextFs {
     const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
     this.excluded = loaded?.matcher ?? null;
     this.dockerignore = loaded?.name ?? null;
+    this.reincludes = loaded?.reincludes ?? false;
   }
+
+  /** The ignore file has `!` patterns: an excluded folder may still hold paths that are sent. */
+  private readonly reincludes: boolean;
 
   /** Whether .dockerignore keeps a context path out of the build context. */
   isIgnored(rel: string): boolean {
     if (!this.excluded || rel === '') return false;
     return this.excluded.ignores(rel);
   }
+
+  /**
+   * Whether an excluded folder still holds a path that is sent (`*` then `!docker/rootfs/`: the
+   * folder `docker` is excluded, `docker/rootfs` is not): the build then has the folder, with only
+   * those paths in it, as BuildKit walks into excluded folders when an exception may match below.
+   */
+  private holdsReincluded(dir: string, depth = 0): boolean {
+    if (!this.reincludes || depth > 32) return false;
+    const known = this.reincluded.get(dir);
+    if (known !== undefined) return known;
+    let holds = false;
+    for (const name of this.list(dir)) {
+      const p = `${dir}/${name}`;
+      const abs = this.resolveInside(p);
+      if (!this.isIgnored(p) || (abs && this.jail.fs.stat(abs)?.kind === 'dir' && this.holdsReincluded(p, depth + 1))) {
+        holds = true;
+        break;
+      }
+    }
+    this.reincluded.set(dir, holds);
+    return holds;
+  }
+
+  private readonly reincluded = new Map<string, boolean>();
 
   /**
    * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
@@ -104,7 +136,7 @@ export class ContextFs {
 
   private statUncached(rel: string): ContextEntry {
     const n = ContextFs.normalize(rel);
-    if (n !== null && this.isIgnored(n)) {
+    if (n !== null && this.isIgnored(n) && !(this.listed(n) && this.holdsReincluded(n))) {
       this.ignoredHits.add(n);
       return null;
     }
@@ -215,12 +247,14 @@ export function hasGlob(p: string): boolean {
 }
 
 /**
- * `.dockerignore` rules as gitignore rules anchored at the context root (Docker matches each
- * pattern against the whole path from the root, `**` for any number of folders, `!` to re-include).
+ * `.dockerignore` rules as Docker applies them, not as gitignore does: each pattern is matched
+ * against the whole path from the context root and against each of its parent folders, `**` for
+ * any number of folders, and the last pattern that matches decides, so `!` re-includes a path even
+ * below an excluded folder (`*` then `!docker/rootfs/` sends `docker/rootfs/` and nothing else).
  * Read only inside the context, or beside the Dockerfile (`<Dockerfile>.dockerignore`): never
  * through a symlink that leads elsewhere.
  */
-function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | null, problems: ContextProblem[]): { matcher: Ignore; name: string } | null {
+function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | null, problems: ContextProblem[]): { matcher: Ignore; name: string; reincludes: boolean } | null {
   const root = context.root;
   const candidates: { file: string; name: string; jail: Jail }[] = [];
   if (dockerfilePath) {
@@ -263,7 +297,16 @@ function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | n
         p = path.posix.normalize(p.replace(/^(\.\/)+/, '').replace(/^\/+/, ''));
         return `${negate ? '!' : ''}/${p}`;
       });
-    return { matcher: ignore().add(rules), name: c.name };
+    // The matcher turns a pattern into a regular expression and, as Docker's did, escapes only `.`
+    // and `$`: `+`, `(`, `)`, `{`, `}` and `|` are plain characters of a path here, escaped first.
+    const matcher = dockerignore({ ignorecase: false }).add(rules.map((r) => r.replace(/[+(){}|]/g, '\\$&')));
+    try {
+      matcher.ignores('.dockerignore-probe');
+    } catch {
+      problems.push({ kind: 'ignore-file', path: c.name, message: `${c.name} holds a pattern that cannot be matched; no file of the context was taken as excluded` });
+      return null;
+    }
+    return { matcher, name: c.name, reincludes: rules.some((r) => r.startsWith('!')) };
   }
   return null;
 }

@@ -27,7 +27,7 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
 ];
 
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
-const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
+const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
 
 /**
  * Build tools: the CMD of a tool image, run once on the project mounted into it (`docker run -v
@@ -50,10 +50,16 @@ export function rootByDesign(program: string, args: readonly string[]): string |
   if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
-  const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l');
+  const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l') || (/^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args));
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+
+/** `perl -de0` (the perl image's CMD), `perl -d -e 0`: the debugger on an empty program, perl's REPL. */
+function perlDebuggerRepl(args: readonly string[]): boolean {
+  const line = args.join(' ');
+  return /^-de ?0$|^-d -e ?0$/.test(line);
 }
 
 /** The command line a known pass-through wrapper execs, or null. */

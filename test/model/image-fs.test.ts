@@ -99,3 +99,56 @@ describe('replaying COPY/ADD', () => {
     );
   });
 });
+
+describe('.dockerignore as Docker applies it', () => {
+  /** A fresh context with these files and this .dockerignore. */
+  function contextWith(ignoreFile: string, files: string[]): ContextFs {
+    const root = fs.mkdtempSync(path.join(dir, 'ign-'));
+    for (const rel of files) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), '#!/bin/sh\n');
+    }
+    fs.writeFileSync(path.join(root, '.dockerignore'), ignoreFile);
+    return new ContextFs(root);
+  }
+
+  test('`!` re-includes a path below an excluded folder: `*` then `!docker/rootfs/` sends docker/rootfs/ and nothing else', () => {
+    const ctx = contextWith('*\n!docker/rootfs/\n', ['docker/rootfs/usr/local/bin/start.sh', 'docker/other/x.sh', 'README.md']);
+    expect(ctx.stat('docker/rootfs/usr/local/bin/start.sh')?.kind).toBe('file');
+    expect(ctx.stat('docker/rootfs')?.kind).toBe('dir');
+    expect(ctx.stat('docker')?.kind).toBe('dir'); // excluded itself, but it holds what is sent
+    expect(ctx.stat('docker/other/x.sh')).toBeNull();
+    expect(ctx.stat('docker/other')).toBeNull();
+    expect(ctx.stat('README.md')).toBeNull();
+  });
+
+  test('`**` then a re-included file, and a folder pattern then a re-included subfolder', () => {
+    const all = contextWith('**\n!docker/start.sh\n', ['docker/start.sh', 'docker/stop.sh']);
+    expect(all.stat('docker/start.sh')?.kind).toBe('file');
+    expect(all.stat('docker/stop.sh')).toBeNull();
+    const build = contextWith('build\n!build/docker\n', ['build/docker/run.sh', 'build/out/app.jar']);
+    expect(build.stat('build/docker/run.sh')?.kind).toBe('file');
+    expect(build.stat('build/out/app.jar')).toBeNull();
+  });
+
+  test('patterns match case-sensitively, from the context root, and the last match wins', () => {
+    const ctx = contextWith('*.md\n!README.md\nnode_modules\n', ['README.md', 'NOTES.md', 'notes.MD', 'node_modules/x.sh', 'sub/node_modules/y.sh']);
+    expect(ctx.stat('README.md')?.kind).toBe('file');
+    expect(ctx.stat('NOTES.md')).toBeNull();
+    expect(ctx.stat('notes.MD')?.kind).toBe('file');
+    expect(ctx.stat('node_modules/x.sh')).toBeNull();
+    expect(ctx.stat('sub/node_modules/y.sh')?.kind).toBe('file'); // a pattern is anchored at the root
+  });
+
+  test('regular-expression characters are plain characters of a path; a pattern that cannot be matched is a problem, not a crash', () => {
+    const plus = contextWith('+.*\ndocs\n', ['+.env', 'docs/a.md', 'start.sh']);
+    expect(plus.stat('+.env')).toBeNull();
+    expect(plus.stat('start.sh')?.kind).toBe('file');
+    expect(plus.problems).toEqual([]);
+    const broken = contextWith('a[\n', ['a[', 'start.sh']);
+    expect(broken.stat('start.sh')?.kind).toBe('file');
+    expect(broken.problems).toEqual([
+      { kind: 'ignore-file', path: '.dockerignore', message: '.dockerignore holds a pattern that cannot be matched; no file of the context was taken as excluded' },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { rootByDesign, runsInForeground } from '../../src/model/known-programs.js';
+import { startStopDaemonSwitch } from '../../src/model/commands.js';
 
 describe('rootByDesign', () => {
   it('knows servers whose master stays root while the workers drop', () => {
@@ -81,5 +82,40 @@ describe('runsInForeground', () => {
     expect(runsInForeground('/usr/sbin/gatewayd', ['-c', '/etc/gateway.conf'])).toBe(false);
     expect(runsInForeground('find', ['-f'])).toBe(false);
     expect(runsInForeground('sed', ['-n', 'p'])).toBe(false);
+  });
+});
+
+describe('REPLs of language base images', () => {
+  it('takes raku, swipl, perl -de0 and the other REPLs alone as a base image command', () => {
+    for (const name of ['raku', 'rakudo', 'swipl', 'racket', 'sbcl', 'guile', 'ocaml', 'utop', 'csi', 'erl', 'iex', 'ghci', 'irb', 'R', 'julia', 'scala', 'clojure', 'groovysh', 'lua']) {
+      expect(rootByDesign(name, [])).toBe(`\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`);
+    }
+    expect(rootByDesign('perl', ['-de0'])).toMatch(/^`perl` alone is an interactive shell or REPL/);
+    expect(rootByDesign('perl5.40.0', ['-de0'])).toMatch(/^`perl5.40.0` alone is an interactive shell or REPL/);
+    expect(rootByDesign('perl', ['-d', '-e', '0'])).toMatch(/REPL/);
+  });
+
+  it('does not take them running a program for a REPL', () => {
+    expect(rootByDesign('raku', ['/srv/app.raku'])).toBeNull();
+    expect(rootByDesign('perl', ['-d', 'app.pl'])).toBeNull();
+    expect(rootByDesign('perl', ['-de', 'print 1'])).toBeNull();
+    expect(rootByDesign('swipl', ['/srv/server.pl'])).toBeNull();
+  });
+});
+
+describe('startStopDaemonSwitch', () => {
+  it('reads --chuid, -c and --chuid= with the program of --exec or --startas and the words after --', () => {
+    expect(startStopDaemonSwitch(['--start', '--chuid', 'app:app', '--exec', '/usr/sbin/prog', '--', '-f'])).toEqual({ userAt: 2, user: null, programAt: 4, argsFrom: 6 });
+    expect(startStopDaemonSwitch(['-S', '-c', 'app', '-x', '/usr/sbin/prog'])).toEqual({ userAt: 2, user: null, programAt: 4, argsFrom: 5 });
+    expect(startStopDaemonSwitch(['--start', '--chuid=app', '--pidfile', '/run/p.pid', '--exec', '/usr/sbin/prog', '--startas', '/usr/sbin/wrapper'])).toEqual({ userAt: 1, user: 'app', programAt: 7, argsFrom: 8 });
+  });
+
+  it('is no switch without --start or --chuid, with --background, or with --user only', () => {
+    expect(startStopDaemonSwitch(['--start', '--exec', '/usr/sbin/prog'])).toBeNull();
+    expect(startStopDaemonSwitch(['--start', '--background', '--chuid', 'app', '--exec', '/usr/sbin/prog'])).toBeNull();
+    expect(startStopDaemonSwitch(['-S', '-b', '-c', 'app', '-x', '/usr/sbin/prog'])).toBeNull();
+    expect(startStopDaemonSwitch(['--stop', '--chuid', 'app', '--exec', '/usr/sbin/prog'])).toBeNull();
+    expect(startStopDaemonSwitch(['--start', '--user', 'app', '--exec', '/usr/sbin/prog'])).toBeNull();
+    expect(startStopDaemonSwitch(['--start', '--chuid', 'app'])).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
 import { NAME } from '../../parsers/variables.js';
-import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
+import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 import { isWellKnownProgram } from '../known-programs.js';
 import { takesValue } from '../prefixes.js';
 import type { ResolvedCommand } from '../image-fs.js';
@@ -642,6 +642,13 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
   const s = (i: number): string | null => (args[i] && !args[i]?.multi ? (args[i]?.s ?? null) : null);
   const text = (i: number): string | null => (args[i] ? (args[i]?.s === null ? '$…' : showField(args[i] as Field)) : null);
   switch (tool) {
+    case START_STOP_DAEMON: {
+      const d = startStopDaemonSwitch(args.map((f) => (f.multi ? null : f.s)));
+      const program = d ? args[d.programAt] : undefined;
+      if (!d || !program) return null;
+      const user = d.user ?? s(d.userAt);
+      return { user, userText: d.user ?? text(d.userAt), rest: [program, ...args.slice(d.argsFrom)], commandString: null };
+    }
     case 'gosu':
     case 'su-exec':
     case 's6-setuidgid':

@@ -9,7 +9,7 @@ import type { CmdRef } from './state.js';
 import type { Chain, Run, Step } from './invocations.js';
 import { afterEnvOptions, parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
-import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
+import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 
 export type ScriptHop = Step & { kind: 'script' | 'shell' };
 
@@ -149,6 +149,11 @@ export function commandOf(argv: readonly Field[]): { tool: string | null; name: 
       continue;
     }
     const sw: { tool: string; args: number } | null = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw && sw.tool === START_STOP_DAEMON) {
+      // `start-stop-daemon --start --chuid app --exec prog -- args`: the program is an option's value.
+      const d = startStopDaemonSwitch(argv.slice(sw.args).map((f) => (f.multi ? null : f.s)));
+      if (d) return { tool: argv[0]?.s ?? null, name: argv[sw.args + d.programAt] ?? null, rest: argv.slice(sw.args + d.argsFrom) as Field[], switcher: sw.tool, forking, switchArgs: argv.slice(sw.args) };
+    }
     if (sw) {
       // gosu and friends, and vendor ones (`clickhouse su user:group cmd`): the user, then the command.
       switcher = sw.tool;
