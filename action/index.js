@@ -16309,7 +16309,7 @@ async function follow(item, run2, work, cache, r) {
           break;
         }
         if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        if (/^[-+][A-Za-z]+$/.test(opt)) i += (opt.match(/[oO]/g) ?? []).length;
         i++;
       }
       const target2 = argv[i];

@@ -268,7 +268,9 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
           break;
         }
         if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === '-o' || opt === '+o' || opt === '-O' || opt === '+O') i++;
+        // `-o name` and bash's `-O name`, also in a cluster (`-eo pipefail`, `-euo pipefail`): each
+        // `o` or `O` takes the next word, which is an option's name, not the script to run.
+        if (/^[-+][A-Za-z]+$/.test(opt)) i += (opt.match(/[oO]/g) ?? []).length;
         i++;
       }
       const target = argv[i];
