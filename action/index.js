@@ -50064,7 +50064,7 @@ async function run(rawArgv, io) {
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const onDone = (i) => progress.update(i.path === "-" ? "-" : path28.relative(io.cwd, i.path));
-  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=150");
+  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=100");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,

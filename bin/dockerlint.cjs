@@ -44,7 +44,7 @@ const v8 = require('node:v8');
 //   written with (they compiled the whole bundle again before).
 v8.setFlagsFromString('--liftoff-only');
 v8.setFlagsFromString('--interrupt-budget=1081344');
-v8.setFlagsFromString('--heap-growing-percent=150');
+v8.setFlagsFromString('--heap-growing-percent=100');
 
 // A lint nearly always parses shell (RUN bodies, the entrypoint script): the shell parser's
 // WebAssembly module (2.7 MB) starts compiling now, partly on V8's background threads, while the

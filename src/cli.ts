@@ -475,12 +475,13 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const onDone = (i: LintInput): void => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path));
-  // A run over many Dockerfiles (worker threads): V8 grows each thread's heap to 2.5x what its
-  // last full collection kept, not up to 4x (3,000 contexts: peak memory 352 -> 283 MB, 5% more
-  // CPU). Set by the command line for its own process; the engine API leaves its host's heap alone.
+  // A run over many Dockerfiles (worker threads): V8 grows each thread's heap to 2x what its
+  // last full collection kept, not up to 4x (3,000 contexts: 2.5x straddled the 300 MB target,
+  // 261-332 MB over nine runs; 2x 244-273 MB at about the same CPU; docs/performance.md). Set by
+  // the command line for its own process; the engine API leaves its host's heap alone.
   // bin/dockerlint.cjs sets the same value before it loads the bundle (its code cache is written
   // under it, and the worker threads would otherwise find a flag the cache was not written with).
-  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString('--heap-growing-percent=150');
+  if (workerCount(inputs.length, io.env) > 0) setFlagsFromString('--heap-growing-percent=100');
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run = args.cache
     ? await (await import('./cache.js')).lintCached(linter, inputs, {
