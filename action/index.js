@@ -14837,7 +14837,8 @@ function simpleCommand(m, stmt, call, st) {
       return sourceFile(m, stmt, ref, argv, st);
     case "eval": {
       const parts = argv.slice(1);
-      if (parts.some((f) => f.s === null || f.multi)) {
+      const opaqueUserCommand = m.ctx.sub > 0 && parts.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
+      if (opaqueUserCommand || parts.some((f) => f.s === null || f.multi)) {
         const known3 = parts.findIndex((f) => f.s === null || f.multi);
         const head = parts.slice(0, known3).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
@@ -18416,6 +18417,13 @@ var init_run_facts = __esm({
 });
 
 // src/rules/entrypoint-not-executable.ts
+async function chmodedInEarlierStage(through, view) {
+  for (const hop of through) {
+    const facts = await collectRunFacts(hop.stage, view);
+    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
+  }
+  return false;
+}
 var entrypoint_not_executable_default;
 var init_entrypoint_not_executable = __esm({
   "src/rules/entrypoint-not-executable.ts"() {
@@ -18472,6 +18480,7 @@ var init_entrypoint_not_executable = __esm({
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
           if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+          if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
             chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
@@ -32595,7 +32604,7 @@ var init_image_fs = __esm({
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
-                if (inner) return { ...inner, via: [op, ...inner.via] };
+                if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...inner.through ?? []] };
               }
               if (named || guess && candidates.length > 0) {
                 return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };

@@ -9,12 +9,19 @@ import type { Heredoc } from '../parsers/dockerfile.js';
 import { ContextFs, hasGlob } from './context-fs.js';
 import { stagePath, type CopyOp, type Stage } from './image.js';
 
-export type FileOrigin =
+export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
   | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
-  | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] };
+  | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
+) & {
+  /**
+   * Where the file was in each earlier stage it came through by `COPY --from`, nearest first (a
+   * `RUN chmod +x` there is kept by the copy).
+   */
+  through?: { stage: Stage; path: string }[];
+};
 
 export interface ResolvedCommand {
   /** The absolute path in the image. */
@@ -218,7 +225,7 @@ export class ImageFs {
           }
           for (const c of candidates) {
             const inner = this.lookup(src.stage, c, depth + 1, guess);
-            if (inner) return { ...inner, via: [op, ...inner.via] };
+            if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...(inner.through ?? [])] };
           }
           // Not copied into that stage from the context: made there by a RUN (a compiled binary,
           // a generated script). A file this COPY names is in the image; one that would only be

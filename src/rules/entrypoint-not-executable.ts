@@ -1,4 +1,6 @@
-import { addsExecute, chmodCovers } from '../model/run-facts.js';
+import { addsExecute, chmodCovers, collectRunFacts } from '../model/run-facts.js';
+import type { Stage } from '../model/image.js';
+import type { DockerfileView } from '../model/instructions.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { chmodFix } from '../fix/builders/pid1.js';
@@ -54,6 +56,9 @@ export default defineRule({
       // A chmod of the path RUN linked, moved or copied it to counts too (chmod follows links; a moved file keeps its mode).
       const paths = [imagePath, ...(unit.aliases ?? [])];
       if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+      // Made executable in an earlier stage it was copied from (`COPY rootfs/ /out/`, `RUN chmod +x
+      // /out/...` there, then `COPY --from=dist /out/ /`): COPY --from keeps the mode.
+      if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
       const place = {
         at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
         chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
@@ -65,3 +70,11 @@ export default defineRule({
     }
   },
 });
+
+async function chmodedInEarlierStage(through: readonly { stage: Stage; path: string }[], view: DockerfileView): Promise<boolean> {
+  for (const hop of through) {
+    const facts = await collectRunFacts(hop.stage, view);
+    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
+  }
+  return false;
+}

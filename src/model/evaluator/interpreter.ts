@@ -1450,7 +1450,10 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       return sourceFile(m, stmt, ref, argv, st);
     case 'eval': {
       const parts = argv.slice(1);
-      if (parts.some((f) => f.s === null || f.multi)) {
+      // Inside `$(...)`, the user command is text of unknown words: `$(eval "echo $i")` prints
+      // what the shell makes of them, not the placeholder (whose marker the parser would drop).
+      const opaqueUserCommand = m.ctx.sub > 0 && parts.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
+      if (opaqueUserCommand || parts.some((f) => f.s === null || f.multi)) {
         // `eval exec su-exec app $cmd`: still an exec, of a command line partly unknown.
         const known = parts.findIndex((f) => f.s === null || f.multi);
         const head = parts.slice(0, known).flatMap((f) => (f.s as string).split(/[ \t\n]+/).filter((w) => w !== ''));
