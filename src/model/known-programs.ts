@@ -8,7 +8,7 @@
 import { basename } from './commands.js';
 
 /** Servers that start as root and switch their workers (or themselves) to an unprivileged user. */
-const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
+const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with these options */ when?: (args: readonly string[]) => boolean }> = [
   { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
   { match: /^nginx(-debug)?$/, how: 'its workers run as the `user` of nginx.conf' },
   { match: /^php-fpm[0-9.]*$/, how: 'its pool workers run as the `user` of the pool configuration' },
@@ -24,6 +24,11 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
   // OpenVPN opens the tun device and sets routes as root, then switches to the `user`/`group` of
   // its configuration (`--user nobody`); only a root-free setup with a prepared device avoids it.
   { match: /^openvpn$/, how: 'it needs root for the tun device and routes, then switches to the `user` of its configuration (`--user nobody`)' },
+  { match: /^netdata$/, how: 'it switches to its `-u` user (netdata by default) once its collectors are started' },
+  // rspamd refuses to run as root without `-u` (or `--insecure`): started as root, its workers run as that user.
+  { match: /^rspamd$/, how: 'its workers run as its `-u` user (_rspamd in the packages)', when: (args) => args.some((a) => a === '-u' || a.startsWith('--user')) },
+  // shadowsocks-libev's servers switch to `-a user` after binding; without `-a` they stay root.
+  { match: /^ss-(server|local|redir|tunnel|manager)$/, how: 'it switches to its `-a` user after binding', when: (args) => args.includes('-a') },
 ];
 
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
@@ -48,7 +53,7 @@ export function rootByDesign(program: string, args: readonly string[]): string |
   // Wrappers that set up and exec their arguments: Docker's `dind` script, and tini as docker-init.
   const wrapped = passThrough(name, args);
   if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
-  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l') || (/^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args));
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;

@@ -8,6 +8,14 @@ describe('rootByDesign', () => {
     expect(rootByDesign('php-fpm8.2', ['-F'])).toMatch(/pool workers/);
   });
 
+  it('knows netdata, and rspamd and shadowsocks only with the option that names their user', () => {
+    expect(rootByDesign('/usr/sbin/netdata', ['-D'])).toMatch(/its `-u` user/);
+    expect(rootByDesign('rspamd', ['-f', '-u', '_rspamd', '-g', '_rspamd'])).toMatch(/workers run as its `-u` user/);
+    expect(rootByDesign('rspamd', ['-f', '--insecure'])).toBeNull();
+    expect(rootByDesign('ss-server', ['-c', '/etc/ss.json', '-a', 'nobody'])).toMatch(/its `-a` user/);
+    expect(rootByDesign('ss-server', ['-c', '/etc/ss.json'])).toBeNull();
+  });
+
   it('takes an interactive shell or REPL alone as a base image command', () => {
     expect(rootByDesign('python3', [])).toMatch(/interactive shell or REPL/);
     expect(rootByDesign('php', ['-a'])).toMatch(/interactive shell or REPL/);
