@@ -12245,8 +12245,7 @@ var init_context_fs = __esm({
         let holds = false;
         for (const name of this.list(dir)) {
           const p = `${dir}/${name}`;
-          const abs = this.resolveInside(p);
-          if (!this.isIgnored(p) || abs && this.jail.fs.stat(abs)?.kind === "dir" && this.holdsReincluded(p, depth + 1)) {
+          if (!this.isIgnored(p) || this.holdsReincluded(p, depth + 1)) {
             holds = true;
             break;
           }
@@ -13291,6 +13290,12 @@ function userNameField(u) {
   if (u.root === true) return lit("root");
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
+}
+function clusterValueCount(word, valued) {
+  if (!/^[-+][A-Za-z]+$/.test(word)) return null;
+  let n = 0;
+  for (const c of word.slice(1)) if (valued.includes(c)) n++;
+  return n;
 }
 var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
 var init_values = __esm({
@@ -14816,7 +14821,8 @@ function simpleCommand(m, stmt, call, st) {
           st.params = rest.slice(i);
           return ran(true, "");
         }
-        if (s !== null && s !== void 0 && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
+        const values = s === null || s === void 0 ? null : clusterValueCount(s, "o");
+        if (values !== null) i += 1 + values;
         else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
         else break;
       }
@@ -16315,7 +16321,7 @@ async function follow(item, run2, work, cache, r) {
           break;
         }
         if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (/^[-+][A-Za-z]+$/.test(opt)) i += (opt.match(/[oO]/g) ?? []).length;
+        i += clusterValueCount(opt, "oO") ?? 0;
         i++;
       }
       const target2 = argv[i];

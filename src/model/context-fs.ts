@@ -76,10 +76,10 @@ export class ContextFs {
     const known = this.reincluded.get(dir);
     if (known !== undefined) return known;
     let holds = false;
+    // A file lists as an empty folder: only folders are walked into.
     for (const name of this.list(dir)) {
       const p = `${dir}/${name}`;
-      const abs = this.resolveInside(p);
-      if (!this.isIgnored(p) || (abs && this.jail.fs.stat(abs)?.kind === 'dir' && this.holdsReincluded(p, depth + 1))) {
+      if (!this.isIgnored(p) || this.holdsReincluded(p, depth + 1)) {
         holds = true;
         break;
       }

@@ -29,7 +29,7 @@ import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
-import { lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
+import { clusterValueCount, lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -1423,7 +1423,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
           return ran(true, '');
         }
         // `-o name`, also in a cluster (`set -Eeuo pipefail`, `set -eou pipefail`): each `o` takes the next word.
-        if (s !== null && s !== undefined && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
+        const values = s === null || s === undefined ? null : clusterValueCount(s, 'o');
+        if (values !== null) i += 1 + values;
         else if (s !== null && s !== undefined && /^[-+]/.test(s)) i++;
         else break;
       }

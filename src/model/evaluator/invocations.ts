@@ -28,7 +28,7 @@ import type { Evidence, ScriptUnit } from '../launch.js';
 import type { SupervisorConfig } from '../supervisord.js';
 import { forUser, interpret, readsUser, type Ending, type Host, type ScriptRun } from './interpreter.js';
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
-import { CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
+import { clusterValueCount, CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
 
 export type InvocationKind = 'default' | 'user-command' | 'non-root';
 
@@ -270,7 +270,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
         // `-o name` and bash's `-O name`, also in a cluster (`-eo pipefail`, `-euo pipefail`): each
         // `o` or `O` takes the next word, which is an option's name, not the script to run.
-        if (/^[-+][A-Za-z]+$/.test(opt)) i += (opt.match(/[oO]/g) ?? []).length;
+        i += clusterValueCount(opt, 'oO') ?? 0;
         i++;
       }
       const target = argv[i];

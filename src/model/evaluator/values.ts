@@ -187,3 +187,15 @@ export function userNameField(u: UserValue): Field {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ['root'] } : UNKNOWN;
 }
+
+/**
+ * How many following words a cluster of single-letter shell options takes as values: each letter
+ * of `valued` takes one (`-eo pipefail` and `-euo pipefail`: 1 for `o`; `-oo a b`: 2). Null for a
+ * word that is not such a cluster (`--norc`, `-`, a file name).
+ */
+export function clusterValueCount(word: string, valued: string): number | null {
+  if (!/^[-+][A-Za-z]+$/.test(word)) return null;
+  let n = 0;
+  for (const c of word.slice(1)) if (valued.includes(c)) n++;
+  return n;
+}
