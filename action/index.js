@@ -14796,8 +14796,8 @@ function simpleCommand(m, stmt, call, st) {
         return { done: flowOf([]) };
       }
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
-      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const failed = argv[1] ? code2.s !== null && /^-?\d+$/.test(code2.s) && Number(code2.s) !== 0 : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...argv[1] ? {} : { bare: true } });
       return { done: flowOf([]) };
     }
     case "return":
@@ -15402,7 +15402,7 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const because = e.kind === "exit" && (e.failed || e.bare) ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
@@ -16500,13 +16500,13 @@ function configuredRun(runWith) {
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
     let check = null;
     for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd || e.waited) continue;
+      if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
         if (d.undecided) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+        check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };
       }
       if (check) break;
     }
@@ -16514,18 +16514,21 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    const stuck = !run2.endings.some((e) => !e.failed);
-    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
-    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    const stuck = !run2.endings.some((e) => !checkExit(e) && !e.failed);
+    const further = () => again.endings.some((e) => !checkExit(e) && !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => checkExit(e) && e.cmd?.stmt === exit && !otherCheck(e, next));
     if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
+    required.push({ name: check.name, exit: check.exit, code: check.code, ...check.bare ? { bare: true } : {} });
     assumed = next;
     run2 = again;
   }
   return { run: run2, required };
+}
+function checkExit(e) {
+  return e.kind === "exit" && (e.failed || e.bare === true);
 }
 function sharedRuns(r) {
   let m = SHARED.get(r);
@@ -42418,7 +42421,7 @@ function configured(required) {
 function requiredChecks(step) {
   return (step.required ?? []).map((r) => {
     const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+    return `${r.bare ? "stops" : `exits${r.code !== null ? ` ${r.code}` : " with an error"}`} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
   });
 }
 function reasons(why) {
