@@ -8901,9 +8901,37 @@ function commandForm(text) {
       if (looksLikeJsonArray(t)) {
         return { kind: "shell", text: trimmed, invalidJson: jsonReason(t, e) };
       }
+      const after = trailingAfterArray(t);
+      if (after !== null) return { kind: "shell", text: trimmed, invalidJson: after.reason, trailing: { text: after.trailing, arrayValid: after.valid } };
     }
   }
   return { kind: "shell", text: trimmed, invalidJson: null };
+}
+function trailingAfterArray(t) {
+  let quote = null;
+  let close = -1;
+  for (let i = 1; i < t.length && close < 0; i++) {
+    const c = t[i] ?? "";
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "]") close = i;
+  }
+  if (close < 0) return null;
+  const array = t.slice(0, close + 1);
+  const trailing = t.slice(close + 1).trim();
+  if (!/^[;,]+$/.test(trailing) && !/^#/.test(trailing)) return null;
+  let valid = false;
+  try {
+    const value = JSON.parse(array);
+    valid = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string");
+  } catch {
+    valid = false;
+  }
+  if (!valid && !looksLikeJsonArray(array)) return null;
+  const what = trailing.startsWith("#") ? "a comment after the closing `]`: Docker reads `#` as a comment only at the start of a line" : `\`${trailing}\` after the closing \`]\``;
+  return { trailing, valid, reason: valid ? what : `${jsonReason(array, null)}, and ${what}` };
 }
 function looksLikeJsonArray(t) {
   if (!t.endsWith("]")) return false;
@@ -14986,8 +15014,8 @@ function simpleCommand(m, stmt, call, st) {
         return { done: flowOf([]) };
       }
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
-      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const failed = argv[1] ? code2.s !== null && /^-?\d+$/.test(code2.s) && Number(code2.s) !== 0 : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...argv[1] ? {} : { bare: true } });
       return { done: flowOf([]) };
     }
     case "return":
@@ -15595,7 +15623,7 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const because = e.kind === "exit" && (e.failed || e.bare) ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
@@ -16750,13 +16778,13 @@ function configuredRun(runWith) {
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
     let check = null;
     for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd || e.waited) continue;
+      if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
         if (d.undecided) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+        check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };
       }
       if (check) break;
     }
@@ -16764,18 +16792,21 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    const stuck = !run2.endings.some((e) => !e.failed);
-    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
-    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    const stuck = !run2.endings.some((e) => !checkExit(e) && !e.failed);
+    const further = () => again.endings.some((e) => !checkExit(e) && !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => checkExit(e) && e.cmd?.stmt === exit && !otherCheck(e, next));
     if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
+    required.push({ name: check.name, exit: check.exit, code: check.code, ...check.bare ? { bare: true } : {} });
     assumed = next;
     run2 = again;
   }
   return { run: run2, required };
+}
+function checkExit(e) {
+  return e.kind === "exit" && (e.failed || e.bare === true);
 }
 function sharedRuns(r) {
   let m = SHARED.get(r);
@@ -17899,8 +17930,8 @@ function execFormOf(unit) {
   const words = stmt ? literalCommand(stmt) : null;
   return words ? execFormText(words) : null;
 }
-function pseudoJsonFix(inst, text, dockerfile) {
-  const strings = pseudoJsonStrings(text.text);
+function pseudoJsonFix(inst, text, dockerfile, array = text.text) {
+  const strings = pseudoJsonStrings(array);
   if (!strings) return null;
   const json = execFormText(strings);
   const edit = replaceCommandText(dockerfile, text, json);
@@ -19769,10 +19800,18 @@ var init_invalid_exec_form = __esm({
         invalidJson: {
           message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
           hint: "Use double quotes around every element and commas between them: `{keyword} {json}`."
+        },
+        trailingText: {
+          message: "{keyword} arguments are an exec-form array followed by `{trailing}`: Docker parses everything after {keyword} as JSON, and with `{trailing}` after the closing `]` it is not valid JSON, so {fate}.",
+          hint: "Remove `{trailing}` after the closing `]`: `{keyword} {json}`."
+        },
+        trailingComment: {
+          message: "{keyword} arguments are an exec-form array followed by a comment: Docker reads `#` as a comment only at the start of a line, so the comment is part of the arguments, the text is not valid JSON, and {fate}.",
+          hint: "Move the comment to a line of its own above the instruction: `{keyword} {json}`."
         }
       },
       docs: {
-        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element, or text after the closing `]` (a `;` as in other languages, or a comment: Docker reads `#` as a comment only at the start of a line).",
         why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
         bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
@@ -19788,14 +19827,18 @@ var init_invalid_exec_form = __esm({
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
           const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
-          ctx.report({
-            at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            messageId: "invalidJson",
-            // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ["prog", "arg"]) },
-            label: inst.keyword,
-            ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
-          });
+          const at2 = { file, span: form.text.spanOf(0, form.text.text.length) };
+          const trailing = form.trailing?.text;
+          const array = trailing ? form.text.text.slice(0, form.text.text.length - trailing.length).trimEnd() : form.text.text;
+          const json = execFormText(pseudoJsonStrings(array) ?? ["prog", "arg"]);
+          const comment = trailing?.startsWith("#") ?? false;
+          const fix = comment ? {} : fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile, array));
+          if (trailing && form.trailing?.arrayValid) {
+            if (comment) ctx.report({ at: at2, messageId: "trailingComment", data: { keyword: inst.keyword, fate, json }, label: inst.keyword });
+            else ctx.report({ at: at2, messageId: "trailingText", data: { keyword: inst.keyword, trailing, fate, json }, label: inst.keyword, ...fix });
+            continue;
+          }
+          ctx.report({ at: at2, messageId: "invalidJson", data: { keyword: inst.keyword, problem: form.invalidJson, fate, json }, label: inst.keyword, ...fix });
         }
       }
     });
@@ -42692,7 +42735,7 @@ function configured(required) {
 function requiredChecks(step) {
   return (step.required ?? []).map((r) => {
     const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+    return `${r.bare ? "stops" : `exits${r.code !== null ? ` ${r.code}` : " with an error"}`} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
   });
 }
 function reasons(why) {

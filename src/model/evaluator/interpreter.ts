@@ -96,6 +96,8 @@ export interface Ending {
   user: UserValue;
   /** An error path: `exit 1`, or the script ending after a failed command. */
   failed: boolean;
+  /** For exit: a bare `exit`, whose status is the last command's (an error message's `echo`, say). */
+  bare?: true;
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
@@ -231,7 +233,7 @@ class Recorder {
   ending(e: Ending): void {
     // An exit reached because a setting is unset stays apart from the same exit reached otherwise
     // (`check A; check B` share one exit): the configured run needs to know each reason.
-    const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
+    const because = e.kind === 'exit' && (e.failed || e.bare) ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
     const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
@@ -1489,8 +1491,9 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return { done: flowOf([]) };
       }
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
-      const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      // `exit -1` is an error too (status 255 in bash; dash refuses the number and exits 2).
+      const failed = argv[1] ? code.s !== null && /^-?\d+$/.test(code.s) && Number(code.s) !== 0 : st.status === false;
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(argv[1] ? {} : { bare: true as const }) });
       return { done: flowOf([]) };
     }
     case 'return':
