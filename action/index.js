@@ -12116,6 +12116,23 @@ var init_jail = __esm({
       withLimit(maxFileBytes) {
         return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
       }
+      /** The file system's answers to `realpath`, by path, for this jail's life. */
+      reals = /* @__PURE__ */ new Map();
+      /**
+       * The file system's `realpath` of an absolute path, asked once per path: a jail lives for one
+       * lint (or one discovery walk), and a lint asks about the same folders many times (every
+       * compose and ignore file name in a folder resolves the folder; a context file is resolved
+       * before it is stat'ed and again when it is read). The file system sees the first call of each
+       * path, so a recording file system logs the same paths.
+       */
+      real(abs) {
+        let r = this.reals.get(abs);
+        if (r === void 0) {
+          r = this.fs.realpath(abs);
+          this.reals.set(abs, r);
+        }
+        return r;
+      }
       /**
        * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
        * path exists; an absent tail is appended as written (normalised).
@@ -12125,7 +12142,7 @@ var init_jail = __esm({
         let existing = abs;
         const tail = [];
         for (; ; ) {
-          const real = this.fs.realpath(existing);
+          const real = this.real(existing);
           if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
           const parent = path6.dirname(existing);
           if (parent === existing) return abs;
@@ -12296,7 +12313,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.real(path7.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -12304,7 +12321,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.real(path7.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
