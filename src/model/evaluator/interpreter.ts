@@ -110,7 +110,11 @@ export interface Ending {
    * jobs as its children, and got to this ending only after they exited.
    */
   waited?: NonNullable<JobControl['waited']>;
-  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  /**
+   * For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. For `end`:
+   * the jobs it started and did not wait for (`daemon &` then a foreground `server`), still running
+   * beside the last command.
+   */
   running?: JobControl;
 }
 
@@ -2159,7 +2163,7 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {}) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;

@@ -1,4 +1,6 @@
 /**
+ * Gaps of the default-run chain found on real images.
+ *
  * A build argument with no default in a WORKDIR or COPY destination: the path is not known, so a
  * file the entrypoint names there is not "not found" — explain says which instruction makes the
  * path unknown, and entrypoint-not-found stays silent. A path outside what such a COPY can reach
@@ -68,5 +70,22 @@ describe('paths that use a build argument with no known value', () => {
       'scripts/run.sh': SCRIPT,
     });
     expect(e.hops.map((h) => h.process)).toEqual(['./run.sh serve', 'exec "$@"', 'serve']);
+  });
+});
+
+describe('background children beside a foreground command the script ends on', () => {
+  const IMAGE = 'FROM debian:12-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n';
+  test('`zero &` then a foreground `alpha`: both are children of the shell, the background one shown too', async () => {
+    const { e, json } = await explain({ Dockerfile: IMAGE, 'run.sh': '#!/bin/bash\nset -e\ndgraph zero &\ndgraph alpha\n' });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.note])).toEqual([
+      ['/run.sh', true, 'script /run.sh'],
+      ['dgraph alpha', false, "not exec'd: the shell stays PID 1 and this runs as its child"],
+      ['dgraph zero &', false, 'background child of the shell'],
+    ]);
+    expect(json.hops).toEqual(JSON.parse(JSON.stringify(e.hops)));
+  });
+  test('twin: no background job, only the foreground child', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE, 'run.sh': '#!/bin/bash\nset -e\ndgraph alpha\n' });
+    expect(e.hops.map((h) => h.process)).toEqual(['/run.sh', 'dgraph alpha']);
   });
 });
