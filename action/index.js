@@ -10259,6 +10259,7 @@ function startStage(from, stages, globalArgs, escape5) {
     instructions: [],
     config,
     copies: [],
+    unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars
   };
@@ -10296,9 +10297,15 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
       break;
     }
     case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
+      const text = inst.rest.text.trim();
+      const e = expand(text);
+      if (e.known && (text.startsWith("/") || !cfg.workdirUnknown)) {
+        cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+        cfg.workdirUnknown = null;
+        stage.dirs.add(cfg.workdir);
+      } else if (e.known) {
+        cfg.workdirUnknown = { instruction: inst, prefix: cfg.workdirUnknown.prefix };
+      } else cfg.workdirUnknown = { instruction: inst, prefix: knownStart(text, lookup, escape5, cfg) };
       break;
     }
     case "SHELL": {
@@ -10319,6 +10326,8 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     case "COPY":
     case "ADD": {
       const op = copyOp(stage, inst, stages, lookup, escape5);
+      const place = op ? null : unknownDest(inst, lookup, escape5, cfg);
+      if (place) stage.unknownDests.push(place);
       if (op) {
         stage.copies.push(op);
         if (op.destIsDir) stage.dirs.add(op.dest);
@@ -10346,6 +10355,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   if (words.length < 2) return null;
   const rawDest = words[words.length - 1] ?? "";
   if (rawDest.includes("\0")) return null;
+  if (stage.config.workdirUnknown && !rawDest.startsWith("/")) return null;
   const srcWords = words.slice(0, -1);
   const from = flagValue(inst, "from");
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
@@ -10376,6 +10386,25 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chmod: flagValue(inst, "chmod"),
     chown: flagValue(inst, "chown")
   };
+}
+function unknownDest(inst, lookup, escape5, cfg) {
+  if (commandForm(inst.rest).kind === "exec") return null;
+  const words = splitWords(inst.rest.text, escape5);
+  const last = words[words.length - 1];
+  if (words.length < 2 || !last) return null;
+  const e = expandWord2(last.text, lookup, escape5);
+  if (e.known) return cfg.workdirUnknown && !e.value.startsWith("/") ? { instruction: inst, prefix: cfg.workdirUnknown.prefix } : null;
+  return { instruction: inst, prefix: knownStart(last.text, lookup, escape5, cfg) };
+}
+function knownStart(text, lookup, escape5, cfg) {
+  const UNKNOWN_MARK = "";
+  const e = expandWord2(text, (n) => {
+    const v = lookup(n);
+    return v === null ? UNKNOWN_MARK : v;
+  }, escape5);
+  const head = e.value.split(UNKNOWN_MARK)[0] ?? "";
+  if (!head.startsWith("/")) return cfg.workdirUnknown ? cfg.workdirUnknown.prefix : head === "" ? "" : path4.posix.join(cfg.workdir, head);
+  return head;
 }
 function targetStage(model, target2) {
   if (target2) return findStage(model.stages, target2);
@@ -15567,7 +15596,7 @@ function interpretAs(inv, host, limits) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -16626,7 +16655,8 @@ async function follow(item, run2, work, cache, r) {
           push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
           return end();
         }
-        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
+        const place = r.unknownPlace(target2.s);
+        push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
       const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
@@ -16655,7 +16685,8 @@ async function follow(item, run2, work, cache, r) {
       return;
     }
     if (fromDockerfile && r.missingScript(value)) {
-      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      const place = r.unknownPlace(value);
+      push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
     push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
@@ -16669,6 +16700,7 @@ function nonScript(common, loaded, value, argv, resolved) {
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
+  if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
   const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
@@ -17265,8 +17297,10 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
+    // A relative path in a WORKDIR that is not known names no file dockerlint can find.
+    resolveCommand: (name) => windows || stage.config.workdirUnknown && name.includes("/") && !name.startsWith("/") ? null : resolveInImage(stage, name, env3),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
     loadFile: async (resolved, forced, at2, argv2) => {
@@ -17361,6 +17395,16 @@ function globInImage(stage, env3, pattern4) {
   if (files === null) return null;
   const match = (0, import_picomatch3.default)(base2, { dot: false });
   return files.filter((f) => match(path10.posix.basename(f)));
+}
+function unknownPlaceOf(stage, p) {
+  const wd = stage.config.workdirUnknown;
+  if (wd && !p.startsWith("/") && p.includes("/")) {
+    return `${p} is looked up in the WORKDIR of line ${wd.instruction.keywordSpan.line} (\`${wd.instruction.rest.text.trim()}\`), whose path uses a build argument with no known value`;
+  }
+  const candidates = p.startsWith("/") ? [p] : p.includes("/") ? [path10.posix.resolve(stage.config.workdir, p)] : stagePath(stage).map((d) => path10.posix.join(d, p));
+  const copy = stage.unknownDests.find((c) => candidates.some((x) => x.startsWith(c.prefix)));
+  if (!copy) return null;
+  return `${p} may be the file that ${copy.instruction.keyword} on line ${copy.instruction.keywordSpan.line} puts in a folder whose path uses a build argument with no known value (\`${copy.instruction.rest.text.trim()}\`)`;
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -42576,6 +42620,7 @@ function chainHops(chain, launch) {
             note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
+          if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
         }
         break;
       }
