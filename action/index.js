@@ -13169,7 +13169,44 @@ function runsInForeground(program, args) {
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
+function wrappedCommandAt(program, args) {
+  const name = basename3(program);
+  if (name === "dockerize") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "--") return i + 1 < args.length ? i + 1 : null;
+      if (!w.startsWith("-") || w === "-") return i;
+      const [flag = "", value] = w.replace(/^--?/, "").split("=", 2);
+      if (DOCKERIZE_VALUE.test(flag)) {
+        if (value === void 0) i++;
+      } else if (!DOCKERIZE_BOOL.test(flag)) return null;
+    }
+    return null;
+  }
+  if (/^wait-for(-it)?(\.sh)?$/.test(name)) {
+    const dash = args.indexOf("--");
+    return dash >= 0 && dash + 1 < args.length ? dash + 1 : null;
+  }
+  if (name === "env") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "-i" || w === "-" || w === "--ignore-environment") continue;
+      if (w === "-u" || w === "--unset") {
+        i++;
+        continue;
+      }
+      if (w.startsWith("--unset=")) continue;
+      if (w.startsWith("-")) return null;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+      return i;
+    }
+    return null;
+  }
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13206,17 +13243,24 @@ var init_known_programs = __esm({
       { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
       { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
       { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
-      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ }
+      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ },
+      // The JVM build tools' goals that run the application in the foreground until it stops
+      // (`sbt run`, `sbt "runMain app.Main 2551"`, `mvn spring-boot:run`, `gradle bootRun`).
+      { match: /^sbt$/, sub: /^(run|runMain|reStart)(\s|$)/ },
+      { match: /^(mvn|mvnw)$/, sub: /^(spring-boot:run|exec:java|jetty:run|quarkus:dev|liberty:run|liberty:dev)$/ },
+      { match: /^(gradle|gradlew)$/, sub: /^(bootRun|run|appRun|quarkusDev)$/ }
     ];
     ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
     SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
-    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
-    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery|dgraph|cockroach|pocketbase|hugo|mkdocs|jekyll)$/;
+    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor|alpha|zero|start-single-node|serve)$/;
     FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
     DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
     DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
     DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
     NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
+    DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
+    DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
   }
 });
 
@@ -18051,7 +18095,19 @@ function keepAlive(argv) {
   const words = argv.slice(1).map((f) => f.s ?? "");
   return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
 }
-function longRunning(argv) {
+function lookThrough(argv) {
+  let inner = argv;
+  for (let depth = 0; depth < 4; depth++) {
+    const name = inner[0]?.s;
+    if (!name || inner.some((f) => f.multi)) return inner;
+    const at2 = wrappedCommandAt(name, inner.slice(1).map((f) => f.s));
+    if (at2 === null) return inner;
+    inner = inner.slice(at2 + 1);
+  }
+  return inner;
+}
+function longRunning(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
@@ -18068,7 +18124,8 @@ function longRunning(argv) {
   }
   return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function servesImage(argv) {
+function servesImage(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name || argv.some((f) => f.multi)) return false;
   const base2 = basename3(name);
@@ -18259,7 +18316,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
