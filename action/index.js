@@ -4365,10 +4365,10 @@ var init_main = __esm({
         return toString.call(value) === "[object String]";
       }
       Is2.string = string;
-      function number(value) {
+      function number2(value) {
         return toString.call(value) === "[object Number]";
       }
-      Is2.number = number;
+      Is2.number = number2;
       function numberRange(value, min, max) {
         return toString.call(value) === "[object Number]" && min <= value && value <= max;
       }
@@ -10336,11 +10336,18 @@ function flagValue(inst, name) {
 function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
+  const platformWords = /* @__PURE__ */ new Map();
   if (form.kind === "exec") words = form.argv;
   else {
-    words = splitWords(inst.rest.text, escape5).map((w) => {
+    const platform = (n) => {
+      const v = lookup(n);
+      return v === null && PLATFORM_ARGS.has(n) ? PLATFORM_MARK : v;
+    };
+    words = splitWords(inst.rest.text, escape5).map((w, i) => {
       const e = expandWord2(w.text, lookup, escape5);
-      return e.known ? e.value : "\0unknown";
+      if (e.known) return e.value;
+      if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
+      return "\0unknown";
     });
   }
   if (words.length < 2) return null;
@@ -10351,11 +10358,12 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
   const sources = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
+  for (const [i, w] of srcWords.entries()) {
     const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
@@ -10390,7 +10398,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, PLATFORM_ARGS, PLATFORM_MARK;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -10419,6 +10427,8 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
+    PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
+    PLATFORM_MARK = "";
   }
 });
 
@@ -13169,7 +13179,44 @@ function runsInForeground(program, args) {
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
+function wrappedCommandAt(program, args) {
+  const name = basename3(program);
+  if (name === "dockerize") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "--") return i + 1 < args.length ? i + 1 : null;
+      if (!w.startsWith("-") || w === "-") return i;
+      const [flag = "", value] = w.replace(/^--?/, "").split("=", 2);
+      if (DOCKERIZE_VALUE.test(flag)) {
+        if (value === void 0) i++;
+      } else if (!DOCKERIZE_BOOL.test(flag)) return null;
+    }
+    return null;
+  }
+  if (/^wait-for(-it)?(\.sh)?$/.test(name)) {
+    const dash = args.indexOf("--");
+    return dash >= 0 && dash + 1 < args.length ? dash + 1 : null;
+  }
+  if (name === "env") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "-i" || w === "-" || w === "--ignore-environment") continue;
+      if (w === "-u" || w === "--unset") {
+        i++;
+        continue;
+      }
+      if (w.startsWith("--unset=")) continue;
+      if (w.startsWith("-")) return null;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+      return i;
+    }
+    return null;
+  }
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13206,17 +13253,24 @@ var init_known_programs = __esm({
       { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
       { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
       { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
-      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ }
+      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ },
+      // The JVM build tools' goals that run the application in the foreground until it stops
+      // (`sbt run`, `sbt "runMain app.Main 2551"`, `mvn spring-boot:run`, `gradle bootRun`).
+      { match: /^sbt$/, sub: /^(run|runMain|reStart)(\s|$)/ },
+      { match: /^(mvn|mvnw)$/, sub: /^(spring-boot:run|exec:java|jetty:run|quarkus:dev|liberty:run|liberty:dev)$/ },
+      { match: /^(gradle|gradlew)$/, sub: /^(bootRun|run|appRun|quarkusDev)$/ }
     ];
     ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
     SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
-    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
-    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery|dgraph|cockroach|pocketbase|hugo|mkdocs|jekyll)$/;
+    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor|alpha|zero|start-single-node|serve)$/;
     FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
     DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
     DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
     DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
     NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
+    DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
+    DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
   }
 });
 
@@ -13268,16 +13322,18 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
+  const group = spec.includes(":") ? spec.slice(spec.indexOf(":") + 1) : null;
+  const gid = group === null ? null : /^\d+$/.test(group) ? group : group === "root" ? "0" : null;
+  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, gid: group === null ? "0" : gid, why };
   const u = spec.split(":")[0] ?? spec;
-  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 function showUser(u) {
   if (u.root === true) return "root";
   return u.name ?? u.uid ?? "unknown user";
 }
 function sameUser(a, b) {
-  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root;
+  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root && (a.gid ?? null) === (b.gid ?? null);
 }
 function watchedUser(user, onRead) {
   const w = {
@@ -13293,6 +13349,10 @@ function watchedUser(user, onRead) {
       onRead();
       return user.root;
     },
+    get gid() {
+      onRead();
+      return user.gid;
+    },
     get why() {
       onRead();
       return user.why;
@@ -13303,16 +13363,19 @@ function watchedUser(user, onRead) {
 }
 function userKey(u) {
   const r = WATCHED.get(u) ?? u;
-  return `${r.name}|${r.uid}|${r.root}`;
+  return `${r.name}|${r.uid}|${r.root}|${r.gid ?? null}`;
 }
 function joinUser(a, b) {
   if (sameUser(a, b)) return a;
-  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, gid: (a.gid ?? null) === (b.gid ?? null) ? a.gid ?? null : null, why: `${a.why} or ${b.why}` };
 }
 function uidField(u) {
   if (u.root === true) return lit("0");
   if (u.uid !== null) return lit(u.uid);
   return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
+}
+function gidField(u) {
+  return u.gid !== void 0 && u.gid !== null ? lit(u.gid) : UNKNOWN;
 }
 function userNameField(u) {
   if (u.root === true) return lit("root");
@@ -13335,6 +13398,95 @@ var init_values = __esm({
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
     WATCHED = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/model/evaluator/arithmetic.ts
+function evalArithm(x, st, operand) {
+  const v = evaluate(x, st, operand, 0);
+  return v !== null && Number.isSafeInteger(v) ? v : null;
+}
+function number(text) {
+  if (text === null) return null;
+  const t = text.trim();
+  if (t === "") return 0;
+  if (/^[+-]?\d+$/.test(t)) return /^[+-]?0\d/.test(t) ? null : Number(t);
+  return null;
+}
+function evaluate(x, st, operand, depth) {
+  if (!x || depth > MAX_DEPTH2) return null;
+  switch (x.type) {
+    case "ParenArithm":
+      return evaluate(x.x, st, operand, depth + 1);
+    case "ArithmWord": {
+      const only = x.word.parts.length === 1 ? x.word.parts[0] : void 0;
+      const name = only?.type === "Lit" && isName(only.value) ? only.value : null;
+      const text = operand(x.word, st, name);
+      return number(text);
+    }
+    case "UnaryArithm": {
+      if (x.op === "++" || x.op === "--") return null;
+      const a = evaluate(x.x, st, operand, depth + 1);
+      if (a === null) return null;
+      if (x.op === "-") return -a;
+      if (x.op === "+") return a;
+      if (x.op === "!") return a === 0 ? 1 : 0;
+      if (x.op === "~") return ~a;
+      return null;
+    }
+    case "BinaryArithm": {
+      if (x.op === "?") {
+        const c = evaluate(x.x, st, operand, depth + 1);
+        const alt = x.y?.type === "BinaryArithm" && x.y.op === ":" ? x.y : null;
+        if (c === null || !alt) return null;
+        return evaluate(c !== 0 ? alt.x : alt.y, st, operand, depth + 1);
+      }
+      const a = evaluate(x.x, st, operand, depth + 1);
+      const b = evaluate(x.y, st, operand, depth + 1);
+      if (a === null || b === null) return null;
+      switch (x.op) {
+        case "+":
+          return a + b;
+        case "-":
+          return a - b;
+        case "*":
+          return a * b;
+        case "/":
+          return b === 0 ? null : Math.trunc(a / b);
+        case "%":
+          return b === 0 ? null : a % b;
+        case "**":
+          return b < 0 ? null : a ** b;
+        case "<":
+          return a < b ? 1 : 0;
+        case "<=":
+          return a <= b ? 1 : 0;
+        case ">":
+          return a > b ? 1 : 0;
+        case ">=":
+          return a >= b ? 1 : 0;
+        case "==":
+          return a === b ? 1 : 0;
+        case "!=":
+          return a !== b ? 1 : 0;
+        case "&&":
+          return a !== 0 && b !== 0 ? 1 : 0;
+        case "||":
+          return a !== 0 || b !== 0 ? 1 : 0;
+        case ",":
+          return b;
+        default:
+          return null;
+      }
+    }
+  }
+}
+var MAX_DEPTH2;
+var init_arithmetic = __esm({
+  "src/model/evaluator/arithmetic.ts"() {
+    "use strict";
+    init_variables();
+    MAX_DEPTH2 = 64;
   }
 });
 
@@ -14065,9 +14217,27 @@ function pushPart(part, quoted, st, env3, out) {
       out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
       return;
     }
+    case "ArithmExp": {
+      const v = evalArithm(part.x, st, (w, s, name) => arithmOperand(w, s, env3, name));
+      if (v !== null) {
+        out.push({ kind: "text", field: lit(String(v)), quoted: true });
+        return;
+      }
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+      return;
+    }
     default:
       out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
   }
+}
+function arithmOperand(w, st, env3, name) {
+  if (name === null) {
+    const f2 = expandScalar(w, st, env3);
+    return f2.s === null || f2.multi || f2.s.includes(USER_COMMAND) ? null : f2.s;
+  }
+  const read = { type: "ParamExp", p: w.p, e: w.e, param: name, short: true, length: false, excl: false, index: null, op: null, word: null };
+  const f = expandScalar({ type: "Word", p: w.p, e: w.e, parts: [read] }, st, env3);
+  return f.s === null || f.multi || !/^\s*[+-]?\d*\s*$/.test(f.s) ? null : f.s;
 }
 function ifsOf(st) {
   const v = st.getVar("IFS");
@@ -14404,6 +14574,7 @@ var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
     init_variables();
+    init_arithmetic();
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
@@ -14571,6 +14742,55 @@ var init_conditions = __esm({
   }
 });
 
+// src/model/evaluator/getopts.ts
+function parseGetopts(optstring, params, maxSteps) {
+  const silent = optstring.startsWith(":");
+  const letters = silent ? optstring.slice(1) : optstring;
+  const steps = [];
+  let i = 0;
+  while (i < params.length) {
+    const f = params[i];
+    if (f.multi || f.s === null) return null;
+    const word = f.s;
+    if (word === "--") return { steps, optind: i + 2 };
+    if (!word.startsWith("-") || word === "-") break;
+    for (let k = 1; k < word.length; k++) {
+      if (steps.length >= maxSteps) return null;
+      const ch = word[k];
+      const at2 = ch === ":" ? -1 : letters.indexOf(ch);
+      const last = k === word.length - 1;
+      if (at2 < 0) {
+        steps.push({ name: "?", optarg: silent ? { s: ch } : void 0, optind: last ? i + 2 : i + 1 });
+        continue;
+      }
+      if (letters[at2 + 1] !== ":") {
+        steps.push({ name: ch, optarg: void 0, optind: last ? i + 2 : i + 1 });
+        continue;
+      }
+      if (!last) {
+        steps.push({ name: ch, optarg: { s: word.slice(k + 1) }, optind: i + 2 });
+        break;
+      }
+      const value = params[i + 1];
+      if (value === void 0) {
+        steps.push(silent ? { name: ":", optarg: { s: ch }, optind: i + 2 } : { name: "?", optarg: void 0, optind: i + 2 });
+        break;
+      }
+      if (value.multi) return null;
+      steps.push({ name: ch, optarg: value, optind: i + 3 });
+      i++;
+      break;
+    }
+    i++;
+  }
+  return { steps, optind: i + 1 };
+}
+var init_getopts = __esm({
+  "src/model/evaluator/getopts.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -14615,7 +14835,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -14694,6 +14914,30 @@ function widen(m, states, eff, extra = []) {
       x.params = [UNKNOWN_FIELDS];
     }
     return x;
+  });
+}
+function getoptsLoop(m, c, states) {
+  const cond = c.cond.length === 1 ? c.cond[0] : void 0;
+  const call = cond?.cmd?.type === "CallExpr" && !cond.negated && !cond.background ? cond.cmd : null;
+  if (c.until || !call || call.assigns.length > 0 || call.args.length !== 3 || literalOf(call.args[0]) !== "getopts") return null;
+  const optstring = literalOf(call.args[1]);
+  const name = literalOf(call.args[2]);
+  if (optstring === null || name === null || !isName(name) || states.length === 0) return null;
+  let parse = null;
+  for (const st of states) {
+    const optind = st.getVar("OPTIND");
+    const fresh = optind === void 0 ? !st.unknownUnset : optind.kind === "scalar" && optind.value.s === "1";
+    const p = fresh ? parseGetopts(optstring, st.params, MAX_UNROLLED_ITEMS) : null;
+    if (!p || parse && !sameParse(parse, p)) return null;
+    parse = p;
+  }
+  for (const st of states) m.expandEnv.readArgs?.(st.params);
+  return new GetoptsFrame(c, name, parse, states);
+}
+function sameParse(a, b) {
+  return a.optind === b.optind && a.steps.length === b.steps.length && a.steps.every((x, i) => {
+    const y = b.steps[i];
+    return x.name === y.name && x.optind === y.optind && x.optarg?.s === y.optarg?.s && !!x.optarg === !!y.optarg;
   });
 }
 function wordText(m, w) {
@@ -14949,6 +15193,7 @@ function simpleCommand(m, stmt, call, st) {
       }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^-g$/.test(opts)) return ran(true, fieldText(gidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
       return ran(true, null);
     }
@@ -15095,6 +15340,7 @@ function userQuery(stmts, user) {
   if (words.some((w) => w === null)) return null;
   const line = words.join(" ");
   if (line === "id -u") return uidField(user);
+  if (line === "id -g") return gidField(user);
   if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
   return null;
 }
@@ -15134,7 +15380,7 @@ function decide(m, st, r, ref) {
   st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
-  return /id -u|\bE?UID\b|whoami/.test(text);
+  return /id -[ug]|\bE?UID\b|whoami/.test(text);
 }
 function isPatternWord(w) {
   return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
@@ -15391,7 +15637,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15399,6 +15645,7 @@ var init_interpreter = __esm({
     init_variables();
     init_commands();
     init_conditions();
+    init_getopts();
     init_state();
     init_values();
     init_words();
@@ -15927,6 +16174,63 @@ var init_interpreter = __esm({
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
         return { done: { ...this.acc, next } };
+      }
+    };
+    GetoptsFrame = class extends Frame {
+      constructor(c, name, parse, states) {
+        super();
+        this.c = c;
+        this.name = name;
+        this.parse = parse;
+        this.states = states;
+        this.params = states[0].params.map((f) => f.s);
+        this.eff = effectsOf(c.do, c.do);
+      }
+      c;
+      name;
+      parse;
+      states;
+      at = 0;
+      started = false;
+      left = [];
+      ret = [];
+      /** The arguments and OPTIND each pass expects; a body that changes them leaves the parse. */
+      params;
+      eff;
+      resume(m, child) {
+        let states = this.states;
+        if (this.started) {
+          const body2 = child ?? flowOf([]);
+          this.ret.push(...body2.ret);
+          this.left.push(...body2.brk.map((st) => withStatus(st, true)));
+          states = m.merge([...body2.next, ...body2.cont]);
+        }
+        this.started = true;
+        const expected = this.at === 0 ? null : String(this.parse.steps[this.at - 1].optind);
+        const keep = [];
+        for (const st of states) {
+          const optind = st.getVar("OPTIND");
+          const same = st.params.length === this.params.length && st.params.every((f, i) => f.s === this.params[i]) && (expected === null || optind?.kind === "scalar" && optind.value.s === expected);
+          if (same) keep.push(st);
+          else this.left.push(...widen(m, [st], this.eff, [this.name, "OPTIND", "OPTARG"]).map((x) => withStatus(x, null)));
+        }
+        const step = this.parse.steps[this.at++];
+        if (!step || keep.length === 0) {
+          for (const st of keep) {
+            st.setVar(this.name, { kind: "scalar", value: lit("?") });
+            st.setVar("OPTIND", { kind: "scalar", value: lit(String(this.parse.optind)) });
+            st.status = true;
+          }
+          return { done: { next: [...this.left, ...keep], ret: this.ret, brk: [], cont: [] } };
+        }
+        const pass = keep.map((st) => {
+          const x = st.fork();
+          x.setVar(this.name, { kind: "scalar", value: lit(step.name) });
+          x.setVar("OPTARG", step.optarg ? { kind: "scalar", value: step.optarg } : void 0);
+          x.setVar("OPTIND", { kind: "scalar", value: lit(String(step.optind)) });
+          return x;
+        });
+        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     MAX_UNROLLED_ITEMS = 32;
@@ -17172,7 +17476,7 @@ function looksLikeScriptPath(p) {
 }
 async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
-  if (origin.kind === "built") return { program: true };
+  if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
@@ -18056,7 +18360,19 @@ function keepAlive(argv) {
   const words = argv.slice(1).map((f) => f.s ?? "");
   return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
 }
-function longRunning(argv) {
+function lookThrough(argv) {
+  let inner = argv;
+  for (let depth = 0; depth < 4; depth++) {
+    const name = inner[0]?.s;
+    if (!name || inner.some((f) => f.multi)) return inner;
+    const at2 = wrappedCommandAt(name, inner.slice(1).map((f) => f.s));
+    if (at2 === null) return inner;
+    inner = inner.slice(at2 + 1);
+  }
+  return inner;
+}
+function longRunning(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
@@ -18073,7 +18389,8 @@ function longRunning(argv) {
   }
   return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function servesImage(argv) {
+function servesImage(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name || argv.some((f) => f.multi)) return false;
   const base2 = basename3(name);
@@ -18264,7 +18581,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -19885,6 +20202,26 @@ function decode(buffer, addr, source, ascii) {
     for (let k = 0; k < n2; k++) out[k] = part();
     return out;
   };
+  const arithm = () => {
+    switch (b[i++]) {
+      case ARITHM_BINARY: {
+        const op = str();
+        const x = arithm();
+        return { type: "BinaryArithm", op, x, y: arithm() };
+      }
+      case ARITHM_UNARY: {
+        const op = str();
+        const post = b[i++] === 1;
+        return { type: "UnaryArithm", op, post, x: arithm() };
+      }
+      case ARITHM_PAREN:
+        return { type: "ParenArithm", x: arithm() };
+      case ARITHM_WORD:
+        return { type: "ArithmWord", word: word() };
+      default:
+        return null;
+    }
+  };
   const part = () => {
     const tag = b[i++];
     const p = pos();
@@ -19912,7 +20249,7 @@ function decode(buffer, addr, source, ascii) {
         return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
       }
       case PART_ARITHM:
-        return { type: "ArithmExp", p, e };
+        return { type: "ArithmExp", p, e, x: arithm() };
       case PART_PROCSUBST: {
         const op = str();
         return { type: "ProcSubst", p, e, op, stmts: stmts() };
@@ -19979,7 +20316,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -20017,6 +20354,10 @@ var init_shell2 = __esm({
     PART_PROCSUBST = 7;
     PART_EXTGLOB = 8;
     PART_OTHER = 9;
+    ARITHM_BINARY = 1;
+    ARITHM_UNARY = 2;
+    ARITHM_PAREN = 3;
+    ARITHM_WORD = 4;
     UTF8 = new TextDecoder();
     ASCII = /^[\x00-\x7f]*$/;
     LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -22566,7 +22907,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -32586,13 +32927,14 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path15 from "node:path";
-var import_picomatch4, ImageFs;
+var import_picomatch4, SCRIPT_NAME, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
     import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
+    SCRIPT_NAME = /\.(sh|bash|ash|py|rb|pl|js|mjs|cjs|ts|php|lua|jar|war|bat|ps1)$/i;
     ImageFs = class {
       constructor(context) {
         this.context = context;
@@ -32777,6 +33119,9 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
+              if (src.platform !== void 0 && !op.destIsDir && op.dest === p && !SCRIPT_NAME.test(src.platform)) {
+                return { kind: "platform", word: src.platform, op, via: [] };
+              }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
@@ -49469,7 +49814,7 @@ function readHcl(text) {
         if (d) variables.set(labels[0], d.expr);
       }
       if (depth === 0 && name === "target" && labels[0] !== void 0) {
-        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate(v.expr, variables), line: v.line }])) });
+        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate2(v.expr, variables), line: v.line }])) });
       }
     }
   };
@@ -49481,7 +49826,7 @@ function readHcl(text) {
   }
   return { targets };
 }
-function evaluate(expr, variables, depth = 0) {
+function evaluate2(expr, variables, depth = 0) {
   if (depth > 8) return null;
   const scalar = (t) => {
     if (!t) return null;
@@ -49505,7 +49850,7 @@ function evaluate(expr, variables, depth = 0) {
   const variable = (name) => {
     const d = variables.get(name);
     if (!d) return null;
-    const v = evaluate(d, variables, depth + 1);
+    const v = evaluate2(d, variables, depth + 1);
     return typeof v === "string" ? v : null;
   };
   if (expr.length === 1) return scalar(expr[0]);
