@@ -144,6 +144,8 @@ export interface ScriptRun {
   commands: Executed[];
   /** `. file` that could not be followed. */
   unknownSources: { path: string; ref: CmdRef }[];
+  /** The files `. file` ran, by path, with their syntax trees (the branches not taken included). */
+  sourcedFiles: ReadonlyMap<string, ShellFile>;
   /**
    * The invocation arguments (`Field.arg`) the script expanded anywhere on the run (`$1`, `"$@"`,
    * `${@:2}`, in a test, a `case` word, an assignment or a command): an argument not here was
@@ -224,6 +226,7 @@ class Recorder {
   private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
+  readonly sourcedFiles = new Map<string, ShellFile>();
   readonly argsRead = new Set<number>();
   joined = 0;
   steps = 0;
@@ -1947,6 +1950,7 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
+  m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
 }
 
@@ -2177,5 +2181,5 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
