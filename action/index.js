@@ -10259,6 +10259,7 @@ function startStage(from, stages, globalArgs, escape5) {
     instructions: [],
     config,
     copies: [],
+    unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars
   };
@@ -10296,9 +10297,15 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
       break;
     }
     case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
+      const text = inst.rest.text.trim();
+      const e = expand(text);
+      if (e.known && (text.startsWith("/") || !cfg.workdirUnknown)) {
+        cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+        cfg.workdirUnknown = null;
+        stage.dirs.add(cfg.workdir);
+      } else if (e.known) {
+        cfg.workdirUnknown = { instruction: inst, prefix: cfg.workdirUnknown.prefix };
+      } else cfg.workdirUnknown = { instruction: inst, prefix: knownStart(text, lookup, escape5, cfg) };
       break;
     }
     case "SHELL": {
@@ -10319,6 +10326,8 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     case "COPY":
     case "ADD": {
       const op = copyOp(stage, inst, stages, lookup, escape5);
+      const place = op ? null : unknownDest(inst, lookup, escape5, cfg);
+      if (place) stage.unknownDests.push(place);
       if (op) {
         stage.copies.push(op);
         if (op.destIsDir) stage.dirs.add(op.dest);
@@ -10336,26 +10345,35 @@ function flagValue(inst, name) {
 function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
+  const platformWords = /* @__PURE__ */ new Map();
   if (form.kind === "exec") words = form.argv;
   else {
-    words = splitWords(inst.rest.text, escape5).map((w) => {
+    const platform = (n) => {
+      const v = lookup(n);
+      return v === null && PLATFORM_ARGS.has(n) ? PLATFORM_MARK : v;
+    };
+    words = splitWords(inst.rest.text, escape5).map((w, i) => {
       const e = expandWord2(w.text, lookup, escape5);
-      return e.known ? e.value : "\0unknown";
+      if (e.known) return e.value;
+      if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
+      return "\0unknown";
     });
   }
   if (words.length < 2) return null;
   const rawDest = words[words.length - 1] ?? "";
   if (rawDest.includes("\0")) return null;
+  if (stage.config.workdirUnknown && !rawDest.startsWith("/")) return null;
   const srcWords = words.slice(0, -1);
   const from = flagValue(inst, "from");
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
   const sources = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
+  for (const [i, w] of srcWords.entries()) {
     const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
@@ -10377,6 +10395,25 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chown: flagValue(inst, "chown")
   };
 }
+function unknownDest(inst, lookup, escape5, cfg) {
+  if (commandForm(inst.rest).kind === "exec") return null;
+  const words = splitWords(inst.rest.text, escape5);
+  const last = words[words.length - 1];
+  if (words.length < 2 || !last) return null;
+  const e = expandWord2(last.text, lookup, escape5);
+  if (e.known) return cfg.workdirUnknown && !e.value.startsWith("/") ? { instruction: inst, prefix: cfg.workdirUnknown.prefix } : null;
+  return { instruction: inst, prefix: knownStart(last.text, lookup, escape5, cfg) };
+}
+function knownStart(text, lookup, escape5, cfg) {
+  const UNKNOWN_MARK = "";
+  const e = expandWord2(text, (n) => {
+    const v = lookup(n);
+    return v === null ? UNKNOWN_MARK : v;
+  }, escape5);
+  const head = e.value.split(UNKNOWN_MARK)[0] ?? "";
+  if (!head.startsWith("/")) return cfg.workdirUnknown ? cfg.workdirUnknown.prefix : head === "" ? "" : path4.posix.join(cfg.workdir, head);
+  return head;
+}
 function targetStage(model, target2) {
   if (target2) return findStage(model.stages, target2);
   return model.stages[model.stages.length - 1] ?? null;
@@ -10390,7 +10427,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, PLATFORM_ARGS, PLATFORM_MARK;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -10419,6 +10456,8 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
+    PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
+    PLATFORM_MARK = "";
   }
 });
 
@@ -13186,7 +13225,44 @@ function runsInForeground(program, args) {
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
+function wrappedCommandAt(program, args) {
+  const name = basename3(program);
+  if (name === "dockerize") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "--") return i + 1 < args.length ? i + 1 : null;
+      if (!w.startsWith("-") || w === "-") return i;
+      const [flag = "", value] = w.replace(/^--?/, "").split("=", 2);
+      if (DOCKERIZE_VALUE.test(flag)) {
+        if (value === void 0) i++;
+      } else if (!DOCKERIZE_BOOL.test(flag)) return null;
+    }
+    return null;
+  }
+  if (/^wait-for(-it)?(\.sh)?$/.test(name)) {
+    const dash = args.indexOf("--");
+    return dash >= 0 && dash + 1 < args.length ? dash + 1 : null;
+  }
+  if (name === "env") {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === void 0) return null;
+      if (w === "-i" || w === "-" || w === "--ignore-environment") continue;
+      if (w === "-u" || w === "--unset") {
+        i++;
+        continue;
+      }
+      if (w.startsWith("--unset=")) continue;
+      if (w.startsWith("-")) return null;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+      return i;
+    }
+    return null;
+  }
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13223,17 +13299,24 @@ var init_known_programs = __esm({
       { match: /^(catalina\.sh|jetty\.sh)$/, sub: /^run$/ },
       { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
       { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
-      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ }
+      { match: /^zkServer\.sh$/, sub: /^start-foreground$/ },
+      // The JVM build tools' goals that run the application in the foreground until it stops
+      // (`sbt run`, `sbt "runMain app.Main 2551"`, `mvn spring-boot:run`, `gradle bootRun`).
+      { match: /^sbt$/, sub: /^(run|runMain|reStart)(\s|$)/ },
+      { match: /^(mvn|mvnw)$/, sub: /^(spring-boot:run|exec:java|jetty:run|quarkus:dev|liberty:run|liberty:dev)$/ },
+      { match: /^(gradle|gradlew)$/, sub: /^(bootRun|run|appRun|quarkusDev)$/ }
     ];
     ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
     SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
-    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
-    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+    SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery|dgraph|cockroach|pocketbase|hugo|mkdocs|jekyll)$/;
+    SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor|alpha|zero|start-single-node|serve)$/;
     FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
     DETACH_FLAG = /^(--daemon|-daemon|--daemonize|--detach|--fork|--background|-B)$/;
     DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
     DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
     NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
+    DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
+    DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
   }
 });
 
@@ -15421,6 +15504,7 @@ function sourceFile(m, stmt, ref, argv, st) {
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
+  m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
 }
 function joinsParams(w) {
@@ -15584,7 +15668,7 @@ function interpretAs(inv, host, limits) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -15597,7 +15681,7 @@ function interpretAs(inv, host, limits) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
@@ -15630,6 +15714,7 @@ var init_interpreter = __esm({
       endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
+      sourcedFiles = /* @__PURE__ */ new Map();
       argsRead = /* @__PURE__ */ new Set();
       joined = 0;
       steps = 0;
@@ -16643,7 +16728,8 @@ async function follow(item, run2, work, cache, r) {
           push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
           return end();
         }
-        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
+        const place = r.unknownPlace(target2.s);
+        push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
       const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
@@ -16672,7 +16758,8 @@ async function follow(item, run2, work, cache, r) {
       return;
     }
     if (fromDockerfile && r.missingScript(value)) {
-      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      const place = r.unknownPlace(value);
+      push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
     push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
@@ -16686,6 +16773,7 @@ function nonScript(common, loaded, value, argv, resolved) {
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
+  if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
   const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
@@ -17282,8 +17370,10 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
+    // A relative path in a WORKDIR that is not known names no file dockerlint can find.
+    resolveCommand: (name) => windows || stage.config.workdirUnknown && name.includes("/") && !name.startsWith("/") ? null : resolveInImage(stage, name, env3),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
     loadFile: async (resolved, forced, at2, argv2) => {
@@ -17379,6 +17469,16 @@ function globInImage(stage, env3, pattern4) {
   const match = (0, import_picomatch3.default)(base2, { dot: false });
   return files.filter((f) => match(path10.posix.basename(f)));
 }
+function unknownPlaceOf(stage, p) {
+  const wd = stage.config.workdirUnknown;
+  if (wd && !p.startsWith("/") && p.includes("/")) {
+    return `${p} is looked up in the WORKDIR of line ${wd.instruction.keywordSpan.line} (\`${wd.instruction.rest.text.trim()}\`), whose path uses a build argument with no known value`;
+  }
+  const candidates = p.startsWith("/") ? [p] : p.includes("/") ? [path10.posix.resolve(stage.config.workdir, p)] : stagePath(stage).map((d) => path10.posix.join(d, p));
+  const copy = stage.unknownDests.find((c) => candidates.some((x) => x.startsWith(c.prefix)));
+  if (!copy) return null;
+  return `${p} may be the file that ${copy.instruction.keyword} on line ${copy.instruction.keywordSpan.line} puts in a folder whose path uses a build argument with no known value (\`${copy.instruction.rest.text.trim()}\`)`;
+}
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
   if (direct || !env3.symlinks?.length && !env3.moves?.length) return direct;
@@ -17437,7 +17537,7 @@ function looksLikeScriptPath(p) {
 }
 async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
-  if (origin.kind === "built") return { program: true };
+  if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
@@ -18321,7 +18421,19 @@ function keepAlive(argv) {
   const words = argv.slice(1).map((f) => f.s ?? "");
   return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
 }
-function longRunning(argv) {
+function lookThrough(argv) {
+  let inner = argv;
+  for (let depth = 0; depth < 4; depth++) {
+    const name = inner[0]?.s;
+    if (!name || inner.some((f) => f.multi)) return inner;
+    const at2 = wrappedCommandAt(name, inner.slice(1).map((f) => f.s));
+    if (at2 === null) return inner;
+    inner = inner.slice(at2 + 1);
+  }
+  return inner;
+}
+function longRunning(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
@@ -18338,7 +18450,8 @@ function longRunning(argv) {
   }
   return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function servesImage(argv) {
+function servesImage(command2) {
+  const argv = lookThrough(command2);
   const name = argv[0]?.s;
   if (!name || argv.some((f) => f.multi)) return false;
   const base2 = basename3(name);
@@ -18529,7 +18642,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, a daemon such as `smbd -F` whose name and foreground option say so), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -21609,15 +21722,6 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
     const use = argsUse(e.argv, run2);
-    if (use === "none" && run2.kind === "user-command" && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
-      const program2 = commandOf(e.argv).name?.s;
-      const text = refText(e.cmd);
-      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
-      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
-      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
-      report(e.cmd, { messageId: "ignoresUserCommand", data: { command: text, program: program2 ? `\`${basename3(program2)}\`` : "the program", fix } });
-      return;
-    }
     const program = e.argv[0];
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
@@ -21661,6 +21765,60 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards) {
+  const unit = hop.unit;
+  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const once = `${unit.source.file.displayPath}:user-command`;
+  const report = (ref, msg) => {
+    if (!done.has(once)) reportOnce(ctx, hop, done, ref, msg);
+    done.add(once);
+    return true;
+  };
+  if (e.kind === "exec" && e.cmd) {
+    if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run2) !== "none") return false;
+    const program = commandOf(e.argv).name?.s;
+    const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+    const top2 = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
+    const pass = top2 && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+    const fix = top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
+    return report(e.cmd, { messageId: "ignoresUserCommand", data: { command: refText(e.cmd), program: program ? `\`${basename3(program)}\`` : "the program", fix } });
+  }
+  if (e.kind === "loop" && e.loop) {
+    return report(e.loop, { messageId: "staysIgnoringUserCommand", data: { command: statementText(e.loop), how: "an endless loop", instead: "goes round this loop", where: placeBefore(e.loop, "the loop starts") } });
+  }
+  if (e.waited) {
+    const started = [...e.waited.jobs].sort((a, b) => a.file.path === b.file.path ? a.stmt.p[2] - b.stmt.p[2] : 0);
+    const first = started[0];
+    const programs = [...new Set(started.flatMap((j) => j.cmds.slice(0, 1).map((c) => commandOf(c.argv).name?.s)).filter((p) => !!p).map((p) => `\`${basename3(p)}\``))];
+    const jobs = started.map((j) => `\`${refText(j, 40)}\``).join(", ");
+    const starts = programs.length > 0 ? `starts ${programs.join(" and ")}` : "starts its background jobs";
+    const where2 = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt) ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, "the first background job starts") : placeBefore(e.waited.at, "the script waits");
+    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where: where2 } });
+  }
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  if (!last || !argv) return false;
+  const t = commandOf(argv);
+  const name = t.name?.s;
+  if (!name || t.forking || STAYS_NOT.has(basename3(name))) return false;
+  return report(last, { messageId: "staysIgnoringUserCommand", data: { command: refText(last), how: "run as a child of the script, which then ends", instead: `starts \`${basename3(name)}\``, where: placeBefore(last, `\`${basename3(name)}\` starts`) } });
+}
+function inFunction(hop, stmt) {
+  let inside3 = false;
+  forEachNode(hop.unit.ast?.stmts ?? [], (n) => {
+    const f = n;
+    if (f.type === "FuncDecl" && f.p && f.e && (f.p[2] ?? 0) <= (stmt.p[2] ?? 0) && (stmt.p[2] ?? 0) < (f.e[2] ?? 0)) inside3 = true;
+    return !inside3;
+  });
+  return inside3;
+}
+function placeBefore(ref, what) {
+  const line = (r) => r.file.spanOf(r.stmt.p, r.stmt.e).line;
+  const outer = ref.sourcedVia[0];
+  if (outer) return `at the top level of the script, before line ${line(outer)}, which sources the file that ${what}`;
+  if (ref.via.length > 0) return `at the top level of the script, before it calls \`${ref.via[0]}\` (inside a function, \`$#\` and \`"$@"\` are the function's own)`;
+  return `on the line before line ${line(ref)}, where ${what}`;
+}
 function checkFlattened(ctx, hop, e, run2, done) {
   const flat = e.flattened;
   if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
@@ -21702,22 +21860,78 @@ function neverReadsArgs(hop) {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
   if (hop.run.unknownSources.length > 0) return false;
-  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => [".", "source", "eval", "getopts"].includes(a[0]?.s ?? "") || a[0]?.s === null))) return false;
-  const todo = [ast.stmts];
+  const opaque = (a) => {
+    const name = a[0]?.s;
+    if (name === null || name === void 0 || name === "eval" || name === "getopts") return true;
+    return (name === "." || name === "source") && (a[1]?.s === null || a[1]?.s === void 0 || !!a[1]?.multi);
+  };
+  if (hop.run.commands.some((c) => c.argvs.some(opaque))) return false;
+  const trees = [ast, ...hop.run.sourcedFiles.values()];
+  const functions = /* @__PURE__ */ new Map();
+  for (const t of trees) {
+    forEachNode(t.stmts, (n) => {
+      if (n.type === "FuncDecl") functions.set(n.name, n);
+      return true;
+    });
+  }
+  const followed = /* @__PURE__ */ new Set();
+  const reads = (root) => {
+    let read = false;
+    forEachNode(root, (n) => {
+      if (read) return false;
+      const node = n;
+      if (node.type === "FuncDecl") return false;
+      if (node.type === "ParamExp" && node.param !== void 0 && POSITIONAL.test(node.param)) {
+        read = true;
+        return false;
+      }
+      if (node.type !== "CallExpr" || !node.args?.[0]) return true;
+      const name = literalWord(node.args[0]);
+      if (name !== null && /^(getopts|shift)$/.test(name)) {
+        read = true;
+        return false;
+      }
+      const fn = name !== null ? functions.get(name) : void 0;
+      if (!fn) return true;
+      const rest = node.args.slice(1);
+      const passed = rest.filter(isWholeArgs);
+      if (passed.length > 0 && !followed.has(fn.name)) {
+        followed.add(fn.name);
+        if (reads(fn.body)) read = true;
+      }
+      for (const w of rest) if (!isWholeArgs(w) && reads(w)) read = true;
+      if (reads(node.assigns)) read = true;
+      return false;
+    });
+    return read;
+  };
+  return !trees.some((t) => reads(t.stmts));
+}
+function forEachNode(root, visit) {
+  const todo = [root];
   while (todo.length > 0) {
     const node = todo.pop();
     if (Array.isArray(node)) {
-      todo.push(...node);
+      for (let i = node.length - 1; i >= 0; i--) todo.push(node[i]);
       continue;
     }
     if (!node || typeof node !== "object") continue;
-    const n = node;
-    if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
-    if (n.type === "FuncDecl") continue;
-    if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
+    if (!visit(node)) continue;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
-  return true;
+}
+function literalWord(w) {
+  const p = w.parts[0];
+  return w.parts.length === 1 && p?.type === "Lit" ? p.value : null;
+}
+function isWholeArgs(w) {
+  const only = (parts) => {
+    if (parts.length !== 1) return false;
+    const p = parts[0];
+    if (p?.type === "DblQuoted") return only(p.parts);
+    return p?.type === "ParamExp" && p.param === "@" && !p.length && !p.excl && p.op === null && p.index === null;
+  };
+  return only(w.parts);
 }
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
@@ -21732,7 +21946,7 @@ function runsArgs(argv, run2) {
 function unquotedListExp(w) {
   return w.parts.some((p) => p.type === "ParamExp" && (p.param === "@" || p.param === "*" || p.index === "@" || p.index === "*"));
 }
-var messages2, missing_exec_args_default;
+var messages2, missing_exec_args_default, STAYS_NOT, POSITIONAL;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
@@ -21799,6 +22013,10 @@ var init_missing_exec_args = __esm({
       ignoresUserCommand: {
         message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
+      },
+      staysIgnoringUserCommand: {
+        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.'
       }
     };
     missing_exec_args_default = defineRule({
@@ -21811,7 +22029,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -21833,7 +22051,9 @@ var init_missing_exec_args = __esm({
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (hop.ending.failed) continue;
-              if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
+              if (!receivesArgs(hop, run2)) continue;
+              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards)) continue;
+              if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
@@ -21847,6 +22067,8 @@ var init_missing_exec_args = __esm({
         }
       }
     });
+    STAYS_NOT = /* @__PURE__ */ new Set(["echo", "printf", "true", "false", ":", "exit", "return", "set", "export", "unset", "cd", "test", "[", "cat", "sleep", "wait", "trap", "read", "local", "shift", "eval", ".", "source", "logger", "tee", "kill"]);
+    POSITIONAL = /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/;
   }
 });
 
@@ -22746,7 +22968,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -32766,13 +32988,14 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path15 from "node:path";
-var import_picomatch4, ImageFs;
+var import_picomatch4, SCRIPT_NAME, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
     import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
+    SCRIPT_NAME = /\.(sh|bash|ash|py|rb|pl|js|mjs|cjs|ts|php|lua|jar|war|bat|ps1)$/i;
     ImageFs = class {
       constructor(context) {
         this.context = context;
@@ -32957,6 +33180,9 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
+              if (src.platform !== void 0 && !op.destIsDir && op.dest === p && !SCRIPT_NAME.test(src.platform)) {
+                return { kind: "platform", word: src.platform, op, via: [] };
+              }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
@@ -42593,6 +42819,7 @@ function chainHops(chain, launch) {
             note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
+          if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
         }
         break;
       }
