@@ -218,7 +218,8 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const note = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const note = step.handover ? `${role}; ${step.handover}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
         if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {

@@ -13,7 +13,8 @@ import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
 import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
-import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { isPythonInterpreter, pythonHandover } from './python-program.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
 import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
 import { rootStage, stagePath, type Stage } from './image.js';
@@ -327,7 +328,7 @@ async function loadFile(
   stage: Stage,
   env: LaunchEnv,
   defaultRun: boolean,
-): Promise<ScriptUnit | { program: true } | { unknown: string }> {
+): Promise<ScriptUnit | LoadedProgram | { unknown: string }> {
   const origin = resolved.origin;
   // A build artifact (usually a compiled binary): the main process, content unknown.
   if (origin.kind === 'built') return { program: true };
@@ -356,7 +357,13 @@ async function loadFile(
   const shebang = readShebang(text);
   const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
   const isShell = interp !== null ? SHELL_NAMES.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) return { program: true };
+  if (!isShell) {
+    // A Python program that can replace itself or change its user: what runs next, as whom, is not known.
+    const handover = interp !== null && isPythonInterpreter(interp) ? pythonHandover(text) : null;
+    if (!handover) return interp !== null && isPythonInterpreter(interp) ? { program: true, read: { language: 'python', file: file.displayPath } } : { program: true };
+    const how = handover.kind === 'exec' ? `uses \`${handover.what}\`, which replaces it with another program` : handover.kind === 'user' ? `uses \`${handover.what}\`, which changes its user` : `names ${handover.what.replace(/^"(.*)"$/, '`$1`')} as a program to run`;
+    return { program: true, handover: `${resolved.imagePath} is a Python program that ${how} (${file.displayPath}:${handover.line}); dockerlint does not follow Python, so the user of what it runs is not known` };
+  }
   const cmdArgs = argv.slice(1);
   return parseUnit(
     {
