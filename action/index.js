@@ -17205,7 +17205,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...env3.runtime ? { runtime: env3.runtime } : {} };
 }
 function supervisorImage(stage, env3) {
   return {
@@ -22601,7 +22601,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`) does not hide its command. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -22616,6 +22616,7 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
+        if (launch.runtime) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
@@ -33399,6 +33400,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
+    ...composed?.grants ? { runtime: { service: composed.service, grants: composed.grants.map((g) => `${displayPath(composed.composeFile, options.cwd)}${g.line ? `:${g.line}` : ""} ${g.text}`) } } : {},
     displayPath: (rel) => displayPath(path17.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
@@ -42339,7 +42341,8 @@ function explainLaunch(launch) {
     summary: def.summary,
     otherPaths: def.otherPaths,
     ...def.incomplete ? { incomplete: def.incomplete } : {},
-    userCommand: user
+    userCommand: user,
+    ...launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(", ")}, powers meant for a process that runs as root: root by design` } : {}
   };
 }
 function explainRun(run2, label, launch) {
@@ -42647,6 +42650,7 @@ function formatExplanation(e) {
     `${e.dockerfile} (stage ${e.stage})`,
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
     `starts as: ${e.startUser}`,
+    ...e.runtime ? [e.runtime] : [],
     "",
     "docker run IMAGE:"
   ];
@@ -49592,7 +49596,7 @@ var ComposeIndex = class {
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
           if (s.dockerfile === abs || jail.realpath(s.dockerfile) === real) {
-            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...s.line ? { line: s.line } : {}, outside: !jail.contains(s.context) };
+            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...s.line ? { line: s.line } : {}, outside: !jail.contains(s.context), ...s.grants?.length ? { grants: s.grants } : {} };
           }
         }
       }
@@ -49678,11 +49682,34 @@ var ComposeIndex = class {
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
       const ctx = path14.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path14.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      const grants = rootGrants(svc, (k) => lineOf(["services", name, ...k]));
+      list2.push({ name, context: ctx, dockerfile: path14.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {}, ...grants.length ? { grants } : {} });
     }
     return list2;
   }
 };
+var DOCKER_SOCKET = /^(\/var)?\/run\/docker\.sock$/;
+function rootGrants(svc, lineOf) {
+  if (!svc || typeof svc !== "object") return [];
+  const s = svc;
+  const out = [];
+  const push = (text, keys) => {
+    const line = lineOf(keys);
+    out.push({ text, ...line ? { line } : {} });
+  };
+  if (s.privileged === true) push("`privileged: true`", ["privileged"]);
+  if (Array.isArray(s.cap_add)) {
+    const caps = s.cap_add.filter((c) => typeof c === "string" && c.trim() !== "");
+    if (caps.length > 0) push(`\`cap_add: ${caps.join(", ")}\``, ["cap_add"]);
+  }
+  if (Array.isArray(s.volumes)) {
+    s.volumes.forEach((v, i) => {
+      const source = typeof v === "string" ? v.split(":", 1)[0] : v && typeof v === "object" ? v.source : void 0;
+      if (typeof source === "string" && DOCKER_SOCKET.test(source)) push(`the Docker socket mounted (\`${source}\`)`, ["volumes", i]);
+    });
+  }
+  return out;
+}
 
 // src/linter.ts
 init_engine();

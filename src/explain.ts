@@ -64,6 +64,8 @@ export interface Explanation {
   /** Why part of the default run is not known (a budget of the analysis), when it is not. */
   incomplete?: string;
   userCommand?: RunExplanation;
+  /** The compose service built from this Dockerfile runs with settings only root can use. */
+  runtime?: string;
 }
 
 export function explainLaunch(launch: Launch): Explanation {
@@ -80,6 +82,7 @@ export function explainLaunch(launch: Launch): Explanation {
     otherPaths: def.otherPaths,
     ...(def.incomplete ? { incomplete: def.incomplete } : {}),
     userCommand: user,
+    ...(launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(', ')}, powers meant for a process that runs as root: root by design` } : {}),
   };
 }
 
@@ -460,6 +463,7 @@ export function formatExplanation(e: Explanation): string {
     `${e.dockerfile} (stage ${e.stage})`,
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : '(none: the base image decides)'}`,
     `starts as: ${e.startUser}`,
+    ...(e.runtime ? [e.runtime] : []),
     '',
     'docker run IMAGE:',
   ];

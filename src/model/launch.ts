@@ -97,6 +97,17 @@ export interface Launch {
   runs: Record<InvocationKind, Run>;
   /** supervisord's configuration from the build, for its arguments (`-c file`), or null when not known. */
   supervisor?(args: (string | null)[]): SupervisorConfig | null;
+  /** See LaunchEnv's `runtime`. */
+  runtime?: RuntimeGrants;
+}
+
+/**
+ * The compose service built from this Dockerfile is run with settings only root can use
+ * (`privileged: true`, `cap_add`, the Docker socket mounted): `compose.yaml:12 \`privileged: true\``.
+ */
+export interface RuntimeGrants {
+  service: string;
+  grants: string[];
 }
 
 export const SHELLS = SHELL_NAMES;
@@ -115,6 +126,8 @@ export interface LaunchEnv {
   symlinks?: { target: string; link: string }[];
   /** Files RUN moved or copied (`mv /tmp/run.sh /usr/bin`), for paths reached through them. */
   moves?: Pick<Move, 'from' | 'to' | 'into'>[];
+  /** How the compose file that gives the build context runs the service, when it grants root's powers. */
+  runtime?: RuntimeGrants;
 }
 
 
@@ -179,7 +192,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...(env.runtime ? { runtime: env.runtime } : {}) };
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
