@@ -9474,6 +9474,10 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
+function isUserSwitcherName(name) {
+  const b = basename3(name);
+  return EXEC_USER_SWITCHERS.has(b) || FORKING_USER_SWITCHERS.has(b) || VENDOR_USER_SWITCHERS.has(b) || b === START_STOP_DAEMON;
+}
 function startStopDaemonSwitch(args) {
   let start = false;
   let background = false;
@@ -13320,6 +13324,134 @@ var init_known_programs = __esm({
   }
 });
 
+// src/parsers/python-tokens.ts
+function pythonTokens(text) {
+  const out = [];
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && (text[i + 1] === "\n" || text[i + 1] === "\r" && text[i + 2] === "\n")) {
+      i += text[i + 1] === "\n" ? 2 : 3;
+      line++;
+      continue;
+    }
+    if (c === "#") {
+      while (i < n && text[i] !== "\n") i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const from = i;
+      i = readString(text, i, line, out);
+      line += countNewlines(text.slice(from, i));
+      continue;
+    }
+    if (NAME_START2.test(c)) {
+      let j = i + 1;
+      while (j < n && NAME_PART.test(text[j])) j++;
+      const word = text.slice(i, j);
+      const q = text[j];
+      if ((q === '"' || q === "'") && STRING_PREFIX.test(word)) {
+        i = readString(text, j, line, out);
+        line += countNewlines(text.slice(j, i));
+        continue;
+      }
+      out.push({ kind: "name", value: word, line });
+      i = j;
+      continue;
+    }
+    if (/[0-9]/.test(c) || c === "." && /[0-9]/.test(text[i + 1] ?? "")) {
+      let j = i + 1;
+      while (j < n && /[0-9A-Za-z_.]/.test(text[j])) j++;
+      out.push({ kind: "number", value: text.slice(i, j), line });
+      i = j;
+      continue;
+    }
+    out.push({ kind: "op", value: c, line });
+    i++;
+  }
+  return out;
+}
+function readString(text, q, line, out) {
+  const quote = text[q];
+  const triple = text.startsWith(quote.repeat(3), q);
+  const close = triple ? quote.repeat(3) : quote;
+  let i = q + close.length;
+  const start = i;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+      continue;
+    }
+    if (!triple && c === "\n") break;
+    if (text.startsWith(close, i)) {
+      out.push({ kind: "string", value: text.slice(start, i), line });
+      return i + close.length;
+    }
+    i++;
+  }
+  out.push({ kind: "string", value: text.slice(start, Math.min(i, text.length)), line });
+  return Math.min(i, text.length);
+}
+function countNewlines(s) {
+  let k = 0;
+  for (const ch of s) if (ch === "\n") k++;
+  return k;
+}
+var STRING_PREFIX, NAME_START2, NAME_PART;
+var init_python_tokens = __esm({
+  "src/parsers/python-tokens.ts"() {
+    "use strict";
+    STRING_PREFIX = /^(r|u|b|f|t|br|rb|fr|rf|tr|rt)$/i;
+    NAME_START2 = /[A-Za-z_\u0080-\uffff]/;
+    NAME_PART = /[A-Za-z0-9_\u0080-\uffff]/;
+  }
+});
+
+// src/model/python-program.ts
+function isPythonInterpreter(interpreter) {
+  return /^(python|pypy)[0-9.]*$/.test(interpreter);
+}
+function pythonHandover(text) {
+  const tokens = pythonTokens(text);
+  const found = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === "name") {
+      const kind = EXEC_CALLS.has(t.value) ? "exec" : USER_CALLS.has(t.value) ? "user" : null;
+      if (!kind || found[kind]) continue;
+      const prev = tokens[i - 1];
+      if (prev?.kind === "name" && (prev.value === "def" || prev.value === "class")) continue;
+      const owner = prev?.kind === "op" && prev.value === "." ? tokens[i - 2] : void 0;
+      found[kind] = { what: owner?.kind === "name" ? `${owner.value}.${t.value}` : t.value, kind, line: t.line };
+    } else if (t.kind === "string" && !found.switcher) {
+      if (/^[\w./-]+$/.test(t.value) && isUserSwitcherName(t.value)) found.switcher = { what: `"${t.value}"`, kind: "switcher", line: t.line };
+    }
+  }
+  return found.exec ?? found.user ?? found.switcher ?? null;
+}
+var EXEC_CALLS, USER_CALLS;
+var init_python_program = __esm({
+  "src/model/python-program.ts"() {
+    "use strict";
+    init_python_tokens();
+    init_commands();
+    EXEC_CALLS = /* @__PURE__ */ new Set(["execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "fexecve"]);
+    USER_CALLS = /* @__PURE__ */ new Set(["setuid", "seteuid", "setreuid", "setresuid", "setgid", "setegid", "setregid", "setresgid", "setgroups", "initgroups"]);
+  }
+});
+
 // src/model/evaluator/values.ts
 function unsetValue(name, via) {
   return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
@@ -16600,6 +16732,11 @@ async function follow(item, run2, work, cache, r) {
     hops.push(h);
   };
   const end = () => {
+    const last = hops[hops.length - 1];
+    if (last?.kind === "program" && !last.userCommand && !last.handover && !last.read) {
+      const handover = wrapperHandover(r, last);
+      if (handover) last.handover = handover;
+    }
     run2.chains.push({ hops, end: null });
   };
   while (argv.length > 0) {
@@ -16660,8 +16797,8 @@ async function follow(item, run2, work, cache, r) {
         return end();
       }
       const hop = { ...common, kind: "supervisor", name, services };
-      for (const script of services) {
-        work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
+      for (const script2 of services) {
+        work.push({ hops: [...hops, hop], argv: [lit(script2)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
       }
       return;
     }
@@ -16732,28 +16869,28 @@ async function follow(item, run2, work, cache, r) {
         push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
-      const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
-      if (!("source" in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved2));
+      const loaded2 = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
+      if (!("source" in loaded2)) {
+        push(nonScript(common, loaded2, value, argv, resolved2));
         return end();
       }
-      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded, run: null, direct: false, ending: null };
+      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded2, run: null, direct: false, ending: null };
       await runScript(hop, target2, argv.slice(i + 1), item, hops, run2, work, cache, r);
       return;
     }
     const resolved = r.resolveCommand(value);
     if (resolved) {
-      const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
-      if (!("source" in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved));
+      const loaded2 = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
+      if (!("source" in loaded2)) {
+        push(nonScript(common, loaded2, value, argv, resolved));
         return end();
       }
-      const init = loaded.shebang?.init;
+      const init = loaded2.shebang?.init;
       if (init) {
-        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true, shebang: true });
+        push({ ...common, kind: "init", name: init, group: loaded2.shebang?.initSignalsGroup === true, shebang: true });
         pid1 = false;
       }
-      const hop = { ...common, pid1, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      const hop = { ...common, pid1, kind: "script", unit: loaded2, run: null, direct: true, ending: null };
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
@@ -16762,14 +16899,51 @@ async function follow(item, run2, work, cache, r) {
       push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
-    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    const script = isPythonInterpreter(name) ? pythonScriptArg(argv) : null;
+    const scriptFile2 = script !== null ? resolveScriptPath(r, script) : null;
+    const loaded = scriptFile2 ? await r.loadFile(scriptFile2, name, at2, argv.map((f) => argOf(f, item))) : null;
+    const handover = loaded && "program" in loaded ? loaded.handover : void 0;
+    const read = loaded && "program" in loaded ? loaded.read : void 0;
+    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false, ...handover ? { handover } : {}, ...read ? { read } : {} });
     return end();
   }
   end();
 }
+function wrapperHandover(r, step) {
+  const name = basename3(step.name);
+  if (isWellKnownProgram(name) || SAME_USER_WRAPPERS.has(name) || step.args.length === 0) return null;
+  const dash = step.args.indexOf("--");
+  for (const at2 of [0, dash >= 0 ? dash + 1 : -1]) {
+    const word = at2 >= 0 ? step.args[at2] : void 0;
+    if (!word || word.startsWith("-") || !isCommandWord(r, word)) continue;
+    const why = step.resolved?.origin.kind === "built" ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? "it is a program dockerlint does not follow" : "it is not provided by a COPY or ADD of the build context";
+    return `${step.name} is given the command \`${step.args.slice(at2).join(" ")}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
+  }
+  return null;
+}
+function isCommandWord(r, word) {
+  if (isWellKnownProgram(word) && !word.includes("/")) return true;
+  if (word.includes("/") && !/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
+  return r.resolveCommand(word) !== null || isWellKnownProgram(word);
+}
+function pythonScriptArg(argv) {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]?.s;
+    if (a === null || a === void 0) return null;
+    if (a === "-" || a === "-c" || a === "-m" || /^-[A-Za-z]*[cm]/.test(a)) return null;
+    if (a === "--") return argv[i + 1]?.s ?? null;
+    if (PYTHON_VALUED.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
 function nonScript(common, loaded, value, argv, resolved) {
   if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
-  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...loaded.handover ? { handover: loaded.handover } : {}, ...loaded.read ? { read: loaded.read } : {} };
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
@@ -17128,13 +17302,14 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_variables();
     init_commands();
     init_known_programs();
+    init_python_program();
     init_prefixes();
     init_interpreter();
     init_values();
@@ -17143,6 +17318,8 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    SAME_USER_WRAPPERS = /* @__PURE__ */ new Set(["timeout", "stdbuf", "taskset", "ionice", "chrt", "numactl", "nohup", "nice", "env", "setsid", "xvfb-run", "flock", "unbuffer", "strace", "ltrace", "valgrind", "time", "sleep", "watch"]);
+    PYTHON_VALUED = /* @__PURE__ */ new Set(["-W", "-X", "--check-hash-based-pycs"]);
     MAX_CONFIG_TRIES = 12;
     SHARED = /* @__PURE__ */ new WeakMap();
     ENV_WORD = new RegExp(`^(-|${NAME}=)`);
@@ -17416,7 +17593,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...env3.runtime ? { runtime: env3.runtime } : {} };
 }
 function supervisorImage(stage, env3) {
   return {
@@ -17560,7 +17737,12 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
   const shebang = readShebang(text);
   const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
   const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) return { program: true };
+  if (!isShell) {
+    const handover = interp !== null && isPythonInterpreter(interp) ? pythonHandover(text) : null;
+    if (!handover) return interp !== null && isPythonInterpreter(interp) ? { program: true, read: { language: "python", file: file.displayPath } } : { program: true };
+    const how = handover.kind === "exec" ? `uses \`${handover.what}\`, which replaces it with another program` : handover.kind === "user" ? `uses \`${handover.what}\`, which changes its user` : `names ${handover.what.replace(/^"(.*)"$/, "`$1`")} as a program to run`;
+    return { program: true, handover: `${resolved.imagePath} is a Python program that ${how} (${file.displayPath}:${handover.line}); dockerlint does not follow Python, so the user of what it runs is not known` };
+  }
   const cmdArgs = argv.slice(1);
   return parseUnit(
     {
@@ -17693,6 +17875,7 @@ var init_launch = __esm({
     init_source2();
     init_base_images();
     init_invocations();
+    init_python_program();
     init_values();
     init_image();
     init_pid1();
@@ -22865,6 +23048,12 @@ function dropNotes(run2, units) {
     notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
     break;
   }
+  for (const chain of run2.chains) {
+    const last = chain.hops[chain.hops.length - 1];
+    if (last?.kind !== "program" || !last.read) continue;
+    notes.push(`${last.read.file} was read as Python: its code calls no \`os.exec*\` or \`os.set*id\` and names no user switch such as \`gosu\``);
+    break;
+  }
   const executed = new Set(ran.map((r) => r.cmd.ref.stmt));
   for (const unit of units) {
     if (!unit.ast || unit.kind !== "file") continue;
@@ -22968,7 +23157,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -22983,6 +23172,7 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
+        if (launch.runtime) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
@@ -22998,6 +23188,7 @@ var init_root_process = __esm({
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (mains.some((m) => m.hop.kind === "program" && m.hop.handover)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
@@ -33769,6 +33960,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
+    ...composed?.grants ? { runtime: { service: composed.service, grants: composed.grants.map((g) => `${displayPath(composed.composeFile, options.cwd)}${g.line ? `:${g.line}` : ""} ${g.text}`) } } : {},
     displayPath: (rel) => displayPath(path17.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
@@ -42709,7 +42901,8 @@ function explainLaunch(launch) {
     summary: def.summary,
     otherPaths: def.otherPaths,
     ...def.incomplete ? { incomplete: def.incomplete } : {},
-    userCommand: user
+    userCommand: user,
+    ...launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(", ")}, powers meant for a process that runs as root: root by design` } : {}
   };
 }
 function explainRun(run2, label, launch) {
@@ -42827,7 +43020,8 @@ function chainHops(chain, launch) {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const note = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const role = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const note = step.handover ? `${role}; ${step.handover}` : role;
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
@@ -43017,6 +43211,7 @@ function formatExplanation(e) {
     `${e.dockerfile} (stage ${e.stage})`,
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
     `starts as: ${e.startUser}`,
+    ...e.runtime ? [e.runtime] : [],
     "",
     "docker run IMAGE:"
   ];
@@ -49962,7 +50157,7 @@ var ComposeIndex = class {
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
           if (s.dockerfile === abs || jail.realpath(s.dockerfile) === real) {
-            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...s.line ? { line: s.line } : {}, outside: !jail.contains(s.context) };
+            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...s.line ? { line: s.line } : {}, outside: !jail.contains(s.context), ...s.grants?.length ? { grants: s.grants } : {} };
           }
         }
       }
@@ -50048,11 +50243,34 @@ var ComposeIndex = class {
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
       const ctx = path14.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path14.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      const grants = rootGrants(svc, (k) => lineOf(["services", name, ...k]));
+      list2.push({ name, context: ctx, dockerfile: path14.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {}, ...grants.length ? { grants } : {} });
     }
     return list2;
   }
 };
+var DOCKER_SOCKET = /^(\/var)?\/run\/docker\.sock$/;
+function rootGrants(svc, lineOf) {
+  if (!svc || typeof svc !== "object") return [];
+  const s = svc;
+  const out = [];
+  const push = (text, keys) => {
+    const line = lineOf(keys);
+    out.push({ text, ...line ? { line } : {} });
+  };
+  if (s.privileged === true) push("`privileged: true`", ["privileged"]);
+  if (Array.isArray(s.cap_add)) {
+    const caps = s.cap_add.filter((c) => typeof c === "string" && c.trim() !== "");
+    if (caps.length > 0) push(`\`cap_add: ${caps.join(", ")}\``, ["cap_add"]);
+  }
+  if (Array.isArray(s.volumes)) {
+    s.volumes.forEach((v, i) => {
+      const source = typeof v === "string" ? v.split(":", 1)[0] : v && typeof v === "object" ? v.source : void 0;
+      if (typeof source === "string" && DOCKER_SOCKET.test(source)) push(`the Docker socket mounted (\`${source}\`)`, ["volumes", i]);
+    });
+  }
+  return out;
+}
 
 // src/linter.ts
 init_engine();
@@ -50255,7 +50473,8 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   }
   const ignored = (abs, isDir) => here.some((s) => {
     const rel = path23.relative(s.dir, abs).split(path23.sep).join("/");
-    return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
+    if (rel === "" || rel === ".." || rel.startsWith("../") || path23.isAbsolute(rel)) return false;
+    return s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
     const abs = path23.join(dir, e.name);

@@ -32,6 +32,19 @@ export interface ComposeContext {
   line?: number;
   /** The context's real path lies outside the root: it must not be read. */
   outside: boolean;
+  /** How the compose file runs the service built from it, when it grants root's powers (see `rootGrants`). */
+  grants?: ComposeGrant[];
+}
+
+/**
+ * A setting of a compose service that only a process running as root can use: `privileged: true`,
+ * `cap_add` (a non-root process gets no effective capabilities from the bounding set), or the
+ * Docker socket mounted in (control of the host's Docker, root on the host in effect).
+ */
+export interface ComposeGrant {
+  /** As written: `privileged: true`, `cap_add: NET_ADMIN`, `/var/run/docker.sock` mounted. */
+  text: string;
+  line?: number;
 }
 
 /** A compose file that could not be used (unreadable, too large, not YAML). */
@@ -47,6 +60,7 @@ interface Service {
   dockerfile: string;
   key: string;
   line?: number;
+  grants?: ComposeGrant[];
 }
 
 export class ComposeIndex {
@@ -73,7 +87,7 @@ export class ComposeIndex {
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
           if (s.dockerfile === abs || jail.realpath(s.dockerfile) === real) {
-            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...(s.line ? { line: s.line } : {}), outside: !jail.contains(s.context) };
+            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...(s.line ? { line: s.line } : {}), outside: !jail.contains(s.context), ...(s.grants?.length ? { grants: s.grants } : {}) };
           }
         }
       }
@@ -140,7 +154,7 @@ export class ComposeIndex {
     }
     const services = (data as { services?: Record<string, unknown> } | null)?.services;
     if (!services || typeof services !== 'object') return [];
-    const lineOf = (keys: string[]): number | undefined => {
+    const lineOf = (keys: (string | number)[]): number | undefined => {
       const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
       const at = node && typeof node === 'object' && node.range ? node.range[0] : undefined;
       return at === undefined ? undefined : lineCounter.linePos(at).line;
@@ -163,8 +177,35 @@ export class ComposeIndex {
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith('git@')) continue;
       const ctx = path.resolve(dir, context);
       const line = lineOf(keys);
-      list.push({ name, context: ctx, dockerfile: path.resolve(ctx, dockerfile), key: keys.join('.'), ...(line ? { line } : {}) });
+      const grants = rootGrants(svc, (k) => lineOf(['services', name, ...k]));
+      list.push({ name, context: ctx, dockerfile: path.resolve(ctx, dockerfile), key: keys.join('.'), ...(line ? { line } : {}), ...(grants.length ? { grants } : {}) });
     }
     return list;
   }
+}
+
+const DOCKER_SOCKET = /^(\/var)?\/run\/docker\.sock$/;
+
+/** The settings of a compose service that grant what only root can use (see `ComposeGrant`). */
+function rootGrants(svc: unknown, lineOf: (keys: (string | number)[]) => number | undefined): ComposeGrant[] {
+  if (!svc || typeof svc !== 'object') return [];
+  const s = svc as { privileged?: unknown; cap_add?: unknown; volumes?: unknown };
+  const out: ComposeGrant[] = [];
+  const push = (text: string, keys: (string | number)[]): void => {
+    const line = lineOf(keys);
+    out.push({ text, ...(line ? { line } : {}) });
+  };
+  if (s.privileged === true) push('`privileged: true`', ['privileged']);
+  if (Array.isArray(s.cap_add)) {
+    const caps = s.cap_add.filter((c): c is string => typeof c === 'string' && c.trim() !== '');
+    if (caps.length > 0) push(`\`cap_add: ${caps.join(', ')}\``, ['cap_add']);
+  }
+  if (Array.isArray(s.volumes)) {
+    s.volumes.forEach((v, i) => {
+      // `/var/run/docker.sock:/var/run/docker.sock[:ro]`, or the long form's source.
+      const source = typeof v === 'string' ? v.split(':', 1)[0] : v && typeof v === 'object' ? (v as { source?: unknown }).source : undefined;
+      if (typeof source === 'string' && DOCKER_SOCKET.test(source)) push(`the Docker socket mounted (\`${source}\`)`, ['volumes', i]);
+    });
+  }
+  return out;
 }

@@ -122,10 +122,13 @@ function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<
       problems.push({ path: shown(path.join(dir, '.gitignore')), severity: 'warning', message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
     }
   }
+  // A .gitignore governs only what is below its folder: a compose file may name a Dockerfile
+  // above it (context: ../..), which no .gitignore deeper than that Dockerfile can ignore.
   const ignored = (abs: string, isDir: boolean): boolean =>
     here.some((s) => {
       const rel = path.relative(s.dir, abs).split(path.sep).join('/');
-      return rel !== '' && s.matcher.ignores(isDir ? `${rel}/` : rel);
+      if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
+      return s.matcher.ignores(isDir ? `${rel}/` : rel);
     });
   for (const e of entries) {
     const abs = path.join(dir, e.name);

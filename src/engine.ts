@@ -223,6 +223,7 @@ async function prepare(
     shell,
     dockerfile: file,
     ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
+    ...(composed?.grants ? { runtime: { service: composed.service, grants: composed.grants.map((g) => `${displayPath(composed.composeFile, options.cwd)}${g.line ? `:${g.line}` : ''} ${g.text}`) } } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes: Buffer;

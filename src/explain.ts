@@ -64,6 +64,8 @@ export interface Explanation {
   /** Why part of the default run is not known (a budget of the analysis), when it is not. */
   incomplete?: string;
   userCommand?: RunExplanation;
+  /** The compose service built from this Dockerfile runs with settings only root can use. */
+  runtime?: string;
 }
 
 export function explainLaunch(launch: Launch): Explanation {
@@ -80,6 +82,7 @@ export function explainLaunch(launch: Launch): Explanation {
     otherPaths: def.otherPaths,
     ...(def.incomplete ? { incomplete: def.incomplete } : {}),
     userCommand: user,
+    ...(launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(', ')}, powers meant for a process that runs as root: root by design` } : {}),
   };
 }
 
@@ -220,7 +223,8 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const note = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const note = step.handover ? `${role}; ${step.handover}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
         if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
@@ -461,6 +465,7 @@ export function formatExplanation(e: Explanation): string {
     `${e.dockerfile} (stage ${e.stage})`,
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : '(none: the base image decides)'}`,
     `starts as: ${e.startUser}`,
+    ...(e.runtime ? [e.runtime] : []),
     '',
     'docker run IMAGE:',
   ];

@@ -45,6 +45,17 @@ describe('discovery', () => {
     // names images/web/Dockerfile-web is above it.
     expect(discover(['images'], dir).files).toEqual([]);
   });
+
+  test('a compose file below a .gitignore names a Dockerfile above that folder: found, no internal error', async () => {
+    write('images/main.df', GOOD);
+    write('clients/app/.gitignore', 'data/\n');
+    write('clients/app/docker/compose.yaml', 'services:\n  main:\n    build:\n      context: ../../../\n      dockerfile: ./images/main.df\n');
+    const { discover } = await import('../src/discovery.js');
+    expect(discover(['.'], dir).files.map((f) => path.relative(dir, f))).toEqual(['images/main.df']);
+    // An ignore file above the Dockerfile still applies to it.
+    write('.gitignore', 'main.df\n');
+    expect(discover(['.'], dir).files).toEqual([]);
+  });
 });
 
 describe('exit codes and formats', () => {

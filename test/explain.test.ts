@@ -14,6 +14,20 @@ async function explainFixture(rel: string) {
 }
 
 describe('dockerlint explain', () => {
+  test('a Python start script that execs gosu, and a launcher given a command: explain says why their user is not known', async () => {
+    const py = await explainFixture('root-process/good-python-start-script-execs-gosu');
+    expect(py.hops.map((h) => h.note)).toEqual([
+      'the main process, PID 1; /start.py is a Python program that uses `os.execv`, which replaces it with another program (start.py:7); dockerlint does not follow Python, so the user of what it runs is not known',
+    ]);
+    const launcher = await explainFixture('root-process/good-launcher-given-command');
+    expect(launcher.hops.map((h) => h.note)).toEqual([
+      'the main process, PID 1; env-setup is given the command `/usr/local/bin/agent start` to run, and dockerlint cannot read it (it is not provided by a COPY or ADD of the build context): whether it runs that command as another user is not known',
+    ]);
+    // Read to the end and naming no hand-over: the main process, with no such note.
+    const app = await explainFixture('root-process/bad-python-start-script-no-handover');
+    expect(app.hops.map((h) => h.note)).toEqual(['the main process, PID 1']);
+  });
+
   test('the official redis pattern: root, then the same PID as redis, then redis-server', async () => {
     const e = await explainFixture('root-process/good-redis-gosu');
     expect(e.argv).toEqual(['docker-entrypoint.sh', 'redis-server']);

@@ -19,6 +19,12 @@ export const FORKING_USER_SWITCHERS = new Set(['su', 'sudo', 'runuser']);
  */
 const VENDOR_USER_SWITCHERS: ReadonlyMap<string, string> = new Map([['clickhouse', 'su']]);
 
+/** A program whose job is to run a command as another user (`gosu`, `su-exec`, `su`, `sudo`, ...), by its name. */
+export function isUserSwitcherName(name: string): boolean {
+  const b = basename(name);
+  return EXEC_USER_SWITCHERS.has(b) || FORKING_USER_SWITCHERS.has(b) || VENDOR_USER_SWITCHERS.has(b) || b === START_STOP_DAEMON;
+}
+
 export const START_STOP_DAEMON = 'start-stop-daemon';
 
 /** start-stop-daemon's options whose value is the next word (matching and process options). */

@@ -13,7 +13,8 @@ import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
 import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
-import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { isPythonInterpreter, pythonHandover } from './python-program.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
 import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
 import { rootStage, stagePath, type Stage } from './image.js';
@@ -96,6 +97,17 @@ export interface Launch {
   runs: Record<InvocationKind, Run>;
   /** supervisord's configuration from the build, for its arguments (`-c file`), or null when not known. */
   supervisor?(args: (string | null)[]): SupervisorConfig | null;
+  /** See LaunchEnv's `runtime`. */
+  runtime?: RuntimeGrants;
+}
+
+/**
+ * The compose service built from this Dockerfile is run with settings only root can use
+ * (`privileged: true`, `cap_add`, the Docker socket mounted): `compose.yaml:12 \`privileged: true\``.
+ */
+export interface RuntimeGrants {
+  service: string;
+  grants: string[];
 }
 
 export const SHELLS = SHELL_NAMES;
@@ -114,6 +126,8 @@ export interface LaunchEnv {
   symlinks?: { target: string; link: string }[];
   /** Files RUN moved or copied (`mv /tmp/run.sh /usr/bin`), for paths reached through them. */
   moves?: Pick<Move, 'from' | 'to' | 'into'>[];
+  /** How the compose file that gives the build context runs the service, when it grants root's powers. */
+  runtime?: RuntimeGrants;
 }
 
 
@@ -180,7 +194,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null };
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...(env.runtime ? { runtime: env.runtime } : {}) };
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
@@ -341,7 +355,7 @@ async function loadFile(
   stage: Stage,
   env: LaunchEnv,
   defaultRun: boolean,
-): Promise<ScriptUnit | { program: true } | { unknown: string }> {
+): Promise<ScriptUnit | LoadedProgram | { unknown: string }> {
   const origin = resolved.origin;
   // A build artifact (usually a compiled binary): the main process, content unknown.
   if (origin.kind === 'built' || origin.kind === 'platform') return { program: true };
@@ -370,7 +384,13 @@ async function loadFile(
   const shebang = readShebang(text);
   const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
   const isShell = interp !== null ? SHELL_NAMES.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) return { program: true };
+  if (!isShell) {
+    // A Python program that can replace itself or change its user: what runs next, as whom, is not known.
+    const handover = interp !== null && isPythonInterpreter(interp) ? pythonHandover(text) : null;
+    if (!handover) return interp !== null && isPythonInterpreter(interp) ? { program: true, read: { language: 'python', file: file.displayPath } } : { program: true };
+    const how = handover.kind === 'exec' ? `uses \`${handover.what}\`, which replaces it with another program` : handover.kind === 'user' ? `uses \`${handover.what}\`, which changes its user` : `names ${handover.what.replace(/^"(.*)"$/, '`$1`')} as a program to run`;
+    return { program: true, handover: `${resolved.imagePath} is a Python program that ${how} (${file.displayPath}:${handover.line}); dockerlint does not follow Python, so the user of what it runs is not known` };
+  }
   const cmdArgs = argv.slice(1);
   return parseUnit(
     {

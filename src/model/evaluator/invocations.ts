@@ -20,6 +20,7 @@ import type { ShellFile } from '../../parsers/shell-ast.js';
 import { NAME } from '../../parsers/variables.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 import { isWellKnownProgram } from '../known-programs.js';
+import { isPythonInterpreter } from '../python-program.js';
 import { takesValue } from '../prefixes.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
@@ -52,7 +53,18 @@ export type Step =
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
-  | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
+  | (HopBase & {
+      kind: 'program';
+      name: string;
+      args: string[];
+      resolved: ResolvedCommand | null;
+      /** the user's command of the user-command run */
+      userCommand: boolean;
+      /** Why the user of what finally runs is not known: the program may hand over or switch user itself (a Python start script's `os.execve` of gosu). */
+      handover?: string;
+      /** Its text was read as Python (this file) and names no hand-over: it is the main process itself. */
+      read?: { language: 'python'; file: string };
+    })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
   | (HopBase & { kind: 'unknown'; reason: string; missing?: string; /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
 
@@ -84,13 +96,22 @@ export interface Run {
   truncated: string | null;
 }
 
+/** A file that is run and not followed (a binary, a script in a language other than the shell's). */
+export interface LoadedProgram {
+  program: true;
+  /** See the program step's `handover`. */
+  handover?: string;
+  /** See the program step's `read`. */
+  read?: { language: 'python'; file: string };
+}
+
 /** What the resolver needs from the launch model: the image, and loading scripts. */
 export interface Resolver {
   stage: Stage;
   env: Map<string, string | null>;
   resolveCommand(name: string): ResolvedCommand | null;
   /** A file from the image that is run: a parsed unit, or why it cannot be followed. */
-  loadFile(resolved: ResolvedCommand, forcedInterpreter: string | null, at: Evidence, argv: Arg[]): Promise<ScriptUnit | { program: true } | { unknown: string }>;
+  loadFile(resolved: ResolvedCommand, forcedInterpreter: string | null, at: Evidence, argv: Arg[]): Promise<ScriptUnit | LoadedProgram | { unknown: string }>;
   /** `sh -c "string"`. */
   loadInline(text: string, arg: Arg, interpreter: string, at: Evidence): Promise<ScriptUnit>;
   /** The parser and source lookup for a unit. */
@@ -166,6 +187,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     hops.push(h);
   };
   const end = (): void => {
+    const last = hops[hops.length - 1];
+    if (last?.kind === 'program' && !last.userCommand && !last.handover && !last.read) {
+      const handover = wrapperHandover(r, last);
+      if (handover) last.handover = handover;
+    }
     run.chains.push({ hops, end: null });
   };
   while (argv.length > 0) {
@@ -342,15 +368,75 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
       return end();
     }
-    push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    // `python start.py`: the script is read for what it can hand over to (see python-program.ts).
+    const script = isPythonInterpreter(name) ? pythonScriptArg(argv) : null;
+    const scriptFile = script !== null ? resolveScriptPath(r, script) : null;
+    const loaded = scriptFile ? await r.loadFile(scriptFile, name, at, argv.map((f) => argOf(f, item))) : null;
+    const handover = loaded && 'program' in loaded ? loaded.handover : undefined;
+    const read = loaded && 'program' in loaded ? loaded.read : undefined;
+    push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false, ...(handover ? { handover } : {}), ...(read ? { read } : {}) });
     return end();
   }
   end();
 }
 
-function nonScript(common: HopBase, loaded: { program: true } | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand): Step {
+/**
+ * Programs that run their command line in the same process or as a child, as the same user:
+ * what they are given is the main process, and its user is theirs.
+ */
+const SAME_USER_WRAPPERS = new Set(['timeout', 'stdbuf', 'taskset', 'ionice', 'chrt', 'numactl', 'nohup', 'nice', 'env', 'setsid', 'xvfb-run', 'flock', 'unbuffer', 'strace', 'ltrace', 'valgrind', 'time', 'sleep', 'watch']);
+
+/**
+ * A program dockerlint cannot read that is given a command to run: its first argument, or the
+ * first word after its `--`, is a program (one the build puts in a bin folder or on the PATH, or
+ * a well-known one): `ssh-env-config.sh /usr/local/bin/agent start`, `webproc -c conf -- dnsmasq`.
+ * It is a launcher, and whether it runs that command as another user is not known. Null for
+ * anything else (`/usr/bin/app --port 80`, `/app/server /etc/app.yml`), or for a wrapper known to
+ * keep the user.
+ */
+function wrapperHandover(r: Resolver, step: Step & { kind: 'program' }): string | null {
+  const name = basename(step.name);
+  if (isWellKnownProgram(name) || SAME_USER_WRAPPERS.has(name) || step.args.length === 0) return null;
+  const dash = step.args.indexOf('--');
+  for (const at of [0, dash >= 0 ? dash + 1 : -1]) {
+    const word = at >= 0 ? step.args[at] : undefined;
+    if (!word || word.startsWith('-') || !isCommandWord(r, word)) continue;
+    const why = step.resolved?.origin.kind === 'built' ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? 'it is a program dockerlint does not follow' : 'it is not provided by a COPY or ADD of the build context';
+    return `${step.name} is given the command \`${step.args.slice(at).join(' ')}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
+  }
+  return null;
+}
+
+/** A word that names a program: well known, or one the build puts on the PATH or in a bin folder. */
+function isCommandWord(r: Resolver, word: string): boolean {
+  if (isWellKnownProgram(word) && !word.includes('/')) return true;
+  if (word.includes('/') && !/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
+  return r.resolveCommand(word) !== null || isWellKnownProgram(word);
+}
+
+/** Python's options that take the next word as their value. */
+const PYTHON_VALUED = new Set(['-W', '-X', '--check-hash-based-pycs']);
+
+/** The script `python [options] script args` runs; null for `-c`, `-m`, stdin or a value not known. */
+function pythonScriptArg(argv: readonly Field[]): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]?.s;
+    if (a === null || a === undefined) return null;
+    if (a === '-' || a === '-c' || a === '-m' || /^-[A-Za-z]*[cm]/.test(a)) return null;
+    if (a === '--') return argv[i + 1]?.s ?? null;
+    if (PYTHON_VALUED.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return null;
+}
+
+function nonScript(common: HopBase, loaded: LoadedProgram | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand): Step {
   if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown };
-  return { ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+  return { ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...(loaded.handover ? { handover: loaded.handover } : {}), ...(loaded.read ? { read: loaded.read } : {}) };
 }
 
 function resolveScriptPath(r: Resolver, value: string): ResolvedCommand | null {
