@@ -149,3 +149,13 @@ export function runsInForeground(program: string, args: readonly string[]): bool
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
+
+/**
+ * The program can be what an image exists to run (a runtime, a server, a daemon by its name), not
+ * a utility, a keep-alive (`tail -f /dev/null`) or a script of unknown purpose: what messages may
+ * name as the main process when a script that stays PID 1 ends with it.
+ */
+export function looksLikeMainProgram(program: string, args: readonly string[]): boolean {
+  const name = basename(program);
+  return runsInForeground(program, args) || isWellKnownProgram(program) || (DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name));
+}
