@@ -12996,8 +12996,64 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function statementText(c, max = 60) {
-  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
-  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), max);
+  const full = oneLine(stmtLine(c.stmt, c.file.text), Infinity);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || cmd?.type !== "WhileClause" && cmd?.type !== "ForClause") return full;
+  for (let k = cmd.do.length - 1; k >= 0; k--) {
+    const short3 = { ...c.stmt, cmd: { ...cmd, do: cmd.do.slice(0, k) } };
+    const text = oneLine(stmtLine(short3, c.file.text, true), Infinity);
+    if (text.length <= max || k === 0) return text;
+  }
+  return full;
+}
+function stmtLine(stmt, text, more = false) {
+  const cmd = stmt.cmd;
+  const amp = stmt.background ? " &" : "";
+  const list2 = (stmts) => stmts.map((x, i) => `${stmtLine(x, text)}${i < stmts.length - 1 && !x.background ? ";" : ""}`).join(" ");
+  const body2 = (stmts) => stmts.length === 0 ? "" : `${list2(stmts)}${stmts[stmts.length - 1]?.background ? "" : ";"} `;
+  const loopBody = (stmts) => `${body2(stmts)}${more ? "...; " : ""}`;
+  const src = (p, e) => text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ");
+  let out;
+  switch (cmd?.type) {
+    case "WhileClause":
+      out = `${cmd.until ? "until" : "while"} ${body2(cmd.cond)}do ${loopBody(cmd.do)}done`;
+      break;
+    case "ForClause": {
+      const head = cmd.name === null ? /^for\s*\(\([^\n]*?\)\)/.exec(src(cmd.p, cmd.e))?.[0] ?? "for ((...))" : `for ${cmd.name}${cmd.items ? ` in ${cmd.items.map((w) => src(w.p, w.e)).join(" ")}` : ""}`;
+      out = `${head}; do ${loopBody(cmd.do)}done`;
+      break;
+    }
+    case "IfClause": {
+      const parts = [];
+      for (let c = cmd, first = true; c; c = c.else, first = false) {
+        parts.push(c.cond.length === 0 ? `else ${body2(c.then)}` : `${first ? "if" : "elif"} ${body2(c.cond)}then ${body2(c.then)}`);
+      }
+      out = `${parts.join("")}fi`;
+      break;
+    }
+    case "CaseClause":
+      out = `case ${src(cmd.word.p, cmd.word.e)} in ${cmd.items.map((it) => `${it.patterns.map((w) => src(w.p, w.e)).join("|")}) ${list2(it.stmts)}${it.stmts[it.stmts.length - 1]?.background ? " " : ""}${it.op} `).join("")}esac`;
+      break;
+    case "Block":
+      out = `{ ${body2(cmd.stmts)}}`;
+      break;
+    case "Subshell":
+      out = `(${list2(cmd.stmts)})`;
+      break;
+    case "BinaryCmd":
+      out = `${stmtLine(cmd.x, text)} ${cmd.op} ${stmtLine(cmd.y, text)}`;
+      break;
+    case "FuncDecl":
+      out = `${cmd.name}() ${stmtLine(cmd.body, text)}`;
+      break;
+    default: {
+      const hdoc = stmt.redirs.find((r) => r.hdoc)?.hdoc;
+      const end = hdoc && hdoc.p[2] < stmt.e[2] ? hdoc.p : stmt.e;
+      return `${(src(stmt.p, end).split("\n")[0] ?? "").replace(/\s*[;&]\s*$/, "").trimEnd()}${amp}`;
+    }
+  }
+  const redirs = stmt.redirs.map((r) => src(r.p, r.word?.e ?? r.p).split("\n")[0]).join(" ");
+  return `${stmt.negated ? "! " : ""}${out}${redirs ? ` ${redirs}` : ""}${amp}`;
 }
 function refText(c, max = 60) {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
@@ -13140,6 +13196,10 @@ function runsInForeground(program, args) {
   if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith("-")) ?? "");
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+function looksLikeMainProgram(program, args) {
+  const name = basename3(program);
+  return runsInForeground(program, args) || isWellKnownProgram(program) || DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name);
 }
 var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS;
 var init_known_programs = __esm({
@@ -18017,6 +18077,181 @@ var init_questions = __esm({
   }
 });
 
+// src/model/node-entry.ts
+import path11 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs10, scriptArg, read) {
+  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs10, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        if (target2) queue.push(target2);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs10, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs10.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+function packageScriptRun(words) {
+  const manager = basename3(words[0] ?? "");
+  if (!PACKAGE_MANAGERS.has(manager)) return null;
+  const rest = words.slice(1);
+  if (rest.some((w) => w === null)) return null;
+  const plain = rest.filter((w) => !w.startsWith("-"));
+  const verb = plain[0];
+  if (!verb || !RUN_VERBS.has(verb)) return null;
+  const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
+  return script ? { manager, script } : null;
+}
+function packageScriptCommand(stage, fs10, read, dir, script) {
+  const origin = fs10.lookup(stage, path11.posix.join(dir, "package.json"));
+  if (origin?.kind !== "context") return null;
+  let scripts;
+  try {
+    scripts = JSON.parse(read(origin.contextPath)).scripts;
+  } catch {
+    return null;
+  }
+  const command2 = scripts && typeof scripts === "object" ? scripts[script] : void 0;
+  if (typeof command2 !== "string") return null;
+  const line = command2.trim();
+  return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
+}
+function onPath(command2) {
+  const first = command2.split(" ")[0] ?? "";
+  return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+    PACKAGE_MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+  }
+});
+
 // src/rules/entrypoint-no-exec.ts
 function keepAlive(argv) {
   const name = basename3(argv[0]?.s ?? "");
@@ -18046,6 +18281,20 @@ function servesImage(argv) {
   const base2 = basename3(name);
   if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
   return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
+}
+function reportManager(ctx, main2, hop, ref, pm, where2, place) {
+  const stage = ctx.stage;
+  let changesDir = false;
+  if (hop.unit.ast) forEachCall(hop.unit.ast.stmts, (call) => {
+    const first = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (first === "cd" || first === "pushd" || first === "popd") changesDir = true;
+  });
+  const program = stage && !changesDir ? packageScriptCommand(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir, pm.script) : null;
+  const fix = program && onPath(program) ? `Write \`exec ${program}\`${where2}, the command of the \`${pm.script}\` script in package.json` : program ? `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (\`${program}\`; a package's own command is in \`node_modules/.bin/\`)${where2}` : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)${where2}`;
+  const init = main2.init;
+  const fate = init ? `${init.name}${init.shebang ? ", named by the script's `#!` line," : ""} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it.` : "the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown.";
+  const data = { command: refText(ref), fate, manager: pm.manager, script: pm.script, fix, under: init ? ` under ${init.name}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "managerChild", data });
 }
 function subcommandOnly(given, argv, hop) {
   const read = hop.run?.argsRead;
@@ -18126,6 +18375,8 @@ var init_entrypoint_no_exec = __esm({
     init_questions();
     init_commands();
     init_known_programs();
+    init_node_entry();
+    init_shell_walk();
     init_evidence();
     init_rule();
     init_pid12();
@@ -18204,6 +18455,10 @@ var init_entrypoint_no_exec = __esm({
         message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
       },
+      managerChild: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {fate} `exec {command}` is no fix: {manager} would then be PID 1, running the `{script}` script of package.json as its own child, and it does not reliably pass SIGTERM on either (npm-start-pid1). {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       keepAlive: {
         message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
@@ -18236,7 +18491,7 @@ var init_entrypoint_no_exec = __esm({
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
-          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`", why: "The shell no longer runs anything after it (an EXIT trap included)" }
+          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
         howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
@@ -18298,6 +18553,11 @@ var init_entrypoint_no_exec = __esm({
           const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
           const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
           const data = { command: refText(cmd.ref), where: where2, ...startedBy2(hop) };
+          const pm = packageScriptRun(argv.map((f) => f.multi ? null : f.s));
+          if (pm) {
+            reportManager(ctx, main2, hop, cmd.ref, pm, where2, place);
+            continue;
+          }
           const fix = fixOf(execFix(hop.unit, cmd.ref));
           if (main2.init) ctx.report({ ...place, messageId: main2.init.shebang ? "underShebangInit" : "underInit", data: { ...data, init: main2.init.name }, ...fix });
           else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
@@ -18308,7 +18568,7 @@ var init_entrypoint_no_exec = __esm({
 });
 
 // src/model/run-facts.ts
-import path11 from "node:path";
+import path12 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -18316,7 +18576,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path11.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path12.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -18324,7 +18584,7 @@ ${h.body.text}`).join("");
       for (const w of words) facts.words.add(w);
       if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
         facts.unknownWrites.add(workdir);
-        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path11.posix.resolve(w));
+        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path12.posix.resolve(w));
       }
       if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
@@ -18347,7 +18607,7 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path11.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path12.posix.resolve(workdir, p)) });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -18355,14 +18615,14 @@ function record(facts, words, inst, workdir) {
       if (name === "install" && /^-[mogt]$/.test(w)) i++;
       else if (name === "mkdir" && w === "-m") i++;
       else if (!w.startsWith("-") && w !== "\0") {
-        for (let d = path11.posix.resolve(workdir, w); d !== "/"; d = path11.posix.dirname(d)) facts.dirs.add(d);
+        for (let d = path12.posix.resolve(workdir, w); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
       }
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path11.posix.resolve(workdir, args[1]);
-      const target2 = path11.posix.resolve(path11.posix.dirname(link), args[0]);
+      const link = path12.posix.resolve(workdir, args[1]);
+      const target2 = path12.posix.resolve(path12.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
   } else if (name === "mv" || name === "cp") {
@@ -18388,9 +18648,9 @@ function recordMove(facts, rest, inst, workdir) {
   const sources = target2 === null ? args.slice(0, -1) : args;
   const dest = target2 ?? args[args.length - 1];
   if (!dest || sources.length === 0 || dest === "\0" || sources.includes("\0")) return;
-  const to = path11.posix.resolve(workdir, dest);
+  const to = path12.posix.resolve(workdir, dest);
   const into = target2 !== null || sources.length > 1 || dest.endsWith("/") || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? "folder" : "either";
-  for (const src of sources) facts.moves.push({ from: path11.posix.resolve(workdir, src), to, into, instruction: inst });
+  for (const src of sources) facts.moves.push({ from: path12.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 function addsExecute(mode) {
   if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
@@ -18507,15 +18767,15 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
-import path12 from "node:path";
+import path13 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  const abs = path12.posix.resolve(stage.config.workdir, missing2);
+  const abs = path13.posix.resolve(stage.config.workdir, missing2);
   const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
   for (const d of facts.unknownWrites) if (above(d)) return false;
-  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path12.posix.resolve(w))) return false;
+  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path13.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -21624,150 +21884,6 @@ var init_multiple_healthcheck = __esm({
   }
 });
 
-// src/model/node-entry.ts
-import path13 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs10, scriptArg, read) {
-  const imagePath = path13.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs10, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path13.posix.resolve(path13.posix.dirname(next.imagePath), spec));
-        if (target2) queue.push(target2);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs10, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs10.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename3(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
 // src/rules/node-pid1-signals.ts
 var node_pid1_signals_default;
 var init_node_pid1_signals = __esm({
@@ -21832,15 +21948,14 @@ CMD ["node", "server.js"]
 });
 
 // src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var npm_start_pid1_default;
 var init_npm_start_pid1 = __esm({
   "src/rules/npm-start-pid1.ts"() {
     "use strict";
     init_questions();
     init_commands();
+    init_node_entry();
     init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
     npm_start_pid1_default = defineRule({
       id: "npm-start-pid1",
       severity: "warning",
@@ -21867,9 +21982,7 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
+          if (step.kind !== "program" || !packageScriptRun([step.name, ...step.args])) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
@@ -22338,23 +22451,54 @@ function stepLabel(s) {
     case "script":
       return `${s.at.label} ${s.arg.value}`;
     case "program":
+      return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case "supervisor":
       return `${s.at.label} ${s.name}`;
     case "unknown":
       return s.at.label;
   }
 }
-function mainLabel(s) {
+function mainLabel(m) {
+  const s = m.hop;
   switch (s.kind) {
-    case "program":
+    case "program": {
+      const shell = m.chain.hops[m.chain.hops.length - 2];
+      if (bracketWord(s.name) && shell?.kind === "shell") return `${shellLabel(shell)}, whose first word \`${s.name}\` is no program: ${shell.shellForm ? "brackets without valid JSON are not an exec form" : "the shell keeps the brackets and commas in its words"}`;
       return `\`${s.name}\``;
+    }
     case "script":
-      return `\`${s.arg.value}\`, which does not exec its last command`;
-    case "shell":
-      return "`/bin/sh -c ...`";
+    case "shell": {
+      const program = lastProgram(m);
+      const self = s.kind === "script" ? `\`${s.arg.value}\`` : shellLabel(s);
+      return program ? `\`${program}\`, which ${self} starts as its child without exec` : s.kind === "script" ? `${self}, which does not exec its last command` : self;
+    }
     default:
       return stepLabel(s);
   }
+}
+function bracketWord(name) {
+  return name.startsWith("[") && name !== "[" && name !== "[[";
+}
+function shellLabel(s) {
+  const text = s.unit.source.text;
+  const shell = s.shellArgv.join(" ") || "/bin/sh -c";
+  return text.length <= 60 && !text.includes("\n") ? `\`${shell} ${shellQuote(text)}\`` : `\`${shell} ...\``;
+}
+function lastProgram(m) {
+  const last = m.staying?.ending.last;
+  if (!m.staying || m.staying.ending.kind !== "end" || !last || last.length === 0) return null;
+  const lines = /* @__PURE__ */ new Set();
+  for (const l of last) {
+    const argv = argvAt(m.staying.hop.run, l);
+    const t = argv ? commandOf(argv) : null;
+    const name = t && !t.switcher && !t.forking && t.rest.every((f) => f.s !== null && !f.multi) ? t.name?.s ?? null : null;
+    const args = t ? t.rest.map((f) => f.s) : [];
+    if (name === null || bracketWord(name) || !looksLikeMainProgram(name, args)) return null;
+    const line2 = [name, ...args].join(" ");
+    lines.add(line2.length <= 60 ? line2 : name);
+  }
+  const [line] = [...lines];
+  return lines.size === 1 && line ? line : null;
 }
 function wrapsRootByDesignCmd(hop, cmdArgv) {
   if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== "entrypoint" || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
@@ -22393,6 +22537,7 @@ var init_root_process = __esm({
     init_known_programs();
     init_shell_walk();
     init_evidence();
+    init_text();
     init_rule();
     root_process_default = defineRule({
       id: "root-process",
@@ -22452,7 +22597,7 @@ var init_root_process = __esm({
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(first.hop);
+        const main2 = mainLabel(first);
         const notes = dropNotes(run2, launch.scripts);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
