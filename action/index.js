@@ -4365,10 +4365,10 @@ var init_main = __esm({
         return toString.call(value) === "[object String]";
       }
       Is2.string = string;
-      function number(value) {
+      function number2(value) {
         return toString.call(value) === "[object Number]";
       }
-      Is2.number = number;
+      Is2.number = number2;
       function numberRange(value, min, max) {
         return toString.call(value) === "[object Number]" && min <= value && value <= max;
       }
@@ -8901,9 +8901,37 @@ function commandForm(text) {
       if (looksLikeJsonArray(t)) {
         return { kind: "shell", text: trimmed, invalidJson: jsonReason(t, e) };
       }
+      const after = trailingAfterArray(t);
+      if (after !== null) return { kind: "shell", text: trimmed, invalidJson: after.reason, trailing: { text: after.trailing, arrayValid: after.valid } };
     }
   }
   return { kind: "shell", text: trimmed, invalidJson: null };
+}
+function trailingAfterArray(t) {
+  let quote = null;
+  let close = -1;
+  for (let i = 1; i < t.length && close < 0; i++) {
+    const c = t[i] ?? "";
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "]") close = i;
+  }
+  if (close < 0) return null;
+  const array = t.slice(0, close + 1);
+  const trailing = t.slice(close + 1).trim();
+  if (!/^[;,]+$/.test(trailing) && !/^#/.test(trailing)) return null;
+  let valid = false;
+  try {
+    const value = JSON.parse(array);
+    valid = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string");
+  } catch {
+    valid = false;
+  }
+  if (!valid && !looksLikeJsonArray(array)) return null;
+  const what = trailing.startsWith("#") ? "a comment after the closing `]`: Docker reads `#` as a comment only at the start of a line" : `\`${trailing}\` after the closing \`]\``;
+  return { trailing, valid, reason: valid ? what : `${jsonReason(array, null)}, and ${what}` };
 }
 function looksLikeJsonArray(t) {
   if (!t.endsWith("]")) return false;
@@ -13300,16 +13328,18 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
+  const group = spec.includes(":") ? spec.slice(spec.indexOf(":") + 1) : null;
+  const gid = group === null ? null : /^\d+$/.test(group) ? group : group === "root" ? "0" : null;
+  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, gid: group === null ? "0" : gid, why };
   const u = spec.split(":")[0] ?? spec;
-  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 function showUser(u) {
   if (u.root === true) return "root";
   return u.name ?? u.uid ?? "unknown user";
 }
 function sameUser(a, b) {
-  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root;
+  return a === b || a.name === b.name && a.uid === b.uid && a.root === b.root && (a.gid ?? null) === (b.gid ?? null);
 }
 function watchedUser(user, onRead) {
   const w = {
@@ -13325,6 +13355,10 @@ function watchedUser(user, onRead) {
       onRead();
       return user.root;
     },
+    get gid() {
+      onRead();
+      return user.gid;
+    },
     get why() {
       onRead();
       return user.why;
@@ -13335,16 +13369,19 @@ function watchedUser(user, onRead) {
 }
 function userKey(u) {
   const r = WATCHED.get(u) ?? u;
-  return `${r.name}|${r.uid}|${r.root}`;
+  return `${r.name}|${r.uid}|${r.root}|${r.gid ?? null}`;
 }
 function joinUser(a, b) {
   if (sameUser(a, b)) return a;
-  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, gid: (a.gid ?? null) === (b.gid ?? null) ? a.gid ?? null : null, why: `${a.why} or ${b.why}` };
 }
 function uidField(u) {
   if (u.root === true) return lit("0");
   if (u.uid !== null) return lit(u.uid);
   return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
+}
+function gidField(u) {
+  return u.gid !== void 0 && u.gid !== null ? lit(u.gid) : UNKNOWN;
 }
 function userNameField(u) {
   if (u.root === true) return lit("root");
@@ -13367,6 +13404,95 @@ var init_values = __esm({
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
     WATCHED = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/model/evaluator/arithmetic.ts
+function evalArithm(x, st, operand) {
+  const v = evaluate(x, st, operand, 0);
+  return v !== null && Number.isSafeInteger(v) ? v : null;
+}
+function number(text) {
+  if (text === null) return null;
+  const t = text.trim();
+  if (t === "") return 0;
+  if (/^[+-]?\d+$/.test(t)) return /^[+-]?0\d/.test(t) ? null : Number(t);
+  return null;
+}
+function evaluate(x, st, operand, depth) {
+  if (!x || depth > MAX_DEPTH2) return null;
+  switch (x.type) {
+    case "ParenArithm":
+      return evaluate(x.x, st, operand, depth + 1);
+    case "ArithmWord": {
+      const only = x.word.parts.length === 1 ? x.word.parts[0] : void 0;
+      const name = only?.type === "Lit" && isName(only.value) ? only.value : null;
+      const text = operand(x.word, st, name);
+      return number(text);
+    }
+    case "UnaryArithm": {
+      if (x.op === "++" || x.op === "--") return null;
+      const a = evaluate(x.x, st, operand, depth + 1);
+      if (a === null) return null;
+      if (x.op === "-") return -a;
+      if (x.op === "+") return a;
+      if (x.op === "!") return a === 0 ? 1 : 0;
+      if (x.op === "~") return ~a;
+      return null;
+    }
+    case "BinaryArithm": {
+      if (x.op === "?") {
+        const c = evaluate(x.x, st, operand, depth + 1);
+        const alt = x.y?.type === "BinaryArithm" && x.y.op === ":" ? x.y : null;
+        if (c === null || !alt) return null;
+        return evaluate(c !== 0 ? alt.x : alt.y, st, operand, depth + 1);
+      }
+      const a = evaluate(x.x, st, operand, depth + 1);
+      const b = evaluate(x.y, st, operand, depth + 1);
+      if (a === null || b === null) return null;
+      switch (x.op) {
+        case "+":
+          return a + b;
+        case "-":
+          return a - b;
+        case "*":
+          return a * b;
+        case "/":
+          return b === 0 ? null : Math.trunc(a / b);
+        case "%":
+          return b === 0 ? null : a % b;
+        case "**":
+          return b < 0 ? null : a ** b;
+        case "<":
+          return a < b ? 1 : 0;
+        case "<=":
+          return a <= b ? 1 : 0;
+        case ">":
+          return a > b ? 1 : 0;
+        case ">=":
+          return a >= b ? 1 : 0;
+        case "==":
+          return a === b ? 1 : 0;
+        case "!=":
+          return a !== b ? 1 : 0;
+        case "&&":
+          return a !== 0 && b !== 0 ? 1 : 0;
+        case "||":
+          return a !== 0 || b !== 0 ? 1 : 0;
+        case ",":
+          return b;
+        default:
+          return null;
+      }
+    }
+  }
+}
+var MAX_DEPTH2;
+var init_arithmetic = __esm({
+  "src/model/evaluator/arithmetic.ts"() {
+    "use strict";
+    init_variables();
+    MAX_DEPTH2 = 64;
   }
 });
 
@@ -14097,9 +14223,27 @@ function pushPart(part, quoted, st, env3, out) {
       out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
       return;
     }
+    case "ArithmExp": {
+      const v = evalArithm(part.x, st, (w, s, name) => arithmOperand(w, s, env3, name));
+      if (v !== null) {
+        out.push({ kind: "text", field: lit(String(v)), quoted: true });
+        return;
+      }
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+      return;
+    }
     default:
       out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
   }
+}
+function arithmOperand(w, st, env3, name) {
+  if (name === null) {
+    const f2 = expandScalar(w, st, env3);
+    return f2.s === null || f2.multi || f2.s.includes(USER_COMMAND) ? null : f2.s;
+  }
+  const read = { type: "ParamExp", p: w.p, e: w.e, param: name, short: true, length: false, excl: false, index: null, op: null, word: null };
+  const f = expandScalar({ type: "Word", p: w.p, e: w.e, parts: [read] }, st, env3);
+  return f.s === null || f.multi || !/^\s*[+-]?\d*\s*$/.test(f.s) ? null : f.s;
 }
 function ifsOf(st) {
   const v = st.getVar("IFS");
@@ -14436,6 +14580,7 @@ var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
     init_variables();
+    init_arithmetic();
     init_state();
     init_values();
     GLOB_CHAR = /[*?[]/;
@@ -14603,6 +14748,55 @@ var init_conditions = __esm({
   }
 });
 
+// src/model/evaluator/getopts.ts
+function parseGetopts(optstring, params, maxSteps) {
+  const silent = optstring.startsWith(":");
+  const letters = silent ? optstring.slice(1) : optstring;
+  const steps = [];
+  let i = 0;
+  while (i < params.length) {
+    const f = params[i];
+    if (f.multi || f.s === null) return null;
+    const word = f.s;
+    if (word === "--") return { steps, optind: i + 2 };
+    if (!word.startsWith("-") || word === "-") break;
+    for (let k = 1; k < word.length; k++) {
+      if (steps.length >= maxSteps) return null;
+      const ch = word[k];
+      const at2 = ch === ":" ? -1 : letters.indexOf(ch);
+      const last = k === word.length - 1;
+      if (at2 < 0) {
+        steps.push({ name: "?", optarg: silent ? { s: ch } : void 0, optind: last ? i + 2 : i + 1 });
+        continue;
+      }
+      if (letters[at2 + 1] !== ":") {
+        steps.push({ name: ch, optarg: void 0, optind: last ? i + 2 : i + 1 });
+        continue;
+      }
+      if (!last) {
+        steps.push({ name: ch, optarg: { s: word.slice(k + 1) }, optind: i + 2 });
+        break;
+      }
+      const value = params[i + 1];
+      if (value === void 0) {
+        steps.push(silent ? { name: ":", optarg: { s: ch }, optind: i + 2 } : { name: "?", optarg: void 0, optind: i + 2 });
+        break;
+      }
+      if (value.multi) return null;
+      steps.push({ name: ch, optarg: value, optind: i + 3 });
+      i++;
+      break;
+    }
+    i++;
+  }
+  return { steps, optind: i + 1 };
+}
+var init_getopts = __esm({
+  "src/model/evaluator/getopts.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -14647,7 +14841,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -14726,6 +14920,30 @@ function widen(m, states, eff, extra = []) {
       x.params = [UNKNOWN_FIELDS];
     }
     return x;
+  });
+}
+function getoptsLoop(m, c, states) {
+  const cond = c.cond.length === 1 ? c.cond[0] : void 0;
+  const call = cond?.cmd?.type === "CallExpr" && !cond.negated && !cond.background ? cond.cmd : null;
+  if (c.until || !call || call.assigns.length > 0 || call.args.length !== 3 || literalOf(call.args[0]) !== "getopts") return null;
+  const optstring = literalOf(call.args[1]);
+  const name = literalOf(call.args[2]);
+  if (optstring === null || name === null || !isName(name) || states.length === 0) return null;
+  let parse = null;
+  for (const st of states) {
+    const optind = st.getVar("OPTIND");
+    const fresh = optind === void 0 ? !st.unknownUnset : optind.kind === "scalar" && optind.value.s === "1";
+    const p = fresh ? parseGetopts(optstring, st.params, MAX_UNROLLED_ITEMS) : null;
+    if (!p || parse && !sameParse(parse, p)) return null;
+    parse = p;
+  }
+  for (const st of states) m.expandEnv.readArgs?.(st.params);
+  return new GetoptsFrame(c, name, parse, states);
+}
+function sameParse(a, b) {
+  return a.optind === b.optind && a.steps.length === b.steps.length && a.steps.every((x, i) => {
+    const y = b.steps[i];
+    return x.name === y.name && x.optind === y.optind && x.optarg?.s === y.optarg?.s && !!x.optarg === !!y.optarg;
   });
 }
 function wordText(m, w) {
@@ -14856,8 +15074,8 @@ function simpleCommand(m, stmt, call, st) {
         return { done: flowOf([]) };
       }
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
-      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      const failed = argv[1] ? code2.s !== null && /^-?\d+$/.test(code2.s) && Number(code2.s) !== 0 : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...argv[1] ? {} : { bare: true } });
       return { done: flowOf([]) };
     }
     case "return":
@@ -14981,6 +15199,7 @@ function simpleCommand(m, stmt, call, st) {
       }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^-g$/.test(opts)) return ran(true, fieldText(gidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
       return ran(true, null);
     }
@@ -15127,6 +15346,7 @@ function userQuery(stmts, user) {
   if (words.some((w) => w === null)) return null;
   const line = words.join(" ");
   if (line === "id -u") return uidField(user);
+  if (line === "id -g") return gidField(user);
   if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
   return null;
 }
@@ -15166,7 +15386,7 @@ function decide(m, st, r, ref) {
   st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
-  return /id -u|\bE?UID\b|whoami/.test(text);
+  return /id -[ug]|\bE?UID\b|whoami/.test(text);
 }
 function isPatternWord(w) {
   return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
@@ -15422,7 +15642,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -15430,6 +15650,7 @@ var init_interpreter = __esm({
     init_variables();
     init_commands();
     init_conditions();
+    init_getopts();
     init_state();
     init_values();
     init_words();
@@ -15462,7 +15683,7 @@ var init_interpreter = __esm({
       /** More different endings than MAX_ENDINGS were reached. */
       endingsDropped = false;
       ending(e) {
-        const because = e.kind === "exit" && e.failed ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
+        const because = e.kind === "exit" && (e.failed || e.bare) ? e.why[e.why.length - 1]?.unset?.[0] ?? "" : "";
         const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ""}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ""}`;
         const seen = this.endingKeys.get(key);
         if (seen) {
@@ -15957,6 +16178,63 @@ var init_interpreter = __esm({
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
         return { done: { ...this.acc, next } };
+      }
+    };
+    GetoptsFrame = class extends Frame {
+      constructor(c, name, parse, states) {
+        super();
+        this.c = c;
+        this.name = name;
+        this.parse = parse;
+        this.states = states;
+        this.params = states[0].params.map((f) => f.s);
+        this.eff = effectsOf(c.do, c.do);
+      }
+      c;
+      name;
+      parse;
+      states;
+      at = 0;
+      started = false;
+      left = [];
+      ret = [];
+      /** The arguments and OPTIND each pass expects; a body that changes them leaves the parse. */
+      params;
+      eff;
+      resume(m, child) {
+        let states = this.states;
+        if (this.started) {
+          const body2 = child ?? flowOf([]);
+          this.ret.push(...body2.ret);
+          this.left.push(...body2.brk.map((st) => withStatus(st, true)));
+          states = m.merge([...body2.next, ...body2.cont]);
+        }
+        this.started = true;
+        const expected = this.at === 0 ? null : String(this.parse.steps[this.at - 1].optind);
+        const keep = [];
+        for (const st of states) {
+          const optind = st.getVar("OPTIND");
+          const same = st.params.length === this.params.length && st.params.every((f, i) => f.s === this.params[i]) && (expected === null || optind?.kind === "scalar" && optind.value.s === expected);
+          if (same) keep.push(st);
+          else this.left.push(...widen(m, [st], this.eff, [this.name, "OPTIND", "OPTARG"]).map((x) => withStatus(x, null)));
+        }
+        const step = this.parse.steps[this.at++];
+        if (!step || keep.length === 0) {
+          for (const st of keep) {
+            st.setVar(this.name, { kind: "scalar", value: lit("?") });
+            st.setVar("OPTIND", { kind: "scalar", value: lit(String(this.parse.optind)) });
+            st.status = true;
+          }
+          return { done: { next: [...this.left, ...keep], ret: this.ret, brk: [], cont: [] } };
+        }
+        const pass = keep.map((st) => {
+          const x = st.fork();
+          x.setVar(this.name, { kind: "scalar", value: lit(step.name) });
+          x.setVar("OPTARG", step.optarg ? { kind: "scalar", value: step.optarg } : void 0);
+          x.setVar("OPTIND", { kind: "scalar", value: lit(String(step.optind)) });
+          return x;
+        });
+        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     MAX_UNROLLED_ITEMS = 32;
@@ -16560,13 +16838,13 @@ function configuredRun(runWith) {
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
     let check = null;
     for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd || e.waited) continue;
+      if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
         if (d.undecided) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+        check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };
       }
       if (check) break;
     }
@@ -16574,18 +16852,21 @@ function configuredRun(runWith) {
     const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
     const again = runWith(next);
     const exit = check.exit.stmt;
-    const stuck = !run2.endings.some((e) => !e.failed);
-    const further = () => again.endings.some((e) => !e.failed || e.kind === "exit" && otherCheck(e, next));
-    const reached = again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    const stuck = !run2.endings.some((e) => !checkExit(e) && !e.failed);
+    const further = () => again.endings.some((e) => !checkExit(e) && !e.failed || e.kind === "exit" && otherCheck(e, next));
+    const reached = again.endings.some((e) => checkExit(e) && e.cmd?.stmt === exit && !otherCheck(e, next));
     if (again.budget || reached && !(stuck && further())) {
       rejected.add(check.name);
       continue;
     }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
+    required.push({ name: check.name, exit: check.exit, code: check.code, ...check.bare ? { bare: true } : {} });
     assumed = next;
     run2 = again;
   }
   return { run: run2, required };
+}
+function checkExit(e) {
+  return e.kind === "exit" && (e.failed || e.bare === true);
 }
 function sharedRuns(r) {
   let m = SHARED.get(r);
@@ -17709,8 +17990,8 @@ function execFormOf(unit) {
   const words = stmt ? literalCommand(stmt) : null;
   return words ? execFormText(words) : null;
 }
-function pseudoJsonFix(inst, text, dockerfile) {
-  const strings = pseudoJsonStrings(text.text);
+function pseudoJsonFix(inst, text, dockerfile, array = text.text) {
+  const strings = pseudoJsonStrings(array);
   if (!strings) return null;
   const json = execFormText(strings);
   const edit = replaceCommandText(dockerfile, text, json);
@@ -19779,10 +20060,18 @@ var init_invalid_exec_form = __esm({
         invalidJson: {
           message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
           hint: "Use double quotes around every element and commas between them: `{keyword} {json}`."
+        },
+        trailingText: {
+          message: "{keyword} arguments are an exec-form array followed by `{trailing}`: Docker parses everything after {keyword} as JSON, and with `{trailing}` after the closing `]` it is not valid JSON, so {fate}.",
+          hint: "Remove `{trailing}` after the closing `]`: `{keyword} {json}`."
+        },
+        trailingComment: {
+          message: "{keyword} arguments are an exec-form array followed by a comment: Docker reads `#` as a comment only at the start of a line, so the comment is part of the arguments, the text is not valid JSON, and {fate}.",
+          hint: "Move the comment to a line of its own above the instruction: `{keyword} {json}`."
         }
       },
       docs: {
-        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element, or text after the closing `]` (a `;` as in other languages, or a comment: Docker reads `#` as a comment only at the start of a line).",
         why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
         bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
@@ -19798,14 +20087,18 @@ var init_invalid_exec_form = __esm({
           const form = commandForm(inst.rest);
           if (form.kind !== "shell" || !form.invalidJson) continue;
           const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : form.text.text.length <= 60 && !form.text.text.includes("\n") ? `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c ${shellQuote(form.text.text)}\`` : "Docker does not see an exec-form array and runs the whole text as shell form, with `/bin/sh -c`";
-          ctx.report({
-            at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            messageId: "invalidJson",
-            // The same strings as JSON where they can be read (the fix writes that), else the shape of it.
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate, json: execFormText(pseudoJsonStrings(form.text.text) ?? ["prog", "arg"]) },
-            label: inst.keyword,
-            ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
-          });
+          const at2 = { file, span: form.text.spanOf(0, form.text.text.length) };
+          const trailing = form.trailing?.text;
+          const array = trailing ? form.text.text.slice(0, form.text.text.length - trailing.length).trimEnd() : form.text.text;
+          const json = execFormText(pseudoJsonStrings(array) ?? ["prog", "arg"]);
+          const comment = trailing?.startsWith("#") ?? false;
+          const fix = comment ? {} : fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile, array));
+          if (trailing && form.trailing?.arrayValid) {
+            if (comment) ctx.report({ at: at2, messageId: "trailingComment", data: { keyword: inst.keyword, fate, json }, label: inst.keyword });
+            else ctx.report({ at: at2, messageId: "trailingText", data: { keyword: inst.keyword, trailing, fate, json }, label: inst.keyword, ...fix });
+            continue;
+          }
+          ctx.report({ at: at2, messageId: "invalidJson", data: { keyword: inst.keyword, problem: form.invalidJson, fate, json }, label: inst.keyword, ...fix });
         }
       }
     });
@@ -20100,6 +20393,26 @@ function decode(buffer, addr, source, ascii) {
     for (let k = 0; k < n2; k++) out[k] = part();
     return out;
   };
+  const arithm = () => {
+    switch (b[i++]) {
+      case ARITHM_BINARY: {
+        const op = str();
+        const x = arithm();
+        return { type: "BinaryArithm", op, x, y: arithm() };
+      }
+      case ARITHM_UNARY: {
+        const op = str();
+        const post = b[i++] === 1;
+        return { type: "UnaryArithm", op, post, x: arithm() };
+      }
+      case ARITHM_PAREN:
+        return { type: "ParenArithm", x: arithm() };
+      case ARITHM_WORD:
+        return { type: "ArithmWord", word: word() };
+      default:
+        return null;
+    }
+  };
   const part = () => {
     const tag = b[i++];
     const p = pos();
@@ -20127,7 +20440,7 @@ function decode(buffer, addr, source, ascii) {
         return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
       }
       case PART_ARITHM:
-        return { type: "ArithmExp", p, e };
+        return { type: "ArithmExp", p, e, x: arithm() };
       case PART_PROCSUBST: {
         const op = str();
         return { type: "ProcSubst", p, e, op, stmts: stmts() };
@@ -20194,7 +20507,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -20232,6 +20545,10 @@ var init_shell2 = __esm({
     PART_PROCSUBST = 7;
     PART_EXTGLOB = 8;
     PART_OTHER = 9;
+    ARITHM_BINARY = 1;
+    ARITHM_UNARY = 2;
+    ARITHM_PAREN = 3;
+    ARITHM_WORD = 4;
     UTF8 = new TextDecoder();
     ASCII = /^[\x00-\x7f]*$/;
     LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -42563,7 +42880,7 @@ function configured(required) {
 function requiredChecks(step) {
   return (step.required ?? []).map((r) => {
     const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+    return `${r.bare ? "stops" : `exits${r.code !== null ? ` ${r.code}` : " with an error"}`} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
   });
 }
 function reasons(why) {
@@ -49460,7 +49777,7 @@ function readHcl(text) {
         if (d) variables.set(labels[0], d.expr);
       }
       if (depth === 0 && name === "target" && labels[0] !== void 0) {
-        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate(v.expr, variables), line: v.line }])) });
+        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate2(v.expr, variables), line: v.line }])) });
       }
     }
   };
@@ -49472,7 +49789,7 @@ function readHcl(text) {
   }
   return { targets };
 }
-function evaluate(expr, variables, depth = 0) {
+function evaluate2(expr, variables, depth = 0) {
   if (depth > 8) return null;
   const scalar = (t) => {
     if (!t) return null;
@@ -49496,7 +49813,7 @@ function evaluate(expr, variables, depth = 0) {
   const variable = (name) => {
     const d = variables.get(name);
     if (!d) return null;
-    const v = evaluate(d, variables, depth + 1);
+    const v = evaluate2(d, variables, depth + 1);
     return typeof v === "string" ? v : null;
   };
   if (expr.length === 1) return scalar(expr[0]);

@@ -410,7 +410,7 @@ function configured(required: string[]): string {
 function requiredChecks(step: Step & { kind: 'script' | 'shell' }): string[] {
   return (step.required ?? []).map((r) => {
     const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : ' with an error'} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+    return `${r.bare ? 'stops' : `exits${r.code !== null ? ` ${r.code}` : ' with an error'}`} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
   });
 }
 

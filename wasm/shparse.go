@@ -593,6 +593,7 @@ func (w *writer) part(p syntax.WordPart) {
 	case *syntax.ArithmExp:
 		w.word(partArithm)
 		w.span(x.Pos(), x.End())
+		w.arithm(x.X)
 	case *syntax.ProcSubst:
 		w.word(partProcSubst)
 		w.span(x.Pos(), x.End())
@@ -615,6 +616,38 @@ func (w *writer) part(p syntax.WordPart) {
 		w.word(partOther)
 		w.span(p.Pos(), p.End())
 		w.inline(strings.TrimPrefix(fmt.Sprintf("%T", p), "*syntax."))
+	}
+}
+
+// Tags of an arithmetic expression (the tree inside $((...))).
+const (
+	arithmOther uint32 = iota
+	arithmBinary
+	arithmUnary
+	arithmParen
+	arithmWord
+)
+
+func (w *writer) arithm(x syntax.ArithmExpr) {
+	switch x := x.(type) {
+	case *syntax.BinaryArithm:
+		w.word(arithmBinary)
+		w.inline(x.Op.String())
+		w.arithm(x.X)
+		w.arithm(x.Y)
+	case *syntax.UnaryArithm:
+		w.word(arithmUnary)
+		w.inline(x.Op.String())
+		w.bool(x.Post)
+		w.arithm(x.X)
+	case *syntax.ParenArithm:
+		w.word(arithmParen)
+		w.arithm(x.X)
+	case *syntax.Word:
+		w.word(arithmWord)
+		w.shWord(x)
+	default:
+		w.word(arithmOther)
 	}
 }
 

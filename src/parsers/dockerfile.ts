@@ -339,6 +339,11 @@ export type CommandForm =
       text: MappedText;
       /** Set when the text looks like an exec-form array but is not valid JSON. */
       invalidJson: string | null;
+      /**
+       * Text after the array's closing `]` (`["app"];`, `["app"] # comment`), which is what makes
+       * the line invalid JSON; the array before it is `text` without it.
+       */
+      trailing?: { text: string; /** the array before it is valid JSON */ arrayValid: boolean };
     };
 
 /** How Docker reads RUN/CMD/ENTRYPOINT arguments: JSON array of strings, or else shell form. */
@@ -358,9 +363,44 @@ export function commandForm(text: MappedText): CommandForm {
       if (looksLikeJsonArray(t)) {
         return { kind: 'shell', text: trimmed, invalidJson: jsonReason(t, e) };
       }
+      const after = trailingAfterArray(t);
+      if (after !== null) return { kind: 'shell', text: trimmed, invalidJson: after.reason, trailing: { text: after.trailing, arrayValid: after.valid } };
     }
   }
   return { kind: 'shell', text: trimmed, invalidJson: null };
+}
+
+/**
+ * `["sh", "run.sh"];` or `["app"] # comment`: an array (valid JSON, or pseudo-JSON) followed by
+ * only `;`/`,` or a comment. Docker parses the whole rest of the line as JSON (a `#` starts a
+ * comment only at the beginning of a line), so it is shell form. Null for anything else after
+ * the `]` (`[ -f x ] && ...` is a test command).
+ */
+function trailingAfterArray(t: string): { trailing: string; valid: boolean; reason: string } | null {
+  let quote: string | null = null;
+  let close = -1;
+  for (let i = 1; i < t.length && close < 0; i++) {
+    const c = t[i] ?? '';
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === ']') close = i;
+  }
+  if (close < 0) return null;
+  const array = t.slice(0, close + 1);
+  const trailing = t.slice(close + 1).trim();
+  if (!/^[;,]+$/.test(trailing) && !/^#/.test(trailing)) return null;
+  let valid = false;
+  try {
+    const value: unknown = JSON.parse(array);
+    valid = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string');
+  } catch {
+    valid = false;
+  }
+  if (!valid && !looksLikeJsonArray(array)) return null;
+  const what = trailing.startsWith('#') ? 'a comment after the closing `]`: Docker reads `#` as a comment only at the start of a line' : `\`${trailing}\` after the closing \`]\``;
+  return { trailing, valid, reason: valid ? what : `${jsonReason(array, null)}, and ${what}` };
 }
 
 /**

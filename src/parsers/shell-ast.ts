@@ -253,9 +253,18 @@ export interface CmdSubst extends Spanned {
   backquotes: boolean;
 }
 
+/** `$((...))`: its expression, or null for one the encoding does not carry. */
 export interface ArithmExp extends Spanned {
   type: 'ArithmExp';
+  x: ArithmExpr | null;
 }
+
+/** An arithmetic expression: operators as mvdan/sh spells them (`+`, `-`, `<=`, `++`, `=`, `?`, `:`), operands as words (`OPTIND`, `1`, `$n`). */
+export type ArithmExpr =
+  | { type: 'BinaryArithm'; op: string; x: ArithmExpr | null; y: ArithmExpr | null }
+  | { type: 'UnaryArithm'; op: string; post: boolean; x: ArithmExpr | null }
+  | { type: 'ParenArithm'; x: ArithmExpr | null }
+  | { type: 'ArithmWord'; word: Word };
 
 export interface ProcSubst extends Spanned {
   type: 'ProcSubst';

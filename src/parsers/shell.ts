@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
-import type { Assign, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
+import type { Assign, ArithmExpr, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
 import { readShebang } from './shebang.js';
 import { overBudget } from './shell-budget.js';
 
@@ -384,6 +384,26 @@ function decode(buffer: ArrayBuffer, addr: number, source: string, ascii: boolea
     for (let k = 0; k < n; k++) out[k] = part();
     return out;
   };
+  const arithm = (): ArithmExpr | null => {
+    switch (b[i++]) {
+      case ARITHM_BINARY: {
+        const op = str();
+        const x = arithm();
+        return { type: 'BinaryArithm', op, x, y: arithm() };
+      }
+      case ARITHM_UNARY: {
+        const op = str();
+        const post = b[i++] === 1;
+        return { type: 'UnaryArithm', op, post, x: arithm() };
+      }
+      case ARITHM_PAREN:
+        return { type: 'ParenArithm', x: arithm() };
+      case ARITHM_WORD:
+        return { type: 'ArithmWord', word: word() };
+      default:
+        return null;
+    }
+  };
   const part = (): WordPart => {
     const tag = b[i++]!;
     const p = pos();
@@ -411,7 +431,7 @@ function decode(buffer: ArrayBuffer, addr: number, source: string, ascii: boolea
         return { type: 'CmdSubst', p, e, stmts: ss, backquotes: b[i++] === 1 };
       }
       case PART_ARITHM:
-        return { type: 'ArithmExp', p, e };
+        return { type: 'ArithmExp', p, e, x: arithm() };
       case PART_PROCSUBST: {
         const op = str();
         return { type: 'ProcSubst', p, e, op, stmts: stmts() };
@@ -472,6 +492,11 @@ const PART_ARITHM = 6;
 const PART_PROCSUBST = 7;
 const PART_EXTGLOB = 8;
 const PART_OTHER = 9;
+
+const ARITHM_BINARY = 1;
+const ARITHM_UNARY = 2;
+const ARITHM_PAREN = 3;
+const ARITHM_WORD = 4;
 
 const UTF8 = new TextDecoder();
 const ASCII = /^[\x00-\x7f]*$/;

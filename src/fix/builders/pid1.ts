@@ -137,8 +137,8 @@ export function execFormOf(unit: ScriptUnit): string | null {
 }
 
 /** invalid-exec-form: pseudo-JSON (`['app', '-v']`, missing or trailing commas) -> JSON. Safe. */
-export function pseudoJsonFix(inst: Instruction, text: MappedText, dockerfile: SourceFile): Fix | null {
-  const strings = pseudoJsonStrings(text.text);
+export function pseudoJsonFix(inst: Instruction, text: MappedText, dockerfile: SourceFile, array: string = text.text): Fix | null {
+  const strings = pseudoJsonStrings(array);
   if (!strings) return null;
   const json = execFormText(strings);
   const edit = replaceCommandText(dockerfile, text, json);

@@ -28,8 +28,9 @@ import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
+import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
-import { clusterValueCount, lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
+import { clusterValueCount, gidField, lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -95,6 +96,8 @@ export interface Ending {
   user: UserValue;
   /** An error path: `exit 1`, or the script ending after a failed command. */
   failed: boolean;
+  /** For exit: a bare `exit`, whose status is the last command's (an error message's `echo`, say). */
+  bare?: true;
   why: Decision[];
   /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
   opaque: boolean;
@@ -230,7 +233,7 @@ class Recorder {
   ending(e: Ending): void {
     // An exit reached because a setting is unset stays apart from the same exit reached otherwise
     // (`check A; check B` share one exit): the configured run needs to know each reason.
-    const because = e.kind === 'exit' && e.failed ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
+    const because = e.kind === 'exit' && (e.failed || e.bare) ? (e.why[e.why.length - 1]?.unset?.[0] ?? '') : '';
     const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? e.loop?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${userKey(e.user)}|${e.failed}|${e.code?.s ?? ''}|${because}|${e.waited ? e.waited.at.stmt.p[2] : ''}`;
     const seen = this.endingKeys.get(key);
     if (seen) {
@@ -586,7 +589,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -920,6 +923,97 @@ class WhileFrame extends Frame {
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
+  }
+}
+
+/**
+ * `while getopts OPTSTRING NAME; do ... done` from OPTIND 1 over arguments whose options are
+ * known (the default run's CMD words, or the user command, which is not an option): run pass by
+ * pass as getopts would (`getopts.ts`), so OPTIND after it, and `$#` after `shift $((OPTIND-1))`,
+ * are known. Null for any other loop, or when a word the parse reads is unknown.
+ */
+function getoptsLoop(m: Machine, c: WhileClause, states: State[]): Frame | null {
+  const cond = c.cond.length === 1 ? c.cond[0] : undefined;
+  const call = cond?.cmd?.type === 'CallExpr' && !cond.negated && !cond.background ? cond.cmd : null;
+  if (c.until || !call || call.assigns.length > 0 || call.args.length !== 3 || literalOf(call.args[0] as Word) !== 'getopts') return null;
+  const optstring = literalOf(call.args[1] as Word);
+  const name = literalOf(call.args[2] as Word);
+  if (optstring === null || name === null || !isName(name) || states.length === 0) return null;
+  let parse: GetoptsParse | null = null;
+  for (const st of states) {
+    const optind = st.getVar('OPTIND');
+    const fresh = optind === undefined ? !st.unknownUnset : optind.kind === 'scalar' && optind.value.s === '1';
+    const p = fresh ? parseGetopts(optstring, st.params, MAX_UNROLLED_ITEMS) : null;
+    if (!p || (parse && !sameParse(parse, p))) return null;
+    parse = p;
+  }
+  for (const st of states) m.expandEnv.readArgs?.(st.params);
+  return new GetoptsFrame(c, name, parse as GetoptsParse, states);
+}
+
+function sameParse(a: GetoptsParse, b: GetoptsParse): boolean {
+  return a.optind === b.optind && a.steps.length === b.steps.length && a.steps.every((x, i) => {
+    const y = b.steps[i] as GetoptsStep;
+    return x.name === y.name && x.optind === y.optind && x.optarg?.s === y.optarg?.s && !!x.optarg === !!y.optarg;
+  });
+}
+
+class GetoptsFrame extends Frame {
+  private at = 0;
+  private started = false;
+  private readonly left: State[] = [];
+  private readonly ret: State[] = [];
+  /** The arguments and OPTIND each pass expects; a body that changes them leaves the parse. */
+  private readonly params: (string | null)[];
+  private readonly eff: LoopEffects;
+
+  constructor(
+    private readonly c: WhileClause,
+    private readonly name: string,
+    private readonly parse: GetoptsParse,
+    private readonly states: State[],
+  ) {
+    super();
+    this.params = (states[0] as State).params.map((f) => f.s);
+    this.eff = effectsOf(c.do, c.do);
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    let states = this.states;
+    if (this.started) {
+      const body = child ?? flowOf([]);
+      this.ret.push(...body.ret);
+      this.left.push(...body.brk.map((st) => withStatus(st, true)));
+      states = m.merge([...body.next, ...body.cont]);
+    }
+    this.started = true;
+    const expected = this.at === 0 ? null : String((this.parse.steps[this.at - 1] as GetoptsStep).optind);
+    const keep: State[] = [];
+    for (const st of states) {
+      const optind = st.getVar('OPTIND');
+      const same = st.params.length === this.params.length && st.params.every((f, i) => f.s === this.params[i]) && (expected === null || (optind?.kind === 'scalar' && optind.value.s === expected));
+      if (same) keep.push(st);
+      // The body moved OPTIND or the arguments: what getopts reads next is not known.
+      else this.left.push(...widen(m, [st], this.eff, [this.name, 'OPTIND', 'OPTARG']).map((x) => withStatus(x, null)));
+    }
+    const step = this.parse.steps[this.at++];
+    if (!step || keep.length === 0) {
+      // The call that returns false: NAME is `?`, OPTIND the first argument left.
+      for (const st of keep) {
+        st.setVar(this.name, { kind: 'scalar', value: lit('?') });
+        st.setVar('OPTIND', { kind: 'scalar', value: lit(String(this.parse.optind)) });
+        st.status = true;
+      }
+      return { done: { next: [...this.left, ...keep], ret: this.ret, brk: [], cont: [] } };
+    }
+    const pass = keep.map((st) => {
+      const x = st.fork();
+      x.setVar(this.name, { kind: 'scalar', value: lit(step.name) });
+      x.setVar('OPTARG', step.optarg ? { kind: 'scalar', value: step.optarg } : undefined);
+      x.setVar('OPTIND', { kind: 'scalar', value: lit(String(step.optind)) });
+      return x;
+    });
+    return { push: new ListFrame(this.c.do, pass) };
   }
 }
 
@@ -1397,8 +1491,9 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return { done: flowOf([]) };
       }
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
-      const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      // `exit -1` is an error too (status 255 in bash; dash refuses the number and exits 2).
+      const failed = argv[1] ? code.s !== null && /^-?\d+$/.test(code.s) && Number(code.s) !== 0 : st.status === false;
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(argv[1] ? {} : { bare: true as const }) });
       return { done: flowOf([]) };
     }
     case 'return':
@@ -1530,6 +1625,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       }
       const opts = argv.slice(1).map((f) => f.s ?? '?').join('');
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^-g$/.test(opts)) return ran(true, fieldText(gidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
       return ran(true, null);
     }
@@ -1702,6 +1798,7 @@ function userQuery(stmts: Stmt[], user: UserValue): Field | null {
   if (words.some((w) => w === null)) return null;
   const line = words.join(' ');
   if (line === 'id -u') return uidField(user);
+  if (line === 'id -g') return gidField(user);
   if (line === 'id -un' || line === 'id -nu' || line === 'id -u -n' || line === 'whoami') return userNameField(user);
   return null;
 }
@@ -1754,7 +1851,7 @@ function decide(m: Machine, st: State, r: { value: boolean | null; text: string;
 }
 
 function isUidTest(text: string): boolean {
-  return /id -u|\bE?UID\b|whoami/.test(text);
+  return /id -[ug]|\bE?UID\b|whoami/.test(text);
 }
 
 function isPatternWord(w: Word): boolean {

@@ -58,12 +58,14 @@ export type Step =
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
- * with an error at `exit` unless `name` is set. The run shown and judged is the configured one.
+ * with an error (or a bare `exit` after its message) at `exit` unless `name` is set. The run shown and judged is the configured one.
  */
 export interface Required {
   name: string;
   exit: CmdRef;
   code: string | null;
+  /** The check ends with a bare `exit` (the status of the message printed before it). */
+  bare?: true;
 }
 
 export interface Chain {
@@ -484,7 +486,8 @@ const MAX_CONFIG_TRIES = 12;
 /**
  * The run of a script on its configured path. On the default run every variable but ENV's is
  * unset, so an image that needs configuration (`-e DB_HOST=...`) exits with an error at a check
- * such as `if [ -z "$DB_HOST" ]; then echo missing; exit 1; fi`. That error exit is not the
+ * such as `if [ -z "$DB_HOST" ]; then echo missing; exit 1; fi` (or a bare `exit` there, whose
+ * status is the message's). That error exit is not the
  * image's main path: the variable the check tested (the last decision made because a variable was
  * unset on the way to the exit) is assumed set, and the script is run again; the assumption is
  * kept only when that exit is then no longer reached at all.
@@ -495,9 +498,9 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
   const required: Required[] = [];
   const rejected = new Set<string>();
   for (let tries = 0; tries < MAX_CONFIG_TRIES && !run.budget; tries++) {
-    let check: { name: string; exit: CmdRef; code: string | null; names: readonly string[] } | null = null;
+    let check: { name: string; exit: CmdRef; code: string | null; names: readonly string[]; bare?: true } | null = null;
     for (const e of run.endings) {
-      if (e.kind !== 'exit' || !e.failed || !e.cmd || e.waited) continue;
+      if (!checkExit(e) || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
       // condition: the exit is reached because of it, not because of a file test.
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
@@ -505,7 +508,7 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
         if (d.undecided) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+        check = { name, exit: e.cmd, code: e.bare ? null : (e.code?.s ?? null), names: d.unset, ...(e.bare ? { bare: true as const } : {}) };
       }
       if (check) break;
     }
@@ -520,18 +523,27 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     // path that no longer fails, or one that reaches the check of another unset setting), even
     // if that exit is still reached through a value the configuration makes unknown
     // (`read host port <<< "$DB_HOST"`, then a check of the port).
-    const stuck = !run.endings.some((e) => !e.failed);
-    const further = (): boolean => again.endings.some((e) => !e.failed || (e.kind === 'exit' && otherCheck(e, next)));
-    const reached = again.endings.some((e) => e.kind === 'exit' && e.failed && e.cmd?.stmt === exit && !otherCheck(e, next));
+    const stuck = !run.endings.some((e) => !checkExit(e) && !e.failed);
+    const further = (): boolean => again.endings.some((e) => (!checkExit(e) && !e.failed) || (e.kind === 'exit' && otherCheck(e, next)));
+    const reached = again.endings.some((e) => checkExit(e) && e.cmd?.stmt === exit && !otherCheck(e, next));
     if (again.budget || (reached && !(stuck && further()))) {
       rejected.add(check.name);
       continue;
     }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
+    required.push({ name: check.name, exit: check.exit, code: check.code, ...(check.bare ? { bare: true as const } : {}) });
     assumed = next;
     run = again;
   }
   return { run, required };
+}
+
+/**
+ * An exit that can end a required-configuration check: an error (`exit 1`), or a bare `exit`,
+ * whose status is that of the message printed before it (`echo "set APP_KEY"; exit`). An
+ * explicit `exit 0` is a deliberate success, not a check.
+ */
+function checkExit(e: Ending): boolean {
+  return e.kind === 'exit' && (e.failed || e.bare === true);
 }
 
 /** Runs of scripts that did not read their user, per image (resolver), by their words and HOME. */

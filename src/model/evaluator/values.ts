@@ -107,6 +107,11 @@ export interface UserValue {
   name: string | null;
   uid: string | null;
   root: boolean | null;
+  /**
+   * The primary group's id (`id -g`) when known: `0` for root with no group given, the number of
+   * `user:1000`; null or absent when it comes from /etc/passwd or a group name.
+   */
+  gid?: string | null;
   /** Where it was set: `USER app`, `no USER`, `gosu app`, `--user 1000`, the base image's... */
   why: string;
 }
@@ -116,9 +121,11 @@ export interface UserValue {
 export function userFromSpec(spec: string | null, why: string): UserValue {
   if (spec === null || spec === '') return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER.test(spec)) return { name: 'root', uid: '0', root: true, why };
+  const group = spec.includes(':') ? spec.slice(spec.indexOf(':') + 1) : null;
+  const gid = group === null ? null : /^\d+$/.test(group) ? group : group === 'root' ? '0' : null;
+  if (ROOT_USER.test(spec)) return { name: 'root', uid: '0', root: true, gid: group === null ? '0' : gid, why };
   const u = spec.split(':')[0] ?? spec;
-  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 
 export function showUser(u: UserValue): string {
@@ -128,7 +135,7 @@ export function showUser(u: UserValue): string {
 
 export function sameUser(a: UserValue, b: UserValue): boolean {
   // The same object first: a run's states share its user, which is then not read (watchedUser).
-  return a === b || (a.name === b.name && a.uid === b.uid && a.root === b.root);
+  return a === b || (a.name === b.name && a.uid === b.uid && a.root === b.root && (a.gid ?? null) === (b.gid ?? null));
 }
 
 /** The user a watched user stands for (watchedUser), or the user itself. */
@@ -154,6 +161,10 @@ export function watchedUser(user: UserValue, onRead: () => void): UserValue {
       onRead();
       return user.root;
     },
+    get gid() {
+      onRead();
+      return user.gid;
+    },
     get why() {
       onRead();
       return user.why;
@@ -166,12 +177,12 @@ export function watchedUser(user: UserValue, onRead: () => void): UserValue {
 /** A user's identity as a string, for grouping states and endings (a watched user is not marked read). */
 export function userKey(u: UserValue): string {
   const r = WATCHED.get(u) ?? u;
-  return `${r.name}|${r.uid}|${r.root}`;
+  return `${r.name}|${r.uid}|${r.root}|${r.gid ?? null}`;
 }
 
 export function joinUser(a: UserValue, b: UserValue): UserValue {
   if (sameUser(a, b)) return a;
-  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, gid: (a.gid ?? null) === (b.gid ?? null) ? (a.gid ?? null) : null, why: `${a.why} or ${b.why}` };
 }
 
 /** What `id -u` prints for a user. */
@@ -179,6 +190,11 @@ export function uidField(u: UserValue): Field {
   if (u.root === true) return lit('0');
   if (u.uid !== null) return lit(u.uid);
   return u.root === false ? { s: null, not: ['0'] } : UNKNOWN;
+}
+
+/** What `id -g` prints: the primary group's id when known. */
+export function gidField(u: UserValue): Field {
+  return u.gid !== undefined && u.gid !== null ? lit(u.gid) : UNKNOWN;
 }
 
 /** What `id -un` / `whoami` prints. */

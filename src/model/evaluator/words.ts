@@ -7,6 +7,7 @@
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import { isName } from '../../parsers/variables.js';
+import { evalArithm } from './arithmetic.js';
 import { isJoinedAway, type State } from './state.js';
 import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
@@ -190,10 +191,31 @@ function pushPart(part: WordPart, quoted: boolean, st: State, env: ExpandEnv, ou
       out.push({ kind: 'text', field: env.substitute(part.stmts, st), quoted });
       return;
     }
+    case 'ArithmExp': {
+      const v = evalArithm(part.x, st, (w, s, name) => arithmOperand(w, s, env, name));
+      if (v !== null) {
+        out.push({ kind: 'text', field: lit(String(v)), quoted: true });
+        return;
+      }
+      out.push({ kind: 'text', field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+      return;
+    }
     default:
-      // $((...)), <(...), extglobs, brace expansion: not evaluated.
+      // <(...), extglobs, brace expansion: not evaluated.
       out.push({ kind: 'text', field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
   }
+}
+
+/** An operand of `$((...))`: a name reads the variable (as `$name` would), anything else is expanded. */
+function arithmOperand(w: Word, st: State, env: ExpandEnv, name: string | null): string | null {
+  if (name === null) {
+    const f = expandScalar(w, st, env);
+    return f.s === null || f.multi || f.s.includes(USER_COMMAND) ? null : f.s;
+  }
+  const read: ParamExp = { type: 'ParamExp', p: w.p, e: w.e, param: name, short: true, length: false, excl: false, index: null, op: null, word: null };
+  const f = expandScalar({ type: 'Word', p: w.p, e: w.e, parts: [read] }, st, env);
+  // A variable holding a name or an expression is evaluated again by the shell: not followed here.
+  return f.s === null || f.multi || !/^\s*[+-]?\d*\s*$/.test(f.s) ? null : f.s;
 }
 
 /** IFS when the script set it to a known value; null when it is the default or not known. */

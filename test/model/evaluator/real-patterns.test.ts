@@ -109,6 +109,25 @@ describe('required configuration: an error exit because a variable is unset is n
     expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server [root]']);
   });
 
+  test('a bare exit after the message is a check too (its status is the message\'s); explain says where it stops', async () => {
+    const script = '#!/bin/sh\nif [ -z "$APP_TOKEN" ]; then\n  echo "start the container with -e APP_TOKEN=..."\n  exit\nfi\nexec "$@"\n';
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': script });
+    expect(r.explained.def[0]?.required).toEqual(['stops at entrypoint.sh:4 unless APP_TOKEN is set']);
+    expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server [root]']);
+    expect(mains(r.launch, 'user-command')).toEqual(['<command> [root]']);
+  });
+
+  test('an explicit exit 0 on an unset variable is a deliberate ending, not a check', async () => {
+    const script = '#!/bin/sh\nif [ -z "$APP_TOKEN" ]; then\n  echo "nothing to do"\n  exit 0\nfi\nexec "$@"\n';
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': script });
+    expect(r.explained.def[0]?.required).toBeUndefined();
+  });
+
+  test('exit -1 is an error exit (bash exits 255, dash refuses the number and exits 2)', () => {
+    const r = run('#!/bin/sh\nif [ -z "$DB_HOST" ]; then echo missing >&2; exit -1; fi\nexec "$@"\n');
+    expect(r.endings.find((e) => e.kind === 'exit')?.failed).toBe(true);
+  });
+
   test('an opt-in drop is still not taken on the default run (no error exit asks for it)', async () => {
     const script = '#!/bin/sh\nif [ -n "$RUN_AS" ]; then exec gosu "$RUN_AS" "$@"; fi\nexec "$@"\n';
     const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': script });
