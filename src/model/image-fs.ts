@@ -15,6 +15,11 @@ export type FileOrigin = (
   | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
   | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
+  /**
+   * A file whose name the target platform chooses (`COPY app-linux-$TARGETARCH /bin/app`): the
+   * binary compiled for that platform, content unknown.
+   */
+  | { kind: 'platform'; word: string; op: CopyOp; via: CopyOp[] }
 ) & {
   /**
    * Where the file was in each earlier stage it came through by `COPY --from`, nearest first (a
@@ -33,6 +38,9 @@ export interface ResolvedCommand {
    */
   aliases?: string[];
 }
+
+/** Names of files an interpreter runs, not a compiled binary. */
+const SCRIPT_NAME = /\.(sh|bash|ash|py|rb|pl|js|mjs|cjs|ts|php|lua|jar|war|bat|ps1)$/i;
 
 export class ImageFs {
   private readonly matches = new Map<string, string[]>();
@@ -236,6 +244,11 @@ export class ImageFs {
           break;
         }
         case 'remote': {
+          // Copied to exactly this name (not into a folder), chosen by platform, and not named
+          // like a script: a compiled binary.
+          if (src.platform !== undefined && !op.destIsDir && op.dest === p && !SCRIPT_NAME.test(src.platform)) {
+            return { kind: 'platform', word: src.platform, op, via: [] };
+          }
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
           if (this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'))) {
             return { kind: 'remote', why: src.why, op, via: [] };

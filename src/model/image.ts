@@ -39,7 +39,16 @@ export type CopySource =
   | { kind: 'context'; pattern: string }
   | { kind: 'stage'; stage: Stage; pattern: string }
   | { kind: 'heredoc'; heredoc: Heredoc }
-  | { kind: 'remote'; ref: string; why: string };
+  | {
+      kind: 'remote';
+      ref: string;
+      why: string;
+      /**
+       * The name is chosen by the target platform (`app-linux-$TARGETARCH`): the build copies the
+       * binary compiled for it, whichever platform that is. The word as written.
+       */
+      platform?: string;
+    };
 
 export interface CopyOp {
   instruction: Instruction;
@@ -261,6 +270,10 @@ function applyInstruction(
   }
 }
 
+/** The platform ARGs BuildKit sets in every stage that declares them (`ARG TARGETARCH`). */
+const PLATFORM_ARGS = new Set(['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT']);
+const PLATFORM_MARK = '\u0001';
+
 function flagValue(inst: Instruction, name: string): string | null {
   const f = inst.flags.find((x) => x.name === name);
   return f ? (f.value ?? '') : null;
@@ -269,11 +282,20 @@ function flagValue(inst: Instruction, name: string): string | null {
 function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLookup, escape: string): CopyOp | null {
   const form = commandForm(inst.rest);
   let words: string[];
+  /** Source words whose only unknown parts are BuildKit's automatic platform ARGs, as written. */
+  const platformWords = new Map<number, string>();
   if (form.kind === 'exec') words = form.argv;
   else {
-    words = splitWords(inst.rest.text, escape).map((w) => {
+    // BuildKit sets the platform ARGs a stage declares without a value: unknown here, but set.
+    const platform: VarLookup = (n) => {
+      const v = lookup(n);
+      return v === null && PLATFORM_ARGS.has(n) ? PLATFORM_MARK : v;
+    };
+    words = splitWords(inst.rest.text, escape).map((w, i) => {
       const e = expandWord(w.text, lookup, escape);
-      return e.known ? e.value : '\u0000unknown';
+      if (e.known) return e.value;
+      if (expandWord(w.text, platform, escape).known) platformWords.set(i, w.text);
+      return '\u0000unknown';
     });
   }
   if (words.length < 2) return null;
@@ -284,11 +306,12 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
   const sources: CopySource[] = [];
   const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
+  for (const [i, w] of srcWords.entries()) {
     const hd = HEREDOC_SOURCE.exec(w);
     const heredoc = hd ? heredocNames.get(hd[1] ?? '') : undefined;
+    const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: 'heredoc', heredoc });
-    else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value' });
+    else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value', ...(platform !== undefined ? { platform } : {}) });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: 'stage', stage: fromStage, pattern: w });
       else sources.push({ kind: 'remote', ref: w, why: `image ${from}` });

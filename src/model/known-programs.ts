@@ -105,6 +105,11 @@ const SERVING_SUBCOMMAND: ReadonlyArray<{ match: RegExp; sub: RegExp }> = [
   { match: /^(activemq|vernemq|rabbitmq-server|emqx|riak)$/, sub: /^console$/ },
   { match: /^(ejabberdctl|emqx|elixir-release)$/, sub: /^foreground$/ },
   { match: /^zkServer\.sh$/, sub: /^start-foreground$/ },
+  // The JVM build tools' goals that run the application in the foreground until it stops
+  // (`sbt run`, `sbt "runMain app.Main 2551"`, `mvn spring-boot:run`, `gradle bootRun`).
+  { match: /^sbt$/, sub: /^(run|runMain|reStart)(\s|$)/ },
+  { match: /^(mvn|mvnw)$/, sub: /^(spring-boot:run|exec:java|jetty:run|quarkus:dev|liberty:run|liberty:dev)$/ },
+  { match: /^(gradle|gradlew)$/, sub: /^(bootRun|run|appRun|quarkusDev)$/ },
 ];
 
 /** Options that make a serving subcommand do one job and exit (`hdfs namenode -format`). */
@@ -117,8 +122,8 @@ const ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finali
  */
 const SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
 /** Servers whose first argument says what to serve: `consul agent`, `vault server`, `minio server`. */
-const SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery)$/;
-const SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor)$/;
+const SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery|dgraph|cockroach|pocketbase|hugo|mkdocs|jekyll)$/;
+const SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor|alpha|zero|start-single-node|serve)$/;
 
 /** Options that keep a daemon in the foreground (`-f`, `--foreground`, `-nodaemon`). */
 const FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
@@ -158,4 +163,54 @@ export function runsInForeground(program: string, args: readonly string[]): bool
 export function looksLikeMainProgram(program: string, args: readonly string[]): boolean {
   const name = basename(program);
   return runsInForeground(program, args) || isWellKnownProgram(program) || (DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name));
+}
+
+/** dockerize's options that take a value (Go flags: `-wait tcp://db:5432`, `--wait=...`). */
+const DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
+const DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
+
+/**
+ * Where the command that a wrapper runs starts in its arguments (an index into `args`), for the
+ * wrappers that run their arguments as the program and stay until it ends or exec it:
+ * `dockerize [options] cmd args` (waits and renders templates, then runs cmd), `wait-for-it
+ * host:port -- cmd`, `wait-for host:port -- cmd` (nothing after `--`: they only wait), and `env
+ * [-i] [-u NAME] [NAME=value...] cmd`. Null when the program is no such wrapper, runs no command,
+ * or an option or word is not known (null words are unknown): what it runs is then a guess.
+ */
+export function wrappedCommandAt(program: string, args: readonly (string | null)[]): number | null {
+  const name = basename(program);
+  if (name === 'dockerize') {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === undefined) return null;
+      if (w === '--') return i + 1 < args.length ? i + 1 : null;
+      if (!w.startsWith('-') || w === '-') return i;
+      const [flag = '', value] = w.replace(/^--?/, '').split('=', 2);
+      if (DOCKERIZE_VALUE.test(flag)) {
+        if (value === undefined) i++;
+      } else if (!DOCKERIZE_BOOL.test(flag)) return null; // -version prints and exits; others are unknown
+    }
+    return null;
+  }
+  if (/^wait-for(-it)?(\.sh)?$/.test(name)) {
+    const dash = args.indexOf('--');
+    return dash >= 0 && dash + 1 < args.length ? dash + 1 : null;
+  }
+  if (name === 'env') {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i];
+      if (w === null || w === undefined) return null;
+      if (w === '-i' || w === '-' || w === '--ignore-environment') continue;
+      if (w === '-u' || w === '--unset') {
+        i++;
+        continue;
+      }
+      if (w.startsWith('--unset=')) continue;
+      if (w.startsWith('-')) return null;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+      return i;
+    }
+    return null;
+  }
+  return null;
 }

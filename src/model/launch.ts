@@ -330,7 +330,7 @@ async function loadFile(
 ): Promise<ScriptUnit | { program: true } | { unknown: string }> {
   const origin = resolved.origin;
   // A build artifact (usually a compiled binary): the main process, content unknown.
-  if (origin.kind === 'built') return { program: true };
+  if (origin.kind === 'built' || origin.kind === 'platform') return { program: true };
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text: string;
   let file: SourceFile;
