@@ -118,6 +118,8 @@ export function userFromSpec(spec: string | null, why: string): UserValue {
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
   if (ROOT_USER.test(spec)) return { name: 'root', uid: '0', root: true, why };
   const u = spec.split(':')[0] ?? spec;
+  // `gosu ":"`, `gosu ":1000"` (`"$PUID:$PGID"` with PUID empty): the tool picks a default user, not known here.
+  if (u === '') return { name: null, uid: null, root: null, why };
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
 
