@@ -13386,6 +13386,7 @@ function userFromSpec(spec, why) {
   const gid = group === null ? null : /^\d+$/.test(group) ? group : group === "root" ? "0" : null;
   if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, gid: group === null ? "0" : gid, why };
   const u = spec.split(":")[0] ?? spec;
+  if (u === "") return { name: null, uid: null, root: null, gid, why };
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 function showUser(u) {
@@ -16647,7 +16648,12 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "env") {
-      argv = argv.slice(afterEnvOptions(argv, 1));
+      const split = envSplitString(argv);
+      if (!split) {
+        push({ ...common, kind: "unknown", reason: "env -S splits a string dockerlint cannot read (an unknown value, an escape or a ${VAR} in it)" });
+        return end();
+      }
+      argv = split.slice(afterEnvOptions(split, 1));
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
@@ -16978,6 +16984,50 @@ function initOptions(name, args) {
     i += withValue.includes(v) ? 2 : 1;
   }
   return { rest: args.slice(i), group };
+}
+function envSplitString(argv) {
+  const out = [...argv];
+  for (let i = 1; i < out.length; i++) {
+    const w = out[i]?.s;
+    if (w === null || w === void 0 || out[i]?.multi) return out;
+    let value;
+    let take = 1;
+    if (w === "-S" || w === "--split-string") {
+      value = out[i + 1];
+      take = 2;
+    } else if (w.startsWith("--split-string=")) value = lit(w.slice("--split-string=".length));
+    else if (/^-S./.test(w)) value = lit(w.slice(2));
+    else if (ENV_WORD.test(w)) {
+      if (ENV_VALUED.has(w)) i++;
+      continue;
+    } else return out;
+    if (!value || value.s === null || value.multi) return null;
+    const words = splitEnvString(value.s);
+    if (!words) return null;
+    out.splice(i, take, ...words.map(lit));
+    i--;
+  }
+  return out;
+}
+function splitEnvString(s) {
+  if (/[\\$]/.test(s)) return null;
+  const words = [];
+  let cur = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === " " || c === "	" || c === "\n") {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else if (c === "#" && cur === null) break;
+    else if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
+      if (close < 0) return null;
+      cur = (cur ?? "") + s.slice(i + 1, close);
+      i = close;
+    } else cur = (cur ?? "") + c;
+  }
+  if (cur !== null) words.push(cur);
+  return words;
 }
 function afterEnvOptions(argv, from) {
   let i = from;
@@ -19287,9 +19337,9 @@ var init_entrypoint_shebang = __esm({
 });
 
 // src/rules/env-self-reference.ts
-function referencedKeys(text, byKey) {
+function referencedKeys(text, byKey, escape5) {
   const out = /* @__PURE__ */ new Set();
-  for (const ref of varReferences(text, { operands: true })) {
+  for (const ref of varReferences(text, { operands: true, escape: escape5, quotes: true })) {
     if ((ref.modifier === "" || ref.modifier.startsWith(":")) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;
@@ -19334,7 +19384,7 @@ var init_env_self_reference = __esm({
           pairs.forEach((other, i) => {
             const text = other.valueText ?? "";
             let first = -1;
-            for (const key of referencedKeys(text, byKey)) {
+            for (const key of referencedKeys(text, byKey, ctx.dockerfile.escape)) {
               if (defined.has(key)) continue;
               const at2 = (byKey.get(key) ?? []).find((j) => j !== i);
               if (at2 !== void 0 && (first === -1 || at2 < first)) first = at2;
@@ -21976,9 +22026,44 @@ function checkFlattened(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
   const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
   const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
-  const fix = bash ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  const fix = bash ? `${arrayAssignments(hop, flat)}, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
   reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
   void run2;
+}
+function arrayAssignments(hop, flat) {
+  const unit = hop.unit;
+  const single = `\`${flat.name}=(${asArrayItems(flat.text)})\``;
+  if (!unit.ast || flat.file !== unit.source.file.displayPath) return single;
+  const found = [];
+  const todo = [...unit.ast.stmts];
+  while (todo.length > 0) {
+    const st = todo.shift();
+    const c = st.cmd;
+    if (c?.type === "CallExpr" && c.args.length === 0) found.push(...c.assigns.filter((a) => a.name === flat.name && !a.naked));
+    if (c?.type === "DeclClause") found.push(...c.args.filter((a) => a.name === flat.name && !a.naked));
+    todo.push(...childStmts(c));
+  }
+  if (found.length <= 1) return single;
+  found.sort((a, b) => a.p[2] - b.p[2]);
+  const text = unit.source.text;
+  const shown2 = [];
+  const others = [];
+  for (const a of found) {
+    const line = unit.source.spanOf(a.p, a.e).line;
+    const written = text.slice(a.p[2], a.e[2]);
+    if (a.array) continue;
+    if (joinsArgs(a)) shown2.push(`\`${flat.name}=(${asArrayItems(written)})\` (line ${line})`);
+    else if (!a.value || text.slice(a.value.p[2], a.value.e[2]).replace(/^(""|'')$/, "") === "") shown2.push(`\`${flat.name}=()\` (line ${line})`);
+    else others.push(`line ${line}`);
+  }
+  const list2 = shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? single;
+  return others.length > 0 ? `${list2} (and the assignment${others.length > 1 ? "s" : ""} on ${others.join(", ")} as arrays too)` : list2;
+}
+function joinsArgs(a) {
+  const parts = a.value?.parts ?? [];
+  const only = parts.length === 1 ? parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  return inner?.type === "ParamExp" && (inner.param === "@" || inner.param === "*");
 }
 function asArrayItems(assignment) {
   const value = assignment.slice(assignment.indexOf("=") + 1).replace(/^"(.*)"$/, "$1");
@@ -22051,6 +22136,7 @@ var init_missing_exec_args = __esm({
     init_evidence();
     init_commands();
     init_rule();
+    init_shell_walk();
     init_pid12();
     init_report();
     messages2 = {
@@ -22796,8 +22882,10 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/rules/root-process.ts
-function dropNotes(run2, units) {
+function dropNotes(run2, units, chain) {
   const notes = [];
+  const toRoot = switchToRoot(chain);
+  if (toRoot) notes.push(toRoot);
   const ran = commandsRun(run2);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -22822,6 +22910,25 @@ function dropNotes(run2, units) {
     }
   }
   return notes.length > 0 ? ` (${notes.join("; ")})` : "";
+}
+function switchToRoot(chain) {
+  const i = chain.hops.findIndex((h) => h.kind === "switch" && h.toRoot);
+  const hop = chain.hops[i];
+  if (!hop || hop.kind !== "switch") return null;
+  const command2 = hop.at.label.includes("…") ? hop.tool : hop.at.label;
+  const script = chain.hops.slice(0, i).reverse().find((h) => h.kind === "script");
+  const readsUid = script?.kind === "script" && script.unit.interpreter === "bash" && !!script.unit.ast && callReads(script.unit, hop.at.span.line, "UID");
+  const why = readsUid ? ": with no UID in the environment, bash sets `$UID` to the uid the script runs as, 0 when it starts as root (`ENV UID=<uid>` gives gosu a user)" : "";
+  return `\`${command2}\` (${hop.at.file}:${hop.at.span.line}) switches to \`${hop.user ?? "root"}\`, which is root, not a drop${why}`;
+}
+function callReads(unit, line, name) {
+  let found = false;
+  forEachCall(unit.ast?.stmts ?? [], (call, stmt) => {
+    if (found || unit.source.spanOf(stmt.p, stmt.e).line !== line) return;
+    const parts = (ps) => ps.some((p) => p.type === "ParamExp" && p.param === name || p.type === "DblQuoted" && parts(p.parts));
+    found = call.args.some((w) => parts(w.parts));
+  });
+  return found;
 }
 function stepLabel(s) {
   switch (s.kind) {
@@ -22982,7 +23089,7 @@ var init_root_process = __esm({
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
         const main2 = mainLabel(first);
-        const notes = dropNotes(run2, launch.scripts);
+        const notes = dropNotes(run2, launch.scripts, first.chain);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
@@ -42773,7 +42880,7 @@ function chainHops(chain, launch) {
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {

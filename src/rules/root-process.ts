@@ -1,6 +1,7 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import { basename, execSwitcherAt, wordLiteral } from '../model/commands.js';
-import type { Run, Step } from '../model/evaluator/invocations.js';
+import type { Chain, Run, Step } from '../model/evaluator/invocations.js';
+import type { WordPart } from '../parsers/shell-ast.js';
 import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { looksLikeMainProgram, rootByDesign } from '../model/known-programs.js';
@@ -91,7 +92,7 @@ export default defineRule({
     const fromStage = rootStage(stage);
     const file = ctx.env.dockerfile.displayPath;
     const main = mainLabel(first);
-    const notes = dropNotes(run, launch.scripts);
+    const notes = dropNotes(run, launch.scripts, first.chain);
     if (user) {
       ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
     } else {
@@ -105,8 +106,10 @@ export default defineRule({
  * What the scripts do about users that does not drop the main process: a one-shot `gosu app cmd`,
  * or a step-down the default run does not reach (gated by a variable no ENV sets, for example).
  */
-function dropNotes(run: Run, units: ScriptUnit[]): string {
+function dropNotes(run: Run, units: ScriptUnit[], chain: Chain): string {
   const notes: string[] = [];
+  const toRoot = switchToRoot(chain);
+  if (toRoot) notes.push(toRoot);
   const ran = commandsRun(run);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -131,6 +134,32 @@ function dropNotes(run: Run, units: ScriptUnit[]): string {
     }
   }
   return notes.length > 0 ? ` (${notes.join('; ')})` : '';
+}
+
+/**
+ * A user switch on the main chain whose target is root itself (`gosu "$UID:$GID"` in bash, where
+ * `$UID` is the uid the script runs as: 0): it is no drop, and the message says why.
+ */
+function switchToRoot(chain: Chain): string | null {
+  const i = chain.hops.findIndex((h) => h.kind === 'switch' && h.toRoot);
+  const hop = chain.hops[i];
+  if (!hop || hop.kind !== 'switch') return null;
+  const command = hop.at.label.includes('…') ? hop.tool : hop.at.label;
+  const script = chain.hops.slice(0, i).reverse().find((h) => h.kind === 'script');
+  const readsUid = script?.kind === 'script' && script.unit.interpreter === 'bash' && !!script.unit.ast && callReads(script.unit, hop.at.span.line, 'UID');
+  const why = readsUid ? ": with no UID in the environment, bash sets `$UID` to the uid the script runs as, 0 when it starts as root (`ENV UID=<uid>` gives gosu a user)" : '';
+  return `\`${command}\` (${hop.at.file}:${hop.at.span.line}) switches to \`${hop.user ?? 'root'}\`, which is root, not a drop${why}`;
+}
+
+/** A command of the unit on `line` expands the parameter `name` in its words. */
+function callReads(unit: ScriptUnit, line: number, name: string): boolean {
+  let found = false;
+  forEachCall(unit.ast?.stmts ?? [], (call, stmt) => {
+    if (found || unit.source.spanOf(stmt.p, stmt.e).line !== line) return;
+    const parts = (ps: readonly WordPart[]): boolean => ps.some((p) => (p.type === 'ParamExp' && p.param === name) || (p.type === 'DblQuoted' && parts(p.parts)));
+    found = call.args.some((w) => parts(w.parts));
+  });
+  return found;
 }
 
 function stepLabel(s: Step): string {
