@@ -10259,6 +10259,7 @@ function startStage(from, stages, globalArgs, escape5) {
     instructions: [],
     config,
     copies: [],
+    unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars
   };
@@ -10296,9 +10297,15 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
       break;
     }
     case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
+      const text = inst.rest.text.trim();
+      const e = expand(text);
+      if (e.known && (text.startsWith("/") || !cfg.workdirUnknown)) {
+        cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+        cfg.workdirUnknown = null;
+        stage.dirs.add(cfg.workdir);
+      } else if (e.known) {
+        cfg.workdirUnknown = { instruction: inst, prefix: cfg.workdirUnknown.prefix };
+      } else cfg.workdirUnknown = { instruction: inst, prefix: knownStart(text, lookup, escape5, cfg) };
       break;
     }
     case "SHELL": {
@@ -10319,6 +10326,8 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     case "COPY":
     case "ADD": {
       const op = copyOp(stage, inst, stages, lookup, escape5);
+      const place = op ? null : unknownDest(inst, lookup, escape5, cfg);
+      if (place) stage.unknownDests.push(place);
       if (op) {
         stage.copies.push(op);
         if (op.destIsDir) stage.dirs.add(op.dest);
@@ -10353,6 +10362,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   if (words.length < 2) return null;
   const rawDest = words[words.length - 1] ?? "";
   if (rawDest.includes("\0")) return null;
+  if (stage.config.workdirUnknown && !rawDest.startsWith("/")) return null;
   const srcWords = words.slice(0, -1);
   const from = flagValue(inst, "from");
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
@@ -10384,6 +10394,25 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chmod: flagValue(inst, "chmod"),
     chown: flagValue(inst, "chown")
   };
+}
+function unknownDest(inst, lookup, escape5, cfg) {
+  if (commandForm(inst.rest).kind === "exec") return null;
+  const words = splitWords(inst.rest.text, escape5);
+  const last = words[words.length - 1];
+  if (words.length < 2 || !last) return null;
+  const e = expandWord2(last.text, lookup, escape5);
+  if (e.known) return cfg.workdirUnknown && !e.value.startsWith("/") ? { instruction: inst, prefix: cfg.workdirUnknown.prefix } : null;
+  return { instruction: inst, prefix: knownStart(last.text, lookup, escape5, cfg) };
+}
+function knownStart(text, lookup, escape5, cfg) {
+  const UNKNOWN_MARK = "";
+  const e = expandWord2(text, (n) => {
+    const v = lookup(n);
+    return v === null ? UNKNOWN_MARK : v;
+  }, escape5);
+  const head = e.value.split(UNKNOWN_MARK)[0] ?? "";
+  if (!head.startsWith("/")) return cfg.workdirUnknown ? cfg.workdirUnknown.prefix : head === "" ? "" : path4.posix.join(cfg.workdir, head);
+  return head;
 }
 function targetStage(model, target2) {
   if (target2) return findStage(model.stages, target2);
@@ -12126,6 +12155,23 @@ var init_jail = __esm({
       withLimit(maxFileBytes) {
         return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
       }
+      /** The file system's answers to `realpath`, by path, for this jail's life. */
+      reals = /* @__PURE__ */ new Map();
+      /**
+       * The file system's `realpath` of an absolute path, asked once per path: a jail lives for one
+       * lint (or one discovery walk), and a lint asks about the same folders many times (every
+       * compose and ignore file name in a folder resolves the folder; a context file is resolved
+       * before it is stat'ed and again when it is read). The file system sees the first call of each
+       * path, so a recording file system logs the same paths.
+       */
+      real(abs) {
+        let r = this.reals.get(abs);
+        if (r === void 0) {
+          r = this.fs.realpath(abs);
+          this.reals.set(abs, r);
+        }
+        return r;
+      }
       /**
        * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
        * path exists; an absent tail is appended as written (normalised).
@@ -12135,7 +12181,7 @@ var init_jail = __esm({
         let existing = abs;
         const tail = [];
         for (; ; ) {
-          const real = this.fs.realpath(existing);
+          const real = this.real(existing);
           if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
           const parent = path6.dirname(existing);
           if (parent === existing) return abs;
@@ -12306,7 +12352,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.real(path7.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -12314,7 +12360,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.real(path7.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
@@ -15519,6 +15565,7 @@ function sourceFile(m, stmt, ref, argv, st) {
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
+  m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
 }
 function joinsParams(w) {
@@ -15682,7 +15729,7 @@ function interpretAs(inv, host, limits) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -15695,7 +15742,7 @@ function interpretAs(inv, host, limits) {
     capped = { ...rec.firstJoin, lost: rec.lostUse };
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
 var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
@@ -15728,6 +15775,7 @@ var init_interpreter = __esm({
       endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
+      sourcedFiles = /* @__PURE__ */ new Map();
       argsRead = /* @__PURE__ */ new Set();
       joined = 0;
       steps = 0;
@@ -16746,7 +16794,8 @@ async function follow(item, run2, work, cache, r) {
           push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
           return end();
         }
-        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
+        const place = r.unknownPlace(target2.s);
+        push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
       const loaded = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
@@ -16775,7 +16824,8 @@ async function follow(item, run2, work, cache, r) {
       return;
     }
     if (fromDockerfile && r.missingScript(value)) {
-      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      const place = r.unknownPlace(value);
+      push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
     push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
@@ -16789,6 +16839,7 @@ function nonScript(common, loaded, value, argv, resolved) {
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
+  if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
   const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
@@ -17429,8 +17480,10 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
+    // A relative path in a WORKDIR that is not known names no file dockerlint can find.
+    resolveCommand: (name) => windows || stage.config.workdirUnknown && name.includes("/") && !name.startsWith("/") ? null : resolveInImage(stage, name, env3),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
     loadFile: async (resolved, forced, at2, argv2) => {
@@ -17525,6 +17578,16 @@ function globInImage(stage, env3, pattern4) {
   if (files === null) return null;
   const match = (0, import_picomatch3.default)(base2, { dot: false });
   return files.filter((f) => match(path10.posix.basename(f)));
+}
+function unknownPlaceOf(stage, p) {
+  const wd = stage.config.workdirUnknown;
+  if (wd && !p.startsWith("/") && p.includes("/")) {
+    return `${p} is looked up in the WORKDIR of line ${wd.instruction.keywordSpan.line} (\`${wd.instruction.rest.text.trim()}\`), whose path uses a build argument with no known value`;
+  }
+  const candidates = p.startsWith("/") ? [p] : p.includes("/") ? [path10.posix.resolve(stage.config.workdir, p)] : stagePath(stage).map((d) => path10.posix.join(d, p));
+  const copy = stage.unknownDests.find((c) => candidates.some((x) => x.startsWith(c.prefix)));
+  if (!copy) return null;
+  return `${p} may be the file that ${copy.instruction.keyword} on line ${copy.instruction.keywordSpan.line} puts in a folder whose path uses a build argument with no known value (\`${copy.instruction.rest.text.trim()}\`)`;
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -21969,15 +22032,6 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
     const use = argsUse(e.argv, run2);
-    if (use === "none" && run2.kind === "user-command" && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
-      const program2 = commandOf(e.argv).name?.s;
-      const text = refText(e.cmd);
-      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
-      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
-      const fix = `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
-      report(e.cmd, { messageId: "ignoresUserCommand", data: { command: text, program: program2 ? `\`${basename3(program2)}\`` : "the program", fix } });
-      return;
-    }
     const program = e.argv[0];
     if (e.argv.some((f) => f.s === null || f.multi) && !(use === "mangled" && program && program.s !== null && !program.multi && !program.mangled)) return;
     if (use === "mangled") {
@@ -22020,6 +22074,60 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   }
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+}
+function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards) {
+  const unit = hop.unit;
+  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const once = `${unit.source.file.displayPath}:user-command`;
+  const report = (ref, msg) => {
+    if (!done.has(once)) reportOnce(ctx, hop, done, ref, msg);
+    done.add(once);
+    return true;
+  };
+  if (e.kind === "exec" && e.cmd) {
+    if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run2) !== "none") return false;
+    const program = commandOf(e.argv).name?.s;
+    const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+    const top2 = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
+    const pass = top2 && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+    const fix = top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
+    return report(e.cmd, { messageId: "ignoresUserCommand", data: { command: refText(e.cmd), program: program ? `\`${basename3(program)}\`` : "the program", fix } });
+  }
+  if (e.kind === "loop" && e.loop) {
+    return report(e.loop, { messageId: "staysIgnoringUserCommand", data: { command: statementText(e.loop), how: "an endless loop", instead: "goes round this loop", where: placeBefore(e.loop, "the loop starts") } });
+  }
+  if (e.waited) {
+    const started = [...e.waited.jobs].sort((a, b) => a.file.path === b.file.path ? a.stmt.p[2] - b.stmt.p[2] : 0);
+    const first = started[0];
+    const programs = [...new Set(started.flatMap((j) => j.cmds.slice(0, 1).map((c) => commandOf(c.argv).name?.s)).filter((p) => !!p).map((p) => `\`${basename3(p)}\``))];
+    const jobs = started.map((j) => `\`${refText(j, 40)}\``).join(", ");
+    const starts = programs.length > 0 ? `starts ${programs.join(" and ")}` : "starts its background jobs";
+    const where2 = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt) ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, "the first background job starts") : placeBefore(e.waited.at, "the script waits");
+    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where: where2 } });
+  }
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  if (!last || !argv) return false;
+  const t = commandOf(argv);
+  const name = t.name?.s;
+  if (!name || t.forking || STAYS_NOT.has(basename3(name))) return false;
+  return report(last, { messageId: "staysIgnoringUserCommand", data: { command: refText(last), how: "run as a child of the script, which then ends", instead: `starts \`${basename3(name)}\``, where: placeBefore(last, `\`${basename3(name)}\` starts`) } });
+}
+function inFunction(hop, stmt) {
+  let inside3 = false;
+  forEachNode(hop.unit.ast?.stmts ?? [], (n) => {
+    const f = n;
+    if (f.type === "FuncDecl" && f.p && f.e && (f.p[2] ?? 0) <= (stmt.p[2] ?? 0) && (stmt.p[2] ?? 0) < (f.e[2] ?? 0)) inside3 = true;
+    return !inside3;
+  });
+  return inside3;
+}
+function placeBefore(ref, what) {
+  const line = (r) => r.file.spanOf(r.stmt.p, r.stmt.e).line;
+  const outer = ref.sourcedVia[0];
+  if (outer) return `at the top level of the script, before line ${line(outer)}, which sources the file that ${what}`;
+  if (ref.via.length > 0) return `at the top level of the script, before it calls \`${ref.via[0]}\` (inside a function, \`$#\` and \`"$@"\` are the function's own)`;
+  return `on the line before line ${line(ref)}, where ${what}`;
 }
 function checkFlattened(ctx, hop, e, run2, done) {
   const flat = e.flattened;
@@ -22097,22 +22205,78 @@ function neverReadsArgs(hop) {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
   if (hop.run.unknownSources.length > 0) return false;
-  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => [".", "source", "eval", "getopts"].includes(a[0]?.s ?? "") || a[0]?.s === null))) return false;
-  const todo = [ast.stmts];
+  const opaque = (a) => {
+    const name = a[0]?.s;
+    if (name === null || name === void 0 || name === "eval" || name === "getopts") return true;
+    return (name === "." || name === "source") && (a[1]?.s === null || a[1]?.s === void 0 || !!a[1]?.multi);
+  };
+  if (hop.run.commands.some((c) => c.argvs.some(opaque))) return false;
+  const trees = [ast, ...hop.run.sourcedFiles.values()];
+  const functions = /* @__PURE__ */ new Map();
+  for (const t of trees) {
+    forEachNode(t.stmts, (n) => {
+      if (n.type === "FuncDecl") functions.set(n.name, n);
+      return true;
+    });
+  }
+  const followed = /* @__PURE__ */ new Set();
+  const reads = (root) => {
+    let read = false;
+    forEachNode(root, (n) => {
+      if (read) return false;
+      const node = n;
+      if (node.type === "FuncDecl") return false;
+      if (node.type === "ParamExp" && node.param !== void 0 && POSITIONAL.test(node.param)) {
+        read = true;
+        return false;
+      }
+      if (node.type !== "CallExpr" || !node.args?.[0]) return true;
+      const name = literalWord(node.args[0]);
+      if (name !== null && /^(getopts|shift)$/.test(name)) {
+        read = true;
+        return false;
+      }
+      const fn = name !== null ? functions.get(name) : void 0;
+      if (!fn) return true;
+      const rest = node.args.slice(1);
+      const passed = rest.filter(isWholeArgs);
+      if (passed.length > 0 && !followed.has(fn.name)) {
+        followed.add(fn.name);
+        if (reads(fn.body)) read = true;
+      }
+      for (const w of rest) if (!isWholeArgs(w) && reads(w)) read = true;
+      if (reads(node.assigns)) read = true;
+      return false;
+    });
+    return read;
+  };
+  return !trees.some((t) => reads(t.stmts));
+}
+function forEachNode(root, visit) {
+  const todo = [root];
   while (todo.length > 0) {
     const node = todo.pop();
     if (Array.isArray(node)) {
-      todo.push(...node);
+      for (let i = node.length - 1; i >= 0; i--) todo.push(node[i]);
       continue;
     }
     if (!node || typeof node !== "object") continue;
-    const n = node;
-    if (n.type === "ParamExp" && n.param !== void 0 && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
-    if (n.type === "FuncDecl") continue;
-    if (n.type === "CallExpr" && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === "Lit" && /^(getopts|shift)$/.test(n.args[0].parts[0].value)) return false;
+    if (!visit(node)) continue;
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
-  return true;
+}
+function literalWord(w) {
+  const p = w.parts[0];
+  return w.parts.length === 1 && p?.type === "Lit" ? p.value : null;
+}
+function isWholeArgs(w) {
+  const only = (parts) => {
+    if (parts.length !== 1) return false;
+    const p = parts[0];
+    if (p?.type === "DblQuoted") return only(p.parts);
+    return p?.type === "ParamExp" && p.param === "@" && !p.length && !p.excl && p.op === null && p.index === null;
+  };
+  return only(w.parts);
 }
 function reexecs(e, hop) {
   return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
@@ -22127,7 +22291,7 @@ function runsArgs(argv, run2) {
 function unquotedListExp(w) {
   return w.parts.some((p) => p.type === "ParamExp" && (p.param === "@" || p.param === "*" || p.index === "@" || p.index === "*"));
 }
-var messages2, missing_exec_args_default;
+var messages2, missing_exec_args_default, STAYS_NOT, POSITIONAL;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
@@ -22195,6 +22359,10 @@ var init_missing_exec_args = __esm({
       ignoresUserCommand: {
         message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
+      },
+      staysIgnoringUserCommand: {
+        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.'
       }
     };
     missing_exec_args_default = defineRule({
@@ -22207,7 +22375,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -22229,7 +22397,9 @@ var init_missing_exec_args = __esm({
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (hop.ending.failed) continue;
-              if (!receivesArgs(hop, run2) || isSupervisor(hop)) continue;
+              if (!receivesArgs(hop, run2)) continue;
+              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards)) continue;
+              if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
                 if (hop.kind === "shell" && hop.unit.kind === "inline" && !hop.shellForm) checkWrapper(ctx, hop, hop.ending, run2, done);
@@ -22243,6 +22413,8 @@ var init_missing_exec_args = __esm({
         }
       }
     });
+    STAYS_NOT = /* @__PURE__ */ new Set(["echo", "printf", "true", "false", ":", "exit", "return", "set", "export", "unset", "cd", "test", "[", "cat", "sleep", "wait", "trap", "read", "local", "shift", "eval", ".", "source", "logger", "tee", "kill"]);
+    POSITIONAL = /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/;
   }
 });
 
@@ -42899,6 +43071,7 @@ function chainHops(chain, launch) {
             note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
+          if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
         }
         break;
       }

@@ -211,6 +211,8 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
                 : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
             why: reasons(e.why),
           });
+          // `daemon &` then a foreground server: the background children run beside it.
+          if (e.kind === 'end' && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
         }
         break;
       }

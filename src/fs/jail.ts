@@ -36,6 +36,25 @@ export class Jail {
     return maxFileBytes === this.maxFileBytes ? this : new Jail(this.root, this.fs, maxFileBytes);
   }
 
+  /** The file system's answers to `realpath`, by path, for this jail's life. */
+  private readonly reals = new Map<string, string | null>();
+
+  /**
+   * The file system's `realpath` of an absolute path, asked once per path: a jail lives for one
+   * lint (or one discovery walk), and a lint asks about the same folders many times (every
+   * compose and ignore file name in a folder resolves the folder; a context file is resolved
+   * before it is stat'ed and again when it is read). The file system sees the first call of each
+   * path, so a recording file system logs the same paths.
+   */
+  real(abs: string): string | null {
+    let r = this.reals.get(abs);
+    if (r === undefined) {
+      r = this.fs.realpath(abs);
+      this.reals.set(abs, r);
+    }
+    return r;
+  }
+
   /**
    * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
    * path exists; an absent tail is appended as written (normalised).
@@ -45,7 +64,7 @@ export class Jail {
     let existing = abs;
     const tail: string[] = [];
     for (;;) {
-      const real = this.fs.realpath(existing);
+      const real = this.real(existing);
       if (real !== null) return tail.length ? path.join(real, ...tail.reverse()) : real;
       const parent = path.dirname(existing);
       if (parent === existing) return abs;

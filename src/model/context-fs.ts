@@ -105,7 +105,7 @@ export class ContextFs {
   private resolveInside(rel: string): string | null {
     const n = ContextFs.normalize(rel);
     if (n === null) return null;
-    const real = this.jail.fs.realpath(path.join(this.realRoot, n));
+    const real = this.jail.real(path.join(this.realRoot, n));
     if (real === null || !isWithin(real, this.realRoot)) return null;
     return real;
   }
@@ -114,7 +114,7 @@ export class ContextFs {
   escapes(rel: string): boolean {
     const n = ContextFs.normalize(rel);
     if (n === null) return true;
-    const real = this.jail.fs.realpath(path.join(this.realRoot, n));
+    const real = this.jail.real(path.join(this.realRoot, n));
     return real !== null && !isWithin(real, this.realRoot);
   }
 

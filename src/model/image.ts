@@ -33,6 +33,15 @@ export interface StageConfig {
   cmd: CommandSetting | null;
   /** ENTRYPOINT in this stage dropped a CMD inherited from the base (Docker resets it). */
   cmdResetBy: Instruction | null;
+  /** The WORKDIR is a path dockerlint cannot know (it uses a build argument with no known value): `workdir` is then not it. */
+  workdirUnknown?: UnknownPlace | null;
+}
+
+/** A path that uses a build argument with no known value: the instruction, and the known start of the path. */
+export interface UnknownPlace {
+  instruction: Instruction;
+  /** What comes before the first unknown part, resolved (`/home/app/release-`); empty when the path starts unknown. */
+  prefix: string;
 }
 
 export type CopySource =
@@ -75,6 +84,8 @@ export interface Stage {
   instructions: Instruction[];
   config: StageConfig;
   copies: CopyOp[];
+  /** COPY and ADD whose destination cannot be known (a build argument with no known value, or an unknown WORKDIR). */
+  unknownDests: UnknownPlace[];
   /** Folders known to exist (WORKDIRs). */
   dirs: Set<string>;
   /** Build ARGs and ENV in scope at the end of the stage. */
@@ -189,6 +200,7 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     instructions: [],
     config,
     copies: [],
+    unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars,
   };
@@ -235,9 +247,16 @@ function applyInstruction(
       break;
     }
     case 'WORKDIR': {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
+      const text = inst.rest.text.trim();
+      const e = expand(text);
+      if (e.known && (text.startsWith('/') || !cfg.workdirUnknown)) {
+        cfg.workdir = path.posix.resolve(cfg.workdir, e.value);
+        cfg.workdirUnknown = null;
+        stage.dirs.add(cfg.workdir);
+      } else if (e.known) {
+        // Relative to a WORKDIR that is not known: still not known.
+        cfg.workdirUnknown = { instruction: inst, prefix: (cfg.workdirUnknown as UnknownPlace).prefix };
+      } else cfg.workdirUnknown = { instruction: inst, prefix: knownStart(text, lookup, escape, cfg) };
       break;
     }
     case 'SHELL': {
@@ -259,6 +278,8 @@ function applyInstruction(
     case 'COPY':
     case 'ADD': {
       const op = copyOp(stage, inst, stages, lookup, escape);
+      const place = op ? null : unknownDest(inst, lookup, escape, cfg);
+      if (place) stage.unknownDests.push(place);
       if (op) {
         stage.copies.push(op);
         if (op.destIsDir) stage.dirs.add(op.dest);
@@ -301,6 +322,8 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
   if (words.length < 2) return null;
   const rawDest = words[words.length - 1] ?? '';
   if (rawDest.includes('\u0000')) return null;
+  // Relative to a WORKDIR that is not known: where it lands is not known either.
+  if (stage.config.workdirUnknown && !rawDest.startsWith('/')) return null;
   const srcWords = words.slice(0, -1);
   const from = flagValue(inst, 'from');
   const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
@@ -334,6 +357,33 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     chmod: flagValue(inst, 'chmod'),
     chown: flagValue(inst, 'chown'),
   };
+}
+
+/**
+ * The destination of a COPY or ADD that copyOp could not place: it uses a build argument with no
+ * known value, or is relative to a WORKDIR that is not known. Null for one it did not place for
+ * another reason (fewer than two words).
+ */
+function unknownDest(inst: Instruction, lookup: VarLookup, escape: string, cfg: StageConfig): UnknownPlace | null {
+  if (commandForm(inst.rest).kind === 'exec') return null;
+  const words = splitWords(inst.rest.text, escape);
+  const last = words[words.length - 1];
+  if (words.length < 2 || !last) return null;
+  const e = expandWord(last.text, lookup, escape);
+  if (e.known) return cfg.workdirUnknown && !e.value.startsWith('/') ? { instruction: inst, prefix: cfg.workdirUnknown.prefix } : null;
+  return { instruction: inst, prefix: knownStart(last.text, lookup, escape, cfg) };
+}
+
+/** The known start of a path word that uses a build argument with no known value, resolved against WORKDIR. */
+function knownStart(text: string, lookup: VarLookup, escape: string, cfg: StageConfig): string {
+  const UNKNOWN_MARK = '\u0001';
+  const e = expandWord(text, (n) => {
+    const v = lookup(n);
+    return v === null ? UNKNOWN_MARK : v;
+  }, escape);
+  const head = e.value.split(UNKNOWN_MARK)[0] ?? '';
+  if (!head.startsWith('/')) return cfg.workdirUnknown ? cfg.workdirUnknown.prefix : head === '' ? '' : path.posix.join(cfg.workdir, head);
+  return head;
 }
 
 /** The stage a build produces: the named `--target`, else the last one. */

@@ -133,8 +133,10 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     stage,
     env: stage.config.env,
     dockerfilePath: env.dockerfile.displayPath,
-    resolveCommand: (name) => (windows ? null : resolveInImage(stage, name, env)),
+    // A relative path in a WORKDIR that is not known names no file dockerlint can find.
+    resolveCommand: (name) => (windows || (stage.config.workdirUnknown && name.includes('/') && !name.startsWith('/')) ? null : resolveInImage(stage, name, env)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
+    unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
     serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
     supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
     loadFile: async (resolved, forced, at, argv) => {
@@ -245,6 +247,18 @@ function globInImage(stage: Stage, env: LaunchEnv, pattern: string): string[] | 
   if (files === null) return null;
   const match = picomatch(base, { dot: false });
   return files.filter((f) => match(path.posix.basename(f)));
+}
+
+/** Why `p`, which no COPY or ADD provides, may still be in the image (Resolver.unknownPlace). */
+function unknownPlaceOf(stage: Stage, p: string): string | null {
+  const wd = stage.config.workdirUnknown;
+  if (wd && !p.startsWith('/') && p.includes('/')) {
+    return `${p} is looked up in the WORKDIR of line ${wd.instruction.keywordSpan.line} (\`${wd.instruction.rest.text.trim()}\`), whose path uses a build argument with no known value`;
+  }
+  const candidates = p.startsWith('/') ? [p] : p.includes('/') ? [path.posix.resolve(stage.config.workdir, p)] : stagePath(stage).map((d) => path.posix.join(d, p));
+  const copy = stage.unknownDests.find((c) => candidates.some((x) => x.startsWith(c.prefix)));
+  if (!copy) return null;
+  return `${p} may be the file that ${copy.instruction.keyword} on line ${copy.instruction.keywordSpan.line} puts in a folder whose path uses a build argument with no known value (\`${copy.instruction.rest.text.trim()}\`)`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js'
 import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
-import type { Assign, Stmt, Word } from '../parsers/shell-ast.js';
+import type { Assign, FuncDecl, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
 import { childStmts } from '../parsers/shell-walk.js';
 import { argsFix, execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
@@ -69,6 +69,10 @@ const messages = {
     message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
   },
+  staysIgnoringUserCommand: {
+    message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+    hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.',
+  },
 } as const;
 
 type Ctx = RuleContext<typeof messages>;
@@ -87,7 +91,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree, comments aside, and no sourced file or `eval` that could) and execs its own program drops that command (`ignoresUserCommand`); a script that reads them has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -115,7 +119,10 @@ export default defineRule({
           // An error path (`exit 1` after a failed step, kept for explain when it came after a
           // wait) is not a hand-over that went wrong.
           if (hop.ending.failed) continue;
-          if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
+          if (!receivesArgs(hop, run)) continue;
+          // The user's command dropped is a fact about the command, whatever the script does with signals.
+          if (run.kind === 'user-command' && hop.unit.kind === 'file' && checkDroppedUserCommand(ctx, hop, hop.ending, run, done, forwards)) continue;
+          if (isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
           if (hop.unit.kind !== 'file') {
@@ -175,18 +182,6 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
-    // No CMD: the arguments are the user's command alone. A script that never reads its
-    // arguments cannot hand them over, whatever its unknown words hold.
-    if (use === 'none' && run.kind === 'user-command' && !unit.receivesArgs && !ctx.launch?.pid1.cmd && !forwards && !reexecs(e, hop) && neverReadsArgs(hop)) {
-      const program = commandOf(e.argv).name?.s;
-      const text = refText(e.cmd);
-      const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
-      // `exec java -jar app.jar "$@"`: options reach the program, a user's command does not.
-      const pass = !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
-      const fix = `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`;
-      report(e.cmd, { messageId: 'ignoresUserCommand', data: { command: text, program: program ? `\`${basename(program)}\`` : 'the program', fix } });
-      return;
-    }
     // A command line with unknown words may hold the arguments: unknown, never a finding; but
     // arguments that an unquoted $@ re-split are mangled whatever the other words hold
     // (`exec /opt/server/bin/run.sh $JAVA_OPTS $@`), once the program is known.
@@ -237,6 +232,88 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   }
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/**
+ * No CMD: the arguments are the user's command alone. A script that never reads its arguments
+ * (`neverReadsArgs`) cannot run that command, whatever its unknown words hold: each path that
+ * starts a program drops it, one finding per script, where the first such path ends: an exec of
+ * its own program (`ignoresUserCommand`), or the script staying with a foreground program, the
+ * background jobs it waits for, or an endless loop (`staysIgnoringUserCommand`). True when the
+ * script drops the command (nothing else is then said about how it handles its arguments).
+ */
+function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): boolean {
+  const unit = hop.unit;
+  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const once = `${unit.source.file.displayPath}:user-command`;
+  const report = (ref: CmdRef | LoopRef, msg: Msg): true => {
+    if (!done.has(once)) reportOnce(ctx, hop, done, ref, msg);
+    done.add(once);
+    return true;
+  };
+  if (e.kind === 'exec' && e.cmd) {
+    if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run) !== 'none') return false;
+    const program = commandOf(e.argv).name?.s;
+    const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
+    // `exec java -jar app.jar "$@"`: options reach the program, a user's command does not.
+    // Inside a function or a sourced file with arguments of its own, `"$@"` there is not the script's.
+    const top = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
+    const pass = top && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
+    const fix = top
+      ? `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`
+      : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename(program)}\` starts` : 'the program starts')}, so that \`docker run IMAGE sh\` runs a shell`;
+    return report(e.cmd, { messageId: 'ignoresUserCommand', data: { command: refText(e.cmd), program: program ? `\`${basename(program)}\`` : 'the program', fix } });
+  }
+  if (e.kind === 'loop' && e.loop) {
+    return report(e.loop, { messageId: 'staysIgnoringUserCommand', data: { command: statementText(e.loop), how: 'an endless loop', instead: 'goes round this loop', where: placeBefore(e.loop, 'the loop starts') } });
+  }
+  if (e.waited) {
+    // In the order the script started them; the check goes before the first starts.
+    const started = [...e.waited.jobs].sort((a, b) => (a.file.path === b.file.path ? a.stmt.p[2] - b.stmt.p[2] : 0));
+    const first = started[0];
+    const programs = [...new Set(started.flatMap((j) => j.cmds.slice(0, 1).map((c) => commandOf(c.argv).name?.s)).filter((p): p is string => !!p).map((p) => `\`${basename(p)}\``))];
+    const jobs = started.map((j) => `\`${refText(j, 40)}\``).join(', ');
+    const starts = programs.length > 0 ? `starts ${programs.join(' and ')}` : 'starts its background jobs';
+    const where = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt)
+      ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, 'the first background job starts')
+      : placeBefore(e.waited.at, 'the script waits');
+    return report(e.waited.at, { messageId: 'staysIgnoringUserCommand', data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where } });
+  }
+  // The script stays with its last foreground command, run as its child: a program, not a
+  // message or a builtin (a path that only prints and ends is not one that starts anything).
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : undefined;
+  if (!last || !argv) return false;
+  const t = commandOf(argv);
+  const name = t.name?.s;
+  if (!name || t.forking || STAYS_NOT.has(basename(name))) return false;
+  return report(last, { messageId: 'staysIgnoringUserCommand', data: { command: refText(last), how: 'run as a child of the script, which then ends', instead: `starts \`${basename(name)}\``, where: placeBefore(last, `\`${basename(name)}\` starts`) } });
+}
+
+/** The statement is in the body of a function of the script. */
+function inFunction(hop: ScriptHop, stmt: { p: readonly number[] }): boolean {
+  let inside = false;
+  forEachNode(hop.unit.ast?.stmts ?? [], (n) => {
+    const f = n as { type?: string; p?: number[]; e?: number[] };
+    if (f.type === 'FuncDecl' && f.p && f.e && (f.p[2] ?? 0) <= (stmt.p[2] ?? 0) && (stmt.p[2] ?? 0) < (f.e[2] ?? 0)) inside = true;
+    return !inside;
+  });
+  return inside;
+}
+
+/** Builtins and printing commands: a path that ends with one of them started no program. */
+const STAYS_NOT = new Set(['echo', 'printf', 'true', 'false', ':', 'exit', 'return', 'set', 'export', 'unset', 'cd', 'test', '[', 'cat', 'sleep', 'wait', 'trap', 'read', 'local', 'shift', 'eval', '.', 'source', 'logger', 'tee', 'kill']);
+
+/**
+ * Where the `exec "$@"` check goes for a command: on the line before it when it is at the top of
+ * the script; else before the top-level line that leads to it (a function's `$#` is its own).
+ */
+function placeBefore(ref: Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>, what: string): string {
+  const line = (r: { stmt: { p: readonly number[]; e: readonly number[] }; file: { spanOf: CmdRef['file']['spanOf'] } }): number => r.file.spanOf(r.stmt.p as never, r.stmt.e as never).line;
+  const outer = ref.sourcedVia[0];
+  if (outer) return `at the top level of the script, before line ${line(outer)}, which sources the file that ${what}`;
+  if (ref.via.length > 0) return `at the top level of the script, before it calls \`${ref.via[0]}\` (inside a function, \`$#\` and \`"$@"\` are the function's own)`;
+  return `on the line before line ${line(ref)}, where ${what}`;
 }
 
 /**
@@ -345,30 +422,98 @@ function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
 /**
  * The script never reads its positional parameters: no `$@`, `$*`, `$1`..., `$#`, `shift` or
  * `getopts` anywhere in its syntax tree outside function bodies (substitutions, heredocs and tests
- * included), and it neither sources a file nor runs `eval`, which could. Inside a function they
- * are the function's own arguments, which the script can pass only by writing `"$@"` itself.
- * Comments are not read.
+ * included), nor at the top level of a file it sources (which shares them). Inside a function
+ * they are the function's own arguments: a call that passes the script's on whole (`main "$@"`)
+ * reads them only if that function does, and so on down the calls. A file sourced from a path
+ * not known, an `eval` or a command whose name is not known could read them. Comments are not
+ * read.
  */
 function neverReadsArgs(hop: ScriptHop): boolean {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
   if (hop.run.unknownSources.length > 0) return false;
-  if (hop.run.commands.some((c) => c.ref.sourcedVia.length > 0 || c.argvs.some((a) => ['.', 'source', 'eval', 'getopts'].includes(a[0]?.s ?? '') || a[0]?.s === null))) return false;
-  const todo: unknown[] = [ast.stmts];
+  const opaque = (a: readonly Field[]): boolean => {
+    const name = a[0]?.s;
+    if (name === null || name === undefined || name === 'eval' || name === 'getopts') return true;
+    // `. "$f"` over files found at run time.
+    return (name === '.' || name === 'source') && (a[1]?.s === null || a[1]?.s === undefined || !!a[1]?.multi);
+  };
+  if (hop.run.commands.some((c) => c.argvs.some(opaque))) return false;
+  const trees = [ast, ...hop.run.sourcedFiles.values()];
+  const functions = new Map<string, FuncDecl>();
+  for (const t of trees) {
+    forEachNode(t.stmts, (n) => {
+      if ((n as { type?: string }).type === 'FuncDecl') functions.set((n as FuncDecl).name, n as FuncDecl);
+      return true;
+    });
+  }
+  const followed = new Set<string>();
+  const reads = (root: unknown): boolean => {
+    let read = false;
+    forEachNode(root, (n) => {
+      if (read) return false;
+      const node = n as { type?: string; param?: string; args?: Word[] };
+      if (node.type === 'FuncDecl') return false;
+      if (node.type === 'ParamExp' && node.param !== undefined && POSITIONAL.test(node.param)) {
+        read = true;
+        return false;
+      }
+      if (node.type !== 'CallExpr' || !node.args?.[0]) return true;
+      const name = literalWord(node.args[0]);
+      if (name !== null && /^(getopts|shift)$/.test(name)) {
+        read = true;
+        return false;
+      }
+      const fn = name !== null ? functions.get(name) : undefined;
+      if (!fn) return true;
+      // `main "$@"`: the function's own arguments are the script's, read only if it reads them.
+      const rest = node.args.slice(1);
+      const passed = rest.filter(isWholeArgs);
+      if (passed.length > 0 && !followed.has(fn.name)) {
+        followed.add(fn.name);
+        if (reads(fn.body)) read = true;
+      }
+      for (const w of rest) if (!isWholeArgs(w) && reads(w)) read = true;
+      if (reads((node as { assigns?: unknown }).assigns)) read = true;
+      return false;
+    });
+    return read;
+  };
+  return !trees.some((t) => reads(t.stmts));
+}
+
+const POSITIONAL = /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/;
+
+/** Visits every node under `root` (objects and arrays), depth first, without recursion; `visit` returning false skips the node's children. */
+function forEachNode(root: unknown, visit: (node: object) => boolean): void {
+  const todo: unknown[] = [root];
   while (todo.length > 0) {
     const node = todo.pop();
     if (Array.isArray(node)) {
-      todo.push(...node);
+      for (let i = node.length - 1; i >= 0; i--) todo.push(node[i]);
       continue;
     }
     if (!node || typeof node !== 'object') continue;
-    const n = node as { type?: string; param?: string; args?: Word[] };
-    if (n.type === 'ParamExp' && n.param !== undefined && /^([1-9][0-9]*|@|\*|#|BASH_ARGV|BASH_ARGC)$/.test(n.param)) return false;
-    if (n.type === 'FuncDecl') continue;
-    if (n.type === 'CallExpr' && n.args?.[0]?.parts.length === 1 && n.args[0].parts[0]?.type === 'Lit' && /^(getopts|shift)$/.test((n.args[0].parts[0] as { value: string }).value)) return false;
+    if (!visit(node)) continue;
     for (const v of Object.values(node)) if (v && typeof v === 'object') todo.push(v);
   }
-  return true;
+}
+
+/** The text of a word that is one literal (`main`), else null. */
+function literalWord(w: Word): string | null {
+  const p = w.parts[0];
+  return w.parts.length === 1 && p?.type === 'Lit' ? (p as { value: string }).value : null;
+}
+
+/** `"$@"`, `$@` or `"${@}"` alone: the script's arguments passed on whole. */
+function isWholeArgs(w: Word): boolean {
+  const only = (parts: readonly WordPart[]): boolean => {
+    if (parts.length !== 1) return false;
+    const p = parts[0];
+    if (p?.type === 'DblQuoted') return only(p.parts);
+    return p?.type === 'ParamExp' && p.param === '@' && !p.length && !p.excl && p.op === null && p.index === null;
+  };
+  return only(w.parts);
 }
 
 

@@ -110,7 +110,11 @@ export interface Ending {
    * jobs as its children, and got to this ending only after they exited.
    */
   waited?: NonNullable<JobControl['waited']>;
-  /** For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. */
+  /**
+   * For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. For `end`:
+   * the jobs it started and did not wait for (`daemon &` then a foreground `server`), still running
+   * beside the last command.
+   */
   running?: JobControl;
 }
 
@@ -140,6 +144,8 @@ export interface ScriptRun {
   commands: Executed[];
   /** `. file` that could not be followed. */
   unknownSources: { path: string; ref: CmdRef }[];
+  /** The files `. file` ran, by path, with their syntax trees (the branches not taken included). */
+  sourcedFiles: ReadonlyMap<string, ShellFile>;
   /**
    * The invocation arguments (`Field.arg`) the script expanded anywhere on the run (`$1`, `"$@"`,
    * `${@:2}`, in a test, a `case` word, an assignment or a command): an argument not here was
@@ -220,6 +226,7 @@ class Recorder {
   private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
+  readonly sourcedFiles = new Map<string, ShellFile>();
   readonly argsRead = new Set<number>();
   joined = 0;
   steps = 0;
@@ -1943,6 +1950,7 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
+  m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
 }
 
@@ -2159,7 +2167,7 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {}) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -2173,5 +2181,5 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
     // Nothing may be concluded from a run whose paths lost values the script then used.
     budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
   }
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }

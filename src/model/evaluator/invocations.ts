@@ -98,6 +98,11 @@ export interface Resolver {
   dockerfilePath: string;
   /** The path of a file that a COPY/ADD in the build context should have provided, when none does. */
   missingScript(value: string): boolean;
+  /**
+   * Why a path no COPY or ADD provides may still be in the image: a COPY whose destination, or a
+   * WORKDIR it is relative to, uses a build argument with no known value. Null when nothing could put it there.
+   */
+  unknownPlace(value: string): string | null;
   /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
   serviceScripts(dir: string): string[] | null;
   /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
@@ -305,7 +310,8 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
           push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
           return end();
         }
-        push({ ...common, kind: 'unknown', reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s });
+        const place = r.unknownPlace(target.s);
+        push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s }) });
         return end();
       }
       const loaded = await r.loadFile(resolved, interp, at, argv.slice(i).map((f) => argOf(f, item)));
@@ -337,7 +343,8 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     // Only a path the Dockerfile names must come from the build; one a script names may be the
     // base image's, or made at run time.
     if (fromDockerfile && r.missingScript(value)) {
-      push({ ...common, kind: 'unknown', reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      const place = r.unknownPlace(value);
+      push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
       return end();
     }
     push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
@@ -353,6 +360,7 @@ function nonScript(common: HopBase, loaded: { program: true } | { unknown: strin
 
 function resolveScriptPath(r: Resolver, value: string): ResolvedCommand | null {
   if (value.includes('/')) return r.resolveCommand(value);
+  if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
   const inWorkdir = path.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }

@@ -97,15 +97,20 @@ describe('the evaluator cases', () => {
     const df = 'FROM python:3.12-slim\nCOPY start.sh app.py /\nUSER 1000\nENTRYPOINT ["tini", "--", "/start.sh"]\n';
     const script = '#!/bin/sh\nset -e\necho starting\npython app.py\n';
     const tini = await context({ Dockerfile: df, 'start.sh': script, 'app.py': 'print(1)\n' });
-    expect(tini.findings).toEqual(['start.sh:4 entrypoint-no-exec']);
-    expect(tini.raw[0]?.message).toContain('tini signals only its direct child');
+    // No CMD and a script that never reads its arguments: `docker run IMAGE sh` starts python too
+    // (missing-exec-args), whatever the init does with signals.
+    expect(tini.findings).toEqual(['start.sh:4 entrypoint-no-exec', 'start.sh:4 missing-exec-args']);
+    expect(tini.raw.find((f) => f.rule === 'entrypoint-no-exec')?.message).toContain('tini signals only its direct child');
     const group = await context({ Dockerfile: df.replace('"tini", "--"', '"tini", "-g", "--"'), 'start.sh': script, 'app.py': '' });
-    expect(group.findings).toEqual([]);
+    expect(group.findings).toEqual(['start.sh:4 missing-exec-args']);
     const dumb = await context({ Dockerfile: df.replace('"tini", "--"', '"dumb-init"'), 'start.sh': script, 'app.py': '' });
-    expect(dumb.findings).toEqual([]);
+    expect(dumb.findings).toEqual(['start.sh:4 missing-exec-args']);
     const bare = await context({ Dockerfile: df.replace('"tini", "--", ', ''), 'start.sh': script, 'app.py': '' });
-    expect(bare.findings).toEqual(['start.sh:4 entrypoint-no-exec']);
-    expect(bare.raw[0]?.message).toContain('the shell stays PID 1');
+    expect(bare.findings).toEqual(['start.sh:4 entrypoint-no-exec', 'start.sh:4 missing-exec-args']);
+    expect(bare.raw.find((f) => f.rule === 'entrypoint-no-exec')?.message).toContain('the shell stays PID 1');
+    // Run the command when one is given: only the signal problem is left.
+    const given = await context({ Dockerfile: df, 'start.sh': script.replace('echo starting\n', 'echo starting\nif [ "$#" -gt 0 ]; then exec "$@"; fi\n'), 'app.py': '' });
+    expect(given.findings).toEqual(['start.sh:5 entrypoint-no-exec']);
   });
 
   test('8. the shell of the image: ${1:0:1} is fine on Alpine, a portability warning on Debian', async () => {

@@ -1,0 +1,91 @@
+/**
+ * Gaps of the default-run chain found on real images.
+ *
+ * A build argument with no default in a WORKDIR or COPY destination: the path is not known, so a
+ * file the entrypoint names there is not "not found" — explain says which instruction makes the
+ * path unknown, and entrypoint-not-found stays silent. A path outside what such a COPY can reach
+ * is still reported missing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchOf, lintFile } from '../src/engine.js';
+import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
+import { ShellService } from '../src/model/shell-service.js';
+import { setup } from './model/evaluator/harness.js';
+
+const shell = new ShellService();
+const dirs: string[] = [];
+beforeAll(setup);
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function explain(files: Record<string, string>): Promise<{ e: Explanation; text: string; json: Explanation; rules: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-paths-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  }
+  const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
+  if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
+  const e = explainLaunch(prepared.launch);
+  const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
+  return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation, rules: findings.map((f) => f.rule) };
+}
+
+const SCRIPT = '#!/bin/sh\nexec "$@"\n';
+
+describe('paths that use a build argument with no known value', () => {
+  test('WORKDIR from an ARG without default, ENTRYPOINT ./run.sh: unknown because of that WORKDIR, not missing', async () => {
+    const { e, json, rules } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nARG version\nENV APP_HOME=/opt/app-${version}\nCOPY scripts/ ${APP_HOME}/bin/\nWORKDIR ${APP_HOME}/bin\nENTRYPOINT ["./run.sh"]\nCMD ["serve"]\n',
+      'scripts/run.sh': SCRIPT,
+    });
+    expect(e.hops[0]?.note).toBe('./run.sh is looked up in the WORKDIR of line 5 (`${APP_HOME}/bin`), whose path uses a build argument with no known value');
+    expect(json.hops[0]?.note).toBe(e.hops[0]?.note);
+    expect(rules).not.toContain('entrypoint-not-found');
+  });
+  test('COPY into /opt/${version}/ and an absolute ENTRYPOINT there: it may be that file', async () => {
+    const { e, rules } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nARG version\nCOPY run.sh /opt/release-${version}/\nENTRYPOINT ["/opt/release-1.2/run.sh"]\n',
+      'run.sh': SCRIPT,
+    });
+    expect(e.hops[0]?.note).toBe('/opt/release-1.2/run.sh may be the file that COPY on line 3 puts in a folder whose path uses a build argument with no known value (`run.sh /opt/release-${version}/`)');
+    expect(rules).not.toContain('entrypoint-not-found');
+  });
+  test('twin: a path such a COPY cannot reach is still not provided', async () => {
+    const { e, rules } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nARG version\nCOPY run.sh /opt/release-${version}/\nENTRYPOINT ["/usr/local/bin/run.sh"]\n',
+      'run.sh': SCRIPT,
+    });
+    expect(e.hops[0]?.note).toBe('/usr/local/bin/run.sh is not provided by any COPY or ADD in the build context');
+    expect(rules).toContain('entrypoint-not-found');
+  });
+  test('twin: with a default the paths are known and the script is followed', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nARG version=1.2\nENV APP_HOME=/opt/app-${version}\nCOPY scripts/ ${APP_HOME}/bin/\nWORKDIR ${APP_HOME}/bin\nENTRYPOINT ["./run.sh"]\nCMD ["serve"]\n',
+      'scripts/run.sh': SCRIPT,
+    });
+    expect(e.hops.map((h) => h.process)).toEqual(['./run.sh serve', 'exec "$@"', 'serve']);
+  });
+});
+
+describe('background children beside a foreground command the script ends on', () => {
+  const IMAGE = 'FROM debian:12-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n';
+  test('`zero &` then a foreground `alpha`: both are children of the shell, the background one shown too', async () => {
+    const { e, json } = await explain({ Dockerfile: IMAGE, 'run.sh': '#!/bin/bash\nset -e\ndgraph zero &\ndgraph alpha\n' });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.note])).toEqual([
+      ['/run.sh', true, 'script /run.sh'],
+      ['dgraph alpha', false, "not exec'd: the shell stays PID 1 and this runs as its child"],
+      ['dgraph zero &', false, 'background child of the shell'],
+    ]);
+    expect(json.hops).toEqual(JSON.parse(JSON.stringify(e.hops)));
+  });
+  test('twin: no background job, only the foreground child', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE, 'run.sh': '#!/bin/bash\nset -e\ndgraph alpha\n' });
+    expect(e.hops.map((h) => h.process)).toEqual(['/run.sh', 'dgraph alpha']);
+  });
+});
