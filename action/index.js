@@ -13084,8 +13084,64 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function statementText(c, max = 60) {
-  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
-  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, "$1 ").replace(/[ \t]*\n\s*/g, "; "), max);
+  const full = oneLine(stmtLine(c.stmt, c.file.text), Infinity);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || cmd?.type !== "WhileClause" && cmd?.type !== "ForClause") return full;
+  for (let k = cmd.do.length - 1; k >= 0; k--) {
+    const short3 = { ...c.stmt, cmd: { ...cmd, do: cmd.do.slice(0, k) } };
+    const text = oneLine(stmtLine(short3, c.file.text, true), Infinity);
+    if (text.length <= max || k === 0) return text;
+  }
+  return full;
+}
+function stmtLine(stmt, text, more = false) {
+  const cmd = stmt.cmd;
+  const amp = stmt.background ? " &" : "";
+  const list2 = (stmts) => stmts.map((x, i) => `${stmtLine(x, text)}${i < stmts.length - 1 && !x.background ? ";" : ""}`).join(" ");
+  const body2 = (stmts) => stmts.length === 0 ? "" : `${list2(stmts)}${stmts[stmts.length - 1]?.background ? "" : ";"} `;
+  const loopBody = (stmts) => `${body2(stmts)}${more ? "...; " : ""}`;
+  const src = (p, e) => text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ");
+  let out;
+  switch (cmd?.type) {
+    case "WhileClause":
+      out = `${cmd.until ? "until" : "while"} ${body2(cmd.cond)}do ${loopBody(cmd.do)}done`;
+      break;
+    case "ForClause": {
+      const head = cmd.name === null ? /^for\s*\(\([^\n]*?\)\)/.exec(src(cmd.p, cmd.e))?.[0] ?? "for ((...))" : `for ${cmd.name}${cmd.items ? ` in ${cmd.items.map((w) => src(w.p, w.e)).join(" ")}` : ""}`;
+      out = `${head}; do ${loopBody(cmd.do)}done`;
+      break;
+    }
+    case "IfClause": {
+      const parts = [];
+      for (let c = cmd, first = true; c; c = c.else, first = false) {
+        parts.push(c.cond.length === 0 ? `else ${body2(c.then)}` : `${first ? "if" : "elif"} ${body2(c.cond)}then ${body2(c.then)}`);
+      }
+      out = `${parts.join("")}fi`;
+      break;
+    }
+    case "CaseClause":
+      out = `case ${src(cmd.word.p, cmd.word.e)} in ${cmd.items.map((it) => `${it.patterns.map((w) => src(w.p, w.e)).join("|")}) ${list2(it.stmts)}${it.stmts[it.stmts.length - 1]?.background ? " " : ""}${it.op} `).join("")}esac`;
+      break;
+    case "Block":
+      out = `{ ${body2(cmd.stmts)}}`;
+      break;
+    case "Subshell":
+      out = `(${list2(cmd.stmts)})`;
+      break;
+    case "BinaryCmd":
+      out = `${stmtLine(cmd.x, text)} ${cmd.op} ${stmtLine(cmd.y, text)}`;
+      break;
+    case "FuncDecl":
+      out = `${cmd.name}() ${stmtLine(cmd.body, text)}`;
+      break;
+    default: {
+      const hdoc = stmt.redirs.find((r) => r.hdoc)?.hdoc;
+      const end = hdoc && hdoc.p[2] < stmt.e[2] ? hdoc.p : stmt.e;
+      return `${(src(stmt.p, end).split("\n")[0] ?? "").replace(/\s*[;&]\s*$/, "").trimEnd()}${amp}`;
+    }
+  }
+  const redirs = stmt.redirs.map((r) => src(r.p, r.word?.e ?? r.p).split("\n")[0]).join(" ");
+  return `${stmt.negated ? "! " : ""}${out}${redirs ? ` ${redirs}` : ""}${amp}`;
 }
 function refText(c, max = 60) {
   return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
@@ -13228,6 +13284,10 @@ function runsInForeground(program, args) {
   if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith("-")) ?? "");
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+function looksLikeMainProgram(program, args) {
+  const name = basename3(program);
+  return runsInForeground(program, args) || isWellKnownProgram(program) || DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name);
 }
 function wrappedCommandAt(program, args) {
   const name = basename3(program);
@@ -13504,6 +13564,7 @@ function userFromSpec(spec, why) {
   const gid = group === null ? null : /^\d+$/.test(group) ? group : group === "root" ? "0" : null;
   if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, gid: group === null ? "0" : gid, why };
   const u = spec.split(":")[0] ?? spec;
+  if (u === "") return { name: null, uid: null, root: null, gid, why };
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 function showUser(u) {
@@ -16772,7 +16833,12 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "env") {
-      argv = argv.slice(afterEnvOptions(argv, 1));
+      const split = envSplitString(argv);
+      if (!split) {
+        push({ ...common, kind: "unknown", reason: "env -S splits a string dockerlint cannot read (an unknown value, an escape or a ${VAR} in it)" });
+        return end();
+      }
+      argv = split.slice(afterEnvOptions(split, 1));
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
@@ -17143,6 +17209,50 @@ function initOptions(name, args) {
     i += withValue.includes(v) ? 2 : 1;
   }
   return { rest: args.slice(i), group };
+}
+function envSplitString(argv) {
+  const out = [...argv];
+  for (let i = 1; i < out.length; i++) {
+    const w = out[i]?.s;
+    if (w === null || w === void 0 || out[i]?.multi) return out;
+    let value;
+    let take = 1;
+    if (w === "-S" || w === "--split-string") {
+      value = out[i + 1];
+      take = 2;
+    } else if (w.startsWith("--split-string=")) value = lit(w.slice("--split-string=".length));
+    else if (/^-S./.test(w)) value = lit(w.slice(2));
+    else if (ENV_WORD.test(w)) {
+      if (ENV_VALUED.has(w)) i++;
+      continue;
+    } else return out;
+    if (!value || value.s === null || value.multi) return null;
+    const words = splitEnvString(value.s);
+    if (!words) return null;
+    out.splice(i, take, ...words.map(lit));
+    i--;
+  }
+  return out;
+}
+function splitEnvString(s) {
+  if (/[\\$]/.test(s)) return null;
+  const words = [];
+  let cur = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === " " || c === "	" || c === "\n") {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else if (c === "#" && cur === null) break;
+    else if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
+      if (close < 0) return null;
+      cur = (cur ?? "") + s.slice(i + 1, close);
+      i = close;
+    } else cur = (cur ?? "") + c;
+  }
+  if (cur !== null) words.push(cur);
+  return words;
 }
 function afterEnvOptions(argv, from) {
   let i = from;
@@ -18598,6 +18708,181 @@ var init_questions = __esm({
   }
 });
 
+// src/model/node-entry.ts
+import path11 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs10, scriptArg, read) {
+  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs10, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        if (target2) queue.push(target2);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs10, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs10.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+function packageScriptRun(words) {
+  const manager = basename3(words[0] ?? "");
+  if (!PACKAGE_MANAGERS.has(manager)) return null;
+  const rest = words.slice(1);
+  if (rest.some((w) => w === null)) return null;
+  const plain = rest.filter((w) => !w.startsWith("-"));
+  const verb = plain[0];
+  if (!verb || !RUN_VERBS.has(verb)) return null;
+  const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
+  return script ? { manager, script } : null;
+}
+function packageScriptCommand(stage, fs10, read, dir, script) {
+  const origin = fs10.lookup(stage, path11.posix.join(dir, "package.json"));
+  if (origin?.kind !== "context") return null;
+  let scripts;
+  try {
+    scripts = JSON.parse(read(origin.contextPath)).scripts;
+  } catch {
+    return null;
+  }
+  const command2 = scripts && typeof scripts === "object" ? scripts[script] : void 0;
+  if (typeof command2 !== "string") return null;
+  const line = command2.trim();
+  return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
+}
+function onPath(command2) {
+  const first = command2.split(" ")[0] ?? "";
+  return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+    PACKAGE_MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+  }
+});
+
 // src/rules/entrypoint-no-exec.ts
 function keepAlive(argv) {
   const name = basename3(argv[0]?.s ?? "");
@@ -18640,6 +18925,20 @@ function servesImage(command2) {
   const base2 = basename3(name);
   if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
   return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
+}
+function reportManager(ctx, main2, hop, ref, pm, where2, place) {
+  const stage = ctx.stage;
+  let changesDir = false;
+  if (hop.unit.ast) forEachCall(hop.unit.ast.stmts, (call) => {
+    const first = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (first === "cd" || first === "pushd" || first === "popd") changesDir = true;
+  });
+  const program = stage && !changesDir ? packageScriptCommand(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir, pm.script) : null;
+  const fix = program && onPath(program) ? `Write \`exec ${program}\`${where2}, the command of the \`${pm.script}\` script in package.json` : program ? `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (\`${program}\`; a package's own command is in \`node_modules/.bin/\`)${where2}` : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)${where2}`;
+  const init = main2.init;
+  const fate = init ? `${init.name}${init.shebang ? ", named by the script's `#!` line," : ""} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it.` : "the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown.";
+  const data = { command: refText(ref), fate, manager: pm.manager, script: pm.script, fix, under: init ? ` under ${init.name}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "managerChild", data });
 }
 function subcommandOnly(given, argv, hop) {
   const read = hop.run?.argsRead;
@@ -18720,6 +19019,8 @@ var init_entrypoint_no_exec = __esm({
     init_questions();
     init_commands();
     init_known_programs();
+    init_node_entry();
+    init_shell_walk();
     init_evidence();
     init_rule();
     init_pid12();
@@ -18798,6 +19099,10 @@ var init_entrypoint_no_exec = __esm({
         message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)"
       },
+      managerChild: {
+        message: "`{command}` runs as a child of the script's shell, not with `exec`: {fate} `exec {command}` is no fix: {manager} would then be PID 1, running the `{script}` script of package.json as its own child, and it does not reliably pass SIGTERM on either (npm-start-pid1). {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       keepAlive: {
         message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
@@ -18830,7 +19135,7 @@ var init_entrypoint_no_exec = __esm({
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
-          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`", why: "The shell no longer runs anything after it (an EXIT trap included)" }
+          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
         howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
@@ -18892,6 +19197,11 @@ var init_entrypoint_no_exec = __esm({
           const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
           const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
           const data = { command: refText(cmd.ref), where: where2, ...startedBy2(hop) };
+          const pm = packageScriptRun(argv.map((f) => f.multi ? null : f.s));
+          if (pm) {
+            reportManager(ctx, main2, hop, cmd.ref, pm, where2, place);
+            continue;
+          }
           const fix = fixOf(execFix(hop.unit, cmd.ref));
           if (main2.init) ctx.report({ ...place, messageId: main2.init.shebang ? "underShebangInit" : "underInit", data: { ...data, init: main2.init.name }, ...fix });
           else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
@@ -18902,7 +19212,7 @@ var init_entrypoint_no_exec = __esm({
 });
 
 // src/model/run-facts.ts
-import path11 from "node:path";
+import path12 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], moves: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -18910,7 +19220,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path11.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path12.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -18918,7 +19228,7 @@ ${h.body.text}`).join("");
       for (const w of words) facts.words.add(w);
       if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
         facts.unknownWrites.add(workdir);
-        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path11.posix.resolve(w));
+        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path12.posix.resolve(w));
       }
       if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
@@ -18941,7 +19251,7 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path11.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path12.posix.resolve(workdir, p)) });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -18949,14 +19259,14 @@ function record(facts, words, inst, workdir) {
       if (name === "install" && /^-[mogt]$/.test(w)) i++;
       else if (name === "mkdir" && w === "-m") i++;
       else if (!w.startsWith("-") && w !== "\0") {
-        for (let d = path11.posix.resolve(workdir, w); d !== "/"; d = path11.posix.dirname(d)) facts.dirs.add(d);
+        for (let d = path12.posix.resolve(workdir, w); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
       }
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path11.posix.resolve(workdir, args[1]);
-      const target2 = path11.posix.resolve(path11.posix.dirname(link), args[0]);
+      const link = path12.posix.resolve(workdir, args[1]);
+      const target2 = path12.posix.resolve(path12.posix.dirname(link), args[0]);
       facts.symlinks.push({ target: target2, link, instruction: inst });
     }
   } else if (name === "mv" || name === "cp") {
@@ -18982,9 +19292,9 @@ function recordMove(facts, rest, inst, workdir) {
   const sources = target2 === null ? args.slice(0, -1) : args;
   const dest = target2 ?? args[args.length - 1];
   if (!dest || sources.length === 0 || dest === "\0" || sources.includes("\0")) return;
-  const to = path11.posix.resolve(workdir, dest);
+  const to = path12.posix.resolve(workdir, dest);
   const into = target2 !== null || sources.length > 1 || dest.endsWith("/") || facts.dirs.has(to) || KNOWN_DIRS.test(to) ? "folder" : "either";
-  for (const src of sources) facts.moves.push({ from: path11.posix.resolve(workdir, src), to, into, instruction: inst });
+  for (const src of sources) facts.moves.push({ from: path12.posix.resolve(workdir, src), to, into, instruction: inst });
 }
 function addsExecute(mode) {
   if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
@@ -19101,15 +19411,15 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
-import path12 from "node:path";
+import path13 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  const abs = path12.posix.resolve(stage.config.workdir, missing2);
+  const abs = path13.posix.resolve(stage.config.workdir, missing2);
   const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
   for (const d of facts.unknownWrites) if (above(d)) return false;
-  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path12.posix.resolve(w))) return false;
+  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path13.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -19273,9 +19583,9 @@ var init_entrypoint_shebang = __esm({
 });
 
 // src/rules/env-self-reference.ts
-function referencedKeys(text, byKey) {
+function referencedKeys(text, byKey, escape5) {
   const out = /* @__PURE__ */ new Set();
-  for (const ref of varReferences(text, { operands: true })) {
+  for (const ref of varReferences(text, { operands: true, escape: escape5, quotes: true })) {
     if ((ref.modifier === "" || ref.modifier.startsWith(":")) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;
@@ -19320,7 +19630,7 @@ var init_env_self_reference = __esm({
           pairs.forEach((other, i) => {
             const text = other.valueText ?? "";
             let first = -1;
-            for (const key of referencedKeys(text, byKey)) {
+            for (const key of referencedKeys(text, byKey, ctx.dockerfile.escape)) {
               if (defined.has(key)) continue;
               const at2 = (byKey.get(key) ?? []).find((j) => j !== i);
               if (at2 !== void 0 && (first === -1 || at2 < first)) first = at2;
@@ -22007,9 +22317,44 @@ function checkFlattened(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || !flat || !flat.risky || commandOf(e.argv).forking) return;
   const where2 = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
   const bash = hop.unit.interpreter === "bash" || hop.unit.interpreter === "zsh";
-  const fix = bash ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
+  const fix = bash ? `${arrayAssignments(hop, flat)}, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)` : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
   reportOnce(ctx, hop, done, e.cmd, { messageId: "flattenedArgs", data: { command: refText(e.cmd), name: flat.name, where: where2, assign: flat.text, fix } });
   void run2;
+}
+function arrayAssignments(hop, flat) {
+  const unit = hop.unit;
+  const single = `\`${flat.name}=(${asArrayItems(flat.text)})\``;
+  if (!unit.ast || flat.file !== unit.source.file.displayPath) return single;
+  const found = [];
+  const todo = [...unit.ast.stmts];
+  while (todo.length > 0) {
+    const st = todo.shift();
+    const c = st.cmd;
+    if (c?.type === "CallExpr" && c.args.length === 0) found.push(...c.assigns.filter((a) => a.name === flat.name && !a.naked));
+    if (c?.type === "DeclClause") found.push(...c.args.filter((a) => a.name === flat.name && !a.naked));
+    todo.push(...childStmts(c));
+  }
+  if (found.length <= 1) return single;
+  found.sort((a, b) => a.p[2] - b.p[2]);
+  const text = unit.source.text;
+  const shown2 = [];
+  const others = [];
+  for (const a of found) {
+    const line = unit.source.spanOf(a.p, a.e).line;
+    const written = text.slice(a.p[2], a.e[2]);
+    if (a.array) continue;
+    if (joinsArgs(a)) shown2.push(`\`${flat.name}=(${asArrayItems(written)})\` (line ${line})`);
+    else if (!a.value || text.slice(a.value.p[2], a.value.e[2]).replace(/^(""|'')$/, "") === "") shown2.push(`\`${flat.name}=()\` (line ${line})`);
+    else others.push(`line ${line}`);
+  }
+  const list2 = shown2.length > 1 ? `${shown2.slice(0, -1).join(", ")} and ${shown2[shown2.length - 1]}` : shown2[0] ?? single;
+  return others.length > 0 ? `${list2} (and the assignment${others.length > 1 ? "s" : ""} on ${others.join(", ")} as arrays too)` : list2;
+}
+function joinsArgs(a) {
+  const parts = a.value?.parts ?? [];
+  const only = parts.length === 1 ? parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  return inner?.type === "ParamExp" && (inner.param === "@" || inner.param === "*");
 }
 function asArrayItems(assignment) {
   const value = assignment.slice(assignment.indexOf("=") + 1).replace(/^"(.*)"$/, "$1");
@@ -22138,6 +22483,7 @@ var init_missing_exec_args = __esm({
     init_evidence();
     init_commands();
     init_rule();
+    init_shell_walk();
     init_pid12();
     init_report();
     messages2 = {
@@ -22363,150 +22709,6 @@ var init_multiple_healthcheck = __esm({
   }
 });
 
-// src/model/node-entry.ts
-import path13 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs10, scriptArg, read) {
-  const imagePath = path13.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs10, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path13.posix.resolve(path13.posix.dirname(next.imagePath), spec));
-        if (target2) queue.push(target2);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs10, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs10.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename3(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
 // src/rules/node-pid1-signals.ts
 var node_pid1_signals_default;
 var init_node_pid1_signals = __esm({
@@ -22571,15 +22773,14 @@ CMD ["node", "server.js"]
 });
 
 // src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var npm_start_pid1_default;
 var init_npm_start_pid1 = __esm({
   "src/rules/npm-start-pid1.ts"() {
     "use strict";
     init_questions();
     init_commands();
+    init_node_entry();
     init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
     npm_start_pid1_default = defineRule({
       id: "npm-start-pid1",
       severity: "warning",
@@ -22606,9 +22807,7 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
+          if (step.kind !== "program" || !packageScriptRun([step.name, ...step.args])) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
@@ -23038,8 +23237,10 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/rules/root-process.ts
-function dropNotes(run2, units) {
+function dropNotes(run2, units, chain) {
   const notes = [];
+  const toRoot = switchToRoot(chain);
+  if (toRoot) notes.push(toRoot);
   const ran = commandsRun(run2);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -23071,6 +23272,25 @@ function dropNotes(run2, units) {
   }
   return notes.length > 0 ? ` (${notes.join("; ")})` : "";
 }
+function switchToRoot(chain) {
+  const i = chain.hops.findIndex((h) => h.kind === "switch" && h.toRoot);
+  const hop = chain.hops[i];
+  if (!hop || hop.kind !== "switch") return null;
+  const command2 = hop.at.label.includes("…") ? hop.tool : hop.at.label;
+  const script = chain.hops.slice(0, i).reverse().find((h) => h.kind === "script");
+  const readsUid = script?.kind === "script" && script.unit.interpreter === "bash" && !!script.unit.ast && callReads(script.unit, hop.at.span.line, "UID");
+  const why = readsUid ? ": with no UID in the environment, bash sets `$UID` to the uid the script runs as, 0 when it starts as root (`ENV UID=<uid>` gives gosu a user)" : "";
+  return `\`${command2}\` (${hop.at.file}:${hop.at.span.line}) switches to \`${hop.user ?? "root"}\`, which is root, not a drop${why}`;
+}
+function callReads(unit, line, name) {
+  let found = false;
+  forEachCall(unit.ast?.stmts ?? [], (call, stmt) => {
+    if (found || unit.source.spanOf(stmt.p, stmt.e).line !== line) return;
+    const parts = (ps) => ps.some((p) => p.type === "ParamExp" && p.param === name || p.type === "DblQuoted" && parts(p.parts));
+    found = call.args.some((w) => parts(w.parts));
+  });
+  return found;
+}
 function stepLabel(s) {
   switch (s.kind) {
     case "init":
@@ -23083,23 +23303,54 @@ function stepLabel(s) {
     case "script":
       return `${s.at.label} ${s.arg.value}`;
     case "program":
+      return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case "supervisor":
       return `${s.at.label} ${s.name}`;
     case "unknown":
       return s.at.label;
   }
 }
-function mainLabel(s) {
+function mainLabel(m) {
+  const s = m.hop;
   switch (s.kind) {
-    case "program":
+    case "program": {
+      const shell = m.chain.hops[m.chain.hops.length - 2];
+      if (bracketWord(s.name) && shell?.kind === "shell") return `${shellLabel(shell)}, whose first word \`${s.name}\` is no program: ${shell.shellForm ? "brackets without valid JSON are not an exec form" : "the shell keeps the brackets and commas in its words"}`;
       return `\`${s.name}\``;
+    }
     case "script":
-      return `\`${s.arg.value}\`, which does not exec its last command`;
-    case "shell":
-      return "`/bin/sh -c ...`";
+    case "shell": {
+      const program = lastProgram(m);
+      const self = s.kind === "script" ? `\`${s.arg.value}\`` : shellLabel(s);
+      return program ? `\`${program}\`, which ${self} starts as its child without exec` : s.kind === "script" ? `${self}, which does not exec its last command` : self;
+    }
     default:
       return stepLabel(s);
   }
+}
+function bracketWord(name) {
+  return name.startsWith("[") && name !== "[" && name !== "[[";
+}
+function shellLabel(s) {
+  const text = s.unit.source.text;
+  const shell = s.shellArgv.join(" ") || "/bin/sh -c";
+  return text.length <= 60 && !text.includes("\n") ? `\`${shell} ${shellQuote(text)}\`` : `\`${shell} ...\``;
+}
+function lastProgram(m) {
+  const last = m.staying?.ending.last;
+  if (!m.staying || m.staying.ending.kind !== "end" || !last || last.length === 0) return null;
+  const lines = /* @__PURE__ */ new Set();
+  for (const l of last) {
+    const argv = argvAt(m.staying.hop.run, l);
+    const t = argv ? commandOf(argv) : null;
+    const name = t && !t.switcher && !t.forking && t.rest.every((f) => f.s !== null && !f.multi) ? t.name?.s ?? null : null;
+    const args = t ? t.rest.map((f) => f.s) : [];
+    if (name === null || bracketWord(name) || !looksLikeMainProgram(name, args)) return null;
+    const line2 = [name, ...args].join(" ");
+    lines.add(line2.length <= 60 ? line2 : name);
+  }
+  const [line] = [...lines];
+  return lines.size === 1 && line ? line : null;
 }
 function wrapsRootByDesignCmd(hop, cmdArgv) {
   if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== "entrypoint" || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
@@ -23138,6 +23389,7 @@ var init_root_process = __esm({
     init_known_programs();
     init_shell_walk();
     init_evidence();
+    init_text();
     init_rule();
     root_process_default = defineRule({
       id: "root-process",
@@ -23199,8 +23451,8 @@ var init_root_process = __esm({
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(first.hop);
-        const notes = dropNotes(run2, launch.scripts);
+        const main2 = mainLabel(first);
+        const notes = dropNotes(run2, launch.scripts, first.chain);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
@@ -42993,7 +43245,7 @@ function chainHops(chain, launch) {
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {

@@ -2,7 +2,7 @@
  * Building the evidence chain of a finding: from the Dockerfile line that starts a script,
  * through the COPY that put it in the image, to the line of the script.
  */
-import type { Position } from './parsers/shell-ast.js';
+import type { Position, Stmt } from './parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from './model/launch.js';
 import type { CmdRef } from './model/evaluator/state.js';
 import type { Place } from './rules/rule.js';
@@ -74,11 +74,72 @@ export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourc
 
 /**
  * A compound statement (a loop) on one line, as it would be written so, shortened for messages:
- * `while true; do sleep 1000; done`.
+ * `while true; do sleep 1000; done`. Printed from the AST, so comments inside it are left out.
  */
 export function statementText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
-  const text = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]);
-  return oneLine(text.replace(/\b(do|then|else)[ \t]*\n\s*/g, '$1 ').replace(/[ \t]*\n\s*/g, '; '), max);
+  const full = oneLine(stmtLine(c.stmt, c.file.text), Infinity);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || (cmd?.type !== 'WhileClause' && cmd?.type !== 'ForClause')) return full;
+  // Too long: the loop with the first statements of its body and `...` for the rest, never cut inside code.
+  for (let k = cmd.do.length - 1; k >= 0; k--) {
+    const short = { ...c.stmt, cmd: { ...cmd, do: cmd.do.slice(0, k) } };
+    const text = oneLine(stmtLine(short, c.file.text, true), Infinity);
+    if (text.length <= max || k === 0) return text;
+  }
+  return full;
+}
+
+/** A statement on one line from its AST: simple commands as written, compound ones rebuilt around them. */
+function stmtLine(stmt: Stmt, text: string, more = false): string {
+  const cmd = stmt.cmd;
+  const amp = stmt.background ? ' &' : '';
+  const list = (stmts: readonly Stmt[]): string => stmts.map((x, i) => `${stmtLine(x, text)}${i < stmts.length - 1 && !x.background ? ';' : ''}`).join(' ');
+  const body = (stmts: readonly Stmt[]): string => (stmts.length === 0 ? '' : `${list(stmts)}${stmts[stmts.length - 1]?.background ? '' : ';'} `);
+  // A loop shown with part of its body: `...` stands for the statements left out.
+  const loopBody = (stmts: readonly Stmt[]): string => `${body(stmts)}${more ? '...; ' : ''}`;
+  const src = (p: Position, e: Position): string => text.slice(p[2], e[2]).replace(/\\\n\s*/g, ' ');
+  let out: string;
+  switch (cmd?.type) {
+    case 'WhileClause':
+      out = `${cmd.until ? 'until' : 'while'} ${body(cmd.cond)}do ${loopBody(cmd.do)}done`;
+      break;
+    case 'ForClause': {
+      const head = cmd.name === null ? (/^for\s*\(\([^\n]*?\)\)/.exec(src(cmd.p, cmd.e))?.[0] ?? 'for ((...))') : `for ${cmd.name}${cmd.items ? ` in ${cmd.items.map((w) => src(w.p, w.e)).join(' ')}` : ''}`;
+      out = `${head}; do ${loopBody(cmd.do)}done`;
+      break;
+    }
+    case 'IfClause': {
+      const parts: string[] = [];
+      for (let c: typeof cmd | null = cmd, first = true; c; c = c.else, first = false) {
+        parts.push(c.cond.length === 0 ? `else ${body(c.then)}` : `${first ? 'if' : 'elif'} ${body(c.cond)}then ${body(c.then)}`);
+      }
+      out = `${parts.join('')}fi`;
+      break;
+    }
+    case 'CaseClause':
+      out = `case ${src(cmd.word.p, cmd.word.e)} in ${cmd.items.map((it) => `${it.patterns.map((w) => src(w.p, w.e)).join('|')}) ${list(it.stmts)}${it.stmts[it.stmts.length - 1]?.background ? ' ' : ''}${it.op} `).join('')}esac`;
+      break;
+    case 'Block':
+      out = `{ ${body(cmd.stmts)}}`;
+      break;
+    case 'Subshell':
+      out = `(${list(cmd.stmts)})`;
+      break;
+    case 'BinaryCmd':
+      out = `${stmtLine(cmd.x, text)} ${cmd.op} ${stmtLine(cmd.y, text)}`;
+      break;
+    case 'FuncDecl':
+      out = `${cmd.name}() ${stmtLine(cmd.body, text)}`;
+      break;
+    default: {
+      // A simple command as written, up to a heredoc's body, without the `&` that is added back.
+      const hdoc = stmt.redirs.find((r) => r.hdoc)?.hdoc;
+      const end = hdoc && hdoc.p[2] < stmt.e[2] ? hdoc.p : stmt.e;
+      return `${(src(stmt.p, end).split('\n')[0] ?? '').replace(/\s*[;&]\s*$/, '').trimEnd()}${amp}`;
+    }
+  }
+  const redirs = stmt.redirs.map((r) => src(r.p, r.word?.e ?? r.p).split('\n')[0]).join(' ');
+  return `${stmt.negated ? '! ' : ''}${out}${redirs ? ` ${redirs}` : ''}${amp}`;
 }
 
 /** Source text of a command the evaluator reached, on one line, shortened for messages. */

@@ -155,6 +155,16 @@ export function runsInForeground(program: string, args: readonly string[]): bool
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
 
+/**
+ * The program can be what an image exists to run (a runtime, a server, a daemon by its name), not
+ * a utility, a keep-alive (`tail -f /dev/null`) or a script of unknown purpose: what messages may
+ * name as the main process when a script that stays PID 1 ends with it.
+ */
+export function looksLikeMainProgram(program: string, args: readonly string[]): boolean {
+  const name = basename(program);
+  return runsInForeground(program, args) || isWellKnownProgram(program) || (DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name));
+}
+
 /** dockerize's options that take a value (Go flags: `-wait tcp://db:5432`, `--wait=...`). */
 const DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
 const DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;

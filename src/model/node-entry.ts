@@ -177,3 +177,47 @@ function importedModule(node: AstNode): string | null {
 export function isNodeRunner(name: string): boolean {
   return NODE_RUNNERS.has(basename(name));
 }
+
+const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm']);
+const RUN_VERBS = new Set(['start', 'run', 'run-script', 'dev', 'serve']);
+
+/**
+ * `npm start`, `npm run serve`, `yarn dev`, `pnpm run start`: the package manager and the
+ * package.json script it runs (as its own child, through a shell), or null.
+ */
+export function packageScriptRun(words: readonly (string | null)[]): { manager: string; script: string } | null {
+  const manager = basename(words[0] ?? '');
+  if (!PACKAGE_MANAGERS.has(manager)) return null;
+  const rest = words.slice(1);
+  if (rest.some((w) => w === null)) return null;
+  const plain = (rest as string[]).filter((w) => !w.startsWith('-'));
+  const verb = plain[0];
+  if (!verb || !RUN_VERBS.has(verb)) return null;
+  const script = verb === 'run' || verb === 'run-script' ? plain[1] : verb;
+  return script ? { manager, script } : null;
+}
+
+/**
+ * The command a package.json script runs, from the package.json the build copies to `dir` in the
+ * image: only a plain command line (words without shell syntax), which `exec` can start as it is.
+ */
+export function packageScriptCommand(stage: Stage, fs: ImageFs, read: (contextPath: string) => string, dir: string, script: string): string | null {
+  const origin = fs.lookup(stage, path.posix.join(dir, 'package.json'));
+  if (origin?.kind !== 'context') return null;
+  let scripts: unknown;
+  try {
+    scripts = (JSON.parse(read(origin.contextPath)) as { scripts?: unknown }).scripts;
+  } catch {
+    return null;
+  }
+  const command = scripts && typeof scripts === 'object' ? (scripts as Record<string, unknown>)[script] : undefined;
+  if (typeof command !== 'string') return null;
+  const line = command.trim();
+  return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
+}
+
+/** Runners found on every PATH of a Node image; another first word may be a package's local bin (`node_modules/.bin`, which npm adds to PATH). */
+export function onPath(command: string): boolean {
+  const first = command.split(' ')[0] ?? '';
+  return first.startsWith('/') || ['node', 'nodejs', 'bun', 'deno'].includes(first);
+}

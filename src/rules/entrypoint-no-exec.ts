@@ -2,8 +2,10 @@ import { isScriptArg, isUserCommand, mainProcesses, type MainProcess, type Scrip
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
-import { basename } from '../model/commands.js';
+import { basename, wordLiteral } from '../model/commands.js';
 import { runsInForeground, wrappedCommandAt } from '../model/known-programs.js';
+import { onPath, packageScriptCommand, packageScriptRun } from '../model/node-entry.js';
+import { forEachCall } from '../parsers/shell-walk.js';
 import { atRef, refText, statementText } from '../evidence.js';
 import { defineRule, type RuleContext } from './rule.js';
 import { execFix } from '../fix/builders/pid1.js';
@@ -105,6 +107,10 @@ const messages = {
     message: "`{command}` runs as a child of the script's shell, not with `exec`: {init}, named by the script's `#!` line, signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
     hint: 'Write `exec {command}`{where}. (`-g` cannot be added in the `#!` line: the kernel passes everything after the interpreter as one argument.)',
   },
+  managerChild: {
+    message: "`{command}` runs as a child of the script's shell, not with `exec`: {fate} `exec {command}` is no fix: {manager} would then be PID 1, running the `{script}` script of package.json as its own child, and it does not reliably pass SIGTERM on either (npm-start-pid1). {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+    hint: '{fix}.',
+  },
   keepAlive: {
     message: "The script ends in {what}: the shell stays PID 1 with no handler for SIGTERM, and the kernel drops a signal that PID 1 does not handle, so `docker stop` waits out its timeout and then SIGKILLs everything{started}, with no clean shutdown.{noExec} {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
@@ -140,7 +146,7 @@ export default defineRule({
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
     good: '#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py',
     autofix: [
-      { safety: 'unsafe', what: '`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`', why: 'The shell no longer runs anything after it (an EXIT trap included)' },
+      { safety: 'unsafe', what: '`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)', why: 'The shell no longer runs anything after it (an EXIT trap included)' },
     ],
     howToFix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap \'kill -TERM $(jobs -p) 2>/dev/null; wait\' TERM`, and keep alive with `sleep infinity & wait $!`.',
   },
@@ -212,6 +218,11 @@ export default defineRule({
       const where = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : '';
       const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
       const data = { command: refText(cmd.ref), where, ...startedBy(hop) };
+      const pm = packageScriptRun(argv.map((f) => (f.multi ? null : f.s)));
+      if (pm) {
+        reportManager(ctx, main, hop, cmd.ref, pm, where, place);
+        continue;
+      }
       const fix = fixOf(execFix(hop.unit, cmd.ref));
       if (main.init) ctx.report({ ...place, messageId: main.init.shebang ? 'underShebangInit' : 'underInit', data: { ...data, init: main.init.name }, ...fix });
       else ctx.report({ ...place, messageId: 'shellPid1', data, ...fix });
@@ -225,6 +236,32 @@ export default defineRule({
  * never reads the words after it, and the last command is given none of them. The script then
  * runs as if it had no arguments, and its main command is judged here.
  */
+/**
+ * `npm start` as the last command: `exec npm start` would make npm PID 1 (npm-start-pid1), so the
+ * hint is the command of the package.json script, where the build copies package.json to the
+ * directory the script runs in (WORKDIR, when the script does not change directory).
+ */
+function reportManager(ctx: Ctx, main: MainProcess, hop: ScriptHop, ref: CmdRef, pm: { manager: string; script: string }, where: string, place: ReturnType<typeof atRef>): void {
+  const stage = ctx.stage;
+  let changesDir = false;
+  if (hop.unit.ast) forEachCall(hop.unit.ast.stmts, (call) => {
+    const first = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (first === 'cd' || first === 'pushd' || first === 'popd') changesDir = true;
+  });
+  const program = stage && !changesDir ? packageScriptCommand(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir, pm.script) : null;
+  const fix = program && onPath(program)
+    ? `Write \`exec ${program}\`${where}, the command of the \`${pm.script}\` script in package.json`
+    : program
+      ? `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (\`${program}\`; a package's own command is in \`node_modules/.bin/\`)${where}`
+      : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)${where}`;
+  const init = main.init;
+  const fate = init
+    ? `${init.name}${init.shebang ? ", named by the script's `#!` line," : ''} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it.`
+    : 'the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown.';
+  const data = { command: refText(ref), fate, manager: pm.manager, script: pm.script, fix, under: init ? ` under ${init.name}` : '', ...startedBy(hop) };
+  ctx.report({ ...place, messageId: 'managerChild', data });
+}
+
 function subcommandOnly(given: readonly Field[], argv: readonly Field[], hop: ScriptHop): boolean {
   const read = hop.run?.argsRead;
   const first = given[0];

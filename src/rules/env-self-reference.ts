@@ -37,7 +37,7 @@ export default defineRule({
       pairs.forEach((other, i) => {
         const text = other.valueText ?? '';
         let first = -1;
-        for (const key of referencedKeys(text, byKey)) {
+        for (const key of referencedKeys(text, byKey, ctx.dockerfile.escape)) {
           if (defined.has(key)) continue;
           const at = (byKey.get(key) ?? []).find((j) => j !== i);
           if (at !== undefined && (first === -1 || at < first)) first = at;
@@ -57,11 +57,12 @@ export default defineRule({
 
 /**
  * The keys of `byKey` that `text` refers to, operands included (`${A:-$KEY}`): `$KEY`, `${KEY}` or
- * `${KEY:...}` (not `${KEY-x}`, `${KEY%x}`). Quotes and escapes are not read: one pass over the text.
+ * `${KEY:...}` (not `${KEY-x}`, `${KEY%x}`), read as the builder reads the word: an escaped `\$KEY`
+ * and a single-quoted `'$KEY'` are text, not references.
  */
-function referencedKeys(text: string, byKey: Map<string, unknown>): Set<string> {
+function referencedKeys(text: string, byKey: Map<string, unknown>, escape: string): Set<string> {
   const out = new Set<string>();
-  for (const ref of varReferences(text, { operands: true })) {
+  for (const ref of varReferences(text, { operands: true, escape, quotes: true })) {
     if ((ref.modifier === '' || ref.modifier.startsWith(':')) && byKey.has(ref.name)) out.add(ref.name);
   }
   return out;

@@ -7,7 +7,8 @@ import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js'
 import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
-import type { FuncDecl, Word, WordPart } from '../parsers/shell-ast.js';
+import type { Assign, FuncDecl, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
+import { childStmts } from '../parsers/shell-walk.js';
 import { argsFix, execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 
@@ -328,10 +329,54 @@ function checkFlattened(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set
   const where = flat.file === e.cmd.file.path ? `line ${flat.line}` : `${flat.file}:${flat.line}`;
   const bash = hop.unit.interpreter === 'bash' || hop.unit.interpreter === 'zsh';
   const fix = bash
-    ? `\`${flat.name}=(${asArrayItems(flat.text)})\`, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)`
+    ? `${arrayAssignments(hop, flat)}, and \`"\${${flat.name}[@]}"\` where they are passed on (or \`"$@"\` itself)`
     : `pass \`"$@"\` itself where they are used (sh has no arrays; \`set -- ...\` can put words in front of them first)`;
   reportOnce(ctx, hop, done, e.cmd, { messageId: 'flattenedArgs', data: { command: refText(e.cmd), name: flat.name, where, assign: flat.text, fix } });
   void run;
+}
+
+/**
+ * Every assignment to the variable in the script, each as the array it becomes (`EXTRA_ARGS=("$@")`
+ * (line 28) and `EXTRA_ARGS=("${@:2}")` (line 31)): an array made on one branch only and a string
+ * left on another would make `"${X[@]}"` one word there. An assignment whose value is not the
+ * arguments is named for the reader to make an array of too.
+ */
+function arrayAssignments(hop: ScriptHop, flat: NonNullable<Ending['flattened']>): string {
+  const unit = hop.unit;
+  const single = `\`${flat.name}=(${asArrayItems(flat.text)})\``;
+  if (!unit.ast || flat.file !== unit.source.file.displayPath) return single;
+  const found: Assign[] = [];
+  const todo: Stmt[] = [...unit.ast.stmts];
+  while (todo.length > 0) {
+    const st = todo.shift() as Stmt;
+    const c = st.cmd;
+    if (c?.type === 'CallExpr' && c.args.length === 0) found.push(...c.assigns.filter((a) => a.name === flat.name && !a.naked));
+    if (c?.type === 'DeclClause') found.push(...c.args.filter((a) => a.name === flat.name && !a.naked));
+    todo.push(...childStmts(c));
+  }
+  if (found.length <= 1) return single;
+  found.sort((a, b) => a.p[2] - b.p[2]);
+  const text = unit.source.text;
+  const shown: string[] = [];
+  const others: string[] = [];
+  for (const a of found) {
+    const line = unit.source.spanOf(a.p, a.e).line;
+    const written = text.slice(a.p[2], a.e[2]);
+    if (a.array) continue; // already an array
+    if (joinsArgs(a)) shown.push(`\`${flat.name}=(${asArrayItems(written)})\` (line ${line})`);
+    else if (!a.value || text.slice(a.value.p[2], a.value.e[2]).replace(/^(""|'')$/, '') === '') shown.push(`\`${flat.name}=()\` (line ${line})`);
+    else others.push(`line ${line}`);
+  }
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : (shown[0] ?? single);
+  return others.length > 0 ? `${list} (and the assignment${others.length > 1 ? 's' : ''} on ${others.join(', ')} as arrays too)` : list;
+}
+
+/** The assignment's value is only the script's arguments, whole or a slice: `"$@"`, `$*`, `"${@:2}"`. */
+function joinsArgs(a: Assign): boolean {
+  const parts = a.value?.parts ?? [];
+  const only = parts.length === 1 ? parts[0] : null;
+  const inner = only?.type === 'DblQuoted' && only.parts.length === 1 ? only.parts[0] : only;
+  return inner?.type === 'ParamExp' && (inner.param === '@' || inner.param === '*');
 }
 
 /** The items of the array that keeps what `ARGS="${@:2}"` joined: `"${@:2}"` (`"$@"` when it joined more). */

@@ -1,9 +1,7 @@
 import { mainProcesses } from '../model/evaluator/questions.js';
 import { basename } from '../model/commands.js';
+import { packageScriptRun } from '../model/node-entry.js';
 import { defineRule } from './rule.js';
-
-const MANAGERS = new Set(['npm', 'yarn', 'pnpm']);
-const RUN_VERBS = new Set(['start', 'run', 'run-script', 'dev', 'serve']);
 
 export default defineRule({
   id: 'npm-start-pid1',
@@ -32,9 +30,7 @@ export default defineRule({
     const done = new Set<string>();
     for (const main of mainProcesses(launch.runs.default)) {
       const step = main.hop;
-      if (step.kind !== 'program' || !MANAGERS.has(basename(step.name))) continue;
-      const verb = step.args.find((a) => !a.startsWith('-'));
-      if (!verb || !RUN_VERBS.has(verb)) continue;
+      if (step.kind !== 'program' || !packageScriptRun([step.name, ...step.args])) continue;
       if (main.init || !step.pid1) continue;
       // Where the word is written: the Dockerfile's CMD, or the script line that execs it.
       const fromDockerfile = step.argv[0]?.arg !== undefined;

@@ -1,12 +1,14 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import { basename, execSwitcherAt, wordLiteral } from '../model/commands.js';
-import type { Run, Step } from '../model/evaluator/invocations.js';
+import type { Chain, Run, Step } from '../model/evaluator/invocations.js';
+import type { WordPart } from '../parsers/shell-ast.js';
 import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
-import { rootByDesign } from '../model/known-programs.js';
+import { looksLikeMainProgram, rootByDesign } from '../model/known-programs.js';
 import type { ScriptUnit } from '../model/launch.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { refText } from '../evidence.js';
+import { shellQuote } from '../text.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -95,8 +97,8 @@ export default defineRule({
     const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
     const fromStage = rootStage(stage);
     const file = ctx.env.dockerfile.displayPath;
-    const main = mainLabel(first.hop);
-    const notes = dropNotes(run, launch.scripts);
+    const main = mainLabel(first);
+    const notes = dropNotes(run, launch.scripts, first.chain);
     if (user) {
       ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
     } else {
@@ -110,8 +112,10 @@ export default defineRule({
  * What the scripts do about users that does not drop the main process: a one-shot `gosu app cmd`,
  * or a step-down the default run does not reach (gated by a variable no ENV sets, for example).
  */
-function dropNotes(run: Run, units: ScriptUnit[]): string {
+function dropNotes(run: Run, units: ScriptUnit[], chain: Chain): string {
   const notes: string[] = [];
+  const toRoot = switchToRoot(chain);
+  if (toRoot) notes.push(toRoot);
   const ran = commandsRun(run);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -145,6 +149,32 @@ function dropNotes(run: Run, units: ScriptUnit[]): string {
   return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
+/**
+ * A user switch on the main chain whose target is root itself (`gosu "$UID:$GID"` in bash, where
+ * `$UID` is the uid the script runs as: 0): it is no drop, and the message says why.
+ */
+function switchToRoot(chain: Chain): string | null {
+  const i = chain.hops.findIndex((h) => h.kind === 'switch' && h.toRoot);
+  const hop = chain.hops[i];
+  if (!hop || hop.kind !== 'switch') return null;
+  const command = hop.at.label.includes('…') ? hop.tool : hop.at.label;
+  const script = chain.hops.slice(0, i).reverse().find((h) => h.kind === 'script');
+  const readsUid = script?.kind === 'script' && script.unit.interpreter === 'bash' && !!script.unit.ast && callReads(script.unit, hop.at.span.line, 'UID');
+  const why = readsUid ? ": with no UID in the environment, bash sets `$UID` to the uid the script runs as, 0 when it starts as root (`ENV UID=<uid>` gives gosu a user)" : '';
+  return `\`${command}\` (${hop.at.file}:${hop.at.span.line}) switches to \`${hop.user ?? 'root'}\`, which is root, not a drop${why}`;
+}
+
+/** A command of the unit on `line` expands the parameter `name` in its words. */
+function callReads(unit: ScriptUnit, line: number, name: string): boolean {
+  let found = false;
+  forEachCall(unit.ast?.stmts ?? [], (call, stmt) => {
+    if (found || unit.source.spanOf(stmt.p, stmt.e).line !== line) return;
+    const parts = (ps: readonly WordPart[]): boolean => ps.some((p) => (p.type === 'ParamExp' && p.param === name) || (p.type === 'DblQuoted' && parts(p.parts)));
+    found = call.args.some((w) => parts(w.parts));
+  });
+  return found;
+}
+
 function stepLabel(s: Step): string {
   switch (s.kind) {
     case 'init':
@@ -157,6 +187,7 @@ function stepLabel(s: Step): string {
     case 'script':
       return `${s.at.label} ${s.arg.value}`;
     case 'program':
+      return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case 'supervisor':
       return `${s.at.label} ${s.name}`;
     case 'unknown':
@@ -164,17 +195,59 @@ function stepLabel(s: Step): string {
   }
 }
 
-function mainLabel(s: Step): string {
+/**
+ * The main process as the message names it: the program that runs as root. A script that stays
+ * PID 1 is named with the program its last command starts (as its child); a word the shell took
+ * from brackets that are not an exec form (`[java,`) is no program, so the shell form is named.
+ */
+function mainLabel(m: ReturnType<typeof mainProcesses>[number]): string {
+  const s = m.hop;
   switch (s.kind) {
-    case 'program':
+    case 'program': {
+      const shell = m.chain.hops[m.chain.hops.length - 2];
+      if (bracketWord(s.name) && shell?.kind === 'shell') return `${shellLabel(shell)}, whose first word \`${s.name}\` is no program: ${shell.shellForm ? 'brackets without valid JSON are not an exec form' : 'the shell keeps the brackets and commas in its words'}`;
       return `\`${s.name}\``;
+    }
     case 'script':
-      return `\`${s.arg.value}\`, which does not exec its last command`;
-    case 'shell':
-      return '`/bin/sh -c ...`';
+    case 'shell': {
+      const program = lastProgram(m);
+      const self = s.kind === 'script' ? `\`${s.arg.value}\`` : shellLabel(s);
+      return program ? `\`${program}\`, which ${self} starts as its child without exec` : s.kind === 'script' ? `${self}, which does not exec its last command` : self;
+    }
     default:
       return stepLabel(s);
   }
+}
+
+/** A word the shell split from brackets meant as an array (`[java,`), not the test command `[`. */
+function bracketWord(name: string): boolean {
+  return name.startsWith('[') && name !== '[' && name !== '[[';
+}
+
+/** `/bin/sh -c '<text>'` for a short one-line string, else `/bin/sh -c ...`. */
+function shellLabel(s: Step & { kind: 'shell' }): string {
+  const text = s.unit.source.text;
+  const shell = s.shellArgv.join(' ') || '/bin/sh -c';
+  return text.length <= 60 && !text.includes('\n') ? `\`${shell} ${shellQuote(text)}\`` : `\`${shell} ...\``;
+}
+
+/** The command a staying script ends with (as its child), when every path ends with the same known program. */
+function lastProgram(m: ReturnType<typeof mainProcesses>[number]): string | null {
+  const last = m.staying?.ending.last;
+  if (!m.staying || m.staying.ending.kind !== 'end' || !last || last.length === 0) return null;
+  const lines = new Set<string | null>();
+  for (const l of last) {
+    const argv = argvAt(m.staying.hop.run, l);
+    const t = argv ? commandOf(argv) : null;
+    const name = t && !t.switcher && !t.forking && t.rest.every((f) => f.s !== null && !f.multi) ? (t.name?.s ?? null) : null;
+    const args = t ? t.rest.map((f) => f.s as string) : [];
+    if (name === null || bracketWord(name) || !looksLikeMainProgram(name, args)) return null;
+    // The command line as it runs (`python3 /opt/ftp/server.py`), or the program alone when long.
+    const line = [name, ...args].join(' ');
+    lines.add(line.length <= 60 ? line : name);
+  }
+  const [line] = [...lines];
+  return lines.size === 1 && line ? line : null;
 }
 
 /**

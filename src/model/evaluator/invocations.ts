@@ -228,7 +228,12 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       continue;
     }
     if (name === 'env') {
-      argv = argv.slice(afterEnvOptions(argv, 1));
+      const split = envSplitString(argv);
+      if (!split) {
+        push({ ...common, kind: 'unknown', reason: 'env -S splits a string dockerlint cannot read (an unknown value, an escape or a ${VAR} in it)' });
+        return end();
+      }
+      argv = split.slice(afterEnvOptions(split, 1));
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
@@ -728,6 +733,58 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
 const ENV_WORD = new RegExp(`^(-|${NAME}=)`);
 /** `env`'s options whose value is the next word (`-u NAME`, `-C DIR`); `-uNAME` and `--unset=NAME` are one word. */
 const ENV_VALUED = new Set(['-u', '--unset', '-C', '--chdir']);
+
+/**
+ * `env -S 'bash -e' script` (`-Sbash -e`, `--split-string=...`): the string split into the words it
+ * stands for, in place, as env does; the argv unchanged without `-S`. Null when the string is not
+ * known, or uses what is not modelled (a backslash escape, a `${VAR}`, a quote left open).
+ */
+export function envSplitString(argv: readonly Field[]): Field[] | null {
+  const out = [...argv];
+  for (let i = 1; i < out.length; i++) {
+    const w = out[i]?.s;
+    if (w === null || w === undefined || out[i]?.multi) return out;
+    let value: Field | undefined;
+    let take = 1;
+    if (w === '-S' || w === '--split-string') {
+      value = out[i + 1];
+      take = 2;
+    } else if (w.startsWith('--split-string=')) value = lit(w.slice('--split-string='.length));
+    else if (/^-S./.test(w)) value = lit(w.slice(2));
+    else if (ENV_WORD.test(w)) {
+      if (ENV_VALUED.has(w)) i++;
+      continue;
+    } else return out;
+    if (!value || value.s === null || value.multi) return null;
+    const words = splitEnvString(value.s);
+    if (!words) return null;
+    out.splice(i, take, ...words.map(lit));
+    i--;
+  }
+  return out;
+}
+
+/** env -S's splitting: blanks separate, quotes group; null for what is not modelled. */
+function splitEnvString(s: string): string[] | null {
+  if (/[\\$]/.test(s)) return null;
+  const words: string[] = [];
+  let cur: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c === ' ' || c === '\t' || c === '\n') {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else if (c === '#' && cur === null) break;
+    else if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
+      if (close < 0) return null;
+      cur = (cur ?? '') + s.slice(i + 1, close);
+      i = close;
+    } else cur = (cur ?? '') + c;
+  }
+  if (cur !== null) words.push(cur);
+  return words;
+}
 
 /** Index of the command in `env [options] [NAME=value ...] command` (`from`: the word after `env`). */
 export function afterEnvOptions(argv: readonly Field[], from: number): number {

@@ -125,6 +125,8 @@ export function userFromSpec(spec: string | null, why: string): UserValue {
   const gid = group === null ? null : /^\d+$/.test(group) ? group : group === 'root' ? '0' : null;
   if (ROOT_USER.test(spec)) return { name: 'root', uid: '0', root: true, gid: group === null ? '0' : gid, why };
   const u = spec.split(':')[0] ?? spec;
+  // `gosu ":"`, `gosu ":1000"` (`"$PUID:$PGID"` with PUID empty): the tool picks a default user, not known here.
+  if (u === '') return { name: null, uid: null, root: null, gid, why };
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, gid, why } : { name: u, uid: null, root: false, gid, why };
 }
 

@@ -1,6 +1,6 @@
-import { afterEnvOptions } from '../../../src/model/evaluator/invocations.js';
+import { afterEnvOptions, envSplitString } from '../../../src/model/evaluator/invocations.js';
 import { commandOf } from '../../../src/model/evaluator/questions.js';
-import { lit, UNKNOWN, type Field } from '../../../src/model/evaluator/values.js';
+import { lit, UNKNOWN, userFromSpec, type Field } from '../../../src/model/evaluator/values.js';
 
 const fields = (...words: (string | null)[]): Field[] => words.map((w) => (w === null ? UNKNOWN : lit(w)));
 
@@ -29,5 +29,36 @@ describe('afterEnvOptions: the command of `env [options] [NAME=value ...] comman
     expect({ switcher: c.switcher, name: c.name?.s }).toEqual({ switcher: 'gosu', name: 'node' });
     const u = commandOf(fields('exec', 'env', '-u', 'DEBUG', 'gosu', 'app', 'node'));
     expect({ switcher: u.switcher, name: u.name?.s }).toEqual({ switcher: 'gosu', name: 'node' });
+  });
+});
+
+describe('envSplitString: `env -S STRING` stands for the words of STRING', () => {
+  const words = (argv: Field[] | null): (string | null)[] | null => argv && argv.map((f) => f.s);
+  it('splits the string in place, in every spelling of the option', () => {
+    expect(words(envSplitString(fields('env', '-S', 'bash -e', '/start.sh')))).toEqual(['env', 'bash', '-e', '/start.sh']);
+    expect(words(envSplitString(fields('env', '-Sbash -e', '/start.sh')))).toEqual(['env', 'bash', '-e', '/start.sh']);
+    expect(words(envSplitString(fields('env', '--split-string=node --max-old-space-size=512', 'app.js')))).toEqual(['env', 'node', '--max-old-space-size=512', 'app.js']);
+    expect(words(envSplitString(fields('env', '-i', '-S', "A=1 sh -c 'exec app'")))).toEqual(['env', '-i', 'A=1', 'sh', '-c', 'exec app']);
+  });
+  it('leaves an argv without -S as it is', () => {
+    expect(words(envSplitString(fields('env', 'A=1', 'node', '-S')))).toEqual(['env', 'A=1', 'node', '-S']);
+  });
+  it('is unknown for a string it cannot read', () => {
+    expect(envSplitString(fields('env', '-S', null))).toBeNull();
+    expect(envSplitString(fields('env', '-S', 'bash ${OPTS}'))).toBeNull();
+    expect(envSplitString(fields('env', '-S', 'bash\\_-e'))).toBeNull();
+    expect(envSplitString(fields('env', '-S', "bash 'unclosed"))).toBeNull();
+  });
+});
+
+describe('userFromSpec: the user a gosu-style spec names', () => {
+  it('is unknown with no user before the colon (`gosu ":"` from empty variables)', () => {
+    expect(userFromSpec(':', 'gosu :').root).toBeNull();
+    expect(userFromSpec(':1000', 'gosu :1000').root).toBeNull();
+  });
+  it('is root for uid 0 with or without a group, and not root for another uid', () => {
+    expect(userFromSpec('0:', 'gosu 0:').root).toBe(true);
+    expect(userFromSpec('0:0', 'gosu 0:0').root).toBe(true);
+    expect(userFromSpec('1000:', 'gosu 1000:').root).toBe(false);
   });
 });
