@@ -23249,8 +23249,8 @@ function dropNotes(run2, units, chain) {
     notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
     break;
   }
-  for (const chain of run2.chains) {
-    const last = chain.hops[chain.hops.length - 1];
+  for (const chain2 of run2.chains) {
+    const last = chain2.hops[chain2.hops.length - 1];
     if (last?.kind !== "program" || !last.read) continue;
     notes.push(`${last.read.file} was read as Python: its code calls no \`os.exec*\` or \`os.set*id\` and names no user switch such as \`gosu\``);
     break;
