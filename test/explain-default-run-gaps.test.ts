@@ -6,34 +6,20 @@
  * path unknown, and entrypoint-not-found stays silent. A path outside what such a COPY can reach
  * is still reported missing.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { launchOf, lintFile } from '../src/engine.js';
-import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
+import { lintFile } from '../src/engine.js';
+import { explainContext, removeContexts, type Explained } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { setup } from './model/evaluator/harness.js';
 
 const shell = new ShellService();
-const dirs: string[] = [];
 beforeAll(setup);
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeContexts);
 
-async function explain(files: Record<string, string>): Promise<{ e: Explanation; text: string; json: Explanation; rules: string[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-paths-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
-  }
-  const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
-  if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
-  const e = explainLaunch(prepared.launch);
-  const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
-  return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation, rules: findings.map((f) => f.rule) };
+async function explain(files: Record<string, string>): Promise<Explained & { rules: string[] }> {
+  const x = await explainContext(files, shell);
+  const findings = await lintFile({ path: path.join(x.dir, 'Dockerfile') }, { cwd: x.dir, shell });
+  return { ...x, rules: findings.map((f) => f.rule) };
 }
 
 const SCRIPT = '#!/bin/sh\nexec "$@"\n';

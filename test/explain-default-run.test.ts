@@ -5,34 +5,17 @@
  * written as a subshell group (`( [ "$1" = a ] || [ "$1" = b ] ) && ...`). Each case is checked
  * in the text and in the JSON (the same objects).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { launchOf } from '../src/engine.js';
-import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
+import { explainContext, removeContexts, type Explained } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { readIni, supervisorConfig, supervisordOptions } from '../src/model/supervisord.js';
 import { run, setup } from './model/evaluator/harness.js';
 
 const shell = new ShellService();
-const dirs: string[] = [];
 beforeAll(setup);
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeContexts);
 
-async function explain(files: Record<string, string>): Promise<{ e: Explanation; text: string; json: Explanation }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-explain-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
-  }
-  const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
-  if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
-  const e = explainLaunch(prepared.launch);
-  return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation };
+function explain(files: Record<string, string>): Promise<Explained> {
+  return explainContext(files, shell);
 }
 
 const IMAGE = (cmd = '["server"]', user = ''): string => `FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\n${user}ENTRYPOINT ["entrypoint.sh"]\nCMD ${cmd}\n`;
