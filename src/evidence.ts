@@ -142,7 +142,16 @@ function stmtLine(stmt: Stmt, text: string, more = false): string {
   return `${stmt.negated ? '! ' : ''}${out}${redirs ? ` ${redirs}` : ''}${amp}`;
 }
 
-/** Source text of a command the evaluator reached, on one line, shortened for messages. */
+/**
+ * Source text of a command the evaluator reached, on one line, shortened for messages. A simple
+ * command too long for `max` keeps its first whole words and ends in ` ...`: a word is never cut.
+ */
 export function refText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
-  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '', max);
+  const upTo = (e: Position): string => oneLine(c.file.text.slice(c.stmt.p[2], e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '', Infinity);
+  const full = upTo(c.stmt.e);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || cmd?.type !== 'CallExpr' || cmd.args.length < 2) return oneLine(full, max);
+  let words = 1;
+  while (words < cmd.args.length - 1 && upTo(cmd.args[words]!.e).length <= max) words++;
+  return `${upTo(cmd.args[words - 1]!.e)} ...`;
 }
