@@ -11,7 +11,6 @@ export function stripBom(text: string): { text: string; bom: boolean } {
 /** `root`, `0`, `root:<group>`, `0:<gid>`: a USER (or `--user`, gosu) spec that runs as root. */
 export const ROOT_USER = /^(root|0)(:.*)?$/;
 
-/** Text on one line (whitespace runs become one space), cut to `max` characters with `…`. */
 /** A word written so the shell reads it back as is: bare when that is safe, else in single quotes. */
 export function shellQuote(s: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
@@ -20,6 +19,7 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/** Text on one line (whitespace runs become one space), cut to `max` characters with `…`. */
 export function oneLine(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
