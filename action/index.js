@@ -13144,7 +13144,13 @@ function stmtLine(stmt, text, more = false) {
   return `${stmt.negated ? "! " : ""}${out}${redirs ? ` ${redirs}` : ""}${amp}`;
 }
 function refText(c, max = 60) {
-  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
+  const upTo = (e) => oneLine(c.file.text.slice(c.stmt.p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", Infinity);
+  const full = upTo(c.stmt.e);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || cmd?.type !== "CallExpr" || cmd.args.length < 2) return oneLine(full, max);
+  let words = 1;
+  while (words < cmd.args.length - 1 && upTo(cmd.args[words].e).length <= max) words++;
+  return `${upTo(cmd.args[words - 1].e)} ...`;
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
@@ -18855,6 +18861,11 @@ function packageScriptCommand(stage, fs10, read, dir, script) {
   const line = command2.trim();
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
 }
+function startScriptHint(stage, fs10, read, dir, keyword, pm) {
+  const command2 = stage ? packageScriptCommand(stage, fs10, read, dir, pm.script) : null;
+  if (command2 && onPath(command2)) return `Run the command of the \`${pm.script}\` script of package.json directly, in exec form: \`${keyword} [${command2.split(" ").map((w) => JSON.stringify(w)).join(", ")}]\``;
+  return `Run the program the \`${pm.script}\` script of package.json runs directly, in exec form (for example \`${keyword} ["node", "server.js"]\`)`;
+}
 function onPath(command2) {
   const first = command2.split(" ")[0] ?? "";
   return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
@@ -22791,7 +22802,7 @@ var init_npm_start_pid1 = __esm({
       messages: {
         managerPid1: {
           message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+          hint: "{fix}."
         }
       },
       docs: {
@@ -22807,7 +22818,8 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          if (step.kind !== "program" || !packageScriptRun([step.name, ...step.args])) continue;
+          const pm = step.kind === "program" ? packageScriptRun([step.name, ...step.args]) : null;
+          if (step.kind !== "program" || !pm) continue;
           if (main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
@@ -22817,7 +22829,12 @@ var init_npm_start_pid1 = __esm({
           ctx.report({
             at: at2,
             messageId: "managerPid1",
-            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
+            data: {
+              command: [step.name, ...step.args].join(" "),
+              manager: basename3(step.name),
+              // The hint names the Dockerfile keyword only where the word is written there.
+              fix: fromDockerfile ? startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", step.arg.setting.instruction.keyword, pm) : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)`
+            },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
           });
         }
@@ -23606,6 +23623,8 @@ var init_shell_form_pid1 = __esm({
     init_pid12();
     init_report();
     init_text();
+    init_shell();
+    init_node_entry();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -23621,6 +23640,10 @@ var init_shell_form_pid1 = __esm({
         shellForm: {
           message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
+        },
+        shellFormPackageManager: {
+          message: "{keyword} is in shell form, so it runs as {wrapped}: the shell is PID 1 and does not forward SIGTERM, and under it {manager} runs the `{script}` script of package.json as its own child and does not reliably pass SIGTERM on either, so `docker stop` waits and then kills the application without a clean shutdown. Exec form alone (`{keyword} {execForm}`) would leave {manager} as PID 1 (npm-start-pid1).",
+          hint: "{fix}."
         },
         shellFormUnderInit: {
           message: "{keyword} is in shell form, so {init} (PID 1) starts it as {wrapped}{afterScript}: the shell sits between {init} and the application, and {init} signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.",
@@ -23642,7 +23665,7 @@ var init_shell_form_pid1 = __esm({
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
         howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
         autofix: [
-          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
+          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words (other than `npm start`, `yarn start`, `pnpm run <script>`, whose exec form would keep the package manager as PID 1) becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
           { safety: "unsafe", what: "The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)", why: "The container may run something else: review the arguments" },
           { safety: "unsafe", what: "A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin", why: "The shell no longer runs anything after that command, and the string keeps its shell" }
         ]
@@ -23673,8 +23696,13 @@ var init_shell_form_pid1 = __esm({
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
+            const only = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
+            const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? []) : null;
             if (underInit) ctx.report({ ...place, messageId: "shellFormUnderInit", data: { ...data, ...underInit } });
-            else ctx.report({ ...place, messageId: "shellForm", data });
+            else if (pm) {
+              const fix2 = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", inst.keyword, pm);
+              ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: "shellFormPackageManager", data: { ...data, manager: pm.manager, script: pm.script, fix: fix2 } });
+            } else ctx.report({ ...place, messageId: "shellForm", data });
           } else {
             const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
             if (underInit) ctx.report({ ...place, messageId: "shellCNoExecUnderInit", data: { ...data, ...underInit } });

@@ -216,6 +216,17 @@ export function packageScriptCommand(stage: Stage, fs: ImageFs, read: (contextPa
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
 }
 
+/**
+ * What to write instead of `CMD npm start`: the exec form of the command the package.json script
+ * runs (`CMD ["node", "server.js"]`) when the build copies package.json to `dir` and the command is
+ * a runner on PATH; otherwise an example, and the warning that the manager's exec form keeps it PID 1.
+ */
+export function startScriptHint(stage: Stage | null, fs: ImageFs, read: (contextPath: string) => string, dir: string, keyword: string, pm: { manager: string; script: string }): string {
+  const command = stage ? packageScriptCommand(stage, fs, read, dir, pm.script) : null;
+  if (command && onPath(command)) return `Run the command of the \`${pm.script}\` script of package.json directly, in exec form: \`${keyword} [${command.split(' ').map((w) => JSON.stringify(w)).join(', ')}]\``;
+  return `Run the program the \`${pm.script}\` script of package.json runs directly, in exec form (for example \`${keyword} ["node", "server.js"]\`)`;
+}
+
 /** Runners found on every PATH of a Node image; another first word may be a package's local bin (`node_modules/.bin`, which npm adds to PATH). */
 export function onPath(command: string): boolean {
   const first = command.split(' ')[0] ?? '';

@@ -1,6 +1,6 @@
 import { mainProcesses } from '../model/evaluator/questions.js';
 import { basename } from '../model/commands.js';
-import { packageScriptRun } from '../model/node-entry.js';
+import { packageScriptRun, startScriptHint } from '../model/node-entry.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -13,7 +13,7 @@ export default defineRule({
   messages: {
     managerPid1: {
       message: 'PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.',
-      hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
+      hint: '{fix}.',
     },
   },
   docs: {
@@ -30,7 +30,8 @@ export default defineRule({
     const done = new Set<string>();
     for (const main of mainProcesses(launch.runs.default)) {
       const step = main.hop;
-      if (step.kind !== 'program' || !packageScriptRun([step.name, ...step.args])) continue;
+      const pm = step.kind === 'program' ? packageScriptRun([step.name, ...step.args]) : null;
+      if (step.kind !== 'program' || !pm) continue;
       if (main.init || !step.pid1) continue;
       // Where the word is written: the Dockerfile's CMD, or the script line that execs it.
       const fromDockerfile = step.argv[0]?.arg !== undefined;
@@ -41,7 +42,14 @@ export default defineRule({
       ctx.report({
         at,
         messageId: 'managerPid1',
-        data: { command: [step.name, ...step.args].join(' '), manager: basename(step.name) },
+        data: {
+          command: [step.name, ...step.args].join(' '),
+          manager: basename(step.name),
+          // The hint names the Dockerfile keyword only where the word is written there.
+          fix: fromDockerfile
+            ? startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? '/', step.arg.setting.instruction.keyword, pm)
+            : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)`,
+        },
         label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label,
       });
     }

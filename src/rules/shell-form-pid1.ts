@@ -3,6 +3,8 @@ import { defineRule } from './rule.js';
 import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 import { shellQuote } from '../text.js';
+import { literalCommand } from '../fix/builders/shell.js';
+import { packageScriptRun, startScriptHint } from '../model/node-entry.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
@@ -19,6 +21,10 @@ export default defineRule({
     shellForm: {
       message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
       hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`.',
+    },
+    shellFormPackageManager: {
+      message: '{keyword} is in shell form, so it runs as {wrapped}: the shell is PID 1 and does not forward SIGTERM, and under it {manager} runs the `{script}` script of package.json as its own child and does not reliably pass SIGTERM on either, so `docker stop` waits and then kills the application without a clean shutdown. Exec form alone (`{keyword} {execForm}`) would leave {manager} as PID 1 (npm-start-pid1).',
+      hint: '{fix}.',
     },
     shellFormUnderInit: {
       message: '{keyword} is in shell form, so {init} (PID 1) starts it as {wrapped}{afterScript}: the shell sits between {init} and the application, and {init} signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.',
@@ -42,7 +48,7 @@ export default defineRule({
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
     howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
     autofix: [
-      { safety: 'safe', what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: 'The shell would only have run that one program with those words, so the program is the same; it now gets the signals' },
+      { safety: 'safe', what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words (other than `npm start`, `yarn start`, `pnpm run <script>`, whose exec form would keep the package manager as PID 1) becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: 'The shell would only have run that one program with those words, so the program is the same; it now gets the signals' },
       { safety: 'unsafe', what: 'The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)', why: 'The container may run something else: review the arguments' },
       { safety: 'unsafe', what: 'A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin', why: 'The shell no longer runs anything after that command, and the string keeps its shell' },
     ],
@@ -77,8 +83,15 @@ export default defineRule({
           afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
           execForm: execFormOf(unit) ?? '["prog", "arg"]',
         };
+        // `CMD npm start`: the exec form of the same words keeps the package manager as PID 1, so
+        // the way out is the command of the package.json script, and there is no fix to offer.
+        const only = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : undefined;
+        const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? []) : null;
         if (underInit) ctx.report({ ...place, messageId: 'shellFormUnderInit', data: { ...data, ...underInit } });
-        else ctx.report({ ...place, messageId: 'shellForm', data });
+        else if (pm) {
+          const fix = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? '/', inst.keyword, pm);
+          ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: 'shellFormPackageManager', data: { ...data, manager: pm.manager, script: pm.script, fix } });
+        } else ctx.report({ ...place, messageId: 'shellForm', data });
       } else {
         const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
         if (underInit) ctx.report({ ...place, messageId: 'shellCNoExecUnderInit', data: { ...data, ...underInit } });
