@@ -79,6 +79,8 @@ export interface Stage {
   /** The FROM argument after expansion (`alpine:3.20`, `scratch`, or another stage's name). */
   base: string;
   baseKnown: boolean;
+  /** The image word as written in FROM when it uses a build argument (`$root_image`): `base` is then only its default. */
+  baseWritten: string | null;
   /** The earlier stage this one is built on, if it is one. */
   baseStage: Stage | null;
   instructions: Instruction[];
@@ -196,6 +198,7 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     from,
     base: image.value,
     baseKnown: image.known,
+    baseWritten: imageWord.includes('$') ? imageWord : null,
     baseStage,
     instructions: [],
     config,

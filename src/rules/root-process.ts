@@ -102,7 +102,7 @@ export default defineRule({
     if (user) {
       ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
     } else {
-      const data = { main, notes, stages: stage.baseStage ? ' or the stages it builds on' : '', base: fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image' };
+      const data = { main, notes, stages: stage.baseStage ? ' or the stages it builds on' : '', base: baseText(fromStage) };
       ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain, label: 'FROM' });
     }
   },
@@ -284,4 +284,10 @@ function runsBaseEntrypoint(m: ReturnType<typeof mainProcesses>[number], stage: 
   const argv = argvAt(m.staying?.hop.run, m.staying?.ending.last[0]);
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename(name) === ENTRY;
+}
+
+/** The base image as the message names it: `alpine:3.20`, or the default of the build argument FROM uses. */
+function baseText(stage: { base: string; baseKnown: boolean; baseWritten: string | null }): string {
+  if (!stage.baseKnown) return 'the base image';
+  return stage.baseWritten ? `the base image \`${stage.baseWritten}\` (by default \`${stage.base}\`, unless the build passes another)` : `\`${stage.base}\``;
 }
