@@ -10259,6 +10259,7 @@ function startStage(from, stages, globalArgs, escape5) {
     from,
     base: image.value,
     baseKnown: image.known,
+    baseWritten: imageWord.includes("$") ? imageWord : null,
     baseStage,
     instructions: [],
     config,
@@ -23395,6 +23396,10 @@ function runsBaseEntrypoint(m, stage) {
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename3(name) === ENTRY;
 }
+function baseText(stage) {
+  if (!stage.baseKnown) return "the base image";
+  return stage.baseWritten ? `the base image \`${stage.baseWritten}\` (by default \`${stage.base}\`, unless the build passes another)` : `\`${stage.base}\``;
+}
 var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
@@ -23473,7 +23478,7 @@ var init_root_process = __esm({
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
-          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: baseText(fromStage) };
           ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
         }
       }
