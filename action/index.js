@@ -23398,7 +23398,7 @@ function runsBaseEntrypoint(m, stage) {
 }
 function baseText(stage) {
   if (!stage.baseKnown) return "the base image";
-  return stage.baseWritten ? `the base image \`${stage.baseWritten}\` (by default \`${stage.base}\`, unless the build passes another)` : `\`${stage.base}\``;
+  return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
 }
 var root_process_default;
 var init_root_process = __esm({

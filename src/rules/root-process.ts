@@ -286,8 +286,8 @@ function runsBaseEntrypoint(m: ReturnType<typeof mainProcesses>[number], stage: 
   return !!name && basename(name) === ENTRY;
 }
 
-/** The base image as the message names it: `alpine:3.20`, or the default of the build argument FROM uses. */
+/** The base image as the message names it: `alpine:3.20`, and the FROM it comes from when that uses build arguments. */
 function baseText(stage: { base: string; baseKnown: boolean; baseWritten: string | null }): string {
   if (!stage.baseKnown) return 'the base image';
-  return stage.baseWritten ? `the base image \`${stage.baseWritten}\` (by default \`${stage.base}\`, unless the build passes another)` : `\`${stage.base}\``;
+  return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
 }
