@@ -22275,7 +22275,7 @@ function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards) {
   if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
   const once = `${unit.source.file.displayPath}:user-command`;
   const report = (ref, msg) => {
-    if (!done.has(once)) reportOnce(ctx, hop, done, ref, msg);
+    if (!done.has(once) && ctx.options.userCommand) reportOnce(ctx, hop, done, ref, msg);
     done.add(once);
     return true;
   };
@@ -22568,9 +22568,22 @@ var init_missing_exec_args = __esm({
       fixable: true,
       title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            userCommand: {
+              type: "boolean",
+              description: "Also report an image with no CMD whose entrypoint script never reads its arguments, so that `docker run IMAGE sh` cannot give a shell (`ignoresUserCommand`, `staysIgnoringUserCommand`). Off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives the shell."
+            }
+          }
+        },
+        defaults: { userCommand: false }
+      },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -43173,12 +43186,12 @@ __export(explain_exports, {
   explainLaunch: () => explainLaunch,
   formatExplanation: () => formatExplanation
 });
-function explainLaunch(launch) {
+function explainLaunch(launch, dockerfile) {
   const stage = launch.stage;
   const def = explainRun(launch.runs.default, "docker run IMAGE", launch);
   const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
-    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
+    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
     startUser: `${showUser(launch.runs.default.startUser)}`,
@@ -50947,7 +50960,7 @@ async function explain(argv, io) {
 `);
     return 2;
   }
-  const explanation = explainLaunch2(prepared.launch);
+  const explanation = explainLaunch2(prepared.launch, prepared.file.displayPath);
   if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
   else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
 ` : formatExplanation2(escapeStrings(explanation)));

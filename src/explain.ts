@@ -68,12 +68,13 @@ export interface Explanation {
   runtime?: string;
 }
 
-export function explainLaunch(launch: Launch): Explanation {
+/** `dockerfile`: the Dockerfile's path as shown, for a launch whose chain has no hop to take it from. */
+export function explainLaunch(launch: Launch, dockerfile: string): Explanation {
   const stage = launch.stage;
   const def = explainRun(launch.runs.default, 'docker run IMAGE', launch);
   const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>', launch);
   return {
-    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? '',
+    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
     startUser: `${showUser(launch.runs.default.startUser)}`,

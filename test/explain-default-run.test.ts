@@ -375,3 +375,12 @@ describe('a script that stays in an endless loop', () => {
   });
 });
 
+
+describe('a Dockerfile that leaves the command to its base image', () => {
+  test('the header still names the Dockerfile, in the text and the JSON', async () => {
+    const { text, json } = await explainContext({ Dockerfile: 'FROM alpine:3.20\nUSER nobody\n' }, shell);
+    expect(text.split('\n')[0]).toBe('Dockerfile (stage 1 of 1, FROM alpine:3.20)');
+    expect(json.dockerfile).toBe('Dockerfile');
+    expect(text).toContain('No ENTRYPOINT or CMD: the base image decides what runs.');
+  });
+});

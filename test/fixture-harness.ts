@@ -40,10 +40,23 @@ function severities(c: FixtureCase): LintOptions['severities'] {
   return Object.fromEntries(RULES.map((r) => [r.id, r.id === c.rule ? r.severity : ('off' as const)]));
 }
 
+/** A folder case's rule options: `options.json` next to its Dockerfile (not part of what the Dockerfile copies). */
+export function folderOptions(c: Extract<FixtureCase, { form: 'folder' }>): Record<string, Record<string, unknown>> | undefined {
+  const file = path.join(c.dir, 'options.json');
+  return fs.existsSync(file) ? { [c.rule]: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> } : undefined;
+}
+
+/** The rule options a case runs with, from either form. */
+function caseOptions(c: FixtureCase): Record<string, Record<string, unknown>> | undefined {
+  if (c.form === 'folder') return folderOptions(c);
+  return c.form === 'inline' && c.options !== null ? { [c.rule]: JSON.parse(c.options) as Record<string, unknown> } : undefined;
+}
+
 /** The findings of a case, and the texts of the files they point into (for fixes). */
 export async function lintCase(c: FixtureCase): Promise<{ findings: Finding[]; read: (file: string) => string | null; cwd: string }> {
   if (c.form === 'folder') {
-    const findings = await lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell, compose: new ComposeIndex(c.dir), severities: severities(c) });
+    const ruleOptions = folderOptions(c);
+    const findings = await lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell, compose: new ComposeIndex(c.dir), severities: severities(c), ...(ruleOptions ? { ruleOptions } : {}) });
     const read = (file: string): string | null => {
       const p = path.resolve(c.dir, file);
       return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : null;
@@ -103,11 +116,12 @@ export async function fixCase(c: FixtureCase): Promise<FixOutcome> {
     dockerfile = path.join(cwd, 'Dockerfile');
     base.set(dockerfile, Buffer.from(c.dockerfile));
   }
+  const ruleOptions = caseOptions(c);
   const lint = async (overlay: ReadonlyMap<string, Buffer>): Promise<LintPassResult> => {
     const filesRead = new Set<string>();
     const findings = await lintFile(
       { path: dockerfile },
-      { cwd, shell, compose: new ComposeIndex(cwd), severities: severities(c), fs: new OverlayFileSystem(diskFs, overlay), root: cwd, filesRead },
+      { cwd, shell, compose: new ComposeIndex(cwd), severities: severities(c), fs: new OverlayFileSystem(diskFs, overlay), root: cwd, filesRead, ...(ruleOptions ? { ruleOptions } : {}) },
     );
     return { findings, filesRead };
   };
