@@ -200,7 +200,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     for (const f of prepared) io.stderr(`dockerlint: ${escapeControl(f.file)}:${f.line}:${f.column}: ${escapeControl(f.message)}\n`);
     return 2;
   }
-  const explanation = explainLaunch(prepared.launch, prepared.file.displayPath);
+  const explanation = explainLaunch(prepared.launch);
   // Every field is escaped before it is laid out: the text `\x0a` (or a real newline) in a
   // Dockerfile stays one field of one line. (Mermaid escapes its labels as entities.)
   if (args.format === 'mermaid') io.stdout((await import('./reporters/mermaid.js')).formatMermaid(explanation));

@@ -33,6 +33,6 @@ export async function explainContext(files: Record<string, string>, shell: Shell
   }
   const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
   if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
-  const e = explainLaunch(prepared.launch, prepared.file.displayPath);
+  const e = explainLaunch(prepared.launch);
   return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation, dir };
 }

@@ -10,7 +10,7 @@ async function explainFixture(rel: string) {
   const dir = path.join(FIXTURES, rel);
   const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
   if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
-  return explainLaunch(prepared.launch, prepared.file.displayPath);
+  return explainLaunch(prepared.launch);
 }
 
 describe('dockerlint explain', () => {

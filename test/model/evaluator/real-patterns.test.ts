@@ -43,7 +43,7 @@ async function image(files: Record<string, string>): Promise<Result> {
   const raw = await lintFile(input, { cwd: dir, shell });
   const prepared = await launchOf(input, { cwd: dir, shell });
   if (Array.isArray(prepared)) throw new Error('no launch');
-  const e = explainLaunch(prepared.launch, prepared.file.displayPath);
+  const e = explainLaunch(prepared.launch);
   return { findings: raw.map((f) => `${f.file}:${f.line} ${f.rule}`), raw, launch: prepared.launch, explained: { def: e.hops, user: e.userCommand?.hops ?? [] } };
 }
 
