@@ -9634,6 +9634,10 @@ function parseSwitcher(tool, args) {
     case "s6-setuidgid":
     case "setuidgid":
       return args.length >= 1 ? make(raw(0), 1) : null;
+    case "doas": {
+      const d = doasOptions(lits);
+      return d ? make(d.user ?? raw(d.userAt), d.commandAt) : null;
+    }
     case "chpst": {
       let user = null;
       let i = 0;
@@ -9682,6 +9686,34 @@ function parseSwitcher(tool, args) {
     default:
       return null;
   }
+}
+function doasOptions(words) {
+  let user = "root";
+  let userAt = -1;
+  let i = 0;
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === void 0) return null;
+    if (w === "--") {
+      i++;
+      break;
+    }
+    if (!w.startsWith("-") || w === "-") break;
+    for (let k = 1; k < w.length; k++) {
+      const c = w[k];
+      if (c === "n") continue;
+      if (c !== "u" && c !== "a") return null;
+      const glued = w.slice(k + 1);
+      const value = glued || (words[i + 1] ?? null);
+      if (!glued) i++;
+      if (c === "u") {
+        user = value;
+        userAt = glued ? -1 : i;
+      }
+      break;
+    }
+  }
+  return i < words.length ? { user, userAt, commandAt: i } : null;
 }
 function renderWord(w) {
   return w.parts.map((p) => {
@@ -9766,7 +9798,7 @@ var init_commands = __esm({
     init_prefixes();
     init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid", "doas"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
     VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
     START_STOP_DAEMON = "start-stop-daemon";
@@ -16502,7 +16534,7 @@ var init_interpreter = __esm({
         const body2 = child ?? flowOf([]);
         this.acc.ret.push(...body2.ret);
         const again = [...body2.next, ...body2.cont];
-        if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
+        if (this.forever && again.length > 0 && body2.brk.length === 0 && this.acc.ret.length === 0 && m.ctx.sub === 0) {
           const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
           for (const st of again) {
             m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
@@ -16845,7 +16877,7 @@ var init_interpreter = __esm({
       }
     };
     NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
-    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
+    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "doas", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
@@ -17369,6 +17401,11 @@ function parseSwitch(tool, args) {
     case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case "doas": {
+      const d = doasOptions(args.map((f) => f.multi ? null : f.s));
+      if (!d) return null;
+      return { user: d.user ?? s(d.userAt), userText: d.user ?? text(d.userAt), rest: args.slice(d.commandAt), commandString: null };
+    }
     case "chpst": {
       let user = null;
       let userText = null;
@@ -20153,6 +20190,7 @@ var init_gosu_needs_root = __esm({
         for (const chain of run2.chains) {
           chain.hops.forEach((hop, i) => {
             if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
+            if (hop.tool === "doas") return;
             const prev = chain.hops[i - 1];
             if (!prev || prev.kind !== "script" && prev.kind !== "shell" || !prev.ending?.cmd) return;
             const ref = prev.ending.cmd;

@@ -10,7 +10,7 @@ import { ROOT_USER } from '../text.js';
 const SAME_PROCESS: ReadonlySet<CommandPrefix> = new Set(['env', 'command']);
 
 /** Tools that switch user and then exec the command in the same process. */
-const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid']);
+const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid', 'doas']);
 /** Tools that switch user but fork and stay alive as the parent. */
 export const FORKING_USER_SWITCHERS = new Set(['su', 'sudo', 'runuser']);
 /**
@@ -253,6 +253,11 @@ function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
     case 's6-setuidgid':
     case 'setuidgid':
       return args.length >= 1 ? make(raw(0), 1) : null;
+    case 'doas': {
+      // doas [-Lns] [-a style] [-C config] [-u user] command: root unless -u names another user.
+      const d = doasOptions(lits);
+      return d ? make(d.user ?? raw(d.userAt), d.commandAt) : null;
+    }
     case 'chpst': {
       // chpst [-u user[:group]] [other options] prog
       let user: string | null = null;
@@ -303,6 +308,41 @@ function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
     default:
       return null;
   }
+}
+
+/**
+ * The options of `doas [-Lns] [-a style] [-C config] [-u user] command`: the target user (root
+ * unless `-u` names one; `userAt` is where `-u`'s value is when it is not a literal) and where the
+ * command starts. Null for `-C` (check a configuration), `-L` (clear persisted logins), `-s` (a
+ * shell), or no command.
+ */
+export function doasOptions(words: readonly (string | null)[]): { user: string | null; userAt: number; commandAt: number } | null {
+  let user: string | null = 'root';
+  let userAt = -1;
+  let i = 0;
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === undefined) return null;
+    if (w === '--') {
+      i++;
+      break;
+    }
+    if (!w.startsWith('-') || w === '-') break;
+    for (let k = 1; k < w.length; k++) {
+      const c = w[k];
+      if (c === 'n') continue;
+      if (c !== 'u' && c !== 'a') return null;
+      const glued = w.slice(k + 1);
+      const value = glued || (words[i + 1] ?? null);
+      if (!glued) i++;
+      if (c === 'u') {
+        user = value;
+        userAt = glued ? -1 : i;
+      }
+      break;
+    }
+  }
+  return i < words.length ? { user, userAt, commandAt: i } : null;
 }
 
 function renderWord(w: Word): string {

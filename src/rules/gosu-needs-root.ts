@@ -37,6 +37,8 @@ export default defineRule({
       chain.hops.forEach((hop, i) => {
         // A switch that a script execs while the process is not root.
         if (hop.kind !== 'switch' || hop.runsAs.root !== false) return;
+        // doas is set-user-ID root: as any user its configuration permits, it switches.
+        if (hop.tool === 'doas') return;
         const prev = chain.hops[i - 1];
         if (!prev || (prev.kind !== 'script' && prev.kind !== 'shell') || !prev.ending?.cmd) return;
         const ref = prev.ending.cmd;

@@ -951,9 +951,10 @@ class WhileFrame extends Frame {
     const body = child ?? flowOf([]);
     this.acc.ret.push(...body.ret);
     const again = [...body.next, ...body.cont];
-    if (this.forever && again.length > 0 && body.brk.length === 0 && m.ctx.sub === 0) {
-      // `while true; do sleep 1000; done` with no `break`: the paths that come back to the top
-      // never leave it. The script's shell stays in the loop for good: a keep-alive ending.
+    if (this.forever && again.length > 0 && body.brk.length === 0 && this.acc.ret.length === 0 && m.ctx.sub === 0) {
+      // `while true; do sleep 1000; done` with no `break` or `return`: the paths that come back to
+      // the top never leave it. (A function's `while true` search loop that returns when it finds
+      // what it looks for leaves on a later pass: values change between passes.) The script's shell stays in the loop for good: a keep-alive ending.
       const loop: LoopRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
       for (const st of again) {
         m.rec.ending({ kind: 'loop', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {}) });
@@ -1389,7 +1390,7 @@ interface WordReads {
  * Tools that take a program, a user, or the arguments of another command: a lost value in any of
  * their words can change what runs, as whom, or what it is handed.
  */
-const HANDS_ON = new Set(['gosu', 'su-exec', 'setpriv', 'su', 'runuser', 'sudo', 'chpst', 's6-setuidgid', 'env', 'nice', 'nohup', 'setsid', 'tini', 'tini-static', 'docker-init', 'dumb-init', 'catatonit', 'timeout', 'chroot', 'numactl', 'taskset', 'ionice', 'stdbuf', 'xargs', 'sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox', 'time', 'watch', 'flock', 'runsv', 'runsvdir', 's6-svscan', 'supervisord']);
+const HANDS_ON = new Set(['gosu', 'su-exec', 'doas', 'setpriv', 'su', 'runuser', 'sudo', 'chpst', 's6-setuidgid', 'env', 'nice', 'nohup', 'setsid', 'tini', 'tini-static', 'docker-init', 'dumb-init', 'catatonit', 'timeout', 'chroot', 'numactl', 'taskset', 'ionice', 'stdbuf', 'xargs', 'sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox', 'time', 'watch', 'flock', 'runsv', 'runsvdir', 's6-svscan', 'supervisord']);
 
 const DECLARES = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
 

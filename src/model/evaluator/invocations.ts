@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
 import { NAME } from '../../parsers/variables.js';
-import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
+import { basename, doasOptions, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
 import { takesValue } from '../prefixes.js';
@@ -829,6 +829,11 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
     case 'clickhouse su':
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case 'doas': {
+      const d = doasOptions(args.map((f) => (f.multi ? null : f.s)));
+      if (!d) return null;
+      return { user: d.user ?? s(d.userAt), userText: d.user ?? text(d.userAt), rest: args.slice(d.commandAt), commandString: null };
+    }
     case 'chpst': {
       let user: string | null = null;
       let userText: string | null = null;

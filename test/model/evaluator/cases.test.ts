@@ -21,7 +21,7 @@ afterAll(() => {
 
 const DOCKERFILE = 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\nCMD ["server"]\n';
 
-async function context(files: Record<string, string>): Promise<{ findings: string[]; launch: Launch; raw: Finding[] }> {
+async function context(files: Record<string, string>, ruleOptions?: Record<string, Record<string, unknown>>): Promise<{ findings: string[]; launch: Launch; raw: Finding[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-case-'));
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) {
@@ -30,7 +30,7 @@ async function context(files: Record<string, string>): Promise<{ findings: strin
     fs.writeFileSync(p, text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
   }
   const input = { path: path.join(dir, 'Dockerfile') };
-  const raw = await lintFile(input, { cwd: dir, shell });
+  const raw = await lintFile(input, { cwd: dir, shell, ...(ruleOptions ? { ruleOptions } : {}) });
   const prepared = await launchOf(input, { cwd: dir, shell });
   if (Array.isArray(prepared)) throw new Error('no launch');
   return { findings: raw.map((f) => `${f.file}:${f.line} ${f.rule}`), launch: prepared.launch, raw };
@@ -97,19 +97,21 @@ describe('the evaluator cases', () => {
     const df = 'FROM python:3.12-slim\nCOPY start.sh app.py /\nUSER 1000\nENTRYPOINT ["tini", "--", "/start.sh"]\n';
     const script = '#!/bin/sh\nset -e\necho starting\npython app.py\n';
     const tini = await context({ Dockerfile: df, 'start.sh': script, 'app.py': 'print(1)\n' });
-    // No CMD and a script that never reads its arguments: `docker run IMAGE sh` starts python too
-    // (missing-exec-args), whatever the init does with signals.
-    expect(tini.findings).toEqual(['start.sh:4 entrypoint-no-exec', 'start.sh:4 missing-exec-args']);
+    // No CMD and a script that never reads its arguments: that `docker run IMAGE sh` starts python
+    // too is missing-exec-args's only with its userCommand option (off by default).
+    expect(tini.findings).toEqual(['start.sh:4 entrypoint-no-exec']);
     expect(tini.raw.find((f) => f.rule === 'entrypoint-no-exec')?.message).toContain('tini signals only its direct child');
     const group = await context({ Dockerfile: df.replace('"tini", "--"', '"tini", "-g", "--"'), 'start.sh': script, 'app.py': '' });
-    expect(group.findings).toEqual(['start.sh:4 missing-exec-args']);
+    expect(group.findings).toEqual([]);
     const dumb = await context({ Dockerfile: df.replace('"tini", "--"', '"dumb-init"'), 'start.sh': script, 'app.py': '' });
-    expect(dumb.findings).toEqual(['start.sh:4 missing-exec-args']);
+    expect(dumb.findings).toEqual([]);
     const bare = await context({ Dockerfile: df.replace('"tini", "--", ', ''), 'start.sh': script, 'app.py': '' });
-    expect(bare.findings).toEqual(['start.sh:4 entrypoint-no-exec', 'start.sh:4 missing-exec-args']);
+    expect(bare.findings).toEqual(['start.sh:4 entrypoint-no-exec']);
+    const asked = await context({ Dockerfile: df.replace('"tini", "--", ', ''), 'start.sh': script, 'app.py': '' }, { 'missing-exec-args': { userCommand: true } });
+    expect(asked.findings).toEqual(['start.sh:4 entrypoint-no-exec', 'start.sh:4 missing-exec-args']);
     expect(bare.raw.find((f) => f.rule === 'entrypoint-no-exec')?.message).toContain('the shell stays PID 1');
-    // Run the command when one is given: only the signal problem is left.
-    const given = await context({ Dockerfile: df, 'start.sh': script.replace('echo starting\n', 'echo starting\nif [ "$#" -gt 0 ]; then exec "$@"; fi\n'), 'app.py': '' });
+    // Run the command when one is given: only the signal problem is left, option or not.
+    const given = await context({ Dockerfile: df, 'start.sh': script.replace('echo starting\n', 'echo starting\nif [ "$#" -gt 0 ]; then exec "$@"; fi\n'), 'app.py': '' }, { 'missing-exec-args': { userCommand: true } });
     expect(given.findings).toEqual(['start.sh:5 entrypoint-no-exec']);
   });
 

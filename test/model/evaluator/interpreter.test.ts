@@ -349,6 +349,11 @@ describe('control flow', () => {
     expect(endings('#!/bin/sh\nwhile true; do if nc -z db 5432; then break; fi; sleep 1; done\nexec server\n')).toEqual(['exec server [root]@3']);
   });
 
+  test('a while-true loop in a function that returns on a later pass is a search, not a keep-alive: the script goes on', () => {
+    const src = '#!/bin/sh\nis_mounted() {\n  p=$1\n  while true; do\n    if [ -d "$p/.mnt" ]; then return 0; fi\n    [ "$p" = / ] && return 1\n    p=$(dirname "$p")\n  done\n}\nis_mounted /data || echo warn\nexec server\n';
+    expect(endings(src)).toEqual(['exec server [root]@11']);
+  });
+
   test('an endless loop in a background job is not how the script ends', () => {
     expect(endings('#!/bin/sh\nwhile true; do sleep 1; done &\nexec server\n')).toEqual(['exec server [root]@3']);
   });
