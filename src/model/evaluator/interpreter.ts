@@ -142,8 +142,12 @@ export interface Executed {
 export interface ScriptRun {
   endings: Ending[];
   commands: Executed[];
-  /** `. file` that could not be followed. */
-  unknownSources: { path: string; ref: CmdRef }[];
+  /**
+   * `. file` that could not be followed. `activate` marks a Python virtual environment's (or
+   * conda's) `bin/activate`, made at build time: it sets variables and defines functions, and
+   * neither runs nor re-reads the script's arguments.
+   */
+  unknownSources: { path: string; ref: CmdRef; activate?: true }[];
   /** The files `. file` ran, by path, with their syntax trees (the branches not taken included). */
   sourcedFiles: ReadonlyMap<string, ShellFile>;
   /**
@@ -1945,13 +1949,26 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   const found = m.host.source(target.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
-    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref, ...(!found && isActivateScript(target.s) ? { activate: true as const } : {}) });
     // What it sets is not known: a variable not set yet may be set by it.
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/**
+ * `. venv/bin/activate`, `source /opt/conda/bin/activate`: the activate script of a Python
+ * virtual environment (venv, virtualenv, poetry, uv) or of conda, which the build makes with the
+ * environment (`python -m venv`) rather than copies. It sets PATH, VIRTUAL_ENV or CONDA_* and the
+ * prompt, may run the environment's activation hooks, and defines `deactivate`; it returns to the
+ * script, and does not run or re-read the script's arguments.
+ */
+function isActivateScript(p: string): boolean {
+  const parts = p.split('/').filter((x) => x !== '');
+  if (parts[parts.length - 1] !== 'activate') return false;
+  return parts.length === 1 || parts[parts.length - 2] === 'bin';
 }
 
 /** A word that expands `$@` or `$*` (`"$@"`, `${@:2}`, `"$* --x"`), not their count or a default of them. */

@@ -131,7 +131,7 @@ export interface Resolver {
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
-const SUPERVISORS = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
+export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const MAX_HOPS = 24;

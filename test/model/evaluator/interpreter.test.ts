@@ -302,6 +302,11 @@ describe('control flow', () => {
     expect(r.unknownSources.map((u) => u.path)).toEqual(['/missing.sh']);
   });
 
+  test("a virtual environment's activate script is recorded as such, another unreadable file is not", () => {
+    const r = run('#!/bin/sh\n. /opt/venv/bin/activate\n. venv/bin/activate\n. /opt/lib/activate.sh\n. /opt/activate\nexec app\n');
+    expect(r.unknownSources.map((u) => `${u.path} ${u.activate === true}`)).toEqual(['/opt/venv/bin/activate true', 'venv/bin/activate true', '/opt/lib/activate.sh false', '/opt/activate false']);
+  });
+
   test('recursion does not hang: the recursive call is unknown', () => {
     const r = run('#!/bin/sh\nf() { f "$@"; }\nf\nexec "$@"\n');
     expect(r.endings.map((e) => e.kind)).toEqual(['exec']);
