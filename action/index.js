@@ -15693,12 +15693,17 @@ function sourceFile(m, stmt, ref, argv, st) {
   const found = m.host.source(target2.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
-    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref, ...!found && isActivateScript(target2.s) ? { activate: true } : {} });
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function isActivateScript(p) {
+  const parts = p.split("/").filter((x) => x !== "");
+  if (parts[parts.length - 1] !== "activate") return false;
+  return parts.length === 1 || parts[parts.length - 2] === "bin";
 }
 function joinsParams(w) {
   const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? (p.param === "@" || p.param === "*") && !p.length && !p.excl : p.type === "DblQuoted" ? visit(p.parts) : false);
@@ -18830,18 +18835,27 @@ function importedModule(node) {
 function isNodeRunner(name) {
   return NODE_RUNNERS.has(basename3(name));
 }
-function packageScriptRun(words) {
+function packageScriptRun(words, scripts = null) {
   const manager = basename3(words[0] ?? "");
   if (!PACKAGE_MANAGERS.has(manager)) return null;
   const rest = words.slice(1);
   if (rest.some((w) => w === null)) return null;
   const plain = rest.filter((w) => !w.startsWith("-"));
   const verb = plain[0];
-  if (!verb || !RUN_VERBS.has(verb)) return null;
-  const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
-  return script ? { manager, script } : null;
+  if (!verb) return null;
+  if (RUN_VERBS.has(verb)) {
+    const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
+    return script ? { manager, script } : null;
+  }
+  const given = rest;
+  if (given[0] !== verb && !given.slice(0, given.indexOf(verb)).every((w) => /^--?[a-z][a-z-]*$/.test(w) && BOOLEAN_FLAGS.has(w))) return null;
+  const own = manager === "pnpm" ? PNPM_COMMANDS : manager === "yarn" ? YARN_COMMANDS : null;
+  if (!own || own.has(verb)) return null;
+  if (scripts) return Object.prototype.hasOwnProperty.call(scripts, verb) ? { manager, script: verb } : null;
+  if (manager === "yarn" && HADOOP_YARN.has(verb)) return null;
+  return { manager, script: verb };
 }
-function packageScriptCommand(stage, fs10, read, dir, script) {
+function packageScripts(stage, fs10, read, dir) {
   const origin = fs10.lookup(stage, path11.posix.join(dir, "package.json"));
   if (origin?.kind !== "context") return null;
   let scripts;
@@ -18850,7 +18864,14 @@ function packageScriptCommand(stage, fs10, read, dir, script) {
   } catch {
     return null;
   }
-  const command2 = scripts && typeof scripts === "object" ? scripts[script] : void 0;
+  if (!scripts || typeof scripts !== "object" || Array.isArray(scripts)) return {};
+  const out = {};
+  for (const [k, v] of Object.entries(scripts)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+function packageScriptCommand(stage, fs10, read, dir, script) {
+  const scripts = packageScripts(stage, fs10, read, dir);
+  const command2 = scripts && Object.prototype.hasOwnProperty.call(scripts, script) ? scripts[script] : void 0;
   if (typeof command2 !== "string") return null;
   const line = command2.trim();
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
@@ -18859,7 +18880,7 @@ function onPath(command2) {
   const first = command2.split(" ")[0] ?? "";
   return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
 }
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS;
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS, PNPM_COMMANDS, YARN_COMMANDS, HADOOP_YARN, BOOLEAN_FLAGS;
 var init_node_entry = __esm({
   "src/model/node-entry.ts"() {
     "use strict";
@@ -18880,6 +18901,196 @@ var init_node_entry = __esm({
     estree = null;
     PACKAGE_MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
     RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    PNPM_COMMANDS = /* @__PURE__ */ new Set([
+      "add",
+      "approve-builds",
+      "audit",
+      "bin",
+      "c",
+      "cache",
+      "cat-file",
+      "cat-index",
+      "completion",
+      "config",
+      "create",
+      "dedupe",
+      "deploy",
+      "dlx",
+      "doctor",
+      "env",
+      "exec",
+      "fetch",
+      "find-hash",
+      "get",
+      "help",
+      "i",
+      "ignored-builds",
+      "import",
+      "init",
+      "install",
+      "install-test",
+      "it",
+      "la",
+      "licenses",
+      "link",
+      "list",
+      "ll",
+      "ln",
+      "ls",
+      "m",
+      "multi",
+      "node",
+      "outdated",
+      "pack",
+      "patch",
+      "patch-commit",
+      "patch-remove",
+      "pm",
+      "prune",
+      "publish",
+      "rb",
+      "rebuild",
+      "recursive",
+      "remove",
+      "restart",
+      "rm",
+      "root",
+      "sbom",
+      "self-update",
+      "server",
+      "set",
+      "setup",
+      "store",
+      "t",
+      "test",
+      "tst",
+      "un",
+      "uninstall",
+      "unlink",
+      "up",
+      "update",
+      "upgrade",
+      "why",
+      "x",
+      "access",
+      "adduser",
+      "bugs",
+      "deprecate",
+      "dist-tag",
+      "docs",
+      "edit",
+      "info",
+      "login",
+      "logout",
+      "owner",
+      "ping",
+      "prefix",
+      "profile",
+      "pkg",
+      "repo",
+      "s",
+      "se",
+      "search",
+      "set-script",
+      "show",
+      "star",
+      "stars",
+      "team",
+      "token",
+      "unpublish",
+      "unstar",
+      "v",
+      "version",
+      "view",
+      "whoami",
+      "xmas"
+    ]);
+    YARN_COMMANDS = /* @__PURE__ */ new Set([
+      "access",
+      "add",
+      "audit",
+      "autoclean",
+      "bin",
+      "cache",
+      "check",
+      "config",
+      "constraints",
+      "create",
+      "dedupe",
+      "dlx",
+      "exec",
+      "explain",
+      "generate-lock-entry",
+      "global",
+      "help",
+      "import",
+      "info",
+      "init",
+      "install",
+      "licenses",
+      "link",
+      "list",
+      "login",
+      "logout",
+      "node",
+      "npm",
+      "outdated",
+      "owner",
+      "pack",
+      "patch",
+      "patch-commit",
+      "plugin",
+      "policies",
+      "publish",
+      "rebuild",
+      "remove",
+      "search",
+      "set",
+      "stage",
+      "tag",
+      "team",
+      "test",
+      "unlink",
+      "unplug",
+      "up",
+      "upgrade",
+      "upgrade-interactive",
+      "version",
+      "versions",
+      "why",
+      "workspace",
+      "workspaces"
+    ]);
+    HADOOP_YARN = /* @__PURE__ */ new Set([
+      "application",
+      "applicationattempt",
+      "classpath",
+      "cluster",
+      "container",
+      "daemonlog",
+      "envvars",
+      "fs2cs",
+      "globalpolicygenerator",
+      "jar",
+      "logs",
+      "node",
+      "nodeattributes",
+      "nodemanager",
+      "proxyserver",
+      "queue",
+      "registrydns",
+      "resourcemanager",
+      "rmadmin",
+      "router",
+      "schedulerconf",
+      "scmadmin",
+      "sharedcachemanager",
+      "timelinereader",
+      "timelineserver",
+      "top",
+      "version"
+    ]);
+    BOOLEAN_FLAGS = /* @__PURE__ */ new Set(["-s", "--silent", "--reporter-silent", "-r", "--recursive", "--if-present", "--parallel", "--stream", "--aggregate-output", "--shell-emulator", "--use-stderr", "--color", "--no-color"]);
   }
 });
 
@@ -22258,22 +22469,33 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
-function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards) {
+function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun = null) {
   const unit = hop.unit;
-  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const cmd = ctx.launch?.pid1.cmd ?? null;
+  const emptyCmd = cmd?.form.kind === "exec" && cmd.form.argv.length === 0;
+  if (unit.receivesArgs || cmd && !emptyCmd || forwards || !neverReadsArgs(hop)) return false;
   const once = `${unit.source.file.displayPath}:user-command`;
+  const noCmd = emptyCmd ? "the CMD of the image is empty (`CMD []`)" : "the image has no CMD";
   const report = (ref, msg) => {
-    if (!done.has(once)) reportOnce(ctx, hop, done, ref, msg);
+    if (!done.has(once)) reportOnce(ctx, hop, done, ref, { ...msg, data: { noCmd, ...msg.data } });
     done.add(once);
     return true;
   };
+  if (e.kind === "exec" && e.cmd && reexecs(e, hop) && !rerun) {
+    if (commandOf(e.argv).forking || argsUse(e.argv, run2) !== "none") return false;
+    const again = hops.slice(hops.indexOf(hop) + 1).find((h) => h.kind === "script" && h.unit.source.file.displayPath === unit.source.file.displayPath && !!h.ending && !!h.run);
+    return again?.ending ? checkDroppedUserCommand(ctx, again, again.ending, run2, done, forwards, hops, e.cmd) : false;
+  }
+  if (rerun && (e.kind !== "exec" || !e.cmd)) return false;
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run2) !== "none") return false;
     const program = commandOf(e.argv).name?.s;
     const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
     const top2 = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
-    const pass = top2 && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
-    const fix = top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
+    const supervisor = program !== null && program !== void 0 && SUPERVISORS.has(basename3(program));
+    const pass = top2 && !supervisor && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+    const line = (r) => r.file.spanOf(r.stmt.p, r.stmt.e).line;
+    const fix = rerun ? `The script runs itself again without its arguments on line ${line(rerun)} (\`${refText(rerun)}\`), so they are gone before this line: run the command when one is given, with \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(rerun, "the script runs itself again")}, so that \`docker run IMAGE sh\` runs a shell` : top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
     return report(e.cmd, { messageId: "ignoresUserCommand", data: { command: refText(e.cmd), program: program ? `\`${basename3(program)}\`` : "the program", fix } });
   }
   if (e.kind === "loop" && e.loop) {
@@ -22387,7 +22609,7 @@ function checkWrapper(ctx, hop, e, run2, done) {
 function neverReadsArgs(hop) {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
-  if (hop.run.unknownSources.length > 0) return false;
+  if (hop.run.unknownSources.some((u) => !u.activate)) return false;
   const opaque = (a) => {
     const name = a[0]?.s;
     if (name === null || name === void 0 || name === "eval" || name === "getopts") return true;
@@ -22478,6 +22700,7 @@ var messages2, missing_exec_args_default, STAYS_NOT, POSITIONAL;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
+    init_invocations();
     init_questions();
     init_values();
     init_evidence();
@@ -22540,11 +22763,11 @@ var init_missing_exec_args = __esm({
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
       },
       ignoresUserCommand: {
-        message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+        message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
       },
       staysIgnoringUserCommand: {
-        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.'
       }
     };
@@ -22558,7 +22781,7 @@ var init_missing_exec_args = __esm({
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image, the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image (or an empty `CMD []`), the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -22581,7 +22804,7 @@ var init_missing_exec_args = __esm({
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2)) continue;
-              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards)) continue;
+              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards, chain.hops)) continue;
               if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -22795,7 +23018,7 @@ var init_npm_start_pid1 = __esm({
         }
       },
       docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1, or the short form of pnpm and yarn, `pnpm <script>` and `yarn <script>`: a word that is not one of their own commands runs the package.json script of that name. Where the build copies package.json from the build context to WORKDIR, the short form counts only when it names one of its scripts (`yarn eslint` may run a package's binary; Hadoop's `yarn resourcemanager` is not the package manager); where package.json is made by the build or comes from another stage, a word that is neither a command of the manager nor one of Hadoop YARN's counts.",
         why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
@@ -22807,9 +23030,11 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          if (step.kind !== "program" || !packageScriptRun([step.name, ...step.args])) continue;
-          if (main2.init || !step.pid1) continue;
+          if (step.kind !== "program" || main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
+          const stage = ctx.stage;
+          const scripts = fromDockerfile && stage && !stage.config.workdirUnknown ? packageScripts(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir) : null;
+          if (!packageScriptRun([step.name, ...step.args], scripts)) continue;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
           const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
@@ -34345,7 +34570,9 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       for (const step of chain.hops) {
         if ((step.kind === "script" || step.kind === "shell") && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
+            const at2 = u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p);
+            if (u.activate) info(u.ref.file.path, at2, `\`. ${u.path}\` is the activate script of a Python virtual environment (or conda), which the build makes rather than copies from the build context: it was not read, and is taken to set variables (PATH, VIRTUAL_ENV) and define \`deactivate\`, not to run or read the script's arguments; a variable the script has not set is taken as unknown after it`);
+            else info(u.ref.file.path, at2, `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {
