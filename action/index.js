@@ -16937,12 +16937,12 @@ async function follow(item, run2, work, cache, r) {
           return end();
         }
         const place = r.unknownPlace(target2.s);
-        push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
+        push({ ...common, kind: "unknown", unread: target2.s, ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
       const loaded2 = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
       if (!("source" in loaded2)) {
-        push(nonScript(common, loaded2, value, argv, resolved2));
+        push(nonScript(common, loaded2, value, argv, resolved2, target2.s));
         return end();
       }
       const hop = { ...common, arg: targetArg, kind: "script", unit: loaded2, run: null, direct: false, ending: null };
@@ -16967,7 +16967,7 @@ async function follow(item, run2, work, cache, r) {
     }
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
-      push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
+      push({ ...common, kind: "unknown", unread: value, ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
     const script = isPythonInterpreter(name) ? pythonScriptArg(argv) : null;
@@ -17012,8 +17012,8 @@ function pythonScriptArg(argv) {
   }
   return null;
 }
-function nonScript(common, loaded, value, argv, resolved) {
-  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
+function nonScript(common, loaded, value, argv, resolved, unread = value) {
+  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown, unread };
   return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...loaded.handover ? { handover: loaded.handover } : {}, ...loaded.read ? { read: loaded.read } : {} };
 }
 function resolveScriptPath(r, value) {
@@ -43522,6 +43522,10 @@ function chainHops(chain, launch) {
       case "unknown":
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
+          break;
+        }
+        if (step.unread !== void 0) {
+          out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${step.reason}, so what it does (whether it hands over to another program or changes user) is not known`, why: [] });
           break;
         }
         out.push({ process: step.argv[0]?.s && basename3(step.argv[0].s) === "supervisord" ? step.argv.map(showField).join(" ") : "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });

@@ -249,6 +249,11 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
         }
+        // A program whose file dockerlint cannot read: named by its argv, its behaviour unknown.
+        if (step.unread !== undefined) {
+          out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: `${step.reason}, so what it does (whether it hands over to another program or changes user) is not known`, why: [] });
+          break;
+        }
         // supervisord whose configuration is not known: the process is, its programs are not.
         out.push({ process: step.argv[0]?.s && basename(step.argv[0].s) === 'supervisord' ? step.argv.map(showField).join(' ') : '?', user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
         break;

@@ -66,7 +66,17 @@ export type Step =
       read?: { language: 'python'; file: string };
     })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
-  | (HopBase & { kind: 'unknown'; reason: string; missing?: string; /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
+  | (HopBase & {
+      kind: 'unknown';
+      reason: string;
+      missing?: string;
+      /**
+       * The program runs (its argv is known), but its file is not one dockerlint can read: not
+       * provided by the build context, or from another image or a build output. What it does,
+       * whether it hands over to another program or changes user, is not known. The name as written.
+       */
+      unread?: string;
+      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -337,12 +347,12 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
           return end();
         }
         const place = r.unknownPlace(target.s);
-        push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s }) });
+        push({ ...common, kind: 'unknown', unread: target.s, ...(place ? { reason: place } : { reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s }) });
         return end();
       }
       const loaded = await r.loadFile(resolved, interp, at, argv.slice(i).map((f) => argOf(f, item)));
       if (!('source' in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved));
+        push(nonScript(common, loaded, value, argv, resolved, target.s));
         return end();
       }
       const hop = { ...common, arg: targetArg, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: false, ending: null as Ending | null };
@@ -370,7 +380,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     // base image's, or made at run time.
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
-      push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
+      push({ ...common, kind: 'unknown', unread: value, ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
       return end();
     }
     // `python start.py`: the script is read for what it can hand over to (see python-program.ts).
@@ -439,8 +449,9 @@ function pythonScriptArg(argv: readonly Field[]): string | null {
   return null;
 }
 
-function nonScript(common: HopBase, loaded: LoadedProgram | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand): Step {
-  if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown };
+/** `unread`: the file that is run, as written (the script a shell is given, else the command). */
+function nonScript(common: HopBase, loaded: LoadedProgram | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand, unread = value): Step {
+  if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown, unread };
   return { ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...(loaded.handover ? { handover: loaded.handover } : {}), ...(loaded.read ? { read: loaded.read } : {}) };
 }
 
