@@ -10466,6 +10466,13 @@ var init_image = __esm({
 });
 
 // src/model/base-images.ts
+function phpEntrypoint(variant, server) {
+  return {
+    path: "/usr/local/bin/docker-php-entrypoint",
+    image: variant,
+    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
+  };
+}
 function imageName(ref) {
   let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
   r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
@@ -10484,7 +10491,7 @@ function knownBaseImage(stage, trusted) {
 function baseImageFacts(ref) {
   const { name, tag } = imageName(ref);
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
@@ -10510,10 +10517,30 @@ function imageSh(stage) {
 function envIsOnlyPath(stage) {
   return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
+    NODE_ENTRYPOINT = {
+      path: "/usr/local/bin/docker-entrypoint.sh",
+      image: "node",
+      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
+    };
+    TEMURIN_ENTRYPOINT = {
+      path: "/__cacert_entrypoint.sh",
+      image: "eclipse-temurin",
+      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
+    };
+    APACHE2_FOREGROUND = {
+      path: "/usr/local/bin/apache2-foreground",
+      image: "php:*-apache",
+      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
+    };
+    HTTPD_FOREGROUND = {
+      path: "/usr/local/bin/httpd-foreground",
+      image: "httpd",
+      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
+    };
     ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
     ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
     DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
@@ -10548,15 +10575,22 @@ var init_base_images = __esm({
         note: DROPS
       },
       // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground" },
+      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      // The other php variants (cli, zts): no server, `php` in front of options.
+      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
+      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
+      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
+      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
       { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
       // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
-      { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
+      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
+      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
     ];
     PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
     NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
@@ -16765,7 +16799,18 @@ async function followRun(kind, argv, args, startUser2, r) {
   const first = args[0];
   if (!first || argv.length === 0) return run2;
   const cache = /* @__PURE__ */ new Map();
-  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  const at2 = evidenceOf(r, first.setting.instruction);
+  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: at2, why: [] }];
+  const inherited = r.inheritedEntrypoint;
+  if (inherited && r.resolveCommand(inherited.program.path)) {
+    work[0].argv = [lit(inherited.program.path), ...argv];
+  } else if (inherited) {
+    const next = imageProgramNext(inherited.program, argv, r);
+    const item = work[0];
+    const arg0 = lit(shownName(inherited.program.path));
+    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled }];
+    item.argv = next.argv;
+  }
   while (work.length > 0) {
     const item = work.shift();
     if (run2.chains.length + work.length >= MAX_CHAINS) {
@@ -16821,8 +16866,8 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    if (INITS2.has(name) || value === "/init") {
-      const { rest, group } = initOptions(name, argv.slice(1));
+    if (INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") {
+      const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
         push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
@@ -16960,6 +17005,13 @@ async function follow(item, run2, work, cache, r) {
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
+    const modelled = r.imageProgram?.(value) ?? null;
+    if (modelled) {
+      const next = imageProgramNext(modelled, argv.slice(1), r);
+      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled });
+      argv = next.argv;
+      continue;
+    }
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
       push({ ...common, kind: "unknown", unread: value, ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
@@ -16974,6 +17026,22 @@ async function follow(item, run2, work, cache, r) {
     return end();
   }
   end();
+}
+function shownName(p) {
+  return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path8.posix.basename(p) : p;
+}
+function imageProgramNext(p, args, r) {
+  const n = p.next;
+  if (n.kind === "command") return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(" ")}\`` };
+  const first = args[0];
+  const prefix = n.prefix;
+  const put = (why) => ({ argv: [lit(prefix), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(" ")}\`` });
+  if (!first) return prefix !== null && n.orScript ? put("it is given no arguments") : { argv: [], handled: "it is given no arguments: it runs nothing and exits" };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  const word = showField(first);
+  if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith("-")) return put(`\`${word}\` is an option`);
+  if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes("/") || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
+  return { argv: args, handled: first.s === USER_COMMAND ? "it runs the command as it is" : `\`${word}\` is a command: it runs it as it is` };
 }
 function wrapperHandover(r, step) {
   const name = basename3(step.name);
@@ -17203,7 +17271,13 @@ function initOptions(name, args) {
   while (i < args.length) {
     const v = args[i]?.s ?? "";
     if (v === "--") return { rest: args.slice(i + 1), group };
-    if (!v.startsWith("-")) break;
+    if (!v.startsWith("-")) {
+      if (tini && /^SIG[A-Z0-9]+$/.test(v) && i > 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
     if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
     if (!tini && (v === "-c" || v === "--single-child")) group = false;
     i += withValue.includes(v) ? 2 : 1;
@@ -17412,7 +17486,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17425,6 +17499,7 @@ var init_invocations = __esm({
     init_values();
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
     INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
+    TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -17653,6 +17728,8 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const hosts = /* @__PURE__ */ new Map();
   let defaultArgs = true;
   const windows = isWindowsImage(stage, rootStage(stage));
+  const base2 = windows ? null : knownBaseImage(rootStage(stage), env3.baseImageFacts);
+  const from = rootStage(stage).from;
   const resolver = {
     stage,
     env: stage.config.env,
@@ -17663,6 +17740,9 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
+    // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
+    inheritedEntrypoint: base2?.entrypoint && !stage.config.entrypoint ? { program: base2.entrypoint, at: { file: env3.dockerfile.displayPath, span: from.keywordSpan, label: from.keyword } } : null,
+    imageProgram: (name) => imageProgramNamed(stage, base2, name),
     loadFile: async (resolved, forced, at2, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -17704,6 +17784,13 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
   return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...env3.runtime ? { runtime: env3.runtime } : {} };
+}
+function imageProgramNamed(stage, base2, name) {
+  for (const p of base2?.programs ?? []) {
+    if (name === p.path) return p;
+    if (!name.includes("/") && path10.posix.basename(p.path) === name && stagePath(stage).includes(path10.posix.dirname(p.path))) return p;
+  }
+  return null;
 }
 function supervisorImage(stage, env3) {
   return {
@@ -23306,6 +23393,8 @@ function stepLabel(s) {
       return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case "supervisor":
       return `${s.at.label} ${s.name}`;
+    case "image-program":
+      return `${s.at.label} ${basename3(s.program.path)}`;
     case "unknown":
       return s.at.label;
   }
@@ -43282,6 +43371,12 @@ function chainHops(chain, launch) {
         out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at: at2, note, why: [] });
         break;
       }
+      case "image-program": {
+        const p = step.program;
+        const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : "";
+        out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
+        break;
+      }
       case "supervisor":
         out.push({
           process: step.argv.map(showField).join(" "),
@@ -43486,6 +43581,7 @@ var init_explain = __esm({
     init_values();
     init_invocations();
     init_commands();
+    init_image();
     init_text();
   }
 });

@@ -13,6 +13,7 @@ import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
+import { rootStage } from './model/image.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -232,6 +233,13 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           break;
         }
         out.push({ process: [step.name, ...step.args].join(' '), user, pid1: step.pid1, at, note, why: [] });
+        break;
+      }
+      case 'image-program': {
+        // A base-image program dockerlint cannot read but models: it execs its next command.
+        const p = step.program;
+        const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : '';
+        out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
         break;
       }
       case 'supervisor':

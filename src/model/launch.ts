@@ -11,7 +11,7 @@ import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
 import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ImageProgram, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
 import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { isPythonInterpreter, pythonHandover } from './python-program.js';
@@ -143,6 +143,8 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   let defaultArgs = true;
   // Windows images: no Linux PID 1, shells or users; their commands are not followed into files.
   const windows = isWindowsImage(stage, rootStage(stage));
+  const base = windows ? null : knownBaseImage(rootStage(stage), env.baseImageFacts);
+  const from = rootStage(stage).from;
   const resolver: Resolver = {
     stage,
     env: stage.config.env,
@@ -153,6 +155,9 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
     serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
     supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
+    // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
+    inheritedEntrypoint: base?.entrypoint && !stage.config.entrypoint ? { program: base.entrypoint, at: { file: env.dockerfile.displayPath, span: from.keywordSpan, label: from.keyword } } : null,
+    imageProgram: (name) => imageProgramNamed(stage, base, name),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
@@ -195,6 +200,15 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
   return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...(env.runtime ? { runtime: env.runtime } : {}) };
+}
+
+/** The base image's modelled program that `name` runs: its path, or its file name found on the PATH. */
+function imageProgramNamed(stage: Stage, base: BaseImageFacts | null, name: string): ImageProgram | null {
+  for (const p of base?.programs ?? []) {
+    if (name === p.path) return p;
+    if (!name.includes('/') && path.posix.basename(p.path) === name && stagePath(stage).includes(path.posix.dirname(p.path))) return p;
+  }
+  return null;
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */

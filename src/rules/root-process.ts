@@ -190,6 +190,8 @@ function stepLabel(s: Step): string {
       return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case 'supervisor':
       return `${s.at.label} ${s.name}`;
+    case 'image-program':
+      return `${s.at.label} ${basename(s.program.path)}`;
     case 'unknown':
       return s.at.label;
   }
