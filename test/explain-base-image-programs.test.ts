@@ -117,3 +117,22 @@ describe("the php and httpd images' foreground scripts", () => {
   });
 });
 
+describe('tini under a name of its own', () => {
+  test('`as-tini-static -r SIGUSR1 -t SIGTERM -- /entrypoint.sh asd`: tini, then the script as its child', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY as-tini-static /usr/bin/\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/usr/bin/as-tini-static", "-r", "SIGUSR1", "-t", "SIGTERM", "--", "/entrypoint.sh"]\nCMD ["asd"]\n',
+      'as-tini-static': '\u0000ELF',
+      'entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.pid1])).toEqual([
+      ['as-tini-static', true],
+      ['/entrypoint.sh asd', false],
+      ['exec "$@"', false],
+      ['asd', false],
+    ]);
+  });
+  test('twin: a program whose name only contains tini is not an init', async () => {
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim\nCOPY tinifier /usr/bin/\nENTRYPOINT ["/usr/bin/tinifier", "--", "/entrypoint.sh"]\n', tinifier: '\u0000ELF' });
+    expect(e.hops.map((h) => h.process)).toEqual(['/usr/bin/tinifier -- /entrypoint.sh']);
+  });
+});

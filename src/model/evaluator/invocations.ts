@@ -160,6 +160,8 @@ export interface Resolver {
 /** Process supervisors: the main processes are their services, configured elsewhere. */
 const SUPERVISORS = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
+/** tini shipped under a name of the image's own or of its release file: `as-tini-static`, `tini-static-amd64`, `tini-arm64`. */
+const TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const MAX_HOPS = 24;
 const MAX_CHAINS = 16;
@@ -256,8 +258,8 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     }
     const value = a0.s;
     const name = basename(value);
-    if (INITS.has(name) || value === '/init') {
-      const { rest, group } = initOptions(name, argv.slice(1));
+    if (INITS.has(name) || TINI_BUILD.test(name) || value === '/init') {
+      const { rest, group } = initOptions(TINI_BUILD.test(name) ? 'tini' : name, argv.slice(1));
       push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
       if (rest.length === 0 && value === '/init') {
         push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet' });
@@ -796,7 +798,14 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
   while (i < args.length) {
     const v = args[i]?.s ?? '';
     if (v === '--') return { rest: args.slice(i + 1), group };
-    if (!v.startsWith('-')) break;
+    if (!v.startsWith('-')) {
+      // A signal name after an option tini's own builds add (`-r SIGUSR1`) is its value, not the command.
+      if (tini && /^SIG[A-Z0-9]+$/.test(v) && i > 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
     if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
     if (!tini && (v === '-c' || v === '--single-child')) group = false;
     i += withValue.includes(v) ? 2 : 1;
