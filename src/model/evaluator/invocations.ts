@@ -451,7 +451,7 @@ function shownName(p: string): string {
  * is an option (or none), or with `orScript` a file for that command rather than a command
  * (`index.js` is not on the PATH: node's entrypoint runs `node index.js`).
  */
-export function imageProgramNext(p: ImageProgram, args: Field[], r: Resolver): { argv: Field[]; handled: string } {
+function imageProgramNext(p: ImageProgram, args: Field[], r: Resolver): { argv: Field[]; handled: string } {
   const n = p.next;
   if (n.kind === 'command') return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(' ')}\`` };
   const first = args[0];
