@@ -43469,7 +43469,10 @@ function chainHops(chain, launch) {
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
-        const note = step.handover ? `${role}; ${step.handover}` : role;
+        const r = step.resolved;
+        const built = r?.origin.kind === "built" && /\.(sh|bash)$/.test(r.imagePath) ? `${r.imagePath} is a script made in stage ${r.origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` : null;
+        const more = step.handover ?? built;
+        const note = more ? `${role}; ${more}` : role;
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
