@@ -14847,8 +14847,8 @@ var init_words = __esm({
 });
 
 // src/model/evaluator/conditions.ts
-function evalTest(ops, dbl, files) {
-  const p = new Parser2(ops, dbl, files);
+function evalTest(ops, dbl, files, vars) {
+  const p = new Parser2(ops, dbl, files, vars);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
   return r;
@@ -14918,14 +14918,16 @@ var init_conditions = __esm({
     UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
     BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
     Parser2 = class {
-      constructor(ops, dbl, files) {
+      constructor(ops, dbl, files, vars) {
         this.ops = ops;
         this.dbl = dbl;
         this.files = files;
+        this.vars = vars;
       }
       ops;
       dbl;
       files;
+      vars;
       i = 0;
       peek(k = 0) {
         return this.ops[this.i + k];
@@ -14983,6 +14985,12 @@ var init_conditions = __esm({
           this.i += 2;
           const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
           return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
+        }
+        if (a.field.s === "-v" && !a.field.multi && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          const name = op.field.s;
+          const value = name === null || op.field.multi ? null : this.vars?.(name) ?? null;
+          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field], ...value === false && name ? { unset: [name] } : {} };
         }
         if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
           this.i += 2;
@@ -15679,10 +15687,16 @@ function printf(fmt, args) {
   } while (slots > 0 && i < args.length);
   return out;
 }
+function variableSet(st, name) {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith("BASH")) return null;
+  return false;
+}
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
   const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -15730,7 +15744,7 @@ function doubleBracket(m, s, c, st) {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
@@ -15960,7 +15974,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, TEXT_TOOLS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16849,6 +16863,7 @@ var init_interpreter = __esm({
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
+    RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
     RUN_USER = /* @__PURE__ */ new WeakMap();
