@@ -13843,12 +13843,13 @@ function clusterValueCount(word, valued) {
   for (const c of word.slice(1)) if (valued.includes(c)) n++;
   return n;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
+var USER_COMMAND, NOT_USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    NOT_USER_COMMAND = Object.freeze({ s: null, not: Object.freeze([USER_COMMAND]) });
     CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
@@ -15277,6 +15278,9 @@ function scriptFacts(ast) {
   SCRIPT_FACTS.set(ast, facts);
   return facts;
 }
+function literalWord(w) {
+  return !w || w.parts.every((p) => p.type === "Lit" || p.type === "SglQuoted" || p.type === "DblQuoted" && p.parts.every((q) => q.type === "Lit"));
+}
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
@@ -15348,8 +15352,12 @@ function effectsOf(node, stmts) {
         names.add("OPTARG");
         names.add("OPTIND");
       }
-      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
-      if (first === "." || first === "source") sources = true;
+      if (first === "eval") params = true;
+      if (first === "." || first === "source") {
+        sources = true;
+        const target2 = c.args[1];
+        if (target2 && literalOf(target2) !== null) params = true;
+      }
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
@@ -15460,6 +15468,7 @@ function simpleCommand(m, stmt, call, st) {
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
+  if (m.userRun && (argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND)) || stmt.redirs.some((r) => !literalWord(r.word) || !literalWord(r.hdoc)))) m.readsOpaque++;
   if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
   while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
   const name = argv[0];
@@ -15654,15 +15663,24 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "whoami":
       return ran(true, fieldText(userNameField(st.user)));
-    case "command": {
-      const opts = argv.slice(1);
-      if (opts[0]?.s !== "-v" && opts[0]?.s !== "-V") break;
-      const target2 = opts[1]?.s === "--" ? opts[2] : opts[1];
-      if (!target2 || opts.length > (opts[1]?.s === "--" ? 3 : 2) || target2.arg === void 0 || target2.s === null || target2.multi || !m.inv.argIsImageCommand?.(target2.arg)) break;
-      if (m.ctx.sub === 0) st.addDecision({ text: `command -v ${target2.s} finds it (${m.inv.argLabel(target2.arg)}: the image's own command)`, at: ref });
-      return ran(true, `${target2.s}
-`);
+    case "command":
+    case "which":
+    case "type":
+    case "hash": {
+      const found = lookUp(m, cmd, argv.slice(1));
+      if (!found) {
+        if (cmd === "hash") return ran(null, "");
+        break;
+      }
+      if (m.ctx.sub === 0) st.addDecision({ text: found.why, at: ref });
+      return ran(true, found.output);
     }
+    case "grep":
+      if (m.userRun && greppedForUserCommand(st, stmt, argv.slice(1))) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        return ran(false, "");
+      }
+      break;
     case "expr": {
       const r = exprMatch(argv.slice(1));
       if (r === null) break;
@@ -15672,7 +15690,7 @@ function simpleCommand(m, stmt, call, st) {
         const written = call.args.length === argv.length ? call.args.slice(1).map((w) => wordText(m, w)).join(" ") : showArgv(argv.slice(1));
         st.addDecision({ text: `expr ${written} ${r.status ? "matches" : "does not match"}${from !== void 0 ? ` (${m.inv.argLabel(from)})` : ""}`, at: ref });
       }
-      return ran(r.status, `${r.output}
+      return ran(r.status, r.output === null ? null : `${r.output}
 `);
     }
     case "cd":
@@ -15705,6 +15723,50 @@ function simpleCommand(m, stmt, call, st) {
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
 }
+function lookUp(m, cmd, args) {
+  let opts = [];
+  let rest = args;
+  while (rest[0]?.s && /^-[a-zA-Z]+$/.test(rest[0].s)) {
+    opts.push(rest[0].s);
+    rest = rest.slice(1);
+  }
+  if (rest[0]?.s === "--") rest = rest.slice(1);
+  const allowed = { command: /^-[vV]$/, which: /^-[as]+$/, type: /^-[afpPt]+$/, hash: /^$/ };
+  if (cmd === "command" && opts.length !== 1) return null;
+  if (opts.some((o) => !allowed[cmd].test(o)) || rest.length !== 1) return null;
+  const target2 = rest[0];
+  if (target2.arg === void 0 || target2.s === null || target2.multi) return null;
+  const user = target2.s === USER_COMMAND;
+  if (!user && !m.inv.argIsImageCommand?.(target2.arg)) return null;
+  opts = opts.map((o) => o.slice(1));
+  const written = [cmd, ...opts.map((o) => `-${o}`), showField(target2)].join(" ");
+  const why = user ? `${written} finds it (${m.inv.argLabel(target2.arg)}: a program the image has, as \`docker run IMAGE sh\` means)` : `${written} finds it (${m.inv.argLabel(target2.arg)}: the image's own command)`;
+  const output = cmd === "hash" ? "" : cmd === "type" && opts.some((o) => o.includes("t")) ? "file\n" : `${target2.s}
+`;
+  return { why, output };
+}
+function greppedForUserCommand(st, stmt, args) {
+  let pattern4;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.s === null || a.multi) return false;
+    if (a.s === "-e" && pattern4 === void 0) {
+      pattern4 = args[++i];
+      continue;
+    }
+    if (/^-[qsEFGiwx]+$/.test(a.s) || a.s === "--quiet" || a.s === "--silent" || a.s === "--") continue;
+    if (a.s.startsWith("-") || pattern4 !== void 0) return false;
+    pattern4 = a;
+  }
+  if (!pattern4 || pattern4.s === null || pattern4.multi || !pattern4.s.includes(USER_COMMAND)) return false;
+  if (!/[A-Za-z0-9]/.test(pattern4.s.split(USER_COMMAND).join(""))) return false;
+  let source = PIPE_SOURCE.get(stmt);
+  while (source?.cmd?.type === "BinaryCmd" && source.cmd.op === "|") source = source.cmd.y;
+  const cmd = source?.cmd;
+  if (!source || cmd?.type !== "CallExpr" || !cmd.args[0]) return false;
+  const name = literalOf(cmd.args[0]);
+  return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename3(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
   if (args[0]?.s === "--") args = args.slice(1);
@@ -15736,13 +15798,22 @@ function stmtsKill(st, stmts, depth) {
 function exprMatch(args) {
   if (args.length !== 3 || args[1]?.s !== ":") return null;
   const [str, , re] = args;
-  if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
-  if (re.s.includes("\\)*") || (re.s.match(/\*/g)?.length ?? 0) > 8 || re.s.length > 200 || str.s.length > 4096) return null;
-  const js = breToJs(re.s);
+  if (str.s === null || re.s === null || str.multi || re.multi || re.s.includes(USER_COMMAND)) return null;
+  if (str.s.includes(USER_COMMAND)) {
+    const probes = ["sh", "\0"].map((w) => exprMatchText(str.s?.split(USER_COMMAND).join(w) ?? "", re.s ?? ""));
+    const [a, b] = probes;
+    if (!a || !b || a.status !== b.status) return null;
+    return { status: a.status, output: a.output === b.output ? a.output : null };
+  }
+  return exprMatchText(str.s, re.s);
+}
+function exprMatchText(str, re) {
+  if (re.includes("\\)*") || (re.match(/\*/g)?.length ?? 0) > 8 || re.length > 200 || str.length > 4096) return null;
+  const js = breToJs(re);
   if (js === null) return null;
   let m;
   try {
-    m = new RegExp(`^(?:${js.source})`, "s").exec(str.s);
+    m = new RegExp(`^(?:${js.source})`, "s").exec(str);
   } catch {
     return null;
   }
@@ -16092,7 +16163,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, TEXT_TOOLS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16175,6 +16246,7 @@ var init_interpreter = __esm({
         this.limits = limits;
         this.rec = rec;
         this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+        this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
         const self = this;
         this.expandEnv = {
           arg0: inv.arg0,
@@ -16212,6 +16284,13 @@ var init_interpreter = __esm({
       subExits = 0;
       /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
       requiredAbort = null;
+      /**
+       * How many commands were run on a word not known or holding the user's command (see
+       * `substitute`): what they print may name it.
+       */
+      readsOpaque = 0;
+      /** The run of `docker run IMAGE <command>`: an argument is the user's command. */
+      userRun;
       /** Lost values read while the role of the word that reads them is not known yet, innermost last. */
       lostSinks = [];
       /** The run used a value the join lost where it can change an answer: it is unsure. */
@@ -16282,8 +16361,10 @@ var init_interpreter = __esm({
       substitute(stmts, st) {
         const known3 = userQuery(stmts, st.user);
         if (known3) return known3;
+        const before2 = this.readsOpaque;
         const text = this.capture(stmts, st);
-        return text === null ? UNKNOWN : lit(text);
+        if (text !== null) return lit(text);
+        return this.userRun && this.readsOpaque === before2 ? NOT_USER_COMMAND : UNKNOWN;
       }
       capture(stmts, st) {
         if (this.substDepth >= this.limits.maxSubstDepth) return null;
@@ -16405,12 +16486,14 @@ var init_interpreter = __esm({
         return { done: flow };
       }
     };
+    PIPE_SOURCE = /* @__PURE__ */ new WeakMap();
     SubshellFrame = class extends Frame {
       constructor(stmts, states, pipeline) {
         super();
         this.stmts = stmts;
         this.states = states;
         this.pipeline = pipeline;
+        if (pipeline) for (let i = 1; i < stmts.length; i++) PIPE_SOURCE.set(stmts[i], stmts[i - 1]);
       }
       stmts;
       states;
@@ -16443,7 +16526,8 @@ var init_interpreter = __esm({
           return { push: frame };
         }
         const one = this.statuses[0];
-        const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== void 0 && this.statuses.every((x) => x === one) ? one : null;
+        const decided = m.subExits === this.exitsBefore && one !== null && one !== void 0 && this.statuses.every((x) => x === one);
+        const status = decided && (!this.pipeline || one === false) ? one : null;
         const next = this.states.map((st) => {
           const x = st.fork();
           x.status = status;
@@ -16967,6 +17051,7 @@ var init_interpreter = __esm({
     HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
+    TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
     RUN_USER = /* @__PURE__ */ new WeakMap();
@@ -16986,7 +17071,7 @@ async function followRun(kind, argv, args, startUser2, r) {
     const item = work.shift();
     if (run2.chains.length + work.length >= MAX_CHAINS) {
       run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
-      break;
+      work.splice(Math.max(0, MAX_CHAINS - run2.chains.length - 1));
     }
     await follow(item, run2, work, cache, r);
   }
@@ -17743,7 +17828,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
 }
 function supervisorImage(stage, env3) {
   return {
@@ -22462,7 +22547,7 @@ function neverReadsArgs(hop) {
         return false;
       }
       if (node.type !== "CallExpr" || !node.args?.[0]) return true;
-      const name = literalWord(node.args[0]);
+      const name = literalWord2(node.args[0]);
       if (name !== null && /^(getopts|shift)$/.test(name)) {
         read = true;
         return false;
@@ -22496,7 +22581,7 @@ function forEachNode(root, visit) {
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
 }
-function literalWord(w) {
+function literalWord2(w) {
   const p = w.parts[0];
   return w.parts.length === 1 && p?.type === "Lit" ? p.value : null;
 }
@@ -43206,7 +43291,7 @@ function explainLaunch(launch) {
   const def = explainRun(launch.runs.default, "docker run IMAGE", launch);
   const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
-    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
+    dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
     startUser: `${showUser(launch.runs.default.startUser)}`,
@@ -43222,7 +43307,7 @@ function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
   const chain = shownChain(run2);
   const hops = chain ? chainHops(chain, launch) : [];
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
+  const summary = hops.length === 0 ? argv.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `Not known: dockerlint could not follow the start-up chain${run2.truncated ? ` (${run2.truncated})` : ""}.` : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
 }
 function shownChain(run2) {
@@ -43533,7 +43618,7 @@ function formatExplanation(e) {
     "docker run IMAGE:"
   ];
   formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: e.incomplete ?? null });
-  if (e.userCommand && e.userCommand.hops.length > 0) {
+  if (e.userCommand) {
     lines.push("", "docker run IMAGE <command>:");
     formatRun(lines, e.userCommand);
   }

@@ -170,7 +170,9 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
     const item = work.shift() as Item;
     if (run.chains.length + work.length >= MAX_CHAINS) {
       run.truncated = `more than ${MAX_CHAINS} different start-up chains`;
-      break;
+      // The chains already under way are followed to their end (the first is the main path explain
+      // shows); the others are left out. The run stays marked as not fully known.
+      work.splice(Math.max(0, MAX_CHAINS - run.chains.length - 1));
     }
     await follow(item, run, work, cache, r);
   }
