@@ -17344,7 +17344,7 @@ async function follow(item, run2, work, cache, r) {
   end();
 }
 function shownName(p) {
-  return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path8.posix.basename(p) : p;
+  return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;
 }
 function imageProgramNext(p, args, r) {
   const n = p.next;
