@@ -13289,7 +13289,12 @@ function looksLikeMainProgram(program, args) {
   const name = basename3(program);
   return runsInForeground(program, args) || isWellKnownProgram(program) || DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name);
 }
-function wrappedCommandAt(program, args) {
+function namesProgram(word, find) {
+  if (!word.includes("/")) return isWellKnownProgram(word) || find(word) === "named";
+  if (!/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
+  return find(word) !== null || isWellKnownProgram(word);
+}
+function handedCommandAt(program, args, find) {
   const name = basename3(program);
   if (name === "dockerize") {
     for (let i = 0; i < args.length; i++) {
@@ -13305,8 +13310,8 @@ function wrappedCommandAt(program, args) {
     return null;
   }
   if (/^wait-for(-it)?(\.sh)?$/.test(name)) {
-    const dash = args.indexOf("--");
-    return dash >= 0 && dash + 1 < args.length ? dash + 1 : null;
+    const dash2 = args.indexOf("--");
+    return dash2 >= 0 && dash2 + 1 < args.length ? dash2 + 1 : null;
   }
   if (name === "env") {
     for (let i = 0; i < args.length; i++) {
@@ -13324,9 +13329,16 @@ function wrappedCommandAt(program, args) {
     }
     return null;
   }
+  if (isWellKnownProgram(name) || OPERANDS_ONLY.test(name) || SERVING_FIRST.test(name) || SERVING_SUBCOMMAND.some((s) => s.match.test(name))) return null;
+  const dash = args.indexOf("--");
+  for (const at2 of [0, dash >= 0 ? dash + 1 : -1]) {
+    const word = at2 >= 0 ? args[at2] : void 0;
+    if (word === null || word === void 0 || word.startsWith("-")) continue;
+    if (namesProgram(word, find)) return at2;
+  }
   return null;
 }
-var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
+var DROPS_ITSELF, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13379,6 +13391,7 @@ var init_known_programs = __esm({
     DASH_D_DETACHES = /^(freshclam|pgbouncer|mosquitto|memcached|redis-server|clamd|rsync|xinetd|hz|privoxy|dockerd)$/;
     DAEMON_NAME = /^[a-z][a-z0-9_.-]*[a-z0-9](d|-daemon|-server|_server)$/;
     NOT_DAEMONS = /^(sed|find|head|dd|xxd|cmd|add|chmod|chown|chgrp|build|load|upload|download|passwd|chpasswd|sshd-keygen|mkpasswd|send|bind|append|expand|unexpand|wait|read|cd|pwd|id|uuid|uniq-d|systemd-[a-z-]+|launchd|crowd|cloud|word|field|cod|bod)$/;
+    OPERANDS_ONLY = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|ls|stat|file|install|tar|head|tail|less|more|readlink|realpath|basename|dirname|test|\[|echo|printf|grep|egrep|fgrep|sed|awk|gawk|diff|cmp|sha1sum|sha256sum|md5sum|which|whereis|type|command|hash|ldd|strings|setcap|getcap|rsync|scp|curl|wget|kill|pkill|killall|pgrep|pidof|ps|update-alternatives|dpkg|rpm|apk|apt-get|apt|yum|dnf|microdnf|zypper|pip|pip3|npm|yarn|pnpm|git)$/;
     DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
     DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
   }
@@ -13627,12 +13640,13 @@ function clusterValueCount(word, valued) {
   for (const c of word.slice(1)) if (valued.includes(c)) n++;
   return n;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
+var USER_COMMAND, NOT_USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS, WATCHED;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    NOT_USER_COMMAND = Object.freeze({ s: null, not: Object.freeze([USER_COMMAND]) });
     CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
@@ -15103,6 +15117,9 @@ function scriptFacts(ast) {
   SCRIPT_FACTS.set(ast, facts);
   return facts;
 }
+function literalWord(w) {
+  return !w || w.parts.every((p) => p.type === "Lit" || p.type === "SglQuoted" || p.type === "DblQuoted" && p.parts.every((q) => q.type === "Lit"));
+}
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
@@ -15174,8 +15191,12 @@ function effectsOf(node, stmts) {
         names.add("OPTARG");
         names.add("OPTIND");
       }
-      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
-      if (first === "." || first === "source") sources = true;
+      if (first === "eval") params = true;
+      if (first === "." || first === "source") {
+        sources = true;
+        const target2 = c.args[1];
+        if (target2 && literalOf(target2) !== null) params = true;
+      }
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
@@ -15291,6 +15312,7 @@ function simpleCommand(m, stmt, call, st) {
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
+  if (m.userRun && (argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND)) || stmt.redirs.some((r) => !literalWord(r.word) || !literalWord(r.hdoc)))) m.readsOpaque++;
   if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
   while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
   const name = argv[0];
@@ -15485,15 +15507,24 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "whoami":
       return ran(true, fieldText(userNameField(st.user)));
-    case "command": {
-      const opts = argv.slice(1);
-      if (opts[0]?.s !== "-v" && opts[0]?.s !== "-V") break;
-      const target2 = opts[1]?.s === "--" ? opts[2] : opts[1];
-      if (!target2 || opts.length > (opts[1]?.s === "--" ? 3 : 2) || target2.arg === void 0 || target2.s === null || target2.multi || !m.inv.argIsImageCommand?.(target2.arg)) break;
-      if (m.ctx.sub === 0) st.addDecision({ text: `command -v ${target2.s} finds it (${m.inv.argLabel(target2.arg)}: the image's own command)`, at: ref });
-      return ran(true, `${target2.s}
-`);
+    case "command":
+    case "which":
+    case "type":
+    case "hash": {
+      const found = lookUp(m, cmd, argv.slice(1));
+      if (!found) {
+        if (cmd === "hash") return ran(null, "");
+        break;
+      }
+      if (m.ctx.sub === 0) st.addDecision({ text: found.why, at: ref });
+      return ran(true, found.output);
     }
+    case "grep":
+      if (m.userRun && greppedForUserCommand(st, stmt, argv.slice(1))) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        return ran(false, "");
+      }
+      break;
     case "expr": {
       const r = exprMatch(argv.slice(1));
       if (r === null) break;
@@ -15503,7 +15534,7 @@ function simpleCommand(m, stmt, call, st) {
         const written = call.args.length === argv.length ? call.args.slice(1).map((w) => wordText(m, w)).join(" ") : showArgv(argv.slice(1));
         st.addDecision({ text: `expr ${written} ${r.status ? "matches" : "does not match"}${from !== void 0 ? ` (${m.inv.argLabel(from)})` : ""}`, at: ref });
       }
-      return ran(r.status, `${r.output}
+      return ran(r.status, r.output === null ? null : `${r.output}
 `);
     }
     case "cd":
@@ -15536,6 +15567,50 @@ function simpleCommand(m, stmt, call, st) {
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
 }
+function lookUp(m, cmd, args) {
+  let opts = [];
+  let rest = args;
+  while (rest[0]?.s && /^-[a-zA-Z]+$/.test(rest[0].s)) {
+    opts.push(rest[0].s);
+    rest = rest.slice(1);
+  }
+  if (rest[0]?.s === "--") rest = rest.slice(1);
+  const allowed = { command: /^-[vV]$/, which: /^-[as]+$/, type: /^-[afpPt]+$/, hash: /^$/ };
+  if (cmd === "command" && opts.length !== 1) return null;
+  if (opts.some((o) => !allowed[cmd].test(o)) || rest.length !== 1) return null;
+  const target2 = rest[0];
+  if (target2.arg === void 0 || target2.s === null || target2.multi) return null;
+  const user = target2.s === USER_COMMAND;
+  if (!user && !m.inv.argIsImageCommand?.(target2.arg)) return null;
+  opts = opts.map((o) => o.slice(1));
+  const written = [cmd, ...opts.map((o) => `-${o}`), showField(target2)].join(" ");
+  const why = user ? `${written} finds it (${m.inv.argLabel(target2.arg)}: a program the image has, as \`docker run IMAGE sh\` means)` : `${written} finds it (${m.inv.argLabel(target2.arg)}: the image's own command)`;
+  const output = cmd === "hash" ? "" : cmd === "type" && opts.some((o) => o.includes("t")) ? "file\n" : `${target2.s}
+`;
+  return { why, output };
+}
+function greppedForUserCommand(st, stmt, args) {
+  let pattern4;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.s === null || a.multi) return false;
+    if (a.s === "-e" && pattern4 === void 0) {
+      pattern4 = args[++i];
+      continue;
+    }
+    if (/^-[qsEFGiwx]+$/.test(a.s) || a.s === "--quiet" || a.s === "--silent" || a.s === "--") continue;
+    if (a.s.startsWith("-") || pattern4 !== void 0) return false;
+    pattern4 = a;
+  }
+  if (!pattern4 || pattern4.s === null || pattern4.multi || !pattern4.s.includes(USER_COMMAND)) return false;
+  if (!/[A-Za-z0-9]/.test(pattern4.s.split(USER_COMMAND).join(""))) return false;
+  let source = PIPE_SOURCE.get(stmt);
+  while (source?.cmd?.type === "BinaryCmd" && source.cmd.op === "|") source = source.cmd.y;
+  const cmd = source?.cmd;
+  if (!source || cmd?.type !== "CallExpr" || !cmd.args[0]) return false;
+  const name = literalOf(cmd.args[0]);
+  return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename3(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
   if (args[0]?.s === "--") args = args.slice(1);
@@ -15567,13 +15642,22 @@ function stmtsKill(st, stmts, depth) {
 function exprMatch(args) {
   if (args.length !== 3 || args[1]?.s !== ":") return null;
   const [str, , re] = args;
-  if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
-  if (re.s.includes("\\)*") || (re.s.match(/\*/g)?.length ?? 0) > 8 || re.s.length > 200 || str.s.length > 4096) return null;
-  const js = breToJs(re.s);
+  if (str.s === null || re.s === null || str.multi || re.multi || re.s.includes(USER_COMMAND)) return null;
+  if (str.s.includes(USER_COMMAND)) {
+    const probes = ["sh", "\0"].map((w) => exprMatchText(str.s?.split(USER_COMMAND).join(w) ?? "", re.s ?? ""));
+    const [a, b] = probes;
+    if (!a || !b || a.status !== b.status) return null;
+    return { status: a.status, output: a.output === b.output ? a.output : null };
+  }
+  return exprMatchText(str.s, re.s);
+}
+function exprMatchText(str, re) {
+  if (re.includes("\\)*") || (re.match(/\*/g)?.length ?? 0) > 8 || re.length > 200 || str.length > 4096) return null;
+  const js = breToJs(re);
   if (js === null) return null;
   let m;
   try {
-    m = new RegExp(`^(?:${js.source})`, "s").exec(str.s);
+    m = new RegExp(`^(?:${js.source})`, "s").exec(str);
   } catch {
     return null;
   }
@@ -15923,7 +16007,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16015,6 +16099,7 @@ var init_interpreter = __esm({
         this.limits = limits;
         this.rec = rec;
         this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+        this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
         const self = this;
         this.expandEnv = {
           arg0: inv.arg0,
@@ -16052,6 +16137,13 @@ var init_interpreter = __esm({
       subExits = 0;
       /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
       requiredAbort = null;
+      /**
+       * How many commands were run on a word not known or holding the user's command (see
+       * `substitute`): what they print may name it.
+       */
+      readsOpaque = 0;
+      /** The run of `docker run IMAGE <command>`: an argument is the user's command. */
+      userRun;
       /** Lost values read while the role of the word that reads them is not known yet, innermost last. */
       lostSinks = [];
       /** The run used a value the join lost where it can change an answer: it is unsure. */
@@ -16122,8 +16214,10 @@ var init_interpreter = __esm({
       substitute(stmts, st) {
         const known3 = userQuery(stmts, st.user);
         if (known3) return known3;
+        const before2 = this.readsOpaque;
         const text = this.capture(stmts, st);
-        return text === null ? UNKNOWN : lit(text);
+        if (text !== null) return lit(text);
+        return this.userRun && this.readsOpaque === before2 ? NOT_USER_COMMAND : UNKNOWN;
       }
       capture(stmts, st) {
         if (this.substDepth >= this.limits.maxSubstDepth) return null;
@@ -16245,12 +16339,14 @@ var init_interpreter = __esm({
         return { done: flow };
       }
     };
+    PIPE_SOURCE = /* @__PURE__ */ new WeakMap();
     SubshellFrame = class extends Frame {
       constructor(stmts, states, pipeline) {
         super();
         this.stmts = stmts;
         this.states = states;
         this.pipeline = pipeline;
+        if (pipeline) for (let i = 1; i < stmts.length; i++) PIPE_SOURCE.set(stmts[i], stmts[i - 1]);
       }
       stmts;
       states;
@@ -16283,7 +16379,8 @@ var init_interpreter = __esm({
           return { push: frame };
         }
         const one = this.statuses[0];
-        const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== void 0 && this.statuses.every((x) => x === one) ? one : null;
+        const decided = m.subExits === this.exitsBefore && one !== null && one !== void 0 && this.statuses.every((x) => x === one);
+        const status = decided && (!this.pipeline || one === false) ? one : null;
         const next = this.states.map((st) => {
           const x = st.fork();
           x.status = status;
@@ -16808,6 +16905,7 @@ var init_interpreter = __esm({
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     WORD_FACTS = /* @__PURE__ */ new WeakMap();
+    TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
     RUN_USER = /* @__PURE__ */ new WeakMap();
@@ -16827,7 +16925,7 @@ async function followRun(kind, argv, args, startUser2, r) {
     const item = work.shift();
     if (run2.chains.length + work.length >= MAX_CHAINS) {
       run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
-      break;
+      work.splice(Math.max(0, MAX_CHAINS - run2.chains.length - 1));
     }
     await follow(item, run2, work, cache, r);
   }
@@ -16989,12 +17087,12 @@ async function follow(item, run2, work, cache, r) {
           return end();
         }
         const place = r.unknownPlace(target2.s);
-        push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
+        push({ ...common, kind: "unknown", unread: target2.s, ...place ? { reason: place } : { reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s } });
         return end();
       }
       const loaded2 = await r.loadFile(resolved2, interp, at2, argv.slice(i).map((f) => argOf(f, item)));
       if (!("source" in loaded2)) {
-        push(nonScript(common, loaded2, value, argv, resolved2));
+        push(nonScript(common, loaded2, value, argv, resolved2, target2.s));
         return end();
       }
       const hop = { ...common, arg: targetArg, kind: "script", unit: loaded2, run: null, direct: false, ending: null };
@@ -17019,7 +17117,7 @@ async function follow(item, run2, work, cache, r) {
     }
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
-      push({ ...common, kind: "unknown", ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
+      push({ ...common, kind: "unknown", unread: value, ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
       return end();
     }
     const script = isPythonInterpreter(name) ? pythonScriptArg(argv) : null;
@@ -17033,21 +17131,15 @@ async function follow(item, run2, work, cache, r) {
   end();
 }
 function wrapperHandover(r, step) {
-  const name = basename3(step.name);
-  if (isWellKnownProgram(name) || SAME_USER_WRAPPERS.has(name) || step.args.length === 0) return null;
-  const dash = step.args.indexOf("--");
-  for (const at2 of [0, dash >= 0 ? dash + 1 : -1]) {
-    const word = at2 >= 0 ? step.args[at2] : void 0;
-    if (!word || word.startsWith("-") || !isCommandWord(r, word)) continue;
-    const why = step.resolved?.origin.kind === "built" ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? "it is a program dockerlint does not follow" : "it is not provided by a COPY or ADD of the build context";
-    return `${step.name} is given the command \`${step.args.slice(at2).join(" ")}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
-  }
-  return null;
+  if (SAME_USER_WRAPPERS.has(basename3(step.name))) return null;
+  const at2 = handedCommandAt(step.name, step.args, (word) => findInImage(r, word));
+  if (at2 === null) return null;
+  const why = step.resolved?.origin.kind === "built" ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? "it is a program dockerlint does not follow" : "it is not provided by a COPY or ADD of the build context";
+  return `${step.name} is given the command \`${step.args.slice(at2).join(" ")}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
 }
-function isCommandWord(r, word) {
-  if (isWellKnownProgram(word) && !word.includes("/")) return true;
-  if (word.includes("/") && !/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
-  return r.resolveCommand(word) !== null || isWellKnownProgram(word);
+function findInImage(r, word) {
+  if (r.knownCommand(word)) return "named";
+  return r.resolveCommand(word) ? "guessed" : null;
 }
 function pythonScriptArg(argv) {
   for (let i = 1; i < argv.length; i++) {
@@ -17064,8 +17156,8 @@ function pythonScriptArg(argv) {
   }
   return null;
 }
-function nonScript(common, loaded, value, argv, resolved) {
-  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
+function nonScript(common, loaded, value, argv, resolved, unread = value) {
+  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown, unread };
   return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...loaded.handover ? { handover: loaded.handover } : {}, ...loaded.read ? { read: loaded.read } : {} };
 }
 function resolveScriptPath(r, value) {
@@ -17485,7 +17577,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    SAME_USER_WRAPPERS = /* @__PURE__ */ new Set(["timeout", "stdbuf", "taskset", "ionice", "chrt", "numactl", "nohup", "nice", "env", "setsid", "xvfb-run", "flock", "unbuffer", "strace", "ltrace", "valgrind", "time", "sleep", "watch"]);
+    SAME_USER_WRAPPERS = /* @__PURE__ */ new Set(["timeout", "stdbuf", "taskset", "ionice", "chrt", "numactl", "nohup", "nice", "env", "setsid", "xvfb-run", "flock", "unbuffer", "strace", "ltrace", "valgrind", "time", "sleep", "watch", "dockerize", "wait-for", "wait-for.sh", "wait-for-it", "wait-for-it.sh"]);
     PYTHON_VALUED = /* @__PURE__ */ new Set(["-W", "-X", "--check-hash-based-pycs"]);
     MAX_CONFIG_TRIES = 12;
     SHARED = /* @__PURE__ */ new WeakMap();
@@ -17716,6 +17808,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     dockerfilePath: env3.dockerfile.displayPath,
     // A relative path in a WORKDIR that is not known names no file dockerlint can find.
     resolveCommand: (name) => windows || stage.config.workdirUnknown && name.includes("/") && !name.startsWith("/") ? null : resolveInImage(stage, name, env3),
+    knownCommand: (name) => windows || stage.config.workdirUnknown && name.includes("/") && !name.startsWith("/") ? null : resolveInImage(stage, name, env3, false),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
@@ -17760,7 +17853,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...env3.runtime ? { runtime: env3.runtime } : {} };
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...env3.runtime ? { runtime: env3.runtime } : {} };
 }
 function supervisorImage(stage, env3) {
   return {
@@ -17823,8 +17916,8 @@ function unknownPlaceOf(stage, p) {
   if (!copy) return null;
   return `${p} may be the file that ${copy.instruction.keyword} on line ${copy.instruction.keywordSpan.line} puts in a folder whose path uses a build argument with no known value (\`${copy.instruction.rest.text.trim()}\`)`;
 }
-function resolveInImage(stage, name, env3) {
-  const direct = env3.fs.resolveCommand(stage, name);
+function resolveInImage(stage, name, env3, guess = true) {
+  const direct = env3.fs.resolveCommand(stage, name, guess);
   if (direct || !env3.symlinks?.length && !env3.moves?.length) return direct;
   const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path10.posix.join(d, name));
   for (const c of candidates) {
@@ -18946,19 +19039,19 @@ function keepAlive(argv) {
   const words = argv.slice(1).map((f) => f.s ?? "");
   return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
 }
-function lookThrough(argv) {
+function lookThrough(argv, find) {
   let inner = argv;
   for (let depth = 0; depth < 4; depth++) {
     const name = inner[0]?.s;
     if (!name || inner.some((f) => f.multi)) return inner;
-    const at2 = wrappedCommandAt(name, inner.slice(1).map((f) => f.s));
+    const at2 = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
     if (at2 === null) return inner;
     inner = inner.slice(at2 + 1);
   }
   return inner;
 }
-function longRunning(command2) {
-  const argv = lookThrough(command2);
+function longRunning(command2, find) {
+  const argv = lookThrough(command2, find);
   const name = argv[0]?.s;
   if (!name) return false;
   const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
@@ -18975,8 +19068,8 @@ function longRunning(command2) {
   }
   return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
 }
-function servesImage(command2) {
-  const argv = lookThrough(command2);
+function servesImage(command2, find) {
+  const argv = lookThrough(command2, find);
   const name = argv[0]?.s;
   if (!name || argv.some((f) => f.multi)) return false;
   const base2 = basename3(name);
@@ -19187,7 +19280,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -19203,6 +19296,7 @@ var init_entrypoint_no_exec = __esm({
         const run2 = launch.runs.default;
         if (run2.truncated) return;
         const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
+        const find = (word) => launch.findInImage(word);
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(run2)) {
           const staying = main2.staying;
@@ -19230,7 +19324,7 @@ var init_entrypoint_no_exec = __esm({
           const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
           const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
           const exited = e.kind === "exit" && e.cmd !== null;
-          if (w && !(after && argv && !exited && longRunning(argv))) {
+          if (w && !(after && argv && !exited && longRunning(argv, find))) {
             if (handled || w.jobs.length === 0) continue;
             if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
             reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
@@ -19245,7 +19339,7 @@ var init_entrypoint_no_exec = __esm({
           }
           if (exited) continue;
           const alwaysLast = service && everyEndingIsLast(hop, last);
-          if (!longRunning(argv) && !(alwaysLast && servesImage(argv))) continue;
+          if (!longRunning(argv, find) && !(alwaysLast && servesImage(argv, find))) continue;
           if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"))) continue;
           if (isJob(argv.map((f) => f.s ?? ""))) continue;
           const key = `${last.file.path}:${last.stmt.p[2]}`;
@@ -22471,7 +22565,7 @@ function neverReadsArgs(hop) {
         return false;
       }
       if (node.type !== "CallExpr" || !node.args?.[0]) return true;
-      const name = literalWord(node.args[0]);
+      const name = literalWord2(node.args[0]);
       if (name !== null && /^(getopts|shift)$/.test(name)) {
         read = true;
         return false;
@@ -22505,7 +22599,7 @@ function forEachNode(root, visit) {
     for (const v of Object.values(node)) if (v && typeof v === "object") todo.push(v);
   }
 }
-function literalWord(w) {
+function literalWord2(w) {
   const p = w.parts[0];
   return w.parts.length === 1 && p?.type === "Lit" ? p.value : null;
 }
@@ -23466,7 +23560,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -33516,13 +33610,18 @@ var init_image_fs = __esm({
         }
         return null;
       }
-      /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
-      resolveCommand(stage, name) {
+      /**
+       * `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH.
+       * With `guess` false, only a file that a COPY or ADD names (or that the checkout shows inside a
+       * copied folder): never one that a folder copied from a stage, an image or a URL may hold.
+       */
+      resolveCommand(stage, name, guess = true) {
         const candidates = name.includes("/") ? [path15.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path15.posix.join(dir, name));
         let remote = null;
-        for (const guess of [false, true]) {
+        for (const guessing of guess ? [false, true] : [false]) {
           for (const imagePath of candidates) {
-            const origin = this.lookup(stage, imagePath, 0, guess);
+            const origin = this.lookup(stage, imagePath, 0, guessing);
+            if (origin?.kind === "remote" && !guess && !this.names(origin.op, imagePath)) continue;
             if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
               remote ??= { imagePath, origin };
               continue;
@@ -33605,6 +33704,14 @@ var init_image_fs = __esm({
           if (origin?.kind === "context" || origin?.kind === "heredoc") out.push(run2);
         }
         return out;
+      }
+      /** `op` copies a source to `p` under that source's own name (not a file inside a copied folder). */
+      names(op, p) {
+        return op.sources.some((src) => {
+          if (src.kind === "heredoc") return this.targets(op, src.heredoc.name).includes(p);
+          const from = src.kind === "remote" ? src.ref.replace(/[?#].*$/, "") : src.pattern.replace(/\/+$/, "");
+          return this.targets(op, path15.posix.basename(from)).includes(p);
+        });
       }
       targets(op, name, asDir = false) {
         const inside3 = path15.posix.join(op.dest, name);
@@ -43202,7 +43309,7 @@ function explainLaunch(launch) {
   const def = explainRun(launch.runs.default, "docker run IMAGE", launch);
   const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
-    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
+    dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
     startUser: `${showUser(launch.runs.default.startUser)}`,
@@ -43218,7 +43325,7 @@ function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
   const chain = shownChain(run2);
   const hops = chain ? chainHops(chain, launch) : [];
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
+  const summary = hops.length === 0 ? argv.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `Not known: dockerlint could not follow the start-up chain${run2.truncated ? ` (${run2.truncated})` : ""}.` : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
 }
 function shownChain(run2) {
@@ -43352,6 +43459,10 @@ function chainHops(chain, launch) {
       case "unknown":
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
+          break;
+        }
+        if (step.unread !== void 0) {
+          out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${step.reason}, so what it does (whether it hands over to another program or changes user) is not known`, why: [] });
           break;
         }
         out.push({ process: step.argv[0]?.s && basename3(step.argv[0].s) === "supervisord" ? step.argv.map(showField).join(" ") : "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
@@ -43525,7 +43636,7 @@ function formatExplanation(e) {
     "docker run IMAGE:"
   ];
   formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: e.incomplete ?? null });
-  if (e.userCommand && e.userCommand.hops.length > 0) {
+  if (e.userCommand) {
     lines.push("", "docker run IMAGE <command>:");
     formatRun(lines, e.userCommand);
   }

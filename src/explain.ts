@@ -73,7 +73,7 @@ export function explainLaunch(launch: Launch): Explanation {
   const def = explainRun(launch.runs.default, 'docker run IMAGE', launch);
   const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>', launch);
   return {
-    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? '',
+    dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
     startUser: `${showUser(launch.runs.default.startUser)}`,
@@ -92,7 +92,9 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
   const hops = chain ? chainHops(chain, launch) : [];
   const summary =
     hops.length === 0
-      ? 'No ENTRYPOINT or CMD: the base image decides what runs.'
+      ? argv.length === 0
+        ? 'No ENTRYPOINT or CMD: the base image decides what runs.'
+        : `Not known: dockerlint could not follow the start-up chain${run.truncated ? ` (${run.truncated})` : ''}.`
       : `PID 1: ${hops.map((h, i) => `${i === 0 ? '' : '-> '}${h.process} (${h.pid1 ? (i === 0 ? '' : 'same PID, ') : 'child, '}${i === 0 ? h.user : `user ${h.user}`})`).join(' ')}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
 }
@@ -247,6 +249,11 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
       case 'unknown':
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
+          break;
+        }
+        // A program whose file dockerlint cannot read: named by its argv, its behaviour unknown.
+        if (step.unread !== undefined) {
+          out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: `${step.reason}, so what it does (whether it hands over to another program or changes user) is not known`, why: [] });
           break;
         }
         // supervisord whose configuration is not known: the process is, its programs are not.
@@ -470,7 +477,7 @@ export function formatExplanation(e: Explanation): string {
     'docker run IMAGE:',
   ];
   formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: e.incomplete ?? null });
-  if (e.userCommand && e.userCommand.hops.length > 0) {
+  if (e.userCommand) {
     lines.push('', 'docker run IMAGE <command>:');
     formatRun(lines, e.userCommand);
   }

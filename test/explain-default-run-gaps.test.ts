@@ -30,7 +30,7 @@ describe('paths that use a build argument with no known value', () => {
       Dockerfile: 'FROM debian:12-slim\nARG version\nENV APP_HOME=/opt/app-${version}\nCOPY scripts/ ${APP_HOME}/bin/\nWORKDIR ${APP_HOME}/bin\nENTRYPOINT ["./run.sh"]\nCMD ["serve"]\n',
       'scripts/run.sh': SCRIPT,
     });
-    expect(e.hops[0]?.note).toBe('./run.sh is looked up in the WORKDIR of line 5 (`${APP_HOME}/bin`), whose path uses a build argument with no known value');
+    expect(e.hops[0]?.note).toBe('./run.sh is looked up in the WORKDIR of line 5 (`${APP_HOME}/bin`), whose path uses a build argument with no known value, so what it does (whether it hands over to another program or changes user) is not known');
     expect(json.hops[0]?.note).toBe(e.hops[0]?.note);
     expect(rules).not.toContain('entrypoint-not-found');
   });
@@ -39,7 +39,7 @@ describe('paths that use a build argument with no known value', () => {
       Dockerfile: 'FROM debian:12-slim\nARG version\nCOPY run.sh /opt/release-${version}/\nENTRYPOINT ["/opt/release-1.2/run.sh"]\n',
       'run.sh': SCRIPT,
     });
-    expect(e.hops[0]?.note).toBe('/opt/release-1.2/run.sh may be the file that COPY on line 3 puts in a folder whose path uses a build argument with no known value (`run.sh /opt/release-${version}/`)');
+    expect(e.hops[0]?.note).toBe('/opt/release-1.2/run.sh may be the file that COPY on line 3 puts in a folder whose path uses a build argument with no known value (`run.sh /opt/release-${version}/`), so what it does (whether it hands over to another program or changes user) is not known');
     expect(rules).not.toContain('entrypoint-not-found');
   });
   test('twin: a path such a COPY cannot reach is still not provided', async () => {
@@ -47,7 +47,7 @@ describe('paths that use a build argument with no known value', () => {
       Dockerfile: 'FROM debian:12-slim\nARG version\nCOPY run.sh /opt/release-${version}/\nENTRYPOINT ["/usr/local/bin/run.sh"]\n',
       'run.sh': SCRIPT,
     });
-    expect(e.hops[0]?.note).toBe('/usr/local/bin/run.sh is not provided by any COPY or ADD in the build context');
+    expect(e.hops[0]?.note).toBe('/usr/local/bin/run.sh is not provided by any COPY or ADD in the build context, so what it does (whether it hands over to another program or changes user) is not known');
     expect(rules).toContain('entrypoint-not-found');
   });
   test('twin: with a default the paths are known and the script is followed', async () => {
@@ -56,6 +56,39 @@ describe('paths that use a build argument with no known value', () => {
       'scripts/run.sh': SCRIPT,
     });
     expect(e.hops.map((h) => h.process)).toEqual(['./run.sh serve', 'exec "$@"', 'serve']);
+  });
+});
+
+describe('a program whose file dockerlint cannot read is named, not shown as `?`', () => {
+  const UNREAD = ', so what it does (whether it hands over to another program or changes user) is not known';
+  test('a binary copied from another image: its argv, and that the image cannot be read', async () => {
+    const { e, text } = await explain({ Dockerfile: 'FROM scratch\nCOPY --from=nats:2.12-alpine /usr/local/bin/nats-server /nats-server\nENTRYPOINT ["/nats-server"]\nCMD ["--config", "nats-server.conf"]\n' });
+    expect(e.hops.map((h) => [h.process, h.user, h.pid1, h.note])).toEqual([['/nats-server --config nats-server.conf', 'root', true, `/nats-server comes from image nats:2.12-alpine, which dockerlint cannot read${UNREAD}`]]);
+    expect(e.summary).toBe('PID 1: /nats-server --config nats-server.conf (root)');
+    expect(text).not.toContain('  ?  ');
+  });
+  test('a program exec\'d by a script that no COPY provides: named as the script wrote it, with the user it runs as', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/opt/app/bin/server", "run"]\n',
+      'entrypoint.sh': '#!/bin/sh\nset -e\nexec setpriv --reuid=app --regid=app --clear-groups "$@"\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.user])).toEqual([
+      ['/entrypoint.sh /opt/app/bin/server run', 'root'],
+      ['exec setpriv --reuid=app --regid=app --clear-groups "$@"', 'app'],
+      ['/opt/app/bin/server run', 'app'],
+    ]);
+    expect(e.hops[2]?.note).toBe(`/opt/app/bin/server is not provided by any COPY or ADD in the build context${UNREAD}`);
+  });
+  test('twin: a command whose value is not known stays `?`', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+      'entrypoint.sh': '#!/bin/sh\nexec $(cat /etc/app/command)\n',
+    });
+    expect(e.hops.map((h) => [h.process, h.note])).toEqual([
+      ['/entrypoint.sh', 'script /entrypoint.sh'],
+      ['exec $(cat /etc/app/command)', 'same PID: hands over to its arguments'],
+      ['?', 'the command comes from a value dockerlint cannot know'],
+    ]);
   });
 });
 

@@ -62,17 +62,22 @@ export class ImageFs {
     return null;
   }
 
-  /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
-  resolveCommand(stage: Stage, name: string): ResolvedCommand | null {
+  /**
+   * `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH.
+   * With `guess` false, only a file that a COPY or ADD names (or that the checkout shows inside a
+   * copied folder): never one that a folder copied from a stage, an image or a URL may hold.
+   */
+  resolveCommand(stage: Stage, name: string, guess = true): ResolvedCommand | null {
     const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path.posix.join(dir, name));
     // First what is known to be there; only then a guess that a folder copied from a build
     // stage (`COPY --from=build /out/ /app/`) holds it.
     // A folder copied from an image (`COPY --from=eclipse-temurin $JAVA_HOME $JAVA_HOME`) is not
     // known to hold the name: it is the answer only when no other PATH entry has it.
     let remote: ResolvedCommand | null = null;
-    for (const guess of [false, true]) {
+    for (const guessing of guess ? [false, true] : [false]) {
       for (const imagePath of candidates) {
-        const origin = this.lookup(stage, imagePath, 0, guess);
+        const origin = this.lookup(stage, imagePath, 0, guessing);
+        if (origin?.kind === 'remote' && !guess && !this.names(origin.op, imagePath)) continue;
         if (origin?.kind === 'remote' && !name.includes('/') && candidates.length > 1) {
           remote ??= { imagePath, origin };
           continue;
@@ -158,6 +163,15 @@ export class ImageFs {
       if (origin?.kind === 'context' || origin?.kind === 'heredoc') out.push(run);
     }
     return out;
+  }
+
+  /** `op` copies a source to `p` under that source's own name (not a file inside a copied folder). */
+  private names(op: CopyOp, p: string): boolean {
+    return op.sources.some((src) => {
+      if (src.kind === 'heredoc') return this.targets(op, src.heredoc.name).includes(p);
+      const from = src.kind === 'remote' ? src.ref.replace(/[?#].*$/, '') : src.pattern.replace(/\/+$/, '');
+      return this.targets(op, path.posix.basename(from)).includes(p);
+    });
   }
 
   private targets(op: CopyOp, name: string, asDir = false): string[] {

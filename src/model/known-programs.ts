@@ -165,19 +165,52 @@ export function looksLikeMainProgram(program: string, args: readonly string[]): 
   return runsInForeground(program, args) || isWellKnownProgram(program) || (DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name));
 }
 
+/**
+ * Where a word of a command line is in the image: a file a COPY or ADD names (`named`), one that a
+ * folder copied from a stage, an image or a URL may hold (`guessed`: `COPY --from=build /out /`
+ * puts anything anywhere), or none the build provides (null).
+ */
+export type FindInImage = (word: string) => 'named' | 'guessed' | null;
+
+/**
+ * The word names a program to run: a program every image that names it has (`java`, `nginx`), one
+ * a COPY or ADD puts on the PATH by that name, or a path to a bin folder (`/usr/local/bin/agent`)
+ * that the build provides or that names a well-known program. A bare word that only a copied
+ * folder may hold is not one: it is a word of the program's own command line (`serve`, `agent`).
+ */
+function namesProgram(word: string, find: FindInImage): boolean {
+  if (!word.includes('/')) return isWellKnownProgram(word) || find(word) === 'named';
+  if (!/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
+  return find(word) !== null || isWellKnownProgram(word);
+}
+
+/**
+ * Everyday utilities whose operands are files, names or text, never a command they run
+ * (`cp /usr/local/bin/app /opt`, `which python`).
+ */
+const OPERANDS_ONLY = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|ls|stat|file|install|tar|head|tail|less|more|readlink|realpath|basename|dirname|test|\[|echo|printf|grep|egrep|fgrep|sed|awk|gawk|diff|cmp|sha1sum|sha256sum|md5sum|which|whereis|type|command|hash|ldd|strings|setcap|getcap|rsync|scp|curl|wget|kill|pkill|killall|pgrep|pidof|ps|update-alternatives|dpkg|rpm|apk|apt-get|apt|yum|dnf|microdnf|zypper|pip|pip3|npm|yarn|pnpm|git)$/;
+
 /** dockerize's options that take a value (Go flags: `-wait tcp://db:5432`, `--wait=...`). */
 const DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
 const DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
 
 /**
- * Where the command that a wrapper runs starts in its arguments (an index into `args`), for the
- * wrappers that run their arguments as the program and stay until it ends or exec it:
- * `dockerize [options] cmd args` (waits and renders templates, then runs cmd), `wait-for-it
- * host:port -- cmd`, `wait-for host:port -- cmd` (nothing after `--`: they only wait), and `env
- * [-i] [-u NAME] [NAME=value...] cmd`. Null when the program is no such wrapper, runs no command,
- * or an option or word is not known (null words are unknown): what it runs is then a guess.
+ * Where the command that `program args` is given to run starts (an index into `args`), or null
+ * when its arguments hand over no command. Null words are values not known.
+ *
+ * Wrappers whose options dockerlint knows are read by them: `dockerize [options] cmd args` (waits
+ * and renders templates, then runs cmd), `wait-for-it host:port -- cmd`, `wait-for host:port --
+ * cmd` (nothing after `--`: they only wait), and `env [-i] [-u NAME] [NAME=value...] cmd`; an
+ * option or word not known leaves the answer null, as what they run is then a guess.
+ *
+ * Any other program is given a command when its first argument, or the first word after its `--`,
+ * names a program (see `namesProgram`): `ssh-env-config.sh /usr/local/bin/agent start`, `webproc
+ * -c conf -- dnsmasq`, an entrypoint given `CMD ["java", "-jar", "app.jar"]`. Not when the program
+ * is the one its words configure: a runtime or server dockerlint knows (`java -jar`, `nginx -g`),
+ * one that takes subcommands (`consul agent`, `catalina.sh run`), a utility whose operands are
+ * files (`cp`, `which`), or a program given a word that names no program (`./gotify-app serve`).
  */
-export function wrappedCommandAt(program: string, args: readonly (string | null)[]): number | null {
+export function handedCommandAt(program: string, args: readonly (string | null)[], find: FindInImage): number | null {
   const name = basename(program);
   if (name === 'dockerize') {
     for (let i = 0; i < args.length; i++) {
@@ -211,6 +244,13 @@ export function wrappedCommandAt(program: string, args: readonly (string | null)
       return i;
     }
     return null;
+  }
+  if (isWellKnownProgram(name) || OPERANDS_ONLY.test(name) || SERVING_FIRST.test(name) || SERVING_SUBCOMMAND.some((s) => s.match.test(name))) return null;
+  const dash = args.indexOf('--');
+  for (const at of [0, dash >= 0 ? dash + 1 : -1]) {
+    const word = at >= 0 ? args[at] : undefined;
+    if (word === null || word === undefined || word.startsWith('-')) continue;
+    if (namesProgram(word, find)) return at;
   }
   return null;
 }

@@ -13,7 +13,7 @@ import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
 import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
-import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { findInImage, followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { isPythonInterpreter, pythonHandover } from './python-program.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
 import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
@@ -85,6 +85,8 @@ export interface ScriptUnit {
 export type { Step };
 
 export interface Launch {
+  /** The Dockerfile's display path. */
+  dockerfile: string;
   stage: Stage;
   /** How many stages the Dockerfile has. */
   stageCount: number;
@@ -99,6 +101,8 @@ export interface Launch {
   supervisor?(args: (string | null)[]): SupervisorConfig | null;
   /** See LaunchEnv's `runtime`. */
   runtime?: RuntimeGrants;
+  /** Where the build puts a word of a command line, run in the final stage: see `FindInImage`. */
+  findInImage(word: string): 'named' | 'guessed' | null;
 }
 
 /**
@@ -149,6 +153,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     dockerfilePath: env.dockerfile.displayPath,
     // A relative path in a WORKDIR that is not known names no file dockerlint can find.
     resolveCommand: (name) => (windows || (stage.config.workdirUnknown && name.includes('/') && !name.startsWith('/')) ? null : resolveInImage(stage, name, env)),
+    knownCommand: (name) => (windows || (stage.config.workdirUnknown && name.includes('/') && !name.startsWith('/')) ? null : resolveInImage(stage, name, env, false)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
     serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
@@ -194,7 +199,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, ...(env.runtime ? { runtime: env.runtime } : {}) };
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...(env.runtime ? { runtime: env.runtime } : {}) };
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
@@ -280,8 +285,8 @@ function unknownPlaceOf(stage: Stage, p: string): string | null {
  * files it moved or copied (`mv /tmp/run.sh /usr/bin`): replayed back to where a COPY or ADD put
  * the file.
  */
-function resolveInImage(stage: Stage, name: string, env: LaunchEnv): ResolvedCommand | null {
-  const direct = env.fs.resolveCommand(stage, name);
+function resolveInImage(stage: Stage, name: string, env: LaunchEnv, guess = true): ResolvedCommand | null {
+  const direct = env.fs.resolveCommand(stage, name, guess);
   if (direct || (!env.symlinks?.length && !env.moves?.length)) return direct;
   const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path.posix.join(d, name));
   for (const c of candidates) {

@@ -3,7 +3,7 @@ import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
-import { runsInForeground, wrappedCommandAt } from '../model/known-programs.js';
+import { handedCommandAt, runsInForeground, type FindInImage } from '../model/known-programs.js';
 import { onPath, packageScriptCommand, packageScriptRun } from '../model/node-entry.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { atRef, refText, statementText } from '../evidence.js';
@@ -39,17 +39,18 @@ function keepAlive(argv: readonly Field[]): boolean {
 }
 
 /**
- * The command a wrapper runs (`dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it
- * db:5432 -- node server.js`, `env A=b python app.py`): the shell waits for the wrapper, which
- * waits for (or is replaced by) that command, so that command is what the script runs last. The
- * command itself when it is no such wrapper, or when the wrapper's words are not all known.
+ * The command a wrapper or launcher runs (`dockerize -wait tcp://db:5432 gunicorn app:app`,
+ * `wait-for-it db:5432 -- node server.js`, `env A=b python app.py`, `webproc -- dnsmasq`, see
+ * `handedCommandAt`): the shell waits for the wrapper, which waits for (or is replaced by) that
+ * command, so that command is what the script runs last. The command itself when it hands over
+ * none, or when the wrapper's words are not all known.
  */
-function lookThrough(argv: readonly Field[]): readonly Field[] {
+function lookThrough(argv: readonly Field[], find: FindInImage): readonly Field[] {
   let inner = argv;
   for (let depth = 0; depth < 4; depth++) {
     const name = inner[0]?.s;
     if (!name || inner.some((f) => f.multi)) return inner;
-    const at = wrappedCommandAt(name, inner.slice(1).map((f) => f.s));
+    const at = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
     if (at === null) return inner;
     inner = inner.slice(at + 1);
   }
@@ -57,8 +58,8 @@ function lookThrough(argv: readonly Field[]): readonly Field[] {
 }
 
 /** The command runs until it is stopped (not a one-shot step), by its name and options. */
-function longRunning(command: readonly Field[]): boolean {
-  const argv = lookThrough(command);
+function longRunning(command: readonly Field[], find: FindInImage): boolean {
+  const argv = lookThrough(command, find);
   const name = argv[0]?.s;
   if (!name) return false;
   const base = basename(name).replace(/\d+(\.\d+)*$/, (m) => (/^python|^php/.test(basename(name)) ? '' : m));
@@ -83,8 +84,8 @@ function longRunning(command: readonly Field[]): boolean {
  * always ends with it is the service: the container lives as long as the script, so that command
  * must be what keeps running. Not a utility, a shell, or a command told to detach.
  */
-function servesImage(command: readonly Field[]): boolean {
-  const argv = lookThrough(command);
+function servesImage(command: readonly Field[], find: FindInImage): boolean {
+  const argv = lookThrough(command, find);
   const name = argv[0]?.s;
   if (!name || argv.some((f) => f.multi)) return false;
   const base = basename(name);
@@ -140,7 +141,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -157,6 +158,7 @@ export default defineRule({
     const run = launch.runs.default;
     if (run.truncated) return;
     const service = stage.instructions.some((i) => i.keyword === 'EXPOSE' || i.keyword === 'HEALTHCHECK');
+    const find: FindInImage = (word) => launch.findInImage(word);
     const done = new Set<string>();
     for (const main of mainProcesses(run)) {
       const staying = main.staying;
@@ -193,7 +195,7 @@ export default defineRule({
       // A path that ends in an explicit `exit` (`cmd; exit`, with or without a status) ends the
       // script on purpose: the command before it finishes, it is not the service.
       const exited = e.kind === 'exit' && e.cmd !== null;
-      if (w && !(after && argv && !exited && longRunning(argv))) {
+      if (w && !(after && argv && !exited && longRunning(argv, find))) {
         if (handled || w.jobs.length === 0) continue;
         if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ''))))) continue;
         reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
@@ -208,7 +210,7 @@ export default defineRule({
       }
       if (exited) continue;
       const alwaysLast = service && everyEndingIsLast(hop, last);
-      if (!longRunning(argv) && !(alwaysLast && servesImage(argv))) continue;
+      if (!longRunning(argv, find) && !(alwaysLast && servesImage(argv, find))) continue;
       if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'))) continue; // a deliberate supervisor
       if (isJob(argv.map((f) => f.s ?? ''))) continue;
       const key = `${last.file.path}:${last.stmt.p[2]}`;

@@ -1,4 +1,4 @@
-import { rootByDesign, runsInForeground } from '../../src/model/known-programs.js';
+import { handedCommandAt, rootByDesign, runsInForeground, type FindInImage } from '../../src/model/known-programs.js';
 import { startStopDaemonSwitch } from '../../src/model/commands.js';
 
 describe('rootByDesign', () => {
@@ -125,5 +125,38 @@ describe('startStopDaemonSwitch', () => {
     expect(startStopDaemonSwitch(['--stop', '--chuid', 'app', '--exec', '/usr/sbin/prog'])).toBeNull();
     expect(startStopDaemonSwitch(['--start', '--user', 'app', '--exec', '/usr/sbin/prog'])).toBeNull();
     expect(startStopDaemonSwitch(['--start', '--chuid', 'app'])).toBeNull();
+  });
+});
+
+describe('handedCommandAt', () => {
+  // `server` is copied to /usr/local/bin by name; `serve` only inside a folder copied from a stage.
+  const find: FindInImage = (w) => (w === 'server' || w === '/usr/local/bin/server' ? 'named' : w === 'serve' || w === '/usr/local/bin/serve' ? 'guessed' : null);
+
+  it('finds the command a launcher is given: a named program, a well-known one, a bin path, after --', () => {
+    expect(handedCommandAt('launcher', ['server', 'serve'], find)).toBe(0);
+    expect(handedCommandAt('/usr/local/bin/mvn-entrypoint.sh', ['java', '-jar', '/app/app.jar'], find)).toBe(0);
+    expect(handedCommandAt('env-setup', ['/usr/local/bin/serve', 'start'], find)).toBe(0);
+    expect(handedCommandAt('webui', ['--port', '8080', '--', 'server', '--foreground'], find)).toBe(3);
+  });
+
+  it('takes a word only a copied folder may hold for the program\'s own subcommand', () => {
+    expect(handedCommandAt('./gotify-app', ['serve'], find)).toBeNull();
+    expect(handedCommandAt('./app', ['--', 'serve'], find)).toBeNull();
+    expect(handedCommandAt('/app/server', ['/etc/app.yml'], find)).toBeNull();
+  });
+
+  it('gives no command to programs that read their own arguments', () => {
+    expect(handedCommandAt('java', ['server'], find)).toBeNull();
+    expect(handedCommandAt('consul', ['agent'], find)).toBeNull();
+    expect(handedCommandAt('cp', ['/usr/local/bin/server', '/tmp'], find)).toBeNull();
+    expect(handedCommandAt('which', ['python'], find)).toBeNull();
+  });
+
+  it('reads the options of the wrappers it knows, and gives up on an unknown one', () => {
+    expect(handedCommandAt('dockerize', ['-wait', 'tcp://db:5432', 'gunicorn', 'app:app'], find)).toBe(2);
+    expect(handedCommandAt('dockerize', ['-frobnicate', 'yes', 'gunicorn'], find)).toBeNull();
+    expect(handedCommandAt('wait-for-it.sh', ['db:5432', '--', 'serve'], find)).toBe(2);
+    expect(handedCommandAt('env', ['-u', 'X', 'A=b', 'serve'], find)).toBe(3);
+    expect(handedCommandAt('env', [null, 'python'], find)).toBeNull();
   });
 });

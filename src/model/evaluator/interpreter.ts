@@ -30,7 +30,7 @@ import { basename } from '../commands.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
-import { clusterValueCount, gidField, lit, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
+import { clusterValueCount, gidField, lit, NOT_USER_COMMAND, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -331,6 +331,13 @@ class Machine {
   subExits = 0;
   /** The variable a `${NAME:?}` of the command being expanded found unset: the path exits there. */
   requiredAbort: string | null = null;
+  /**
+   * How many commands were run on a word not known or holding the user's command (see
+   * `substitute`): what they print may name it.
+   */
+  readsOpaque = 0;
+  /** The run of `docker run IMAGE <command>`: an argument is the user's command. */
+  readonly userRun: boolean;
 
   constructor(
     readonly inv: ScriptInvocation,
@@ -339,6 +346,7 @@ class Machine {
     readonly rec: Recorder,
   ) {
     this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+    this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
     const self = this;
     this.expandEnv = {
       arg0: inv.arg0,
@@ -451,8 +459,12 @@ class Machine {
   substitute(stmts: Stmt[], st: State): Field {
     const known = userQuery(stmts, st.user);
     if (known) return known;
+    const before = this.readsOpaque;
     const text = this.capture(stmts, st);
-    return text === null ? UNKNOWN : lit(text);
+    if (text !== null) return lit(text);
+    // The user's command is a word the image does not know: commands run only on words the
+    // script knows (`$(which squid)`, `$(cat /etc/app/name)`) print something else.
+    return this.userRun && this.readsOpaque === before ? NOT_USER_COMMAND : UNKNOWN;
   }
 
   private capture(stmts: Stmt[], st: State): string | null {
@@ -592,6 +604,11 @@ class StmtFrame extends Frame {
   }
 }
 
+/** A redirection's word or heredoc body that is plain text (or absent): it feeds no value to the command. */
+function literalWord(w: Word | null): boolean {
+  return !w || w.parts.every((p) => p.type === 'Lit' || p.type === 'SglQuoted' || (p.type === 'DblQuoted' && p.parts.every((q) => q.type === 'Lit')));
+}
+
 /** Whether a statement sends its standard output somewhere else than the captured stdout. */
 function redirectsStdout(s: Stmt): boolean {
   return s.redirs.some((r) => (r.op === '>' || r.op === '>>' || r.op === '&>' || r.op === '>|' || (r.op === '>&' && r.word && /^[0-9]$/.test(r.word.parts.map((p) => (p.type === 'Lit' ? p.value : '')).join('')) && r.n !== '2')) && (r.n === null || r.n === '1'));
@@ -643,6 +660,9 @@ function withStatus(st: State, status: boolean | null): State {
   return st;
 }
 
+/** The element before each element of a pipeline (`a` for `b` in `a | b`): what it reads. */
+const PIPE_SOURCE = new WeakMap<Stmt, Stmt>();
+
 /** `( ... )`, pipelines, coprocesses: run in a child process; nothing they set comes back. */
 class SubshellFrame extends Frame {
   private i = 0;
@@ -657,6 +677,7 @@ class SubshellFrame extends Frame {
     private readonly pipeline: boolean,
   ) {
     super();
+    if (pipeline) for (let i = 1; i < stmts.length; i++) PIPE_SOURCE.set(stmts[i] as Stmt, stmts[i - 1] as Stmt);
   }
 
   override enter(m: Machine): void {
@@ -687,7 +708,10 @@ class SubshellFrame extends Frame {
     // `( [ "$1" = a ] || [ "$1" = b ] ) && ...`: a subshell's status is known when every way
     // through it ends with the same one (and none ended inside it, with `exit` or `exec`).
     const one = this.statuses[0];
-    const status = !this.pipeline && m.subExits === this.exitsBefore && one !== null && one !== undefined && this.statuses.every((x) => x === one) ? one : null;
+    // A pipeline fails when its last command fails (with or without pipefail); whether it succeeds
+    // depends on pipefail and the other commands.
+    const decided = m.subExits === this.exitsBefore && one !== null && one !== undefined && this.statuses.every((x) => x === one);
+    const status = decided && (!this.pipeline || one === false) ? one : null;
     const next = this.states.map((st) => {
       const x = st.fork();
       x.status = status;
@@ -862,8 +886,15 @@ function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
         names.add('OPTARG');
         names.add('OPTIND');
       }
-      if (first === 'unset' || first === 'eval' || first === '.' || first === 'source') params = true;
-      if (first === '.' || first === 'source') sources = true;
+      // `unset` never touches the positional parameters. A file sourced from a path written in the
+      // script may set them (`set --`, `shift`); the files of a folder found at run time
+      // (`. "$f"`) are not read and, as outside a loop, leave them as they are.
+      if (first === 'eval') params = true;
+      if (first === '.' || first === 'source') {
+        sources = true;
+        const target = c.args[1];
+        if (target && literalOf(target) !== null) params = true;
+      }
       for (const w of c.args) for (const p of w.parts) if (p.type === 'ParamExp' && (p.op === ':=' || p.op === '=')) names.add(p.param);
     } else if (c.type === 'DeclClause') {
       for (const a of c.args) if (a.name) names.add(a.name);
@@ -1449,6 +1480,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
+  if (m.userRun && (argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND)) || stmt.redirs.some((r) => !literalWord(r.word) || !literalWord(r.hdoc)))) m.readsOpaque++;
   if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
   // `command x` and `builtin x` run x (skipping functions; close enough here).
   while ((argv[0]?.s === 'command' || argv[0]?.s === 'builtin') && argv.length > 1 && !(argv[1]?.s ?? '').startsWith('-')) argv = argv.slice(1);
@@ -1657,15 +1689,25 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     case 'whoami':
       return ran(true, fieldText(userNameField(st.user)));
-    case 'command': {
-      // `command -v NAME` (`-V`): found when NAME is the program the image's CMD names.
-      const opts = argv.slice(1);
-      if (opts[0]?.s !== '-v' && opts[0]?.s !== '-V') break;
-      const target = opts[1]?.s === '--' ? opts[2] : opts[1];
-      if (!target || opts.length > (opts[1]?.s === '--' ? 3 : 2) || target.arg === undefined || target.s === null || target.multi || !m.inv.argIsImageCommand?.(target.arg)) break;
-      if (m.ctx.sub === 0) st.addDecision({ text: `command -v ${target.s} finds it (${m.inv.argLabel(target.arg)}: the image's own command)`, at: ref });
-      return ran(true, `${target.s}\n`);
+    case 'command':
+    case 'which':
+    case 'type':
+    case 'hash': {
+      // `command -v "$1"`, `which "$1"`, `type "$1"`, `hash "$1"`: is the argument a program?
+      const found = lookUp(m, cmd, argv.slice(1));
+      if (!found) {
+        if (cmd === 'hash') return ran(null, '');
+        break;
+      }
+      if (m.ctx.sub === 0) st.addDecision({ text: found.why, at: ref });
+      return ran(true, found.output);
     }
+    case 'grep':
+      if (m.userRun && greppedForUserCommand(st, stmt, argv.slice(1))) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        return ran(false, '');
+      }
+      break;
     case 'expr': {
       // `expr STRING : REGEX` (the jetty entrypoint's `expr "$*" : 'java .*/start\.jar.*$'`).
       const r = exprMatch(argv.slice(1));
@@ -1676,7 +1718,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         const written = call.args.length === argv.length ? call.args.slice(1).map((w) => wordText(m, w)).join(' ') : showArgv(argv.slice(1));
         st.addDecision({ text: `expr ${written} ${r.status ? 'matches' : 'does not match'}${from !== undefined ? ` (${m.inv.argLabel(from)})` : ''}`, at: ref });
       }
-      return ran(r.status, `${r.output}\n`);
+      return ran(r.status, r.output === null ? null : `${r.output}\n`);
     }
     case 'cd':
     case 'umask':
@@ -1717,6 +1759,69 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   return ran(null, null);
 }
 
+/**
+ * `command -v NAME`, `which NAME`, `type NAME`, `hash NAME` on one of the script's arguments that
+ * names a program: found (with what it prints) when NAME is the program the image's CMD names, or
+ * the user's command (`docker run IMAGE sh` runs a program the image has: that is what it is
+ * for). Null for any other name, or options not read here.
+ */
+function lookUp(m: Machine, cmd: string, args: Field[]): { why: string; output: string } | null {
+  let opts: string[] = [];
+  let rest = args;
+  while (rest[0]?.s && /^-[a-zA-Z]+$/.test(rest[0].s)) {
+    opts.push(rest[0].s);
+    rest = rest.slice(1);
+  }
+  if (rest[0]?.s === '--') rest = rest.slice(1);
+  const allowed: Record<string, RegExp> = { command: /^-[vV]$/, which: /^-[as]+$/, type: /^-[afpPt]+$/, hash: /^$/ };
+  if (cmd === 'command' && opts.length !== 1) return null;
+  if (opts.some((o) => !(allowed[cmd] as RegExp).test(o)) || rest.length !== 1) return null;
+  const target = rest[0] as Field;
+  if (target.arg === undefined || target.s === null || target.multi) return null;
+  const user = target.s === USER_COMMAND;
+  if (!user && !m.inv.argIsImageCommand?.(target.arg)) return null;
+  opts = opts.map((o) => o.slice(1));
+  const written = [cmd, ...opts.map((o) => `-${o}`), showField(target)].join(' ');
+  const why = user ? `${written} finds it (${m.inv.argLabel(target.arg)}: a program the image has, as \`docker run IMAGE sh\` means)` : `${written} finds it (${m.inv.argLabel(target.arg)}: the image's own command)`;
+  const output = cmd === 'hash' ? '' : cmd === 'type' && opts.some((o) => o.includes('t')) ? 'file\n' : `${target.s}\n`;
+  return { why, output };
+}
+
+/**
+ * `prog --help "$1" 2>&1 | grep -q "prog $1"` (the vault and consul entrypoints asking whether
+ * `$1` is one of the program's own subcommands): grep reads what a program of the image prints,
+ * with a pattern that puts the user's command beside text the image knows. The image's programs
+ * print their own words; the user's command is not one of them (`docker run IMAGE sh`: `sh` is no
+ * subcommand of vault), so grep finds nothing. A pattern of the command alone (which an error
+ * message may echo), or text a command of the script prints itself (`echo "$1" | grep`), stays
+ * unknown.
+ */
+function greppedForUserCommand(st: State, stmt: Stmt, args: Field[]): boolean {
+  let pattern: Field | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as Field;
+    if (a.s === null || a.multi) return false;
+    if (a.s === '-e' && pattern === undefined) {
+      pattern = args[++i];
+      continue;
+    }
+    if (/^-[qsEFGiwx]+$/.test(a.s) || a.s === '--quiet' || a.s === '--silent' || a.s === '--') continue;
+    if (a.s.startsWith('-') || pattern !== undefined) return false; // another option, or a file operand: not read here
+    pattern = a;
+  }
+  if (!pattern || pattern.s === null || pattern.multi || !pattern.s.includes(USER_COMMAND)) return false;
+  if (!/[A-Za-z0-9]/.test(pattern.s.split(USER_COMMAND).join(''))) return false;
+  let source = PIPE_SOURCE.get(stmt);
+  while (source?.cmd?.type === 'BinaryCmd' && source.cmd.op === '|') source = source.cmd.y;
+  const cmd = source?.cmd;
+  if (!source || cmd?.type !== 'CallExpr' || !cmd.args[0]) return false;
+  const name = literalOf(cmd.args[0]);
+  return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
+
+/** Commands that print text they are given or read (what they print may be the user's command). */
+const TEXT_TOOLS = new Set(['cat', 'tee', 'sed', 'awk', 'tr', 'cut', 'head', 'tail', 'sort', 'uniq', 'xargs', 'env', 'basename', 'dirname', 'realpath', 'readlink']);
+
 /** `trap ACTION TERM` (or `SIGTERM`, `15`), `trap - TERM`: the path's SIGTERM handler. */
 function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   let args = argv.slice(1);
@@ -1756,17 +1861,29 @@ function stmtsKill(st: State, stmts: Stmt[], depth: number): boolean {
  * when that is not 0 or empty. Null when an operand is unknown or the expression uses a
  * construct not read here (then the command is unknown, as any other).
  */
-function exprMatch(args: Field[]): { status: boolean; output: string } | null {
+function exprMatch(args: Field[]): { status: boolean; output: string | null } | null {
   if (args.length !== 3 || args[1]?.s !== ':') return null;
   const [str, , re] = args as [Field, Field, Field];
-  if (str.s === null || re.s === null || str.multi || re.multi || str.s.includes(USER_COMMAND)) return null;
+  if (str.s === null || re.s === null || str.multi || re.multi || re.s.includes(USER_COMMAND)) return null;
+  if (str.s.includes(USER_COMMAND)) {
+    // The user's command is a word the image does not know (`sh`, say): a pattern decides the
+    // same for it as for a word of no literal's characters, or it is not known.
+    const probes = ['sh', '\u0000'].map((w) => exprMatchText(str.s?.split(USER_COMMAND).join(w) ?? '', re.s ?? ''));
+    const [a, b] = probes;
+    if (!a || !b || a.status !== b.status) return null;
+    return { status: a.status, output: a.output === b.output ? a.output : null };
+  }
+  return exprMatchText(str.s, re.s);
+}
+
+function exprMatchText(str: string, re: string): { status: boolean; output: string } | null {
   // Bounded: a repeated group (`\(a*\)*`) or many stars could make the matcher backtrack for long; long inputs are not read.
-  if (re.s.includes('\\)*') || (re.s.match(/\*/g)?.length ?? 0) > 8 || re.s.length > 200 || str.s.length > 4096) return null;
-  const js = breToJs(re.s);
+  if (re.includes('\\)*') || (re.match(/\*/g)?.length ?? 0) > 8 || re.length > 200 || str.length > 4096) return null;
+  const js = breToJs(re);
   if (js === null) return null;
   let m: RegExpExecArray | null;
   try {
-    m = new RegExp(`^(?:${js.source})`, 's').exec(str.s);
+    m = new RegExp(`^(?:${js.source})`, 's').exec(str);
   } catch {
     return null;
   }

@@ -19,7 +19,7 @@ import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
 import { NAME } from '../../parsers/variables.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
-import { isWellKnownProgram } from '../known-programs.js';
+import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
 import { takesValue } from '../prefixes.js';
 import type { ResolvedCommand } from '../image-fs.js';
@@ -66,7 +66,17 @@ export type Step =
       read?: { language: 'python'; file: string };
     })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
-  | (HopBase & { kind: 'unknown'; reason: string; missing?: string; /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
+  | (HopBase & {
+      kind: 'unknown';
+      reason: string;
+      missing?: string;
+      /**
+       * The program runs (its argv is known), but its file is not one dockerlint can read: not
+       * provided by the build context, or from another image or a build output. What it does,
+       * whether it hands over to another program or changes user, is not known. The name as written.
+       */
+      unread?: string;
+      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -110,6 +120,8 @@ export interface Resolver {
   stage: Stage;
   env: Map<string, string | null>;
   resolveCommand(name: string): ResolvedCommand | null;
+  /** Like `resolveCommand`, but only a file a COPY or ADD names: no guess that a copied folder holds it. */
+  knownCommand(name: string): ResolvedCommand | null;
   /** A file from the image that is run: a parsed unit, or why it cannot be followed. */
   loadFile(resolved: ResolvedCommand, forcedInterpreter: string | null, at: Evidence, argv: Arg[]): Promise<ScriptUnit | LoadedProgram | { unknown: string }>;
   /** `sh -c "string"`. */
@@ -158,7 +170,9 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
     const item = work.shift() as Item;
     if (run.chains.length + work.length >= MAX_CHAINS) {
       run.truncated = `more than ${MAX_CHAINS} different start-up chains`;
-      break;
+      // The chains already under way are followed to their end (the first is the main path explain
+      // shows); the others are left out. The run stays marked as not fully known.
+      work.splice(Math.max(0, MAX_CHAINS - run.chains.length - 1));
     }
     await follow(item, run, work, cache, r);
   }
@@ -337,12 +351,12 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
           return end();
         }
         const place = r.unknownPlace(target.s);
-        push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s }) });
+        push({ ...common, kind: 'unknown', unread: target.s, ...(place ? { reason: place } : { reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s }) });
         return end();
       }
       const loaded = await r.loadFile(resolved, interp, at, argv.slice(i).map((f) => argOf(f, item)));
       if (!('source' in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved));
+        push(nonScript(common, loaded, value, argv, resolved, target.s));
         return end();
       }
       const hop = { ...common, arg: targetArg, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: false, ending: null as Ending | null };
@@ -370,7 +384,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     // base image's, or made at run time.
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
-      push({ ...common, kind: 'unknown', ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
+      push({ ...common, kind: 'unknown', unread: value, ...(place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value }) });
       return end();
     }
     // `python start.py`: the script is read for what it can hand over to (see python-program.ts).
@@ -389,34 +403,27 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
  * Programs that run their command line in the same process or as a child, as the same user:
  * what they are given is the main process, and its user is theirs.
  */
-const SAME_USER_WRAPPERS = new Set(['timeout', 'stdbuf', 'taskset', 'ionice', 'chrt', 'numactl', 'nohup', 'nice', 'env', 'setsid', 'xvfb-run', 'flock', 'unbuffer', 'strace', 'ltrace', 'valgrind', 'time', 'sleep', 'watch']);
+const SAME_USER_WRAPPERS = new Set(['timeout', 'stdbuf', 'taskset', 'ionice', 'chrt', 'numactl', 'nohup', 'nice', 'env', 'setsid', 'xvfb-run', 'flock', 'unbuffer', 'strace', 'ltrace', 'valgrind', 'time', 'sleep', 'watch', 'dockerize', 'wait-for', 'wait-for.sh', 'wait-for-it', 'wait-for-it.sh']);
 
 /**
- * A program dockerlint cannot read that is given a command to run: its first argument, or the
- * first word after its `--`, is a program (one the build puts in a bin folder or on the PATH, or
- * a well-known one): `ssh-env-config.sh /usr/local/bin/agent start`, `webproc -c conf -- dnsmasq`.
- * It is a launcher, and whether it runs that command as another user is not known. Null for
- * anything else (`/usr/bin/app --port 80`, `/app/server /etc/app.yml`), or for a wrapper known to
- * keep the user.
+ * A program dockerlint cannot read that is given a command to run (see `handedCommandAt`):
+ * `ssh-env-config.sh /usr/local/bin/agent start`, `webproc -c conf -- dnsmasq`. It is a launcher,
+ * and whether it runs that command as another user is not known. Null for anything else
+ * (`/usr/bin/app --port 80`, `/app/server /etc/app.yml`, `./gotify-app serve`), or for a wrapper
+ * known to keep the user.
  */
 function wrapperHandover(r: Resolver, step: Step & { kind: 'program' }): string | null {
-  const name = basename(step.name);
-  if (isWellKnownProgram(name) || SAME_USER_WRAPPERS.has(name) || step.args.length === 0) return null;
-  const dash = step.args.indexOf('--');
-  for (const at of [0, dash >= 0 ? dash + 1 : -1]) {
-    const word = at >= 0 ? step.args[at] : undefined;
-    if (!word || word.startsWith('-') || !isCommandWord(r, word)) continue;
-    const why = step.resolved?.origin.kind === 'built' ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? 'it is a program dockerlint does not follow' : 'it is not provided by a COPY or ADD of the build context';
-    return `${step.name} is given the command \`${step.args.slice(at).join(' ')}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
-  }
-  return null;
+  if (SAME_USER_WRAPPERS.has(basename(step.name))) return null;
+  const at = handedCommandAt(step.name, step.args, (word) => findInImage(r, word));
+  if (at === null) return null;
+  const why = step.resolved?.origin.kind === 'built' ? `it is a build output of stage ${step.resolved.origin.stage}` : step.resolved ? 'it is a program dockerlint does not follow' : 'it is not provided by a COPY or ADD of the build context';
+  return `${step.name} is given the command \`${step.args.slice(at).join(' ')}\` to run, and dockerlint cannot read it (${why}): whether it runs that command as another user is not known`;
 }
 
-/** A word that names a program: well known, or one the build puts on the PATH or in a bin folder. */
-function isCommandWord(r: Resolver, word: string): boolean {
-  if (isWellKnownProgram(word) && !word.includes('/')) return true;
-  if (word.includes('/') && !/(^|\/)s?bin\/[^/]+$/.test(word)) return false;
-  return r.resolveCommand(word) !== null || isWellKnownProgram(word);
+/** Where the build puts a word of a command line: see `FindInImage`. */
+export function findInImage(r: Pick<Resolver, 'resolveCommand' | 'knownCommand'>, word: string): 'named' | 'guessed' | null {
+  if (r.knownCommand(word)) return 'named';
+  return r.resolveCommand(word) ? 'guessed' : null;
 }
 
 /** Python's options that take the next word as their value. */
@@ -439,8 +446,9 @@ function pythonScriptArg(argv: readonly Field[]): string | null {
   return null;
 }
 
-function nonScript(common: HopBase, loaded: LoadedProgram | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand): Step {
-  if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown };
+/** `unread`: the file that is run, as written (the script a shell is given, else the command). */
+function nonScript(common: HopBase, loaded: LoadedProgram | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand, unread = value): Step {
+  if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown, unread };
   return { ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved, userCommand: false, ...(loaded.handover ? { handover: loaded.handover } : {}), ...(loaded.read ? { read: loaded.read } : {}) };
 }
 

@@ -15,6 +15,12 @@ import { ROOT_USER } from '../../text.js';
  */
 export const USER_COMMAND = '\u0000command';
 
+/**
+ * What a command prints when it ran only on words the script knows: not known, but not the user's
+ * command (`[ "$1" = "$(which squid)" ]` is false for `docker run IMAGE sh`).
+ */
+export const NOT_USER_COMMAND: Field = Object.freeze({ s: null, not: Object.freeze([USER_COMMAND]) });
+
 /** How a field was made from the positional parameters when not intact. */
 export type Mangling = 'unquoted' | 'star' | 'glued';
 

@@ -213,11 +213,11 @@ describe('conditions', () => {
     expect(endings('#!/bin/sh\nif [ "$MODE" -eq 0 ]; then exec "$@" --zero; fi\nexec "$@"\n', { env: { MODE: 'fast' } })).toEqual(['exec server [root]@3']);
   });
 
-  test('command -v "$1" finds the program the image\'s CMD names; any other name stays unknown', () => {
+  test('command -v "$1" finds the program the image\'s CMD names, and the user\'s command; any other name stays unknown', () => {
     const src = '#!/bin/sh\nif ! command -v -- "$1" >/dev/null 2>&1; then set -- java -jar /opt/start.jar "$@"; fi\nexec "$@"\n';
     expect(endings(src, { args: ['java', '-jar', '/opt/start.jar'] })).toEqual(['exec java -jar /opt/start.jar [root]@3']);
     expect(run(src, { args: ['java'] }).endings[0]?.why.map((d) => d.text)).toEqual(['command -v java finds it (from CMD, word 1: the image\'s own command)']);
-    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec java -jar /opt/start.jar <command> [root]@3']);
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3']);
     expect(endings('#!/bin/sh\nif [ -z "$(command -v "$1")" ]; then set -- node "$@"; fi\nexec "$@"\n', { args: ['node'] })).toEqual(['exec node [root]@3']);
     expect(endings('#!/bin/sh\nif command -v gosu >/dev/null; then exec gosu app "$@"; fi\nexec "$@"\n')).toEqual(['exec gosu app server [root]@2', 'exec server [root]@3']);
   });
@@ -226,7 +226,7 @@ describe('conditions', () => {
     const src = '#!/bin/sh\nif expr "$*" : \'java .*/start\\.jar.*$\' >/dev/null; then exec "$@" --jetty; fi\nexec "$@"\n';
     expect(endings(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] })).toEqual(['exec java -jar /opt/jetty/start.jar --jetty [root]@2']);
     expect(endings(src, { args: ['bash'] })).toEqual(['exec bash [root]@3']);
-    expect(endings(src, { args: 'user' })).toEqual(['exec <command> --jetty [root]@2', 'exec <command> [root]@3']);
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3']);
     expect(run(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] }).endings[0]?.why.map((d) => d.text)).toEqual(["expr $* : java .*/start\\.jar.*$ matches (from CMD, word 1)"]);
   });
 
@@ -247,6 +247,76 @@ describe('conditions', () => {
 
   test('the "${BASH_SOURCE[0]}" = "$0" guard is true when the script is run', () => {
     expect(endings('#!/bin/bash\nif [ "${BASH_SOURCE[0]}" = "$0" ]; then exec "$@"; fi\n')).toEqual(['exec server [root]@2']);
+  });
+});
+
+describe('the user\'s command (docker run IMAGE sh): a program the image has, not one of its words', () => {
+  test('a subcommand test on the program\'s help output (`vault --help "$1" | grep -q "vault $1"`) fails: the command is run as given', () => {
+    const src = '#!/bin/sh\nif [ "$1" = server ]; then set -- vault server; elif vault --help "$1" 2>&1 | grep -q "vault $1"; then set -- vault "$@"; fi\nexec "$@"\n';
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3']);
+    // The default CMD's word still takes its branch; another CMD word still asks the program.
+    expect(endings(src)).toEqual(['exec vault server [root]@3']);
+    expect(endings(src, { args: ['operator', 'init'] })).toEqual(['exec operator init [root]@3', 'exec vault operator init [root]@3']);
+  });
+
+  test('grep on text that may name the command stays unknown: the command alone, or what the script echoes', () => {
+    const alone = '#!/bin/sh\nif vault --help "$1" 2>&1 | grep -q "$1"; then set -- vault "$@"; fi\nexec "$@"\n';
+    expect(endings(alone, { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec vault <command> [root]@3']);
+    const echoed = '#!/bin/sh\nif echo "$1" | grep -q "vault $1"; then set -- vault "$@"; fi\nexec "$@"\n';
+    expect(endings(echoed, { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec vault <command> [root]@3']);
+    const file = '#!/bin/sh\nif grep -q "vault $1" /etc/vault/commands; then set -- vault "$@"; fi\nexec "$@"\n';
+    expect(endings(file, { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec vault <command> [root]@3']);
+  });
+
+  test('which, type and hash find the command, as command -v does; a name the script writes stays unknown', () => {
+    for (const look of ['which "$1"', 'type "$1"', 'type -p "$1"', 'hash "$1"', 'command -v "$1"']) {
+      const src = `#!/bin/sh\nif ! ${look} >/dev/null 2>&1; then set -- java -jar /opt/app.jar "$@"; fi\nexec "$@"\n`;
+      expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@3']);
+    }
+    expect(run('#!/bin/sh\nif which "$1" >/dev/null; then exec "$@"; fi\nexec java -jar /opt/app.jar "$@"\n', { args: 'user' }).endings[0]?.why.map((d) => d.text)).toEqual(["which <command> finds it (the user command: a program the image has, as `docker run IMAGE sh` means)"]);
+    expect(endings('#!/bin/sh\nif [ -z "$(which "$1")" ]; then set -- app "$@"; fi\nexec "$@"\n', { args: 'user' })).toEqual(['exec <command> [root]@3']);
+    expect(endings('#!/bin/sh\nif which gosu >/dev/null; then exec gosu app "$@"; fi\nexec "$@"\n', { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec gosu app <command> [root]@2']);
+  });
+
+  test('what the image\'s commands print is not the command: `[[ $1 == $(which squid) ]]` is false', () => {
+    const src = '#!/bin/bash\nif [[ ${1} == squid || ${1} == $(which squid) ]]; then set --; fi\nif [[ -z ${1} ]]; then exec /usr/sbin/squid -NYC; fi\nexec "$@"\n';
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@4']);
+    // With CMD's `squid`, or a word that may be squid's path, the script still runs squid.
+    expect(endings(src, { args: ['squid'] })).toEqual(['exec /usr/sbin/squid -NYC [root]@3']);
+    expect(endings(src, { args: ['/usr/sbin/squid'] })).toEqual(['exec /usr/sbin/squid -NYC [root]@3', 'exec /usr/sbin/squid [root]@4']);
+    // A command that reads the user's command may print it.
+    const reads = '#!/bin/sh\nif [ "$1" = "$(basename "$1")" ]; then exec "$@"; fi\nexec /usr/bin/env "$@"\n';
+    expect(endings(reads, { args: 'user' })).toEqual(['exec /usr/bin/env <command> [root]@3', 'exec <command> [root]@2']);
+    const fed = '#!/bin/bash\nif [ "$1" = "$(cat <<< "$1")" ]; then exec "$@"; fi\nexec /usr/bin/env "$@"\n';
+    expect(endings(fed, { args: 'user' })).toEqual(['exec /usr/bin/env <command> [root]@3', 'exec <command> [root]@2']);
+  });
+
+  test('a test against the default CMD written out is false for the command; CMD\'s words still match it', () => {
+    const src = '#!/bin/bash\nfor s in $(find /etc/cont-init.d -type f); do . "$s"; done\nif [ "$(IFS=" "; echo "$@")" == "su-exec app tini -s ./start.sh" ]; then\n  exec "$@" server\nfi\nexec "$@"\n';
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@6']);
+    expect(endings(src, { args: ['su-exec', 'app', 'tini', '-s', './start.sh'] })).toEqual(['exec su-exec app tini -s ./start.sh server [root]@4']);
+  });
+
+  test('expr on the command is decided when any word the image does not know gives the same answer', () => {
+    const src = (re: string): string => `#!/bin/sh\nif expr "$1" : '${re}' >/dev/null; then exec app "$@"; fi\nexec "$@"\n`;
+    expect(endings(src('java .*'), { args: 'user' })).toEqual(['exec <command> [root]@3']);
+    expect(endings(src('-'), { args: 'user' })).toEqual(['exec <command> [root]@3']);
+    expect(endings(src('.*'), { args: 'user' })).toEqual(['exec app <command> [root]@2']);
+    expect(endings(src('[a-z]*$'), { args: 'user' })).toEqual(['exec <command> [root]@3', 'exec app <command> [root]@2']);
+  });
+});
+
+describe('loops', () => {
+  test('unset in a loop leaves the arguments known; shift or set makes them unknown', () => {
+    const src = (body: string): string => `#!/bin/sh\nfor f in /etc/app.d/*.conf; do ${body}; done\nif [ "$1" = server ]; then exec /opt/app/bin/server; fi\nexec "$@"\n`;
+    expect(endings(src('unset vanilla'))).toEqual(['exec /opt/app/bin/server [root]@3']);
+    expect(endings(src('shift'))).toEqual(['exec /opt/app/bin/server [root]@3', 'exec … [root]@4']);
+  });
+
+  test('files sourced from a folder found at run time leave the arguments as they are; a file the script names may set them', () => {
+    const src = (body: string): string => `#!/bin/sh\nfor f in $(ls /etc/app.d); do ${body}; done\nif [ "$1" = server ]; then exec /opt/app/bin/server; fi\nexec "$@"\n`;
+    expect(endings(src('. "$f"'))).toEqual(['exec /opt/app/bin/server [root]@3']);
+    expect(endings(src('. /usr/local/lib/app.sh'))).toEqual(['exec /opt/app/bin/server [root]@3', 'exec … [root]@4']);
   });
 });
 
