@@ -13245,17 +13245,216 @@ var init_ash_features = __esm({
   }
 });
 
+// src/model/supervisord.ts
+import path8 from "node:path";
+function readIni(text) {
+  const sections = [];
+  let current = null;
+  let last = null;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (/^\s*$/.test(raw) || /^\s*[;#]/.test(raw)) {
+      if (/^\s*$/.test(raw)) last = null;
+      continue;
+    }
+    if (/^\s/.test(raw) && last) {
+      last.value = `${last.value}
+${stripComment(raw.trim())}`;
+      continue;
+    }
+    const section = /^\[([^\]]+)\]/.exec(raw);
+    if (section) {
+      current = { name: section[1].trim(), line: i + 1, keys: /* @__PURE__ */ new Map() };
+      sections.push(current);
+      last = null;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!kv || !current) {
+      last = null;
+      continue;
+    }
+    last = { value: stripComment(kv[2]), line: i + 1 };
+    current.keys.set(kv[1].trim().toLowerCase(), last);
+  }
+  return sections;
+}
+function stripComment(v) {
+  const m = /\s[;#]/.exec(v);
+  return (m ? v.slice(0, m.index) : v).trim();
+}
+function interpolate(v, program, env3) {
+  return v.replace(/%\(([A-Za-z_][A-Za-z0-9_]*)\)s|%%/g, (m, key) => {
+    if (m === "%%") return "%";
+    if (key === "program_name") return program;
+    if (key?.startsWith("ENV_")) {
+      const e = env3.get(key.slice(4));
+      if (e !== void 0 && e !== null) return e;
+    }
+    return m;
+  });
+}
+function supervisordOptions(args) {
+  let config = null;
+  let user = null;
+  let unknown = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === null || a === void 0) {
+      unknown = true;
+      continue;
+    }
+    const next = () => {
+      const v = args[++i];
+      if (v === null || v === void 0) unknown = true;
+      return v ?? null;
+    };
+    if (a === "-c" || a === "--configuration") config = next();
+    else if (a.startsWith("--configuration=")) config = a.slice("--configuration=".length);
+    else if (/^-c./.test(a)) config = a.slice(2);
+    else if (a === "-u" || a === "--user") user = next();
+    else if (a.startsWith("--user=")) user = a.slice("--user=".length);
+  }
+  return { config, user, unknown };
+}
+function supervisorConfig(args, image) {
+  const opts = supervisordOptions(args);
+  if (opts.unknown && opts.config === null) return null;
+  let main2 = null;
+  let how;
+  let packageInclude = null;
+  if (opts.config !== null) {
+    const p = path8.posix.resolve(image.workdir, opts.config);
+    const r = image.read(p);
+    if (!r) return null;
+    main2 = { path: p, ...r };
+    how = `-c ${opts.config}`;
+  } else {
+    for (const c of DEFAULT_SEARCH) {
+      const p = path8.posix.resolve(image.workdir, c);
+      const r = image.read(p);
+      if (r) {
+        main2 = { path: p, ...r };
+        break;
+      }
+    }
+    how = main2 ? `found at ${main2.path} (no -c)` : "";
+    if (!main2) {
+      for (const d of PACKAGE_DROP_INS) {
+        const files = includeFiles(d.include, image);
+        if (files && files.length > 0) {
+          packageInclude = d.include;
+          how = `the package's ${d.main}, which includes ${d.include}`;
+          break;
+        }
+      }
+      if (!packageInclude) return null;
+    }
+  }
+  const out = { files: [], user: opts.user, programs: [], how, unknownIncludes: [], emptyIncludes: [] };
+  const read = (text, display, dir, depth) => {
+    out.files.push(display);
+    for (const s of readIni(text)) {
+      if (s.name === "supervisord") {
+        const u = s.keys.get("user");
+        if (u && opts.user === null) out.user = u.value;
+      } else if (s.name.startsWith("program:")) {
+        const command2 = s.keys.get("command");
+        if (!command2) continue;
+        const name = s.name.slice("program:".length);
+        const user = s.keys.get("user")?.value ?? null;
+        const autostart = !/^(false|no|off|0)$/i.test(s.keys.get("autostart")?.value ?? "true");
+        const prog = { name, command: interpolate(command2.value.replace(/\n/g, " "), name, image.env), user, at: `${display}:${command2.line}`, autostart };
+        const same = out.programs.findIndex((p) => p.name === name);
+        if (same >= 0) out.programs[same] = prog;
+        else out.programs.push(prog);
+      } else if (s.name === "include" && depth === 0) {
+        for (const pattern4 of (s.keys.get("files")?.value ?? "").split(/\s+/).filter((x) => x !== "")) {
+          const abs = path8.posix.resolve(dir, pattern4);
+          const files = includeFiles(abs, image);
+          if (!files) {
+            out.unknownIncludes.push(abs);
+            continue;
+          }
+          if (files.length === 0) out.emptyIncludes.push(abs);
+          for (const f of files) {
+            const r = image.read(f);
+            if (r) read(r.text, r.display, path8.posix.dirname(f), depth + 1);
+          }
+        }
+      }
+    }
+  };
+  if (main2) read(main2.text, main2.display, path8.posix.dirname(main2.path), 0);
+  else if (packageInclude) {
+    for (const f of includeFiles(packageInclude, image) ?? []) {
+      const r = image.read(f);
+      if (r) read(r.text, r.display, path8.posix.dirname(f), 1);
+    }
+  }
+  return out;
+}
+function includeFiles(pattern4, image) {
+  const dir = path8.posix.dirname(pattern4);
+  if (/[*?[]/.test(dir)) return null;
+  const listed = image.list(dir);
+  if (!listed) return null;
+  const match = (0, import_picomatch2.default)(path8.posix.basename(pattern4), { dot: false });
+  return listed.filter((f) => match(path8.posix.basename(f))).sort();
+}
+var import_picomatch2, DEFAULT_SEARCH, PACKAGE_DROP_INS;
+var init_supervisord = __esm({
+  "src/model/supervisord.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    DEFAULT_SEARCH = ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+    PACKAGE_DROP_INS = [
+      { main: "/etc/supervisor/supervisord.conf", include: "/etc/supervisor/conf.d/*.conf" },
+      { main: "/etc/supervisord.conf", include: "/etc/supervisor.d/*.ini" }
+    ];
+  }
+});
+
 // src/model/known-programs.ts
-function rootByDesign(program, args) {
+function rootByDesign(program, args, image) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
-  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args)));
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), image);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l" || /^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args);
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function notRoot(value) {
+  const v = value?.trim() ?? "";
+  return v !== "" && v !== "root" && v !== "0";
+}
+function uwsgiSetsUid(args, image) {
+  const inis = [];
+  let uid = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, value] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, null];
+    if (flag === "--uid") uid = value ?? args[++i] ?? null;
+    else if (flag === "--ini") {
+      const f = value ?? args[++i];
+      if (f) inis.push(f);
+    } else if (!a.startsWith("-") && /\.ini(:[^/]+)?$/.test(a)) inis.push(a);
+  }
+  if (uid !== null) return notRoot(uid);
+  if (image?.env.has("UWSGI_UID")) return notRoot(image.env.get("UWSGI_UID"));
+  for (const f of inis) {
+    const colon = /^(.*\.ini):([^/]+)$/.exec(f);
+    const text = image?.read(colon ? colon[1] : f) ?? null;
+    if (text === null) continue;
+    const section = colon ? colon[2] : "uwsgi";
+    const value = readIni(text).filter((s) => s.name === section).map((s) => s.keys.get("uid")?.value).find((v) => v !== void 0);
+    if (value !== void 0) return notRoot(value);
+  }
+  return false;
 }
 function perlDebuggerRepl(args) {
   const line = args.join(" ");
@@ -13343,6 +13542,7 @@ var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
     init_commands();
+    init_supervisord();
     DROPS_ITSELF = [
       { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
       { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
@@ -13363,7 +13563,10 @@ var init_known_programs = __esm({
       // rspamd refuses to run as root without `-u` (or `--insecure`): started as root, its workers run as that user.
       { match: /^rspamd$/, how: "its workers run as its `-u` user (_rspamd in the packages)", when: (args) => args.some((a) => a === "-u" || a.startsWith("--user")) },
       // shadowsocks-libev's servers switch to `-a user` after binding; without `-a` they stay root.
-      { match: /^ss-(server|local|redir|tunnel|manager)$/, how: "it switches to its `-a` user after binding", when: (args) => args.includes("-a") }
+      { match: /^ss-(server|local|redir|tunnel|manager)$/, how: "it switches to its `-a` user after binding", when: (args) => args.includes("-a") },
+      // uWSGI binds its sockets as root, then every process (the master too) switches to its `uid`
+      // and `gid`; without them it stays root.
+      { match: /^uwsgi$/, how: "it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)", when: uwsgiSetsUid }
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
@@ -14889,8 +15092,8 @@ var init_words = __esm({
 });
 
 // src/model/evaluator/conditions.ts
-function evalTest(ops, dbl, files) {
-  const p = new Parser2(ops, dbl, files);
+function evalTest(ops, dbl, files, vars) {
+  const p = new Parser2(ops, dbl, files, vars);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
   return r;
@@ -14960,14 +15163,16 @@ var init_conditions = __esm({
     UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
     BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
     Parser2 = class {
-      constructor(ops, dbl, files) {
+      constructor(ops, dbl, files, vars) {
         this.ops = ops;
         this.dbl = dbl;
         this.files = files;
+        this.vars = vars;
       }
       ops;
       dbl;
       files;
+      vars;
       i = 0;
       peek(k = 0) {
         return this.ops[this.i + k];
@@ -15025,6 +15230,12 @@ var init_conditions = __esm({
           this.i += 2;
           const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
           return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
+        }
+        if (a.field.s === "-v" && !a.field.multi && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          const name = op.field.s;
+          const value = name === null || op.field.multi ? null : this.vars?.(name) ?? null;
+          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field], ...value === false && name ? { unset: [name] } : {} };
         }
         if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
           this.i += 2;
@@ -15726,10 +15937,16 @@ function printf(fmt, args) {
   } while (slots > 0 && i < args.length);
   return out;
 }
+function variableSet(st, name) {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith("BASH")) return null;
+  return false;
+}
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
   const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -15777,7 +15994,7 @@ function doubleBracket(m, s, c, st) {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
@@ -16007,7 +16224,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16906,6 +17123,7 @@ var init_interpreter = __esm({
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     WORD_FACTS = /* @__PURE__ */ new WeakMap();
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
+    RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
     RUN_USER = /* @__PURE__ */ new WeakMap();
@@ -16914,7 +17132,7 @@ var init_interpreter = __esm({
 });
 
 // src/model/evaluator/invocations.ts
-import path8 from "node:path";
+import path9 from "node:path";
 async function followRun(kind, argv, args, startUser2, r) {
   const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
   const first = args[0];
@@ -17163,7 +17381,7 @@ function nonScript(common, loaded, value, argv, resolved, unread = value) {
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
   if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
-  const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
+  const inWorkdir = path9.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
 async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
@@ -17618,177 +17836,6 @@ var init_pid1 = __esm({
   }
 });
 
-// src/model/supervisord.ts
-import path9 from "node:path";
-function readIni(text) {
-  const sections = [];
-  let current = null;
-  let last = null;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    if (/^\s*$/.test(raw) || /^\s*[;#]/.test(raw)) {
-      if (/^\s*$/.test(raw)) last = null;
-      continue;
-    }
-    if (/^\s/.test(raw) && last) {
-      last.value = `${last.value}
-${stripComment(raw.trim())}`;
-      continue;
-    }
-    const section = /^\[([^\]]+)\]/.exec(raw);
-    if (section) {
-      current = { name: section[1].trim(), line: i + 1, keys: /* @__PURE__ */ new Map() };
-      sections.push(current);
-      last = null;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (!kv || !current) {
-      last = null;
-      continue;
-    }
-    last = { value: stripComment(kv[2]), line: i + 1 };
-    current.keys.set(kv[1].trim().toLowerCase(), last);
-  }
-  return sections;
-}
-function stripComment(v) {
-  const m = /\s[;#]/.exec(v);
-  return (m ? v.slice(0, m.index) : v).trim();
-}
-function interpolate(v, program, env3) {
-  return v.replace(/%\(([A-Za-z_][A-Za-z0-9_]*)\)s|%%/g, (m, key) => {
-    if (m === "%%") return "%";
-    if (key === "program_name") return program;
-    if (key?.startsWith("ENV_")) {
-      const e = env3.get(key.slice(4));
-      if (e !== void 0 && e !== null) return e;
-    }
-    return m;
-  });
-}
-function supervisordOptions(args) {
-  let config = null;
-  let user = null;
-  let unknown = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === null || a === void 0) {
-      unknown = true;
-      continue;
-    }
-    const next = () => {
-      const v = args[++i];
-      if (v === null || v === void 0) unknown = true;
-      return v ?? null;
-    };
-    if (a === "-c" || a === "--configuration") config = next();
-    else if (a.startsWith("--configuration=")) config = a.slice("--configuration=".length);
-    else if (/^-c./.test(a)) config = a.slice(2);
-    else if (a === "-u" || a === "--user") user = next();
-    else if (a.startsWith("--user=")) user = a.slice("--user=".length);
-  }
-  return { config, user, unknown };
-}
-function supervisorConfig(args, image) {
-  const opts = supervisordOptions(args);
-  if (opts.unknown && opts.config === null) return null;
-  let main2 = null;
-  let how;
-  let packageInclude = null;
-  if (opts.config !== null) {
-    const p = path9.posix.resolve(image.workdir, opts.config);
-    const r = image.read(p);
-    if (!r) return null;
-    main2 = { path: p, ...r };
-    how = `-c ${opts.config}`;
-  } else {
-    for (const c of DEFAULT_SEARCH) {
-      const p = path9.posix.resolve(image.workdir, c);
-      const r = image.read(p);
-      if (r) {
-        main2 = { path: p, ...r };
-        break;
-      }
-    }
-    how = main2 ? `found at ${main2.path} (no -c)` : "";
-    if (!main2) {
-      for (const d of PACKAGE_DROP_INS) {
-        const files = includeFiles(d.include, image);
-        if (files && files.length > 0) {
-          packageInclude = d.include;
-          how = `the package's ${d.main}, which includes ${d.include}`;
-          break;
-        }
-      }
-      if (!packageInclude) return null;
-    }
-  }
-  const out = { files: [], user: opts.user, programs: [], how, unknownIncludes: [], emptyIncludes: [] };
-  const read = (text, display, dir, depth) => {
-    out.files.push(display);
-    for (const s of readIni(text)) {
-      if (s.name === "supervisord") {
-        const u = s.keys.get("user");
-        if (u && opts.user === null) out.user = u.value;
-      } else if (s.name.startsWith("program:")) {
-        const command2 = s.keys.get("command");
-        if (!command2) continue;
-        const name = s.name.slice("program:".length);
-        const user = s.keys.get("user")?.value ?? null;
-        const autostart = !/^(false|no|off|0)$/i.test(s.keys.get("autostart")?.value ?? "true");
-        const prog = { name, command: interpolate(command2.value.replace(/\n/g, " "), name, image.env), user, at: `${display}:${command2.line}`, autostart };
-        const same = out.programs.findIndex((p) => p.name === name);
-        if (same >= 0) out.programs[same] = prog;
-        else out.programs.push(prog);
-      } else if (s.name === "include" && depth === 0) {
-        for (const pattern4 of (s.keys.get("files")?.value ?? "").split(/\s+/).filter((x) => x !== "")) {
-          const abs = path9.posix.resolve(dir, pattern4);
-          const files = includeFiles(abs, image);
-          if (!files) {
-            out.unknownIncludes.push(abs);
-            continue;
-          }
-          if (files.length === 0) out.emptyIncludes.push(abs);
-          for (const f of files) {
-            const r = image.read(f);
-            if (r) read(r.text, r.display, path9.posix.dirname(f), depth + 1);
-          }
-        }
-      }
-    }
-  };
-  if (main2) read(main2.text, main2.display, path9.posix.dirname(main2.path), 0);
-  else if (packageInclude) {
-    for (const f of includeFiles(packageInclude, image) ?? []) {
-      const r = image.read(f);
-      if (r) read(r.text, r.display, path9.posix.dirname(f), 1);
-    }
-  }
-  return out;
-}
-function includeFiles(pattern4, image) {
-  const dir = path9.posix.dirname(pattern4);
-  if (/[*?[]/.test(dir)) return null;
-  const listed = image.list(dir);
-  if (!listed) return null;
-  const match = (0, import_picomatch2.default)(path9.posix.basename(pattern4), { dot: false });
-  return listed.filter((f) => match(path9.posix.basename(f))).sort();
-}
-var import_picomatch2, DEFAULT_SEARCH, PACKAGE_DROP_INS;
-var init_supervisord = __esm({
-  "src/model/supervisord.ts"() {
-    "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
-    DEFAULT_SEARCH = ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
-    PACKAGE_DROP_INS = [
-      { main: "/etc/supervisor/supervisord.conf", include: "/etc/supervisor/conf.d/*.conf" },
-      { main: "/etc/supervisord.conf", include: "/etc/supervisor.d/*.ini" }
-    ];
-  }
-});
-
 // src/model/launch.ts
 import path10 from "node:path";
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
@@ -17853,7 +17900,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...env3.runtime ? { runtime: env3.runtime } : {} };
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
 }
 function supervisorImage(stage, env3) {
   return {
@@ -17872,6 +17919,13 @@ function supervisorImage(stage, env3) {
       if (origin?.kind === "heredoc") return { text: origin.heredoc.body.text, display: env3.dockerfile.displayPath };
       return null;
     }
+  };
+}
+function programImage(stage, env3, windows) {
+  const files = supervisorImage(stage, env3);
+  return {
+    env: stage.config.env,
+    read: (file) => windows || stage.config.workdirUnknown && !file.startsWith("/") ? null : files.read(path10.posix.resolve(stage.config.workdir, file))?.text ?? null
   };
 }
 function startUser(stage, trusted) {
@@ -23503,13 +23557,13 @@ function lastProgram(m) {
   const [line] = [...lines];
   return lines.size === 1 && line ? line : null;
 }
-function wrapsRootByDesignCmd(hop, cmdArgv) {
+function wrapsRootByDesignCmd(hop, cmdArgv, image) {
   if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== "entrypoint" || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
   if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
   const [program = "", ...args] = cmdArgv;
-  return rootByDesign(program, args) !== null;
+  return rootByDesign(program, args, image) !== null;
 }
-function lastCommandRootByDesign(m) {
+function lastCommandRootByDesign(m, image) {
   const last = m.staying?.ending.last;
   if (!last || last.length === 0) return false;
   return last.every((l) => {
@@ -23518,7 +23572,7 @@ function lastCommandRootByDesign(m) {
     const t = commandOf(argv);
     const name = t.name?.s;
     if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s)) !== null;
+    return rootByDesign(name, t.rest.map((f) => f.s), image) !== null;
   });
 }
 function runsBaseEntrypoint(m, stage) {
@@ -23560,7 +23614,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -23581,7 +23635,7 @@ var init_root_process = __esm({
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
           const [program = "", ...args] = inherited.split(" ");
-          if (rootByDesign(program, args) !== null) return;
+          if (rootByDesign(program, args, launch.programImage) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
@@ -23594,8 +23648,8 @@ var init_root_process = __esm({
         if (mains.some((m) => m.hop.kind === "program" && m.hop.handover)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
-        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
-        if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m))) return;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv, launch.programImage)))) return;
+        if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m, launch.programImage))) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];

@@ -5,6 +5,7 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
+import type { ProgramImage } from './known-programs.js';
 import picomatch from 'picomatch';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
@@ -103,6 +104,8 @@ export interface Launch {
   runtime?: RuntimeGrants;
   /** Where the build puts a word of a command line, run in the final stage: see `FindInImage`. */
   findInImage(word: string): 'named' | 'guessed' | null;
+  /** A server's configuration as the build provides it: see `ProgramImage`. */
+  programImage: ProgramImage;
 }
 
 /**
@@ -199,7 +202,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...(env.runtime ? { runtime: env.runtime } : {}) };
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}) };
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
@@ -220,6 +223,15 @@ function supervisorImage(stage: Stage, env: LaunchEnv): SupervisorImage {
       if (origin?.kind === 'heredoc') return { text: origin.heredoc.body.text, display: env.dockerfile.displayPath };
       return null;
     },
+  };
+}
+
+/** A configuration file of the image as the build provides it (relative to WORKDIR), and its ENV. */
+function programImage(stage: Stage, env: LaunchEnv, windows: boolean): ProgramImage {
+  const files = supervisorImage(stage, env);
+  return {
+    env: stage.config.env,
+    read: (file) => (windows || (stage.config.workdirUnknown && !file.startsWith('/')) ? null : (files.read(path.posix.resolve(stage.config.workdir, file))?.text ?? null)),
   };
 }
 

@@ -1959,10 +1959,24 @@ function printf(fmt: string, args: Field[]): string | null {
   return out;
 }
 
+/**
+ * `-v NAME`: set when the path set it (or ENV did); unset when nothing did, as every variable the
+ * Dockerfile does not set is on the default run. Not known after a sourced file that could not be
+ * read, or for the variables the shell or login set on its own.
+ */
+function variableSet(st: State, name: string): boolean | null {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith('BASH')) return null;
+  return false;
+}
+
+const RUNTIME_VARIABLES = new Set(['USER', 'LOGNAME', 'TERM', 'SHLVL', 'OLDPWD', 'IFS', 'PS1', 'PS4', 'OPTIND', 'OPTARG', 'REPLY', 'UID', 'EUID', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'GROUPS', 'SHELLOPTS', 'FUNCNAME', 'PIPESTATUS', 'DIRSTACK', 'COLUMNS', 'LINES', 'HISTFILE']);
+
 function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
   const aligned = words.length === src.length;
   const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -2027,7 +2041,7 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
