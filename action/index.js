@@ -13981,11 +13981,45 @@ var init_arithmetic = __esm({
 });
 
 // src/model/evaluator/state.ts
-function fieldKey(f) {
-  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+function feedCode(c) {
+  hashA = Math.imul(hashA ^ c, 16777619);
+  hashB = Math.imul(hashB ^ c, 1540483477);
+  hashB ^= hashB >>> 15;
 }
-function varKey(v) {
-  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
+function feedText(t) {
+  for (let i = 0; i < t.length; i++) feedCode(t.charCodeAt(i));
+}
+function feedField(f) {
+  if (f.s === null) feedCode(2);
+  else feedText(f.s);
+  feedCode(1);
+  feedCode(f.multi ? 49 : 48);
+  if (f.arg !== void 0 && f.arg !== null) feedText(String(f.arg));
+  feedCode(1);
+  if (f.mangled !== void 0 && f.mangled !== null) feedText(f.mangled);
+  feedCode(1);
+  if (f.not) {
+    for (let i = 0; i < f.not.length; i++) {
+      if (i > 0) feedCode(3);
+      const x = f.not[i];
+      if (x !== void 0 && x !== null) feedText(x);
+    }
+  }
+}
+function varHash(v) {
+  hashA = 2166136261;
+  hashB = 2654435769;
+  if (v.kind === "scalar") {
+    feedCode(115);
+    feedField(v.value);
+  } else {
+    feedCode(97);
+    for (let i = 0; i < v.items.length; i++) {
+      if (i > 0) feedCode(4);
+      feedField(v.items[i]);
+    }
+  }
+  return [hashA >>> 0, hashB >>> 0];
 }
 function textHash(text) {
   let a = 2166136261;
@@ -14009,7 +14043,7 @@ function mix(h) {
 function entryHash(name, v) {
   let vh = varHashes.get(v);
   if (!vh) {
-    vh = textHash(varKey(v));
+    vh = varHash(v);
     varHashes.set(v, vh);
   }
   let nh = nameHashes.get(name);
@@ -14212,7 +14246,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14326,6 +14360,8 @@ var init_state = __esm({
         return out;
       }
     };
+    hashA = 0;
+    hashB = 0;
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
@@ -14677,13 +14713,17 @@ function joinFields(fs10, sep) {
 }
 function pushPart(part, quoted, st, env3, out) {
   switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
+    case "Lit": {
+      const memo = quoted ? QUOTED_LITS : UNQUOTED_LITS;
+      let field = memo.get(part);
+      if (field === void 0) {
+        if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) field = UNKNOWN_FIELDS;
+        else field = lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value));
+        memo.set(part, field);
       }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      out.push(field === UNKNOWN_FIELDS ? { kind: "text", field, quoted: false } : { kind: "text", field, quoted: true });
       return;
+    }
     case "SglQuoted":
       out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
       return;
@@ -15059,7 +15099,7 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var GLOB_CHAR, PLAIN_LIT_SPECIAL, POSIX_CLASSES;
+var GLOB_CHAR, PLAIN_LIT_SPECIAL, QUOTED_LITS, UNQUOTED_LITS, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
@@ -15069,6 +15109,8 @@ var init_words = __esm({
     init_values();
     GLOB_CHAR = /[*?[]/;
     PLAIN_LIT_SPECIAL = /[*?[\\ \t\n]/;
+    QUOTED_LITS = /* @__PURE__ */ new WeakMap();
+    UNQUOTED_LITS = /* @__PURE__ */ new WeakMap();
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -15506,7 +15548,12 @@ function simpleCommand(m, stmt, call, st) {
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) });
+    let facts = WORD_FACTS.get(w);
+    if (!facts) {
+      facts = { assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) };
+      WORD_FACTS.set(w, facts);
+    }
+    words.push({ start: argv.length, lost: r.lost, assigns: facts.assigns, named: facts.named });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -16211,7 +16258,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16267,6 +16314,8 @@ var init_interpreter = __esm({
         this.endingKeys.set(key, e);
         this.endings.push(e);
       }
+      /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
+      shownArgvs = /* @__PURE__ */ new Map();
       command(ref, argv, user, ctx, exec2) {
         let list2 = this.commands.get(ref.stmt);
         if (!list2) {
@@ -16279,8 +16328,15 @@ var init_interpreter = __esm({
           e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
           list2.push(e);
         }
-        const shown2 = argv.map(showField).join("");
-        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
+        if (e.argvs.length < 4) {
+          let shownKept = this.shownArgvs.get(e);
+          if (!shownKept) this.shownArgvs.set(e, shownKept = e.argvs.map((a) => a.map(showField).join("")));
+          const shown2 = argv.map(showField).join("");
+          if (!shownKept.includes(shown2)) {
+            e.argvs.push(argv);
+            shownKept.push(shown2);
+          }
+        }
         if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
         const head = argv[0]?.s;
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
@@ -17099,6 +17155,7 @@ var init_interpreter = __esm({
     HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
+    WORD_FACTS = /* @__PURE__ */ new WeakMap();
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
     RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
@@ -17411,7 +17468,7 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   }
   let cached = cache.get(key);
   const shared = sharedRuns(r);
-  const sharedKey = `${fieldKey2(arg0)}${params.map(fieldKey2).join("")}${homeOf(r, hop.runsAs)}`;
+  const sharedKey = `${fieldKey(arg0)}${params.map(fieldKey).join("")}${homeOf(r, hop.runsAs)}`;
   if (!cached) {
     const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
     if (same) {
@@ -17536,7 +17593,7 @@ function sharedRuns(r) {
   if (!m) SHARED.set(r, m = /* @__PURE__ */ new Map());
   return m;
 }
-function fieldKey2(f) {
+function fieldKey(f) {
   return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
 }
 function homeOf(r, user) {
