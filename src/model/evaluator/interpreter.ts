@@ -261,6 +261,9 @@ class Recorder {
     this.endings.push(e);
   }
 
+  /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
+  private readonly shownArgvs = new Map<Executed, string[]>();
+
   command(ref: CmdRef, argv: Field[], user: UserValue, ctx: Context, exec: boolean): void {
     let list = this.commands.get(ref.stmt);
     if (!list) {
@@ -273,8 +276,16 @@ class Recorder {
       e = { ref, exec, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
       list.push(e);
     }
-    const shown = argv.map(showField).join('\u0001');
-    if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
+    if (e.argvs.length < 4) {
+      // Each kept command line's text is written once, not again for every command compared with it.
+      let shownKept = this.shownArgvs.get(e);
+      if (!shownKept) this.shownArgvs.set(e, (shownKept = e.argvs.map((a) => a.map(showField).join('\u0001'))));
+      const shown = argv.map(showField).join('\u0001');
+      if (!shownKept.includes(shown)) {
+        e.argvs.push(argv);
+        shownKept.push(shown);
+      }
+    }
     if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
     const head = argv[0]?.s;
     if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
@@ -1444,6 +1455,9 @@ function settleLost(m: Machine, words: WordReads[], argv: Field[], st: State): v
   }
 }
 
+/** What a command word says by its syntax alone (see `WordReads`), worked out once per word of an AST. */
+const WORD_FACTS = new WeakMap<Word, { assigns: boolean; named: boolean }>();
+
 function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Action {
   // Assignments alone set variables; before a command they only set its environment.
   if (call.args.length === 0) {
@@ -1461,7 +1475,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) });
+    let facts = WORD_FACTS.get(w);
+    if (!facts) {
+      facts = { assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) };
+      WORD_FACTS.set(w, facts);
+    }
+    words.push({ start: argv.length, lost: r.lost, assigns: facts.assigns, named: facts.named });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -1944,10 +1963,24 @@ function printf(fmt: string, args: Field[]): string | null {
   return out;
 }
 
+/**
+ * `-v NAME`: set when the path set it (or ENV did); unset when nothing did, as every variable the
+ * Dockerfile does not set is on the default run. Not known after a sourced file that could not be
+ * read, or for the variables the shell or login set on its own.
+ */
+function variableSet(st: State, name: string): boolean | null {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith('BASH')) return null;
+  return false;
+}
+
+const RUNTIME_VARIABLES = new Set(['USER', 'LOGNAME', 'TERM', 'SHLVL', 'OLDPWD', 'IFS', 'PS1', 'PS4', 'OPTIND', 'OPTARG', 'REPLY', 'UID', 'EUID', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'GROUPS', 'SHELLOPTS', 'FUNCNAME', 'PIPESTATUS', 'DIRSTACK', 'COLUMNS', 'LINES', 'HISTFILE']);
+
 function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
   const aligned = words.length === src.length;
   const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -2012,7 +2045,7 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
