@@ -9634,10 +9634,6 @@ function parseSwitcher(tool, args) {
     case "s6-setuidgid":
     case "setuidgid":
       return args.length >= 1 ? make(raw(0), 1) : null;
-    case "doas": {
-      const d = doasOptions(lits);
-      return d ? make(d.user ?? raw(d.userAt), d.commandAt) : null;
-    }
     case "chpst": {
       let user = null;
       let i = 0;
@@ -9686,34 +9682,6 @@ function parseSwitcher(tool, args) {
     default:
       return null;
   }
-}
-function doasOptions(words) {
-  let user = "root";
-  let userAt = -1;
-  let i = 0;
-  for (; i < words.length; i++) {
-    const w = words[i];
-    if (w === null || w === void 0) return null;
-    if (w === "--") {
-      i++;
-      break;
-    }
-    if (!w.startsWith("-") || w === "-") break;
-    for (let k = 1; k < w.length; k++) {
-      const c = w[k];
-      if (c === "n") continue;
-      if (c !== "u" && c !== "a") return null;
-      const glued = w.slice(k + 1);
-      const value = glued || (words[i + 1] ?? null);
-      if (!glued) i++;
-      if (c === "u") {
-        user = value;
-        userAt = glued ? -1 : i;
-      }
-      break;
-    }
-  }
-  return i < words.length ? { user, userAt, commandAt: i } : null;
 }
 function renderWord(w) {
   return w.parts.map((p) => {
@@ -9798,7 +9766,7 @@ var init_commands = __esm({
     init_prefixes();
     init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid", "doas"]);
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
     VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
     START_STOP_DAEMON = "start-stop-daemon";
@@ -10291,7 +10259,6 @@ function startStage(from, stages, globalArgs, escape5) {
     from,
     base: image.value,
     baseKnown: image.known,
-    baseWritten: imageWord.includes("$") ? imageWord : null,
     baseStage,
     instructions: [],
     config,
@@ -10499,6 +10466,13 @@ var init_image = __esm({
 });
 
 // src/model/base-images.ts
+function phpEntrypoint(variant, server) {
+  return {
+    path: "/usr/local/bin/docker-php-entrypoint",
+    image: variant,
+    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
+  };
+}
 function imageName(ref) {
   let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
   r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
@@ -10517,7 +10491,7 @@ function knownBaseImage(stage, trusted) {
 function baseImageFacts(ref) {
   const { name, tag } = imageName(ref);
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
@@ -10543,10 +10517,30 @@ function imageSh(stage) {
 function envIsOnlyPath(stage) {
   return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
+    NODE_ENTRYPOINT = {
+      path: "/usr/local/bin/docker-entrypoint.sh",
+      image: "node",
+      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
+    };
+    TEMURIN_ENTRYPOINT = {
+      path: "/__cacert_entrypoint.sh",
+      image: "eclipse-temurin",
+      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
+    };
+    APACHE2_FOREGROUND = {
+      path: "/usr/local/bin/apache2-foreground",
+      image: "php:*-apache",
+      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
+    };
+    HTTPD_FOREGROUND = {
+      path: "/usr/local/bin/httpd-foreground",
+      image: "httpd",
+      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
+    };
     ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
     ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
     DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
@@ -10581,15 +10575,22 @@ var init_base_images = __esm({
         note: DROPS
       },
       // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground" },
+      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      // The other php variants (cli, zts): no server, `php` in front of options.
+      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
+      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
+      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
+      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
       { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
       // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
-      { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
+      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
+      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
     ];
     PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
     NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
@@ -13177,13 +13178,7 @@ function stmtLine(stmt, text, more = false) {
   return `${stmt.negated ? "! " : ""}${out}${redirs ? ` ${redirs}` : ""}${amp}`;
 }
 function refText(c, max = 60) {
-  const upTo = (e) => oneLine(c.file.text.slice(c.stmt.p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", Infinity);
-  const full = upTo(c.stmt.e);
-  const cmd = c.stmt.cmd;
-  if (full.length <= max || cmd?.type !== "CallExpr" || cmd.args.length < 2) return oneLine(full, max);
-  let words = 1;
-  while (words < cmd.args.length - 1 && upTo(cmd.args[words].e).length <= max) words++;
-  return `${upTo(cmd.args[words - 1].e)} ...`;
+  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
@@ -13284,17 +13279,216 @@ var init_ash_features = __esm({
   }
 });
 
+// src/model/supervisord.ts
+import path8 from "node:path";
+function readIni(text) {
+  const sections = [];
+  let current = null;
+  let last = null;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (/^\s*$/.test(raw) || /^\s*[;#]/.test(raw)) {
+      if (/^\s*$/.test(raw)) last = null;
+      continue;
+    }
+    if (/^\s/.test(raw) && last) {
+      last.value = `${last.value}
+${stripComment(raw.trim())}`;
+      continue;
+    }
+    const section = /^\[([^\]]+)\]/.exec(raw);
+    if (section) {
+      current = { name: section[1].trim(), line: i + 1, keys: /* @__PURE__ */ new Map() };
+      sections.push(current);
+      last = null;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!kv || !current) {
+      last = null;
+      continue;
+    }
+    last = { value: stripComment(kv[2]), line: i + 1 };
+    current.keys.set(kv[1].trim().toLowerCase(), last);
+  }
+  return sections;
+}
+function stripComment(v) {
+  const m = /\s[;#]/.exec(v);
+  return (m ? v.slice(0, m.index) : v).trim();
+}
+function interpolate(v, program, env3) {
+  return v.replace(/%\(([A-Za-z_][A-Za-z0-9_]*)\)s|%%/g, (m, key) => {
+    if (m === "%%") return "%";
+    if (key === "program_name") return program;
+    if (key?.startsWith("ENV_")) {
+      const e = env3.get(key.slice(4));
+      if (e !== void 0 && e !== null) return e;
+    }
+    return m;
+  });
+}
+function supervisordOptions(args) {
+  let config = null;
+  let user = null;
+  let unknown = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === null || a === void 0) {
+      unknown = true;
+      continue;
+    }
+    const next = () => {
+      const v = args[++i];
+      if (v === null || v === void 0) unknown = true;
+      return v ?? null;
+    };
+    if (a === "-c" || a === "--configuration") config = next();
+    else if (a.startsWith("--configuration=")) config = a.slice("--configuration=".length);
+    else if (/^-c./.test(a)) config = a.slice(2);
+    else if (a === "-u" || a === "--user") user = next();
+    else if (a.startsWith("--user=")) user = a.slice("--user=".length);
+  }
+  return { config, user, unknown };
+}
+function supervisorConfig(args, image) {
+  const opts = supervisordOptions(args);
+  if (opts.unknown && opts.config === null) return null;
+  let main2 = null;
+  let how;
+  let packageInclude = null;
+  if (opts.config !== null) {
+    const p = path8.posix.resolve(image.workdir, opts.config);
+    const r = image.read(p);
+    if (!r) return null;
+    main2 = { path: p, ...r };
+    how = `-c ${opts.config}`;
+  } else {
+    for (const c of DEFAULT_SEARCH) {
+      const p = path8.posix.resolve(image.workdir, c);
+      const r = image.read(p);
+      if (r) {
+        main2 = { path: p, ...r };
+        break;
+      }
+    }
+    how = main2 ? `found at ${main2.path} (no -c)` : "";
+    if (!main2) {
+      for (const d of PACKAGE_DROP_INS) {
+        const files = includeFiles(d.include, image);
+        if (files && files.length > 0) {
+          packageInclude = d.include;
+          how = `the package's ${d.main}, which includes ${d.include}`;
+          break;
+        }
+      }
+      if (!packageInclude) return null;
+    }
+  }
+  const out = { files: [], user: opts.user, programs: [], how, unknownIncludes: [], emptyIncludes: [] };
+  const read = (text, display, dir, depth) => {
+    out.files.push(display);
+    for (const s of readIni(text)) {
+      if (s.name === "supervisord") {
+        const u = s.keys.get("user");
+        if (u && opts.user === null) out.user = u.value;
+      } else if (s.name.startsWith("program:")) {
+        const command2 = s.keys.get("command");
+        if (!command2) continue;
+        const name = s.name.slice("program:".length);
+        const user = s.keys.get("user")?.value ?? null;
+        const autostart = !/^(false|no|off|0)$/i.test(s.keys.get("autostart")?.value ?? "true");
+        const prog = { name, command: interpolate(command2.value.replace(/\n/g, " "), name, image.env), user, at: `${display}:${command2.line}`, autostart };
+        const same = out.programs.findIndex((p) => p.name === name);
+        if (same >= 0) out.programs[same] = prog;
+        else out.programs.push(prog);
+      } else if (s.name === "include" && depth === 0) {
+        for (const pattern4 of (s.keys.get("files")?.value ?? "").split(/\s+/).filter((x) => x !== "")) {
+          const abs = path8.posix.resolve(dir, pattern4);
+          const files = includeFiles(abs, image);
+          if (!files) {
+            out.unknownIncludes.push(abs);
+            continue;
+          }
+          if (files.length === 0) out.emptyIncludes.push(abs);
+          for (const f of files) {
+            const r = image.read(f);
+            if (r) read(r.text, r.display, path8.posix.dirname(f), depth + 1);
+          }
+        }
+      }
+    }
+  };
+  if (main2) read(main2.text, main2.display, path8.posix.dirname(main2.path), 0);
+  else if (packageInclude) {
+    for (const f of includeFiles(packageInclude, image) ?? []) {
+      const r = image.read(f);
+      if (r) read(r.text, r.display, path8.posix.dirname(f), 1);
+    }
+  }
+  return out;
+}
+function includeFiles(pattern4, image) {
+  const dir = path8.posix.dirname(pattern4);
+  if (/[*?[]/.test(dir)) return null;
+  const listed = image.list(dir);
+  if (!listed) return null;
+  const match = (0, import_picomatch2.default)(path8.posix.basename(pattern4), { dot: false });
+  return listed.filter((f) => match(path8.posix.basename(f))).sort();
+}
+var import_picomatch2, DEFAULT_SEARCH, PACKAGE_DROP_INS;
+var init_supervisord = __esm({
+  "src/model/supervisord.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    DEFAULT_SEARCH = ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+    PACKAGE_DROP_INS = [
+      { main: "/etc/supervisor/supervisord.conf", include: "/etc/supervisor/conf.d/*.conf" },
+      { main: "/etc/supervisord.conf", include: "/etc/supervisor.d/*.ini" }
+    ];
+  }
+});
+
 // src/model/known-programs.ts
-function rootByDesign(program, args) {
+function rootByDesign(program, args, image) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
-  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1));
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args)));
+  if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), image);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l" || /^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args);
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function notRoot(value) {
+  const v = value?.trim() ?? "";
+  return v !== "" && v !== "root" && v !== "0";
+}
+function uwsgiSetsUid(args, image) {
+  const inis = [];
+  let uid = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, value] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, null];
+    if (flag === "--uid") uid = value ?? args[++i] ?? null;
+    else if (flag === "--ini") {
+      const f = value ?? args[++i];
+      if (f) inis.push(f);
+    } else if (!a.startsWith("-") && /\.ini(:[^/]+)?$/.test(a)) inis.push(a);
+  }
+  if (uid !== null) return notRoot(uid);
+  if (image?.env.has("UWSGI_UID")) return notRoot(image.env.get("UWSGI_UID"));
+  for (const f of inis) {
+    const colon = /^(.*\.ini):([^/]+)$/.exec(f);
+    const text = image?.read(colon ? colon[1] : f) ?? null;
+    if (text === null) continue;
+    const section = colon ? colon[2] : "uwsgi";
+    const value = readIni(text).filter((s) => s.name === section).map((s) => s.keys.get("uid")?.value).find((v) => v !== void 0);
+    if (value !== void 0) return notRoot(value);
+  }
+  return false;
 }
 function perlDebuggerRepl(args) {
   const line = args.join(" ");
@@ -13382,6 +13576,7 @@ var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
     init_commands();
+    init_supervisord();
     DROPS_ITSELF = [
       { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
       { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
@@ -13402,7 +13597,10 @@ var init_known_programs = __esm({
       // rspamd refuses to run as root without `-u` (or `--insecure`): started as root, its workers run as that user.
       { match: /^rspamd$/, how: "its workers run as its `-u` user (_rspamd in the packages)", when: (args) => args.some((a) => a === "-u" || a.startsWith("--user")) },
       // shadowsocks-libev's servers switch to `-a user` after binding; without `-a` they stay root.
-      { match: /^ss-(server|local|redir|tunnel|manager)$/, how: "it switches to its `-a` user after binding", when: (args) => args.includes("-a") }
+      { match: /^ss-(server|local|redir|tunnel|manager)$/, how: "it switches to its `-a` user after binding", when: (args) => args.includes("-a") },
+      // uWSGI binds its sockets as root, then every process (the master too) switches to its `uid`
+      // and `gid`; without them it stays root.
+      { match: /^uwsgi$/, how: "it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)", when: uwsgiSetsUid }
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
@@ -13783,11 +13981,45 @@ var init_arithmetic = __esm({
 });
 
 // src/model/evaluator/state.ts
-function fieldKey(f) {
-  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+function feedCode(c) {
+  hashA = Math.imul(hashA ^ c, 16777619);
+  hashB = Math.imul(hashB ^ c, 1540483477);
+  hashB ^= hashB >>> 15;
 }
-function varKey(v) {
-  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
+function feedText(t) {
+  for (let i = 0; i < t.length; i++) feedCode(t.charCodeAt(i));
+}
+function feedField(f) {
+  if (f.s === null) feedCode(2);
+  else feedText(f.s);
+  feedCode(1);
+  feedCode(f.multi ? 49 : 48);
+  if (f.arg !== void 0 && f.arg !== null) feedText(String(f.arg));
+  feedCode(1);
+  if (f.mangled !== void 0 && f.mangled !== null) feedText(f.mangled);
+  feedCode(1);
+  if (f.not) {
+    for (let i = 0; i < f.not.length; i++) {
+      if (i > 0) feedCode(3);
+      const x = f.not[i];
+      if (x !== void 0 && x !== null) feedText(x);
+    }
+  }
+}
+function varHash(v) {
+  hashA = 2166136261;
+  hashB = 2654435769;
+  if (v.kind === "scalar") {
+    feedCode(115);
+    feedField(v.value);
+  } else {
+    feedCode(97);
+    for (let i = 0; i < v.items.length; i++) {
+      if (i > 0) feedCode(4);
+      feedField(v.items[i]);
+    }
+  }
+  return [hashA >>> 0, hashB >>> 0];
 }
 function textHash(text) {
   let a = 2166136261;
@@ -13811,7 +14043,7 @@ function mix(h) {
 function entryHash(name, v) {
   let vh = varHashes.get(v);
   if (!vh) {
-    vh = textHash(varKey(v));
+    vh = varHash(v);
     varHashes.set(v, vh);
   }
   let nh = nameHashes.get(name);
@@ -14014,7 +14246,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14128,6 +14360,8 @@ var init_state = __esm({
         return out;
       }
     };
+    hashA = 0;
+    hashB = 0;
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
@@ -14479,13 +14713,17 @@ function joinFields(fs10, sep) {
 }
 function pushPart(part, quoted, st, env3, out) {
   switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
+    case "Lit": {
+      const memo = quoted ? QUOTED_LITS : UNQUOTED_LITS;
+      let field = memo.get(part);
+      if (field === void 0) {
+        if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) field = UNKNOWN_FIELDS;
+        else field = lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value));
+        memo.set(part, field);
       }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      out.push(field === UNKNOWN_FIELDS ? { kind: "text", field, quoted: false } : { kind: "text", field, quoted: true });
       return;
+    }
     case "SglQuoted":
       out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
       return;
@@ -14861,7 +15099,7 @@ function globMatch(text, glob) {
   }
   return globToRegExp(glob).test(text);
 }
-var GLOB_CHAR, PLAIN_LIT_SPECIAL, POSIX_CLASSES;
+var GLOB_CHAR, PLAIN_LIT_SPECIAL, QUOTED_LITS, UNQUOTED_LITS, POSIX_CLASSES;
 var init_words = __esm({
   "src/model/evaluator/words.ts"() {
     "use strict";
@@ -14871,6 +15109,8 @@ var init_words = __esm({
     init_values();
     GLOB_CHAR = /[*?[]/;
     PLAIN_LIT_SPECIAL = /[*?[\\ \t\n]/;
+    QUOTED_LITS = /* @__PURE__ */ new WeakMap();
+    UNQUOTED_LITS = /* @__PURE__ */ new WeakMap();
     POSIX_CLASSES = {
       alpha: "A-Za-z",
       digit: "0-9",
@@ -14886,8 +15126,8 @@ var init_words = __esm({
 });
 
 // src/model/evaluator/conditions.ts
-function evalTest(ops, dbl, files) {
-  const p = new Parser2(ops, dbl, files);
+function evalTest(ops, dbl, files, vars) {
+  const p = new Parser2(ops, dbl, files, vars);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
   return r;
@@ -14957,14 +15197,16 @@ var init_conditions = __esm({
     UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
     BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
     Parser2 = class {
-      constructor(ops, dbl, files) {
+      constructor(ops, dbl, files, vars) {
         this.ops = ops;
         this.dbl = dbl;
         this.files = files;
+        this.vars = vars;
       }
       ops;
       dbl;
       files;
+      vars;
       i = 0;
       peek(k = 0) {
         return this.ops[this.i + k];
@@ -15022,6 +15264,12 @@ var init_conditions = __esm({
           this.i += 2;
           const value = a.field.s === "-t" || op.field.multi ? null : this.files?.(a.field.s, op.field) ?? null;
           return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
+        }
+        if (a.field.s === "-v" && !a.field.multi && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          const name = op.field.s;
+          const value = name === null || op.field.multi ? null : this.vars?.(name) ?? null;
+          return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field], ...value === false && name ? { unset: [name] } : {} };
         }
         if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
           this.i += 2;
@@ -15300,7 +15548,12 @@ function simpleCommand(m, stmt, call, st) {
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) });
+    let facts = WORD_FACTS.get(w);
+    if (!facts) {
+      facts = { assigns: assignsInWord(w), named: first?.type === "Lit" && ASSIGNMENT_OR_APPEND.test(first.value) };
+      WORD_FACTS.set(w, facts);
+    }
+    words.push({ start: argv.length, lost: r.lost, assigns: facts.assigns, named: facts.named });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -15718,10 +15971,16 @@ function printf(fmt, args) {
   } while (slots > 0 && i < args.length);
   return out;
 }
+function variableSet(st, name) {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith("BASH")) return null;
+  return false;
+}
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
   const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -15769,7 +16028,7 @@ function doubleBracket(m, s, c, st) {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
@@ -15816,12 +16075,17 @@ function sourceFile(m, stmt, ref, argv, st) {
   const found = m.host.source(target2.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
-    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref, ...!found && isActivateScript(target2.s) ? { activate: true } : {} });
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function isActivateScript(p) {
+  const parts = p.split("/").filter((x) => x !== "");
+  if (parts[parts.length - 1] !== "activate") return false;
+  return parts.length === 1 || parts[parts.length - 2] === "bin";
 }
 function joinsParams(w) {
   const visit = (parts) => parts.some((p) => p.type === "ParamExp" ? (p.param === "@" || p.param === "*") && !p.length && !p.excl : p.type === "DblQuoted" ? visit(p.parts) : false);
@@ -15999,7 +16263,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, TEXT_TOOLS, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -16055,6 +16319,8 @@ var init_interpreter = __esm({
         this.endingKeys.set(key, e);
         this.endings.push(e);
       }
+      /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
+      shownArgvs = /* @__PURE__ */ new Map();
       command(ref, argv, user, ctx, exec2) {
         let list2 = this.commands.get(ref.stmt);
         if (!list2) {
@@ -16067,8 +16333,15 @@ var init_interpreter = __esm({
           e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
           list2.push(e);
         }
-        const shown2 = argv.map(showField).join("");
-        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
+        if (e.argvs.length < 4) {
+          let shownKept = this.shownArgvs.get(e);
+          if (!shownKept) this.shownArgvs.set(e, shownKept = e.argvs.map((a) => a.map(showField).join("")));
+          const shown2 = argv.map(showField).join("");
+          if (!shownKept.includes(shown2)) {
+            e.argvs.push(argv);
+            shownKept.push(shown2);
+          }
+        }
         if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
         const head = argv[0]?.s;
         if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
@@ -16541,7 +16814,7 @@ var init_interpreter = __esm({
         const body2 = child ?? flowOf([]);
         this.acc.ret.push(...body2.ret);
         const again = [...body2.next, ...body2.cont];
-        if (this.forever && again.length > 0 && body2.brk.length === 0 && this.acc.ret.length === 0 && m.ctx.sub === 0) {
+        if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
           const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
           for (const st of again) {
             m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
@@ -16884,10 +17157,12 @@ var init_interpreter = __esm({
       }
     };
     NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
-    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "doas", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
+    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
+    WORD_FACTS = /* @__PURE__ */ new WeakMap();
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
+    RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
     RUN_USER = /* @__PURE__ */ new WeakMap();
@@ -16896,13 +17171,24 @@ var init_interpreter = __esm({
 });
 
 // src/model/evaluator/invocations.ts
-import path8 from "node:path";
+import path9 from "node:path";
 async function followRun(kind, argv, args, startUser2, r) {
   const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
   const first = args[0];
   if (!first || argv.length === 0) return run2;
   const cache = /* @__PURE__ */ new Map();
-  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  const at2 = evidenceOf(r, first.setting.instruction);
+  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: at2, why: [] }];
+  const inherited = r.inheritedEntrypoint;
+  if (inherited && r.resolveCommand(inherited.program.path)) {
+    work[0].argv = [lit(inherited.program.path), ...argv];
+  } else if (inherited) {
+    const next = imageProgramNext(inherited.program, argv, r);
+    const item = work[0];
+    const arg0 = lit(shownName(inherited.program.path));
+    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled }];
+    item.argv = next.argv;
+  }
   while (work.length > 0) {
     const item = work.shift();
     if (run2.chains.length + work.length >= MAX_CHAINS) {
@@ -16958,8 +17244,8 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    if (INITS2.has(name) || value === "/init") {
-      const { rest, group } = initOptions(name, argv.slice(1));
+    if (INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") {
+      const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
         push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
@@ -17097,6 +17383,13 @@ async function follow(item, run2, work, cache, r) {
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
+    const modelled = r.imageProgram?.(value) ?? null;
+    if (modelled) {
+      const next = imageProgramNext(modelled, argv.slice(1), r);
+      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled });
+      argv = next.argv;
+      continue;
+    }
     if (fromDockerfile && r.missingScript(value)) {
       const place = r.unknownPlace(value);
       push({ ...common, kind: "unknown", unread: value, ...place ? { reason: place } : { reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value } });
@@ -17111,6 +17404,22 @@ async function follow(item, run2, work, cache, r) {
     return end();
   }
   end();
+}
+function shownName(p) {
+  return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;
+}
+function imageProgramNext(p, args, r) {
+  const n = p.next;
+  if (n.kind === "command") return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(" ")}\`` };
+  const first = args[0];
+  const prefix = n.prefix;
+  const put = (why) => ({ argv: [lit(prefix), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(" ")}\`` });
+  if (!first) return prefix !== null && n.orScript ? put("it is given no arguments") : { argv: [], handled: "it is given no arguments: it runs nothing and exits" };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  const word = showField(first);
+  if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith("-")) return put(`\`${word}\` is an option`);
+  if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes("/") || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
+  return { argv: args, handled: first.s === USER_COMMAND ? "it runs the command as it is" : `\`${word}\` is a command: it runs it as it is` };
 }
 function wrapperHandover(r, step) {
   if (SAME_USER_WRAPPERS.has(basename3(step.name))) return null;
@@ -17145,7 +17454,7 @@ function nonScript(common, loaded, value, argv, resolved, unread = value) {
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
   if (r.stage.config.workdirUnknown) return r.resolveCommand(value);
-  const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
+  const inWorkdir = path9.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
 async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
@@ -17164,7 +17473,7 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   }
   let cached = cache.get(key);
   const shared = sharedRuns(r);
-  const sharedKey = `${fieldKey2(arg0)}${params.map(fieldKey2).join("")}${homeOf(r, hop.runsAs)}`;
+  const sharedKey = `${fieldKey(arg0)}${params.map(fieldKey).join("")}${homeOf(r, hop.runsAs)}`;
   if (!cached) {
     const same = shared.get(sharedKey)?.find((s) => s.unit === unit && s.args === item.args);
     if (same) {
@@ -17289,7 +17598,7 @@ function sharedRuns(r) {
   if (!m) SHARED.set(r, m = /* @__PURE__ */ new Map());
   return m;
 }
-function fieldKey2(f) {
+function fieldKey(f) {
   return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
 }
 function homeOf(r, user) {
@@ -17334,7 +17643,13 @@ function initOptions(name, args) {
   while (i < args.length) {
     const v = args[i]?.s ?? "";
     if (v === "--") return { rest: args.slice(i + 1), group };
-    if (!v.startsWith("-")) break;
+    if (!v.startsWith("-")) {
+      if (tini && /^SIG[A-Z0-9]+$/.test(v) && i > 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
     if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
     if (!tini && (v === "-c" || v === "--single-child")) group = false;
     i += withValue.includes(v) ? 2 : 1;
@@ -17408,11 +17723,6 @@ function parseSwitch(tool, args) {
     case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
-    case "doas": {
-      const d = doasOptions(args.map((f) => f.multi ? null : f.s));
-      if (!d) return null;
-      return { user: d.user ?? s(d.userAt), userText: d.user ?? text(d.userAt), rest: args.slice(d.commandAt), commandString: null };
-    }
     case "chpst": {
       let user = null;
       let userText = null;
@@ -17548,7 +17858,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17561,6 +17871,7 @@ var init_invocations = __esm({
     init_values();
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
     INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
+    TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -17605,177 +17916,6 @@ var init_pid1 = __esm({
   }
 });
 
-// src/model/supervisord.ts
-import path9 from "node:path";
-function readIni(text) {
-  const sections = [];
-  let current = null;
-  let last = null;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    if (/^\s*$/.test(raw) || /^\s*[;#]/.test(raw)) {
-      if (/^\s*$/.test(raw)) last = null;
-      continue;
-    }
-    if (/^\s/.test(raw) && last) {
-      last.value = `${last.value}
-${stripComment(raw.trim())}`;
-      continue;
-    }
-    const section = /^\[([^\]]+)\]/.exec(raw);
-    if (section) {
-      current = { name: section[1].trim(), line: i + 1, keys: /* @__PURE__ */ new Map() };
-      sections.push(current);
-      last = null;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (!kv || !current) {
-      last = null;
-      continue;
-    }
-    last = { value: stripComment(kv[2]), line: i + 1 };
-    current.keys.set(kv[1].trim().toLowerCase(), last);
-  }
-  return sections;
-}
-function stripComment(v) {
-  const m = /\s[;#]/.exec(v);
-  return (m ? v.slice(0, m.index) : v).trim();
-}
-function interpolate(v, program, env3) {
-  return v.replace(/%\(([A-Za-z_][A-Za-z0-9_]*)\)s|%%/g, (m, key) => {
-    if (m === "%%") return "%";
-    if (key === "program_name") return program;
-    if (key?.startsWith("ENV_")) {
-      const e = env3.get(key.slice(4));
-      if (e !== void 0 && e !== null) return e;
-    }
-    return m;
-  });
-}
-function supervisordOptions(args) {
-  let config = null;
-  let user = null;
-  let unknown = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === null || a === void 0) {
-      unknown = true;
-      continue;
-    }
-    const next = () => {
-      const v = args[++i];
-      if (v === null || v === void 0) unknown = true;
-      return v ?? null;
-    };
-    if (a === "-c" || a === "--configuration") config = next();
-    else if (a.startsWith("--configuration=")) config = a.slice("--configuration=".length);
-    else if (/^-c./.test(a)) config = a.slice(2);
-    else if (a === "-u" || a === "--user") user = next();
-    else if (a.startsWith("--user=")) user = a.slice("--user=".length);
-  }
-  return { config, user, unknown };
-}
-function supervisorConfig(args, image) {
-  const opts = supervisordOptions(args);
-  if (opts.unknown && opts.config === null) return null;
-  let main2 = null;
-  let how;
-  let packageInclude = null;
-  if (opts.config !== null) {
-    const p = path9.posix.resolve(image.workdir, opts.config);
-    const r = image.read(p);
-    if (!r) return null;
-    main2 = { path: p, ...r };
-    how = `-c ${opts.config}`;
-  } else {
-    for (const c of DEFAULT_SEARCH) {
-      const p = path9.posix.resolve(image.workdir, c);
-      const r = image.read(p);
-      if (r) {
-        main2 = { path: p, ...r };
-        break;
-      }
-    }
-    how = main2 ? `found at ${main2.path} (no -c)` : "";
-    if (!main2) {
-      for (const d of PACKAGE_DROP_INS) {
-        const files = includeFiles(d.include, image);
-        if (files && files.length > 0) {
-          packageInclude = d.include;
-          how = `the package's ${d.main}, which includes ${d.include}`;
-          break;
-        }
-      }
-      if (!packageInclude) return null;
-    }
-  }
-  const out = { files: [], user: opts.user, programs: [], how, unknownIncludes: [], emptyIncludes: [] };
-  const read = (text, display, dir, depth) => {
-    out.files.push(display);
-    for (const s of readIni(text)) {
-      if (s.name === "supervisord") {
-        const u = s.keys.get("user");
-        if (u && opts.user === null) out.user = u.value;
-      } else if (s.name.startsWith("program:")) {
-        const command2 = s.keys.get("command");
-        if (!command2) continue;
-        const name = s.name.slice("program:".length);
-        const user = s.keys.get("user")?.value ?? null;
-        const autostart = !/^(false|no|off|0)$/i.test(s.keys.get("autostart")?.value ?? "true");
-        const prog = { name, command: interpolate(command2.value.replace(/\n/g, " "), name, image.env), user, at: `${display}:${command2.line}`, autostart };
-        const same = out.programs.findIndex((p) => p.name === name);
-        if (same >= 0) out.programs[same] = prog;
-        else out.programs.push(prog);
-      } else if (s.name === "include" && depth === 0) {
-        for (const pattern4 of (s.keys.get("files")?.value ?? "").split(/\s+/).filter((x) => x !== "")) {
-          const abs = path9.posix.resolve(dir, pattern4);
-          const files = includeFiles(abs, image);
-          if (!files) {
-            out.unknownIncludes.push(abs);
-            continue;
-          }
-          if (files.length === 0) out.emptyIncludes.push(abs);
-          for (const f of files) {
-            const r = image.read(f);
-            if (r) read(r.text, r.display, path9.posix.dirname(f), depth + 1);
-          }
-        }
-      }
-    }
-  };
-  if (main2) read(main2.text, main2.display, path9.posix.dirname(main2.path), 0);
-  else if (packageInclude) {
-    for (const f of includeFiles(packageInclude, image) ?? []) {
-      const r = image.read(f);
-      if (r) read(r.text, r.display, path9.posix.dirname(f), 1);
-    }
-  }
-  return out;
-}
-function includeFiles(pattern4, image) {
-  const dir = path9.posix.dirname(pattern4);
-  if (/[*?[]/.test(dir)) return null;
-  const listed = image.list(dir);
-  if (!listed) return null;
-  const match = (0, import_picomatch2.default)(path9.posix.basename(pattern4), { dot: false });
-  return listed.filter((f) => match(path9.posix.basename(f))).sort();
-}
-var import_picomatch2, DEFAULT_SEARCH, PACKAGE_DROP_INS;
-var init_supervisord = __esm({
-  "src/model/supervisord.ts"() {
-    "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
-    DEFAULT_SEARCH = ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
-    PACKAGE_DROP_INS = [
-      { main: "/etc/supervisor/supervisord.conf", include: "/etc/supervisor/conf.d/*.conf" },
-      { main: "/etc/supervisord.conf", include: "/etc/supervisor.d/*.ini" }
-    ];
-  }
-});
-
 // src/model/launch.ts
 import path10 from "node:path";
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
@@ -17789,6 +17929,8 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const hosts = /* @__PURE__ */ new Map();
   let defaultArgs = true;
   const windows = isWindowsImage(stage, rootStage(stage));
+  const base2 = windows ? null : knownBaseImage(rootStage(stage), env3.baseImageFacts);
+  const from = rootStage(stage).from;
   const resolver = {
     stage,
     env: stage.config.env,
@@ -17800,6 +17942,9 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     unknownPlace: (p) => windows ? null : unknownPlaceOf(stage, p),
     serviceScripts: (dir) => windows ? [] : env3.fs.services(stage, dir),
     supervisorConfig: (args) => windows ? null : supervisorConfig(args, supervisorImage(stage, env3)),
+    // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
+    inheritedEntrypoint: base2?.entrypoint && !stage.config.entrypoint ? { program: base2.entrypoint, at: { file: env3.dockerfile.displayPath, span: from.keywordSpan, label: from.keyword } } : null,
+    imageProgram: (name) => imageProgramNamed(stage, base2, name),
     loadFile: async (resolved, forced, at2, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -17840,7 +17985,14 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...env3.runtime ? { runtime: env3.runtime } : {} };
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
+}
+function imageProgramNamed(stage, base2, name) {
+  for (const p of base2?.programs ?? []) {
+    if (name === p.path) return p;
+    if (!name.includes("/") && path10.posix.basename(p.path) === name && stagePath(stage).includes(path10.posix.dirname(p.path))) return p;
+  }
+  return null;
 }
 function supervisorImage(stage, env3) {
   return {
@@ -17859,6 +18011,13 @@ function supervisorImage(stage, env3) {
       if (origin?.kind === "heredoc") return { text: origin.heredoc.body.text, display: env3.dockerfile.displayPath };
       return null;
     }
+  };
+}
+function programImage(stage, env3, windows) {
+  const files = supervisorImage(stage, env3);
+  return {
+    env: stage.config.env,
+    read: (file) => windows || stage.config.workdirUnknown && !file.startsWith("/") ? null : files.read(path10.posix.resolve(stage.config.workdir, file))?.text ?? null
   };
 }
 function startUser(stage, trusted) {
@@ -18967,18 +19126,27 @@ function importedModule(node) {
 function isNodeRunner(name) {
   return NODE_RUNNERS.has(basename3(name));
 }
-function packageScriptRun(words) {
+function packageScriptRun(words, scripts = null) {
   const manager = basename3(words[0] ?? "");
   if (!PACKAGE_MANAGERS.has(manager)) return null;
   const rest = words.slice(1);
   if (rest.some((w) => w === null)) return null;
   const plain = rest.filter((w) => !w.startsWith("-"));
   const verb = plain[0];
-  if (!verb || !RUN_VERBS.has(verb)) return null;
-  const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
-  return script ? { manager, script } : null;
+  if (!verb) return null;
+  if (RUN_VERBS.has(verb)) {
+    const script = verb === "run" || verb === "run-script" ? plain[1] : verb;
+    return script ? { manager, script } : null;
+  }
+  const given = rest;
+  if (given[0] !== verb && !given.slice(0, given.indexOf(verb)).every((w) => /^--?[a-z][a-z-]*$/.test(w) && BOOLEAN_FLAGS.has(w))) return null;
+  const own = manager === "pnpm" ? PNPM_COMMANDS : manager === "yarn" ? YARN_COMMANDS : null;
+  if (!own || own.has(verb)) return null;
+  if (scripts) return Object.prototype.hasOwnProperty.call(scripts, verb) ? { manager, script: verb } : null;
+  if (manager === "yarn" && HADOOP_YARN.has(verb)) return null;
+  return { manager, script: verb };
 }
-function packageScriptCommand(stage, fs10, read, dir, script) {
+function packageScripts(stage, fs10, read, dir) {
   const origin = fs10.lookup(stage, path11.posix.join(dir, "package.json"));
   if (origin?.kind !== "context") return null;
   let scripts;
@@ -18987,21 +19155,23 @@ function packageScriptCommand(stage, fs10, read, dir, script) {
   } catch {
     return null;
   }
-  const command2 = scripts && typeof scripts === "object" ? scripts[script] : void 0;
+  if (!scripts || typeof scripts !== "object" || Array.isArray(scripts)) return {};
+  const out = {};
+  for (const [k, v] of Object.entries(scripts)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+function packageScriptCommand(stage, fs10, read, dir, script) {
+  const scripts = packageScripts(stage, fs10, read, dir);
+  const command2 = scripts && Object.prototype.hasOwnProperty.call(scripts, script) ? scripts[script] : void 0;
   if (typeof command2 !== "string") return null;
   const line = command2.trim();
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
-}
-function startScriptHint(stage, fs10, read, dir, keyword, pm) {
-  const command2 = stage ? packageScriptCommand(stage, fs10, read, dir, pm.script) : null;
-  if (command2 && onPath(command2)) return `Run the command of the \`${pm.script}\` script of package.json directly, in exec form: \`${keyword} [${command2.split(" ").map((w) => JSON.stringify(w)).join(", ")}]\``;
-  return `Run the program the \`${pm.script}\` script of package.json runs directly, in exec form (for example \`${keyword} ["node", "server.js"]\`)`;
 }
 function onPath(command2) {
   const first = command2.split(" ")[0] ?? "";
   return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
 }
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS;
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS, PNPM_COMMANDS, YARN_COMMANDS, HADOOP_YARN, BOOLEAN_FLAGS;
 var init_node_entry = __esm({
   "src/model/node-entry.ts"() {
     "use strict";
@@ -19022,6 +19192,196 @@ var init_node_entry = __esm({
     estree = null;
     PACKAGE_MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
     RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    PNPM_COMMANDS = /* @__PURE__ */ new Set([
+      "add",
+      "approve-builds",
+      "audit",
+      "bin",
+      "c",
+      "cache",
+      "cat-file",
+      "cat-index",
+      "completion",
+      "config",
+      "create",
+      "dedupe",
+      "deploy",
+      "dlx",
+      "doctor",
+      "env",
+      "exec",
+      "fetch",
+      "find-hash",
+      "get",
+      "help",
+      "i",
+      "ignored-builds",
+      "import",
+      "init",
+      "install",
+      "install-test",
+      "it",
+      "la",
+      "licenses",
+      "link",
+      "list",
+      "ll",
+      "ln",
+      "ls",
+      "m",
+      "multi",
+      "node",
+      "outdated",
+      "pack",
+      "patch",
+      "patch-commit",
+      "patch-remove",
+      "pm",
+      "prune",
+      "publish",
+      "rb",
+      "rebuild",
+      "recursive",
+      "remove",
+      "restart",
+      "rm",
+      "root",
+      "sbom",
+      "self-update",
+      "server",
+      "set",
+      "setup",
+      "store",
+      "t",
+      "test",
+      "tst",
+      "un",
+      "uninstall",
+      "unlink",
+      "up",
+      "update",
+      "upgrade",
+      "why",
+      "x",
+      "access",
+      "adduser",
+      "bugs",
+      "deprecate",
+      "dist-tag",
+      "docs",
+      "edit",
+      "info",
+      "login",
+      "logout",
+      "owner",
+      "ping",
+      "prefix",
+      "profile",
+      "pkg",
+      "repo",
+      "s",
+      "se",
+      "search",
+      "set-script",
+      "show",
+      "star",
+      "stars",
+      "team",
+      "token",
+      "unpublish",
+      "unstar",
+      "v",
+      "version",
+      "view",
+      "whoami",
+      "xmas"
+    ]);
+    YARN_COMMANDS = /* @__PURE__ */ new Set([
+      "access",
+      "add",
+      "audit",
+      "autoclean",
+      "bin",
+      "cache",
+      "check",
+      "config",
+      "constraints",
+      "create",
+      "dedupe",
+      "dlx",
+      "exec",
+      "explain",
+      "generate-lock-entry",
+      "global",
+      "help",
+      "import",
+      "info",
+      "init",
+      "install",
+      "licenses",
+      "link",
+      "list",
+      "login",
+      "logout",
+      "node",
+      "npm",
+      "outdated",
+      "owner",
+      "pack",
+      "patch",
+      "patch-commit",
+      "plugin",
+      "policies",
+      "publish",
+      "rebuild",
+      "remove",
+      "search",
+      "set",
+      "stage",
+      "tag",
+      "team",
+      "test",
+      "unlink",
+      "unplug",
+      "up",
+      "upgrade",
+      "upgrade-interactive",
+      "version",
+      "versions",
+      "why",
+      "workspace",
+      "workspaces"
+    ]);
+    HADOOP_YARN = /* @__PURE__ */ new Set([
+      "application",
+      "applicationattempt",
+      "classpath",
+      "cluster",
+      "container",
+      "daemonlog",
+      "envvars",
+      "fs2cs",
+      "globalpolicygenerator",
+      "jar",
+      "logs",
+      "node",
+      "nodeattributes",
+      "nodemanager",
+      "proxyserver",
+      "queue",
+      "registrydns",
+      "resourcemanager",
+      "rmadmin",
+      "router",
+      "schedulerconf",
+      "scmadmin",
+      "sharedcachemanager",
+      "timelinereader",
+      "timelineserver",
+      "top",
+      "version"
+    ]);
+    BOOLEAN_FLAGS = /* @__PURE__ */ new Set(["-s", "--silent", "--reporter-silent", "-r", "--recursive", "--if-present", "--parallel", "--stream", "--aggregate-output", "--shell-emulator", "--use-stderr", "--color", "--no-color"]);
   }
 });
 
@@ -20202,7 +20562,6 @@ var init_gosu_needs_root = __esm({
         for (const chain of run2.chains) {
           chain.hops.forEach((hop, i) => {
             if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
-            if (hop.tool === "doas") return;
             const prev = chain.hops[i - 1];
             if (!prev || prev.kind !== "script" && prev.kind !== "shell" || !prev.ending?.cmd) return;
             const ref = prev.ending.cmd;
@@ -22402,22 +22761,33 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
-function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards) {
+function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun = null) {
   const unit = hop.unit;
-  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const cmd = ctx.launch?.pid1.cmd ?? null;
+  const emptyCmd = cmd?.form.kind === "exec" && cmd.form.argv.length === 0;
+  if (unit.receivesArgs || cmd && !emptyCmd || forwards || !neverReadsArgs(hop)) return false;
   const once = `${unit.source.file.displayPath}:user-command`;
+  const noCmd = emptyCmd ? "the CMD of the image is empty (`CMD []`)" : "the image has no CMD";
   const report = (ref, msg) => {
-    if (!done.has(once) && ctx.options.userCommand) reportOnce(ctx, hop, done, ref, msg);
+    if (!done.has(once)) reportOnce(ctx, hop, done, ref, { ...msg, data: { noCmd, ...msg.data } });
     done.add(once);
     return true;
   };
+  if (e.kind === "exec" && e.cmd && reexecs(e, hop) && !rerun) {
+    if (commandOf(e.argv).forking || argsUse(e.argv, run2) !== "none") return false;
+    const again = hops.slice(hops.indexOf(hop) + 1).find((h) => h.kind === "script" && h.unit.source.file.displayPath === unit.source.file.displayPath && !!h.ending && !!h.run);
+    return again?.ending ? checkDroppedUserCommand(ctx, again, again.ending, run2, done, forwards, hops, e.cmd) : false;
+  }
+  if (rerun && (e.kind !== "exec" || !e.cmd)) return false;
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run2) !== "none") return false;
     const program = commandOf(e.argv).name?.s;
     const whole = e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2]).trimEnd();
     const top2 = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
-    const pass = top2 && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
-    const fix = top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
+    const supervisor = program !== null && program !== void 0 && SUPERVISORS.has(basename3(program));
+    const pass = top2 && !supervisor && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, "")) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : "";
+    const line = (r) => r.file.spanOf(r.stmt.p, r.stmt.e).line;
+    const fix = rerun ? `The script runs itself again without its arguments on line ${line(rerun)} (\`${refText(rerun)}\`), so they are gone before this line: run the command when one is given, with \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(rerun, "the script runs itself again")}, so that \`docker run IMAGE sh\` runs a shell` : top2 ? `${pass}${pass ? "m" : "M"}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell` : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename3(program)}\` starts` : "the program starts")}, so that \`docker run IMAGE sh\` runs a shell`;
     return report(e.cmd, { messageId: "ignoresUserCommand", data: { command: refText(e.cmd), program: program ? `\`${basename3(program)}\`` : "the program", fix } });
   }
   if (e.kind === "loop" && e.loop) {
@@ -22531,7 +22901,7 @@ function checkWrapper(ctx, hop, e, run2, done) {
 function neverReadsArgs(hop) {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
-  if (hop.run.unknownSources.length > 0) return false;
+  if (hop.run.unknownSources.some((u) => !u.activate)) return false;
   const opaque = (a) => {
     const name = a[0]?.s;
     if (name === null || name === void 0 || name === "eval" || name === "getopts") return true;
@@ -22622,6 +22992,7 @@ var messages2, missing_exec_args_default, STAYS_NOT, POSITIONAL;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
+    init_invocations();
     init_questions();
     init_values();
     init_evidence();
@@ -22684,11 +23055,11 @@ var init_missing_exec_args = __esm({
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
       },
       ignoresUserCommand: {
-        message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+        message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
       },
       staysIgnoringUserCommand: {
-        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+        message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.'
       }
     };
@@ -22700,22 +23071,9 @@ var init_missing_exec_args = __esm({
       fixable: true,
       title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
-      options: {
-        schema: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            userCommand: {
-              type: "boolean",
-              description: "Also report an image with no CMD whose entrypoint script never reads its arguments, so that `docker run IMAGE sh` cannot give a shell (`ignoresUserCommand`, `staysIgnoringUserCommand`). Off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives the shell."
-            }
-          }
-        },
-        defaults: { userCommand: false }
-      },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image (or an empty `CMD []`), the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -22738,7 +23096,7 @@ var init_missing_exec_args = __esm({
               if (hop.kind !== "script" && hop.kind !== "shell" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2)) continue;
-              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards)) continue;
+              if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards, chain.hops)) continue;
               if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -22948,11 +23306,11 @@ var init_npm_start_pid1 = __esm({
       messages: {
         managerPid1: {
           message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: "{fix}."
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
         }
       },
       docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1, or the short form of pnpm and yarn, `pnpm <script>` and `yarn <script>`: a word that is not one of their own commands runs the package.json script of that name. Where the build copies package.json from the build context to WORKDIR, the short form counts only when it names one of its scripts (`yarn eslint` may run a package's binary; Hadoop's `yarn resourcemanager` is not the package manager); where package.json is made by the build or comes from another stage, a word that is neither a command of the manager nor one of Hadoop YARN's counts.",
         why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
@@ -22964,10 +23322,11 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          const pm = step.kind === "program" ? packageScriptRun([step.name, ...step.args]) : null;
-          if (step.kind !== "program" || !pm) continue;
-          if (main2.init || !step.pid1) continue;
+          if (step.kind !== "program" || main2.init || !step.pid1) continue;
           const fromDockerfile = step.argv[0]?.arg !== void 0;
+          const stage = ctx.stage;
+          const scripts = fromDockerfile && stage && !stage.config.workdirUnknown ? packageScripts(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir) : null;
+          if (!packageScriptRun([step.name, ...step.args], scripts)) continue;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
           const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
@@ -22975,12 +23334,7 @@ var init_npm_start_pid1 = __esm({
           ctx.report({
             at: at2,
             messageId: "managerPid1",
-            data: {
-              command: [step.name, ...step.args].join(" "),
-              manager: basename3(step.name),
-              // The hint names the Dockerfile keyword only where the word is written there.
-              fix: fromDockerfile ? startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", step.arg.setting.instruction.keyword, pm) : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)`
-            },
+            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
           });
         }
@@ -23469,6 +23823,8 @@ function stepLabel(s) {
       return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case "supervisor":
       return `${s.at.label} ${s.name}`;
+    case "image-program":
+      return `${s.at.label} ${basename3(s.program.path)}`;
     case "unknown":
       return s.at.label;
   }
@@ -23515,13 +23871,13 @@ function lastProgram(m) {
   const [line] = [...lines];
   return lines.size === 1 && line ? line : null;
 }
-function wrapsRootByDesignCmd(hop, cmdArgv) {
+function wrapsRootByDesignCmd(hop, cmdArgv, image) {
   if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== "entrypoint" || hop.resolved?.origin.kind === "context" || hop.resolved?.origin.kind === "heredoc") return false;
   if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
   const [program = "", ...args] = cmdArgv;
-  return rootByDesign(program, args) !== null;
+  return rootByDesign(program, args, image) !== null;
 }
-function lastCommandRootByDesign(m) {
+function lastCommandRootByDesign(m, image) {
   const last = m.staying?.ending.last;
   if (!last || last.length === 0) return false;
   return last.every((l) => {
@@ -23530,7 +23886,7 @@ function lastCommandRootByDesign(m) {
     const t = commandOf(argv);
     const name = t.name?.s;
     if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s)) !== null;
+    return rootByDesign(name, t.rest.map((f) => f.s), image) !== null;
   });
 }
 function runsBaseEntrypoint(m, stage) {
@@ -23540,10 +23896,6 @@ function runsBaseEntrypoint(m, stage) {
   const argv = argvAt(m.staying?.hop.run, m.staying?.ending.last[0]);
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename3(name) === ENTRY;
-}
-function baseText(stage) {
-  if (!stage.baseKnown) return "the base image";
-  return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
 }
 var root_process_default;
 var init_root_process = __esm({
@@ -23576,7 +23928,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -23597,7 +23949,7 @@ var init_root_process = __esm({
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
           const [program = "", ...args] = inherited.split(" ");
-          if (rootByDesign(program, args) !== null) return;
+          if (rootByDesign(program, args, launch.programImage) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
@@ -23610,8 +23962,8 @@ var init_root_process = __esm({
         if (mains.some((m) => m.hop.kind === "program" && m.hop.handover)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
-        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
-        if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m))) return;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv, launch.programImage)))) return;
+        if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m, launch.programImage))) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
@@ -23623,7 +23975,7 @@ var init_root_process = __esm({
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
-          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: baseText(fromStage) };
+          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
           ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
         }
       }
@@ -23773,8 +24125,6 @@ var init_shell_form_pid1 = __esm({
     init_pid12();
     init_report();
     init_text();
-    init_shell();
-    init_node_entry();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -23790,10 +24140,6 @@ var init_shell_form_pid1 = __esm({
         shellForm: {
           message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
-        },
-        shellFormPackageManager: {
-          message: "{keyword} is in shell form, so it runs as {wrapped}: the shell is PID 1 and does not forward SIGTERM, and under it {manager} runs the `{script}` script of package.json as its own child and does not reliably pass SIGTERM on either, so `docker stop` waits and then kills the application without a clean shutdown. Exec form alone (`{keyword} {execForm}`) would leave {manager} as PID 1 (npm-start-pid1).",
-          hint: "{fix}."
         },
         shellFormUnderInit: {
           message: "{keyword} is in shell form, so {init} (PID 1) starts it as {wrapped}{afterScript}: the shell sits between {init} and the application, and {init} signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.",
@@ -23815,7 +24161,7 @@ var init_shell_form_pid1 = __esm({
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
         howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
         autofix: [
-          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words (other than `npm start`, `yarn start`, `pnpm run <script>`, whose exec form would keep the package manager as PID 1) becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
+          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
           { safety: "unsafe", what: "The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)", why: "The container may run something else: review the arguments" },
           { safety: "unsafe", what: "A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin", why: "The shell no longer runs anything after that command, and the string keeps its shell" }
         ]
@@ -23846,13 +24192,8 @@ var init_shell_form_pid1 = __esm({
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
-            const only = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
-            const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? []) : null;
             if (underInit) ctx.report({ ...place, messageId: "shellFormUnderInit", data: { ...data, ...underInit } });
-            else if (pm) {
-              const fix2 = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", inst.keyword, pm);
-              ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: "shellFormPackageManager", data: { ...data, manager: pm.manager, script: pm.script, fix: fix2 } });
-            } else ctx.report({ ...place, messageId: "shellForm", data });
+            else ctx.report({ ...place, messageId: "shellForm", data });
           } else {
             const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
             if (underInit) ctx.report({ ...place, messageId: "shellCNoExecUnderInit", data: { ...data, ...underInit } });
@@ -34536,7 +34877,9 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       for (const step of chain.hops) {
         if ((step.kind === "script" || step.kind === "shell") && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
+            const at2 = u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p);
+            if (u.activate) info(u.ref.file.path, at2, `\`. ${u.path}\` is the activate script of a Python virtual environment (or conda), which the build makes rather than copies from the build context: it was not read, and is taken to set variables (PATH, VIRTUAL_ENV) and define \`deactivate\`, not to run or read the script's arguments; a variable the script has not set is taken as unknown after it`);
+            else info(u.ref.file.path, at2, `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {
@@ -43464,13 +43807,22 @@ function chainHops(chain, launch) {
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
-        const note = step.handover ? `${role}; ${step.handover}` : role;
+        const r = step.resolved;
+        const built = r?.origin.kind === "built" && /\.(sh|bash)$/.test(r.imagePath) ? `${r.imagePath} is a script made in stage ${r.origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` : null;
+        const more = step.handover ?? built;
+        const note = more ? `${role}; ${more}` : role;
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
           break;
         }
         out.push({ process: [step.name, ...step.args].join(" "), user, pid1: step.pid1, at: at2, note, why: [] });
+        break;
+      }
+      case "image-program": {
+        const p = step.program;
+        const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : "";
+        out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
         break;
       }
       case "supervisor":
@@ -43677,6 +44029,7 @@ var init_explain = __esm({
     init_values();
     init_invocations();
     init_commands();
+    init_image();
     init_text();
   }
 });

@@ -401,7 +401,9 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       for (const step of chain.hops) {
         if ((step.kind === 'script' || step.kind === 'shell') && step.run) {
           for (const u of step.run.unknownSources) {
-            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
+            const at = u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p);
+            if (u.activate) info(u.ref.file.path, at, `\`. ${u.path}\` is the activate script of a Python virtual environment (or conda), which the build makes rather than copies from the build context: it was not read, and is taken to set variables (PATH, VIRTUAL_ENV) and define \`deactivate\`, not to run or read the script's arguments; a variable the script has not set is taken as unknown after it`);
+            else info(u.ref.file.path, at, `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed, and a variable the script has not set is taken as unknown after it (it may set it)`);
           }
           const capped = step.run.capped;
           if (capped) {

@@ -13,6 +13,7 @@ import { argvAt, commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
+import { rootStage } from './model/image.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -226,7 +227,11 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
-        const note = step.handover ? `${role}; ${step.handover}` : role;
+        // A shell script made by RUN in another stage: it could hand over, but it cannot be read.
+        const r = step.resolved;
+        const built = r?.origin.kind === 'built' && /\.(sh|bash)$/.test(r.imagePath) ? `${r.imagePath} is a script made in stage ${r.origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` : null;
+        const more = step.handover ?? built;
+        const note = more ? `${role}; ${more}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
         if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
@@ -234,6 +239,13 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           break;
         }
         out.push({ process: [step.name, ...step.args].join(' '), user, pid1: step.pid1, at, note, why: [] });
+        break;
+      }
+      case 'image-program': {
+        // A base-image program dockerlint cannot read but models: it execs its next command.
+        const p = step.program;
+        const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : '';
+        out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
         break;
       }
       case 'supervisor':

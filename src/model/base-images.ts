@@ -22,7 +22,67 @@ export interface BaseImageFacts {
    * built on it sets neither ENTRYPOINT nor CMD nor USER; null when unknown or none.
    */
   rootCommand?: string | null;
+  /**
+   * The image's own ENTRYPOINT, which an image built on it inherits when no stage sets one (it
+   * then runs with the CMD as its arguments); null when it has none or it is not modelled.
+   */
+  entrypoint?: ImageProgram | null;
+  /** Other programs of the image whose behaviour is modelled (`apache2-foreground`), found by name on the PATH. */
+  programs?: ImageProgram[];
 }
+
+/**
+ * A program of a base image that dockerlint cannot read but knows the behaviour of: the small
+ * start scripts of the official images, which only put a default command in front of their
+ * arguments or start the server in the foreground. A summary, not the image's file: what it runs
+ * next, in the same process (it execs), as the same user.
+ */
+export interface ImageProgram {
+  /** Its path in the image: `/usr/local/bin/docker-entrypoint.sh`. */
+  path: string;
+  /** The image it comes from, as explain names it: `node`, `php:*-apache`. */
+  image: string;
+  /**
+   * What it runs next. `args`: its arguments (`exec "$@"`), after putting `prefix` in front of them
+   * when the first is an option (`-x`) or there is none, and also, with `orScript`, when the first
+   * is a file for `prefix` to run rather than a command (node's `docker-entrypoint.sh` runs
+   * `index.js` with node). `command`: that command, followed by its arguments.
+   */
+  next: { kind: 'args'; prefix: string | null; orScript?: RegExp; does: string } | { kind: 'command'; argv: string[]; does: string };
+}
+
+const NODE_ENTRYPOINT: ImageProgram = {
+  path: '/usr/local/bin/docker-entrypoint.sh',
+  image: 'node',
+  next: { kind: 'args', prefix: 'node', orScript: /\.(js|mjs|cjs)$/, does: 'runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command' },
+};
+
+const TEMURIN_ENTRYPOINT: ImageProgram = {
+  path: '/__cacert_entrypoint.sh',
+  image: 'eclipse-temurin',
+  next: { kind: 'args', prefix: null, does: 'imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec' },
+};
+
+/** The php image's entrypoint: the variant's server (or `php`) in front of options. */
+function phpEntrypoint(variant: string, server: string): ImageProgram {
+  return {
+    path: '/usr/local/bin/docker-php-entrypoint',
+    image: variant,
+    next: { kind: 'args', prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` },
+  };
+}
+
+const APACHE2_FOREGROUND: ImageProgram = {
+  path: '/usr/local/bin/apache2-foreground',
+  image: 'php:*-apache',
+  next: { kind: 'command', argv: ['apache2', '-DFOREGROUND'], does: 'prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments' },
+};
+
+const HTTPD_FOREGROUND: ImageProgram = {
+  path: '/usr/local/bin/httpd-foreground',
+  image: 'httpd',
+  next: { kind: 'command', argv: ['httpd', '-DFOREGROUND'], does: 'removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments' },
+};
 
 /** A reference split into repository name and tag (`latest` when none), normalised. */
 export interface ImageName {
@@ -87,15 +147,22 @@ const TABLE: Entry[] = [
     note: DROPS,
   },
   // Images whose inherited CMD is a server that runs as root (its master process, at least).
-  { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground' },
-  { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm' },
-  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: 'the image runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground' },
-  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'the image runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm' },
-  { name: /^httpd$/, user: null, dropsPrivileges: false, note: 'httpd runs httpd-foreground as root (its workers run as www-data)', rootCommand: 'httpd-foreground' },
+  { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground', entrypoint: phpEntrypoint('php:*-apache', 'apache2-foreground'), programs: [phpEntrypoint('php:*-apache', 'apache2-foreground'), APACHE2_FOREGROUND] },
+  { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm', entrypoint: phpEntrypoint('php:*-fpm', 'php-fpm'), programs: [phpEntrypoint('php:*-fpm', 'php-fpm')] },
+  // The other php variants (cli, zts): no server, `php` in front of options.
+  { name: /^php$/, user: null, dropsPrivileges: false, note: 'the php image runs as root', entrypoint: phpEntrypoint('php', 'php'), programs: [phpEntrypoint('php', 'php')] },
+  // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
+  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: 'the image runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground', programs: [phpEntrypoint('php:*-apache', 'apache2-foreground'), APACHE2_FOREGROUND] },
+  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'the image runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm', programs: [phpEntrypoint('php:*-fpm', 'php-fpm')] },
+  { name: /^httpd$/, user: null, dropsPrivileges: false, note: 'httpd runs httpd-foreground as root (its workers run as www-data)', rootCommand: 'httpd-foreground', programs: [HTTPD_FOREGROUND] },
+  // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
+  { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: 'tomcat runs catalina.sh run as root', rootCommand: 'catalina.sh run', entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
   { name: /^tomcat$/, user: null, dropsPrivileges: false, note: 'tomcat runs catalina.sh run as root', rootCommand: 'catalina.sh run' },
   // Language images: root, and no entrypoint of their own that steps down.
-  { name: /^node$/, user: null, dropsPrivileges: false, note: 'the node image runs as root; its node user (uid 1000) is there to be chosen with USER node' },
-  { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: 'the language image runs as root, with no entrypoint that steps down' },
+  { name: /^node$/, user: null, dropsPrivileges: false, note: 'the node image runs as root; its node user (uid 1000) is there to be chosen with USER node', entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
+  // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
+  { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: 'the language image runs as root, with no entrypoint that steps down', entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+  { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: 'the language image runs as root, with no entrypoint that steps down' },
 ];
 
 type BaseRef = { base: string; baseKnown: boolean; baseStage: unknown };
@@ -112,7 +179,7 @@ export function knownBaseImage(stage: BaseRef, trusted?: (ref: string) => BaseIm
 export function baseImageFacts(ref: string): BaseImageFacts | null {
   const { name, tag } = imageName(ref);
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
 }
 
 /** Plain OS images: they ship no entrypoint scripts of their own. */

@@ -6,9 +6,19 @@
  * `gradle`, `composer`) leave as theirs: one-shot commands run on a mounted project, not services.
  */
 import { basename } from './commands.js';
+import { readIni } from './supervisord.js';
+
+/**
+ * What a server's configuration can be read from: the text of a file the build puts in the image
+ * (a path as the command line writes it, relative to the WORKDIR), and the image's ENV.
+ */
+export interface ProgramImage {
+  read(file: string): string | null;
+  env: ReadonlyMap<string, string | null>;
+}
 
 /** Servers that start as root and switch their workers (or themselves) to an unprivileged user. */
-const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with these options */ when?: (args: readonly string[]) => boolean }> = [
+const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with these options (or this configuration) */ when?: (args: readonly string[], image?: ProgramImage) => boolean }> = [
   { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
   { match: /^nginx(-debug)?$/, how: 'its workers run as the `user` of nginx.conf' },
   { match: /^php-fpm[0-9.]*$/, how: 'its pool workers run as the `user` of the pool configuration' },
@@ -29,6 +39,9 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   { match: /^rspamd$/, how: 'its workers run as its `-u` user (_rspamd in the packages)', when: (args) => args.some((a) => a === '-u' || a.startsWith('--user')) },
   // shadowsocks-libev's servers switch to `-a user` after binding; without `-a` they stay root.
   { match: /^ss-(server|local|redir|tunnel|manager)$/, how: 'it switches to its `-a` user after binding', when: (args) => args.includes('-a') },
+  // uWSGI binds its sockets as root, then every process (the master too) switches to its `uid`
+  // and `gid`; without them it stays root.
+  { match: /^uwsgi$/, how: 'it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)', when: uwsgiSetsUid },
 ];
 
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
@@ -48,17 +61,54 @@ const BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazeli
  * whether the root comes from no USER or from an explicit `USER root`: what runs is root by design
  * either way (a last `USER root` as such is last-user-root's, hadolint's DL3002).
  */
-export function rootByDesign(program: string, args: readonly string[]): string | null {
+export function rootByDesign(program: string, args: readonly string[], image?: ProgramImage): string | null {
   const name = basename(program);
   // Wrappers that set up and exec their arguments: Docker's `dind` script, and tini as docker-init.
   const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1));
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args)));
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), image);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l') || (/^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args));
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+
+/** A user to switch to that is not root (`www-data`, `1000`); an unknown value counts (`$(APP_UID)`). */
+function notRoot(value: string | null | undefined): boolean {
+  const v = value?.trim() ?? '';
+  return v !== '' && v !== 'root' && v !== '0';
+}
+
+/**
+ * uWSGI is told to switch user: `--uid name` on its command line, `UWSGI_UID` in the image's ENV
+ * (uWSGI reads every `UWSGI_<OPTION>` variable as an option), or `uid =` in the `[uwsgi]` section
+ * (or the `file.ini:section` named) of an ini file it loads (`--ini file`, or a bare `file.ini`
+ * argument) that the build puts in the image. A `uid` of root or 0 is no switch.
+ */
+function uwsgiSetsUid(args: readonly string[], image?: ProgramImage): boolean {
+  const inis: string[] = [];
+  let uid: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const [flag, value] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, null];
+    if (flag === '--uid') uid = value ?? args[++i] ?? null;
+    else if (flag === '--ini') {
+      const f = value ?? args[++i];
+      if (f) inis.push(f);
+    } else if (!a.startsWith('-') && /\.ini(:[^/]+)?$/.test(a)) inis.push(a);
+  }
+  if (uid !== null) return notRoot(uid);
+  if (image?.env.has('UWSGI_UID')) return notRoot(image.env.get('UWSGI_UID'));
+  for (const f of inis) {
+    const colon = /^(.*\.ini):([^/]+)$/.exec(f);
+    const text = image?.read(colon ? (colon[1] as string) : f) ?? null;
+    if (text === null) continue;
+    const section = colon ? (colon[2] as string) : 'uwsgi';
+    const value = readIni(text).filter((s) => s.name === section).map((s) => s.keys.get('uid')?.value).find((v) => v !== undefined);
+    if (value !== undefined) return notRoot(value);
+  }
+  return false;
 }
 
 /** `perl -de0` (the perl image's CMD), `perl -d -e 0`: the debugger on an empty program, perl's REPL. */

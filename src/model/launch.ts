@@ -5,13 +5,14 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
+import type { ProgramImage } from './known-programs.js';
 import picomatch from 'picomatch';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
 import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import { imageSh, isPlainOs, isWindowsImage, knownBaseImage, type BaseImageFacts, type ImageProgram, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
 import { findInImage, followRun, SHELLS as SHELL_NAMES, type InvocationKind, type LoadedProgram, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { isPythonInterpreter, pythonHandover } from './python-program.js';
@@ -103,6 +104,8 @@ export interface Launch {
   runtime?: RuntimeGrants;
   /** Where the build puts a word of a command line, run in the final stage: see `FindInImage`. */
   findInImage(word: string): 'named' | 'guessed' | null;
+  /** A server's configuration as the build provides it: see `ProgramImage`. */
+  programImage: ProgramImage;
 }
 
 /**
@@ -147,6 +150,8 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   let defaultArgs = true;
   // Windows images: no Linux PID 1, shells or users; their commands are not followed into files.
   const windows = isWindowsImage(stage, rootStage(stage));
+  const base = windows ? null : knownBaseImage(rootStage(stage), env.baseImageFacts);
+  const from = rootStage(stage).from;
   const resolver: Resolver = {
     stage,
     env: stage.config.env,
@@ -158,6 +163,9 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
     serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
     supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
+    // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
+    inheritedEntrypoint: base?.entrypoint && !stage.config.entrypoint ? { program: base.entrypoint, at: { file: env.dockerfile.displayPath, span: from.keywordSpan, label: from.keyword } } : null,
+    imageProgram: (name) => imageProgramNamed(stage, base, name),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
@@ -199,7 +207,16 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), ...(env.runtime ? { runtime: env.runtime } : {}) };
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}) };
+}
+
+/** The base image's modelled program that `name` runs: its path, or its file name found on the PATH. */
+function imageProgramNamed(stage: Stage, base: BaseImageFacts | null, name: string): ImageProgram | null {
+  for (const p of base?.programs ?? []) {
+    if (name === p.path) return p;
+    if (!name.includes('/') && path.posix.basename(p.path) === name && stagePath(stage).includes(path.posix.dirname(p.path))) return p;
+  }
+  return null;
 }
 
 /** The image files supervisord's configuration reader may read: those the build provides from the context or a heredoc. */
@@ -220,6 +237,15 @@ function supervisorImage(stage: Stage, env: LaunchEnv): SupervisorImage {
       if (origin?.kind === 'heredoc') return { text: origin.heredoc.body.text, display: env.dockerfile.displayPath };
       return null;
     },
+  };
+}
+
+/** A configuration file of the image as the build provides it (relative to WORKDIR), and its ENV. */
+function programImage(stage: Stage, env: LaunchEnv, windows: boolean): ProgramImage {
+  const files = supervisorImage(stage, env);
+  return {
+    env: stage.config.env,
+    read: (file) => (windows || (stage.config.workdirUnknown && !file.startsWith('/')) ? null : (files.read(path.posix.resolve(stage.config.workdir, file))?.text ?? null)),
   };
 }
 

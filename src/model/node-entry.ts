@@ -182,26 +182,72 @@ const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm']);
 const RUN_VERBS = new Set(['start', 'run', 'run-script', 'dev', 'serve']);
 
 /**
- * `npm start`, `npm run serve`, `yarn dev`, `pnpm run start`: the package manager and the
- * package.json script it runs (as its own child, through a shell), or null.
+ * pnpm's own commands (and the npm commands it passes on to npm): any other first word runs the
+ * package.json script of that name, `pnpm start-docker` as `pnpm run start-docker`.
  */
-export function packageScriptRun(words: readonly (string | null)[]): { manager: string; script: string } | null {
+const PNPM_COMMANDS = new Set([
+  'add', 'approve-builds', 'audit', 'bin', 'c', 'cache', 'cat-file', 'cat-index', 'completion', 'config', 'create', 'dedupe', 'deploy', 'dlx', 'doctor', 'env',
+  'exec', 'fetch', 'find-hash', 'get', 'help', 'i', 'ignored-builds', 'import', 'init', 'install', 'install-test', 'it', 'la', 'licenses', 'link', 'list', 'll',
+  'ln', 'ls', 'm', 'multi', 'node', 'outdated', 'pack', 'patch', 'patch-commit', 'patch-remove', 'pm', 'prune', 'publish', 'rb', 'rebuild', 'recursive', 'remove',
+  'restart', 'rm', 'root', 'sbom', 'self-update', 'server', 'set', 'setup', 'store', 't', 'test', 'tst', 'un', 'uninstall', 'unlink', 'up', 'update', 'upgrade',
+  'why', 'x', 'access', 'adduser', 'bugs', 'deprecate', 'dist-tag', 'docs', 'edit', 'info', 'login', 'logout', 'owner', 'ping', 'prefix', 'profile', 'pkg',
+  'repo', 's', 'se', 'search', 'set-script', 'show', 'star', 'stars', 'team', 'token', 'unpublish', 'unstar', 'v', 'version', 'view', 'whoami', 'xmas',
+]);
+
+/** Yarn's own commands (classic and berry): any other first word runs the package.json script of that name (or a package's binary). */
+const YARN_COMMANDS = new Set([
+  'access', 'add', 'audit', 'autoclean', 'bin', 'cache', 'check', 'config', 'constraints', 'create', 'dedupe', 'dlx', 'exec', 'explain', 'generate-lock-entry',
+  'global', 'help', 'import', 'info', 'init', 'install', 'licenses', 'link', 'list', 'login', 'logout', 'node', 'npm', 'outdated', 'owner', 'pack', 'patch',
+  'patch-commit', 'plugin', 'policies', 'publish', 'rebuild', 'remove', 'search', 'set', 'stage', 'tag', 'team', 'test', 'unlink', 'unplug', 'up', 'upgrade',
+  'upgrade-interactive', 'version', 'versions', 'why', 'workspace', 'workspaces',
+]);
+
+/** Hadoop's `yarn` (`yarn resourcemanager`, `yarn jar app.jar`): not the package manager. */
+const HADOOP_YARN = new Set([
+  'application', 'applicationattempt', 'classpath', 'cluster', 'container', 'daemonlog', 'envvars', 'fs2cs', 'globalpolicygenerator', 'jar', 'logs', 'node',
+  'nodeattributes', 'nodemanager', 'proxyserver', 'queue', 'registrydns', 'resourcemanager', 'rmadmin', 'router', 'schedulerconf', 'scmadmin',
+  'sharedcachemanager', 'timelinereader', 'timelineserver', 'top', 'version',
+]);
+
+/**
+ * `npm start`, `npm run serve`, `yarn dev`, `pnpm run start`, and pnpm's and yarn's short form
+ * `pnpm start-docker` (a word that is not one of their own commands runs the script of that
+ * name): the package manager and the package.json script it runs (as its own child, through a
+ * shell), or null. `scripts` are the scripts of the package.json the manager reads, or null when
+ * it is not known; when known, a short form must name one of them (`yarn eslint` may run a
+ * package's binary; Hadoop's `yarn resourcemanager` is no package manager at all).
+ */
+export function packageScriptRun(words: readonly (string | null)[], scripts: Readonly<Record<string, string>> | null = null): { manager: string; script: string } | null {
   const manager = basename(words[0] ?? '');
   if (!PACKAGE_MANAGERS.has(manager)) return null;
   const rest = words.slice(1);
   if (rest.some((w) => w === null)) return null;
   const plain = (rest as string[]).filter((w) => !w.startsWith('-'));
   const verb = plain[0];
-  if (!verb || !RUN_VERBS.has(verb)) return null;
-  const script = verb === 'run' || verb === 'run-script' ? plain[1] : verb;
-  return script ? { manager, script } : null;
+  if (!verb) return null;
+  if (RUN_VERBS.has(verb)) {
+    const script = verb === 'run' || verb === 'run-script' ? plain[1] : verb;
+    return script ? { manager, script } : null;
+  }
+  // Options before the word may take a value (`pnpm --filter web start`): only the word right
+  // after the manager, or after flags that take none, is read as the script.
+  const given = rest as string[];
+  if (given[0] !== verb && !given.slice(0, given.indexOf(verb)).every((w) => /^--?[a-z][a-z-]*$/.test(w) && BOOLEAN_FLAGS.has(w))) return null;
+  const own = manager === 'pnpm' ? PNPM_COMMANDS : manager === 'yarn' ? YARN_COMMANDS : null;
+  if (!own || own.has(verb)) return null;
+  if (scripts) return Object.prototype.hasOwnProperty.call(scripts, verb) ? { manager, script: verb } : null;
+  if (manager === 'yarn' && HADOOP_YARN.has(verb)) return null;
+  return { manager, script: verb };
 }
 
+/** Flags of pnpm and yarn that take no value. */
+const BOOLEAN_FLAGS = new Set(['-s', '--silent', '--reporter-silent', '-r', '--recursive', '--if-present', '--parallel', '--stream', '--aggregate-output', '--shell-emulator', '--use-stderr', '--color', '--no-color']);
+
 /**
- * The command a package.json script runs, from the package.json the build copies to `dir` in the
- * image: only a plain command line (words without shell syntax), which `exec` can start as it is.
+ * The scripts of the package.json the build copies from the build context to `dir` in the image,
+ * or null when there is none, it is made by the build or another stage, or it does not parse.
  */
-export function packageScriptCommand(stage: Stage, fs: ImageFs, read: (contextPath: string) => string, dir: string, script: string): string | null {
+export function packageScripts(stage: Stage, fs: ImageFs, read: (contextPath: string) => string, dir: string): Record<string, string> | null {
   const origin = fs.lookup(stage, path.posix.join(dir, 'package.json'));
   if (origin?.kind !== 'context') return null;
   let scripts: unknown;
@@ -210,7 +256,19 @@ export function packageScriptCommand(stage: Stage, fs: ImageFs, read: (contextPa
   } catch {
     return null;
   }
-  const command = scripts && typeof scripts === 'object' ? (scripts as Record<string, unknown>)[script] : undefined;
+  if (!scripts || typeof scripts !== 'object' || Array.isArray(scripts)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(scripts as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * The command a package.json script runs, from the package.json the build copies to `dir` in the
+ * image: only a plain command line (words without shell syntax), which `exec` can start as it is.
+ */
+export function packageScriptCommand(stage: Stage, fs: ImageFs, read: (contextPath: string) => string, dir: string, script: string): string | null {
+  const scripts = packageScripts(stage, fs, read, dir);
+  const command = scripts && Object.prototype.hasOwnProperty.call(scripts, script) ? scripts[script] : undefined;
   if (typeof command !== 'string') return null;
   const line = command.trim();
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;

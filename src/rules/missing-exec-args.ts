@@ -1,5 +1,5 @@
 import type { Ending, LoopRef } from '../model/evaluator/interpreter.js';
-import type { Run } from '../model/evaluator/invocations.js';
+import { SUPERVISORS, type Run, type Step } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
 import { showArgv, type Field } from '../model/evaluator/values.js';
@@ -66,11 +66,11 @@ const messages = {
     hint: 'Hand over with `exec "$@"` and move this command into CMD.',
   },
   ignoresUserCommand: {
-    message: "`{command}` ignores the script's arguments, and the script never reads them: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
+    message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
   },
   staysIgnoringUserCommand: {
-    message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: the image has no CMD, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
+    message: "This path of the script ends in `{command}` ({how}), and the script never reads its arguments: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` {instead} instead of a shell, and options given there reach nothing. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: 'Run the command when one is given: put `if [ "$#" -gt 0 ]; then exec "$@"; fi` {where}, so that `docker run IMAGE sh` runs a shell and `docker run IMAGE` still does what it does now.',
   },
 } as const;
@@ -109,7 +109,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -140,7 +140,7 @@ export default defineRule({
           if (!receivesArgs(hop, run)) continue;
           // The user's command dropped is a fact about the command, whatever the script does with signals.
           // Reported only with the `userCommand` option; either way the script is judged no further on this run.
-          if (run.kind === 'user-command' && hop.unit.kind === 'file' && checkDroppedUserCommand(ctx, hop, hop.ending, run, done, forwards)) continue;
+          if (run.kind === 'user-command' && hop.unit.kind === 'file' && checkDroppedUserCommand(ctx, hop, hop.ending, run, done, forwards, chain.hops)) continue;
           if (isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
@@ -261,15 +261,27 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
  * background jobs it waits for, or an endless loop (`staysIgnoringUserCommand`). True when the
  * script drops the command (nothing else is then said about how it handles its arguments).
  */
-function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): boolean {
+function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean, hops: readonly Step[], rerun: CmdRef | null = null): boolean {
   const unit = hop.unit;
-  if (unit.receivesArgs || ctx.launch?.pid1.cmd || forwards || !neverReadsArgs(hop)) return false;
+  const cmd = ctx.launch?.pid1.cmd ?? null;
+  // `CMD []` passes no word either (it resets a CMD the base image has).
+  const emptyCmd = cmd?.form.kind === 'exec' && cmd.form.argv.length === 0;
+  if (unit.receivesArgs || (cmd && !emptyCmd) || forwards || !neverReadsArgs(hop)) return false;
   const once = `${unit.source.file.displayPath}:user-command`;
+  const noCmd = emptyCmd ? 'the CMD of the image is empty (`CMD []`)' : 'the image has no CMD';
   const report = (ref: CmdRef | LoopRef, msg: Msg): true => {
-    if (!done.has(once) && ctx.options.userCommand) reportOnce(ctx, hop, done, ref, msg);
+    if (!done.has(once) && ctx.options.userCommand) reportOnce(ctx, hop, done, ref, { ...msg, data: { noCmd, ...msg.data } } as Msg);
     done.add(once);
     return true;
   };
+  if (e.kind === 'exec' && e.cmd && reexecs(e, hop) && !rerun) {
+    // `exec gosu app "$0"` inside a function called without `"$@"`: the script runs again as
+    // that user with none of its arguments, and what that run execs is where the command is lost.
+    if (commandOf(e.argv).forking || argsUse(e.argv, run) !== 'none') return false;
+    const again = hops.slice(hops.indexOf(hop) + 1).find((h): h is ScriptHop => h.kind === 'script' && h.unit.source.file.displayPath === unit.source.file.displayPath && !!h.ending && !!h.run);
+    return again?.ending ? checkDroppedUserCommand(ctx, again, again.ending, run, done, forwards, hops, e.cmd) : false;
+  }
+  if (rerun && (e.kind !== 'exec' || !e.cmd)) return false;
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking || reexecs(e, hop) || argsUse(e.argv, run) !== 'none') return false;
     const program = commandOf(e.argv).name?.s;
@@ -277,8 +289,13 @@ function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, 
     // `exec java -jar app.jar "$@"`: options reach the program, a user's command does not.
     // Inside a function or a sourced file with arguments of its own, `"$@"` there is not the script's.
     const top = e.cmd.via.length === 0 && e.cmd.sourcedVia.length === 0;
-    const pass = top && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
-    const fix = top
+    // A supervisor runs the services of its folder, never a command it is given.
+    const supervisor = program !== null && program !== undefined && SUPERVISORS.has(basename(program));
+    const pass = top && !supervisor && !/[\n;&|<>#]/.test(whole.replace(/'[^']*'|"[^"]*"/g, '')) ? `Pass the arguments on: \`${whole} "$@"\` (options after \`docker run IMAGE\` then reach the program), or ` : '';
+    const line = (r: CmdRef): number => r.file.spanOf(r.stmt.p, r.stmt.e).line;
+    const fix = rerun
+      ? `The script runs itself again without its arguments on line ${line(rerun)} (\`${refText(rerun)}\`), so they are gone before this line: run the command when one is given, with \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(rerun, 'the script runs itself again')}, so that \`docker run IMAGE sh\` runs a shell`
+      : top
       ? `${pass}${pass ? 'm' : 'M'}ove this command into CMD and end the script with \`exec "$@"\`, so that \`docker run IMAGE sh\` runs a shell`
       : `Run the command when one is given: put \`if [ "$#" -gt 0 ]; then exec "$@"; fi\` ${placeBefore(e.cmd, program ? `\`${basename(program)}\` starts` : 'the program starts')}, so that \`docker run IMAGE sh\` runs a shell`;
     return report(e.cmd, { messageId: 'ignoresUserCommand', data: { command: refText(e.cmd), program: program ? `\`${basename(program)}\`` : 'the program', fix } });
@@ -444,13 +461,16 @@ function checkWrapper(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<s
  * included), nor at the top level of a file it sources (which shares them). Inside a function
  * they are the function's own arguments: a call that passes the script's on whole (`main "$@"`)
  * reads them only if that function does, and so on down the calls. A file sourced from a path
- * not known, an `eval` or a command whose name is not known could read them. Comments are not
- * read.
+ * not known (but a virtual environment's activate script), an `eval` or a command whose name is
+ * not known could read them. Comments are not read.
  */
 function neverReadsArgs(hop: ScriptHop): boolean {
   const ast = hop.unit.ast;
   if (!ast || !hop.run) return false;
-  if (hop.run.unknownSources.length > 0) return false;
+  // A file it could not read may run or re-read them itself (`if [ "$#" -gt 0 ]; then exec "$@";
+  // fi` in a library: a bare `exec "$@"` is a no-op without arguments), except a virtual
+  // environment's activate script, which only sets variables and defines functions.
+  if (hop.run.unknownSources.some((u) => !u.activate)) return false;
   const opaque = (a: readonly Field[]): boolean => {
     const name = a[0]?.s;
     if (name === null || name === undefined || name === 'eval' || name === 'getopts') return true;

@@ -4,7 +4,7 @@ import type { Chain, Run, Step } from '../model/evaluator/invocations.js';
 import type { WordPart } from '../parsers/shell-ast.js';
 import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
-import { looksLikeMainProgram, rootByDesign } from '../model/known-programs.js';
+import { looksLikeMainProgram, rootByDesign, type ProgramImage } from '../model/known-programs.js';
 import type { ScriptUnit } from '../model/launch.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { refText } from '../evidence.js';
@@ -32,7 +32,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     example: { bad: 'bad-user-from-arg', good: 'good-user-from-arg' },
@@ -60,7 +60,7 @@ export default defineRule({
       if (!inherited || user) return;
       // The base image's server that drops privileges itself (apache2-foreground, php-fpm): as silent as the same CMD written out.
       const [program = '', ...args] = inherited.split(' ');
-      if (rootByDesign(program, args) !== null) return;
+      if (rootByDesign(program, args, launch.programImage) !== null) return;
       const fromStage = rootStage(stage);
       const data = { main: `\`${inherited}\`, the command ${fromStage.base} starts`, notes: '', stages: stage.baseStage ? ' or the stages it builds on' : '', base: `\`${fromStage.base}\`` };
       ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain: [], label: 'FROM' });
@@ -81,10 +81,10 @@ export default defineRule({
     // image's build tool; or such a CMD handed to an entrypoint dockerlint cannot read (one that
     // comes from another image), which runs it.
     const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === 'exec' ? launch.pid1.cmd.form.argv : null;
-    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv)))) return;
+    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv, launch.programImage)))) return;
     // A script that stays PID 1 and runs such a server as its last command (`vsftpd /etc/vsftpd.conf`
     // without exec): the root is the server's by design; the missing exec is entrypoint-no-exec's.
-    if (mains.every((m) => m.hop.kind === 'script' && lastCommandRootByDesign(m))) return;
+    if (mains.every((m) => m.hop.kind === 'script' && lastCommandRootByDesign(m, launch.programImage))) return;
     // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
     // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
     // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
@@ -190,6 +190,8 @@ function stepLabel(s: Step): string {
       return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
     case 'supervisor':
       return `${s.at.label} ${s.name}`;
+    case 'image-program':
+      return `${s.at.label} ${basename(s.program.path)}`;
     case 'unknown':
       return s.at.label;
   }
@@ -255,15 +257,15 @@ function lastProgram(m: ReturnType<typeof mainProcesses>[number]): string | null
  * the base image, or a file copied from another image), given exactly the image's CMD, and that CMD is root by design
  * (`ENTRYPOINT ["/usr/local/bin/mvn-entrypoint.sh"]` copied from the maven image, `CMD ["mvn"]`).
  */
-function wrapsRootByDesignCmd(hop: Step & { kind: 'program' }, cmdArgv: readonly string[] | null): boolean {
+function wrapsRootByDesignCmd(hop: Step & { kind: 'program' }, cmdArgv: readonly string[] | null, image: ProgramImage): boolean {
   if (!cmdArgv || cmdArgv.length === 0 || hop.arg.origin !== 'entrypoint' || hop.resolved?.origin.kind === 'context' || hop.resolved?.origin.kind === 'heredoc') return false;
   if (hop.args.length !== cmdArgv.length || hop.args.some((a, i) => a !== cmdArgv[i])) return false;
   const [program = '', ...args] = cmdArgv;
-  return rootByDesign(program, args) !== null;
+  return rootByDesign(program, args, image) !== null;
 }
 
 /** The staying script's last command is a server that is root by design, run as root by the script itself (no user switch). */
-function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number]): boolean {
+function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number], image: ProgramImage): boolean {
   const last = m.staying?.ending.last;
   if (!last || last.length === 0) return false;
   return last.every((l) => {
@@ -272,7 +274,7 @@ function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number]): b
     const t = commandOf(argv);
     const name = t.name?.s;
     if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s as string)) !== null;
+    return rootByDesign(name, t.rest.map((f) => f.s as string), image) !== null;
   });
 }
 

@@ -80,14 +80,44 @@ describe('baseImageFacts: the default user', () => {
     expect(baseImageFacts('php:8.3-apache-bookworm')?.rootCommand).toBe('apache2-foreground');
     expect(baseImageFacts('php:apache')?.rootCommand).toBe('apache2-foreground');
     expect(baseImageFacts('php:8.4-fpm-alpine3.20')?.rootCommand).toBe('php-fpm');
-    expect(baseImageFacts('php:8.3-zts')).toBeNull(); // the cli: php -a
-    expect(baseImageFacts('php:8-cli')).toBeNull();
+    expect(baseImageFacts('php:8.3-zts')?.rootCommand).toBeNull(); // the cli: php -a
+    expect(baseImageFacts('php:8-cli')?.rootCommand).toBeNull();
     expect(baseImageFacts('drupal:10-apache')?.rootCommand).toBe('apache2-foreground');
     expect(baseImageFacts('wordpress')?.rootCommand).toBe('apache2-foreground');
     expect(baseImageFacts('wordpress:6-fpm-alpine')?.rootCommand).toBe('php-fpm');
     expect(baseImageFacts('wordpress:cli')?.rootCommand ?? null).toBeNull();
     expect(baseImageFacts('httpd:2.4-alpine')?.rootCommand).toBe('httpd-foreground');
     expect(baseImageFacts('tomcat:10-jdk17')?.rootCommand).toBe('catalina.sh run');
+  });
+
+  it('knows the ENTRYPOINT that node, eclipse-temurin, tomcat on temurin and php leave to the images built on them', () => {
+    const entry = (ref: string): [string, string | null] | null => {
+      const e = baseImageFacts(ref)?.entrypoint;
+      return e ? [e.path, e.next.kind === 'args' ? e.next.prefix : null] : null;
+    };
+    expect(entry('node:22-bookworm-slim')).toEqual(['/usr/local/bin/docker-entrypoint.sh', 'node']);
+    expect(entry('node:18-alpine')).toEqual(['/usr/local/bin/docker-entrypoint.sh', 'node']);
+    expect(entry('eclipse-temurin:21-jre-noble')).toEqual(['/__cacert_entrypoint.sh', null]);
+    expect(entry('tomcat:10.1-jdk21-temurin')).toEqual(['/__cacert_entrypoint.sh', null]);
+    expect(entry('tomcat:10')).toEqual(['/__cacert_entrypoint.sh', null]);
+    expect(entry('tomcat:9-jdk11-openjdk')).toBeNull();
+    expect(entry('tomcat:9-jdk17-corretto')).toBeNull();
+    expect(entry('php:8.3-apache')).toEqual(['/usr/local/bin/docker-php-entrypoint', 'apache2-foreground']);
+    expect(entry('php:8.4-fpm-alpine')).toEqual(['/usr/local/bin/docker-php-entrypoint', 'php-fpm']);
+    expect(entry('php:8.4-alpine')).toEqual(['/usr/local/bin/docker-php-entrypoint', 'php']);
+    // Images with entrypoints of their own that are not modelled, or none.
+    expect(entry('wordpress:6-apache')).toBeNull();
+    expect(entry('openjdk:17')).toBeNull();
+    expect(entry('python:3.12')).toBeNull();
+    expect(entry('httpd:2.4')).toBeNull();
+  });
+
+  it('knows the foreground scripts of the php apache variants and of httpd, and which server they exec', () => {
+    const programs = (ref: string): string[] => (baseImageFacts(ref)?.programs ?? []).map((p) => `${p.path} -> ${p.next.kind === 'command' ? p.next.argv.join(' ') : `"$@" (${p.next.prefix ?? 'as is'})`}`);
+    expect(programs('php:8.3-apache')).toEqual(['/usr/local/bin/docker-php-entrypoint -> "$@" (apache2-foreground)', '/usr/local/bin/apache2-foreground -> apache2 -DFOREGROUND']);
+    expect(programs('wordpress:6')).toEqual(['/usr/local/bin/docker-php-entrypoint -> "$@" (apache2-foreground)', '/usr/local/bin/apache2-foreground -> apache2 -DFOREGROUND']);
+    expect(programs('httpd:2.4-alpine')).toEqual(['/usr/local/bin/httpd-foreground -> httpd -DFOREGROUND']);
+    expect(programs('nginx:1.27')).toEqual([]);
   });
 
   it('knows nothing of an image it has not listed', () => {

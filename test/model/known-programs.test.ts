@@ -16,6 +16,20 @@ describe('rootByDesign', () => {
     expect(rootByDesign('ss-server', ['-c', '/etc/ss.json'])).toBeNull();
   });
 
+  it('knows uWSGI drops itself only when told its uid: option, environment or the ini file it loads', () => {
+    const files: Record<string, string> = { 'uwsgi.ini': '[uwsgi]\nmodule = app\nuid = www-data\n', 'plain.ini': '[uwsgi]\nmodule = app\n\n[deploy]\nuid = app\n', 'zero.ini': '[uwsgi]\nuid = 0\n' };
+    const image = (env: Record<string, string> = {}) => ({ read: (f: string) => files[f] ?? null, env: new Map(Object.entries(env)) });
+    expect(rootByDesign('uwsgi', ['--http', ':8000', 'uwsgi.ini'], image())).toMatch(/switches to its `uid`/);
+    expect(rootByDesign('uwsgi', ['--ini', 'uwsgi.ini'], image())).toMatch(/switches to its `uid`/);
+    expect(rootByDesign('uwsgi', ['--ini=plain.ini:deploy'], image())).toMatch(/switches to its `uid`/);
+    expect(rootByDesign('uwsgi', ['--module', 'app', '--uid', 'app'])).toMatch(/switches to its `uid`/);
+    expect(rootByDesign('uwsgi', ['--module', 'app'], image({ UWSGI_UID: '1000' }))).toMatch(/switches to its `uid`/);
+    expect(rootByDesign('uwsgi', ['--ini', 'plain.ini'], image())).toBeNull();
+    expect(rootByDesign('uwsgi', ['zero.ini'], image())).toBeNull();
+    expect(rootByDesign('uwsgi', ['--ini', 'missing.ini'], image())).toBeNull();
+    expect(rootByDesign('uwsgi', ['--uid', 'root', 'uwsgi.ini'], image())).toBeNull();
+  });
+
   it('takes an interactive shell or REPL alone as a base image command', () => {
     expect(rootByDesign('python3', [])).toMatch(/interactive shell or REPL/);
     expect(rootByDesign('php', ['-a'])).toMatch(/interactive shell or REPL/);

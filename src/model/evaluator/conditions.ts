@@ -38,9 +38,12 @@ const BINARY = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-gt', '-le', '-ge
  */
 export type FileFacts = (op: string, path: Field) => boolean | null;
 
+/** Whether a variable is set (`-v NAME`): true or false when known for the run, null otherwise. */
+export type VarFacts = (name: string) => boolean | null;
+
 /** Evaluates the words of a test (without the `[` and `]`). */
-export function evalTest(ops: TestOperand[], dbl: boolean, files?: FileFacts): TestResult {
-  const p = new Parser(ops, dbl, files);
+export function evalTest(ops: TestOperand[], dbl: boolean, files?: FileFacts, vars?: VarFacts): TestResult {
+  const p = new Parser(ops, dbl, files, vars);
   const r = p.or();
   if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(' '), operands: [] };
   return r;
@@ -52,6 +55,7 @@ class Parser {
     private readonly ops: TestOperand[],
     private readonly dbl: boolean,
     private readonly files?: FileFacts,
+    private readonly vars?: VarFacts,
   ) {}
 
   private peek(k = 0): TestOperand | undefined {
@@ -115,6 +119,13 @@ class Parser {
       this.i += 2;
       const value = a.field.s === '-t' || op.field.multi ? null : (this.files?.(a.field.s, op.field) ?? null);
       return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field] };
+    }
+    if (a.field.s === '-v' && !a.field.multi && op && !BINARY.has(op.field.s ?? '')) {
+      // `[[ -v NAME ]]`: set or not, as the run's environment says (unset: a required-configuration check).
+      this.i += 2;
+      const name = op.field.s;
+      const value = name === null || op.field.multi ? null : (this.vars?.(name) ?? null);
+      return { value, text: `${a.text} ${op.text}`, operands: value === null ? [] : [op.field], ...(value === false && name ? { unset: [name] } : {}) };
     }
     if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? '')) {
       this.i += 2;

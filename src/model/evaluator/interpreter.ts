@@ -142,8 +142,12 @@ export interface Executed {
 export interface ScriptRun {
   endings: Ending[];
   commands: Executed[];
-  /** `. file` that could not be followed. */
-  unknownSources: { path: string; ref: CmdRef }[];
+  /**
+   * `. file` that could not be followed. `activate` marks a Python virtual environment's (or
+   * conda's) `bin/activate`, made at build time: it sets variables and defines functions, and
+   * neither runs nor re-reads the script's arguments.
+   */
+  unknownSources: { path: string; ref: CmdRef; activate?: true }[];
   /** The files `. file` ran, by path, with their syntax trees (the branches not taken included). */
   sourcedFiles: ReadonlyMap<string, ShellFile>;
   /**
@@ -257,6 +261,9 @@ class Recorder {
     this.endings.push(e);
   }
 
+  /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
+  private readonly shownArgvs = new Map<Executed, string[]>();
+
   command(ref: CmdRef, argv: Field[], user: UserValue, ctx: Context, exec: boolean): void {
     let list = this.commands.get(ref.stmt);
     if (!list) {
@@ -269,8 +276,16 @@ class Recorder {
       e = { ref, exec, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
       list.push(e);
     }
-    const shown = argv.map(showField).join('\u0001');
-    if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
+    if (e.argvs.length < 4) {
+      // Each kept command line's text is written once, not again for every command compared with it.
+      let shownKept = this.shownArgvs.get(e);
+      if (!shownKept) this.shownArgvs.set(e, (shownKept = e.argvs.map((a) => a.map(showField).join('\u0001'))));
+      const shown = argv.map(showField).join('\u0001');
+      if (!shownKept.includes(shown)) {
+        e.argvs.push(argv);
+        shownKept.push(shown);
+      }
+    }
     if (e.users.length < 4 && !e.users.some((u) => sameUser(u, user))) e.users.push(user);
     const head = argv[0]?.s;
     if (ctx.job && ctx.cond === 0 && !(head && NOT_A_COMMAND.has(head)) && ctx.job.length < 6 && !ctx.job.some((j) => j.ref.stmt === ref.stmt)) ctx.job.push({ ref, argv, user });
@@ -1441,6 +1456,9 @@ function settleLost(m: Machine, words: WordReads[], argv: Field[], st: State): v
   }
 }
 
+/** What a command word says by its syntax alone (see `WordReads`), worked out once per word of an AST. */
+const WORD_FACTS = new WeakMap<Word, { assigns: boolean; named: boolean }>();
+
 function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Action {
   // Assignments alone set variables; before a command they only set its environment.
   if (call.args.length === 0) {
@@ -1458,7 +1476,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   for (const w of call.args) {
     const r = m.collectLost(() => expandFields(w, st, m.expandEnv));
     const first = w.parts[0];
-    words.push({ start: argv.length, lost: r.lost, assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) });
+    let facts = WORD_FACTS.get(w);
+    if (!facts) {
+      facts = { assigns: assignsInWord(w), named: first?.type === 'Lit' && ASSIGNMENT_OR_APPEND.test(first.value) };
+      WORD_FACTS.set(w, facts);
+    }
+    words.push({ start: argv.length, lost: r.lost, assigns: facts.assigns, named: facts.named });
     argv.push(...r.value);
   }
   settleLost(m, words, argv, st);
@@ -1941,10 +1964,24 @@ function printf(fmt: string, args: Field[]): string | null {
   return out;
 }
 
+/**
+ * `-v NAME`: set when the path set it (or ENV did); unset when nothing did, as every variable the
+ * Dockerfile does not set is on the default run. Not known after a sourced file that could not be
+ * read, or for the variables the shell or login set on its own.
+ */
+function variableSet(st: State, name: string): boolean | null {
+  if (!isName(name)) return null;
+  if (st.getVar(name)) return true;
+  if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith('BASH')) return null;
+  return false;
+}
+
+const RUNTIME_VARIABLES = new Set(['USER', 'LOGNAME', 'TERM', 'SHLVL', 'OLDPWD', 'IFS', 'PS1', 'PS4', 'OPTIND', 'OPTARG', 'REPLY', 'UID', 'EUID', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'GROUPS', 'SHELLOPTS', 'FUNCNAME', 'PIPESTATUS', 'DIRSTACK', 'COLUMNS', 'LINES', 'HISTFILE']);
+
 function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
   const aligned = words.length === src.length;
   const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
-  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f));
+  const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
@@ -2009,7 +2046,7 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     words.push(f);
     src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
   }
-  const r = evalTest(src, true);
+  const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
   st.status = r.value;
   decide(m, st, r, null);
   void s;
@@ -2063,13 +2100,26 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   const found = m.host.source(target.s);
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
-    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref, ...(!found && isActivateScript(target.s) ? { activate: true as const } : {}) });
     // What it sets is not known: a variable not set yet may be set by it.
     if (!found) st.sourcedUnknownFile();
     return { done: flowOf([withStatus(st, null)]) };
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/**
+ * `. venv/bin/activate`, `source /opt/conda/bin/activate`: the activate script of a Python
+ * virtual environment (venv, virtualenv, poetry, uv) or of conda, which the build makes with the
+ * environment (`python -m venv`) rather than copies. It sets PATH, VIRTUAL_ENV or CONDA_* and the
+ * prompt, may run the environment's activation hooks, and defines `deactivate`; it returns to the
+ * script, and does not run or re-read the script's arguments.
+ */
+function isActivateScript(p: string): boolean {
+  const parts = p.split('/').filter((x) => x !== '');
+  if (parts[parts.length - 1] !== 'activate') return false;
+  return parts.length === 1 || parts[parts.length - 2] === 'bin';
 }
 
 /** A word that expands `$@` or `$*` (`"$@"`, `${@:2}`, `"$* --x"`), not their count or a default of them. */

@@ -22,6 +22,7 @@ import { basename, doasOptions, execSwitcherAt, FORKING_USER_SWITCHERS, START_ST
 import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
 import { takesValue } from '../prefixes.js';
+import type { ImageProgram } from '../base-images.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
@@ -64,6 +65,15 @@ export type Step =
       handover?: string;
       /** Its text was read as Python (this file) and names no hand-over: it is the main process itself. */
       read?: { language: 'python'; file: string };
+    })
+  | (HopBase & {
+      kind: 'image-program';
+      /** A program of the base image whose behaviour is modelled (it execs what `next` says, as the same user). */
+      program: ImageProgram;
+      /** The base image's ENTRYPOINT, inherited because no stage sets one. */
+      inherited: boolean;
+      /** What it does with its arguments on this run: `\`node\` is a command: it runs it as it is`. */
+      handled: string;
     })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
   | (HopBase & {
@@ -140,11 +150,20 @@ export interface Resolver {
   serviceScripts(dir: string): string[] | null;
   /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
   supervisorConfig?(args: (string | null)[]): SupervisorConfig | null;
+  /**
+   * The base image's ENTRYPOINT when no stage sets one and its behaviour is modelled (node's
+   * `docker-entrypoint.sh`): it runs first, with PID 1's argv (the CMD) as its arguments.
+   */
+  inheritedEntrypoint?: { program: ImageProgram; at: Evidence } | null;
+  /** A program of the base image whose behaviour is modelled, by the word that runs it (`apache2-foreground`), when the build does not provide that file. */
+  imageProgram?(name: string): ImageProgram | null;
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
-const SUPERVISORS = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
+export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
+/** tini shipped under a name of the image's own or of its release file: `as-tini-static`, `tini-static-amd64`, `tini-arm64`. */
+const TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const MAX_HOPS = 24;
 const MAX_CHAINS = 16;
@@ -165,7 +184,20 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
   const first = args[0];
   if (!first || argv.length === 0) return run;
   const cache = new Map<string, ConfiguredRun>();
-  const work: Item[] = [{ hops: [], argv, args, runsAs: startUser, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  const at = evidenceOf(r, first.setting.instruction);
+  const work: Item[] = [{ hops: [], argv, args, runsAs: startUser, pid1: true, at, why: [] }];
+  const inherited = r.inheritedEntrypoint;
+  if (inherited && r.resolveCommand(inherited.program.path)) {
+    // The build replaced that file with its own: it is what the inherited ENTRYPOINT runs.
+    (work[0] as Item).argv = [lit(inherited.program.path), ...argv];
+  } else if (inherited) {
+    // The base image's ENTRYPOINT runs first, given the CMD; what it execs is the next hop.
+    const next = imageProgramNext(inherited.program, argv, r);
+    const item = work[0] as Item;
+    const arg0 = lit(shownName(inherited.program.path));
+    item.hops = [{ at: inherited.at, runsAs: startUser, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: 'image-program', program: inherited.program, inherited: true, handled: next.handled }];
+    item.argv = next.argv;
+  }
   while (work.length > 0) {
     const item = work.shift() as Item;
     if (run.chains.length + work.length >= MAX_CHAINS) {
@@ -230,8 +262,8 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     }
     const value = a0.s;
     const name = basename(value);
-    if (INITS.has(name) || value === '/init') {
-      const { rest, group } = initOptions(name, argv.slice(1));
+    if (INITS.has(name) || TINI_BUILD.test(name) || value === '/init') {
+      const { rest, group } = initOptions(TINI_BUILD.test(name) ? 'tini' : name, argv.slice(1));
       push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
       if (rest.length === 0 && value === '/init') {
         push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet' });
@@ -380,6 +412,15 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       await runScript(hop, a0, argv.slice(1), item, hops, run, work, cache, r);
       return;
     }
+    // A program of the base image whose behaviour is modelled (`apache2-foreground` on php):
+    // it execs its next command, as the same user.
+    const modelled = r.imageProgram?.(value) ?? null;
+    if (modelled) {
+      const next = imageProgramNext(modelled, argv.slice(1), r);
+      push({ ...common, kind: 'image-program', program: modelled, inherited: false, handled: next.handled });
+      argv = next.argv;
+      continue;
+    }
     // Only a path the Dockerfile names must come from the build; one a script names may be the
     // base image's, or made at run time.
     if (fromDockerfile && r.missingScript(value)) {
@@ -397,6 +438,31 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     return end();
   }
   end();
+}
+
+/** The name a program on the standard PATH is run by (`docker-entrypoint.sh`), else its path. */
+function shownName(p: string): string {
+  return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path.posix.basename(p) : p;
+}
+
+/**
+ * What a modelled base-image program runs next with these arguments, and how it decided: its
+ * fixed command followed by them, or them, with its default command put in front when the first
+ * is an option (or none), or with `orScript` a file for that command rather than a command
+ * (`index.js` is not on the PATH: node's entrypoint runs `node index.js`).
+ */
+function imageProgramNext(p: ImageProgram, args: Field[], r: Resolver): { argv: Field[]; handled: string } {
+  const n = p.next;
+  if (n.kind === 'command') return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(' ')}\`` };
+  const first = args[0];
+  const prefix = n.prefix;
+  const put = (why: string): { argv: Field[]; handled: string } => ({ argv: [lit(prefix as string), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(' ')}\`` });
+  if (!first) return prefix !== null && n.orScript ? put('it is given no arguments') : { argv: [], handled: 'it is given no arguments: it runs nothing and exits' };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? 'anything' : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  const word = showField(first);
+  if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith('-')) return put(`\`${word}\` is an option`);
+  if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes('/') || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
+  return { argv: args, handled: first.s === USER_COMMAND ? 'it runs the command as it is' : `\`${word}\` is a command: it runs it as it is` };
 }
 
 /**
@@ -729,7 +795,14 @@ function initOptions(name: string, args: Field[]): { rest: Field[]; group: boole
   while (i < args.length) {
     const v = args[i]?.s ?? '';
     if (v === '--') return { rest: args.slice(i + 1), group };
-    if (!v.startsWith('-')) break;
+    if (!v.startsWith('-')) {
+      // A signal name after an option tini's own builds add (`-r SIGUSR1`) is its value, not the command.
+      if (tini && /^SIG[A-Z0-9]+$/.test(v) && i > 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
     if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
     if (!tini && (v === '-c' || v === '--single-child')) group = false;
     i += withValue.includes(v) ? 2 : 1;

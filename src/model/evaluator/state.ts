@@ -183,15 +183,62 @@ class Scope {
   }
 }
 
-function fieldKey(f: Field): string {
-  return `${f.s === null ? '\u0002' : f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}\u0001${f.mangled ?? ''}\u0001${f.not?.join('\u0003') ?? ''}`;
+/**
+ * The hash of a value: the two hashes of `textHash` over its key (the value written out: text,
+ * `multi`, argument index, mangling, the texts it is known to differ from, with separators), fed
+ * one character at a time instead of building the key as a string first. The same numbers as
+ * hashing the written-out key.
+ */
+let hashA = 0;
+let hashB = 0;
+
+function feedCode(c: number): void {
+  hashA = Math.imul(hashA ^ c, 0x01000193);
+  hashB = Math.imul(hashB ^ c, 0x5bd1e995);
+  hashB ^= hashB >>> 15;
 }
 
-function varKey(v: Var): string {
-  return v.kind === 'scalar' ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join('\u0004')}`;
+function feedText(t: string): void {
+  for (let i = 0; i < t.length; i++) feedCode(t.charCodeAt(i));
 }
 
-function textHash(text: string): [number, number] {
+/** The key of a field: `${s ?? '\u0002'}\u0001${multi ? 1 : 0}${arg ?? ''}\u0001${mangled ?? ''}\u0001${not?.join('\u0003') ?? ''}`. */
+function feedField(f: Field): void {
+  if (f.s === null) feedCode(2);
+  else feedText(f.s);
+  feedCode(1);
+  feedCode(f.multi ? 0x31 : 0x30);
+  if (f.arg !== undefined && f.arg !== null) feedText(String(f.arg));
+  feedCode(1);
+  if (f.mangled !== undefined && f.mangled !== null) feedText(f.mangled);
+  feedCode(1);
+  if (f.not) {
+    for (let i = 0; i < f.not.length; i++) {
+      if (i > 0) feedCode(3);
+      const x = f.not[i];
+      if (x !== undefined && x !== null) feedText(x);
+    }
+  }
+}
+
+/** `textHash` of the value's key: `s` and the field's key, or `a` and the items' keys joined by `\u0004`. */
+export function varHash(v: Var): [number, number] {
+  hashA = 0x811c9dc5;
+  hashB = 0x9e3779b9;
+  if (v.kind === 'scalar') {
+    feedCode(0x73);
+    feedField(v.value);
+  } else {
+    feedCode(0x61);
+    for (let i = 0; i < v.items.length; i++) {
+      if (i > 0) feedCode(4);
+      feedField(v.items[i] as Field);
+    }
+  }
+  return [hashA >>> 0, hashB >>> 0];
+}
+
+export function textHash(text: string): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x9e3779b9;
   for (let i = 0; i < text.length; i++) {
@@ -219,7 +266,7 @@ const nameHashes = new Map<string, [number, number]>();
 function entryHash(name: string, v: Var): [number, number] {
   let vh = varHashes.get(v);
   if (!vh) {
-    vh = textHash(varKey(v));
+    vh = varHash(v);
     varHashes.set(v, vh);
   }
   let nh = nameHashes.get(name);

@@ -157,16 +157,26 @@ function joinFields(fs: readonly Field[], sep: string): Field {
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 
+/** The field of each literal of an AST, expanded inside double quotes and outside them (see `pushPart`). */
+const QUOTED_LITS = new WeakMap<WordPart, Field>();
+const UNQUOTED_LITS = new WeakMap<WordPart, Field>();
+
 function pushPart(part: WordPart, quoted: boolean, st: State, env: ExpandEnv, out: Piece[]): void {
   switch (part.type) {
-    case 'Lit':
-      // An unquoted glob (`/docker-entrypoint.d/*`) expands to the files that match at run time.
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''))) {
-        out.push({ kind: 'text', field: UNKNOWN_FIELDS, quoted: false });
-        return;
+    case 'Lit': {
+      // What a literal expands to depends on its text alone: worked out once per literal of the
+      // AST (a script runs several times), and the field shared (fields are never changed).
+      const memo = quoted ? QUOTED_LITS : UNQUOTED_LITS;
+      let field = memo.get(part);
+      if (field === undefined) {
+        // An unquoted glob (`/docker-entrypoint.d/*`) expands to the files that match at run time.
+        if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''))) field = UNKNOWN_FIELDS;
+        else field = lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, '$1') : unescapeLit(part.value));
+        memo.set(part, field);
       }
-      out.push({ kind: 'text', field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, '$1') : unescapeLit(part.value)), quoted: true });
+      out.push(field === UNKNOWN_FIELDS ? { kind: 'text', field, quoted: false } : { kind: 'text', field, quoted: true });
       return;
+    }
     case 'SglQuoted':
       out.push({ kind: 'text', field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
       return;

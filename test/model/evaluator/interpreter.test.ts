@@ -222,6 +222,18 @@ describe('conditions', () => {
     expect(endings('#!/bin/sh\nif command -v gosu >/dev/null; then exec gosu app "$@"; fi\nexec "$@"\n')).toEqual(['exec gosu app server [root]@2', 'exec server [root]@3']);
   });
 
+  test('[[ -v NAME ]] is decided from what the run sets: ENV, the script, or nothing (unset)', () => {
+    const src = '#!/bin/bash\nif [[ -v DSN ]]; then CONF=relstorage.conf; else CONF=zope.conf; fi\nexec app "$CONF"\n';
+    expect(endings(src)).toEqual(['exec app zope.conf [root]@3']);
+    expect(run(src).endings[0]?.why.map((d) => [d.text, d.unset])).toEqual([['not -v DSN (DSN unset)', ['DSN']]]);
+    expect(endings(src, { env: { DSN: 'postgres://db' } })).toEqual(['exec app relstorage.conf [root]@3']);
+    expect(endings(`#!/bin/bash\nDSN=\nif [[ -v DSN ]]; then exec app set; fi\nexec app unset\n`)).toEqual(['exec app set [root]@3']);
+    expect(endings(`#!/bin/bash\nDSN=x\nunset DSN\nif [ -v DSN ]; then exec app set; fi\nexec app unset\n`)).toEqual(['exec app unset [root]@5']);
+    // After a file that could not be read, or for a variable the shell sets itself: not known.
+    expect(endings(`#!/bin/bash\n. /etc/app/env\nif [[ -v DSN ]]; then exec app set; fi\nexec app unset\n`)).toEqual(['exec app set [root]@3', 'exec app unset [root]@4']);
+    expect(endings(`#!/bin/bash\nif [[ -v TERM ]]; then exec app set; fi\nexec app unset\n`)).toEqual(['exec app set [root]@2', 'exec app unset [root]@3']);
+  });
+
   test('expr STRING : REGEX is decided when both are known (a basic regular expression anchored at the start)', () => {
     const src = '#!/bin/sh\nif expr "$*" : \'java .*/start\\.jar.*$\' >/dev/null; then exec "$@" --jetty; fi\nexec "$@"\n';
     expect(endings(src, { args: ['java', '-jar', '/opt/jetty/start.jar'] })).toEqual(['exec java -jar /opt/jetty/start.jar --jetty [root]@2']);
@@ -375,6 +387,11 @@ describe('control flow', () => {
   test('a sourced file the image does not have is recorded once', () => {
     const r = run('#!/bin/sh\n. /missing.sh\nexec "$@"\n');
     expect(r.unknownSources.map((u) => u.path)).toEqual(['/missing.sh']);
+  });
+
+  test("a virtual environment's activate script is recorded as such, another unreadable file is not", () => {
+    const r = run('#!/bin/sh\n. /opt/venv/bin/activate\n. venv/bin/activate\n. /opt/lib/activate.sh\n. /opt/activate\nexec app\n');
+    expect(r.unknownSources.map((u) => `${u.path} ${u.activate === true}`)).toEqual(['/opt/venv/bin/activate true', 'venv/bin/activate true', '/opt/lib/activate.sh false', '/opt/activate false']);
   });
 
   test('recursion does not hang: the recursive call is unknown', () => {
