@@ -9634,6 +9634,10 @@ function parseSwitcher(tool, args) {
     case "s6-setuidgid":
     case "setuidgid":
       return args.length >= 1 ? make(raw(0), 1) : null;
+    case "doas": {
+      const d = doasOptions(lits);
+      return d ? make(d.user ?? raw(d.userAt), d.commandAt) : null;
+    }
     case "chpst": {
       let user = null;
       let i = 0;
@@ -9682,6 +9686,34 @@ function parseSwitcher(tool, args) {
     default:
       return null;
   }
+}
+function doasOptions(words) {
+  let user = "root";
+  let userAt = -1;
+  let i = 0;
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === void 0) return null;
+    if (w === "--") {
+      i++;
+      break;
+    }
+    if (!w.startsWith("-") || w === "-") break;
+    for (let k = 1; k < w.length; k++) {
+      const c = w[k];
+      if (c === "n") continue;
+      if (c !== "u" && c !== "a") return null;
+      const glued = w.slice(k + 1);
+      const value = glued || (words[i + 1] ?? null);
+      if (!glued) i++;
+      if (c === "u") {
+        user = value;
+        userAt = glued ? -1 : i;
+      }
+      break;
+    }
+  }
+  return i < words.length ? { user, userAt, commandAt: i } : null;
 }
 function renderWord(w) {
   return w.parts.map((p) => {
@@ -9766,7 +9798,7 @@ var init_commands = __esm({
     init_prefixes();
     init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid", "doas"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
     VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
     START_STOP_DAEMON = "start-stop-daemon";
@@ -10259,6 +10291,7 @@ function startStage(from, stages, globalArgs, escape5) {
     from,
     base: image.value,
     baseKnown: image.known,
+    baseWritten: imageWord.includes("$") ? imageWord : null,
     baseStage,
     instructions: [],
     config,
@@ -13178,7 +13211,13 @@ function stmtLine(stmt, text, more = false) {
   return `${stmt.negated ? "! " : ""}${out}${redirs ? ` ${redirs}` : ""}${amp}`;
 }
 function refText(c, max = 60) {
-  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
+  const upTo = (e) => oneLine(c.file.text.slice(c.stmt.p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", Infinity);
+  const full = upTo(c.stmt.e);
+  const cmd = c.stmt.cmd;
+  if (full.length <= max || cmd?.type !== "CallExpr" || cmd.args.length < 2) return oneLine(full, max);
+  let words = 1;
+  while (words < cmd.args.length - 1 && upTo(cmd.args[words].e).length <= max) words++;
+  return `${upTo(cmd.args[words - 1].e)} ...`;
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
@@ -16814,7 +16853,7 @@ var init_interpreter = __esm({
         const body2 = child ?? flowOf([]);
         this.acc.ret.push(...body2.ret);
         const again = [...body2.next, ...body2.cont];
-        if (this.forever && again.length > 0 && body2.brk.length === 0 && m.ctx.sub === 0) {
+        if (this.forever && again.length > 0 && body2.brk.length === 0 && this.acc.ret.length === 0 && m.ctx.sub === 0) {
           const loop = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
           for (const st of again) {
             m.rec.ending({ kind: "loop", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, loop, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 ? { running: st.jobs } : {} });
@@ -17157,7 +17196,7 @@ var init_interpreter = __esm({
       }
     };
     NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
-    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
+    HANDS_ON = /* @__PURE__ */ new Set(["gosu", "su-exec", "doas", "setpriv", "su", "runuser", "sudo", "chpst", "s6-setuidgid", "env", "nice", "nohup", "setsid", "tini", "tini-static", "docker-init", "dumb-init", "catatonit", "timeout", "chroot", "numactl", "taskset", "ionice", "stdbuf", "xargs", "sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "time", "watch", "flock", "runsv", "runsvdir", "s6-svscan", "supervisord"]);
     DECLARES = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     WORD_FACTS = /* @__PURE__ */ new WeakMap();
@@ -17723,6 +17762,11 @@ function parseSwitch(tool, args) {
     case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case "doas": {
+      const d = doasOptions(args.map((f) => f.multi ? null : f.s));
+      if (!d) return null;
+      return { user: d.user ?? s(d.userAt), userText: d.user ?? text(d.userAt), rest: args.slice(d.commandAt), commandString: null };
+    }
     case "chpst": {
       let user = null;
       let userText = null;
@@ -19167,6 +19211,11 @@ function packageScriptCommand(stage, fs10, read, dir, script) {
   const line = command2.trim();
   return /^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(line) ? line : null;
 }
+function startScriptHint(stage, fs10, read, dir, keyword, pm) {
+  const command2 = stage ? packageScriptCommand(stage, fs10, read, dir, pm.script) : null;
+  if (command2 && onPath(command2)) return `Run the command of the \`${pm.script}\` script of package.json directly, in exec form: \`${keyword} [${command2.split(" ").map((w) => JSON.stringify(w)).join(", ")}]\``;
+  return `Run the program the \`${pm.script}\` script of package.json runs directly, in exec form (for example \`${keyword} ["node", "server.js"]\`)`;
+}
 function onPath(command2) {
   const first = command2.split(" ")[0] ?? "";
   return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
@@ -20562,6 +20611,7 @@ var init_gosu_needs_root = __esm({
         for (const chain of run2.chains) {
           chain.hops.forEach((hop, i) => {
             if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
+            if (hop.tool === "doas") return;
             const prev = chain.hops[i - 1];
             if (!prev || prev.kind !== "script" && prev.kind !== "shell" || !prev.ending?.cmd) return;
             const ref = prev.ending.cmd;
@@ -22769,7 +22819,7 @@ function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun 
   const once = `${unit.source.file.displayPath}:user-command`;
   const noCmd = emptyCmd ? "the CMD of the image is empty (`CMD []`)" : "the image has no CMD";
   const report = (ref, msg) => {
-    if (!done.has(once)) reportOnce(ctx, hop, done, ref, { ...msg, data: { noCmd, ...msg.data } });
+    if (!done.has(once) && ctx.options.userCommand) reportOnce(ctx, hop, done, ref, { ...msg, data: { noCmd, ...msg.data } });
     done.add(once);
     return true;
   };
@@ -23071,9 +23121,22 @@ var init_missing_exec_args = __esm({
       fixable: true,
       title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            userCommand: {
+              type: "boolean",
+              description: "Also report an image with no CMD whose entrypoint script never reads its arguments, so that `docker run IMAGE sh` cannot give a shell (`ignoresUserCommand`, `staysIgnoringUserCommand`). Off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives the shell."
+            }
+          }
+        },
+        defaults: { userCommand: false }
+      },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With no CMD in the image (or an empty `CMD []`), the arguments are only what the user types after `docker run IMAGE`: a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -23306,7 +23369,7 @@ var init_npm_start_pid1 = __esm({
       messages: {
         managerPid1: {
           message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+          hint: "{fix}."
         }
       },
       docs: {
@@ -23326,7 +23389,8 @@ var init_npm_start_pid1 = __esm({
           const fromDockerfile = step.argv[0]?.arg !== void 0;
           const stage = ctx.stage;
           const scripts = fromDockerfile && stage && !stage.config.workdirUnknown ? packageScripts(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir) : null;
-          if (!packageScriptRun([step.name, ...step.args], scripts)) continue;
+          const pm = packageScriptRun([step.name, ...step.args], scripts);
+          if (!pm) continue;
           const at2 = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
           const key = `${at2.file}:${at2.span.line}`;
           if (done.has(key)) continue;
@@ -23334,7 +23398,12 @@ var init_npm_start_pid1 = __esm({
           ctx.report({
             at: at2,
             messageId: "managerPid1",
-            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
+            data: {
+              command: [step.name, ...step.args].join(" "),
+              manager: basename3(step.name),
+              // The hint names the Dockerfile keyword only where the word is written there.
+              fix: fromDockerfile ? startScriptHint(stage, ctx.env.fs, ctx.env.readContext, stage?.config.workdir ?? "/", step.arg.setting.instruction.keyword, pm) : `Write \`exec\` with the program the \`${pm.script}\` script of package.json runs (for example \`exec node server.js\`)`
+            },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
           });
         }
@@ -23897,6 +23966,10 @@ function runsBaseEntrypoint(m, stage) {
   const name = argv ? commandOf(argv).name?.s : null;
   return !!name && basename3(name) === ENTRY;
 }
+function baseText(stage) {
+  if (!stage.baseKnown) return "the base image";
+  return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
+}
 var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
@@ -23975,7 +24048,7 @@ var init_root_process = __esm({
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
-          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: baseText(fromStage) };
           ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
         }
       }
@@ -24125,6 +24198,8 @@ var init_shell_form_pid1 = __esm({
     init_pid12();
     init_report();
     init_text();
+    init_shell();
+    init_node_entry();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -24140,6 +24215,10 @@ var init_shell_form_pid1 = __esm({
         shellForm: {
           message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
+        },
+        shellFormPackageManager: {
+          message: "{keyword} is in shell form, so it runs as {wrapped}: the shell is PID 1 and does not forward SIGTERM, and under it {manager} runs the `{script}` script of package.json as its own child and does not reliably pass SIGTERM on either, so `docker stop` waits and then kills the application without a clean shutdown. Exec form alone (`{keyword} {execForm}`) would leave {manager} as PID 1 (npm-start-pid1).",
+          hint: "{fix}."
         },
         shellFormUnderInit: {
           message: "{keyword} is in shell form, so {init} (PID 1) starts it as {wrapped}{afterScript}: the shell sits between {init} and the application, and {init} signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.",
@@ -24161,7 +24240,7 @@ var init_shell_form_pid1 = __esm({
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
         howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
         autofix: [
-          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
+          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words (other than `npm start`, `yarn start`, `pnpm run <script>`, whose exec form would keep the package manager as PID 1) becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
           { safety: "unsafe", what: "The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)", why: "The container may run something else: review the arguments" },
           { safety: "unsafe", what: "A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin", why: "The shell no longer runs anything after that command, and the string keeps its shell" }
         ]
@@ -24192,8 +24271,15 @@ var init_shell_form_pid1 = __esm({
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
               execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
+            const only = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
+            const stage = ctx.stage;
+            const scripts = !underInit && only && stage && !stage.config.workdirUnknown ? packageScripts(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir) : null;
+            const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? [], scripts) : null;
             if (underInit) ctx.report({ ...place, messageId: "shellFormUnderInit", data: { ...data, ...underInit } });
-            else ctx.report({ ...place, messageId: "shellForm", data });
+            else if (pm) {
+              const fix2 = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", inst.keyword, pm);
+              ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: "shellFormPackageManager", data: { ...data, manager: pm.manager, script: pm.script, fix: fix2 } });
+            } else ctx.report({ ...place, messageId: "shellForm", data });
           } else {
             const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
             if (underInit) ctx.report({ ...place, messageId: "shellCNoExecUnderInit", data: { ...data, ...underInit } });

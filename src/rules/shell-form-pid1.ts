@@ -4,7 +4,7 @@ import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 import { shellQuote } from '../text.js';
 import { literalCommand } from '../fix/builders/shell.js';
-import { packageScriptRun, startScriptHint } from '../model/node-entry.js';
+import { packageScriptRun, packageScripts, startScriptHint } from '../model/node-entry.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
@@ -86,7 +86,9 @@ export default defineRule({
         // `CMD npm start`: the exec form of the same words keeps the package manager as PID 1, so
         // the way out is the command of the package.json script, and there is no fix to offer.
         const only = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : undefined;
-        const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? []) : null;
+        const stage = ctx.stage;
+        const scripts = !underInit && only && stage && !stage.config.workdirUnknown ? packageScripts(stage, ctx.env.fs, ctx.env.readContext, stage.config.workdir) : null;
+        const pm = !underInit && only ? packageScriptRun(literalCommand(only) ?? [], scripts) : null;
         if (underInit) ctx.report({ ...place, messageId: 'shellFormUnderInit', data: { ...data, ...underInit } });
         else if (pm) {
           const fix = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? '/', inst.keyword, pm);
