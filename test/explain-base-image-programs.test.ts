@@ -5,9 +5,7 @@
  * `docker-php-entrypoint`), and the php and httpd images' foreground scripts, which exec the
  * server. explain shows each as a hop of the chain; a build's own file of that name wins.
  */
-import path from 'node:path';
-import { lintFile } from '../src/engine.js';
-import { explainContext, removeContexts, type Explained } from './explain-harness.js';
+import { explainAndLint, removeContexts } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { setup } from './model/evaluator/harness.js';
 
@@ -15,11 +13,7 @@ const shell = new ShellService();
 beforeAll(setup);
 afterAll(removeContexts);
 
-async function explain(files: Record<string, string>): Promise<Explained & { rules: string[] }> {
-  const x = await explainContext(files, shell);
-  const findings = await lintFile({ path: path.join(x.dir, 'Dockerfile') }, { cwd: x.dir, shell });
-  return { ...x, rules: findings.map((f) => f.rule) };
-}
+const explain = (files: Record<string, string>) => explainAndLint(files, shell);
 
 const NODE_EP = "the ENTRYPOINT inherited from `node:22-bookworm-slim` (no stage sets one): the node image's /usr/local/bin/docker-entrypoint.sh, which (as modelled: the image itself is not read) runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command";
 

@@ -6,9 +6,7 @@
  * path unknown, and entrypoint-not-found stays silent. A path outside what such a COPY can reach
  * is still reported missing.
  */
-import path from 'node:path';
-import { lintFile } from '../src/engine.js';
-import { explainContext, removeContexts, type Explained } from './explain-harness.js';
+import { explainAndLint, removeContexts } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { setup } from './model/evaluator/harness.js';
 
@@ -16,11 +14,7 @@ const shell = new ShellService();
 beforeAll(setup);
 afterAll(removeContexts);
 
-async function explain(files: Record<string, string>): Promise<Explained & { rules: string[] }> {
-  const x = await explainContext(files, shell);
-  const findings = await lintFile({ path: path.join(x.dir, 'Dockerfile') }, { cwd: x.dir, shell });
-  return { ...x, rules: findings.map((f) => f.rule) };
-}
+const explain = (files: Record<string, string>) => explainAndLint(files, shell);
 
 const SCRIPT = '#!/bin/sh\nexec "$@"\n';
 

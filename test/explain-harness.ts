@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchOf } from '../src/engine.js';
+import { launchOf, lintFile } from '../src/engine.js';
 import { explainLaunch, formatExplanation, type Explanation } from '../src/explain.js';
 import type { ShellService } from '../src/model/shell-service.js';
 
@@ -35,4 +35,11 @@ export async function explainContext(files: Record<string, string>, shell: Shell
   if (Array.isArray(prepared)) throw new Error(prepared.map((f) => f.message).join('; '));
   const e = explainLaunch(prepared.launch);
   return { e, text: formatExplanation(e), json: JSON.parse(JSON.stringify(e)) as Explanation, dir };
+}
+
+/** explainContext, and the rules that fire on the same context (their ids, in report order). */
+export async function explainAndLint(files: Record<string, string>, shell: ShellService): Promise<Explained & { rules: string[] }> {
+  const x = await explainContext(files, shell);
+  const findings = await lintFile({ path: path.join(x.dir, 'Dockerfile') }, { cwd: x.dir, shell });
+  return { ...x, rules: findings.map((f) => f.rule) };
 }
