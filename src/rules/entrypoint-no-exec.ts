@@ -233,12 +233,6 @@ export default defineRule({
 });
 
 /**
- * `CMD ["server"]` for `case "$1" in server) shift; server "$@" ;;` where the function `server`
- * runs `java -jar app.jar` without exec: the script reads CMD's first word to choose the branch,
- * never reads the words after it, and the last command is given none of them. The script then
- * runs as if it had no arguments, and its main command is judged here.
- */
-/**
  * `npm start` as the last command: `exec npm start` would make npm PID 1 (npm-start-pid1), so the
  * hint is the command of the package.json script, where the build copies package.json to the
  * directory the script runs in (WORKDIR, when the script does not change directory).
@@ -264,6 +258,12 @@ function reportManager(ctx: Ctx, main: MainProcess, hop: ScriptHop, ref: CmdRef,
   ctx.report({ ...place, messageId: 'managerChild', data });
 }
 
+/**
+ * `CMD ["server"]` for `case "$1" in server) shift; server "$@" ;;` where the function `server`
+ * runs `java -jar app.jar` without exec: the script reads CMD's first word to choose the branch,
+ * never reads the words after it, and the last command is given none of them. The script then
+ * runs as if it had no arguments, and its main command is judged here.
+ */
 function subcommandOnly(given: readonly Field[], argv: readonly Field[], hop: ScriptHop): boolean {
   const read = hop.run?.argsRead;
   const first = given[0];
