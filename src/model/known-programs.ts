@@ -44,6 +44,23 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   { match: /^uwsgi$/, how: 'it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)', when: uwsgiSetsUid },
 ];
 
+/**
+ * Programs whose job is the host's network: they create interfaces (a tun or WireGuard device), set
+ * routes or change the firewall. Docker gives the capabilities they need (`--cap-add NET_ADMIN`) to
+ * root only: a process of another user gets none of them as effective capabilities, so these run as
+ * root by design.
+ */
+const NEEDS_ROOT: ReadonlyArray<{ match: RegExp; how: string; when?: (args: readonly string[]) => boolean }> = [
+  { match: /^zerotier-one$/, how: 'it creates its tun device and routes, which need root and NET_ADMIN' },
+  // `--tun=userspace-networking` makes tailscaled a user-space proxy that needs no device.
+  { match: /^tailscaled$/, how: 'it creates its tun device and routes, which need root and NET_ADMIN', when: (args) => !args.some((a, i) => a === '--tun=userspace-networking' || (a === '--tun' && args[i + 1] === 'userspace-networking')) },
+  { match: /^(wg-quick|wireguard-go|boringtun|boringtun-cli)$/, how: 'it creates the WireGuard device and its routes, which need root and NET_ADMIN' },
+  { match: /^fail2ban-server$/, how: 'it bans addresses by changing the firewall (iptables or nftables), which needs root and NET_ADMIN' },
+  { match: /^fail2ban-client$/, how: 'it starts the server that bans addresses by changing the firewall, which needs root and NET_ADMIN', when: (args) => args.includes('start') },
+  { match: /^keepalived$/, how: 'it moves virtual addresses between hosts (VRRP), which needs root and NET_ADMIN' },
+  { match: /^(charon|charon-systemd|ipsec)$/, how: 'strongSwan installs IPsec policies and routes in the kernel, which need root and NET_ADMIN' },
+];
+
 /** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
 const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
 
@@ -68,6 +85,8 @@ export function rootByDesign(program: string, args: readonly string[], image?: P
   if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), image);
   const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const network = NEEDS_ROOT.find((d) => d.match.test(name) && (!d.when || d.when(args)));
+  if (network) return `\`${name}\` runs as root by design: ${network.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l') || (/^perl[0-9.]*$/.test(name) && perlDebuggerRepl(args));
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
