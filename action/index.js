@@ -14046,6 +14046,11 @@ function feedField(f) {
   }
 }
 function varHash(v) {
+  const long = v.kind === "scalar" && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
+  if (long) {
+    const known3 = longHashes.get(long.s);
+    if (known3 && known3.field.multi === long.multi && known3.field.arg === long.arg && known3.field.mangled === long.mangled && known3.field.not === long.not) return known3.hash;
+  }
   hashA = 2166136261;
   hashB = 2654435769;
   if (v.kind === "scalar") {
@@ -14058,7 +14063,12 @@ function varHash(v) {
       feedField(v.items[i]);
     }
   }
-  return [hashA >>> 0, hashB >>> 0];
+  const hash = [hashA >>> 0, hashB >>> 0];
+  if (long) {
+    if (longHashes.size >= 64) longHashes.clear();
+    longHashes.set(long.s, { field: long, hash });
+  }
+  return hash;
 }
 function textHash(text) {
   let a = 2166136261;
@@ -14285,7 +14295,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14401,6 +14411,8 @@ var init_state = __esm({
     };
     hashA = 0;
     hashB = 0;
+    LONG_TEXT = 4096;
+    longHashes = /* @__PURE__ */ new Map();
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
