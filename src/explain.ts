@@ -155,13 +155,13 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           }
           break;
         }
-        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        const after = step.kind === 'switch' && step.noCommand ? step.runsAs : (chain.hops[i + 1]?.runsAs ?? step.runsAs);
         out.push({
           process: `${step.tool} ${step.user ?? ''}`.trim(),
           user: step.kind === 'switch' ? showUser(after) : user,
           pid1: step.pid1,
           at: where(step),
-          note: step.kind === 'switch' ? 'switches user and execs (same PID)' : `${step.tool} forks and stays the parent: the command runs as its child`,
+          note: step.kind === 'switch' ? (step.noCommand ? noCommandNote(step) : 'switches user and execs (same PID)') : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: [],
         });
         if (step.kind === 'forking-switch') out.push(...forkedChild(step));
@@ -206,12 +206,20 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
           const reexec = chain.hops.slice(i + 1).find((h) => h.kind === 'script' || h.kind === 'shell');
           const self = reexec && (reexec.kind === 'script' || reexec.kind === 'shell') && reexec.unit === step.unit;
+          const after = chain.hops[i + 1];
+          const usage = after?.kind === 'switch' && after.noCommand ? after : null;
           out.push({
             process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ''}` : 'same PID: hands over to its arguments',
+            note: self
+              ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}`
+              : usage
+                ? noCommandNote(usage)
+                : commandOf(e.argv).switcher
+                  ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ''}`
+                  : 'same PID: hands over to its arguments',
             why: reasons(e.why),
           });
         } else if (e.kind === 'loop' && e.loop) {
@@ -471,6 +479,11 @@ function reasons(why: { text: string }[]): string[] {
   const out: string[] = [];
   for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
   return out.slice(-4);
+}
+
+/** A user switch given a user and no command: what it does instead of switching. */
+function noCommandNote(step: Step & { kind: 'switch' }): string {
+  return `same PID: ${step.tool} is given no command (only the user ${step.user ?? '?'}): it prints its usage and exits without switching, and the container stops; there is no main process on this run (the image is meant to be given a command)`;
 }
 
 /** The user after the hops that the exec at hop `i` starts (its switchers). */

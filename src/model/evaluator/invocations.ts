@@ -32,6 +32,12 @@ import { forUser, interpret, readsUser, type Ending, type Host, type ScriptRun }
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
 import { clusterValueCount, CONFIGURED, lit, showArgv, showField, showUser, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
 
+/**
+ * User switches that need a command: given only a user, they print their usage and exit without
+ * running anything (`chroot` and `doas -s` start a shell instead, so they are not here).
+ */
+const USAGE_WITHOUT_COMMAND = new Set(['gosu', 'su-exec', 's6-setuidgid', 'setuidgid', 'setpriv', 'chpst', 'clickhouse su']);
+
 export type InvocationKind = 'default' | 'user-command' | 'non-root';
 
 interface HopBase {
@@ -50,7 +56,15 @@ interface HopBase {
 
 export type Step =
   | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean; /** named by the script's `#!` line, where it can take no option of its own */ shebang?: true })
-  | (HopBase & { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
+  | (HopBase & {
+      kind: 'switch';
+      tool: string;
+      user: string | null;
+      toRoot: boolean;
+      target: UserValue;
+      /** It was given a user and no command (`exec gosu app "$@"` with no arguments): it prints its usage and exits, so the chain has no main process. */
+      noCommand?: true;
+    })
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
@@ -330,6 +344,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         push({ ...common, kind: 'forking-switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
         // `su app -c "..."`: the string is parsed and checked like any script (su-sudo says the rest).
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, 'sh', at);
+        return end();
+      }
+      if (sw.rest.length === 0 && USAGE_WITHOUT_COMMAND.has(tool)) {
+        // A user and no command: the tool prints its usage and exits (status 1) without switching.
+        push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target, noCommand: true });
         return end();
       }
       push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
