@@ -10499,6 +10499,21 @@ var init_image = __esm({
 });
 
 // src/model/base-images.ts
+function stepDownEntrypoint(image, prefix, orConf, step) {
+  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
+  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
+  return {
+    path: "/usr/local/bin/docker-entrypoint.sh",
+    image,
+    next: {
+      kind: "args",
+      prefix,
+      ...orConf ? { orFile: /\.conf$/ } : {},
+      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
+      stepsDown: step
+    }
+  };
+}
 function phpEntrypoint(variant, server) {
   return {
     path: "/usr/local/bin/docker-php-entrypoint",
@@ -10550,7 +10565,7 @@ function imageSh(stage) {
 function envIsOnlyPath(stage) {
   return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
 }
-var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10564,6 +10579,12 @@ var init_base_images = __esm({
       image: "eclipse-temurin",
       next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
     };
+    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
+    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
+    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
+    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
     APACHE2_FOREGROUND = {
       path: "/usr/local/bin/apache2-foreground",
       image: "php:*-apache",
@@ -10600,9 +10621,17 @@ var init_base_images = __esm({
       { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
       { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
       { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command.
+      // The docker-library images whose entrypoint steps down from root for their server command:
+      // modelled for these (explain follows them), ...
+      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
+      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
+      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
+      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
+      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
+      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
+      // ... and known, not modelled, for these.
       {
-        name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
         user: null,
         dropsPrivileges: true,
         note: DROPS
@@ -14046,6 +14075,11 @@ function feedField(f) {
   }
 }
 function varHash(v) {
+  const long = v.kind === "scalar" && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
+  if (long) {
+    const known3 = longHashes.get(long.s);
+    if (known3 && known3.field.multi === long.multi && known3.field.arg === long.arg && known3.field.mangled === long.mangled && known3.field.not === long.not) return known3.hash;
+  }
   hashA = 2166136261;
   hashB = 2654435769;
   if (v.kind === "scalar") {
@@ -14058,7 +14092,12 @@ function varHash(v) {
       feedField(v.items[i]);
     }
   }
-  return [hashA >>> 0, hashB >>> 0];
+  const hash = [hashA >>> 0, hashB >>> 0];
+  if (long) {
+    if (longHashes.size >= 64) longHashes.clear();
+    longHashes.set(long.s, { field: long, hash });
+  }
+  return hash;
 }
 function textHash(text) {
   let a = 2166136261;
@@ -14285,7 +14324,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14401,6 +14440,8 @@ var init_state = __esm({
     };
     hashA = 0;
     hashB = 0;
+    LONG_TEXT = 4096;
+    longHashes = /* @__PURE__ */ new Map();
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
@@ -15847,6 +15888,12 @@ function simpleCommand(m, stmt, call, st) {
     default:
       break;
   }
+  const asked = m.userRun ? helpOnUserCommand(st, argv) : null;
+  if (asked !== null) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.sub === 0) st.addDecision({ text: `${call.args.length === argv.length ? call.args.map((w) => wordText(m, w)).join(" ") : showArgv(argv)} fails (${m.inv.argLabel(asked.arg)}: no command of ${asked.program}, as \`docker run IMAGE sh\` means)`, at: ref });
+    return ran(false, "");
+  }
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
@@ -15894,6 +15941,15 @@ function greppedForUserCommand(st, stmt, args) {
   if (!source || cmd?.type !== "CallExpr" || !cmd.args[0]) return false;
   const name = literalOf(cmd.args[0]);
   return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename3(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
+function helpOnUserCommand(st, argv) {
+  const head = argv[0];
+  if (!head || head.s === null || head.multi || head.s.includes(USER_COMMAND) || st.getFunction(head.s) || HANDS_ON.has(basename3(head.s)) || TEXT_TOOLS.has(basename3(head.s)) || NOT_A_COMMAND.has(head.s)) return null;
+  const rest = argv.slice(1);
+  if (!rest.some((f) => f.s === "help" || f.s === "--help" || f.s === "-h")) return null;
+  const asked = rest.find((f) => f.s === USER_COMMAND && f.arg !== void 0 && !f.mangled);
+  if (!asked || rest.some((f) => f !== asked && (f.s === null || f.multi || f.s.includes(USER_COMMAND)))) return null;
+  return { arg: asked.arg, program: `\`${basename3(head.s)}\`` };
 }
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
@@ -16025,6 +16081,7 @@ function test(m, st, words, src, dbl, ref) {
   return { done: flowOf([st]) };
 }
 function fileFact(m, st, op, f) {
+  if (namedAfterUserCommand(f)) return op === "-t" ? null : false;
   if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar("PWD");
@@ -16033,10 +16090,15 @@ function fileFact(m, st, op, f) {
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
   return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
 }
+function namedAfterUserCommand(f) {
+  if (f.s === null || f.multi || !f.s.includes(USER_COMMAND)) return false;
+  const names = f.s.split("/").filter((n) => n.includes(USER_COMMAND));
+  return names.length > 0 && names.every((n) => n !== USER_COMMAND);
+}
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
   st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
@@ -17222,11 +17284,12 @@ async function followRun(kind, argv, args, startUser2, r) {
   if (inherited && r.resolveCommand(inherited.program.path)) {
     work[0].argv = [lit(inherited.program.path), ...argv];
   } else if (inherited) {
-    const next = imageProgramNext(inherited.program, argv, r);
+    const next = imageProgramNext(inherited.program, argv, startUser2, r);
     const item = work[0];
     const arg0 = lit(shownName(inherited.program.path));
-    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled }];
+    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled, ...next.becomes ? { becomes: next.becomes } : {} }];
     item.argv = next.argv;
+    if (next.becomes) item.runsAs = next.becomes;
   }
   while (work.length > 0) {
     const item = work.shift();
@@ -17428,9 +17491,10 @@ async function follow(item, run2, work, cache, r) {
     }
     const modelled = r.imageProgram?.(value) ?? null;
     if (modelled) {
-      const next = imageProgramNext(modelled, argv.slice(1), r);
-      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled });
+      const next = imageProgramNext(modelled, argv.slice(1), runsAs, r);
+      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled, ...next.becomes ? { becomes: next.becomes } : {} });
       argv = next.argv;
+      if (next.becomes) runsAs = next.becomes;
       continue;
     }
     if (fromDockerfile && r.missingScript(value)) {
@@ -17451,18 +17515,34 @@ async function follow(item, run2, work, cache, r) {
 function shownName(p) {
   return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;
 }
-function imageProgramNext(p, args, r) {
+function imageProgramNext(p, args, runsAs, r) {
   const n = p.next;
   if (n.kind === "command") return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(" ")}\`` };
   const first = args[0];
   const prefix = n.prefix;
-  const put = (why) => ({ argv: [lit(prefix), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(" ")}\`` });
+  const put = (why) => stepDown(n.stepsDown, [lit(prefix), ...args], runsAs, why, `it runs \`${[prefix, ...args.map(showField)].join(" ")}\``, true);
   if (!first) return prefix !== null && n.orScript ? put("it is given no arguments") : { argv: [], handled: "it is given no arguments: it runs nothing and exits" };
-  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known`, ...n.stepsDown ? { becomes: userFromSpec(null, `${p.path} of the ${p.image} image, given a first argument that is not known`) } : {} };
   const word = showField(first);
   if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith("-")) return put(`\`${word}\` is an option`);
   if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes("/") || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
-  return { argv: args, handled: first.s === USER_COMMAND ? "it runs the command as it is" : `\`${word}\` is a command: it runs it as it is` };
+  if (prefix !== null && n.orFile && first.s !== USER_COMMAND && n.orFile.test(first.s)) return put(`\`${word}\` is a file for ${prefix}`);
+  if (first.s === USER_COMMAND) return { argv: args, handled: "it runs the command as it is" };
+  return stepDown(n.stepsDown, args, runsAs, `\`${word}\` is a command`, "it runs it as it is", false);
+}
+function stepDown(step, argv, runsAs, why, runs, prefixed) {
+  const first = argv[0];
+  if (!step || !first || first.s === null || first.multi || first.s === USER_COMMAND || !step.commands.test(first.s)) return { argv, handled: `${why}: ${runs}` };
+  const word = showField(first);
+  const help = argv.find((f) => f.s !== null && !f.multi && step.helpOptions?.includes(f.s));
+  if (help) return { argv, handled: `${why}, and \`${showField(help)}\` only prints and exits, so it does not step down: ${runs}` };
+  const put = prefixed ? `${why}, so \`${word}\` goes in front; ` : "";
+  const then = `it runs \`${showArgv(argv)}\``;
+  if (runsAs.root === true) {
+    return { argv, handled: `${put}\`${word}\` is its server and it starts as root: it re-runs itself as ${step.user} with ${step.tool}, then ${then}`, becomes: userFromSpec(step.user, `${step.tool} ${step.user} (the image's entrypoint steps down)`) };
+  }
+  if (runsAs.root === false) return { argv, handled: `${put}\`${word}\` is its server, but it starts as ${showUser(runsAs)}, not root, so it does not step down: ${then}` };
+  return { argv, handled: `${put}\`${word}\` is its server: whether it re-runs itself as ${step.user} depends on the user it starts as, which is not known; ${then}`, becomes: userFromSpec(null, `${runsAs.why}, or ${step.tool} ${step.user}`) };
 }
 function wrapperHandover(r, step) {
   if (SAME_USER_WRAPPERS.has(basename3(step.name))) return null;
@@ -18034,7 +18114,9 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
+  const root = rootStage(stage);
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root);
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
   for (const p of base2?.programs ?? []) {
@@ -24744,13 +24826,17 @@ var init_su_sudo = __esm({
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
           hint: "Replace it with `{replacement}`."
         },
+        backgroundForks: {
+          message: "`{tool}` starts the main process as {user} in the background, and the script then waits for it (`{wait}`, line {waitLine}): {tool} forks and stays alive as the parent of the application, so the process the script waits for, and that `$!` names for a trap to signal, is {tool}, not the application, and {tool} opens a login session meant for interactive use.",
+          hint: "Start it with gosu, which execs: `{replacement} &` keeps the background job and the wait (and any trap), and `$!` is then the application itself."
+        },
         sudoForSetup: {
           message: "`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.",
           hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -24811,6 +24897,28 @@ var init_su_sudo = __esm({
               });
               break;
             }
+          }
+        }
+        for (const run3 of [launch.runs.default, launch.runs["user-command"]]) {
+          if (run3.truncated) continue;
+          for (const chain of run3.chains) {
+            const end = chain.end;
+            const w = end?.ending.waited;
+            const job = w?.jobs[w.jobs.length - 1];
+            const last = job?.cmds[job.cmds.length - 1];
+            if (!end || !w || !job || !last) continue;
+            const t = commandOf(last.argv);
+            if (!t.forking) continue;
+            mainRefs.add(last.ref.stmt);
+            if (!once(`${last.ref.file.path}:${last.ref.stmt.p[2]}`)) continue;
+            const sw = parseSwitch(t.forking, last.argv.slice(last.argv.indexOf(t.name) + 1));
+            const replacement = gosuEquivalent(last.ref, sw).replace(/^exec /, "");
+            const waitLine = String(w.at.file.spanOf(w.at.stmt.p, w.at.stmt.e).line);
+            ctx.report({
+              ...atRef(end.hop.unit, last.ref, dockerfile),
+              messageId: "backgroundForks",
+              data: { tool: t.forking, user: sw?.userText ?? "another user", wait: refText(w.at), waitLine, replacement }
+            });
           }
         }
         const run2 = launch.runs.default;
@@ -43774,7 +43882,7 @@ function explainLaunch(launch) {
     dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
-    startUser: `${showUser(launch.runs.default.startUser)}`,
+    startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
     summary: def.summary,
     otherPaths: def.otherPaths,
@@ -43782,6 +43890,13 @@ function explainLaunch(launch) {
     userCommand: user,
     ...launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(", ")}, powers meant for a process that runs as root: root by design` } : {}
   };
+}
+function startUserText(launch, baseDecides) {
+  const start = showUser(launch.runs.default.startUser);
+  const base2 = launch.startAssumed;
+  if (!base2) return start;
+  if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;
+  return `${start} (assumed: no stage sets USER, and ${base2} is not an image dockerlint knows; a USER it sets would apply instead)`;
 }
 function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
@@ -43793,7 +43908,8 @@ function explainRun(run2, label, launch) {
 function shownChain(run2) {
   const first = run2.chains[0];
   if (!first || !first.end) return first;
-  return run2.chains.find((c) => c.end?.ending.waited) ?? first;
+  const rank = (c) => c.end?.ending.waited ? 0 : c.end?.ending.kind === "exit" ? c.end.ending.failed ? 3 : 2 : 1;
+  return run2.chains.reduce((best, c) => rank(c) < rank(best) ? c : best, first);
 }
 function where(s) {
   return `${s.at.file}:${s.at.span.line}`;
@@ -43917,6 +44033,11 @@ function chainHops(chain, launch) {
         const p = step.program;
         const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : "";
         out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
+        const down = p.next.kind === "args" ? p.next.stepsDown : void 0;
+        if (step.becomes?.root === false && down) {
+          const again = showUser(step.becomes);
+          out.push({ process: `${down.tool} ${down.user} ${step.argv.map(showField).join(" ")}`, user: again, pid1: step.pid1, at: where(step), note: `same PID, user ${again}: the entrypoint runs again as ${again}`, why: [] });
+        }
         break;
       }
       case "supervisor":
