@@ -16098,7 +16098,7 @@ function namedAfterUserCommand(f) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
   st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
@@ -17346,7 +17346,7 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    if (INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") {
+    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !await readScript(r, value, at2, argv, item)) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
@@ -17511,6 +17511,12 @@ async function follow(item, run2, work, cache, r) {
     return end();
   }
   end();
+}
+async function readScript(r, value, at2, argv, item) {
+  const resolved = r.resolveCommand(value);
+  if (!resolved || resolved.origin.kind !== "context" && resolved.origin.kind !== "heredoc") return false;
+  const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
+  return "source" in loaded;
 }
 function shownName(p) {
   return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;
