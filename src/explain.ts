@@ -253,11 +253,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
-        // A shell script made by RUN in another stage: it could hand over, but it cannot be read.
-        const r = step.resolved;
-        const built = r?.origin.kind === 'built' && /\.(sh|bash)$/.test(r.imagePath) ? `${r.imagePath} is a script made in stage ${r.origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` : null;
-        const more = step.handover ?? built;
-        const note = more ? `${role}; ${more}` : role;
+        const note = step.handover ? `${role}; ${step.handover}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
         if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {

@@ -119,6 +119,13 @@ describe("the user-command run: a command the image does not know", () => {
     expect(u?.hops[1]?.why).toContain('not -f /opt/app/scripts/init_${COMMAND}.sh (the user command: the image has no file named after a command it does not know)');
     expect(u?.otherPaths).toBe(0);
   });
+  test('twin: a string test on the user command glued to text gives no file reason', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM debian:bookworm\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["server"]\n',
+      'entry.sh': '#!/bin/sh\nif [ "x$1" = "xserver" ]; then\n  exec /usr/local/bin/app\nfi\nexec "$@"\n',
+    });
+    expect(e.userCommand?.hops[1]?.why?.join(', ')).not.toMatch(/no file named after/);
+  });
   test('twin: a path that is the user command alone (/usr/bin/$1) may be the program: not decided', async () => {
     const { e } = await explain({
       Dockerfile: 'FROM debian:bookworm\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["server"]\n',

@@ -396,6 +396,11 @@ async function loadFile(
   defaultRun: boolean,
 ): Promise<ScriptUnit | LoadedProgram | { unknown: string }> {
   const origin = resolved.origin;
+  // A shell script made by RUN in another stage (or copied from one): it could hand over or change
+  // user, but it cannot be read, so the user of what runs in the end is not known.
+  if (origin.kind === 'built' && /\.(sh|bash)$/.test(resolved.imagePath)) {
+    return { program: true, handover: `${resolved.imagePath} is a script made in stage ${origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` };
+  }
   // A build artifact (usually a compiled binary): the main process, content unknown.
   if (origin.kind === 'built' || origin.kind === 'platform') return { program: true };
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };

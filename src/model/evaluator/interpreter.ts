@@ -2047,7 +2047,7 @@ function namedAfterUserCommand(f: Field): boolean {
 function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[]; unset?: readonly string[] }, ref: CmdRef | null): void {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.some(namedAfterUserCommand) ? ' (the user command: the image has no file named after a command it does not know)' : '';
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? ' (the user command: the image has no file named after a command it does not know)' : '';
   st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
 }
 
