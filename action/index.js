@@ -10499,6 +10499,21 @@ var init_image = __esm({
 });
 
 // src/model/base-images.ts
+function stepDownEntrypoint(image, prefix, orConf, step) {
+  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
+  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
+  return {
+    path: "/usr/local/bin/docker-entrypoint.sh",
+    image,
+    next: {
+      kind: "args",
+      prefix,
+      ...orConf ? { orFile: /\.conf$/ } : {},
+      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
+      stepsDown: step
+    }
+  };
+}
 function phpEntrypoint(variant, server) {
   return {
     path: "/usr/local/bin/docker-php-entrypoint",
@@ -10550,7 +10565,7 @@ function imageSh(stage) {
 function envIsOnlyPath(stage) {
   return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
 }
-var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -10564,6 +10579,12 @@ var init_base_images = __esm({
       image: "eclipse-temurin",
       next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
     };
+    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
+    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
+    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
+    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
     APACHE2_FOREGROUND = {
       path: "/usr/local/bin/apache2-foreground",
       image: "php:*-apache",
@@ -10600,9 +10621,17 @@ var init_base_images = __esm({
       { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
       { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
       { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command.
+      // The docker-library images whose entrypoint steps down from root for their server command:
+      // modelled for these (explain follows them), ...
+      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
+      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
+      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
+      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
+      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
+      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
+      // ... and known, not modelled, for these.
       {
-        name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
         user: null,
         dropsPrivileges: true,
         note: DROPS
@@ -14046,6 +14075,11 @@ function feedField(f) {
   }
 }
 function varHash(v) {
+  const long = v.kind === "scalar" && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
+  if (long) {
+    const known3 = longHashes.get(long.s);
+    if (known3 && known3.field.multi === long.multi && known3.field.arg === long.arg && known3.field.mangled === long.mangled && known3.field.not === long.not) return known3.hash;
+  }
   hashA = 2166136261;
   hashB = 2654435769;
   if (v.kind === "scalar") {
@@ -14058,7 +14092,12 @@ function varHash(v) {
       feedField(v.items[i]);
     }
   }
-  return [hashA >>> 0, hashB >>> 0];
+  const hash = [hashA >>> 0, hashB >>> 0];
+  if (long) {
+    if (longHashes.size >= 64) longHashes.clear();
+    longHashes.set(long.s, { field: long, hash });
+  }
+  return hash;
 }
 function textHash(text) {
   let a = 2166136261;
@@ -14285,7 +14324,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14401,6 +14440,8 @@ var init_state = __esm({
     };
     hashA = 0;
     hashB = 0;
+    LONG_TEXT = 4096;
+    longHashes = /* @__PURE__ */ new Map();
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
@@ -15847,6 +15888,12 @@ function simpleCommand(m, stmt, call, st) {
     default:
       break;
   }
+  const asked = m.userRun ? helpOnUserCommand(st, argv) : null;
+  if (asked !== null) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.sub === 0) st.addDecision({ text: `${call.args.length === argv.length ? call.args.map((w) => wordText(m, w)).join(" ") : showArgv(argv)} fails (${m.inv.argLabel(asked.arg)}: no command of ${asked.program}, as \`docker run IMAGE sh\` means)`, at: ref });
+    return ran(false, "");
+  }
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   return ran(null, null);
@@ -15894,6 +15941,15 @@ function greppedForUserCommand(st, stmt, args) {
   if (!source || cmd?.type !== "CallExpr" || !cmd.args[0]) return false;
   const name = literalOf(cmd.args[0]);
   return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename3(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
+function helpOnUserCommand(st, argv) {
+  const head = argv[0];
+  if (!head || head.s === null || head.multi || head.s.includes(USER_COMMAND) || st.getFunction(head.s) || HANDS_ON.has(basename3(head.s)) || TEXT_TOOLS.has(basename3(head.s)) || NOT_A_COMMAND.has(head.s)) return null;
+  const rest = argv.slice(1);
+  if (!rest.some((f) => f.s === "help" || f.s === "--help" || f.s === "-h")) return null;
+  const asked = rest.find((f) => f.s === USER_COMMAND && f.arg !== void 0 && !f.mangled);
+  if (!asked || rest.some((f) => f !== asked && (f.s === null || f.multi || f.s.includes(USER_COMMAND)))) return null;
+  return { arg: asked.arg, program: `\`${basename3(head.s)}\`` };
 }
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
@@ -16025,6 +16081,7 @@ function test(m, st, words, src, dbl, ref) {
   return { done: flowOf([st]) };
 }
 function fileFact(m, st, op, f) {
+  if (namedAfterUserCommand(f)) return op === "-t" ? null : false;
   if (f.arg === void 0 || f.s === null || f.s === "" || f.s.includes("/") || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
   const pwd = st.getVar("PWD");
@@ -16033,10 +16090,15 @@ function fileFact(m, st, op, f) {
   if (m.inv.imageProvides(`${dir.replace(/\/+$/, "")}/${f.s}`)) return null;
   return ["-e", "-f", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-a"].includes(op) ? false : null;
 }
+function namedAfterUserCommand(f) {
+  if (f.s === null || f.multi || !f.s.includes(USER_COMMAND)) return false;
+  const names = f.s.split("/").filter((n) => n.includes(USER_COMMAND));
+  return names.length > 0 && names.every((n) => n !== USER_COMMAND);
+}
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
   st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
@@ -17222,11 +17284,12 @@ async function followRun(kind, argv, args, startUser2, r) {
   if (inherited && r.resolveCommand(inherited.program.path)) {
     work[0].argv = [lit(inherited.program.path), ...argv];
   } else if (inherited) {
-    const next = imageProgramNext(inherited.program, argv, r);
+    const next = imageProgramNext(inherited.program, argv, startUser2, r);
     const item = work[0];
     const arg0 = lit(shownName(inherited.program.path));
-    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled }];
+    item.hops = [{ at: inherited.at, runsAs: startUser2, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: "image-program", program: inherited.program, inherited: true, handled: next.handled, ...next.becomes ? { becomes: next.becomes } : {} }];
     item.argv = next.argv;
+    if (next.becomes) item.runsAs = next.becomes;
   }
   while (work.length > 0) {
     const item = work.shift();
@@ -17344,6 +17407,10 @@ async function follow(item, run2, work, cache, r) {
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at2);
         return end();
       }
+      if (sw.rest.length === 0 && USAGE_WITHOUT_COMMAND.has(tool)) {
+        push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2, noCommand: true });
+        return end();
+      }
       push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
       runsAs = target2;
       argv = sw.rest;
@@ -17424,9 +17491,10 @@ async function follow(item, run2, work, cache, r) {
     }
     const modelled = r.imageProgram?.(value) ?? null;
     if (modelled) {
-      const next = imageProgramNext(modelled, argv.slice(1), r);
-      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled });
+      const next = imageProgramNext(modelled, argv.slice(1), runsAs, r);
+      push({ ...common, kind: "image-program", program: modelled, inherited: false, handled: next.handled, ...next.becomes ? { becomes: next.becomes } : {} });
       argv = next.argv;
+      if (next.becomes) runsAs = next.becomes;
       continue;
     }
     if (fromDockerfile && r.missingScript(value)) {
@@ -17447,18 +17515,34 @@ async function follow(item, run2, work, cache, r) {
 function shownName(p) {
   return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;
 }
-function imageProgramNext(p, args, r) {
+function imageProgramNext(p, args, runsAs, r) {
   const n = p.next;
   if (n.kind === "command") return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(" ")}\`` };
   const first = args[0];
   const prefix = n.prefix;
-  const put = (why) => ({ argv: [lit(prefix), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(" ")}\`` });
+  const put = (why) => stepDown(n.stepsDown, [lit(prefix), ...args], runsAs, why, `it runs \`${[prefix, ...args.map(showField)].join(" ")}\``, true);
   if (!first) return prefix !== null && n.orScript ? put("it is given no arguments") : { argv: [], handled: "it is given no arguments: it runs nothing and exits" };
-  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? "anything" : `\`${prefix}\``} in front depends on its first argument, which is not known`, ...n.stepsDown ? { becomes: userFromSpec(null, `${p.path} of the ${p.image} image, given a first argument that is not known`) } : {} };
   const word = showField(first);
   if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith("-")) return put(`\`${word}\` is an option`);
   if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes("/") || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
-  return { argv: args, handled: first.s === USER_COMMAND ? "it runs the command as it is" : `\`${word}\` is a command: it runs it as it is` };
+  if (prefix !== null && n.orFile && first.s !== USER_COMMAND && n.orFile.test(first.s)) return put(`\`${word}\` is a file for ${prefix}`);
+  if (first.s === USER_COMMAND) return { argv: args, handled: "it runs the command as it is" };
+  return stepDown(n.stepsDown, args, runsAs, `\`${word}\` is a command`, "it runs it as it is", false);
+}
+function stepDown(step, argv, runsAs, why, runs, prefixed) {
+  const first = argv[0];
+  if (!step || !first || first.s === null || first.multi || first.s === USER_COMMAND || !step.commands.test(first.s)) return { argv, handled: `${why}: ${runs}` };
+  const word = showField(first);
+  const help = argv.find((f) => f.s !== null && !f.multi && step.helpOptions?.includes(f.s));
+  if (help) return { argv, handled: `${why}, and \`${showField(help)}\` only prints and exits, so it does not step down: ${runs}` };
+  const put = prefixed ? `${why}, so \`${word}\` goes in front; ` : "";
+  const then = `it runs \`${showArgv(argv)}\``;
+  if (runsAs.root === true) {
+    return { argv, handled: `${put}\`${word}\` is its server and it starts as root: it re-runs itself as ${step.user} with ${step.tool}, then ${then}`, becomes: userFromSpec(step.user, `${step.tool} ${step.user} (the image's entrypoint steps down)`) };
+  }
+  if (runsAs.root === false) return { argv, handled: `${put}\`${word}\` is its server, but it starts as ${showUser(runsAs)}, not root, so it does not step down: ${then}` };
+  return { argv, handled: `${put}\`${word}\` is its server: whether it re-runs itself as ${step.user} depends on the user it starts as, which is not known; ${then}`, becomes: userFromSpec(null, `${runsAs.why}, or ${step.tool} ${step.user}`) };
 }
 function wrapperHandover(r, step) {
   if (SAME_USER_WRAPPERS.has(basename3(step.name))) return null;
@@ -17902,7 +17986,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -17913,6 +17997,7 @@ var init_invocations = __esm({
     init_prefixes();
     init_interpreter();
     init_values();
+    USAGE_WITHOUT_COMMAND = /* @__PURE__ */ new Set(["gosu", "su-exec", "s6-setuidgid", "setuidgid", "setpriv", "chpst", "clickhouse su"]);
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
     INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
     TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
@@ -18029,7 +18114,9 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {} };
+  const root = rootStage(stage);
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root);
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
   for (const p of base2?.programs ?? []) {
@@ -18915,6 +19002,7 @@ function mainProcesses(run2) {
   return run2.chains.flatMap((chain) => {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
+    if (hop.kind === "switch" && hop.noCommand) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
     let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
     if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
@@ -19445,6 +19533,11 @@ function lookThrough(argv, find) {
   for (let depth = 0; depth < 4; depth++) {
     const name = inner[0]?.s;
     if (!name || inner.some((f) => f.multi)) return inner;
+    const file = inner[1]?.s;
+    if (SHELLS3.has(basename3(name)) && file && !file.startsWith("-") && !file.startsWith("+")) {
+      inner = inner.slice(1);
+      continue;
+    }
     const at2 = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
     if (at2 === null) return inner;
     inner = inner.slice(at2 + 1);
@@ -19502,7 +19595,7 @@ function startedBy2(hop) {
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
 }
 function everyEndingIsLast(hop, last) {
-  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed);
+  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed && !(x.kind === "exit" && x.cmd !== null && !x.waited));
   return endings.length > 0 && endings.every((x) => x.kind !== "exec" && x.kind !== "loop" && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
 }
 function termTrap(cmds) {
@@ -19563,7 +19656,7 @@ function withTerm(trap) {
   const sig = trap.argvs[0]?.slice(2).some((f) => /^SIG/i.test(f.s ?? "")) ? "SIGTERM" : "TERM";
   return `${text.trimEnd()} ${sig}`;
 }
-var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES, messages, entrypoint_no_exec_default;
+var LONG_RUNNING, JOB_WORDS, ONE_SHOT, SHELLS3, DETACHES, messages, entrypoint_no_exec_default;
 var init_entrypoint_no_exec = __esm({
   "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
@@ -19636,6 +19729,7 @@ var init_entrypoint_no_exec = __esm({
     ]);
     JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
     ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
+    SHELLS3 = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "ksh", "zsh"]);
     DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
     messages = {
       shellPid1: {
@@ -19681,7 +19775,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -19704,7 +19798,7 @@ var init_entrypoint_no_exec = __esm({
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2);
+          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2) || !hop.direct && hop.arg.origin === "cmd";
           const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
           if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
@@ -24001,7 +24095,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -24738,13 +24832,17 @@ var init_su_sudo = __esm({
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
           hint: "Replace it with `{replacement}`."
         },
+        backgroundForks: {
+          message: "`{tool}` starts the main process as {user} in the background, and the script then waits for it (`{wait}`, line {waitLine}): {tool} forks and stays alive as the parent of the application, so the process the script waits for, and that `$!` names for a trap to signal, is {tool}, not the application, and {tool} opens a login session meant for interactive use.",
+          hint: "Start it with gosu, which execs: `{replacement} &` keeps the background job and the wait (and any trap), and `$!` is then the application itself."
+        },
         sudoForSetup: {
           message: "`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.",
           hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -24805,6 +24903,28 @@ var init_su_sudo = __esm({
               });
               break;
             }
+          }
+        }
+        for (const run3 of [launch.runs.default, launch.runs["user-command"]]) {
+          if (run3.truncated) continue;
+          for (const chain of run3.chains) {
+            const end = chain.end;
+            const w = end?.ending.waited;
+            const job = w?.jobs[w.jobs.length - 1];
+            const last = job?.cmds[job.cmds.length - 1];
+            if (!end || !w || !job || !last) continue;
+            const t = commandOf(last.argv);
+            if (!t.forking) continue;
+            mainRefs.add(last.ref.stmt);
+            if (!once(`${last.ref.file.path}:${last.ref.stmt.p[2]}`)) continue;
+            const sw = parseSwitch(t.forking, last.argv.slice(last.argv.indexOf(t.name) + 1));
+            const replacement = gosuEquivalent(last.ref, sw).replace(/^exec /, "");
+            const waitLine = String(w.at.file.spanOf(w.at.stmt.p, w.at.stmt.e).line);
+            ctx.report({
+              ...atRef(end.hop.unit, last.ref, dockerfile),
+              messageId: "backgroundForks",
+              data: { tool: t.forking, user: sw?.userText ?? "another user", wait: refText(w.at), waitLine, replacement }
+            });
           }
         }
         const run2 = launch.runs.default;
@@ -43768,7 +43888,7 @@ function explainLaunch(launch) {
     dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
-    startUser: `${showUser(launch.runs.default.startUser)}`,
+    startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
     summary: def.summary,
     otherPaths: def.otherPaths,
@@ -43776,6 +43896,13 @@ function explainLaunch(launch) {
     userCommand: user,
     ...launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(", ")}, powers meant for a process that runs as root: root by design` } : {}
   };
+}
+function startUserText(launch, baseDecides) {
+  const start = showUser(launch.runs.default.startUser);
+  const base2 = launch.startAssumed;
+  if (!base2) return start;
+  if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;
+  return `${start} (assumed: no stage sets USER, and ${base2} is not an image dockerlint knows; a USER it sets would apply instead)`;
 }
 function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
@@ -43787,7 +43914,8 @@ function explainRun(run2, label, launch) {
 function shownChain(run2) {
   const first = run2.chains[0];
   if (!first || !first.end) return first;
-  return run2.chains.find((c) => c.end?.ending.waited) ?? first;
+  const rank = (c) => c.end?.ending.waited ? 0 : c.end?.ending.kind === "exit" ? c.end.ending.failed ? 3 : 2 : 1;
+  return run2.chains.reduce((best, c) => rank(c) < rank(best) ? c : best, first);
 }
 function where(s) {
   return `${s.at.file}:${s.at.span.line}`;
@@ -43813,13 +43941,13 @@ function chainHops(chain, launch) {
           }
           break;
         }
-        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        const after = step.kind === "switch" && step.noCommand ? step.runsAs : chain.hops[i + 1]?.runsAs ?? step.runsAs;
         out.push({
           process: `${step.tool} ${step.user ?? ""}`.trim(),
           user: step.kind === "switch" ? showUser(after) : user,
           pid1: step.pid1,
           at: where(step),
-          note: step.kind === "switch" ? "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
+          note: step.kind === "switch" ? step.noCommand ? noCommandNote(step) : "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: []
         });
         if (step.kind === "forking-switch") out.push(...forkedChild(step));
@@ -43860,12 +43988,14 @@ function chainHops(chain, launch) {
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
           const reexec = chain.hops.slice(i + 1).find((h) => h.kind === "script" || h.kind === "shell");
           const self = reexec && (reexec.kind === "script" || reexec.kind === "shell") && reexec.unit === step.unit;
+          const after = chain.hops[i + 1];
+          const usage2 = after?.kind === "switch" && after.noCommand ? after : null;
           out.push({
             process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : "same PID: hands over to its arguments",
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : usage2 ? noCommandNote(usage2) : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {
@@ -43909,6 +44039,11 @@ function chainHops(chain, launch) {
         const p = step.program;
         const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : "";
         out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
+        const down = p.next.kind === "args" ? p.next.stepsDown : void 0;
+        if (step.becomes?.root === false && down) {
+          const again = showUser(step.becomes);
+          out.push({ process: `${down.tool} ${down.user} ${step.argv.map(showField).join(" ")}`, user: again, pid1: step.pid1, at: where(step), note: `same PID, user ${again}: the entrypoint runs again as ${again}`, why: [] });
+        }
         break;
       }
       case "supervisor":
@@ -44065,6 +44200,9 @@ function reasons(why) {
   const out = [];
   for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
   return out.slice(-4);
+}
+function noCommandNote(step) {
+  return `same PID: ${step.tool} is given no command (only the user ${step.user ?? "?"}): it prints its usage and exits without switching, and the container stops; there is no main process on this run (the image is meant to be given a command)`;
 }
 function nextUser(chain, i) {
   let user = chain.hops[i].runsAs;

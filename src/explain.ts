@@ -77,7 +77,7 @@ export function explainLaunch(launch: Launch): Explanation {
     dockerfile: launch.dockerfile,
     stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
     argv: def.argv,
-    startUser: `${showUser(launch.runs.default.startUser)}`,
+    startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
     summary: def.summary,
     otherPaths: def.otherPaths,
@@ -85,6 +85,20 @@ export function explainLaunch(launch: Launch): Explanation {
     userCommand: user,
     ...(launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(', ')}, powers meant for a process that runs as root: root by design` } : {}),
   };
+}
+
+/**
+ * The user the container starts as. When the base image is not known and no stage sets USER, it
+ * is the base image's: explain says root is an assumption (the one the rules make, as Docker
+ * does for an image with no user), or, when the base image also decides what runs, that the user
+ * is not known.
+ */
+function startUserText(launch: Launch, baseDecides: boolean): string {
+  const start = showUser(launch.runs.default.startUser);
+  const base = launch.startAssumed;
+  if (!base) return start;
+  if (baseDecides) return `not known: no stage sets USER, so the user is ${base}'s, which dockerlint cannot read (root unless it sets a USER)`;
+  return `${start} (assumed: no stage sets USER, and ${base} is not an image dockerlint knows; a USER it sets would apply instead)`;
 }
 
 function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
@@ -108,7 +122,11 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
 function shownChain(run: Run): Chain | undefined {
   const first = run.chains[0];
   if (!first || !first.end) return first;
-  return run.chains.find((c) => c.end?.ending.waited) ?? first;
+  // Among paths that end without handing over: the one that waits, then one that runs to the
+  // script's end or stays in a loop, before an early `exit` (an error path such as `echo "Copy
+  // failed"; exit` after a failed test, or a one-shot branch). Ties keep the script's order.
+  const rank = (c: Chain): number => (c.end?.ending.waited ? 0 : c.end?.ending.kind === 'exit' ? (c.end.ending.failed ? 3 : 2) : 1);
+  return run.chains.reduce((best, c) => (rank(c) < rank(best) ? c : best), first);
 }
 
 function where(s: Step): string {
@@ -137,13 +155,13 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           }
           break;
         }
-        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        const after = step.kind === 'switch' && step.noCommand ? step.runsAs : (chain.hops[i + 1]?.runsAs ?? step.runsAs);
         out.push({
           process: `${step.tool} ${step.user ?? ''}`.trim(),
           user: step.kind === 'switch' ? showUser(after) : user,
           pid1: step.pid1,
           at: where(step),
-          note: step.kind === 'switch' ? 'switches user and execs (same PID)' : `${step.tool} forks and stays the parent: the command runs as its child`,
+          note: step.kind === 'switch' ? (step.noCommand ? noCommandNote(step) : 'switches user and execs (same PID)') : `${step.tool} forks and stays the parent: the command runs as its child`,
           why: [],
         });
         if (step.kind === 'forking-switch') out.push(...forkedChild(step));
@@ -188,12 +206,20 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
           const reexec = chain.hops.slice(i + 1).find((h) => h.kind === 'script' || h.kind === 'shell');
           const self = reexec && (reexec.kind === 'script' || reexec.kind === 'shell') && reexec.unit === step.unit;
+          const after = chain.hops[i + 1];
+          const usage = after?.kind === 'switch' && after.noCommand ? after : null;
           out.push({
             process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ''}` : 'same PID: hands over to its arguments',
+            note: self
+              ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}`
+              : usage
+                ? noCommandNote(usage)
+                : commandOf(e.argv).switcher
+                  ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ''}`
+                  : 'same PID: hands over to its arguments',
             why: reasons(e.why),
           });
         } else if (e.kind === 'loop' && e.loop) {
@@ -246,6 +272,12 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const p = step.program;
         const inherited = step.inherited ? `the ENTRYPOINT inherited from \`${rootStage(launch.stage).base}\` (no stage sets one): ` : '';
         out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: `${inherited}the ${p.image} image's ${p.path}, which (as modelled: the image itself is not read) ${p.next.does}; here ${step.handled}`, why: [] });
+        // The docker-library step-down: the entrypoint re-runs itself as the server's user.
+        const down = p.next.kind === 'args' ? p.next.stepsDown : undefined;
+        if (step.becomes?.root === false && down) {
+          const again = showUser(step.becomes);
+          out.push({ process: `${down.tool} ${down.user} ${step.argv.map(showField).join(' ')}`, user: again, pid1: step.pid1, at: where(step), note: `same PID, user ${again}: the entrypoint runs again as ${again}`, why: [] });
+        }
         break;
       }
       case 'supervisor':
@@ -447,6 +479,11 @@ function reasons(why: { text: string }[]): string[] {
   const out: string[] = [];
   for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
   return out.slice(-4);
+}
+
+/** A user switch given a user and no command: what it does instead of switching. */
+function noCommandNote(step: Step & { kind: 'switch' }): string {
+  return `same PID: ${step.tool} is given no command (only the user ${step.user ?? '?'}): it prints its usage and exits without switching, and the container stops; there is no main process on this run (the image is meant to be given a command)`;
 }
 
 /** The user after the hops that the exec at hop `i` starts (its switchers). */

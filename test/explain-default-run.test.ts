@@ -384,3 +384,40 @@ describe('a Dockerfile that leaves the command to its base image', () => {
     expect(text).toContain('No ENTRYPOINT or CMD: the base image decides what runs.');
   });
 });
+
+describe('a user switch given a user and no command', () => {
+  const ENTRY = '#!/bin/sh\nrun_as=""\nif [ "$(id -u)" = 0 ]; then\n  run_as="gosu tool"\nfi\nexec $run_as "$@"\n';
+  const NO_CMD = 'FROM debian:12-slim\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n';
+
+  test('no CMD: gosu prints its usage and exits; the default run has no main process, and the user is not called root by gosu', async () => {
+    const { e, text } = await explain({ Dockerfile: NO_CMD, 'entrypoint.sh': ENTRY });
+    expect(e.hops.map((h) => [h.process, h.pid1, h.user])).toEqual([
+      ['entrypoint.sh', true, 'root'],
+      ['exec $run_as "$@"', true, 'root'],
+    ]);
+    expect(e.hops[1]?.note).toBe('same PID: gosu is given no command (only the user tool): it prints its usage and exits without switching, and the container stops; there is no main process on this run (the image is meant to be given a command)');
+    expect(text).not.toContain('switches to root itself');
+    // The user's command is handed to gosu, which runs it as tool.
+    expect(e.userCommand?.hops.map((h) => [h.process, h.user])).toEqual([
+      ['entrypoint.sh <command>', 'root'],
+      ['exec $run_as "$@"', 'tool'],
+      ['<command>', 'tool'],
+    ]);
+  });
+
+  test('twin with a CMD: gosu runs it as tool', async () => {
+    const { e } = await explain({ Dockerfile: `${NO_CMD}CMD ["tool-server"]\n`, 'entrypoint.sh': ENTRY });
+    expect(e.hops.map((h) => [h.process, h.user])).toEqual([
+      ['entrypoint.sh tool-server', 'root'],
+      ['exec $run_as "$@"', 'tool'],
+      ['tool-server', 'tool'],
+    ]);
+    expect(e.hops[1]?.note).toBe('same PID, user tool');
+  });
+
+  test('ENTRYPOINT ["gosu", "tool"] alone: the switch hop itself says it gets no command', async () => {
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim\nENTRYPOINT ["gosu", "tool"]\n' });
+    expect(e.hops.map((h) => [h.process, h.user])).toEqual([['gosu tool', 'root']]);
+    expect(e.hops[0]?.note).toContain('gosu is given no command (only the user tool): it prints its usage and exits');
+  });
+});

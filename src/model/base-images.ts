@@ -46,9 +46,29 @@ export interface ImageProgram {
    * What it runs next. `args`: its arguments (`exec "$@"`), after putting `prefix` in front of them
    * when the first is an option (`-x`) or there is none, and also, with `orScript`, when the first
    * is a file for `prefix` to run rather than a command (node's `docker-entrypoint.sh` runs
-   * `index.js` with node). `command`: that command, followed by its arguments.
+   * `index.js` with node), or with `orFile` when the first is a file name it matches (redis's
+   * entrypoint runs `redis.conf` with redis-server). `stepsDown`: it re-runs itself as another
+   * user first (see `StepDown`). `command`: that command, followed by its arguments.
    */
-  next: { kind: 'args'; prefix: string | null; orScript?: RegExp; does: string } | { kind: 'command'; argv: string[]; does: string };
+  next: { kind: 'args'; prefix: string | null; orScript?: RegExp; orFile?: RegExp; does: string; stepsDown?: StepDown } | { kind: 'command'; argv: string[]; does: string };
+}
+
+/**
+ * The docker-library step-down (semantics §4): started as root with its server as the first
+ * argument (after the prefix), the entrypoint prepares the server's folders and re-runs itself as
+ * `user` with `tool` (same PID), then execs its arguments as that user. Any other command, or a
+ * start as another user, runs as it is.
+ */
+export interface StepDown {
+  /** The user it re-runs itself as: `postgres`. */
+  user: string;
+  /** The first arguments it steps down for: its server (`postgres`), or a family (`mongo*`). */
+  commands: RegExp;
+  /** What `commands` says, for explain: `\`postgres\``, `a \`mongo*\` program`. */
+  commandsText: string;
+  /** Options anywhere in the arguments that make the server print and exit (`--help`): then no step-down. */
+  helpOptions?: string[];
+  tool: string;
 }
 
 const NODE_ENTRYPOINT: ImageProgram = {
@@ -62,6 +82,30 @@ const TEMURIN_ENTRYPOINT: ImageProgram = {
   image: 'eclipse-temurin',
   next: { kind: 'args', prefix: null, does: 'imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec' },
 };
+
+/** A docker-library `docker-entrypoint.sh` that steps down from root for its server (see `StepDown`). */
+function stepDownEntrypoint(image: string, prefix: string | null, orConf: boolean, step: StepDown): ImageProgram {
+  const front = prefix === null ? '' : `puts \`${prefix}\` in front when the first argument is an option${orConf ? ' or a `.conf` file' : ''}; `;
+  const help = step.helpOptions ? ' (without `--help` or `--version`)' : '';
+  return {
+    path: '/usr/local/bin/docker-entrypoint.sh',
+    image,
+    next: {
+      kind: 'args',
+      prefix,
+      ...(orConf ? { orFile: /\.conf$/ } : {}),
+      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
+      stepsDown: step,
+    },
+  };
+}
+
+const POSTGRES_ENTRYPOINT = stepDownEntrypoint('postgres', 'postgres', false, { user: 'postgres', commands: /^postgres$/, commandsText: '`postgres`', helpOptions: ['-?', '--help', '--describe-config', '-V', '--version'], tool: 'gosu' });
+const MYSQL_ENTRYPOINT = stepDownEntrypoint('mysql', 'mysqld', false, { user: 'mysql', commands: /^mysqld$/, commandsText: '`mysqld`', helpOptions: ['-?', '--help', '--print-defaults', '-V', '--version'], tool: 'gosu' });
+const MARIADB_ENTRYPOINT = stepDownEntrypoint('mariadb', 'mariadbd', false, { user: 'mysql', commands: /^(mariadbd|mysqld)$/, commandsText: '`mariadbd` (or `mysqld`)', helpOptions: ['-?', '--help', '--print-defaults', '-V', '--version'], tool: 'gosu' });
+const REDIS_ENTRYPOINT = stepDownEntrypoint('redis', 'redis-server', true, { user: 'redis', commands: /^redis-server$/, commandsText: '`redis-server`', tool: 'gosu' });
+const MONGO_ENTRYPOINT = stepDownEntrypoint('mongo', 'mongod', false, { user: 'mongodb', commands: /^mongo/, commandsText: 'a `mongo*` program (`mongod`, `mongos`)', tool: 'gosu' });
+const RABBITMQ_ENTRYPOINT = stepDownEntrypoint('rabbitmq', null, false, { user: 'rabbitmq', commands: /^rabbitmq/, commandsText: 'a `rabbitmq*` program (`rabbitmq-server`)', tool: 'gosu' });
 
 /** The php image's entrypoint: the variant's server (or `php`) in front of options. */
 function phpEntrypoint(variant: string, server: string): ImageProgram {
@@ -139,9 +183,17 @@ const TABLE: Entry[] = [
   { name: /^(apache\/)?flink$/, user: 'flink', dropsPrivileges: false, note: 'the flink image sets USER flink (older tags step down with gosu)' },
   { name: /^varnish$/, user: 'varnish', dropsPrivileges: false, note: 'the varnish image sets USER varnish' },
   { name: /^kong(\/kong-gateway)?$/, user: 'kong', dropsPrivileges: false, note: 'the kong image sets USER kong' },
-  // The docker-library images whose entrypoint steps down from root for their server command.
+  // The docker-library images whose entrypoint steps down from root for their server command:
+  // modelled for these (explain follows them), ...
+  { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
+  { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
+  { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
+  { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
+  { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
+  { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
+  // ... and known, not modelled, for these.
   {
-    name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+    name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
     user: null,
     dropsPrivileges: true,
     note: DROPS,

@@ -106,6 +106,12 @@ export interface Launch {
   findInImage(word: string): 'named' | 'guessed' | null;
   /** A server's configuration as the build provides it: see `ProgramImage`. */
   programImage: ProgramImage;
+  /**
+   * The start user is root by assumption only: no stage sets USER and the base image (named here,
+   * as the FROM line gives it) is not one dockerlint knows, so a USER of its own would apply
+   * instead. The rules assume root, as Docker does for an image with no user; explain says so.
+   */
+  startAssumed?: string;
 }
 
 /**
@@ -207,7 +213,9 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
-  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}) };
+  const root = rootStage(stage);
+  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root);
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}) };
 }
 
 /** The base image's modelled program that `name` runs: its path, or its file name found on the PATH. */

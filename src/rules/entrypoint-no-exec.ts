@@ -28,6 +28,9 @@ const JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|li
  */
 const ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
 
+/** Shells that run the script file named by their first word (`sh bin/server.sh --port 80`). */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh']);
+
 /** Words with which a program starts a daemon in the background and returns (`nginx -s reload`, `x start`). */
 const DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
 
@@ -50,6 +53,12 @@ function lookThrough(argv: readonly Field[], find: FindInImage): readonly Field[
   for (let depth = 0; depth < 4; depth++) {
     const name = inner[0]?.s;
     if (!name || inner.some((f) => f.multi)) return inner;
+    // `sh bin/server.sh`: the shell runs that script file, which is the command judged.
+    const file = inner[1]?.s;
+    if (SHELLS.has(basename(name)) && file && !file.startsWith('-') && !file.startsWith('+')) {
+      inner = inner.slice(1);
+      continue;
+    }
     const at = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
     if (at === null) return inner;
     inner = inner.slice(at + 1);
@@ -141,7 +150,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged, and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -167,7 +176,9 @@ export default defineRule({
       const e = staying.ending;
       // Scripts given CMD arguments (or the user's command) to hand over: missing-exec-args says
       // what happens to them. A script that is the CMD's own program reads them as its options.
-      const ownCmd = hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run);
+      // So is one that a shell given by ENTRYPOINT runs as CMD's word (`ENTRYPOINT ["/bin/bash"]`,
+      // `CMD ["/entrypoint.sh"]`): the words after it are its own.
+      const ownCmd = (hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run)) || (!hop.direct && hop.arg.origin === 'cmd');
       // Unless CMD is only a subcommand word of the script's own, read and not passed on.
       const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
       if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
@@ -210,6 +221,7 @@ export default defineRule({
       }
       if (exited) continue;
       const alwaysLast = service && everyEndingIsLast(hop, last);
+
       if (!longRunning(argv, find) && !(alwaysLast && servesImage(argv, find))) continue;
       if (trap.covers && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'))) continue; // a deliberate supervisor
       if (isJob(argv.map((f) => f.s ?? ''))) continue;
@@ -276,9 +288,14 @@ function startedBy(hop: ScriptHop): { startedBy: string; startLine: string; star
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
 }
 
-/** Every normal ending of the script's run comes after this same last command (no other way out). */
+/**
+ * Every normal ending of the script's run comes after this same last command (no other way out
+ * that keeps the container running). A path that ends in an explicit `exit` (`echo "copy failed";
+ * exit` after a check) stops the container there: it runs no service, so it says nothing about
+ * which command the running paths end with.
+ */
 function everyEndingIsLast(hop: ScriptHop, last: CmdRef): boolean {
-  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed);
+  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed && !(x.kind === 'exit' && x.cmd !== null && !x.waited));
   return endings.length > 0 && endings.every((x) => x.kind !== 'exec' && x.kind !== 'loop' && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
 }
 

@@ -29,6 +29,10 @@ export default defineRule({
       message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
       hint: 'Replace it with `{replacement}`.',
     },
+    backgroundForks: {
+      message: '`{tool}` starts the main process as {user} in the background, and the script then waits for it (`{wait}`, line {waitLine}): {tool} forks and stays alive as the parent of the application, so the process the script waits for, and that `$!` names for a trap to signal, is {tool}, not the application, and {tool} opens a login session meant for interactive use.',
+      hint: 'Start it with gosu, which execs: `{replacement} &` keeps the background job and the wait (and any trap), and `$!` is then the application itself.',
+    },
     sudoForSetup: {
       message: '`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.',
       hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.',
@@ -36,7 +40,7 @@ export default defineRule({
   },
   docs: {
     what:
-      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
+      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
     why:
       'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
@@ -100,6 +104,30 @@ export default defineRule({
           });
           break;
         }
+      }
+    }
+    // `su app -c server &` then `wait`: the job the script waits for is its main process, the
+    // last one it started (earlier ones are side services).
+    for (const run of [launch.runs.default, launch.runs['user-command']]) {
+      if (run.truncated) continue;
+      for (const chain of run.chains) {
+        const end = chain.end;
+        const w = end?.ending.waited;
+        const job = w?.jobs[w.jobs.length - 1];
+        const last = job?.cmds[job.cmds.length - 1];
+        if (!end || !w || !job || !last) continue;
+        const t = commandOf(last.argv);
+        if (!t.forking) continue;
+        mainRefs.add(last.ref.stmt);
+        if (!once(`${last.ref.file.path}:${last.ref.stmt.p[2]}`)) continue;
+        const sw = parseSwitch(t.forking, last.argv.slice(last.argv.indexOf(t.name as never) + 1));
+        const replacement = gosuEquivalent(last.ref, sw).replace(/^exec /, '');
+        const waitLine = String(w.at.file.spanOf(w.at.stmt.p, w.at.stmt.e).line);
+        ctx.report({
+          ...atRef(end.hop.unit, last.ref, dockerfile),
+          messageId: 'backgroundForks',
+          data: { tool: t.forking, user: sw?.userText ?? 'another user', wait: refText(w.at), waitLine, replacement },
+        });
       }
     }
     // sudo for a set-up step in the entrypoint: not the hand-over, but a privilege-escalation path.

@@ -1758,6 +1758,13 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     default:
       break;
   }
+  // `composer help "$1"`: a program of the image asked for help on the user's command.
+  const asked = m.userRun ? helpOnUserCommand(st, argv) : null;
+  if (asked !== null) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.sub === 0) st.addDecision({ text: `${call.args.length === argv.length ? call.args.map((w) => wordText(m, w)).join(' ') : showArgv(argv)} fails (${m.inv.argLabel(asked.arg as number)}: no command of ${asked.program}, as \`docker run IMAGE sh\` means)`, at: ref });
+    return ran(false, '');
+  }
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
@@ -1822,6 +1829,24 @@ function greppedForUserCommand(st: State, stmt: Stmt, args: Field[]): boolean {
   if (!source || cmd?.type !== 'CallExpr' || !cmd.args[0]) return false;
   const name = literalOf(cmd.args[0]);
   return name !== null && !PRINTS_ONLY.has(name) && !TEXT_TOOLS.has(basename(name)) && !st.getFunction(name) && !NOT_A_COMMAND.has(name);
+}
+
+/**
+ * `composer help --no-interaction "$1"`, `app "$1" --help` (the composer entrypoint asking whether
+ * `$1` is one of composer's own commands): a program of the image, named by a literal, is asked
+ * for help on the user's command, intact. The user's command is a command the image does not
+ * know (`docker run IMAGE sh`: `sh` is no command of composer), so the program fails. The user's
+ * command itself run with `--help` (`"$1" --help`), a shell function, or a word glued to other
+ * text is not read here. The argument that is the user's command, and the program; null otherwise.
+ */
+function helpOnUserCommand(st: State, argv: Field[]): { arg: number; program: string } | null {
+  const head = argv[0];
+  if (!head || head.s === null || head.multi || head.s.includes(USER_COMMAND) || st.getFunction(head.s) || HANDS_ON.has(basename(head.s)) || TEXT_TOOLS.has(basename(head.s)) || NOT_A_COMMAND.has(head.s)) return null;
+  const rest = argv.slice(1);
+  if (!rest.some((f) => f.s === 'help' || f.s === '--help' || f.s === '-h')) return null;
+  const asked = rest.find((f) => f.s === USER_COMMAND && f.arg !== undefined && !f.mangled);
+  if (!asked || rest.some((f) => f !== asked && (f.s === null || f.multi || f.s.includes(USER_COMMAND)))) return null;
+  return { arg: asked.arg as number, program: `\`${basename(head.s)}\`` };
 }
 
 /** Commands that print text they are given or read (what they print may be the user's command). */
@@ -1994,6 +2019,7 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
  * its own CMD.
  */
 function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
+  if (namedAfterUserCommand(f)) return op === '-t' ? null : false;
   if (f.arg === undefined || f.s === null || f.s === '' || f.s.includes('/') || !m.inv.argIsImageCommand?.(f.arg) || !m.inv.imageProvides) return null;
   // A script that changes directory (where to is not followed) tests files of another folder.
   if (m.scriptFacts().changesDirectory || m.ctx.sourced.length > 0) return null;
@@ -2004,11 +2030,24 @@ function fileFact(m: Machine, st: State, op: string, f: Field): boolean | null {
   return ['-e', '-f', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-a'].includes(op) ? false : null;
 }
 
+/**
+ * A path with the user's command glued into one of its names (`/scripts/init_${1}.sh`, the
+ * bookkeeper entrypoint's test for an init script of the command it is given): the image has no
+ * file named after a command it does not know (`docker run IMAGE sh`), so every file test on it
+ * is false. A name that is the command alone (`/usr/bin/$1`, `"$1"`) may be the program itself,
+ * and is not read here.
+ */
+function namedAfterUserCommand(f: Field): boolean {
+  if (f.s === null || f.multi || !f.s.includes(USER_COMMAND)) return false;
+  const names = f.s.split('/').filter((n) => n.includes(USER_COMMAND));
+  return names.length > 0 && names.every((n) => n !== USER_COMMAND);
+}
+
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
 function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[]; unset?: readonly string[] }, ref: CmdRef | null): void {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : '';
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.some(namedAfterUserCommand) ? ' (the user command: the image has no file named after a command it does not know)' : '';
   st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
 }
 

@@ -22,7 +22,7 @@ import { basename, doasOptions, execSwitcherAt, FORKING_USER_SWITCHERS, START_ST
 import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
 import { takesValue } from '../prefixes.js';
-import type { ImageProgram } from '../base-images.js';
+import type { ImageProgram, StepDown } from '../base-images.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
@@ -30,7 +30,13 @@ import type { Evidence, ScriptUnit } from '../launch.js';
 import type { SupervisorConfig } from '../supervisord.js';
 import { forUser, interpret, readsUser, type Ending, type Host, type ScriptRun } from './interpreter.js';
 import type { CmdRef, Decision, ScriptFile, Var } from './state.js';
-import { clusterValueCount, CONFIGURED, lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
+import { clusterValueCount, CONFIGURED, lit, showArgv, showField, showUser, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
+
+/**
+ * User switches that need a command: given only a user, they print their usage and exit without
+ * running anything (`chroot` and `doas -s` start a shell instead, so they are not here).
+ */
+const USAGE_WITHOUT_COMMAND = new Set(['gosu', 'su-exec', 's6-setuidgid', 'setuidgid', 'setpriv', 'chpst', 'clickhouse su']);
 
 export type InvocationKind = 'default' | 'user-command' | 'non-root';
 
@@ -50,7 +56,15 @@ interface HopBase {
 
 export type Step =
   | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean; /** named by the script's `#!` line, where it can take no option of its own */ shebang?: true })
-  | (HopBase & { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
+  | (HopBase & {
+      kind: 'switch';
+      tool: string;
+      user: string | null;
+      toRoot: boolean;
+      target: UserValue;
+      /** It was given a user and no command (`exec gosu app "$@"` with no arguments): it prints its usage and exits, so the chain has no main process. */
+      noCommand?: true;
+    })
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
   | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
@@ -74,6 +88,8 @@ export type Step =
       inherited: boolean;
       /** What it does with its arguments on this run: `\`node\` is a command: it runs it as it is`. */
       handled: string;
+      /** It re-ran itself as this user (the docker-library step-down) before it exec'd its next command. */
+      becomes?: UserValue;
     })
   | (HopBase & { kind: 'supervisor'; name: string; /** the run scripts of its services, each followed as a chain of its own */ services: string[] })
   | (HopBase & {
@@ -192,11 +208,12 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
     (work[0] as Item).argv = [lit(inherited.program.path), ...argv];
   } else if (inherited) {
     // The base image's ENTRYPOINT runs first, given the CMD; what it execs is the next hop.
-    const next = imageProgramNext(inherited.program, argv, r);
+    const next = imageProgramNext(inherited.program, argv, startUser, r);
     const item = work[0] as Item;
     const arg0 = lit(shownName(inherited.program.path));
-    item.hops = [{ at: inherited.at, runsAs: startUser, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: 'image-program', program: inherited.program, inherited: true, handled: next.handled }];
+    item.hops = [{ at: inherited.at, runsAs: startUser, pid1: true, why: [], arg: first, argv: [arg0, ...argv], kind: 'image-program', program: inherited.program, inherited: true, handled: next.handled, ...(next.becomes ? { becomes: next.becomes } : {}) }];
     item.argv = next.argv;
+    if (next.becomes) item.runsAs = next.becomes;
   }
   while (work.length > 0) {
     const item = work.shift() as Item;
@@ -329,6 +346,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, 'sh', at);
         return end();
       }
+      if (sw.rest.length === 0 && USAGE_WITHOUT_COMMAND.has(tool)) {
+        // A user and no command: the tool prints its usage and exits (status 1) without switching.
+        push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target, noCommand: true });
+        return end();
+      }
       push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
       // gosu and friends only switch when they run as root; otherwise they fail (gosu-needs-root).
       runsAs = target;
@@ -416,9 +438,10 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     // it execs its next command, as the same user.
     const modelled = r.imageProgram?.(value) ?? null;
     if (modelled) {
-      const next = imageProgramNext(modelled, argv.slice(1), r);
-      push({ ...common, kind: 'image-program', program: modelled, inherited: false, handled: next.handled });
+      const next = imageProgramNext(modelled, argv.slice(1), runsAs, r);
+      push({ ...common, kind: 'image-program', program: modelled, inherited: false, handled: next.handled, ...(next.becomes ? { becomes: next.becomes } : {}) });
       argv = next.argv;
+      if (next.becomes) runsAs = next.becomes;
       continue;
     }
     // Only a path the Dockerfile names must come from the build; one a script names may be the
@@ -451,18 +474,47 @@ function shownName(p: string): string {
  * is an option (or none), or with `orScript` a file for that command rather than a command
  * (`index.js` is not on the PATH: node's entrypoint runs `node index.js`).
  */
-function imageProgramNext(p: ImageProgram, args: Field[], r: Resolver): { argv: Field[]; handled: string } {
+function imageProgramNext(p: ImageProgram, args: Field[], runsAs: UserValue, r: Resolver): ImageProgramNext {
   const n = p.next;
   if (n.kind === 'command') return { argv: [...n.argv.map(lit), ...args], handled: `it runs \`${[...n.argv, ...args.map(showField)].join(' ')}\`` };
   const first = args[0];
   const prefix = n.prefix;
-  const put = (why: string): { argv: Field[]; handled: string } => ({ argv: [lit(prefix as string), ...args], handled: `${why}: it runs \`${[prefix, ...args.map(showField)].join(' ')}\`` });
+  const put = (why: string): ImageProgramNext => stepDown(n.stepsDown, [lit(prefix as string), ...args], runsAs, why, `it runs \`${[prefix, ...args.map(showField)].join(' ')}\``, true);
   if (!first) return prefix !== null && n.orScript ? put('it is given no arguments') : { argv: [], handled: 'it is given no arguments: it runs nothing and exits' };
-  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? 'anything' : `\`${prefix}\``} in front depends on its first argument, which is not known` };
+  if (first.s === null || first.multi) return { argv: args, handled: `whether it puts ${prefix === null ? 'anything' : `\`${prefix}\``} in front depends on its first argument, which is not known`, ...(n.stepsDown ? { becomes: userFromSpec(null, `${p.path} of the ${p.image} image, given a first argument that is not known`) } : {}) };
   const word = showField(first);
   if (prefix !== null && first.s !== USER_COMMAND && first.s.startsWith('-')) return put(`\`${word}\` is an option`);
   if (prefix !== null && n.orScript && first.s !== USER_COMMAND && n.orScript.test(first.s) && (first.s.includes('/') || r.resolveCommand(first.s) === null)) return put(`\`${word}\` is a script for ${prefix}, not a command on the PATH`);
-  return { argv: args, handled: first.s === USER_COMMAND ? 'it runs the command as it is' : `\`${word}\` is a command: it runs it as it is` };
+  if (prefix !== null && n.orFile && first.s !== USER_COMMAND && n.orFile.test(first.s)) return put(`\`${word}\` is a file for ${prefix}`);
+  if (first.s === USER_COMMAND) return { argv: args, handled: 'it runs the command as it is' };
+  return stepDown(n.stepsDown, args, runsAs, `\`${word}\` is a command`, 'it runs it as it is', false);
+}
+
+interface ImageProgramNext {
+  argv: Field[];
+  handled: string;
+  /** It re-runs itself as this user before it execs `argv` (the docker-library step-down). */
+  becomes?: UserValue;
+}
+
+/**
+ * A docker-library entrypoint about to exec `argv`: started as root with its server, it first
+ * re-runs itself as the server's user (same PID). `plain` says what it does otherwise.
+ */
+function stepDown(step: StepDown | undefined, argv: Field[], runsAs: UserValue, why: string, runs: string, prefixed: boolean): ImageProgramNext {
+  const first = argv[0];
+  if (!step || !first || first.s === null || first.multi || first.s === USER_COMMAND || !step.commands.test(first.s)) return { argv, handled: `${why}: ${runs}` };
+  const word = showField(first);
+  const help = argv.find((f) => f.s !== null && !f.multi && step.helpOptions?.includes(f.s));
+  if (help) return { argv, handled: `${why}, and \`${showField(help)}\` only prints and exits, so it does not step down: ${runs}` };
+  // The prefix it put in front (`-c` is an option): said before the step-down.
+  const put = prefixed ? `${why}, so \`${word}\` goes in front; ` : '';
+  const then = `it runs \`${showArgv(argv)}\``;
+  if (runsAs.root === true) {
+    return { argv, handled: `${put}\`${word}\` is its server and it starts as root: it re-runs itself as ${step.user} with ${step.tool}, then ${then}`, becomes: userFromSpec(step.user, `${step.tool} ${step.user} (the image's entrypoint steps down)`) };
+  }
+  if (runsAs.root === false) return { argv, handled: `${put}\`${word}\` is its server, but it starts as ${showUser(runsAs)}, not root, so it does not step down: ${then}` };
+  return { argv, handled: `${put}\`${word}\` is its server: whether it re-runs itself as ${step.user} depends on the user it starts as, which is not known; ${then}`, becomes: userFromSpec(null, `${runsAs.why}, or ${step.tool} ${step.user}`) };
 }
 
 /**

@@ -33,6 +33,8 @@ export function mainProcesses(run: Run): MainProcess[] {
   return run.chains.flatMap((chain) => {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
+    // A user switch given no command prints its usage and exits: this path starts no main process.
+    if (hop.kind === 'switch' && hop.noCommand) return [];
     const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
     // su/sudo fork: the command runs as their child, as the target user.
     let user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;

@@ -223,6 +223,13 @@ function feedField(f: Field): void {
 
 /** `textHash` of the value's key: `s` and the field's key, or `a` and the items' keys joined by `\u0004`. */
 export function varHash(v: Var): [number, number] {
+  // A long text (an ENV value that doubles itself line after line) is hashed once, not once for
+  // each of the many values that hold it: the hash of a scalar depends only on its field.
+  const long = v.kind === 'scalar' && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
+  if (long) {
+    const known = longHashes.get(long.s as string);
+    if (known && known.field.multi === long.multi && known.field.arg === long.arg && known.field.mangled === long.mangled && known.field.not === long.not) return known.hash;
+  }
   hashA = 0x811c9dc5;
   hashB = 0x9e3779b9;
   if (v.kind === 'scalar') {
@@ -235,8 +242,17 @@ export function varHash(v: Var): [number, number] {
       feedField(v.items[i] as Field);
     }
   }
-  return [hashA >>> 0, hashB >>> 0];
+  const hash: [number, number] = [hashA >>> 0, hashB >>> 0];
+  if (long) {
+    if (longHashes.size >= 64) longHashes.clear();
+    longHashes.set(long.s as string, { field: long, hash });
+  }
+  return hash;
 }
+
+/** Texts at least this long have their scalar's hash kept, by text (see varHash). */
+const LONG_TEXT = 4096;
+const longHashes = new Map<string, { field: Field; hash: [number, number] }>();
 
 export function textHash(text: string): [number, number] {
   let a = 0x811c9dc5;
