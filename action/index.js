@@ -17346,7 +17346,7 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    if (INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") {
+    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !await readScript(r, value, at2, argv, item)) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
@@ -17511,6 +17511,12 @@ async function follow(item, run2, work, cache, r) {
     return end();
   }
   end();
+}
+async function readScript(r, value, at2, argv, item) {
+  const resolved = r.resolveCommand(value);
+  if (!resolved || resolved.origin.kind !== "context" && resolved.origin.kind !== "heredoc") return false;
+  const loaded = await r.loadFile(resolved, null, at2, argv.map((f) => argOf(f, item)));
+  return "source" in loaded;
 }
 function shownName(p) {
   return /^\/(usr\/local\/bin|usr\/bin|bin)\/[^/]+$/.test(p) ? path9.posix.basename(p) : p;

@@ -279,7 +279,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     }
     const value = a0.s;
     const name = basename(value);
-    if (INITS.has(name) || TINI_BUILD.test(name) || value === '/init') {
+    if ((INITS.has(name) || TINI_BUILD.test(name) || value === '/init') && !(await readScript(r, value, at, argv, item))) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? 'tini' : name, argv.slice(1));
       push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
       if (rest.length === 0 && value === '/init') {
@@ -461,6 +461,17 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     return end();
   }
   end();
+}
+
+/**
+ * The command is a shell script the build provides and dockerlint reads (`COPY init /scripts/`
+ * with a `#!/bin/bash` line): a script, whatever its name, not the init program of that name.
+ */
+async function readScript(r: Resolver, value: string, at: Evidence, argv: Field[], item: Item): Promise<boolean> {
+  const resolved = r.resolveCommand(value);
+  if (!resolved || (resolved.origin.kind !== 'context' && resolved.origin.kind !== 'heredoc')) return false;
+  const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+  return 'source' in loaded;
 }
 
 /** The name a program on the standard PATH is run by (`docker-entrypoint.sh`), else its path. */
