@@ -34202,9 +34202,27 @@ var init_image_fs = __esm({
       }
       context;
       matches = /* @__PURE__ */ new Map();
+      /**
+       * Answers already worked out, per stage: the three runs of an image resolve the same names
+       * (each hop's program, on every run) and look up the same paths. The copies of a stage and
+       * the build context do not change while one Dockerfile is linted, so an answer stays right;
+       * callers share it and do not change it.
+       */
+      found = /* @__PURE__ */ new WeakMap();
+      commands = /* @__PURE__ */ new WeakMap();
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
+        const key = `${depth}\0${guess ? 1 : 0}\0${imagePath}`;
+        let known3 = this.found.get(stage);
+        if (!known3) this.found.set(stage, known3 = /* @__PURE__ */ new Map());
+        const hit = known3.get(key);
+        if (hit !== void 0) return hit;
+        const origin = this.lookupOnce(stage, imagePath, depth, guess);
+        known3.set(key, origin);
+        return origin;
+      }
+      lookupOnce(stage, imagePath, depth, guess) {
         const p = path15.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
@@ -34222,6 +34240,16 @@ var init_image_fs = __esm({
        * copied folder): never one that a folder copied from a stage, an image or a URL may hold.
        */
       resolveCommand(stage, name, guess = true) {
+        const key = `${guess ? 1 : 0}\0${name}`;
+        let known3 = this.commands.get(stage);
+        if (!known3) this.commands.set(stage, known3 = /* @__PURE__ */ new Map());
+        const hit = known3.get(key);
+        if (hit !== void 0) return hit;
+        const resolved = this.resolveCommandOnce(stage, name, guess);
+        known3.set(key, resolved);
+        return resolved;
+      }
+      resolveCommandOnce(stage, name, guess) {
         const candidates = name.includes("/") ? [path15.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path15.posix.join(dir, name));
         let remote = null;
         for (const guessing of guess ? [false, true] : [false]) {

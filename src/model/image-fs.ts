@@ -44,12 +44,31 @@ const SCRIPT_NAME = /\.(sh|bash|ash|py|rb|pl|js|mjs|cjs|ts|php|lua|jar|war|bat|p
 
 export class ImageFs {
   private readonly matches = new Map<string, string[]>();
+  /**
+   * Answers already worked out, per stage: the three runs of an image resolve the same names
+   * (each hop's program, on every run) and look up the same paths. The copies of a stage and
+   * the build context do not change while one Dockerfile is linted, so an answer stays right;
+   * callers share it and do not change it.
+   */
+  private readonly found = new WeakMap<Stage, Map<string, FileOrigin | null>>();
+  private readonly commands = new WeakMap<Stage, Map<string, ResolvedCommand | null>>();
 
   constructor(readonly context: ContextFs) {}
 
   /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
   lookup(stage: Stage, imagePath: string, depth = 0, guess = false): FileOrigin | null {
     if (depth > 16) return null;
+    const key = `${depth}\u0000${guess ? 1 : 0}\u0000${imagePath}`;
+    let known = this.found.get(stage);
+    if (!known) this.found.set(stage, (known = new Map()));
+    const hit = known.get(key);
+    if (hit !== undefined) return hit;
+    const origin = this.lookupOnce(stage, imagePath, depth, guess);
+    known.set(key, origin);
+    return origin;
+  }
+
+  private lookupOnce(stage: Stage, imagePath: string, depth: number, guess: boolean): FileOrigin | null {
     const p = path.posix.resolve('/', imagePath);
     for (let s: Stage | null = stage; s; s = s.baseStage) {
       for (let i = s.copies.length - 1; i >= 0; i--) {
@@ -68,6 +87,17 @@ export class ImageFs {
    * copied folder): never one that a folder copied from a stage, an image or a URL may hold.
    */
   resolveCommand(stage: Stage, name: string, guess = true): ResolvedCommand | null {
+    const key = `${guess ? 1 : 0}\u0000${name}`;
+    let known = this.commands.get(stage);
+    if (!known) this.commands.set(stage, (known = new Map()));
+    const hit = known.get(key);
+    if (hit !== undefined) return hit;
+    const resolved = this.resolveCommandOnce(stage, name, guess);
+    known.set(key, resolved);
+    return resolved;
+  }
+
+  private resolveCommandOnce(stage: Stage, name: string, guess: boolean): ResolvedCommand | null {
     const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path.posix.join(dir, name));
     // First what is known to be there; only then a guess that a folder copied from a build
     // stage (`COPY --from=build /out/ /app/`) holds it.
