@@ -26,6 +26,8 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   { match: /^mosquitto$/, how: 'it switches to the `user` of mosquitto.conf (mosquitto by default)' },
   { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
   { match: /^dockerd$/, how: 'Docker in Docker needs root (and --privileged) by design' },
+  // `/sbin/init` reaches here only as the system's init: tini-like inits are hops of their own.
+  { match: /^(systemd|init)$/, how: 'it is the system manager, which runs as root and starts each service as the `User=` of its unit' },
   // NGINX Unit: the main process keeps root to bind and to start the others; the router and the
   // application processes run as the `--user` it was built or started with (`unit` in its images).
   { match: /^unitd(-debug)?$/, how: 'its router and application processes run as its `--user` (unit in its images)' },

@@ -279,7 +279,10 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     }
     const value = a0.s;
     const name = basename(value);
-    if ((INITS.has(name) || TINI_BUILD.test(name) || value === '/init') && !(await readScript(r, value, at, argv, item))) {
+    // `/sbin/init` and `/usr/sbin/init` are the system's own init (systemd, or sysvinit): the main
+    // process itself, not a tini-like init that runs a child.
+    const systemInit = value === '/sbin/init' || value === '/usr/sbin/init';
+    if ((INITS.has(name) || TINI_BUILD.test(name) || value === '/init') && !systemInit && !(await readScript(r, value, at, argv, item))) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? 'tini' : name, argv.slice(1));
       push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
       if (rest.length === 0 && value === '/init') {
