@@ -24069,22 +24069,19 @@ function lastCommandRootByDesign(m, image) {
   if (!last || last.length === 0) return false;
   return last.every((l) => {
     const argv = argvAt(m.staying?.hop.run, l);
-    if (!argv) return false;
-    const t = commandOf(argv);
-    const name = t.name?.s;
-    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s), image) !== null;
+    return !!argv && commandRootByDesign(argv, image);
   });
 }
 function jobRootByDesign(m, image) {
   const ending = m.staying?.ending;
   const jobs = ending?.running?.jobs ?? ending?.waited?.jobs ?? [];
-  return jobs.some((job) => job.cmds.some(({ argv }) => {
-    const t = commandOf(argv);
-    const name = t.name?.s;
-    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s), image) !== null;
-  }));
+  return jobs.some((job) => job.cmds.some(({ argv }) => commandRootByDesign(argv, image)));
+}
+function commandRootByDesign(argv, image) {
+  const t = commandOf(argv);
+  const name = t.name?.s;
+  if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
+  return rootByDesign(name, t.rest.map((f) => f.s), image) !== null;
 }
 function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";

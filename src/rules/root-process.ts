@@ -1,6 +1,7 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import { basename, execSwitcherAt, wordLiteral } from '../model/commands.js';
 import type { Chain, Run, Step } from '../model/evaluator/invocations.js';
+import type { Field } from '../model/evaluator/values.js';
 import type { WordPart } from '../parsers/shell-ast.js';
 import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
@@ -273,11 +274,7 @@ function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number], im
   if (!last || last.length === 0) return false;
   return last.every((l) => {
     const argv = argvAt(m.staying?.hop.run, l);
-    if (!argv) return false;
-    const t = commandOf(argv);
-    const name = t.name?.s;
-    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s as string), image) !== null;
+    return !!argv && commandRootByDesign(argv, image);
   });
 }
 
@@ -285,12 +282,15 @@ function lastCommandRootByDesign(m: ReturnType<typeof mainProcesses>[number], im
 function jobRootByDesign(m: ReturnType<typeof mainProcesses>[number], image: ProgramImage): boolean {
   const ending = m.staying?.ending;
   const jobs = ending?.running?.jobs ?? ending?.waited?.jobs ?? [];
-  return jobs.some((job) => job.cmds.some(({ argv }) => {
-    const t = commandOf(argv);
-    const name = t.name?.s;
-    if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
-    return rootByDesign(name, t.rest.map((f) => f.s as string), image) !== null;
-  }));
+  return jobs.some((job) => job.cmds.some(({ argv }) => commandRootByDesign(argv, image)));
+}
+
+/** A command the script runs as root itself (no user switch), fully known, whose program is root by design. */
+function commandRootByDesign(argv: Field[], image: ProgramImage): boolean {
+  const t = commandOf(argv);
+  const name = t.name?.s;
+  if (t.switcher || !name || t.rest.some((f) => f.s === null)) return false;
+  return rootByDesign(name, t.rest.map((f) => f.s as string), image) !== null;
 }
 
 /** The main process is (or the staying script ends with) the base image's `docker-entrypoint.sh`, not one this image copies in. */
