@@ -19558,7 +19558,8 @@ function lookThrough(argv, find) {
     const name = inner[0]?.s;
     if (!name || inner.some((f) => f.multi)) return inner;
     const file = inner[1]?.s;
-    if (SHELLS3.has(basename3(name)) && file && !file.startsWith("-") && !file.startsWith("+")) {
+    const shell = basename3(name);
+    if (SHELLS.has(shell) && shell !== "busybox" && file && !file.startsWith("-") && !file.startsWith("+")) {
       inner = inner.slice(1);
       continue;
     }
@@ -19680,11 +19681,12 @@ function withTerm(trap) {
   const sig = trap.argvs[0]?.slice(2).some((f) => /^SIG/i.test(f.s ?? "")) ? "SIGTERM" : "TERM";
   return `${text.trimEnd()} ${sig}`;
 }
-var LONG_RUNNING, JOB_WORDS, ONE_SHOT, SHELLS3, DETACHES, messages, entrypoint_no_exec_default;
+var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES, messages, entrypoint_no_exec_default;
 var init_entrypoint_no_exec = __esm({
   "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
     init_questions();
+    init_invocations();
     init_commands();
     init_known_programs();
     init_node_entry();
@@ -19753,7 +19755,6 @@ var init_entrypoint_no_exec = __esm({
     ]);
     JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
     ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
-    SHELLS3 = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "ksh", "zsh"]);
     DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
     messages = {
       shellPid1: {

@@ -1,5 +1,6 @@
 import { isScriptArg, isUserCommand, mainProcesses, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
+import { SHELLS } from '../model/evaluator/invocations.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
@@ -28,9 +29,6 @@ const JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|li
  */
 const ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
 
-/** Shells that run the script file named by their first word (`sh bin/server.sh --port 80`). */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh']);
-
 /** Words with which a program starts a daemon in the background and returns (`nginx -s reload`, `x start`). */
 const DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
 
@@ -55,7 +53,9 @@ function lookThrough(argv: readonly Field[], find: FindInImage): readonly Field[
     if (!name || inner.some((f) => f.multi)) return inner;
     // `sh bin/server.sh`: the shell runs that script file, which is the command judged.
     const file = inner[1]?.s;
-    if (SHELLS.has(basename(name)) && file && !file.startsWith('-') && !file.startsWith('+')) {
+    // (busybox takes an applet name first, not a file.)
+    const shell = basename(name);
+    if (SHELLS.has(shell) && shell !== 'busybox' && file && !file.startsWith('-') && !file.startsWith('+')) {
       inner = inner.slice(1);
       continue;
     }
