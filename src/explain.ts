@@ -9,7 +9,7 @@ import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
-import { argvAt, commandOf } from './model/evaluator/questions.js';
+import { argvAt, commandOf, commandUser } from './model/evaluator/questions.js';
 import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
@@ -228,7 +228,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
-          const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
+          const childUser = argv ? commandUser(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
           out.push({
@@ -304,19 +304,6 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
   return out;
 }
 
-/** The user a command runs as: the shell's, or the one a user switch in front of it names. */
-function userOfCommand(argv: Field[], shellUser: UserValue): UserValue {
-  // `capsh --user=NAME -- -c "cmd"` (libcap): the command runs as NAME.
-  if (argv[0]?.s && basename(argv[0].s) === 'capsh') {
-    const name = argv.map((f) => (f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : undefined)).find((x) => x !== undefined);
-    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
-  }
-  const t = commandOf(argv);
-  if (!t.switcher && !t.forking) return shellUser;
-  const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
-  return sw?.user ? userFromSpec(sw.user, `${t.switcher ?? t.forking} ${sw.user}`) : shellUser;
-}
-
 /**
  * A script that waits on its background jobs: the `wait` hop (the shell, still PID 1 if it was,
  * with what SIGTERM does to it), then each job as its child, as the user it runs as.
@@ -388,7 +375,7 @@ function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs:
   return jobList.map((j) => {
     // The job's program: the last one it ran (a function's daemon, a pipeline's last command).
     const main = j.cmds[j.cmds.length - 1];
-    const user = main ? userOfCommand(main.argv, main.user) : j.user;
+    const user = main ? commandUser(main.argv, main.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
     const runs = main && main.ref.stmt !== j.stmt ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})` : '';
     const hop: Hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };

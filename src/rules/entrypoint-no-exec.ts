@@ -1,106 +1,16 @@
 import { isScriptArg, isUserCommand, mainProcesses, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
-import { SHELLS } from '../model/evaluator/invocations.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
-import { handedCommandAt, runsInForeground, type FindInImage } from '../model/known-programs.js';
+import type { FindInImage } from '../model/known-programs.js';
+import { everyEndingIsLast, JOB_WORDS, keepAlive, longRunning, servesImage } from '../model/main-command.js';
 import { onPath, packageScriptCommand, packageScriptRun } from '../model/node-entry.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { atRef, refText, statementText } from '../evidence.js';
 import { defineRule, type RuleContext } from './rule.js';
 import { execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
-
-/** Programs that run until they are stopped: servers, workers, language runtimes running an app. */
-const LONG_RUNNING = new Set([
-  'python', 'python2', 'python3', 'node', 'nodejs', 'java', 'ruby', 'perl', 'php', 'dotnet', 'deno', 'bun', 'elixir', 'mix', 'iex', 'erl',
-  'gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'uwsgi', 'waitress-serve', 'celery', 'rq', 'dramatiq', 'puma', 'unicorn', 'rails', 'thin', 'passenger',
-  'nginx', 'httpd', 'apache2', 'apachectl', 'haproxy', 'caddy', 'traefik', 'envoy', 'lighttpd', 'php-fpm', 'redis-server', 'mongod', 'postgres', 'mysqld', 'mariadbd',
-  'memcached', 'rabbitmq-server', 'supervisord', 'catalina.sh', 'jetty.sh', 'sshd', 'crond', 'cron', 'flask', 'streamlit', 'jupyter',
-]);
-/** Words of a one-shot job: a build, a deploy, a migration run as the container's whole purpose. */
-const JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
-
-/**
- * Commands that finish: file and text utilities, package and user tools, clients, shells, and
- * service managers that start a daemon in the background and return. Never taken for the program
- * a service image exists for.
- */
-const ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
-
-/** Words with which a program starts a daemon in the background and returns (`nginx -s reload`, `x start`). */
-const DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
-
-/** `tail -f /dev/null`, `sleep infinity`: they only keep the container running, and as PID 1 ignore SIGTERM too. */
-function keepAlive(argv: readonly Field[]): boolean {
-  const name = basename(argv[0]?.s ?? '');
-  const words = argv.slice(1).map((f) => f.s ?? '');
-  return (name === 'tail' && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w))) || (name === 'sleep' && words[0] === 'infinity');
-}
-
-/**
- * The command a wrapper or launcher runs (`dockerize -wait tcp://db:5432 gunicorn app:app`,
- * `wait-for-it db:5432 -- node server.js`, `env A=b python app.py`, `webproc -- dnsmasq`, see
- * `handedCommandAt`): the shell waits for the wrapper, which waits for (or is replaced by) that
- * command, so that command is what the script runs last. The command itself when it hands over
- * none, or when the wrapper's words are not all known.
- */
-function lookThrough(argv: readonly Field[], find: FindInImage): readonly Field[] {
-  let inner = argv;
-  for (let depth = 0; depth < 4; depth++) {
-    const name = inner[0]?.s;
-    if (!name || inner.some((f) => f.multi)) return inner;
-    // `sh bin/server.sh`: the shell runs that script file, which is the command judged.
-    const file = inner[1]?.s;
-    // (busybox takes an applet name first, not a file.)
-    const shell = basename(name);
-    if (SHELLS.has(shell) && shell !== 'busybox' && file && !file.startsWith('-') && !file.startsWith('+')) {
-      inner = inner.slice(1);
-      continue;
-    }
-    const at = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
-    if (at === null) return inner;
-    inner = inner.slice(at + 1);
-  }
-  return inner;
-}
-
-/** The command runs until it is stopped (not a one-shot step), by its name and options. */
-function longRunning(command: readonly Field[], find: FindInImage): boolean {
-  const argv = lookThrough(command, find);
-  const name = argv[0]?.s;
-  if (!name) return false;
-  const base = basename(name).replace(/\d+(\.\d+)*$/, (m) => (/^python|^php/.test(basename(name)) ? '' : m));
-  const words = argv.map((f) => f.s ?? '');
-  if (base === 'npm' || base === 'yarn' || base === 'pnpm') {
-    if (['start', 'serve', 'dev'].includes(words[1] === 'run' ? (words[2] ?? '') : (words[1] ?? ''))) return true;
-    // Hadoop's `yarn resourcemanager`, not the package manager.
-    return base === 'yarn' && runsInForeground(name, words.slice(1));
-  }
-  if (base === 'nc') return words.some((w) => /^-\w*l/.test(w));
-  if (base === 'python' || base === 'node' || base === 'ruby' || base === 'perl' || base === 'php' || base === 'java') {
-    // `python -c '...'`, `node -e`, `python -m pip install`: one-shot.
-    if (words.some((w) => w === '-c' || w === '-e' || w === '--version' || w === '-V')) return false;
-    if (base === 'python' && words[1] === '-m' && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? '')) return false;
-    return words.length > 1;
-  }
-  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename(name)) || runsInForeground(name, words.slice(1));
-}
-
-/**
- * In a service image (EXPOSE or HEALTHCHECK), the last command of a script that stays PID 1 and
- * always ends with it is the service: the container lives as long as the script, so that command
- * must be what keeps running. Not a utility, a shell, or a command told to detach.
- */
-function servesImage(command: readonly Field[], find: FindInImage): boolean {
-  const argv = lookThrough(command, find);
-  const name = argv[0]?.s;
-  if (!name || argv.some((f) => f.multi)) return false;
-  const base = basename(name);
-  if (!/^[\w.+-]+$/.test(base) || ONE_SHOT.test(base) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base)) return false;
-  return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
-}
 
 type Ctx = RuleContext<typeof messages>;
 
@@ -286,17 +196,6 @@ function subcommandOnly(given: readonly Field[], argv: readonly Field[], hop: Sc
 
 function startedBy(hop: ScriptHop): { startedBy: string; startLine: string; startFile: string } {
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
-}
-
-/**
- * Every normal ending of the script's run comes after this same last command (no other way out
- * that keeps the container running). A path that ends in an explicit `exit` (`echo "copy failed";
- * exit` after a check) stops the container there: it runs no service, so it says nothing about
- * which command the running paths end with.
- */
-function everyEndingIsLast(hop: ScriptHop, last: CmdRef): boolean {
-  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed && !(x.kind === 'exit' && x.cmd !== null && !x.waited));
-  return endings.length > 0 && endings.every((x) => x.kind !== 'exec' && x.kind !== 'loop' && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
 }
 
 /**

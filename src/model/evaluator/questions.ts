@@ -57,12 +57,25 @@ export function argvAt(run: ScriptRun | null | undefined, ref: CmdRef | undefine
  */
 function stayingUser(end: { hop: ScriptHop; ending: Ending }): UserValue {
   const argv = argvAt(end.hop.run, end.ending.last[0]);
-  if (!argv) return end.ending.user;
+  return argv ? commandUser(argv, end.ending.user) : end.ending.user;
+}
+
+/**
+ * The user a command a script runs (not exec'd) runs as: the shell's, or the one a user switch in
+ * front of it names (`gosu app server`, `su-exec app server`, `su app -c server`, `capsh
+ * --user=app -- -c server`), which it runs as its child or execs into.
+ */
+export function commandUser(argv: readonly Field[], shellUser: UserValue): UserValue {
+  // `capsh --user=NAME -- -c "cmd"` (libcap): the command runs as NAME.
+  if (argv[0]?.s && basename(argv[0].s) === 'capsh') {
+    const name = argv.map((f) => (f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : undefined)).find((x) => x !== undefined);
+    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
+  }
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
-  if (!tool) return end.ending.user;
+  if (!tool) return shellUser;
   const sw = parseSwitch(tool, t.switchArgs);
-  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ''}`.trim()) : end.ending.user;
+  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ''}`.trim()) : shellUser;
 }
 
 /**
