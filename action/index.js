@@ -19040,12 +19040,18 @@ function argvAt(run2, ref) {
 }
 function stayingUser(end) {
   const argv = argvAt(end.hop.run, end.ending.last[0]);
-  if (!argv) return end.ending.user;
+  return argv ? commandUser(argv, end.ending.user) : end.ending.user;
+}
+function commandUser(argv, shellUser) {
+  if (argv[0]?.s && basename3(argv[0].s) === "capsh") {
+    const name = argv.map((f) => f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : void 0).find((x) => x !== void 0);
+    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
+  }
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
-  if (!tool) return end.ending.user;
+  if (!tool) return shellUser;
   const sw = parseSwitch(tool, t.switchArgs);
-  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
+  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : shellUser;
 }
 function handsOverWithoutExec(run2) {
   const out = [];
@@ -19157,6 +19163,167 @@ var init_questions = __esm({
     init_values();
     init_commands();
     SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
+  }
+});
+
+// src/model/main-command.ts
+function keepAlive(argv) {
+  const name = basename3(argv[0]?.s ?? "");
+  const words = argv.slice(1).map((f) => f.s ?? "");
+  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
+}
+function lookThrough(argv, find) {
+  let inner = argv;
+  for (let depth = 0; depth < 4; depth++) {
+    const name = inner[0]?.s;
+    if (!name || inner.some((f) => f.multi)) return inner;
+    const file = inner[1]?.s;
+    const shell = basename3(name);
+    if (SHELLS.has(shell) && shell !== "busybox" && file && !file.startsWith("-") && !file.startsWith("+")) {
+      inner = inner.slice(1);
+      continue;
+    }
+    const at2 = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
+    if (at2 === null) return inner;
+    inner = inner.slice(at2 + 1);
+  }
+  return inner;
+}
+function longRunning(command2, find) {
+  const argv = lookThrough(command2, find);
+  const name = argv[0]?.s;
+  if (!name) return false;
+  const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
+  const words = argv.map((f) => f.s ?? "");
+  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") {
+    if (["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "")) return true;
+    return base2 === "yarn" && runsInForeground(name, words.slice(1));
+  }
+  if (base2 === "nc") return words.some((w) => /^-\w*l/.test(w));
+  if (base2 === "python" || base2 === "node" || base2 === "ruby" || base2 === "perl" || base2 === "php" || base2 === "java") {
+    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
+    if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
+    return words.length > 1;
+  }
+  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
+}
+function servesImage(command2, find) {
+  const argv = lookThrough(command2, find);
+  const name = argv[0]?.s;
+  if (!name || argv.some((f) => f.multi)) return false;
+  const base2 = basename3(name);
+  if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
+  return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
+}
+function everyEndingIsLast(hop, last) {
+  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed && !(x.kind === "exit" && x.cmd !== null && !x.waited));
+  return endings.length > 0 && endings.every((x) => x.kind !== "exec" && x.kind !== "loop" && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
+}
+function mainCommand(m, image) {
+  const staying = m.staying;
+  if (!staying || !staying.hop.run) return null;
+  const hop = staying.hop;
+  const e = staying.ending;
+  if (e.failed || e.opaque || e.kind === "exec" || e.kind === "loop") return null;
+  const cmds = hop.run?.commands ?? [];
+  const scriptPath = hop.kind === "script" ? hop.unit.imagePath ?? "" : "";
+  const isJob = (words) => !image.service && JOB_WORDS.test([...words, scriptPath].join(" "));
+  const last = e.last.length === 1 ? e.last[0] : void 0;
+  const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
+  const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
+  const exited = e.kind === "exit" && e.cmd !== null;
+  const w = e.waited;
+  const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+  if (w && !(after && argv && !exited && longRunning(argv, image.find))) {
+    const serving = w.jobs.flatMap((job) => {
+      const main2 = job.cmds[job.cmds.length - 1];
+      if (!main2 || keepAlive(main2.argv) || supervises(main2.argv) || isJob(main2.argv.map((f) => f.s ?? ""))) return [];
+      const serves = longRunning(main2.argv, image.find) || image.service && servesImage(main2.argv, image.find);
+      return serves ? [{ job, main: main2 }] : [];
+    });
+    const only = serving.length === 1 ? serving[0] : void 0;
+    if (!only) return null;
+    return { how: "job", ref: only.main.ref, job: { stmt: only.job.stmt, file: only.job.file }, wait: w.at, argv: only.main.argv, user: commandUser(only.main.argv, only.main.user) };
+  }
+  if (!last || !cmd || !argv || exited || keepAlive(argv) || supervises(argv)) return null;
+  const alwaysLast = image.service && everyEndingIsLast(hop, last);
+  if (!longRunning(argv, image.find) && !(alwaysLast && servesImage(argv, image.find))) return null;
+  if (isJob(argv.map((f) => f.s ?? ""))) return null;
+  return { how: "last", ref: cmd.ref, argv, user: commandUser(argv, e.user) };
+}
+function supervises(argv) {
+  const name = argv[0]?.s;
+  return !!name && SUPERVISORS.has(basename3(name)) && basename3(name) !== "supervisord";
+}
+var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES;
+var init_main_command = __esm({
+  "src/model/main-command.ts"() {
+    "use strict";
+    init_commands();
+    init_invocations();
+    init_questions();
+    init_known_programs();
+    LONG_RUNNING = /* @__PURE__ */ new Set([
+      "python",
+      "python2",
+      "python3",
+      "node",
+      "nodejs",
+      "java",
+      "ruby",
+      "perl",
+      "php",
+      "dotnet",
+      "deno",
+      "bun",
+      "elixir",
+      "mix",
+      "iex",
+      "erl",
+      "gunicorn",
+      "uvicorn",
+      "hypercorn",
+      "daphne",
+      "uwsgi",
+      "waitress-serve",
+      "celery",
+      "rq",
+      "dramatiq",
+      "puma",
+      "unicorn",
+      "rails",
+      "thin",
+      "passenger",
+      "nginx",
+      "httpd",
+      "apache2",
+      "apachectl",
+      "haproxy",
+      "caddy",
+      "traefik",
+      "envoy",
+      "lighttpd",
+      "php-fpm",
+      "redis-server",
+      "mongod",
+      "postgres",
+      "mysqld",
+      "mariadbd",
+      "memcached",
+      "rabbitmq-server",
+      "supervisord",
+      "catalina.sh",
+      "jetty.sh",
+      "sshd",
+      "crond",
+      "cron",
+      "flask",
+      "streamlit",
+      "jupyter"
+    ]);
+    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
+    DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
   }
 });
 
@@ -19547,54 +19714,6 @@ var init_node_entry = __esm({
 });
 
 // src/rules/entrypoint-no-exec.ts
-function keepAlive(argv) {
-  const name = basename3(argv[0]?.s ?? "");
-  const words = argv.slice(1).map((f) => f.s ?? "");
-  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
-}
-function lookThrough(argv, find) {
-  let inner = argv;
-  for (let depth = 0; depth < 4; depth++) {
-    const name = inner[0]?.s;
-    if (!name || inner.some((f) => f.multi)) return inner;
-    const file = inner[1]?.s;
-    const shell = basename3(name);
-    if (SHELLS.has(shell) && shell !== "busybox" && file && !file.startsWith("-") && !file.startsWith("+")) {
-      inner = inner.slice(1);
-      continue;
-    }
-    const at2 = handedCommandAt(name, inner.slice(1).map((f) => f.s), find);
-    if (at2 === null) return inner;
-    inner = inner.slice(at2 + 1);
-  }
-  return inner;
-}
-function longRunning(command2, find) {
-  const argv = lookThrough(command2, find);
-  const name = argv[0]?.s;
-  if (!name) return false;
-  const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
-  const words = argv.map((f) => f.s ?? "");
-  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") {
-    if (["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "")) return true;
-    return base2 === "yarn" && runsInForeground(name, words.slice(1));
-  }
-  if (base2 === "nc") return words.some((w) => /^-\w*l/.test(w));
-  if (base2 === "python" || base2 === "node" || base2 === "ruby" || base2 === "perl" || base2 === "php" || base2 === "java") {
-    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
-    if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
-    return words.length > 1;
-  }
-  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name)) || runsInForeground(name, words.slice(1));
-}
-function servesImage(command2, find) {
-  const argv = lookThrough(command2, find);
-  const name = argv[0]?.s;
-  if (!name || argv.some((f) => f.multi)) return false;
-  const base2 = basename3(name);
-  if (!/^[\w.+-]+$/.test(base2) || ONE_SHOT.test(base2) || /^(python|php|ruby|perl|node|java)[\d.]*$/.test(base2)) return false;
-  return !argv.slice(1).some((f) => f.s !== null && DETACHES.test(f.s));
-}
 function reportManager(ctx, main2, hop, ref, pm, where2, place) {
   const stage = ctx.stage;
   let changesDir = false;
@@ -19618,10 +19737,6 @@ function subcommandOnly(given, argv, hop) {
 }
 function startedBy2(hop) {
   return { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
-}
-function everyEndingIsLast(hop, last) {
-  const endings = (hop.run?.endings ?? []).filter((x) => !x.failed && !(x.kind === "exit" && x.cmd !== null && !x.waited));
-  return endings.length > 0 && endings.every((x) => x.kind !== "exec" && x.kind !== "loop" && !x.waited && x.last.length === 1 && x.last[0]?.stmt === last.stmt);
 }
 function termTrap(cmds) {
   let covers = false;
@@ -19681,81 +19796,19 @@ function withTerm(trap) {
   const sig = trap.argvs[0]?.slice(2).some((f) => /^SIG/i.test(f.s ?? "")) ? "SIGTERM" : "TERM";
   return `${text.trimEnd()} ${sig}`;
 }
-var LONG_RUNNING, JOB_WORDS, ONE_SHOT, DETACHES, messages, entrypoint_no_exec_default;
+var messages, entrypoint_no_exec_default;
 var init_entrypoint_no_exec = __esm({
   "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
     init_questions();
-    init_invocations();
     init_commands();
-    init_known_programs();
+    init_main_command();
     init_node_entry();
     init_shell_walk();
     init_evidence();
     init_rule();
     init_pid12();
     init_report();
-    LONG_RUNNING = /* @__PURE__ */ new Set([
-      "python",
-      "python2",
-      "python3",
-      "node",
-      "nodejs",
-      "java",
-      "ruby",
-      "perl",
-      "php",
-      "dotnet",
-      "deno",
-      "bun",
-      "elixir",
-      "mix",
-      "iex",
-      "erl",
-      "gunicorn",
-      "uvicorn",
-      "hypercorn",
-      "daphne",
-      "uwsgi",
-      "waitress-serve",
-      "celery",
-      "rq",
-      "dramatiq",
-      "puma",
-      "unicorn",
-      "rails",
-      "thin",
-      "passenger",
-      "nginx",
-      "httpd",
-      "apache2",
-      "apachectl",
-      "haproxy",
-      "caddy",
-      "traefik",
-      "envoy",
-      "lighttpd",
-      "php-fpm",
-      "redis-server",
-      "mongod",
-      "postgres",
-      "mysqld",
-      "mariadbd",
-      "memcached",
-      "rabbitmq-server",
-      "supervisord",
-      "catalina.sh",
-      "jetty.sh",
-      "sshd",
-      "crond",
-      "cron",
-      "flask",
-      "streamlit",
-      "jupyter"
-    ]);
-    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
-    ONE_SHOT = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|sed|awk|gawk|grep|egrep|find|ls|envsubst|curl|wget|tar|gzip|gunzip|unzip|sleep|date|env|printenv|sync|kill|pkill|killall|ps|install|useradd|adduser|groupadd|addgroup|usermod|update-ca-certificates|ldconfig|sysctl|tee|chpasswd|openssl|ssh-keygen|keytool|service|systemctl|start-stop-daemon|rc-service|sv|supervisorctl|a2enmod|a2ensite|a2enconf|setcap|xargs|sort|uniq|cut|tr|head|wc|dirname|basename|realpath|readlink|mktemp|hostname|uname|whoami|id|true|false|test|stat|du|df|mount|umount|ip|iptables|ip6tables|route|jq|yq|base64|sha256sum|md5sum|gpg|pip|pip3|apt-get|apt|apk|yum|dnf|microdnf|zypper|git|make|cmake|psql|mysql|mongosh|mongo|redis-cli|wait-for-it|wait-for-it\.sh|dockerize|sh|bash|ash|dash|zsh|ksh|busybox|su|sudo|gosu|su-exec|runuser|setpriv|chpst|crontab|logrotate|nslookup|dig|ping|nc|telnet|ssh|scp|rsync|echo|printf|npm|yarn|pnpm|npx|composer|mvn|gradle|tini|dumb-init|timeout|nohup|setsid)$/;
-    DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background|-s|start|restart|reload|stop|status)$/;
     messages = {
       shellPid1: {
         message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
@@ -24017,8 +24070,13 @@ function stepLabel(s) {
       return s.at.label;
   }
 }
-function mainLabel(m) {
+function mainLabel(m, command2) {
   const s = m.hop;
+  if (command2 && (s.kind === "script" || s.kind === "shell")) {
+    const self = s.kind === "script" ? `\`${s.arg.value}\`` : shellLabel(s);
+    const how = command2.how === "job" ? "starts in the background and waits on" : "starts as its child without exec";
+    return `\`${commandLine(command2)}\`, which ${self} ${how}`;
+  }
   switch (s.kind) {
     case "program": {
       const shell = m.chain.hops[m.chain.hops.length - 2];
@@ -24096,6 +24154,47 @@ function baseText(stage) {
   if (!stage.baseKnown) return "the base image";
   return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
 }
+function commandLine(c) {
+  const t = commandOf(c.argv);
+  const name = t.name?.s;
+  if (!name || t.rest.some((f) => f.s === null || f.multi)) return refText(c.ref).replace(/\s*&$/, "");
+  const line = [name, ...t.rest.map((f) => f.s)].join(" ");
+  return line.length <= 60 ? line : name;
+}
+function commandStep(c) {
+  const at2 = c.job ?? c.ref;
+  const span = at2.file.spanOf(at2.stmt.p, at2.stmt.e);
+  const name = basename3(commandOf(c.argv).name?.s ?? "");
+  return { file: at2.file.path, span, label: c.how === "job" ? `${name} & (background job, waited on)` : `${name} (child, no exec)` };
+}
+function supervisorNotRoot(c, launch) {
+  const t = commandOf(c.argv);
+  if (!t.name?.s || basename3(t.name.s) !== "supervisord") return false;
+  const conf = launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s));
+  if (!conf || conf.unknownIncludes.length > 0) return true;
+  const notRoot2 = (u) => u.includes("%(") || !ROOT_USER.test(u);
+  if (conf.user && notRoot2(conf.user)) return true;
+  const started = conf.programs.filter((p) => p.autostart);
+  if (started.length === 0) return true;
+  return started.every((p) => p.user !== null && notRoot2(p.user) || programRootByDesign(p.command, launch.programImage));
+}
+function supervisorRootNote(c, launch) {
+  const t = commandOf(c.argv);
+  if (!t.name?.s || basename3(t.name.s) !== "supervisord") return null;
+  const conf = launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s));
+  const root = conf?.programs.filter((p) => p.autostart && (p.user === null || ROOT_USER.test(p.user))) ?? [];
+  if (root.length === 0) return null;
+  const shown2 = root.slice(0, 3).map((p) => `\`[program:${p.name}]\` (${p.at}${p.user ? `, \`user=${p.user}\`` : ", no `user=`"})`);
+  return `supervisord runs ${shown2.join(", ")}${root.length > 3 ? ` and ${root.length - 3} more` : ""} as root`;
+}
+function withNote(notes, note) {
+  if (!note) return notes;
+  return notes ? `${notes.slice(0, -1)}; ${note})` : ` (${note})`;
+}
+function programRootByDesign(command2, image) {
+  const [program = "", ...args] = command2.trim().split(/\s+/);
+  return rootByDesign(program, args, image) !== null;
+}
 var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
@@ -24105,6 +24204,7 @@ var init_root_process = __esm({
     init_questions();
     init_image();
     init_known_programs();
+    init_main_command();
     init_shell_walk();
     init_evidence();
     init_text();
@@ -24127,7 +24227,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -24157,21 +24257,29 @@ var init_root_process = __esm({
         if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
-        if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
+        const commands = new Map(mains.map((m) => [m, mainCommand(m, { find: (w) => launch.findInImage(w), service })]));
+        const userOf = (m) => commands.get(m)?.user ?? m.user;
+        if (mains.length === 0 || mains.some((m) => userOf(m).root !== true)) return;
         if (mains.some((m) => m.hop.kind === "program" && m.hop.handover)) return;
         if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         const cmdArgv = launch.pid1.entrypoint && launch.pid1.cmd?.form.kind === "exec" ? launch.pid1.cmd.form.argv : null;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && (rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null || wrapsRootByDesignCmd(m.hop, cmdArgv, launch.programImage)))) return;
         if (mains.every((m) => m.hop.kind === "script" && lastCommandRootByDesign(m, launch.programImage))) return;
         if (mains.every((m) => m.hop.kind === "script" && jobRootByDesign(m, launch.programImage))) return;
-        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
+        if (mains.every((m) => {
+          const c = commands.get(m);
+          return !!c && (commandRootByDesign(c.argv, launch.programImage) || supervisorNotRoot(c, launch));
+        })) return;
+        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit")) && !mains.every((m) => commands.has(m) && commands.get(m) !== null)) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
-        const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const command2 = commands.get(first) ?? null;
+        const chain = [...first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) })), ...command2 ? [commandStep(command2)] : []];
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(first);
-        const notes = dropNotes(run2, launch.scripts, first.chain);
+        const main2 = mainLabel(first, command2);
+        const notes = withNote(dropNotes(run2, launch.scripts, first.chain), command2 ? supervisorRootNote(command2, launch) : null);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
@@ -44064,7 +44172,7 @@ function chainHops(chain, launch) {
         } else {
           const last = e.last[0];
           const argv = argvAt(step.run, last);
-          const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
+          const childUser = argv ? commandUser(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
@@ -44129,16 +44237,6 @@ function chainHops(chain, launch) {
   }
   return out;
 }
-function userOfCommand(argv, shellUser) {
-  if (argv[0]?.s && basename3(argv[0].s) === "capsh") {
-    const name = argv.map((f) => f.s ? /^--user=(.+)$/.exec(f.s)?.[1] : void 0).find((x) => x !== void 0);
-    return name ? userFromSpec(name, `capsh --user=${name}`) : shellUser;
-  }
-  const t = commandOf(argv);
-  if (!t.switcher && !t.forking) return shellUser;
-  const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
-  return sw?.user ? userFromSpec(sw.user, `${t.switcher ?? t.forking} ${sw.user}`) : shellUser;
-}
 function waitHops(step, e, launch) {
   const w = e.waited;
   const children = jobHops(w.jobs, launch);
@@ -44194,7 +44292,7 @@ function signalNote(t, pid1) {
 function jobHops(jobList, launch) {
   return jobList.map((j) => {
     const main2 = j.cmds[j.cmds.length - 1];
-    const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
+    const user = main2 ? commandUser(main2.argv, main2.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
     const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
     const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };

@@ -8,7 +8,7 @@
  * Unknown (null) otherwise: no rule concludes anything from a guess.
  */
 import { basename } from './commands.js';
-import { SHELLS } from './evaluator/invocations.js';
+import { SHELLS, SUPERVISORS } from './evaluator/invocations.js';
 import { commandUser, type MainProcess, type ScriptHop } from './evaluator/questions.js';
 import type { CmdRef } from './evaluator/state.js';
 import type { Field, UserValue } from './evaluator/values.js';
@@ -159,7 +159,7 @@ export function mainCommand(m: MainProcess, image: MainCommandImage): MainComman
     // The shell stays in the wait: the job it waits on that runs until stopped is the service.
     const serving = w.jobs.flatMap((job) => {
       const main = job.cmds[job.cmds.length - 1];
-      if (!main || keepAlive(main.argv) || isJob(main.argv.map((f) => f.s ?? ''))) return [];
+      if (!main || keepAlive(main.argv) || supervises(main.argv) || isJob(main.argv.map((f) => f.s ?? ''))) return [];
       const serves = longRunning(main.argv, image.find) || (image.service && servesImage(main.argv, image.find));
       return serves ? [{ job, main }] : [];
     });
@@ -167,9 +167,20 @@ export function mainCommand(m: MainProcess, image: MainCommandImage): MainComman
     if (!only) return null;
     return { how: 'job', ref: only.main.ref, job: { stmt: only.job.stmt, file: only.job.file }, wait: w.at, argv: only.main.argv, user: commandUser(only.main.argv, only.main.user) };
   }
-  if (!last || !cmd || !argv || exited || keepAlive(argv)) return null;
+  if (!last || !cmd || !argv || exited || keepAlive(argv) || supervises(argv)) return null;
   const alwaysLast = image.service && everyEndingIsLast(hop, last);
   if (!longRunning(argv, image.find) && !(alwaysLast && servesImage(argv, image.find))) return null;
   if (isJob(argv.map((f) => f.s ?? ''))) return null;
   return { how: 'last', ref: cmd.ref, argv, user: commandUser(argv, e.user) };
+}
+
+/**
+ * A process supervisor other than supervisord (`runsvdir /etc/service`, `s6-svscan`): its
+ * services are the main processes, and they are not followed from a script's child, so which
+ * command is the main process is not known. supervisord is the main command: its configuration
+ * says which programs it starts, as which users.
+ */
+function supervises(argv: readonly Field[]): boolean {
+  const name = argv[0]?.s;
+  return !!name && SUPERVISORS.has(basename(name)) && basename(name) !== 'supervisord';
 }

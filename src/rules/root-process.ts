@@ -6,10 +6,12 @@ import type { WordPart } from '../parsers/shell-ast.js';
 import { argvAt, commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { looksLikeMainProgram, rootByDesign, type ProgramImage } from '../model/known-programs.js';
-import type { ScriptUnit } from '../model/launch.js';
+import type { Launch, ScriptUnit } from '../model/launch.js';
+import { mainCommand, type MainCommand } from '../model/main-command.js';
+import type { MainProcess } from '../model/evaluator/questions.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { refText } from '../evidence.js';
-import { shellQuote } from '../text.js';
+import { ROOT_USER, shellQuote } from '../text.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -33,7 +35,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     example: { bad: 'bad-user-from-arg', good: 'good-user-from-arg' },
@@ -71,7 +73,12 @@ export default defineRule({
     // Every chain of `docker run IMAGE` known to the end, and every one ends as root.
     if (!fullyKnown(run)) return;
     const mains = mainProcesses(run);
-    if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+    // A script that stays PID 1: its main process is the command it waits for (its last command,
+    // or the background job it waits on), which runs as the user the model gives it.
+    const service = stage.instructions.some((i) => i.keyword === 'EXPOSE' || i.keyword === 'HEALTHCHECK');
+    const commands = new Map(mains.map((m) => [m, mainCommand(m, { find: (w) => launch.findInImage(w), service })] as const));
+    const userOf = (m: MainProcess): MainProcess['user'] => commands.get(m)?.user ?? m.user;
+    if (mains.length === 0 || mains.some((m) => userOf(m).root !== true)) return;
     // A program on the way that may hand over or switch user itself (a Python start script's
     // `os.execve` of gosu): the user of what runs in the end is not known (explain says why).
     if (mains.some((m) => m.hop.kind === 'program' && m.hop.handover)) return;
@@ -89,20 +96,26 @@ export default defineRule({
     // A script that starts such a server in the background (`nohup zerotier-one &`) and stays
     // beside it, in a keep-alive loop or a `wait`: the server is the service, root by design.
     if (mains.every((m) => m.hop.kind === 'script' && jobRootByDesign(m, launch.programImage))) return;
+    // The command the staying script waits for is root by design (`httpd -D FOREGROUND`), or is
+    // supervisord whose programs do not run as root (or are not known).
+    if (mains.every((m) => { const c = commands.get(m); return !!c && (commandRootByDesign(c.argv, launch.programImage) || supervisorNotRoot(c, launch)); })) return;
     // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
     // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
     // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
-    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit'))) return;
+    // Unless the script waits for a command that runs until it is stopped (`pgpool -n`, a server
+    // started with `&` then `wait`): that command is the main process.
+    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit')) && !mains.every((m) => commands.has(m) && commands.get(m) !== null)) return;
     // gosu/su without exec around the arguments: the application runs as that user (the other
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
 
     const first = mains[0] as (typeof mains)[number];
-    const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
+    const command = commands.get(first) ?? null;
+    const chain = [...first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) })), ...(command ? [commandStep(command)] : [])];
     const fromStage = rootStage(stage);
     const file = ctx.env.dockerfile.displayPath;
-    const main = mainLabel(first);
-    const notes = dropNotes(run, launch.scripts, first.chain);
+    const main = mainLabel(first, command);
+    const notes = withNote(dropNotes(run, launch.scripts, first.chain), command ? supervisorRootNote(command, launch) : null);
     if (user) {
       ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
     } else {
@@ -206,8 +219,13 @@ function stepLabel(s: Step): string {
  * PID 1 is named with the program its last command starts (as its child); a word the shell took
  * from brackets that are not an exec form (`[java,`) is no program, so the shell form is named.
  */
-function mainLabel(m: ReturnType<typeof mainProcesses>[number]): string {
+function mainLabel(m: ReturnType<typeof mainProcesses>[number], command: MainCommand | null): string {
   const s = m.hop;
+  if (command && (s.kind === 'script' || s.kind === 'shell')) {
+    const self = s.kind === 'script' ? `\`${s.arg.value}\`` : shellLabel(s);
+    const how = command.how === 'job' ? 'starts in the background and waits on' : 'starts as its child without exec';
+    return `\`${commandLine(command)}\`, which ${self} ${how}`;
+  }
   switch (s.kind) {
     case 'program': {
       const shell = m.chain.hops[m.chain.hops.length - 2];
@@ -307,4 +325,62 @@ function runsBaseEntrypoint(m: ReturnType<typeof mainProcesses>[number], stage: 
 function baseText(stage: { base: string; baseKnown: boolean; baseWritten: string | null }): string {
   if (!stage.baseKnown) return 'the base image';
   return stage.baseWritten ? `\`${stage.base}\` (\`FROM ${stage.baseWritten}\` with the build arguments' defaults)` : `\`${stage.base}\``;
+}
+
+/** The main command's line as it runs (`pgpool -n -f /etc/pgpool.conf`), the program alone when long, or its text. */
+function commandLine(c: MainCommand): string {
+  const t = commandOf(c.argv);
+  const name = t.name?.s;
+  if (!name || t.rest.some((f) => f.s === null || f.multi)) return refText(c.ref).replace(/\s*&$/, '');
+  const line = [name, ...t.rest.map((f) => f.s as string)].join(' ');
+  return line.length <= 60 ? line : name;
+}
+
+/** The chain's last step: where the staying script runs its main command. */
+function commandStep(c: MainCommand): { file: string; span: ReturnType<MainCommand['ref']['file']['spanOf']>; label: string } {
+  const at = c.job ?? c.ref;
+  const span = at.file.spanOf(at.stmt.p, at.stmt.e);
+  const name = basename(commandOf(c.argv).name?.s ?? '');
+  return { file: at.file.path, span, label: c.how === 'job' ? `${name} & (background job, waited on)` : `${name} (child, no exec)` };
+}
+
+/**
+ * supervisord as the main command: its programs are the main processes. Not root when it
+ * switches to a user of its own (`[supervisord] user=`) or every program it starts has a `user=`
+ * that is not root; not known (so nothing to say) when its configuration is not in the build or
+ * includes files dockerlint cannot see.
+ */
+function supervisorNotRoot(c: MainCommand, launch: Launch): boolean {
+  const t = commandOf(c.argv);
+  if (!t.name?.s || basename(t.name.s) !== 'supervisord') return false;
+  const conf = launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s)));
+  if (!conf || conf.unknownIncludes.length > 0) return true;
+  const notRoot = (u: string): boolean => u.includes('%(') || !ROOT_USER.test(u); // `%(ENV_USER)s`: not known
+  if (conf.user && notRoot(conf.user)) return true;
+  const started = conf.programs.filter((p) => p.autostart);
+  if (started.length === 0) return true;
+  return started.every((p) => (p.user !== null && notRoot(p.user)) || programRootByDesign(p.command, launch.programImage));
+}
+
+/** supervisord as the main command: the programs it starts as root (`[program:web]` at supervisord.conf:4, `user=root`). */
+function supervisorRootNote(c: MainCommand, launch: Launch): string | null {
+  const t = commandOf(c.argv);
+  if (!t.name?.s || basename(t.name.s) !== 'supervisord') return null;
+  const conf = launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s)));
+  const root = conf?.programs.filter((p) => p.autostart && (p.user === null || ROOT_USER.test(p.user))) ?? [];
+  if (root.length === 0) return null;
+  const shown = root.slice(0, 3).map((p) => `\`[program:${p.name}]\` (${p.at}${p.user ? `, \`user=${p.user}\`` : ', no `user=`'})`);
+  return `supervisord runs ${shown.join(', ')}${root.length > 3 ? ` and ${root.length - 3} more` : ''} as root`;
+}
+
+/** The notes of the message with one more (` (a; b)`). */
+function withNote(notes: string, note: string | null): string {
+  if (!note) return notes;
+  return notes ? `${notes.slice(0, -1)}; ${note})` : ` (${note})`;
+}
+
+/** A supervisord program's command (`nginx -g "daemon off;"`) is root by design. */
+function programRootByDesign(command: string, image: ProgramImage): boolean {
+  const [program = '', ...args] = command.trim().split(/\s+/);
+  return rootByDesign(program, args, image) !== null;
 }
