@@ -628,7 +628,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? argumentLoop(s, c, states) ?? new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -977,6 +977,83 @@ class WhileFrame extends Frame {
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
     return { done: { ...this.acc, next } };
+  }
+}
+
+/**
+ * `while [ $# -gt 0 ]; do case "$1" in ...) ;; esac; shift; done`, the option parser of a script
+ * whose arguments are all known words (CMD's, the user command, or none): run pass by pass as the
+ * shell would, so the branch each word takes, and `$#` and `$@` after the loop, are known. Null
+ * for a loop that changes no argument (it is widened), or when an argument is not known. A loop
+ * still going after more passes than there are words to shift is widened from there.
+ */
+function argumentLoop(stmt: Stmt, c: WhileClause, states: State[]): Frame | null {
+  if (states.length === 0 || !effectsOf(c, [...c.cond, ...c.do]).params) return null;
+  for (const st of states) if (st.params.length > MAX_UNROLLED_ITEMS || st.params.some((f) => f.s === null || f.multi)) return null;
+  return new ArgumentLoopFrame(stmt, c, states);
+}
+
+class ArgumentLoopFrame extends Frame {
+  private phase: 'start' | 'cond' | 'body' | 'rest' = 'start';
+  private passes = 0;
+  private readonly acc: Flow = flowOf([]);
+  private readonly left: State[] = [];
+
+  constructor(
+    private readonly stmt: Stmt,
+    private readonly c: WhileClause,
+    private states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const flow = child ?? flowOf([]);
+    switch (this.phase) {
+      case 'rest':
+        // Widened after too many passes: what that loop leaves goes on with the rest.
+        addFlow(this.acc, { ...flow, next: [] });
+        return { done: { ...this.acc, next: [...this.left, ...flow.next] } };
+      case 'cond': {
+        m.ctx.cond--;
+        this.acc.ret.push(...flow.ret);
+        const enter = !this.c.until;
+        const body: State[] = [];
+        for (const st of flow.next) {
+          if (st.status === enter) body.push(st);
+          else if (st.status === null) {
+            body.push(st.fork());
+            this.left.push(withStatus(st, true));
+          } else this.left.push(withStatus(st, true));
+        }
+        if (body.length === 0) return this.finish();
+        this.phase = 'body';
+        return { push: new ListFrame(this.c.do, body) };
+      }
+      case 'body':
+        this.acc.ret.push(...flow.ret);
+        this.left.push(...flow.brk.map((st) => withStatus(st, true)));
+        this.states = m.merge([...flow.next, ...flow.cont]);
+        if (this.states.length === 0) return this.finish();
+        return this.condition(m);
+      default:
+        return this.condition(m);
+    }
+  }
+
+  private condition(m: Machine): Action {
+    if (this.passes > MAX_UNROLLED_ITEMS) {
+      this.phase = 'rest';
+      return { push: new WhileFrame(this.stmt, this.c, this.states) };
+    }
+    this.passes++;
+    this.phase = 'cond';
+    m.ctx.cond++;
+    return { push: new ListFrame(this.c.cond, this.states) };
+  }
+
+  private finish(): Action {
+    return { done: { ...this.acc, next: this.left } };
   }
 }
 
