@@ -231,6 +231,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
+          const stays = e.stays ? `; ${basename(argv?.[0]?.s ?? 'it')} never returns, so the shell stays there for the container's life and nothing after it in the script runs` : '';
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : '(end of script)',
             user: showUser(childUser),
@@ -240,7 +241,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
               ? 'no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)'
               : e.kind === 'exit'
                 ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits`
-                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
+                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child${stays}`,
             why: reasons(e.why),
           });
           // `daemon &` then a foreground server: the background children run beside it.

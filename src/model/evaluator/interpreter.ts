@@ -27,6 +27,7 @@ import type {
 import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
+import { keepsRunning } from '../known-programs.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
@@ -103,6 +104,11 @@ export interface Ending {
   opaque: boolean;
   /** For `loop`: the endless loop statement the path stays in. */
   loop?: LoopRef;
+  /**
+   * For `end`: the path stays in its last command, which never returns (`tail -f`, `sleep
+   * infinity`): the script has more after it, which never runs.
+   */
+  stays?: true;
   /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
   flattened?: Flattening;
   /**
@@ -1845,6 +1851,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ''))) {
+    // `tail -f "$LOG"` in the foreground never returns: the shell stays there, and nothing after
+    // it runs (`tail -f log; echo stopped; exit 0` ends at the tail).
+    m.rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {}) });
+    return { done: flowOf([]) };
+  }
   return ran(null, null);
 }
 
