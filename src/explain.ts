@@ -10,7 +10,7 @@ import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
-import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
+import { showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { rootStage } from './model/image.js';
@@ -288,6 +288,10 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         });
         break;
       case 'unknown':
+        if (step.fails && step.fails.length > 0) {
+          out.push(failedHop(step, step.fails));
+          break;
+        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -303,6 +307,32 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
     }
   }
   return out;
+}
+
+/**
+ * A script every path of which ends in an error exit (`echo usage; exit 1`): the first such exit,
+ * where the container stops with no main process. On the user-command run, the script was given
+ * the command and did not run it: it took the word as one of its own and rejected it.
+ */
+function failedHop(step: Step & { kind: 'unknown' }, fails: Ending[]): Hop {
+  const e = fails[0] as Ending;
+  const exit = e.cmd ? cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])) : 'exit';
+  const place = e.cmd ? at(e.cmd.file, e.cmd.stmt) : where(step);
+  const last = e.last[0];
+  const fn = last && last.via.length > 0 ? ` in ${last.via[last.via.length - 1]}` : '';
+  const before = last ? ` after ${shellQuote(cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])))}${fn} (${at(last.file, last.stmt)})` : '';
+  const given = step.argv.some((f) => f.s === USER_COMMAND);
+  const others = fails.length > 1 ? ` (${fails.length - 1} other error ${fails.length === 2 ? 'exit' : 'exits'} on paths dockerlint cannot decide)` : '';
+  const code = e.code?.s ? ` ${e.code.s}` : ' with an error';
+  const how = given ? `the user's command is not run: the script takes the word as one of its own arguments and rejects it, exiting${code} here${before}` : `the script exits${code} here${before}`;
+  return {
+    process: exit,
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: place,
+    note: `${how}; every path of this run ends in such an error exit${others}, so the container stops with no main process`,
+    why: reasons(e.why),
+  };
 }
 
 /** The user a command runs as: the shell's, or the one a user switch in front of it names. */

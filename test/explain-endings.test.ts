@@ -1,6 +1,8 @@
 /**
- * `dockerlint explain` where a script's run does not end in a hand-over: a keep-alive that never
- * returns before the script's own end. Checked in the text and the JSON.
+ * `dockerlint explain` where a script's run does not end in a hand-over: every path ends in an
+ * error exit (a usage message for no arguments, or an option parser that rejects the user's
+ * command), and a keep-alive that never returns before the script's own end. Checked in the text
+ * and the JSON.
  */
 import { explainContext, removeContexts, type Explained } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
@@ -18,6 +20,56 @@ const IMAGE = (cmd = ''): string => `FROM debian:12-slim\nCOPY entrypoint.sh /us
 function hops(h: { process: string; user: string; at: string }[]): string[] {
   return h.map((x) => `${x.process} [${x.user}] ${x.at}`);
 }
+
+const PARSER =
+  '#!/bin/bash\nusage() {\n  echo "usage: [driver] [--compile]"\n}\ndriver=\nwhile test $# -gt 0; do\n  case "$1" in\n    auto|kmod) driver=$1 ;;\n    --compile) COMPILE=true ;;\n    -h|--help) usage; exit 0 ;;\n    --*) echo "Unknown option: $1" >&2; usage; exit 1 ;;\n    *) echo "Unknown driver: $1" >&2; usage; exit 1 ;;\n  esac\n  shift\ndone\n/usr/bin/installer --driver "${driver:-auto}" --compile="${COMPILE:-false}"\n';
+
+describe('every path of the run ends in an error exit', () => {
+  test('an option parser given the user\'s command: it is not run, the script rejects the word and exits 1; the default run installs', async () => {
+    const x = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': PARSER });
+    const u = x.e.userCommand;
+    expect(hops(u?.hops ?? [])).toEqual(['entrypoint.sh <command> [root] Dockerfile:3', 'exit 1 [root] entrypoint.sh:12']);
+    expect(u?.hops[1]?.why).toEqual(['$1 matches * (the user command)']);
+    expect(u?.hops[1]?.note).toBe(
+      "the user's command is not run: the script takes the word as one of its own arguments and rejects it, exiting 1 here after 'echo \"usage: [driver] [--compile]\"' in usage (entrypoint.sh:3); every path of this run ends in such an error exit, so the container stops with no main process",
+    );
+    expect(u?.summary).toBe('PID 1: entrypoint.sh <command> (root) -> exit 1 (same PID, user root)');
+    expect(u?.otherPaths).toBe(0);
+    // No arguments: the loop is not entered; the installer is the last command, the only path.
+    expect(hops(x.e.hops)).toEqual(['entrypoint.sh [root] Dockerfile:3', '/usr/bin/installer --driver "${driver:-auto}" --compile="${… [root] entrypoint.sh:16']);
+    expect(x.e.otherPaths).toBe(0);
+    expect(x.json.userCommand?.hops[1]?.process).toBe('exit 1');
+  });
+
+  test('CMD words the parser knows take their branches, and the default run goes on to the installer', async () => {
+    const x = await explain({ Dockerfile: IMAGE('CMD ["kmod", "--compile"]\n'), 'entrypoint.sh': PARSER });
+    expect(x.e.hops[1]?.process).toBe('/usr/bin/installer --driver "${driver:-auto}" --compile="${…');
+    expect(x.e.otherPaths).toBe(0);
+  });
+
+  test('a usage check for no arguments (`[ "$#" -lt 1 ]`): the default run exits 1 there, with no main process', async () => {
+    const x = await explain({
+      Dockerfile: IMAGE(),
+      'entrypoint.sh': '#!/bin/bash\nusage() {\n  echo "usage: run.sh <ACL>..."\n}\nif [ "$#" -lt 1 ]; then\n  usage\n  exit 1\nfi\nexec /usr/bin/proxy --allow "$@"\n',
+    });
+    expect(hops(x.e.hops)).toEqual(['entrypoint.sh [root] Dockerfile:3', 'exit 1 [root] entrypoint.sh:7']);
+    expect(x.e.hops[1]?.note).toBe(
+      "the script exits 1 here after 'echo \"usage: run.sh <ACL>...\"' in usage (entrypoint.sh:3); every path of this run ends in such an error exit, so the container stops with no main process",
+    );
+    expect(x.text).toContain('PID 1: entrypoint.sh (root) -> exit 1 (same PID, user root)\n');
+    // Given a word, it is an ACL rule for the proxy, which is exec'd.
+    expect(hops(x.e.userCommand?.hops ?? []).slice(1)).toEqual(['exec /usr/bin/proxy --allow "$@" [root] entrypoint.sh:9', '/usr/bin/proxy --allow <command> [root] entrypoint.sh:9']);
+  });
+
+  test('an exit that depends on a setting is the configured run\'s check, not an error ending: the chain goes on', async () => {
+    const x = await explain({
+      Dockerfile: IMAGE('CMD ["server"]\n'),
+      'entrypoint.sh': '#!/bin/sh\nif [ -z "$DB_HOST" ]; then\n  echo "DB_HOST is not set" >&2\n  exit 1\nfi\nexec "$@"\n',
+    });
+    expect(x.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
+    expect(x.e.hops[0]?.required).toEqual(['exits 1 at entrypoint.sh:4 unless DB_HOST is set']);
+  });
+});
 
 describe('a keep-alive in the foreground never returns', () => {
   test('`tail -f` after a daemon: the shell stays PID 1 there, and the echo and exit 0 after it never run', async () => {
