@@ -69,6 +69,19 @@ describe('every path of the run ends in an error exit', () => {
     expect(x.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh server', 'exec "$@"', 'server']);
     expect(x.e.hops[0]?.required).toEqual(['exits 1 at entrypoint.sh:4 unless DB_HOST is set']);
   });
+
+  test('an exit reached because of the word the script was given is no configuration check, even after a test of an unset variable', async () => {
+    const x = await explain({
+      Dockerfile: IMAGE('CMD ["serve"]\n'),
+      'entrypoint.sh':
+        '#!/bin/bash\nset -e\ntest -z "$DEBUG_TRACE" || set -x\ncase "$1" in\n  /bin/bash|bash) exec "$@" ;;\nesac\nif [ "$1" == no-exit -o -n "$DEBUG_NO_EXIT" ] ; then\n  if [ "$1" == no-exit ] ; then\n    shift\n  fi\nfi\ntest -z "$DEBUG_TRACE" || touch /run/app/debug-trace\nif [ -n "$1" ] ; then\n  case "$1" in\n    serve) shift ;;\n    -*) : ;;\n    *) echo "Invocation error: command [$1] not supported." >&2; exit 8 ;;\n  esac\nfi\nexec /usr/bin/app-server "$@"\n',
+    });
+    const u = x.e.userCommand;
+    expect(u?.hops[0]?.required).toBeUndefined();
+    expect(hops(u?.hops ?? [])).toEqual(['entrypoint.sh <command> [root] Dockerfile:3', 'exit 8 [root] entrypoint.sh:17']);
+    expect(u?.hops[1]?.note).toContain("the user's command is not run");
+    expect(x.e.hops.map((h) => h.process)).toEqual(['entrypoint.sh serve', 'exec /usr/bin/app-server "$@"', '/usr/bin/app-server']);
+  });
 });
 
 describe('a keep-alive in the foreground never returns', () => {

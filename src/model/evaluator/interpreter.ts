@@ -1279,7 +1279,7 @@ class CaseFrame extends Frame {
           if (match === true) {
             const x = st.fork();
             const origin = m.origin(value, x);
-            x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join('|')}${origin ? ` (${origin})` : ''}`, at: null });
+            x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join('|')}${origin ? ` (${origin})` : ''}`, at: null, ...(origin ? { args: true as const } : {}) });
             byItem[i]?.push(x);
             certain = true;
             break;
@@ -2137,7 +2137,7 @@ function decide(m: Machine, st: State, r: { value: boolean | null; text: string;
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
   const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? ' (the user command: the image has no file named after a command it does not know)' : '';
-  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
+  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}), ...(origins.length > 0 ? { args: true as const } : {}) });
 }
 
 function isUidTest(text: string): boolean {

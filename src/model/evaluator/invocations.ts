@@ -753,10 +753,12 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     for (const e of run.endings) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
-      // condition: the exit is reached because of it, not because of a file test.
+      // condition and the last one the arguments decided: the exit is reached because of it, not
+      // because of a file test or of the words the script was given (`*) echo "unknown command
+      // $1"; exit 8` after a test of an unset DEBUG_TRACE is no configuration check).
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i] as Decision;
-        if (d.undecided) break;
+        if (d.undecided || d.args) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : (e.code?.s ?? null), names: d.unset, ...(e.bare ? { bare: true as const } : {}) };
