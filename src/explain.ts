@@ -253,7 +253,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? 'the main process, PID 1' : 'the main process';
         const note = step.handover ? `${role}; ${step.handover}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
@@ -307,6 +307,15 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
     }
   }
   return out;
+}
+
+/** `/sbin/init`, `/usr/sbin/init`, `systemd`: the system's own init, not a tini-like one. */
+function systemInit(name: string): boolean {
+  return name === '/sbin/init' || name === '/usr/sbin/init' || basename(name) === 'systemd';
+}
+
+function systemInitRole(pid1: boolean): string {
+  return `the system's init (systemd, or sysvinit)${pid1 ? ', PID 1' : ''}: the main process, which boots the system in the container and starts the services the image enables (systemd: each as the User= of its unit); it does not run its arguments as a command`;
 }
 
 /**

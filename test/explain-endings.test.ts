@@ -1,8 +1,8 @@
 /**
  * `dockerlint explain` where a script's run does not end in a hand-over: every path ends in an
  * error exit (a usage message for no arguments, or an option parser that rejects the user's
- * command), and a keep-alive that never returns before the script's own end. Checked in the text
- * and the JSON.
+ * command), a keep-alive that never returns before the script's own end, and the system's init
+ * (systemd) as the main process. Checked in the text and the JSON.
  */
 import { explainContext, removeContexts, type Explained } from './explain-harness.js';
 import { ShellService } from '../src/model/shell-service.js';
@@ -102,5 +102,26 @@ describe('a keep-alive in the foreground never returns', () => {
     });
     expect(hops(x.e.hops)).toEqual(['entrypoint.sh ANY [root] Dockerfile:3', 'echo "script ended" [root] entrypoint.sh:4']);
     expect(x.e.hops[1]?.note).toBe("not exec'd: the shell stays PID 1, runs this as its child, then exits");
+  });
+});
+
+describe('the system\'s init', () => {
+  test('a script that execs /usr/sbin/init: systemd is named as the system\'s init, the main process, not a tini-like init with a child', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM fedora:40\nCOPY entrypoint.sh /usr/local/sbin/init\nSTOPSIGNAL RTMIN+3\nENTRYPOINT ["/usr/local/sbin/init"]\n',
+      'entrypoint.sh': '#!/bin/bash\nrm -rf /run/* /tmp/*\nexec /usr/sbin/init --show-status=false\n',
+    });
+    expect(hops(x.e.hops)).toEqual(['/usr/local/sbin/init [root] Dockerfile:4', 'exec /usr/sbin/init --show-status=false [root] entrypoint.sh:3', '/usr/sbin/init --show-status=false [root] entrypoint.sh:3']);
+    expect(x.e.hops[2]?.note).toBe(
+      "the system's init (systemd, or sysvinit), PID 1: the main process, which boots the system in the container and starts the services the image enables (systemd: each as the User= of its unit); it does not run its arguments as a command",
+    );
+  });
+
+  test('another program exec\'d the same way is the main process, as before', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM fedora:40\nCOPY entrypoint.sh /usr/local/sbin/start\nENTRYPOINT ["/usr/local/sbin/start"]\n',
+      'entrypoint.sh': '#!/bin/bash\nexec /usr/sbin/httpd -DFOREGROUND\n',
+    });
+    expect(x.e.hops[2]?.note).toBe('the main process, PID 1');
   });
 });
