@@ -288,6 +288,10 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         });
         break;
       case 'unknown':
+        if (step.userScript) {
+          out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+          break;
+        }
         if (step.fails && step.fails.length > 0) {
           out.push(failedHop(step, step.fails));
           break;

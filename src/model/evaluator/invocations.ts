@@ -108,7 +108,9 @@ export type Step =
        * the script's order. There is no main process on this run; the rules, which judge the
        * image's main path, see only that it is not known.
        */
-      fails?: Ending[] });
+      fails?: Ending[];
+      /** A shell given the user's command where it takes a script file (`ENTRYPOINT ["/bin/bash"]`): it reads no such script, and the command is not run. */
+      userScript?: true });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -405,6 +407,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         const params = argv.slice(i + 2);
         await runScript(hop, arg0, params, item, hops, run, work, cache, r);
         return;
+      }
+      if (target.s === USER_COMMAND) {
+        // `ENTRYPOINT ["/bin/bash"]` given `docker run IMAGE sh`: the word is the shell's script file.
+        push({ ...common, kind: 'unknown', userScript: true, reason: `${interp} takes the user's command as the name of a script file to read, not as a program to run (\`docker run IMAGE sh\` has it read a file named sh, the /bin/sh program or no file at all): it fails, and the command is not run` });
+        return end();
       }
       const resolved = resolveScriptPath(r, target.s);
       if (!resolved) {

