@@ -34,3 +34,21 @@ describe('a shell ENTRYPOINT and the user\'s command', () => {
     expect(x.e.hops.map((h) => h.process)).toEqual(['/bin/bash /docker-entrypoint.sh', 'exec /usr/bin/server', '/usr/bin/server']);
   });
 });
+
+describe('nice with its options', () => {
+  test('`exec nice -n "$NICENESS" java ...`: the program is java, not the option', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM eclipse-temurin:21-jre\nCOPY start.sh /usr/local/bin/\nENTRYPOINT ["start.sh"]\n',
+      'start.sh': '#!/bin/sh\nexec nice -n "${NICENESS:-0}" java -jar /opt/app/app.jar\n',
+    });
+    expect(x.e.hops[2]?.process).toBe('java -jar /opt/app/app.jar');
+  });
+
+  test('`exec nice java ...` with no option, as before', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM eclipse-temurin:21-jre\nCOPY start.sh /usr/local/bin/\nENTRYPOINT ["start.sh"]\n',
+      'start.sh': '#!/bin/sh\nexec nice java -jar /opt/app/app.jar\n',
+    });
+    expect(x.e.hops[2]?.process).toBe('java -jar /opt/app/app.jar');
+  });
+});

@@ -21,7 +21,7 @@ import { NAME } from '../../parsers/variables.js';
 import { basename, doasOptions, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
-import { takesValue } from '../prefixes.js';
+import { takesValue, unwrapPrefixes, type CommandPrefix } from '../prefixes.js';
 import type { ImageProgram, StepDown } from '../base-images.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
@@ -311,7 +311,9 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
-      argv = argv.slice(1);
+      // With their options (`nice -n 10 server`, `exec -a name server`): the command after them.
+      const u = unwrapPrefixes(argv, (f) => (f.multi ? null : f.s), RUN_PREFIXES);
+      argv = argv.slice(u.start > 0 ? u.start : 1);
       continue;
     }
     // Supervisors start the services of a folder, each with its own run script and user: runit's
@@ -548,6 +550,9 @@ function stepDown(step: StepDown | undefined, argv: Field[], runsAs: UserValue, 
  * Programs that run their command line in the same process or as a child, as the same user:
  * what they are given is the main process, and its user is theirs.
  */
+/** The prefixes that run their command in the same process, options skipped by their convention. */
+const RUN_PREFIXES: ReadonlySet<CommandPrefix> = new Set<CommandPrefix>(['exec', 'nohup', 'nice']);
+
 const SAME_USER_WRAPPERS = new Set(['timeout', 'stdbuf', 'taskset', 'ionice', 'chrt', 'numactl', 'nohup', 'nice', 'env', 'setsid', 'xvfb-run', 'flock', 'unbuffer', 'strace', 'ltrace', 'valgrind', 'time', 'sleep', 'watch', 'dockerize', 'wait-for', 'wait-for.sh', 'wait-for-it', 'wait-for-it.sh']);
 
 /**
