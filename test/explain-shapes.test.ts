@@ -52,3 +52,17 @@ describe('nice with its options', () => {
     expect(x.e.hops[2]?.process).toBe('java -jar /opt/app/app.jar');
   });
 });
+
+describe('a TERM trap in double quotes', () => {
+  const SCRIPT = (trap: string): string => `#!/bin/bash\nrun() {\n  "$@" &\n  pid="$!"\n  ${trap}\n  wait\n}\nrun /opt/app/bin/server\n`;
+  test('`trap "kill -TERM $pid" TERM` with the pid of `$!`: the action as written kills the child, so SIGTERM is forwarded', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nCOPY start.sh /usr/local/bin/\nENTRYPOINT ["start.sh"]\n', 'start.sh': SCRIPT('trap "echo stopping $pid; kill -SIGTERM $pid" SIGINT SIGTERM') });
+    expect(x.e.hops[1]?.signals).toEqual({ trap: 'start.sh:5', action: 'echo stopping $pid; kill -SIGTERM $pid', forwards: true });
+    expect(x.e.hops[1]?.note).toContain("SIGTERM is forwarded: the TERM trap at start.sh:5 runs 'echo stopping $pid; kill -SIGTERM $pid', which signals the children");
+  });
+
+  test('a double-quoted action that kills nothing is still no forwarding', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nCOPY start.sh /usr/local/bin/\nENTRYPOINT ["start.sh"]\n', 'start.sh': SCRIPT('trap "echo stopping $pid" SIGTERM') });
+    expect(x.e.hops[1]?.signals).toEqual({ trap: 'start.sh:5', action: 'echo stopping $pid', forwards: false });
+  });
+});

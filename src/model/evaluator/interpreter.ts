@@ -1948,9 +1948,23 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   if (args.length < 2 || args[0]?.s === '-p' || args[0]?.s === '-l') return;
   const action = args[0] as Field;
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: action.s ?? '?', kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  // `trap "kill -TERM $pid" TERM` with `$pid` from `$!`: the value is not known, but the commands
+  // the action runs are written in the double-quoted word (only its expansions are unknown).
+  const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills: text !== null && runsKill(m, st, text, 0) };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/**
+ * The source text inside a trap action written as one double-quoted word (`"log stop; kill -TERM
+ * $pid"`), when the command's words were not split or joined by expansion; null otherwise.
+ */
+function writtenAction(ref: CmdRef, index: number): string | null {
+  const w = ref.call.args[index];
+  const only = w?.parts.length === 1 ? w.parts[0] : undefined;
+  if (!w || only?.type !== 'DblQuoted') return null;
+  return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
 }
 
 /** The text runs `kill`, itself or in a function it calls (a few levels deep). */
