@@ -14,6 +14,7 @@ import { showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserV
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { rootStage } from './model/image.js';
+import { osShellCommand } from './model/base-images.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -105,6 +106,7 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
   const argv = run.args.filter((a) => a.value !== '').map((a) => (a.value === '\u0000command' ? '<command>' : a.value));
   const chain = shownChain(run);
   const hops = chain ? chainHops(chain, launch) : [];
+  if (hops.length === 0 && argv.length === 0) hops.push(...baseCommandHops(run, launch));
   const summary =
     hops.length === 0
       ? argv.length === 0
@@ -112,6 +114,21 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
         : `Not known: dockerlint could not follow the start-up chain${run.truncated ? ` (${run.truncated})` : ''}.`
       : `PID 1: ${hops.map((h, i) => `${i === 0 ? '' : '-> '}${h.process} (${h.pid1 ? (i === 0 ? '' : 'same PID, ') : 'child, '}${i === 0 ? h.user : `user ${h.user}`})`).join(' ')}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
+}
+
+/**
+ * No stage sets ENTRYPOINT or CMD, on a plain OS image whose CMD is a shell (alpine's `/bin/sh`):
+ * that shell is PID 1 on the default run, and the user's command replaces it (the image has no
+ * ENTRYPOINT). Nothing for any other base image, whose config dockerlint does not know.
+ */
+function baseCommandHops(run: Run, launch: Launch): Hop[] {
+  const root = rootStage(launch.stage);
+  const shell = osShellCommand(root);
+  if (shell === null) return [];
+  const at = `${launch.dockerfile}:${root.from.keywordSpan.line}`;
+  const user = showUser(run.startUser);
+  if (run.kind === 'user-command') return [{ process: '<command>', user, pid1: true, at, note: `the user's command, PID 1: it replaces the CMD of \`${root.base}\` (\`${shell}\`), which has no ENTRYPOINT`, why: [] }];
+  return [{ process: shell, user, pid1: true, at, note: `the CMD of \`${root.base}\` (no stage sets ENTRYPOINT or CMD): an interactive shell as PID 1, which exits at once without a terminal (\`docker run -it\` keeps it); the image is meant to be given a command`, why: [] }];
 }
 
 /**

@@ -66,3 +66,20 @@ describe('a TERM trap in double quotes', () => {
     expect(x.e.hops[1]?.signals).toEqual({ trap: 'start.sh:5', action: 'echo stopping $pid', forwards: false });
   });
 });
+
+describe('no ENTRYPOINT or CMD on a plain OS image', () => {
+  test('alpine: its CMD /bin/sh is PID 1 on the default run, and the user\'s command replaces it', async () => {
+    const x = await explain({ Dockerfile: 'FROM golang:1.22 AS build\nRUN go build -o /nsqd ./nsqd\nFROM alpine:3.20\nCOPY --from=build /nsqd /nsqd\n' });
+    expect(hops(x.e.hops)).toEqual(['/bin/sh [root, PID 1]']);
+    expect(x.e.hops[0]?.at).toBe('Dockerfile:3');
+    expect(x.e.hops[0]?.note).toBe('the CMD of `alpine:3.20` (no stage sets ENTRYPOINT or CMD): an interactive shell as PID 1, which exits at once without a terminal (`docker run -it` keeps it); the image is meant to be given a command');
+    expect(hops(x.e.userCommand?.hops ?? [])).toEqual(['<command> [root, PID 1]']);
+    expect(x.e.userCommand?.summary).toBe('PID 1: <command> (root)');
+  });
+
+  test('an image dockerlint does not know: the base image still decides', async () => {
+    const x = await explain({ Dockerfile: 'FROM registry.example.com/tools:1\nCOPY app /app\n', app: '' });
+    expect(x.e.hops).toEqual([]);
+    expect(x.e.summary).toBe('No ENTRYPOINT or CMD: the base image decides what runs.');
+  });
+});
