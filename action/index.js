@@ -10562,6 +10562,15 @@ function baseImageFacts(ref) {
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
 }
+function osShellCommand(stage) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const { name } = imageName(stage.base);
+  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
+  if (name === "debian" || name === "ubuntu") return "bash";
+  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
+  if (name === "archlinux") return "/usr/bin/bash";
+  return null;
+}
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
 }
@@ -16005,9 +16014,16 @@ function setTrap(m, st, argv, ref) {
   if (args.length < 2 || args[0]?.s === "-p" || args[0]?.s === "-l") return;
   const action = args[0];
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
-  const term = action.s === "-" ? null : { at: ref, action: action.s ?? "?", kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
+  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills: text !== null && runsKill(m, st, text, 0) };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+function writtenAction(ref, index) {
+  const w = ref.call.args[index];
+  const only = w?.parts.length === 1 ? w.parts[0] : void 0;
+  if (!w || only?.type !== "DblQuoted") return null;
+  return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
 }
 function runsKill(m, st, text, depth) {
   const ast = m.host.parse(text);
@@ -17477,7 +17493,8 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
-      argv = argv.slice(1);
+      const u = unwrapPrefixes(argv, (f) => f.multi ? null : f.s, RUN_PREFIXES);
+      argv = argv.slice(u.start > 0 ? u.start : 1);
       continue;
     }
     if (SUPERVISORS.has(name)) {
@@ -17562,6 +17579,10 @@ async function follow(item, run2, work, cache, r) {
         const params = argv.slice(i + 2);
         await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
+      }
+      if (target2.s === USER_COMMAND) {
+        push({ ...common, kind: "unknown", userScript: true, reason: `${interp} takes the user's command as the name of a script file to read, not as a program to run (\`docker run IMAGE sh\` has it read a file named sh, the /bin/sh program or no file at all): it fails, and the command is not run` });
+        return end();
       }
       const resolved2 = resolveScriptPath(r, target2.s);
       if (!resolved2) {
@@ -18108,7 +18129,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, RUN_PREFIXES, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -18126,6 +18147,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    RUN_PREFIXES = /* @__PURE__ */ new Set(["exec", "nohup", "nice"]);
     SAME_USER_WRAPPERS = /* @__PURE__ */ new Set(["timeout", "stdbuf", "taskset", "ionice", "chrt", "numactl", "nohup", "nice", "env", "setsid", "xvfb-run", "flock", "unbuffer", "strace", "ltrace", "valgrind", "time", "sleep", "watch", "dockerize", "wait-for", "wait-for.sh", "wait-for-it", "wait-for-it.sh"]);
     PYTHON_VALUED = /* @__PURE__ */ new Set(["-W", "-X", "--check-hash-based-pycs"]);
     MAX_CONFIG_TRIES = 12;
@@ -44110,8 +44132,18 @@ function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
   const chain = shownChain(run2);
   const hops = chain ? chainHops(chain, launch) : [];
+  if (hops.length === 0 && argv.length === 0) hops.push(...baseCommandHops(run2, launch));
   const summary = hops.length === 0 ? argv.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `Not known: dockerlint could not follow the start-up chain${run2.truncated ? ` (${run2.truncated})` : ""}.` : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
+}
+function baseCommandHops(run2, launch) {
+  const root = rootStage(launch.stage);
+  const shell = osShellCommand(root);
+  if (shell === null) return [];
+  const at2 = `${launch.dockerfile}:${root.from.keywordSpan.line}`;
+  const user = showUser(run2.startUser);
+  if (run2.kind === "user-command") return [{ process: "<command>", user, pid1: true, at: at2, note: `the user's command, PID 1: it replaces the CMD of \`${root.base}\` (\`${shell}\`), which has no ENTRYPOINT`, why: [] }];
+  return [{ process: shell, user, pid1: true, at: at2, note: `the CMD of \`${root.base}\` (no stage sets ENTRYPOINT or CMD): an interactive shell as PID 1, which exits at once without a terminal (\`docker run -it\` keeps it); the image is meant to be given a command`, why: [] }];
 }
 function shownChain(run2) {
   const first = run2.chains[0];
@@ -44257,6 +44289,10 @@ function chainHops(chain, launch) {
         });
         break;
       case "unknown":
+        if (step.userScript) {
+          out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+          break;
+        }
         if (step.fails && step.fails.length > 0) {
           out.push(failedHop(step, step.fails));
           break;
@@ -44484,6 +44520,7 @@ var init_explain = __esm({
     init_invocations();
     init_commands();
     init_image();
+    init_base_images();
     init_text();
   }
 });
