@@ -10261,7 +10261,28 @@ function buildModel(ast) {
     }
     applyInstruction(current, inst, stages, globalArgs, escape5);
   }
+  for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
+}
+function settleFolderDestinations(stage) {
+  const below = /* @__PURE__ */ new Set();
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.push(s);
+  const above = (p) => {
+    for (let d = path4.posix.dirname(p); !below.has(d); d = path4.posix.dirname(d)) {
+      below.add(d);
+      if (d === "/") break;
+    }
+  };
+  for (const s of chain) {
+    for (const op of s.copies) above(op.dest);
+    for (const d of s.dirs) above(path4.posix.join(d, "x"));
+  }
+  const linux = rootStage(stage).base.toLowerCase() !== "scratch";
+  for (const op of stage.copies) {
+    if (op.destIsDir) continue;
+    if (below.has(op.dest) || linux && STANDARD_DIRS.has(op.dest)) op.destIsDir = true;
+  }
 }
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
@@ -13518,6 +13539,10 @@ function runsInForeground(program, args) {
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
 }
+function keepsRunning(program, args) {
+  const name = basename3(program);
+  return name === "tail" && args.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && args[0] === "infinity";
+}
 function looksLikeMainProgram(program, args) {
   const name = basename3(program);
   return runsInForeground(program, args) || isWellKnownProgram(program) || DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name);
@@ -15494,7 +15519,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? argumentLoop(s, c, states) ?? new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -15578,6 +15603,11 @@ function widen(m, states, eff, extra = []) {
     }
     return x;
   });
+}
+function argumentLoop(stmt, c, states) {
+  if (states.length === 0 || !effectsOf(c, [...c.cond, ...c.do]).params) return null;
+  for (const st of states) if (st.params.length > MAX_UNROLLED_ITEMS || st.params.some((f) => f.s === null || f.multi)) return null;
+  return new ArgumentLoopFrame(stmt, c, states);
 }
 function getoptsLoop(m, c, states) {
   const cond = c.cond.length === 1 ? c.cond[0] : void 0;
@@ -15932,6 +15962,10 @@ function simpleCommand(m, stmt, call, st) {
   }
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ""))) {
+    m.rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
+    return { done: flowOf([]) };
+  }
   return ran(null, null);
 }
 function lookUp(m, cmd, args) {
@@ -16135,7 +16169,7 @@ function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
   const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {}, ...origins.length > 0 ? { args: true } : {} });
 }
 function isUidTest(text) {
   return /id -[ug]|\bE?UID\b|whoami/.test(text);
@@ -16400,13 +16434,14 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
     init_shell_walk();
     init_variables();
     init_commands();
+    init_known_programs();
     init_conditions();
     init_getopts();
     init_state();
@@ -16961,6 +16996,66 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
+    ArgumentLoopFrame = class extends Frame {
+      constructor(stmt, c, states) {
+        super();
+        this.stmt = stmt;
+        this.c = c;
+        this.states = states;
+      }
+      stmt;
+      c;
+      states;
+      phase = "start";
+      passes = 0;
+      acc = flowOf([]);
+      left = [];
+      resume(m, child) {
+        const flow = child ?? flowOf([]);
+        switch (this.phase) {
+          case "rest":
+            addFlow(this.acc, { ...flow, next: [] });
+            return { done: { ...this.acc, next: [...this.left, ...flow.next] } };
+          case "cond": {
+            m.ctx.cond--;
+            this.acc.ret.push(...flow.ret);
+            const enter = !this.c.until;
+            const body2 = [];
+            for (const st of flow.next) {
+              if (st.status === enter) body2.push(st);
+              else if (st.status === null) {
+                body2.push(st.fork());
+                this.left.push(withStatus(st, true));
+              } else this.left.push(withStatus(st, true));
+            }
+            if (body2.length === 0) return this.finish();
+            this.phase = "body";
+            return { push: new ListFrame(this.c.do, body2) };
+          }
+          case "body":
+            this.acc.ret.push(...flow.ret);
+            this.left.push(...flow.brk.map((st) => withStatus(st, true)));
+            this.states = m.merge([...flow.next, ...flow.cont]);
+            if (this.states.length === 0) return this.finish();
+            return this.condition(m);
+          default:
+            return this.condition(m);
+        }
+      }
+      condition(m) {
+        if (this.passes > MAX_UNROLLED_ITEMS) {
+          this.phase = "rest";
+          return { push: new WhileFrame(this.stmt, this.c, this.states) };
+        }
+        this.passes++;
+        this.phase = "cond";
+        m.ctx.cond++;
+        return { push: new ListFrame(this.c.cond, this.states) };
+      }
+      finish() {
+        return { done: { ...this.acc, next: this.left } };
+      }
+    };
     GetoptsFrame = class extends Frame {
       constructor(c, name, parse, states) {
         super();
@@ -17132,7 +17227,7 @@ var init_interpreter = __esm({
               if (match === true) {
                 const x = st.fork();
                 const origin = m.origin(value, x);
-                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
+                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null, ...origin ? { args: true } : {} });
                 byItem[i]?.push(x);
                 certain = true;
                 break;
@@ -17382,8 +17477,8 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    const systemInit = value === "/sbin/init" || value === "/usr/sbin/init";
-    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !systemInit && !await readScript(r, value, at2, argv, item)) {
+    const systemInit2 = value === "/sbin/init" || value === "/usr/sbin/init";
+    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !systemInit2 && !await readScript(r, value, at2, argv, item)) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
@@ -17685,6 +17780,12 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
+    const fails = result.budget ? [] : result.endings.filter((e) => e.failed && e.kind === "exit" && !e.opaque);
+    if (fails.length > 0 && fails.length === result.endings.length) {
+      hops.push(hop, { ...hop, kind: "unknown", reason: "every path of the script ends in an error exit", fails });
+      run2.chains.push({ hops, end: null });
+      return;
+    }
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
     return;
@@ -17732,7 +17833,7 @@ function configuredRun(runWith) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
-        if (d.undecided) break;
+        if (d.undecided || d.args) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };
@@ -19572,9 +19673,7 @@ var init_node_entry = __esm({
 
 // src/rules/entrypoint-no-exec.ts
 function keepAlive(argv) {
-  const name = basename3(argv[0]?.s ?? "");
-  const words = argv.slice(1).map((f) => f.s ?? "");
-  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
+  return keepsRunning(argv[0]?.s ?? "", argv.slice(1).map((f) => f.s ?? ""));
 }
 function lookThrough(argv, find) {
   let inner = argv;
@@ -19935,7 +20034,7 @@ ${h.body.text}`).join("");
   return facts;
 }
 function mayChangeFacts(raw) {
-  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
@@ -19957,6 +20056,9 @@ function record(facts, words, inst, workdir) {
         for (let d = path12.posix.resolve(workdir, w); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
       }
     }
+  } else if (name === "useradd" || name === "adduser") {
+    const home = homeMade(name, rest);
+    if (home !== null) for (let d = path12.posix.resolve(workdir, home); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
@@ -19972,6 +20074,32 @@ function record(facts, words, inst, workdir) {
       if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
     }
   }
+}
+function homeMade(name, rest) {
+  const valued = name === "useradd" ? /^-[cdegGkKpsuUbf]$|^--(comment|home-dir|expiredate|gid|groups|skel|key|password|shell|uid|base-dir|inactive|root|prefix|selinux-user)$/ : /^-[hgsGuk]$|^--(home|gecos|gid|ingroup|shell|uid|firstuid|lastuid|conf|comment|add-extra-groups)$/;
+  let home = null;
+  let create = name === "adduser";
+  let user = null;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === "\0") return null;
+    if (name === "useradd" && (w === "-m" || w === "--create-home")) create = true;
+    else if (name === "useradd" && (w === "-M" || w === "--no-create-home")) create = false;
+    else if (name === "adduser" && (w === "-H" || w === "--no-create-home" || w === "-S" || w === "--system")) create = false;
+    else if (valued.test(w)) {
+      const v = rest[++i];
+      if (v === void 0 || v === "\0") return null;
+      if (name === "useradd" && (w === "-d" || w === "--home-dir") || name === "adduser" && (w === "-h" || w === "--home")) home = v;
+    } else if (w.startsWith("--home-dir=") || w.startsWith("--home=")) home = w.slice(w.indexOf("=") + 1);
+    else if (w.startsWith("-")) {
+      if (name === "useradd" && /^-[a-zA-Z]+$/.test(w) && w.includes("m")) create = true;
+      if (name === "adduser" && /^-[a-zA-Z]+$/.test(w) && (w.includes("H") || w.includes("S"))) create = false;
+      if (w.startsWith("--") && w.includes("=")) continue;
+      if (!/^-[a-zA-Z]+$/.test(w) && !w.startsWith("--")) return null;
+    } else if (user === null) user = w;
+  }
+  if (!create || user === null) return null;
+  return home ?? `/home/${user}`;
 }
 function recordMove(facts, rest, inst, workdir) {
   let target2 = null;
@@ -35062,18 +35190,31 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     );
     return { fragment: true, ast, model, env: env3, view, context };
   }
-  if (hasLinkingRun(stage)) {
+  const inside3 = chmodsInsideCopies(stage);
+  if (hasLinkingRun(stage) || inside3) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
     env3.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
+    for (let s = stage; s; s = s.baseStage) {
+      for (const op of s.copies) if (!op.destIsDir && facts.chmods.some((c) => c.paths.some((p) => p.startsWith(`${op.dest}/`)))) op.destIsDir = true;
+    }
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
+function chmodsInsideCopies(stage) {
+  const open = [];
+  for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (!op.destIsDir && op.dest !== "/") open.push(`${op.dest}/`);
+  if (open.length === 0) return false;
+  for (let s = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === "RUN" && /\bchmod\b/.test(i.rest.text) && open.some((d) => i.rest.text.includes(d)))) return true;
+  }
+  return false;
+}
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp|useradd|adduser)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -44091,12 +44232,13 @@ function chainHops(chain, launch) {
           const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
+          const stays = e.stays ? `; ${basename3(argv?.[0]?.s ?? "it")} never returns, so the shell stays there for the container's life and nothing after it in the script runs` : "";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
             pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child${stays}`,
             why: reasons(e.why)
           });
           if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
@@ -44107,7 +44249,7 @@ function chainHops(chain, launch) {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const role = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? "the main process, PID 1" : "the main process";
         const note = step.handover ? `${role}; ${step.handover}` : role;
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
@@ -44139,6 +44281,10 @@ function chainHops(chain, launch) {
         });
         break;
       case "unknown":
+        if (step.fails && step.fails.length > 0) {
+          out.push(failedHop(step, step.fails));
+          break;
+        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -44152,6 +44298,32 @@ function chainHops(chain, launch) {
     }
   }
   return out;
+}
+function systemInit(name) {
+  return name === "/sbin/init" || name === "/usr/sbin/init" || basename3(name) === "systemd";
+}
+function systemInitRole(pid1) {
+  return `the system's init (systemd, or sysvinit)${pid1 ? ", PID 1" : ""}: the main process, which boots the system in the container and starts the services the image enables (systemd: each as the User= of its unit); it does not run its arguments as a command`;
+}
+function failedHop(step, fails) {
+  const e = fails[0];
+  const exit = e.cmd ? cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])) : "exit";
+  const place = e.cmd ? at(e.cmd.file, e.cmd.stmt) : where(step);
+  const last = e.last[0];
+  const fn = last && last.via.length > 0 ? ` in ${last.via[last.via.length - 1]}` : "";
+  const before2 = last ? ` after ${shellQuote(cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])))}${fn} (${at(last.file, last.stmt)})` : "";
+  const given = step.argv.some((f) => f.s === USER_COMMAND);
+  const others = fails.length > 1 ? ` (${fails.length - 1} other error ${fails.length === 2 ? "exit" : "exits"} on paths dockerlint cannot decide)` : "";
+  const code2 = e.code?.s ? ` ${e.code.s}` : " with an error";
+  const how = given ? `the user's command is not run: the script takes the word as one of its own arguments and rejects it, exiting${code2} here${before2}` : `the script exits${code2} here${before2}`;
+  return {
+    process: exit,
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: place,
+    note: `${how}; every path of this run ends in such an error exit${others}, so the container stops with no main process`,
+    why: reasons(e.why)
+  };
 }
 function userOfCommand(argv, shellUser) {
   if (argv[0]?.s && basename3(argv[0].s) === "capsh") {

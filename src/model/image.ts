@@ -166,7 +166,38 @@ function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
     }
     applyInstruction(current, inst, stages, globalArgs, escape);
   }
+  for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
+}
+
+/**
+ * A COPY or ADD of one file to a destination with no trailing slash puts the file inside it when
+ * the destination is a folder of the image (Docker's rule), and at that path otherwise. Besides
+ * the folders known when it runs (a WORKDIR, an earlier COPY into the folder), the destination is
+ * a folder when the build places something below it (`COPY app /opt/app/bin/app`, `WORKDIR
+ * /home/app/data`, in this stage or one it builds on, before or after: below a file, that COPY
+ * would fail), and when it is a folder every Linux base image has (`/usr/local/bin`, `/opt`,
+ * `/etc`), unless the stage starts from `scratch`.
+ */
+function settleFolderDestinations(stage: Stage): void {
+  const below = new Set<string>();
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.baseStage) chain.push(s);
+  const above = (p: string): void => {
+    for (let d = path.posix.dirname(p); !below.has(d); d = path.posix.dirname(d)) {
+      below.add(d);
+      if (d === '/') break;
+    }
+  };
+  for (const s of chain) {
+    for (const op of s.copies) above(op.dest);
+    for (const d of s.dirs) above(path.posix.join(d, 'x'));
+  }
+  const linux = rootStage(stage).base.toLowerCase() !== 'scratch';
+  for (const op of stage.copies) {
+    if (op.destIsDir) continue;
+    if (below.has(op.dest) || (linux && STANDARD_DIRS.has(op.dest))) op.destIsDir = true;
+  }
 }
 
 function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Stage {

@@ -232,6 +232,16 @@ export function runsInForeground(program: string, args: readonly string[]): bool
 }
 
 /**
+ * A command that never returns on its own and only keeps the container running: `tail -f` (it
+ * follows the file for good) and `sleep infinity`. The shell that runs it in the foreground stays
+ * there, and what the script has after it never runs.
+ */
+export function keepsRunning(program: string, args: readonly string[]): boolean {
+  const name = basename(program);
+  return (name === 'tail' && args.some((w) => /^-[a-zA-Z]*[fF]/.test(w))) || (name === 'sleep' && args[0] === 'infinity');
+}
+
+/**
  * The program can be what an image exists to run (a runtime, a server, a daemon by its name), not
  * a utility, a keep-alive (`tail -f /dev/null`) or a script of unknown purpose: what messages may
  * name as the main process when a script that stays PID 1 ends with it.

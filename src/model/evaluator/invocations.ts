@@ -102,7 +102,13 @@ export type Step =
        * whether it hands over to another program or changes user, is not known. The name as written.
        */
       unread?: string;
-      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
+      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig;
+      /**
+       * Every path of the script ends in an error exit (`echo usage; exit 1`): those endings, in
+       * the script's order. There is no main process on this run; the rules, which judge the
+       * image's main path, see only that it is not known.
+       */
+      fails?: Ending[] });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -673,6 +679,12 @@ async function runScript(
   const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
+    const fails = result.budget ? [] : result.endings.filter((e) => e.failed && e.kind === 'exit' && !e.opaque);
+    if (fails.length > 0 && fails.length === result.endings.length) {
+      hops.push(hop, { ...hop, kind: 'unknown', reason: 'every path of the script ends in an error exit', fails } as Step);
+      run.chains.push({ hops, end: null });
+      return;
+    }
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
     run.chains.push({ hops, end: null });
     return;
@@ -741,10 +753,12 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     for (const e of run.endings) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
-      // condition: the exit is reached because of it, not because of a file test.
+      // condition and the last one the arguments decided: the exit is reached because of it, not
+      // because of a file test or of the words the script was given (`*) echo "unknown command
+      // $1"; exit 8` after a test of an unset DEBUG_TRACE is no configuration check).
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i] as Decision;
-        if (d.undecided) break;
+        if (d.undecided || d.args) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : (e.code?.s ?? null), names: d.unset, ...(e.bare ? { bare: true as const } : {}) };
