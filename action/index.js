@@ -10287,7 +10287,7 @@ function settleFolderDestinations(stage) {
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
+  const image = fromImage(imageWord, stages, globalArgs, escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -10321,6 +10321,15 @@ function startStage(from, stages, globalArgs, escape5) {
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars
   };
+}
+function fromImage(word, stages, globalArgs, escape5) {
+  const plain = expandWord2(word, (n) => globalArgs.get(n), escape5);
+  if (!word.includes("$")) return plain;
+  const onPlatform = expandWord2(word, (n) => {
+    const v = globalArgs.get(n);
+    return (v === void 0 || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
+  }, escape5);
+  return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
@@ -10434,7 +10443,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
       sources.push({ kind: "remote", ref: w, why: "a URL" });
     } else sources.push({ kind: "context", pattern: w });
@@ -10485,7 +10494,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, PLATFORM_ARGS, PLATFORM_MARK;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, FROM_PLATFORM, PLATFORM_ARGS, PLATFORM_MARK;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -10513,6 +10522,16 @@ var init_image = __esm({
       "/usr",
       "/usr/share",
       "/usr/lib"
+    ]);
+    FROM_PLATFORM = /* @__PURE__ */ new Map([
+      ["TARGETPLATFORM", "linux/amd64"],
+      ["TARGETOS", "linux"],
+      ["TARGETARCH", "amd64"],
+      ["TARGETVARIANT", ""],
+      ["BUILDPLATFORM", "linux/amd64"],
+      ["BUILDOS", "linux"],
+      ["BUILDARCH", "amd64"],
+      ["BUILDVARIANT", ""]
     ]);
     PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
     PLATFORM_MARK = "";
@@ -13285,98 +13304,6 @@ var init_evidence = __esm({
   }
 });
 
-// src/parsers/ash-features.ts
-function firstAshProblem(file, text) {
-  let first = null;
-  const found = (what, p) => {
-    if (!first || p[2] < first.p[2]) first = { what, p };
-  };
-  const snippet2 = (p, e) => {
-    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
-    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  };
-  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
-  const pushWords = (ws) => {
-    for (let i = ws.length - 1; i >= 0; i--) {
-      const w = ws[i];
-      if (w) stack.push({ word: w });
-    }
-  };
-  const command2 = (c) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
-        break;
-      case "DeclClause": {
-        for (const a of c.args) {
-          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
-          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
-        }
-        pushWords(c.args.map((a) => a.value));
-        break;
-      }
-      case "CoprocClause":
-        found("`coproc`", c.p);
-        break;
-      case "ForClause":
-        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
-        if (c.items) pushWords(c.items);
-        break;
-      case "CaseClause":
-        pushWords([c.word]);
-        break;
-      default:
-        break;
-    }
-    const kids = childStmts(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
-  };
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if ("stmt" in item) {
-      const s = item.stmt;
-      if (s.cmd) command2(s.cmd);
-      pushWords(s.redirs.map((r) => r.word));
-    } else if ("word" in item) {
-      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
-    } else {
-      const p = item.part;
-      switch (p.type) {
-        case "ProcSubst":
-          found(`process substitution (\`${p.op}...)\`)`, p.p);
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "CmdSubst":
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "DblQuoted":
-          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
-          break;
-        case "ParamExp": {
-          const show = `\`${snippet2(p.p, p.e)}\``;
-          if (p.index !== null) found(`array expansions (${show})`, p.p);
-          else if (p.excl) found(`indirect expansions (${show})`, p.p);
-          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
-          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
-          if (p.word) stack.push({ word: p.word });
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  }
-  return first;
-}
-var init_ash_features = __esm({
-  "src/parsers/ash-features.ts"() {
-    "use strict";
-    init_shell_walk();
-  }
-});
-
 // src/model/supervisord.ts
 import path8 from "node:path";
 function readIni(text) {
@@ -13604,6 +13531,9 @@ function passThrough(name, args) {
   const [first, ...more] = rest;
   return first ? [first, ...more] : null;
 }
+function isRuntime(program) {
+  return RUNTIME.test(basename3(program));
+}
 function isWellKnownProgram(program) {
   const name = basename3(program);
   return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
@@ -13747,6 +13677,98 @@ var init_known_programs = __esm({
     OPERANDS_ONLY = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|ls|stat|file|install|tar|head|tail|less|more|readlink|realpath|basename|dirname|test|\[|echo|printf|grep|egrep|fgrep|sed|awk|gawk|diff|cmp|sha1sum|sha256sum|md5sum|which|whereis|type|command|hash|ldd|strings|setcap|getcap|rsync|scp|curl|wget|kill|pkill|killall|pgrep|pidof|ps|update-alternatives|dpkg|rpm|apk|apt-get|apt|yum|dnf|microdnf|zypper|pip|pip3|npm|yarn|pnpm|git)$/;
     DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
     DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
+  }
+});
+
+// src/parsers/ash-features.ts
+function firstAshProblem(file, text) {
+  let first = null;
+  const found = (what, p) => {
+    if (!first || p[2] < first.p[2]) first = { what, p };
+  };
+  const snippet2 = (p, e) => {
+    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
+    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  };
+  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
+  const pushWords = (ws) => {
+    for (let i = ws.length - 1; i >= 0; i--) {
+      const w = ws[i];
+      if (w) stack.push({ word: w });
+    }
+  };
+  const command2 = (c) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
+        break;
+      case "DeclClause": {
+        for (const a of c.args) {
+          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
+          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
+        }
+        pushWords(c.args.map((a) => a.value));
+        break;
+      }
+      case "CoprocClause":
+        found("`coproc`", c.p);
+        break;
+      case "ForClause":
+        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
+        if (c.items) pushWords(c.items);
+        break;
+      case "CaseClause":
+        pushWords([c.word]);
+        break;
+      default:
+        break;
+    }
+    const kids = childStmts(c);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
+  };
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if ("stmt" in item) {
+      const s = item.stmt;
+      if (s.cmd) command2(s.cmd);
+      pushWords(s.redirs.map((r) => r.word));
+    } else if ("word" in item) {
+      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
+    } else {
+      const p = item.part;
+      switch (p.type) {
+        case "ProcSubst":
+          found(`process substitution (\`${p.op}...)\`)`, p.p);
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "CmdSubst":
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "DblQuoted":
+          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
+          break;
+        case "ParamExp": {
+          const show = `\`${snippet2(p.p, p.e)}\``;
+          if (p.index !== null) found(`array expansions (${show})`, p.p);
+          else if (p.excl) found(`indirect expansions (${show})`, p.p);
+          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
+          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
+          if (p.word) stack.push({ word: p.word });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  return first;
+}
+var init_ash_features = __esm({
+  "src/parsers/ash-features.ts"() {
+    "use strict";
+    init_shell_walk();
   }
 });
 
@@ -18399,6 +18421,7 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
     return { program: true, handover: `${resolved.imagePath} is a script made in stage ${origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` };
   }
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
+  if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
@@ -18553,6 +18576,7 @@ var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    init_known_programs();
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_ash_features();
@@ -24277,7 +24301,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -34577,7 +34601,7 @@ var init_image_fs = __esm({
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, op, via: [] };
+                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, op, via: [] };
               }
               break;
             }

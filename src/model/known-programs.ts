@@ -153,6 +153,11 @@ function passThrough(name: string, args: readonly string[]): [string, ...string[
 /** Language runtimes whose images run them by name (`CMD ["java", "-jar", ...]`). */
 const RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
 
+/** A language runtime by name (`java`, `node`, `python3`): the interpreter, never a launcher of another user. */
+export function isRuntime(program: string): boolean {
+  return RUNTIME.test(basename(program));
+}
+
 /**
  * A program every image that names it in its CMD has: a shell, an interpreter or runtime, a
  * build tool, or one of the servers above. Not a word of an entrypoint's own command interface
