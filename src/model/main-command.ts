@@ -12,7 +12,7 @@ import { SHELLS, SUPERVISORS } from './evaluator/invocations.js';
 import { commandUser, type MainProcess, type ScriptHop } from './evaluator/questions.js';
 import type { CmdRef } from './evaluator/state.js';
 import type { Field, UserValue } from './evaluator/values.js';
-import { handedCommandAt, runsInForeground, type FindInImage } from './known-programs.js';
+import { handedCommandAt, keepsRunning, runsInForeground, type FindInImage } from './known-programs.js';
 
 /** Programs that run until they are stopped: servers, workers, language runtimes running an app. */
 const LONG_RUNNING = new Set([
@@ -36,9 +36,7 @@ const DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background
 
 /** `tail -f /dev/null`, `sleep infinity`: they only keep the container running, and as PID 1 ignore SIGTERM too. */
 export function keepAlive(argv: readonly Field[]): boolean {
-  const name = basename(argv[0]?.s ?? '');
-  const words = argv.slice(1).map((f) => f.s ?? '');
-  return (name === 'tail' && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w))) || (name === 'sleep' && words[0] === 'infinity');
+  return keepsRunning(argv[0]?.s ?? '', argv.slice(1).map((f) => f.s ?? ''));
 }
 
 /**
