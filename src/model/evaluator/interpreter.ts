@@ -940,6 +940,21 @@ class WhileFrame extends Frame {
   resume(m: Machine, child: Flow | null): Action {
     const c = this.c;
     if (this.phase === 0) {
+      // The condition is first tested as the loop is reached, before the body has changed
+      // anything: a loop it rules out there (`shift` then `while [ $# -gt 0 ]` with no arguments
+      // left) never runs, and what its body could assign keeps its value.
+      this.phase = -1;
+      m.ctx.cond++;
+      return { push: new ListFrame(c.cond, this.states.map((st) => st.fork())) };
+    }
+    if (this.phase === -1) {
+      m.ctx.cond--;
+      const first = child ?? flowOf([]);
+      const enter = !c.until;
+      if (first.next.length > 0 && first.ret.length === 0 && first.next.every((st) => st.status === !enter)) {
+        return { done: { ...this.acc, next: first.next.map((s) => withStatus(s, true)) } };
+      }
+      // It may run: tested again on the values any pass could leave.
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
       m.ctx.cond++;
