@@ -1951,7 +1951,9 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   // `trap "kill -TERM $pid" TERM` with `$pid` from `$!`: the value is not known, but the commands
   // the action runs are written in the double-quoted word (only its expansions are unknown).
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills: text !== null && runsKill(m, st, text, 0) };
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
 }
@@ -1965,6 +1967,32 @@ function writtenAction(ref: CmdRef, index: number): string | null {
   const only = w?.parts.length === 1 ? w.parts[0] : undefined;
   if (!w || only?.type !== 'DblQuoted') return null;
   return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+
+/**
+ * The signal the `kill` commands of a trap action send, written in it (`kill -USR1 $pid`, `kill -s
+ * INT "$pid"`), when it is one and not TERM; null for TERM (kill's default), several or unknown.
+ */
+function sentSignal(m: Machine, text: string): string | null {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = new Set<string>();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== 'kill' && words[0] !== 'pkill' && words[0] !== 'killall') return;
+    let sig = 'TERM';
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === undefined) break;
+      if (w === '-s' || w === '-n' || w === '--signal') sig = words[i + 1] ?? '?';
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? '?').replace(/^SIG/, ''));
+  });
+  const only = sent.size === 1 ? [...sent][0] : undefined;
+  return only === undefined || only === 'TERM' || only === '15' || only === '?' ? null : only;
 }
 
 /** The text runs `kill`, itself or in a function it calls (a few levels deep). */

@@ -412,6 +412,8 @@ export interface TermTrap {
   action: string;
   /** The action (or a function it calls) runs `kill`: it passes the signal on to the children. */
   kills: boolean;
+  /** The one signal other than TERM that the action's own `kill` sends (`USR1` for `kill -USR1 $pid`). */
+  signal?: string;
 }
 
 /**
