@@ -16037,7 +16037,9 @@ function setTrap(m, st, argv, ref) {
   const action = args[0];
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
-  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills: text !== null && runsKill(m, st, text, 0) };
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
 }
@@ -16046,6 +16048,27 @@ function writtenAction(ref, index) {
   const only = w?.parts.length === 1 ? w.parts[0] : void 0;
   if (!w || only?.type !== "DblQuoted") return null;
   return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+function sentSignal(m, text) {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = /* @__PURE__ */ new Set();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== "kill" && words[0] !== "pkill" && words[0] !== "killall") return;
+    let sig = "TERM";
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === void 0) break;
+      if (w === "-s" || w === "-n" || w === "--signal") sig = words[i + 1] ?? "?";
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? "?").replace(/^SIG/, ""));
+  });
+  const only = sent.size === 1 ? [...sent][0] : void 0;
+  return only === void 0 || only === "TERM" || only === "15" || only === "?" ? null : only;
 }
 function runsKill(m, st, text, depth) {
   const ast = m.host.parse(text);
@@ -44420,6 +44443,7 @@ function signalsOf(t) {
 function signalNote(t, pid1) {
   if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
   if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
