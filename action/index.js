@@ -21147,8 +21147,8 @@ __export(shell_exports, {
   loadShellParser: () => loadShellParser
 });
 import { readFileSync as readFileSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire3 } from "node:module";
 function prefetchedModule(g) {
   const p = g.dockerlintShparse;
   delete g.dockerlintShparse;
@@ -21161,24 +21161,35 @@ async function loadShellParser() {
   });
   return loading;
 }
-function withSeedCrypto(f) {
-  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-  if (own && !own.configurable) return f();
-  const getRandomValues = (a) => {
-    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
-    return a;
-  };
-  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+function withStandIns(standIns, f) {
+  const saved = [];
+  for (const [name, value] of Object.entries(standIns)) {
+    const own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) continue;
+    saved.push([name, own]);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  }
   try {
     return f();
   } finally {
-    if (own) Object.defineProperty(globalThis, "crypto", own);
-    else delete globalThis.crypto;
+    for (const [name, own] of saved) {
+      if (own) Object.defineProperty(globalThis, name, own);
+      else delete globalThis[name];
+    }
   }
+}
+function withSeedCrypto(f) {
+  return withStandIns({ crypto: seedCrypto }, f);
+}
+function loadGlue() {
+  const file = fileURLToPath2(new URL(GLUE_PATH, import.meta.url));
+  const run2 = new Function("performance", `${readFileSync4(file, "utf8")}
+//# sourceURL=${file}`);
+  withStandIns({ crypto: seedCrypto, performance: glueClock }, () => run2(glueClock));
 }
 async function load() {
   const g = globalThis;
-  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
+  loadGlue();
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
@@ -21542,7 +21553,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, seedCrypto, clockOrigin, glueClock, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -21552,6 +21563,14 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    seedCrypto = {
+      getRandomValues(a) {
+        for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+        return a;
+      }
+    };
+    clockOrigin = process.hrtime.bigint();
+    glueClock = { now: () => Number(process.hrtime.bigint() - clockOrigin) / 1e6 };
     NO_POS = 4294967295;
     INLINE = 2147483648;
     NULL_STR = 4294967295;
