@@ -390,6 +390,11 @@ function passThrough(name: string, args: readonly string[]): [string, ...string[
 /** Language runtimes whose images run them by name (`CMD ["java", "-jar", ...]`). */
 const RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
 
+/** A language runtime by name (`java`, `node`, `python3`): the interpreter, never a launcher of another user. */
+export function isRuntime(program: string): boolean {
+  return RUNTIME.test(basename(program));
+}
+
 /**
  * A program every image that names it in its CMD has: a shell, an interpreter or runtime, a
  * build tool, or one of the servers above. Not a word of an entrypoint's own command interface
@@ -461,6 +466,16 @@ export function runsInForeground(program: string, args: readonly string[]): bool
   if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith('-')) ?? '');
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+
+/**
+ * A command that never returns on its own and only keeps the container running: `tail -f` (it
+ * follows the file for good) and `sleep infinity`. The shell that runs it in the foreground stays
+ * there, and what the script has after it never runs.
+ */
+export function keepsRunning(program: string, args: readonly string[]): boolean {
+  const name = basename(program);
+  return (name === 'tail' && args.some((w) => /^-[a-zA-Z]*[fF]/.test(w))) || (name === 'sleep' && args[0] === 'infinity');
 }
 
 /**
