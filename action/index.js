@@ -44593,7 +44593,8 @@ function jobHops(jobList, launch) {
     const main2 = j.cmds[j.cmds.length - 1];
     const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const words = main2 && main2.ref.stmt === j.stmt && main2.argv.length > 0 && main2.argv.every((f) => f.s !== null && !f.multi) ? showArgv(main2.argv) : null;
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : words !== null && words !== text.replace(/\s*&$/, "") ? `; it runs ${cmdText(words)}` : "";
     const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
     const t = main2 ? commandOf(main2.argv) : null;
     const conf = t?.name?.s && basename3(t.name.s) === "supervisord" ? launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) : null;

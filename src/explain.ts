@@ -10,7 +10,7 @@ import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
-import { showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
+import { showArgv, showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { rootStage } from './model/image.js';
@@ -451,7 +451,15 @@ function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs:
     const main = j.cmds[j.cmds.length - 1];
     const user = main ? userOfCommand(main.argv, main.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main && main.ref.stmt !== j.stmt ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})` : '';
+    // Its command line when the words are expansions whose values are known (`"$@" &` in a
+    // function given `/opt/app/run.sh`): what runs, not only how it is written.
+    const words = main && main.ref.stmt === j.stmt && main.argv.length > 0 && main.argv.every((f) => f.s !== null && !f.multi) ? showArgv(main.argv) : null;
+    const runs =
+      main && main.ref.stmt !== j.stmt
+        ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})`
+        : words !== null && words !== text.replace(/\s*&$/, '')
+          ? `; it runs ${cmdText(words)}`
+          : '';
     const hop: Hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
     // supervisord started in the background: its programs are its children.
     const t = main ? commandOf(main.argv) : null;

@@ -83,3 +83,17 @@ describe('no ENTRYPOINT or CMD on a plain OS image', () => {
     expect(x.e.summary).toBe('No ENTRYPOINT or CMD: the base image decides what runs.');
   });
 });
+
+describe('a background child written as expansions', () => {
+  const SCRIPT = (job: string): string => `#!/bin/bash\ntrapper() {\n  ${job}\n  pid="$!"\n  trap 'kill -TERM $pid' TERM\n  wait\n}\ntrapper /opt/app/load-and-execute.sh "$@"\n`;
+  test('`"$@" &` in a function given the program: the child\'s note says what it runs', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nCOPY run.sh /usr/local/bin/\nENTRYPOINT ["run.sh"]\n', 'run.sh': SCRIPT('"$@" &') });
+    expect(x.e.hops[2]?.process).toBe('"$@" &');
+    expect(x.e.hops[2]?.note).toBe('background child of the shell; it runs /opt/app/load-and-execute.sh');
+  });
+
+  test('a child written as its program: the note is as before', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nCOPY run.sh /usr/local/bin/\nENTRYPOINT ["run.sh"]\n', 'run.sh': SCRIPT('/opt/app/load-and-execute.sh &') });
+    expect(x.e.hops[2]?.note).toBe('background child of the shell');
+  });
+});
