@@ -432,6 +432,8 @@ export interface Decision {
   at: CmdRef | null;
   /** Decided because these environment variables are unset (`[ -z "$DB_HOST" ]`). */
   unset?: readonly string[];
+  /** Decided by the invocation's arguments (`$1 = server (from CMD)`, `$1 matches * (the user command)`). */
+  args?: true;
   /** Not a decision: the path went one way of a condition dockerlint could not decide. */
   undecided?: true;
 }
