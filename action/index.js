@@ -4874,8 +4874,8 @@ var require_parserDirective = __commonJS({
         return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
       }
       getDirective() {
-        const directive = main_1.Directive[this.getName().toLowerCase()];
-        return directive === void 0 ? null : directive;
+        const directive2 = main_1.Directive[this.getName().toLowerCase()];
+        return directive2 === void 0 ? null : directive2;
       }
     };
     exports.ParserDirective = ParserDirective;
@@ -7787,9 +7787,9 @@ var require_dockerfile = __commonJS({
         this.document = document;
       }
       getEscapeCharacter() {
-        for (const directive of this.directives) {
-          if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
+        for (const directive2 of this.directives) {
+          if (directive2.getDirective() === ast.Directive.escape) {
+            const value = directive2.getValue();
             if (value === "\\" || value === "`") {
               return value;
             }
@@ -13480,7 +13480,7 @@ function rootByDesign(program, args, image) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
   if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), image);
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const network = NEEDS_ROOT.find((d) => d.match.test(name) && (!d.when || d.when(args)));
   if (network) return `\`${name}\` runs as root by design: ${network.how}`;
@@ -13488,6 +13488,13 @@ function rootByDesign(program, args, image) {
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function dropsWhenTold(program, args, image) {
+  const name = basename3(program);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return dropsWhenTold(wrapped2[0], wrapped2.slice(1), image);
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && d.when);
+  return server && !server.when?.(args, image) ? `\`${name}\` can drop root itself: ${server.how}; no user other than root is given to it here, in its options or in a configuration file the build copies` : null;
 }
 function notRoot(value) {
   const v = value?.trim() ?? "";
@@ -13516,6 +13523,133 @@ function uwsgiSetsUid(args, image) {
     if (value !== void 0) return notRoot(value);
   }
   return false;
+}
+function switchesTo(value) {
+  return value !== void 0 && value !== null && notRoot(value.trim().replace(/^(["'])(.*)\1$/, "$2"));
+}
+function shortOption(args, letter, valued) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (!/^-[^-]/.test(a)) continue;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (!valued.includes(c)) continue;
+      const inline = a.slice(j + 1);
+      const value = inline !== "" ? inline : args[i + 1];
+      if (inline === "") i++;
+      if (c === letter) found = value ?? "";
+      break;
+    }
+  }
+  return found;
+}
+function longOption(args, name) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (a.startsWith(`--${name}=`)) found = a.slice(name.length + 3);
+    else if (a === `--${name}`) found = args[++i] ?? "";
+  }
+  return found;
+}
+function wordOption(args, option) {
+  let found;
+  for (let i = 0; i < args.length; i++) if (args[i] === option) found = args[++i] ?? "";
+  return found;
+}
+function iniValue(text, sections, key) {
+  const found = readIni(text).filter((s) => sections.includes(s.name.toLowerCase()));
+  return found.map((s) => s.keys.get(key)?.value).find((v) => v !== void 0);
+}
+function directive(text, keyword, opts = {}) {
+  let found;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || `#${opts.comments ?? ""}`.includes(line[0])) continue;
+    const [word = "", ...rest] = line.split(/\s+/);
+    if (opts.ignoreCase ? word.toLowerCase() === keyword.toLowerCase() : word === keyword) found = rest.join(" ").replace(/\s+#.*$/, "");
+  }
+  return found;
+}
+function readFirst(image, files) {
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    if (text !== null) return text;
+  }
+  return null;
+}
+function asteriskSetsUser(args, image) {
+  const VALUED3 = "CeGLMsUx";
+  const option = shortOption(args, "U", VALUED3);
+  if (option !== void 0) return switchesTo(option);
+  const text = readFirst(image, [shortOption(args, "C", VALUED3) ?? "/etc/asterisk/asterisk.conf"]);
+  const runuser = text === null ? void 0 : iniValue(text, ["options"], "runuser")?.replace(/^>\s*/, "");
+  return switchesTo(runuser);
+}
+function torSetsUser(args, image) {
+  let user;
+  let torrc;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.replace(/^--/, "").toLowerCase() === "user") user = args[++i] ?? "";
+    else if (a === "-f" || a === "--torrc-file") torrc = args[++i];
+  }
+  if (user !== void 0) return switchesTo(user);
+  const text = readFirst(image, torrc !== void 0 ? [torrc] : ["/etc/tor/torrc", "/usr/local/etc/tor/torrc"]);
+  return text !== null && switchesTo(directive(text, "User", { ignoreCase: true }));
+}
+function chronydUser(args, image) {
+  const VALUED3 = "flLtuFP";
+  const unquote3 = (v) => v.trim().replace(/^(["'])(.*)\1$/, "$2");
+  const option = shortOption(args, "u", VALUED3);
+  if (option !== void 0) return unquote3(option);
+  let inline;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^user\s/.test(a)) inline = a.slice(5);
+    else if (a === "user" && args[i - 1] !== "-u") inline = args[++i] ?? "";
+  }
+  if (inline !== void 0) return unquote3(inline);
+  const text = readFirst(image, [shortOption(args, "f", VALUED3) ?? "/etc/chrony/chrony.conf", "/etc/chrony.conf"]);
+  const directed = text === null ? void 0 : directive(text, "user", { comments: "!;%" });
+  return directed === void 0 ? void 0 : unquote3(directed);
+}
+function mysqldSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "bChlLOPTu");
+  if (option !== void 0) return switchesTo(option);
+  const defaults = longOption(args, "defaults-file");
+  const files = defaults !== void 0 ? [defaults] : [longOption(args, "defaults-extra-file"), "/etc/my.cnf", "/etc/mysql/my.cnf"];
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    const user = text === null ? void 0 : iniValue(text, ["mysqld", "mariadbd", "server", "mariadb"], "user");
+    if (user !== void 0) return switchesTo(user);
+  }
+  return false;
+}
+function haproxySetsUser(args, image) {
+  let user;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "-f") continue;
+    const text = readFirst(image, [args[++i]]);
+    if (text === null) continue;
+    let section = "";
+    for (const raw of text.split(/\r?\n/)) {
+      const [word = "", value = ""] = raw.replace(/#.*$/, "").trim().split(/\s+/);
+      if (HAPROXY_SECTION.test(word)) section = word;
+      else if (section === "global" && (word === "user" || word === "uid")) user = value;
+    }
+  }
+  return switchesTo(user);
+}
+function pgbouncerSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "u");
+  if (option !== void 0) return switchesTo(option);
+  const ini = args.find((a, i) => !a.startsWith("-") && !(args[i - 1] === "-u" || args[i - 1] === "--user"));
+  const text = readFirst(image, [ini]);
+  return text !== null && switchesTo(iniValue(text, ["pgbouncer"], "user"));
 }
 function perlDebuggerRepl(args) {
   const line = args.join(" ");
@@ -13605,7 +13739,7 @@ function handedCommandAt(program, args, find) {
   }
   return null;
 }
-var DROPS_ITSELF, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
+var DROPS_ITSELF, DROPS_WHEN_TOLD, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, HAPROXY_SECTION, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13617,7 +13751,9 @@ var init_known_programs = __esm({
       { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
-      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
+      { match: /^named$/, how: "it switches to its `-u` user once its sockets are bound", when: (args) => switchesTo(shortOption(args, "u", "ACcdDELMmnNpStTUuxX")) },
       { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
       // `/sbin/init` reaches here only as the system's init: tini-like inits are hops of their own.
       { match: /^(systemd|init)$/, how: "it is the system manager, which runs as root and starts each service as the `User=` of its unit" },
@@ -13638,6 +13774,32 @@ var init_known_programs = __esm({
       // and `gid`; without them it stays root.
       { match: /^uwsgi$/, how: "it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)", when: uwsgiSetsUid }
     ];
+    DROPS_WHEN_TOLD = [
+      // asterisk(8): `-U user` runs as that user (`-G group`); asterisk.conf `runuser` in [options] does the same (default root).
+      { match: /^asterisk$/, how: "it switches to its `-U` user (or the `runuser` of asterisk.conf) after start", when: asteriskSetsUser },
+      // maxscale --help: `-U, --user=USER` runs MaxScale as another user, with that user's uid and gid.
+      { match: /^maxscale$/, how: "it switches to its `-U`/`--user` user after start", when: (args) => switchesTo(shortOption(args, "U", "fFlLDCBAEHMNPRsSGgU") ?? longOption(args, "user")) },
+      // tor(1): `User name` (in the torrc it reads, or `--User name` on the command line): on startup, setuid to this user.
+      { match: /^tor$/, how: "it switches to the `User` of its torrc (or its `--User`) on startup", when: torSetsUser },
+      // slapd(8): `-u user` is the user (id or name) to run as; without it slapd stays root.
+      { match: /^slapd$/, how: "it switches to its `-u` user once its listeners are open", when: (args) => switchesTo(shortOption(args, "u", "cdfFghlnorsTu")) },
+      // kamailio(8): `-u uid` changes the uid (and `-g gid` the gid) after start.
+      { match: /^kamailio$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "aAbBfgGlLmMnNOPQtuwxXYW")) },
+      // freeswitch -help: `-u [user]` is the user to switch to (`-g [group]` the group).
+      { match: /^freeswitch$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(wordOption(args, "-u")) },
+      // chronyd(8): `-u user` (or the `user` directive) is the user chronyd switches to after start to drop root, by default
+      // the one it was compiled with (`--with-user`: chrony or _chrony in the distributions' packages); only root is no switch.
+      { match: /^chronyd$/, how: "it switches to its `-u` user (or the `user` of chrony.conf, else the user it was built with) after start", when: (args, image) => chronydUser(args, image) !== "root" },
+      // ntpd(8): `-u user[:group]` is the user, and optionally the group, to switch to after start.
+      { match: /^ntpd$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "cfiklpPrstuUvVI")?.split(":")[0] ?? longOption(args, "user")?.split(":")[0]) },
+      // MySQL manual (How to Run MySQL as a Normal User): started as root with `--user=name` (or `user=` in [mysqld] of
+      // my.cnf), mysqld switches to that user before accepting connections; without it, it refuses to run as root.
+      { match: /^(mysqld|mariadbd)$/, how: "it switches to its `--user` (or the `user` of the [mysqld] section of my.cnf) before accepting connections, and refuses to start as root without one", when: mysqldSetsUser },
+      // HAProxy configuration manual, global section: `user <name>` / `uid <number>` change the process's user after binding.
+      { match: /^haproxy$/, how: "it switches to the `user` (or `uid`) of the global section of its configuration after binding", when: haproxySetsUser },
+      // pgbouncer(1): `-u user` (or `user` in its ini file) switches user on startup; without one, it refuses to run as root.
+      { match: /^pgbouncer$/, how: "it switches to its `-u` user (or the `user` of its ini file) on startup, and refuses to run as root without one", when: pgbouncerSetsUser }
+    ];
     NEEDS_ROOT = [
       { match: /^zerotier-one$/, how: "it creates its tun device and routes, which need root and NET_ADMIN" },
       // `--tun=userspace-networking` makes tailscaled a user-space proxy that needs no device.
@@ -13650,6 +13812,7 @@ var init_known_programs = __esm({
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
+    HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|fcgi-app|crt-store|traces|log-forward)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
     SERVING_SUBCOMMAND = [
       { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
@@ -19326,7 +19489,7 @@ var init_questions = __esm({
     init_invocations();
     init_values();
     init_commands();
-    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -21344,8 +21507,8 @@ __export(shell_exports, {
   loadShellParser: () => loadShellParser
 });
 import { readFileSync as readFileSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire3 } from "node:module";
 function prefetchedModule(g) {
   const p = g.dockerlintShparse;
   delete g.dockerlintShparse;
@@ -21358,24 +21521,35 @@ async function loadShellParser() {
   });
   return loading;
 }
-function withSeedCrypto(f) {
-  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-  if (own && !own.configurable) return f();
-  const getRandomValues = (a) => {
-    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
-    return a;
-  };
-  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+function withStandIns(standIns, f) {
+  const saved = [];
+  for (const [name, value] of Object.entries(standIns)) {
+    const own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) continue;
+    saved.push([name, own]);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  }
   try {
     return f();
   } finally {
-    if (own) Object.defineProperty(globalThis, "crypto", own);
-    else delete globalThis.crypto;
+    for (const [name, own] of saved) {
+      if (own) Object.defineProperty(globalThis, name, own);
+      else delete globalThis[name];
+    }
   }
+}
+function withSeedCrypto(f) {
+  return withStandIns({ crypto: seedCrypto }, f);
+}
+function loadGlue() {
+  const file = fileURLToPath2(new URL(GLUE_PATH, import.meta.url));
+  const run2 = new Function("performance", `${readFileSync4(file, "utf8")}
+//# sourceURL=${file}`);
+  withStandIns({ crypto: seedCrypto, performance: glueClock }, () => run2(glueClock));
 }
 async function load() {
   const g = globalThis;
-  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
+  loadGlue();
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
@@ -21739,7 +21913,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, seedCrypto, clockOrigin, glueClock, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -21749,6 +21923,14 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    seedCrypto = {
+      getRandomValues(a) {
+        for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+        return a;
+      }
+    };
+    clockOrigin = process.hrtime.bigint();
+    glueClock = { now: () => Number(process.hrtime.bigint() - clockOrigin) / 1e6 };
     NO_POS = 4294967295;
     INLINE = 2147483648;
     NULL_STR = 4294967295;
@@ -24139,10 +24321,12 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/rules/root-process.ts
-function dropNotes(run2, units, chain) {
+function dropNotes(run2, units, main2, image) {
   const notes = [];
-  const toRoot = switchToRoot(chain);
+  const toRoot = switchToRoot(main2.chain);
   if (toRoot) notes.push(toRoot);
+  const told = main2.hop.kind === "program" ? dropsWhenTold(main2.hop.name, main2.hop.args, image) : null;
+  if (told) notes.push(told);
   const ran = commandsRun(run2);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -24151,8 +24335,8 @@ function dropNotes(run2, units, chain) {
     notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
     break;
   }
-  for (const chain2 of run2.chains) {
-    const last = chain2.hops[chain2.hops.length - 1];
+  for (const chain of run2.chains) {
+    const last = chain.hops[chain.hops.length - 1];
     if (last?.kind !== "program" || !last.read) continue;
     notes.push(`${last.read.file} was read as Python: its code calls no \`os.exec*\` or \`os.set*id\` and names no user switch such as \`gosu\``);
     break;
@@ -24324,7 +24508,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -24368,7 +24552,7 @@ var init_root_process = __esm({
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
         const main2 = mainLabel(first);
-        const notes = dropNotes(run2, launch.scripts, first.chain);
+        const notes = dropNotes(run2, launch.scripts, first, launch.programImage);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
