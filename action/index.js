@@ -4874,8 +4874,8 @@ var require_parserDirective = __commonJS({
         return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
       }
       getDirective() {
-        const directive = main_1.Directive[this.getName().toLowerCase()];
-        return directive === void 0 ? null : directive;
+        const directive2 = main_1.Directive[this.getName().toLowerCase()];
+        return directive2 === void 0 ? null : directive2;
       }
     };
     exports.ParserDirective = ParserDirective;
@@ -7787,9 +7787,9 @@ var require_dockerfile = __commonJS({
         this.document = document;
       }
       getEscapeCharacter() {
-        for (const directive of this.directives) {
-          if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
+        for (const directive2 of this.directives) {
+          if (directive2.getDirective() === ast.Directive.escape) {
+            const value = directive2.getValue();
             if (value === "\\" || value === "`") {
               return value;
             }
@@ -10261,12 +10261,33 @@ function buildModel(ast) {
     }
     applyInstruction(current, inst, stages, globalArgs, escape5);
   }
+  for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
+}
+function settleFolderDestinations(stage) {
+  const below = /* @__PURE__ */ new Set();
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.push(s);
+  const above = (p) => {
+    for (let d = path4.posix.dirname(p); !below.has(d); d = path4.posix.dirname(d)) {
+      below.add(d);
+      if (d === "/") break;
+    }
+  };
+  for (const s of chain) {
+    for (const op of s.copies) above(op.dest);
+    for (const d of s.dirs) above(path4.posix.join(d, "x"));
+  }
+  const linux = rootStage(stage).base.toLowerCase() !== "scratch";
+  for (const op of stage.copies) {
+    if (op.destIsDir) continue;
+    if (below.has(op.dest) || linux && STANDARD_DIRS.has(op.dest)) op.destIsDir = true;
+  }
 }
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
+  const image = fromImage(imageWord, stages, globalArgs, escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -10300,6 +10321,15 @@ function startStage(from, stages, globalArgs, escape5) {
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars
   };
+}
+function fromImage(word, stages, globalArgs, escape5) {
+  const plain = expandWord2(word, (n) => globalArgs.get(n), escape5);
+  if (!word.includes("$")) return plain;
+  const onPlatform = expandWord2(word, (n) => {
+    const v = globalArgs.get(n);
+    return (v === void 0 || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
+  }, escape5);
+  return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
@@ -10413,7 +10443,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
       sources.push({ kind: "remote", ref: w, why: "a URL" });
     } else sources.push({ kind: "context", pattern: w });
@@ -10464,7 +10494,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, PLATFORM_ARGS, PLATFORM_MARK;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS, FROM_PLATFORM, PLATFORM_ARGS, PLATFORM_MARK;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -10492,6 +10522,16 @@ var init_image = __esm({
       "/usr",
       "/usr/share",
       "/usr/lib"
+    ]);
+    FROM_PLATFORM = /* @__PURE__ */ new Map([
+      ["TARGETPLATFORM", "linux/amd64"],
+      ["TARGETOS", "linux"],
+      ["TARGETARCH", "amd64"],
+      ["TARGETVARIANT", ""],
+      ["BUILDPLATFORM", "linux/amd64"],
+      ["BUILDOS", "linux"],
+      ["BUILDARCH", "amd64"],
+      ["BUILDVARIANT", ""]
     ]);
     PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
     PLATFORM_MARK = "";
@@ -10540,6 +10580,15 @@ function baseImageFacts(ref) {
   const { name, tag } = imageName(ref);
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
+}
+function osShellCommand(stage) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const { name } = imageName(stage.base);
+  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
+  if (name === "debian" || name === "ubuntu") return "bash";
+  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
+  if (name === "archlinux") return "/usr/bin/bash";
+  return null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
@@ -13255,98 +13304,6 @@ var init_evidence = __esm({
   }
 });
 
-// src/parsers/ash-features.ts
-function firstAshProblem(file, text) {
-  let first = null;
-  const found = (what, p) => {
-    if (!first || p[2] < first.p[2]) first = { what, p };
-  };
-  const snippet2 = (p, e) => {
-    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
-    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  };
-  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
-  const pushWords = (ws) => {
-    for (let i = ws.length - 1; i >= 0; i--) {
-      const w = ws[i];
-      if (w) stack.push({ word: w });
-    }
-  };
-  const command2 = (c) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
-        break;
-      case "DeclClause": {
-        for (const a of c.args) {
-          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
-          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
-        }
-        pushWords(c.args.map((a) => a.value));
-        break;
-      }
-      case "CoprocClause":
-        found("`coproc`", c.p);
-        break;
-      case "ForClause":
-        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
-        if (c.items) pushWords(c.items);
-        break;
-      case "CaseClause":
-        pushWords([c.word]);
-        break;
-      default:
-        break;
-    }
-    const kids = childStmts(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
-  };
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if ("stmt" in item) {
-      const s = item.stmt;
-      if (s.cmd) command2(s.cmd);
-      pushWords(s.redirs.map((r) => r.word));
-    } else if ("word" in item) {
-      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
-    } else {
-      const p = item.part;
-      switch (p.type) {
-        case "ProcSubst":
-          found(`process substitution (\`${p.op}...)\`)`, p.p);
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "CmdSubst":
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "DblQuoted":
-          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
-          break;
-        case "ParamExp": {
-          const show = `\`${snippet2(p.p, p.e)}\``;
-          if (p.index !== null) found(`array expansions (${show})`, p.p);
-          else if (p.excl) found(`indirect expansions (${show})`, p.p);
-          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
-          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
-          if (p.word) stack.push({ word: p.word });
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  }
-  return first;
-}
-var init_ash_features = __esm({
-  "src/parsers/ash-features.ts"() {
-    "use strict";
-    init_shell_walk();
-  }
-});
-
 // src/model/supervisord.ts
 import path8 from "node:path";
 function readIni(text) {
@@ -13523,7 +13480,7 @@ function rootByDesign(program, args, image) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
   if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), image);
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const network = NEEDS_ROOT.find((d) => d.match.test(name) && (!d.when || d.when(args)));
   if (network) return `\`${name}\` runs as root by design: ${network.how}`;
@@ -13531,6 +13488,13 @@ function rootByDesign(program, args, image) {
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function dropsWhenTold(program, args, image) {
+  const name = basename3(program);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return dropsWhenTold(wrapped2[0], wrapped2.slice(1), image);
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && d.when);
+  return server && !server.when?.(args, image) ? `\`${name}\` can drop root itself: ${server.how}; no user other than root is given to it here, in its options or in a configuration file the build copies` : null;
 }
 function notRoot(value) {
   const v = value?.trim() ?? "";
@@ -13560,6 +13524,133 @@ function uwsgiSetsUid(args, image) {
   }
   return false;
 }
+function switchesTo(value) {
+  return value !== void 0 && value !== null && notRoot(value.trim().replace(/^(["'])(.*)\1$/, "$2"));
+}
+function shortOption(args, letter, valued) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (!/^-[^-]/.test(a)) continue;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (!valued.includes(c)) continue;
+      const inline = a.slice(j + 1);
+      const value = inline !== "" ? inline : args[i + 1];
+      if (inline === "") i++;
+      if (c === letter) found = value ?? "";
+      break;
+    }
+  }
+  return found;
+}
+function longOption(args, name) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (a.startsWith(`--${name}=`)) found = a.slice(name.length + 3);
+    else if (a === `--${name}`) found = args[++i] ?? "";
+  }
+  return found;
+}
+function wordOption(args, option) {
+  let found;
+  for (let i = 0; i < args.length; i++) if (args[i] === option) found = args[++i] ?? "";
+  return found;
+}
+function iniValue(text, sections, key) {
+  const found = readIni(text).filter((s) => sections.includes(s.name.toLowerCase()));
+  return found.map((s) => s.keys.get(key)?.value).find((v) => v !== void 0);
+}
+function directive(text, keyword, opts = {}) {
+  let found;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || `#${opts.comments ?? ""}`.includes(line[0])) continue;
+    const [word = "", ...rest] = line.split(/\s+/);
+    if (opts.ignoreCase ? word.toLowerCase() === keyword.toLowerCase() : word === keyword) found = rest.join(" ").replace(/\s+#.*$/, "");
+  }
+  return found;
+}
+function readFirst(image, files) {
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    if (text !== null) return text;
+  }
+  return null;
+}
+function asteriskSetsUser(args, image) {
+  const VALUED3 = "CeGLMsUx";
+  const option = shortOption(args, "U", VALUED3);
+  if (option !== void 0) return switchesTo(option);
+  const text = readFirst(image, [shortOption(args, "C", VALUED3) ?? "/etc/asterisk/asterisk.conf"]);
+  const runuser = text === null ? void 0 : iniValue(text, ["options"], "runuser")?.replace(/^>\s*/, "");
+  return switchesTo(runuser);
+}
+function torSetsUser(args, image) {
+  let user;
+  let torrc;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.replace(/^--/, "").toLowerCase() === "user") user = args[++i] ?? "";
+    else if (a === "-f" || a === "--torrc-file") torrc = args[++i];
+  }
+  if (user !== void 0) return switchesTo(user);
+  const text = readFirst(image, torrc !== void 0 ? [torrc] : ["/etc/tor/torrc", "/usr/local/etc/tor/torrc"]);
+  return text !== null && switchesTo(directive(text, "User", { ignoreCase: true }));
+}
+function chronydUser(args, image) {
+  const VALUED3 = "flLtuFP";
+  const unquote3 = (v) => v.trim().replace(/^(["'])(.*)\1$/, "$2");
+  const option = shortOption(args, "u", VALUED3);
+  if (option !== void 0) return unquote3(option);
+  let inline;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^user\s/.test(a)) inline = a.slice(5);
+    else if (a === "user" && args[i - 1] !== "-u") inline = args[++i] ?? "";
+  }
+  if (inline !== void 0) return unquote3(inline);
+  const text = readFirst(image, [shortOption(args, "f", VALUED3) ?? "/etc/chrony/chrony.conf", "/etc/chrony.conf"]);
+  const directed = text === null ? void 0 : directive(text, "user", { comments: "!;%" });
+  return directed === void 0 ? void 0 : unquote3(directed);
+}
+function mysqldSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "bChlLOPTu");
+  if (option !== void 0) return switchesTo(option);
+  const defaults = longOption(args, "defaults-file");
+  const files = defaults !== void 0 ? [defaults] : [longOption(args, "defaults-extra-file"), "/etc/my.cnf", "/etc/mysql/my.cnf"];
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    const user = text === null ? void 0 : iniValue(text, ["mysqld", "mariadbd", "server", "mariadb"], "user");
+    if (user !== void 0) return switchesTo(user);
+  }
+  return false;
+}
+function haproxySetsUser(args, image) {
+  let user;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "-f") continue;
+    const text = readFirst(image, [args[++i]]);
+    if (text === null) continue;
+    let section = "";
+    for (const raw of text.split(/\r?\n/)) {
+      const [word = "", value = ""] = raw.replace(/#.*$/, "").trim().split(/\s+/);
+      if (HAPROXY_SECTION.test(word)) section = word;
+      else if (section === "global" && (word === "user" || word === "uid")) user = value;
+    }
+  }
+  return switchesTo(user);
+}
+function pgbouncerSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "u");
+  if (option !== void 0) return switchesTo(option);
+  const ini = args.find((a, i) => !a.startsWith("-") && !(args[i - 1] === "-u" || args[i - 1] === "--user"));
+  const text = readFirst(image, [ini]);
+  return text !== null && switchesTo(iniValue(text, ["pgbouncer"], "user"));
+}
 function perlDebuggerRepl(args) {
   const line = args.join(" ");
   return /^-de ?0$|^-d -e ?0$/.test(line);
@@ -13574,6 +13665,9 @@ function passThrough(name, args) {
   const [first, ...more] = rest;
   return first ? [first, ...more] : null;
 }
+function isRuntime(program) {
+  return RUNTIME.test(basename3(program));
+}
 function isWellKnownProgram(program) {
   const name = basename3(program);
   return RUNTIME.test(name) || INTERACTIVE.test(name) || BUILD_TOOL.test(name) || DROPS_ITSELF.some((d) => d.match.test(name));
@@ -13587,6 +13681,10 @@ function runsInForeground(program, args) {
   if (SERVING_FIRST.test(name)) return SERVING_FIRST_SUB.test(args.find((a) => !a.startsWith("-")) ?? "");
   if (SERVERS.test(name) || DROPS_ITSELF.some((d) => d.match.test(name))) return true;
   return DAEMON_NAME.test(name) && !NOT_DAEMONS.test(name) && args.some((a) => FOREGROUND_FLAG.test(a));
+}
+function keepsRunning(program, args) {
+  const name = basename3(program);
+  return name === "tail" && args.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && args[0] === "infinity";
 }
 function looksLikeMainProgram(program, args) {
   const name = basename3(program);
@@ -13641,7 +13739,7 @@ function handedCommandAt(program, args, find) {
   }
   return null;
 }
-var DROPS_ITSELF, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
+var DROPS_ITSELF, DROPS_WHEN_TOLD, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, HAPROXY_SECTION, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13653,7 +13751,9 @@ var init_known_programs = __esm({
       { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
-      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
+      { match: /^named$/, how: "it switches to its `-u` user once its sockets are bound", when: (args) => switchesTo(shortOption(args, "u", "ACcdDELMmnNpStTUuxX")) },
       { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
       // `/sbin/init` reaches here only as the system's init: tini-like inits are hops of their own.
       { match: /^(systemd|init)$/, how: "it is the system manager, which runs as root and starts each service as the `User=` of its unit" },
@@ -13674,6 +13774,32 @@ var init_known_programs = __esm({
       // and `gid`; without them it stays root.
       { match: /^uwsgi$/, how: "it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)", when: uwsgiSetsUid }
     ];
+    DROPS_WHEN_TOLD = [
+      // asterisk(8): `-U user` runs as that user (`-G group`); asterisk.conf `runuser` in [options] does the same (default root).
+      { match: /^asterisk$/, how: "it switches to its `-U` user (or the `runuser` of asterisk.conf) after start", when: asteriskSetsUser },
+      // maxscale --help: `-U, --user=USER` runs MaxScale as another user, with that user's uid and gid.
+      { match: /^maxscale$/, how: "it switches to its `-U`/`--user` user after start", when: (args) => switchesTo(shortOption(args, "U", "fFlLDCBAEHMNPRsSGgU") ?? longOption(args, "user")) },
+      // tor(1): `User name` (in the torrc it reads, or `--User name` on the command line): on startup, setuid to this user.
+      { match: /^tor$/, how: "it switches to the `User` of its torrc (or its `--User`) on startup", when: torSetsUser },
+      // slapd(8): `-u user` is the user (id or name) to run as; without it slapd stays root.
+      { match: /^slapd$/, how: "it switches to its `-u` user once its listeners are open", when: (args) => switchesTo(shortOption(args, "u", "cdfFghlnorsTu")) },
+      // kamailio(8): `-u uid` changes the uid (and `-g gid` the gid) after start.
+      { match: /^kamailio$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "aAbBfgGlLmMnNOPQtuwxXYW")) },
+      // freeswitch -help: `-u [user]` is the user to switch to (`-g [group]` the group).
+      { match: /^freeswitch$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(wordOption(args, "-u")) },
+      // chronyd(8): `-u user` (or the `user` directive) is the user chronyd switches to after start to drop root, by default
+      // the one it was compiled with (`--with-user`: chrony or _chrony in the distributions' packages); only root is no switch.
+      { match: /^chronyd$/, how: "it switches to its `-u` user (or the `user` of chrony.conf, else the user it was built with) after start", when: (args, image) => chronydUser(args, image) !== "root" },
+      // ntpd(8): `-u user[:group]` is the user, and optionally the group, to switch to after start.
+      { match: /^ntpd$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "cfiklpPrstuUvVI")?.split(":")[0] ?? longOption(args, "user")?.split(":")[0]) },
+      // MySQL manual (How to Run MySQL as a Normal User): started as root with `--user=name` (or `user=` in [mysqld] of
+      // my.cnf), mysqld switches to that user before accepting connections; without it, it refuses to run as root.
+      { match: /^(mysqld|mariadbd)$/, how: "it switches to its `--user` (or the `user` of the [mysqld] section of my.cnf) before accepting connections, and refuses to start as root without one", when: mysqldSetsUser },
+      // HAProxy configuration manual, global section: `user <name>` / `uid <number>` change the process's user after binding.
+      { match: /^haproxy$/, how: "it switches to the `user` (or `uid`) of the global section of its configuration after binding", when: haproxySetsUser },
+      // pgbouncer(1): `-u user` (or `user` in its ini file) switches user on startup; without one, it refuses to run as root.
+      { match: /^pgbouncer$/, how: "it switches to its `-u` user (or the `user` of its ini file) on startup, and refuses to run as root without one", when: pgbouncerSetsUser }
+    ];
     NEEDS_ROOT = [
       { match: /^zerotier-one$/, how: "it creates its tun device and routes, which need root and NET_ADMIN" },
       // `--tun=userspace-networking` makes tailscaled a user-space proxy that needs no device.
@@ -13686,6 +13812,7 @@ var init_known_programs = __esm({
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
+    HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|fcgi-app|crt-store|traces|log-forward)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
     SERVING_SUBCOMMAND = [
       { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
@@ -13713,6 +13840,98 @@ var init_known_programs = __esm({
     OPERANDS_ONLY = /^(cat|cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|ls|stat|file|install|tar|head|tail|less|more|readlink|realpath|basename|dirname|test|\[|echo|printf|grep|egrep|fgrep|sed|awk|gawk|diff|cmp|sha1sum|sha256sum|md5sum|which|whereis|type|command|hash|ldd|strings|setcap|getcap|rsync|scp|curl|wget|kill|pkill|killall|pgrep|pidof|ps|update-alternatives|dpkg|rpm|apk|apt-get|apt|yum|dnf|microdnf|zypper|pip|pip3|npm|yarn|pnpm|git)$/;
     DOCKERIZE_VALUE = /^(template|stdout|stderr|delims|wait-http-header|wait|timeout|wait-retry-interval)$/;
     DOCKERIZE_BOOL = /^(poll|no-overwrite)$/;
+  }
+});
+
+// src/parsers/ash-features.ts
+function firstAshProblem(file, text) {
+  let first = null;
+  const found = (what, p) => {
+    if (!first || p[2] < first.p[2]) first = { what, p };
+  };
+  const snippet2 = (p, e) => {
+    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
+    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  };
+  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
+  const pushWords = (ws) => {
+    for (let i = ws.length - 1; i >= 0; i--) {
+      const w = ws[i];
+      if (w) stack.push({ word: w });
+    }
+  };
+  const command2 = (c) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
+        break;
+      case "DeclClause": {
+        for (const a of c.args) {
+          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
+          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
+        }
+        pushWords(c.args.map((a) => a.value));
+        break;
+      }
+      case "CoprocClause":
+        found("`coproc`", c.p);
+        break;
+      case "ForClause":
+        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
+        if (c.items) pushWords(c.items);
+        break;
+      case "CaseClause":
+        pushWords([c.word]);
+        break;
+      default:
+        break;
+    }
+    const kids = childStmts(c);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
+  };
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if ("stmt" in item) {
+      const s = item.stmt;
+      if (s.cmd) command2(s.cmd);
+      pushWords(s.redirs.map((r) => r.word));
+    } else if ("word" in item) {
+      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
+    } else {
+      const p = item.part;
+      switch (p.type) {
+        case "ProcSubst":
+          found(`process substitution (\`${p.op}...)\`)`, p.p);
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "CmdSubst":
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "DblQuoted":
+          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
+          break;
+        case "ParamExp": {
+          const show = `\`${snippet2(p.p, p.e)}\``;
+          if (p.index !== null) found(`array expansions (${show})`, p.p);
+          else if (p.excl) found(`indirect expansions (${show})`, p.p);
+          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
+          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
+          if (p.word) stack.push({ word: p.word });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  return first;
+}
+var init_ash_features = __esm({
+  "src/parsers/ash-features.ts"() {
+    "use strict";
+    init_shell_walk();
   }
 });
 
@@ -15472,7 +15691,7 @@ function startCommand(m, s, c, states) {
     case "IfClause":
       return { push: new IfFrame(c, states) };
     case "WhileClause":
-      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? argumentLoop(s, c, states) ?? new WhileFrame(s, c, states) };
     case "ForClause":
       return { push: new ForFrame(c, states) };
     case "CaseClause":
@@ -15556,6 +15775,11 @@ function widen(m, states, eff, extra = []) {
     }
     return x;
   });
+}
+function argumentLoop(stmt, c, states) {
+  if (states.length === 0 || !effectsOf(c, [...c.cond, ...c.do]).params) return null;
+  for (const st of states) if (st.params.length > MAX_UNROLLED_ITEMS || st.params.some((f) => f.s === null || f.multi)) return null;
+  return new ArgumentLoopFrame(stmt, c, states);
 }
 function getoptsLoop(m, c, states) {
   const cond = c.cond.length === 1 ? c.cond[0] : void 0;
@@ -15910,6 +16134,10 @@ function simpleCommand(m, stmt, call, st) {
   }
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ""))) {
+    m.rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
+    return { done: flowOf([]) };
+  }
   return ran(null, null);
 }
 function lookUp(m, cmd, args) {
@@ -15971,9 +16199,39 @@ function setTrap(m, st, argv, ref) {
   if (args.length < 2 || args[0]?.s === "-p" || args[0]?.s === "-l") return;
   const action = args[0];
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
-  const term = action.s === "-" ? null : { at: ref, action: action.s ?? "?", kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+function writtenAction(ref, index) {
+  const w = ref.call.args[index];
+  const only = w?.parts.length === 1 ? w.parts[0] : void 0;
+  if (!w || only?.type !== "DblQuoted") return null;
+  return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+function sentSignal(m, text) {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = /* @__PURE__ */ new Set();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== "kill" && words[0] !== "pkill" && words[0] !== "killall") return;
+    let sig = "TERM";
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === void 0) break;
+      if (w === "-s" || w === "-n" || w === "--signal") sig = words[i + 1] ?? "?";
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? "?").replace(/^SIG/, ""));
+  });
+  const only = sent.size === 1 ? [...sent][0] : void 0;
+  return only === void 0 || only === "TERM" || only === "15" || only === "?" ? null : only;
 }
 function runsKill(m, st, text, depth) {
   const ast = m.host.parse(text);
@@ -16113,7 +16371,7 @@ function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
   const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? " (the user command: the image has no file named after a command it does not know)" : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {}, ...origins.length > 0 ? { args: true } : {} });
 }
 function isUidTest(text) {
   return /id -[ug]|\bE?UID\b|whoami/.test(text);
@@ -16378,13 +16636,14 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
     init_shell_walk();
     init_variables();
     init_commands();
+    init_known_programs();
     init_conditions();
     init_getopts();
     init_state();
@@ -16939,6 +17198,66 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
+    ArgumentLoopFrame = class extends Frame {
+      constructor(stmt, c, states) {
+        super();
+        this.stmt = stmt;
+        this.c = c;
+        this.states = states;
+      }
+      stmt;
+      c;
+      states;
+      phase = "start";
+      passes = 0;
+      acc = flowOf([]);
+      left = [];
+      resume(m, child) {
+        const flow = child ?? flowOf([]);
+        switch (this.phase) {
+          case "rest":
+            addFlow(this.acc, { ...flow, next: [] });
+            return { done: { ...this.acc, next: [...this.left, ...flow.next] } };
+          case "cond": {
+            m.ctx.cond--;
+            this.acc.ret.push(...flow.ret);
+            const enter = !this.c.until;
+            const body2 = [];
+            for (const st of flow.next) {
+              if (st.status === enter) body2.push(st);
+              else if (st.status === null) {
+                body2.push(st.fork());
+                this.left.push(withStatus(st, true));
+              } else this.left.push(withStatus(st, true));
+            }
+            if (body2.length === 0) return this.finish();
+            this.phase = "body";
+            return { push: new ListFrame(this.c.do, body2) };
+          }
+          case "body":
+            this.acc.ret.push(...flow.ret);
+            this.left.push(...flow.brk.map((st) => withStatus(st, true)));
+            this.states = m.merge([...flow.next, ...flow.cont]);
+            if (this.states.length === 0) return this.finish();
+            return this.condition(m);
+          default:
+            return this.condition(m);
+        }
+      }
+      condition(m) {
+        if (this.passes > MAX_UNROLLED_ITEMS) {
+          this.phase = "rest";
+          return { push: new WhileFrame(this.stmt, this.c, this.states) };
+        }
+        this.passes++;
+        this.phase = "cond";
+        m.ctx.cond++;
+        return { push: new ListFrame(this.c.cond, this.states) };
+      }
+      finish() {
+        return { done: { ...this.acc, next: this.left } };
+      }
+    };
     GetoptsFrame = class extends Frame {
       constructor(c, name, parse, states) {
         super();
@@ -17110,7 +17429,7 @@ var init_interpreter = __esm({
               if (match === true) {
                 const x = st.fork();
                 const origin = m.origin(value, x);
-                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
+                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null, ...origin ? { args: true } : {} });
                 byItem[i]?.push(x);
                 certain = true;
                 break;
@@ -17360,8 +17679,8 @@ async function follow(item, run2, work, cache, r) {
     }
     const value = a0.s;
     const name = basename3(value);
-    const systemInit = value === "/sbin/init" || value === "/usr/sbin/init";
-    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !systemInit && !await readScript(r, value, at2, argv, item)) {
+    const systemInit2 = value === "/sbin/init" || value === "/usr/sbin/init";
+    if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !systemInit2 && !await readScript(r, value, at2, argv, item)) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
       if (rest.length === 0 && value === "/init") {
@@ -17382,7 +17701,8 @@ async function follow(item, run2, work, cache, r) {
       continue;
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
-      argv = argv.slice(1);
+      const u = unwrapPrefixes(argv, (f) => f.multi ? null : f.s, RUN_PREFIXES);
+      argv = argv.slice(u.start > 0 ? u.start : 1);
       continue;
     }
     if (SUPERVISORS.has(name)) {
@@ -17467,6 +17787,10 @@ async function follow(item, run2, work, cache, r) {
         const params = argv.slice(i + 2);
         await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
+      }
+      if (target2.s === USER_COMMAND) {
+        push({ ...common, kind: "unknown", userScript: true, reason: `${interp} takes the user's command as the name of a script file to read, not as a program to run (\`docker run IMAGE sh\` has it read a file named sh, the /bin/sh program or no file at all): it fails, and the command is not run` });
+        return end();
       }
       const resolved2 = resolveScriptPath(r, target2.s);
       if (!resolved2) {
@@ -17663,6 +17987,12 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
+    const fails = result.budget ? [] : result.endings.filter((e) => e.failed && e.kind === "exit" && !e.opaque);
+    if (fails.length > 0 && fails.length === result.endings.length) {
+      hops.push(hop, { ...hop, kind: "unknown", reason: "every path of the script ends in an error exit", fails });
+      run2.chains.push({ hops, end: null });
+      return;
+    }
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
     return;
@@ -17710,7 +18040,7 @@ function configuredRun(runWith) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
-        if (d.undecided) break;
+        if (d.undecided || d.args) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };
@@ -18007,7 +18337,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, RUN_PREFIXES, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -18025,6 +18355,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    RUN_PREFIXES = /* @__PURE__ */ new Set(["exec", "nohup", "nice"]);
     SAME_USER_WRAPPERS = /* @__PURE__ */ new Set(["timeout", "stdbuf", "taskset", "ionice", "chrt", "numactl", "nohup", "nice", "env", "setsid", "xvfb-run", "flock", "unbuffer", "strace", "ltrace", "valgrind", "time", "sleep", "watch", "dockerize", "wait-for", "wait-for.sh", "wait-for-it", "wait-for-it.sh"]);
     PYTHON_VALUED = /* @__PURE__ */ new Set(["-W", "-X", "--check-hash-based-pycs"]);
     MAX_CONFIG_TRIES = 12;
@@ -18276,6 +18607,7 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
     return { program: true, handover: `${resolved.imagePath} is a script made in stage ${origin.stage} of the build, which dockerlint cannot read, so what it does (whether it hands over to another program or changes user) is not known` };
   }
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
+  if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
@@ -18430,6 +18762,7 @@ var import_picomatch3, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    init_known_programs();
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_ash_features();
@@ -19156,7 +19489,7 @@ var init_questions = __esm({
     init_invocations();
     init_values();
     init_commands();
-    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -19548,9 +19881,7 @@ var init_node_entry = __esm({
 
 // src/rules/entrypoint-no-exec.ts
 function keepAlive(argv) {
-  const name = basename3(argv[0]?.s ?? "");
-  const words = argv.slice(1).map((f) => f.s ?? "");
-  return name === "tail" && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w)) || name === "sleep" && words[0] === "infinity";
+  return keepsRunning(argv[0]?.s ?? "", argv.slice(1).map((f) => f.s ?? ""));
 }
 function lookThrough(argv, find) {
   let inner = argv;
@@ -19911,7 +20242,7 @@ ${h.body.text}`).join("");
   return facts;
 }
 function mayChangeFacts(raw) {
-  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
@@ -19933,6 +20264,9 @@ function record(facts, words, inst, workdir) {
         for (let d = path12.posix.resolve(workdir, w); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
       }
     }
+  } else if (name === "useradd" || name === "adduser") {
+    const home = homeMade(name, rest);
+    if (home !== null) for (let d = path12.posix.resolve(workdir, home); d !== "/"; d = path12.posix.dirname(d)) facts.dirs.add(d);
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
@@ -19948,6 +20282,32 @@ function record(facts, words, inst, workdir) {
       if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
     }
   }
+}
+function homeMade(name, rest) {
+  const valued = name === "useradd" ? /^-[cdegGkKpsuUbf]$|^--(comment|home-dir|expiredate|gid|groups|skel|key|password|shell|uid|base-dir|inactive|root|prefix|selinux-user)$/ : /^-[hgsGuk]$|^--(home|gecos|gid|ingroup|shell|uid|firstuid|lastuid|conf|comment|add-extra-groups)$/;
+  let home = null;
+  let create = name === "adduser";
+  let user = null;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    if (w === "\0") return null;
+    if (name === "useradd" && (w === "-m" || w === "--create-home")) create = true;
+    else if (name === "useradd" && (w === "-M" || w === "--no-create-home")) create = false;
+    else if (name === "adduser" && (w === "-H" || w === "--no-create-home" || w === "-S" || w === "--system")) create = false;
+    else if (valued.test(w)) {
+      const v = rest[++i];
+      if (v === void 0 || v === "\0") return null;
+      if (name === "useradd" && (w === "-d" || w === "--home-dir") || name === "adduser" && (w === "-h" || w === "--home")) home = v;
+    } else if (w.startsWith("--home-dir=") || w.startsWith("--home=")) home = w.slice(w.indexOf("=") + 1);
+    else if (w.startsWith("-")) {
+      if (name === "useradd" && /^-[a-zA-Z]+$/.test(w) && w.includes("m")) create = true;
+      if (name === "adduser" && /^-[a-zA-Z]+$/.test(w) && (w.includes("H") || w.includes("S"))) create = false;
+      if (w.startsWith("--") && w.includes("=")) continue;
+      if (!/^-[a-zA-Z]+$/.test(w) && !w.startsWith("--")) return null;
+    } else if (user === null) user = w;
+  }
+  if (!create || user === null) return null;
+  return home ?? `/home/${user}`;
 }
 function recordMove(facts, rest, inst, workdir) {
   let target2 = null;
@@ -21147,8 +21507,8 @@ __export(shell_exports, {
   loadShellParser: () => loadShellParser
 });
 import { readFileSync as readFileSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire3 } from "node:module";
 function prefetchedModule(g) {
   const p = g.dockerlintShparse;
   delete g.dockerlintShparse;
@@ -21161,24 +21521,35 @@ async function loadShellParser() {
   });
   return loading;
 }
-function withSeedCrypto(f) {
-  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-  if (own && !own.configurable) return f();
-  const getRandomValues = (a) => {
-    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
-    return a;
-  };
-  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+function withStandIns(standIns, f) {
+  const saved = [];
+  for (const [name, value] of Object.entries(standIns)) {
+    const own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) continue;
+    saved.push([name, own]);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  }
   try {
     return f();
   } finally {
-    if (own) Object.defineProperty(globalThis, "crypto", own);
-    else delete globalThis.crypto;
+    for (const [name, own] of saved) {
+      if (own) Object.defineProperty(globalThis, name, own);
+      else delete globalThis[name];
+    }
   }
+}
+function withSeedCrypto(f) {
+  return withStandIns({ crypto: seedCrypto }, f);
+}
+function loadGlue() {
+  const file = fileURLToPath2(new URL(GLUE_PATH, import.meta.url));
+  const run2 = new Function("performance", `${readFileSync4(file, "utf8")}
+//# sourceURL=${file}`);
+  withStandIns({ crypto: seedCrypto, performance: glueClock }, () => run2(glueClock));
 }
 async function load() {
   const g = globalThis;
-  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
+  loadGlue();
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
@@ -21542,7 +21913,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, seedCrypto, clockOrigin, glueClock, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -21552,6 +21923,14 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    seedCrypto = {
+      getRandomValues(a) {
+        for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+        return a;
+      }
+    };
+    clockOrigin = process.hrtime.bigint();
+    glueClock = { now: () => Number(process.hrtime.bigint() - clockOrigin) / 1e6 };
     NO_POS = 4294967295;
     INLINE = 2147483648;
     NULL_STR = 4294967295;
@@ -23942,10 +24321,12 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/rules/root-process.ts
-function dropNotes(run2, units, chain) {
+function dropNotes(run2, units, main2, image) {
   const notes = [];
-  const toRoot = switchToRoot(chain);
+  const toRoot = switchToRoot(main2.chain);
   if (toRoot) notes.push(toRoot);
+  const told = main2.hop.kind === "program" ? dropsWhenTold(main2.hop.name, main2.hop.args, image) : null;
+  if (told) notes.push(told);
   const ran = commandsRun(run2);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -23954,8 +24335,8 @@ function dropNotes(run2, units, chain) {
     notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
     break;
   }
-  for (const chain2 of run2.chains) {
-    const last = chain2.hops[chain2.hops.length - 1];
+  for (const chain of run2.chains) {
+    const last = chain.hops[chain.hops.length - 1];
     if (last?.kind !== "program" || !last.read) continue;
     notes.push(`${last.read.file} was read as Python: its code calls no \`os.exec*\` or \`os.set*id\` and names no user switch such as \`gosu\``);
     break;
@@ -24127,7 +24508,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -24171,7 +24552,7 @@ var init_root_process = __esm({
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
         const main2 = mainLabel(first);
-        const notes = dropNotes(run2, launch.scripts, first.chain);
+        const notes = dropNotes(run2, launch.scripts, first, launch.programImage);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
@@ -34427,7 +34808,7 @@ var init_image_fs = __esm({
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, op, via: [] };
+                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, op, via: [] };
               }
               break;
             }
@@ -35038,18 +35419,31 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     );
     return { fragment: true, ast, model, env: env3, view, context };
   }
-  if (hasLinkingRun(stage)) {
+  const inside3 = chmodsInsideCopies(stage);
+  if (hasLinkingRun(stage) || inside3) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
     env3.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
     for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
+    for (let s = stage; s; s = s.baseStage) {
+      for (const op of s.copies) if (!op.destIsDir && facts.chmods.some((c) => c.paths.some((p) => p.startsWith(`${op.dest}/`)))) op.destIsDir = true;
+    }
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
+function chmodsInsideCopies(stage) {
+  const open = [];
+  for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (!op.destIsDir && op.dest !== "/") open.push(`${op.dest}/`);
+  if (open.length === 0) return false;
+  for (let s = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === "RUN" && /\bchmod\b/.test(i.rest.text) && open.some((d) => i.rest.text.includes(d)))) return true;
+  }
+  return false;
+}
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp|useradd|adduser)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -43969,8 +44363,18 @@ function explainRun(run2, label, launch) {
   const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
   const chain = shownChain(run2);
   const hops = chain ? chainHops(chain, launch) : [];
+  if (hops.length === 0 && argv.length === 0) hops.push(...baseCommandHops(run2, launch));
   const summary = hops.length === 0 ? argv.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `Not known: dockerlint could not follow the start-up chain${run2.truncated ? ` (${run2.truncated})` : ""}.` : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
+}
+function baseCommandHops(run2, launch) {
+  const root = rootStage(launch.stage);
+  const shell = osShellCommand(root);
+  if (shell === null) return [];
+  const at2 = `${launch.dockerfile}:${root.from.keywordSpan.line}`;
+  const user = showUser(run2.startUser);
+  if (run2.kind === "user-command") return [{ process: "<command>", user, pid1: true, at: at2, note: `the user's command, PID 1: it replaces the CMD of \`${root.base}\` (\`${shell}\`), which has no ENTRYPOINT`, why: [] }];
+  return [{ process: shell, user, pid1: true, at: at2, note: `the CMD of \`${root.base}\` (no stage sets ENTRYPOINT or CMD): an interactive shell as PID 1, which exits at once without a terminal (\`docker run -it\` keeps it); the image is meant to be given a command`, why: [] }];
 }
 function shownChain(run2) {
   const first = run2.chains[0];
@@ -44067,12 +44471,13 @@ function chainHops(chain, launch) {
           const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
+          const stays = e.stays ? `; ${basename3(argv?.[0]?.s ?? "it")} never returns, so the shell stays there for the container's life and nothing after it in the script runs` : "";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
             pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child${stays}`,
             why: reasons(e.why)
           });
           if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));
@@ -44083,7 +44488,7 @@ function chainHops(chain, launch) {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const role = step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process";
+        const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? "the main process, PID 1" : "the main process";
         const note = step.handover ? `${role}; ${step.handover}` : role;
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
@@ -44115,6 +44520,14 @@ function chainHops(chain, launch) {
         });
         break;
       case "unknown":
+        if (step.userScript) {
+          out.push({ process: step.argv.map(showField).join(" "), user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+          break;
+        }
+        if (step.fails && step.fails.length > 0) {
+          out.push(failedHop(step, step.fails));
+          break;
+        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -44128,6 +44541,32 @@ function chainHops(chain, launch) {
     }
   }
   return out;
+}
+function systemInit(name) {
+  return name === "/sbin/init" || name === "/usr/sbin/init" || basename3(name) === "systemd";
+}
+function systemInitRole(pid1) {
+  return `the system's init (systemd, or sysvinit)${pid1 ? ", PID 1" : ""}: the main process, which boots the system in the container and starts the services the image enables (systemd: each as the User= of its unit); it does not run its arguments as a command`;
+}
+function failedHop(step, fails) {
+  const e = fails[0];
+  const exit = e.cmd ? cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])) : "exit";
+  const place = e.cmd ? at(e.cmd.file, e.cmd.stmt) : where(step);
+  const last = e.last[0];
+  const fn = last && last.via.length > 0 ? ` in ${last.via[last.via.length - 1]}` : "";
+  const before2 = last ? ` after ${shellQuote(cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])))}${fn} (${at(last.file, last.stmt)})` : "";
+  const given = step.argv.some((f) => f.s === USER_COMMAND);
+  const others = fails.length > 1 ? ` (${fails.length - 1} other error ${fails.length === 2 ? "exit" : "exits"} on paths dockerlint cannot decide)` : "";
+  const code2 = e.code?.s ? ` ${e.code.s}` : " with an error";
+  const how = given ? `the user's command is not run: the script takes the word as one of its own arguments and rejects it, exiting${code2} here${before2}` : `the script exits${code2} here${before2}`;
+  return {
+    process: exit,
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: place,
+    note: `${how}; every path of this run ends in such an error exit${others}, so the container stops with no main process`,
+    why: reasons(e.why)
+  };
 }
 function userOfCommand(argv, shellUser) {
   if (argv[0]?.s && basename3(argv[0].s) === "capsh") {
@@ -44188,6 +44627,7 @@ function signalsOf(t) {
 function signalNote(t, pid1) {
   if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
   if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
@@ -44196,7 +44636,8 @@ function jobHops(jobList, launch) {
     const main2 = j.cmds[j.cmds.length - 1];
     const user = main2 ? userOfCommand(main2.argv, main2.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : "";
+    const words = main2 && main2.ref.stmt === j.stmt && main2.argv.length > 0 && main2.argv.every((f) => f.s !== null && !f.multi) ? showArgv(main2.argv) : null;
+    const runs = main2 && main2.ref.stmt !== j.stmt ? `; it runs ${cmdText(main2.ref.file.text.slice(main2.ref.stmt.p[2], main2.ref.stmt.e[2]))} (${at(main2.ref.file, main2.ref.stmt)})` : words !== null && words !== text.replace(/\s*&$/, "") ? `; it runs ${cmdText(words)}` : "";
     const hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
     const t = main2 ? commandOf(main2.argv) : null;
     const conf = t?.name?.s && basename3(t.name.s) === "supervisord" ? launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) : null;
@@ -44312,6 +44753,7 @@ var init_explain = __esm({
     init_invocations();
     init_commands();
     init_image();
+    init_base_images();
     init_text();
   }
 });

@@ -252,21 +252,43 @@ async function prepare(
   }
   // Symlinks made by RUN (`ln -s`) and files it moved or copied (`mv`, `cp`) lead to scripts too;
   // RUNs are parsed only when one mentions ln, mkdir, install -d, mv or cp.
-  if (hasLinkingRun(stage)) {
+  const inside = chmodsInsideCopies(stage);
+  if (hasLinkingRun(stage) || inside) {
     const facts = await collectRunFacts(stage, view);
     env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
     env.moves = facts.moves.map((m) => ({ from: m.from, to: m.to, into: m.into }));
-    // `COPY entrypoint.sh /opt/app` into a folder a RUN made: the file lands inside it.
+    // `COPY entrypoint.sh /opt/app` into a folder a RUN made (`mkdir`, the home folder of
+    // `useradd -m`): the file lands inside it.
     for (let s: Stage | null = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
+    // `COPY start.sh /home/app` and `RUN chmod +x /home/app/start.sh`: a path inside the
+    // destination that a RUN changes shows that it is a folder of the image (the base's, which
+    // dockerlint cannot read): below a file, the chmod would fail the build.
+    for (let s: Stage | null = stage; s; s = s.baseStage) {
+      for (const op of s.copies) if (!op.destIsDir && facts.chmods.some((c) => c.paths.some((p) => p.startsWith(`${op.dest}/`)))) op.destIsDir = true;
+    }
   }
 
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
+/**
+ * A COPY to a destination not known to be a folder, and a RUN that chmods a path inside it
+ * (lexically: the parse of the RUN decides).
+ */
+function chmodsInsideCopies(stage: Stage): boolean {
+  const open: string[] = [];
+  for (let s: Stage | null = stage; s; s = s.baseStage) for (const op of s.copies) if (!op.destIsDir && op.dest !== '/') open.push(`${op.dest}/`);
+  if (open.length === 0) return false;
+  for (let s: Stage | null = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === 'RUN' && /\bchmod\b/.test(i.rest.text) && open.some((d) => i.rest.text.includes(d)))) return true;
+  }
+  return false;
+}
+
 function hasLinkingRun(stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d|mv|cp|useradd|adduser)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }

@@ -10,10 +10,11 @@ import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, commandOf } from './model/evaluator/questions.js';
-import { showField, showUser, userFromSpec, type Field, type UserValue } from './model/evaluator/values.js';
+import { showArgv, showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { rootStage } from './model/image.js';
+import { osShellCommand } from './model/base-images.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -105,6 +106,7 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
   const argv = run.args.filter((a) => a.value !== '').map((a) => (a.value === '\u0000command' ? '<command>' : a.value));
   const chain = shownChain(run);
   const hops = chain ? chainHops(chain, launch) : [];
+  if (hops.length === 0 && argv.length === 0) hops.push(...baseCommandHops(run, launch));
   const summary =
     hops.length === 0
       ? argv.length === 0
@@ -112,6 +114,21 @@ function explainRun(run: Run, label: string, launch: Launch): RunExplanation {
         : `Not known: dockerlint could not follow the start-up chain${run.truncated ? ` (${run.truncated})` : ''}.`
       : `PID 1: ${hops.map((h, i) => `${i === 0 ? '' : '-> '}${h.process} (${h.pid1 ? (i === 0 ? '' : 'same PID, ') : 'child, '}${i === 0 ? h.user : `user ${h.user}`})`).join(' ')}`;
   return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
+}
+
+/**
+ * No stage sets ENTRYPOINT or CMD, on a plain OS image whose CMD is a shell (alpine's `/bin/sh`):
+ * that shell is PID 1 on the default run, and the user's command replaces it (the image has no
+ * ENTRYPOINT). Nothing for any other base image, whose config dockerlint does not know.
+ */
+function baseCommandHops(run: Run, launch: Launch): Hop[] {
+  const root = rootStage(launch.stage);
+  const shell = osShellCommand(root);
+  if (shell === null) return [];
+  const at = `${launch.dockerfile}:${root.from.keywordSpan.line}`;
+  const user = showUser(run.startUser);
+  if (run.kind === 'user-command') return [{ process: '<command>', user, pid1: true, at, note: `the user's command, PID 1: it replaces the CMD of \`${root.base}\` (\`${shell}\`), which has no ENTRYPOINT`, why: [] }];
+  return [{ process: shell, user, pid1: true, at, note: `the CMD of \`${root.base}\` (no stage sets ENTRYPOINT or CMD): an interactive shell as PID 1, which exits at once without a terminal (\`docker run -it\` keeps it); the image is meant to be given a command`, why: [] }];
 }
 
 /**
@@ -231,6 +248,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           const childUser = argv ? userOfCommand(argv, step.runsAs) : step.runsAs;
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
           const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
+          const stays = e.stays ? `; ${basename(argv?.[0]?.s ?? 'it')} never returns, so the shell stays there for the container's life and nothing after it in the script runs` : '';
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : '(end of script)',
             user: showUser(childUser),
@@ -240,7 +258,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
               ? 'no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)'
               : e.kind === 'exit'
                 ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits`
-                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
+                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child${stays}`,
             why: reasons(e.why),
           });
           // `daemon &` then a foreground server: the background children run beside it.
@@ -252,7 +270,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const origin = step.arg.setting.instruction;
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
-        const role = step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process';
+        const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? 'the main process, PID 1' : 'the main process';
         const note = step.handover ? `${role}; ${step.handover}` : role;
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
@@ -287,6 +305,14 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         });
         break;
       case 'unknown':
+        if (step.userScript) {
+          out.push({ process: step.argv.map(showField).join(' '), user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+          break;
+        }
+        if (step.fails && step.fails.length > 0) {
+          out.push(failedHop(step, step.fails));
+          break;
+        }
         if (step.supervisor) {
           out.push(...supervisorHops(step.argv, step.runsAs, step.pid1, where(step), step.supervisor));
           break;
@@ -302,6 +328,41 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
     }
   }
   return out;
+}
+
+/** `/sbin/init`, `/usr/sbin/init`, `systemd`: the system's own init, not a tini-like one. */
+function systemInit(name: string): boolean {
+  return name === '/sbin/init' || name === '/usr/sbin/init' || basename(name) === 'systemd';
+}
+
+function systemInitRole(pid1: boolean): string {
+  return `the system's init (systemd, or sysvinit)${pid1 ? ', PID 1' : ''}: the main process, which boots the system in the container and starts the services the image enables (systemd: each as the User= of its unit); it does not run its arguments as a command`;
+}
+
+/**
+ * A script every path of which ends in an error exit (`echo usage; exit 1`): the first such exit,
+ * where the container stops with no main process. On the user-command run, the script was given
+ * the command and did not run it: it took the word as one of its own and rejected it.
+ */
+function failedHop(step: Step & { kind: 'unknown' }, fails: Ending[]): Hop {
+  const e = fails[0] as Ending;
+  const exit = e.cmd ? cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])) : 'exit';
+  const place = e.cmd ? at(e.cmd.file, e.cmd.stmt) : where(step);
+  const last = e.last[0];
+  const fn = last && last.via.length > 0 ? ` in ${last.via[last.via.length - 1]}` : '';
+  const before = last ? ` after ${shellQuote(cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])))}${fn} (${at(last.file, last.stmt)})` : '';
+  const given = step.argv.some((f) => f.s === USER_COMMAND);
+  const others = fails.length > 1 ? ` (${fails.length - 1} other error ${fails.length === 2 ? 'exit' : 'exits'} on paths dockerlint cannot decide)` : '';
+  const code = e.code?.s ? ` ${e.code.s}` : ' with an error';
+  const how = given ? `the user's command is not run: the script takes the word as one of its own arguments and rejects it, exiting${code} here${before}` : `the script exits${code} here${before}`;
+  return {
+    process: exit,
+    user: showUser(step.runsAs),
+    pid1: step.pid1,
+    at: place,
+    note: `${how}; every path of this run ends in such an error exit${others}, so the container stops with no main process`,
+    why: reasons(e.why),
+  };
 }
 
 /** The user a command runs as: the shell's, or the one a user switch in front of it names. */
@@ -379,6 +440,7 @@ function signalsOf(t: TermTrap | null): NonNullable<Hop['signals']> {
 function signalNote(t: TermTrap | null, pid1: boolean): string {
   if (!t) return pid1 ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout' : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children';
   if (t.action === '') return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
@@ -390,7 +452,15 @@ function jobHops(jobList: readonly Job[], launch: Launch): { hop: Hop; programs:
     const main = j.cmds[j.cmds.length - 1];
     const user = main ? userOfCommand(main.argv, main.user) : j.user;
     const text = cmdText(j.file.text.slice(j.stmt.p[2], j.stmt.e[2]));
-    const runs = main && main.ref.stmt !== j.stmt ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})` : '';
+    // Its command line when the words are expansions whose values are known (`"$@" &` in a
+    // function given `/opt/app/run.sh`): what runs, not only how it is written.
+    const words = main && main.ref.stmt === j.stmt && main.argv.length > 0 && main.argv.every((f) => f.s !== null && !f.multi) ? showArgv(main.argv) : null;
+    const runs =
+      main && main.ref.stmt !== j.stmt
+        ? `; it runs ${cmdText(main.ref.file.text.slice(main.ref.stmt.p[2], main.ref.stmt.e[2]))} (${at(main.ref.file, main.ref.stmt)})`
+        : words !== null && words !== text.replace(/\s*&$/, '')
+          ? `; it runs ${cmdText(words)}`
+          : '';
     const hop: Hop = { process: text, user: showUser(user), pid1: false, at: at(j.file, j.stmt), note: `background child of the shell${runs}`, why: [] };
     // supervisord started in the background: its programs are its children.
     const t = main ? commandOf(main.argv) : null;

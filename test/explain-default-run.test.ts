@@ -381,7 +381,8 @@ describe('a Dockerfile that leaves the command to its base image', () => {
     const { text, json } = await explainContext({ Dockerfile: 'FROM alpine:3.20\nUSER nobody\n' }, shell);
     expect(text.split('\n')[0]).toBe('Dockerfile (stage 1 of 1, FROM alpine:3.20)');
     expect(json.dockerfile).toBe('Dockerfile');
-    expect(text).toContain('No ENTRYPOINT or CMD: the base image decides what runs.');
+    // alpine's own CMD, its shell, is what runs.
+    expect(text).toContain('PID 1: /bin/sh (nobody)\n');
   });
 });
 

@@ -247,6 +247,21 @@ const NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby
 /** An Alpine variant of another image: `node:20-alpine3.19`, `nginx:alpine-slim`. */
 const ALPINE_TAG = /(^|-)alpine/;
 
+/**
+ * The CMD of a plain OS image, when it is a shell (`/bin/sh` on alpine, `bash` on debian and
+ * ubuntu): what an image built on it runs when no stage sets ENTRYPOINT or CMD (such images have
+ * no ENTRYPOINT). Null for any other image, or scratch and distroless, which have no shell CMD.
+ */
+export function osShellCommand(stage: BaseRef): string | null {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const { name } = imageName(stage.base);
+  if (name === 'alpine' || name === 'busybox') return name === 'alpine' ? '/bin/sh' : 'sh';
+  if (name === 'debian' || name === 'ubuntu') return 'bash';
+  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return '/bin/bash';
+  if (name === 'archlinux') return '/usr/bin/bash';
+  return null;
+}
+
 export function isPlainOs(stage: BaseRef): boolean {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
 }

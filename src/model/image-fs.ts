@@ -12,7 +12,8 @@ import { stagePath, type CopyOp, type Stage } from './image.js';
 export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
-  | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] }
+  /** From a URL, a build argument with no value, or an image (`image`) dockerlint cannot read. */
+  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[] }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
   | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
   /**
@@ -295,7 +296,7 @@ export class ImageFs {
           }
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
           if (this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'))) {
-            return { kind: 'remote', why: src.why, op, via: [] };
+            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), op, via: [] };
           }
           break;
         }

@@ -57,6 +57,8 @@ export type CopySource =
        * binary compiled for it, whichever platform that is. The word as written.
        */
       platform?: string;
+      /** Copied from this image (`COPY --from=eclipse-temurin:21-jre`), which dockerlint cannot read. */
+      image?: string;
     };
 
 export interface CopyOp {
@@ -164,13 +166,44 @@ function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
     }
     applyInstruction(current, inst, stages, globalArgs, escape);
   }
+  for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
+}
+
+/**
+ * A COPY or ADD of one file to a destination with no trailing slash puts the file inside it when
+ * the destination is a folder of the image (Docker's rule), and at that path otherwise. Besides
+ * the folders known when it runs (a WORKDIR, an earlier COPY into the folder), the destination is
+ * a folder when the build places something below it (`COPY app /opt/app/bin/app`, `WORKDIR
+ * /home/app/data`, in this stage or one it builds on, before or after: below a file, that COPY
+ * would fail), and when it is a folder every Linux base image has (`/usr/local/bin`, `/opt`,
+ * `/etc`), unless the stage starts from `scratch`.
+ */
+function settleFolderDestinations(stage: Stage): void {
+  const below = new Set<string>();
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.baseStage) chain.push(s);
+  const above = (p: string): void => {
+    for (let d = path.posix.dirname(p); !below.has(d); d = path.posix.dirname(d)) {
+      below.add(d);
+      if (d === '/') break;
+    }
+  };
+  for (const s of chain) {
+    for (const op of s.copies) above(op.dest);
+    for (const d of s.dirs) above(path.posix.join(d, 'x'));
+  }
+  const linux = rootStage(stage).base.toLowerCase() !== 'scratch';
+  for (const op of stage.copies) {
+    if (op.destIsDir) continue;
+    if (below.has(op.dest) || (linux && STANDARD_DIRS.has(op.dest))) op.destIsDir = true;
+  }
 }
 
 function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Stage {
   const words = splitWords(from.rest.text, escape);
   const imageWord = words[0]?.text ?? '';
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape);
+  const image = fromImage(imageWord, stages, globalArgs, escape);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === 'as');
   const name = asIndex >= 0 ? (words[asIndex + 1]?.text.toLowerCase() ?? null) : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -207,6 +240,31 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars,
   };
+}
+
+/**
+ * The values BuildKit gives its automatic platform ARGs in FROM on a build that names no platform,
+ * on the usual CI runner (linux/amd64). They are in the global scope without an `ARG` line.
+ */
+const FROM_PLATFORM: ReadonlyMap<string, string> = new Map([
+  ['TARGETPLATFORM', 'linux/amd64'], ['TARGETOS', 'linux'], ['TARGETARCH', 'amd64'], ['TARGETVARIANT', ''],
+  ['BUILDPLATFORM', 'linux/amd64'], ['BUILDOS', 'linux'], ['BUILDARCH', 'amd64'], ['BUILDVARIANT', ''],
+]);
+
+/**
+ * The image of a FROM line. A stage per platform chosen by BuildKit's automatic platform ARGs
+ * (`FROM build-${TARGETARCH}` after `FROM ubuntu AS build-amd64` and `AS build-arm64`) is read as
+ * the stage a linux/amd64 build picks; a platform ARG that names no stage of the file stays as the
+ * build arguments leave it.
+ */
+function fromImage(word: string, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Expanded {
+  const plain = expandWord(word, (n) => globalArgs.get(n), escape);
+  if (!word.includes('$')) return plain;
+  const onPlatform = expandWord(word, (n) => {
+    const v = globalArgs.get(n);
+    return (v === undefined || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
+  }, escape);
+  return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
 }
 
 /** An earlier stage by name or by index (`COPY --from=0`). */
@@ -340,7 +398,7 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value', ...(platform !== undefined ? { platform } : {}) });
     else if (from !== null) {
       if (fromStage) sources.push({ kind: 'stage', stage: fromStage, pattern: w });
-      else sources.push({ kind: 'remote', ref: w, why: `image ${from}` });
+      else sources.push({ kind: 'remote', ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === 'ADD' && /^(https?:\/\/|git@)/.test(w)) {
       sources.push({ kind: 'remote', ref: w, why: 'a URL' });
     } else sources.push({ kind: 'context', pattern: w });

@@ -5,7 +5,7 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
-import type { ProgramImage } from './known-programs.js';
+import { isRuntime, type ProgramImage } from './known-programs.js';
 import picomatch from 'picomatch';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
@@ -403,6 +403,9 @@ async function loadFile(
   }
   // A build artifact (usually a compiled binary): the main process, content unknown.
   if (origin.kind === 'built' || origin.kind === 'platform') return { program: true };
+  // A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk
+  // /opt/java/openjdk`, then `java -jar app.jar`) is that runtime: the main process.
+  if (origin.kind === 'remote' && origin.image !== undefined && isRuntime(resolved.imagePath)) return { program: true };
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text: string;
   let file: SourceFile;

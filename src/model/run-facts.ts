@@ -92,7 +92,7 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
  * of parsing (a word in a comment or a string passes it too), never the finding itself.
  */
 export function mayChangeFacts(raw: string): boolean {
-  if (/\b(chmod|ln|mkdir|mv|cp)\b/.test(raw)) return true;
+  if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
   // `install` and its folder flag in one command (no `;`, `&` or `|` between them).
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
@@ -118,6 +118,9 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
         for (let d = path.posix.resolve(workdir, w); d !== '/'; d = path.posix.dirname(d)) facts.dirs.add(d);
       }
     }
+  } else if (name === 'useradd' || name === 'adduser') {
+    const home = homeMade(name, rest);
+    if (home !== null) for (let d = path.posix.resolve(workdir, home); d !== '/'; d = path.posix.dirname(d)) facts.dirs.add(d);
   } else if (name === 'ln' && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith('-'));
     if (args.length === 2 && args[0] && args[1] && !args.includes('\u0000')) {
@@ -133,6 +136,40 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
       if (!pkg.startsWith('-') && pkg !== '\u0000') facts.installs.add(pkg.replace(/[=<>~].*$/, ''));
     }
   }
+}
+
+/**
+ * The home folder `useradd -m` (`--create-home`) or `adduser` makes: the one given by `-d` /
+ * `--home-dir` (useradd), `-h` / `--home` (adduser), else `/home/NAME`. Null when it makes none
+ * (useradd without `-m`, adduser with `-H`, `--no-create-home` or as a system user, whose home
+ * depends on the distribution) or when a word is not known.
+ */
+function homeMade(name: string, rest: string[]): string | null {
+  const valued = name === 'useradd' ? /^-[cdegGkKpsuUbf]$|^--(comment|home-dir|expiredate|gid|groups|skel|key|password|shell|uid|base-dir|inactive|root|prefix|selinux-user)$/ : /^-[hgsGuk]$|^--(home|gecos|gid|ingroup|shell|uid|firstuid|lastuid|conf|comment|add-extra-groups)$/;
+  let home: string | null = null;
+  let create = name === 'adduser';
+  let user: string | null = null;
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i] as string;
+    if (w === '\u0000') return null;
+    if (name === 'useradd' && (w === '-m' || w === '--create-home')) create = true;
+    else if (name === 'useradd' && (w === '-M' || w === '--no-create-home')) create = false;
+    else if (name === 'adduser' && (w === '-H' || w === '--no-create-home' || w === '-S' || w === '--system')) create = false;
+    else if (valued.test(w)) {
+      const v = rest[++i];
+      if (v === undefined || v === '\u0000') return null;
+      if ((name === 'useradd' && (w === '-d' || w === '--home-dir')) || (name === 'adduser' && (w === '-h' || w === '--home'))) home = v;
+    } else if (w.startsWith('--home-dir=') || w.startsWith('--home=')) home = w.slice(w.indexOf('=') + 1);
+    else if (w.startsWith('-')) {
+      // A cluster of flags (`-mU`, `-DH`) or an option dockerlint does not know.
+      if (name === 'useradd' && /^-[a-zA-Z]+$/.test(w) && w.includes('m')) create = true;
+      if (name === 'adduser' && /^-[a-zA-Z]+$/.test(w) && (w.includes('H') || w.includes('S'))) create = false;
+      if (w.startsWith('--') && w.includes('=')) continue;
+      if (!/^-[a-zA-Z]+$/.test(w) && !w.startsWith('--')) return null;
+    } else if (user === null) user = w;
+  }
+  if (!create || user === null) return null;
+  return home ?? `/home/${user}`;
 }
 
 /** Folders where a file moved without a new name lands: the usual program folders, and `/`. */

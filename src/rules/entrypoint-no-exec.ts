@@ -4,7 +4,7 @@ import { SHELLS } from '../model/evaluator/invocations.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
-import { handedCommandAt, runsInForeground, type FindInImage } from '../model/known-programs.js';
+import { handedCommandAt, keepsRunning, runsInForeground, type FindInImage } from '../model/known-programs.js';
 import { onPath, packageScriptCommand, packageScriptRun } from '../model/node-entry.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { atRef, refText, statementText } from '../evidence.js';
@@ -34,9 +34,7 @@ const DETACHES = /^(-d|--daemon|-daemon|--daemonize|--detach|--fork|--background
 
 /** `tail -f /dev/null`, `sleep infinity`: they only keep the container running, and as PID 1 ignore SIGTERM too. */
 function keepAlive(argv: readonly Field[]): boolean {
-  const name = basename(argv[0]?.s ?? '');
-  const words = argv.slice(1).map((f) => f.s ?? '');
-  return (name === 'tail' && words.some((w) => /^-[a-zA-Z]*[fF]/.test(w))) || (name === 'sleep' && words[0] === 'infinity');
+  return keepsRunning(argv[0]?.s ?? '', argv.slice(1).map((f) => f.s ?? ''));
 }
 
 /**

@@ -43,6 +43,27 @@ describe('replaying COPY/ADD', () => {
     );
   });
 
+  test('a destination with no trailing slash that the build places something below is a folder: the file lands inside it', () => {
+    // A later COPY below it (below a file, that COPY would fail), or an earlier WORKDIR below it.
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /home/scanner\nCOPY scripts/start.sh /home/scanner/bin/start.sh\n', '/home/scanner/docker-entrypoint.sh')).toBe(
+      '/home/scanner/docker-entrypoint.sh <- docker-entrypoint.sh',
+    );
+    expect(resolve('FROM alpine\nWORKDIR /srv/app/data\nCOPY docker-entrypoint.sh /srv/app\n', '/srv/app/docker-entrypoint.sh')).toBe('/srv/app/docker-entrypoint.sh <- docker-entrypoint.sh');
+    // In a stage built on the one that copies below it, too.
+    expect(resolve('FROM alpine AS base\nCOPY scripts/start.sh /opt/app/bin/start.sh\nFROM base\nCOPY docker-entrypoint.sh /opt/app\n', '/opt/app/docker-entrypoint.sh')).toBe(
+      '/opt/app/docker-entrypoint.sh <- docker-entrypoint.sh',
+    );
+  });
+
+  test('a destination with nothing below it is the file\'s new name; a standard folder is one only on a Linux base, not on scratch', () => {
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /srv/app\nCOPY scripts/start.sh /srv/start.sh\n', '/srv/app/docker-entrypoint.sh')).toBeNull();
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /srv/app\n', '/srv/app')).toBe('/srv/app <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /opt\n', '/opt')).toBeNull();
+    // scratch has no /opt: either, as before.
+    expect(resolve('FROM scratch\nCOPY docker-entrypoint.sh /opt\n', '/opt')).toBe('/opt <- docker-entrypoint.sh');
+    expect(resolve('FROM scratch\nCOPY docker-entrypoint.sh /opt\n', '/opt/docker-entrypoint.sh')).toBe('/opt/docker-entrypoint.sh <- docker-entrypoint.sh');
+  });
+
   test('a file copied to a new name', () => {
     expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /entrypoint\n', '/entrypoint')).toBe('/entrypoint <- docker-entrypoint.sh');
   });

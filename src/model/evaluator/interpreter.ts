@@ -27,6 +27,7 @@ import type {
 import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import { ASSIGNMENT_OR_APPEND, isName } from '../../parsers/variables.js';
 import { basename } from '../commands.js';
+import { keepsRunning } from '../known-programs.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { liveAfter, type KnownFile, type ReturnPoint } from './liveness.js';
@@ -104,6 +105,11 @@ export interface Ending {
   opaque: boolean;
   /** For `loop`: the endless loop statement the path stays in. */
   loop?: LoopRef;
+  /**
+   * For `end`: the path stays in its last command, which never returns (`tail -f`, `sleep
+   * infinity`): the script has more after it, which never runs.
+   */
+  stays?: true;
   /** For exec: a word expands, unquoted, a string the script made by joining its arguments (`$ARGS` after `ARGS="$@"`). */
   flattened?: Flattening;
   /**
@@ -654,7 +660,7 @@ function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action 
     case 'IfClause':
       return { push: new IfFrame(c, states) };
     case 'WhileClause':
-      return { push: getoptsLoop(m, c, states) ?? new WhileFrame(s, c, states) };
+      return { push: getoptsLoop(m, c, states) ?? argumentLoop(s, c, states) ?? new WhileFrame(s, c, states) };
     case 'ForClause':
       return { push: new ForFrame(c, states) };
     case 'CaseClause':
@@ -1022,6 +1028,83 @@ class WhileFrame extends Frame {
 }
 
 /**
+ * `while [ $# -gt 0 ]; do case "$1" in ...) ;; esac; shift; done`, the option parser of a script
+ * whose arguments are all known words (CMD's, the user command, or none): run pass by pass as the
+ * shell would, so the branch each word takes, and `$#` and `$@` after the loop, are known. Null
+ * for a loop that changes no argument (it is widened), or when an argument is not known. A loop
+ * still going after more passes than there are words to shift is widened from there.
+ */
+function argumentLoop(stmt: Stmt, c: WhileClause, states: State[]): Frame | null {
+  if (states.length === 0 || !effectsOf(c, [...c.cond, ...c.do]).params) return null;
+  for (const st of states) if (st.params.length > MAX_UNROLLED_ITEMS || st.params.some((f) => f.s === null || f.multi)) return null;
+  return new ArgumentLoopFrame(stmt, c, states);
+}
+
+class ArgumentLoopFrame extends Frame {
+  private phase: 'start' | 'cond' | 'body' | 'rest' = 'start';
+  private passes = 0;
+  private readonly acc: Flow = flowOf([]);
+  private readonly left: State[] = [];
+
+  constructor(
+    private readonly stmt: Stmt,
+    private readonly c: WhileClause,
+    private states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const flow = child ?? flowOf([]);
+    switch (this.phase) {
+      case 'rest':
+        // Widened after too many passes: what that loop leaves goes on with the rest.
+        addFlow(this.acc, { ...flow, next: [] });
+        return { done: { ...this.acc, next: [...this.left, ...flow.next] } };
+      case 'cond': {
+        m.ctx.cond--;
+        this.acc.ret.push(...flow.ret);
+        const enter = !this.c.until;
+        const body: State[] = [];
+        for (const st of flow.next) {
+          if (st.status === enter) body.push(st);
+          else if (st.status === null) {
+            body.push(st.fork());
+            this.left.push(withStatus(st, true));
+          } else this.left.push(withStatus(st, true));
+        }
+        if (body.length === 0) return this.finish();
+        this.phase = 'body';
+        return { push: new ListFrame(this.c.do, body) };
+      }
+      case 'body':
+        this.acc.ret.push(...flow.ret);
+        this.left.push(...flow.brk.map((st) => withStatus(st, true)));
+        this.states = m.merge([...flow.next, ...flow.cont]);
+        if (this.states.length === 0) return this.finish();
+        return this.condition(m);
+      default:
+        return this.condition(m);
+    }
+  }
+
+  private condition(m: Machine): Action {
+    if (this.passes > MAX_UNROLLED_ITEMS) {
+      this.phase = 'rest';
+      return { push: new WhileFrame(this.stmt, this.c, this.states) };
+    }
+    this.passes++;
+    this.phase = 'cond';
+    m.ctx.cond++;
+    return { push: new ListFrame(this.c.cond, this.states) };
+  }
+
+  private finish(): Action {
+    return { done: { ...this.acc, next: this.left } };
+  }
+}
+
+/**
  * `while getopts OPTSTRING NAME; do ... done` from OPTIND 1 over arguments whose options are
  * known (the default run's CMD words, or the user command, which is not an option): run pass by
  * pass as getopts would (`getopts.ts`), so OPTIND after it, and `$#` after `shift $((OPTIND-1))`,
@@ -1237,7 +1320,7 @@ class CaseFrame extends Frame {
           if (match === true) {
             const x = st.fork();
             const origin = m.origin(value, x);
-            x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join('|')}${origin ? ` (${origin})` : ''}`, at: null });
+            x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join('|')}${origin ? ` (${origin})` : ''}`, at: null, ...(origin ? { args: true as const } : {}) });
             byItem[i]?.push(x);
             certain = true;
             break;
@@ -1817,6 +1900,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ''))) {
+    // `tail -f "$LOG"` in the foreground never returns: the shell stays there, and nothing after
+    // it runs (`tail -f log; echo stopped; exit 0` ends at the tail).
+    m.rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {}) });
+    return { done: flowOf([]) };
+  }
   return ran(null, null);
 }
 
@@ -1908,9 +1997,51 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   if (args.length < 2 || args[0]?.s === '-p' || args[0]?.s === '-l') return;
   const action = args[0] as Field;
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: action.s ?? '?', kills: action.s !== null && runsKill(m, st, action.s, 0) };
+  // `trap "kill -TERM $pid" TERM` with `$pid` from `$!`: the value is not known, but the commands
+  // the action runs are written in the double-quoted word (only its expansions are unknown).
+  const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/**
+ * The source text inside a trap action written as one double-quoted word (`"log stop; kill -TERM
+ * $pid"`), when the command's words were not split or joined by expansion; null otherwise.
+ */
+function writtenAction(ref: CmdRef, index: number): string | null {
+  const w = ref.call.args[index];
+  const only = w?.parts.length === 1 ? w.parts[0] : undefined;
+  if (!w || only?.type !== 'DblQuoted') return null;
+  return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+
+/**
+ * The signal the `kill` commands of a trap action send, written in it (`kill -USR1 $pid`, `kill -s
+ * INT "$pid"`), when it is one and not TERM; null for TERM (kill's default), several or unknown.
+ */
+function sentSignal(m: Machine, text: string): string | null {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = new Set<string>();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== 'kill' && words[0] !== 'pkill' && words[0] !== 'killall') return;
+    let sig = 'TERM';
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === undefined) break;
+      if (w === '-s' || w === '-n' || w === '--signal') sig = words[i + 1] ?? '?';
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? '?').replace(/^SIG/, ''));
+  });
+  const only = sent.size === 1 ? [...sent][0] : undefined;
+  return only === undefined || only === 'TERM' || only === '15' || only === '?' ? null : only;
 }
 
 /** The text runs `kill`, itself or in a function it calls (a few levels deep). */
@@ -2097,7 +2228,7 @@ function decide(m: Machine, st: State, r: { value: boolean | null; text: string;
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
   const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : r.operands.length === 1 && /^-[a-zA-Z] /.test(r.text) && r.operands.some(namedAfterUserCommand) ? ' (the user command: the image has no file named after a command it does not know)' : '';
-  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
+  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}), ...(origins.length > 0 ? { args: true as const } : {}) });
 }
 
 function isUidTest(text: string): boolean {

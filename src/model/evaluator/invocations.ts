@@ -21,7 +21,7 @@ import { NAME } from '../../parsers/variables.js';
 import { basename, doasOptions, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
 import { handedCommandAt, isWellKnownProgram } from '../known-programs.js';
 import { isPythonInterpreter } from '../python-program.js';
-import { takesValue } from '../prefixes.js';
+import { takesValue, unwrapPrefixes, type CommandPrefix } from '../prefixes.js';
 import type { ImageProgram, StepDown } from '../base-images.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
@@ -102,7 +102,15 @@ export type Step =
        * whether it hands over to another program or changes user, is not known. The name as written.
        */
       unread?: string;
-      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig });
+      /** supervisord: its programs, from the configuration the build provides (shown by explain, not followed) */ supervisor?: SupervisorConfig;
+      /**
+       * Every path of the script ends in an error exit (`echo usage; exit 1`): those endings, in
+       * the script's order. There is no main process on this run; the rules, which judge the
+       * image's main path, see only that it is not known.
+       */
+      fails?: Ending[];
+      /** A shell given the user's command where it takes a script file (`ENTRYPOINT ["/bin/bash"]`): it reads no such script, and the command is not run. */
+      userScript?: true });
 
 /**
  * A required-configuration check: with every variable unset (the default run) the script exits
@@ -303,7 +311,9 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
-      argv = argv.slice(1);
+      // With their options (`nice -n 10 server`, `exec -a name server`): the command after them.
+      const u = unwrapPrefixes(argv, (f) => (f.multi ? null : f.s), RUN_PREFIXES);
+      argv = argv.slice(u.start > 0 ? u.start : 1);
       continue;
     }
     // Supervisors start the services of a folder, each with its own run script and user: runit's
@@ -399,6 +409,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         const params = argv.slice(i + 2);
         await runScript(hop, arg0, params, item, hops, run, work, cache, r);
         return;
+      }
+      if (target.s === USER_COMMAND) {
+        // `ENTRYPOINT ["/bin/bash"]` given `docker run IMAGE sh`: the word is the shell's script file.
+        push({ ...common, kind: 'unknown', userScript: true, reason: `${interp} takes the user's command as the name of a script file to read, not as a program to run (\`docker run IMAGE sh\` has it read a file named sh, the /bin/sh program or no file at all): it fails, and the command is not run` });
+        return end();
       }
       const resolved = resolveScriptPath(r, target.s);
       if (!resolved) {
@@ -535,6 +550,9 @@ function stepDown(step: StepDown | undefined, argv: Field[], runsAs: UserValue, 
  * Programs that run their command line in the same process or as a child, as the same user:
  * what they are given is the main process, and its user is theirs.
  */
+/** The prefixes that run their command in the same process, options skipped by their convention. */
+const RUN_PREFIXES: ReadonlySet<CommandPrefix> = new Set<CommandPrefix>(['exec', 'nohup', 'nice']);
+
 const SAME_USER_WRAPPERS = new Set(['timeout', 'stdbuf', 'taskset', 'ionice', 'chrt', 'numactl', 'nohup', 'nice', 'env', 'setsid', 'xvfb-run', 'flock', 'unbuffer', 'strace', 'ltrace', 'valgrind', 'time', 'sleep', 'watch', 'dockerize', 'wait-for', 'wait-for.sh', 'wait-for-it', 'wait-for-it.sh']);
 
 /**
@@ -673,6 +691,12 @@ async function runScript(
   const endings = result.endings.filter((e) => !e.failed || e.waited).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
+    const fails = result.budget ? [] : result.endings.filter((e) => e.failed && e.kind === 'exit' && !e.opaque);
+    if (fails.length > 0 && fails.length === result.endings.length) {
+      hops.push(hop, { ...hop, kind: 'unknown', reason: 'every path of the script ends in an error exit', fails } as Step);
+      run.chains.push({ hops, end: null });
+      return;
+    }
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
     run.chains.push({ hops, end: null });
     return;
@@ -741,10 +765,12 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     for (const e of run.endings) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
-      // condition: the exit is reached because of it, not because of a file test.
+      // condition and the last one the arguments decided: the exit is reached because of it, not
+      // because of a file test or of the words the script was given (`*) echo "unknown command
+      // $1"; exit 8` after a test of an unset DEBUG_TRACE is no configuration check).
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i] as Decision;
-        if (d.undecided) break;
+        if (d.undecided || d.args) break;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : (e.code?.s ?? null), names: d.unset, ...(e.bare ? { bare: true as const } : {}) };

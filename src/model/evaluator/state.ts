@@ -413,6 +413,8 @@ export interface TermTrap {
   action: string;
   /** The action (or a function it calls) runs `kill`: it passes the signal on to the children. */
   kills: boolean;
+  /** The one signal other than TERM that the action's own `kill` sends (`USR1` for `kill -USR1 $pid`). */
+  signal?: string;
 }
 
 /**
@@ -433,6 +435,8 @@ export interface Decision {
   at: CmdRef | null;
   /** Decided because these environment variables are unset (`[ -z "$DB_HOST" ]`). */
   unset?: readonly string[];
+  /** Decided by the invocation's arguments (`$1 = server (from CMD)`, `$1 matches * (the user command)`). */
+  args?: true;
   /** Not a decision: the path went one way of a condition dockerlint could not decide. */
   undecided?: true;
 }

@@ -357,6 +357,19 @@ describe('control flow', () => {
     expect(endings('#!/bin/sh\nwhile :\ndo\n  sleep 60\ndone\n')).toEqual(['loop [root]@2 after sleep']);
   });
 
+  test('a foreground `tail -f` or `sleep infinity` never returns: the path ends there, and what follows it never runs', () => {
+    expect(endings('#!/bin/sh\ntinyproxy\ntail -f /var/log/tinyproxy.log\necho "stopped tailing"\nexit 0\n')).toEqual(['end [root] after tail']);
+    expect(endings('#!/bin/sh\nkeep() { sleep infinity; echo woke; }\nkeep\nexec never\n')).toEqual(['end [root] after sleep']);
+    const r = run('#!/bin/sh\ndaemon &\ntail -F /var/log/app.log\nexit 0\n');
+    expect(r.endings.map((e) => [e.kind, e.stays, e.running?.jobs.length])).toEqual([['end', true, 1]]);
+  });
+
+  test('a `tail` that ends (no -f), or a keep-alive in the background or a pipeline, is passed: the script goes on', () => {
+    expect(endings('#!/bin/sh\ntail -n 20 /var/log/app.log\nexit 0\n')).toEqual(['exit 0 [root]@3']);
+    expect(endings('#!/bin/sh\ntail -f /var/log/app.log &\nsleep infinity | cat\nexec server\n')).toEqual(['exec server [root]@4']);
+    expect(endings('#!/bin/sh\nif tail -f /dev/null; then :; fi\nexec server\n')).toEqual(['exec server [root]@3']);
+  });
+
   test('an endless loop that a break leaves is a wait, not a keep-alive: the script goes on after it', () => {
     expect(endings('#!/bin/sh\nwhile true; do if nc -z db 5432; then break; fi; sleep 1; done\nexec server\n')).toEqual(['exec server [root]@3']);
   });

@@ -68,3 +68,24 @@ describe('$((...)): known when its operands are', () => {
     expect(endings('#!/bin/sh\nexec app $((N + 1)) $((2 / 0)) $((i++))\n', { env: { N: null } })).toEqual(['exec app … … … [root]@2']);
   });
 });
+
+describe('a `while [ $# -gt 0 ]; do case "$1" ...; shift; done` loop over known words', () => {
+  const LOOP = '#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  case "$1" in\n    -v) VERBOSE=1 ;;\n    --port) PORT=$2; shift ;;\n    -*) echo "unknown option $1" >&2; exit 2 ;;\n    *) echo "unknown driver $1" >&2; exit 1 ;;\n  esac\n  shift\ndone\nexec server --port "${PORT:-80}" --verbose="${VERBOSE:-0}" "$@"\n';
+  test('CMD of options: run pass by pass, each word takes its own branch, and nothing is left for "$@"', () => {
+    expect(endings(LOOP, { args: ['--port', '8080', '-v'] }, true)).toEqual(['exec server --port 8080 --verbose=1 [root]@11']);
+  });
+  test('no arguments: the loop is not entered, and "$@" stays empty', () => {
+    expect(endings(LOOP, { args: [] }, true)).toEqual(['exec server --port 80 --verbose=0 [root]@11']);
+  });
+  test('the user command is no option and none of the words the parser knows: it is rejected', () => {
+    expect(endings(LOOP, { args: 'user' }, true)).toEqual(['exit 1 [root]@7']);
+  });
+  test('a word that cannot be known: the loop is widened, every branch stays possible', () => {
+    const unknown = '#!/bin/sh\nset -- $UNSET_OPTS\n' + LOOP.slice('#!/bin/sh\n'.length);
+    expect(endings(unknown, { args: [], env: { UNSET_OPTS: null } }, true)).toEqual(['exec server --port ? --verbose=1 … [root]@12', 'exec server --port ? ? … [root]@12', 'exit 1 [root]@8', 'exit 2 [root]@7']);
+  });
+  test('a loop that never shifts is widened after as many passes as there are words, not run for ever', () => {
+    const stuck = '#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  case "$1" in\n    -v) VERBOSE=1 ;;\n  esac\n  [ -n "$DONE" ] && set --\ndone\nexec server\n';
+    expect(endings(stuck, { args: ['-v'], env: { DONE: null } }, true)).toEqual(['exec server [root]@8']);
+  });
+});
