@@ -892,9 +892,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
           continue;
         }
         combinable = false;
@@ -1046,15 +1046,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
         const body2 = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          open.value = literal2;
+          open.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -6472,7 +6472,7 @@ var require_property = __commonJS({
         value = value.substring(skip);
         let first = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal = first === "'" || first === '"';
+        let literal2 = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
@@ -6513,7 +6513,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal) {
+                      if (!inDouble && !inSingle && !literal2) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -6541,7 +6541,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal) {
+              } else if (inSingle || literal2) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -9331,26 +9331,26 @@ function basename2(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
-function unwrapPrefixes(words, literal, through = ALL) {
+function unwrapPrefixes(words, literal2, through = ALL) {
   const prefixes = [];
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit2 = w === void 0 ? null : literal(w);
+    const lit2 = w === void 0 ? null : literal2(w);
     if (lit2 === null) return { prefixes, start: i };
     const name = basename2(lit2);
     if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal);
+    const next = skipOptions(name, words, i + 1, literal2);
     if (next === null || next >= words.length) return { prefixes, start: i };
     prefixes.push({ name, index: i });
     i = next;
   }
 }
-function skipOptions(prefix, words, from, literal) {
+function skipOptions(prefix, words, from, literal2) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit2 = literal(w);
+    const lit2 = literal2(w);
     if (lit2 === null) return i;
     if (lit2 === "--") return i + 1;
     if (prefix === "env" && ASSIGNMENT.test(lit2)) {
@@ -9389,17 +9389,17 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short3, long) {
+function prefixOption(prefix, words, from, literal2, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
-    const lit2 = literal(words[i]);
+    const lit2 = literal2(words[i]);
     if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
     if (lit2.startsWith("--")) {
       const eq = lit2.indexOf("=");
       const name = lit2.slice(2, eq >= 0 ? eq : void 0);
       const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       i += takes && eq < 0 ? 2 : 1;
       continue;
     }
@@ -9408,7 +9408,7 @@ function prefixOption(prefix, words, from, literal, short3, long) {
       const c = lit2[k];
       if (!VALUED[prefix].has(c)) continue;
       const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       if (glued === "") consumed = 2;
       if (c === short3) value = v;
       break;
@@ -12950,11 +12950,11 @@ var init_definition_description = __esm({
           if (view.onbuild) continue;
           const inst = view.inst;
           const start = inst.keywordSpan.line;
-          const lowerBound = prevEnd;
+          const lowerBound2 = prevEnd;
           prevEnd = inst.span.endLine;
           if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
           const above = start - 1;
-          if (above <= lowerBound || directiveLines.has(above)) continue;
+          if (above <= lowerBound2 || directiveLines.has(above)) continue;
           const line = src.line(above).trimStart();
           if (!line.startsWith("#")) continue;
           const comment = line.slice(1).trim();
@@ -14488,16 +14488,120 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES, liveness) {
   if (states.length <= 1) return { states, capped: false };
+  const out = distinct(states, cap);
+  if (out) return { states: out, capped: false };
+  const exact = liveness ? joinExact(states, liveness) : null;
+  if (exact) {
+    const fewer = distinct(exact, cap);
+    if (fewer) return { states: fewer, capped: false, exact: true };
+    return { ...joinByFacts(exact, cap, keep), capped: true, exact: true };
+  }
+  return { ...joinByFacts(states, cap, keep), capped: true };
+}
+function distinct(states, cap) {
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { ...joinByFacts(states, cap, keep), capped: true };
+    else return null;
   }
-  return { states: out, capped: false };
+  return out;
+}
+function saysNothing(v) {
+  return v !== void 0 && v.kind === "scalar" && v.flat === void 0 && v.value.s === null && !v.value.multi && v.value.arg === void 0 && v.value.mangled === void 0 && !v.value.not?.length && !v.value.unset?.length;
+}
+function coveredByUnknown(v) {
+  if (v === void 0 || v.kind !== "scalar" || v.flat !== void 0) return false;
+  const f = v.value;
+  return !f.multi && f.arg === void 0 && f.mangled === void 0 && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+function sameValue(a, b) {
+  return a === b || a !== void 0 && b !== void 0 && sameVar(a, b);
+}
+function joinExact(states, liveness) {
+  if (states.length > MAX_EXACT) return null;
+  const scopes = states.map((x) => x.scope());
+  if (scopes.some((v) => v.rootedInHavoc)) return null;
+  const pairs = /* @__PURE__ */ new Map();
+  const pairNames = (i, j) => {
+    const key = i < j ? i * MAX_EXACT + j : j * MAX_EXACT + i;
+    if (pairs.has(key)) return pairs.get(key);
+    const x = scopes[i];
+    const y = scopes[j];
+    let out = [];
+    if (!sameScopes(x, y)) {
+      const base2 = commonAncestor(x, y);
+      const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : null;
+      out = names && names.size <= MAX_PAIR_NAMES ? [...names].filter((k) => !sameValue(x.get(k), y.get(k))) : null;
+    }
+    pairs.set(key, out);
+    return out;
+  };
+  const asked = /* @__PURE__ */ new Set();
+  for (let i = 0; i < states.length; i++) for (let j = i + 1; j < states.length; j++) for (const k of pairNames(i, j) ?? []) asked.add(k);
+  const facts = liveness([...asked]) ?? { live: () => true, status: true };
+  const value = (i, k) => scopes[i].get(k);
+  const liveDiff = (i, j) => pairNames(i, j)?.filter((k) => facts.live(k)) ?? null;
+  const groups = [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i];
+    const g = groups.find((m) => {
+      const r = m[0];
+      const x = states[r];
+      return (!facts.status || x.status === s.status) && x.sameOutsideVars(s) && liveDiff(r, i)?.length === 0;
+    });
+    if (g) g.push(i);
+    else groups.push([i]);
+  }
+  const covers = (r, q) => {
+    const x = states[r];
+    const y = states[q];
+    if (facts.status && x.status !== y.status && x.status !== null) return false;
+    if (x.unknownUnset !== y.unknownUnset && !x.unknownUnset) return false;
+    if (!x.sameOutsideVars(y, true)) return false;
+    const anything = (a, k) => saysNothing(a) || a === void 0 && x.unknownUnset && !SHELL_SET.has(k);
+    const diff = liveDiff(r, q);
+    return diff !== null && diff.every((k) => {
+      const a = value(r, k);
+      const b = value(q, k);
+      if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== void 0;
+      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k));
+    });
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let q = 0; q < groups.length && !changed; q++) {
+      for (let r = 0; r < groups.length && !changed; r++) {
+        if (r === q || !covers(groups[r][0], groups[q][0])) continue;
+        groups[r].push(...groups[q]);
+        groups.splice(q, 1);
+        changed = true;
+      }
+    }
+  }
+  if (groups.length === states.length) return null;
+  return groups.map((m) => {
+    const first = m[0];
+    if (m.length === 1) return states[first];
+    const joined = states[first].fork();
+    const dead = /* @__PURE__ */ new Set();
+    for (const i of m) for (const j of m) if (i < j) {
+      for (const k of pairNames(i, j) ?? []) if (!facts.live(k)) dead.add(k);
+    }
+    for (const k of dead) {
+      const v = joinValues(m.map((i) => value(i, k)));
+      if (v !== value(first, k)) joined.setVar(k, v);
+    }
+    for (const i of m.slice(1)) {
+      const o = states[i];
+      joined.absorb(o);
+      if (!facts.status && joined.status !== o.status) joined.status = null;
+    }
+    return joined;
+  });
 }
 function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
@@ -14557,7 +14661,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14821,6 +14925,10 @@ var init_state = __esm({
       sameAs(o) {
         return this.status === o.status && this.opaque === o.opaque && this.unknownUnset === o.unknownUnset && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
+      /** Equal in everything that decides what the path does next but the variables and the status (and, with `anyUnset`, how unset variables read). */
+      sameOutsideVars(o, anyUnset = false) {
+        return this.opaque === o.opaque && (anyUnset || this.unknownUnset === o.unknownUnset) && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+      }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
@@ -14920,6 +15028,9 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    MAX_EXACT = 64;
+    MAX_PAIR_NAMES = 64;
+    SHELL_SET = /* @__PURE__ */ new Set(["BASH_SOURCE", "EUID", "UID", "USER", "LOGNAME", "RANDOM", "SECONDS", "LINENO", "PPID", "BASHPID", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     NO_NAMES = /* @__PURE__ */ new Set();
     MAX_PAIRWISE = 24;
   }
@@ -15644,6 +15755,333 @@ var init_getopts = __esm({
   }
 });
 
+// src/model/evaluator/liveness.ts
+function isNameStart(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+}
+function isNameChar(c) {
+  return isNameStart(c) || c >= 48 && c <= 57;
+}
+function literal(w) {
+  if (!w) return null;
+  let s = "";
+  for (const p of w.parts) {
+    if (p.type === "Lit") s += p.value;
+    else if (p.type === "SglQuoted") s += p.value;
+    else return null;
+  }
+  return s;
+}
+function buildIndex(ast, text) {
+  const reads = /* @__PURE__ */ new Map();
+  const ix = { reads, giveUps: [], calls: [], callOffsets: [], dynamicCalls: [], jumps: [], traps: [], funcs: /* @__PURE__ */ new Map(), places: /* @__PURE__ */ new Map(), shared: false };
+  const read = (name, o) => {
+    const list2 = reads.get(name);
+    if (list2) list2.push(o);
+    else reads.set(name, [o]);
+  };
+  const tokens = (s, o) => {
+    for (let i = 0; i < s.length; ) {
+      const c = s.charCodeAt(i);
+      if (isNameStart(c) && (i === 0 || !isNameChar(s.charCodeAt(i - 1)))) {
+        let j = i + 1;
+        while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
+        read(s.slice(i, j), o);
+        i = j;
+      } else i++;
+    }
+    if (s.includes("$?")) read("?", o);
+    if (s.includes("${!")) ix.giveUps.push(o);
+  };
+  const span = (n) => tokens(text.slice(n.p[2], n.e[2]), n.p[2]);
+  const todo = [];
+  const place = (list2, owner, role) => {
+    list2.forEach((s, i) => todo.push({ s, place: { list: list2, i, owner, role } }));
+  };
+  const part = (p, owner) => {
+    switch (p.type) {
+      case "Lit":
+      case "SglQuoted":
+        tokens(p.value, p.p[2]);
+        return;
+      case "DblQuoted":
+        for (const q of p.parts) part(q, owner);
+        return;
+      case "ParamExp":
+        read(p.param, p.p[2]);
+        if (p.excl) ix.giveUps.push(p.p[2]);
+        if (p.index) tokens(p.index, p.p[2]);
+        if (p.word) word(p.word, owner);
+        return;
+      case "CmdSubst":
+      case "ProcSubst":
+        place(p.stmts, owner, "word");
+        return;
+      default:
+        span(p);
+    }
+  };
+  const word = (w, owner) => {
+    if (w) for (const p of w.parts) part(p, owner);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr": {
+        for (const a of c.assigns) {
+          if (a.append) read(a.name, a.p[2]);
+          if (a.array) span(a);
+          word(a.value, s);
+        }
+        for (const w of c.args) word(w, s);
+        const head = literal(c.args[0]);
+        const o = c.p[2];
+        if (c.args.length > 0 && head === null) ix.dynamicCalls.push(o);
+        if (head !== null) {
+          ix.calls.push({ o, name: head });
+          if (GIVE_UP_COMMANDS.has(head)) ix.giveUps.push(o);
+          if (head === "set" && c.args.length === 1) ix.giveUps.push(o);
+          if ((head === "exit" || head === "return") && c.args.length === 1) read("?", o);
+          if (head === "return" || head === "break" || head === "continue") ix.jumps.push(o);
+          if (head === "trap") ix.traps.push({ p: s.p[2], e: s.e[2] });
+          if ((head === "command" || head === "builtin") && c.args[1]) {
+            const next = literal(c.args[1]);
+            if (next !== null) ix.calls.push({ o, name: next });
+            else ix.dynamicCalls.push(o);
+          }
+        }
+        return;
+      }
+      case "DeclClause":
+        for (const a of c.args) {
+          const opt = a.name === "" ? literal(a.value ?? void 0) : null;
+          if (a.name === "" && (opt === null || /[np]/.test(opt))) ix.giveUps.push(a.p[2]);
+          if (a.name !== "" && (a.naked || a.append)) read(a.name, a.p[2]);
+          if (a.array) span(a);
+          word(a.value, s);
+        }
+        if (c.args.length === 0) ix.giveUps.push(c.p[2]);
+        return;
+      case "ForClause":
+        if (c.items) for (const w of c.items) word(w, s);
+        else span({ p: c.p, e: c.do[0]?.p ?? c.e });
+        place(c.do, s, "loop");
+        return;
+      case "WhileClause":
+        place(c.cond, s, "loop");
+        place(c.do, s, "loop");
+        return;
+      case "IfClause":
+        for (let cl = c; cl; cl = cl.else) {
+          place(cl.cond, s, "ifcond");
+          place(cl.then, s, "branch");
+        }
+        return;
+      case "CaseClause":
+        word(c.word, s);
+        for (const item of c.items) {
+          for (const w of item.patterns) word(w, s);
+          place(item.stmts, s, c.items.every((x) => x.op === ";;") ? "branch" : "case");
+        }
+        return;
+      case "FuncDecl": {
+        const list2 = ix.funcs.get(c.name);
+        const body2 = { p: c.body.p[2], e: c.body.e[2], stmts: c.body.cmd?.type === "Block" && !c.body.negated && !c.body.background && c.body.redirs.length === 0 ? c.body.cmd.stmts : null };
+        if (list2) list2.push(body2);
+        else ix.funcs.set(c.name, [body2]);
+        place([c.body], s, "func");
+        return;
+      }
+      case "BinaryCmd":
+        todo.push({ s: c.x, place: { list: [c.x], i: 0, owner: s, role: "left" } });
+        todo.push({ s: c.y, place: { list: [c.y], i: 0, owner: s, role: "plain" } });
+        return;
+      case "Block":
+      case "Subshell":
+      case "TimeClause":
+      case "CoprocClause":
+        place(childStmts(c), s, "plain");
+        return;
+      default:
+        span(c);
+    }
+  };
+  place(ast.stmts, null, "top");
+  while (todo.length > 0) {
+    const { s, place: at2 } = todo.pop();
+    if (ix.places.has(s)) ix.shared = true;
+    ix.places.set(s, at2);
+    for (const r of s.redirs) {
+      word(r.word, s);
+      word(r.hdoc, s);
+    }
+    if (s.cmd) command2(s.cmd, s);
+  }
+  for (const list2 of reads.values()) list2.sort((a, b) => a - b);
+  ix.giveUps.sort((a, b) => a - b);
+  ix.calls.sort((a, b) => a.o - b.o);
+  ix.callOffsets = ix.calls.map((c) => c.o);
+  ix.dynamicCalls.sort((a, b) => a - b);
+  ix.jumps.sort((a, b) => a - b);
+  return ix;
+}
+function fileIndex(ast, text) {
+  let ix = INDEXES.get(ast);
+  if (!ix) INDEXES.set(ast, ix = buildIndex(ast, text));
+  return ix;
+}
+function lowerBound(xs, lo) {
+  let a = 0;
+  let b = xs.length;
+  while (a < b) {
+    const m = a + b >> 1;
+    if (xs[m] < lo) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+function anyIn(xs, lo, hi) {
+  if (!xs || xs.length === 0) return false;
+  const i = lowerBound(xs, lo);
+  return i < xs.length && xs[i] < hi;
+}
+function callsIn(ix, lo, hi, visit) {
+  for (let i = lowerBound(ix.callOffsets, lo); i < ix.calls.length && ix.calls[i].o < hi; i++) visit(ix.calls[i].name);
+}
+function liveAfter(at2, file, returns, files, names) {
+  const all = [...files];
+  if (!all.some((f) => f.ast === file.ast)) all.push(file);
+  const indexes = all.map((f) => fileIndex(f.ast, f.text));
+  if (indexes.some((ix) => ix.shared)) return null;
+  const asked = new Set(names);
+  let work = 0;
+  const spend = (n = 1) => {
+    work += n;
+    if (work > MAX_WORK) throw new GiveUp();
+  };
+  const functionNames = /* @__PURE__ */ new Set();
+  for (const ix of indexes) for (const k of ix.funcs.keys()) functionNames.add(k);
+  const found = (w, n) => {
+    if (w.open.delete(n)) w.read.add(n);
+  };
+  const exposed = /* @__PURE__ */ new Map();
+  const exposedBy = (name) => {
+    const known3 = exposed.get(name);
+    if (known3 === "busy") return asked;
+    if (known3) return known3;
+    exposed.set(name, "busy");
+    const read = /* @__PURE__ */ new Set();
+    for (const ix of indexes) {
+      for (const b of ix.funcs.get(name) ?? []) {
+        const one = { open: new Set(asked), read, kills: true };
+        if (!b.stmts) readsIn(ix, b.p, b.e, one);
+        else rest(ix, b.stmts, 0, one);
+      }
+    }
+    exposed.set(name, read);
+    return read;
+  };
+  const readsIn = (ix, lo, hi, w) => {
+    spend();
+    if (anyIn(ix.giveUps, lo, hi)) throw new GiveUp();
+    for (const n of w.open) {
+      spend();
+      if (anyIn(ix.reads.get(n), lo, hi)) found(w, n);
+    }
+    const via = (f) => {
+      spend();
+      if (!functionNames.has(f) || w.open.size === 0) return;
+      for (const n of exposedBy(f)) found(w, n);
+    };
+    if (anyIn(ix.dynamicCalls, lo, hi)) for (const f of functionNames) via(f);
+    callsIn(ix, lo, hi, via);
+  };
+  const statement = (ix, s, w) => {
+    readsIn(ix, s.p[2], s.e[2], w);
+    if (anyIn(ix.jumps, s.p[2], s.e[2])) w.kills = false;
+    const c = s.cmd;
+    if (!w.kills || s.background || s.negated || !c) return;
+    if (c.type === "CallExpr" && c.args.length === 0) for (const a of c.assigns) w.open.delete(a.name);
+    else if (c.type === "DeclClause" && c.variant === "export") {
+      for (const a of c.args) if (a.name && !a.naked && !a.append && !a.array) w.open.delete(a.name);
+    }
+  };
+  const rest = (ix, list2, from, w) => {
+    for (let i = from; i < list2.length && w.open.size > 0; i++) {
+      if (i - from >= STATEMENTS_IN_ORDER) {
+        readsIn(ix, list2[i].p[2], list2[list2.length - 1].e[2], w);
+        w.kills = false;
+        return;
+      }
+      statement(ix, list2[i], w);
+    }
+  };
+  try {
+    const ixAt = fileIndex(file.ast, file.text);
+    const here = ixAt.places.get(at2);
+    if (!here) return null;
+    let status = true;
+    const next = here.list[here.i + 1];
+    if (next) {
+      status = anyIn(ixAt.reads.get("?"), next.p[2], next.e[2]) || anyIn(ixAt.dynamicCalls, next.p[2], next.e[2]);
+      callsIn(ixAt, next.p[2], next.e[2], (f) => {
+        if (functionNames.has(f)) status = true;
+      });
+    }
+    const w = { open: new Set([...asked].filter((n) => !ALWAYS_LIVE.has(n))), read: new Set([...asked].filter((n) => ALWAYS_LIVE.has(n))), kills: true };
+    for (const ix of indexes) {
+      for (const t of ix.traps) {
+        const trap = { open: w.open, read: w.read, kills: false };
+        readsIn(ix, t.p, t.e, trap);
+        for (const f of functionNames) if (anyIn(ix.reads.get(f), t.p, t.e)) for (const n of exposedBy(f)) found(w, n);
+      }
+    }
+    let cur = { ix: ixAt, stmt: at2 };
+    let depth = returns.length;
+    while (cur && w.open.size > 0) {
+      const ix = cur.ix;
+      const stmt = cur.stmt;
+      const pl = ix.places.get(stmt);
+      if (!pl) throw new GiveUp();
+      rest(ix, pl.list, pl.i + 1, w);
+      const owner = pl.owner;
+      if (owner) {
+        if (pl.role === "loop" || pl.role === "word") readsIn(ix, owner.p[2], owner.e[2], w);
+        else if (pl.role === "ifcond" || pl.role === "case" || pl.role === "left") readsIn(ix, stmt.e[2], owner.e[2], w);
+        if (pl.role === "loop" || pl.role === "case" || pl.role === "left" || pl.role === "word") w.kills = false;
+        if (pl.role === "func") {
+          const back2 = returns[--depth];
+          if (!back2) throw new GiveUp();
+          cur = { ix: fileIndex(back2.file.ast, back2.file.text), stmt: back2.stmt };
+          continue;
+        }
+        cur = { ix, stmt: owner };
+        continue;
+      }
+      const back = returns[--depth];
+      cur = back ? { ix: fileIndex(back.file.ast, back.file.text), stmt: back.stmt } : null;
+    }
+    const read = w.read;
+    return { live: (n) => read.has(n) || !asked.has(n), status };
+  } catch (e) {
+    if (e instanceof GiveUp) return null;
+    throw e;
+  }
+}
+var INDEXES, ALWAYS_LIVE, GIVE_UP_COMMANDS, MAX_WORK, STATEMENTS_IN_ORDER, GiveUp;
+var init_liveness = __esm({
+  "src/model/evaluator/liveness.ts"() {
+    "use strict";
+    init_shell_walk();
+    INDEXES = /* @__PURE__ */ new WeakMap();
+    ALWAYS_LIVE = /* @__PURE__ */ new Set(["IFS", "PATH", "HOME", "PWD", "OLDPWD", "CDPATH", "OPTIND", "OPTARG", "OPTERR", "REPLY", "PS4", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "POSIXLY_CORRECT", "LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "GLOBIGNORE", "TMPDIR", "USER", "LOGNAME", "SHELL", "UID", "EUID", "PPID", "PIPESTATUS", "BASH_REMATCH", "FUNCNAME", "BASH_SOURCE", "LINENO", "HOSTNAME", "TERM"]);
+    GIVE_UP_COMMANDS = /* @__PURE__ */ new Set(["eval", ".", "source", "compgen", "alias"]);
+    MAX_WORK = 4e3;
+    STATEMENTS_IN_ORDER = 32;
+    GiveUp = class extends Error {
+    };
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -15899,7 +16337,7 @@ function simpleCommand(m, stmt, call, st) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
-    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st, stmt) };
   }
   switch (cmd) {
     case ":":
@@ -16630,9 +17068,10 @@ function interpretAs(inv, host, limits) {
   const commands = [...rec.commands.values()].flat();
   if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped = null;
-  if (rec.firstJoin && rec.lostUse !== null) {
-    capped = { ...rec.firstJoin, lost: rec.lostUse };
-    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  const join2 = rec.firstJoin ?? rec.exactJoin;
+  if (join2 && rec.lostUse !== null) {
+    capped = { ...join2, lost: rec.lostUse };
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${join2.at.stmt.p[0]} and were joined`;
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
@@ -16646,6 +17085,7 @@ var init_interpreter = __esm({
     init_known_programs();
     init_conditions();
     init_getopts();
+    init_liveness();
     init_state();
     init_values();
     init_words();
@@ -16674,6 +17114,11 @@ var init_interpreter = __esm({
       steps = 0;
       /** Where the states were first joined, and how many met there. */
       firstJoin = null;
+      /**
+       * Where paths were first joined without losing anything (they differed only in what nothing
+       * reads again): a value read after it that came from such a join still makes the run unsure.
+       */
+      exactJoin = null;
       /** What the join lost that the run used after it: the first such use. */
       lostUse = null;
       /** More different endings than MAX_ENDINGS were reached. */
@@ -16729,6 +17174,7 @@ var init_interpreter = __esm({
         this.limits = limits;
         this.rec = rec;
         this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+        this.files.set(inv.file, { ast: inv.ast, text: inv.file.text });
         this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
         const self = this;
         this.expandEnv = {
@@ -16746,7 +17192,7 @@ var init_interpreter = __esm({
             if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
           },
           joinedAway: (name, array) => {
-            const j = this.rec.firstJoin;
+            const j = this.rec.firstJoin ?? this.rec.exactJoin;
             if (!j || this.rec.lostUse !== null) return;
             const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
             const use = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
@@ -16831,14 +17277,30 @@ var init_interpreter = __esm({
       scriptFacts() {
         return this.facts ??= scriptFacts(this.inv.ast);
       }
-      merge(states, at2 = this.at) {
-        const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
+      /** The files the run has read, with their syntax trees: the script and the files it sourced. */
+      files = /* @__PURE__ */ new Map();
+      /** Where the functions and sourced files the run is in return to, innermost last (null: a file not known). */
+      returns = [];
+      /**
+       * Merges the states that reach a point. `after`: the statement of a list that just ran, for
+       * the joins that lose nothing (what may be read after it).
+       */
+      merge(states, at2 = this.at, after = null) {
+        const liveness = after ? (names) => this.liveAfter(after, names) : void 0;
+        const r = mergeStates(states, void 0, this.scriptFacts().commandVars, liveness);
+        if (r.exact && !this.rec.exactJoin && at2) this.rec.exactJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
         if (r.capped) {
           this.rec.joined++;
           if (!this.rec.firstJoin && at2) this.rec.firstJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
           if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
         }
         return r.states;
+      }
+      /** What may be read after statement `after` of the current file (see `liveness.ts`). */
+      liveAfter(after, names) {
+        const file = this.files.get(this.ctx.file);
+        if (!file || this.returns.some((r) => r === null)) return null;
+        return liveAfter(after, file, this.returns, this.files.values(), names);
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
@@ -16899,7 +17361,8 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
+          const after = this.stmts[this.i - 1] ?? null;
+          this.cur = m.merge(child.next, after, after);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -17162,6 +17625,17 @@ var init_interpreter = __esm({
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
+          this.phase = -1;
+          m.ctx.cond++;
+          return { push: new ListFrame(c.cond, this.states.map((st) => st.fork())) };
+        }
+        if (this.phase === -1) {
+          m.ctx.cond--;
+          const first = child ?? flowOf([]);
+          const enter = !c.until;
+          if (first.next.length > 0 && first.ret.length === 0 && first.next.every((st) => st.status === !enter)) {
+            return { done: { ...this.acc, next: first.next.map((s) => withStatus(s, true)) } };
+          }
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
           m.ctx.cond++;
@@ -17453,21 +17927,25 @@ var init_interpreter = __esm({
       }
     };
     FunctionFrame = class extends Frame {
-      constructor(name, def, args, st) {
+      constructor(name, def, args, st, site) {
         super();
         this.name = name;
         this.def = def;
         this.args = args;
         this.st = st;
+        this.site = site;
       }
       name;
       def;
       args;
       st;
+      site;
       started = false;
       savedFile = null;
       savedSourced = [];
       enter(m) {
+        const caller = m.files.get(m.ctx.file);
+        m.returns.push(caller ? { file: caller, stmt: this.site } : null);
         m.ctx.calls.push(this.name);
         this.savedFile = m.ctx.file;
         m.ctx.file = this.def.file;
@@ -17475,6 +17953,7 @@ var init_interpreter = __esm({
         m.ctx.sourced = [...this.def.sourcedVia];
       }
       leave(m) {
+        m.returns.pop();
         m.ctx.calls.pop();
         if (this.savedFile) m.ctx.file = this.savedFile;
         m.ctx.sourced = this.savedSourced;
@@ -17511,10 +17990,14 @@ var init_interpreter = __esm({
       saved = null;
       enter(m) {
         this.saved = m.ctx.file;
+        const from = m.files.get(m.ctx.file);
+        m.returns.push(from ? { file: from, stmt: this.stmt } : null);
+        if (!m.files.has(this.target.file)) m.files.set(this.target.file, { ast: this.target.ast, text: this.target.file.text });
         m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
         m.ctx.file = this.target.file;
       }
       leave(m) {
+        m.returns.pop();
         m.ctx.sourced.pop();
         if (this.saved) m.ctx.file = this.saved;
       }
@@ -28481,9 +28964,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal ? "|\n" : ">\n";
+        return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -28532,7 +29015,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal) {
+      if (!literal2) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -44282,8 +44765,8 @@ var require_ignore2 = __commonJS({
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path30);
-        return literal.ignored || literal.unignored ? literal : dir;
+        const literal2 = this._rules.testLiteral(path30);
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
       _t(path30, cache) {
         const cached = cache[path30];
