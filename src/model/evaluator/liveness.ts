@@ -231,7 +231,7 @@ function buildIndex(ast: ShellFile, text: string): FileIndex {
   return ix;
 }
 
-export function fileIndex(ast: ShellFile, text: string): FileIndex {
+function fileIndex(ast: ShellFile, text: string): FileIndex {
   let ix = INDEXES.get(ast);
   if (!ix) INDEXES.set(ast, (ix = buildIndex(ast, text)));
   return ix;
