@@ -19998,7 +19998,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath, unread: [] };
   const queue = [origin];
   const seen = /* @__PURE__ */ new Set();
   while (queue.length > 0 && result.files.length < 40 && !result.handler) {
@@ -20009,6 +20009,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
     try {
       text = read(next.contextPath);
     } catch {
+      result.unread.push(next.contextPath);
       continue;
     }
     result.files.push(next.contextPath);
@@ -20036,9 +20037,11 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
       } else if (spec.startsWith(".")) {
         const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
+        else result.unread.push(spec);
       }
     });
   }
+  if (!result.handler) result.unread.push(...queue.map((q) => q.contextPath).filter((c) => !seen.has(c)));
   return result;
 }
 function resolveModule(stage, fs10, imagePath) {
@@ -24290,7 +24293,7 @@ var init_node_pid1_signals = __esm({
         }
       },
       docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship). It stays silent when a local module the entry imports cannot be read (`require('./dist/server.js')`, a build output not in the checkout): the handler may be there.",
         why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
         good: `FROM node:20-slim
@@ -24313,7 +24316,7 @@ CMD ["node", "server.js"]
         const script = nodeScriptArg(last.args);
         if (!script) return;
         const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
+        if (!handling || handling.handler || handling.errors.length > 0 || handling.unread.length > 0) return;
         const others = handling.files.length - 1;
         ctx.report({
           at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
