@@ -892,9 +892,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
           continue;
         }
         combinable = false;
@@ -1046,15 +1046,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
         const body2 = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          open.value = literal2;
+          open.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -4874,8 +4874,8 @@ var require_parserDirective = __commonJS({
         return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
       }
       getDirective() {
-        const directive = main_1.Directive[this.getName().toLowerCase()];
-        return directive === void 0 ? null : directive;
+        const directive2 = main_1.Directive[this.getName().toLowerCase()];
+        return directive2 === void 0 ? null : directive2;
       }
     };
     exports.ParserDirective = ParserDirective;
@@ -6472,7 +6472,7 @@ var require_property = __commonJS({
         value = value.substring(skip);
         let first = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal = first === "'" || first === '"';
+        let literal2 = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
@@ -6513,7 +6513,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal) {
+                      if (!inDouble && !inSingle && !literal2) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -6541,7 +6541,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal) {
+              } else if (inSingle || literal2) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -7787,9 +7787,9 @@ var require_dockerfile = __commonJS({
         this.document = document;
       }
       getEscapeCharacter() {
-        for (const directive of this.directives) {
-          if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
+        for (const directive2 of this.directives) {
+          if (directive2.getDirective() === ast.Directive.escape) {
+            const value = directive2.getValue();
             if (value === "\\" || value === "`") {
               return value;
             }
@@ -9331,26 +9331,26 @@ function basename2(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
-function unwrapPrefixes(words, literal, through = ALL) {
+function unwrapPrefixes(words, literal2, through = ALL) {
   const prefixes = [];
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit2 = w === void 0 ? null : literal(w);
+    const lit2 = w === void 0 ? null : literal2(w);
     if (lit2 === null) return { prefixes, start: i };
     const name = basename2(lit2);
     if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal);
+    const next = skipOptions(name, words, i + 1, literal2);
     if (next === null || next >= words.length) return { prefixes, start: i };
     prefixes.push({ name, index: i });
     i = next;
   }
 }
-function skipOptions(prefix, words, from, literal) {
+function skipOptions(prefix, words, from, literal2) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit2 = literal(w);
+    const lit2 = literal2(w);
     if (lit2 === null) return i;
     if (lit2 === "--") return i + 1;
     if (prefix === "env" && ASSIGNMENT.test(lit2)) {
@@ -9389,17 +9389,17 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short3, long) {
+function prefixOption(prefix, words, from, literal2, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
-    const lit2 = literal(words[i]);
+    const lit2 = literal2(words[i]);
     if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
     if (lit2.startsWith("--")) {
       const eq = lit2.indexOf("=");
       const name = lit2.slice(2, eq >= 0 ? eq : void 0);
       const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       i += takes && eq < 0 ? 2 : 1;
       continue;
     }
@@ -9408,7 +9408,7 @@ function prefixOption(prefix, words, from, literal, short3, long) {
       const c = lit2[k];
       if (!VALUED[prefix].has(c)) continue;
       const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       if (glued === "") consumed = 2;
       if (c === short3) value = v;
       break;
@@ -12950,11 +12950,11 @@ var init_definition_description = __esm({
           if (view.onbuild) continue;
           const inst = view.inst;
           const start = inst.keywordSpan.line;
-          const lowerBound = prevEnd;
+          const lowerBound2 = prevEnd;
           prevEnd = inst.span.endLine;
           if (inst.keyword !== "FROM" && inst.keyword !== "ARG") continue;
           const above = start - 1;
-          if (above <= lowerBound || directiveLines.has(above)) continue;
+          if (above <= lowerBound2 || directiveLines.has(above)) continue;
           const line = src.line(above).trimStart();
           if (!line.startsWith("#")) continue;
           const comment = line.slice(1).trim();
@@ -13480,7 +13480,7 @@ function rootByDesign(program, args, image) {
   const name = basename3(program);
   const wrapped2 = passThrough(name, args);
   if (wrapped2) return rootByDesign(wrapped2[0], wrapped2.slice(1), image);
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const network = NEEDS_ROOT.find((d) => d.match.test(name) && (!d.when || d.when(args)));
   if (network) return `\`${name}\` runs as root by design: ${network.how}`;
@@ -13488,6 +13488,13 @@ function rootByDesign(program, args, image) {
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+function dropsWhenTold(program, args, image) {
+  const name = basename3(program);
+  const wrapped2 = passThrough(name, args);
+  if (wrapped2) return dropsWhenTold(wrapped2[0], wrapped2.slice(1), image);
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && d.when);
+  return server && !server.when?.(args, image) ? `\`${name}\` can drop root itself: ${server.how}; no user other than root is given to it here, in its options or in a configuration file the build copies` : null;
 }
 function notRoot(value) {
   const v = value?.trim() ?? "";
@@ -13516,6 +13523,133 @@ function uwsgiSetsUid(args, image) {
     if (value !== void 0) return notRoot(value);
   }
   return false;
+}
+function switchesTo(value) {
+  return value !== void 0 && value !== null && notRoot(value.trim().replace(/^(["'])(.*)\1$/, "$2"));
+}
+function shortOption(args, letter, valued) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (!/^-[^-]/.test(a)) continue;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (!valued.includes(c)) continue;
+      const inline = a.slice(j + 1);
+      const value = inline !== "" ? inline : args[i + 1];
+      if (inline === "") i++;
+      if (c === letter) found = value ?? "";
+      break;
+    }
+  }
+  return found;
+}
+function longOption(args, name) {
+  let found;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if (a.startsWith(`--${name}=`)) found = a.slice(name.length + 3);
+    else if (a === `--${name}`) found = args[++i] ?? "";
+  }
+  return found;
+}
+function wordOption(args, option) {
+  let found;
+  for (let i = 0; i < args.length; i++) if (args[i] === option) found = args[++i] ?? "";
+  return found;
+}
+function iniValue(text, sections, key) {
+  const found = readIni(text).filter((s) => sections.includes(s.name.toLowerCase()));
+  return found.map((s) => s.keys.get(key)?.value).find((v) => v !== void 0);
+}
+function directive(text, keyword, opts = {}) {
+  let found;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || `#${opts.comments ?? ""}`.includes(line[0])) continue;
+    const [word = "", ...rest] = line.split(/\s+/);
+    if (opts.ignoreCase ? word.toLowerCase() === keyword.toLowerCase() : word === keyword) found = rest.join(" ").replace(/\s+#.*$/, "");
+  }
+  return found;
+}
+function readFirst(image, files) {
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    if (text !== null) return text;
+  }
+  return null;
+}
+function asteriskSetsUser(args, image) {
+  const VALUED3 = "CeGLMsUx";
+  const option = shortOption(args, "U", VALUED3);
+  if (option !== void 0) return switchesTo(option);
+  const text = readFirst(image, [shortOption(args, "C", VALUED3) ?? "/etc/asterisk/asterisk.conf"]);
+  const runuser = text === null ? void 0 : iniValue(text, ["options"], "runuser")?.replace(/^>\s*/, "");
+  return switchesTo(runuser);
+}
+function torSetsUser(args, image) {
+  let user;
+  let torrc;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.replace(/^--/, "").toLowerCase() === "user") user = args[++i] ?? "";
+    else if (a === "-f" || a === "--torrc-file") torrc = args[++i];
+  }
+  if (user !== void 0) return switchesTo(user);
+  const text = readFirst(image, torrc !== void 0 ? [torrc] : ["/etc/tor/torrc", "/usr/local/etc/tor/torrc"]);
+  return text !== null && switchesTo(directive(text, "User", { ignoreCase: true }));
+}
+function chronydUser(args, image) {
+  const VALUED3 = "flLtuFP";
+  const unquote3 = (v) => v.trim().replace(/^(["'])(.*)\1$/, "$2");
+  const option = shortOption(args, "u", VALUED3);
+  if (option !== void 0) return unquote3(option);
+  let inline;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^user\s/.test(a)) inline = a.slice(5);
+    else if (a === "user" && args[i - 1] !== "-u") inline = args[++i] ?? "";
+  }
+  if (inline !== void 0) return unquote3(inline);
+  const text = readFirst(image, [shortOption(args, "f", VALUED3) ?? "/etc/chrony/chrony.conf", "/etc/chrony.conf"]);
+  const directed = text === null ? void 0 : directive(text, "user", { comments: "!;%" });
+  return directed === void 0 ? void 0 : unquote3(directed);
+}
+function mysqldSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "bChlLOPTu");
+  if (option !== void 0) return switchesTo(option);
+  const defaults = longOption(args, "defaults-file");
+  const files = defaults !== void 0 ? [defaults] : [longOption(args, "defaults-extra-file"), "/etc/my.cnf", "/etc/mysql/my.cnf"];
+  for (const f of files) {
+    const text = f ? image?.read(f) ?? null : null;
+    const user = text === null ? void 0 : iniValue(text, ["mysqld", "mariadbd", "server", "mariadb"], "user");
+    if (user !== void 0) return switchesTo(user);
+  }
+  return false;
+}
+function haproxySetsUser(args, image) {
+  let user;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "-f") continue;
+    const text = readFirst(image, [args[++i]]);
+    if (text === null) continue;
+    let section = "";
+    for (const raw of text.split(/\r?\n/)) {
+      const [word = "", value = ""] = raw.replace(/#.*$/, "").trim().split(/\s+/);
+      if (HAPROXY_SECTION.test(word)) section = word;
+      else if (section === "global" && (word === "user" || word === "uid")) user = value;
+    }
+  }
+  return switchesTo(user);
+}
+function pgbouncerSetsUser(args, image) {
+  const option = longOption(args, "user") ?? shortOption(args, "u", "u");
+  if (option !== void 0) return switchesTo(option);
+  const ini = args.find((a, i) => !a.startsWith("-") && !(args[i - 1] === "-u" || args[i - 1] === "--user"));
+  const text = readFirst(image, [ini]);
+  return text !== null && switchesTo(iniValue(text, ["pgbouncer"], "user"));
 }
 function perlDebuggerRepl(args) {
   const line = args.join(" ");
@@ -13605,7 +13739,7 @@ function handedCommandAt(program, args, find) {
   }
   return null;
 }
-var DROPS_ITSELF, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
+var DROPS_ITSELF, DROPS_WHEN_TOLD, NEEDS_ROOT, INTERACTIVE, BUILD_TOOL, HAPROXY_SECTION, RUNTIME, SERVING_SUBCOMMAND, ONE_SHOT_OPTION, SERVERS, SERVING_FIRST, SERVING_FIRST_SUB, FOREGROUND_FLAG, DETACH_FLAG, DASH_D_DETACHES, DAEMON_NAME, NOT_DAEMONS, OPERANDS_ONLY, DOCKERIZE_VALUE, DOCKERIZE_BOOL;
 var init_known_programs = __esm({
   "src/model/known-programs.ts"() {
     "use strict";
@@ -13617,7 +13751,9 @@ var init_known_programs = __esm({
       { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
-      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
+      { match: /^named$/, how: "it switches to its `-u` user once its sockets are bound", when: (args) => switchesTo(shortOption(args, "u", "ACcdDELMmnNpStTUuxX")) },
       { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
       // `/sbin/init` reaches here only as the system's init: tini-like inits are hops of their own.
       { match: /^(systemd|init)$/, how: "it is the system manager, which runs as root and starts each service as the `User=` of its unit" },
@@ -13638,6 +13774,32 @@ var init_known_programs = __esm({
       // and `gid`; without them it stays root.
       { match: /^uwsgi$/, how: "it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)", when: uwsgiSetsUid }
     ];
+    DROPS_WHEN_TOLD = [
+      // asterisk(8): `-U user` runs as that user (`-G group`); asterisk.conf `runuser` in [options] does the same (default root).
+      { match: /^asterisk$/, how: "it switches to its `-U` user (or the `runuser` of asterisk.conf) after start", when: asteriskSetsUser },
+      // maxscale --help: `-U, --user=USER` runs MaxScale as another user, with that user's uid and gid.
+      { match: /^maxscale$/, how: "it switches to its `-U`/`--user` user after start", when: (args) => switchesTo(shortOption(args, "U", "fFlLDCBAEHMNPRsSGgU") ?? longOption(args, "user")) },
+      // tor(1): `User name` (in the torrc it reads, or `--User name` on the command line): on startup, setuid to this user.
+      { match: /^tor$/, how: "it switches to the `User` of its torrc (or its `--User`) on startup", when: torSetsUser },
+      // slapd(8): `-u user` is the user (id or name) to run as; without it slapd stays root.
+      { match: /^slapd$/, how: "it switches to its `-u` user once its listeners are open", when: (args) => switchesTo(shortOption(args, "u", "cdfFghlnorsTu")) },
+      // kamailio(8): `-u uid` changes the uid (and `-g gid` the gid) after start.
+      { match: /^kamailio$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "aAbBfgGlLmMnNOPQtuwxXYW")) },
+      // freeswitch -help: `-u [user]` is the user to switch to (`-g [group]` the group).
+      { match: /^freeswitch$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(wordOption(args, "-u")) },
+      // chronyd(8): `-u user` (or the `user` directive) is the user chronyd switches to after start to drop root, by default
+      // the one it was compiled with (`--with-user`: chrony or _chrony in the distributions' packages); only root is no switch.
+      { match: /^chronyd$/, how: "it switches to its `-u` user (or the `user` of chrony.conf, else the user it was built with) after start", when: (args, image) => chronydUser(args, image) !== "root" },
+      // ntpd(8): `-u user[:group]` is the user, and optionally the group, to switch to after start.
+      { match: /^ntpd$/, how: "it switches to its `-u` user after start", when: (args) => switchesTo(shortOption(args, "u", "cfiklpPrstuUvVI")?.split(":")[0] ?? longOption(args, "user")?.split(":")[0]) },
+      // MySQL manual (How to Run MySQL as a Normal User): started as root with `--user=name` (or `user=` in [mysqld] of
+      // my.cnf), mysqld switches to that user before accepting connections; without it, it refuses to run as root.
+      { match: /^(mysqld|mariadbd)$/, how: "it switches to its `--user` (or the `user` of the [mysqld] section of my.cnf) before accepting connections, and refuses to start as root without one", when: mysqldSetsUser },
+      // HAProxy configuration manual, global section: `user <name>` / `uid <number>` change the process's user after binding.
+      { match: /^haproxy$/, how: "it switches to the `user` (or `uid`) of the global section of its configuration after binding", when: haproxySetsUser },
+      // pgbouncer(1): `-u user` (or `user` in its ini file) switches user on startup; without one, it refuses to run as root.
+      { match: /^pgbouncer$/, how: "it switches to its `-u` user (or the `user` of its ini file) on startup, and refuses to run as root without one", when: pgbouncerSetsUser }
+    ];
     NEEDS_ROOT = [
       { match: /^zerotier-one$/, how: "it creates its tun device and routes, which need root and NET_ADMIN" },
       // `--tun=userspace-networking` makes tailscaled a user-space proxy that needs no device.
@@ -13650,6 +13812,7 @@ var init_known_programs = __esm({
     ];
     INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl[0-9.]*|raku|rakudo|swipl|racket|sbcl|guile|ocaml|utop|csi|tclsh|swift|scala|kotlinc|dotnet|psql|mysql|mongosh|redis-cli|busybox)$/;
     BUILD_TOOL = /^(mvn|mvnw|gradle|gradlew|composer|sbt|lein|ant|bazel|bazelisk)$/;
+    HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|fcgi-app|crt-store|traces|log-forward)$/;
     RUNTIME = /^(java|javaw|node|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|php|perl|dotnet|erl|elixir|julia|Rscript|R|lua[0-9.]*)$/;
     SERVING_SUBCOMMAND = [
       { match: /^hdfs$/, sub: /^(namenode|datanode|secondarynamenode|journalnode|zkfc|nfs3|portmap|dfsrouter|httpfs)$/ },
@@ -14325,16 +14488,120 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES, liveness) {
   if (states.length <= 1) return { states, capped: false };
+  const out = distinct(states, cap);
+  if (out) return { states: out, capped: false };
+  const exact = liveness ? joinExact(states, liveness) : null;
+  if (exact) {
+    const fewer = distinct(exact, cap);
+    if (fewer) return { states: fewer, capped: false, exact: true };
+    return { ...joinByFacts(exact, cap, keep), capped: true, exact: true };
+  }
+  return { ...joinByFacts(states, cap, keep), capped: true };
+}
+function distinct(states, cap) {
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { ...joinByFacts(states, cap, keep), capped: true };
+    else return null;
   }
-  return { states: out, capped: false };
+  return out;
+}
+function saysNothing(v) {
+  return v !== void 0 && v.kind === "scalar" && v.flat === void 0 && v.value.s === null && !v.value.multi && v.value.arg === void 0 && v.value.mangled === void 0 && !v.value.not?.length && !v.value.unset?.length;
+}
+function coveredByUnknown(v) {
+  if (v === void 0 || v.kind !== "scalar" || v.flat !== void 0) return false;
+  const f = v.value;
+  return !f.multi && f.arg === void 0 && f.mangled === void 0 && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+function sameValue(a, b) {
+  return a === b || a !== void 0 && b !== void 0 && sameVar(a, b);
+}
+function joinExact(states, liveness) {
+  if (states.length > MAX_EXACT) return null;
+  const scopes = states.map((x) => x.scope());
+  if (scopes.some((v) => v.rootedInHavoc)) return null;
+  const pairs = /* @__PURE__ */ new Map();
+  const pairNames = (i, j) => {
+    const key = i < j ? i * MAX_EXACT + j : j * MAX_EXACT + i;
+    if (pairs.has(key)) return pairs.get(key);
+    const x = scopes[i];
+    const y = scopes[j];
+    let out = [];
+    if (!sameScopes(x, y)) {
+      const base2 = commonAncestor(x, y);
+      const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : null;
+      out = names && names.size <= MAX_PAIR_NAMES ? [...names].filter((k) => !sameValue(x.get(k), y.get(k))) : null;
+    }
+    pairs.set(key, out);
+    return out;
+  };
+  const asked = /* @__PURE__ */ new Set();
+  for (let i = 0; i < states.length; i++) for (let j = i + 1; j < states.length; j++) for (const k of pairNames(i, j) ?? []) asked.add(k);
+  const facts = liveness([...asked]) ?? { live: () => true, status: true };
+  const value = (i, k) => scopes[i].get(k);
+  const liveDiff = (i, j) => pairNames(i, j)?.filter((k) => facts.live(k)) ?? null;
+  const groups = [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i];
+    const g = groups.find((m) => {
+      const r = m[0];
+      const x = states[r];
+      return (!facts.status || x.status === s.status) && x.sameOutsideVars(s) && liveDiff(r, i)?.length === 0;
+    });
+    if (g) g.push(i);
+    else groups.push([i]);
+  }
+  const covers = (r, q) => {
+    const x = states[r];
+    const y = states[q];
+    if (facts.status && x.status !== y.status && x.status !== null) return false;
+    if (x.unknownUnset !== y.unknownUnset && !x.unknownUnset) return false;
+    if (!x.sameOutsideVars(y, true)) return false;
+    const anything = (a, k) => saysNothing(a) || a === void 0 && x.unknownUnset && !SHELL_SET.has(k);
+    const diff = liveDiff(r, q);
+    return diff !== null && diff.every((k) => {
+      const a = value(r, k);
+      const b = value(q, k);
+      if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== void 0;
+      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k));
+    });
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let q = 0; q < groups.length && !changed; q++) {
+      for (let r = 0; r < groups.length && !changed; r++) {
+        if (r === q || !covers(groups[r][0], groups[q][0])) continue;
+        groups[r].push(...groups[q]);
+        groups.splice(q, 1);
+        changed = true;
+      }
+    }
+  }
+  if (groups.length === states.length) return null;
+  return groups.map((m) => {
+    const first = m[0];
+    if (m.length === 1) return states[first];
+    const joined = states[first].fork();
+    const dead = /* @__PURE__ */ new Set();
+    for (const i of m) for (const j of m) if (i < j) {
+      for (const k of pairNames(i, j) ?? []) if (!facts.live(k)) dead.add(k);
+    }
+    for (const k of dead) {
+      const v = joinValues(m.map((i) => value(i, k)));
+      if (v !== value(first, k)) joined.setVar(k, v);
+    }
+    for (const i of m.slice(1)) {
+      const o = states[i];
+      joined.absorb(o);
+      if (!facts.status && joined.status !== o.status) joined.status = null;
+    }
+    return joined;
+  });
 }
 function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
@@ -14394,7 +14661,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14658,6 +14925,10 @@ var init_state = __esm({
       sameAs(o) {
         return this.status === o.status && this.opaque === o.opaque && this.unknownUnset === o.unknownUnset && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
+      /** Equal in everything that decides what the path does next but the variables and the status (and, with `anyUnset`, how unset variables read). */
+      sameOutsideVars(o, anyUnset = false) {
+        return this.opaque === o.opaque && (anyUnset || this.unknownUnset === o.unknownUnset) && this.jobs === o.jobs && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+      }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
@@ -14757,6 +15028,9 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    MAX_EXACT = 64;
+    MAX_PAIR_NAMES = 64;
+    SHELL_SET = /* @__PURE__ */ new Set(["BASH_SOURCE", "EUID", "UID", "USER", "LOGNAME", "RANDOM", "SECONDS", "LINENO", "PPID", "BASHPID", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     NO_NAMES = /* @__PURE__ */ new Set();
     MAX_PAIRWISE = 24;
   }
@@ -15481,6 +15755,333 @@ var init_getopts = __esm({
   }
 });
 
+// src/model/evaluator/liveness.ts
+function isNameStart(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+}
+function isNameChar(c) {
+  return isNameStart(c) || c >= 48 && c <= 57;
+}
+function literal(w) {
+  if (!w) return null;
+  let s = "";
+  for (const p of w.parts) {
+    if (p.type === "Lit") s += p.value;
+    else if (p.type === "SglQuoted") s += p.value;
+    else return null;
+  }
+  return s;
+}
+function buildIndex(ast, text) {
+  const reads = /* @__PURE__ */ new Map();
+  const ix = { reads, giveUps: [], calls: [], callOffsets: [], dynamicCalls: [], jumps: [], traps: [], funcs: /* @__PURE__ */ new Map(), places: /* @__PURE__ */ new Map(), shared: false };
+  const read = (name, o) => {
+    const list2 = reads.get(name);
+    if (list2) list2.push(o);
+    else reads.set(name, [o]);
+  };
+  const tokens = (s, o) => {
+    for (let i = 0; i < s.length; ) {
+      const c = s.charCodeAt(i);
+      if (isNameStart(c) && (i === 0 || !isNameChar(s.charCodeAt(i - 1)))) {
+        let j = i + 1;
+        while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
+        read(s.slice(i, j), o);
+        i = j;
+      } else i++;
+    }
+    if (s.includes("$?")) read("?", o);
+    if (s.includes("${!")) ix.giveUps.push(o);
+  };
+  const span = (n) => tokens(text.slice(n.p[2], n.e[2]), n.p[2]);
+  const todo = [];
+  const place = (list2, owner, role) => {
+    list2.forEach((s, i) => todo.push({ s, place: { list: list2, i, owner, role } }));
+  };
+  const part = (p, owner) => {
+    switch (p.type) {
+      case "Lit":
+      case "SglQuoted":
+        tokens(p.value, p.p[2]);
+        return;
+      case "DblQuoted":
+        for (const q of p.parts) part(q, owner);
+        return;
+      case "ParamExp":
+        read(p.param, p.p[2]);
+        if (p.excl) ix.giveUps.push(p.p[2]);
+        if (p.index) tokens(p.index, p.p[2]);
+        if (p.word) word(p.word, owner);
+        return;
+      case "CmdSubst":
+      case "ProcSubst":
+        place(p.stmts, owner, "word");
+        return;
+      default:
+        span(p);
+    }
+  };
+  const word = (w, owner) => {
+    if (w) for (const p of w.parts) part(p, owner);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr": {
+        for (const a of c.assigns) {
+          if (a.append) read(a.name, a.p[2]);
+          if (a.array) span(a);
+          word(a.value, s);
+        }
+        for (const w of c.args) word(w, s);
+        const head = literal(c.args[0]);
+        const o = c.p[2];
+        if (c.args.length > 0 && head === null) ix.dynamicCalls.push(o);
+        if (head !== null) {
+          ix.calls.push({ o, name: head });
+          if (GIVE_UP_COMMANDS.has(head)) ix.giveUps.push(o);
+          if (head === "set" && c.args.length === 1) ix.giveUps.push(o);
+          if ((head === "exit" || head === "return") && c.args.length === 1) read("?", o);
+          if (head === "return" || head === "break" || head === "continue") ix.jumps.push(o);
+          if (head === "trap") ix.traps.push({ p: s.p[2], e: s.e[2] });
+          if ((head === "command" || head === "builtin") && c.args[1]) {
+            const next = literal(c.args[1]);
+            if (next !== null) ix.calls.push({ o, name: next });
+            else ix.dynamicCalls.push(o);
+          }
+        }
+        return;
+      }
+      case "DeclClause":
+        for (const a of c.args) {
+          const opt = a.name === "" ? literal(a.value ?? void 0) : null;
+          if (a.name === "" && (opt === null || /[np]/.test(opt))) ix.giveUps.push(a.p[2]);
+          if (a.name !== "" && (a.naked || a.append)) read(a.name, a.p[2]);
+          if (a.array) span(a);
+          word(a.value, s);
+        }
+        if (c.args.length === 0) ix.giveUps.push(c.p[2]);
+        return;
+      case "ForClause":
+        if (c.items) for (const w of c.items) word(w, s);
+        else span({ p: c.p, e: c.do[0]?.p ?? c.e });
+        place(c.do, s, "loop");
+        return;
+      case "WhileClause":
+        place(c.cond, s, "loop");
+        place(c.do, s, "loop");
+        return;
+      case "IfClause":
+        for (let cl = c; cl; cl = cl.else) {
+          place(cl.cond, s, "ifcond");
+          place(cl.then, s, "branch");
+        }
+        return;
+      case "CaseClause":
+        word(c.word, s);
+        for (const item of c.items) {
+          for (const w of item.patterns) word(w, s);
+          place(item.stmts, s, c.items.every((x) => x.op === ";;") ? "branch" : "case");
+        }
+        return;
+      case "FuncDecl": {
+        const list2 = ix.funcs.get(c.name);
+        const body2 = { p: c.body.p[2], e: c.body.e[2], stmts: c.body.cmd?.type === "Block" && !c.body.negated && !c.body.background && c.body.redirs.length === 0 ? c.body.cmd.stmts : null };
+        if (list2) list2.push(body2);
+        else ix.funcs.set(c.name, [body2]);
+        place([c.body], s, "func");
+        return;
+      }
+      case "BinaryCmd":
+        todo.push({ s: c.x, place: { list: [c.x], i: 0, owner: s, role: "left" } });
+        todo.push({ s: c.y, place: { list: [c.y], i: 0, owner: s, role: "plain" } });
+        return;
+      case "Block":
+      case "Subshell":
+      case "TimeClause":
+      case "CoprocClause":
+        place(childStmts(c), s, "plain");
+        return;
+      default:
+        span(c);
+    }
+  };
+  place(ast.stmts, null, "top");
+  while (todo.length > 0) {
+    const { s, place: at2 } = todo.pop();
+    if (ix.places.has(s)) ix.shared = true;
+    ix.places.set(s, at2);
+    for (const r of s.redirs) {
+      word(r.word, s);
+      word(r.hdoc, s);
+    }
+    if (s.cmd) command2(s.cmd, s);
+  }
+  for (const list2 of reads.values()) list2.sort((a, b) => a - b);
+  ix.giveUps.sort((a, b) => a - b);
+  ix.calls.sort((a, b) => a.o - b.o);
+  ix.callOffsets = ix.calls.map((c) => c.o);
+  ix.dynamicCalls.sort((a, b) => a - b);
+  ix.jumps.sort((a, b) => a - b);
+  return ix;
+}
+function fileIndex(ast, text) {
+  let ix = INDEXES.get(ast);
+  if (!ix) INDEXES.set(ast, ix = buildIndex(ast, text));
+  return ix;
+}
+function lowerBound(xs, lo) {
+  let a = 0;
+  let b = xs.length;
+  while (a < b) {
+    const m = a + b >> 1;
+    if (xs[m] < lo) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+function anyIn(xs, lo, hi) {
+  if (!xs || xs.length === 0) return false;
+  const i = lowerBound(xs, lo);
+  return i < xs.length && xs[i] < hi;
+}
+function callsIn(ix, lo, hi, visit) {
+  for (let i = lowerBound(ix.callOffsets, lo); i < ix.calls.length && ix.calls[i].o < hi; i++) visit(ix.calls[i].name);
+}
+function liveAfter(at2, file, returns, files, names) {
+  const all = [...files];
+  if (!all.some((f) => f.ast === file.ast)) all.push(file);
+  const indexes = all.map((f) => fileIndex(f.ast, f.text));
+  if (indexes.some((ix) => ix.shared)) return null;
+  const asked = new Set(names);
+  let work = 0;
+  const spend = (n = 1) => {
+    work += n;
+    if (work > MAX_WORK) throw new GiveUp();
+  };
+  const functionNames = /* @__PURE__ */ new Set();
+  for (const ix of indexes) for (const k of ix.funcs.keys()) functionNames.add(k);
+  const found = (w, n) => {
+    if (w.open.delete(n)) w.read.add(n);
+  };
+  const exposed = /* @__PURE__ */ new Map();
+  const exposedBy = (name) => {
+    const known3 = exposed.get(name);
+    if (known3 === "busy") return asked;
+    if (known3) return known3;
+    exposed.set(name, "busy");
+    const read = /* @__PURE__ */ new Set();
+    for (const ix of indexes) {
+      for (const b of ix.funcs.get(name) ?? []) {
+        const one = { open: new Set(asked), read, kills: true };
+        if (!b.stmts) readsIn(ix, b.p, b.e, one);
+        else rest(ix, b.stmts, 0, one);
+      }
+    }
+    exposed.set(name, read);
+    return read;
+  };
+  const readsIn = (ix, lo, hi, w) => {
+    spend();
+    if (anyIn(ix.giveUps, lo, hi)) throw new GiveUp();
+    for (const n of w.open) {
+      spend();
+      if (anyIn(ix.reads.get(n), lo, hi)) found(w, n);
+    }
+    const via = (f) => {
+      spend();
+      if (!functionNames.has(f) || w.open.size === 0) return;
+      for (const n of exposedBy(f)) found(w, n);
+    };
+    if (anyIn(ix.dynamicCalls, lo, hi)) for (const f of functionNames) via(f);
+    callsIn(ix, lo, hi, via);
+  };
+  const statement = (ix, s, w) => {
+    readsIn(ix, s.p[2], s.e[2], w);
+    if (anyIn(ix.jumps, s.p[2], s.e[2])) w.kills = false;
+    const c = s.cmd;
+    if (!w.kills || s.background || s.negated || !c) return;
+    if (c.type === "CallExpr" && c.args.length === 0) for (const a of c.assigns) w.open.delete(a.name);
+    else if (c.type === "DeclClause" && c.variant === "export") {
+      for (const a of c.args) if (a.name && !a.naked && !a.append && !a.array) w.open.delete(a.name);
+    }
+  };
+  const rest = (ix, list2, from, w) => {
+    for (let i = from; i < list2.length && w.open.size > 0; i++) {
+      if (i - from >= STATEMENTS_IN_ORDER) {
+        readsIn(ix, list2[i].p[2], list2[list2.length - 1].e[2], w);
+        w.kills = false;
+        return;
+      }
+      statement(ix, list2[i], w);
+    }
+  };
+  try {
+    const ixAt = fileIndex(file.ast, file.text);
+    const here = ixAt.places.get(at2);
+    if (!here) return null;
+    let status = true;
+    const next = here.list[here.i + 1];
+    if (next) {
+      status = anyIn(ixAt.reads.get("?"), next.p[2], next.e[2]) || anyIn(ixAt.dynamicCalls, next.p[2], next.e[2]);
+      callsIn(ixAt, next.p[2], next.e[2], (f) => {
+        if (functionNames.has(f)) status = true;
+      });
+    }
+    const w = { open: new Set([...asked].filter((n) => !ALWAYS_LIVE.has(n))), read: new Set([...asked].filter((n) => ALWAYS_LIVE.has(n))), kills: true };
+    for (const ix of indexes) {
+      for (const t of ix.traps) {
+        const trap = { open: w.open, read: w.read, kills: false };
+        readsIn(ix, t.p, t.e, trap);
+        for (const f of functionNames) if (anyIn(ix.reads.get(f), t.p, t.e)) for (const n of exposedBy(f)) found(w, n);
+      }
+    }
+    let cur = { ix: ixAt, stmt: at2 };
+    let depth = returns.length;
+    while (cur && w.open.size > 0) {
+      const ix = cur.ix;
+      const stmt = cur.stmt;
+      const pl = ix.places.get(stmt);
+      if (!pl) throw new GiveUp();
+      rest(ix, pl.list, pl.i + 1, w);
+      const owner = pl.owner;
+      if (owner) {
+        if (pl.role === "loop" || pl.role === "word") readsIn(ix, owner.p[2], owner.e[2], w);
+        else if (pl.role === "ifcond" || pl.role === "case" || pl.role === "left") readsIn(ix, stmt.e[2], owner.e[2], w);
+        if (pl.role === "loop" || pl.role === "case" || pl.role === "left" || pl.role === "word") w.kills = false;
+        if (pl.role === "func") {
+          const back2 = returns[--depth];
+          if (!back2) throw new GiveUp();
+          cur = { ix: fileIndex(back2.file.ast, back2.file.text), stmt: back2.stmt };
+          continue;
+        }
+        cur = { ix, stmt: owner };
+        continue;
+      }
+      const back = returns[--depth];
+      cur = back ? { ix: fileIndex(back.file.ast, back.file.text), stmt: back.stmt } : null;
+    }
+    const read = w.read;
+    return { live: (n) => read.has(n) || !asked.has(n), status };
+  } catch (e) {
+    if (e instanceof GiveUp) return null;
+    throw e;
+  }
+}
+var INDEXES, ALWAYS_LIVE, GIVE_UP_COMMANDS, MAX_WORK, STATEMENTS_IN_ORDER, GiveUp;
+var init_liveness = __esm({
+  "src/model/evaluator/liveness.ts"() {
+    "use strict";
+    init_shell_walk();
+    INDEXES = /* @__PURE__ */ new WeakMap();
+    ALWAYS_LIVE = /* @__PURE__ */ new Set(["IFS", "PATH", "HOME", "PWD", "OLDPWD", "CDPATH", "OPTIND", "OPTARG", "OPTERR", "REPLY", "PS4", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "POSIXLY_CORRECT", "LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "GLOBIGNORE", "TMPDIR", "USER", "LOGNAME", "SHELL", "UID", "EUID", "PPID", "PIPESTATUS", "BASH_REMATCH", "FUNCNAME", "BASH_SOURCE", "LINENO", "HOSTNAME", "TERM"]);
+    GIVE_UP_COMMANDS = /* @__PURE__ */ new Set(["eval", ".", "source", "compgen", "alias"]);
+    MAX_WORK = 4e3;
+    STATEMENTS_IN_ORDER = 32;
+    GiveUp = class extends Error {
+    };
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -15736,7 +16337,7 @@ function simpleCommand(m, stmt, call, st) {
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
-    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st, stmt) };
   }
   switch (cmd) {
     case ":":
@@ -16037,7 +16638,9 @@ function setTrap(m, st, argv, ref) {
   const action = args[0];
   if (!args.slice(1).some((f) => f.s !== null && /^(SIG)?TERM$|^15$/i.test(f.s))) return;
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
-  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills: text !== null && runsKill(m, st, text, 0) };
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
 }
@@ -16046,6 +16649,27 @@ function writtenAction(ref, index) {
   const only = w?.parts.length === 1 ? w.parts[0] : void 0;
   if (!w || only?.type !== "DblQuoted") return null;
   return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+function sentSignal(m, text) {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = /* @__PURE__ */ new Set();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== "kill" && words[0] !== "pkill" && words[0] !== "killall") return;
+    let sig = "TERM";
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === void 0) break;
+      if (w === "-s" || w === "-n" || w === "--signal") sig = words[i + 1] ?? "?";
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? "?").replace(/^SIG/, ""));
+  });
+  const only = sent.size === 1 ? [...sent][0] : void 0;
+  return only === void 0 || only === "TERM" || only === "15" || only === "?" ? null : only;
 }
 function runsKill(m, st, text, depth) {
   const ast = m.host.parse(text);
@@ -16444,9 +17068,10 @@ function interpretAs(inv, host, limits) {
   const commands = [...rec.commands.values()].flat();
   if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped = null;
-  if (rec.firstJoin && rec.lostUse !== null) {
-    capped = { ...rec.firstJoin, lost: rec.lostUse };
-    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+  const join2 = rec.firstJoin ?? rec.exactJoin;
+  if (join2 && rec.lostUse !== null) {
+    capped = { ...join2, lost: rec.lostUse };
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${join2.at.stmt.p[0]} and were joined`;
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
@@ -16460,6 +17085,7 @@ var init_interpreter = __esm({
     init_known_programs();
     init_conditions();
     init_getopts();
+    init_liveness();
     init_state();
     init_values();
     init_words();
@@ -16488,6 +17114,11 @@ var init_interpreter = __esm({
       steps = 0;
       /** Where the states were first joined, and how many met there. */
       firstJoin = null;
+      /**
+       * Where paths were first joined without losing anything (they differed only in what nothing
+       * reads again): a value read after it that came from such a join still makes the run unsure.
+       */
+      exactJoin = null;
       /** What the join lost that the run used after it: the first such use. */
       lostUse = null;
       /** More different endings than MAX_ENDINGS were reached. */
@@ -16543,6 +17174,7 @@ var init_interpreter = __esm({
         this.limits = limits;
         this.rec = rec;
         this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+        this.files.set(inv.file, { ast: inv.ast, text: inv.file.text });
         this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
         const self = this;
         this.expandEnv = {
@@ -16560,7 +17192,7 @@ var init_interpreter = __esm({
             if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
           },
           joinedAway: (name, array) => {
-            const j = this.rec.firstJoin;
+            const j = this.rec.firstJoin ?? this.rec.exactJoin;
             if (!j || this.rec.lostUse !== null) return;
             const where2 = j.at.file === this.ctx.file ? "" : `${this.ctx.file.path}:`;
             const use = `\`$${name}\`, read at ${where2 ? where2 : "line "}${this.at ? this.at.p[0] : "?"}`;
@@ -16645,14 +17277,30 @@ var init_interpreter = __esm({
       scriptFacts() {
         return this.facts ??= scriptFacts(this.inv.ast);
       }
-      merge(states, at2 = this.at) {
-        const r = mergeStates(states, void 0, this.scriptFacts().commandVars);
+      /** The files the run has read, with their syntax trees: the script and the files it sourced. */
+      files = /* @__PURE__ */ new Map();
+      /** Where the functions and sourced files the run is in return to, innermost last (null: a file not known). */
+      returns = [];
+      /**
+       * Merges the states that reach a point. `after`: the statement of a list that just ran, for
+       * the joins that lose nothing (what may be read after it).
+       */
+      merge(states, at2 = this.at, after = null) {
+        const liveness = after ? (names) => this.liveAfter(after, names) : void 0;
+        const r = mergeStates(states, void 0, this.scriptFacts().commandVars, liveness);
+        if (r.exact && !this.rec.exactJoin && at2) this.rec.exactJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
         if (r.capped) {
           this.rec.joined++;
           if (!this.rec.firstJoin && at2) this.rec.firstJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
           if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = "the script's arguments or its user, which differed between the paths";
         }
         return r.states;
+      }
+      /** What may be read after statement `after` of the current file (see `liveness.ts`). */
+      liveAfter(after, names) {
+        const file = this.files.get(this.ctx.file);
+        if (!file || this.returns.some((r) => r === null)) return null;
+        return liveAfter(after, file, this.returns, this.files.values(), names);
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
@@ -16713,7 +17361,8 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
+          const after = this.stmts[this.i - 1] ?? null;
+          this.cur = m.merge(child.next, after, after);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -16976,6 +17625,17 @@ var init_interpreter = __esm({
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
+          this.phase = -1;
+          m.ctx.cond++;
+          return { push: new ListFrame(c.cond, this.states.map((st) => st.fork())) };
+        }
+        if (this.phase === -1) {
+          m.ctx.cond--;
+          const first = child ?? flowOf([]);
+          const enter = !c.until;
+          if (first.next.length > 0 && first.ret.length === 0 && first.next.every((st) => st.status === !enter)) {
+            return { done: { ...this.acc, next: first.next.map((s) => withStatus(s, true)) } };
+          }
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
           m.ctx.cond++;
@@ -17267,21 +17927,25 @@ var init_interpreter = __esm({
       }
     };
     FunctionFrame = class extends Frame {
-      constructor(name, def, args, st) {
+      constructor(name, def, args, st, site) {
         super();
         this.name = name;
         this.def = def;
         this.args = args;
         this.st = st;
+        this.site = site;
       }
       name;
       def;
       args;
       st;
+      site;
       started = false;
       savedFile = null;
       savedSourced = [];
       enter(m) {
+        const caller = m.files.get(m.ctx.file);
+        m.returns.push(caller ? { file: caller, stmt: this.site } : null);
         m.ctx.calls.push(this.name);
         this.savedFile = m.ctx.file;
         m.ctx.file = this.def.file;
@@ -17289,6 +17953,7 @@ var init_interpreter = __esm({
         m.ctx.sourced = [...this.def.sourcedVia];
       }
       leave(m) {
+        m.returns.pop();
         m.ctx.calls.pop();
         if (this.savedFile) m.ctx.file = this.savedFile;
         m.ctx.sourced = this.savedSourced;
@@ -17325,10 +17990,14 @@ var init_interpreter = __esm({
       saved = null;
       enter(m) {
         this.saved = m.ctx.file;
+        const from = m.files.get(m.ctx.file);
+        m.returns.push(from ? { file: from, stmt: this.stmt } : null);
+        if (!m.files.has(this.target.file)) m.files.set(this.target.file, { ast: this.target.ast, text: this.target.file.text });
         m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
         m.ctx.file = this.target.file;
       }
       leave(m) {
+        m.returns.pop();
         m.ctx.sourced.pop();
         if (this.saved) m.ctx.file = this.saved;
       }
@@ -19309,7 +19978,7 @@ var init_questions = __esm({
     init_invocations();
     init_values();
     init_commands();
-    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -19494,7 +20163,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath, unread: [] };
   const queue = [origin];
   const seen = /* @__PURE__ */ new Set();
   while (queue.length > 0 && result.files.length < 40 && !result.handler) {
@@ -19505,6 +20174,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
     try {
       text = read(next.contextPath);
     } catch {
+      result.unread.push(next.contextPath);
       continue;
     }
     result.files.push(next.contextPath);
@@ -19532,9 +20202,11 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
       } else if (spec.startsWith(".")) {
         const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
+        else result.unread.push(spec);
       }
     });
   }
+  if (!result.handler) result.unread.push(...queue.map((q) => q.contextPath).filter((c) => !seen.has(c)));
   return result;
 }
 function resolveModule(stage, fs10, imagePath) {
@@ -21374,8 +22046,8 @@ __export(shell_exports, {
   loadShellParser: () => loadShellParser
 });
 import { readFileSync as readFileSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire3 } from "node:module";
 function prefetchedModule(g) {
   const p = g.dockerlintShparse;
   delete g.dockerlintShparse;
@@ -21388,24 +22060,35 @@ async function loadShellParser() {
   });
   return loading;
 }
-function withSeedCrypto(f) {
-  const own = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-  if (own && !own.configurable) return f();
-  const getRandomValues = (a) => {
-    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
-    return a;
-  };
-  Object.defineProperty(globalThis, "crypto", { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+function withStandIns(standIns, f) {
+  const saved = [];
+  for (const [name, value] of Object.entries(standIns)) {
+    const own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) continue;
+    saved.push([name, own]);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  }
   try {
     return f();
   } finally {
-    if (own) Object.defineProperty(globalThis, "crypto", own);
-    else delete globalThis.crypto;
+    for (const [name, own] of saved) {
+      if (own) Object.defineProperty(globalThis, name, own);
+      else delete globalThis[name];
+    }
   }
+}
+function withSeedCrypto(f) {
+  return withStandIns({ crypto: seedCrypto }, f);
+}
+function loadGlue() {
+  const file = fileURLToPath2(new URL(GLUE_PATH, import.meta.url));
+  const run2 = new Function("performance", `${readFileSync4(file, "utf8")}
+//# sourceURL=${file}`);
+  withStandIns({ crypto: seedCrypto, performance: glueClock }, () => run2(glueClock));
 }
 async function load() {
   const g = globalThis;
-  withSeedCrypto(() => createRequire3(import.meta.url)(GLUE_PATH));
+  loadGlue();
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
@@ -21769,7 +22452,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, seedCrypto, clockOrigin, glueClock, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, ARITHM_BINARY, ARITHM_UNARY, ARITHM_PAREN, ARITHM_WORD, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -21779,6 +22462,14 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    seedCrypto = {
+      getRandomValues(a) {
+        for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+        return a;
+      }
+    };
+    clockOrigin = process.hrtime.bigint();
+    glueClock = { now: () => Number(process.hrtime.bigint() - clockOrigin) / 1e6 };
     NO_POS = 4294967295;
     INLINE = 2147483648;
     NULL_STR = 4294967295;
@@ -23655,7 +24346,7 @@ var init_node_pid1_signals = __esm({
         }
       },
       docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship). It stays silent when a local module the entry imports cannot be read (`require('./dist/server.js')`, a build output not in the checkout): the handler may be there.",
         why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
         good: `FROM node:20-slim
@@ -23678,7 +24369,7 @@ CMD ["node", "server.js"]
         const script = nodeScriptArg(last.args);
         if (!script) return;
         const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
+        if (!handling || handling.handler || handling.errors.length > 0 || handling.unread.length > 0) return;
         const others = handling.files.length - 1;
         ctx.report({
           at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
@@ -24169,10 +24860,12 @@ var init_reserved_stage_name = __esm({
 });
 
 // src/rules/root-process.ts
-function dropNotes(run2, units, chain) {
+function dropNotes(run2, units, main2, image) {
   const notes = [];
-  const toRoot = switchToRoot(chain);
+  const toRoot = switchToRoot(main2.chain);
   if (toRoot) notes.push(toRoot);
+  const told = main2.hop.kind === "program" ? dropsWhenTold(main2.hop.name, main2.hop.args, image) : null;
+  if (told) notes.push(told);
   const ran = commandsRun(run2);
   for (const { cmd } of ran) {
     const argv = cmd.argvs[0] ?? [];
@@ -24181,8 +24874,8 @@ function dropNotes(run2, units, chain) {
     notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
     break;
   }
-  for (const chain2 of run2.chains) {
-    const last = chain2.hops[chain2.hops.length - 1];
+  for (const chain of run2.chains) {
+    const last = chain.hops[chain.hops.length - 1];
     if (last?.kind !== "program" || !last.read) continue;
     notes.push(`${last.read.file} was read as Python: its code calls no \`os.exec*\` or \`os.set*id\` and names no user switch such as \`gosu\``);
     break;
@@ -24401,7 +25094,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), ...), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -24453,7 +25146,7 @@ var init_root_process = __esm({
         const fromStage = rootStage(stage);
         const file = ctx.env.dockerfile.displayPath;
         const main2 = mainLabel(first, command2);
-        const notes = withNote(dropNotes(run2, launch.scripts, first.chain), command2 ? supervisorRootNote(command2, launch) : null);
+        const notes = withNote(dropNotes(run2, launch.scripts, first, launch.programImage), command2 ? supervisorRootNote(command2, launch) : null);
         if (user) {
           ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
         } else {
@@ -28382,9 +29075,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal ? "|\n" : ">\n";
+        return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -28433,7 +29126,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal) {
+      if (!literal2) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -44183,8 +44876,8 @@ var require_ignore2 = __commonJS({
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path30);
-        return literal.ignored || literal.unignored ? literal : dir;
+        const literal2 = this._rules.testLiteral(path30);
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
       _t(path30, cache) {
         const cached = cache[path30];
@@ -44518,6 +45211,7 @@ function signalsOf(t) {
 function signalNote(t, pid1) {
   if (!t) return pid1 ? "no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout" : "no TERM trap: SIGTERM stops the shell and is not forwarded to its children";
   if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }

@@ -427,6 +427,7 @@ function signalsOf(t: TermTrap | null): NonNullable<Hop['signals']> {
 function signalNote(t: TermTrap | null, pid1: boolean): string {
   if (!t) return pid1 ? 'no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout' : 'no TERM trap: SIGTERM stops the shell and is not forwarded to its children';
   if (t.action === '') return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
+  if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }

@@ -97,3 +97,21 @@ describe('a background child written as expansions', () => {
     expect(x.e.hops[2]?.note).toBe('background child of the shell');
   });
 });
+
+describe('a TERM trap that sends another signal', () => {
+  const SCRIPT = (trap: string): string => `#!/bin/bash\n/opt/app/bin/server &\nPID=$!\n${trap}\nwait\n`;
+  const IMAGE = 'FROM debian:12-slim\nCOPY start.sh /usr/local/bin/\nENTRYPOINT ["start.sh"]\n';
+  test('`trap "kill -USR1 $PID" INT TERM`: SIGTERM is not passed on as such, the children get SIGUSR1', async () => {
+    const x = await explain({ Dockerfile: IMAGE, 'start.sh': SCRIPT('trap "kill -USR1 $PID" INT TERM') });
+    expect(x.e.hops[1]?.note).toContain("SIGTERM is not passed on as such: the TERM trap at start.sh:4 runs 'kill -USR1 $PID', which sends SIGUSR1 to the children instead");
+    const y = await explain({ Dockerfile: IMAGE, 'start.sh': SCRIPT("trap 'kill -s INT $PID' TERM") });
+    expect(y.e.hops[1]?.note).toContain('which sends SIGINT to the children instead');
+  });
+
+  test('`kill $PID` or `kill -TERM $PID`: SIGTERM is forwarded, as before', async () => {
+    for (const trap of ["trap 'kill $PID' TERM", 'trap "kill -TERM $PID" TERM', "trap 'kill -SIGTERM $PID' TERM"]) {
+      const x = await explain({ Dockerfile: IMAGE, 'start.sh': SCRIPT(trap) });
+      expect(x.e.hops[1]?.note).toContain('SIGTERM is forwarded: the TERM trap at start.sh:4 runs');
+    }
+  });
+});

@@ -78,10 +78,10 @@ Intl.Segmenter = class extends Seg { constructor(...a) { super(...a); globalThis
     }
   });
 
-  test('a lint takes over the parser module bin/ started compiling, and loads no Web Crypto; --list-rules and --cache start no compile', () => {
+  test('a lint takes over the parser module bin/ started compiling, and loads neither Web Crypto nor perf_hooks; --list-rules and --cache start no compile', () => {
     // Counts bin/'s early WebAssembly.compile calls, and says at exit whether the parser took the
-    // compile over (the global is gone), whether Node's Web Crypto was loaded, and whether
-    // globalThis.crypto is still Node's own lazy getter.
+    // compile over (the global is gone), whether Node's Web Crypto and perf_hooks were loaded, and
+    // whether globalThis.crypto and globalThis.performance are still Node's own lazy getters.
     const probe = `const seen = new Set(process.moduleLoadList);
 const compile = WebAssembly.compile;
 let compiles = 0;
@@ -89,7 +89,8 @@ WebAssembly.compile = (...a) => { compiles++; return process.env.PROBE_FAIL ? Pr
 if (require('node:worker_threads').isMainThread) process.on('exit', () => {
   const loaded = process.moduleLoadList.filter((m) => !seen.has(m));
   const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
-  process.stderr.write(JSON.stringify({ compiles, pending: 'dockerlintShparse' in globalThis, webcrypto: loaded.includes('NativeModule internal/crypto/webcrypto'), lazyCrypto: typeof own?.get === 'function' }));
+  const perf = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+  process.stderr.write(JSON.stringify({ compiles, pending: 'dockerlintShparse' in globalThis, webcrypto: loaded.includes('NativeModule internal/crypto/webcrypto'), lazyCrypto: typeof own?.get === 'function', perfHooks: loaded.includes('NativeModule perf_hooks'), lazyPerformance: typeof perf?.get === 'function' }));
 });`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-probe-'));
     const hook = path.join(dir, 'probe.cjs');
@@ -102,10 +103,13 @@ if (require('node:worker_threads').isMainThread) process.on('exit', () => {
       const args = ['fixtures/root-process', '--format', 'json'];
       const lint = probed(args);
       expect(lint.status).toBe(1);
-      expect(lint.probe).toEqual({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true });
+      expect(lint.probe).toMatchObject({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true, lazyPerformance: true });
+      // A context without a JavaScript entrypoint (whose parser, TypeScript, loads perf_hooks itself):
+      // the shell parser's clock does not read Node's performance global.
+      expect(probed(['fixtures/root-process/bad-alt-expansion-drop-unset', '--format', 'json']).probe).toEqual({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true, perfHooks: false, lazyPerformance: true });
       // A failed early compile: the parser compiles the module itself, with the same findings.
       const fallback = probed(args, { PROBE_FAIL: '1' });
-      expect(fallback.probe).toEqual({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true });
+      expect(fallback.probe).toMatchObject({ compiles: 1, pending: false, webcrypto: false, lazyCrypto: true, lazyPerformance: true });
       expect(fallback.status).toBe(1);
       expect(JSON.parse(fallback.stdout)).toEqual(JSON.parse(lint.stdout));
       expect(JSON.parse(lint.stdout).length).toBeGreaterThan(2);

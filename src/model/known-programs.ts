@@ -24,7 +24,9 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   { match: /^php-fpm[0-9.]*$/, how: 'its pool workers run as the `user` of the pool configuration' },
   { match: /^varnishd$/, how: 'it switches to its own unprivileged users after start' },
   { match: /^mosquitto$/, how: 'it switches to the `user` of mosquitto.conf (mosquitto by default)' },
-  { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
+  { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
+  // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
+  { match: /^named$/, how: 'it switches to its `-u` user once its sockets are bound', when: (args) => switchesTo(shortOption(args, 'u', 'ACcdDELMmnNpStTUuxX')) },
   { match: /^dockerd$/, how: 'Docker in Docker needs root (and --privileged) by design' },
   // `/sbin/init` reaches here only as the system's init: tini-like inits are hops of their own.
   { match: /^(systemd|init)$/, how: 'it is the system manager, which runs as root and starts each service as the `User=` of its unit' },
@@ -44,6 +46,39 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   // uWSGI binds its sockets as root, then every process (the master too) switches to its `uid`
   // and `gid`; without them it stays root.
   { match: /^uwsgi$/, how: 'it switches to its `uid` after binding (`--uid`, `UWSGI_UID`, or `uid =` in its ini file)', when: uwsgiSetsUid },
+];
+
+/**
+ * Servers that switch user only when told to, by an option or their configuration: without it
+ * they stay root (or refuse to start as root), and the rule applies. Kept apart from DROPS_ITSELF
+ * because their names alone say nothing of how they run (foreground or not), which the other
+ * rules ask of that table.
+ */
+const DROPS_WHEN_TOLD: ReadonlyArray<{ match: RegExp; how: string; when: (args: readonly string[], image?: ProgramImage) => boolean }> = [
+  // asterisk(8): `-U user` runs as that user (`-G group`); asterisk.conf `runuser` in [options] does the same (default root).
+  { match: /^asterisk$/, how: 'it switches to its `-U` user (or the `runuser` of asterisk.conf) after start', when: asteriskSetsUser },
+  // maxscale --help: `-U, --user=USER` runs MaxScale as another user, with that user's uid and gid.
+  { match: /^maxscale$/, how: 'it switches to its `-U`/`--user` user after start', when: (args) => switchesTo(shortOption(args, 'U', 'fFlLDCBAEHMNPRsSGgU') ?? longOption(args, 'user')) },
+  // tor(1): `User name` (in the torrc it reads, or `--User name` on the command line): on startup, setuid to this user.
+  { match: /^tor$/, how: 'it switches to the `User` of its torrc (or its `--User`) on startup', when: torSetsUser },
+  // slapd(8): `-u user` is the user (id or name) to run as; without it slapd stays root.
+  { match: /^slapd$/, how: 'it switches to its `-u` user once its listeners are open', when: (args) => switchesTo(shortOption(args, 'u', 'cdfFghlnorsTu')) },
+  // kamailio(8): `-u uid` changes the uid (and `-g gid` the gid) after start.
+  { match: /^kamailio$/, how: 'it switches to its `-u` user after start', when: (args) => switchesTo(shortOption(args, 'u', 'aAbBfgGlLmMnNOPQtuwxXYW')) },
+  // freeswitch -help: `-u [user]` is the user to switch to (`-g [group]` the group).
+  { match: /^freeswitch$/, how: 'it switches to its `-u` user after start', when: (args) => switchesTo(wordOption(args, '-u')) },
+  // chronyd(8): `-u user` (or the `user` directive) is the user chronyd switches to after start to drop root, by default
+  // the one it was compiled with (`--with-user`: chrony or _chrony in the distributions' packages); only root is no switch.
+  { match: /^chronyd$/, how: 'it switches to its `-u` user (or the `user` of chrony.conf, else the user it was built with) after start', when: (args, image) => chronydUser(args, image) !== 'root' },
+  // ntpd(8): `-u user[:group]` is the user, and optionally the group, to switch to after start.
+  { match: /^ntpd$/, how: 'it switches to its `-u` user after start', when: (args) => switchesTo(shortOption(args, 'u', 'cfiklpPrstuUvVI')?.split(':')[0] ?? longOption(args, 'user')?.split(':')[0]) },
+  // MySQL manual (How to Run MySQL as a Normal User): started as root with `--user=name` (or `user=` in [mysqld] of
+  // my.cnf), mysqld switches to that user before accepting connections; without it, it refuses to run as root.
+  { match: /^(mysqld|mariadbd)$/, how: 'it switches to its `--user` (or the `user` of the [mysqld] section of my.cnf) before accepting connections, and refuses to start as root without one', when: mysqldSetsUser },
+  // HAProxy configuration manual, global section: `user <name>` / `uid <number>` change the process's user after binding.
+  { match: /^haproxy$/, how: 'it switches to the `user` (or `uid`) of the global section of its configuration after binding', when: haproxySetsUser },
+  // pgbouncer(1): `-u user` (or `user` in its ini file) switches user on startup; without one, it refuses to run as root.
+  { match: /^pgbouncer$/, how: 'it switches to its `-u` user (or the `user` of its ini file) on startup, and refuses to run as root without one', when: pgbouncerSetsUser },
 ];
 
 /**
@@ -85,7 +120,7 @@ export function rootByDesign(program: string, args: readonly string[], image?: P
   // Wrappers that set up and exec their arguments: Docker's `dind` script, and tini as docker-init.
   const wrapped = passThrough(name, args);
   if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), image);
-  const server = DROPS_ITSELF.find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && (!d.when || d.when(args, image)));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const network = NEEDS_ROOT.find((d) => d.match.test(name) && (!d.when || d.when(args)));
   if (network) return `\`${name}\` runs as root by design: ${network.how}`;
@@ -93,6 +128,20 @@ export function rootByDesign(program: string, args: readonly string[], image?: P
   if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   if (args.length === 0 && BUILD_TOOL.test(name)) return `\`${name}\` alone is a build tool: a tool image's CMD, run once on a mounted project`;
   return null;
+}
+
+/**
+ * How a server that is not root by design here would drop root itself if told a user (no option,
+ * and no configuration file the build copies, names one other than root; a file the build writes
+ * otherwise, such as with `RUN echo`, is not read): what a message can teach. Null for any other
+ * program.
+ */
+export function dropsWhenTold(program: string, args: readonly string[], image?: ProgramImage): string | null {
+  const name = basename(program);
+  const wrapped = passThrough(name, args);
+  if (wrapped) return dropsWhenTold(wrapped[0], wrapped.slice(1), image);
+  const server = [...DROPS_ITSELF, ...DROPS_WHEN_TOLD].find((d) => d.match.test(name) && d.when);
+  return server && !server.when?.(args, image) ? `\`${name}\` can drop root itself: ${server.how}; no user other than root is given to it here, in its options or in a configuration file the build copies` : null;
 }
 
 /** A user to switch to that is not root (`www-data`, `1000`); an unknown value counts (`$(APP_UID)`). */
@@ -130,6 +179,194 @@ function uwsgiSetsUid(args: readonly string[], image?: ProgramImage): boolean {
     if (value !== undefined) return notRoot(value);
   }
   return false;
+}
+
+/** A user named to switch to that is not root; absent (undefined) or empty is no switch. */
+function switchesTo(value: string | null | undefined): boolean {
+  return value !== undefined && value !== null && notRoot(value.trim().replace(/^(["'])(.*)\1$/, '$2'));
+}
+
+/**
+ * The value of a short option as getopt reads it (`-u app`, `-uapp`, or last in a cluster of flags:
+ * `-vvvdddfU asterisk`), the last one given; undefined when it is not given. `valued` is every
+ * option letter of the program that takes a value, whose value ends the cluster. Options stop at `--`.
+ */
+function shortOption(args: readonly string[], letter: string, valued: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') break;
+    if (!/^-[^-]/.test(a)) continue;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j] as string;
+      if (!valued.includes(c)) continue;
+      const inline = a.slice(j + 1);
+      const value = inline !== '' ? inline : args[i + 1];
+      if (inline === '') i++;
+      if (c === letter) found = value ?? '';
+      break;
+    }
+  }
+  return found;
+}
+
+/** The value of a long option (`--user=app`, `--user app`), the last one given; undefined when it is not given. */
+function longOption(args: readonly string[], name: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') break;
+    if (a.startsWith(`--${name}=`)) found = a.slice(name.length + 3);
+    else if (a === `--${name}`) found = args[++i] ?? '';
+  }
+  return found;
+}
+
+/** The word after an option that is a whole word (`freeswitch -nc -u freeswitch`), the last one given. */
+function wordOption(args: readonly string[], option: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) if (args[i] === option) found = args[++i] ?? '';
+  return found;
+}
+
+/** The value of `key` in the first of `sections` of an ini file that sets it, or undefined. */
+function iniValue(text: string, sections: readonly string[], key: string): string | undefined {
+  const found = readIni(text).filter((s) => sections.includes(s.name.toLowerCase()));
+  return found.map((s) => s.keys.get(key)?.value).find((v) => v !== undefined);
+}
+
+/**
+ * The value of a directive in a configuration of `keyword value` lines (a torrc, chrony.conf), the
+ * last one given: `#` starts a comment line (and `comments` lists more such characters).
+ */
+function directive(text: string, keyword: string, opts: { ignoreCase?: boolean; comments?: string } = {}): string | undefined {
+  let found: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || `#${opts.comments ?? ''}`.includes(line[0] as string)) continue;
+    const [word = '', ...rest] = line.split(/\s+/);
+    if (opts.ignoreCase ? word.toLowerCase() === keyword.toLowerCase() : word === keyword) found = rest.join(' ').replace(/\s+#.*$/, '');
+  }
+  return found;
+}
+
+/** The first of the files the build provides, read. */
+function readFirst(image: ProgramImage | undefined, files: readonly (string | undefined)[]): string | null {
+  for (const f of files) {
+    const text = f ? (image?.read(f) ?? null) : null;
+    if (text !== null) return text;
+  }
+  return null;
+}
+
+/**
+ * asterisk is told its user by `-U user`, or by `runuser` in the [options] section of the
+ * asterisk.conf it reads (`-C file`, else /etc/asterisk/asterisk.conf) when the build provides it.
+ */
+function asteriskSetsUser(args: readonly string[], image?: ProgramImage): boolean {
+  const VALUED = 'CeGLMsUx';
+  const option = shortOption(args, 'U', VALUED);
+  if (option !== undefined) return switchesTo(option);
+  const text = readFirst(image, [shortOption(args, 'C', VALUED) ?? '/etc/asterisk/asterisk.conf']);
+  // asterisk.conf also writes `key => value`.
+  const runuser = text === null ? undefined : iniValue(text, ['options'], 'runuser')?.replace(/^>\s*/, '');
+  return switchesTo(runuser);
+}
+
+/**
+ * tor is told its user by `User name` on its command line (`--User name`, or `User name`: tor
+ * takes any torrc option there, its name in any case), or in the torrc it reads (`-f file`, else
+ * the default torrc of a package, /etc/tor/torrc, or of a source build, /usr/local/etc/tor/torrc)
+ * when the build provides that file.
+ */
+function torSetsUser(args: readonly string[], image?: ProgramImage): boolean {
+  let user: string | undefined;
+  let torrc: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a.replace(/^--/, '').toLowerCase() === 'user') user = args[++i] ?? '';
+    else if (a === '-f' || a === '--torrc-file') torrc = args[++i];
+  }
+  if (user !== undefined) return switchesTo(user);
+  const text = readFirst(image, torrc !== undefined ? [torrc] : ['/etc/tor/torrc', '/usr/local/etc/tor/torrc']);
+  return text !== null && switchesTo(directive(text, 'User', { ignoreCase: true }));
+}
+
+/**
+ * The user chronyd is told: by `-u user`, or by the `user` directive, on its command line (the
+ * words after its options are directives) or in the chrony.conf it reads (`-f file`, else
+ * /etc/chrony/chrony.conf or /etc/chrony.conf) when the build provides it; undefined when neither
+ * says, and it switches to the user it was built with.
+ */
+function chronydUser(args: readonly string[], image?: ProgramImage): string | undefined {
+  const VALUED = 'flLtuFP';
+  const unquote = (v: string) => v.trim().replace(/^(["'])(.*)\1$/, '$2');
+  const option = shortOption(args, 'u', VALUED);
+  if (option !== undefined) return unquote(option);
+  // A directive on the command line is one word (`"user chrony"`) or two.
+  let inline: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (/^user\s/.test(a)) inline = a.slice(5);
+    else if (a === 'user' && args[i - 1] !== '-u') inline = args[++i] ?? '';
+  }
+  if (inline !== undefined) return unquote(inline);
+  const text = readFirst(image, [shortOption(args, 'f', VALUED) ?? '/etc/chrony/chrony.conf', '/etc/chrony.conf']);
+  const directed = text === null ? undefined : directive(text, 'user', { comments: '!;%' });
+  return directed === undefined ? undefined : unquote(directed);
+}
+
+/**
+ * mysqld (and mariadbd) is told its user by `--user=name` (`-u name`), or by `user=` in the
+ * [mysqld] (or [mariadbd], [server], [mariadb]) section of an option file it reads
+ * (`--defaults-file`, `--defaults-extra-file`, /etc/my.cnf, /etc/mysql/my.cnf) that the build provides.
+ */
+function mysqldSetsUser(args: readonly string[], image?: ProgramImage): boolean {
+  const option = longOption(args, 'user') ?? shortOption(args, 'u', 'bChlLOPTu');
+  if (option !== undefined) return switchesTo(option);
+  const defaults = longOption(args, 'defaults-file');
+  const files = defaults !== undefined ? [defaults] : [longOption(args, 'defaults-extra-file'), '/etc/my.cnf', '/etc/mysql/my.cnf'];
+  for (const f of files) {
+    const text = f ? (image?.read(f) ?? null) : null;
+    const user = text === null ? undefined : iniValue(text, ['mysqld', 'mariadbd', 'server', 'mariadb'], 'user');
+    if (user !== undefined) return switchesTo(user);
+  }
+  return false;
+}
+
+/** The sections of an HAProxy configuration: a line that starts with one of these words opens one. */
+const HAPROXY_SECTION = /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|fcgi-app|crt-store|traces|log-forward)$/;
+
+/**
+ * HAProxy is told its user by `user <name>` or `uid <number>` in the global section of a
+ * configuration file it loads (`-f file`, any number of them) that the build provides.
+ */
+function haproxySetsUser(args: readonly string[], image?: ProgramImage): boolean {
+  let user: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '-f') continue;
+    const text = readFirst(image, [args[++i]]);
+    if (text === null) continue;
+    let section = '';
+    for (const raw of text.split(/\r?\n/)) {
+      const [word = '', value = ''] = raw.replace(/#.*$/, '').trim().split(/\s+/);
+      if (HAPROXY_SECTION.test(word)) section = word;
+      else if (section === 'global' && (word === 'user' || word === 'uid')) user = value;
+    }
+  }
+  return switchesTo(user);
+}
+
+/**
+ * pgbouncer is told its user by `-u user` (`--user=user`), or by `user` in the [pgbouncer]
+ * section of the ini file it is given, when the build provides it.
+ */
+function pgbouncerSetsUser(args: readonly string[], image?: ProgramImage): boolean {
+  const option = longOption(args, 'user') ?? shortOption(args, 'u', 'u');
+  if (option !== undefined) return switchesTo(option);
+  const ini = args.find((a, i) => !a.startsWith('-') && !(args[i - 1] === '-u' || args[i - 1] === '--user'));
+  const text = readFirst(image, [ini]);
+  return text !== null && switchesTo(iniValue(text, ['pgbouncer'], 'user'));
 }
 
 /** `perl -de0` (the perl image's CMD), `perl -d -e 0`: the debugger on an empty program, perl's REPL. */

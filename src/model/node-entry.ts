@@ -33,6 +33,11 @@ export interface SignalHandling {
   errors: { file: string; message: string; line: number }[];
   /** The entry file's context path. */
   entry: string;
+  /**
+   * Local modules it imports that could not be read (a build output such as `./dist/server.js`, a
+   * file missing from the checkout, past the cap of files read): a handler may be there.
+   */
+  unread: string[];
 }
 
 /** The script argument of `node [options] file [args]`, or null. */
@@ -70,7 +75,7 @@ export async function analyseNodeEntry(
   if (!origin) return null;
   estree ??= import('@typescript-eslint/typescript-estree');
   const { parse } = await estree;
-  const result: SignalHandling = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const result: SignalHandling = { handler: null, files: [], errors: [], entry: origin.contextPath, unread: [] };
   const queue: { imagePath: string; contextPath: string }[] = [origin];
   const seen = new Set<string>();
   while (queue.length > 0 && result.files.length < 40 && !result.handler) {
@@ -81,6 +86,7 @@ export async function analyseNodeEntry(
     try {
       text = read(next.contextPath);
     } catch {
+      result.unread.push(next.contextPath);
       continue;
     }
     result.files.push(next.contextPath);
@@ -108,9 +114,11 @@ export async function analyseNodeEntry(
       } else if (spec.startsWith('.')) {
         const target = resolveModule(stage, fs, path.posix.resolve(path.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
+        else result.unread.push(spec);
       }
     });
   }
+  if (!result.handler) result.unread.push(...queue.map((q) => q.contextPath).filter((c) => !seen.has(c)));
   return result;
 }
 

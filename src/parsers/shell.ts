@@ -8,8 +8,8 @@
  * offsets from the source, so that `source.slice(node.p[2], node.e[2])` is the node's text.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { createRequire } from 'node:module';
 import type { Assign, ArithmExpr, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
 import { readShebang } from './shebang.js';
 import { overBudget } from './shell-budget.js';
@@ -70,33 +70,71 @@ export async function loadShellParser(): Promise<ShellParser> {
 }
 
 /**
- * Runs `f` (loading Go's glue, or starting Go's runtime) with a `globalThis.crypto` whose only
- * method fills arrays from `Math.random`. The glue checks that the global exists when it loads, and
- * Go's runtime asks it for random bytes when it starts: the seeds of its map hashing and its
- * scheduler, not secrets. In Node the global is Web Crypto, loaded on first access (about 2 ms of
- * modules nothing else in a lint uses). `f` runs synchronously, so no other code sees the stand-in;
- * Node's global is put back as it was, still unread. Bytes asked for later come from Web Crypto.
+ * Runs `f` with stand-ins for some globals, then puts Node's own back (still unread, where they
+ * are lazy getters). `f` runs synchronously, so no other code sees a stand-in.
  */
-function withSeedCrypto<T>(f: () => T): T {
-  const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
-  if (own && !own.configurable) return f();
-  const getRandomValues = <A extends Uint8Array>(a: A): A => {
-    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
-    return a;
-  };
-  Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues }, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+function withStandIns<T>(standIns: Record<string, unknown>, f: () => T): T {
+  const saved: Array<[string, PropertyDescriptor | undefined]> = [];
+  for (const [name, value] of Object.entries(standIns)) {
+    const own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) continue;
+    saved.push([name, own]);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true, enumerable: own?.enumerable ?? false });
+  }
   try {
     return f();
   } finally {
-    if (own) Object.defineProperty(globalThis, 'crypto', own);
-    else delete (globalThis as { crypto?: unknown }).crypto;
+    for (const [name, own] of saved) {
+      if (own) Object.defineProperty(globalThis, name, own);
+      else delete (globalThis as Record<string, unknown>)[name];
+    }
   }
+}
+
+/**
+ * A `crypto` whose only method fills arrays from `Math.random`. Go's glue checks that the global
+ * exists when it loads, and Go's runtime asks it for random bytes when it starts: the seeds of its
+ * map hashing and its scheduler, not secrets. In Node the global is Web Crypto, loaded on first
+ * access (about 2 ms of modules nothing else in a lint uses). Bytes asked for later come from Web
+ * Crypto.
+ */
+const seedCrypto = {
+  getRandomValues<A extends Uint8Array>(a: A): A {
+    for (let i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256);
+    return a;
+  },
+};
+
+/** Runs `f` (starting Go's runtime) with `seedCrypto` as `globalThis.crypto`. */
+function withSeedCrypto<T>(f: () => T): T {
+  return withStandIns({ crypto: seedCrypto }, f);
+}
+
+/**
+ * The `performance` Go's glue reads: `performance.now()` is the Go runtime's monotonic clock
+ * (nanotime), milliseconds from a fixed point as `performance.now` gives them. Node's global
+ * `performance` is a lazy getter that loads perf_hooks (ten modules, about 2 ms) on first read,
+ * which nothing else in a lint needs; `process.hrtime` is Node's monotonic clock too, and loaded.
+ */
+const clockOrigin = process.hrtime.bigint();
+const glueClock = { now: (): number => Number(process.hrtime.bigint() - clockOrigin) / 1e6 };
+
+/**
+ * Loads Go's glue, a classic script that assigns `globalThis.Go`, copied unmodified from Go. It is
+ * compiled as a function whose parameter `performance` is `glueClock`, so that the runtime's clock
+ * never reads Node's global; while it runs, the globals it checks for (`globalThis.crypto`,
+ * `globalThis.performance`) are stand-ins, so that neither check loads Node's.
+ */
+function loadGlue(): void {
+  const file = fileURLToPath(new URL(GLUE_PATH, import.meta.url));
+  // A Function, not vm.compileFunction: it runs in this realm, as the module's require did.
+  const run = new Function('performance', `${readFileSync(file, 'utf8')}\n//# sourceURL=${file}`) as (clock: typeof glueClock) => void;
+  withStandIns({ crypto: seedCrypto, performance: glueClock }, () => run(glueClock));
 }
 
 async function load(): Promise<ShellParser> {
   const g = globalThis as unknown as Record<string, unknown>;
-  // Go's glue is a classic script that assigns globalThis.Go (require runs it once).
-  withSeedCrypto(() => createRequire(import.meta.url)(GLUE_PATH));
+  loadGlue();
   const Go = g.Go as GoClass | undefined;
   if (typeof Go !== 'function') throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly as WasmApi;

@@ -18,7 +18,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on(\'SIGTERM\', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).',
+      'PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on(\'SIGTERM\', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship). It stays silent when a local module the entry imports cannot be read (`require(\'./dist/server.js\')`, a build output not in the checkout): the handler may be there.',
     why:
       'The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
@@ -38,7 +38,8 @@ export default defineRule({
     const script = nodeScriptArg(last.args);
     if (!script) return;
     const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-    if (!handling || handling.handler || handling.errors.length > 0) return;
+    // A local module that cannot be read (a build output the entry requires) may hold the handler.
+    if (!handling || handling.handler || handling.errors.length > 0 || handling.unread.length > 0) return;
     const others = handling.files.length - 1;
     ctx.report({
       at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },

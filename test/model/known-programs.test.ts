@@ -1,4 +1,4 @@
-import { handedCommandAt, rootByDesign, runsInForeground, type FindInImage } from '../../src/model/known-programs.js';
+import { dropsWhenTold, handedCommandAt, rootByDesign, runsInForeground, type FindInImage } from '../../src/model/known-programs.js';
 import { startStopDaemonSwitch } from '../../src/model/commands.js';
 
 describe('rootByDesign', () => {
@@ -28,6 +28,88 @@ describe('rootByDesign', () => {
     expect(rootByDesign('uwsgi', ['zero.ini'], image())).toBeNull();
     expect(rootByDesign('uwsgi', ['--ini', 'missing.ini'], image())).toBeNull();
     expect(rootByDesign('uwsgi', ['--uid', 'root', 'uwsgi.ini'], image())).toBeNull();
+  });
+
+  it('knows servers that switch user only when an option names one, and fires without it', () => {
+    expect(rootByDesign('/usr/sbin/asterisk', ['-vvvdddf', '-T', '-W', '-U', 'asterisk', '-p'])).toBe('`asterisk` starts as root by design: it switches to its `-U` user (or the `runuser` of asterisk.conf) after start');
+    expect(rootByDesign('asterisk', ['-fUasterisk'])).toMatch(/its `-U` user/);
+    expect(rootByDesign('asterisk', ['-f', '-G', 'asterisk'])).toBeNull();
+    expect(rootByDesign('asterisk', ['-f', '-C', 'U'])).toBeNull(); // `U` is the value of -C, not the option
+    expect(rootByDesign('asterisk', ['-f', '-U', 'root'])).toBeNull();
+    expect(rootByDesign('maxscale', ['-d', '-U', 'maxscale'])).toMatch(/^`maxscale` starts as root by design: it switches to its `-U`\/`--user` user/);
+    expect(rootByDesign('maxscale', ['--nodaemon', '--user=maxscale'])).toMatch(/--user/);
+    expect(rootByDesign('maxscale', ['--nodaemon'])).toBeNull();
+    expect(rootByDesign('tor', ['--User', 'debian-tor'])).toMatch(/^`tor` starts as root by design: it switches to the `User` of its torrc/);
+    expect(rootByDesign('tor', ['-f', '/etc/tor/torrc'])).toBeNull();
+    expect(rootByDesign('slapd', ['-d', '0', '-h', 'ldap:///', '-u', 'ldap', '-g', 'ldap'])).toMatch(/its `-u` user once its listeners are open/);
+    expect(rootByDesign('slapd', ['-d', '0', '-h', 'ldap:///'])).toBeNull();
+    expect(rootByDesign('kamailio', ['-DD', '-E', '-u', 'kamailio', '-g', 'kamailio'])).toMatch(/^`kamailio` starts as root by design: it switches to its `-u` user/);
+    expect(rootByDesign('kamailio', ['-DD', '-E'])).toBeNull();
+    expect(rootByDesign('freeswitch', ['-nonat', '-nc', '-u', 'freeswitch', '-g', 'freeswitch'])).toMatch(/^`freeswitch` starts as root by design/);
+    expect(rootByDesign('freeswitch', ['-nonat', '-nc'])).toBeNull();
+    expect(rootByDesign('chronyd', ['-d', '-u', 'chrony'])).toMatch(/its `-u` user \(or the `user` of chrony.conf, else the user it was built with\)/);
+    expect(rootByDesign('chronyd', ['-d', '-s'])).toMatch(/by design/); // the user it was built with
+    expect(rootByDesign('chronyd', ['-d', '-u', 'root'])).toBeNull();
+    expect(rootByDesign('chronyd', ['-d', 'user root'])).toBeNull();
+    expect(rootByDesign('ntpd', ['-g', '-n', '-u', 'ntp:ntp'])).toMatch(/^`ntpd` starts as root by design: it switches to its `-u` user/);
+    expect(rootByDesign('ntpd', ['-g', '-n', '-u', 'root:ntp'])).toBeNull();
+    expect(rootByDesign('ntpd', ['-g', '-n'])).toBeNull();
+    expect(rootByDesign('mysqld', ['--user=mysql', '--console'])).toMatch(/^`mysqld` starts as root by design: it switches to its `--user`/);
+    expect(rootByDesign('mariadbd', ['--user', 'mysql'])).toMatch(/by design/);
+    expect(rootByDesign('mysqld', ['--user=root'])).toBeNull();
+    expect(rootByDesign('mysqld', ['--console'])).toBeNull();
+    expect(rootByDesign('named', ['-g', '-u', 'bind'])).toMatch(/^`named` starts as root by design: it switches to its `-u` user once its sockets are bound/);
+    expect(rootByDesign('named', ['-g', '-c', '/etc/bind/named.conf'])).toBeNull();
+    expect(rootByDesign('pgbouncer', ['-u', 'postgres', '/etc/pgbouncer/pgbouncer.ini'])).toMatch(/its `-u` user \(or the `user` of its ini file\) on startup, and refuses to run as root without one/);
+    expect(rootByDesign('pgbouncer', ['/etc/pgbouncer/pgbouncer.ini'])).toBeNull();
+  });
+
+  it('reads the user those servers are told in the configuration files the build provides', () => {
+    const files: Record<string, string> = {
+      '/etc/asterisk/asterisk.conf': '[directories]\nastetcdir => /etc/asterisk\n[options]\nrunuser = asterisk ; the user to run as\n',
+      '/srv/root-asterisk.conf': '[options]\nrunuser = root\n',
+      '/etc/tor/torrc': 'SocksPort 0.0.0.0:9050\n# User nobody\nuser tor\n',
+      '/srv/torrc-no-user': 'SocksPort 9050\n',
+      '/srv/chrony-root.conf': '! user chrony\npool pool.ntp.org iburst\nuser root\n',
+      '/etc/mysql/my.cnf': '[client]\nuser = app\n[mysqld]\nuser = mysql\n',
+      '/srv/client-only.cnf': '[client]\nuser = app\n',
+      '/usr/local/etc/haproxy/haproxy.cfg': 'global\n    log stdout format raw local0\n    user haproxy\n    group haproxy\n\ndefaults\n    mode http\n',
+      '/srv/haproxy-userlist.cfg': 'global\n    maxconn 100\nuserlist admins\n    user admin password secret\n',
+      '/etc/pgbouncer/pgbouncer.ini': '[databases]\n* = host=db\n[pgbouncer]\nlisten_addr = *\nuser = postgres\n',
+      '/srv/pgbouncer-plain.ini': '[databases]\n* = host=db\n[pgbouncer]\nauth_user = pgbouncer\n',
+    };
+    const image = { read: (f: string) => files[f] ?? null, env: new Map<string, string>() };
+    expect(rootByDesign('asterisk', ['-f'], image)).toMatch(/runuser/);
+    expect(rootByDesign('asterisk', ['-f', '-C', '/srv/root-asterisk.conf'], image)).toBeNull();
+    expect(rootByDesign('tor', [], image)).toMatch(/`User` of its torrc/);
+    expect(rootByDesign('tor', ['-f', '/srv/torrc-no-user'], image)).toBeNull();
+    expect(rootByDesign('chronyd', ['-d', '-f', '/srv/chrony-root.conf'], image)).toBeNull();
+    expect(rootByDesign('mysqld', [], image)).toMatch(/\[mysqld\] section of my.cnf/);
+    expect(rootByDesign('mysqld', ['--defaults-file=/srv/client-only.cnf'], image)).toBeNull();
+    expect(rootByDesign('haproxy', ['-W', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'], image)).toBe('`haproxy` starts as root by design: it switches to the `user` (or `uid`) of the global section of its configuration after binding');
+    expect(rootByDesign('haproxy', ['-f', '/srv/haproxy-userlist.cfg'], image)).toBeNull(); // a userlist's `user` is a login, not the process's
+    expect(rootByDesign('haproxy', ['-f', '/missing.cfg'], image)).toBeNull();
+    expect(rootByDesign('pgbouncer', ['/etc/pgbouncer/pgbouncer.ini'], image)).toMatch(/by design/);
+    expect(rootByDesign('pgbouncer', ['/srv/pgbouncer-plain.ini'], image)).toBeNull();
+  });
+
+  it('says how a server that is not told a user would drop root itself', () => {
+    expect(dropsWhenTold('/usr/sbin/asterisk', ['-f'])).toBe('`asterisk` can drop root itself: it switches to its `-U` user (or the `runuser` of asterisk.conf) after start; no user other than root is given to it here, in its options or in a configuration file the build copies');
+    expect(dropsWhenTold('mysqld', ['--user=root'])).toMatch(/^`mysqld` can drop root itself: .*refuses to start as root without one; no user other than root/);
+    expect(dropsWhenTold('docker-init', ['--', 'named', '-g'])).toMatch(/^`named` can drop root itself/);
+    expect(dropsWhenTold('asterisk', ['-f', '-U', 'asterisk'])).toBeNull(); // it does drop
+    expect(dropsWhenTold('nginx', ['-g', 'daemon off;'])).toBeNull(); // root by design, nothing to tell
+    expect(dropsWhenTold('redis-server', [])).toBeNull();
+  });
+
+  it('knows redis-server does not drop privileges itself', () => {
+    expect(rootByDesign('redis-server', ['/usr/local/etc/redis/redis.conf'])).toBeNull();
+    expect(rootByDesign('redis-server', ['--protected-mode', 'no'])).toBeNull();
+  });
+
+  it('keeps the servers that switch only when told out of what the names alone say of a program', () => {
+    expect(runsInForeground('asterisk', ['-U', 'asterisk'])).toBe(false);
+    expect(runsInForeground('maxscale', ['-U', 'maxscale'])).toBe(false);
   });
 
   it('takes an interactive shell or REPL alone as a base image command', () => {

@@ -30,7 +30,8 @@ import { basename } from '../commands.js';
 import { keepsRunning } from '../known-programs.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
+import { liveAfter, type KnownFile, type ReturnPoint } from './liveness.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, type LiveFacts, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
 import { clusterValueCount, gidField, lit, NOT_USER_COMMAND, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -242,6 +243,11 @@ class Recorder {
   steps = 0;
   /** Where the states were first joined, and how many met there. */
   firstJoin: { at: CmdRefLite; states: number } | null = null;
+  /**
+   * Where paths were first joined without losing anything (they differed only in what nothing
+   * reads again): a value read after it that came from such a join still makes the run unsure.
+   */
+  exactJoin: { at: CmdRefLite; states: number } | null = null;
   /** What the join lost that the run used after it: the first such use. */
   lostUse: string | null = null;
   /** More different endings than MAX_ENDINGS were reached. */
@@ -356,6 +362,7 @@ class Machine {
     readonly rec: Recorder,
   ) {
     this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0, job: null };
+    this.files.set(inv.file, { ast: inv.ast, text: inv.file.text });
     this.userRun = inv.params.some((f) => f.s !== null && f.s.includes(USER_COMMAND));
     const self = this;
     this.expandEnv = {
@@ -374,7 +381,7 @@ class Machine {
         if (this.ctx.sub === 0 && this.requiredAbort === null) this.requiredAbort = name;
       },
       joinedAway: (name, array) => {
-        const j = this.rec.firstJoin;
+        const j = this.rec.firstJoin ?? this.rec.exactJoin;
         if (!j || this.rec.lostUse !== null) return;
         const where = j.at.file === this.ctx.file ? '' : `${this.ctx.file.path}:`;
         const use = `\`$${name}\`, read at ${where ? where : 'line '}${this.at ? this.at.p[0] : '?'}`;
@@ -455,14 +462,32 @@ class Machine {
     return (this.facts ??= scriptFacts(this.inv.ast));
   }
 
-  merge(states: State[], at: Stmt | null = this.at): State[] {
-    const r = mergeStates(states, undefined, this.scriptFacts().commandVars);
+  /** The files the run has read, with their syntax trees: the script and the files it sourced. */
+  readonly files = new Map<ScriptFile, KnownFile>();
+  /** Where the functions and sourced files the run is in return to, innermost last (null: a file not known). */
+  readonly returns: (ReturnPoint | null)[] = [];
+
+  /**
+   * Merges the states that reach a point. `after`: the statement of a list that just ran, for
+   * the joins that lose nothing (what may be read after it).
+   */
+  merge(states: State[], at: Stmt | null = this.at, after: Stmt | null = null): State[] {
+    const liveness = after ? (names: readonly string[]) => this.liveAfter(after, names) : undefined;
+    const r = mergeStates(states, undefined, this.scriptFacts().commandVars, liveness);
+    if (r.exact && !this.rec.exactJoin && at) this.rec.exactJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
     if (r.capped) {
       this.rec.joined++;
       if (!this.rec.firstJoin && at) this.rec.firstJoin = { at: { stmt: at, file: this.ctx.file }, states: states.length };
       if (r.lostFacts && this.rec.lostUse === null) this.rec.lostUse = 'the script\'s arguments or its user, which differed between the paths';
     }
     return r.states;
+  }
+
+  /** What may be read after statement `after` of the current file (see `liveness.ts`). */
+  private liveAfter(after: Stmt, names: readonly string[]): LiveFacts | null {
+    const file = this.files.get(this.ctx.file);
+    if (!file || this.returns.some((r) => r === null)) return null;
+    return liveAfter(after, file, this.returns as ReturnPoint[], this.files.values(), names);
   }
 
   /** `$(...)`: runs the statements in a subshell that captures what they print. */
@@ -535,7 +560,8 @@ class ListFrame extends Frame {
       this.ret.push(...child.ret);
       this.brk.push(...child.brk);
       this.cont.push(...child.cont);
-      this.cur = m.merge(child.next, this.stmts[this.i - 1] ?? null);
+      const after = this.stmts[this.i - 1] ?? null;
+      this.cur = m.merge(child.next, after, after);
     }
     if (this.i >= this.stmts.length || this.cur.length === 0) {
       return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -946,6 +972,21 @@ class WhileFrame extends Frame {
   resume(m: Machine, child: Flow | null): Action {
     const c = this.c;
     if (this.phase === 0) {
+      // The condition is first tested as the loop is reached, before the body has changed
+      // anything: a loop it rules out there (`shift` then `while [ $# -gt 0 ]` with no arguments
+      // left) never runs, and what its body could assign keeps its value.
+      this.phase = -1;
+      m.ctx.cond++;
+      return { push: new ListFrame(c.cond, this.states.map((st) => st.fork())) };
+    }
+    if (this.phase === -1) {
+      m.ctx.cond--;
+      const first = child ?? flowOf([]);
+      const enter = !c.until;
+      if (first.next.length > 0 && first.ret.length === 0 && first.next.every((st) => st.status === !enter)) {
+        return { done: { ...this.acc, next: first.next.map((s) => withStatus(s, true)) } };
+      }
+      // It may run: tested again on the values any pass could leave.
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
       m.ctx.cond++;
@@ -1329,11 +1370,14 @@ class FunctionFrame extends Frame {
     private readonly def: FunctionDef,
     private readonly args: Field[],
     private readonly st: State,
+    private readonly site: Stmt,
   ) {
     super();
   }
 
   override enter(m: Machine): void {
+    const caller = m.files.get(m.ctx.file);
+    m.returns.push(caller ? { file: caller, stmt: this.site } : null);
     m.ctx.calls.push(this.name);
     this.savedFile = m.ctx.file;
     m.ctx.file = this.def.file;
@@ -1343,6 +1387,7 @@ class FunctionFrame extends Frame {
   }
 
   override leave(m: Machine): void {
+    m.returns.pop();
     m.ctx.calls.pop();
     if (this.savedFile) m.ctx.file = this.savedFile;
     m.ctx.sourced = this.savedSourced;
@@ -1382,11 +1427,15 @@ class SourceFrame extends Frame {
 
   override enter(m: Machine): void {
     this.saved = m.ctx.file;
+    const from = m.files.get(m.ctx.file);
+    m.returns.push(from ? { file: from, stmt: this.stmt } : null);
+    if (!m.files.has(this.target.file)) m.files.set(this.target.file, { ast: this.target.ast, text: this.target.file.text });
     m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
     m.ctx.file = this.target.file;
   }
 
   override leave(m: Machine): void {
+    m.returns.pop();
     m.ctx.sourced.pop();
     if (this.saved) m.ctx.file = this.saved;
   }
@@ -1595,7 +1644,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       m.rec.command(ref, argv, st.user, m.ctx, false);
       return ran(null, null);
     }
-    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st, stmt) };
   }
   switch (cmd) {
     case ':':
@@ -1951,7 +2000,9 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   // `trap "kill -TERM $pid" TERM` with `$pid` from `$!`: the value is not known, but the commands
   // the action runs are written in the double-quoted word (only its expansions are unknown).
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills: text !== null && runsKill(m, st, text, 0) };
+  const kills = text !== null && runsKill(m, st, text, 0);
+  const signal = kills && text !== null ? sentSignal(m, text) : null;
+  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) };
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
 }
@@ -1965,6 +2016,32 @@ function writtenAction(ref: CmdRef, index: number): string | null {
   const only = w?.parts.length === 1 ? w.parts[0] : undefined;
   if (!w || only?.type !== 'DblQuoted') return null;
   return ref.file.text.slice(w.p[2] + 1, w.e[2] - 1);
+}
+
+/**
+ * The signal the `kill` commands of a trap action send, written in it (`kill -USR1 $pid`, `kill -s
+ * INT "$pid"`), when it is one and not TERM; null for TERM (kill's default), several or unknown.
+ */
+function sentSignal(m: Machine, text: string): string | null {
+  const ast = m.host.parse(text);
+  if (!ast) return null;
+  const sent = new Set<string>();
+  forEachCall(ast.stmts, (call) => {
+    const words = call.args.map((w) => literalOf(w));
+    if (words[0] !== 'kill' && words[0] !== 'pkill' && words[0] !== 'killall') return;
+    let sig = 'TERM';
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      if (w === null || w === undefined) break;
+      if (w === '-s' || w === '-n' || w === '--signal') sig = words[i + 1] ?? '?';
+      else if (/^-(SIG)?[A-Z][A-Z0-9+-]*$|^-\d+$/.test(w)) sig = w.slice(1);
+      else continue;
+      break;
+    }
+    sent.add((sig ?? '?').replace(/^SIG/, ''));
+  });
+  const only = sent.size === 1 ? [...sent][0] : undefined;
+  return only === undefined || only === 'TERM' || only === '15' || only === '?' ? null : only;
 }
 
 /** The text runs `kill`, itself or in a function it calls (a few levels deep). */
@@ -2486,10 +2563,11 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
   const commands = [...rec.commands.values()].flat();
   if (rec.endingsDropped) budget ??= `more than ${MAX_ENDINGS} different ways to end`;
   let capped: ScriptRun['capped'] = null;
-  if (rec.firstJoin && rec.lostUse !== null) {
-    capped = { ...rec.firstJoin, lost: rec.lostUse };
+  const join = rec.firstJoin ?? rec.exactJoin;
+  if (join && rec.lostUse !== null) {
+    capped = { ...join, lost: rec.lostUse };
     // Nothing may be concluded from a run whose paths lost values the script then used.
-    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${rec.firstJoin.at.stmt.p[0]} and were joined`;
+    budget ??= `more than ${MAX_STATES_PER_POINT} different states met at line ${join.at.stmt.p[0]} and were joined`;
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }

@@ -25,8 +25,12 @@ export interface MainProcess {
   init: (Step & { kind: 'init' }) | null;
 }
 
-/** Servers that start as root and switch to an unprivileged user of their own by default. */
-const SELF_DROPPING = new Set(['mosquitto', 'dnsmasq', 'unbound', 'squid', 'chronyd', 'ntpd', 'named', 'avahi-daemon', 'pdns_server', 'pdns_recursor']);
+/**
+ * Servers that start as root and switch to an unprivileged user of their own by default. Not
+ * named, ntpd or chronyd, whose user depends on their options and configuration (named and ntpd
+ * stay root unless told `-u`): the root-process rule reads those.
+ */
+const SELF_DROPPING = new Set(['mosquitto', 'dnsmasq', 'unbound', 'squid', 'avahi-daemon', 'pdns_server', 'pdns_recursor']);
 
 /** How each chain of a run ends. */
 export function mainProcesses(run: Run): MainProcess[] {

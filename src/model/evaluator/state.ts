@@ -19,6 +19,7 @@ import {
   sameUser,
   UNKNOWN,
   UNKNOWN_FIELDS,
+  USER_COMMAND,
   userKey,
   type Field,
   type UserValue,
@@ -412,6 +413,8 @@ export interface TermTrap {
   action: string;
   /** The action (or a function it calls) runs `kill`: it passes the signal on to the children. */
   kills: boolean;
+  /** The one signal other than TERM that the action's own `kill` sends (`USR1` for `kill -USR1 $pid`). */
+  signal?: string;
 }
 
 /**
@@ -617,6 +620,20 @@ export class State {
     );
   }
 
+  /** Equal in everything that decides what the path does next but the variables and the status (and, with `anyUnset`, how unset variables read). */
+  sameOutsideVars(o: State, anyUnset = false): boolean {
+    return (
+      this.opaque === o.opaque &&
+      (anyUnset || this.unknownUnset === o.unknownUnset) &&
+      this.jobs === o.jobs &&
+      this.out === o.out &&
+      sameUser(this.user, o.user) &&
+      sameFields(this.params, o.params) &&
+      sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) &&
+      sameLocals(this.locals, o.locals)
+    );
+  }
+
   /** The join of two states: what both agree on, unknown where they differ. */
   joinWith(o: State, withVars = true): State {
     const s = this.fork();
@@ -797,16 +814,160 @@ export const MAX_STATES_PER_POINT = 8;
  * whether the cap was hit (values that differed became unknown), and whether the join also lost
  * the arguments or the user (paths that differed in them were joined).
  */
-export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES): { states: State[]; capped: boolean; lostFacts?: boolean } {
+export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES, liveness?: (names: readonly string[]) => LiveFacts | null): { states: State[]; capped: boolean; lostFacts?: boolean; exact?: boolean } {
   if (states.length <= 1) return { states, capped: false };
+  const out = distinct(states, cap);
+  if (out) return { states: out, capped: false };
+  // Too many: first the joins that lose nothing, then, if still too many, the joins that do.
+  const exact = liveness ? joinExact(states, liveness) : null;
+  if (exact) {
+    const fewer = distinct(exact, cap);
+    if (fewer) return { states: fewer, capped: false, exact: true };
+    return { ...joinByFacts(exact, cap, keep), capped: true, exact: true };
+  }
+  return { ...joinByFacts(states, cap, keep), capped: true };
+}
+
+/** Equal states merged, or null when more than `cap` different ones are left. */
+function distinct(states: State[], cap: number): State[] | null {
   const out: State[] = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { ...joinByFacts(states, cap, keep), capped: true };
+    else return null;
   }
-  return { states: out, capped: false };
+  return out;
+}
+
+/** What may still be read where paths meet (see `liveness.ts`). */
+export interface LiveFacts {
+  live(name: string): boolean;
+  /** The exit status the paths leave may be read (`$?`, a bare `exit`, the end of a list). */
+  status: boolean;
+}
+
+/** More states than this at one point: no search for joins that lose nothing. */
+const MAX_EXACT = 64;
+
+/** Two paths that set more names than this since they parted are not compared name by name. */
+const MAX_PAIR_NAMES = 64;
+
+/** Names the shell gives a value of its own when the script has not set them: unset is not unknown for them. */
+const SHELL_SET = new Set(['BASH_SOURCE', 'EUID', 'UID', 'USER', 'LOGNAME', 'RANDOM', 'SECONDS', 'LINENO', 'PPID', 'BASHPID', 'TERM', 'SHLVL', 'OLDPWD', 'IFS', 'PS1', 'PS4', 'OPTIND', 'OPTARG', 'REPLY', 'HOSTTYPE', 'OSTYPE', 'MACHTYPE', 'GROUPS', 'SHELLOPTS', 'FUNCNAME', 'PIPESTATUS', 'DIRSTACK', 'COLUMNS', 'LINES', 'HISTFILE']);
+
+/** A value that says nothing: unknown text, no argument, no known difference, one field. */
+function saysNothing(v: Var | undefined): boolean {
+  return v !== undefined && v.kind === 'scalar' && v.flat === undefined && v.value.s === null && !v.value.multi && v.value.arg === undefined && v.value.mangled === undefined && !v.value.not?.length && !v.value.unset?.length;
+}
+
+/** A value an unknown one stands for too: a text (known or not) that holds no argument or user command. */
+function coveredByUnknown(v: Var | undefined): boolean {
+  if (v === undefined || v.kind !== 'scalar' || v.flat !== undefined) return false;
+  const f = v.value;
+  return !f.multi && f.arg === undefined && f.mangled === undefined && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+
+function sameValue(a: Var | undefined, b: Var | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && sameVar(a, b));
+}
+
+/**
+ * The joins at a point that lose nothing any later command could see:
+ * - paths that differ only in variables nothing reads again, or in a status nothing tests, are
+ *   one path (`liveness` names what may be read; the values it says are dead are joined);
+ * - a path whose differing variables are all unknown (and whose status is unknown where the
+ *   others' differ) covers a path that knows them: every run of the second is a run of the first.
+ * Null when the variables cannot be compared (a path lost track of them, too many differ).
+ */
+function joinExact(states: State[], liveness: (names: readonly string[]) => LiveFacts | null): State[] | null {
+  if (states.length > MAX_EXACT) return null;
+  const scopes = states.map((x) => x.scope());
+  if (scopes.some((v) => v.rootedInHavoc)) return null;
+  // For each pair of paths, the names either set since they parted (the only ones that can
+  // differ between them), when few: paths that parted long ago are not compared.
+  const pairs = new Map<number, string[] | null>();
+  const pairNames = (i: number, j: number): string[] | null => {
+    const key = i < j ? i * MAX_EXACT + j : j * MAX_EXACT + i;
+    if (pairs.has(key)) return pairs.get(key) as string[] | null;
+    const x = scopes[i] as Scope;
+    const y = scopes[j] as Scope;
+    let out: string[] | null = [];
+    if (!sameScopes(x, y)) {
+      const base = commonAncestor(x, y);
+      const names = base ? new Set([...namesAbove(x, base), ...namesAbove(y, base)]) : null;
+      out = names && names.size <= MAX_PAIR_NAMES ? [...names].filter((k) => !sameValue(x.get(k), y.get(k))) : null;
+    }
+    pairs.set(key, out);
+    return out;
+  };
+  const asked = new Set<string>();
+  for (let i = 0; i < states.length; i++) for (let j = i + 1; j < states.length; j++) for (const k of pairNames(i, j) ?? []) asked.add(k);
+  const facts = liveness([...asked]) ?? { live: () => true, status: true };
+  const value = (i: number, k: string): Var | undefined => (scopes[i] as Scope).get(k);
+  /** The names two paths differ in that may be read later; null when the paths are not compared. */
+  const liveDiff = (i: number, j: number): string[] | null => pairNames(i, j)?.filter((k) => facts.live(k)) ?? null;
+  // Paths equal in all that may be read, by their first path.
+  const groups: number[][] = [];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i] as State;
+    const g = groups.find((m) => {
+      const r = m[0] as number;
+      const x = states[r] as State;
+      return (!facts.status || x.status === s.status) && x.sameOutsideVars(s) && liveDiff(r, i)?.length === 0;
+    });
+    if (g) g.push(i);
+    else groups.push([i]);
+  }
+  // A group whose first path covers another's first path takes it in.
+  const covers = (r: number, q: number): boolean => {
+    const x = states[r] as State;
+    const y = states[q] as State;
+    if (facts.status && x.status !== y.status && x.status !== null) return false;
+    // After a sourced file that could not be read, a variable not set reads as unknown, set or not.
+    if (x.unknownUnset !== y.unknownUnset && !x.unknownUnset) return false;
+    if (!x.sameOutsideVars(y, true)) return false;
+    const anything = (a: Var | undefined, k: string): boolean => saysNothing(a) || (a === undefined && x.unknownUnset && !SHELL_SET.has(k));
+    const diff = liveDiff(r, q);
+    return diff !== null && diff.every((k) => {
+      const a = value(r, k);
+      const b = value(q, k);
+      if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== undefined;
+      return anything(a, k) && (coveredByUnknown(b) || (b === undefined && y.unknownUnset && !SHELL_SET.has(k)));
+    });
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let q = 0; q < groups.length && !changed; q++) {
+      for (let r = 0; r < groups.length && !changed; r++) {
+        if (r === q || !covers((groups[r] as number[])[0] as number, (groups[q] as number[])[0] as number)) continue;
+        (groups[r] as number[]).push(...(groups[q] as number[]));
+        groups.splice(q, 1);
+        changed = true;
+      }
+    }
+  }
+  if (groups.length === states.length) return null;
+  return groups.map((m) => {
+    const first = m[0] as number;
+    if (m.length === 1) return states[first] as State;
+    // The first path, with the values nothing reads again joined (a later read of one would make
+    // the run unsure, as any lost value does), and the last commands of them all.
+    const joined = (states[first] as State).fork();
+    const dead = new Set<string>();
+    // Every name two of them differ in, over the pairs compared (a chain of covers included).
+    for (const i of m) for (const j of m) if (i < j) for (const k of pairNames(i, j) ?? []) if (!facts.live(k)) dead.add(k);
+    for (const k of dead) {
+      const v = joinValues(m.map((i) => value(i, k)));
+      if (v !== value(first, k)) joined.setVar(k, v);
+    }
+    for (const i of m.slice(1)) {
+      const o = states[i] as State;
+      joined.absorb(o);
+      if (!facts.status && joined.status !== o.status) joined.status = null;
+    }
+    return joined;
+  });
 }
 
 /**

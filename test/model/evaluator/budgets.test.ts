@@ -8,8 +8,11 @@ import { run, setup } from './harness.js';
 
 beforeAll(setup);
 
-/** Four undecidable `if`s: 16 paths meet after them, more than the 8 kept apart. */
-const FOUR_IFS = 'if [ -f /etc/a ]; then A=1; fi\nif [ -f /etc/b ]; then B=1; fi\nif [ -f /etc/c ]; then C=1; fi\nif [ -f /etc/d ]; then D=1; fi\n';
+/**
+ * Four undecidable `if`s: 16 paths meet after them, more than the 8 kept apart. The flags are
+ * printed right after (on the same line), so they are still read where the paths meet.
+ */
+const FOUR_IFS = 'if [ -f /etc/a ]; then A=1; fi\nif [ -f /etc/b ]; then B=1; fi\nif [ -f /etc/c ]; then C=1; fi\nif [ -f /etc/d ]; then D=1; fi; echo "flags $A$B$C$D" >&2\n';
 
 describe('the state cap', () => {
   test('a value the join lost, read afterwards: the run is unsure, with where and what', () => {
