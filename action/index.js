@@ -20196,7 +20196,8 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
       }
       const spec = importedModule(node);
       if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
+      if (spec === COMPUTED) result.unread.push(`${next.contextPath}:${node.loc?.start.line ?? 1} a module named by an expression`);
+      else if (SHUTDOWN_LIBRARIES.has(spec)) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
@@ -20254,12 +20255,12 @@ function importedModule(node) {
   }
   if (node.type === "ImportExpression") {
     const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : COMPUTED;
   }
   if (node.type === "CallExpression") {
     const callee = node.callee;
     const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+    if (callee.type === "Identifier" && callee.name === "require" && first) return first.type === "Literal" && typeof first.value === "string" ? first.value : COMPUTED;
   }
   return null;
 }
@@ -20316,7 +20317,7 @@ function onPath(command2) {
   const first = command2.split(" ")[0] ?? "";
   return first.startsWith("/") || ["node", "nodejs", "bun", "deno"].includes(first);
 }
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, PACKAGE_MANAGERS, RUN_VERBS, PNPM_COMMANDS, YARN_COMMANDS, HADOOP_YARN, BOOLEAN_FLAGS;
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree, COMPUTED, PACKAGE_MANAGERS, RUN_VERBS, PNPM_COMMANDS, YARN_COMMANDS, HADOOP_YARN, BOOLEAN_FLAGS;
 var init_node_entry = __esm({
   "src/model/node-entry.ts"() {
     "use strict";
@@ -20335,6 +20336,7 @@ var init_node_entry = __esm({
       "graceful-shutdown-manager"
     ]);
     estree = null;
+    COMPUTED = "\0computed";
     PACKAGE_MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
     RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
     PNPM_COMMANDS = /* @__PURE__ */ new Set([
@@ -24346,7 +24348,7 @@ var init_node_pid1_signals = __esm({
         }
       },
       docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship). It stays silent when a local module the entry imports cannot be read (`require('./dist/server.js')`, a build output not in the checkout): the handler may be there.",
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship). It stays silent when a local module the entry imports cannot be read (`require('./dist/server.js')`, a build output not in the checkout), or is named by an expression (`require(path.resolve(__dirname, 'dist/server.js'))`): the handler may be there.",
         why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
         good: `FROM node:20-slim

@@ -108,7 +108,8 @@ export async function analyseNodeEntry(
       }
       const spec = importedModule(node);
       if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
+      if (spec === COMPUTED) result.unread.push(`${next.contextPath}:${(node.loc as { start: { line: number } } | undefined)?.start.line ?? 1} a module named by an expression`);
+      else if (SHUTDOWN_LIBRARIES.has(spec)) {
         const line = (node.loc as { start: { line: number } } | undefined)?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith('.')) {
@@ -172,15 +173,18 @@ function importedModule(node: AstNode): string | null {
   }
   if (node.type === 'ImportExpression') {
     const src = node.source as AstNode;
-    return src?.type === 'Literal' && typeof src.value === 'string' ? src.value : null;
+    return src?.type === 'Literal' && typeof src.value === 'string' ? src.value : COMPUTED;
   }
   if (node.type === 'CallExpression') {
     const callee = node.callee as AstNode;
     const first = (node.arguments as AstNode[])[0];
-    if (callee.type === 'Identifier' && callee.name === 'require' && first?.type === 'Literal' && typeof first.value === 'string') return first.value;
+    if (callee.type === 'Identifier' && callee.name === 'require' && first) return first.type === 'Literal' && typeof first.value === 'string' ? first.value : COMPUTED;
   }
   return null;
 }
+
+/** A module named by an expression (`require(path.resolve(__dirname, '../dist/server.js'))`): not known. */
+const COMPUTED = '\u0000computed';
 
 export function isNodeRunner(name: string): boolean {
   return NODE_RUNNERS.has(basename(name));
