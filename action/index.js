@@ -25036,22 +25036,23 @@ function commandStep(c) {
   const name = basename3(commandOf(c.argv).name?.s ?? "");
   return { file: at2.file.path, span, label: c.how === "job" ? `${name} & (background job, waited on)` : `${name} (child, no exec)` };
 }
-function supervisorNotRoot(c, launch) {
+function supervisorConf(c, launch) {
   const t = commandOf(c.argv);
-  if (!t.name?.s || basename3(t.name.s) !== "supervisord") return false;
-  const conf = launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s));
-  if (!conf || conf.unknownIncludes.length > 0) return true;
-  const notRoot2 = (u) => u.includes("%(") || !ROOT_USER.test(u);
-  if (conf.user && notRoot2(conf.user)) return true;
-  const started = conf.programs.filter((p) => p.autostart);
-  if (started.length === 0) return true;
-  return started.every((p) => p.user !== null && notRoot2(p.user) || programRootByDesign(p.command, launch.programImage));
+  if (!t.name?.s || basename3(t.name.s) !== "supervisord") return void 0;
+  return launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s)) ?? null;
+}
+function rootPrograms(conf, image) {
+  if (conf.user && notRootUser(conf.user)) return [];
+  return conf.programs.filter((p) => p.autostart && !(p.user !== null && notRootUser(p.user)) && !programRootByDesign(p.command, image));
+}
+function supervisorNotRoot(c, launch) {
+  const conf = supervisorConf(c, launch);
+  if (conf === void 0) return false;
+  return !conf || conf.unknownIncludes.length > 0 || rootPrograms(conf, launch.programImage).length === 0;
 }
 function supervisorRootNote(c, launch) {
-  const t = commandOf(c.argv);
-  if (!t.name?.s || basename3(t.name.s) !== "supervisord") return null;
-  const conf = launch.supervisor?.(t.rest.map((f) => f.multi ? null : f.s));
-  const root = conf?.programs.filter((p) => p.autostart && (p.user === null || ROOT_USER.test(p.user))) ?? [];
+  const conf = supervisorConf(c, launch);
+  const root = conf ? rootPrograms(conf, launch.programImage) : [];
   if (root.length === 0) return null;
   const shown2 = root.slice(0, 3).map((p) => `\`[program:${p.name}]\` (${p.at}${p.user ? `, \`user=${p.user}\`` : ", no `user=`"})`);
   return `supervisord runs ${shown2.join(", ")}${root.length > 3 ? ` and ${root.length - 3} more` : ""} as root`;
@@ -25064,7 +25065,7 @@ function programRootByDesign(command2, image) {
   const [program = "", ...args] = command2.trim().split(/\s+/);
   return rootByDesign(program, args, image) !== null;
 }
-var root_process_default;
+var root_process_default, notRootUser;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
     "use strict";
@@ -25140,7 +25141,7 @@ var init_root_process = __esm({
           const c = commands.get(m);
           return !!c && (commandRootByDesign(c.argv, launch.programImage) || supervisorNotRoot(c, launch));
         })) return;
-        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit")) && !mains.every((m) => commands.has(m) && commands.get(m) !== null)) return;
+        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit")) && !mains.every((m) => commands.get(m))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const command2 = commands.get(first) ?? null;
@@ -25157,6 +25158,7 @@ var init_root_process = __esm({
         }
       }
     });
+    notRootUser = (u) => u.includes("%(") || !ROOT_USER.test(u);
   }
 });
 

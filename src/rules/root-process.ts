@@ -104,7 +104,7 @@ export default defineRule({
     // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
     // Unless the script waits for a command that runs until it is stopped (`pgpool -n`, a server
     // started with `&` then `wait`): that command is the main process.
-    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit')) && !mains.every((m) => commands.has(m) && commands.get(m) !== null)) return;
+    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit')) && !mains.every((m) => commands.get(m))) return;
     // gosu/su without exec around the arguments: the application runs as that user (the other
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
@@ -347,30 +347,38 @@ function commandStep(c: MainCommand): { file: string; span: ReturnType<MainComma
   return { file: at.file.path, span, label: c.how === 'job' ? `${name} & (background job, waited on)` : `${name} (child, no exec)` };
 }
 
+/** supervisord as the main command: its configuration, or undefined when the command is not supervisord (null when not known). */
+function supervisorConf(c: MainCommand, launch: Launch): ReturnType<NonNullable<Launch['supervisor']>> | undefined {
+  const t = commandOf(c.argv);
+  if (!t.name?.s || basename(t.name.s) !== 'supervisord') return undefined;
+  return launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s))) ?? null;
+}
+
+/** A supervisord `user=` that is not root; `%(ENV_USER)s` is not known, so not counted as root. */
+const notRootUser = (u: string): boolean => u.includes('%(') || !ROOT_USER.test(u);
+
+/** The programs supervisord starts as root that are not root by design. */
+function rootPrograms(conf: NonNullable<ReturnType<typeof supervisorConf>>, image: ProgramImage): typeof conf.programs {
+  if (conf.user && notRootUser(conf.user)) return [];
+  return conf.programs.filter((p) => p.autostart && !(p.user !== null && notRootUser(p.user)) && !programRootByDesign(p.command, image));
+}
+
 /**
  * supervisord as the main command: its programs are the main processes. Not root when it
  * switches to a user of its own (`[supervisord] user=`) or every program it starts has a `user=`
- * that is not root; not known (so nothing to say) when its configuration is not in the build or
- * includes files dockerlint cannot see.
+ * that is not root or is root by design; not known (so nothing to say) when its configuration is
+ * not in the build or includes files dockerlint cannot see.
  */
 function supervisorNotRoot(c: MainCommand, launch: Launch): boolean {
-  const t = commandOf(c.argv);
-  if (!t.name?.s || basename(t.name.s) !== 'supervisord') return false;
-  const conf = launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s)));
-  if (!conf || conf.unknownIncludes.length > 0) return true;
-  const notRoot = (u: string): boolean => u.includes('%(') || !ROOT_USER.test(u); // `%(ENV_USER)s`: not known
-  if (conf.user && notRoot(conf.user)) return true;
-  const started = conf.programs.filter((p) => p.autostart);
-  if (started.length === 0) return true;
-  return started.every((p) => (p.user !== null && notRoot(p.user)) || programRootByDesign(p.command, launch.programImage));
+  const conf = supervisorConf(c, launch);
+  if (conf === undefined) return false;
+  return !conf || conf.unknownIncludes.length > 0 || rootPrograms(conf, launch.programImage).length === 0;
 }
 
 /** supervisord as the main command: the programs it starts as root (`[program:web]` at supervisord.conf:4, `user=root`). */
 function supervisorRootNote(c: MainCommand, launch: Launch): string | null {
-  const t = commandOf(c.argv);
-  if (!t.name?.s || basename(t.name.s) !== 'supervisord') return null;
-  const conf = launch.supervisor?.(t.rest.map((f) => (f.multi ? null : f.s)));
-  const root = conf?.programs.filter((p) => p.autostart && (p.user === null || ROOT_USER.test(p.user))) ?? [];
+  const conf = supervisorConf(c, launch);
+  const root = conf ? rootPrograms(conf, launch.programImage) : [];
   if (root.length === 0) return null;
   const shown = root.slice(0, 3).map((p) => `\`[program:${p.name}]\` (${p.at}${p.user ? `, \`user=${p.user}\`` : ', no `user=`'})`);
   return `supervisord runs ${shown.join(', ')}${root.length > 3 ? ` and ${root.length - 3} more` : ''} as root`;
