@@ -94,6 +94,8 @@ export interface Stage {
   dirs: Set<string>;
   /** Build ARGs and ENV in scope at the end of the stage. */
   vars: Map<string, string | null>;
+  /** Of `vars`, the build ARGs declared with no default (unset on a build that passes none). */
+  unsetArgs: Set<string>;
 }
 
 export interface ImageModel {
@@ -146,25 +148,29 @@ function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string | null>();
   const escape = ast.escape;
+  const globalUnset = new Set<string>();
 
   let current: Stage | null = null;
   for (const inst of ast.instructions) {
     if (applying) applying.inst = inst;
     if (inst.keyword === 'FROM') {
-      current = startStage(inst, stages, globalArgs, escape);
+      current = startStage(inst, stages, globalArgs, escape, globalUnset);
       stages.push(current);
       continue;
     }
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === 'ARG') {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape)) {
+        const lookup: VarLookup = Object.assign((n: string) => globalArgs.get(n), { unsetArg: (n: string) => globalUnset.has(n) });
+        for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
           globalArgs.set(kv.key, kv.value ? (kv.value.known ? kv.value.value : null) : null);
+          if (kv.value) globalUnset.delete(kv.key);
+          else globalUnset.add(kv.key);
         }
       }
       continue;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape);
+    applyInstruction(current, inst, stages, globalArgs, escape, globalUnset);
   }
   for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
@@ -200,10 +206,10 @@ function settleFolderDestinations(stage: Stage): void {
   }
 }
 
-function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Stage {
+function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string, globalUnset: ReadonlySet<string>): Stage {
   const words = splitWords(from.rest.text, escape);
   const imageWord = words[0]?.text ?? '';
-  const image = fromImage(imageWord, stages, globalArgs, escape);
+  const image = fromImage(imageWord, stages, globalArgs, escape, globalUnset);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === 'as');
   const name = asIndex >= 0 ? (words[asIndex + 1]?.text.toLowerCase() ?? null) : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -239,6 +245,7 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars,
+    unsetArgs: new Set(),
   };
 }
 
@@ -257,13 +264,14 @@ const FROM_PLATFORM: ReadonlyMap<string, string> = new Map([
  * the stage a linux/amd64 build picks; a platform ARG that names no stage of the file stays as the
  * build arguments leave it.
  */
-function fromImage(word: string, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Expanded {
-  const plain = expandWord(word, (n) => globalArgs.get(n), escape);
+function fromImage(word: string, stages: Stage[], globalArgs: Map<string, string | null>, escape: string, globalUnset: ReadonlySet<string>): Expanded {
+  const unsetArg = (n: string): boolean => globalUnset.has(n);
+  const plain = expandWord(word, Object.assign((n: string) => globalArgs.get(n), { unsetArg }), escape);
   if (!word.includes('$')) return plain;
-  const onPlatform = expandWord(word, (n) => {
+  const onPlatform = expandWord(word, Object.assign((n: string) => {
     const v = globalArgs.get(n);
     return (v === undefined || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
-  }, escape);
+  }, { unsetArg: (n: string) => unsetArg(n) && !FROM_PLATFORM.has(n) }), escape);
   return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
 }
 
@@ -282,17 +290,25 @@ function applyInstruction(
   stages: Stage[],
   globalArgs: Map<string, string | null>,
   escape: string,
+  globalUnset: ReadonlySet<string>,
 ): void {
   stage.instructions.push(inst);
   const cfg = stage.config;
-  const lookup: VarLookup = (n) => (stage.vars.has(n) ? stage.vars.get(n) : undefined);
+  const lookup: VarLookup = Object.assign((n: string) => (stage.vars.has(n) ? stage.vars.get(n) : undefined), { unsetArg: (n: string) => stage.unsetArgs.has(n) });
   const expand = (word: string): Expanded => expandWord(word, lookup, escape);
   switch (inst.keyword) {
     case 'ARG':
       for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+        if (kv.value) {
+          stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+          stage.unsetArgs.delete(kv.key);
+        } else if (globalArgs.has(kv.key)) {
+          stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+          if (globalUnset.has(kv.key)) stage.unsetArgs.add(kv.key);
+        } else if (!stage.vars.has(kv.key)) {
+          stage.vars.set(kv.key, null);
+          stage.unsetArgs.add(kv.key);
+        }
       }
       break;
     case 'ENV':
@@ -300,6 +316,7 @@ function applyInstruction(
         const v = kv.value ? (kv.value.known ? kv.value.value : null) : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
+        stage.unsetArgs.delete(kv.key);
       }
       break;
     case 'USER': {
