@@ -73,6 +73,10 @@ describe('a build argument with no default, under an expansion with a fallback',
     const { e } = await explain(image('', '$UID'));
     expect(e.startUser).toBe('unknown user');
   });
+  test('twin: a platform argument has the value BuildKit gives it, which is not known: ${TARGETARCH:-9999} stays unknown', async () => {
+    const { e } = await explain({ ...image('', '${TARGETARCH:-9999}'), Dockerfile: image('', '${TARGETARCH:-9999}').Dockerfile?.replace('ARG UID', 'ARG TARGETARCH') ?? '' });
+    expect(e.startUser).toBe('unknown user');
+  });
   test('twin: a build argument with a default is that default, which ${UID:-9999} keeps', async () => {
     const { e } = await explain({ ...image('ENV UID=${UID:-9999}\n', '$UID'), Dockerfile: image('ENV UID=${UID:-9999}\n', '$UID').Dockerfile?.replace('ARG UID', 'ARG UID=1200') ?? '' });
     expect(e.startUser).toBe('1200');

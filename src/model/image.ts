@@ -164,7 +164,8 @@ function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
         const lookup: VarLookup = Object.assign((n: string) => globalArgs.get(n), { unsetArg: (n: string) => globalUnset.has(n) });
         for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
           globalArgs.set(kv.key, kv.value ? (kv.value.known ? kv.value.value : null) : null);
-          if (kv.value) globalUnset.delete(kv.key);
+          // BuildKit gives its platform ARGs a value of its own: not unset.
+          if (kv.value || PLATFORM_ARGS.has(kv.key)) globalUnset.delete(kv.key);
           else globalUnset.add(kv.key);
         }
       }
@@ -307,7 +308,7 @@ function applyInstruction(
           if (globalUnset.has(kv.key)) stage.unsetArgs.add(kv.key);
         } else if (!stage.vars.has(kv.key)) {
           stage.vars.set(kv.key, null);
-          stage.unsetArgs.add(kv.key);
+          if (!PLATFORM_ARGS.has(kv.key)) stage.unsetArgs.add(kv.key);
         }
       }
       break;
