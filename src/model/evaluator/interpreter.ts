@@ -18,6 +18,7 @@ import type {
   Command,
   ForClause,
   IfClause,
+  Redirect,
   ShellFile,
   Stmt,
   WhileClause,
@@ -120,7 +121,8 @@ export interface Ending {
   /**
    * For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. For `end`:
    * the jobs it started and did not wait for (`daemon &` then a foreground `server`), still running
-   * beside the last command.
+   * beside the last command. For `exec`: the jobs left running as children of the program the
+   * shell becomes (`clamd &` then `exec tail -f /dev/null`).
    */
   running?: JobControl;
 }
@@ -130,6 +132,17 @@ export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
+}
+
+/** A program ran after the path's wait returned: it may have stopped the jobs (`kill "$pid"`). */
+function ranAfterWait(st: State): void {
+  const jc = st.jobs;
+  if (jc?.waited && !jc.waited.after) st.jobs = { ...jc, waited: { ...jc.waited, after: true } };
+}
+
+/** The background jobs the path started and did not wait for, still running at its ending. */
+function runningOf(st: State): { running?: JobControl } {
+  return st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {};
 }
 
 export interface Executed {
@@ -1633,6 +1646,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     // A command word from an unknown value: unknown, never judged.
     m.rec.command(ref, argv, st.user, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    ranAfterWait(st);
     return ran(null, null);
   }
   const cmd = name.s;
@@ -1677,7 +1691,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return { done: flowOf([]) };
       }
       const flattened = flattenedIn(call.args, st);
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}) });
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}), ...runningOf(st) });
       return { done: flowOf([]) };
     }
     case 'exit': {
@@ -1756,6 +1770,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        ranAfterWait(st);
         return ran(null, null);
       }
       const text = parts.map((f) => f.s).join(' ');
@@ -1878,7 +1893,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         // it is looked up now, when the signal can arrive.
         const t = st.jobs.term;
         const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
       }
       return ran(null, '');
     case 'kill':
@@ -1899,6 +1914,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   }
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
+  ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ''))) {
     // `tail -f "$LOG"` in the foreground never returns: the shell stays there, and nothing after
@@ -2002,9 +2018,66 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
   const kills = text !== null && runsKill(m, st, text, 0);
   const signal = kills && text !== null ? sentSignal(m, text) : null;
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) };
+  const term: TermTrap | null = action.s === '-' ? null : withInert(m, st, { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) });
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/**
+ * Commands a TERM handler may run and still stop nothing: they print, wait a while or end the
+ * shell (`exit` ends it, and the children with it, unsignalled).
+ */
+const INERT_IN_TRAP = new Set(['echo', 'printf', ':', 'true', 'false', 'exit', 'return', 'date', 'sleep', 'logger']);
+
+/** Redirections a handler's message may use: to the terminal, a log descriptor or nowhere. */
+const INERT_TARGETS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/proc/1/fd/1', '/proc/1/fd/2', '/proc/self/fd/1', '/proc/self/fd/2']);
+
+/** The trap, marked `inert` when its action (looked up now, with the functions defined so far) only prints or ends the shell. */
+function withInert(m: Machine, st: State, t: TermTrap): TermTrap {
+  const { inert: _, ...rest } = t;
+  if (t.kills || t.action === '' || t.action === '?') return rest;
+  const ast = m.host.parse(t.action);
+  return ast !== null && ast.stmts.length > 0 && stmtsInert(st, ast.stmts, 0) ? { ...rest, inert: true } : rest;
+}
+
+function stmtsInert(st: State, stmts: Stmt[], depth: number): boolean {
+  for (const s of stmts) {
+    if (s.background || s.redirs.some((r) => !inertRedirect(r))) return false;
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      // An assignment may be a flag a loop reads (`trap 'running=0' TERM`): that stops something.
+      if (c.assigns.length > 0) return false;
+      const head = c.args[0] ? literalOf(c.args[0]) : null;
+      if (head === null) return false;
+      if (!c.args.every((w) => wordInert(st, w, depth))) return false;
+      if (INERT_IN_TRAP.has(head)) continue;
+      const f = depth < 3 ? st.getFunction(head) : undefined;
+      if (!f || !stmtsInert(st, [f.decl.body], depth + 1)) return false;
+      continue;
+    }
+    if (c.type === 'Block' || c.type === 'IfClause' || c.type === 'BinaryCmd') {
+      if (!stmtsInert(st, childStmts(c), depth)) return false;
+      continue;
+    }
+    if (c.type === 'TestClause') continue;
+    return false;
+  }
+  return true;
+}
+
+/** A word whose command substitutions (`$(timestamp)`) are inert too. */
+function wordInert(st: State, w: Word, depth: number): boolean {
+  const part = (p: WordPart): boolean =>
+    p.type === 'CmdSubst' ? stmtsInert(st, p.stmts, depth) : p.type === 'ProcSubst' ? false : p.type === 'DblQuoted' ? p.parts.every(part) : p.type === 'ParamExp' ? !p.op?.includes('=') && (!p.word || p.word.parts.every(part)) : true;
+  return w.parts.every(part);
+}
+
+function inertRedirect(r: Redirect): boolean {
+  const target = r.word ? literalOf(r.word) : null;
+  if (r.op === '>&' || r.op === '<&') return target !== null && /^(\d+|-)$/.test(target);
+  if (r.op === '>' || r.op === '>>' || r.op === '&>' || r.op === '&>>') return target !== null && INERT_TARGETS.has(target);
+  return false;
 }
 
 /**
