@@ -14434,7 +14434,8 @@ function joinJobs(a, b) {
   if (!a) return b;
   const jobs = [...a.jobs];
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
-  return { jobs, term: a.term ?? b.term, waited: a.waited ?? b.waited };
+  const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true } : a.waited ?? b.waited;
+  return { jobs, term: a.term ?? b.term, waited };
 }
 function unionLast(a, b) {
   if (a === b) return a;
@@ -16086,6 +16087,13 @@ var init_liveness = __esm({
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
 }
+function ranAfterWait(st) {
+  const jc = st.jobs;
+  if (jc?.waited && !jc.waited.after) st.jobs = { ...jc, waited: { ...jc.waited, after: true } };
+}
+function runningOf(st) {
+  return st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {};
+}
 function addFlow(into, from) {
   into.next.push(...from.next);
   into.ret.push(...from.ret);
@@ -16327,6 +16335,7 @@ function simpleCommand(m, stmt, call, st) {
   if (name.s === null || name.multi) {
     m.rec.command(ref, argv, st.user, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    ranAfterWait(st);
     return ran(null, null);
   }
   const cmd = name.s;
@@ -16368,7 +16377,7 @@ function simpleCommand(m, stmt, call, st) {
         return { done: flowOf([]) };
       }
       const flattened = flattenedIn(call.args, st);
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {} });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {}, ...runningOf(st) });
       return { done: flowOf([]) };
     }
     case "exit": {
@@ -16441,6 +16450,7 @@ function simpleCommand(m, stmt, call, st) {
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        ranAfterWait(st);
         return ran(null, null);
       }
       const text = parts.map((f) => f.s).join(" ");
@@ -16555,7 +16565,7 @@ function simpleCommand(m, stmt, call, st) {
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
         const t = st.jobs.term;
         const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
       }
       return ran(null, "");
     case "kill":
@@ -16571,6 +16581,7 @@ function simpleCommand(m, stmt, call, st) {
     return ran(false, "");
   }
   m.rec.command(ref, argv, st.user, m.ctx, false);
+  ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ""))) {
     m.rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
@@ -16640,9 +16651,49 @@ function setTrap(m, st, argv, ref) {
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
   const kills = text !== null && runsKill(m, st, text, 0);
   const signal = kills && text !== null ? sentSignal(m, text) : null;
-  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} };
+  const term = action.s === "-" ? null : withInert(m, st, { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} });
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+function withInert(m, st, t) {
+  const { inert: _, ...rest } = t;
+  if (t.kills || t.action === "" || t.action === "?") return rest;
+  const ast = m.host.parse(t.action);
+  return ast !== null && ast.stmts.length > 0 && stmtsInert(st, ast.stmts, 0) ? { ...rest, inert: true } : rest;
+}
+function stmtsInert(st, stmts, depth) {
+  for (const s of stmts) {
+    if (s.background || s.redirs.some((r) => !inertRedirect(r))) return false;
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      if (c.assigns.length > 0) return false;
+      const head = c.args[0] ? literalOf(c.args[0]) : null;
+      if (head === null) return false;
+      if (!c.args.every((w) => wordInert(st, w, depth))) return false;
+      if (INERT_IN_TRAP.has(head)) continue;
+      const f = depth < 3 ? st.getFunction(head) : void 0;
+      if (!f || !stmtsInert(st, [f.decl.body], depth + 1)) return false;
+      continue;
+    }
+    if (c.type === "Block" || c.type === "IfClause" || c.type === "BinaryCmd") {
+      if (!stmtsInert(st, childStmts(c), depth)) return false;
+      continue;
+    }
+    if (c.type === "TestClause") continue;
+    return false;
+  }
+  return true;
+}
+function wordInert(st, w, depth) {
+  const part = (p) => p.type === "CmdSubst" ? stmtsInert(st, p.stmts, depth) : p.type === "ProcSubst" ? false : p.type === "DblQuoted" ? p.parts.every(part) : p.type === "ParamExp" ? !p.op?.includes("=") && (!p.word || p.word.parts.every(part)) : true;
+  return w.parts.every(part);
+}
+function inertRedirect(r) {
+  const target2 = r.word ? literalOf(r.word) : null;
+  if (r.op === ">&" || r.op === "<&") return target2 !== null && /^(\d+|-)$/.test(target2);
+  if (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === "&>>") return target2 !== null && INERT_TARGETS.has(target2);
+  return false;
 }
 function writtenAction(ref, index) {
   const w = ref.call.args[index];
@@ -17075,7 +17126,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, INERT_IN_TRAP, INERT_TARGETS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -18079,6 +18130,8 @@ var init_interpreter = __esm({
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     WORD_FACTS = /* @__PURE__ */ new WeakMap();
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
+    INERT_IN_TRAP = /* @__PURE__ */ new Set(["echo", "printf", ":", "true", "false", "exit", "return", "date", "sleep", "logger"]);
+    INERT_TARGETS = /* @__PURE__ */ new Set(["/dev/null", "/dev/stdout", "/dev/stderr", "/proc/1/fd/1", "/proc/1/fd/2", "/proc/self/fd/1", "/proc/self/fd/2"]);
     RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
@@ -19839,17 +19892,18 @@ var init_entrypoint_crlf = __esm({
 
 // src/model/evaluator/questions.ts
 function mainProcesses(run2) {
-  return run2.chains.flatMap((chain) => {
-    const hop = chain.hops[chain.hops.length - 1];
-    if (!hop) return [];
-    if (hop.kind === "switch" && hop.noCommand) return [];
-    const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
-    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
-      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
-    }
-    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
-  });
+  return run2.chains.flatMap((chain) => mainProcessOf(chain) ?? []);
+}
+function mainProcessOf(chain) {
+  const hop = chain.hops[chain.hops.length - 1];
+  if (!hop) return null;
+  if (hop.kind === "switch" && hop.noCommand) return null;
+  const init = chain.hops.find((h) => h.kind === "init") ?? null;
+  let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+  if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
+    user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
+  }
+  return { chain, hop, user, pid1: hop.pid1, staying: chain.end, init };
 }
 function argvAt(run2, ref) {
   return ref ? run2?.commands.find((c) => c.ref.stmt === ref.stmt)?.argvs[0] : void 0;
@@ -19971,6 +20025,30 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
+function backgroundService(main2) {
+  const h = main2.chain.hops[main2.chain.hops.length - 2];
+  const x = h && (h.kind === "script" || h.kind === "shell") ? h.ending : null;
+  if (h && (h.kind === "script" || h.kind === "shell") && x?.kind === "exec" && x.cmd && x.running && x.running.jobs.length > 0) {
+    const t = commandOf(x.argv);
+    if (t.switcher || t.forking || !t.name?.s || !keepsRunning(t.name.s, t.rest.map((f) => f.s ?? ""))) return null;
+    return { hop: h, jobs: x.running.jobs, keeper: { kind: "exec", at: x.cmd, argv: x.argv } };
+  }
+  const staying = main2.staying;
+  const e = staying?.ending;
+  const w = e?.waited;
+  if (!staying || !e || !w || !w.term?.inert || w.jobs.length === 0 || e.kind === "exec" || e.failed) return null;
+  if (w.after) return null;
+  const trapStmt = w.term.at.stmt;
+  for (const c of staying.hop.run?.commands ?? []) {
+    if (c.child) continue;
+    for (const a of c.argvs) {
+      if (a[0]?.s !== "trap" || a.length < 3 || c.ref.stmt === trapStmt) continue;
+      const signals = a.slice(2).map((f) => f.s);
+      if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
+    }
+  }
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term } };
+}
 var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
@@ -19978,6 +20056,7 @@ var init_questions = __esm({
     init_invocations();
     init_values();
     init_commands();
+    init_known_programs();
     SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
@@ -20533,6 +20612,60 @@ var init_node_entry = __esm({
 });
 
 // src/rules/entrypoint-no-exec.ts
+function givenArgs(hop, run2) {
+  const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2) || !hop.direct && hop.arg.origin === "cmd";
+  return ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+}
+function reportBackground(ctx, main2, bg, service, find, done) {
+  const hop = bg.hop;
+  if (hop.kind !== "script" || hop.unit.kind !== "file" || !hop.run) return;
+  const launch = ctx.launch;
+  if (!launch) return;
+  const given = givenArgs(hop, launch.runs.default);
+  if (given.length > 0 && !subcommandOnly(given, [], hop)) return;
+  let server = null;
+  for (const job2 of bg.jobs) {
+    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
+    if (cmd2) server = { job: job2, cmd: cmd2 };
+  }
+  if (!server) return;
+  const scriptPath = hop.unit.imagePath ?? "";
+  if (!service && JOB_WORDS.test([...server.cmd.argv.map((f) => f.s ?? ""), scriptPath].join(" "))) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
+  const name = basename3(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main2.init?.name ?? null;
+  const k = bg.keeper;
+  const keeper = refText(k.at);
+  const line = k.at.stmt.p[0];
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  let pid1;
+  let stop;
+  let fix;
+  if (k.kind === "exec") {
+    const prog = basename3(commandOf(k.argv).name?.s ?? "");
+    pid1 = init ? `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is ${init}'s child` : `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is PID 1`;
+    stop = init ? `${init} signals only its direct child, \`${prog}\`, which exits, and the container stops with it` : `SIGTERM goes to \`${prog}\`, which as PID 1 has no handler for it, so the kernel drops it and \`docker stop\` waits out its timeout`;
+    fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of \`${keeper}\` (other daemons can stay background jobs before it). Or keep the shell and pass the signal on: ${forward}, then \`wait\` in place of \`${keeper}\``;
+  } else {
+    const t = k.trap;
+    const trapLine = t.at.stmt.p[0];
+    pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
+    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : "";
+    fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
+  }
+  const rest = bg.jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (line ${j.stmt.p[0]})`).join(" and ")}${rest.length > 2 ? ` and ${rest.length - 2} more` : ""}` : "";
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, pid1, stop, name, fix, under: init ? ` under ${init}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "serverInBackground", data });
+}
 function reportManager(ctx, main2, hop, ref, pm, where2, place) {
   const stage = ctx.stage;
   let changesDir = false;
@@ -20657,6 +20790,10 @@ var init_entrypoint_no_exec = __esm({
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
       },
+      serverInBackground: {
+        message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       waitsWithoutTrapUnderInit: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
@@ -20672,7 +20809,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -20691,12 +20828,16 @@ var init_entrypoint_no_exec = __esm({
         const find = (word) => launch.findInImage(word);
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(run2)) {
+          const bg = backgroundService(main2);
+          if (bg) {
+            if (!main2.init?.group) reportBackground(ctx, main2, bg, service, find, done);
+            continue;
+          }
           const staying = main2.staying;
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2) || !hop.direct && hop.arg.origin === "cmd";
-          const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+          const given = givenArgs(hop, run2);
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
           if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
@@ -45138,6 +45279,18 @@ function chainHops(chain, launch) {
         break;
     }
   }
+  const main2 = mainProcessOf(chain);
+  const bg = main2 ? backgroundService(main2) : null;
+  if (bg?.keeper.kind === "exec") {
+    const keeper = basename3(commandOf(bg.keeper.argv).name?.s ?? "");
+    const program = out[out.length - 1];
+    if (program && chain.hops[chain.hops.length - 1]?.kind === "program") program.note = `a keep-alive${program.pid1 ? ", PID 1" : ""}: it only keeps the container running, while the services run as the background children below`;
+    const passes = main2?.init?.group ? `${main2.init.name} signals the whole process group, so SIGTERM reaches it too` : `\`${keeper}\` passes no signal on, so \`docker stop\` never reaches it`;
+    for (const c of jobHops(bg.jobs, launch)) {
+      c.hop.note = `${c.hop.note?.replace(/^background child of the shell/, `background child of the shell, left running when it exec'd: now a child of \`${keeper}\`; ${passes}`)}`;
+      out.push(c.hop, ...c.programs);
+    }
+  }
   return out;
 }
 function systemInit(name) {
@@ -45217,6 +45370,7 @@ function signalNote(t, pid1) {
   if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
   if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  if (t.inert) return `SIGTERM is not passed on: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which only prints or exits, so the children are SIGKILLed when the container stops`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
 function jobHops(jobList, launch) {
