@@ -15608,11 +15608,77 @@ function binary(a, op, b, dbl) {
       const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
       return done(r);
     }
+    case "=~": {
+      if (!dbl || b.regex === void 0 || b.regex === null) return unknown;
+      const m = regexMatch(x, b.regex);
+      if (m === null) return unknown;
+      return { ...done(m.matched), ...m.groups ? { rematch: m.groups } : {} };
+    }
     default:
       return unknown;
   }
 }
-var UNARY_FILE, BINARY, Parser2;
+function regexMatch(x, source) {
+  const re = ereToRegExp(source);
+  if (re === null || x.multi || x.s === null) return null;
+  if (x.s.includes(USER_COMMAND)) {
+    if (x.s !== USER_COMMAND) return null;
+    if (!re.test("")) return { matched: false, groups: null };
+    return source.includes("$") ? null : { matched: true, groups: null };
+  }
+  const m = re.exec(x.s);
+  return m ? { matched: true, groups: m.map((g) => g ?? "") } : { matched: false, groups: null };
+}
+function ereToRegExp(source) {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const n = source[i + 1];
+      if (n === void 0 || /[0-9A-Za-z]/.test(n)) return null;
+      out += `\\${n}`;
+      i++;
+    } else if (c === "[") {
+      const end = bracketEnd(source, i);
+      if (end < 0) return null;
+      let body2 = source.slice(i + 1, end);
+      if (/\[[.=]/.test(body2)) return null;
+      const negated = body2.startsWith("^");
+      if (negated) body2 = body2.slice(1);
+      body2 = body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => ERE_CLASSES[cls] ?? "\0").replace(/^\]/, "\\]");
+      if (body2.includes("\0")) return null;
+      out += `[${negated ? "^" : ""}${body2}]`;
+      i = end;
+    } else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+      if (!m) return null;
+      out += m[0];
+      i += m[0].length - 1;
+    } else out += c;
+  }
+  try {
+    return new RegExp(out, "s");
+  } catch {
+    return null;
+  }
+}
+function bracketEnd(source, i) {
+  let j = i + 1;
+  if (source[j] === "^") j++;
+  if (source[j] === "]") j++;
+  while (j < source.length) {
+    if (source[j] === "[" && /[:.=]/.test(source[j + 1] ?? "")) {
+      const close = source.indexOf(`${source[j + 1]}]`, j + 2);
+      if (close < 0) return -1;
+      j = close + 2;
+      continue;
+    }
+    if (source[j] === "]") return j;
+    j++;
+  }
+  return -1;
+}
+var UNARY_FILE, BINARY, Parser2, ERE_CLASSES;
 var init_conditions = __esm({
   "src/model/evaluator/conditions.ts"() {
     "use strict";
@@ -15702,6 +15768,17 @@ var init_conditions = __esm({
         this.i++;
         return unary("-n", a);
       }
+    };
+    ERE_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
     };
   }
 });
@@ -16353,11 +16430,12 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "exec": {
       let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+      while (rest[0]?.s && /^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s !== "-" && rest.length > 1) {
         const o = rest[0].s;
-        rest = rest.slice(o === "-a" ? 2 : 1);
+        rest = rest.slice(o.endsWith("a") ? 2 : 1);
         if (o === "--") break;
       }
+      if (rest[0]?.s && rest[0].s.startsWith("-") && rest[0].s !== "-" && !/^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s.length > 1 && !rest[0].s.includes(USER_COMMAND)) return ran(false, "");
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
         if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(true, "");
@@ -16821,7 +16899,8 @@ function doubleBracket(m, s, c, st) {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
   const bare = inner.replace(/"[^"]*"|'[^']*'/g, "");
-  if (/[<>]/.test(bare) || /[()]/.test(bare) && /=~/.test(bare)) return withStatus(st, null);
+  if (/[<>]/.test(bare)) return withStatus(st, null);
+  if (/[()]/.test(bare) && /=~/.test(bare)) return regexWithGroups(m, inner, st);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
   const flat = only ? flattenTest(only) : null;
@@ -16829,6 +16908,7 @@ function doubleBracket(m, s, c, st) {
   const sub = { ...m.expandEnv, text: `test ${inner}` };
   const words = [];
   const src = [];
+  let matches2 = false;
   for (const w of flat) {
     if (w.op) {
       src.push({ field: lit(w.op), text: w.op });
@@ -16837,13 +16917,45 @@ function doubleBracket(m, s, c, st) {
     const word = w.word;
     const f = expandScalar(word, st, sub);
     words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+    const regex4 = src[src.length - 1]?.field.s === "=~" ? regexOf(word, st, sub) : void 0;
+    if (regex4 !== void 0) matches2 = true;
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {} });
   }
   const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
+  if (matches2) st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
   return st;
+}
+function regexWithGroups(m, inner, st) {
+  const at2 = /^\s*(\S+)\s+=~\s+(.*?)\s*$/s.exec(inner);
+  const unknown = () => {
+    st.setVar("BASH_REMATCH", { kind: "array", items: [UNKNOWN_FIELDS] });
+    return withStatus(st, null);
+  };
+  if (!at2 || /["'`\s]|\$[\w{(@*#?!-]/.test(at2[2]) || /&&|\|\|/.test(inner)) return unknown();
+  const left2 = m.host.parse(`test ${at2[1]}`)?.stmts[0]?.cmd;
+  const word = left2?.type === "CallExpr" && left2.args.length === 2 ? left2.args[1] : void 0;
+  if (!word) return unknown();
+  const x = expandScalar(word, st, { ...m.expandEnv, text: `test ${at2[1]}` });
+  const r = evalTest([{ field: x, text: at2[1] }, { field: lit("=~"), text: "=~" }, { field: lit(at2[2]), text: at2[2], regex: at2[2] }], true);
+  st.status = r.value;
+  st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
+  decide(m, st, r, null);
+  return st;
+}
+function regexOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value;
+    else if (part.type === "SglQuoted" || part.type === "DblQuoted" || part.type === "ParamExp") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null || v.multi || v.s.includes(USER_COMMAND)) return null;
+      out += part.type === "ParamExp" ? v.s : v.s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+    } else return null;
+  }
+  return out;
 }
 function flattenTest(s) {
   const out = [];
