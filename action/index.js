@@ -10212,6 +10212,356 @@ var init_expand = __esm({
   }
 });
 
+// src/model/base-images.ts
+function stepDownEntrypoint(image, prefix, orConf, step) {
+  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
+  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
+  return {
+    path: "/usr/local/bin/docker-entrypoint.sh",
+    image,
+    next: {
+      kind: "args",
+      prefix,
+      ...orConf ? { orFile: /\.conf$/ } : {},
+      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
+      stepsDown: step
+    }
+  };
+}
+function phpEntrypoint(variant, server) {
+  return {
+    path: "/usr/local/bin/docker-php-entrypoint",
+    image: variant,
+    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
+  };
+}
+function imageName(ref) {
+  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
+  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
+  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
+  const slash = r.lastIndexOf("/");
+  const colon = r.indexOf(":", slash + 1);
+  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
+}
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  return baseImageFacts(ref);
+}
+function baseImageFacts(ref) {
+  const { name, tag } = imageName(ref);
+  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
+}
+function validReference(ref) {
+  let rest = ref;
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
+    rest = rest.slice(0, at2);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+function namesPullableImage(ref) {
+  if (!validReference(ref)) return false;
+  const { name } = imageName(ref);
+  return name.includes("/") || OFFICIAL_IMAGES.has(name);
+}
+function osShellCommand(stage) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const { name } = imageName(stage.base);
+  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
+  if (name === "debian" || name === "ubuntu") return "bash";
+  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
+  if (name === "archlinux") return "/usr/bin/bash";
+  return null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
+}
+function lacksBash(stage) {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
+  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
+  const { name, tag } = imageName(stage.base);
+  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
+  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
+  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: DASH_NAME.test(name) };
+}
+function envIsOnlyPath(stage) {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, OFFICIAL_IMAGES, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    NODE_ENTRYPOINT = {
+      path: "/usr/local/bin/docker-entrypoint.sh",
+      image: "node",
+      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
+    };
+    TEMURIN_ENTRYPOINT = {
+      path: "/__cacert_entrypoint.sh",
+      image: "eclipse-temurin",
+      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
+    };
+    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
+    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
+    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
+    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
+    APACHE2_FOREGROUND = {
+      path: "/usr/local/bin/apache2-foreground",
+      image: "php:*-apache",
+      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
+    };
+    HTTPD_FOREGROUND = {
+      path: "/usr/local/bin/httpd-foreground",
+      image: "httpd",
+      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
+    };
+    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
+    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
+    TABLE = [
+      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
+      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
+      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
+      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
+      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
+      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
+      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
+      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
+      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
+      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
+      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
+      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
+      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
+      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
+      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
+      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
+      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
+      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
+      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
+      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
+      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
+      // The docker-library images whose entrypoint steps down from root for their server command:
+      // modelled for these (explain follows them), ...
+      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
+      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
+      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
+      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
+      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
+      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
+      // ... and known, not modelled, for these.
+      {
+        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        user: null,
+        dropsPrivileges: true,
+        note: DROPS
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      // The other php variants (cli, zts): no server, `php` in front of options.
+      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
+      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
+      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
+      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
+      // Language images: root, and no entrypoint of their own that steps down.
+      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
+      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
+      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+    ];
+    OFFICIAL_IMAGES = /* @__PURE__ */ new Set([
+      "adminer",
+      "aerospike",
+      "almalinux",
+      "alpine",
+      "alt",
+      "amazoncorretto",
+      "amazonlinux",
+      "api-firewall",
+      "arangodb",
+      "archlinux",
+      "backdrop",
+      "bash",
+      "bonita",
+      "buildpack-deps",
+      "busybox",
+      "caddy",
+      "cassandra",
+      "centos",
+      "chronograf",
+      "cirros",
+      "clearlinux",
+      "clickhouse",
+      "clojure",
+      "composer",
+      "consul",
+      "convertigo",
+      "couchbase",
+      "couchdb",
+      "crate",
+      "dart",
+      "debian",
+      "docker",
+      "drupal",
+      "eclipse-mosquitto",
+      "eclipse-temurin",
+      "eggdrop",
+      "elasticsearch",
+      "elixir",
+      "emqx",
+      "erlang",
+      "fedora",
+      "flink",
+      "fluentd",
+      "friendica",
+      "gazebo",
+      "gcc",
+      "geonetwork",
+      "ghost",
+      "golang",
+      "gradle",
+      "groovy",
+      "haproxy",
+      "haskell",
+      "haxe",
+      "hello-world",
+      "hitch",
+      "httpd",
+      "hylang",
+      "ibm-semeru-runtimes",
+      "ibmjava",
+      "influxdb",
+      "irssi",
+      "jenkins",
+      "jetty",
+      "jobber",
+      "joomla",
+      "jruby",
+      "julia",
+      "kapacitor",
+      "kibana",
+      "kong",
+      "krakend",
+      "liquibase",
+      "logstash",
+      "mageia",
+      "mariadb",
+      "matomo",
+      "maven",
+      "mediawiki",
+      "memcached",
+      "mongo",
+      "mongo-express",
+      "monica",
+      "mono",
+      "mysql",
+      "nats",
+      "neo4j",
+      "neurodebian",
+      "nextcloud",
+      "nginx",
+      "node",
+      "notary",
+      "odoo",
+      "open-liberty",
+      "openjdk",
+      "opensuse",
+      "oraclelinux",
+      "orientdb",
+      "percona",
+      "perl",
+      "photon",
+      "php",
+      "php-zendserver",
+      "phpmyadmin",
+      "plone",
+      "postfixadmin",
+      "postgres",
+      "pypy",
+      "python",
+      "r-base",
+      "rabbitmq",
+      "rakudo-star",
+      "redis",
+      "redmine",
+      "registry",
+      "rethinkdb",
+      "rocket.chat",
+      "rockylinux",
+      "ros",
+      "ruby",
+      "rust",
+      "sapmachine",
+      "satosa",
+      "scratch",
+      "silverpeas",
+      "sl",
+      "solr",
+      "sonarqube",
+      "spark",
+      "spiped",
+      "storm",
+      "swift",
+      "swipl",
+      "teamspeak",
+      "telegraf",
+      "tomcat",
+      "tomee",
+      "traefik",
+      "ubuntu",
+      "unit",
+      "varnish",
+      "websphere-liberty",
+      "wordpress",
+      "xwiki",
+      "yourls",
+      "znc",
+      "zookeeper"
+    ]);
+    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
+    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
+    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
+    ALPINE_TAG = /(^|-)alpine/;
+    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
+    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
+    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
+    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
+  }
+});
+
 // src/model/image.ts
 import path4 from "node:path";
 function noteBudget(e) {
@@ -10291,6 +10641,7 @@ function startStage(from, stages, globalArgs, escape5) {
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
+  const chosen = baseStage ? null : chosenAtBuild(imageWord, globalArgs, escape5);
   const config = baseStage ? {
     ...baseStage.config,
     env: new Map(baseStage.config.env),
@@ -10311,8 +10662,9 @@ function startStage(from, stages, globalArgs, escape5) {
     name,
     from,
     base: image.value,
-    baseKnown: image.known,
+    baseKnown: image.known && !chosen,
     baseWritten: imageWord.includes("$") ? imageWord : null,
+    baseChosenAtBuild: chosen,
     baseStage,
     instructions: [],
     config,
@@ -10330,6 +10682,35 @@ function fromImage(word, stages, globalArgs, escape5) {
     return (v === void 0 || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
   }, escape5);
   return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
+}
+function chosenAtBuild(word, globalArgs, escape5) {
+  const refs = varReferences(word, { escape: escape5 });
+  const outside = (i) => !refs.some((r) => i >= r.start && i < r.end);
+  const at2 = [...word].findIndex((c, i) => c === "@" && outside(i));
+  const named = at2 < 0 ? word : word.slice(0, at2);
+  let slash = -1;
+  let colon = -1;
+  for (let i = 0; i < named.length; i++) {
+    if (!outside(i)) continue;
+    if (named[i] === "/") {
+      slash = i;
+      colon = -1;
+    } else if (named[i] === ":") colon = i;
+  }
+  const end = colon < 0 ? named.length : colon;
+  const args = refs.filter((r) => r.start >= slash + 1 && r.start < end).map((r) => r.name);
+  if (args.length === 0) return null;
+  const name = expandWord2(word.slice(0, end), (n) => globalArgs.get(n), escape5);
+  if (name.known && name.value !== "" && namesPullableImage(name.value)) return null;
+  return { args: [...new Set(args)], value: name.known && name.value !== "" ? name.value : null };
+}
+function chosenAtBuildText(stage) {
+  const chosen = stage.baseChosenAtBuild;
+  if (!chosen) return null;
+  const names = chosen.args.join(", ");
+  const args = chosen.args.length > 1 ? `build arguments ${names}` : `build argument ${names}`;
+  const value = chosen.value === null ? chosen.args.length > 1 ? "which have no default" : "which has no default" : `whose default \`${chosen.value}\` names no image one can pull`;
+  return `\`FROM ${stage.baseWritten ?? ""}\` takes the image from the ${args}, ${value}`;
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
@@ -10499,6 +10880,8 @@ var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
     init_dockerfile();
+    init_variables();
+    init_base_images();
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
@@ -10535,184 +10918,6 @@ var init_image = __esm({
     ]);
     PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
     PLATFORM_MARK = "";
-  }
-});
-
-// src/model/base-images.ts
-function stepDownEntrypoint(image, prefix, orConf, step) {
-  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
-  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
-  return {
-    path: "/usr/local/bin/docker-entrypoint.sh",
-    image,
-    next: {
-      kind: "args",
-      prefix,
-      ...orConf ? { orFile: /\.conf$/ } : {},
-      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
-      stepsDown: step
-    }
-  };
-}
-function phpEntrypoint(variant, server) {
-  return {
-    path: "/usr/local/bin/docker-php-entrypoint",
-    image: variant,
-    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
-  };
-}
-function imageName(ref) {
-  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
-  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
-  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
-  const slash = r.lastIndexOf("/");
-  const colon = r.indexOf(":", slash + 1);
-  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
-}
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  return baseImageFacts(ref);
-}
-function baseImageFacts(ref) {
-  const { name, tag } = imageName(ref);
-  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
-}
-function osShellCommand(stage) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const { name } = imageName(stage.base);
-  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
-  if (name === "debian" || name === "ubuntu") return "bash";
-  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
-  if (name === "archlinux") return "/usr/bin/bash";
-  return null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
-}
-function lacksBash(stage) {
-  if (stage.baseStage || !stage.baseKnown) return false;
-  const { name, tag } = imageName(stage.base);
-  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
-  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-function imageSh(stage) {
-  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
-  const { name, tag } = imageName(stage.base);
-  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
-  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
-  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: DASH_NAME.test(name) };
-}
-function envIsOnlyPath(stage) {
-  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
-}
-var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    NODE_ENTRYPOINT = {
-      path: "/usr/local/bin/docker-entrypoint.sh",
-      image: "node",
-      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
-    };
-    TEMURIN_ENTRYPOINT = {
-      path: "/__cacert_entrypoint.sh",
-      image: "eclipse-temurin",
-      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
-    };
-    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
-    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
-    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
-    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
-    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
-    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
-    APACHE2_FOREGROUND = {
-      path: "/usr/local/bin/apache2-foreground",
-      image: "php:*-apache",
-      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
-    };
-    HTTPD_FOREGROUND = {
-      path: "/usr/local/bin/httpd-foreground",
-      image: "httpd",
-      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
-    };
-    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
-    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
-    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
-    TABLE = [
-      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
-      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
-      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
-      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
-      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
-      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
-      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
-      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
-      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
-      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
-      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
-      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
-      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
-      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
-      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
-      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
-      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
-      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
-      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
-      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
-      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command:
-      // modelled for these (explain follows them), ...
-      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
-      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
-      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
-      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
-      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
-      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
-      // ... and known, not modelled, for these.
-      {
-        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
-        user: null,
-        dropsPrivileges: true,
-        note: DROPS
-      },
-      // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
-      // The other php variants (cli, zts): no server, `php` in front of options.
-      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
-      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
-      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
-      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
-      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
-      // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
-      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
-      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
-      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
-    ];
-    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
-    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
-    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
-    ALPINE_TAG = /(^|-)alpine/;
-    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
-    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
-    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
-    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
-    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
   }
 });
 
@@ -15609,11 +15814,77 @@ function binary(a, op, b, dbl) {
       const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
       return done(r);
     }
+    case "=~": {
+      if (!dbl || b.regex === void 0 || b.regex === null) return unknown;
+      const m = regexMatch(x, b.regex);
+      if (m === null) return unknown;
+      return { ...done(m.matched), ...m.groups ? { rematch: m.groups } : {} };
+    }
     default:
       return unknown;
   }
 }
-var UNARY_FILE, BINARY, Parser2;
+function regexMatch(x, source) {
+  const re = ereToRegExp(source);
+  if (re === null || x.multi || x.s === null) return null;
+  if (x.s.includes(USER_COMMAND)) {
+    if (x.s !== USER_COMMAND) return null;
+    if (!re.test("")) return { matched: false, groups: null };
+    return source.includes("$") ? null : { matched: true, groups: null };
+  }
+  const m = re.exec(x.s);
+  return m ? { matched: true, groups: m.map((g) => g ?? "") } : { matched: false, groups: null };
+}
+function ereToRegExp(source) {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const n = source[i + 1];
+      if (n === void 0 || /[0-9A-Za-z]/.test(n)) return null;
+      out += `\\${n}`;
+      i++;
+    } else if (c === "[") {
+      const end = bracketEnd(source, i);
+      if (end < 0) return null;
+      let body2 = source.slice(i + 1, end);
+      if (/\[[.=]/.test(body2)) return null;
+      const negated = body2.startsWith("^");
+      if (negated) body2 = body2.slice(1);
+      body2 = body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => ERE_CLASSES[cls] ?? "\0").replace(/^\]/, "\\]");
+      if (body2.includes("\0")) return null;
+      out += `[${negated ? "^" : ""}${body2}]`;
+      i = end;
+    } else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+      if (!m) return null;
+      out += m[0];
+      i += m[0].length - 1;
+    } else out += c;
+  }
+  try {
+    return new RegExp(out, "s");
+  } catch {
+    return null;
+  }
+}
+function bracketEnd(source, i) {
+  let j = i + 1;
+  if (source[j] === "^") j++;
+  if (source[j] === "]") j++;
+  while (j < source.length) {
+    if (source[j] === "[" && /[:.=]/.test(source[j + 1] ?? "")) {
+      const close = source.indexOf(`${source[j + 1]}]`, j + 2);
+      if (close < 0) return -1;
+      j = close + 2;
+      continue;
+    }
+    if (source[j] === "]") return j;
+    j++;
+  }
+  return -1;
+}
+var UNARY_FILE, BINARY, Parser2, ERE_CLASSES;
 var init_conditions = __esm({
   "src/model/evaluator/conditions.ts"() {
     "use strict";
@@ -15703,6 +15974,17 @@ var init_conditions = __esm({
         this.i++;
         return unary("-n", a);
       }
+    };
+    ERE_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
     };
   }
 });
@@ -16362,11 +16644,12 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "exec": {
       let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+      while (rest[0]?.s && /^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s !== "-" && rest.length > 1) {
         const o = rest[0].s;
-        rest = rest.slice(o === "-a" ? 2 : 1);
+        rest = rest.slice(o.endsWith("a") ? 2 : 1);
         if (o === "--") break;
       }
+      if (rest[0]?.s && rest[0].s.startsWith("-") && rest[0].s !== "-" && !/^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s.length > 1 && !rest[0].s.includes(USER_COMMAND)) return ran(false, "");
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
         if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(true, "");
@@ -16872,7 +17155,8 @@ function doubleBracket(m, s, c, st) {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
   const bare = inner.replace(/"[^"]*"|'[^']*'/g, "");
-  if (/[<>]/.test(bare) || /[()]/.test(bare) && /=~/.test(bare)) return withStatus(st, null);
+  if (/[<>]/.test(bare)) return withStatus(st, null);
+  if (/[()]/.test(bare) && /=~/.test(bare)) return regexWithGroups(m, inner, st);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
   const flat = only ? flattenTest(only) : null;
@@ -16880,6 +17164,7 @@ function doubleBracket(m, s, c, st) {
   const sub = { ...m.expandEnv, text: `test ${inner}` };
   const words = [];
   const src = [];
+  let matches2 = false;
   for (const w of flat) {
     if (w.op) {
       src.push({ field: lit(w.op), text: w.op });
@@ -16888,13 +17173,45 @@ function doubleBracket(m, s, c, st) {
     const word = w.word;
     const f = expandScalar(word, st, sub);
     words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+    const regex4 = src[src.length - 1]?.field.s === "=~" ? regexOf(word, st, sub) : void 0;
+    if (regex4 !== void 0) matches2 = true;
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {} });
   }
   const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
+  if (matches2) st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
   return st;
+}
+function regexWithGroups(m, inner, st) {
+  const at2 = /^\s*(\S+)\s+=~\s+(.*?)\s*$/s.exec(inner);
+  const unknown = () => {
+    st.setVar("BASH_REMATCH", { kind: "array", items: [UNKNOWN_FIELDS] });
+    return withStatus(st, null);
+  };
+  if (!at2 || /["'`\s]|\$[\w{(@*#?!-]/.test(at2[2]) || /&&|\|\|/.test(inner)) return unknown();
+  const left2 = m.host.parse(`test ${at2[1]}`)?.stmts[0]?.cmd;
+  const word = left2?.type === "CallExpr" && left2.args.length === 2 ? left2.args[1] : void 0;
+  if (!word) return unknown();
+  const x = expandScalar(word, st, { ...m.expandEnv, text: `test ${at2[1]}` });
+  const r = evalTest([{ field: x, text: at2[1] }, { field: lit("=~"), text: "=~" }, { field: lit(at2[2]), text: at2[2], regex: at2[2] }], true);
+  st.status = r.value;
+  st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
+  decide(m, st, r, null);
+  return st;
+}
+function regexOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value;
+    else if (part.type === "SglQuoted" || part.type === "DblQuoted" || part.type === "ParamExp") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null || v.multi || v.s.includes(USER_COMMAND)) return null;
+      out += part.type === "ParamExp" ? v.s : v.s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+    } else return null;
+  }
+  return out;
 }
 function flattenTest(s) {
   const out = [];
@@ -19003,7 +19320,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root);
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild;
   return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
@@ -19042,6 +19359,8 @@ function programImage(stage, env3, windows) {
 function startUser(stage, trusted) {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const chosen = chosenAtBuildText(rootStage(stage));
+  if (chosen) return userFromSpec(null, chosen);
   const base2 = knownBaseImage(rootStage(stage), trusted);
   if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
   return userFromSpec("root", "no USER");
@@ -21424,28 +21743,11 @@ var init_expose_port = __esm({
 });
 
 // src/rules/from-arg-default-invalid.ts
-function validReference(ref) {
-  let rest = ref;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
-    rest = rest.slice(0, at2);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split("/");
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
-  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
-}
 var REFERENCE, from_arg_default_invalid_default;
 var init_from_arg_default_invalid = __esm({
   "src/rules/from-arg-default-invalid.ts"() {
     "use strict";
+    init_base_images();
     init_instructions();
     init_expand();
     init_variables();
@@ -25706,6 +26008,7 @@ function buildUserAt(stage, at2, trusted) {
     s = s.baseStage;
     before2 = null;
   }
+  if (s.baseChosenAtBuild) return { root: null, spec: null };
   const base2 = knownBaseImage(s, trusted);
   return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
 }
@@ -25783,7 +26086,7 @@ function onlyChecks(script, parse) {
 function describe(builder) {
   if (!builder) return "the build user of the image that triggers it";
   if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
-  return `\`USER ${builder.spec ?? "?"}\``;
+  return builder.spec ? `\`USER ${builder.spec}\`` : "the user of the base image the build passes (FROM takes it from a build argument)";
 }
 function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
   const fileText = src.text;
@@ -25920,7 +26223,7 @@ var init_su_in_run = __esm({
             const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
             const at2 = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
-            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const fix = same || builder?.root === null && !builder.spec ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
             const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
             if (same) ctx.report({ at: at2, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
             else if (sw.fromString) ctx.report({ at: at2, label, messageId: "commandString", data, ...fix ? { fix } : {} });
@@ -45080,7 +45383,7 @@ function explainLaunch(launch) {
   const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
     dockerfile: launch.dockerfile,
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.baseChosenAtBuild ? stage.baseWritten ?? stage.base : stage.base}`,
     argv: def.argv,
     startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
@@ -45093,6 +45396,8 @@ function explainLaunch(launch) {
 }
 function startUserText(launch, baseDecides) {
   const start = showUser(launch.runs.default.startUser);
+  const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
+  if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
   const base2 = launch.startAssumed;
   if (!base2) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;

@@ -13,7 +13,7 @@ import { argvAt, backgroundService, commandOf, commandUser, mainProcessOf } from
 import { showArgv, showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
-import { rootStage } from './model/image.js';
+import { chosenAtBuildText, rootStage } from './model/image.js';
 import { osShellCommand } from './model/base-images.js';
 import { oneLine, shellQuote } from './text.js';
 
@@ -76,7 +76,7 @@ export function explainLaunch(launch: Launch): Explanation {
   const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>', launch);
   return {
     dockerfile: launch.dockerfile,
-    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.baseChosenAtBuild ? (stage.baseWritten ?? stage.base) : stage.base}`,
     argv: def.argv,
     startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
@@ -92,10 +92,13 @@ export function explainLaunch(launch: Launch): Explanation {
  * The user the container starts as. When the base image is not known and no stage sets USER, it
  * is the base image's: explain says root is an assumption (the one the rules make, as Docker
  * does for an image with no user), or, when the base image also decides what runs, that the user
- * is not known.
+ * is not known. When the build passes the base image (`FROM ${RUNTIME_IMAGE}`), the user is not
+ * known either.
  */
 function startUserText(launch: Launch, baseDecides: boolean): string {
   const start = showUser(launch.runs.default.startUser);
+  const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
+  if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
   const base = launch.startAssumed;
   if (!base) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base}'s, which dockerlint cannot read (root unless it sets a USER)`;

@@ -1674,11 +1674,14 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     case 'exec': {
       let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith('-') && rest.length > 1) {
+      // exec's own options: `-c`, `-l`, `-a NAME` (bash), then `--`. Any other word that starts
+      // with `-` is the command (`exec --workers 1`), which the shell cannot find: it fails.
+      while (rest[0]?.s && /^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s !== '-' && rest.length > 1) {
         const o = rest[0].s;
-        rest = rest.slice(o === '-a' ? 2 : 1);
+        rest = rest.slice(o.endsWith('a') ? 2 : 1);
         if (o === '--') break;
       }
+      if (rest[0]?.s && rest[0].s.startsWith('-') && rest[0].s !== '-' && !/^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s.length > 1 && !rest[0].s.includes(USER_COMMAND)) return ran(false, '');
       if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) {
         // `exec "$@"` with no arguments (`docker run IMAGE` with no CMD) runs nothing and the
         // script goes on: it is the last command so far, one that leaves nothing running.
@@ -2319,7 +2322,8 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   // `<`/`>` compare strings here (not redirections), and a regex's parentheses are not groups:
   // those are not read. Grouping parentheses (`a && (b || c)`) are, as a subshell of the reparse.
   const bare = inner.replace(/"[^"]*"|'[^']*'/g, '');
-  if (/[<>]/.test(bare) || (/[()]/.test(bare) && /=~/.test(bare))) return withStatus(st, null);
+  if (/[<>]/.test(bare)) return withStatus(st, null);
+  if (/[()]/.test(bare) && /=~/.test(bare)) return regexWithGroups(m, inner, st);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
   const flat = only ? flattenTest(only) : null;
@@ -2327,6 +2331,7 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   const sub: ExpandEnv = { ...m.expandEnv, text: `test ${inner}` };
   const words: Field[] = [];
   const src: TestOperand[] = [];
+  let matches = false;
   for (const w of flat) {
     if (w.op) {
       src.push({ field: lit(w.op), text: w.op });
@@ -2336,13 +2341,58 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     // No field splitting or globbing inside [[ ]].
     const f = expandScalar(word, st, sub);
     words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
+    // The right side of `=~` is a regular expression, its quoted parts literal.
+    const regex = src[src.length - 1]?.field.s === '=~' ? regexOf(word, st, sub) : undefined;
+    if (regex !== undefined) matches = true;
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}), ...(regex !== undefined ? { regex } : {}) });
   }
   const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
   st.status = r.value;
+  // `=~` sets BASH_REMATCH: the groups when one match decided the test, else not known here.
+  if (matches) st.setVar('BASH_REMATCH', r.rematch ? { kind: 'array', items: r.rematch.map(lit) } : { kind: 'array', items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
   return st;
+}
+
+/**
+ * `[[ word =~ re ]]` whose expression has groups (`^--port=([0-9]+)$`), which the test reparse
+ * cannot take: read when it is the only test and the expression is unquoted text with no
+ * expansion; else unknown. Either way BASH_REMATCH is set (its groups, or not known).
+ */
+function regexWithGroups(m: Machine, inner: string, st: State): State {
+  const at = /^\s*(\S+)\s+=~\s+(.*?)\s*$/s.exec(inner);
+  const unknown = (): State => {
+    st.setVar('BASH_REMATCH', { kind: 'array', items: [UNKNOWN_FIELDS] });
+    return withStatus(st, null);
+  };
+  if (!at || /["'`\s]|\$[\w{(@*#?!-]/.test(at[2] as string) || /&&|\|\|/.test(inner)) return unknown();
+  const left = m.host.parse(`test ${at[1] as string}`)?.stmts[0]?.cmd;
+  const word = left?.type === 'CallExpr' && left.args.length === 2 ? left.args[1] : undefined;
+  if (!word) return unknown();
+  const x = expandScalar(word, st, { ...m.expandEnv, text: `test ${at[1] as string}` });
+  const r = evalTest([{ field: x, text: at[1] as string }, { field: lit('=~'), text: '=~' }, { field: lit(at[2] as string), text: at[2] as string, regex: at[2] as string }], true);
+  st.status = r.value;
+  st.setVar('BASH_REMATCH', r.rematch ? { kind: 'array', items: r.rematch.map(lit) } : { kind: 'array', items: [UNKNOWN_FIELDS] });
+  decide(m, st, r, null);
+  return st;
+}
+
+/**
+ * The regular expression of `[[ x =~ word ]]` as text: unquoted parts as written (a variable's
+ * value included), quoted parts escaped to match themselves; null when a part is not known.
+ */
+function regexOf(word: Word, st: State, env: ExpandEnv): string | null {
+  let out = '';
+  for (const part of word.parts) {
+    if (part.type === 'Lit') out += part.value;
+    else if (part.type === 'SglQuoted' || part.type === 'DblQuoted' || part.type === 'ParamExp') {
+      const v = expandScalar({ ...word, parts: [part] }, st, env);
+      if (v.s === null || v.multi || v.s.includes(USER_COMMAND)) return null;
+      out += part.type === 'ParamExp' ? v.s : v.s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+    } else return null;
+  }
+  return out;
 }
 
 /** The words of `test a == b && test c != d` (parsed from `[[ a == b && c != d ]]`), with the operators. */
