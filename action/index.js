@@ -10166,7 +10166,12 @@ function resolveReference(ref, vars, escape5, budget, depth) {
   const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
+  if (v === null) {
+    if (!vars.unsetArg?.(ref.name)) return { value: "", known: false };
+    if (ref.op === ":-" || ref.op === "-") return expandWord3(ref.operand, vars, escape5);
+    if (ref.op === ":+" || ref.op === "+") return { value: "", known: true };
+    return { value: "", known: false };
+  }
   const set = v !== void 0;
   const nonEmpty = set && v !== "";
   switch (ref.op) {
@@ -10592,24 +10597,28 @@ function buildModel(ast) {
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
   const escape5 = ast.escape;
+  const globalUnset = /* @__PURE__ */ new Set();
   let current = null;
   for (const inst of ast.instructions) {
     if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape5);
+      current = startStage(inst, stages, globalArgs, escape5, globalUnset);
       stages.push(current);
       continue;
     }
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+        const lookup = Object.assign((n) => globalArgs.get(n), { unsetArg: (n) => globalUnset.has(n) });
+        for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+          if (kv.value || PLATFORM_ARGS.has(kv.key)) globalUnset.delete(kv.key);
+          else globalUnset.add(kv.key);
         }
       }
       continue;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape5);
+    applyInstruction(current, inst, stages, globalArgs, escape5, globalUnset);
   }
   for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
@@ -10634,10 +10643,10 @@ function settleFolderDestinations(stage) {
     if (below.has(op.dest) || linux && STANDARD_DIRS.has(op.dest)) op.destIsDir = true;
   }
 }
-function startStage(from, stages, globalArgs, escape5) {
+function startStage(from, stages, globalArgs, escape5, globalUnset) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = fromImage(imageWord, stages, globalArgs, escape5);
+  const image = fromImage(imageWord, stages, globalArgs, escape5, globalUnset);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -10671,16 +10680,18 @@ function startStage(from, stages, globalArgs, escape5) {
     copies: [],
     unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
+    vars,
+    unsetArgs: /* @__PURE__ */ new Set()
   };
 }
-function fromImage(word, stages, globalArgs, escape5) {
-  const plain = expandWord2(word, (n) => globalArgs.get(n), escape5);
+function fromImage(word, stages, globalArgs, escape5, globalUnset) {
+  const unsetArg = (n) => globalUnset.has(n);
+  const plain = expandWord2(word, Object.assign((n) => globalArgs.get(n), { unsetArg }), escape5);
   if (!word.includes("$")) return plain;
-  const onPlatform = expandWord2(word, (n) => {
+  const onPlatform = expandWord2(word, Object.assign((n) => {
     const v = globalArgs.get(n);
     return (v === void 0 || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
-  }, escape5);
+  }, { unsetArg: (n) => unsetArg(n) && !FROM_PLATFORM.has(n) }), escape5);
   return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
 }
 function chosenAtBuild(word, globalArgs, escape5) {
@@ -10719,17 +10730,24 @@ function findStage(stages, ref) {
   if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
   return null;
 }
-function applyInstruction(stage, inst, stages, globalArgs, escape5) {
+function applyInstruction(stage, inst, stages, globalArgs, escape5, globalUnset) {
   stage.instructions.push(inst);
   const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const lookup = Object.assign((n) => stage.vars.has(n) ? stage.vars.get(n) : void 0, { unsetArg: (n) => stage.unsetArgs.has(n) });
   const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
       for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+        if (kv.value) {
+          stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+          stage.unsetArgs.delete(kv.key);
+        } else if (globalArgs.has(kv.key)) {
+          stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+          if (globalUnset.has(kv.key)) stage.unsetArgs.add(kv.key);
+        } else if (!stage.vars.has(kv.key)) {
+          stage.vars.set(kv.key, null);
+          if (!PLATFORM_ARGS.has(kv.key)) stage.unsetArgs.add(kv.key);
+        }
       }
       break;
     case "ENV":
@@ -10737,6 +10755,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
+        stage.unsetArgs.delete(kv.key);
       }
       break;
     case "USER": {
