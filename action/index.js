@@ -15870,7 +15870,7 @@ function ereToRegExp(source) {
       if (/\[[.=]/.test(body2)) return null;
       const negated = body2.startsWith("^");
       if (negated) body2 = body2.slice(1);
-      body2 = body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => ERE_CLASSES[cls] ?? "\0").replace(/^\]/, "\\]");
+      body2 = body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "\0").replace(/^\]/, "\\]");
       if (body2.includes("\0")) return null;
       out += `[${negated ? "^" : ""}${body2}]`;
       i = end;
@@ -15903,7 +15903,7 @@ function bracketEnd(source, i) {
   }
   return -1;
 }
-var UNARY_FILE, BINARY, Parser2, ERE_CLASSES;
+var UNARY_FILE, BINARY, Parser2;
 var init_conditions = __esm({
   "src/model/evaluator/conditions.ts"() {
     "use strict";
@@ -15993,17 +15993,6 @@ var init_conditions = __esm({
         this.i++;
         return unary("-n", a);
       }
-    };
-    ERE_CLASSES = {
-      alpha: "A-Za-z",
-      digit: "0-9",
-      alnum: "A-Za-z0-9",
-      upper: "A-Z",
-      lower: "a-z",
-      space: " \\t\\n\\r\\f\\v",
-      blank: " \\t",
-      punct: "!-\\/:-@\\[-`{-~",
-      xdigit: "0-9A-Fa-f"
     };
   }
 });

@@ -6,7 +6,7 @@
  * answer for the path (`FileFacts`).
  */
 import { compareFields, lit, USER_COMMAND, type Field } from './values.js';
-import { globMatch } from './words.js';
+import { globMatch, POSIX_CLASSES } from './words.js';
 
 export interface TestOperand {
   field: Field;
@@ -234,18 +234,6 @@ export function regexMatch(x: Field, source: string): { matched: boolean; groups
   return m ? { matched: true, groups: m.map((g) => g ?? '') } : { matched: false, groups: null };
 }
 
-const ERE_CLASSES: Record<string, string> = {
-  alpha: 'A-Za-z',
-  digit: '0-9',
-  alnum: 'A-Za-z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  xdigit: '0-9A-Fa-f',
-};
-
 /** A POSIX extended regular expression as a JavaScript one, or null outside the subset read. */
 function ereToRegExp(source: string): RegExp | null {
   let out = '';
@@ -264,7 +252,7 @@ function ereToRegExp(source: string): RegExp | null {
       if (/\[[.=]/.test(body)) return null;
       const negated = body.startsWith('^');
       if (negated) body = body.slice(1);
-      body = body.replace(/\\/g, '\\\\').replace(/\[:(\w+):\]/g, (_m, cls: string) => ERE_CLASSES[cls] ?? '\u0000').replace(/^\]/, '\\]');
+      body = body.replace(/\\/g, '\\\\').replace(/\[:(\w+):\]/g, (_m, cls: string) => POSIX_CLASSES[cls] ?? '\u0000').replace(/^\]/, '\\]');
       if (body.includes('\u0000')) return null;
       out += `[${negated ? '^' : ''}${body}]`;
       i = end;

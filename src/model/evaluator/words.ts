@@ -593,7 +593,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, 's');
 }
 
-const POSIX_CLASSES: Record<string, string> = {
+/** The POSIX character classes (`[:digit:]`) as the ranges of a JavaScript character class, for glob patterns and `=~` alike. */
+export const POSIX_CLASSES: Record<string, string> = {
   alpha: 'A-Za-z',
   digit: '0-9',
   alnum: 'A-Za-z0-9',
