@@ -10124,7 +10124,12 @@ function resolveReference(ref, vars, escape5, budget, depth) {
   const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
+  if (v === null) {
+    if (!vars.unsetArg?.(ref.name)) return { value: "", known: false };
+    if (ref.op === ":-" || ref.op === "-") return expandWord3(ref.operand, vars, escape5);
+    if (ref.op === ":+" || ref.op === "+") return { value: "", known: true };
+    return { value: "", known: false };
+  }
   const set = v !== void 0;
   const nonEmpty = set && v !== "";
   switch (ref.op) {
@@ -10170,6 +10175,356 @@ var init_expand = __esm({
   }
 });
 
+// src/model/base-images.ts
+function stepDownEntrypoint(image, prefix, orConf, step) {
+  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
+  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
+  return {
+    path: "/usr/local/bin/docker-entrypoint.sh",
+    image,
+    next: {
+      kind: "args",
+      prefix,
+      ...orConf ? { orFile: /\.conf$/ } : {},
+      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
+      stepsDown: step
+    }
+  };
+}
+function phpEntrypoint(variant, server) {
+  return {
+    path: "/usr/local/bin/docker-php-entrypoint",
+    image: variant,
+    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
+  };
+}
+function imageName(ref) {
+  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
+  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
+  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
+  const slash = r.lastIndexOf("/");
+  const colon = r.indexOf(":", slash + 1);
+  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
+}
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  return baseImageFacts(ref);
+}
+function baseImageFacts(ref) {
+  const { name, tag } = imageName(ref);
+  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
+}
+function validReference(ref) {
+  let rest = ref;
+  const at2 = rest.indexOf("@");
+  if (at2 >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
+    rest = rest.slice(0, at2);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+function namesPullableImage(ref) {
+  if (!validReference(ref)) return false;
+  const { name } = imageName(ref);
+  return name.includes("/") || OFFICIAL_IMAGES.has(name);
+}
+function osShellCommand(stage) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const { name } = imageName(stage.base);
+  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
+  if (name === "debian" || name === "ubuntu") return "bash";
+  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
+  if (name === "archlinux") return "/usr/bin/bash";
+  return null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
+}
+function lacksBash(stage) {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
+  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
+  const { name, tag } = imageName(stage.base);
+  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
+  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
+  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: DASH_NAME.test(name) };
+}
+function envIsOnlyPath(stage) {
+  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
+}
+var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, OFFICIAL_IMAGES, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    NODE_ENTRYPOINT = {
+      path: "/usr/local/bin/docker-entrypoint.sh",
+      image: "node",
+      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
+    };
+    TEMURIN_ENTRYPOINT = {
+      path: "/__cacert_entrypoint.sh",
+      image: "eclipse-temurin",
+      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
+    };
+    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
+    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
+    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
+    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
+    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
+    APACHE2_FOREGROUND = {
+      path: "/usr/local/bin/apache2-foreground",
+      image: "php:*-apache",
+      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
+    };
+    HTTPD_FOREGROUND = {
+      path: "/usr/local/bin/httpd-foreground",
+      image: "httpd",
+      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
+    };
+    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
+    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
+    TABLE = [
+      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
+      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
+      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
+      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
+      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
+      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
+      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
+      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
+      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
+      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
+      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
+      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
+      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
+      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
+      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
+      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
+      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
+      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
+      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
+      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
+      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
+      // The docker-library images whose entrypoint steps down from root for their server command:
+      // modelled for these (explain follows them), ...
+      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
+      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
+      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
+      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
+      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
+      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
+      // ... and known, not modelled, for these.
+      {
+        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        user: null,
+        dropsPrivileges: true,
+        note: DROPS
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      // The other php variants (cli, zts): no server, `php` in front of options.
+      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
+      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
+      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
+      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
+      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
+      // Language images: root, and no entrypoint of their own that steps down.
+      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
+      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
+      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
+      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+    ];
+    OFFICIAL_IMAGES = /* @__PURE__ */ new Set([
+      "adminer",
+      "aerospike",
+      "almalinux",
+      "alpine",
+      "alt",
+      "amazoncorretto",
+      "amazonlinux",
+      "api-firewall",
+      "arangodb",
+      "archlinux",
+      "backdrop",
+      "bash",
+      "bonita",
+      "buildpack-deps",
+      "busybox",
+      "caddy",
+      "cassandra",
+      "centos",
+      "chronograf",
+      "cirros",
+      "clearlinux",
+      "clickhouse",
+      "clojure",
+      "composer",
+      "consul",
+      "convertigo",
+      "couchbase",
+      "couchdb",
+      "crate",
+      "dart",
+      "debian",
+      "docker",
+      "drupal",
+      "eclipse-mosquitto",
+      "eclipse-temurin",
+      "eggdrop",
+      "elasticsearch",
+      "elixir",
+      "emqx",
+      "erlang",
+      "fedora",
+      "flink",
+      "fluentd",
+      "friendica",
+      "gazebo",
+      "gcc",
+      "geonetwork",
+      "ghost",
+      "golang",
+      "gradle",
+      "groovy",
+      "haproxy",
+      "haskell",
+      "haxe",
+      "hello-world",
+      "hitch",
+      "httpd",
+      "hylang",
+      "ibm-semeru-runtimes",
+      "ibmjava",
+      "influxdb",
+      "irssi",
+      "jenkins",
+      "jetty",
+      "jobber",
+      "joomla",
+      "jruby",
+      "julia",
+      "kapacitor",
+      "kibana",
+      "kong",
+      "krakend",
+      "liquibase",
+      "logstash",
+      "mageia",
+      "mariadb",
+      "matomo",
+      "maven",
+      "mediawiki",
+      "memcached",
+      "mongo",
+      "mongo-express",
+      "monica",
+      "mono",
+      "mysql",
+      "nats",
+      "neo4j",
+      "neurodebian",
+      "nextcloud",
+      "nginx",
+      "node",
+      "notary",
+      "odoo",
+      "open-liberty",
+      "openjdk",
+      "opensuse",
+      "oraclelinux",
+      "orientdb",
+      "percona",
+      "perl",
+      "photon",
+      "php",
+      "php-zendserver",
+      "phpmyadmin",
+      "plone",
+      "postfixadmin",
+      "postgres",
+      "pypy",
+      "python",
+      "r-base",
+      "rabbitmq",
+      "rakudo-star",
+      "redis",
+      "redmine",
+      "registry",
+      "rethinkdb",
+      "rocket.chat",
+      "rockylinux",
+      "ros",
+      "ruby",
+      "rust",
+      "sapmachine",
+      "satosa",
+      "scratch",
+      "silverpeas",
+      "sl",
+      "solr",
+      "sonarqube",
+      "spark",
+      "spiped",
+      "storm",
+      "swift",
+      "swipl",
+      "teamspeak",
+      "telegraf",
+      "tomcat",
+      "tomee",
+      "traefik",
+      "ubuntu",
+      "unit",
+      "varnish",
+      "websphere-liberty",
+      "wordpress",
+      "xwiki",
+      "yourls",
+      "znc",
+      "zookeeper"
+    ]);
+    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
+    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
+    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
+    ALPINE_TAG = /(^|-)alpine/;
+    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
+    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
+    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
+    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
+  }
+});
+
 // src/model/image.ts
 import path4 from "node:path";
 function noteBudget(e) {
@@ -10200,24 +10555,28 @@ function buildModel(ast) {
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
   const escape5 = ast.escape;
+  const globalUnset = /* @__PURE__ */ new Set();
   let current = null;
   for (const inst of ast.instructions) {
     if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape5);
+      current = startStage(inst, stages, globalArgs, escape5, globalUnset);
       stages.push(current);
       continue;
     }
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+        const lookup = Object.assign((n) => globalArgs.get(n), { unsetArg: (n) => globalUnset.has(n) });
+        for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+          if (kv.value || PLATFORM_ARGS.has(kv.key)) globalUnset.delete(kv.key);
+          else globalUnset.add(kv.key);
         }
       }
       continue;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape5);
+    applyInstruction(current, inst, stages, globalArgs, escape5, globalUnset);
   }
   for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
@@ -10242,13 +10601,14 @@ function settleFolderDestinations(stage) {
     if (below.has(op.dest) || linux && STANDARD_DIRS.has(op.dest)) op.destIsDir = true;
   }
 }
-function startStage(from, stages, globalArgs, escape5) {
+function startStage(from, stages, globalArgs, escape5, globalUnset) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = fromImage(imageWord, stages, globalArgs, escape5);
+  const image = fromImage(imageWord, stages, globalArgs, escape5, globalUnset);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
+  const chosen = baseStage ? null : chosenAtBuild(imageWord, globalArgs, escape5);
   const config = baseStage ? {
     ...baseStage.config,
     env: new Map(baseStage.config.env),
@@ -10269,25 +10629,57 @@ function startStage(from, stages, globalArgs, escape5) {
     name,
     from,
     base: image.value,
-    baseKnown: image.known,
+    baseKnown: image.known && !chosen,
     baseWritten: imageWord.includes("$") ? imageWord : null,
+    baseChosenAtBuild: chosen,
     baseStage,
     instructions: [],
     config,
     copies: [],
     unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
+    vars,
+    unsetArgs: /* @__PURE__ */ new Set()
   };
 }
-function fromImage(word, stages, globalArgs, escape5) {
-  const plain = expandWord2(word, (n) => globalArgs.get(n), escape5);
+function fromImage(word, stages, globalArgs, escape5, globalUnset) {
+  const unsetArg = (n) => globalUnset.has(n);
+  const plain = expandWord2(word, Object.assign((n) => globalArgs.get(n), { unsetArg }), escape5);
   if (!word.includes("$")) return plain;
-  const onPlatform = expandWord2(word, (n) => {
+  const onPlatform = expandWord2(word, Object.assign((n) => {
     const v = globalArgs.get(n);
     return (v === void 0 || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
-  }, escape5);
+  }, { unsetArg: (n) => unsetArg(n) && !FROM_PLATFORM.has(n) }), escape5);
   return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
+}
+function chosenAtBuild(word, globalArgs, escape5) {
+  const refs = varReferences(word, { escape: escape5 });
+  const outside = (i) => !refs.some((r) => i >= r.start && i < r.end);
+  const at2 = [...word].findIndex((c, i) => c === "@" && outside(i));
+  const named = at2 < 0 ? word : word.slice(0, at2);
+  let slash = -1;
+  let colon = -1;
+  for (let i = 0; i < named.length; i++) {
+    if (!outside(i)) continue;
+    if (named[i] === "/") {
+      slash = i;
+      colon = -1;
+    } else if (named[i] === ":") colon = i;
+  }
+  const end = colon < 0 ? named.length : colon;
+  const args = refs.filter((r) => r.start >= slash + 1 && r.start < end).map((r) => r.name);
+  if (args.length === 0) return null;
+  const name = expandWord2(word.slice(0, end), (n) => globalArgs.get(n), escape5);
+  if (name.known && name.value !== "" && namesPullableImage(name.value)) return null;
+  return { args: [...new Set(args)], value: name.known && name.value !== "" ? name.value : null };
+}
+function chosenAtBuildText(stage) {
+  const chosen = stage.baseChosenAtBuild;
+  if (!chosen) return null;
+  const names = chosen.args.join(", ");
+  const args = chosen.args.length > 1 ? `build arguments ${names}` : `build argument ${names}`;
+  const value = chosen.value === null ? chosen.args.length > 1 ? "which have no default" : "which has no default" : `whose default \`${chosen.value}\` names no image one can pull`;
+  return `\`FROM ${stage.baseWritten ?? ""}\` takes the image from the ${args}, ${value}`;
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
@@ -10296,17 +10688,24 @@ function findStage(stages, ref) {
   if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
   return null;
 }
-function applyInstruction(stage, inst, stages, globalArgs, escape5) {
+function applyInstruction(stage, inst, stages, globalArgs, escape5, globalUnset) {
   stage.instructions.push(inst);
   const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const lookup = Object.assign((n) => stage.vars.has(n) ? stage.vars.get(n) : void 0, { unsetArg: (n) => stage.unsetArgs.has(n) });
   const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
       for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+        if (kv.value) {
+          stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+          stage.unsetArgs.delete(kv.key);
+        } else if (globalArgs.has(kv.key)) {
+          stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+          if (globalUnset.has(kv.key)) stage.unsetArgs.add(kv.key);
+        } else if (!stage.vars.has(kv.key)) {
+          stage.vars.set(kv.key, null);
+          if (!PLATFORM_ARGS.has(kv.key)) stage.unsetArgs.add(kv.key);
+        }
       }
       break;
     case "ENV":
@@ -10314,6 +10713,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
+        stage.unsetArgs.delete(kv.key);
       }
       break;
     case "USER": {
@@ -10457,6 +10857,8 @@ var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
     init_dockerfile();
+    init_variables();
+    init_base_images();
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
@@ -10493,184 +10895,6 @@ var init_image = __esm({
     ]);
     PLATFORM_ARGS = /* @__PURE__ */ new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]);
     PLATFORM_MARK = "";
-  }
-});
-
-// src/model/base-images.ts
-function stepDownEntrypoint(image, prefix, orConf, step) {
-  const front = prefix === null ? "" : `puts \`${prefix}\` in front when the first argument is an option${orConf ? " or a `.conf` file" : ""}; `;
-  const help = step.helpOptions ? " (without `--help` or `--version`)" : "";
-  return {
-    path: "/usr/local/bin/docker-entrypoint.sh",
-    image,
-    next: {
-      kind: "args",
-      prefix,
-      ...orConf ? { orFile: /\.conf$/ } : {},
-      does: `${front}started as root with ${step.commandsText}${help} as its first argument, it prepares the server's folders and re-runs itself as ${step.user} with ${step.tool} (same PID); then it runs its arguments with exec`,
-      stepsDown: step
-    }
-  };
-}
-function phpEntrypoint(variant, server) {
-  return {
-    path: "/usr/local/bin/docker-php-entrypoint",
-    image: variant,
-    next: { kind: "args", prefix: server, does: `runs its arguments with exec, putting \`${server}\` in front when the first is an option` }
-  };
-}
-function imageName(ref) {
-  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
-  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
-  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
-  const slash = r.lastIndexOf("/");
-  const colon = r.indexOf(":", slash + 1);
-  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
-}
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  return baseImageFacts(ref);
-}
-function baseImageFacts(ref) {
-  const { name, tag } = imageName(ref);
-  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
-}
-function osShellCommand(stage) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const { name } = imageName(stage.base);
-  if (name === "alpine" || name === "busybox") return name === "alpine" ? "/bin/sh" : "sh";
-  if (name === "debian" || name === "ubuntu") return "bash";
-  if (/^(centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|opensuse\/[\w.-]+)$/.test(name)) return "/bin/bash";
-  if (name === "archlinux") return "/usr/bin/bash";
-  return null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
-}
-function lacksBash(stage) {
-  if (stage.baseStage || !stage.baseKnown) return false;
-  const { name, tag } = imageName(stage.base);
-  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
-  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-function imageSh(stage) {
-  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
-  const { name, tag } = imageName(stage.base);
-  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
-  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
-  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: DASH_NAME.test(name) };
-}
-function envIsOnlyPath(stage) {
-  return !stage.baseStage && stage.baseKnown && PATH_ONLY_ENV.test(imageName(stage.base).name);
-}
-var NODE_ENTRYPOINT, TEMURIN_ENTRYPOINT, POSTGRES_ENTRYPOINT, MYSQL_ENTRYPOINT, MARIADB_ENTRYPOINT, REDIS_ENTRYPOINT, MONGO_ENTRYPOINT, RABBITMQ_ENTRYPOINT, APACHE2_FOREGROUND, HTTPD_FOREGROUND, ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME, PATH_ONLY_ENV;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    NODE_ENTRYPOINT = {
-      path: "/usr/local/bin/docker-entrypoint.sh",
-      image: "node",
-      next: { kind: "args", prefix: "node", orScript: /\.(js|mjs|cjs)$/, does: "runs its arguments with exec, putting `node` in front when the first is an option or a script for node rather than a command" }
-    };
-    TEMURIN_ENTRYPOINT = {
-      path: "/__cacert_entrypoint.sh",
-      image: "eclipse-temurin",
-      next: { kind: "args", prefix: null, does: "imports the certificates of /certificates when USE_SYSTEM_CA_CERTS is set, then runs its arguments with exec" }
-    };
-    POSTGRES_ENTRYPOINT = stepDownEntrypoint("postgres", "postgres", false, { user: "postgres", commands: /^postgres$/, commandsText: "`postgres`", helpOptions: ["-?", "--help", "--describe-config", "-V", "--version"], tool: "gosu" });
-    MYSQL_ENTRYPOINT = stepDownEntrypoint("mysql", "mysqld", false, { user: "mysql", commands: /^mysqld$/, commandsText: "`mysqld`", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
-    MARIADB_ENTRYPOINT = stepDownEntrypoint("mariadb", "mariadbd", false, { user: "mysql", commands: /^(mariadbd|mysqld)$/, commandsText: "`mariadbd` (or `mysqld`)", helpOptions: ["-?", "--help", "--print-defaults", "-V", "--version"], tool: "gosu" });
-    REDIS_ENTRYPOINT = stepDownEntrypoint("redis", "redis-server", true, { user: "redis", commands: /^redis-server$/, commandsText: "`redis-server`", tool: "gosu" });
-    MONGO_ENTRYPOINT = stepDownEntrypoint("mongo", "mongod", false, { user: "mongodb", commands: /^mongo/, commandsText: "a `mongo*` program (`mongod`, `mongos`)", tool: "gosu" });
-    RABBITMQ_ENTRYPOINT = stepDownEntrypoint("rabbitmq", null, false, { user: "rabbitmq", commands: /^rabbitmq/, commandsText: "a `rabbitmq*` program (`rabbitmq-server`)", tool: "gosu" });
-    APACHE2_FOREGROUND = {
-      path: "/usr/local/bin/apache2-foreground",
-      image: "php:*-apache",
-      next: { kind: "command", argv: ["apache2", "-DFOREGROUND"], does: "prepares the Apache run folders, then execs `apache2 -DFOREGROUND` with its arguments" }
-    };
-    HTTPD_FOREGROUND = {
-      path: "/usr/local/bin/httpd-foreground",
-      image: "httpd",
-      next: { kind: "command", argv: ["httpd", "-DFOREGROUND"], does: "removes a stale httpd.pid, then execs `httpd -DFOREGROUND` with its arguments" }
-    };
-    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
-    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
-    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
-    TABLE = [
-      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
-      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
-      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
-      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
-      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
-      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
-      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
-      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
-      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
-      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
-      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
-      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
-      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
-      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
-      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
-      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
-      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
-      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
-      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
-      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
-      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command:
-      // modelled for these (explain follows them), ...
-      { name: /^postgres$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: POSTGRES_ENTRYPOINT, programs: [POSTGRES_ENTRYPOINT] },
-      { name: /^mysql$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MYSQL_ENTRYPOINT, programs: [MYSQL_ENTRYPOINT] },
-      { name: /^mariadb$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MARIADB_ENTRYPOINT, programs: [MARIADB_ENTRYPOINT] },
-      { name: /^redis$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: REDIS_ENTRYPOINT, programs: [REDIS_ENTRYPOINT] },
-      { name: /^mongo$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: MONGO_ENTRYPOINT, programs: [MONGO_ENTRYPOINT] },
-      { name: /^rabbitmq$/, user: null, dropsPrivileges: true, note: DROPS, entrypoint: RABBITMQ_ENTRYPOINT, programs: [RABBITMQ_ENTRYPOINT] },
-      // ... and known, not modelled, for these.
-      {
-        name: /^(cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
-        user: null,
-        dropsPrivileges: true,
-        note: DROPS
-      },
-      // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", entrypoint: phpEntrypoint("php:*-apache", "apache2-foreground"), programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", entrypoint: phpEntrypoint("php:*-fpm", "php-fpm"), programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
-      // The other php variants (cli, zts): no server, `php` in front of options.
-      { name: /^php$/, user: null, dropsPrivileges: false, note: "the php image runs as root", entrypoint: phpEntrypoint("php", "php"), programs: [phpEntrypoint("php", "php")] },
-      // The CMS images built on php: their own entrypoints are not modelled, the php image's programs are.
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground", programs: [phpEntrypoint("php:*-apache", "apache2-foreground"), APACHE2_FOREGROUND] },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm", programs: [phpEntrypoint("php:*-fpm", "php-fpm")] },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground", programs: [HTTPD_FOREGROUND] },
-      // tomcat is built on eclipse-temurin (its older `-openjdk` and `-corretto` tags on other JDK images) and inherits its ENTRYPOINT.
-      { name: /^tomcat$/, tag: /^(?!.*(openjdk|corretto))/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
-      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
-      // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node", entrypoint: NODE_ENTRYPOINT, programs: [NODE_ENTRYPOINT] },
-      // eclipse-temurin, and the official images built on it that set no ENTRYPOINT of their own.
-      { name: /^eclipse-temurin$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down", entrypoint: TEMURIN_ENTRYPOINT, programs: [TEMURIN_ENTRYPOINT] },
-      { name: /^(python|pypy|golang|ruby|openjdk|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
-    ];
-    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
-    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
-    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
-    ALPINE_TAG = /(^|-)alpine/;
-    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
-    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
-    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
-    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
-    PATH_ONLY_ENV = /^(scratch|alpine|busybox|debian|ubuntu)$/;
   }
 });
 
@@ -14392,7 +14616,8 @@ function joinJobs(a, b) {
   if (!a) return b;
   const jobs = [...a.jobs];
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
-  return { jobs, term: a.term ?? b.term, waited: a.waited ?? b.waited };
+  const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true } : a.waited ?? b.waited;
+  return { jobs, term: a.term ?? b.term, waited };
 }
 function unionLast(a, b) {
   if (a === b) return a;
@@ -15566,11 +15791,77 @@ function binary(a, op, b, dbl) {
       const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
       return done(r);
     }
+    case "=~": {
+      if (!dbl || b.regex === void 0 || b.regex === null) return unknown;
+      const m = regexMatch(x, b.regex);
+      if (m === null) return unknown;
+      return { ...done(m.matched), ...m.groups ? { rematch: m.groups } : {} };
+    }
     default:
       return unknown;
   }
 }
-var UNARY_FILE, BINARY, Parser;
+function regexMatch(x, source) {
+  const re = ereToRegExp(source);
+  if (re === null || x.multi || x.s === null) return null;
+  if (x.s.includes(USER_COMMAND)) {
+    if (x.s !== USER_COMMAND) return null;
+    if (!re.test("")) return { matched: false, groups: null };
+    return source.includes("$") ? null : { matched: true, groups: null };
+  }
+  const m = re.exec(x.s);
+  return m ? { matched: true, groups: m.map((g) => g ?? "") } : { matched: false, groups: null };
+}
+function ereToRegExp(source) {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const n = source[i + 1];
+      if (n === void 0 || /[0-9A-Za-z]/.test(n)) return null;
+      out += `\\${n}`;
+      i++;
+    } else if (c === "[") {
+      const end = bracketEnd(source, i);
+      if (end < 0) return null;
+      let body2 = source.slice(i + 1, end);
+      if (/\[[.=]/.test(body2)) return null;
+      const negated = body2.startsWith("^");
+      if (negated) body2 = body2.slice(1);
+      body2 = body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => ERE_CLASSES[cls] ?? "\0").replace(/^\]/, "\\]");
+      if (body2.includes("\0")) return null;
+      out += `[${negated ? "^" : ""}${body2}]`;
+      i = end;
+    } else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+      if (!m) return null;
+      out += m[0];
+      i += m[0].length - 1;
+    } else out += c;
+  }
+  try {
+    return new RegExp(out, "s");
+  } catch {
+    return null;
+  }
+}
+function bracketEnd(source, i) {
+  let j = i + 1;
+  if (source[j] === "^") j++;
+  if (source[j] === "]") j++;
+  while (j < source.length) {
+    if (source[j] === "[" && /[:.=]/.test(source[j + 1] ?? "")) {
+      const close = source.indexOf(`${source[j + 1]}]`, j + 2);
+      if (close < 0) return -1;
+      j = close + 2;
+      continue;
+    }
+    if (source[j] === "]") return j;
+    j++;
+  }
+  return -1;
+}
+var UNARY_FILE, BINARY, Parser, ERE_CLASSES;
 var init_conditions = __esm({
   "src/model/evaluator/conditions.ts"() {
     "use strict";
@@ -15660,6 +15951,17 @@ var init_conditions = __esm({
         this.i++;
         return unary("-n", a);
       }
+    };
+    ERE_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
     };
   }
 });
@@ -16044,6 +16346,13 @@ var init_liveness = __esm({
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
 }
+function ranAfterWait(st) {
+  const jc = st.jobs;
+  if (jc?.waited && !jc.waited.after) st.jobs = { ...jc, waited: { ...jc.waited, after: true } };
+}
+function runningOf(st) {
+  return st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {};
+}
 function addFlow(into, from) {
   into.next.push(...from.next);
   into.ret.push(...from.ret);
@@ -16285,6 +16594,7 @@ function simpleCommand(m, stmt, call, st) {
   if (name.s === null || name.multi) {
     m.rec.command(ref, argv, st.user, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    ranAfterWait(st);
     return ran(null, null);
   }
   const cmd = name.s;
@@ -16311,11 +16621,12 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "exec": {
       let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+      while (rest[0]?.s && /^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s !== "-" && rest.length > 1) {
         const o = rest[0].s;
-        rest = rest.slice(o === "-a" ? 2 : 1);
+        rest = rest.slice(o.endsWith("a") ? 2 : 1);
         if (o === "--") break;
       }
+      if (rest[0]?.s && rest[0].s.startsWith("-") && rest[0].s !== "-" && !/^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s.length > 1 && !rest[0].s.includes(USER_COMMAND)) return ran(false, "");
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
         if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(true, "");
@@ -16326,7 +16637,7 @@ function simpleCommand(m, stmt, call, st) {
         return { done: flowOf([]) };
       }
       const flattened = flattenedIn(call.args, st);
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {} });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...flattened ? { flattened } : {}, ...runningOf(st) });
       return { done: flowOf([]) };
     }
     case "exit": {
@@ -16399,6 +16710,7 @@ function simpleCommand(m, stmt, call, st) {
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        ranAfterWait(st);
         return ran(null, null);
       }
       const text = parts.map((f) => f.s).join(" ");
@@ -16513,7 +16825,7 @@ function simpleCommand(m, stmt, call, st) {
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
         const t = st.jobs.term;
         const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
       }
       return ran(null, "");
     case "kill":
@@ -16529,6 +16841,7 @@ function simpleCommand(m, stmt, call, st) {
     return ran(false, "");
   }
   m.rec.command(ref, argv, st.user, m.ctx, false);
+  ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ""))) {
     m.rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: [ref], user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, stays: true, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
@@ -16598,9 +16911,49 @@ function setTrap(m, st, argv, ref) {
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
   const kills = text !== null && runsKill(m, st, text, 0);
   const signal = kills && text !== null ? sentSignal(m, text) : null;
-  const term = action.s === "-" ? null : { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} };
+  const term = action.s === "-" ? null : withInert(m, st, { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} });
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+function withInert(m, st, t) {
+  const { inert: _, ...rest } = t;
+  if (t.kills || t.action === "" || t.action === "?") return rest;
+  const ast = m.host.parse(t.action);
+  return ast !== null && ast.stmts.length > 0 && stmtsInert(st, ast.stmts, 0) ? { ...rest, inert: true } : rest;
+}
+function stmtsInert(st, stmts, depth) {
+  for (const s of stmts) {
+    if (s.background || s.redirs.some((r) => !inertRedirect(r))) return false;
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      if (c.assigns.length > 0) return false;
+      const head = c.args[0] ? literalOf(c.args[0]) : null;
+      if (head === null) return false;
+      if (!c.args.every((w) => wordInert(st, w, depth))) return false;
+      if (INERT_IN_TRAP.has(head)) continue;
+      const f = depth < 3 ? st.getFunction(head) : void 0;
+      if (!f || !stmtsInert(st, [f.decl.body], depth + 1)) return false;
+      continue;
+    }
+    if (c.type === "Block" || c.type === "IfClause" || c.type === "BinaryCmd") {
+      if (!stmtsInert(st, childStmts(c), depth)) return false;
+      continue;
+    }
+    if (c.type === "TestClause") continue;
+    return false;
+  }
+  return true;
+}
+function wordInert(st, w, depth) {
+  const part = (p) => p.type === "CmdSubst" ? stmtsInert(st, p.stmts, depth) : p.type === "ProcSubst" ? false : p.type === "DblQuoted" ? p.parts.every(part) : p.type === "ParamExp" ? !p.op?.includes("=") && (!p.word || p.word.parts.every(part)) : true;
+  return w.parts.every(part);
+}
+function inertRedirect(r) {
+  const target2 = r.word ? literalOf(r.word) : null;
+  if (r.op === ">&" || r.op === "<&") return target2 !== null && /^(\d+|-)$/.test(target2);
+  if (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === "&>>") return target2 !== null && INERT_TARGETS.has(target2);
+  return false;
 }
 function writtenAction(ref, index) {
   const w = ref.call.args[index];
@@ -16779,7 +17132,8 @@ function doubleBracket(m, s, c, st) {
   const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
   const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
   const bare = inner.replace(/"[^"]*"|'[^']*'/g, "");
-  if (/[<>]/.test(bare) || /[()]/.test(bare) && /=~/.test(bare)) return withStatus(st, null);
+  if (/[<>]/.test(bare)) return withStatus(st, null);
+  if (/[()]/.test(bare) && /=~/.test(bare)) return regexWithGroups(m, inner, st);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
   const flat = only ? flattenTest(only) : null;
@@ -16787,6 +17141,7 @@ function doubleBracket(m, s, c, st) {
   const sub = { ...m.expandEnv, text: `test ${inner}` };
   const words = [];
   const src = [];
+  let matches2 = false;
   for (const w of flat) {
     if (w.op) {
       src.push({ field: lit(w.op), text: w.op });
@@ -16795,13 +17150,45 @@ function doubleBracket(m, s, c, st) {
     const word = w.word;
     const f = expandScalar(word, st, sub);
     words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+    const regex4 = src[src.length - 1]?.field.s === "=~" ? regexOf(word, st, sub) : void 0;
+    if (regex4 !== void 0) matches2 = true;
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {} });
   }
   const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
   st.status = r.value;
+  if (matches2) st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
   return st;
+}
+function regexWithGroups(m, inner, st) {
+  const at2 = /^\s*(\S+)\s+=~\s+(.*?)\s*$/s.exec(inner);
+  const unknown = () => {
+    st.setVar("BASH_REMATCH", { kind: "array", items: [UNKNOWN_FIELDS] });
+    return withStatus(st, null);
+  };
+  if (!at2 || /["'`\s]|\$[\w{(@*#?!-]/.test(at2[2]) || /&&|\|\|/.test(inner)) return unknown();
+  const left2 = m.host.parse(`test ${at2[1]}`)?.stmts[0]?.cmd;
+  const word = left2?.type === "CallExpr" && left2.args.length === 2 ? left2.args[1] : void 0;
+  if (!word) return unknown();
+  const x = expandScalar(word, st, { ...m.expandEnv, text: `test ${at2[1]}` });
+  const r = evalTest([{ field: x, text: at2[1] }, { field: lit("=~"), text: "=~" }, { field: lit(at2[2]), text: at2[2], regex: at2[2] }], true);
+  st.status = r.value;
+  st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
+  decide(m, st, r, null);
+  return st;
+}
+function regexOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value;
+    else if (part.type === "SglQuoted" || part.type === "DblQuoted" || part.type === "ParamExp") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null || v.multi || v.s.includes(USER_COMMAND)) return null;
+      out += part.type === "ParamExp" ? v.s : v.s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+    } else return null;
+  }
+  return out;
 }
 function flattenTest(s) {
   const out = [];
@@ -17033,7 +17420,7 @@ function interpretAs(inv, host, limits) {
   }
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, sourcedFiles: rec.sourcedFiles, argsRead: rec.argsRead, budget, joined: rec.joined, steps: rec.steps, capped };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, NO_CALLS, NO_SOURCES, MAX_ENDINGS, Recorder, SCRIPT_FACTS, Machine, ListFrame, StmtFrame, PIPE_SOURCE, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ArgumentLoopFrame, GetoptsFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND, HANDS_ON, DECLARES, PRINTS_ONLY, WORD_FACTS, TEXT_TOOLS, INERT_IN_TRAP, INERT_TARGETS, RUNTIME_VARIABLES, POSIX_DECLARATIONS, USER_READ, RUN_USER, NO_USERS_UNDER;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -18037,6 +18424,8 @@ var init_interpreter = __esm({
     PRINTS_ONLY = /* @__PURE__ */ new Set([":", "true", "false", "echo", "printf"]);
     WORD_FACTS = /* @__PURE__ */ new WeakMap();
     TEXT_TOOLS = /* @__PURE__ */ new Set(["cat", "tee", "sed", "awk", "tr", "cut", "head", "tail", "sort", "uniq", "xargs", "env", "basename", "dirname", "realpath", "readlink"]);
+    INERT_IN_TRAP = /* @__PURE__ */ new Set(["echo", "printf", ":", "true", "false", "exit", "return", "date", "sleep", "logger"]);
+    INERT_TARGETS = /* @__PURE__ */ new Set(["/dev/null", "/dev/stdout", "/dev/stderr", "/proc/1/fd/1", "/proc/1/fd/2", "/proc/self/fd/1", "/proc/self/fd/2"]);
     RUNTIME_VARIABLES = /* @__PURE__ */ new Set(["USER", "LOGNAME", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
     POSIX_DECLARATIONS = /* @__PURE__ */ new Set(["export", "readonly", "local"]);
     USER_READ = /* @__PURE__ */ new WeakSet();
@@ -18908,7 +19297,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root);
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild;
   return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
@@ -18947,6 +19336,8 @@ function programImage(stage, env3, windows) {
 function startUser(stage, trusted) {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const chosen = chosenAtBuildText(rootStage(stage));
+  if (chosen) return userFromSpec(null, chosen);
   const base2 = knownBaseImage(rootStage(stage), trusted);
   if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
   return userFromSpec("root", "no USER");
@@ -19797,17 +20188,18 @@ var init_entrypoint_crlf = __esm({
 
 // src/model/evaluator/questions.ts
 function mainProcesses(run2) {
-  return run2.chains.flatMap((chain) => {
-    const hop = chain.hops[chain.hops.length - 1];
-    if (!hop) return [];
-    if (hop.kind === "switch" && hop.noCommand) return [];
-    const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
-    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename2(hop.name))) {
-      user = { name: null, uid: null, root: false, why: `${basename2(hop.name)} switches to its own user when started as root` };
-    }
-    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
-  });
+  return run2.chains.flatMap((chain) => mainProcessOf(chain) ?? []);
+}
+function mainProcessOf(chain) {
+  const hop = chain.hops[chain.hops.length - 1];
+  if (!hop) return null;
+  if (hop.kind === "switch" && hop.noCommand) return null;
+  const init = chain.hops.find((h) => h.kind === "init") ?? null;
+  let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+  if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename2(hop.name))) {
+    user = { name: null, uid: null, root: false, why: `${basename2(hop.name)} switches to its own user when started as root` };
+  }
+  return { chain, hop, user, pid1: hop.pid1, staying: chain.end, init };
 }
 function argvAt(run2, ref) {
   return ref ? run2?.commands.find((c) => c.ref.stmt === ref.stmt)?.argvs[0] : void 0;
@@ -19929,6 +20321,30 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
+function backgroundService(main2) {
+  const h = main2.chain.hops[main2.chain.hops.length - 2];
+  const x = h && (h.kind === "script" || h.kind === "shell") ? h.ending : null;
+  if (h && (h.kind === "script" || h.kind === "shell") && x?.kind === "exec" && x.cmd && x.running && x.running.jobs.length > 0) {
+    const t = commandOf(x.argv);
+    if (t.switcher || t.forking || !t.name?.s || !keepsRunning(t.name.s, t.rest.map((f) => f.s ?? ""))) return null;
+    return { hop: h, jobs: x.running.jobs, keeper: { kind: "exec", at: x.cmd, argv: x.argv } };
+  }
+  const staying = main2.staying;
+  const e = staying?.ending;
+  const w = e?.waited;
+  if (!staying || !e || !w || !w.term?.inert || w.jobs.length === 0 || e.kind === "exec" || e.failed) return null;
+  if (w.after) return null;
+  const trapStmt = w.term.at.stmt;
+  for (const c of staying.hop.run?.commands ?? []) {
+    if (c.child) continue;
+    for (const a of c.argvs) {
+      if (a[0]?.s !== "trap" || a.length < 3 || c.ref.stmt === trapStmt) continue;
+      const signals = a.slice(2).map((f) => f.s);
+      if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
+    }
+  }
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term } };
+}
 var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
@@ -19936,6 +20352,7 @@ var init_questions = __esm({
     init_invocations();
     init_values();
     init_commands();
+    init_known_programs();
     SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
@@ -20491,6 +20908,60 @@ var init_node_entry = __esm({
 });
 
 // src/rules/entrypoint-no-exec.ts
+function givenArgs(hop, run2) {
+  const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2) || !hop.direct && hop.arg.origin === "cmd";
+  return ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+}
+function reportBackground(ctx, main2, bg, service, find, done) {
+  const hop = bg.hop;
+  if (hop.kind !== "script" || hop.unit.kind !== "file" || !hop.run) return;
+  const launch = ctx.launch;
+  if (!launch) return;
+  const given = givenArgs(hop, launch.runs.default);
+  if (given.length > 0 && !subcommandOnly(given, [], hop)) return;
+  let server = null;
+  for (const job2 of bg.jobs) {
+    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
+    if (cmd2) server = { job: job2, cmd: cmd2 };
+  }
+  if (!server) return;
+  const scriptPath = hop.unit.imagePath ?? "";
+  if (!service && JOB_WORDS.test([...server.cmd.argv.map((f) => f.s ?? ""), scriptPath].join(" "))) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
+  const name = basename2(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main2.init?.name ?? null;
+  const k = bg.keeper;
+  const keeper = refText(k.at);
+  const line = k.at.stmt.p[0];
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  let pid1;
+  let stop;
+  let fix;
+  if (k.kind === "exec") {
+    const prog = basename2(commandOf(k.argv).name?.s ?? "");
+    pid1 = init ? `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is ${init}'s child` : `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is PID 1`;
+    stop = init ? `${init} signals only its direct child, \`${prog}\`, which exits, and the container stops with it` : `SIGTERM goes to \`${prog}\`, which as PID 1 has no handler for it, so the kernel drops it and \`docker stop\` waits out its timeout`;
+    fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of \`${keeper}\` (other daemons can stay background jobs before it). Or keep the shell and pass the signal on: ${forward}, then \`wait\` in place of \`${keeper}\``;
+  } else {
+    const t = k.trap;
+    const trapLine = t.at.stmt.p[0];
+    pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
+    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : "";
+    fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
+  }
+  const rest = bg.jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (line ${j.stmt.p[0]})`).join(" and ")}${rest.length > 2 ? ` and ${rest.length - 2} more` : ""}` : "";
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, pid1, stop, name, fix, under: init ? ` under ${init}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "serverInBackground", data });
+}
 function reportManager(ctx, main2, hop, ref, pm, where2, place) {
   const stage = ctx.stage;
   let changesDir = false;
@@ -20615,6 +21086,10 @@ var init_entrypoint_no_exec = __esm({
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
       },
+      serverInBackground: {
+        message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       waitsWithoutTrapUnderInit: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
@@ -20630,7 +21105,7 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
@@ -20649,12 +21124,16 @@ var init_entrypoint_no_exec = __esm({
         const find = (word) => launch.findInImage(word);
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(run2)) {
+          const bg = backgroundService(main2);
+          if (bg) {
+            if (!main2.init?.group) reportBackground(ctx, main2, bg, service, find, done);
+            continue;
+          }
           const staying = main2.staying;
           if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
           const hop = staying.hop;
           const e = staying.ending;
-          const ownCmd = hop.argv[0] !== void 0 && isScriptArg(hop.argv[0], run2) || !hop.direct && hop.arg.origin === "cmd";
-          const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run2) || isUserCommand(f));
+          const given = givenArgs(hop, run2);
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
           if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
           if (main2.init?.group) continue;
@@ -21241,28 +21720,11 @@ var init_expose_port = __esm({
 });
 
 // src/rules/from-arg-default-invalid.ts
-function validReference(ref) {
-  let rest = ref;
-  const at2 = rest.indexOf("@");
-  if (at2 >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at2 + 1))) return false;
-    rest = rest.slice(0, at2);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split("/");
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
-  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
-}
 var REFERENCE, from_arg_default_invalid_default;
 var init_from_arg_default_invalid = __esm({
   "src/rules/from-arg-default-invalid.ts"() {
     "use strict";
+    init_base_images();
     init_instructions();
     init_expand();
     init_variables();
@@ -25523,6 +25985,7 @@ function buildUserAt(stage, at2, trusted) {
     s = s.baseStage;
     before2 = null;
   }
+  if (s.baseChosenAtBuild) return { root: null, spec: null };
   const base2 = knownBaseImage(s, trusted);
   return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
 }
@@ -25600,7 +26063,7 @@ function onlyChecks(script, parse) {
 function describe(builder) {
   if (!builder) return "the build user of the image that triggers it";
   if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : "root (no USER before it)";
-  return `\`USER ${builder.spec ?? "?"}\``;
+  return builder.spec ? `\`USER ${builder.spec}\`` : "the user of the base image the build passes (FROM takes it from a build argument)";
 }
 function wholeRunFix(src, view, run2, cmd, sw, restore, file) {
   const fileText = src.text;
@@ -25737,7 +26200,7 @@ var init_su_in_run = __esm({
             const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
             const label = cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN";
             const at2 = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
-            const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+            const fix = same || builder?.root === null && !builder.spec ? null : wholeRunFix(ctx.env.dockerfile, view, run2, cmd, sw, restore, ctx.env.dockerfile.displayPath);
             const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run2, cmd, sw.user, sw.commandText, restore, parse) };
             if (same) ctx.report({ at: at2, label, messageId: "sameUser", data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
             else if (sw.fromString) ctx.report({ at: at2, label, messageId: "commandString", data, ...fix ? { fix } : {} });
@@ -50773,7 +51236,7 @@ function explainLaunch(launch) {
   const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>", launch);
   return {
     dockerfile: launch.dockerfile,
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.baseChosenAtBuild ? stage.baseWritten ?? stage.base : stage.base}`,
     argv: def.argv,
     startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
@@ -50786,6 +51249,8 @@ function explainLaunch(launch) {
 }
 function startUserText(launch, baseDecides) {
   const start = showUser(launch.runs.default.startUser);
+  const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
+  if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
   const base2 = launch.startAssumed;
   if (!base2) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;
@@ -50972,6 +51437,18 @@ function chainHops(chain, launch) {
         break;
     }
   }
+  const main2 = mainProcessOf(chain);
+  const bg = main2 ? backgroundService(main2) : null;
+  if (bg?.keeper.kind === "exec") {
+    const keeper = basename2(commandOf(bg.keeper.argv).name?.s ?? "");
+    const program = out[out.length - 1];
+    if (program && chain.hops[chain.hops.length - 1]?.kind === "program") program.note = `a keep-alive${program.pid1 ? ", PID 1" : ""}: it only keeps the container running, while the services run as the background children below`;
+    const passes = main2?.init?.group ? `${main2.init.name} signals the whole process group, so SIGTERM reaches it too` : `\`${keeper}\` passes no signal on, so \`docker stop\` never reaches it`;
+    for (const c of jobHops(bg.jobs, launch)) {
+      c.hop.note = `${c.hop.note?.replace(/^background child of the shell/, `background child of the shell, left running when it exec'd: now a child of \`${keeper}\`; ${passes}`)}`;
+      out.push(c.hop, ...c.programs);
+    }
+  }
   return out;
 }
 function systemInit(name) {
@@ -51051,6 +51528,7 @@ function signalNote(t, pid1) {
   if (t.action === "") return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
   if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  if (t.inert) return `SIGTERM is not passed on: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which only prints or exits, so the children are SIGKILLed when the container stops`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
 function jobHops(jobList, launch) {

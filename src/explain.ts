@@ -9,11 +9,11 @@ import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import type { Ending } from './model/evaluator/interpreter.js';
 import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
-import { argvAt, commandOf, commandUser } from './model/evaluator/questions.js';
+import { argvAt, backgroundService, commandOf, commandUser, mainProcessOf } from './model/evaluator/questions.js';
 import { showArgv, showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
-import { rootStage } from './model/image.js';
+import { chosenAtBuildText, rootStage } from './model/image.js';
 import { osShellCommand } from './model/base-images.js';
 import { oneLine, shellQuote } from './text.js';
 
@@ -76,7 +76,7 @@ export function explainLaunch(launch: Launch): Explanation {
   const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>', launch);
   return {
     dockerfile: launch.dockerfile,
-    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.baseChosenAtBuild ? (stage.baseWritten ?? stage.base) : stage.base}`,
     argv: def.argv,
     startUser: startUserText(launch, def.argv.length === 0),
     hops: def.hops,
@@ -92,10 +92,13 @@ export function explainLaunch(launch: Launch): Explanation {
  * The user the container starts as. When the base image is not known and no stage sets USER, it
  * is the base image's: explain says root is an assumption (the one the rules make, as Docker
  * does for an image with no user), or, when the base image also decides what runs, that the user
- * is not known.
+ * is not known. When the build passes the base image (`FROM ${RUNTIME_IMAGE}`), the user is not
+ * known either.
  */
 function startUserText(launch: Launch, baseDecides: boolean): string {
   const start = showUser(launch.runs.default.startUser);
+  const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
+  if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
   const base = launch.startAssumed;
   if (!base) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base}'s, which dockerlint cannot read (root unless it sets a USER)`;
@@ -327,6 +330,19 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         break;
     }
   }
+  // `server &` then `exec tail -f /dev/null`: the jobs run on as children of the keep-alive.
+  const main = mainProcessOf(chain);
+  const bg = main ? backgroundService(main) : null;
+  if (bg?.keeper.kind === 'exec') {
+    const keeper = basename(commandOf(bg.keeper.argv).name?.s ?? '');
+    const program = out[out.length - 1];
+    if (program && chain.hops[chain.hops.length - 1]?.kind === 'program') program.note = `a keep-alive${program.pid1 ? ', PID 1' : ''}: it only keeps the container running, while the services run as the background children below`;
+    const passes = main?.init?.group ? `${main.init.name} signals the whole process group, so SIGTERM reaches it too` : `\`${keeper}\` passes no signal on, so \`docker stop\` never reaches it`;
+    for (const c of jobHops(bg.jobs, launch)) {
+      c.hop.note = `${c.hop.note?.replace(/^background child of the shell/, `background child of the shell, left running when it exec'd: now a child of \`${keeper}\`; ${passes}`)}`;
+      out.push(c.hop, ...c.programs);
+    }
+  }
   return out;
 }
 
@@ -429,6 +445,7 @@ function signalNote(t: TermTrap | null, pid1: boolean): string {
   if (t.action === '') return `the TERM trap at ${at(t.at.file, t.at.stmt)} ignores SIGTERM: it is not forwarded`;
   if (t.kills && t.signal) return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which sends ${/^\d+$/.test(t.signal) ? `signal ${t.signal}` : `SIG${t.signal}`} to the children instead`;
   if (t.kills) return `SIGTERM is forwarded: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which signals the children`;
+  if (t.inert) return `SIGTERM is not passed on: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))}, which only prints or exits, so the children are SIGKILLed when the container stops`;
   return `SIGTERM is not passed on as such: the TERM trap at ${at(t.at.file, t.at.stmt)} runs ${shellQuote(short(t.action))} instead, which kills no child itself`;
 }
 

@@ -53,6 +53,36 @@ describe('paths that use a build argument with no known value', () => {
   });
 });
 
+describe('a build argument with no default, under an expansion with a fallback', () => {
+  // `ARG UID` with no default is unset on a build that passes none: `${UID:-9999}` is 9999 there.
+  const image = (env: string, user: string): Record<string, string> => ({
+    Dockerfile: `FROM debian:12-slim AS base\nARG UID\n${env}RUN useradd -u 9999 -m app\nUSER ${user}\nCOPY entrypoint.sh /\nFROM base AS local\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["serve"]\n`,
+    'entrypoint.sh': SCRIPT,
+  });
+  test('ENV UID=${UID:-9999}, then USER $UID:$UID in the stage the final one builds on: 9999', async () => {
+    const { e } = await explain(image('ENV UID=${UID:-9999}\n', '$UID:$UID'));
+    // Shown by its uid, as `USER 9999:9999` is.
+    expect(e.startUser).toBe('9999');
+    expect(e.hops.map((h) => h.user)).toEqual(['9999', '9999', '9999']);
+  });
+  test('USER ${UID:-9999} itself: 9999', async () => {
+    const { e } = await explain(image('', '${UID:-9999}'));
+    expect(e.startUser).toBe('9999');
+  });
+  test('twin: USER $UID alone is meant to be given at build time, and stays unknown', async () => {
+    const { e } = await explain(image('', '$UID'));
+    expect(e.startUser).toBe('unknown user');
+  });
+  test('twin: a platform argument has the value BuildKit gives it, which is not known: ${TARGETARCH:-9999} stays unknown', async () => {
+    const { e } = await explain({ ...image('', '${TARGETARCH:-9999}'), Dockerfile: image('', '${TARGETARCH:-9999}').Dockerfile?.replace('ARG UID', 'ARG TARGETARCH') ?? '' });
+    expect(e.startUser).toBe('unknown user');
+  });
+  test('twin: a build argument with a default is that default, which ${UID:-9999} keeps', async () => {
+    const { e } = await explain({ ...image('ENV UID=${UID:-9999}\n', '$UID'), Dockerfile: image('ENV UID=${UID:-9999}\n', '$UID').Dockerfile?.replace('ARG UID', 'ARG UID=1200') ?? '' });
+    expect(e.startUser).toBe('1200');
+  });
+});
+
 describe('a program whose file dockerlint cannot read is named, not shown as `?`', () => {
   const UNREAD = ', so what it does (whether it hands over to another program or changes user) is not known';
   test('a binary copied from another image: its argv, and that the image cannot be read', async () => {

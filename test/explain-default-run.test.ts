@@ -346,8 +346,12 @@ describe('[[ ... && ( ... ) ]]: a group inside a bash test is evaluated', () => 
   test('silent twins: a group with a file test stays undecided, and a regex with parentheses is not read as a group', async () => {
     const file = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('"$1" = appd && ( -f /data/x || "$2" = run )') });
     expect(file.e.otherPaths).toBe(1);
+    // The parentheses are the expression's group: it is matched against CMD's word, not run as a subshell.
     const regex = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('$1 =~ ^(appd|other)$') });
-    expect(regex.e.otherPaths).toBe(1);
+    expect(regex.e.otherPaths).toBe(0);
+    expect(regex.e.hops[1]?.why).toEqual(['$1 =~ ^(appd|other)$ (from CMD)']);
+    const other = await explain({ Dockerfile: IMAGE('["appd"]'), 'entrypoint.sh': SCRIPT('$1 =~ ^(app|other)$') });
+    expect(other.e.hops[1]?.why).toEqual(['not $1 =~ ^(app|other)$ (from CMD)']);
   });
 });
 

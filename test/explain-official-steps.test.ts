@@ -94,6 +94,29 @@ describe('a base image dockerlint does not know', () => {
   });
 });
 
+describe('a base image the build passes (FROM from a build argument with no image as its default)', () => {
+  const image = (arg: string) => `${arg}\nFROM golang:1.23 AS build\nRUN go build -o /out/proxy .\nFROM \${RUNTIME_IMAGE}\nCOPY --from=build /out/proxy /bin/proxy\nENTRYPOINT ["/bin/proxy"]\n`;
+  test('a placeholder default: the start user is not known, said why; the stage is named as written; root-process is silent', async () => {
+    const { e, rules } = await explain({ Dockerfile: image('ARG RUNTIME_IMAGE=placeholder') });
+    expect(e.stage).toBe('2 of 2, FROM ${RUNTIME_IMAGE}');
+    expect(e.startUser).toBe('not known: no stage sets USER, and `FROM ${RUNTIME_IMAGE}` takes the image from the build argument RUNTIME_IMAGE, whose default `placeholder` names no image one can pull; the user is the one of the image each build passes');
+    expect(e.hops.map((h) => [h.process, h.user])).toEqual([['/bin/proxy', 'unknown user']]);
+    expect(rules).not.toContain('root-process');
+  });
+  test('no default: the same', async () => {
+    const { e, rules } = await explain({ Dockerfile: image('ARG RUNTIME_IMAGE') });
+    expect(e.startUser).toBe('not known: no stage sets USER, and `FROM ${RUNTIME_IMAGE}` takes the image from the build argument RUNTIME_IMAGE, which has no default; the user is the one of the image each build passes');
+    expect(rules).not.toContain('root-process');
+  });
+  test('twin: a default that names an image is that image (root on alpine, 65532 on distroless nonroot)', async () => {
+    const alpine = await explain({ Dockerfile: image('ARG RUNTIME_IMAGE=alpine:3.20') });
+    expect(alpine.e.startUser).toBe('root');
+    expect(alpine.e.stage).toBe('2 of 2, FROM alpine:3.20');
+    expect(alpine.rules).toContain('root-process');
+    expect((await explain({ Dockerfile: image('ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot') })).e.startUser).toBe('65532');
+  });
+});
+
 describe("the user-command run: a command the image does not know", () => {
   const composerLike = '#!/bin/sh\nisCommand() {\n  if [ "$1" = "sh" ]; then\n    return 1\n  fi\n  tool help --no-interaction "$1" > /dev/null 2>&1\n}\nif [ "${1#-}" != "$1" ]; then\n  set -- tini -- tool "$@"\nelif [ "$1" = tool ]; then\n  set -- tini -- "$@"\nelif isCommand "$1"; then\n  set -- tini -- tool "$@"\nfi\nexec "$@"\n';
   test('asked for help on the user command, the image\'s program fails: exec "$@" runs the command itself', async () => {

@@ -3,7 +3,9 @@
  * user, whether their own ENTRYPOINT drops root (the docker-library gosu pattern), which matters
  * when a Dockerfile only sets CMD, the command they start when a Dockerfile sets none, and what
  * their `/bin/sh` is. Unknown images are assumed to run as root with no entrypoint of their own,
- * as Docker does for an image with no config.
+ * as Docker does for an image with no config; an image left to the build (FROM takes its name from
+ * a build argument with no default, or one that names no image one can pull: `placeholder`) is
+ * not known at all, and neither is its user (Stage.baseChosenAtBuild).
  *
  * References are matched by repository name and tag separately, after normalising what does not
  * change the image's config: letter case, a digest (`@sha256:...`), the Docker Hub registry and
@@ -232,6 +234,57 @@ export function baseImageFacts(ref: string): BaseImageFacts | null {
   const { name, tag } = imageName(ref);
   const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null, entrypoint: hit.entrypoint ?? null, programs: hit.programs ?? [] } : null;
+}
+
+/** Whether a reference parses as `[registry/]name[:tag][@digest]` (lower-case name, tag charset). */
+export function validReference(ref: string): boolean {
+  let rest = ref;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+
+/**
+ * The official images of Docker Hub: the only images a reference without a namespace or registry
+ * (`alpine`, `python:3.12`) can pull. Any other single name (`placeholder`, `base`) is an image
+ * built locally or a value meant to be replaced.
+ */
+const OFFICIAL_IMAGES = new Set([
+  'adminer', 'aerospike', 'almalinux', 'alpine', 'alt', 'amazoncorretto', 'amazonlinux', 'api-firewall', 'arangodb', 'archlinux',
+  'backdrop', 'bash', 'bonita', 'buildpack-deps', 'busybox', 'caddy', 'cassandra', 'centos', 'chronograf', 'cirros', 'clearlinux',
+  'clickhouse', 'clojure', 'composer', 'consul', 'convertigo', 'couchbase', 'couchdb', 'crate', 'dart', 'debian', 'docker', 'drupal',
+  'eclipse-mosquitto', 'eclipse-temurin', 'eggdrop', 'elasticsearch', 'elixir', 'emqx', 'erlang', 'fedora', 'flink', 'fluentd',
+  'friendica', 'gazebo', 'gcc', 'geonetwork', 'ghost', 'golang', 'gradle', 'groovy', 'haproxy', 'haskell', 'haxe', 'hello-world',
+  'hitch', 'httpd', 'hylang', 'ibm-semeru-runtimes', 'ibmjava', 'influxdb', 'irssi', 'jenkins', 'jetty', 'jobber', 'joomla', 'jruby',
+  'julia', 'kapacitor', 'kibana', 'kong', 'krakend', 'liquibase', 'logstash', 'mageia', 'mariadb', 'matomo', 'maven', 'mediawiki',
+  'memcached', 'mongo', 'mongo-express', 'monica', 'mono', 'mysql', 'nats', 'neo4j', 'neurodebian', 'nextcloud', 'nginx', 'node',
+  'notary', 'odoo', 'open-liberty', 'openjdk', 'opensuse', 'oraclelinux', 'orientdb', 'percona', 'perl', 'photon', 'php',
+  'php-zendserver', 'phpmyadmin', 'plone', 'postfixadmin', 'postgres', 'pypy', 'python', 'r-base', 'rabbitmq', 'rakudo-star', 'redis',
+  'redmine', 'registry', 'rethinkdb', 'rocket.chat', 'rockylinux', 'ros', 'ruby', 'rust', 'sapmachine', 'satosa', 'scratch',
+  'silverpeas', 'sl', 'solr', 'sonarqube', 'spark', 'spiped', 'storm', 'swift', 'swipl', 'teamspeak', 'telegraf', 'tomcat', 'tomee',
+  'traefik', 'ubuntu', 'unit', 'varnish', 'websphere-liberty', 'wordpress', 'xwiki', 'yourls', 'znc', 'zookeeper',
+]);
+
+/**
+ * A reference one can pull, as far as the text tells: valid, and either in a namespace or on a
+ * registry (`bitnami/redis`, `ghcr.io/org/app:1`) or an official image (`alpine:3.20`).
+ */
+export function namesPullableImage(ref: string): boolean {
+  if (!validReference(ref)) return false;
+  const { name } = imageName(ref);
+  return name.includes('/') || OFFICIAL_IMAGES.has(name);
 }
 
 /** Plain OS images: they ship no entrypoint scripts of their own. */

@@ -1,7 +1,8 @@
 /**
  * The user a build step runs as: the last USER before it in its stage, else the user the stage
  * it is built on ends with, else its base image's default user (configuration first), else root,
- * as Docker does for an image with no user.
+ * as Docker does for an image with no user; not known when the build passes the base image
+ * (Stage.baseChosenAtBuild).
  */
 import type { Instruction } from '../parsers/dockerfile.js';
 import { ROOT_USER } from '../text.js';
@@ -32,6 +33,7 @@ export function buildUserAt(stage: Stage, at: Instruction | null, trusted?: (ref
     s = s.baseStage;
     before = null;
   }
+  if (s.baseChosenAtBuild) return { root: null, spec: null };
   const base = knownBaseImage(s, trusted);
   return base?.user ? { root: ROOT_USER.test(base.user), spec: base.user } : { root: true, spec: null };
 }

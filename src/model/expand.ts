@@ -8,8 +8,13 @@
 
 import { NAME } from '../parsers/variables.js';
 
-/** Variables in scope: `undefined` = not declared, `null` = declared with an unknown value. */
-export type VarLookup = (name: string) => string | null | undefined;
+/**
+ * Variables in scope: `undefined` = not declared, `null` = declared with an unknown value.
+ * `unsetArg` tells, of a name whose value is unknown, that it is a build argument declared with no
+ * default: unset on a build that does not pass it, so `${UID:-9999}` is `9999` there, as the
+ * author wrote it for that build (`$UID` alone stays unknown: it is meant to be passed).
+ */
+export type VarLookup = ((name: string) => string | null | undefined) & { unsetArg?: (name: string) => boolean };
 
 export interface Expanded {
   value: string;
@@ -161,7 +166,13 @@ function resolveReference(ref: Reference, vars: VarLookup, escape: string, budge
   const expandWord = (w: string, v: VarLookup, e: string): Expanded => expandIn(w, v, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === '?unsupported') return { value: '', known: false };
-  if (v === null) return { value: '', known: false };
+  if (v === null) {
+    if (!vars.unsetArg?.(ref.name)) return { value: '', known: false };
+    // A build argument with no default, on a build that does not pass it: unset.
+    if (ref.op === ':-' || ref.op === '-') return expandWord(ref.operand, vars, escape);
+    if (ref.op === ':+' || ref.op === '+') return { value: '', known: true };
+    return { value: '', known: false };
+  }
   const set = v !== undefined;
   const nonEmpty = set && v !== '';
   switch (ref.op) {

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { commandForm, HEREDOC_SOURCE, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
+import { varReferences } from '../parsers/variables.js';
+import { namesPullableImage } from './base-images.js';
 import { expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -83,6 +85,13 @@ export interface Stage {
   baseKnown: boolean;
   /** The image word as written in FROM when it uses a build argument (`$root_image`): `base` is then only its default. */
   baseWritten: string | null;
+  /**
+   * FROM leaves the image itself to the build: its name (not only its tag or registry) comes from
+   * build arguments with no default, or with a default that names no image one can pull
+   * (`ARG RUNTIME_IMAGE=placeholder`). Every build passes its own image, so which one, and its
+   * user, is not known (`baseKnown` is false).
+   */
+  baseChosenAtBuild: ChosenAtBuild | null;
   /** The earlier stage this one is built on, if it is one. */
   baseStage: Stage | null;
   instructions: Instruction[];
@@ -94,6 +103,14 @@ export interface Stage {
   dirs: Set<string>;
   /** Build ARGs and ENV in scope at the end of the stage. */
   vars: Map<string, string | null>;
+  /** Of `vars`, the build ARGs declared with no default (unset on a build that passes none). */
+  unsetArgs: Set<string>;
+}
+
+/** The build arguments that name the base image, and their defaults' value (null when they have none). */
+export interface ChosenAtBuild {
+  args: string[];
+  value: string | null;
 }
 
 export interface ImageModel {
@@ -146,25 +163,30 @@ function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string | null>();
   const escape = ast.escape;
+  const globalUnset = new Set<string>();
 
   let current: Stage | null = null;
   for (const inst of ast.instructions) {
     if (applying) applying.inst = inst;
     if (inst.keyword === 'FROM') {
-      current = startStage(inst, stages, globalArgs, escape);
+      current = startStage(inst, stages, globalArgs, escape, globalUnset);
       stages.push(current);
       continue;
     }
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === 'ARG') {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape)) {
+        const lookup: VarLookup = Object.assign((n: string) => globalArgs.get(n), { unsetArg: (n: string) => globalUnset.has(n) });
+        for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
           globalArgs.set(kv.key, kv.value ? (kv.value.known ? kv.value.value : null) : null);
+          // BuildKit gives its platform ARGs a value of its own: not unset.
+          if (kv.value || PLATFORM_ARGS.has(kv.key)) globalUnset.delete(kv.key);
+          else globalUnset.add(kv.key);
         }
       }
       continue;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape);
+    applyInstruction(current, inst, stages, globalArgs, escape, globalUnset);
   }
   for (const stage of stages) settleFolderDestinations(stage);
   return { ast, stages, preamble };
@@ -200,13 +222,14 @@ function settleFolderDestinations(stage: Stage): void {
   }
 }
 
-function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Stage {
+function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string, globalUnset: ReadonlySet<string>): Stage {
   const words = splitWords(from.rest.text, escape);
   const imageWord = words[0]?.text ?? '';
-  const image = fromImage(imageWord, stages, globalArgs, escape);
+  const image = fromImage(imageWord, stages, globalArgs, escape, globalUnset);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === 'as');
   const name = asIndex >= 0 ? (words[asIndex + 1]?.text.toLowerCase() ?? null) : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
+  const chosen = baseStage ? null : chosenAtBuild(imageWord, globalArgs, escape);
   const config: StageConfig = baseStage
     ? {
         ...baseStage.config,
@@ -230,8 +253,9 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     name,
     from,
     base: image.value,
-    baseKnown: image.known,
+    baseKnown: image.known && !chosen,
     baseWritten: imageWord.includes('$') ? imageWord : null,
+    baseChosenAtBuild: chosen,
     baseStage,
     instructions: [],
     config,
@@ -239,6 +263,7 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
     unknownDests: baseStage ? [...baseStage.unknownDests] : [],
     dirs: new Set(baseStage ? baseStage.dirs : []),
     vars,
+    unsetArgs: new Set(),
   };
 }
 
@@ -257,14 +282,57 @@ const FROM_PLATFORM: ReadonlyMap<string, string> = new Map([
  * the stage a linux/amd64 build picks; a platform ARG that names no stage of the file stays as the
  * build arguments leave it.
  */
-function fromImage(word: string, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Expanded {
-  const plain = expandWord(word, (n) => globalArgs.get(n), escape);
+function fromImage(word: string, stages: Stage[], globalArgs: Map<string, string | null>, escape: string, globalUnset: ReadonlySet<string>): Expanded {
+  const unsetArg = (n: string): boolean => globalUnset.has(n);
+  const plain = expandWord(word, Object.assign((n: string) => globalArgs.get(n), { unsetArg }), escape);
   if (!word.includes('$')) return plain;
-  const onPlatform = expandWord(word, (n) => {
+  const onPlatform = expandWord(word, Object.assign((n: string) => {
     const v = globalArgs.get(n);
     return (v === undefined || v === null) && FROM_PLATFORM.has(n) ? FROM_PLATFORM.get(n) : v;
-  }, escape);
+  }, { unsetArg: (n: string) => unsetArg(n) && !FROM_PLATFORM.has(n) }), escape);
   return onPlatform.known && onPlatform.value !== plain.value && findStage(stages, onPlatform.value) ? onPlatform : plain;
+}
+
+/**
+ * Whether the FROM word leaves the image to the build (Stage.baseChosenAtBuild): the image name,
+ * after the last `/` and before the tag or digest, uses a build argument, and the defaults make no
+ * name one can pull. A registry, a namespace or a tag from a build argument
+ * (`${REGISTRY}/app:${TAG}`, `ubuntu:$RELEASE`) leaves the image named.
+ */
+function chosenAtBuild(word: string, globalArgs: Map<string, string | null>, escape: string): ChosenAtBuild | null {
+  const refs = varReferences(word, { escape });
+  const outside = (i: number): boolean => !refs.some((r) => i >= r.start && i < r.end);
+  const at = [...word].findIndex((c, i) => c === '@' && outside(i));
+  const named = at < 0 ? word : word.slice(0, at);
+  let slash = -1;
+  let colon = -1;
+  for (let i = 0; i < named.length; i++) {
+    if (!outside(i)) continue;
+    if (named[i] === '/') {
+      slash = i;
+      colon = -1;
+    } else if (named[i] === ':') colon = i;
+  }
+  const end = colon < 0 ? named.length : colon;
+  const args = refs.filter((r) => r.start >= slash + 1 && r.start < end).map((r) => r.name);
+  if (args.length === 0) return null;
+  const name = expandWord(word.slice(0, end), (n) => globalArgs.get(n), escape);
+  if (name.known && name.value !== '' && namesPullableImage(name.value)) return null;
+  return { args: [...new Set(args)], value: name.known && name.value !== '' ? name.value : null };
+}
+
+/**
+ * Why a stage's base image is not known (Stage.baseChosenAtBuild), for messages: "`FROM
+ * ${RUNTIME_IMAGE}` takes the image from the build argument RUNTIME_IMAGE, whose default
+ * `placeholder` names no image one can pull".
+ */
+export function chosenAtBuildText(stage: Pick<Stage, 'baseChosenAtBuild' | 'baseWritten'>): string | null {
+  const chosen = stage.baseChosenAtBuild;
+  if (!chosen) return null;
+  const names = chosen.args.join(', ');
+  const args = chosen.args.length > 1 ? `build arguments ${names}` : `build argument ${names}`;
+  const value = chosen.value === null ? (chosen.args.length > 1 ? 'which have no default' : 'which has no default') : `whose default \`${chosen.value}\` names no image one can pull`;
+  return `\`FROM ${stage.baseWritten ?? ''}\` takes the image from the ${args}, ${value}`;
 }
 
 /** An earlier stage by name or by index (`COPY --from=0`). */
@@ -282,17 +350,25 @@ function applyInstruction(
   stages: Stage[],
   globalArgs: Map<string, string | null>,
   escape: string,
+  globalUnset: ReadonlySet<string>,
 ): void {
   stage.instructions.push(inst);
   const cfg = stage.config;
-  const lookup: VarLookup = (n) => (stage.vars.has(n) ? stage.vars.get(n) : undefined);
+  const lookup: VarLookup = Object.assign((n: string) => (stage.vars.has(n) ? stage.vars.get(n) : undefined), { unsetArg: (n: string) => stage.unsetArgs.has(n) });
   const expand = (word: string): Expanded => expandWord(word, lookup, escape);
   switch (inst.keyword) {
     case 'ARG':
       for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+        if (kv.value) {
+          stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+          stage.unsetArgs.delete(kv.key);
+        } else if (globalArgs.has(kv.key)) {
+          stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+          if (globalUnset.has(kv.key)) stage.unsetArgs.add(kv.key);
+        } else if (!stage.vars.has(kv.key)) {
+          stage.vars.set(kv.key, null);
+          if (!PLATFORM_ARGS.has(kv.key)) stage.unsetArgs.add(kv.key);
+        }
       }
       break;
     case 'ENV':
@@ -300,6 +376,7 @@ function applyInstruction(
         const v = kv.value ? (kv.value.known ? kv.value.value : null) : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
+        stage.unsetArgs.delete(kv.key);
       }
       break;
     case 'USER': {

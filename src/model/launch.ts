@@ -18,7 +18,7 @@ import { findInImage, followRun, SHELLS as SHELL_NAMES, type InvocationKind, typ
 import { isPythonInterpreter, pythonHandover } from './python-program.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
 import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
-import { rootStage, stagePath, type Stage } from './image.js';
+import { chosenAtBuildText, rootStage, stagePath, type Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
 import { stripBom } from '../text.js';
@@ -214,7 +214,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root);
+  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild;
   return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}) };
 }
 
@@ -261,6 +261,9 @@ function programImage(stage: Stage, env: LaunchEnv, windows: boolean): ProgramIm
 function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  // The build passes the image: its user is that image's.
+  const chosen = chosenAtBuildText(rootStage(stage));
+  if (chosen) return userFromSpec(null, chosen);
   const base = knownBaseImage(rootStage(stage), trusted);
   if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
   return userFromSpec('root', 'no USER');

@@ -1,4 +1,4 @@
-import { isScriptArg, isUserCommand, mainProcesses, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
+import { backgroundService, commandOf, isScriptArg, isUserCommand, mainProcesses, type BackgroundService, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
 import type { CmdRef, Job } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
@@ -43,6 +43,10 @@ const messages = {
     message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: it stays PID 1, and the kernel drops a signal that PID 1 does not handle, so `docker stop`'s SIGTERM reaches neither the shell nor its jobs; after the timeout they are SIGKILLed, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
   },
+  serverInBackground: {
+    message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+    hint: '{fix}.',
+  },
   waitsWithoutTrapUnderInit: {
     message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
     hint: '{fix}. Or run {init} with `-g`, so that it signals the whole process group.',
@@ -60,7 +64,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -80,6 +84,12 @@ export default defineRule({
     const find: FindInImage = (word) => launch.findInImage(word);
     const done = new Set<string>();
     for (const main of mainProcesses(run)) {
+      const bg = backgroundService(main);
+      if (bg) {
+        // tini -g, dumb-init: the signal reaches the whole process group, the jobs included.
+        if (!main.init?.group) reportBackground(ctx, main, bg, service, find, done);
+        continue;
+      }
       const staying = main.staying;
       if (!staying || staying.hop.kind !== 'script' || staying.hop.unit.kind !== 'file' || !staying.hop.run) continue;
       const hop = staying.hop;
@@ -88,9 +98,7 @@ export default defineRule({
       // what happens to them. A script that is the CMD's own program reads them as its options.
       // So is one that a shell given by ENTRYPOINT runs as CMD's word (`ENTRYPOINT ["/bin/bash"]`,
       // `CMD ["/entrypoint.sh"]`): the words after it are its own.
-      const ownCmd = (hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run)) || (!hop.direct && hop.arg.origin === 'cmd');
-      // Unless CMD is only a subcommand word of the script's own, read and not passed on.
-      const given = ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
+      const given = givenArgs(hop, run);
       if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
       // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
       if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
@@ -153,6 +161,81 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The words the script is given to hand over (CMD's, or the user's command), which
+ * missing-exec-args judges. None when the script is the CMD's own program, which reads them as its
+ * options, or when a shell given by ENTRYPOINT runs it as CMD's word (`ENTRYPOINT ["/bin/bash"]`,
+ * `CMD ["/entrypoint.sh"]`): the words after it are its own.
+ */
+function givenArgs(hop: ScriptHop & { kind: 'script' }, run: Parameters<typeof isScriptArg>[1]): Field[] {
+  const ownCmd = (hop.argv[0] !== undefined && isScriptArg(hop.argv[0], run)) || (!hop.direct && hop.arg.origin === 'cmd');
+  return ownCmd ? [] : hop.argv.slice(1).filter((f) => isScriptArg(f, run) || isUserCommand(f));
+}
+
+/**
+ * The service started in the background while something else keeps the container alive
+ * (`backgroundService`): reported at the job, the last one started whose program runs until it
+ * is stopped (a server by name, or in a service image a program that is not a utility). Silent
+ * for an error path, for a script given arguments to hand over (missing-exec-args), and for a job
+ * image (`sync &`).
+ */
+function reportBackground(ctx: Ctx, main: MainProcess, bg: BackgroundService, service: boolean, find: FindInImage, done: Set<string>): void {
+  const hop = bg.hop;
+  if (hop.kind !== 'script' || hop.unit.kind !== 'file' || !hop.run) return;
+  const launch = ctx.launch;
+  if (!launch) return;
+  const given = givenArgs(hop, launch.runs.default);
+  if (given.length > 0 && !subcommandOnly(given, [], hop)) return;
+  // The server: the last job whose program runs until it is stopped.
+  let server: { job: Job; cmd: Job['cmds'][number] } | null = null;
+  for (const job of bg.jobs) {
+    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
+    if (cmd) server = { job, cmd };
+  }
+  if (!server) return;
+  const scriptPath = hop.unit.imagePath ?? '';
+  if (!service && JOB_WORDS.test([...server.cmd.argv.map((f) => f.s ?? ''), scriptPath].join(' '))) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  // The job's own line, or the program inside the function it runs (`start_server &`).
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
+  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main.init?.name ?? null;
+  const k = bg.keeper;
+  const keeper = refText(k.at);
+  const line = k.at.stmt.p[0];
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  let pid1: string;
+  let stop: string;
+  let fix: string;
+  if (k.kind === 'exec') {
+    const prog = basename(commandOf(k.argv).name?.s ?? '');
+    pid1 = init
+      ? `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is ${init}'s child`
+      : `the script then runs \`${keeper}\` (line ${line}) to keep the container running, and \`${prog}\` is PID 1`;
+    stop = init
+      ? `${init} signals only its direct child, \`${prog}\`, which exits, and the container stops with it`
+      : `SIGTERM goes to \`${prog}\`, which as PID 1 has no handler for it, so the kernel drops it and \`docker stop\` waits out its timeout`;
+    fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of \`${keeper}\` (other daemons can stay background jobs before it). Or keep the shell and pass the signal on: ${forward}, then \`wait\` in place of \`${keeper}\``;
+  } else {
+    const t = k.trap;
+    const trapLine = t.at.stmt.p[0];
+    pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
+    stop = `${init ? `${init} passes SIGTERM to the shell` : 'SIGTERM goes to the shell'}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : '';
+    fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
+  }
+  const rest = bg.jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, '')}\` (line ${j.stmt.p[0]})`).join(' and ')}${rest.length > 2 ? ` and ${rest.length - 2} more` : ''}` : '';
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, pid1, stop, name, fix, under: init ? ` under ${init}` : '', ...startedBy(hop) };
+  ctx.report({ ...place, messageId: 'serverInBackground', data });
+}
 
 /**
  * `npm start` as the last command: `exec npm start` would make npm PID 1 (npm-start-pid1), so the

@@ -1,27 +1,8 @@
+import { validReference } from '../model/base-images.js';
 import { fromView, keyValues } from '../model/instructions.js';
 import { expandWord } from '../model/expand.js';
 import { NAME } from '../parsers/variables.js';
 import { defineRule } from './rule.js';
-
-/** Whether a reference parses as `[registry/]name[:tag][@digest]` (lower-case name, tag charset). */
-function validReference(ref: string): boolean {
-  let rest = ref;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > slash) {
-    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
-  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
-}
 
 /** `$NAME` or `${NAME...`, the name in group 1. */
 const REFERENCE = new RegExp(`\\$\\{?(${NAME})`, 'g');

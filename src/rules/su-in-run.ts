@@ -82,7 +82,8 @@ export default defineRule({
         const same = builder !== null && builder.root !== null && (builder.root ? ROOT_USER.test(sw.user) : builder.spec === sw.user);
         const label = cmd.depth > 0 ? 'RUN (sh -c)' : view.onbuild ? 'ONBUILD RUN' : 'RUN';
         const at = { file: ctx.env.dockerfile.displayPath, span: sw.word.span };
-        const fix = same ? null : wholeRunFix(ctx.env.dockerfile, view, run, cmd, sw, restore, ctx.env.dockerfile.displayPath);
+        // The base image the build passes decides the user to go back to: no fix.
+        const fix = same || (builder?.root === null && !builder.spec) ? null : wholeRunFix(ctx.env.dockerfile, view, run, cmd, sw, restore, ctx.env.dockerfile.displayPath);
         const data = { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText, restore, steps: stepsOf(ctx.env.dockerfile, view, run, cmd, sw.user, sw.commandText, restore, parse) };
         if (same) ctx.report({ at, label, messageId: 'sameUser', data: { tool: sw.tool, command: sw.commandText, user: sw.user, builder: builderText } });
         else if (sw.fromString) ctx.report({ at, label, messageId: 'commandString', data, ...(fix ? { fix } : {}) });
@@ -186,7 +187,7 @@ function onlyChecks(script: string | null, parse: (text: string) => { stmts: Stm
 function describe(builder: BuildUser | null): string {
   if (!builder) return 'the build user of the image that triggers it';
   if (builder.root === true) return builder.spec ? `root (\`USER ${builder.spec}\`)` : 'root (no USER before it)';
-  return `\`USER ${builder.spec ?? '?'}\``;
+  return builder.spec ? `\`USER ${builder.spec}\`` : 'the user of the base image the build passes (FROM takes it from a build argument)';
 }
 
 /**

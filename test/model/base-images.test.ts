@@ -1,4 +1,6 @@
-import { baseImageFacts, imageName, imageSh, isPlainOs, lacksBash } from '../../src/model/base-images.js';
+import { baseImageFacts, imageName, imageSh, isPlainOs, knownBaseImage, lacksBash } from '../../src/model/base-images.js';
+import { buildImageModel, chosenAtBuildText } from '../../src/model/image.js';
+import { ast } from '../helpers.js';
 
 const from = (base: string) => ({ base, baseKnown: true, baseStage: null });
 const user = (ref: string) => baseImageFacts(ref)?.user ?? null;
@@ -180,5 +182,52 @@ describe('plain OS images and bash', () => {
     expect(lacksBash(from('cgr.dev/chainguard/static'))).toBe(true);
     expect(lacksBash(from('debian:12'))).toBe(false);
     expect(lacksBash(from('registry.access.redhat.com/ubi9'))).toBe(false);
+  });
+});
+
+describe('a base image named by build arguments', () => {
+  const stage = (dockerfile: string) => {
+    const s = buildImageModel(ast(dockerfile)).stages.at(-1);
+    if (!s) throw new Error('no stage');
+    return s;
+  };
+
+  it('a default that names no image one can pull leaves the image to the build', () => {
+    const s = stage('ARG RUNTIME_IMAGE=placeholder\nFROM ${RUNTIME_IMAGE}\n');
+    expect(s.baseKnown).toBe(false);
+    expect(s.baseChosenAtBuild).toEqual({ args: ['RUNTIME_IMAGE'], value: 'placeholder' });
+    expect(chosenAtBuildText(s)).toBe('`FROM ${RUNTIME_IMAGE}` takes the image from the build argument RUNTIME_IMAGE, whose default `placeholder` names no image one can pull');
+    expect(knownBaseImage(s)).toBeNull();
+  });
+
+  it('no default, or one that is not a reference, leaves it to the build too', () => {
+    expect(stage('ARG BASE\nFROM $BASE\n').baseChosenAtBuild).toEqual({ args: ['BASE'], value: null });
+    expect(chosenAtBuildText(stage('ARG BASE\nFROM $BASE\n'))).toBe('`FROM $BASE` takes the image from the build argument BASE, which has no default');
+    expect(stage('ARG BASE=PLEASE_SET_ME\nFROM $BASE\n').baseChosenAtBuild).toEqual({ args: ['BASE'], value: 'PLEASE_SET_ME' });
+    expect(stage('ARG BASE=default_root_image\nFROM docker.io/library/$BASE\n').baseChosenAtBuild?.value).toBe('docker.io/library/default_root_image');
+  });
+
+  it('a default that names an image one can pull is that image, with its facts', () => {
+    const nonroot = stage('ARG BASE=gcr.io/distroless/static-debian12:nonroot\nFROM $BASE\n');
+    expect(nonroot.baseChosenAtBuild).toBeNull();
+    expect(nonroot.baseKnown).toBe(true);
+    expect(knownBaseImage(nonroot)?.user).toBe('65532');
+    for (const ref of ['alpine', 'debian:13-slim', 'rockylinux/rockylinux:9', 'ghcr.io/acme/base:1', 'scratch']) {
+      expect(stage(`ARG BASE=${ref}\nFROM \${BASE}\n`).baseChosenAtBuild).toBeNull();
+    }
+    expect(stage('ARG BASE=debian:13-slim\nFROM index.docker.io/library/${BASE}\n').baseKnown).toBe(true);
+    expect(stage('ARG IMG=alpine\nARG TAG=3.20\nFROM ${IMG}:${TAG}\n').base).toBe('alpine:3.20');
+  });
+
+  it('a registry, a namespace or a tag from a build argument leaves the image named', () => {
+    expect(stage('ARG RELEASE\nFROM ubuntu:$RELEASE\n').baseChosenAtBuild).toBeNull();
+    expect(stage('ARG ARCH\nARG OS=trixie\nFROM ${ARCH}/debian:${OS}-slim\n').baseChosenAtBuild).toBeNull();
+    expect(stage('ARG REGISTRY\nFROM ${REGISTRY}acme/base:${TAG:-1}\n').baseChosenAtBuild).toBeNull();
+  });
+
+  it('an earlier stage chosen by a build argument is that stage', () => {
+    const s = stage('ARG FLAVOUR=slim\nFROM debian:13 AS base-slim\nFROM base-${FLAVOUR}\n');
+    expect(s.baseChosenAtBuild).toBeNull();
+    expect(s.baseStage?.name).toBe('base-slim');
   });
 });

@@ -5,7 +5,7 @@
  * (the evaluator does not know the container's files at run time) unless the caller knows the
  * answer for the path (`FileFacts`).
  */
-import { compareFields, lit, type Field } from './values.js';
+import { compareFields, lit, USER_COMMAND, type Field } from './values.js';
 import { globMatch } from './words.js';
 
 export interface TestOperand {
@@ -14,6 +14,11 @@ export interface TestOperand {
   text: string;
   /** The operand came from an unquoted pattern in `[[ x == pat ]]`. */
   pattern?: boolean;
+  /**
+   * The right side of `[[ x =~ re ]]` as a regular expression (its quoted parts escaped to match
+   * themselves); null when a part of it is not known.
+   */
+  regex?: string | null;
 }
 
 export interface TestResult {
@@ -27,6 +32,8 @@ export interface TestResult {
    * tested first: a required-configuration check.
    */
   unset?: readonly string[];
+  /** `[[ x =~ re ]]` matched: what BASH_REMATCH holds (the match, then each group). */
+  rematch?: string[];
 }
 
 const UNARY_FILE = new Set(['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-t', '-a']);
@@ -194,7 +201,101 @@ function binary(a: TestOperand, op: string, b: TestOperand, dbl: boolean): TestR
       const r = op === '-eq' ? xn === yn : op === '-ne' ? xn !== yn : op === '-lt' ? xn < yn : op === '-gt' ? xn > yn : op === '-le' ? xn <= yn : xn >= yn;
       return done(r);
     }
+    case '=~': {
+      if (!dbl || b.regex === undefined || b.regex === null) return unknown;
+      const m = regexMatch(x, b.regex);
+      if (m === null) return unknown;
+      return { ...done(m.matched), ...(m.groups ? { rematch: m.groups } : {}) };
+    }
     default:
       return unknown;
   }
+}
+
+/**
+ * `[[ x =~ re ]]` for a POSIX extended regular expression: the match and its groups, false when
+ * it does not match, null when not known. Only expressions of a plain subset are read (literals,
+ * `.`, anchors, `* + ? {m,n}`, groups, alternation, bracket expressions with character classes);
+ * anything else (back-references, collating symbols) is unknown. The user's command matches only
+ * an expression that matches every word: one that matches the empty word and has no `$` (it then
+ * matches at the start of any word); one that cannot match the empty word names words the image
+ * knows, not the one it is given (`[[ $1 =~ ^uvicorn ]]` is false for `docker run IMAGE sh`), as a
+ * `case` pattern does.
+ */
+export function regexMatch(x: Field, source: string): { matched: boolean; groups: string[] | null } | null {
+  const re = ereToRegExp(source);
+  if (re === null || x.multi || x.s === null) return null;
+  if (x.s.includes(USER_COMMAND)) {
+    if (x.s !== USER_COMMAND) return null;
+    if (!re.test('')) return { matched: false, groups: null };
+    return source.includes('$') ? null : { matched: true, groups: null };
+  }
+  const m = re.exec(x.s);
+  return m ? { matched: true, groups: m.map((g) => g ?? '') } : { matched: false, groups: null };
+}
+
+const ERE_CLASSES: Record<string, string> = {
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  xdigit: '0-9A-Fa-f',
+};
+
+/** A POSIX extended regular expression as a JavaScript one, or null outside the subset read. */
+function ereToRegExp(source: string): RegExp | null {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      const n = source[i + 1];
+      // An escaped character is itself (`\.`); `\1` and GNU's `\w`, `\b` are not read.
+      if (n === undefined || /[0-9A-Za-z]/.test(n)) return null;
+      out += `\\${n}`;
+      i++;
+    } else if (c === '[') {
+      const end = bracketEnd(source, i);
+      if (end < 0) return null;
+      let body = source.slice(i + 1, end);
+      if (/\[[.=]/.test(body)) return null;
+      const negated = body.startsWith('^');
+      if (negated) body = body.slice(1);
+      body = body.replace(/\\/g, '\\\\').replace(/\[:(\w+):\]/g, (_m, cls: string) => ERE_CLASSES[cls] ?? '\u0000').replace(/^\]/, '\\]');
+      if (body.includes('\u0000')) return null;
+      out += `[${negated ? '^' : ''}${body}]`;
+      i = end;
+    } else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+      if (!m) return null;
+      out += m[0];
+      i += m[0].length - 1;
+    } else out += c;
+  }
+  try {
+    return new RegExp(out, 's');
+  } catch {
+    return null;
+  }
+}
+
+/** Where a bracket expression that opens at `i` closes (a `]` first in it is a member), or -1. */
+function bracketEnd(source: string, i: number): number {
+  let j = i + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length) {
+    if (source[j] === '[' && /[:.=]/.test(source[j + 1] ?? '')) {
+      const close = source.indexOf(`${source[j + 1]}]`, j + 2);
+      if (close < 0) return -1;
+      j = close + 2;
+      continue;
+    }
+    if (source[j] === ']') return j;
+    j++;
+  }
+  return -1;
 }

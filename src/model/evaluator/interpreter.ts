@@ -18,6 +18,7 @@ import type {
   Command,
   ForClause,
   IfClause,
+  Redirect,
   ShellFile,
   Stmt,
   WhileClause,
@@ -120,7 +121,8 @@ export interface Ending {
   /**
    * For `loop`: the shell's background jobs and SIGTERM trap as it stays in the loop. For `end`:
    * the jobs it started and did not wait for (`daemon &` then a foreground `server`), still running
-   * beside the last command.
+   * beside the last command. For `exec`: the jobs left running as children of the program the
+   * shell becomes (`clamd &` then `exec tail -f /dev/null`).
    */
   running?: JobControl;
 }
@@ -130,6 +132,17 @@ export type LoopRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 function waitedOf(st: State): { waited?: NonNullable<JobControl['waited']> } {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
+}
+
+/** A program ran after the path's wait returned: it may have stopped the jobs (`kill "$pid"`). */
+function ranAfterWait(st: State): void {
+  const jc = st.jobs;
+  if (jc?.waited && !jc.waited.after) st.jobs = { ...jc, waited: { ...jc.waited, after: true } };
+}
+
+/** The background jobs the path started and did not wait for, still running at its ending. */
+function runningOf(st: State): { running?: JobControl } {
+  return st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {};
 }
 
 export interface Executed {
@@ -1633,6 +1646,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     // A command word from an unknown value: unknown, never judged.
     m.rec.command(ref, argv, st.user, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    ranAfterWait(st);
     return ran(null, null);
   }
   const cmd = name.s;
@@ -1660,11 +1674,14 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     case 'exec': {
       let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith('-') && rest.length > 1) {
+      // exec's own options: `-c`, `-l`, `-a NAME` (bash), then `--`. Any other word that starts
+      // with `-` is the command (`exec --workers 1`), which the shell cannot find: it fails.
+      while (rest[0]?.s && /^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s !== '-' && rest.length > 1) {
         const o = rest[0].s;
-        rest = rest.slice(o === '-a' ? 2 : 1);
+        rest = rest.slice(o.endsWith('a') ? 2 : 1);
         if (o === '--') break;
       }
+      if (rest[0]?.s && rest[0].s.startsWith('-') && rest[0].s !== '-' && !/^-([cl]*a?|-)$/.test(rest[0].s) && rest[0].s.length > 1 && !rest[0].s.includes(USER_COMMAND)) return ran(false, '');
       if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) {
         // `exec "$@"` with no arguments (`docker run IMAGE` with no CMD) runs nothing and the
         // script goes on: it is the last command so far, one that leaves nothing running.
@@ -1677,7 +1694,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         return { done: flowOf([]) };
       }
       const flattened = flattenedIn(call.args, st);
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}) });
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(flattened ? { flattened } : {}), ...runningOf(st) });
       return { done: flowOf([]) };
     }
     case 'exit': {
@@ -1756,6 +1773,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        ranAfterWait(st);
         return ran(null, null);
       }
       const text = parts.map((f) => f.s).join(' ');
@@ -1878,7 +1896,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         // it is looked up now, when the signal can arrive.
         const t = st.jobs.term;
         const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term, why: whyList(st.why) } };
+        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
       }
       return ran(null, '');
     case 'kill':
@@ -1899,6 +1917,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   }
   // Any other program: it runs as a child of the shell (or of the subshell).
   m.rec.command(ref, argv, st.user, m.ctx, false);
+  ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ''))) {
     // `tail -f "$LOG"` in the foreground never returns: the shell stays there, and nothing after
@@ -2002,9 +2021,66 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   const text = action.s ?? (ref.call.args.length === argv.length ? writtenAction(ref, argv.length - args.length) : null);
   const kills = text !== null && runsKill(m, st, text, 0);
   const signal = kills && text !== null ? sentSignal(m, text) : null;
-  const term: TermTrap | null = action.s === '-' ? null : { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) };
+  const term: TermTrap | null = action.s === '-' ? null : withInert(m, st, { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) });
   const jc = st.jobs;
   st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+}
+
+/**
+ * Commands a TERM handler may run and still stop nothing: they print, wait a while or end the
+ * shell (`exit` ends it, and the children with it, unsignalled).
+ */
+const INERT_IN_TRAP = new Set(['echo', 'printf', ':', 'true', 'false', 'exit', 'return', 'date', 'sleep', 'logger']);
+
+/** Redirections a handler's message may use: to the terminal, a log descriptor or nowhere. */
+const INERT_TARGETS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/proc/1/fd/1', '/proc/1/fd/2', '/proc/self/fd/1', '/proc/self/fd/2']);
+
+/** The trap, marked `inert` when its action (looked up now, with the functions defined so far) only prints or ends the shell. */
+function withInert(m: Machine, st: State, t: TermTrap): TermTrap {
+  const { inert: _, ...rest } = t;
+  if (t.kills || t.action === '' || t.action === '?') return rest;
+  const ast = m.host.parse(t.action);
+  return ast !== null && ast.stmts.length > 0 && stmtsInert(st, ast.stmts, 0) ? { ...rest, inert: true } : rest;
+}
+
+function stmtsInert(st: State, stmts: Stmt[], depth: number): boolean {
+  for (const s of stmts) {
+    if (s.background || s.redirs.some((r) => !inertRedirect(r))) return false;
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      // An assignment may be a flag a loop reads (`trap 'running=0' TERM`): that stops something.
+      if (c.assigns.length > 0) return false;
+      const head = c.args[0] ? literalOf(c.args[0]) : null;
+      if (head === null) return false;
+      if (!c.args.every((w) => wordInert(st, w, depth))) return false;
+      if (INERT_IN_TRAP.has(head)) continue;
+      const f = depth < 3 ? st.getFunction(head) : undefined;
+      if (!f || !stmtsInert(st, [f.decl.body], depth + 1)) return false;
+      continue;
+    }
+    if (c.type === 'Block' || c.type === 'IfClause' || c.type === 'BinaryCmd') {
+      if (!stmtsInert(st, childStmts(c), depth)) return false;
+      continue;
+    }
+    if (c.type === 'TestClause') continue;
+    return false;
+  }
+  return true;
+}
+
+/** A word whose command substitutions (`$(timestamp)`) are inert too. */
+function wordInert(st: State, w: Word, depth: number): boolean {
+  const part = (p: WordPart): boolean =>
+    p.type === 'CmdSubst' ? stmtsInert(st, p.stmts, depth) : p.type === 'ProcSubst' ? false : p.type === 'DblQuoted' ? p.parts.every(part) : p.type === 'ParamExp' ? !p.op?.includes('=') && (!p.word || p.word.parts.every(part)) : true;
+  return w.parts.every(part);
+}
+
+function inertRedirect(r: Redirect): boolean {
+  const target = r.word ? literalOf(r.word) : null;
+  if (r.op === '>&' || r.op === '<&') return target !== null && /^(\d+|-)$/.test(target);
+  if (r.op === '>' || r.op === '>>' || r.op === '&>' || r.op === '&>>') return target !== null && INERT_TARGETS.has(target);
+  return false;
 }
 
 /**
@@ -2246,7 +2322,8 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   // `<`/`>` compare strings here (not redirections), and a regex's parentheses are not groups:
   // those are not read. Grouping parentheses (`a && (b || c)`) are, as a subshell of the reparse.
   const bare = inner.replace(/"[^"]*"|'[^']*'/g, '');
-  if (/[<>]/.test(bare) || (/[()]/.test(bare) && /=~/.test(bare))) return withStatus(st, null);
+  if (/[<>]/.test(bare)) return withStatus(st, null);
+  if (/[()]/.test(bare) && /=~/.test(bare)) return regexWithGroups(m, inner, st);
   const ast = m.host.parse(`test ${inner}`);
   const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
   const flat = only ? flattenTest(only) : null;
@@ -2254,6 +2331,7 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
   const sub: ExpandEnv = { ...m.expandEnv, text: `test ${inner}` };
   const words: Field[] = [];
   const src: TestOperand[] = [];
+  let matches = false;
   for (const w of flat) {
     if (w.op) {
       src.push({ field: lit(w.op), text: w.op });
@@ -2263,13 +2341,58 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     // No field splitting or globbing inside [[ ]].
     const f = expandScalar(word, st, sub);
     words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
+    // The right side of `=~` is a regular expression, its quoted parts literal.
+    const regex = src[src.length - 1]?.field.s === '=~' ? regexOf(word, st, sub) : undefined;
+    if (regex !== undefined) matches = true;
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}), ...(regex !== undefined ? { regex } : {}) });
   }
   const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
   st.status = r.value;
+  // `=~` sets BASH_REMATCH: the groups when one match decided the test, else not known here.
+  if (matches) st.setVar('BASH_REMATCH', r.rematch ? { kind: 'array', items: r.rematch.map(lit) } : { kind: 'array', items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
   return st;
+}
+
+/**
+ * `[[ word =~ re ]]` whose expression has groups (`^--port=([0-9]+)$`), which the test reparse
+ * cannot take: read when it is the only test and the expression is unquoted text with no
+ * expansion; else unknown. Either way BASH_REMATCH is set (its groups, or not known).
+ */
+function regexWithGroups(m: Machine, inner: string, st: State): State {
+  const at = /^\s*(\S+)\s+=~\s+(.*?)\s*$/s.exec(inner);
+  const unknown = (): State => {
+    st.setVar('BASH_REMATCH', { kind: 'array', items: [UNKNOWN_FIELDS] });
+    return withStatus(st, null);
+  };
+  if (!at || /["'`\s]|\$[\w{(@*#?!-]/.test(at[2] as string) || /&&|\|\|/.test(inner)) return unknown();
+  const left = m.host.parse(`test ${at[1] as string}`)?.stmts[0]?.cmd;
+  const word = left?.type === 'CallExpr' && left.args.length === 2 ? left.args[1] : undefined;
+  if (!word) return unknown();
+  const x = expandScalar(word, st, { ...m.expandEnv, text: `test ${at[1] as string}` });
+  const r = evalTest([{ field: x, text: at[1] as string }, { field: lit('=~'), text: '=~' }, { field: lit(at[2] as string), text: at[2] as string, regex: at[2] as string }], true);
+  st.status = r.value;
+  st.setVar('BASH_REMATCH', r.rematch ? { kind: 'array', items: r.rematch.map(lit) } : { kind: 'array', items: [UNKNOWN_FIELDS] });
+  decide(m, st, r, null);
+  return st;
+}
+
+/**
+ * The regular expression of `[[ x =~ word ]]` as text: unquoted parts as written (a variable's
+ * value included), quoted parts escaped to match themselves; null when a part is not known.
+ */
+function regexOf(word: Word, st: State, env: ExpandEnv): string | null {
+  let out = '';
+  for (const part of word.parts) {
+    if (part.type === 'Lit') out += part.value;
+    else if (part.type === 'SglQuoted' || part.type === 'DblQuoted' || part.type === 'ParamExp') {
+      const v = expandScalar({ ...word, parts: [part] }, st, env);
+      if (v.s === null || v.multi || v.s.includes(USER_COMMAND)) return null;
+      out += part.type === 'ParamExp' ? v.s : v.s.replace(/[\\^$.*+?()[\]{}|]/g, (c) => `\\${c}`);
+    } else return null;
+  }
+  return out;
 }
 
 /** The words of `test a == b && test c != d` (parsed from `[[ a == b && c != d ]]`), with the operators. */

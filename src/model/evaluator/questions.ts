@@ -5,11 +5,12 @@
  * as children on the way.
  */
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
-import type { CmdRef } from './state.js';
+import type { CmdRef, Job, TermTrap } from './state.js';
 import type { Chain, Run, Step } from './invocations.js';
 import { afterEnvOptions, parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
 import { basename, execSwitcherAt, FORKING_USER_SWITCHERS, START_STOP_DAEMON, startStopDaemonSwitch } from '../commands.js';
+import { keepsRunning } from '../known-programs.js';
 
 export type ScriptHop = Step & { kind: 'script' | 'shell' };
 
@@ -34,20 +35,23 @@ const SELF_DROPPING = new Set(['mosquitto', 'dnsmasq', 'unbound', 'squid', 'avah
 
 /** How each chain of a run ends. */
 export function mainProcesses(run: Run): MainProcess[] {
-  return run.chains.flatMap((chain) => {
-    const hop = chain.hops[chain.hops.length - 1];
-    if (!hop) return [];
-    // A user switch given no command prints its usage and exits: this path starts no main process.
-    if (hop.kind === 'switch' && hop.noCommand) return [];
-    const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
-    // su/sudo fork: the command runs as their child, as the target user.
-    let user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
-    // Programs that switch to their own user when started as root.
-    if (hop.kind === 'program' && user.root === true && SELF_DROPPING.has(basename(hop.name))) {
-      user = { name: null, uid: null, root: false, why: `${basename(hop.name)} switches to its own user when started as root` };
-    }
-    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
-  });
+  return run.chains.flatMap((chain) => mainProcessOf(chain) ?? []);
+}
+
+/** How one chain ends; null when it starts no main process. */
+export function mainProcessOf(chain: Chain): MainProcess | null {
+  const hop = chain.hops[chain.hops.length - 1];
+  if (!hop) return null;
+  // A user switch given no command prints its usage and exits: this path starts no main process.
+  if (hop.kind === 'switch' && hop.noCommand) return null;
+  const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
+  // su/sudo fork: the command runs as their child, as the target user.
+  let user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+  // Programs that switch to their own user when started as root.
+  if (hop.kind === 'program' && user.root === true && SELF_DROPPING.has(basename(hop.name))) {
+    user = { name: null, uid: null, root: false, why: `${basename(hop.name)} switches to its own user when started as root` };
+  }
+  return { chain, hop, user, pid1: hop.pid1, staying: chain.end, init };
 }
 
 /** The first command line the run executed at a statement (a script's last command, say), or undefined. */
@@ -207,3 +211,53 @@ export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
   return scriptHops(run).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
 
+
+/**
+ * The script started its service in the background (`clamd --foreground &`) and something that
+ * is not the service keeps the container alive, so the service is never PID 1 and `docker stop`
+ * never reaches it:
+ * - `exec`: the shell then exec'd a keep-alive (`exec tail -f /dev/null`, `exec sleep infinity`);
+ *   that program is PID 1 (or the init's child), the jobs are its children, and it passes no
+ *   signal on;
+ * - `wait`: the shell waits for its jobs with a TERM trap whose action only prints or exits
+ *   (`trap 'echo stopping' TERM`), no other trap (an EXIT trap may stop them), and nothing but
+ *   builtins after the wait returns: the signal ends the wait, the script ends, and the jobs are
+ *   killed with the container.
+ * A wait with no trap, or a keep-alive the shell runs itself, is the `staying` ending's (the
+ * shell stays PID 1 and drops the signal). Null otherwise, and when the jobs are not known.
+ */
+export interface BackgroundService {
+  /** The script whose shell started the jobs. */
+  hop: ScriptHop;
+  /** Its background jobs still running, in the order they started. */
+  jobs: readonly Job[];
+  keeper: { kind: 'exec'; at: CmdRef; argv: Field[] } | { kind: 'wait'; at: CmdRef; trap: TermTrap };
+}
+
+export function backgroundService(main: MainProcess): BackgroundService | null {
+  // The hop before the last is the script, and the last the program it exec'd: the keep-alive.
+  const h = main.chain.hops[main.chain.hops.length - 2];
+  const x = h && (h.kind === 'script' || h.kind === 'shell') ? h.ending : null;
+  if (h && (h.kind === 'script' || h.kind === 'shell') && x?.kind === 'exec' && x.cmd && x.running && x.running.jobs.length > 0) {
+    const t = commandOf(x.argv);
+    if (t.switcher || t.forking || !t.name?.s || !keepsRunning(t.name.s, t.rest.map((f) => f.s ?? ''))) return null;
+    return { hop: h, jobs: x.running.jobs, keeper: { kind: 'exec', at: x.cmd, argv: x.argv } };
+  }
+  const staying = main.staying;
+  const e = staying?.ending;
+  const w = e?.waited;
+  if (!staying || !e || !w || !w.term?.inert || w.jobs.length === 0 || e.kind === 'exec' || e.failed) return null;
+  // Nothing but builtins ran after the wait returned (a `kill "$pid"` there would pass it on).
+  if (w.after) return null;
+  // The only trap that can run on `docker stop` is that one: no EXIT trap, no other TERM trap.
+  const trapStmt = w.term.at.stmt;
+  for (const c of staying.hop.run?.commands ?? []) {
+    if (c.child) continue;
+    for (const a of c.argvs) {
+      if (a[0]?.s !== 'trap' || a.length < 3 || c.ref.stmt === trapStmt) continue;
+      const signals = a.slice(2).map((f) => f.s);
+      if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
+    }
+  }
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: 'wait', at: w.at, trap: w.term } };
+}

@@ -413,6 +413,12 @@ export interface TermTrap {
   action: string;
   /** The action (or a function it calls) runs `kill`: it passes the signal on to the children. */
   kills: boolean;
+  /**
+   * The action (and every function it calls) only prints, waits or ends the shell (`echo
+   * stopping`, `exit 0`): it signals no child, stops no service, sets no variable and writes no
+   * file, so the shell's jobs never hear of the signal.
+   */
+  inert?: true;
   /** The one signal other than TERM that the action's own `kill` sends (`USR1` for `kill -USR1 $pid`). */
   signal?: string;
 }
@@ -425,7 +431,8 @@ export interface TermTrap {
 export interface JobControl {
   jobs: readonly Job[];
   term: TermTrap | null;
-  waited: { at: CmdRef; jobs: readonly Job[]; term: TermTrap | null; why: Decision[] } | null;
+  /** `after`: a program (not a builtin such as `echo`) ran after the wait returned (a `kill "$pid"`, say). */
+  waited: { at: CmdRef; jobs: readonly Job[]; term: TermTrap | null; why: Decision[]; after?: true } | null;
 }
 
 /** A condition the evaluator decided on a path: `$1 = server (from CMD)`. */
@@ -745,7 +752,9 @@ function joinJobs(a: JobControl | null, b: JobControl | null): JobControl | null
   if (!a) return b;
   const jobs = [...a.jobs];
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
-  return { jobs, term: a.term ?? b.term, waited: a.waited ?? b.waited };
+  // A program after the wait on either path counts.
+  const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true as const } : (a.waited ?? b.waited);
+  return { jobs, term: a.term ?? b.term, waited };
 }
 
 function unionLast(a: CmdRef[], b: CmdRef[]): CmdRef[] {
