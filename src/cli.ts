@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import picomatch from 'picomatch';
-import yargs from 'yargs';
 import { DEFAULT_MAX_FILE_BYTES, defaultConfig, FAILURE_THRESHOLDS, parseSize, PRESETS, type FailureThreshold, type Preset } from './config/schema.js';
 import { workerCount, type WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
@@ -142,6 +141,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   // yargs drops a lone `-`: it means "read the Dockerfile from stdin", as for the lint command.
   const fromStdin = argv.includes('-');
   if (fromStdin) argv = argv.filter((a) => a !== '-');
+  const { default: yargs } = await import('yargs');
   const args = await yargs(argv)
     .scriptName('dockerlint explain')
     .usage('$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.')
@@ -208,11 +208,9 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function run(rawArgv: string[], io: CliIo): Promise<number> {
-  if (rawArgv[0] === 'explain') return explain(rawArgv.slice(1), io);
-  // yargs drops a lone `-`; it means "read a Dockerfile from stdin".
-  const fromStdin = rawArgv.includes('-');
-  const argv = rawArgv.filter((a) => a !== '-');
+/** The lint command's arguments, parsed by yargs (loaded here, on first use). */
+export async function parseLintArgs(argv: string[]) {
+  const { default: yargs } = await import('yargs');
   let failure: string | null = null;
   let helpText = '';
   const parser = yargs(argv)
@@ -265,6 +263,59 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const args = await parser.parseAsync(argv, {}, (_err, _argv, out) => {
     helpText = out;
   });
+  return { args, failure: failure as string | null, helpText };
+}
+
+type LintArgs = Awaited<ReturnType<typeof parseLintArgs>>['args'];
+
+/** A word yargs takes as itself: not an option, not empty, not `help` (a positional `help` asks yargs for the help text). */
+const plainWord = (s: string): boolean => s !== '' && s !== 'help' && !s.startsWith('-');
+
+/**
+ * The arguments of the common invocation, `dockerlint [paths..] [-f|--format F] [-o|--output-file
+ * O]` (each option at most once, its value a separate word), exactly as yargs gives them, without
+ * loading yargs: its modules and building its parser are a few percent of a cold start that lints
+ * one small build context. Anything else is null, and yargs parses: another option, a repeated
+ * one, `--format=json`, an empty word, a word after `--`. `test/cli-args.test.ts` compares the
+ * two on many command lines.
+ */
+export function plainLintArgs(argv: string[]): { args: LintArgs; failure: null; helpText: '' } | null {
+  const paths: string[] = [];
+  let format: string | undefined;
+  let output: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-f' || a === '--format' || a === '-o' || a === '--output-file') {
+      const value = argv[++i];
+      if (value === undefined || !plainWord(value)) return null;
+      if (a === '-f' || a === '--format') {
+        if (format !== undefined) return null;
+        format = value;
+      } else {
+        if (output !== undefined) return null;
+        output = value;
+      }
+    } else if (plainWord(a)) paths.push(a);
+    else return null;
+  }
+  const args = {
+    _: [],
+    ...(format !== undefined ? { format, f: format } : {}),
+    ...(output !== undefined ? { 'output-file': output, outputFile: output, o: output } : {}),
+    'error-on-unmatched-pattern': true,
+    errorOnUnmatchedPattern: true,
+    $0: 'dockerlint',
+    ...(paths.length > 0 ? { paths } : {}),
+  };
+  return { args: args as unknown as LintArgs, failure: null, helpText: '' };
+}
+
+async function run(rawArgv: string[], io: CliIo): Promise<number> {
+  if (rawArgv[0] === 'explain') return explain(rawArgv.slice(1), io);
+  // yargs drops a lone `-`; it means "read a Dockerfile from stdin".
+  const fromStdin = rawArgv.includes('-');
+  const argv = rawArgv.filter((a) => a !== '-');
+  const { args, failure, helpText } = plainLintArgs(argv) ?? (await parseLintArgs(argv));
   if (failure) throw new UsageError(failure);
   if (helpText) {
     io.stdout(`${helpText}\n`);
