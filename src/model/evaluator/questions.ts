@@ -211,6 +211,14 @@ export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
   return scriptHops(run).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
 
+/** A service the script left running in the background, and what keeps the container alive instead. */
+export interface BackgroundService {
+  /** The script whose shell started the jobs. */
+  hop: ScriptHop;
+  /** Its background jobs still running, in the order they started. */
+  jobs: readonly Job[];
+  keeper: { kind: 'exec'; at: CmdRef; argv: Field[] } | { kind: 'wait'; at: CmdRef; trap: TermTrap };
+}
 
 /**
  * The script started its service in the background (`clamd --foreground &`) and something that
@@ -226,14 +234,6 @@ export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
  * A wait with no trap, or a keep-alive the shell runs itself, is the `staying` ending's (the
  * shell stays PID 1 and drops the signal). Null otherwise, and when the jobs are not known.
  */
-export interface BackgroundService {
-  /** The script whose shell started the jobs. */
-  hop: ScriptHop;
-  /** Its background jobs still running, in the order they started. */
-  jobs: readonly Job[];
-  keeper: { kind: 'exec'; at: CmdRef; argv: Field[] } | { kind: 'wait'; at: CmdRef; trap: TermTrap };
-}
-
 export function backgroundService(main: MainProcess): BackgroundService | null {
   // The hop before the last is the script, and the last the program it exec'd: the keep-alive.
   const h = main.chain.hops[main.chain.hops.length - 2];
