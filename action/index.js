@@ -16581,7 +16581,7 @@ function simpleCommand(m, stmt, call, st) {
     return { done: flowOf([st]) };
   };
   if (name.s === null || name.multi) {
-    m.rec.command(ref, argv, st.user, m.ctx, false);
+    m.rec.command(ref, argv, st, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
     ranAfterWait(st);
     return ran(null, null);
@@ -16591,7 +16591,7 @@ function simpleCommand(m, stmt, call, st) {
   if (fn && !NOT_A_COMMAND.has(cmd)) {
     if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
     if (m.ctx.calls.includes(cmd)) {
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       return ran(null, null);
     }
     return { push: new FunctionFrame(cmd, fn, argv.slice(1), st, stmt) };
@@ -16620,7 +16620,7 @@ function simpleCommand(m, stmt, call, st) {
         if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(true, "");
       }
-      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      m.rec.command(ref, rest, st, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) {
         m.subExits++;
         return { done: flowOf([]) };
@@ -16693,11 +16693,11 @@ function simpleCommand(m, stmt, call, st) {
         const head = parts.slice(0, known3).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
         if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known3)];
-          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.command(ref, execArgv, st, m.ctx, true);
           m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
           return { done: flowOf([]) };
         }
-        m.rec.command(ref, argv, st.user, m.ctx, false);
+        m.rec.command(ref, argv, st, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         ranAfterWait(st);
         return ran(null, null);
@@ -16781,7 +16781,7 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "grep":
       if (m.userRun && greppedForUserCommand(st, stmt, argv.slice(1))) {
-        m.rec.command(ref, argv, st.user, m.ctx, false);
+        m.rec.command(ref, argv, st, m.ctx, false);
         return ran(false, "");
       }
       break;
@@ -16806,11 +16806,11 @@ function simpleCommand(m, stmt, call, st) {
     case "unalias":
       return ran(null, "");
     case "trap":
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       if (m.ctx.sub === 0) setTrap(m, st, argv, ref);
       return ran(null, "");
     case "wait":
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
         const t = st.jobs.term;
         const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
@@ -16825,11 +16825,11 @@ function simpleCommand(m, stmt, call, st) {
   }
   const asked = m.userRun ? helpOnUserCommand(st, argv) : null;
   if (asked !== null) {
-    m.rec.command(ref, argv, st.user, m.ctx, false);
+    m.rec.command(ref, argv, st, m.ctx, false);
     if (m.ctx.sub === 0) st.addDecision({ text: `${call.args.length === argv.length ? call.args.map((w) => wordText(m, w)).join(" ") : showArgv(argv)} fails (${m.inv.argLabel(asked.arg)}: no command of ${asked.program}, as \`docker run IMAGE sh\` means)`, at: ref });
     return ran(false, "");
   }
-  m.rec.command(ref, argv, st.user, m.ctx, false);
+  m.rec.command(ref, argv, st, m.ctx, false);
   ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ""))) {
@@ -17474,7 +17474,8 @@ var init_interpreter = __esm({
       }
       /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
       shownArgvs = /* @__PURE__ */ new Map();
-      command(ref, argv, user, ctx, exec2) {
+      command(ref, argv, st, ctx, exec2) {
+        const user = st.user;
         let list2 = this.commands.get(ref.stmt);
         if (!list2) {
           list2 = [];
@@ -17483,9 +17484,10 @@ var init_interpreter = __esm({
         const child = ctx.sub > 0;
         let e = list2.find((x) => x.exec === exec2 && x.child === child && x.ref.file === ref.file);
         if (!e) {
-          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [], opaque: st.opaque };
           list2.push(e);
         }
+        if (!st.opaque) e.opaque = false;
         if (e.argvs.length < 4) {
           let shownKept = this.shownArgvs.get(e);
           if (!shownKept) this.shownArgvs.set(e, shownKept = e.argvs.map((a) => a.map(showField).join("")));
@@ -22128,7 +22130,7 @@ var init_gosu_without_exec = __esm({
         }
       },
       docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        what: 'gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front. A switch the script runs only after sourcing files known only at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill) is not reported: one of those files may have handed over already, and then the line never runs.',
         why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
         bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
         good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
@@ -22147,6 +22149,7 @@ var init_gosu_without_exec = __esm({
           const lastOfStaying = new Set(run2.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
           for (const { hop, cmd } of commandsRun(run2)) {
             if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+            if (cmd.opaque) continue;
             const hands = cmd.argvs.some((argv) => {
               const t = commandOf(argv);
               if (!t.switcher || !t.name) return false;
@@ -24229,7 +24232,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     }
     return;
   }
-  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run2)));
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && !(e.opaque && c.opaque) && c.argvs.some((a) => runsArgs(a, run2)));
   if (child) {
     const a = child.argvs.find((x) => runsArgs(x, run2)) ?? [];
     const t = commandOf(a);
@@ -24244,6 +24247,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     }
     return;
   }
+  if (e.opaque) return;
   const last = e.last[0] ?? null;
   const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
   if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
@@ -24264,6 +24268,7 @@ function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun 
   const cmd = ctx.launch?.pid1.cmd ?? null;
   const emptyCmd = cmd?.form.kind === "exec" && cmd.form.argv.length === 0;
   if (unit.receivesArgs || cmd && !emptyCmd || forwards || !neverReadsArgs(hop)) return false;
+  if (e.kind !== "exec" && e.opaque) return false;
   const once = `${unit.source.file.displayPath}:user-command`;
   const noCmd = emptyCmd ? "the CMD of the image is empty (`CMD []`)" : "the image has no CMD";
   const report = (ref, msg) => {
@@ -24584,7 +24589,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. A path that sources files only known at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill, on an image that is not a plain OS, or from a volume) may hand over in one of them (`exec "$@"`): how it ends after them is not judged (its last `echo`, a keep-alive loop, `"$@"` run as a child there), and an `input-error` on the ENTRYPOINT line says the entrypoint checks were skipped; `"$@"` run as a child before the first such file is still reported. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -26264,7 +26269,7 @@ var init_su_sudo = __esm({
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone. A su, sudo or runuser without exec that the script runs only after sourcing files known only at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill) is not reported: one of those files may have handed over already, and then the line never runs; one run before them still is.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -26308,6 +26313,7 @@ var init_su_sudo = __esm({
           const lastOfStaying = new Set(run3.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
           for (const { hop, cmd } of commandsRun(run3)) {
             if (cmd.child || cmd.background) continue;
+            if (cmd.opaque && !cmd.exec) continue;
             for (const argv of cmd.argvs) {
               const t = commandOf(argv);
               if (!t.forking) continue;

@@ -20,7 +20,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.',
+      'gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front. A switch the script runs only after sourcing files known only at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill) is not reported: one of those files may have handed over already, and then the line never runs.',
     why:
       'These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script\'s shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.',
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
@@ -40,6 +40,9 @@ export default defineRule({
       const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
       for (const { hop, cmd } of commandsRun(run)) {
         if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+        // Run only after files sourced from a folder known at run time, one of which may have
+        // handed over already: not known to be how the script hands over.
+        if (cmd.opaque) continue;
         // The switch runs the script's arguments, re-runs the script, or is the last command.
         const hands = cmd.argvs.some((argv) => {
           const t = commandOf(argv);

@@ -157,6 +157,12 @@ export interface Executed {
   /** The command lines it ran with (at most a few), and as whom. */
   argvs: Field[][];
   users: UserValue[];
+  /**
+   * Every path that ran it had sourced files known only at run time before (`. "$f"` over a
+   * folder the image fills at run time: `Ending.opaque`): one of them may have handed over, and
+   * then this command never ran. False as soon as one path ran it before any such file.
+   */
+  opaque: boolean;
 }
 
 export interface ScriptRun {
@@ -289,7 +295,8 @@ class Recorder {
   /** The text of each command line kept in an `Executed`'s `argvs`, in the same order. */
   private readonly shownArgvs = new Map<Executed, string[]>();
 
-  command(ref: CmdRef, argv: Field[], user: UserValue, ctx: Context, exec: boolean): void {
+  command(ref: CmdRef, argv: Field[], st: State, ctx: Context, exec: boolean): void {
+    const user = st.user;
     let list = this.commands.get(ref.stmt);
     if (!list) {
       list = [];
@@ -298,9 +305,10 @@ class Recorder {
     const child = ctx.sub > 0;
     let e = list.find((x) => x.exec === exec && x.child === child && x.ref.file === ref.file);
     if (!e) {
-      e = { ref, exec, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+      e = { ref, exec, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [], opaque: st.opaque };
       list.push(e);
     }
+    if (!st.opaque) e.opaque = false;
     if (e.argvs.length < 4) {
       // Each kept command line's text is written once, not again for every command compared with it.
       let shownKept = this.shownArgvs.get(e);
@@ -1644,7 +1652,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   };
   if (name.s === null || name.multi) {
     // A command word from an unknown value: unknown, never judged.
-    m.rec.command(ref, argv, st.user, m.ctx, false);
+    m.rec.command(ref, argv, st, m.ctx, false);
     if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
     ranAfterWait(st);
     return ran(null, null);
@@ -1655,7 +1663,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     // Deeper than the budget: what the call does is not known, so nothing may be concluded after it.
     if (m.ctx.calls.length >= m.limits.maxCallDepth) throw new BudgetExceeded(`more than ${m.limits.maxCallDepth} nested function calls`);
     if (m.ctx.calls.includes(cmd)) {
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       return ran(null, null);
     }
     return { push: new FunctionFrame(cmd, fn, argv.slice(1), st, stmt) };
@@ -1688,7 +1696,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(true, '');
       }
-      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      m.rec.command(ref, rest, st, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) {
         m.subExits++;
         return { done: flowOf([]) };
@@ -1767,11 +1775,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         const head = parts.slice(0, known).flatMap((f) => (f.s as string).split(/[ \t\n]+/).filter((w) => w !== ''));
         if (head[0] === 'exec' && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(' '))) {
           const execArgv = [...head.slice(1).map(lit), ...parts.slice(known)];
-          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.command(ref, execArgv, st, m.ctx, true);
           m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st) });
           return { done: flowOf([]) };
         }
-        m.rec.command(ref, argv, st.user, m.ctx, false);
+        m.rec.command(ref, argv, st, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         ranAfterWait(st);
         return ran(null, null);
@@ -1859,7 +1867,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     }
     case 'grep':
       if (m.userRun && greppedForUserCommand(st, stmt, argv.slice(1))) {
-        m.rec.command(ref, argv, st.user, m.ctx, false);
+        m.rec.command(ref, argv, st, m.ctx, false);
         return ran(false, '');
       }
       break;
@@ -1884,11 +1892,11 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'unalias':
       return ran(null, '');
     case 'trap':
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       if (m.ctx.sub === 0) setTrap(m, st, argv, ref);
       return ran(null, '');
     case 'wait':
-      m.rec.command(ref, argv, st.user, m.ctx, false);
+      m.rec.command(ref, argv, st, m.ctx, false);
       // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
       // as its children. The first such wait of a path is where the script spends its life.
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
@@ -1911,12 +1919,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
   // `composer help "$1"`: a program of the image asked for help on the user's command.
   const asked = m.userRun ? helpOnUserCommand(st, argv) : null;
   if (asked !== null) {
-    m.rec.command(ref, argv, st.user, m.ctx, false);
+    m.rec.command(ref, argv, st, m.ctx, false);
     if (m.ctx.sub === 0) st.addDecision({ text: `${call.args.length === argv.length ? call.args.map((w) => wordText(m, w)).join(' ') : showArgv(argv)} fails (${m.inv.argLabel(asked.arg as number)}: no command of ${asked.program}, as \`docker run IMAGE sh\` means)`, at: ref });
     return ran(false, '');
   }
   // Any other program: it runs as a child of the shell (or of the subshell).
-  m.rec.command(ref, argv, st.user, m.ctx, false);
+  m.rec.command(ref, argv, st, m.ctx, false);
   ranAfterWait(st);
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
   if (m.ctx.cond === 0 && m.ctx.sub === 0 && keepsRunning(cmd, argv.slice(1).map((f) => f.s ?? ''))) {

@@ -330,6 +330,24 @@ describe('loops', () => {
     expect(endings(src('. "$f"'))).toEqual(['exec /opt/app/bin/server [root]@3']);
     expect(endings(src('. /usr/local/lib/app.sh'))).toEqual(['exec /opt/app/bin/server [root]@3', 'exec … [root]@4']);
   });
+
+  test('after files sourced from a folder found at run time, the path is opaque: its ending and the commands it runs after them may never be reached', () => {
+    const r = run('#!/bin/bash\ninit() { local f; for f; do . "$f"; done; }\nchown app /data\ninit /docker-entrypoint.d/*\n"$@"\ntouch /run/stopped\n');
+    expect(r.endings.map((e) => `${e.kind} opaque=${e.opaque}`)).toEqual(['end opaque=true']);
+    const ran = (name: string): boolean | undefined => r.commands.find((c) => c.argvs[0]?.[0]?.s === name)?.opaque;
+    // `chown` ran before any such file, on every path; `"$@"` and `touch` only after them.
+    expect([ran('chown'), ran('server'), ran('touch')]).toEqual([false, true, true]);
+  });
+
+  test('a command run both before and after such files (a function called twice) is not opaque', () => {
+    const r = run('#!/bin/sh\nprep() { mkdir -p /run/app; }\nprep\nfor f in /docker-entrypoint.d/*; do . "$f"; done\nprep\n');
+    expect(r.commands.find((c) => c.argvs[0]?.[0]?.s === 'mkdir')?.opaque).toBe(false);
+  });
+
+  test('a folder the build leaves empty sources nothing: the path is not opaque', () => {
+    const r = run('#!/bin/sh\nfor f in /docker-entrypoint.d/*.sh; do . "$f"; done\necho done\n', { glob: { '/docker-entrypoint.d/*.sh': [] } });
+    expect(r.endings.map((e) => `${e.kind} opaque=${e.opaque}`)).toEqual(['end opaque=false']);
+  });
 });
 
 describe('control flow', () => {
