@@ -51369,7 +51369,10 @@ function chainHops(chain, launch) {
             user: showUser(childUser),
             pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child${stays}`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.opaque ? (
+              // One of the files sourced at run time may have handed over before this line.
+              `runs only if none of the files the script sourced at run time handed over: then the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`
+            ) : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child${stays}`,
             why: reasons(e.why)
           });
           if (e.kind === "end" && e.running) out.push(...jobHops(e.running.jobs, launch).flatMap((c) => [c.hop, ...c.programs]));

@@ -125,3 +125,15 @@ describe('the system\'s init', () => {
     expect(x.e.hops[2]?.note).toBe('the main process, PID 1');
   });
 });
+
+describe('a path that sourced files known only at run time', () => {
+  test('its last command is shown as reached only if none of those files handed over, then the unknown', async () => {
+    const x = await explain({
+      Dockerfile: 'FROM python:3.12-slim\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\nCMD ["/usr/local/bin/app-server"]\n',
+      'entrypoint.sh': '#!/bin/sh\nfor f in /docker-entrypoint.d/*.sh; do\n  . "$f"\ndone\necho "init done"\n',
+    });
+    expect(hops(x.e.hops)).toEqual(['entrypoint.sh /usr/local/bin/app-server [root] Dockerfile:3', 'echo "init done" [root] entrypoint.sh:5', '? [root] Dockerfile:3']);
+    expect(x.e.hops[1]?.note).toBe('runs only if none of the files the script sourced at run time handed over: then the shell stays PID 1 and this runs as its child');
+    expect(x.e.hops[2]?.note).toBe('the script sources files that are only known at run time, which may hand over themselves');
+  });
+});
