@@ -17218,6 +17218,16 @@ function sourceFile(m, stmt, ref, argv, st) {
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
+  if (!found && m.host.baseImageProgram?.(target2.s)) {
+    const runs = [target2, ...argv.length > 2 ? argv.slice(2) : st.params];
+    m.rec.command(ref, runs, st, m.ctx, m.ctx.sub === 0);
+    if (m.ctx.sub > 0) {
+      m.subExits++;
+      return { done: flowOf([]) };
+    }
+    m.rec.ending({ kind: "exec", cmd: ref, argv: runs, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...runningOf(st) });
+    return { done: flowOf([]) };
+  }
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref, ...!found && isActivateScript(target2.s) ? { activate: true } : {} });
@@ -19267,7 +19277,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
       return remember(unit);
     },
     host: async (unit) => {
-      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get()));
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get(), (p) => !windows && p.startsWith("/") && imageProgramNamed(stage, base2, p) !== null));
       return hosts.get(unit) ?? null;
     }
   };
@@ -19333,7 +19343,7 @@ function startUser(stage, trusted) {
   if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
   return userFromSpec("root", "no USER");
 }
-function unitHost(unit, stage, env3, p) {
+function unitHost(unit, stage, env3, p, baseImageProgram) {
   const dialect = unit.dialect;
   const resolve4 = unit.kind === "file" ? sourceResolver(stage, env3, p, dialect) : null;
   return {
@@ -19346,7 +19356,8 @@ function unitHost(unit, stage, env3, p) {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
-    glob: (pattern4) => globInImage(stage, env3, pattern4)
+    glob: (pattern4) => globInImage(stage, env3, pattern4),
+    baseImageProgram
   };
 }
 function globInImage(stage, env3, pattern4) {
@@ -24589,7 +24600,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. A path that sources files only known at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill, on an image that is not a plain OS, or from a volume) may hand over in one of them (`exec "$@"`): how it ends after them is not judged (its last `echo`, a keep-alive loop, `"$@"` run as a child there), and an `input-error` on the ENTRYPOINT line says the entrypoint checks were skipped; `"$@"` run as a child before the first such file is still reported. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. A path that sources files only known at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill, on an image that is not a plain OS, or from a volume) may hand over in one of them (`exec "$@"`): how it ends after them is not judged (its last `echo`, a keep-alive loop, `"$@"` run as a child there), and an `input-error` on the ENTRYPOINT line says the entrypoint checks were skipped; `"$@"` run as a child before the first such file is still reported. A start script of the base image that dockerlint models and the build does not replace, sourced (`source /usr/local/bin/docker-php-entrypoint` on `php:*-apache`), ends with `exec "$@"` in the script\'s own shell: that is the hand-over, and what comes after it never runs. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -51352,7 +51363,7 @@ function chainHops(chain, launch) {
             user: showUser(next),
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
-            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : usage2 ? noCommandNote(usage2) : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : "same PID: hands over to its arguments",
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : usage2 ? noCommandNote(usage2) : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ""}` : sourcesProgram(e.cmd) ? "same PID: the base image's program, sourced, ends with exec and replaces this shell" : "same PID: hands over to its arguments",
             why: reasons(e.why)
           });
         } else if (e.kind === "loop" && e.loop) {
@@ -51642,6 +51653,11 @@ function formatExplanation(e) {
   }
   lines.push("");
   return lines.join("\n");
+}
+function sourcesProgram(ref) {
+  const w = ref.call.args[0];
+  const name = w ? ref.file.text.slice(w.p[2], w.e[2]) : "";
+  return name === "." || name === "source";
 }
 var init_explain = __esm({
   "src/explain.ts"() {

@@ -239,7 +239,9 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
                 ? noCommandNote(usage)
                 : commandOf(e.argv).switcher
                   ? `same PID, user ${showUser(next)}${next.root === true ? `: ${commandOf(e.argv).switcher} switches to root itself, not a drop` : ''}`
-                  : 'same PID: hands over to its arguments',
+                  : sourcesProgram(e.cmd)
+                    ? "same PID: the base image's program, sourced, ends with exec and replaces this shell"
+                    : 'same PID: hands over to its arguments',
             why: reasons(e.why),
           });
         } else if (e.kind === 'loop' && e.loop) {
@@ -605,4 +607,11 @@ export function formatExplanation(e: Explanation): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** `source /usr/local/bin/docker-php-entrypoint`: the exec ending is a base-image program sourced into the shell. */
+function sourcesProgram(ref: CmdRef): boolean {
+  const w = ref.call.args[0];
+  const name = w ? ref.file.text.slice(w.p[2], w.e[2]) : '';
+  return name === '.' || name === 'source';
 }

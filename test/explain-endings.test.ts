@@ -137,3 +137,14 @@ describe('a path that sourced files known only at run time', () => {
     expect(x.e.hops[2]?.note).toBe('the script sources files that are only known at run time, which may hand over themselves');
   });
 });
+
+describe("a base image's start script, sourced", () => {
+  test("php's docker-php-entrypoint sourced into the script's shell: its exec is the hand-over, then the modelled program", async () => {
+    const x = await explain({
+      Dockerfile: 'FROM php:8.3-apache\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\nCMD ["apache2-foreground"]\n',
+      'entrypoint.sh': '#!/bin/bash\nsource /usr/local/bin/docker-php-entrypoint\necho\n',
+    });
+    expect(hops(x.e.hops).slice(1, 3)).toEqual(['source /usr/local/bin/docker-php-entrypoint [root] entrypoint.sh:2', '/usr/local/bin/docker-php-entrypoint apache2-foreground [root] entrypoint.sh:2']);
+    expect(x.e.hops[1]?.note).toBe("same PID: the base image's program, sourced, ends with exec and replaces this shell");
+  });
+});

@@ -177,7 +177,8 @@ export function writeExpected(c: FixtureCase, findings: readonly Finding[], fixe
     const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     const comments = old.split('\n').filter((l) => l.startsWith('#'));
     const next = `${comments.length ? `${comments.join('\n')}\n` : ''}${text}`;
-    let changed = next !== old;
+    // A good case new and silent still gets its (empty) expected.txt.
+    let changed = next !== old || !fs.existsSync(file);
     if (changed) fs.writeFileSync(file, next);
     for (const [rel, body] of fixed) {
       const p = path.join(c.dir, 'fixed', rel);

@@ -192,7 +192,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
       return remember(unit);
     },
     host: async (unit) => {
-      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env, await env.shell.get()));
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env, await env.shell.get(), (p) => !windows && p.startsWith('/') && imageProgramNamed(stage, base, p) !== null));
       return hosts.get(unit) ?? null;
     },
   };
@@ -270,7 +270,7 @@ function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | nul
 }
 
 /** How the evaluator parses `eval` strings and finds sourced files for one unit. */
-function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser): Host | null {
+function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser, baseImageProgram: (path: string) => boolean): Host | null {
   const dialect = unit.dialect;
   const resolve = unit.kind === 'file' ? sourceResolver(stage, env, p, dialect) : null;
   return {
@@ -284,6 +284,7 @@ function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
     glob: (pattern) => globInImage(stage, env, pattern),
+    baseImageProgram,
   };
 }
 

@@ -57,6 +57,11 @@ export interface Host {
   bash: boolean;
   /** The files an absolute pathname pattern matches in the image, sorted; null when not known. */
   glob?(pattern: string): string[] | null;
+  /**
+   * `path` is a program of the base image that the build does not provide and dockerlint models
+   * (`/usr/local/bin/docker-php-entrypoint`): it ends by exec'ing its next command.
+   */
+  baseImageProgram?(path: string): boolean;
 }
 
 export interface ScriptInvocation {
@@ -2448,6 +2453,19 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
+  if (!found && m.host.baseImageProgram?.(target.s)) {
+    // `source /usr/local/bin/docker-php-entrypoint`: the base image's start script, which ends
+    // with `exec "$@"`. Sourced, that exec replaces this shell as exec'ing the script would, with
+    // the positional parameters the file is given (the script's, or the words after its name).
+    const runs = [target, ...(argv.length > 2 ? argv.slice(2) : st.params)];
+    m.rec.command(ref, runs, st, m.ctx, m.ctx.sub === 0);
+    if (m.ctx.sub > 0) {
+      m.subExits++;
+      return { done: flowOf([]) };
+    }
+    m.rec.ending({ kind: 'exec', cmd: ref, argv: runs, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...runningOf(st) });
+    return { done: flowOf([]) };
+  }
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref, ...(!found && isActivateScript(target.s) ? { activate: true as const } : {}) });

@@ -18,6 +18,8 @@ export interface RunSpec {
   dialect?: Dialect;
   /** Files that `. path` finds. */
   files?: Record<string, string>;
+  /** Programs of the base image that dockerlint models and the build does not provide (they end with exec). */
+  baseImagePrograms?: string[];
   /** What pathname patterns match in the image (absent: not known). */
   glob?: Record<string, string[]>;
   /** Absolute paths the build puts in the image (COPY/ADD); with `cwd`, file tests on the CMD's program are decided. */
@@ -57,6 +59,7 @@ export function run(src: string, spec: RunSpec = {}): ScriptRun {
       return r.ok ? { ast: r.file, file: file(path, text) } : null;
     },
     glob: (pattern) => spec.glob?.[pattern] ?? null,
+    baseImageProgram: (path) => (spec.baseImagePrograms ?? []).includes(path),
   };
   return interpret(
     { file: file('entrypoint.sh', src), ast: spec.transform ? spec.transform(parsed.file) : parsed.file, arg0: lit('/usr/local/bin/entrypoint.sh'), params, user, vars, argLabel: (i) => (args === 'user' ? 'the user command' : `from CMD, word ${i + 1}`),

@@ -415,6 +415,18 @@ describe('control flow', () => {
     expect(r.endings[0]?.cmd?.sourcedVia.map((v) => v.stmt.p[0])).toEqual([2]);
   });
 
+  test("a sourced program of the base image that ends with exec (php's docker-php-entrypoint) hands over in this shell, with the positional parameters", () => {
+    const spec = { baseImagePrograms: ['/usr/local/bin/docker-php-entrypoint'] };
+    const r = run('#!/bin/bash\nsource /usr/local/bin/docker-php-entrypoint\necho never\n', spec);
+    expect(r.endings.map(describeEnding)).toEqual(['exec /usr/local/bin/docker-php-entrypoint server [root]@2']);
+    expect(r.unknownSources).toEqual([]);
+    // Words after its name are its parameters; in a subshell it ends only the subshell.
+    expect(endings('#!/bin/sh\n. /usr/local/bin/docker-php-entrypoint apache2-foreground -DX\n', spec)).toEqual(['exec /usr/local/bin/docker-php-entrypoint apache2-foreground -DX [root]@2']);
+    expect(endings('#!/bin/sh\n( . /usr/local/bin/docker-php-entrypoint )\nexec "$@"\n', spec)).toEqual(['exec server [root]@3']);
+    // Not a program of the base image: an unknown file, taken to return.
+    expect(endings('#!/bin/sh\n. /usr/local/bin/docker-php-entrypoint\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+  });
+
   test('a sourced file the image does not have is recorded once', () => {
     const r = run('#!/bin/sh\n. /missing.sh\nexec "$@"\n');
     expect(r.unknownSources.map((u) => u.path)).toEqual(['/missing.sh']);
