@@ -586,7 +586,7 @@ function fileScriptText(file: SourceFile): ScriptText {
  * A file a RUN wrote: a heredoc body maps to the Dockerfile character for character; what echo
  * or printf printed maps to that command (every position in it to the whole command).
  */
-export function writtenScriptText(file: SourceFile, content: WrittenText, fallback: Span): ScriptText {
+function writtenScriptText(file: SourceFile, content: WrittenText, fallback: Span): ScriptText {
   const only = content.pieces.length === 1 ? content.pieces[0] : undefined;
   if (only?.mapped && only.start === 0 && only.end === content.text.length) return mappedScriptText(only.mapped);
   const pieceAt = (offset: number) => content.pieces.find((x) => offset >= x.start && offset < x.end) ?? content.pieces[content.pieces.length - 1];

@@ -481,7 +481,7 @@ function childStatements(s: Stmt): Stmt[] {
 }
 
 /** A word's value when it is literal text (no expansion, no ANSI-C quoting), else null. */
-export function literal(w: Word): string | null {
+function literal(w: Word): string | null {
   let out = '';
   for (const part of w.parts) {
     const v = partValue(part);
