@@ -17224,7 +17224,7 @@ function sourceFile(m, stmt, ref, argv, st) {
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
-  const found = m.host.source(target2.s);
+  const found = m.host.source(target2.s, target2.s.includes("/") ? null : searchPathOf(st));
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref, ...!found && isActivateScript(target2.s) ? { activate: true } : {} });
@@ -17233,6 +17233,11 @@ function sourceFile(m, stmt, ref, argv, st) {
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function searchPathOf(st) {
+  const v = st.getVar("PATH");
+  if (!v || v.kind !== "scalar" || v.value.s === null || v.value.multi) return null;
+  return v.value.s.split(":").filter((d) => d.startsWith("/"));
 }
 function isActivateScript(p) {
   const parts = p.split("/").filter((x) => x !== "");
@@ -19348,8 +19353,9 @@ function unitHost(unit, stage, env3, p) {
       const r = p.parse(text, dialect);
       return r.ok ? r.file : null;
     },
-    source: (target2) => {
-      const found = resolve4?.(target2);
+    source: (target2, searchPath) => {
+      const onPath2 = searchPath?.map((d) => path10.posix.join(d, target2)).find((c) => env3.fs.lookup(stage, c) !== null);
+      const found = resolve4?.(onPath2 ?? target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
     glob: (pattern4) => globInImage(stage, env3, pattern4)

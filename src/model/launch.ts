@@ -286,8 +286,11 @@ function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser
       const r = p.parse(text, dialect);
       return r.ok ? r.file : null;
     },
-    source: (target) => {
-      const found = resolve?.(target);
+    source: (target, searchPath) => {
+      // `. lib.sh` reads the first lib.sh on PATH that the image has, before the working
+      // directory (bash; dash and ash would fail there, which is not modelled).
+      const onPath = searchPath?.map((d) => path.posix.join(d, target)).find((c) => env.fs.lookup(stage, c) !== null);
+      const found = resolve?.(onPath ?? target);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
     glob: (pattern) => globInImage(stage, env, pattern),
