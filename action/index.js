@@ -21386,6 +21386,8 @@ var init_entrypoint_not_executable = __esm({
   "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
     init_run_facts();
+    init_image();
+    init_base_images();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21406,10 +21408,14 @@ var init_entrypoint_not_executable = __esm({
         heredoc: {
           message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Write `COPY --chmod=755 <<EOF ...`."
+        },
+        written: {
+          message: '{imagePath} is created by the RUN on line {line} with mode 0644 (a shell redirection does not set the execute bit), and nothing makes it executable (no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Add `&& chmod +x {imagePath}` to that RUN."
         }
       },
       docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.",
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.",
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21426,7 +21432,22 @@ var init_entrypoint_not_executable = __esm({
           if (step.kind !== "script" || step.direct !== true) continue;
           const unit = step.unit;
           const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || origin.kind === "written" || !unit.imagePath) continue;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          if (origin.kind === "written") {
+            const w = origin.write;
+            if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
+            const facts2 = await ctx.runFacts();
+            const paths2 = [unit.imagePath, ...unit.aliases ?? []];
+            if (facts2.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths2.some((x) => chmodCovers(p, x))))) continue;
+            ctx.report({
+              messageId: "written",
+              data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
+              at: { file: ctx.env.dockerfile.displayPath, span: w.instruction.keywordSpan },
+              chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+              label: "RUN"
+            });
+            continue;
+          }
           const ops = [origin.op, ...origin.via];
           if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
           if (origin.kind === "context") {
@@ -21533,6 +21554,7 @@ var init_entrypoint_shebang = __esm({
     init_base_images();
     init_image();
     init_shebang();
+    init_text();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21600,7 +21622,8 @@ var init_entrypoint_shebang = __esm({
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
-              label: "line 1",
+              // What a RUN wrote is shown at that RUN: say what its first line is.
+              label: unit.origin?.kind === "written" && unit.source.noEdits ? `${script}:1 ${oneLine(first, 40)}` : "line 1",
               ...fixOf(shebangFix(unit))
             });
             continue;
@@ -36188,13 +36211,16 @@ import path16 from "node:path";
 async function collectRunWrites(stages, view, parser2) {
   const out = /* @__PURE__ */ new Map();
   const ends = /* @__PURE__ */ new Map();
+  const copiedAtEnd = /* @__PURE__ */ new Map();
   const endOf2 = (s) => {
     const hit = ends.get(s);
     if (hit) return hit;
     const state = s.baseStage ? new Map(endOf2(s.baseStage)) : /* @__PURE__ */ new Map();
+    const copied = s.baseStage ? [...copiedAtEnd.get(s.baseStage) ?? []] : [];
     const writes = [];
-    replayStage(s, state, writes, view, parser2);
+    replayStage(s, state, copied, writes, view, parser2);
     ends.set(s, state);
+    copiedAtEnd.set(s, copied);
     if (writes.length > 0) out.set(s, writes);
     return state;
   };
@@ -36204,7 +36230,7 @@ async function collectRunWrites(stages, view, parser2) {
 function mayWriteFiles(inst) {
   return inst.keyword === "RUN" && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
 }
-function replayStage(stage, state, writes, view, parser2) {
+function replayStage(stage, state, copied, writes, view, parser2) {
   let workdir = "/";
   for (const inst of stage.instructions) {
     if (inst.keyword === "WORKDIR") {
@@ -36215,6 +36241,7 @@ function replayStage(stage, state, writes, view, parser2) {
     if (inst.keyword === "COPY" || inst.keyword === "ADD") {
       for (const op of stage.copies) {
         if (op.instruction !== inst) continue;
+        copied.push(op.dest);
         for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === "/" ? "/" : `${op.dest}/`)) state.delete(p);
       }
       continue;
@@ -36242,7 +36269,7 @@ ${h.body.text}`).join("");
       for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN that does not parse names it");
       continue;
     }
-    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+    new RunReplay(inst, text, state, copied, writes, workdir, flavour).list(parsed.file.stmts, true);
   }
 }
 function shellFlavour(program, stage) {
@@ -36441,10 +36468,11 @@ var init_run_writes = __esm({
     UNNAMED_WRITERS = /* @__PURE__ */ new Set(["tar", "bsdtar", "unzip", "7z", "7za", "cpio", "rsync", "jar", "unsquashfs", "dpkg", "rpm"]);
     SHELL_PROGRAMS = /^(\/usr)?(\/bin\/)?(sh|bash|ash|dash)$/;
     RunReplay = class {
-      constructor(inst, text, state, writes, cwd, flavour) {
+      constructor(inst, text, state, copied, writes, cwd, flavour) {
         this.inst = inst;
         this.text = text;
         this.state = state;
+        this.copied = copied;
         this.writes = writes;
         this.cwd = cwd;
         this.flavour = flavour;
@@ -36452,6 +36480,7 @@ var init_run_writes = __esm({
       inst;
       text;
       state;
+      copied;
       writes;
       cwd;
       flavour;
@@ -36538,7 +36567,7 @@ var init_run_writes = __esm({
             }
             this.set(target2, concat2(before2.content, output.text), null, output.how);
           } else {
-            this.set(target2, output.text, null, output.how);
+            this.set(target2, output.text, null, output.how, this.creates(target2));
           }
           wrote = true;
         }
@@ -36548,10 +36577,14 @@ var init_run_writes = __esm({
         void r;
         for (const p of [...this.state.keys()]) this.set(p, null, "a RUN writes to a path that is not known", "RUN");
       }
-      set(p, content, why, how) {
+      /** Writing `p` makes a new file: nothing the Dockerfile shows put one there before. */
+      creates(p) {
+        return !this.state.has(p) && !this.copied.some((d) => d === p || p.startsWith(d === "/" ? "/" : `${d}/`));
+      }
+      set(p, content, why, how, created = false) {
         if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
         this.state.set(p, { content, why });
-        this.writes.push({ instruction: this.inst, path: p, content, why, how });
+        this.writes.push({ instruction: this.inst, path: p, content, why, how, ...created ? { created: true } : {} });
       }
       /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
       tee(args, s, sure) {
@@ -36573,7 +36606,7 @@ var init_run_writes = __esm({
           if (append) {
             const before2 = this.state.get(p);
             this.set(p, before2?.content ? concat2(before2.content, text.text) : null, before2?.content ? null : "a RUN appends to a file whose earlier content is not known", "tee");
-          } else this.set(p, text.text, null, "tee");
+          } else this.set(p, text.text, null, "tee", this.creates(p));
         }
       }
       /** `mv A B`, `cp A B`: the content follows the file; anything else written over is unknown. */
@@ -36678,7 +36711,10 @@ var init_run_writes = __esm({
         const body2 = words.slice(i).join(" ");
         if (!body2.includes("\\")) return body2 + (newline ? "\n" : "");
         if (!this.flavour.known && !(this.flavour.sh === "bash")) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
-        if (!escapes) return body2 + (newline ? "\n" : "");
+        if (!escapes) {
+          if (body2.startsWith("#!") && /\\n/.test(body2.split("\n")[0] ?? "")) return { why: "its `\\n` stays as written (this shell's echo reads escapes only with -e), so its `#!` line names no program" };
+          return body2 + (newline ? "\n" : "");
+        }
         const out = unescape(body2, false);
         if (out === null) return { why: "its text has an escape that dockerlint does not read" };
         return out.text + (out.stopped || !newline ? "" : "\n");
