@@ -11421,6 +11421,39 @@ function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
   if (!word || !writtenAsIs(dockerfile.text, word)) return {};
   return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
 }
+function execFormStrings(text) {
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      if (i >= text.length) return null;
+      out.push({ start, end: ++i });
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+function insertExecFormWord(file, form, index, word) {
+  const text = form.text.text;
+  const strings = execFormStrings(text);
+  const at2 = strings?.[index];
+  if (!strings || strings.length !== form.argv.length || !at2) return null;
+  const insert = `, ${JSON.stringify(word)}`;
+  const want = [...form.argv.slice(0, index + 1), word, ...form.argv.slice(index + 1)];
+  try {
+    const got = JSON.parse(text.slice(0, at2.end) + insert + text.slice(at2.end));
+    if (!Array.isArray(got) || got.length !== want.length || got.some((v, k) => v !== want[k])) return null;
+  } catch {
+    return null;
+  }
+  const offset = form.text.originOf(at2.end - 1) + 1;
+  if (file.text[offset - 1] !== '"') return null;
+  return { file: file.displayPath, start: offset, end: offset, text: insert };
+}
 var CLOSING;
 var init_dockerfile2 = __esm({
   "src/fix/builders/dockerfile.ts"() {
@@ -18601,8 +18634,9 @@ async function follow(item, run2, work, cache, r) {
         const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
-        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
-        const arg0 = argv[i + 1] ?? lit(interp);
+        const zero = argv[i + 1] ?? null;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, zero, ending: null };
+        const arg0 = zero ?? lit(interp);
         const params = argv.slice(i + 2);
         await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
@@ -24386,6 +24420,100 @@ function checkDroppedCmdWords(ctx, hop, e, run2, done) {
   const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
   reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
 }
+function checkFirstArgLost(ctx, runs) {
+  const found = /* @__PURE__ */ new Map();
+  const placeholder = /* @__PURE__ */ new Set();
+  for (const run2 of runs) {
+    if (run2.truncated) continue;
+    for (const hop of run2.chains.flatMap((c) => c.hops)) {
+      if (hop.kind !== "shell" || hop.unit.kind !== "inline" || hop.shellForm || !hop.zero || !hop.unit.ast) continue;
+      const str = hop.argv[hop.shellArgv.length];
+      const written = str && str.arg !== void 0 && !str.mangled ? run2.args[str.arg] : void 0;
+      const form = written?.setting.form;
+      if (!str || str.arg === void 0 || !written || written.origin !== "entrypoint" || form?.kind !== "exec" || form.argv[str.arg] !== str.s || str.arg !== form.argv.length - 1) continue;
+      const zero = hop.zero;
+      const given = zero.arg !== void 0 && !zero.mangled ? run2.args[zero.arg] : void 0;
+      const cmd = given && given.origin === "cmd" && given.value !== USER_COMMAND && given.value === zero.s ? given : void 0;
+      if (cmd?.fromShell) placeholder.add(written.setting);
+      if (!cmd && zero.s !== USER_COMMAND) continue;
+      const params = argsReadWithoutZero(hop.unit.ast, hop.unit.source.text);
+      if (!params) continue;
+      const program = hop.ending?.kind === "exec" ? commandOf(hop.ending.argv).name?.s : void 0;
+      if (cmd && (["-", "--", "_", hop.unit.interpreter, basename2(hop.argv[0]?.s ?? "")].includes(cmd.value) || program && basename2(program) === basename2(cmd.value))) {
+        placeholder.add(written.setting);
+        continue;
+      }
+      const lost = found.get(written.setting) ?? { hop, setting: written.setting, form, index: str.arg, params, cmd: null, user: false };
+      found.set(written.setting, lost);
+      if (cmd) {
+        const e = hop.ending;
+        const known3 = e?.kind === "exec" && !e.argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND));
+        lost.cmd = { word: cmd, runs: known3 && e ? showArgv(e.argv) : null };
+      } else lost.user = true;
+    }
+  }
+  const dockerfile = ctx.env.dockerfile;
+  for (const lost of found.values()) {
+    if (placeholder.has(lost.setting) || !lost.cmd && !lost.user) continue;
+    const { hop, form, index } = lost;
+    const shell = hop.unit.interpreter;
+    const user = "`docker run IMAGE a b` loses `a`";
+    const parts = [];
+    if (lost.cmd) {
+      const ran = lost.cmd.runs !== null ? ` (\`${lost.cmd.runs}\` runs)` : "";
+      parts.push(`on \`docker run IMAGE\`, \`${lost.cmd.word.value}\`, the first word of CMD, becomes \`$0\` and is lost${ran}`);
+      if (lost.user) parts.push(`and ${user} the same way`);
+    } else parts.push(`${user}, which becomes \`$0\`, and passes on only \`b\``);
+    const want = [...form.argv.slice(0, index + 1), shell, ...form.argv.slice(index + 1)].map((w) => JSON.stringify(w));
+    if (want.join(", ").length > 100) want[index] = '"..."';
+    const tokens = execFormStrings(form.text.text);
+    const token = tokens?.length === form.argv.length ? tokens[index] : void 0;
+    const span = token ? form.text.spanOf(token.start, token.end) : lost.setting.instruction.keywordSpan;
+    const cmdSetting = lost.cmd?.word.setting;
+    const edit = insertExecFormWord(dockerfile, form, index, shell);
+    ctx.report({
+      at: { file: dockerfile.displayPath, span },
+      label: `${lost.setting.instruction.keyword} ${oneLine(JSON.stringify(form.argv[index] ?? ""), 40)}`,
+      chain: cmdSetting ? [{ file: dockerfile.displayPath, span: cmdSetting.instruction.keywordSpan, label: cmdSetting.instruction.keyword }] : [],
+      messageId: "firstArgIsDollarZero",
+      data: {
+        shell,
+        params: lost.params.join(" "),
+        lost: parts.join(", "),
+        fixed: `${lost.setting.instruction.keyword} [${want.join(", ")}]`,
+        startedBy: hop.unit.startedAt.label,
+        startLine: String(hop.unit.startedAt.span.line),
+        startFile: hop.unit.startedAt.file
+      },
+      ...edit ? { fix: { safety: "safe", title: `Put "${shell}" after the string, for $0`, edits: [edit] } } : {}
+    });
+  }
+}
+function argsReadWithoutZero(ast, text) {
+  let zero = false;
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "ParamExp") {
+      const slice = (node.param === "@" || node.param === "*") && node.op === ":" && node.word && /^\s*0/.test(literalWord2(node.word) ?? "0");
+      if (node.param === "0" || node.param === "BASH_ARGV0" || node.param === "BASH_SOURCE" || slice) zero = true;
+    }
+    const name = node.type === "CallExpr" && node.args?.[0] ? literalWord2(node.args[0]) : null;
+    if (name === "eval" || name === "." || name === "source") zero = true;
+    return !zero;
+  });
+  if (zero) return null;
+  const params = [];
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "FuncDecl") return false;
+    if (node.type === "ParamExp" && node.index === null && /^(@|\*|[1-9][0-9]*)$/.test(node.param ?? "") && node.p && node.e) {
+      const written = text.slice(node.p[2], node.e[2]);
+      if (!params.includes(written)) params.push(written);
+    }
+    return true;
+  });
+  return params.length > 0 ? params : null;
+}
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
   const program = e.argv[0];
@@ -24496,6 +24624,8 @@ var init_missing_exec_args = __esm({
     init_evidence();
     init_commands();
     init_rule();
+    init_dockerfile2();
+    init_text();
     init_shell_walk();
     init_pid12();
     init_report();
@@ -24507,6 +24637,10 @@ var init_missing_exec_args = __esm({
       wrapperArgs: {
         message: "The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c 'string' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.",
         hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.'
+      },
+      firstArgIsDollarZero: {
+        message: "The string of this exec-form `{shell} -c` wrapper reads its arguments as `{params}` and never reads `$0`, but `{shell} -c 'string' a b c` makes the first word after the string `$0`, and only the rest `$@`: {lost}. {startedBy} on line {startLine} of {startFile} runs this string.",
+        hint: "Put a word for `$0` right after the string in the JSON array (by custom, the shell's name): `{fixed}`, so that every argument reaches `$@`."
       },
       unquotedArgs: {
         message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -24584,7 +24718,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`, a sourced file). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -24592,12 +24726,14 @@ var init_missing_exec_args = __esm({
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
         autofix: [
           { safety: "safe", what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: "The arguments reach the program as they were given, one word each" },
+          { safety: "safe", what: "A word for `$0` (the shell's name) put into the exec-form array right after the `sh -c` string, the rest of the array as written", why: "Every argument then reaches `$@`, CMD's first word and the user's included" },
           { safety: "unsafe", what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: "The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run" }
         ]
       },
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
+        checkFirstArgLost(ctx, [launch.runs.default, launch.runs["user-command"]]);
         const done = /* @__PURE__ */ new Set();
         const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
