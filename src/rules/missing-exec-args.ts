@@ -73,6 +73,10 @@ const messages = {
     message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Hand over with `exec "$@"` and move this command into CMD.',
   },
+  ignoresCmdWords: {
+    message: "{what}, and the script never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` in it): the words CMD gives it after its path (`{words}`) are dropped and reach no program. {startedBy} on line {startLine} of {startFile} starts this script.",
+    hint: '{fix}, or take them out of CMD.',
+  },
   ignoresUserCommand: {
     message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
@@ -118,7 +122,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`, a sourced file). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`, a sourced file). A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`, alone or after an init such as `ENTRYPOINT ["tini", "--"]`: `docker run IMAGE ...` replaces it) and that never reads its arguments (as below: no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts`) drops the words CMD gives it after its path (`ignoresCmdWords`), where its first path that starts a program ends; a script that reads them (a subcommand of its own, `case "$1" in web)`) is left alone. dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -152,6 +156,8 @@ export default defineRule({
           // The user's command dropped is a fact about the command, whatever the script does with signals.
           // Reported only with the `userCommand` option; either way the script is judged no further on this run.
           if (run.kind === 'user-command' && hop.unit.kind === 'file' && checkDroppedUserCommand(ctx, hop, hop.ending, run, done, forwards, chain.hops)) continue;
+          // A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`) and that never reads CMD's words.
+          if (run.kind === 'default' && hop.kind === 'script' && hop.unit.kind === 'file' && !startedOn(launch.runs['user-command'], hop) && checkIgnoredCmdWords(ctx, hop, hop.ending, run, done)) continue;
           if (isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
@@ -262,6 +268,48 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   }
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
+
+/** The run starts the script of this hop (the same file), on some chain. */
+function startedOn(run: Run, hop: ScriptHop): boolean {
+  const path = hop.unit.source.file.displayPath;
+  return run.truncated !== null || run.chains.some((c) => c.hops.some((h) => h.kind === 'script' && h.unit.source.file.displayPath === path));
+}
+
+/**
+ * `CMD ["/start.sh", "--port", "80"]` for a script that never reads its arguments
+ * (`neverReadsArgs`): CMD's words after the script are dropped on every path that starts a
+ * program. Only for a script the user-command run does not start (there, `docker run IMAGE ...`
+ * replaces CMD, script and all): an ENTRYPOINT script is judged on that run. One finding per
+ * script, where its first such path ends; true when it reported.
+ */
+function checkIgnoredCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): boolean {
+  const words = hop.argv.slice(1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
+  if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
+  const once = `${hop.unit.source.file.displayPath}:cmd-words`;
+  if (done.has(once)) return true;
+  const report = (ref: CmdRef | LoopRef, what: string, fix: string): true => {
+    done.add(once);
+    reportOnce(ctx, hop, done, ref, { messageId: 'ignoresCmdWords', data: { what, words: showArgv(words), fix } });
+    return true;
+  };
+  const passOn = (ref: CmdRef): string => {
+    const call = ref.file.text.slice(ref.call.p[2], ref.call.e[2]);
+    const top = ref.via.length === 0 && ref.sourcedVia.length === 0;
+    return top && !/[\n;&|<>#]/.test(call.replace(/'[^']*'|"[^"]*"/g, '')) && call.length <= 100 ? `Pass them on: \`${call} "$@"\`` : 'Pass them on to the program with `"$@"`';
+  };
+  if (e.kind === 'exec' && e.cmd) {
+    const program = commandOf(e.argv).name?.s;
+    if (program && SUPERVISORS.has(basename(program))) return false;
+    return report(e.cmd, `\`${refText(e.cmd)}\` starts the program`, passOn(e.cmd));
+  }
+  if (e.kind === 'loop' && e.loop) return report(e.loop, `This path of the script ends in the endless loop \`${statementText(e.loop)}\``, 'Pass them on to the program the loop keeps alive with `"$@"`');
+  if (e.waited) return report(e.waited.at, `This path of the script waits for the background jobs it started (\`${refText(e.waited.at)}\`)`, 'Pass them on to the program it starts with `"$@"`');
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : undefined;
+  const name = argv ? commandOf(argv).name?.s : undefined;
+  if (!last || !argv || !name || commandOf(argv).forking || STAYS_NOT.has(basename(name))) return false;
+  return report(last, `This path of the script ends in \`${refText(last)}\`, run as its child`, passOn(last));
 }
 
 /**
