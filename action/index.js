@@ -24298,7 +24298,9 @@ function startedOn(run2, hop) {
   return run2.truncated !== null || run2.chains.some((c) => c.hops.some((h) => h.kind === "script" && h.unit.source.file.displayPath === path30));
 }
 function checkIgnoredCmdWords(ctx, hop, e, run2, done) {
-  const words = hop.argv.slice(1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  const path30 = hop.kind === "script" && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg] === hop.arg);
+  if (path30 < 0) return false;
+  const words = hop.argv.slice(path30 + 1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
   if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
   const once = `${hop.unit.source.file.displayPath}:cmd-words`;
   if (done.has(once)) return true;

@@ -284,7 +284,10 @@ function startedOn(run: Run, hop: ScriptHop): boolean {
  * script, where its first such path ends; true when it reported.
  */
 function checkIgnoredCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): boolean {
-  const words = hop.argv.slice(1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
+  // The words after the script's path (`sh /start.sh a b` gives it `a b`).
+  const path = hop.kind === 'script' && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== undefined && !f.mangled && run.args[f.arg] === hop.arg);
+  if (path < 0) return false;
+  const words = hop.argv.slice(path + 1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
   if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
   const once = `${hop.unit.source.file.displayPath}:cmd-words`;
   if (done.has(once)) return true;
