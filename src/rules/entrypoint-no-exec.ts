@@ -1,6 +1,6 @@
 import { backgroundService, commandOf, isScriptArg, isUserCommand, mainProcesses, type BackgroundService, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
-import type { CmdRef, Job } from '../model/evaluator/state.js';
+import type { CmdRef, Job, Poll, StmtRef } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
 import type { FindInImage } from '../model/known-programs.js';
@@ -45,6 +45,10 @@ const messages = {
   },
   serverInBackground: {
     message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+    hint: '{fix}.',
+  },
+  pollsWithoutTrap: {
+    message: "`{server}` (line {serverLine}) runs in the background{others}, and the script's shell then goes round the loop `{loop}` (line {loopLine}) for as long as it runs, testing it with `{test}`, with no trap for SIGTERM{trapNote}: {stop}, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
     hint: '{fix}.',
   },
   waitsWithoutTrapUnderInit: {
@@ -101,7 +105,10 @@ export default defineRule({
       const given = givenArgs(hop, run);
       if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
       // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
-      if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
+      // After a loop that polls the server, an exit is how the script reacts to its end: the
+      // container ran as long as the server did, with the shell in the loop.
+      const polled = !!e.waited?.poll && e.kind === 'exit' && !!e.cmd && behind(e.cmd, e.waited.at);
+      if (!polled && (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null))) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
       const cmds = hop.run?.commands ?? [];
       const trap = termTrap(cmds);
@@ -120,14 +127,15 @@ export default defineRule({
       const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : undefined;
       const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : undefined;
       // The shell blocked in a wait with jobs running, and no long-running command came after it.
-      const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+      const after = !!last && !!w && behind(last, w.at);
       // A path that ends in an explicit `exit` (`cmd; exit`, with or without a status) ends the
       // script on purpose: the command before it finishes, it is not the service.
       const exited = e.kind === 'exit' && e.cmd !== null;
       if (w && !(after && argv && !exited && longRunning(argv, find))) {
         if (handled || w.jobs.length === 0) continue;
         if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ''))))) continue;
-        reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
+        if (w.poll) reportPoll(ctx, main, hop, w.at, w.poll, w.jobs, trap.other, service, find, done);
+        else reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
         continue;
       }
       if (!last || !cmd || !argv) continue;
@@ -207,7 +215,7 @@ function reportBackground(ctx: Ctx, main: MainProcess, bg: BackgroundService, se
   const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
   const init = main.init?.name ?? null;
   const k = bg.keeper;
-  const keeper = refText(k.at);
+  const keeper = k.kind === 'wait' && k.poll ? statementText(k.at) : refText(k.at);
   const line = k.at.stmt.p[0];
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
   const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
@@ -336,7 +344,7 @@ function reportKeepAlive(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: LoopRe
 }
 
 
-function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
+function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: StmtRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
   const key = `${wait.file.path}:${wait.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
@@ -351,6 +359,48 @@ function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, j
   const data = { command, jobs: jobsText(jobs), trapNote, fix, ...startedBy(hop) };
   if (main.init) ctx.report({ ...place, messageId: 'waitsWithoutTrapUnderInit', data: { ...data, init: main.init.name } });
   else ctx.report({ ...place, messageId: 'waitsWithoutTrap', data });
+}
+
+/** `ref` comes after the whole of `at` in the same file (a command after a `wait` or after a polling loop). */
+function behind(ref: Pick<CmdRef, 'stmt' | 'file'>, at: StmtRef): boolean {
+  return ref.file === at.file && ref.stmt.p[2] >= at.stmt.e[2];
+}
+
+/**
+ * A loop that polls a background server (`while kill -0 "$pid"; do sleep 5; done`): the shell
+ * stays in it, PID 1 or the init's child, for as long as the server runs, as in a `wait`. Reported
+ * at the job that starts the server, the last polled job whose program runs until it is stopped;
+ * silent when none does (a progress loop beside a step that finishes).
+ */
+function reportPoll(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: StmtRef, poll: Poll, jobs: readonly Job[], other: Executed | null, service: boolean, find: FindInImage, done: Set<string>): void {
+  if (hop.kind !== 'script' || hop.unit.kind !== 'file') return;
+  let server: { job: Job; cmd: Job['cmds'][number] } | null = null;
+  for (const job of poll.jobs) {
+    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
+    if (cmd) server = { job, cmd };
+  }
+  if (!server) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
+  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main.init?.name ?? null;
+  const loop = statementText(at);
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
+  const rest = jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, '')}\` (line ${j.stmt.p[0]})`).join(' and ')}${rest.length > 2 ? ` and ${rest.length - 2} more` : ''}` : '';
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : '';
+  const stop = init
+    ? `${init} signals only its direct child, the shell, which dies on SIGTERM and leaves \`${name}\` running until the container stops and it is SIGKILLed`
+    : `the shell stays PID 1, and the kernel drops a signal that PID 1 does not handle, so \`docker stop\`'s SIGTERM reaches neither the shell nor \`${name}\`, and after the timeout both are SIGKILLed`;
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  const fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of starting it with \`&\` and polling it (other daemons can stay background jobs before it). Or pass the signal on and wait instead of polling: ${forward} before the loop, and \`wait\` in place of it${init ? `. Or run ${init} with \`-g\`, so that it signals the whole process group` : ''}`;
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, loop, loopLine: String(at.stmt.p[0]), test: poll.test.file.text.slice(poll.test.call.p[2], poll.test.call.e[2]), trapNote, stop, fix, under: init ? ` under ${init}` : '', ...startedBy(hop) };
+  ctx.report({ ...place, messageId: 'pollsWithoutTrap', data });
 }
 
 /** `trap shutdown SIGINT` -> `trap shutdown SIGINT SIGTERM` (the trap's own text, plus TERM in its style). */
