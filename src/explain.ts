@@ -396,7 +396,7 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: 
   const kids = jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ');
   // A loop that polls a job (`while kill -0 "$pid"; do sleep 5; done`) holds the shell as a wait does.
   const polled = w.poll ? jobHops(w.poll.jobs, launch).map((c) => c.hop.process.replace(/\s*&$/, '')).join(', ') : '';
-  const test = w.poll ? cmdText(w.poll.test.file.text.slice(w.poll.test.call.p[2], w.poll.test.call.e[2])) : '';
+  const test = w.poll ? cmdText(w.poll.text) : '';
   const waitHop: Hop = {
     process: `${cmdText(text)}${text.includes('\n') ? ' …' : ''}`,
     user: showUser(step.runsAs),

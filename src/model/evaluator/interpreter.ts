@@ -1049,7 +1049,8 @@ class WhileFrame extends Frame {
       // The loop goes on only once the jobs it polls have exited: where the shell spends its life, as in a `wait`.
       const at: StmtRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
       const test = m.ref(poll.stmt, poll.call);
-      for (const st of next) staysAt(m, st, at, { test, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
+      const text = m.ctx.file.text.slice(poll.from, poll.to);
+      for (const st of next) staysAt(m, st, at, { test, text, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
     }
     return { done: { ...this.acc, next } };
   }

@@ -33,8 +33,11 @@ export interface PollProbe {
 
 /** The loop's condition and the jobs it polls, when it is a poll on every path that reaches it. */
 export interface PollMatch {
+  /** The condition's statement, its first test, and where its tests start and end in the file. */
   stmt: Stmt;
   call: CallExpr;
+  from: number;
+  to: number;
   jobs: Job[];
 }
 
@@ -50,23 +53,39 @@ const COMM_LENGTH = 15;
 /**
  * The condition of `c` and the jobs it polls, when on every one of `paths` (the states that enter
  * the loop) it tests that some of the shell's running jobs are alive, and the body cannot leave
- * the loop but by that test failing. Null otherwise.
+ * the loop but by that test failing. Null otherwise. `while A && B` with both liveness tests goes
+ * round while every job they name runs (the loop that stops when one of two servers dies).
  */
 export function pollOf(c: WhileClause, paths: readonly PollProbe[]): PollMatch | null {
   const [stmt, ...more] = c.cond;
-  if (!stmt || more.length > 0 || stmt.background || stmt.cmd?.type !== 'CallExpr') return null;
-  const call = stmt.cmd;
-  if (call.assigns.length > 0 || call.args.length === 0 || !call.args.every(plainWord)) return null;
+  if (!stmt || more.length > 0 || stmt.background) return null;
   // `while TEST` and `until ! TEST` go round while the job runs; `until TEST` waits for it to start.
-  if (c.until !== stmt.negated) return null;
+  const calls = c.until ? (stmt.negated && stmt.cmd?.type === 'CallExpr' ? [stmt.cmd] : null) : stmt.negated ? null : tests(stmt);
+  if (!calls || calls.length === 0) return null;
+  if (calls.some((call) => call.assigns.length > 0 || call.args.length === 0 || !call.args.every(plainWord))) return null;
   if (paths.length === 0 || !passesTime(c.do, paths)) return null;
   const jobs: Job[] = [];
   for (const p of paths) {
-    const polled = polledJobs(p.fields(call.args), p.jobs);
-    if (!polled) return null;
-    for (const j of polled) if (!jobs.includes(j)) jobs.push(j);
+    for (const call of calls) {
+      const polled = polledJobs(p.fields(call.args), p.jobs);
+      if (!polled) return null;
+      for (const j of polled) if (!jobs.includes(j)) jobs.push(j);
+    }
   }
-  return { stmt, call, jobs };
+  const first = calls[0] as CallExpr;
+  const last = calls[calls.length - 1] as CallExpr;
+  return { stmt, call: first, from: first.p[2], to: last.e[2], jobs };
+}
+
+/** The simple commands of `A && B && C` in order (each not negated, not in the background), or null for another shape. */
+function tests(s: Stmt): CallExpr[] | null {
+  if (s.negated || s.background) return null;
+  const c = s.cmd;
+  if (c?.type === 'CallExpr') return [c];
+  if (c?.type !== 'BinaryCmd' || c.op !== '&&') return null;
+  const x = tests(c.x);
+  const y = tests(c.y);
+  return x && y ? [...x, ...y] : null;
 }
 
 /** A word with no command in it and no expansion but a plain `$name` (expanding it runs nothing). */

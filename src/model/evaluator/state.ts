@@ -451,8 +451,10 @@ export type StmtRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
 
 /** The liveness test of a loop that polls background jobs, and the jobs it polls. */
 export interface Poll {
-  /** The loop's condition (`kill -0 "$pid"`, `pgrep -x server`, `[ -e /proc/$pid ]`). */
+  /** The loop's condition (`kill -0 "$pid"`, `pgrep -x server`, `[ -e /proc/$pid ]`), at its first test. */
   test: CmdRef;
+  /** The condition as written, without the redirections of its last test. */
+  text: string;
   jobs: readonly Job[];
 }
 

@@ -93,7 +93,7 @@ describe('a loop that polls a background job holds the shell as a wait does', ()
   const polled = (src: string): { at: number; jobs: number[]; test: string } | null => {
     const w = only(src).waited;
     if (!w?.poll) return null;
-    return { at: w.at.stmt.p[0], jobs: w.poll.jobs.map((j) => j.stmt.p[0]), test: w.poll.test.file.text.slice(w.poll.test.call.p[2], w.poll.test.call.e[2]) };
+    return { at: w.at.stmt.p[0], jobs: w.poll.jobs.map((j) => j.stmt.p[0]), test: w.poll.text };
   };
 
   test('`$!` names the last job: `kill -0 "$pid"` goes round while it runs', () => {
@@ -115,6 +115,10 @@ describe('a loop that polls a background job holds the shell as a wait does', ()
     expect(polled('#!/bin/sh\njava -jar /app/app.jar &\nwhile pgrep -f app.jar; do sleep 10; done\n')?.jobs).toEqual([2]);
   });
 
+  test('`while A && B` with two liveness tests goes round while both run', () => {
+    expect(polled('#!/bin/sh\nphp-fpm -F &\nFPM=$!\nnginx -g "daemon off;" &\nNGINX=$!\nwhile kill -0 "$FPM" 2>/dev/null && kill -0 "$NGINX" 2>/dev/null; do sleep 1; done\necho "one of them exited"\n')).toEqual({ at: 6, jobs: [2, 4], test: 'kill -0 "$FPM" 2>/dev/null && kill -0 "$NGINX"' });
+  });
+
   test('the script goes on after the loop, with the jobs it polled exited', () => {
     const e = only('#!/bin/sh\nserver &\npid=$!\nwhile kill -0 "$pid"; do sleep 5; done\necho "server exited"\nexit 0\n');
     expect([e.kind, e.waited?.at.stmt.p[0], e.waited?.after]).toEqual(['exit', 4, undefined]);
@@ -124,6 +128,7 @@ describe('a loop that polls a background job holds the shell as a wait does', ()
     expect(polled('#!/bin/sh\npostgres &\nuntil nc -z localhost 5432; do sleep 1; done\nwait\n')).toBeNull();
     expect(polled('#!/bin/sh\nserver &\npid=$!\nuntil kill -0 "$pid"; do sleep 1; done\nwait\n')).toBeNull();
     expect(polled('#!/bin/sh\nserver &\npid=$!\nwhile kill -0 "$pid" && [ -f /run/ok ]; do sleep 1; done\nwait\n')).toBeNull();
+    expect(polled('#!/bin/sh\nserver &\npid=$!\nwhile kill -0 "$pid" || [ -f /run/keep ]; do sleep 1; done\nwait\n')).toBeNull();
   });
 
   test('a body that can leave the loop or stop the job is not a poll: break, exit, a kill, a function of the script', () => {
