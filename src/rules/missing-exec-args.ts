@@ -375,7 +375,8 @@ function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, 
     const where = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt)
       ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, 'the first background job starts')
       : placeBefore(e.waited.at, 'the script waits');
-    return report(e.waited.at, { messageId: 'staysIgnoringUserCommand', data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where } });
+    const how = e.waited.poll ? `the script goes round this loop for as long as the background jobs it started run: ${jobs}` : `the script waits there for the background jobs it started: ${jobs}`;
+    return report(e.waited.at, { messageId: 'staysIgnoringUserCommand', data: { command: e.waited.poll ? statementText(e.waited.at) : refText(e.waited.at), how, instead: starts, where } });
   }
   // The script stays with its last foreground command, run as its child: a program, not a
   // message or a builtin (a path that only prints and ends is not one that starts anything).
