@@ -14498,7 +14498,7 @@ function varHash(v) {
   hashA = 2166136261;
   hashB = 2654435769;
   if (v.kind === "scalar") {
-    feedCode(115);
+    feedCode(v.maybeUnset ? 117 : 115);
     feedField(v.value);
   } else {
     feedCode(97);
@@ -14545,6 +14545,9 @@ function entryHash(name, v) {
     if (nameHashes.size < 1e5) nameHashes.set(name, nh);
   }
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function narrowable(v) {
+  return v.kind === "scalar" && v.flat === void 0 && !v.maybeUnset && v.value.s === null && !v.value.multi && v.value.arg === void 0 && v.value.mangled === void 0 && !v.value.not?.includes("");
 }
 function isJoinedAway(v) {
   return v === UNKNOWN_VAR || v !== void 0 && JOINED.has(v);
@@ -14627,7 +14630,7 @@ function unionLast(a, b) {
 }
 function sameVar(a, b) {
   if (a === b) return true;
-  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
+  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value) && !a.maybeUnset === !b.maybeUnset;
   if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
   return false;
 }
@@ -14635,6 +14638,7 @@ function joinVar(a, b) {
   if (sameVar(a, b)) return a;
   let out;
   if (a.kind === "scalar" && b.kind === "scalar") {
+    if (sameField(a.value, b.value)) return a.maybeUnset ? a : b;
     const f = joinField(a.value, b.value);
     if (f === UNKNOWN) return UNKNOWN_VAR;
     out = { kind: "scalar", value: f };
@@ -14673,8 +14677,20 @@ function sameLocals(a, b) {
 }
 function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES, liveness) {
   if (states.length <= 1) return { states, capped: false };
-  const out = distinct(states, cap);
+  const narrowed = /* @__PURE__ */ new Set();
+  for (const s of states) for (const k of s.narrowedNames()) narrowed.add(k);
+  if (narrowed.size > 0 && liveness) {
+    const facts = liveness([...narrowed]);
+    if (facts) for (const s of states) s.widenNarrowed((k) => !facts.live(k));
+  }
+  const holding = states.some((s) => s.hasNarrowed());
+  const out = distinct(states, holding ? Math.min(cap, MAX_NARROWED_STATES) : cap);
   if (out) return { states: out, capped: false };
+  if (holding) {
+    for (const s of states) s.widenNarrowed();
+    const fewer = distinct(states, cap);
+    if (fewer) return { states: fewer, capped: false };
+  }
   const exact = liveness ? joinExact(states, liveness) : null;
   if (exact) {
     const fewer = distinct(exact, cap);
@@ -14700,6 +14716,15 @@ function coveredByUnknown(v) {
   if (v === void 0 || v.kind !== "scalar" || v.flat !== void 0) return false;
   const f = v.value;
   return !f.multi && f.arg === void 0 && f.mangled === void 0 && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+function holdsWithin(a, b) {
+  if (a === void 0 || a.kind !== "scalar" || a.flat !== void 0 || a.maybeUnset || !coveredByUnknown(b)) return false;
+  const f = a.value;
+  const not = f.not;
+  if (f.s !== null || f.multi || f.arg !== void 0 || f.mangled !== void 0 || f.unset?.length || !not?.length) return false;
+  const g = b.value;
+  if (g.s !== null) return !not.includes(g.s);
+  return !g.unset?.length && not.every((t) => g.not?.includes(t));
 }
 function sameValue(a, b) {
   return a === b || a !== void 0 && b !== void 0 && sameVar(a, b);
@@ -14751,7 +14776,7 @@ function joinExact(states, liveness) {
       const a = value(r, k);
       const b = value(q, k);
       if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== void 0;
-      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k));
+      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k)) || holdsWithin(a, b);
     });
   };
   for (let changed = true; changed; ) {
@@ -14844,7 +14869,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, NO_NARROWED, EMPTY_OR_UNSET, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_NARROWED_STATES, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14965,6 +14990,8 @@ var init_state = __esm({
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    NO_NARROWED = [];
+    EMPTY_OR_UNSET = Object.freeze({ kind: "scalar", value: Object.freeze({ s: "" }), maybeUnset: true });
     JOINED = /* @__PURE__ */ new WeakSet();
     MAX_SCOPE_DEPTH = 64;
     KEPT_LAYERS = 32;
@@ -14980,8 +15007,18 @@ var init_state = __esm({
       locals;
       params;
       user;
-      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
-      status;
+      status_;
+      /**
+       * What the last command, a test that could not be decided, says of the variables it read for
+       * each way it goes (`[ -z "$V" ]`); set with the status, and gone with the next one.
+       */
+      pending;
+      /**
+       * The variables whose value a branch narrowed (`[ -z "$V" ]` true: V is empty), with the value
+       * each had before: the narrowing is undone where the variable is no longer read, so paths that
+       * differ only in it merge as they did before it was known.
+       */
+      narrowed;
       /** What the last test command decided, for the `if`/`&&` that reads its status. */
       test;
       /** The last foreground simple commands of the path (several after a merge). */
@@ -15007,7 +15044,9 @@ var init_state = __esm({
         this.locals = [];
         this.params = init.params;
         this.user = init.user;
-        this.status = true;
+        this.status_ = true;
+        this.pending = null;
+        this.narrowed = null;
         this.test = null;
         this.last = [];
         this.why = null;
@@ -15027,7 +15066,9 @@ var init_state = __esm({
         s.funcsOwned = false;
         s.params = this.params;
         s.user = this.user;
-        s.status = this.status;
+        s.status_ = this.status_;
+        s.pending = this.pending;
+        s.narrowed = this.narrowed;
         s.test = this.test;
         s.last = this.last;
         s.why = this.why;
@@ -15036,6 +15077,69 @@ var init_state = __esm({
         s.unknownUnset = this.unknownUnset;
         s.jobs = this.jobs;
         return s;
+      }
+      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+      get status() {
+        return this.status_;
+      }
+      set status(v) {
+        this.status_ = v;
+        this.pending = null;
+      }
+      /** The status of a test that could not be decided (null), and what each way of it says. */
+      undecided(facts) {
+        this.status = null;
+        if (facts) this.pending = facts;
+      }
+      /** `! test`: the status negated, and what each way says with it. */
+      negate() {
+        const facts = this.pending;
+        this.status = this.status_ === null ? null : !this.status_;
+        if (facts) this.pending = { yes: facts.no, no: facts.yes };
+      }
+      /**
+       * A fork that took one way of the undecided status: the status, and what the test says of the
+       * variables for that way (empty, or not empty).
+       */
+      takeBranch(status) {
+        const facts = this.pending;
+        const s = this.fork();
+        s.status = status;
+        if (facts) for (const f of status ? facts.yes : facts.no) s.narrow(f.name, f.empty);
+        return s;
+      }
+      /**
+       * The variable is empty (or unset), or not empty, on this path. Only a value not known is
+       * narrowed: unknown text that holds no argument of the script and no list of words.
+       */
+      narrow(name, empty) {
+        if (SHELL_SET.has(name)) return;
+        const old = this.vars.get(name);
+        if (old === void 0 ? !this.unknownUnset : !narrowable(old)) return;
+        const prev = this.narrowed?.has(name) ? this.narrowed.get(name) : old;
+        const f = old?.kind === "scalar" ? old.value : UNKNOWN;
+        this.setVar(name, empty ? EMPTY_OR_UNSET : { kind: "scalar", value: { ...f, not: [...f.not ?? [], ""] } });
+        const narrowed = new Map(this.narrowed ?? []);
+        narrowed.set(name, prev);
+        this.narrowed = narrowed;
+      }
+      /** The variables this path narrowed (see `narrowed`). */
+      narrowedNames() {
+        return this.narrowed?.keys() ?? NO_NARROWED;
+      }
+      hasNarrowed() {
+        return this.narrowed !== null;
+      }
+      /** Undoes the narrowing of the variables `drop` names (all when absent): each gets its value before the test back. */
+      widenNarrowed(drop) {
+        const narrowed = this.narrowed;
+        if (!narrowed) return;
+        let kept = null;
+        for (const [k, v] of narrowed) {
+          if (!drop || drop(k)) this.setVar(k, v);
+          else (kept ??= /* @__PURE__ */ new Map()).set(k, v);
+        }
+        this.narrowed = kept;
       }
       getVar(name) {
         return this.vars.get(name);
@@ -15048,6 +15152,11 @@ var init_state = __esm({
         return this.vars.get(name) !== void 0;
       }
       setVar(name, v) {
+        if (this.narrowed?.has(name)) {
+          const narrowed = new Map(this.narrowed);
+          narrowed.delete(name);
+          this.narrowed = narrowed.size > 0 ? narrowed : null;
+        }
         if (!this.varsOwned) {
           this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
           this.varsOwned = true;
@@ -15116,6 +15225,7 @@ var init_state = __esm({
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
+        s.narrowed = null;
         s.opaque = this.opaque || o.opaque;
         s.unknownUnset = this.unknownUnset || o.unknownUnset;
         s.jobs = joinJobs(this.jobs, o.jobs);
@@ -15211,6 +15321,7 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    MAX_NARROWED_STATES = 4;
     MAX_EXACT = 64;
     MAX_PAIR_NAMES = 64;
     SHELL_SET = /* @__PURE__ */ new Set(["BASH_SOURCE", "EUID", "UID", "USER", "LOGNAME", "RANDOM", "SECONDS", "LINENO", "PPID", "BASHPID", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
@@ -15456,7 +15567,7 @@ function baseValue(pe, st, env3) {
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
   if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+  return { list: null, scalar: v.value, set: v.value.s === null || v.maybeUnset ? null : true };
 }
 function indirect(name, st, env3) {
   const v = st.getVar(name);
@@ -15744,13 +15855,24 @@ function combine(l, r, op) {
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
   const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+  const facts = value === null ? combineFacts(l, r, op) : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {}, ...facts ? { facts } : {} };
+}
+function combineFacts(l, r, op) {
+  const none = { yes: [], no: [] };
+  const a = l.facts ?? none;
+  const b = r.facts ?? none;
+  const facts = op === "&&" ? { yes: [...a.yes, ...b.yes], no: l.value === true ? b.no : r.value === true ? a.no : [] } : { yes: r.value === false ? a.yes : l.value === false ? b.yes : [], no: [...a.no, ...b.no] };
+  return facts.yes.length > 0 || facts.no.length > 0 ? facts : null;
+}
+function emptyFacts(name, empty) {
+  return name ? { facts: { yes: [{ name, empty }], no: [{ name, empty: !empty }] } } : {};
 }
 function unary(op, a) {
   const f = a.field;
   const text = `${op} ${a.text}`;
   if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  if (f.s === null) return f.not?.includes("") ? { value: op === "-n", text, operands: [] } : { value: null, text, operands: [], ...emptyFacts(a.name, op === "-z") };
   const nonEmpty = f.s !== "";
   return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
@@ -15768,7 +15890,11 @@ function binary(a, op, b, dbl) {
       let eq;
       if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
       else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
+      if (eq === null) {
+        const name = y.s === "" ? a.name : x.s === "" ? b.name : void 0;
+        return { ...unknown, ...emptyFacts(name, op !== "!=") };
+      }
+      return done(op === "!=" ? !eq : eq);
     }
     case "-eq":
     case "-ne":
@@ -15910,7 +16036,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {}, ...r.facts ? { facts: { yes: r.facts.no, no: r.facts.yes } } : {} };
         }
         return this.primary();
       }
@@ -16499,6 +16625,9 @@ function sameParse(a, b) {
     return x.name === y.name && x.optind === y.optind && x.optarg?.s === y.optarg?.s && !!x.optarg === !!y.optarg;
   });
 }
+function knownNotToBe(value, glob) {
+  return !value.multi && !/[*?[\\]/.test(glob) && value.not?.includes(glob) === true;
+}
 function wordText(m, w) {
   return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
 }
@@ -17078,15 +17207,21 @@ function printf(fmt, args) {
 }
 function variableSet(st, name) {
   if (!isName(name)) return null;
-  if (st.getVar(name)) return true;
+  const v = st.getVar(name);
+  if (v?.kind === "scalar" && v.maybeUnset) return null;
+  if (v) return true;
   if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith("BASH")) return null;
   return false;
 }
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
-  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
+  const ops = words.map((field, i) => {
+    const name = aligned && src[i] ? wholeVariable(src[i], dbl) : null;
+    return { field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {}, ...name ? { name } : {} };
+  });
   const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
 }
@@ -17113,6 +17248,14 @@ function decide(m, st, r, ref) {
 }
 function isUidTest(text) {
   return /id -[ug]|\bE?UID\b|whoami/.test(text);
+}
+function wholeVariable(w, dbl) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  const pe = only?.type === "DblQuoted" ? only.parts.length === 1 ? only.parts[0] : void 0 : dbl ? only : void 0;
+  if (pe?.type !== "ParamExp" || !isName(pe.param) || pe.length || pe.excl || pe.index !== null) return null;
+  if (pe.op === null) return pe.param;
+  const emptyDefault = !pe.word || pe.word.parts.every((p) => (p.type === "Lit" || p.type === "SglQuoted") && p.value === "");
+  return (pe.op === ":-" || pe.op === "-") && emptyDefault ? pe.param : null;
 }
 function isPatternWord(w) {
   return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
@@ -17141,10 +17284,12 @@ function doubleBracket(m, s, c, st) {
     words.push(f);
     const regex4 = src[src.length - 1]?.field.s === "=~" ? regexOf(word, st, sub) : void 0;
     if (regex4 !== void 0) matches2 = true;
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {} });
+    const name = wholeVariable(word, true);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {}, ...name ? { name } : {} });
   }
   const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   if (matches2) st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
@@ -17392,7 +17537,9 @@ function interpretAs(inv, host, limits) {
   let budget = null;
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
-    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+    const ended = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont];
+    for (const st of ended) st.widenNarrowed();
+    for (const st of m.merge(ended)) {
       rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
     }
   } catch (e) {
@@ -17761,7 +17908,7 @@ var init_interpreter = __esm({
           return { done: flowOf(next) };
         }
         if (s.negated) {
-          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+          for (const st of flow.next) st.negate();
         }
         return { done: flow };
       }
@@ -17852,12 +17999,10 @@ var init_interpreter = __esm({
           for (const st of left2.next) {
             if (st.status === want) go.push(st);
             else if (st.status === null) {
-              const a = st.fork();
-              a.status = want;
+              const a = st.takeBranch(want);
               a.addDecision(UNDECIDED);
               go.push(a);
-              const b = st.fork();
-              b.status = !want;
+              const b = st.takeBranch(!want);
               b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
@@ -17910,12 +18055,10 @@ var init_interpreter = __esm({
               if (st.status === true) yes.push(st);
               else if (st.status === false) this.elseStates.push(st);
               else {
-                const a = st.fork();
-                a.status = true;
+                const a = st.takeBranch(true);
                 a.addDecision(UNDECIDED);
                 yes.push(a);
-                const b = st.fork();
-                b.status = false;
+                const b = st.takeBranch(false);
                 b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
@@ -18227,7 +18370,7 @@ var init_interpreter = __esm({
               let match = false;
               for (const p of item.patterns) {
                 const glob = patternOf(p, st, m.expandEnv);
-                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
+                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : knownNotToBe(value, glob) ? false : null : globMatch(value.s, glob);
                 if (r === true) {
                   match = true;
                   break;

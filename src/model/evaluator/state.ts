@@ -1016,6 +1016,21 @@ function coveredByUnknown(v: Var | undefined): boolean {
   return !f.multi && f.arg === undefined && f.mangled === undefined && !(f.s !== null && f.s.includes(USER_COMMAND));
 }
 
+/**
+ * A value not known but for the texts it differs from (`not empty`, learnt from `[ -n "$V" ]`)
+ * stands for a value that differs from them too: a known text not among them (`info`), or an
+ * unknown one known to differ from at least the same texts.
+ */
+function holdsWithin(a: Var | undefined, b: Var | undefined): boolean {
+  if (a === undefined || a.kind !== 'scalar' || a.flat !== undefined || a.maybeUnset || !coveredByUnknown(b)) return false;
+  const f = a.value;
+  const not = f.not;
+  if (f.s !== null || f.multi || f.arg !== undefined || f.mangled !== undefined || f.unset?.length || !not?.length) return false;
+  const g = (b as Var & { kind: 'scalar' }).value;
+  if (g.s !== null) return !not.includes(g.s);
+  return !g.unset?.length && not.every((t) => g.not?.includes(t));
+}
+
 function sameValue(a: Var | undefined, b: Var | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && sameVar(a, b));
 }
@@ -1081,7 +1096,7 @@ function joinExact(states: State[], liveness: (names: readonly string[]) => Live
       const a = value(r, k);
       const b = value(q, k);
       if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== undefined;
-      return anything(a, k) && (coveredByUnknown(b) || (b === undefined && y.unknownUnset && !SHELL_SET.has(k)));
+      return (anything(a, k) && (coveredByUnknown(b) || (b === undefined && y.unknownUnset && !SHELL_SET.has(k)))) || holdsWithin(a, b);
     });
   };
   for (let changed = true; changed; ) {

@@ -124,6 +124,17 @@ describe('paths merge as before where the variable is not read again', () => {
     expect(r.budget).toBeNull();
   });
 
+  test('a value copied from the not-empty way (`LEVEL=$level`) covers a known default: no new cap', () => {
+    // Each of 5 config paths, times a log level that is `info` or copied from a tested, not-empty
+    // value: the copy stands for `info` too (every run of one is a run of the other), so the
+    // paths join with nothing lost, as they did when the copy was simply not known.
+    const paths = 'if [ -f /etc/a ]; then CONF=/etc/a; elif [ -f /etc/b ]; then CONF=/etc/b; elif [ -f /etc/c ]; then CONF=/etc/c; elif [ -f /etc/d ]; then CONF=/etc/d; else CONF=/etc/e; fi\n';
+    const level = 'level=$(cat "$CONF")\nif [ -z "$level" ]; then LOG_LEVEL=info; else LOG_LEVEL=$level; fi\n';
+    const r = run(`#!/bin/sh\n${paths}${level}[ "$LOG_LEVEL" = debug ] && echo "conf $CONF" >&2\nexec app --config "$CONF"\n`);
+    expect(r.capped).toBeNull();
+    expect(r.budget).toBeNull();
+  });
+
   test('the twin of the cap: flags with known values read later still hit it, as before', () => {
     const flags = ['A', 'B', 'C', 'D'].map((v) => `if [ -f /etc/${v} ]; then F_${v}=yes; else F_${v}=no; fi\n`).join('');
     const r = run(`#!/bin/sh\n${ENV}${flags}[ "$F_A$F_B$F_C$F_D" = yesyesyesyes ] && exec gosu app "$@"\nexec "$@"\n`);
