@@ -10056,6 +10056,15 @@ function expandWord(word, vars, escape5 = "\\") {
     throw e;
   }
 }
+function expandPattern(word, vars, mark, escape5 = "\\") {
+  try {
+    const e = expandIn(word, vars, escape5, { steps: 0, unknownMark: mark }, 0);
+    return e.known ? { value: e.value } : null;
+  } catch (e) {
+    if (e instanceof OverBudget) return null;
+    throw e;
+  }
+}
 function expandIn(word, vars, escape5, budget, depth) {
   if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
   budget.steps += word.length;
@@ -10092,9 +10101,9 @@ function expandIn(word, vars, escape5, budget, depth) {
       const ref = readReference(word, i, budget);
       if (ref) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
-        value += r.value;
+        value += r.known || budget.unknownMark === void 0 ? r.value : budget.unknownMark;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known3 &&= r.known;
+        known3 &&= r.known || budget.unknownMark !== void 0;
         i = ref.end - 1;
         continue;
       }
@@ -10771,6 +10780,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
   const platformWords = /* @__PURE__ */ new Map();
+  const unknownNames = /* @__PURE__ */ new Map();
   if (form.kind === "exec") words = form.argv;
   else {
     const platform = (n) => {
@@ -10781,6 +10791,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
       const e = expandWord2(w.text, lookup, escape5);
       if (e.known) return e.value;
       if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
+      const named = unknownName(w.text, lookup, escape5, inst.keyword === "ADD", flagValue(inst, "from") === null);
+      if (named) unknownNames.set(i, named);
       return "\0unknown";
     });
   }
@@ -10798,8 +10810,10 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
-    else if (from !== null) {
+    else if (w.includes("\0")) {
+      const named = unknownNames.get(i);
+      sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {}, ...named ? { unknownName: named } : {} });
+    } else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
@@ -10819,6 +10833,18 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chmod: flagValue(inst, "chmod"),
     chown: flagValue(inst, "chown")
   };
+}
+function unknownName(text, lookup, escape5, add, context) {
+  const MARK = "";
+  const e = expandPattern(text, lookup, MARK, escape5);
+  if (!e) return null;
+  const url = add && /^https?:\/\//i.test(e.value);
+  const git = add && /^git@|^git:\/\/|^ssh:\/\/|\.git([#/]|$)/i.test(e.value);
+  const word = url ? e.value.replace(/[?#].*$/, "") : e.value;
+  const last = word.replace(/\/+\.?$/, "").split("/").pop() ?? "";
+  const knownOfLast = last.split(MARK).join("");
+  const maybeFolder = add ? !url || git : /\/\.?$/.test(word) || knownOfLast.replace(/[*?]/g, "") === "" || !/[.*?[]/.test(knownOfLast);
+  return { written: text, pattern: word.split(MARK).join("*"), maybeFolder, context: context && !url };
 }
 function unknownDest(inst, lookup, escape5, cfg) {
   if (commandForm(inst.rest).kind === "exec") return null;
@@ -19429,6 +19455,10 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
   }
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === "remote" && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
@@ -35737,6 +35767,25 @@ var init_image_fs = __esm({
           return this.targets(op, path15.posix.basename(from)).includes(p);
         });
       }
+      /**
+       * A source word with unknown parts (`qemu-${QEMU_ARCH}-static*`) may put a file at `p`: `p` is
+       * the destination it is copied to, or inside the destination and either the word may name a
+       * folder (then any file may land there) or `p`'s name matches the word's last part, the
+       * unknown parts as wildcards. A value is taken to be part of a name: `qemu-*-static*` is never
+       * `entrypoint.sh`.
+       */
+      mayName(op, name, p, under) {
+        if (p === op.dest && !op.destIsDir) return true;
+        if (under === null || under === "") return false;
+        if (name.maybeFolder || name.context && this.contextFolderHolds(name.pattern, under)) return true;
+        if (under.includes("/")) return false;
+        const last = path15.posix.basename(name.pattern.replace(/\/+$/, ""));
+        return (0, import_picomatch4.default)(last, { dot: true })(under);
+      }
+      /** A folder of the build context that `pattern` matches holds the file `under`. */
+      contextFolderHolds(pattern4, under) {
+        return this.contextMatches(pattern4.replace(/\/+$/, "")).some((m) => this.context.stat(m)?.kind === "dir" && this.context.stat(m ? `${m}/${under}` : under)?.kind === "file");
+      }
       targets(op, name, asDir = false) {
         const inside3 = path15.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
@@ -35815,8 +35864,9 @@ var init_image_fs = __esm({
                 return { kind: "platform", word: src.platform, op, via: [] };
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
-              if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, op, via: [] };
+              const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".");
+              if (reaches) {
+                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, ...src.unknownName ? { unknownName: src.unknownName } : {}, op, via: [] };
               }
               break;
             }

@@ -13,7 +13,7 @@ export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
   /** From a URL, a build argument with no value, or an image (`image`) dockerlint cannot read. */
-  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[] }
+  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[]; unknownName?: UnknownName }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
   | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
   /**
@@ -318,7 +318,7 @@ export class ImageFs {
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
           const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'));
           if (reaches) {
-            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), op, via: [] };
+            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), ...(src.unknownName ? { unknownName: src.unknownName } : {}), op, via: [] };
           }
           break;
         }

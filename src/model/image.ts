@@ -71,6 +71,8 @@ export type CopySource =
  * whose files then land under the destination with any names.
  */
 export interface UnknownName {
+  /** The word as written. */
+  written: string;
   pattern: string;
   /**
    * From the word alone: it ends with a slash, its last part is all unknown (`${SCRIPT}`), ADD may
@@ -538,7 +540,7 @@ function unknownName(text: string, lookup: VarLookup, escape: string, add: boole
   // ADD unpacks a local archive and clones a Git repository: anything may land under the
   // destination. Any other download is one file.
   const maybeFolder = add ? !url || git : /\/\.?$/.test(word) || knownOfLast.replace(/[*?]/g, '') === '' || !/[.*?[]/.test(knownOfLast);
-  return { pattern: word.split(MARK).join('*'), maybeFolder, context: context && !url };
+  return { written: text, pattern: word.split(MARK).join('*'), maybeFolder, context: context && !url };
 }
 
 /**
