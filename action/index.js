@@ -10817,7 +10817,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
+      sources.push({ kind: "remote", ref: w, why: "a URL", fetches: isGitSource(w) ? "clone" : "download" });
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
@@ -10834,12 +10834,15 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chown: flagValue(inst, "chown")
   };
 }
+function isGitSource(word) {
+  return /^git@|^git:\/\/|^ssh:\/\/|\.git([#/?]|$)/i.test(word);
+}
 function unknownName(text, lookup, escape5, add, context) {
   const MARK = "";
   const e = expandPattern(text, lookup, MARK, escape5);
   if (!e) return null;
   const url = add && /^https?:\/\//i.test(e.value);
-  const git = add && /^git@|^git:\/\/|^ssh:\/\/|\.git([#/]|$)/i.test(e.value);
+  const git = add && isGitSource(e.value);
   const word = url ? e.value.replace(/[?#].*$/, "") : e.value;
   const last = word.replace(/\/+\.?$/, "").split("/").pop() ?? "";
   const knownOfLast = last.split(MARK).join("");
@@ -35864,7 +35867,7 @@ var init_image_fs = __esm({
                 return { kind: "platform", word: src.platform, op, via: [] };
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
-              const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".");
+              const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || under !== null && under !== "" && (src.fetches === "clone" || !name.includes(".") && src.fetches !== "download");
               if (reaches) {
                 return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, ...src.unknownName ? { unknownName: src.unknownName } : {}, op, via: [] };
               }

@@ -316,7 +316,7 @@ export class ImageFs {
             return { kind: 'platform', word: src.platform, op, via: [] };
           }
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
-          const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'));
+          const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || (under !== null && under !== '' && (src.fetches === 'clone' || (!name.includes('.') && src.fetches !== 'download')));
           if (reaches) {
             return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), ...(src.unknownName ? { unknownName: src.unknownName } : {}), op, via: [] };
           }

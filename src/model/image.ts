@@ -61,6 +61,11 @@ export type CopySource =
       platform?: string;
       /** Copied from this image (`COPY --from=eclipse-temurin:21-jre`), which dockerlint cannot read. */
       image?: string;
+      /**
+       * ADD of a URL: an http(s) one that is not a Git repository downloads one file, named by the
+       * URL's path; a Git repository is cloned, a folder.
+       */
+      fetches?: 'download' | 'clone';
       /** A word with parts that use a build argument with no known value: what it may name. */
       unknownName?: UnknownName;
     };
@@ -506,7 +511,7 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
       if (fromStage) sources.push({ kind: 'stage', stage: fromStage, pattern: w });
       else sources.push({ kind: 'remote', ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === 'ADD' && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: 'remote', ref: w, why: 'a URL' });
+      sources.push({ kind: 'remote', ref: w, why: 'a URL', fetches: isGitSource(w) ? 'clone' : 'download' });
     } else sources.push({ kind: 'context', pattern: w });
   }
   const cfg = stage.config;
@@ -526,13 +531,18 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
   };
 }
 
+/** An ADD source BuildKit clones as a Git repository (a folder), not one it downloads. */
+function isGitSource(word: string): boolean {
+  return /^git@|^git:\/\/|^ssh:\/\/|\.git([#/?]|$)/i.test(word);
+}
+
 /** What a source word with unknown parts may name (see UnknownName); null when that is not known either. */
 function unknownName(text: string, lookup: VarLookup, escape: string, add: boolean, context: boolean): UnknownName | null {
   const MARK = '\u0001';
   const e = expandPattern(text, lookup, MARK, escape);
   if (!e) return null;
   const url = add && /^https?:\/\//i.test(e.value);
-  const git = add && /^git@|^git:\/\/|^ssh:\/\/|\.git([#/]|$)/i.test(e.value);
+  const git = add && isGitSource(e.value);
   // A download is named by the URL's path, without its query or fragment.
   const word = url ? e.value.replace(/[?#].*$/, '') : e.value;
   const last = word.replace(/\/+\.?$/, '').split('/').pop() ?? '';

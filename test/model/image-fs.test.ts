@@ -159,6 +159,12 @@ describe('a source with parts that use a build argument with no known value', ()
     expect(after('https://example.com/${V}/docker-entrypoint.sh?raw=1')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
   });
 
+  test('ADD of a URL with no unknown part: a download is one file, a Git repository a folder', () => {
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/v1/tini /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/v1/tini /usr/bin/\n', '/usr/bin/tini')).toBe('/usr/bin/tini <- remote');
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/org/tools.git#v1 /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+  });
+
   test('COPY --from a stage: the same, on the word alone', () => {
     const after = (src: string): string | null => resolve(`FROM alpine AS build\nFROM alpine\nARG A\nCOPY docker-entrypoint.sh /usr/bin/\nCOPY --from=build ${src} /usr/bin/\n`, '/usr/bin/docker-entrypoint.sh');
     expect(after('/out/qemu-${A}-static*')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
