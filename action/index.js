@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path30, { windows } = {}) => {
-      const segs = path30.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path31, { windows } = {}) => {
+      const segs = path31.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -892,9 +892,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -1046,15 +1046,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const literal3 = input2.slice(token.startIndex, state.index + 1);
         const body2 = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal2;
-          open.output = safeOutput || utils.escapeRegex(literal2);
+          open.value = literal3;
+          open.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch7 = (glob, options, returnState = false) => {
+    var picomatch8 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch7(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch8(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch7.compileRe(glob, options) : picomatch7.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch8(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch7.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch8.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch7.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch8.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch7.matchBase(input2, regex4, options, posix2);
+          match = picomatch8.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch7.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch7.makeRe(glob, options);
+    picomatch8.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
-    picomatch7.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch7.parse(p, options));
+    picomatch8.isMatch = (str, patterns, options) => picomatch8(patterns, options)(str);
+    picomatch8.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch8.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch7.scan = (input2, options) => scan2(input2, options);
-    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch8.scan = (input2, options) => scan2(input2, options);
+    picomatch8.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch7.toRegex(source, options);
+      const regex4 = picomatch8.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch8.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch8.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch7.toRegex = (source, options) => {
+    picomatch8.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants;
-    module.exports = picomatch7;
+    picomatch8.constants = constants;
+    module.exports = picomatch8;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch7(glob, options, returnState = false) {
+    function picomatch8(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch7, pico);
-    module.exports = picomatch7;
+    Object.assign(picomatch8, pico);
+    module.exports = picomatch8;
   }
 });
 
@@ -6430,7 +6430,7 @@ var require_property = __commonJS({
         value = value.substring(skip);
         let first = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal2 = first === "'" || first === '"';
+        let literal3 = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
@@ -6471,7 +6471,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal2) {
+                      if (!inDouble && !inSingle && !literal3) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -6499,7 +6499,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal2) {
+              } else if (inSingle || literal3) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -7429,9 +7429,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path30 = this.getPath();
-        if (path30 === null || path30.startsWith("/")) {
-          return path30;
+        const path31 = this.getPath();
+        if (path31 === null || path31.startsWith("/")) {
+          return path31;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7443,7 +7443,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path30 : parent + "/" + path30;
+              return parent.endsWith("/") ? parent + path31 : parent + "/" + path31;
             }
           }
         }
@@ -9289,26 +9289,26 @@ function basename(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
-function unwrapPrefixes(words, literal2, through = ALL) {
+function unwrapPrefixes(words, literal3, through = ALL) {
   const prefixes = [];
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit2 = w === void 0 ? null : literal2(w);
+    const lit2 = w === void 0 ? null : literal3(w);
     if (lit2 === null) return { prefixes, start: i };
     const name = basename(lit2);
     if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal2);
+    const next = skipOptions(name, words, i + 1, literal3);
     if (next === null || next >= words.length) return { prefixes, start: i };
     prefixes.push({ name, index: i });
     i = next;
   }
 }
-function skipOptions(prefix, words, from, literal2) {
+function skipOptions(prefix, words, from, literal3) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit2 = literal2(w);
+    const lit2 = literal3(w);
     if (lit2 === null) return i;
     if (lit2 === "--") return i + 1;
     if (prefix === "env" && ASSIGNMENT.test(lit2)) {
@@ -9347,17 +9347,17 @@ function skipOptions(prefix, words, from, literal2) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal2, short3, long) {
+function prefixOption(prefix, words, from, literal3, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
-    const lit2 = literal2(words[i]);
+    const lit2 = literal3(words[i]);
     if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
     if (lit2.startsWith("--")) {
       const eq = lit2.indexOf("=");
       const name = lit2.slice(2, eq >= 0 ? eq : void 0);
       const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
       i += takes && eq < 0 ? 2 : 1;
       continue;
     }
@@ -9366,7 +9366,7 @@ function prefixOption(prefix, words, from, literal2, short3, long) {
       const c = lit2[k];
       if (!VALUED[prefix].has(c)) continue;
       const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
       if (glued === "") consumed = 2;
       if (c === short3) value = v;
       break;
@@ -11323,6 +11323,7 @@ var init_add_instead_of_copy = __esm({
 
 // src/fix/builders/place.ts
 function scriptEdit(source, p, e, text) {
+  if (source.noEdits) return null;
   const file = source.file;
   const span = source.spanOf(p, e);
   const start = file.offsetOf(span.line, span.column);
@@ -11511,7 +11512,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path30) {
+function cacheMountCovers(flags, path31) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -11522,7 +11523,7 @@ function cacheMountCovers(flags, path30) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path30);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path31);
   });
 }
 function removesTree(cmd, prefix) {
@@ -12097,7 +12098,7 @@ var init_copy_from_unknown_stage = __esm({
 var require_ignore = __commonJS({
   "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
     "use strict";
-    var path30 = __require("path");
+    var path31 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -12106,22 +12107,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path30.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path31.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path30.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path31.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path30.sep === "/") {
+      if (path31.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path30.sep === "/") {
+      if (path31.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path30.sep);
+      return file.replace(/\//g, path31.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -12170,13 +12171,13 @@ var require_ignore = __commonJS({
         return pattern4 && typeof pattern4 === "string" && pattern4.indexOf("#") !== 0 && pattern4.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path31) => this._filter(path31));
+        return make_array(paths).filter((path32) => this._filter(path32));
       }
       createFilter() {
-        return (path31) => this._filter(path31);
+        return (path32) => this._filter(path32);
       }
-      ignores(path31) {
-        return !this._filter(path31);
+      ignores(path32) {
+        return !this._filter(path32);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -12215,36 +12216,36 @@ var require_ignore = __commonJS({
           origin,
           pattern: pattern4,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern4.split(path30.sep),
+          dirs: pattern4.split(path31.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path31) {
-        if (!path31) {
+      _filter(path32) {
+        if (!path32) {
           return false;
         }
-        if (path31 in this._cache) {
-          return this._cache[path31];
+        if (path32 in this._cache) {
+          return this._cache[path32];
         }
-        return this._cache[path31] = this._test(path31);
+        return this._cache[path32] = this._test(path32);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path30.dirname(file));
-        const parentPathDirs = parentPath.split(path30.sep);
+        const parentPath = cleanPath(path31.dirname(file));
+        const parentPathDirs = parentPath.split(path31.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match = this._match(file, rule);
           if (!match && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match = match || this._match(parentPathDirs.slice(0, i).join(path30.sep), rule);
+                match = match || this._match(parentPathDirs.slice(0, i).join(path31.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path30.sep), rule);
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path31.sep), rule);
             }
           }
           if (match) {
@@ -12263,13 +12264,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path30.sep === "\\" ? "\\\\" : path30.sep;
+        let escapedSlash = path31.sep === "\\" ? "\\\\" : path31.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path30.sep) {
+              if (rule.pattern[i + 1] === path31.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -12285,7 +12286,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path30.sep === "\\") {
+            if (path31.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -13400,7 +13401,10 @@ function snippet(unit, p, e, max = 60) {
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
   const origin = unit.origin;
-  if (origin && origin.kind !== "remote") {
+  if (origin?.kind === "written") {
+    chain.push({ file: dockerfile, span: origin.write.instruction.keywordSpan, label: `RUN writes ${origin.write.path}` });
+    for (const op of origin.via) chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
+  } else if (origin && origin.kind !== "remote") {
     for (const op of [origin.op, ...origin.via]) {
       chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
     }
@@ -13411,8 +13415,11 @@ function atNode(unit, node, dockerfile, label) {
   return {
     at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e)
+    label: writtenLine(unit, unit.source.text, node.p) + (label ?? snippet(unit, node.p, node.e))
   };
+}
+function writtenLine(unit, text, p) {
+  return unit.origin?.kind === "written" && unit.source.noEdits && text === unit.source.text ? `${unit.imagePath ?? unit.origin.write.path}:${p[0]} ` : "";
 }
 function withinText(e, text) {
   if (e[2] < text.length) return e;
@@ -13436,7 +13443,7 @@ function atRef(unit, c, dockerfile, label) {
   return {
     at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
     chain,
-    label: label ?? refText(c)
+    label: writtenLine(unit, src.text, c.stmt.p) + (label ?? refText(c))
   };
 }
 function statementText(c, max = 60) {
@@ -17246,7 +17253,7 @@ function sourceFile(m, stmt, ref, argv, st) {
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
-  const found = m.host.source(target2.s);
+  const found = m.host.source(target2.s, target2.s.includes("/") ? null : searchPathOf(st));
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref, ...!found && isActivateScript(target2.s) ? { activate: true } : {} });
@@ -17255,6 +17262,11 @@ function sourceFile(m, stmt, ref, argv, st) {
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+function searchPathOf(st) {
+  const v = st.getVar("PATH");
+  if (!v || v.kind !== "scalar" || v.value.s === null || v.value.multi) return null;
+  return v.value.s.split(":").filter((d) => d.startsWith("/"));
 }
 function isActivateScript(p) {
   const parts = p.split("/").filter((x) => x !== "");
@@ -19340,6 +19352,7 @@ function supervisorImage(stage, env3) {
         }
       }
       if (origin?.kind === "heredoc") return { text: origin.heredoc.body.text, display: env3.dockerfile.displayPath };
+      if (origin?.kind === "written" && origin.write.content) return { text: origin.write.content.text, display: env3.dockerfile.displayPath };
       return null;
     }
   };
@@ -19369,8 +19382,9 @@ function unitHost(unit, stage, env3, p) {
       const r = p.parse(text, dialect);
       return r.ok ? r.file : null;
     },
-    source: (target2) => {
-      const found = resolve4?.(target2);
+    source: (target2, searchPath) => {
+      const onPath2 = searchPath?.map((d) => path10.posix.join(d, target2)).find((c) => env3.fs.lookup(stage, c) !== null);
+      const found = resolve4?.(onPath2 ?? target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
     glob: (pattern4) => globInImage(stage, env3, pattern4)
@@ -19463,6 +19477,9 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
     return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
   }
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  if (origin.kind === "written" && origin.write.content === null) {
+    return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env3.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? "it is not literal"})` };
+  }
   let text;
   let file;
   let source;
@@ -19475,6 +19492,10 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
     }
     file = new SourceFile(env3.displayPath(origin.contextPath), text);
     source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else if (origin.kind === "written") {
+    file = env3.dockerfile;
+    source = writtenScriptText(env3.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+    text = source.text;
   } else {
     const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
     file = env3.dockerfile;
@@ -19577,6 +19598,10 @@ function sourceResolver(stage, env3, parser2, dialect) {
         const body2 = origin.heredoc.body;
         const result = parser2.parse(body2.text, dialect);
         if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      } else if (origin?.kind === "written" && origin.write.content) {
+        const st = writtenScriptText(env3.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+        const result = parser2.parse(st.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: st.text, spanOf: st.spanOf } };
       }
     } catch {
       found = null;
@@ -19590,6 +19615,23 @@ function fileScriptText(file) {
     file,
     text: file.text,
     spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function writtenScriptText(file, content, fallback) {
+  const only = content.pieces.length === 1 ? content.pieces[0] : void 0;
+  if (only?.mapped && only.start === 0 && only.end === content.text.length) return mappedScriptText(only.mapped);
+  const pieceAt = (offset) => content.pieces.find((x) => offset >= x.start && offset < x.end) ?? content.pieces[content.pieces.length - 1];
+  return {
+    file,
+    text: content.text,
+    noEdits: true,
+    spanOf: (p, e) => {
+      const a = pieceAt(p[2]);
+      const b = pieceAt(Math.max(p[2], e[2] - 1));
+      if (!a || !b) return fallback;
+      if (a === b && a.mapped) return a.mapped.spanOf(p[2] - a.start, e[2] - a.start);
+      return { line: a.span.line, column: a.span.column, endLine: b.span.endLine, endColumn: b.span.endColumn };
+    }
   };
 }
 function mappedScriptText(m) {
@@ -20053,11 +20095,13 @@ function bomFix(unit) {
 }
 function shebangFix(unit) {
   if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
+  if (unit.origin?.kind === "written") return null;
   const file = unit.source.file;
   const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
   return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
 }
 function chmodFix(origin, imagePath, stage, dockerfile) {
+  if (origin.kind === "written") return null;
   const op = origin.op;
   const src = op.sources.length === 1 ? op.sources[0] : void 0;
   const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
@@ -21398,7 +21442,7 @@ var init_entrypoint_not_executable = __esm({
         }
       },
       docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.",
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21415,7 +21459,7 @@ var init_entrypoint_not_executable = __esm({
           if (step.kind !== "script" || step.direct !== true) continue;
           const unit = step.unit;
           const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          if (!origin || origin.kind === "remote" || origin.kind === "written" || !unit.imagePath) continue;
           const ops = [origin.op, ...origin.via];
           if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
           if (origin.kind === "context") {
@@ -24617,7 +24661,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.) The script may be one a RUN writes: `printf \'#!/bin/sh\\nexec "$@"\\n\' > /start.sh` (`%s` filled in, the escapes `\\n`, `\\t`, `\\\\`), `echo` (whose backslashes dash reads and bash and busybox read only with `-e`: where the image\'s /bin/sh is not known they leave the text unknown), `echo ... >> f` appends, `{ echo ...; echo ...; } > f`, and `cat > f <<\'EOF\'` in a RUN (a quoted delimiter; an unquoted one only with no `$`, backquote or backslash in the body). It is read only when its whole text is literal and written on every path through the RUN; a later RUN that may change it (`sed -i`, `rm`, an archive unpacked over it, a write to a path that is not known) makes it unknown again, and a COPY after it replaces it. A heredoc\'s lines are reported at their Dockerfile lines; what echo or printf wrote is reported at that command, the chain naming the line of the file (`Dockerfile:5 RUN writes /start.sh -> Dockerfile:5 /start.sh:2 ...`), and gets no fix.',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -27112,8 +27156,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path30 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path30.startsWith("/") || path30.startsWith("$") || /^[A-Za-z]:/.test(path30) || path30.startsWith("\\");
+          const path31 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path31.startsWith("/") || path31.startsWith("$") || /^[A-Za-z]:/.test(path31) || path31.startsWith("\\");
           let known3 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
@@ -27123,7 +27167,7 @@ var init_workdir_relative = __esm({
           if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path30 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path30, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path31 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path31, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -27959,8 +28003,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path30 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path30, f.message]);
+    const path31 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path31, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -27973,7 +28017,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path30, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path31, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -28356,17 +28400,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path30) {
-      const ctrl = callVisitor(key, node, visitor, path30);
+    function visit_(key, node, visitor, path31) {
+      const ctrl = callVisitor(key, node, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visit_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visit_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path30);
+            const ci = visit_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28377,13 +28421,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = visit_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = visit_("key", node.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path30);
+          const cv = visit_("value", node.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28404,17 +28448,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path30) {
-      const ctrl = await callVisitor(key, node, visitor, path30);
+    async function visitAsync_(key, node, visitor, path31) {
+      const ctrl = await callVisitor(key, node, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visitAsync_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visitAsync_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path30);
+            const ci = await visitAsync_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28425,13 +28469,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path30);
+          const cv = await visitAsync_("value", node.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28458,23 +28502,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path30) {
+    function callVisitor(key, node, visitor, path31) {
       if (typeof visitor === "function")
-        return visitor(key, node, path30);
+        return visitor(key, node, path31);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path30);
+        return visitor.Map?.(key, node, path31);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path30);
+        return visitor.Seq?.(key, node, path31);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path30);
+        return visitor.Pair?.(key, node, path31);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path30);
+        return visitor.Scalar?.(key, node, path31);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path30);
+        return visitor.Alias?.(key, node, path31);
       return void 0;
     }
-    function replaceNode(key, path30, node) {
-      const parent = path30[path30.length - 1];
+    function replaceNode(key, path31, node) {
+      const parent = path31[path31.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -29086,10 +29130,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path30, value) {
+    function collectionFromPath(schema, path31, value) {
       let v = value;
-      for (let i = path30.length - 1; i >= 0; --i) {
-        const k = path30[i];
+      for (let i = path31.length - 1; i >= 0; --i) {
+        const k = path31[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -29108,7 +29152,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
+    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29138,11 +29182,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path30, value) {
-        if (isEmptyPath(path30))
+      addIn(path31, value) {
+        if (isEmptyPath(path31))
           this.add(value);
         else {
-          const [key, ...rest] = path30;
+          const [key, ...rest] = path31;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -29156,8 +29200,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        const [key, ...rest] = path30;
+      deleteIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -29171,8 +29215,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        const [key, ...rest] = path30;
+      getIn(path31, keepScalar) {
+        const [key, ...rest] = path31;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -29190,8 +29234,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path30) {
-        const [key, ...rest] = path30;
+      hasIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -29201,8 +29245,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        const [key, ...rest] = path30;
+      setIn(path31, value) {
+        const [key, ...rest] = path31;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29522,9 +29566,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -29573,7 +29617,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -31717,9 +31761,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path30, value) {
+      addIn(path31, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path30, value);
+          this.contents.addIn(path31, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -31794,14 +31838,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        if (Collection.isEmptyPath(path30)) {
+      deleteIn(path31) {
+        if (Collection.isEmptyPath(path31)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -31816,10 +31860,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        if (Collection.isEmptyPath(path30))
+      getIn(path31, keepScalar) {
+        if (Collection.isEmptyPath(path31))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -31830,10 +31874,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path30) {
-        if (Collection.isEmptyPath(path30))
+      hasIn(path31) {
+        if (Collection.isEmptyPath(path31))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31850,13 +31894,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        if (Collection.isEmptyPath(path30)) {
+      setIn(path31, value) {
+        if (Collection.isEmptyPath(path31)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path30, value);
+          this.contents.setIn(path31, value);
         }
       }
       /**
@@ -33817,9 +33861,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path30) => {
+    visit.itemAtPath = (cst, path31) => {
       let item = cst;
-      for (const [field, index] of path30) {
+      for (const [field, index] of path31) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -33828,23 +33872,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path30) => {
-      const parent = visit.itemAtPath(cst, path30.slice(0, -1));
-      const field = path30[path30.length - 1][0];
+    visit.parentCollection = (cst, path31) => {
+      const parent = visit.itemAtPath(cst, path31.slice(0, -1));
+      const field = path31[path31.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path30, item, visitor) {
-      let ctrl = visitor(item, path30);
+    function _visit(path31, item, visitor) {
+      let ctrl = visitor(item, path31);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path30.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path31.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -33855,10 +33899,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path30);
+            ctrl = ctrl(item, path31);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
     }
     exports.visit = visit;
   }
@@ -35633,7 +35677,18 @@ var init_image_fs = __esm({
        */
       found = /* @__PURE__ */ new WeakMap();
       commands = /* @__PURE__ */ new WeakMap();
-      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+      /** What each stage's own RUNs wrote, in order (see `setWrites`). */
+      writes = /* @__PURE__ */ new WeakMap();
+      /** Each stage's COPY/ADD operations and RUN writes, newest first. */
+      events = /* @__PURE__ */ new WeakMap();
+      /**
+       * The files RUNs write, per stage (run-writes.ts): asked for before any lookup, since answers
+       * are kept.
+       */
+      setWrites(writes) {
+        this.writes = new WeakMap(writes);
+      }
+      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD (or RUN writing literal text) provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
         const key = `${depth}\0${guess ? 1 : 0}\0${imagePath}`;
@@ -35648,14 +35703,27 @@ var init_image_fs = __esm({
       lookupOnce(stage, imagePath, depth, guess) {
         const p = path15.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
-          for (let i = s.copies.length - 1; i >= 0; i--) {
-            const op = s.copies[i];
-            if (!op) continue;
-            const hit = this.lookupInOp(op, p, depth, guess);
+          for (const event of this.eventsOf(s)) {
+            if ("write" in event) {
+              if (event.write.path === p) return { kind: "written", write: event.write, via: [] };
+              continue;
+            }
+            const hit = this.lookupInOp(event.op, p, depth, guess);
             if (hit) return hit;
           }
         }
         return null;
+      }
+      eventsOf(stage) {
+        let out = this.events.get(stage);
+        if (out) return out;
+        const writes = this.writes.get(stage) ?? [];
+        const at2 = (x) => stage.instructions.indexOf(x.instruction);
+        const all = [...stage.copies.map((op, k) => ({ e: { op }, i: at2(op), k })), ...writes.map((write, k) => ({ e: { write }, i: at2(write), k: stage.copies.length + k }))];
+        all.sort((a, b) => a.i - b.i || a.k - b.k);
+        out = all.reverse().map((x) => x.e);
+        this.events.set(stage, out);
+        return out;
       }
       /**
        * `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH.
@@ -35855,6 +35923,7 @@ var init_image_fs = __esm({
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
+                if (inner?.kind === "written" && inner.write.content === null) continue;
                 if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...inner.through ?? []] };
               }
               if (named || guess && candidates.length > 0) {
@@ -36167,6 +36236,538 @@ var init_suppressions = __esm({
   }
 });
 
+// src/model/run-writes.ts
+import path16 from "node:path";
+async function collectRunWrites(stages, view, parser2) {
+  const out = /* @__PURE__ */ new Map();
+  const ends = /* @__PURE__ */ new Map();
+  const endOf2 = (s) => {
+    const hit = ends.get(s);
+    if (hit) return hit;
+    const state = s.baseStage ? new Map(endOf2(s.baseStage)) : /* @__PURE__ */ new Map();
+    const writes = [];
+    replayStage(s, state, writes, view, parser2);
+    ends.set(s, state);
+    if (writes.length > 0) out.set(s, writes);
+    return state;
+  };
+  for (const s of stages) endOf2(s);
+  return out;
+}
+function mayWriteFiles(inst) {
+  return inst.keyword === "RUN" && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
+}
+function replayStage(stage, state, writes, view, parser2) {
+  let workdir = "/";
+  for (const inst of stage.instructions) {
+    if (inst.keyword === "WORKDIR") {
+      const w = inst.rest.text.trim();
+      workdir = workdir === null || w.includes("$") ? w.startsWith("/") && !w.includes("$") ? w : null : path16.posix.resolve(workdir, w);
+      continue;
+    }
+    if (inst.keyword === "COPY" || inst.keyword === "ADD") {
+      for (const op of stage.copies) {
+        if (op.instruction !== inst) continue;
+        for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === "/" ? "/" : `${op.dest}/`)) state.delete(p);
+      }
+      continue;
+    }
+    if (inst.keyword !== "RUN") continue;
+    const iv = view.viewOf(inst);
+    const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+    const program = iv?.shell[0] ?? "/bin/sh";
+    const exec2 = commandForm(inst.rest).kind === "exec";
+    if (exec2 || !SHELL_PROGRAMS.test(program)) {
+      for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN dockerlint does not read names it");
+      continue;
+    }
+    if (!mayWriteFiles(inst) && state.size === 0) continue;
+    const flavour = shellFlavour(program, stage);
+    const dialect = flavour.sh === "dash" ? "posix" : "bash";
+    const text = runShellText(inst);
+    const source = text.text.replace(/\r(?=\n)/g, " ");
+    let parsed = parser2.parse(source, dialect);
+    if (!parsed.ok && dialect === "posix") parsed = parser2.parse(source, "bash");
+    const only = inst.heredocs.length === 1 && text.text === inst.heredocs[0]?.body.text;
+    if (only && /^#!/.test(text.text) && !/^#!\s*(\S*\/)?(env\s+)?(sh|bash|ash|dash)\b/.test(text.text)) continue;
+    if (!parsed.ok) {
+      for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN that does not parse names it");
+      continue;
+    }
+    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+  }
+}
+function shellFlavour(program, stage) {
+  const name = path16.posix.basename(program);
+  if (name === "bash") return { sh: "bash", known: true };
+  if (name === "dash") return { sh: "dash", known: true };
+  if (name === "ash") return { sh: "ash", known: true };
+  const image = imageSh(rootStage(stage));
+  return { sh: image.flavour, known: image.known };
+}
+function forget(state, writes, inst, p, why) {
+  if (state.get(p)?.content === null) return;
+  state.set(p, { content: null, why });
+  writes.push({ instruction: inst, path: p, content: null, why, how: "RUN" });
+}
+function heredocOf(s) {
+  const docs = s.redirs.filter((r2) => r2.op === "<<" || r2.op === "<<-");
+  const other = s.redirs.some((r2) => r2.op === "<" || r2.op === "<<<");
+  if (docs.length !== 1 || other) return null;
+  const r = docs[0];
+  return { r, hdoc: r.hdoc };
+}
+function concat2(a, b) {
+  return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
+}
+function childStatements(s) {
+  const c = s.cmd;
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let x = c; x; x = x.else) out.push(...x.cond, ...x.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((i) => i.stmts);
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function literal2(w) {
+  let out = "";
+  for (const part of w.parts) {
+    const v = partValue(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partValue(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+    case "SglQuoted":
+      return part.dollar ? null : part.value;
+    case "DblQuoted": {
+      if (part.dollar) return null;
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+function unescape(s, format4) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const n = s[i + 1];
+    if (n === "n") out += "\n";
+    else if (n === "t") out += "	";
+    else if (n === "\\") out += "\\";
+    else if (n === "c" && !format4) return { text: out, stopped: true };
+    else if (n === '"' && format4) out += '"';
+    else return null;
+    i++;
+  }
+  return { text: out, stopped: false };
+}
+function printf2(words) {
+  let i = 0;
+  if (words[0] === "--") i++;
+  const format4 = words[i];
+  if (format4 === void 0) return { why: "it has no format" };
+  if (format4.startsWith("-")) return { why: "it has options" };
+  const args = words.slice(i + 1);
+  const parts = [];
+  let lit2 = "";
+  for (let k = 0; k < format4.length; k++) {
+    const c = format4[k];
+    if (c === "%") {
+      const n = format4[k + 1];
+      if (n === "%") {
+        lit2 += "%";
+        k++;
+        continue;
+      }
+      if (n !== "s") return { why: `its format has \`%${n ?? ""}\`, which dockerlint does not read` };
+      parts.push({ lit: lit2 }, { arg: true });
+      lit2 = "";
+      k++;
+      continue;
+    }
+    lit2 += c;
+  }
+  parts.push({ lit: lit2 });
+  const texts = [];
+  for (const p of parts) {
+    if ("lit" in p) {
+      const u = unescape(p.lit, true);
+      if (u === null) return { why: "its format has an escape that dockerlint does not read" };
+      texts.push(u.text);
+    }
+  }
+  const conversions = parts.filter((p) => "arg" in p).length;
+  let out = "";
+  let next = 0;
+  do {
+    let t = 0;
+    for (const p of parts) {
+      if ("lit" in p) out += texts[t++] ?? "";
+      else out += args[next++] ?? "";
+    }
+  } while (conversions > 0 && next < args.length);
+  return out;
+}
+var import_picomatch5, NOT_FILES, KEEPS_CONTENT, CHANGES_FILES, UNNAMED_WRITERS, SHELL_PROGRAMS, RunReplay;
+var init_run_writes = __esm({
+  "src/model/run-writes.ts"() {
+    "use strict";
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    init_dockerfile();
+    init_source2();
+    init_base_images();
+    init_image();
+    NOT_FILES = /^\/(dev|proc|sys)\//;
+    KEEPS_CONTENT = /* @__PURE__ */ new Set([
+      "chmod",
+      "chown",
+      "chgrp",
+      "cat",
+      "ls",
+      "stat",
+      "test",
+      "[",
+      "echo",
+      "printf",
+      "head",
+      "tail",
+      "grep",
+      "egrep",
+      "fgrep",
+      "file",
+      "wc",
+      "true",
+      ":",
+      "md5sum",
+      "sha256sum",
+      "sha1sum",
+      "readlink",
+      "realpath",
+      "dirname",
+      "basename",
+      "which",
+      "command",
+      "type",
+      "mkdir",
+      "set",
+      "export",
+      "cd",
+      "touch",
+      "sh",
+      "bash",
+      "ash",
+      "dash"
+    ]);
+    CHANGES_FILES = /* @__PURE__ */ new Set(["sed", "perl", "awk", "gawk", "ed", "ex", "vi", "vim", "patch", "truncate", "dos2unix", "unix2dos", "rm", "mv", "cp", "install", "tee", "dd", "shred", "envsubst"]);
+    UNNAMED_WRITERS = /* @__PURE__ */ new Set(["tar", "bsdtar", "unzip", "7z", "7za", "cpio", "rsync", "jar", "unsquashfs", "dpkg", "rpm"]);
+    SHELL_PROGRAMS = /^(\/usr)?(\/bin\/)?(sh|bash|ash|dash)$/;
+    RunReplay = class {
+      constructor(inst, text, state, writes, cwd, flavour) {
+        this.inst = inst;
+        this.text = text;
+        this.state = state;
+        this.writes = writes;
+        this.cwd = cwd;
+        this.flavour = flavour;
+      }
+      inst;
+      text;
+      state;
+      writes;
+      cwd;
+      flavour;
+      /** `sure`: the statements run on every path through the RUN (not in a branch, a loop or a pipeline). */
+      list(stmts, sure) {
+        for (const s of stmts) this.stmt(s, sure);
+      }
+      stmt(s, sureIn) {
+        const sure = sureIn && !s.background && !s.negated;
+        const cmd = s.cmd;
+        if (cmd?.type === "BinaryCmd") {
+          if (cmd.op === "&&") {
+            this.stmt(cmd.x, sure);
+            this.stmt(cmd.y, sure);
+          } else if (cmd.op === "||") {
+            this.stmt(cmd.x, sure);
+            this.stmt(cmd.y, false);
+          } else {
+            this.stmt(cmd.x, false);
+            this.stmt(cmd.y, false);
+          }
+          this.redirects(s, null, false);
+          return;
+        }
+        if (cmd?.type === "Block" || cmd?.type === "Subshell") {
+          const grouped = this.groupOutput(cmd.stmts);
+          if (grouped && this.redirects(s, grouped, sure)) return;
+          const cwd = this.cwd;
+          this.list(cmd.stmts, sure);
+          if (cmd.type === "Subshell") this.cwd = cwd;
+          this.redirects(s, null, false);
+          return;
+        }
+        if (cmd?.type === "CallExpr" && cmd.args.length > 0) {
+          const name = literal2(cmd.args[0]);
+          const args = cmd.args.slice(1).map(literal2);
+          if (name === "cd") {
+            const to = args[0];
+            this.cwd = to === void 0 ? null : to === null || this.cwd === null ? null : path16.posix.resolve(this.cwd, to);
+            return;
+          }
+          const output = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
+          if (name === "tee") {
+            this.tee(args, s, sure);
+            this.redirects(s, null, false);
+            return;
+          }
+          if (name === "mv" || name === "cp") this.move(name, args, sure);
+          else this.touches(name, args);
+          this.redirects(s, output, sure);
+          return;
+        }
+        for (const inner of childStatements(s)) this.stmt(inner, false);
+        this.redirects(s, null, false);
+      }
+      /**
+       * The redirections of a statement that write files. `output` is the statement's standard output
+       * when it is known. True when it wrote its output to a file.
+       */
+      redirects(s, output, sure) {
+        let wrote = false;
+        for (const r of s.redirs) {
+          if (!/>/.test(r.op) || r.op === ">&" || r.op === "<>") {
+            if (r.op === ">&" && r.word && literal2(r.word) !== null && !/^\d+$|^-$/.test(literal2(r.word) ?? "")) this.unknownTarget(r);
+            continue;
+          }
+          const target2 = r.word ? this.resolve(r.word) : null;
+          if (target2 === null) {
+            this.unknownTarget(r);
+            continue;
+          }
+          if (NOT_FILES.test(target2) || target2 === "/dev/null") continue;
+          const stdout = (r.n === null || r.n === "1") && (r.op === ">" || r.op === ">|" || r.op === ">>");
+          if (!stdout || !sure || output === null || "why" in output) {
+            const why = !stdout ? "a RUN sends other output there" : !sure ? "a RUN writes it on some paths only" : output && "why" in output ? output.why : "a RUN writes the output of a command there";
+            this.set(target2, null, why, "RUN");
+            continue;
+          }
+          if (r.op === ">>") {
+            const before2 = this.state.get(target2);
+            if (!before2 || before2.content === null) {
+              this.set(target2, null, before2 ? before2.why ?? "a RUN appends to it" : "a RUN appends to a file whose earlier content is not known", output.how);
+              continue;
+            }
+            this.set(target2, concat2(before2.content, output.text), null, output.how);
+          } else {
+            this.set(target2, output.text, null, output.how);
+          }
+          wrote = true;
+        }
+        return wrote;
+      }
+      unknownTarget(r) {
+        void r;
+        for (const p of [...this.state.keys()]) this.set(p, null, "a RUN writes to a path that is not known", "RUN");
+      }
+      set(p, content, why, how) {
+        if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
+        this.state.set(p, { content, why });
+        this.writes.push({ instruction: this.inst, path: p, content, why, how });
+      }
+      /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
+      tee(args, s, sure) {
+        const append = args.some((a) => a !== null && /^-[a-z]*a/.test(a));
+        const files = args.filter((a) => a === null || !a.startsWith("-"));
+        if (files.includes(null) && files.length > 0) {
+          for (const p of [...this.state.keys()]) this.set(p, null, "a RUN tees to a path that is not known", "tee");
+        }
+        const body2 = heredocOf(s);
+        const text = body2 ? this.heredocText(body2.r, body2.hdoc, "tee") : null;
+        for (const f of files) {
+          if (f === null) continue;
+          const p = this.absolute(f);
+          if (p === null) continue;
+          if (!sure || text === null || "why" in text) {
+            this.set(p, null, text && "why" in text ? text.why : !sure ? "a RUN writes it on some paths only" : "a RUN tees the output of a command there", "tee");
+            continue;
+          }
+          if (append) {
+            const before2 = this.state.get(p);
+            this.set(p, before2?.content ? concat2(before2.content, text.text) : null, before2?.content ? null : "a RUN appends to a file whose earlier content is not known", "tee");
+          } else this.set(p, text.text, null, "tee");
+        }
+      }
+      /** `mv A B`, `cp A B`: the content follows the file; anything else written over is unknown. */
+      move(name, args, sure) {
+        const plain = args.filter((a) => a === null || !a.startsWith("-"));
+        const flags = args.filter((a) => a !== null && a.startsWith("-"));
+        if (plain.length === 2 && !plain.includes(null) && flags.every((f) => /^-[fpav]+$|^--$/.test(f ?? ""))) {
+          const from = this.absolute(plain[0]);
+          const dest = this.absolute(plain[1]);
+          if (from !== null && dest !== null) {
+            const known3 = this.state.get(from);
+            const intoDir = plain[1].endsWith("/") || /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/.test(dest);
+            const to = intoDir ? path16.posix.join(dest, path16.posix.basename(from)) : dest;
+            if (known3?.content && sure) {
+              this.set(to, known3.content, null, name);
+            } else {
+              this.touches(name, [plain[1]]);
+              if (intoDir && this.state.has(to)) this.set(to, null, `\`${name}\` puts a file there that dockerlint cannot read`, name);
+            }
+            if (name === "mv" && this.state.has(from)) this.set(from, null, "a RUN moves it away", "mv");
+            return;
+          }
+        }
+        this.touches(name, args);
+      }
+      /** A command that may change the files it names (or, for archive tools and downloaders, the folders). */
+      touches(name, args) {
+        if (this.state.size === 0) return;
+        const base2 = name === null ? null : path16.posix.basename(name);
+        if (base2 !== null && KEEPS_CONTENT.has(base2)) return;
+        if (base2 === "ln") {
+          const plain = args.filter((a) => a === null || !a.startsWith("-"));
+          const link = plain[plain.length - 1];
+          if (plain.length >= 2 && link !== void 0) {
+            const q = link === null ? null : this.absolute(link);
+            for (const p of [...this.state.keys()]) if (q === null || q === p) this.set(p, null, "a RUN makes a link there", "ln");
+          }
+          return;
+        }
+        if (args.includes(null) && base2 !== null && (CHANGES_FILES.has(base2) || UNNAMED_WRITERS.has(base2))) {
+          for (const p of [...this.state.keys()]) this.set(p, null, `\`${base2}\` in a RUN is given a path that is not known`, base2);
+          return;
+        }
+        const named = args.filter((a) => a !== null && !a.startsWith("-")).map((a) => ({ a, p: this.absolute(a) }));
+        for (const p of [...this.state.keys()]) {
+          const hit = named.some(({ a, p: q }) => q !== null && (q === p || p.startsWith(q === "/" ? "/" : `${q}/`) || /[*?[]/.test(a) && (0, import_picomatch5.default)(q, { dot: true })(p)));
+          const unpacked = base2 !== null && UNNAMED_WRITERS.has(base2) && this.cwd !== null && (this.cwd === "/" || p.startsWith(`${this.cwd}/`));
+          if (hit || unpacked) this.set(p, null, `\`${base2 ?? "a command"}\` in a RUN may change it`, base2 ?? "RUN");
+        }
+      }
+      absolute(p) {
+        if (p.startsWith("/")) return path16.posix.resolve(p);
+        return this.cwd === null ? null : path16.posix.resolve(this.cwd, p);
+      }
+      resolve(w) {
+        const v = literal2(w);
+        return v === null || v === "" ? null : this.absolute(v);
+      }
+      /** `{ echo a; printf 'b\n'; }`: the output of a group of writers, in order, or null when it has anything else. */
+      groupOutput(stmts) {
+        let text = { text: "", pieces: [] };
+        for (const s of stmts) {
+          if (s.background || s.negated || s.redirs.some((r) => r.op !== "<<" && r.op !== "<<-")) return null;
+          const cmd = s.cmd;
+          if (cmd?.type !== "CallExpr" || cmd.args.length === 0 || cmd.assigns.length > 0) return null;
+          const name = literal2(cmd.args[0]);
+          const out = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
+          if (out === null) return null;
+          if ("why" in out) return out;
+          text = concat2(text, out.text);
+        }
+        return { text, how: "echo" };
+      }
+      /** What `echo`, `printf` or `cat <<EOF` prints, when it is only literal text; null for other commands. */
+      commandOutput(name, args, s) {
+        const span = this.text.spanOf(s.p[2], s.e[2]);
+        if (name === "cat" && args.length === 0) {
+          const body2 = heredocOf(s);
+          return body2 ? this.heredocText(body2.r, body2.hdoc, "cat") : null;
+        }
+        if (name !== "echo" && name !== "printf") return null;
+        const values = args.map(literal2);
+        const unknown = args.find((_, i) => values[i] === null);
+        if (unknown) return { why: `its text uses \`${this.text.text.slice(unknown.p[2], unknown.e[2])}\``, how: name };
+        const words = values;
+        const printed = name === "echo" ? this.echo(words) : printf2(words);
+        if (typeof printed !== "string") return { why: printed.why, how: name };
+        return { text: { text: printed, pieces: printed === "" ? [] : [{ start: 0, end: printed.length, mapped: null, span }] }, how: name };
+      }
+      echo(words) {
+        let i = 0;
+        let newline = true;
+        let escapes = this.flavour.sh === "dash";
+        while (i < words.length && /^-[neE]+$/.test(words[i]) && (this.flavour.sh !== "dash" || words[i] === "-n")) {
+          for (const c of words[i].slice(1)) {
+            if (c === "n") newline = false;
+            else if (c === "e") escapes = true;
+            else escapes = false;
+          }
+          i++;
+        }
+        const body2 = words.slice(i).join(" ");
+        if (!body2.includes("\\")) return body2 + (newline ? "\n" : "");
+        if (!this.flavour.known && !(this.flavour.sh === "bash")) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
+        if (!escapes) return body2 + (newline ? "\n" : "");
+        const out = unescape(body2, false);
+        if (out === null) return { why: "its text has an escape that dockerlint does not read" };
+        return out.text + (out.stopped || !newline ? "" : "\n");
+      }
+      /** A heredoc's body as written, when it is literal text: a quoted delimiter, or no expansion nor backslash in it. */
+      heredocText(r, hdoc, how) {
+        const delim = r.word ? this.text.text.slice(r.word.p[2], r.word.e[2]) : "EOF";
+        const label = `${how} <<${r.op === "<<-" ? "-" : ""}${delim}`;
+        if (hdoc === null) return { text: { text: "", pieces: [] }, how: label };
+        const quoted = r.word?.parts.some((p) => p.type !== "Lit" || p.value.includes("\\")) ?? false;
+        const lit2 = hdoc.parts.every((p) => p.type === "Lit");
+        const raw = this.text.sub(hdoc.p[2], hdoc.e[2]);
+        if (!quoted && (!lit2 || raw.text.includes("\\") || raw.text.includes("`"))) {
+          const first = hdoc.parts.find((p) => p.type !== "Lit");
+          const what = first ? this.text.text.slice(first.p[2], first.e[2]) : "\\";
+          return { why: `the heredoc's delimiter is not quoted and its body uses \`${what.split("\n")[0]}\``, how: label };
+        }
+        let body2 = raw;
+        if (r.op === "<<-") {
+          const b = MappedText.builder(raw.file);
+          let lineStart = true;
+          for (let i = 0; i < raw.text.length; i++) {
+            const c = raw.text[i];
+            if (lineStart && c === "	") continue;
+            lineStart = c === "\n";
+            b.appendChar(c, raw.originOf(i));
+          }
+          body2 = b.build(raw.originOf(raw.text.length));
+        }
+        const span = this.text.spanOf(r.p[2], r.e[2]);
+        return { text: { text: body2.text, pieces: body2.text === "" ? [] : [{ start: 0, end: body2.text.length, mapped: body2, span }] }, how: label };
+      }
+    };
+  }
+});
+
 // src/shellcheck.ts
 var shellcheck_exports = {};
 __export(shellcheck_exports, {
@@ -36178,25 +36779,25 @@ __export(shellcheck_exports, {
 });
 import { spawn } from "node:child_process";
 import fs3 from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path16.resolve(r));
-  for (const dir of pathVar.split(path16.delimiter)) {
-    if (!dir || !path16.isAbsolute(dir)) continue;
+  const roots = inside3.map((r) => path17.resolve(r));
+  for (const dir of pathVar.split(path17.delimiter)) {
+    if (!dir || !path17.isAbsolute(dir)) continue;
     let real;
     try {
       real = fs3.realpathSync(dir);
     } catch {
       continue;
     }
-    if (roots.some((r) => real === r || real.startsWith(r + path16.sep) || dir === r || dir.startsWith(r + path16.sep))) continue;
-    const file = path16.join(real, "shellcheck");
+    if (roots.some((r) => real === r || real.startsWith(r + path17.sep) || dir === r || dir.startsWith(r + path17.sep))) continue;
+    const file = path17.join(real, "shellcheck");
     try {
       const st = fs3.statSync(file);
       if (!st.isFile()) continue;
       fs3.accessSync(file, fs3.constants.X_OK);
       const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path16.sep))) continue;
+      if (roots.some((r) => resolved.startsWith(r + path17.sep))) continue;
       return resolved;
     } catch {
       continue;
@@ -36207,7 +36808,7 @@ function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
 function runOn(binary2, text, shell) {
   return new Promise((resolve4) => {
     const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path16.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(binary2, args, { cwd: path17.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     let size = 0;
     let err = "";
@@ -36373,7 +36974,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path17 from "node:path";
+import path18 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -36429,7 +37030,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path17.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path17.dirname(input2.path);
+  const contextDir = options.context ? path18.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path18.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -36454,7 +37055,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
     ...composed?.grants ? { runtime: { service: composed.service, grants: composed.grants.map((g) => `${displayPath(composed.composeFile, options.cwd)}${g.line ? `:${g.line}` : ""} ${g.text}`) } } : {},
-    displayPath: (rel) => displayPath(path17.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path18.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -36467,7 +37068,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path17.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path18.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -36489,6 +37090,9 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     for (let s = stage; s; s = s.baseStage) {
       for (const op of s.copies) if (!op.destIsDir && facts.chmods.some((c) => c.paths.some((p) => p.startsWith(`${op.dest}/`)))) op.destIsDir = true;
     }
+  }
+  if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
+    env3.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
@@ -36706,7 +37310,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path17.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path18.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -36782,6 +37386,7 @@ var init_engine = __esm({
     init_rules();
     init_suppressions();
     init_run_facts();
+    init_run_writes();
     init_entrypoint_not_found();
     init_rule();
     init_schema();
@@ -40156,8 +40761,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path30) {
-      let input2 = path30;
+    function removeDotSegments(path31) {
+      let input2 = path31;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -40231,11 +40836,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path30) {
-      if (path30 === "" || path30[0] === "/") {
-        return removeDotSegments(path30);
+    function removeDotSegmentsRelative(path31) {
+      if (path31 === "" || path31[0] === "/") {
+        return removeDotSegments(path31);
       }
-      const segments = path30.split("/");
+      const segments = path31.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -40598,8 +41203,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
+        const path31 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path31 && path31 !== "/" ? path31 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -43840,7 +44445,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path18 from "node:path";
+import path19 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -43849,22 +44454,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path18.resolve(startDir);
+  const start = path19.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path18.resolve(start, explicit);
-    const own = new Jail(path18.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path19.resolve(start, explicit);
+    const own = new Jail(path19.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path18.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path19.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path18.parse(start).root);
+  const jail = given ?? new Jail(path19.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path18.join(dir, name);
+      const abs = path19.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -43872,7 +44477,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path18.join(dir, "package.json");
+    const pkg = path19.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -43881,7 +44486,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path18.basename(f.abs) + (path18.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path19.basename(f.abs) + (path19.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -43891,7 +44496,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path18.dirname(dir);
+    const parent = path19.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -43900,7 +44505,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path18.join(dir, name);
+      const abs = path19.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -43915,7 +44520,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path18.dirname(dir);
+    const parent = path19.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -44113,7 +44718,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path18.join(dir, ".git")) !== null;
+    return jail.stat(path19.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -44128,31 +44733,31 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path18.relative(start, abs);
-  return (rel === "" || path18.isAbsolute(rel) ? abs : rel).split(path18.sep).join("/");
+  const rel = path19.relative(start, abs);
+  return (rel === "" || path19.isAbsolute(rel) ? abs : rel).split(path19.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path18.dirname(file) : path18.resolve(cwd);
+  const dir = file ? path19.dirname(file) : path19.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch5.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path18.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const ignores = config.ignore.map((g) => (0, import_picomatch6.default)(stripSlashes(g), opts));
+  const keyPrefix = file && path19.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch5.default)(stripSlashes(c.dockerfile), opts), context: { dir: path18.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch6.default)(stripSlashes(c.dockerfile), opts), context: { dir: path19.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path18.relative(dir, path18.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path18.isAbsolute(r)) return null;
-    return r.split(path18.sep).join("/");
+    const r = path19.relative(dir, path19.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path19.isAbsolute(r)) return null;
+    return r.split(path19.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch5.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch6.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -44179,7 +44784,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path18.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path19.basename(file)}` : ""}`
       };
     }
   };
@@ -44190,14 +44795,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch5, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch6, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    import_picomatch6 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -44287,10 +44892,10 @@ var init_recording = __esm({
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs4 from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function inside2(root, p) {
-  const rel = path19.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path19.isAbsolute(rel);
+  const rel = path20.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path20.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -44302,7 +44907,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path19.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path20.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -44337,8 +44942,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path19.dirname(realPath);
-  const tmp = path19.join(dir, `.${path19.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path20.dirname(realPath);
+  const tmp = path20.join(dir, `.${path20.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
@@ -44364,7 +44969,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs5 from "node:fs";
-import path20 from "node:path";
+import path21 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -44452,8 +45057,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path20.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path20.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path21.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path21.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -44489,13 +45094,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path21 from "node:path";
+import path22 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path21.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path22.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path21.resolve(buffer.path);
+  const resolved = path22.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -45027,26 +45632,26 @@ var require_ignore2 = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path30) => {
-      const end = path30.length - 1;
-      const index = path30.lastIndexOf(
+    var basenameOf = (path31) => {
+      const end = path31.length - 1;
+      const index = path31.lastIndexOf(
         SLASH,
-        path30[end] === SLASH ? end - 1 : end
+        path31[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path30 : path30.slice(index + 1);
+      return index < 0 ? path31 : path31.slice(index + 1);
     };
-    var parentOf = (path30) => {
-      if (path30.charCodeAt(0) === SLASH_CODE || path30.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path30.split(SLASH).filter(Boolean);
+    var parentOf = (path31) => {
+      if (path31.charCodeAt(0) === SLASH_CODE || path31.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path31.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path30.length - 1;
-      const cut = path30.lastIndexOf(
+      const end = path31.length - 1;
+      const cut = path31.lastIndexOf(
         SLASH,
-        path30.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path31.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path30.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path31.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -45196,7 +45801,7 @@ var require_ignore2 = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path30) {
+      testLiteral(path31) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -45205,7 +45810,7 @@ var require_ignore2 = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path30)) {
+          if (rule.checkRegex.test(path31)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -45225,15 +45830,15 @@ var require_ignore2 = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path30, mode) {
+      test(path31, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path30) : path30;
+        const basename4 = shortcut ? basenameOf(path31) : path31;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path30
+            shortcut && rule._basenameOnly ? basename4 : path31
           )) {
             const { negative } = rule;
             const ret = {
@@ -45255,17 +45860,17 @@ var require_ignore2 = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path30, originalPath, doThrow) => {
-      if (!isString(path30)) {
+    var checkPath = (path31, originalPath, doThrow) => {
+      if (!isString(path31)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path30) {
+      if (!path31) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path30)) {
+      if (checkPath.isNotRelative(path31)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -45274,25 +45879,25 @@ var require_ignore2 = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path30) => {
-      const first = path30.charCodeAt(0);
+    var isNotRelative = (path31) => {
+      const first = path31.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path30.length === 1) {
+      if (path31.length === 1) {
         return true;
       }
-      const second = path30.charCodeAt(1);
+      const second = path31.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path30.length === 2 || path30.charCodeAt(2) === SLASH_CODE;
+      return path31.length === 2 || path31.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -45323,59 +45928,59 @@ var require_ignore2 = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path30) {
+      _test(originalPath, cache, path31) {
         checkPath(
-          path30,
+          path31,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path30 ? this._t(path30, cache) : {
+        return path31 ? this._t(path31, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path30 = convertPath(target2);
-        if (!path30 || path30.charCodeAt(path30.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path30);
+        const path31 = convertPath(target2);
+        if (!path31 || path31.charCodeAt(path31.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path31);
         }
-        const dir = this._t(path30, this._testCache);
+        const dir = this._t(path31, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path30);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
+        const literal3 = this._rules.testLiteral(path31);
+        return literal3.ignored || literal3.unignored ? literal3 : dir;
       }
-      _t(path30, cache) {
-        const cached = cache[path30];
+      _t(path31, cache) {
+        const cached = cache[path31];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path30);
+        const parentPath = parentOf(path31);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path30] = parent && parent.ignored ? parent : this._rules.test(path30, MODE_IGNORE);
+        return cache[path31] = parent && parent.ignored ? parent : this._rules.test(path31, MODE_IGNORE);
       }
-      ignores(path30) {
-        return this._test(path30, this._ignoreCache, convertPath(path30)).ignored;
+      ignores(path31) {
+        return this._test(path31, this._ignoreCache, convertPath(path31)).ignored;
       }
       createFilter() {
-        return (path30) => !this.ignores(path30);
+        return (path31) => !this.ignores(path31);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path30) {
-        return this._test(path30, this._testCache, convertPath(path30));
+      test(path31) {
+        return this._test(path31, this._testCache, convertPath(path31));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path30) => checkPath(convertPath(path30), path30, RETURN_FALSE);
+    var isPathValid = (path31) => checkPath(convertPath(path31), path31, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path30) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path30) || isNotRelative(path30);
+      checkPath.isNotRelative = (path31) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path31) || isNotRelative(path31);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -47318,11 +47923,11 @@ var init_lib2 = __esm({
       format: format2,
       normalize,
       resolve,
-      require: (path30) => {
+      require: (path31) => {
         if (typeof require2 !== "undefined") {
-          return require2(path30);
-        } else if (path30.match(/\.json$/)) {
-          return JSON.parse(readFileSync2(path30, "utf8"));
+          return require2(path31);
+        } else if (path31.match(/\.json$/)) {
+          return JSON.parse(readFileSync2(path31, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -51758,7 +52363,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs6 from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -51768,22 +52373,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path24.sep).join("/");
+  const key = relativePath.split(path25.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path24.relative(root, file);
-    if (rel && !rel.startsWith(`..${path24.sep}`) && rel !== ".." && !path24.isAbsolute(rel)) return rel.split(path24.sep).join("/");
+    const rel = path25.relative(root, file);
+    if (rel && !rel.startsWith(`..${path25.sep}`) && rel !== ".." && !path25.isAbsolute(rel)) return rel.split(path25.sep).join("/");
   }
-  return file.split(path24.sep).join("/");
+  return file.split(path25.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path24.join(fs6.realpathSync.native(path24.dirname(input2.path)), path24.basename(input2.path));
+    file = path25.join(fs6.realpathSync.native(path25.dirname(input2.path)), path25.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -51800,25 +52405,25 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs7 from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path25.resolve(cwd, location);
+    const abs = path26.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path25.join(abs, CACHE_FILE) : abs;
+    return isDir ? path26.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path25.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path25.isAbsolute(rel);
-  return path25.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path26.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path26.isAbsolute(rel);
+  return path26.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function listedAbsent(call, digest, reads) {
   if (digest !== "-" && digest !== "r:-") return false;
   const p = call.slice(call.indexOf("\0", 2) + 1);
-  return reads.get(`d\0\0${path25.dirname(p)}`)?.startsWith("d:") === true;
+  return reads.get(`d\0\0${path26.dirname(p)}`)?.startsWith("d:") === true;
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -52005,7 +52610,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path25.dirname(p)}`;
+        const listing = `d\0\0${path26.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
@@ -52203,16 +52808,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path30, added, removed, oldPosInc, options) {
-        const last = path30.lastComponent;
+      addToPath(path31, added, removed, oldPosInc, options) {
+        const last = path31.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path30.oldPos + oldPosInc,
+            oldPos: path31.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path30.oldPos + oldPosInc,
+            oldPos: path31.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -52496,10 +53101,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path26 from "node:path";
+import path27 from "node:path";
 function shown(p, cwd) {
-  const rel = path26.relative(cwd, p);
-  return (rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel).split(path26.sep).join("/");
+  const rel = path27.relative(cwd, p);
+  return (rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel).split(path27.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -52539,7 +53144,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path27 from "node:path";
+import path28 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -52582,8 +53187,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path27.relative(o.cwd, p);
-    return rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel.split(path27.sep).join("/");
+    const rel = path28.relative(o.cwd, p);
+    return rel.startsWith("..") || path28.isAbsolute(rel) ? p : rel.split(path28.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -52614,13 +53219,13 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs9 from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/cli.ts
-var import_picomatch6 = __toESM(require_picomatch2(), 1);
+var import_picomatch7 = __toESM(require_picomatch2(), 1);
 init_schema();
 import fs8 from "node:fs";
-import path28 from "node:path";
+import path29 from "node:path";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 
 // src/parallel.ts
@@ -52681,7 +53286,7 @@ async function runWorkerQueue(queue, lint, post) {
 }
 
 // src/linter.ts
-import path22 from "node:path";
+import path23 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -53193,7 +53798,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path22.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path23.resolve(cwd, file);
   return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -53252,7 +53857,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore = __toESM(require_ignore2(), 1);
 init_file_system();
 init_jail();
-import path23 from "node:path";
+import path24 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -53305,7 +53910,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path23.resolve(cwd, input2);
+    const abs = path24.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -53317,7 +53922,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path23.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path24.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
@@ -53330,7 +53935,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path23.join(input2.input, path23.relative(input2.abs, abs)).split(path23.sep).join("/");
+  const shown2 = (abs) => path24.join(input2.input, path24.relative(input2.abs, abs)).split(path24.sep).join("/");
   let entries;
   let hereReal;
   try {
@@ -53343,21 +53948,21 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path23.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path24.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path23.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path24.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path23.relative(s.dir, abs).split(path23.sep).join("/");
-    if (rel === "" || rel === ".." || rel.startsWith("../") || path23.isAbsolute(rel)) return false;
+    const rel = path24.relative(s.dir, abs).split(path24.sep).join("/");
+    if (rel === "" || rel === ".." || rel.startsWith("../") || path24.isAbsolute(rel)) return false;
     return s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path23.join(dir, e.name);
+    const abs = path24.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, path23.join(hereReal, e.name), here, out, top2, jail, input2, problems);
+      walk2(abs, path24.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real2 = jail.fs.realpath(abs) ?? abs;
@@ -53369,7 +53974,7 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path23.relative(top2, named).split(path23.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      if (path24.relative(top2, named).split(path24.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
       const real2 = jail.fs.realpath(named);
       if (real2 === null || !isWithin(real2, top2)) continue;
       try {
@@ -53424,7 +54029,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path28.dirname(path28.resolve(p)), { recursive: true });
+    fs8.mkdirSync(path29.dirname(path29.resolve(p)), { recursive: true });
     fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -53506,15 +54111,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path28.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path29.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path28.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path28.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path28.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path29.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path29.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path29.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -53601,15 +54206,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path28.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path29.join(io.cwd, ".dockerlint.yaml");
     if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path28.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path29.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -53623,11 +54228,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path28.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path29.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -53637,7 +54242,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path28.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path29.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -53674,7 +54279,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path28.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path29.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -53694,19 +54299,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path28.resolve(io.cwd, p)) && import_picomatch6.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch6.default.scan(glob).base || ".";
-    const match = (0, import_picomatch6.default)(path28.resolve(io.cwd, glob).split(path28.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs8.existsSync(path29.resolve(io.cwd, p)) && import_picomatch7.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch7.default.scan(glob).base || ".";
+    const match = (0, import_picomatch7.default)(path29.resolve(io.cwd, glob).split(path29.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path28.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path29.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path28.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path28.sep) ? dir : dir + path28.sep);
+    const plainAbs = plain.map((p) => path29.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path29.sep) ? dir : dir + path29.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path28.sep).join("/");
+      const slashed = f.split(path29.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -53727,7 +54332,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path28.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path29.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -53746,7 +54351,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path28.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path28.dirname(path28.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path29.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path29.dirname(path29.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -53777,7 +54382,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path28.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path29.relative(io.cwd, i.path));
   if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=100");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
@@ -53840,9 +54445,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path28.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path29.dirname(p);
   } catch {
-    return path28.dirname(p);
+    return path29.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -54018,7 +54623,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path29.dirname(path29.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path30.dirname(path30.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -54026,8 +54631,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path29.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path29.join(cwd, `${key}.annotations`) : null
+    json: path30.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path30.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

@@ -52,7 +52,11 @@ export interface Host {
   /** Parses shell text in the script's dialect; null on a syntax error. */
   parse(text: string): ShellFile | null;
   /** `. path`: the file in the image, parsed; null when the image does not get it from the build. */
-  source(path: string): { ast: ShellFile; file: ScriptFile } | null;
+  /**
+   * The file `. path` reads. A name without a slash is looked up in `searchPath` first, the
+   * folders of PATH when the script's PATH is known (null when it is not), as sh and bash do.
+   */
+  source(path: string, searchPath?: readonly string[] | null): { ast: ShellFile; file: ScriptFile } | null;
   /** The shell has bash's extensions (`$EUID`, `$BASH_SOURCE`). */
   bash: boolean;
   /** The files an absolute pathname pattern matches in the image, sorted; null when not known. */
@@ -2439,7 +2443,7 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
-  const found = m.host.source(target.s);
+  const found = m.host.source(target.s, target.s.includes('/') ? null : searchPathOf(st));
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref, ...(!found && isActivateScript(target.s) ? { activate: true as const } : {}) });
@@ -2449,6 +2453,13 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/** The folders of the script's PATH, when it holds one known string; else null. */
+function searchPathOf(st: State): string[] | null {
+  const v = st.getVar('PATH');
+  if (!v || v.kind !== 'scalar' || v.value.s === null || v.value.multi) return null;
+  return v.value.s.split(':').filter((d) => d.startsWith('/'));
 }
 
 /**
