@@ -10692,8 +10692,8 @@ function chosenAtBuildText(stage) {
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
+  const byName2 = stages.find((s) => s.name === lower);
+  if (byName2) return byName2;
   if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
   return null;
 }
@@ -11450,6 +11450,39 @@ ${line}` };
 function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
   if (!word || !writtenAsIs(dockerfile.text, word)) return {};
   return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
+}
+function execFormStrings(text) {
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      if (i >= text.length) return null;
+      out.push({ start, end: ++i });
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+function insertExecFormWord(file, form, index, word) {
+  const text = form.text.text;
+  const strings = execFormStrings(text);
+  const at2 = strings?.[index];
+  if (!strings || strings.length !== form.argv.length || !at2) return null;
+  const insert = `, ${JSON.stringify(word)}`;
+  const want = [...form.argv.slice(0, index + 1), word, ...form.argv.slice(index + 1)];
+  try {
+    const got = JSON.parse(text.slice(0, at2.end) + insert + text.slice(at2.end));
+    if (!Array.isArray(got) || got.length !== want.length || got.some((v, k) => v !== want[k])) return null;
+  } catch {
+    return null;
+  }
+  const offset = form.text.originOf(at2.end - 1) + 1;
+  if (file.text[offset - 1] !== '"') return null;
+  return { file: file.displayPath, start: offset, end: offset, text: insert };
 }
 var CLOSING;
 var init_dockerfile2 = __esm({
@@ -14282,6 +14315,9 @@ var init_python_program = __esm({
 });
 
 // src/model/evaluator/values.ts
+function samePid(a, b) {
+  return a === b || !!a && !!b && a.job === b.job && a.before === b.before && a.after === b.after;
+}
 function unsetValue(name, via) {
   return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
 }
@@ -14308,7 +14344,7 @@ function compareFields(a, b) {
   return null;
 }
 function sameField(a, b) {
-  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "") && samePid(a.pid, b.pid);
 }
 function sameFields(a, b) {
   if (a === b) return true;
@@ -14524,6 +14560,10 @@ function feedField(f) {
       if (x !== void 0 && x !== null) feedText(x);
     }
   }
+  if (f.pid) {
+    feedCode(5);
+    feedText(`${f.pid.job.file.path}:${f.pid.job.stmt.p[2]}:${f.pid.before}:${f.pid.after}`);
+  }
 }
 function varHash(v) {
   const long = v.kind === "scalar" && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
@@ -14653,7 +14693,8 @@ function joinJobs(a, b) {
   const jobs = [...a.jobs];
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
   const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true } : a.waited ?? b.waited;
-  return { jobs, term: a.term ?? b.term, waited };
+  const last = a.last === b.last ? a.last : void 0;
+  return { jobs, term: a.term ?? b.term, waited, ...last ? { last } : {} };
 }
 function unionLast(a, b) {
   if (a === b) return a;
@@ -15302,6 +15343,10 @@ function assemble(pieces) {
         continue;
       }
       const f = p.field;
+      if (f.pid && !f.multi) {
+        cur = cur ? concat(cur, f) : f;
+        continue;
+      }
       if (f.s === null) {
         cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
         continue;
@@ -15343,6 +15388,8 @@ function assemble(pieces) {
 function concat(a, b) {
   if (a.s === "" && !a.multi) return b;
   if (b.s === "" && !b.multi) return a;
+  if (b.pid && a.s !== null && !a.multi && !a.mangled && !b.multi) return { s: null, not: [""], pid: { ...b.pid, before: a.s + b.pid.before } };
+  if (a.pid && b.s !== null && !b.multi && !b.mangled && !a.multi) return { s: null, not: [""], pid: { ...a.pid, after: a.pid.after + b.s } };
   const mangled = a.mangled ?? b.mangled;
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
@@ -15464,8 +15511,11 @@ function baseValue(pe, st, env3) {
     }
     case "?":
       return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "!": {
+      const job = st.jobs?.last;
+      return { list: null, scalar: job ? { s: null, not: [""], pid: { job, before: "", after: "" } } : UNKNOWN, set: true };
+    }
     case "$":
-    case "!":
     case "-":
     case "_":
       return { list: null, scalar: UNKNOWN, set: true };
@@ -16367,6 +16417,135 @@ var init_liveness = __esm({
   }
 });
 
+// src/model/evaluator/polls.ts
+function pollOf(c, paths) {
+  const [stmt, ...more] = c.cond;
+  if (!stmt || more.length > 0 || stmt.background) return null;
+  const calls = c.until ? stmt.negated && stmt.cmd?.type === "CallExpr" ? [stmt.cmd] : null : stmt.negated ? null : tests(stmt);
+  if (!calls || calls.length === 0) return null;
+  if (calls.some((call) => call.assigns.length > 0 || call.args.length === 0 || !call.args.every(plainWord))) return null;
+  if (paths.length === 0 || !passesTime(c.do, paths)) return null;
+  const jobs = [];
+  for (const p of paths) {
+    for (const call of calls) {
+      const polled = polledJobs(p.fields(call.args), p.jobs);
+      if (!polled) return null;
+      for (const j of polled) if (!jobs.includes(j)) jobs.push(j);
+    }
+  }
+  const first = calls[0];
+  const last = calls[calls.length - 1];
+  return { stmt, call: first, from: first.p[2], to: last.e[2], jobs };
+}
+function tests(s) {
+  if (s.negated || s.background) return null;
+  const c = s.cmd;
+  if (c?.type === "CallExpr") return [c];
+  if (c?.type !== "BinaryCmd" || c.op !== "&&") return null;
+  const x = tests(c.x);
+  const y = tests(c.y);
+  return x && y ? [...x, ...y] : null;
+}
+function plainWord(w) {
+  const part = (p) => {
+    if (p.type === "Lit" || p.type === "SglQuoted") return true;
+    if (p.type === "DblQuoted") return p.parts.every(part);
+    if (p.type === "ParamExp") return p.op === null && p.index === null && !p.excl && !p.length && p.word === null;
+    return false;
+  };
+  return w.parts.every(part);
+}
+function passesTime(body2, paths) {
+  let ok = body2.length > 0;
+  forEachCall(body2, (call, s) => {
+    if (s.background) ok = false;
+    const head = call.args[0];
+    const name = head && head.parts.length === 1 && head.parts[0]?.type === "Lit" ? head.parts[0].value : null;
+    if (name === null || BREAKS_OUT.has(name) || paths.some((p) => p.isFunction(name))) ok = false;
+    else if (name === "kill") {
+      const opt = call.args[1]?.parts.length === 1 && call.args[1].parts[0]?.type === "Lit" ? call.args[1].parts[0].value : null;
+      if (opt !== "-0") ok = false;
+    }
+  });
+  return ok;
+}
+function polledJobs(argv, jobs) {
+  if (argv.some((f) => f.multi)) return null;
+  const words = argv.map((f) => f.s);
+  const head = words[0];
+  const byPid = (fs10, before2, after) => {
+    if (fs10.length === 0) return null;
+    const out = [];
+    for (const f of fs10) {
+      const p = f.pid;
+      if (!p || p.before !== before2 || !after.has(p.after) || !jobs.includes(p.job)) return null;
+      if (!out.includes(p.job)) out.push(p.job);
+    }
+    return out;
+  };
+  const bare = /* @__PURE__ */ new Set([""]);
+  switch (head) {
+    case "kill": {
+      let i = words[1] === "-0" ? 2 : words[1] === "-s" && words[2] === "0" ? 3 : -1;
+      if (i < 0) return null;
+      if (words[i] === "--") i++;
+      return byPid(argv.slice(i), "", bare);
+    }
+    case "[":
+    case "test": {
+      const operands2 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
+      if (!operands2 || operands2.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands2[0]?.s ?? "")) return null;
+      return byPid(operands2.slice(1), "/proc/", PROC_ENTRIES);
+    }
+    case "ps": {
+      const rest = words.slice(1);
+      if (rest[0] !== "-p" && rest[0] !== "--pid" || !(rest.length === 2 || rest.length === 4 && rest[2] === "-o" && rest[3] !== null)) return null;
+      return byPid(argv.slice(2, 3), "", bare);
+    }
+    case "pgrep":
+    case "pidof":
+      return byName(head, words.slice(1), jobs);
+    default:
+      return null;
+  }
+}
+function byName(tool, args, jobs) {
+  const known3 = tool === "pgrep" ? ["-x", "-f", "-o", "-n", "-l", "-a"] : ["-x", "-s"];
+  const opts = args.filter((a) => a !== null && a.startsWith("-"));
+  const names = args.filter((a) => a === null || !a.startsWith("-"));
+  const name = names[0];
+  if (names.length !== 1 || name === null || name === void 0 || !opts.every((o) => known3.includes(o))) return null;
+  const full = tool === "pgrep" && opts.includes("-f");
+  if (!/^[\w./+-]+$/.test(name) || !full && name.length > COMM_LENGTH) return null;
+  const out = jobs.filter(
+    (j) => j.cmds.some((c) => {
+      const words = c.argv.map((f) => f.multi ? null : f.s);
+      if (full) return words.every((w) => w !== null) && words.join(" ").includes(name);
+      const program = programOf(words);
+      return program !== null && basename2(program) === name;
+    })
+  );
+  return out.length > 0 ? out : null;
+}
+function programOf(words) {
+  let i = 0;
+  while (words[i] === "exec" || words[i] === "nohup" || words[i] === "command") i++;
+  const sw = execSwitcherAt(words, i);
+  if (sw && (sw.tool === "gosu" || sw.tool === "su-exec")) i = sw.args + 1;
+  return words[i] ?? null;
+}
+var BREAKS_OUT, PROC_ENTRIES, COMM_LENGTH;
+var init_polls = __esm({
+  "src/model/evaluator/polls.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    BREAKS_OUT = /* @__PURE__ */ new Set(["break", "return", "exit", "exec", "wait", "trap", "eval", ".", "source", "set", "shift"]);
+    PROC_ENTRIES = /* @__PURE__ */ new Set(["", "/", "/status", "/stat", "/cmdline", "/comm"]);
+    COMM_LENGTH = 15;
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -16847,11 +17026,7 @@ function simpleCommand(m, stmt, call, st) {
       return ran(null, "");
     case "wait":
       m.rec.command(ref, argv, st.user, m.ctx, false);
-      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
-        const t = st.jobs.term;
-        const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
-      }
+      if (m.ctx.sub === 0) staysAt(m, st, ref, null);
       return ran(null, "");
     case "kill":
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === "-0" || f.s === "0" || f.s === "-l" || f.s === "-L")) st.jobs = { ...st.jobs, jobs: [] };
@@ -16927,6 +17102,12 @@ function helpOnUserCommand(st, argv) {
   if (!asked || rest.some((f) => f !== asked && (f.s === null || f.multi || f.s.includes(USER_COMMAND)))) return null;
   return { arg: asked.arg, program: `\`${basename2(head.s)}\`` };
 }
+function staysAt(m, st, at2, poll) {
+  if (!st.jobs || st.jobs.jobs.length === 0 || st.jobs.waited || poll && poll.jobs.length === 0) return;
+  const t = st.jobs.term;
+  const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+  st.jobs = { ...st.jobs, waited: { at: at2, ...poll ? { poll } : {}, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
+}
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
   if (args[0]?.s === "--") args = args.slice(1);
@@ -16938,7 +17119,7 @@ function setTrap(m, st, argv, ref) {
   const signal = kills && text !== null ? sentSignal(m, text) : null;
   const term = action.s === "-" ? null : withInert(m, st, { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} });
   const jc = st.jobs;
-  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null, ...jc?.last ? { last: jc.last } : {} };
 }
 function withInert(m, st, t) {
   const { inert: _, ...rest } = t;
@@ -17461,6 +17642,7 @@ var init_interpreter = __esm({
     init_conditions();
     init_getopts();
     init_liveness();
+    init_polls();
     init_state();
     init_values();
     init_words();
@@ -17795,7 +17977,9 @@ var init_interpreter = __esm({
             if (job) {
               const shared = this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job };
               const jc = x.jobs;
-              if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...jc?.jobs ?? [], shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+              const known3 = jc?.jobs.some((j) => j.stmt === s) ?? false;
+              if (!known3 && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...jc?.jobs ?? [], shared], term: jc?.term ?? null, waited: jc?.waited ?? null, last: shared };
+              else if (jc && (known3 || jc.last)) x.jobs = known3 ? { ...jc, last: shared } : { jobs: jc.jobs, term: jc.term, waited: jc.waited };
             }
             return x;
           });
@@ -17997,6 +18181,8 @@ var init_interpreter = __esm({
       exits = [];
       forever = false;
       acc = flowOf([]);
+      /** The loop polls the shell's background jobs (see `polls.ts`). */
+      poll = null;
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
@@ -18013,8 +18199,10 @@ var init_interpreter = __esm({
           }
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
+          const widened = widen(m, this.states, eff);
+          if (m.ctx.sub === 0) this.poll = pollOf(c, widened.map((st) => ({ jobs: st.jobs?.jobs ?? [], fields: (words) => m.fields(words, st), isFunction: (name) => st.getFunction(name) !== void 0 })));
           m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
+          return { push: new ListFrame(c.cond, widened) };
         }
         if (this.phase === 1) {
           m.ctx.cond--;
@@ -18044,6 +18232,13 @@ var init_interpreter = __esm({
           }
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
+        const poll = this.poll;
+        if (poll) {
+          const at2 = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+          const test2 = m.ref(poll.stmt, poll.call);
+          const text = m.ctx.file.text.slice(poll.from, poll.to);
+          for (const st of next) staysAt(m, st, at2, { test: test2, text, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
+        }
         return { done: { ...this.acc, next } };
       }
     };
@@ -18642,8 +18837,9 @@ async function follow(item, run2, work, cache, r) {
         const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
-        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
-        const arg0 = argv[i + 1] ?? lit(interp);
+        const zero = argv[i + 1] ?? null;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, zero, ending: null };
+        const arg0 = zero ?? lit(interp);
         const params = argv.slice(i + 2);
         await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
@@ -20409,7 +20605,7 @@ function backgroundService(main2) {
       if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
     }
   }
-  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term } };
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term, ...w.poll ? { poll: w.poll } : {} } };
 }
 var SELF_DROPPING;
 var init_questions = __esm({
@@ -21003,7 +21199,7 @@ function reportBackground(ctx, main2, bg, service, find, done) {
   const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
   const init = main2.init?.name ?? null;
   const k = bg.keeper;
-  const keeper = refText(k.at);
+  const keeper = k.kind === "wait" && k.poll ? statementText(k.at) : refText(k.at);
   const line = k.at.stmt.p[0];
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
   const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
@@ -21019,7 +21215,8 @@ function reportBackground(ctx, main2, bg, service, find, done) {
     const t = k.trap;
     const trapLine = t.at.stmt.p[0];
     pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
-    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const then = k.poll ? "the shell runs it once the command it is running in the loop returns, and no one signals the server" : "the wait returns and the script ends, and the container with it";
+    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; ${then}`;
     const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : "";
     fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
   }
@@ -21104,6 +21301,37 @@ function reportWait(ctx, main2, hop, wait, jobs, other, done) {
   if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
   else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
 }
+function behind(ref, at2) {
+  return ref.file === at2.file && ref.stmt.p[2] >= at2.stmt.e[2];
+}
+function reportPoll(ctx, main2, hop, at2, poll, jobs, other, service, find, done) {
+  if (hop.kind !== "script" || hop.unit.kind !== "file") return;
+  let server = null;
+  for (const job2 of poll.jobs) {
+    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
+    if (cmd2) server = { job: job2, cmd: cmd2 };
+  }
+  if (!server) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
+  const name = basename2(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main2.init?.name ?? null;
+  const loop = statementText(at2);
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
+  const rest = jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (line ${j.stmt.p[0]})`).join(" and ")}${rest.length > 2 ? ` and ${rest.length - 2} more` : ""}` : "";
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : "";
+  const stop = init ? `${init} signals only its direct child, the shell, which dies on SIGTERM and leaves \`${name}\` running until the container stops and it is SIGKILLed` : `the shell stays PID 1, and the kernel drops a signal that PID 1 does not handle, so \`docker stop\`'s SIGTERM reaches neither the shell nor \`${name}\`, and after the timeout both are SIGKILLed`;
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  const fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of starting it with \`&\` and polling it (other daemons can stay background jobs before it). Or pass the signal on and wait instead of polling: ${forward} before the loop, and \`wait\` in place of it${init ? `. Or run ${init} with \`-g\`, so that it signals the whole process group` : ""}`;
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, loop, loopLine: String(at2.stmt.p[0]), test: poll.text, trapNote, stop, fix, under: init ? ` under ${init}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "pollsWithoutTrap", data });
+}
 function withTerm(trap) {
   const text = trap.ref.file.text.slice(trap.ref.stmt.p[2], trap.ref.stmt.e[2]);
   if (text.includes("\n") || /[;&|<>]\s*\S/.test(text.replace(/'[^']*'|"[^"]*"/g, ""))) return null;
@@ -21156,6 +21384,10 @@ var init_entrypoint_no_exec = __esm({
         message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
         hint: "{fix}."
       },
+      pollsWithoutTrap: {
+        message: "`{server}` (line {serverLine}) runs in the background{others}, and the script's shell then goes round the loop `{loop}` (line {loopLine}) for as long as it runs, testing it with `{test}`, with no trap for SIGTERM{trapNote}: {stop}, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       waitsWithoutTrapUnderInit: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
@@ -21171,14 +21403,14 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM, or polls a background server in a loop that goes round for as long as the server runs (`server & pid=$!` then `while kill -0 "$pid"; do sleep 5; done`, `until ! kill -0 "$pid"`, `while [ -e /proc/$pid ]`, `while ps -p "$pid"`, `while pgrep -x server`, `while pidof server`, `while kill -0 "$a" && kill -0 "$b"` for two servers), which holds the shell as a `wait` does. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A polling loop counts when its condition is that one liveness test of a job the script started (`$!`, or the job\'s program by name) and its body only passes time: a loop that can also leave by a `break`, `return` or `exit`, that signals the job, calls a function of the script or tests something else too (`while kill -0 "$pid" && [ -f /run/ok ]`) is not followed, nor is a readiness loop before the hand-over (`until nc -z localhost 5432; do sleep 1; done; exec app`), and a polled job whose program is not a server (a progress loop beside a step that finishes) is not reported; an `exit 1` after the loop, when the server has gone, still counts. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive or a polling loop) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
           { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
-        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs, polling loops and keep-alives, run the server in the foreground with `exec`, or trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21201,7 +21433,8 @@ var init_entrypoint_no_exec = __esm({
           const e = staying.ending;
           const given = givenArgs(hop, run2);
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          const polled = !!e.waited?.poll && e.kind === "exit" && !!e.cmd && behind(e.cmd, e.waited.at);
+          if (!polled && (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null)) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -21217,12 +21450,13 @@ var init_entrypoint_no_exec = __esm({
           const last = e.last.length === 1 ? e.last[0] : void 0;
           const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
           const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
-          const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+          const after = !!last && !!w && behind(last, w.at);
           const exited = e.kind === "exit" && e.cmd !== null;
           if (w && !(after && argv && !exited && longRunning(argv, find))) {
             if (handled || w.jobs.length === 0) continue;
             if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
-            reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
+            if (w.poll) reportPoll(ctx, main2, hop, w.at, w.poll, w.jobs, trap.other, service, find, done);
+            else reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
             continue;
           }
           if (!last || !cmd || !argv) continue;
@@ -21419,6 +21653,8 @@ var init_entrypoint_not_executable = __esm({
   "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
     init_run_facts();
+    init_image();
+    init_base_images();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21439,10 +21675,14 @@ var init_entrypoint_not_executable = __esm({
         heredoc: {
           message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Write `COPY --chmod=755 <<EOF ...`."
+        },
+        written: {
+          message: '{imagePath} is created by the RUN on line {line} with mode 0644 (a shell redirection does not set the execute bit), and nothing makes it executable (no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Add `&& chmod +x {imagePath}` to that RUN."
         }
       },
       docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.",
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.",
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21459,7 +21699,22 @@ var init_entrypoint_not_executable = __esm({
           if (step.kind !== "script" || step.direct !== true) continue;
           const unit = step.unit;
           const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || origin.kind === "written" || !unit.imagePath) continue;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          if (origin.kind === "written") {
+            const w = origin.write;
+            if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
+            const facts2 = await ctx.runFacts();
+            const paths2 = [unit.imagePath, ...unit.aliases ?? []];
+            if (facts2.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths2.some((x) => chmodCovers(p, x))))) continue;
+            ctx.report({
+              messageId: "written",
+              data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
+              at: { file: ctx.env.dockerfile.displayPath, span: w.instruction.keywordSpan },
+              chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+              label: "RUN"
+            });
+            continue;
+          }
           const ops = [origin.op, ...origin.via];
           if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
           if (origin.kind === "context") {
@@ -21566,6 +21821,7 @@ var init_entrypoint_shebang = __esm({
     init_base_images();
     init_image();
     init_shebang();
+    init_text();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21633,7 +21889,8 @@ var init_entrypoint_shebang = __esm({
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
-              label: "line 1",
+              // What a RUN wrote is shown at that RUN: say what its first line is.
+              label: unit.origin?.kind === "written" && unit.source.noEdits ? `${script}:1 ${oneLine(first, 40)}` : "line 1",
               ...fixOf(shebangFix(unit))
             });
             continue;
@@ -24336,6 +24593,40 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function startedOn(run2, hop) {
+  const path31 = hop.unit.source.file.displayPath;
+  return run2.truncated !== null || run2.chains.some((c) => c.hops.some((h) => h.kind === "script" && h.unit.source.file.displayPath === path31));
+}
+function checkIgnoredCmdWords(ctx, hop, e, run2, done) {
+  const path31 = hop.kind === "script" && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg] === hop.arg);
+  if (path31 < 0) return false;
+  const words = hop.argv.slice(path31 + 1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
+  const once = `${hop.unit.source.file.displayPath}:cmd-words`;
+  if (done.has(once)) return true;
+  const report = (ref, what, fix) => {
+    done.add(once);
+    reportOnce(ctx, hop, done, ref, { messageId: "ignoresCmdWords", data: { what, words: showArgv(words), fix } });
+    return true;
+  };
+  const passOn = (ref) => {
+    const call = ref.file.text.slice(ref.call.p[2], ref.call.e[2]);
+    const top2 = ref.via.length === 0 && ref.sourcedVia.length === 0;
+    return top2 && !/[\n;&|<>#]/.test(call.replace(/'[^']*'|"[^"]*"/g, "")) && call.length <= 100 ? `Pass them on: \`${call} "$@"\`` : 'Pass them on to the program with `"$@"`';
+  };
+  if (e.kind === "exec" && e.cmd) {
+    const program = commandOf(e.argv).name?.s;
+    if (program && SUPERVISORS.has(basename2(program))) return false;
+    return report(e.cmd, `\`${refText(e.cmd)}\` starts the program`, passOn(e.cmd));
+  }
+  if (e.kind === "loop" && e.loop) return report(e.loop, `This path of the script ends in the endless loop \`${statementText(e.loop)}\``, 'Pass them on to the program the loop keeps alive with `"$@"`');
+  if (e.waited) return report(e.waited.at, `This path of the script waits for the background jobs it started (\`${refText(e.waited.at)}\`)`, 'Pass them on to the program it starts with `"$@"`');
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  const name = argv ? commandOf(argv).name?.s : void 0;
+  if (!last || !argv || !name || commandOf(argv).forking || STAYS_NOT.has(basename2(name))) return false;
+  return report(last, `This path of the script ends in \`${refText(last)}\`, run as its child`, passOn(last));
+}
 function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun = null) {
   const unit = hop.unit;
   const cmd = ctx.launch?.pid1.cmd ?? null;
@@ -24375,7 +24666,8 @@ function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun 
     const jobs = started.map((j) => `\`${refText(j, 40)}\``).join(", ");
     const starts = programs.length > 0 ? `starts ${programs.join(" and ")}` : "starts its background jobs";
     const where2 = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt) ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, "the first background job starts") : placeBefore(e.waited.at, "the script waits");
-    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where: where2 } });
+    const how = e.waited.poll ? `the script goes round this loop for as long as the background jobs it started run: ${jobs}` : `the script waits there for the background jobs it started: ${jobs}`;
+    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: e.waited.poll ? statementText(e.waited.at) : refText(e.waited.at), how, instead: starts, where: where2 } });
   }
   const last = e.last[0];
   const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
@@ -24462,6 +24754,100 @@ function checkDroppedCmdWords(ctx, hop, e, run2, done) {
   const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
   const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
   reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
+}
+function checkFirstArgLost(ctx, runs) {
+  const found = /* @__PURE__ */ new Map();
+  const placeholder = /* @__PURE__ */ new Set();
+  for (const run2 of runs) {
+    if (run2.truncated) continue;
+    for (const hop of run2.chains.flatMap((c) => c.hops)) {
+      if (hop.kind !== "shell" || hop.unit.kind !== "inline" || hop.shellForm || !hop.zero || !hop.unit.ast) continue;
+      const str = hop.argv[hop.shellArgv.length];
+      const written = str && str.arg !== void 0 && !str.mangled ? run2.args[str.arg] : void 0;
+      const form = written?.setting.form;
+      if (!str || str.arg === void 0 || !written || written.origin !== "entrypoint" || form?.kind !== "exec" || form.argv[str.arg] !== str.s || str.arg !== form.argv.length - 1) continue;
+      const zero = hop.zero;
+      const given = zero.arg !== void 0 && !zero.mangled ? run2.args[zero.arg] : void 0;
+      const cmd = given && given.origin === "cmd" && given.value !== USER_COMMAND && given.value === zero.s ? given : void 0;
+      if (cmd?.fromShell) placeholder.add(written.setting);
+      if (!cmd && zero.s !== USER_COMMAND) continue;
+      const params = argsReadWithoutZero(hop.unit.ast, hop.unit.source.text);
+      if (!params) continue;
+      const program = hop.ending?.kind === "exec" ? commandOf(hop.ending.argv).name?.s : void 0;
+      if (cmd && (["-", "--", "_", hop.unit.interpreter, basename2(hop.argv[0]?.s ?? "")].includes(cmd.value) || program && basename2(program) === basename2(cmd.value))) {
+        placeholder.add(written.setting);
+        continue;
+      }
+      const lost = found.get(written.setting) ?? { hop, setting: written.setting, form, index: str.arg, params, cmd: null, user: false };
+      found.set(written.setting, lost);
+      if (cmd) {
+        const e = hop.ending;
+        const known3 = e?.kind === "exec" && !e.argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND));
+        lost.cmd = { word: cmd, runs: known3 && e ? showArgv(e.argv) : null };
+      } else lost.user = true;
+    }
+  }
+  const dockerfile = ctx.env.dockerfile;
+  for (const lost of found.values()) {
+    if (placeholder.has(lost.setting) || !lost.cmd && !lost.user) continue;
+    const { hop, form, index } = lost;
+    const shell = hop.unit.interpreter;
+    const user = "`docker run IMAGE a b` loses `a`";
+    const parts = [];
+    if (lost.cmd) {
+      const ran = lost.cmd.runs !== null ? ` (\`${lost.cmd.runs}\` runs)` : "";
+      parts.push(`on \`docker run IMAGE\`, \`${lost.cmd.word.value}\`, the first word of CMD, becomes \`$0\` and is lost${ran}`);
+      if (lost.user) parts.push(`and ${user} the same way`);
+    } else parts.push(`${user}, which becomes \`$0\`, and passes on only \`b\``);
+    const want = [...form.argv.slice(0, index + 1), shell, ...form.argv.slice(index + 1)].map((w) => JSON.stringify(w));
+    if (want.join(", ").length > 100) want[index] = '"..."';
+    const tokens = execFormStrings(form.text.text);
+    const token = tokens?.length === form.argv.length ? tokens[index] : void 0;
+    const span = token ? form.text.spanOf(token.start, token.end) : lost.setting.instruction.keywordSpan;
+    const cmdSetting = lost.cmd?.word.setting;
+    const edit = insertExecFormWord(dockerfile, form, index, shell);
+    ctx.report({
+      at: { file: dockerfile.displayPath, span },
+      label: `${lost.setting.instruction.keyword} ${oneLine(JSON.stringify(form.argv[index] ?? ""), 40)}`,
+      chain: cmdSetting ? [{ file: dockerfile.displayPath, span: cmdSetting.instruction.keywordSpan, label: cmdSetting.instruction.keyword }] : [],
+      messageId: "firstArgIsDollarZero",
+      data: {
+        shell,
+        params: lost.params.join(" "),
+        lost: parts.join(", "),
+        fixed: `${lost.setting.instruction.keyword} [${want.join(", ")}]`,
+        startedBy: hop.unit.startedAt.label,
+        startLine: String(hop.unit.startedAt.span.line),
+        startFile: hop.unit.startedAt.file
+      },
+      ...edit ? { fix: { safety: "safe", title: `Put "${shell}" after the string, for $0`, edits: [edit] } } : {}
+    });
+  }
+}
+function argsReadWithoutZero(ast, text) {
+  let zero = false;
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "ParamExp") {
+      const slice = (node.param === "@" || node.param === "*") && node.op === ":" && node.word && /^\s*0/.test(literalWord2(node.word) ?? "0");
+      if (node.param === "0" || node.param === "BASH_ARGV0" || node.param === "BASH_SOURCE" || slice) zero = true;
+    }
+    const name = node.type === "CallExpr" && node.args?.[0] ? literalWord2(node.args[0]) : null;
+    if (name === "eval") zero = true;
+    return !zero;
+  });
+  if (zero) return null;
+  const params = [];
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "FuncDecl") return false;
+    if (node.type === "ParamExp" && node.index === null && /^(@|\*|[1-9][0-9]*)$/.test(node.param ?? "") && node.p && node.e) {
+      const written = text.slice(node.p[2], node.e[2]);
+      if (!params.includes(written)) params.push(written);
+    }
+    return true;
+  });
+  return params.length > 0 ? params : null;
 }
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
@@ -24573,6 +24959,8 @@ var init_missing_exec_args = __esm({
     init_evidence();
     init_commands();
     init_rule();
+    init_dockerfile2();
+    init_text();
     init_shell_walk();
     init_pid12();
     init_report();
@@ -24584,6 +24972,10 @@ var init_missing_exec_args = __esm({
       wrapperArgs: {
         message: "The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c 'string' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.",
         hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.'
+      },
+      firstArgIsDollarZero: {
+        message: "The string of this exec-form `{shell} -c` wrapper reads its arguments as `{params}` and never reads `$0`, but `{shell} -c 'string' a b c` makes the first word after the string `$0`, and only the rest `$@`: {lost}. {startedBy} on line {startLine} of {startFile} runs this string.",
+        hint: "Put a word for `$0` right after the string in the JSON array (by custom, the shell's name): `{fixed}`, so that every argument reaches `$@`."
       },
       unquotedArgs: {
         message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -24629,6 +25021,10 @@ var init_missing_exec_args = __esm({
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
       },
+      ignoresCmdWords: {
+        message: "{what}, and the script never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` in it): the words CMD gives it after its path (`{words}`) are dropped and reach no program. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}, or take them out of CMD."
+      },
       ignoresUserCommand: {
         message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
@@ -24661,7 +25057,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.) The script may be one a RUN writes: `printf \'#!/bin/sh\\nexec "$@"\\n\' > /start.sh` (`%s` filled in, the escapes `\\n`, `\\t`, `\\\\`), `echo` (whose backslashes dash reads and bash and busybox read only with `-e`: where the image\'s /bin/sh is not known they leave the text unknown), `echo ... >> f` appends, `{ echo ...; echo ...; } > f`, and `cat > f <<\'EOF\'` in a RUN (a quoted delimiter; an unquoted one only with no `$`, backquote or backslash in the body). It is read only when its whole text is literal and written on every path through the RUN; a later RUN that may change it (`sed -i`, `rm`, an archive unpacked over it, a write to a path that is not known) makes it unknown again, and a COPY after it replaces it. A heredoc\'s lines are reported at their Dockerfile lines; what echo or printf wrote is reported at that command, the chain naming the line of the file (`Dockerfile:5 RUN writes /start.sh -> Dockerfile:5 /start.sh:2 ...`), and gets no fix.',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`). A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`, alone or after an init such as `ENTRYPOINT ["tini", "--"]`: `docker run IMAGE ...` replaces it) and that never reads its arguments (as below: no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts`) drops the words CMD gives it after its path (`ignoresCmdWords`), where its first path that starts a program ends; a script that reads them (a subcommand of its own, `case "$1" in web)`) is left alone. dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.) The script may be one a RUN writes: `printf \'#!/bin/sh\\nexec "$@"\\n\' > /start.sh` (`%s` filled in, the escapes `\\n`, `\\t`, `\\\\`), `echo` (whose backslashes dash reads and bash and busybox read only with `-e`: where the image\'s /bin/sh is not known they leave the text unknown), `echo ... >> f` appends, `{ echo ...; echo ...; } > f`, and `cat > f <<\'EOF\'` in a RUN (a quoted delimiter; an unquoted one only with no `$`, backquote or backslash in the body). It is read only when its whole text is literal and written on every path through the RUN; a later RUN that may change it (`sed -i`, `rm`, an archive unpacked over it, a write to a path that is not known) makes it unknown again, and a COPY after it replaces it. A heredoc\'s lines are reported at their Dockerfile lines; what echo or printf wrote is reported at that command, the chain naming the line of the file (`Dockerfile:5 RUN writes /start.sh -> Dockerfile:5 /start.sh:2 ...`), and gets no fix.',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -24669,12 +25065,14 @@ var init_missing_exec_args = __esm({
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
         autofix: [
           { safety: "safe", what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: "The arguments reach the program as they were given, one word each" },
+          { safety: "safe", what: "A word for `$0` (the shell's name) put into the exec-form array right after the `sh -c` string, the rest of the array as written", why: "Every argument then reaches `$@`, CMD's first word and the user's included" },
           { safety: "unsafe", what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: "The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run" }
         ]
       },
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
+        checkFirstArgLost(ctx, [launch.runs.default, launch.runs["user-command"]]);
         const done = /* @__PURE__ */ new Set();
         const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
@@ -24685,6 +25083,7 @@ var init_missing_exec_args = __esm({
               if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2)) continue;
               if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards, chain.hops)) continue;
+              if (run2.kind === "default" && hop.kind === "script" && hop.unit.kind === "file" && !startedOn(launch.runs["user-command"], hop) && checkIgnoredCmdWords(ctx, hop, hop.ending, run2, done)) continue;
               if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -36241,13 +36640,16 @@ import path16 from "node:path";
 async function collectRunWrites(stages, view, parser2) {
   const out = /* @__PURE__ */ new Map();
   const ends = /* @__PURE__ */ new Map();
+  const copiedAtEnd = /* @__PURE__ */ new Map();
   const endOf2 = (s) => {
     const hit = ends.get(s);
     if (hit) return hit;
     const state = s.baseStage ? new Map(endOf2(s.baseStage)) : /* @__PURE__ */ new Map();
+    const copied = s.baseStage ? [...copiedAtEnd.get(s.baseStage) ?? []] : [];
     const writes = [];
-    replayStage(s, state, writes, view, parser2);
+    replayStage(s, state, copied, writes, view, parser2);
     ends.set(s, state);
+    copiedAtEnd.set(s, copied);
     if (writes.length > 0) out.set(s, writes);
     return state;
   };
@@ -36257,7 +36659,7 @@ async function collectRunWrites(stages, view, parser2) {
 function mayWriteFiles(inst) {
   return inst.keyword === "RUN" && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
 }
-function replayStage(stage, state, writes, view, parser2) {
+function replayStage(stage, state, copied, writes, view, parser2) {
   let workdir = "/";
   for (const inst of stage.instructions) {
     if (inst.keyword === "WORKDIR") {
@@ -36268,6 +36670,7 @@ function replayStage(stage, state, writes, view, parser2) {
     if (inst.keyword === "COPY" || inst.keyword === "ADD") {
       for (const op of stage.copies) {
         if (op.instruction !== inst) continue;
+        copied.push(op.dest);
         for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === "/" ? "/" : `${op.dest}/`)) state.delete(p);
       }
       continue;
@@ -36295,7 +36698,7 @@ ${h.body.text}`).join("");
       for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN that does not parse names it");
       continue;
     }
-    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+    new RunReplay(inst, text, state, copied, writes, workdir, flavour).list(parsed.file.stmts, true);
   }
 }
 function shellFlavour(program, stage) {
@@ -36494,10 +36897,11 @@ var init_run_writes = __esm({
     UNNAMED_WRITERS = /* @__PURE__ */ new Set(["tar", "bsdtar", "unzip", "7z", "7za", "cpio", "rsync", "jar", "unsquashfs", "dpkg", "rpm"]);
     SHELL_PROGRAMS = /^(\/usr)?(\/bin\/)?(sh|bash|ash|dash)$/;
     RunReplay = class {
-      constructor(inst, text, state, writes, cwd, flavour) {
+      constructor(inst, text, state, copied, writes, cwd, flavour) {
         this.inst = inst;
         this.text = text;
         this.state = state;
+        this.copied = copied;
         this.writes = writes;
         this.cwd = cwd;
         this.flavour = flavour;
@@ -36505,6 +36909,7 @@ var init_run_writes = __esm({
       inst;
       text;
       state;
+      copied;
       writes;
       cwd;
       flavour;
@@ -36591,7 +36996,7 @@ var init_run_writes = __esm({
             }
             this.set(target2, concat2(before2.content, output.text), null, output.how);
           } else {
-            this.set(target2, output.text, null, output.how);
+            this.set(target2, output.text, null, output.how, this.creates(target2));
           }
           wrote = true;
         }
@@ -36601,10 +37006,14 @@ var init_run_writes = __esm({
         void r;
         for (const p of [...this.state.keys()]) this.set(p, null, "a RUN writes to a path that is not known", "RUN");
       }
-      set(p, content, why, how) {
+      /** Writing `p` makes a new file: nothing the Dockerfile shows put one there before. */
+      creates(p) {
+        return !this.state.has(p) && !this.copied.some((d) => d === p || p.startsWith(d === "/" ? "/" : `${d}/`));
+      }
+      set(p, content, why, how, created = false) {
         if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
         this.state.set(p, { content, why });
-        this.writes.push({ instruction: this.inst, path: p, content, why, how });
+        this.writes.push({ instruction: this.inst, path: p, content, why, how, ...created ? { created: true } : {} });
       }
       /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
       tee(args, s, sure) {
@@ -36626,7 +37035,7 @@ var init_run_writes = __esm({
           if (append) {
             const before2 = this.state.get(p);
             this.set(p, before2?.content ? concat2(before2.content, text.text) : null, before2?.content ? null : "a RUN appends to a file whose earlier content is not known", "tee");
-          } else this.set(p, text.text, null, "tee");
+          } else this.set(p, text.text, null, "tee", this.creates(p));
         }
       }
       /** `mv A B`, `cp A B`: the content follows the file; anything else written over is unknown. */
@@ -36731,7 +37140,10 @@ var init_run_writes = __esm({
         const body2 = words.slice(i).join(" ");
         if (!body2.includes("\\")) return body2 + (newline ? "\n" : "");
         if (!this.flavour.known && !(this.flavour.sh === "bash")) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
-        if (!escapes) return body2 + (newline ? "\n" : "");
+        if (!escapes) {
+          if (body2.startsWith("#!") && /\\n/.test(body2.split("\n")[0] ?? "")) return { why: "its `\\n` stays as written (this shell's echo reads escapes only with -e), so its `#!` line names no program" };
+          return body2 + (newline ? "\n" : "");
+        }
         const out = unescape(body2, false);
         if (out === null) return { why: "its text has an escape that dockerlint does not read" };
         return out.text + (out.stopped || !newline ? "" : "\n");
@@ -52131,12 +52543,16 @@ function waitHops(step, e, launch) {
   const signal = signalNote(t, step.pid1);
   const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
+  const text = w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2]);
+  const kids = jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ");
+  const polled = w.poll ? jobHops(w.poll.jobs, launch).map((c) => c.hop.process.replace(/\s*&$/, "")).join(", ") : "";
+  const test2 = w.poll ? cmdText(w.poll.text) : "";
   const waitHop = {
-    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    process: `${cmdText(text)}${text.includes("\n") ? " …" : ""}`,
     user: showUser(step.runsAs),
     pid1: step.pid1,
     at: at(w.at.file, w.at.stmt),
-    note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
+    note: w.poll ? `a loop that polls ${polled} (${shellQuote(test2)}): the shell stays${step.pid1 ? " PID 1" : ""} in it for as long as that runs, with its background children (${kids}); ${signal}; only after ${polled} exits does the script go on, to ${after}` : `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${kids}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
     signals: signalsOf(t)
@@ -54161,7 +54577,7 @@ async function parseLintArgs(argv) {
   });
   return { args, failure, helpText };
 }
-var plainWord = (s) => s !== "" && s !== "help" && !s.startsWith("-");
+var plainWord2 = (s) => s !== "" && s !== "help" && !s.startsWith("-");
 function plainLintArgs(argv) {
   const paths = [];
   let format4;
@@ -54170,7 +54586,7 @@ function plainLintArgs(argv) {
     const a = argv[i];
     if (a === "-f" || a === "--format" || a === "-o" || a === "--output-file") {
       const value = argv[++i];
-      if (value === void 0 || !plainWord(value)) return null;
+      if (value === void 0 || !plainWord2(value)) return null;
       if (a === "-f" || a === "--format") {
         if (format4 !== void 0) return null;
         format4 = value;
@@ -54178,7 +54594,7 @@ function plainLintArgs(argv) {
         if (output !== void 0) return null;
         output = value;
       }
-    } else if (plainWord(a)) paths.push(a);
+    } else if (plainWord2(a)) paths.push(a);
     else return null;
   }
   const args = {
