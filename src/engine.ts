@@ -20,6 +20,7 @@ import { SourceFile, type Span } from './parsers/source.js';
 import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
+import { collectRunWrites, mayWriteFiles } from './model/run-writes.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import { fillMessage, type Messages, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
@@ -268,6 +269,10 @@ async function prepare(
     }
   }
 
+  // Files a RUN writes (`printf '...' > /start.sh`, `cat > f <<'EOF'`): RUNs are parsed only when one redirects or tees.
+  if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
+    env.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
+  }
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }

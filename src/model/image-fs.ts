@@ -7,13 +7,14 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Heredoc } from '../parsers/dockerfile.js';
 import { ContextFs, hasGlob } from './context-fs.js';
-import { stagePath, type CopyOp, type Stage } from './image.js';
+import { stagePath, type CopyOp, type Stage, type UnknownName } from './image.js';
+import type { RunWrite } from './run-writes.js';
 
 export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
   /** From a URL, a build argument with no value, or an image (`image`) dockerlint cannot read. */
-  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[] }
+  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[]; unknownName?: UnknownName }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
   | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
   /**
@@ -21,6 +22,11 @@ export type FileOrigin = (
    * binary compiled for that platform, content unknown.
    */
   | { kind: 'platform'; word: string; op: CopyOp; via: CopyOp[] }
+  /**
+   * Written by a RUN (`printf '...' > /start.sh`, `cat > f <<'EOF'`): its text when it is literal,
+   * else null (run-writes.ts). `via` are the `COPY --from` that brought it from the stage of the RUN.
+   */
+  | { kind: 'written'; write: RunWrite; via: CopyOp[] }
 ) & {
   /**
    * Where the file was in each earlier stage it came through by `COPY --from`, nearest first (a
@@ -53,10 +59,22 @@ export class ImageFs {
    */
   private readonly found = new WeakMap<Stage, Map<string, FileOrigin | null>>();
   private readonly commands = new WeakMap<Stage, Map<string, ResolvedCommand | null>>();
+  /** What each stage's own RUNs wrote, in order (see `setWrites`). */
+  private writes = new WeakMap<Stage, RunWrite[]>();
+  /** Each stage's COPY/ADD operations and RUN writes, newest first. */
+  private readonly events = new WeakMap<Stage, ({ op: CopyOp } | { write: RunWrite })[]>();
 
   constructor(readonly context: ContextFs) {}
 
-  /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+  /**
+   * The files RUNs write, per stage (run-writes.ts): asked for before any lookup, since answers
+   * are kept.
+   */
+  setWrites(writes: ReadonlyMap<Stage, RunWrite[]>): void {
+    this.writes = new WeakMap(writes);
+  }
+
+  /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD (or RUN writing literal text) provides it. */
   lookup(stage: Stage, imagePath: string, depth = 0, guess = false): FileOrigin | null {
     if (depth > 16) return null;
     const key = `${depth}\u0000${guess ? 1 : 0}\u0000${imagePath}`;
@@ -72,14 +90,28 @@ export class ImageFs {
   private lookupOnce(stage: Stage, imagePath: string, depth: number, guess: boolean): FileOrigin | null {
     const p = path.posix.resolve('/', imagePath);
     for (let s: Stage | null = stage; s; s = s.baseStage) {
-      for (let i = s.copies.length - 1; i >= 0; i--) {
-        const op = s.copies[i];
-        if (!op) continue;
-        const hit = this.lookupInOp(op, p, depth, guess);
+      for (const event of this.eventsOf(s)) {
+        if ('write' in event) {
+          if (event.write.path === p) return { kind: 'written', write: event.write, via: [] };
+          continue;
+        }
+        const hit = this.lookupInOp(event.op, p, depth, guess);
         if (hit) return hit;
       }
     }
     return null;
+  }
+
+  private eventsOf(stage: Stage): ({ op: CopyOp } | { write: RunWrite })[] {
+    let out = this.events.get(stage);
+    if (out) return out;
+    const writes = this.writes.get(stage) ?? [];
+    const at = (x: { instruction: CopyOp['instruction'] }): number => stage.instructions.indexOf(x.instruction);
+    const all = [...stage.copies.map((op, k) => ({ e: { op }, i: at(op), k })), ...writes.map((write, k) => ({ e: { write }, i: at(write), k: stage.copies.length + k }))];
+    all.sort((a, b) => a.i - b.i || a.k - b.k);
+    out = all.reverse().map((x) => x.e);
+    this.events.set(stage, out);
+    return out;
   }
 
   /**
@@ -205,6 +237,27 @@ export class ImageFs {
     });
   }
 
+  /**
+   * A source word with unknown parts (`qemu-${QEMU_ARCH}-static*`) may put a file at `p`: `p` is
+   * the destination it is copied to, or inside the destination and either the word may name a
+   * folder (then any file may land there) or `p`'s name matches the word's last part, the
+   * unknown parts as wildcards. A value is taken to be part of a name: `qemu-*-static*` is never
+   * `entrypoint.sh`.
+   */
+  private mayName(op: CopyOp, name: UnknownName, p: string, under: string | null): boolean {
+    if (p === op.dest && !op.destIsDir) return true;
+    if (under === null || under === '') return false;
+    if (name.maybeFolder || (name.context && this.contextFolderHolds(name.pattern, under))) return true;
+    if (under.includes('/')) return false;
+    const last = path.posix.basename(name.pattern.replace(/\/+$/, ''));
+    return picomatch(last, { dot: true })(under);
+  }
+
+  /** A folder of the build context that `pattern` matches holds the file `under`. */
+  private contextFolderHolds(pattern: string, under: string): boolean {
+    return this.contextMatches(pattern.replace(/\/+$/, '')).some((m) => this.context.stat(m)?.kind === 'dir' && this.context.stat(m ? `${m}/${under}` : under)?.kind === 'file');
+  }
+
   private targets(op: CopyOp, name: string, asDir = false): string[] {
     const inside = path.posix.join(op.dest, name);
     if (op.destIsDir || asDir) return [inside];
@@ -278,6 +331,8 @@ export class ImageFs {
           }
           for (const c of candidates) {
             const inner = this.lookup(src.stage, c, depth + 1, guess);
+            // Written there by a RUN with text that is not known: a build output like any other.
+            if (inner?.kind === 'written' && inner.write.content === null) continue;
             if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...(inner.through ?? [])] };
           }
           // Not copied into that stage from the context: made there by a RUN (a compiled binary,
@@ -295,8 +350,9 @@ export class ImageFs {
             return { kind: 'platform', word: src.platform, op, via: [] };
           }
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
-          if (this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'))) {
-            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), op, via: [] };
+          const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || (under !== null && under !== '' && (src.fetches === 'clone' || (!name.includes('.') && src.fetches !== 'download')));
+          if (reaches) {
+            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), ...(src.unknownName ? { unknownName: src.unknownName } : {}), op, via: [] };
           }
           break;
         }

@@ -23,6 +23,7 @@ import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
 import { stripBom } from '../text.js';
 import type { Move } from './run-facts.js';
+import type { WrittenText } from './run-writes.js';
 import { supervisorConfig, type SupervisorConfig, type SupervisorImage } from './supervisord.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
@@ -46,6 +47,11 @@ export interface ScriptText {
   file: SourceFile;
   text: string;
   spanOf(p: Position, e: Position): Span;
+  /**
+   * The text is not in `file` character for character (what `printf` or `echo` in a RUN wrote):
+   * positions map to the command that wrote it, and no fix edits it.
+   */
+  noEdits?: true;
 }
 
 export interface ScriptUnit {
@@ -243,6 +249,7 @@ function supervisorImage(stage: Stage, env: LaunchEnv): SupervisorImage {
         }
       }
       if (origin?.kind === 'heredoc') return { text: origin.heredoc.body.text, display: env.dockerfile.displayPath };
+      if (origin?.kind === 'written' && origin.write.content) return { text: origin.write.content.text, display: env.dockerfile.displayPath };
       return null;
     },
   };
@@ -279,8 +286,11 @@ function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser
       const r = p.parse(text, dialect);
       return r.ok ? r.file : null;
     },
-    source: (target) => {
-      const found = resolve?.(target);
+    source: (target, searchPath) => {
+      // `. lib.sh` reads the first lib.sh on PATH that the image has, before the working
+      // directory (bash; dash and ash would fail there, which is not modelled).
+      const onPath = searchPath?.map((d) => path.posix.join(d, target)).find((c) => env.fs.lookup(stage, c) !== null);
+      const found = resolve?.(onPath ?? target);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
     },
     glob: (pattern) => globInImage(stage, env, pattern),
@@ -409,7 +419,14 @@ async function loadFile(
   // A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk
   // /opt/java/openjdk`, then `java -jar app.jar`) is that runtime: the main process.
   if (origin.kind === 'remote' && origin.image !== undefined && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === 'remote' && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  if (origin.kind === 'written' && origin.write.content === null) {
+    return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? 'it is not literal'})` };
+  }
   let text: string;
   let file: SourceFile;
   let source: ScriptText;
@@ -424,6 +441,10 @@ async function loadFile(
     // CRLF (reported by entrypoint-crlf) is parsed as LF: lines and columns are the same, and
     // `text` (what offsets index) is the LF version.
     source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, '\n') } : fileScriptText(file);
+  } else if (origin.kind === 'written') {
+    file = env.dockerfile;
+    source = writtenScriptText(env.dockerfile, origin.write.content as WrittenText, origin.write.instruction.keywordSpan);
+    text = source.text;
   } else {
     // An unquoted heredoc delimiter lets the Dockerfile expand the body: `\$` is a literal `$`.
     const body = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
@@ -547,6 +568,10 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
         const body = origin.heredoc.body;
         const result = parser.parse(body.text, dialect);
         if (result.ok) found = { file: result.file, source: { path: env.dockerfile.displayPath, text: body.text, spanOf: (a, b) => body.spanOf(a[2], b[2]) } };
+      } else if (origin?.kind === 'written' && origin.write.content) {
+        const st = writtenScriptText(env.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+        const result = parser.parse(st.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env.dockerfile.displayPath, text: st.text, spanOf: st.spanOf } };
       }
     } catch {
       found = null;
@@ -561,6 +586,28 @@ function fileScriptText(file: SourceFile): ScriptText {
     file,
     text: file.text,
     spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] }),
+  };
+}
+
+/**
+ * A file a RUN wrote: a heredoc body maps to the Dockerfile character for character; what echo
+ * or printf printed maps to that command (every position in it to the whole command).
+ */
+function writtenScriptText(file: SourceFile, content: WrittenText, fallback: Span): ScriptText {
+  const only = content.pieces.length === 1 ? content.pieces[0] : undefined;
+  if (only?.mapped && only.start === 0 && only.end === content.text.length) return mappedScriptText(only.mapped);
+  const pieceAt = (offset: number) => content.pieces.find((x) => offset >= x.start && offset < x.end) ?? content.pieces[content.pieces.length - 1];
+  return {
+    file,
+    text: content.text,
+    noEdits: true,
+    spanOf: (p, e) => {
+      const a = pieceAt(p[2]);
+      const b = pieceAt(Math.max(p[2], e[2] - 1));
+      if (!a || !b) return fallback;
+      if (a === b && a.mapped) return a.mapped.spanOf(p[2] - a.start, e[2] - a.start);
+      return { line: a.span.line, column: a.span.column, endLine: b.span.endLine, endColumn: b.span.endColumn };
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { lacksBash } from '../model/base-images.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { readShebang } from '../parsers/shebang.js';
+import { oneLine } from '../text.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
@@ -72,7 +73,8 @@ export default defineRule({
           messageId: 'noShebang',
           data: { script, command: step.at.label },
           chain,
-          label: 'line 1',
+          // What a RUN wrote is shown at that RUN: say what its first line is.
+          label: unit.origin?.kind === 'written' && unit.source.noEdits ? `${script}:1 ${oneLine(first, 40)}` : 'line 1',
           ...fixOf(shebangFix(unit)),
         });
         continue;

@@ -32,7 +32,8 @@ import { keepsRunning } from '../known-programs.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { liveAfter, type KnownFile, type ReturnPoint } from './liveness.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, type LiveFacts, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
+import { pollOf, type PollMatch } from './polls.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, type LiveFacts, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type Poll, type ScriptFile, type StmtRef, type TermTrap, type Var } from './state.js';
 import { clusterValueCount, gidField, lit, NOT_USER_COMMAND, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -52,7 +53,11 @@ export interface Host {
   /** Parses shell text in the script's dialect; null on a syntax error. */
   parse(text: string): ShellFile | null;
   /** `. path`: the file in the image, parsed; null when the image does not get it from the build. */
-  source(path: string): { ast: ShellFile; file: ScriptFile } | null;
+  /**
+   * The file `. path` reads. A name without a slash is looked up in `searchPath` first, the
+   * folders of PATH when the script's PATH is known (null when it is not), as sh and bash do.
+   */
+  source(path: string, searchPath?: readonly string[] | null): { ast: ShellFile; file: ScriptFile } | null;
   /** The shell has bash's extensions (`$EUID`, `$BASH_SOURCE`). */
   bash: boolean;
   /** The files an absolute pathname pattern matches in the image, sorted; null when not known. */
@@ -640,7 +645,9 @@ class StmtFrame extends Frame {
           const shared = (this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job });
           const jc = x.jobs;
           // A job started again (in a loop) is the same child, as far as the script's shape goes.
-          if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+          const known = jc?.jobs.some((j) => j.stmt === s) ?? false;
+          if (!known && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null, last: shared };
+          else if (jc && (known || jc.last)) x.jobs = known ? { ...jc, last: shared } : { jobs: jc.jobs, term: jc.term, waited: jc.waited };
         }
         return x;
       });
@@ -969,6 +976,8 @@ class WhileFrame extends Frame {
   private exits: State[] = [];
   private forever = false;
   private readonly acc: Flow = flowOf([]);
+  /** The loop polls the shell's background jobs (see `polls.ts`). */
+  private poll: PollMatch | null = null;
 
   constructor(
     private readonly stmt: Stmt,
@@ -998,8 +1007,11 @@ class WhileFrame extends Frame {
       // It may run: tested again on the values any pass could leave.
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
+      const widened = widen(m, this.states, eff);
+      // `while kill -0 "$pid"; do sleep 5; done`: the shell stays in the loop while the job runs.
+      if (m.ctx.sub === 0) this.poll = pollOf(c, widened.map((st) => ({ jobs: st.jobs?.jobs ?? [], fields: (words) => m.fields(words, st), isFunction: (name) => st.getFunction(name) !== undefined })));
       m.ctx.cond++;
-      return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
+      return { push: new ListFrame(c.cond, widened) };
     }
     if (this.phase === 1) {
       m.ctx.cond--;
@@ -1032,6 +1044,14 @@ class WhileFrame extends Frame {
       }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
+    const poll = this.poll;
+    if (poll) {
+      // The loop goes on only once the jobs it polls have exited: where the shell spends its life, as in a `wait`.
+      const at: StmtRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      const test = m.ref(poll.stmt, poll.call);
+      const text = m.ctx.file.text.slice(poll.from, poll.to);
+      for (const st of next) staysAt(m, st, at, { test, text, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
+    }
     return { done: { ...this.acc, next } };
   }
 }
@@ -1892,13 +1912,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       m.rec.command(ref, argv, st.user, m.ctx, false);
       // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
       // as its children. The first such wait of a path is where the script spends its life.
-      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
-        // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
-        // it is looked up now, when the signal can arrive.
-        const t = st.jobs.term;
-        const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
-      }
+      if (m.ctx.sub === 0) staysAt(m, st, ref, null);
       return ran(null, '');
     case 'kill':
       // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
@@ -2010,6 +2024,20 @@ function helpOnUserCommand(st: State, argv: Field[]): { arg: number; program: st
 /** Commands that print text they are given or read (what they print may be the user's command). */
 const TEXT_TOOLS = new Set(['cat', 'tee', 'sed', 'awk', 'tr', 'cut', 'head', 'tail', 'sort', 'uniq', 'xargs', 'env', 'basename', 'dirname', 'realpath', 'readlink']);
 
+/**
+ * The shell blocks at `at` (a `wait`, or a loop that polls jobs) while its background jobs run:
+ * it stays there (PID 1, if it is) with them as its children. The first such place of a path is
+ * where the script spends its life.
+ */
+function staysAt(m: Machine, st: State, at: StmtRef, poll: Poll | null): void {
+  if (!st.jobs || st.jobs.jobs.length === 0 || st.jobs.waited || (poll && poll.jobs.length === 0)) return;
+  // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
+  // it is looked up now, when the signal can arrive.
+  const t = st.jobs.term;
+  const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+  st.jobs = { ...st.jobs, waited: { at, ...(poll ? { poll } : {}), jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
+}
+
 /** `trap ACTION TERM` (or `SIGTERM`, `15`), `trap - TERM`: the path's SIGTERM handler. */
 function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   let args = argv.slice(1);
@@ -2024,7 +2052,7 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   const signal = kills && text !== null ? sentSignal(m, text) : null;
   const term: TermTrap | null = action.s === '-' ? null : withInert(m, st, { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) });
   const jc = st.jobs;
-  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null, ...(jc?.last ? { last: jc.last } : {}) };
 }
 
 /**
@@ -2461,7 +2489,7 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
     st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
-  const found = m.host.source(target.s);
+  const found = m.host.source(target.s, target.s.includes('/') ? null : searchPathOf(st));
   if (found && m.ctx.sourced.length >= m.limits.maxSourceDepth) throw new BudgetExceeded(`more than ${m.limits.maxSourceDepth} nested sourced files`);
   if (!found || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
     if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref, ...(!found && isActivateScript(target.s) ? { activate: true as const } : {}) });
@@ -2471,6 +2499,13 @@ function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: Stat
   }
   m.rec.sourcedFiles.set(found.file.path, found.ast);
   return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+/** The folders of the script's PATH, when it holds one known string; else null. */
+function searchPathOf(st: State): string[] | null {
+  const v = st.getVar('PATH');
+  if (!v || v.kind !== 'scalar' || v.value.s === null || v.value.multi) return null;
+  return v.value.s.split(':').filter((d) => d.startsWith('/'));
 }
 
 /**
