@@ -964,7 +964,7 @@ export const MAX_STATES_PER_POINT = 8;
  * How many different states may reach one point while some of them still hold what a branch
  * learnt of a variable (`[ -z "$V" ]`); past it, that is undone first.
  */
-export const MAX_NARROWED_STATES = 4;
+const MAX_NARROWED_STATES = 4;
 
 /**
  * Equal states merged; more than `cap` different ones joined into one. Returns the states,
