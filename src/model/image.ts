@@ -92,6 +92,13 @@ export interface Stage {
    * user, is not known (`baseKnown` is false).
    */
   baseChosenAtBuild: ChosenAtBuild | null;
+  /**
+   * A RUN of this stage, or of a stage it is built on, that runs `sudo` where no USER is set in
+   * any of them: the build runs as the base image's user, and a base that builds as root needs no
+   * sudo, so that user is not taken to be root (set by the engine when dockerlint does not know
+   * the base image; null or absent otherwise).
+   */
+  sudoBuild?: Instruction | null;
   /** The earlier stage this one is built on, if it is one. */
   baseStage: Stage | null;
   instructions: Instruction[];

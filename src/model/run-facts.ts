@@ -88,6 +88,27 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
 }
 
 /**
+ * The first RUN of the stage or the stages it is built on that runs `sudo` (as the command or in
+ * front of it: `sudo apt-get ...`, `env X=1 sudo ...`, inside `sh -c`), when none of them sets a
+ * USER; else null. Only RUNs whose text mentions sudo are parsed.
+ */
+export async function sudoBuildStep(stage: Stage, dockerfile: DockerfileView): Promise<Instruction | null> {
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
+  if (chain.some((s) => s.instructions.some((i) => i.keyword === 'USER'))) return null;
+  for (const s of chain) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== 'RUN' || (!inst.rest.text.includes('sudo') && !inst.heredocs.some((h) => h.body.text.includes('sudo')))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run = await dockerfile.run(view);
+      if (run.commands.some((c) => c.name === 'sudo' || c.prefixes.includes('sudo'))) return inst;
+    }
+  }
+  return null;
+}
+
+/**
  * Whether a RUN's text can hold a command record() reads: a lexical filter that errs on the side
  * of parsing (a word in a comment or a string passes it too), never the finding itself.
  */
