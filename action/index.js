@@ -10767,6 +10767,11 @@ function flagValue(inst, name) {
   const f = inst.flags.find((x) => x.name === name);
   return f ? f.value ?? "" : null;
 }
+function expandedFlag(value, lookup, escape5) {
+  if (value === null || !value.includes("$")) return value;
+  const e = expandWord2(value, lookup, escape5);
+  return e.known ? e.value : "\0unknown";
+}
 function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
@@ -10816,7 +10821,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: flagValue(inst, "chmod"),
+    chmod: expandedFlag(flagValue(inst, "chmod"), lookup, escape5),
     chown: flagValue(inst, "chown")
   };
 }
@@ -21211,7 +21216,8 @@ ${h.body.text}`).join("");
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+      const env3 = s.config.env;
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? envValue(w.text, env3) ?? "\0"), inst, workdir);
     }
   }
   return facts;
@@ -21231,6 +21237,12 @@ async function sudoBuildStep(stage, dockerfile) {
   }
   return null;
 }
+function envValue(text, env3) {
+  const inner = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+  if (!inner.includes("$") || /["'`\\*?[]|\$\(/.test(inner)) return null;
+  const e = expandWord(inner, (n) => env3.get(n) ?? null);
+  return e.known && e.value !== "" ? e.value : null;
+}
 function mayChangeFacts(raw) {
   if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
   if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
@@ -21243,7 +21255,8 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path12.posix.resolve(workdir, p)) });
+      const known3 = paths.filter((p) => p !== "\0");
+      facts.chmods.push({ instruction: inst, mode, paths: known3.map((p) => path12.posix.resolve(workdir, p)), ...known3.length < paths.length ? { unknownPath: true } : {} });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -21338,6 +21351,7 @@ var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
+    init_expand();
     UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
@@ -21353,10 +21367,13 @@ var init_run_facts = __esm({
 });
 
 // src/rules/entrypoint-not-executable.ts
+function mayAddExecute(mode) {
+  return mode.includes("\0") || addsExecute(mode);
+}
 async function chmodedInEarlierStage(through, view) {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
+    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
   }
   return false;
 }
@@ -21388,7 +21405,7 @@ var init_entrypoint_not_executable = __esm({
         }
       },
       docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.',
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21407,7 +21424,7 @@ var init_entrypoint_not_executable = __esm({
           const origin = unit.origin;
           if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
           const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
@@ -21415,7 +21432,7 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+          if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
           if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },

@@ -445,6 +445,16 @@ function flagValue(inst: Instruction, name: string): string | null {
   return f ? (f.value ?? '') : null;
 }
 
+/**
+ * A flag's value with its build arguments and ENV expanded (`--chmod=${MODE}`), as BuildKit does;
+ * `\u0000unknown` when it uses one with no known value.
+ */
+function expandedFlag(value: string | null, lookup: VarLookup, escape: string): string | null {
+  if (value === null || !value.includes('$')) return value;
+  const e = expandWord(value, lookup, escape);
+  return e.known ? e.value : '\u0000unknown';
+}
+
 function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLookup, escape: string): CopyOp | null {
   const form = commandForm(inst.rest);
   let words: string[];
@@ -499,7 +509,7 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: flagValue(inst, 'chmod'),
+    chmod: expandedFlag(flagValue(inst, 'chmod'), lookup, escape),
     chown: flagValue(inst, 'chown'),
   };
 }
