@@ -21513,6 +21513,21 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
+async function apkMayAddBash(stage, view) {
+  for (let s = stage; s; s = s.baseStage) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== "RUN" || !inst.rest.text.includes("apk") && !inst.heredocs.some((h) => h.body.text.includes("apk"))) continue;
+      const v = view.viewOf(inst);
+      if (!v) continue;
+      const run2 = await view.run(v);
+      for (const cmd of run2.commands) {
+        if (!isApkAdd(cmd)) continue;
+        if (apkPackages(cmd).some((w) => w.value === null || !APK_WITHOUT_BASH.has(w.value.split(/[=<>~]/)[0] ?? ""))) return true;
+      }
+    }
+  }
+  return false;
+}
 function mayCopyBash(stage) {
   for (let s = stage; s; s = s.baseStage) {
     for (const op of s.copies) {
@@ -21522,18 +21537,67 @@ function mayCopyBash(stage) {
   }
   return false;
 }
-var BASH_PACKAGES, entrypoint_shebang_default;
+var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
     init_image();
     init_shebang();
+    init_packages();
     init_evidence();
     init_rule();
     init_pid12();
     init_report();
     BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    APK_WITHOUT_BASH = /* @__PURE__ */ new Set([
+      "ca-certificates",
+      "curl",
+      "wget",
+      "tzdata",
+      "su-exec",
+      "tini",
+      "dumb-init",
+      "openssl",
+      "jq",
+      "libc6-compat",
+      "gcompat",
+      "libstdc++",
+      "libgcc",
+      "shadow",
+      "netcat-openbsd",
+      "unzip",
+      "zip",
+      "gzip",
+      "tar",
+      "xz",
+      "zstd",
+      "git",
+      "openssh-client",
+      "python3",
+      "py3-pip",
+      "nodejs",
+      "npm",
+      "perl",
+      "busybox-extras",
+      "bind-tools",
+      "iproute2",
+      "iputils",
+      "coreutils",
+      "findutils",
+      "grep",
+      "sed",
+      "gawk",
+      "procps",
+      "gettext",
+      "icu-libs",
+      "krb5-libs",
+      "zlib",
+      "libffi",
+      "musl",
+      "file",
+      "less"
+    ]);
     entrypoint_shebang_default = defineRule({
       id: "entrypoint-shebang",
       severity: "error",
@@ -21557,7 +21621,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21605,6 +21669,7 @@ var init_entrypoint_shebang = __esm({
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          if (await apkMayAddBash(stage, ctx.view)) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at: at2,
