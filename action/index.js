@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path30, { windows } = {}) => {
-      const segs = path30.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path31, { windows } = {}) => {
+      const segs = path31.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -892,9 +892,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -1046,15 +1046,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const literal3 = input2.slice(token.startIndex, state.index + 1);
         const body2 = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal2;
-          open.output = safeOutput || utils.escapeRegex(literal2);
+          open.value = literal3;
+          open.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch7 = (glob, options, returnState = false) => {
+    var picomatch8 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch7(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch8(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch7.compileRe(glob, options) : picomatch7.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch8(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch7.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch8.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch7.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch8.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch7.matchBase(input2, regex4, options, posix2);
+          match = picomatch8.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch7.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch7.makeRe(glob, options);
+    picomatch8.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
-    picomatch7.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch7.parse(p, options));
+    picomatch8.isMatch = (str, patterns, options) => picomatch8(patterns, options)(str);
+    picomatch8.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch8.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch7.scan = (input2, options) => scan2(input2, options);
-    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch8.scan = (input2, options) => scan2(input2, options);
+    picomatch8.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch7.toRegex(source, options);
+      const regex4 = picomatch8.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch8.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch8.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch7.toRegex = (source, options) => {
+    picomatch8.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants;
-    module.exports = picomatch7;
+    picomatch8.constants = constants;
+    module.exports = picomatch8;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch7(glob, options, returnState = false) {
+    function picomatch8(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch7, pico);
-    module.exports = picomatch7;
+    Object.assign(picomatch8, pico);
+    module.exports = picomatch8;
   }
 });
 
@@ -6430,7 +6430,7 @@ var require_property = __commonJS({
         value = value.substring(skip);
         let first = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal2 = first === "'" || first === '"';
+        let literal3 = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
@@ -6471,7 +6471,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal2) {
+                      if (!inDouble && !inSingle && !literal3) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -6499,7 +6499,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal2) {
+              } else if (inSingle || literal3) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -7429,9 +7429,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path30 = this.getPath();
-        if (path30 === null || path30.startsWith("/")) {
-          return path30;
+        const path31 = this.getPath();
+        if (path31 === null || path31.startsWith("/")) {
+          return path31;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7443,7 +7443,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path30 : parent + "/" + path30;
+              return parent.endsWith("/") ? parent + path31 : parent + "/" + path31;
             }
           }
         }
@@ -9289,26 +9289,26 @@ function basename(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
-function unwrapPrefixes(words, literal2, through = ALL) {
+function unwrapPrefixes(words, literal3, through = ALL) {
   const prefixes = [];
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit2 = w === void 0 ? null : literal2(w);
+    const lit2 = w === void 0 ? null : literal3(w);
     if (lit2 === null) return { prefixes, start: i };
     const name = basename(lit2);
     if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal2);
+    const next = skipOptions(name, words, i + 1, literal3);
     if (next === null || next >= words.length) return { prefixes, start: i };
     prefixes.push({ name, index: i });
     i = next;
   }
 }
-function skipOptions(prefix, words, from, literal2) {
+function skipOptions(prefix, words, from, literal3) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit2 = literal2(w);
+    const lit2 = literal3(w);
     if (lit2 === null) return i;
     if (lit2 === "--") return i + 1;
     if (prefix === "env" && ASSIGNMENT.test(lit2)) {
@@ -9347,17 +9347,17 @@ function skipOptions(prefix, words, from, literal2) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal2, short3, long) {
+function prefixOption(prefix, words, from, literal3, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
-    const lit2 = literal2(words[i]);
+    const lit2 = literal3(words[i]);
     if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
     if (lit2.startsWith("--")) {
       const eq = lit2.indexOf("=");
       const name = lit2.slice(2, eq >= 0 ? eq : void 0);
       const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
       i += takes && eq < 0 ? 2 : 1;
       continue;
     }
@@ -9366,7 +9366,7 @@ function prefixOption(prefix, words, from, literal2, short3, long) {
       const c = lit2[k];
       if (!VALUED[prefix].has(c)) continue;
       const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
       if (glued === "") consumed = 2;
       if (c === short3) value = v;
       break;
@@ -10683,8 +10683,8 @@ function chosenAtBuildText(stage) {
 }
 function findStage(stages, ref) {
   const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
+  const byName2 = stages.find((s) => s.name === lower);
+  if (byName2) return byName2;
   if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
   return null;
 }
@@ -10767,11 +10767,6 @@ function flagValue(inst, name) {
   const f = inst.flags.find((x) => x.name === name);
   return f ? f.value ?? "" : null;
 }
-function expandedFlag(value, lookup, escape5) {
-  if (value === null || !value.includes("$")) return value;
-  const e = expandWord2(value, lookup, escape5);
-  return e.known ? e.value : "\0unknown";
-}
 function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
@@ -10821,7 +10816,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: expandedFlag(flagValue(inst, "chmod"), lookup, escape5),
+    chmod: flagValue(inst, "chmod"),
     chown: flagValue(inst, "chown")
   };
 }
@@ -11299,6 +11294,7 @@ var init_add_instead_of_copy = __esm({
 
 // src/fix/builders/place.ts
 function scriptEdit(source, p, e, text) {
+  if (source.noEdits) return null;
   const file = source.file;
   const span = source.spanOf(p, e);
   const start = file.offsetOf(span.line, span.column);
@@ -11426,6 +11422,39 @@ function insertAfterWord(dockerfile, word, text, title, safety = "safe") {
   if (!word || !writtenAsIs(dockerfile.text, word)) return {};
   return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
 }
+function execFormStrings(text) {
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      if (i >= text.length) return null;
+      out.push({ start, end: ++i });
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+function insertExecFormWord(file, form, index, word) {
+  const text = form.text.text;
+  const strings = execFormStrings(text);
+  const at2 = strings?.[index];
+  if (!strings || strings.length !== form.argv.length || !at2) return null;
+  const insert = `, ${JSON.stringify(word)}`;
+  const want = [...form.argv.slice(0, index + 1), word, ...form.argv.slice(index + 1)];
+  try {
+    const got = JSON.parse(text.slice(0, at2.end) + insert + text.slice(at2.end));
+    if (!Array.isArray(got) || got.length !== want.length || got.some((v, k) => v !== want[k])) return null;
+  } catch {
+    return null;
+  }
+  const offset = form.text.originOf(at2.end - 1) + 1;
+  if (file.text[offset - 1] !== '"') return null;
+  return { file: file.displayPath, start: offset, end: offset, text: insert };
+}
 var CLOSING;
 var init_dockerfile2 = __esm({
   "src/fix/builders/dockerfile.ts"() {
@@ -11487,7 +11516,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path30) {
+function cacheMountCovers(flags, path31) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -11498,7 +11527,7 @@ function cacheMountCovers(flags, path30) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path30);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path31);
   });
 }
 function removesTree(cmd, prefix) {
@@ -12073,7 +12102,7 @@ var init_copy_from_unknown_stage = __esm({
 var require_ignore = __commonJS({
   "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
     "use strict";
-    var path30 = __require("path");
+    var path31 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -12082,22 +12111,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path30.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path31.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path30.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path31.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path30.sep === "/") {
+      if (path31.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path30.sep === "/") {
+      if (path31.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path30.sep);
+      return file.replace(/\//g, path31.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -12146,13 +12175,13 @@ var require_ignore = __commonJS({
         return pattern4 && typeof pattern4 === "string" && pattern4.indexOf("#") !== 0 && pattern4.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path31) => this._filter(path31));
+        return make_array(paths).filter((path32) => this._filter(path32));
       }
       createFilter() {
-        return (path31) => this._filter(path31);
+        return (path32) => this._filter(path32);
       }
-      ignores(path31) {
-        return !this._filter(path31);
+      ignores(path32) {
+        return !this._filter(path32);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -12191,36 +12220,36 @@ var require_ignore = __commonJS({
           origin,
           pattern: pattern4,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern4.split(path30.sep),
+          dirs: pattern4.split(path31.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path31) {
-        if (!path31) {
+      _filter(path32) {
+        if (!path32) {
           return false;
         }
-        if (path31 in this._cache) {
-          return this._cache[path31];
+        if (path32 in this._cache) {
+          return this._cache[path32];
         }
-        return this._cache[path31] = this._test(path31);
+        return this._cache[path32] = this._test(path32);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path30.dirname(file));
-        const parentPathDirs = parentPath.split(path30.sep);
+        const parentPath = cleanPath(path31.dirname(file));
+        const parentPathDirs = parentPath.split(path31.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match = this._match(file, rule);
           if (!match && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match = match || this._match(parentPathDirs.slice(0, i).join(path30.sep), rule);
+                match = match || this._match(parentPathDirs.slice(0, i).join(path31.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path30.sep), rule);
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path31.sep), rule);
             }
           }
           if (match) {
@@ -12239,13 +12268,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path30.sep === "\\" ? "\\\\" : path30.sep;
+        let escapedSlash = path31.sep === "\\" ? "\\\\" : path31.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path30.sep) {
+              if (rule.pattern[i + 1] === path31.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -12261,7 +12290,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path30.sep === "\\") {
+            if (path31.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -13376,7 +13405,10 @@ function snippet(unit, p, e, max = 60) {
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
   const origin = unit.origin;
-  if (origin && origin.kind !== "remote") {
+  if (origin?.kind === "written") {
+    chain.push({ file: dockerfile, span: origin.write.instruction.keywordSpan, label: `RUN writes ${origin.write.path}` });
+    for (const op of origin.via) chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
+  } else if (origin && origin.kind !== "remote") {
     for (const op of [origin.op, ...origin.via]) {
       chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
     }
@@ -13387,8 +13419,11 @@ function atNode(unit, node, dockerfile, label) {
   return {
     at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e)
+    label: writtenLine(unit, unit.source.text, node.p) + (label ?? snippet(unit, node.p, node.e))
   };
+}
+function writtenLine(unit, text, p) {
+  return unit.origin?.kind === "written" && unit.source.noEdits && text === unit.source.text ? `${unit.imagePath ?? unit.origin.write.path}:${p[0]} ` : "";
 }
 function withinText(e, text) {
   if (e[2] < text.length) return e;
@@ -13412,7 +13447,7 @@ function atRef(unit, c, dockerfile, label) {
   return {
     at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
     chain,
-    label: label ?? refText(c)
+    label: writtenLine(unit, src.text, c.stmt.p) + (label ?? refText(c))
   };
 }
 function statementText(c, max = 60) {
@@ -14251,6 +14286,9 @@ var init_python_program = __esm({
 });
 
 // src/model/evaluator/values.ts
+function samePid(a, b) {
+  return a === b || !!a && !!b && a.job === b.job && a.before === b.before && a.after === b.after;
+}
 function unsetValue(name, via) {
   return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
 }
@@ -14277,7 +14315,7 @@ function compareFields(a, b) {
   return null;
 }
 function sameField(a, b) {
-  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "") && samePid(a.pid, b.pid);
 }
 function sameFields(a, b) {
   if (a === b) return true;
@@ -14493,6 +14531,10 @@ function feedField(f) {
       if (x !== void 0 && x !== null) feedText(x);
     }
   }
+  if (f.pid) {
+    feedCode(5);
+    feedText(`${f.pid.job.file.path}:${f.pid.job.stmt.p[2]}:${f.pid.before}:${f.pid.after}`);
+  }
 }
 function varHash(v) {
   const long = v.kind === "scalar" && v.value.s !== null && v.value.s.length >= LONG_TEXT ? v.value : null;
@@ -14622,7 +14664,8 @@ function joinJobs(a, b) {
   const jobs = [...a.jobs];
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
   const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true } : a.waited ?? b.waited;
-  return { jobs, term: a.term ?? b.term, waited };
+  const last = a.last === b.last ? a.last : void 0;
+  return { jobs, term: a.term ?? b.term, waited, ...last ? { last } : {} };
 }
 function unionLast(a, b) {
   if (a === b) return a;
@@ -15271,6 +15314,10 @@ function assemble(pieces) {
         continue;
       }
       const f = p.field;
+      if (f.pid && !f.multi) {
+        cur = cur ? concat(cur, f) : f;
+        continue;
+      }
       if (f.s === null) {
         cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
         continue;
@@ -15312,6 +15359,8 @@ function assemble(pieces) {
 function concat(a, b) {
   if (a.s === "" && !a.multi) return b;
   if (b.s === "" && !b.multi) return a;
+  if (b.pid && a.s !== null && !a.multi && !a.mangled && !b.multi) return { s: null, not: [""], pid: { ...b.pid, before: a.s + b.pid.before } };
+  if (a.pid && b.s !== null && !b.multi && !b.mangled && !a.multi) return { s: null, not: [""], pid: { ...a.pid, after: a.pid.after + b.s } };
   const mangled = a.mangled ?? b.mangled;
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
@@ -15433,8 +15482,11 @@ function baseValue(pe, st, env3) {
     }
     case "?":
       return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "!": {
+      const job = st.jobs?.last;
+      return { list: null, scalar: job ? { s: null, not: [""], pid: { job, before: "", after: "" } } : UNKNOWN, set: true };
+    }
     case "$":
-    case "!":
     case "-":
     case "_":
       return { list: null, scalar: UNKNOWN, set: true };
@@ -16336,6 +16388,135 @@ var init_liveness = __esm({
   }
 });
 
+// src/model/evaluator/polls.ts
+function pollOf(c, paths) {
+  const [stmt, ...more] = c.cond;
+  if (!stmt || more.length > 0 || stmt.background) return null;
+  const calls = c.until ? stmt.negated && stmt.cmd?.type === "CallExpr" ? [stmt.cmd] : null : stmt.negated ? null : tests(stmt);
+  if (!calls || calls.length === 0) return null;
+  if (calls.some((call) => call.assigns.length > 0 || call.args.length === 0 || !call.args.every(plainWord))) return null;
+  if (paths.length === 0 || !passesTime(c.do, paths)) return null;
+  const jobs = [];
+  for (const p of paths) {
+    for (const call of calls) {
+      const polled = polledJobs(p.fields(call.args), p.jobs);
+      if (!polled) return null;
+      for (const j of polled) if (!jobs.includes(j)) jobs.push(j);
+    }
+  }
+  const first = calls[0];
+  const last = calls[calls.length - 1];
+  return { stmt, call: first, from: first.p[2], to: last.e[2], jobs };
+}
+function tests(s) {
+  if (s.negated || s.background) return null;
+  const c = s.cmd;
+  if (c?.type === "CallExpr") return [c];
+  if (c?.type !== "BinaryCmd" || c.op !== "&&") return null;
+  const x = tests(c.x);
+  const y = tests(c.y);
+  return x && y ? [...x, ...y] : null;
+}
+function plainWord(w) {
+  const part = (p) => {
+    if (p.type === "Lit" || p.type === "SglQuoted") return true;
+    if (p.type === "DblQuoted") return p.parts.every(part);
+    if (p.type === "ParamExp") return p.op === null && p.index === null && !p.excl && !p.length && p.word === null;
+    return false;
+  };
+  return w.parts.every(part);
+}
+function passesTime(body2, paths) {
+  let ok = body2.length > 0;
+  forEachCall(body2, (call, s) => {
+    if (s.background) ok = false;
+    const head = call.args[0];
+    const name = head && head.parts.length === 1 && head.parts[0]?.type === "Lit" ? head.parts[0].value : null;
+    if (name === null || BREAKS_OUT.has(name) || paths.some((p) => p.isFunction(name))) ok = false;
+    else if (name === "kill") {
+      const opt = call.args[1]?.parts.length === 1 && call.args[1].parts[0]?.type === "Lit" ? call.args[1].parts[0].value : null;
+      if (opt !== "-0") ok = false;
+    }
+  });
+  return ok;
+}
+function polledJobs(argv, jobs) {
+  if (argv.some((f) => f.multi)) return null;
+  const words = argv.map((f) => f.s);
+  const head = words[0];
+  const byPid = (fs10, before2, after) => {
+    if (fs10.length === 0) return null;
+    const out = [];
+    for (const f of fs10) {
+      const p = f.pid;
+      if (!p || p.before !== before2 || !after.has(p.after) || !jobs.includes(p.job)) return null;
+      if (!out.includes(p.job)) out.push(p.job);
+    }
+    return out;
+  };
+  const bare = /* @__PURE__ */ new Set([""]);
+  switch (head) {
+    case "kill": {
+      let i = words[1] === "-0" ? 2 : words[1] === "-s" && words[2] === "0" ? 3 : -1;
+      if (i < 0) return null;
+      if (words[i] === "--") i++;
+      return byPid(argv.slice(i), "", bare);
+    }
+    case "[":
+    case "test": {
+      const operands2 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
+      if (!operands2 || operands2.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands2[0]?.s ?? "")) return null;
+      return byPid(operands2.slice(1), "/proc/", PROC_ENTRIES);
+    }
+    case "ps": {
+      const rest = words.slice(1);
+      if (rest[0] !== "-p" && rest[0] !== "--pid" || !(rest.length === 2 || rest.length === 4 && rest[2] === "-o" && rest[3] !== null)) return null;
+      return byPid(argv.slice(2, 3), "", bare);
+    }
+    case "pgrep":
+    case "pidof":
+      return byName(head, words.slice(1), jobs);
+    default:
+      return null;
+  }
+}
+function byName(tool, args, jobs) {
+  const known3 = tool === "pgrep" ? ["-x", "-f", "-o", "-n", "-l", "-a"] : ["-x", "-s"];
+  const opts = args.filter((a) => a !== null && a.startsWith("-"));
+  const names = args.filter((a) => a === null || !a.startsWith("-"));
+  const name = names[0];
+  if (names.length !== 1 || name === null || name === void 0 || !opts.every((o) => known3.includes(o))) return null;
+  const full = tool === "pgrep" && opts.includes("-f");
+  if (!/^[\w./+-]+$/.test(name) || !full && name.length > COMM_LENGTH) return null;
+  const out = jobs.filter(
+    (j) => j.cmds.some((c) => {
+      const words = c.argv.map((f) => f.multi ? null : f.s);
+      if (full) return words.every((w) => w !== null) && words.join(" ").includes(name);
+      const program = programOf(words);
+      return program !== null && basename2(program) === name;
+    })
+  );
+  return out.length > 0 ? out : null;
+}
+function programOf(words) {
+  let i = 0;
+  while (words[i] === "exec" || words[i] === "nohup" || words[i] === "command") i++;
+  const sw = execSwitcherAt(words, i);
+  if (sw && (sw.tool === "gosu" || sw.tool === "su-exec")) i = sw.args + 1;
+  return words[i] ?? null;
+}
+var BREAKS_OUT, PROC_ENTRIES, COMM_LENGTH;
+var init_polls = __esm({
+  "src/model/evaluator/polls.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    BREAKS_OUT = /* @__PURE__ */ new Set(["break", "return", "exit", "exec", "wait", "trap", "eval", ".", "source", "set", "shift"]);
+    PROC_ENTRIES = /* @__PURE__ */ new Set(["", "/", "/status", "/stat", "/cmdline", "/comm"]);
+    COMM_LENGTH = 15;
+  }
+});
+
 // src/model/evaluator/interpreter.ts
 function waitedOf(st) {
   return st.jobs?.waited ? { waited: st.jobs.waited } : {};
@@ -16816,11 +16997,7 @@ function simpleCommand(m, stmt, call, st) {
       return ran(null, "");
     case "wait":
       m.rec.command(ref, argv, st.user, m.ctx, false);
-      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
-        const t = st.jobs.term;
-        const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
-      }
+      if (m.ctx.sub === 0) staysAt(m, st, ref, null);
       return ran(null, "");
     case "kill":
       if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !argv.slice(1).some((f) => f.s === "-0" || f.s === "0" || f.s === "-l" || f.s === "-L")) st.jobs = { ...st.jobs, jobs: [] };
@@ -16896,6 +17073,12 @@ function helpOnUserCommand(st, argv) {
   if (!asked || rest.some((f) => f !== asked && (f.s === null || f.multi || f.s.includes(USER_COMMAND)))) return null;
   return { arg: asked.arg, program: `\`${basename2(head.s)}\`` };
 }
+function staysAt(m, st, at2, poll) {
+  if (!st.jobs || st.jobs.jobs.length === 0 || st.jobs.waited || poll && poll.jobs.length === 0) return;
+  const t = st.jobs.term;
+  const term = t && !t.kills && t.action !== "?" && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+  st.jobs = { ...st.jobs, waited: { at: at2, ...poll ? { poll } : {}, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
+}
 function setTrap(m, st, argv, ref) {
   let args = argv.slice(1);
   if (args[0]?.s === "--") args = args.slice(1);
@@ -16907,7 +17090,7 @@ function setTrap(m, st, argv, ref) {
   const signal = kills && text !== null ? sentSignal(m, text) : null;
   const term = action.s === "-" ? null : withInert(m, st, { at: ref, action: text ?? "?", kills, ...signal !== null ? { signal } : {} });
   const jc = st.jobs;
-  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null, ...jc?.last ? { last: jc.last } : {} };
 }
 function withInert(m, st, t) {
   const { inert: _, ...rest } = t;
@@ -17430,6 +17613,7 @@ var init_interpreter = __esm({
     init_conditions();
     init_getopts();
     init_liveness();
+    init_polls();
     init_state();
     init_values();
     init_words();
@@ -17764,7 +17948,9 @@ var init_interpreter = __esm({
             if (job) {
               const shared = this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job };
               const jc = x.jobs;
-              if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...jc?.jobs ?? [], shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+              const known3 = jc?.jobs.some((j) => j.stmt === s) ?? false;
+              if (!known3 && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...jc?.jobs ?? [], shared], term: jc?.term ?? null, waited: jc?.waited ?? null, last: shared };
+              else if (jc && (known3 || jc.last)) x.jobs = known3 ? { ...jc, last: shared } : { jobs: jc.jobs, term: jc.term, waited: jc.waited };
             }
             return x;
           });
@@ -17966,6 +18152,8 @@ var init_interpreter = __esm({
       exits = [];
       forever = false;
       acc = flowOf([]);
+      /** The loop polls the shell's background jobs (see `polls.ts`). */
+      poll = null;
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
@@ -17982,8 +18170,10 @@ var init_interpreter = __esm({
           }
           this.phase = 1;
           const eff = effectsOf(c, [...c.cond, ...c.do]);
+          const widened = widen(m, this.states, eff);
+          if (m.ctx.sub === 0) this.poll = pollOf(c, widened.map((st) => ({ jobs: st.jobs?.jobs ?? [], fields: (words) => m.fields(words, st), isFunction: (name) => st.getFunction(name) !== void 0 })));
           m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
+          return { push: new ListFrame(c.cond, widened) };
         }
         if (this.phase === 1) {
           m.ctx.cond--;
@@ -18013,6 +18203,13 @@ var init_interpreter = __esm({
           }
         }
         const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
+        const poll = this.poll;
+        if (poll) {
+          const at2 = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+          const test2 = m.ref(poll.stmt, poll.call);
+          const text = m.ctx.file.text.slice(poll.from, poll.to);
+          for (const st of next) staysAt(m, st, at2, { test: test2, text, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
+        }
         return { done: { ...this.acc, next } };
       }
     };
@@ -18611,8 +18808,9 @@ async function follow(item, run2, work, cache, r) {
         const unit = await r.loadInline(target2.s, targetArg, interp, at2);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
-        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
-        const arg0 = argv[i + 1] ?? lit(interp);
+        const zero = argv[i + 1] ?? null;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, zero, ending: null };
+        const arg0 = zero ?? lit(interp);
         const params = argv.slice(i + 2);
         await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
@@ -19296,7 +19494,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild;
   return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
@@ -19321,6 +19519,7 @@ function supervisorImage(stage, env3) {
         }
       }
       if (origin?.kind === "heredoc") return { text: origin.heredoc.body.text, display: env3.dockerfile.displayPath };
+      if (origin?.kind === "written" && origin.write.content) return { text: origin.write.content.text, display: env3.dockerfile.displayPath };
       return null;
     }
   };
@@ -19337,10 +19536,8 @@ function startUser(stage, trusted) {
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
   const chosen = chosenAtBuildText(rootStage(stage));
   if (chosen) return userFromSpec(null, chosen);
-  const root = rootStage(stage);
-  const base2 = knownBaseImage(root, trusted);
-  if (base2?.user) return userFromSpec(base2.user, `${root.base} runs as ${base2.user}`);
-  if (!base2 && stage.sudoBuild) return userFromSpec(null, `\`${root.base}\` builds as a user that is not root: line ${stage.sudoBuild.keywordSpan.line} runs \`sudo\` with no USER set`);
+  const base2 = knownBaseImage(rootStage(stage), trusted);
+  if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
   return userFromSpec("root", "no USER");
 }
 function unitHost(unit, stage, env3, p) {
@@ -19443,6 +19640,9 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  if (origin.kind === "written" && origin.write.content === null) {
+    return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env3.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? "it is not literal"})` };
+  }
   let text;
   let file;
   let source;
@@ -19455,6 +19655,10 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
     }
     file = new SourceFile(env3.displayPath(origin.contextPath), text);
     source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else if (origin.kind === "written") {
+    file = env3.dockerfile;
+    source = writtenScriptText(env3.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+    text = source.text;
   } else {
     const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
     file = env3.dockerfile;
@@ -19557,6 +19761,10 @@ function sourceResolver(stage, env3, parser2, dialect) {
         const body2 = origin.heredoc.body;
         const result = parser2.parse(body2.text, dialect);
         if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      } else if (origin?.kind === "written" && origin.write.content) {
+        const st = writtenScriptText(env3.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+        const result = parser2.parse(st.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: st.text, spanOf: st.spanOf } };
       }
     } catch {
       found = null;
@@ -19570,6 +19778,23 @@ function fileScriptText(file) {
     file,
     text: file.text,
     spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function writtenScriptText(file, content, fallback) {
+  const only = content.pieces.length === 1 ? content.pieces[0] : void 0;
+  if (only?.mapped && only.start === 0 && only.end === content.text.length) return mappedScriptText(only.mapped);
+  const pieceAt = (offset) => content.pieces.find((x) => offset >= x.start && offset < x.end) ?? content.pieces[content.pieces.length - 1];
+  return {
+    file,
+    text: content.text,
+    noEdits: true,
+    spanOf: (p, e) => {
+      const a = pieceAt(p[2]);
+      const b = pieceAt(Math.max(p[2], e[2] - 1));
+      if (!a || !b) return fallback;
+      if (a === b && a.mapped) return a.mapped.spanOf(p[2] - a.start, e[2] - a.start);
+      return { line: a.span.line, column: a.span.column, endLine: b.span.endLine, endColumn: b.span.endColumn };
+    }
   };
 }
 function mappedScriptText(m) {
@@ -20033,11 +20258,13 @@ function bomFix(unit) {
 }
 function shebangFix(unit) {
   if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
+  if (unit.origin?.kind === "written") return null;
   const file = unit.source.file;
   const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
   return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
 }
 function chmodFix(origin, imagePath, stage, dockerfile) {
+  if (origin.kind === "written") return null;
   const op = origin.op;
   const src = op.sources.length === 1 ? op.sources[0] : void 0;
   const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
@@ -20345,7 +20572,7 @@ function backgroundService(main2) {
       if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
     }
   }
-  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term } };
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: "wait", at: w.at, trap: w.term, ...w.poll ? { poll: w.poll } : {} } };
 }
 var SELF_DROPPING;
 var init_questions = __esm({
@@ -20939,7 +21166,7 @@ function reportBackground(ctx, main2, bg, service, find, done) {
   const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
   const init = main2.init?.name ?? null;
   const k = bg.keeper;
-  const keeper = refText(k.at);
+  const keeper = k.kind === "wait" && k.poll ? statementText(k.at) : refText(k.at);
   const line = k.at.stmt.p[0];
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
   const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
@@ -20955,7 +21182,8 @@ function reportBackground(ctx, main2, bg, service, find, done) {
     const t = k.trap;
     const trapLine = t.at.stmt.p[0];
     pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
-    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const then = k.poll ? "the shell runs it once the command it is running in the loop returns, and no one signals the server" : "the wait returns and the script ends, and the container with it";
+    stop = `${init ? `${init} passes SIGTERM to the shell` : "SIGTERM goes to the shell"}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; ${then}`;
     const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : "";
     fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
   }
@@ -21040,6 +21268,37 @@ function reportWait(ctx, main2, hop, wait, jobs, other, done) {
   if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
   else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
 }
+function behind(ref, at2) {
+  return ref.file === at2.file && ref.stmt.p[2] >= at2.stmt.e[2];
+}
+function reportPoll(ctx, main2, hop, at2, poll, jobs, other, service, find, done) {
+  if (hop.kind !== "script" || hop.unit.kind !== "file") return;
+  let server = null;
+  for (const job2 of poll.jobs) {
+    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
+    if (cmd2) server = { job: job2, cmd: cmd2 };
+  }
+  if (!server) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
+  const name = basename2(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main2.init?.name ?? null;
+  const loop = statementText(at2);
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
+  const rest = jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, "")}\` (line ${j.stmt.p[0]})`).join(" and ")}${rest.length > 2 ? ` and ${rest.length - 2} more` : ""}` : "";
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : "";
+  const stop = init ? `${init} signals only its direct child, the shell, which dies on SIGTERM and leaves \`${name}\` running until the container stops and it is SIGKILLed` : `the shell stays PID 1, and the kernel drops a signal that PID 1 does not handle, so \`docker stop\`'s SIGTERM reaches neither the shell nor \`${name}\`, and after the timeout both are SIGKILLed`;
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  const fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of starting it with \`&\` and polling it (other daemons can stay background jobs before it). Or pass the signal on and wait instead of polling: ${forward} before the loop, and \`wait\` in place of it${init ? `. Or run ${init} with \`-g\`, so that it signals the whole process group` : ""}`;
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, loop, loopLine: String(at2.stmt.p[0]), test: poll.text, trapNote, stop, fix, under: init ? ` under ${init}` : "", ...startedBy2(hop) };
+  ctx.report({ ...place, messageId: "pollsWithoutTrap", data });
+}
 function withTerm(trap) {
   const text = trap.ref.file.text.slice(trap.ref.stmt.p[2], trap.ref.stmt.e[2]);
   if (text.includes("\n") || /[;&|<>]\s*\S/.test(text.replace(/'[^']*'|"[^"]*"/g, ""))) return null;
@@ -21092,6 +21351,10 @@ var init_entrypoint_no_exec = __esm({
         message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
         hint: "{fix}."
       },
+      pollsWithoutTrap: {
+        message: "`{server}` (line {serverLine}) runs in the background{others}, and the script's shell then goes round the loop `{loop}` (line {loopLine}) for as long as it runs, testing it with `{test}`, with no trap for SIGTERM{trapNote}: {stop}, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+        hint: "{fix}."
+      },
       waitsWithoutTrapUnderInit: {
         message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
         hint: "{fix}. Or run {init} with `-g`, so that it signals the whole process group."
@@ -21107,14 +21370,14 @@ var init_entrypoint_no_exec = __esm({
       peers: {},
       messages,
       docs: {
-        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+        what: 'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM, or polls a background server in a loop that goes round for as long as the server runs (`server & pid=$!` then `while kill -0 "$pid"; do sleep 5; done`, `until ! kill -0 "$pid"`, `while [ -e /proc/$pid ]`, `while ps -p "$pid"`, `while pgrep -x server`, `while pidof server`, `while kill -0 "$a" && kill -0 "$b"` for two servers), which holds the shell as a `wait` does. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A polling loop counts when its condition is that one liveness test of a job the script started (`$!`, or the job\'s program by name) and its body only passes time: a loop that can also leave by a `break`, `return` or `exit`, that signals the job, calls a function of the script or tests something else too (`while kill -0 "$pid" && [ -f /run/ok ]`) is not followed, nor is a readiness loop before the hand-over (`until nc -z localhost 5432; do sleep 1; done; exec app`), and a polled job whose program is not a server (a progress loop beside a step that finishes) is not reported; an `exit 1` after the loop, when the server has gone, still counts. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive or a polling loop) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
         why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.",
         bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
         good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
         autofix: [
           { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
         ],
-        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs, polling loops and keep-alives, run the server in the foreground with `exec`, or trap TERM and stop the jobs: `trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`, and keep alive with `sleep infinity & wait $!`."
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -21137,7 +21400,8 @@ var init_entrypoint_no_exec = __esm({
           const e = staying.ending;
           const given = givenArgs(hop, run2);
           if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
-          if (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          const polled = !!e.waited?.poll && e.kind === "exit" && !!e.cmd && behind(e.cmd, e.waited.at);
+          if (!polled && (e.failed || e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null)) continue;
           if (main2.init?.group) continue;
           const cmds = hop.run?.commands ?? [];
           const trap = termTrap(cmds);
@@ -21153,12 +21417,13 @@ var init_entrypoint_no_exec = __esm({
           const last = e.last.length === 1 ? e.last[0] : void 0;
           const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
           const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
-          const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+          const after = !!last && !!w && behind(last, w.at);
           const exited = e.kind === "exit" && e.cmd !== null;
           if (w && !(after && argv && !exited && longRunning(argv, find))) {
             if (handled || w.jobs.length === 0) continue;
             if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
-            reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
+            if (w.poll) reportPoll(ctx, main2, hop, w.at, w.poll, w.jobs, trap.other, service, find, done);
+            else reportWait(ctx, main2, hop, w.at, w.jobs, trap.other, done);
             continue;
           }
           if (!last || !cmd || !argv) continue;
@@ -21216,32 +21481,10 @@ ${h.body.text}`).join("");
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
-      const env3 = s.config.env;
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? envValue(w.text, env3) ?? "\0"), inst, workdir);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
     }
   }
   return facts;
-}
-async function sudoBuildStep(stage, dockerfile) {
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  if (chain.some((s) => s.instructions.some((i) => i.keyword === "USER"))) return null;
-  for (const s of chain) {
-    for (const inst of s.instructions) {
-      if (inst.keyword !== "RUN" || !inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      if (run2.commands.some((c) => c.name === "sudo" || c.prefixes.includes("sudo"))) return inst;
-    }
-  }
-  return null;
-}
-function envValue(text, env3) {
-  const inner = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
-  if (!inner.includes("$") || /["'`\\*?[]|\$\(/.test(inner)) return null;
-  const e = expandWord(inner, (n) => env3.get(n) ?? null);
-  return e.known && e.value !== "" ? e.value : null;
 }
 function mayChangeFacts(raw) {
   if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
@@ -21255,8 +21498,7 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      const known3 = paths.filter((p) => p !== "\0");
-      facts.chmods.push({ instruction: inst, mode, paths: known3.map((p) => path12.posix.resolve(workdir, p)), ...known3.length < paths.length ? { unknownPath: true } : {} });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path12.posix.resolve(workdir, p)) });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -21351,7 +21593,6 @@ var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
-    init_expand();
     UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
@@ -21367,13 +21608,10 @@ var init_run_facts = __esm({
 });
 
 // src/rules/entrypoint-not-executable.ts
-function mayAddExecute(mode) {
-  return mode.includes("\0") || addsExecute(mode);
-}
 async function chmodedInEarlierStage(through, view) {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
+    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
   }
   return false;
 }
@@ -21405,7 +21643,7 @@ var init_entrypoint_not_executable = __esm({
         }
       },
       docs: {
-        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.',
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.",
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21422,9 +21660,9 @@ var init_entrypoint_not_executable = __esm({
           if (step.kind !== "script" || step.direct !== true) continue;
           const unit = step.unit;
           const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          if (!origin || origin.kind === "remote" || origin.kind === "written" || !unit.imagePath) continue;
           const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
@@ -21432,7 +21670,7 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
-          if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
           if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
@@ -21513,21 +21751,6 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
-async function apkMayAddBash(stage, view) {
-  for (let s = stage; s; s = s.baseStage) {
-    for (const inst of s.instructions) {
-      if (inst.keyword !== "RUN" || !inst.rest.text.includes("apk") && !inst.heredocs.some((h) => h.body.text.includes("apk"))) continue;
-      const v = view.viewOf(inst);
-      if (!v) continue;
-      const run2 = await view.run(v);
-      for (const cmd of run2.commands) {
-        if (!isApkAdd(cmd)) continue;
-        if (apkPackages(cmd).some((w) => w.value === null || !APK_WITHOUT_BASH.has(w.value.split(/[=<>~]/)[0] ?? ""))) return true;
-      }
-    }
-  }
-  return false;
-}
 function mayCopyBash(stage) {
   for (let s = stage; s; s = s.baseStage) {
     for (const op of s.copies) {
@@ -21537,67 +21760,18 @@ function mayCopyBash(stage) {
   }
   return false;
 }
-var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default;
+var BASH_PACKAGES, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
     init_image();
     init_shebang();
-    init_packages();
     init_evidence();
     init_rule();
     init_pid12();
     init_report();
     BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    APK_WITHOUT_BASH = /* @__PURE__ */ new Set([
-      "ca-certificates",
-      "curl",
-      "wget",
-      "tzdata",
-      "su-exec",
-      "tini",
-      "dumb-init",
-      "openssl",
-      "jq",
-      "libc6-compat",
-      "gcompat",
-      "libstdc++",
-      "libgcc",
-      "shadow",
-      "netcat-openbsd",
-      "unzip",
-      "zip",
-      "gzip",
-      "tar",
-      "xz",
-      "zstd",
-      "git",
-      "openssh-client",
-      "python3",
-      "py3-pip",
-      "nodejs",
-      "npm",
-      "perl",
-      "busybox-extras",
-      "bind-tools",
-      "iproute2",
-      "iputils",
-      "coreutils",
-      "findutils",
-      "grep",
-      "sed",
-      "gawk",
-      "procps",
-      "gettext",
-      "icu-libs",
-      "krb5-libs",
-      "zlib",
-      "libffi",
-      "musl",
-      "file",
-      "less"
-    ]);
     entrypoint_shebang_default = defineRule({
       id: "entrypoint-shebang",
       severity: "error",
@@ -21621,7 +21795,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21669,7 +21843,6 @@ var init_entrypoint_shebang = __esm({
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          if (await apkMayAddBash(stage, ctx.view)) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at: at2,
@@ -24364,6 +24537,40 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   const at2 = e.kind === "exit" ? e.cmd : last;
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
+function startedOn(run2, hop) {
+  const path31 = hop.unit.source.file.displayPath;
+  return run2.truncated !== null || run2.chains.some((c) => c.hops.some((h) => h.kind === "script" && h.unit.source.file.displayPath === path31));
+}
+function checkIgnoredCmdWords(ctx, hop, e, run2, done) {
+  const path31 = hop.kind === "script" && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg] === hop.arg);
+  if (path31 < 0) return false;
+  const words = hop.argv.slice(path31 + 1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
+  const once = `${hop.unit.source.file.displayPath}:cmd-words`;
+  if (done.has(once)) return true;
+  const report = (ref, what, fix) => {
+    done.add(once);
+    reportOnce(ctx, hop, done, ref, { messageId: "ignoresCmdWords", data: { what, words: showArgv(words), fix } });
+    return true;
+  };
+  const passOn = (ref) => {
+    const call = ref.file.text.slice(ref.call.p[2], ref.call.e[2]);
+    const top2 = ref.via.length === 0 && ref.sourcedVia.length === 0;
+    return top2 && !/[\n;&|<>#]/.test(call.replace(/'[^']*'|"[^"]*"/g, "")) && call.length <= 100 ? `Pass them on: \`${call} "$@"\`` : 'Pass them on to the program with `"$@"`';
+  };
+  if (e.kind === "exec" && e.cmd) {
+    const program = commandOf(e.argv).name?.s;
+    if (program && SUPERVISORS.has(basename2(program))) return false;
+    return report(e.cmd, `\`${refText(e.cmd)}\` starts the program`, passOn(e.cmd));
+  }
+  if (e.kind === "loop" && e.loop) return report(e.loop, `This path of the script ends in the endless loop \`${statementText(e.loop)}\``, 'Pass them on to the program the loop keeps alive with `"$@"`');
+  if (e.waited) return report(e.waited.at, `This path of the script waits for the background jobs it started (\`${refText(e.waited.at)}\`)`, 'Pass them on to the program it starts with `"$@"`');
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  const name = argv ? commandOf(argv).name?.s : void 0;
+  if (!last || !argv || !name || commandOf(argv).forking || STAYS_NOT.has(basename2(name))) return false;
+  return report(last, `This path of the script ends in \`${refText(last)}\`, run as its child`, passOn(last));
+}
 function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun = null) {
   const unit = hop.unit;
   const cmd = ctx.launch?.pid1.cmd ?? null;
@@ -24403,7 +24610,8 @@ function checkDroppedUserCommand(ctx, hop, e, run2, done, forwards, hops, rerun 
     const jobs = started.map((j) => `\`${refText(j, 40)}\``).join(", ");
     const starts = programs.length > 0 ? `starts ${programs.join(" and ")}` : "starts its background jobs";
     const where2 = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt) ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, "the first background job starts") : placeBefore(e.waited.at, "the script waits");
-    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where: where2 } });
+    const how = e.waited.poll ? `the script goes round this loop for as long as the background jobs it started run: ${jobs}` : `the script waits there for the background jobs it started: ${jobs}`;
+    return report(e.waited.at, { messageId: "staysIgnoringUserCommand", data: { command: e.waited.poll ? statementText(e.waited.at) : refText(e.waited.at), how, instead: starts, where: where2 } });
   }
   const last = e.last[0];
   const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
@@ -24490,6 +24698,100 @@ function checkDroppedCmdWords(ctx, hop, e, run2, done) {
   const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
   const fixed = !call.includes("\n") && call.length <= 100 ? `: \`${call} "$@"\`` : "";
   reportOnce(ctx, hop, done, e.cmd, { messageId: "dropsCmdWords", data: { command: refText(e.cmd), first: first.s ?? "", dropped: showArgv(dropped), fixed } });
+}
+function checkFirstArgLost(ctx, runs) {
+  const found = /* @__PURE__ */ new Map();
+  const placeholder = /* @__PURE__ */ new Set();
+  for (const run2 of runs) {
+    if (run2.truncated) continue;
+    for (const hop of run2.chains.flatMap((c) => c.hops)) {
+      if (hop.kind !== "shell" || hop.unit.kind !== "inline" || hop.shellForm || !hop.zero || !hop.unit.ast) continue;
+      const str = hop.argv[hop.shellArgv.length];
+      const written = str && str.arg !== void 0 && !str.mangled ? run2.args[str.arg] : void 0;
+      const form = written?.setting.form;
+      if (!str || str.arg === void 0 || !written || written.origin !== "entrypoint" || form?.kind !== "exec" || form.argv[str.arg] !== str.s || str.arg !== form.argv.length - 1) continue;
+      const zero = hop.zero;
+      const given = zero.arg !== void 0 && !zero.mangled ? run2.args[zero.arg] : void 0;
+      const cmd = given && given.origin === "cmd" && given.value !== USER_COMMAND && given.value === zero.s ? given : void 0;
+      if (cmd?.fromShell) placeholder.add(written.setting);
+      if (!cmd && zero.s !== USER_COMMAND) continue;
+      const params = argsReadWithoutZero(hop.unit.ast, hop.unit.source.text);
+      if (!params) continue;
+      const program = hop.ending?.kind === "exec" ? commandOf(hop.ending.argv).name?.s : void 0;
+      if (cmd && (["-", "--", "_", hop.unit.interpreter, basename2(hop.argv[0]?.s ?? "")].includes(cmd.value) || program && basename2(program) === basename2(cmd.value))) {
+        placeholder.add(written.setting);
+        continue;
+      }
+      const lost = found.get(written.setting) ?? { hop, setting: written.setting, form, index: str.arg, params, cmd: null, user: false };
+      found.set(written.setting, lost);
+      if (cmd) {
+        const e = hop.ending;
+        const known3 = e?.kind === "exec" && !e.argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND));
+        lost.cmd = { word: cmd, runs: known3 && e ? showArgv(e.argv) : null };
+      } else lost.user = true;
+    }
+  }
+  const dockerfile = ctx.env.dockerfile;
+  for (const lost of found.values()) {
+    if (placeholder.has(lost.setting) || !lost.cmd && !lost.user) continue;
+    const { hop, form, index } = lost;
+    const shell = hop.unit.interpreter;
+    const user = "`docker run IMAGE a b` loses `a`";
+    const parts = [];
+    if (lost.cmd) {
+      const ran = lost.cmd.runs !== null ? ` (\`${lost.cmd.runs}\` runs)` : "";
+      parts.push(`on \`docker run IMAGE\`, \`${lost.cmd.word.value}\`, the first word of CMD, becomes \`$0\` and is lost${ran}`);
+      if (lost.user) parts.push(`and ${user} the same way`);
+    } else parts.push(`${user}, which becomes \`$0\`, and passes on only \`b\``);
+    const want = [...form.argv.slice(0, index + 1), shell, ...form.argv.slice(index + 1)].map((w) => JSON.stringify(w));
+    if (want.join(", ").length > 100) want[index] = '"..."';
+    const tokens = execFormStrings(form.text.text);
+    const token = tokens?.length === form.argv.length ? tokens[index] : void 0;
+    const span = token ? form.text.spanOf(token.start, token.end) : lost.setting.instruction.keywordSpan;
+    const cmdSetting = lost.cmd?.word.setting;
+    const edit = insertExecFormWord(dockerfile, form, index, shell);
+    ctx.report({
+      at: { file: dockerfile.displayPath, span },
+      label: `${lost.setting.instruction.keyword} ${oneLine(JSON.stringify(form.argv[index] ?? ""), 40)}`,
+      chain: cmdSetting ? [{ file: dockerfile.displayPath, span: cmdSetting.instruction.keywordSpan, label: cmdSetting.instruction.keyword }] : [],
+      messageId: "firstArgIsDollarZero",
+      data: {
+        shell,
+        params: lost.params.join(" "),
+        lost: parts.join(", "),
+        fixed: `${lost.setting.instruction.keyword} [${want.join(", ")}]`,
+        startedBy: hop.unit.startedAt.label,
+        startLine: String(hop.unit.startedAt.span.line),
+        startFile: hop.unit.startedAt.file
+      },
+      ...edit ? { fix: { safety: "safe", title: `Put "${shell}" after the string, for $0`, edits: [edit] } } : {}
+    });
+  }
+}
+function argsReadWithoutZero(ast, text) {
+  let zero = false;
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "ParamExp") {
+      const slice = (node.param === "@" || node.param === "*") && node.op === ":" && node.word && /^\s*0/.test(literalWord2(node.word) ?? "0");
+      if (node.param === "0" || node.param === "BASH_ARGV0" || node.param === "BASH_SOURCE" || slice) zero = true;
+    }
+    const name = node.type === "CallExpr" && node.args?.[0] ? literalWord2(node.args[0]) : null;
+    if (name === "eval") zero = true;
+    return !zero;
+  });
+  if (zero) return null;
+  const params = [];
+  forEachNode(ast.stmts, (n) => {
+    const node = n;
+    if (node.type === "FuncDecl") return false;
+    if (node.type === "ParamExp" && node.index === null && /^(@|\*|[1-9][0-9]*)$/.test(node.param ?? "") && node.p && node.e) {
+      const written = text.slice(node.p[2], node.e[2]);
+      if (!params.includes(written)) params.push(written);
+    }
+    return true;
+  });
+  return params.length > 0 ? params : null;
 }
 function checkWrapper(ctx, hop, e, run2, done) {
   if (e.kind !== "exec" || !e.cmd || commandOf(e.argv).forking) return;
@@ -24601,6 +24903,8 @@ var init_missing_exec_args = __esm({
     init_evidence();
     init_commands();
     init_rule();
+    init_dockerfile2();
+    init_text();
     init_shell_walk();
     init_pid12();
     init_report();
@@ -24612,6 +24916,10 @@ var init_missing_exec_args = __esm({
       wrapperArgs: {
         message: "The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c 'string' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.",
         hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.'
+      },
+      firstArgIsDollarZero: {
+        message: "The string of this exec-form `{shell} -c` wrapper reads its arguments as `{params}` and never reads `$0`, but `{shell} -c 'string' a b c` makes the first word after the string `$0`, and only the rest `$@`: {lost}. {startedBy} on line {startLine} of {startFile} runs this string.",
+        hint: "Put a word for `$0` right after the string in the JSON array (by custom, the shell's name): `{fixed}`, so that every argument reaches `$@`."
       },
       unquotedArgs: {
         message: "`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
@@ -24657,6 +24965,10 @@ var init_missing_exec_args = __esm({
         message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'Hand over with `exec "$@"` and move this command into CMD.'
       },
+      ignoresCmdWords: {
+        message: "{what}, and the script never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` in it): the words CMD gives it after its path (`{words}`) are dropped and reach no program. {startedBy} on line {startLine} of {startFile} starts this script.",
+        hint: "{fix}, or take them out of CMD."
+      },
       ignoresUserCommand: {
         message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
         hint: "{fix}."
@@ -24689,7 +25001,7 @@ var init_missing_exec_args = __esm({
       },
       messages: messages2,
       docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`). A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`, alone or after an init such as `ENTRYPOINT ["tini", "--"]`: `docker run IMAGE ...` replaces it) and that never reads its arguments (as below: no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts`) drops the words CMD gives it after its path (`ignoresCmdWords`), where its first path that starts a program ends; a script that reads them (a subcommand of its own, `case "$1" in web)`) is left alone. dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.) The script may be one a RUN writes: `printf \'#!/bin/sh\\nexec "$@"\\n\' > /start.sh` (`%s` filled in, the escapes `\\n`, `\\t`, `\\\\`), `echo` (whose backslashes dash reads and bash and busybox read only with `-e`: where the image\'s /bin/sh is not known they leave the text unknown), `echo ... >> f` appends, `{ echo ...; echo ...; } > f`, and `cat > f <<\'EOF\'` in a RUN (a quoted delimiter; an unquoted one only with no `$`, backquote or backslash in the body). It is read only when its whole text is literal and written on every path through the RUN; a later RUN that may change it (`sed -i`, `rm`, an archive unpacked over it, a write to a path that is not known) makes it unknown again, and a COPY after it replaces it. A heredoc\'s lines are reported at their Dockerfile lines; what echo or printf wrote is reported at that command, the chain naming the line of the file (`Dockerfile:5 RUN writes /start.sh -> Dockerfile:5 /start.sh:2 ...`), and gets no fix.',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -24697,12 +25009,14 @@ var init_missing_exec_args = __esm({
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
         autofix: [
           { safety: "safe", what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: "The arguments reach the program as they were given, one word each" },
+          { safety: "safe", what: "A word for `$0` (the shell's name) put into the exec-form array right after the `sh -c` string, the rest of the array as written", why: "Every argument then reaches `$@`, CMD's first word and the user's included" },
           { safety: "unsafe", what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: "The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run" }
         ]
       },
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
+        checkFirstArgLost(ctx, [launch.runs.default, launch.runs["user-command"]]);
         const done = /* @__PURE__ */ new Set();
         const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
@@ -24713,6 +25027,7 @@ var init_missing_exec_args = __esm({
               if (hop.ending.failed) continue;
               if (!receivesArgs(hop, run2)) continue;
               if (run2.kind === "user-command" && hop.unit.kind === "file" && checkDroppedUserCommand(ctx, hop, hop.ending, run2, done, forwards, chain.hops)) continue;
+              if (run2.kind === "default" && hop.kind === "script" && hop.unit.kind === "file" && !startedOn(launch.runs["user-command"], hop) && checkIgnoredCmdWords(ctx, hop, hop.ending, run2, done)) continue;
               if (isSupervisor(hop)) continue;
               if (hop.unit.kind !== "file") {
                 if (hop.kind === "shell") checkMangled(ctx, hop, hop.ending, run2, done);
@@ -25611,7 +25926,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is silent, too, when the base image is not one dockerlint knows, no stage sets USER and a RUN runs `sudo` (`RUN sudo apt-get install ...`): a base that builds as root needs no sudo, so its user is taken to be another one, not known (`explain` says which line showed it); on a plain OS image, which builds as root, sudo changes nothing. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -27184,8 +27499,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path30 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path30.startsWith("/") || path30.startsWith("$") || /^[A-Za-z]:/.test(path30) || path30.startsWith("\\");
+          const path31 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path31.startsWith("/") || path31.startsWith("$") || /^[A-Za-z]:/.test(path31) || path31.startsWith("\\");
           let known3 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
@@ -27195,7 +27510,7 @@ var init_workdir_relative = __esm({
           if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path30 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path30, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path31 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path31, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -28031,8 +28346,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path30 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path30, f.message]);
+    const path31 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path31, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -28045,7 +28360,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path30, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path31, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -28428,17 +28743,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path30) {
-      const ctrl = callVisitor(key, node, visitor, path30);
+    function visit_(key, node, visitor, path31) {
+      const ctrl = callVisitor(key, node, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visit_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visit_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path30);
+            const ci = visit_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28449,13 +28764,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = visit_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = visit_("key", node.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path30);
+          const cv = visit_("value", node.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28476,17 +28791,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path30) {
-      const ctrl = await callVisitor(key, node, visitor, path30);
+    async function visitAsync_(key, node, visitor, path31) {
+      const ctrl = await callVisitor(key, node, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visitAsync_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visitAsync_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path30);
+            const ci = await visitAsync_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28497,13 +28812,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path30);
+          const cv = await visitAsync_("value", node.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28530,23 +28845,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path30) {
+    function callVisitor(key, node, visitor, path31) {
       if (typeof visitor === "function")
-        return visitor(key, node, path30);
+        return visitor(key, node, path31);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path30);
+        return visitor.Map?.(key, node, path31);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path30);
+        return visitor.Seq?.(key, node, path31);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path30);
+        return visitor.Pair?.(key, node, path31);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path30);
+        return visitor.Scalar?.(key, node, path31);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path30);
+        return visitor.Alias?.(key, node, path31);
       return void 0;
     }
-    function replaceNode(key, path30, node) {
-      const parent = path30[path30.length - 1];
+    function replaceNode(key, path31, node) {
+      const parent = path31[path31.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -29158,10 +29473,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path30, value) {
+    function collectionFromPath(schema, path31, value) {
       let v = value;
-      for (let i = path30.length - 1; i >= 0; --i) {
-        const k = path30[i];
+      for (let i = path31.length - 1; i >= 0; --i) {
+        const k = path31[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -29180,7 +29495,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
+    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29210,11 +29525,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path30, value) {
-        if (isEmptyPath(path30))
+      addIn(path31, value) {
+        if (isEmptyPath(path31))
           this.add(value);
         else {
-          const [key, ...rest] = path30;
+          const [key, ...rest] = path31;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -29228,8 +29543,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        const [key, ...rest] = path30;
+      deleteIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -29243,8 +29558,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        const [key, ...rest] = path30;
+      getIn(path31, keepScalar) {
+        const [key, ...rest] = path31;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -29262,8 +29577,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path30) {
-        const [key, ...rest] = path30;
+      hasIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -29273,8 +29588,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        const [key, ...rest] = path30;
+      setIn(path31, value) {
+        const [key, ...rest] = path31;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29594,9 +29909,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -29645,7 +29960,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -31789,9 +32104,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path30, value) {
+      addIn(path31, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path30, value);
+          this.contents.addIn(path31, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -31866,14 +32181,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        if (Collection.isEmptyPath(path30)) {
+      deleteIn(path31) {
+        if (Collection.isEmptyPath(path31)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -31888,10 +32203,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        if (Collection.isEmptyPath(path30))
+      getIn(path31, keepScalar) {
+        if (Collection.isEmptyPath(path31))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -31902,10 +32217,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path30) {
-        if (Collection.isEmptyPath(path30))
+      hasIn(path31) {
+        if (Collection.isEmptyPath(path31))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31922,13 +32237,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        if (Collection.isEmptyPath(path30)) {
+      setIn(path31, value) {
+        if (Collection.isEmptyPath(path31)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path30, value);
+          this.contents.setIn(path31, value);
         }
       }
       /**
@@ -33889,9 +34204,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path30) => {
+    visit.itemAtPath = (cst, path31) => {
       let item = cst;
-      for (const [field, index] of path30) {
+      for (const [field, index] of path31) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -33900,23 +34215,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path30) => {
-      const parent = visit.itemAtPath(cst, path30.slice(0, -1));
-      const field = path30[path30.length - 1][0];
+    visit.parentCollection = (cst, path31) => {
+      const parent = visit.itemAtPath(cst, path31.slice(0, -1));
+      const field = path31[path31.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path30, item, visitor) {
-      let ctrl = visitor(item, path30);
+    function _visit(path31, item, visitor) {
+      let ctrl = visitor(item, path31);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path30.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path31.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -33927,10 +34242,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path30);
+            ctrl = ctrl(item, path31);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
     }
     exports.visit = visit;
   }
@@ -35705,7 +36020,18 @@ var init_image_fs = __esm({
        */
       found = /* @__PURE__ */ new WeakMap();
       commands = /* @__PURE__ */ new WeakMap();
-      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+      /** What each stage's own RUNs wrote, in order (see `setWrites`). */
+      writes = /* @__PURE__ */ new WeakMap();
+      /** Each stage's COPY/ADD operations and RUN writes, newest first. */
+      events = /* @__PURE__ */ new WeakMap();
+      /**
+       * The files RUNs write, per stage (run-writes.ts): asked for before any lookup, since answers
+       * are kept.
+       */
+      setWrites(writes) {
+        this.writes = new WeakMap(writes);
+      }
+      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD (or RUN writing literal text) provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
         const key = `${depth}\0${guess ? 1 : 0}\0${imagePath}`;
@@ -35720,14 +36046,27 @@ var init_image_fs = __esm({
       lookupOnce(stage, imagePath, depth, guess) {
         const p = path15.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
-          for (let i = s.copies.length - 1; i >= 0; i--) {
-            const op = s.copies[i];
-            if (!op) continue;
-            const hit = this.lookupInOp(op, p, depth, guess);
+          for (const event of this.eventsOf(s)) {
+            if ("write" in event) {
+              if (event.write.path === p) return { kind: "written", write: event.write, via: [] };
+              continue;
+            }
+            const hit = this.lookupInOp(event.op, p, depth, guess);
             if (hit) return hit;
           }
         }
         return null;
+      }
+      eventsOf(stage) {
+        let out = this.events.get(stage);
+        if (out) return out;
+        const writes = this.writes.get(stage) ?? [];
+        const at2 = (x) => stage.instructions.indexOf(x.instruction);
+        const all = [...stage.copies.map((op, k) => ({ e: { op }, i: at2(op), k })), ...writes.map((write, k) => ({ e: { write }, i: at2(write), k: stage.copies.length + k }))];
+        all.sort((a, b) => a.i - b.i || a.k - b.k);
+        out = all.reverse().map((x) => x.e);
+        this.events.set(stage, out);
+        return out;
       }
       /**
        * `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH.
@@ -35908,6 +36247,7 @@ var init_image_fs = __esm({
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
+                if (inner?.kind === "written" && inner.write.content === null) continue;
                 if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...inner.through ?? []] };
               }
               if (named || guess && candidates.length > 0) {
@@ -36219,6 +36559,538 @@ var init_suppressions = __esm({
   }
 });
 
+// src/model/run-writes.ts
+import path16 from "node:path";
+async function collectRunWrites(stages, view, parser2) {
+  const out = /* @__PURE__ */ new Map();
+  const ends = /* @__PURE__ */ new Map();
+  const endOf2 = (s) => {
+    const hit = ends.get(s);
+    if (hit) return hit;
+    const state = s.baseStage ? new Map(endOf2(s.baseStage)) : /* @__PURE__ */ new Map();
+    const writes = [];
+    replayStage(s, state, writes, view, parser2);
+    ends.set(s, state);
+    if (writes.length > 0) out.set(s, writes);
+    return state;
+  };
+  for (const s of stages) endOf2(s);
+  return out;
+}
+function mayWriteFiles(inst) {
+  return inst.keyword === "RUN" && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
+}
+function replayStage(stage, state, writes, view, parser2) {
+  let workdir = "/";
+  for (const inst of stage.instructions) {
+    if (inst.keyword === "WORKDIR") {
+      const w = inst.rest.text.trim();
+      workdir = workdir === null || w.includes("$") ? w.startsWith("/") && !w.includes("$") ? w : null : path16.posix.resolve(workdir, w);
+      continue;
+    }
+    if (inst.keyword === "COPY" || inst.keyword === "ADD") {
+      for (const op of stage.copies) {
+        if (op.instruction !== inst) continue;
+        for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === "/" ? "/" : `${op.dest}/`)) state.delete(p);
+      }
+      continue;
+    }
+    if (inst.keyword !== "RUN") continue;
+    const iv = view.viewOf(inst);
+    const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+    const program = iv?.shell[0] ?? "/bin/sh";
+    const exec2 = commandForm(inst.rest).kind === "exec";
+    if (exec2 || !SHELL_PROGRAMS.test(program)) {
+      for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN dockerlint does not read names it");
+      continue;
+    }
+    if (!mayWriteFiles(inst) && state.size === 0) continue;
+    const flavour = shellFlavour(program, stage);
+    const dialect = flavour.sh === "dash" ? "posix" : "bash";
+    const text = runShellText(inst);
+    const source = text.text.replace(/\r(?=\n)/g, " ");
+    let parsed = parser2.parse(source, dialect);
+    if (!parsed.ok && dialect === "posix") parsed = parser2.parse(source, "bash");
+    const only = inst.heredocs.length === 1 && text.text === inst.heredocs[0]?.body.text;
+    if (only && /^#!/.test(text.text) && !/^#!\s*(\S*\/)?(env\s+)?(sh|bash|ash|dash)\b/.test(text.text)) continue;
+    if (!parsed.ok) {
+      for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN that does not parse names it");
+      continue;
+    }
+    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+  }
+}
+function shellFlavour(program, stage) {
+  const name = path16.posix.basename(program);
+  if (name === "bash") return { sh: "bash", known: true };
+  if (name === "dash") return { sh: "dash", known: true };
+  if (name === "ash") return { sh: "ash", known: true };
+  const image = imageSh(rootStage(stage));
+  return { sh: image.flavour, known: image.known };
+}
+function forget(state, writes, inst, p, why) {
+  if (state.get(p)?.content === null) return;
+  state.set(p, { content: null, why });
+  writes.push({ instruction: inst, path: p, content: null, why, how: "RUN" });
+}
+function heredocOf(s) {
+  const docs = s.redirs.filter((r2) => r2.op === "<<" || r2.op === "<<-");
+  const other = s.redirs.some((r2) => r2.op === "<" || r2.op === "<<<");
+  if (docs.length !== 1 || other) return null;
+  const r = docs[0];
+  return { r, hdoc: r.hdoc };
+}
+function concat2(a, b) {
+  return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
+}
+function childStatements(s) {
+  const c = s.cmd;
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let x = c; x; x = x.else) out.push(...x.cond, ...x.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((i) => i.stmts);
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function literal2(w) {
+  let out = "";
+  for (const part of w.parts) {
+    const v = partValue(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partValue(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+    case "SglQuoted":
+      return part.dollar ? null : part.value;
+    case "DblQuoted": {
+      if (part.dollar) return null;
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+function unescape(s, format4) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const n = s[i + 1];
+    if (n === "n") out += "\n";
+    else if (n === "t") out += "	";
+    else if (n === "\\") out += "\\";
+    else if (n === "c" && !format4) return { text: out, stopped: true };
+    else if (n === '"' && format4) out += '"';
+    else return null;
+    i++;
+  }
+  return { text: out, stopped: false };
+}
+function printf2(words) {
+  let i = 0;
+  if (words[0] === "--") i++;
+  const format4 = words[i];
+  if (format4 === void 0) return { why: "it has no format" };
+  if (format4.startsWith("-")) return { why: "it has options" };
+  const args = words.slice(i + 1);
+  const parts = [];
+  let lit2 = "";
+  for (let k = 0; k < format4.length; k++) {
+    const c = format4[k];
+    if (c === "%") {
+      const n = format4[k + 1];
+      if (n === "%") {
+        lit2 += "%";
+        k++;
+        continue;
+      }
+      if (n !== "s") return { why: `its format has \`%${n ?? ""}\`, which dockerlint does not read` };
+      parts.push({ lit: lit2 }, { arg: true });
+      lit2 = "";
+      k++;
+      continue;
+    }
+    lit2 += c;
+  }
+  parts.push({ lit: lit2 });
+  const texts = [];
+  for (const p of parts) {
+    if ("lit" in p) {
+      const u = unescape(p.lit, true);
+      if (u === null) return { why: "its format has an escape that dockerlint does not read" };
+      texts.push(u.text);
+    }
+  }
+  const conversions = parts.filter((p) => "arg" in p).length;
+  let out = "";
+  let next = 0;
+  do {
+    let t = 0;
+    for (const p of parts) {
+      if ("lit" in p) out += texts[t++] ?? "";
+      else out += args[next++] ?? "";
+    }
+  } while (conversions > 0 && next < args.length);
+  return out;
+}
+var import_picomatch5, NOT_FILES, KEEPS_CONTENT, CHANGES_FILES, UNNAMED_WRITERS, SHELL_PROGRAMS, RunReplay;
+var init_run_writes = __esm({
+  "src/model/run-writes.ts"() {
+    "use strict";
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    init_dockerfile();
+    init_source2();
+    init_base_images();
+    init_image();
+    NOT_FILES = /^\/(dev|proc|sys)\//;
+    KEEPS_CONTENT = /* @__PURE__ */ new Set([
+      "chmod",
+      "chown",
+      "chgrp",
+      "cat",
+      "ls",
+      "stat",
+      "test",
+      "[",
+      "echo",
+      "printf",
+      "head",
+      "tail",
+      "grep",
+      "egrep",
+      "fgrep",
+      "file",
+      "wc",
+      "true",
+      ":",
+      "md5sum",
+      "sha256sum",
+      "sha1sum",
+      "readlink",
+      "realpath",
+      "dirname",
+      "basename",
+      "which",
+      "command",
+      "type",
+      "mkdir",
+      "set",
+      "export",
+      "cd",
+      "touch",
+      "sh",
+      "bash",
+      "ash",
+      "dash"
+    ]);
+    CHANGES_FILES = /* @__PURE__ */ new Set(["sed", "perl", "awk", "gawk", "ed", "ex", "vi", "vim", "patch", "truncate", "dos2unix", "unix2dos", "rm", "mv", "cp", "install", "tee", "dd", "shred", "envsubst"]);
+    UNNAMED_WRITERS = /* @__PURE__ */ new Set(["tar", "bsdtar", "unzip", "7z", "7za", "cpio", "rsync", "jar", "unsquashfs", "dpkg", "rpm"]);
+    SHELL_PROGRAMS = /^(\/usr)?(\/bin\/)?(sh|bash|ash|dash)$/;
+    RunReplay = class {
+      constructor(inst, text, state, writes, cwd, flavour) {
+        this.inst = inst;
+        this.text = text;
+        this.state = state;
+        this.writes = writes;
+        this.cwd = cwd;
+        this.flavour = flavour;
+      }
+      inst;
+      text;
+      state;
+      writes;
+      cwd;
+      flavour;
+      /** `sure`: the statements run on every path through the RUN (not in a branch, a loop or a pipeline). */
+      list(stmts, sure) {
+        for (const s of stmts) this.stmt(s, sure);
+      }
+      stmt(s, sureIn) {
+        const sure = sureIn && !s.background && !s.negated;
+        const cmd = s.cmd;
+        if (cmd?.type === "BinaryCmd") {
+          if (cmd.op === "&&") {
+            this.stmt(cmd.x, sure);
+            this.stmt(cmd.y, sure);
+          } else if (cmd.op === "||") {
+            this.stmt(cmd.x, sure);
+            this.stmt(cmd.y, false);
+          } else {
+            this.stmt(cmd.x, false);
+            this.stmt(cmd.y, false);
+          }
+          this.redirects(s, null, false);
+          return;
+        }
+        if (cmd?.type === "Block" || cmd?.type === "Subshell") {
+          const grouped = this.groupOutput(cmd.stmts);
+          if (grouped && this.redirects(s, grouped, sure)) return;
+          const cwd = this.cwd;
+          this.list(cmd.stmts, sure);
+          if (cmd.type === "Subshell") this.cwd = cwd;
+          this.redirects(s, null, false);
+          return;
+        }
+        if (cmd?.type === "CallExpr" && cmd.args.length > 0) {
+          const name = literal2(cmd.args[0]);
+          const args = cmd.args.slice(1).map(literal2);
+          if (name === "cd") {
+            const to = args[0];
+            this.cwd = to === void 0 ? null : to === null || this.cwd === null ? null : path16.posix.resolve(this.cwd, to);
+            return;
+          }
+          const output = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
+          if (name === "tee") {
+            this.tee(args, s, sure);
+            this.redirects(s, null, false);
+            return;
+          }
+          if (name === "mv" || name === "cp") this.move(name, args, sure);
+          else this.touches(name, args);
+          this.redirects(s, output, sure);
+          return;
+        }
+        for (const inner of childStatements(s)) this.stmt(inner, false);
+        this.redirects(s, null, false);
+      }
+      /**
+       * The redirections of a statement that write files. `output` is the statement's standard output
+       * when it is known. True when it wrote its output to a file.
+       */
+      redirects(s, output, sure) {
+        let wrote = false;
+        for (const r of s.redirs) {
+          if (!/>/.test(r.op) || r.op === ">&" || r.op === "<>") {
+            if (r.op === ">&" && r.word && literal2(r.word) !== null && !/^\d+$|^-$/.test(literal2(r.word) ?? "")) this.unknownTarget(r);
+            continue;
+          }
+          const target2 = r.word ? this.resolve(r.word) : null;
+          if (target2 === null) {
+            this.unknownTarget(r);
+            continue;
+          }
+          if (NOT_FILES.test(target2) || target2 === "/dev/null") continue;
+          const stdout = (r.n === null || r.n === "1") && (r.op === ">" || r.op === ">|" || r.op === ">>");
+          if (!stdout || !sure || output === null || "why" in output) {
+            const why = !stdout ? "a RUN sends other output there" : !sure ? "a RUN writes it on some paths only" : output && "why" in output ? output.why : "a RUN writes the output of a command there";
+            this.set(target2, null, why, "RUN");
+            continue;
+          }
+          if (r.op === ">>") {
+            const before2 = this.state.get(target2);
+            if (!before2 || before2.content === null) {
+              this.set(target2, null, before2 ? before2.why ?? "a RUN appends to it" : "a RUN appends to a file whose earlier content is not known", output.how);
+              continue;
+            }
+            this.set(target2, concat2(before2.content, output.text), null, output.how);
+          } else {
+            this.set(target2, output.text, null, output.how);
+          }
+          wrote = true;
+        }
+        return wrote;
+      }
+      unknownTarget(r) {
+        void r;
+        for (const p of [...this.state.keys()]) this.set(p, null, "a RUN writes to a path that is not known", "RUN");
+      }
+      set(p, content, why, how) {
+        if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
+        this.state.set(p, { content, why });
+        this.writes.push({ instruction: this.inst, path: p, content, why, how });
+      }
+      /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
+      tee(args, s, sure) {
+        const append = args.some((a) => a !== null && /^-[a-z]*a/.test(a));
+        const files = args.filter((a) => a === null || !a.startsWith("-"));
+        if (files.includes(null) && files.length > 0) {
+          for (const p of [...this.state.keys()]) this.set(p, null, "a RUN tees to a path that is not known", "tee");
+        }
+        const body2 = heredocOf(s);
+        const text = body2 ? this.heredocText(body2.r, body2.hdoc, "tee") : null;
+        for (const f of files) {
+          if (f === null) continue;
+          const p = this.absolute(f);
+          if (p === null) continue;
+          if (!sure || text === null || "why" in text) {
+            this.set(p, null, text && "why" in text ? text.why : !sure ? "a RUN writes it on some paths only" : "a RUN tees the output of a command there", "tee");
+            continue;
+          }
+          if (append) {
+            const before2 = this.state.get(p);
+            this.set(p, before2?.content ? concat2(before2.content, text.text) : null, before2?.content ? null : "a RUN appends to a file whose earlier content is not known", "tee");
+          } else this.set(p, text.text, null, "tee");
+        }
+      }
+      /** `mv A B`, `cp A B`: the content follows the file; anything else written over is unknown. */
+      move(name, args, sure) {
+        const plain = args.filter((a) => a === null || !a.startsWith("-"));
+        const flags = args.filter((a) => a !== null && a.startsWith("-"));
+        if (plain.length === 2 && !plain.includes(null) && flags.every((f) => /^-[fpav]+$|^--$/.test(f ?? ""))) {
+          const from = this.absolute(plain[0]);
+          const dest = this.absolute(plain[1]);
+          if (from !== null && dest !== null) {
+            const known3 = this.state.get(from);
+            const intoDir = plain[1].endsWith("/") || /^\/((usr\/)?(local\/)?s?bin|opt|srv|etc|root|home|tmp)?$/.test(dest);
+            const to = intoDir ? path16.posix.join(dest, path16.posix.basename(from)) : dest;
+            if (known3?.content && sure) {
+              this.set(to, known3.content, null, name);
+            } else {
+              this.touches(name, [plain[1]]);
+              if (intoDir && this.state.has(to)) this.set(to, null, `\`${name}\` puts a file there that dockerlint cannot read`, name);
+            }
+            if (name === "mv" && this.state.has(from)) this.set(from, null, "a RUN moves it away", "mv");
+            return;
+          }
+        }
+        this.touches(name, args);
+      }
+      /** A command that may change the files it names (or, for archive tools and downloaders, the folders). */
+      touches(name, args) {
+        if (this.state.size === 0) return;
+        const base2 = name === null ? null : path16.posix.basename(name);
+        if (base2 !== null && KEEPS_CONTENT.has(base2)) return;
+        if (base2 === "ln") {
+          const plain = args.filter((a) => a === null || !a.startsWith("-"));
+          const link = plain[plain.length - 1];
+          if (plain.length >= 2 && link !== void 0) {
+            const q = link === null ? null : this.absolute(link);
+            for (const p of [...this.state.keys()]) if (q === null || q === p) this.set(p, null, "a RUN makes a link there", "ln");
+          }
+          return;
+        }
+        if (args.includes(null) && base2 !== null && (CHANGES_FILES.has(base2) || UNNAMED_WRITERS.has(base2))) {
+          for (const p of [...this.state.keys()]) this.set(p, null, `\`${base2}\` in a RUN is given a path that is not known`, base2);
+          return;
+        }
+        const named = args.filter((a) => a !== null && !a.startsWith("-")).map((a) => ({ a, p: this.absolute(a) }));
+        for (const p of [...this.state.keys()]) {
+          const hit = named.some(({ a, p: q }) => q !== null && (q === p || p.startsWith(q === "/" ? "/" : `${q}/`) || /[*?[]/.test(a) && (0, import_picomatch5.default)(q, { dot: true })(p)));
+          const unpacked = base2 !== null && UNNAMED_WRITERS.has(base2) && this.cwd !== null && (this.cwd === "/" || p.startsWith(`${this.cwd}/`));
+          if (hit || unpacked) this.set(p, null, `\`${base2 ?? "a command"}\` in a RUN may change it`, base2 ?? "RUN");
+        }
+      }
+      absolute(p) {
+        if (p.startsWith("/")) return path16.posix.resolve(p);
+        return this.cwd === null ? null : path16.posix.resolve(this.cwd, p);
+      }
+      resolve(w) {
+        const v = literal2(w);
+        return v === null || v === "" ? null : this.absolute(v);
+      }
+      /** `{ echo a; printf 'b\n'; }`: the output of a group of writers, in order, or null when it has anything else. */
+      groupOutput(stmts) {
+        let text = { text: "", pieces: [] };
+        for (const s of stmts) {
+          if (s.background || s.negated || s.redirs.some((r) => r.op !== "<<" && r.op !== "<<-")) return null;
+          const cmd = s.cmd;
+          if (cmd?.type !== "CallExpr" || cmd.args.length === 0 || cmd.assigns.length > 0) return null;
+          const name = literal2(cmd.args[0]);
+          const out = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
+          if (out === null) return null;
+          if ("why" in out) return out;
+          text = concat2(text, out.text);
+        }
+        return { text, how: "echo" };
+      }
+      /** What `echo`, `printf` or `cat <<EOF` prints, when it is only literal text; null for other commands. */
+      commandOutput(name, args, s) {
+        const span = this.text.spanOf(s.p[2], s.e[2]);
+        if (name === "cat" && args.length === 0) {
+          const body2 = heredocOf(s);
+          return body2 ? this.heredocText(body2.r, body2.hdoc, "cat") : null;
+        }
+        if (name !== "echo" && name !== "printf") return null;
+        const values = args.map(literal2);
+        const unknown = args.find((_, i) => values[i] === null);
+        if (unknown) return { why: `its text uses \`${this.text.text.slice(unknown.p[2], unknown.e[2])}\``, how: name };
+        const words = values;
+        const printed = name === "echo" ? this.echo(words) : printf2(words);
+        if (typeof printed !== "string") return { why: printed.why, how: name };
+        return { text: { text: printed, pieces: printed === "" ? [] : [{ start: 0, end: printed.length, mapped: null, span }] }, how: name };
+      }
+      echo(words) {
+        let i = 0;
+        let newline = true;
+        let escapes = this.flavour.sh === "dash";
+        while (i < words.length && /^-[neE]+$/.test(words[i]) && (this.flavour.sh !== "dash" || words[i] === "-n")) {
+          for (const c of words[i].slice(1)) {
+            if (c === "n") newline = false;
+            else if (c === "e") escapes = true;
+            else escapes = false;
+          }
+          i++;
+        }
+        const body2 = words.slice(i).join(" ");
+        if (!body2.includes("\\")) return body2 + (newline ? "\n" : "");
+        if (!this.flavour.known && !(this.flavour.sh === "bash")) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
+        if (!escapes) return body2 + (newline ? "\n" : "");
+        const out = unescape(body2, false);
+        if (out === null) return { why: "its text has an escape that dockerlint does not read" };
+        return out.text + (out.stopped || !newline ? "" : "\n");
+      }
+      /** A heredoc's body as written, when it is literal text: a quoted delimiter, or no expansion nor backslash in it. */
+      heredocText(r, hdoc, how) {
+        const delim = r.word ? this.text.text.slice(r.word.p[2], r.word.e[2]) : "EOF";
+        const label = `${how} <<${r.op === "<<-" ? "-" : ""}${delim}`;
+        if (hdoc === null) return { text: { text: "", pieces: [] }, how: label };
+        const quoted = r.word?.parts.some((p) => p.type !== "Lit" || p.value.includes("\\")) ?? false;
+        const lit2 = hdoc.parts.every((p) => p.type === "Lit");
+        const raw = this.text.sub(hdoc.p[2], hdoc.e[2]);
+        if (!quoted && (!lit2 || raw.text.includes("\\") || raw.text.includes("`"))) {
+          const first = hdoc.parts.find((p) => p.type !== "Lit");
+          const what = first ? this.text.text.slice(first.p[2], first.e[2]) : "\\";
+          return { why: `the heredoc's delimiter is not quoted and its body uses \`${what.split("\n")[0]}\``, how: label };
+        }
+        let body2 = raw;
+        if (r.op === "<<-") {
+          const b = MappedText.builder(raw.file);
+          let lineStart = true;
+          for (let i = 0; i < raw.text.length; i++) {
+            const c = raw.text[i];
+            if (lineStart && c === "	") continue;
+            lineStart = c === "\n";
+            b.appendChar(c, raw.originOf(i));
+          }
+          body2 = b.build(raw.originOf(raw.text.length));
+        }
+        const span = this.text.spanOf(r.p[2], r.e[2]);
+        return { text: { text: body2.text, pieces: body2.text === "" ? [] : [{ start: 0, end: body2.text.length, mapped: body2, span }] }, how: label };
+      }
+    };
+  }
+});
+
 // src/shellcheck.ts
 var shellcheck_exports = {};
 __export(shellcheck_exports, {
@@ -36230,25 +37102,25 @@ __export(shellcheck_exports, {
 });
 import { spawn } from "node:child_process";
 import fs3 from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path16.resolve(r));
-  for (const dir of pathVar.split(path16.delimiter)) {
-    if (!dir || !path16.isAbsolute(dir)) continue;
+  const roots = inside3.map((r) => path17.resolve(r));
+  for (const dir of pathVar.split(path17.delimiter)) {
+    if (!dir || !path17.isAbsolute(dir)) continue;
     let real;
     try {
       real = fs3.realpathSync(dir);
     } catch {
       continue;
     }
-    if (roots.some((r) => real === r || real.startsWith(r + path16.sep) || dir === r || dir.startsWith(r + path16.sep))) continue;
-    const file = path16.join(real, "shellcheck");
+    if (roots.some((r) => real === r || real.startsWith(r + path17.sep) || dir === r || dir.startsWith(r + path17.sep))) continue;
+    const file = path17.join(real, "shellcheck");
     try {
       const st = fs3.statSync(file);
       if (!st.isFile()) continue;
       fs3.accessSync(file, fs3.constants.X_OK);
       const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path16.sep))) continue;
+      if (roots.some((r) => resolved.startsWith(r + path17.sep))) continue;
       return resolved;
     } catch {
       continue;
@@ -36259,7 +37131,7 @@ function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
 function runOn(binary2, text, shell) {
   return new Promise((resolve4) => {
     const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path16.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(binary2, args, { cwd: path17.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     let size = 0;
     let err = "";
@@ -36425,7 +37297,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path17 from "node:path";
+import path18 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -36481,7 +37353,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path17.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path17.dirname(input2.path);
+  const contextDir = options.context ? path18.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path18.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -36506,7 +37378,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
     ...composed?.grants ? { runtime: { service: composed.service, grants: composed.grants.map((g) => `${displayPath(composed.composeFile, options.cwd)}${g.line ? `:${g.line}` : ""} ${g.text}`) } } : {},
-    displayPath: (rel) => displayPath(path17.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path18.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -36519,7 +37391,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path17.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path18.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -36542,8 +37414,9 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       for (const op of s.copies) if (!op.destIsDir && facts.chmods.some((c) => c.paths.some((p) => p.startsWith(`${op.dest}/`)))) op.destIsDir = true;
     }
   }
-  const root = rootStage(stage);
-  if (!stage.config.user && !root.baseChosenAtBuild && !isPlainOs(root) && !knownBaseImage(root, env3.baseImageFacts)) stage.sudoBuild = await sudoBuildStep(stage, view);
+  if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
+    env3.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
+  }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
@@ -36760,7 +37633,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path17.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path18.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -36822,7 +37695,6 @@ var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBina
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
-    init_base_images();
     init_findings();
     init_edits();
     init_context_fs();
@@ -36837,6 +37709,7 @@ var init_engine = __esm({
     init_rules();
     init_suppressions();
     init_run_facts();
+    init_run_writes();
     init_entrypoint_not_found();
     init_rule();
     init_schema();
@@ -40211,8 +41084,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path30) {
-      let input2 = path30;
+    function removeDotSegments(path31) {
+      let input2 = path31;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -40286,11 +41159,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path30) {
-      if (path30 === "" || path30[0] === "/") {
-        return removeDotSegments(path30);
+    function removeDotSegmentsRelative(path31) {
+      if (path31 === "" || path31[0] === "/") {
+        return removeDotSegments(path31);
       }
-      const segments = path30.split("/");
+      const segments = path31.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -40653,8 +41526,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
+        const path31 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path31 && path31 !== "/" ? path31 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -43895,7 +44768,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path18 from "node:path";
+import path19 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -43904,22 +44777,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path18.resolve(startDir);
+  const start = path19.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path18.resolve(start, explicit);
-    const own = new Jail(path18.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path19.resolve(start, explicit);
+    const own = new Jail(path19.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path18.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path19.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path18.parse(start).root);
+  const jail = given ?? new Jail(path19.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path18.join(dir, name);
+      const abs = path19.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -43927,7 +44800,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path18.join(dir, "package.json");
+    const pkg = path19.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -43936,7 +44809,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path18.basename(f.abs) + (path18.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path19.basename(f.abs) + (path19.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -43946,7 +44819,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path18.dirname(dir);
+    const parent = path19.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -43955,7 +44828,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path18.join(dir, name);
+      const abs = path19.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -43970,7 +44843,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path18.dirname(dir);
+    const parent = path19.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -44168,7 +45041,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path18.join(dir, ".git")) !== null;
+    return jail.stat(path19.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -44183,31 +45056,31 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path18.relative(start, abs);
-  return (rel === "" || path18.isAbsolute(rel) ? abs : rel).split(path18.sep).join("/");
+  const rel = path19.relative(start, abs);
+  return (rel === "" || path19.isAbsolute(rel) ? abs : rel).split(path19.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path18.dirname(file) : path18.resolve(cwd);
+  const dir = file ? path19.dirname(file) : path19.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch5.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path18.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const ignores = config.ignore.map((g) => (0, import_picomatch6.default)(stripSlashes(g), opts));
+  const keyPrefix = file && path19.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch5.default)(stripSlashes(c.dockerfile), opts), context: { dir: path18.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch6.default)(stripSlashes(c.dockerfile), opts), context: { dir: path19.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path18.relative(dir, path18.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path18.isAbsolute(r)) return null;
-    return r.split(path18.sep).join("/");
+    const r = path19.relative(dir, path19.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path19.isAbsolute(r)) return null;
+    return r.split(path19.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch5.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch6.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -44234,7 +45107,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path18.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path19.basename(file)}` : ""}`
       };
     }
   };
@@ -44245,14 +45118,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch5, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch6, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    import_picomatch6 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -44342,10 +45215,10 @@ var init_recording = __esm({
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs4 from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function inside2(root, p) {
-  const rel = path19.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path19.isAbsolute(rel);
+  const rel = path20.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path20.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -44357,7 +45230,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path19.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path20.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -44392,8 +45265,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path19.dirname(realPath);
-  const tmp = path19.join(dir, `.${path19.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path20.dirname(realPath);
+  const tmp = path20.join(dir, `.${path20.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
@@ -44419,7 +45292,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs5 from "node:fs";
-import path20 from "node:path";
+import path21 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -44507,8 +45380,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path20.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path20.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path21.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path21.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -44544,13 +45417,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path21 from "node:path";
+import path22 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path21.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path22.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path21.resolve(buffer.path);
+  const resolved = path22.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -45082,26 +45955,26 @@ var require_ignore2 = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path30) => {
-      const end = path30.length - 1;
-      const index = path30.lastIndexOf(
+    var basenameOf = (path31) => {
+      const end = path31.length - 1;
+      const index = path31.lastIndexOf(
         SLASH,
-        path30[end] === SLASH ? end - 1 : end
+        path31[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path30 : path30.slice(index + 1);
+      return index < 0 ? path31 : path31.slice(index + 1);
     };
-    var parentOf = (path30) => {
-      if (path30.charCodeAt(0) === SLASH_CODE || path30.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path30.split(SLASH).filter(Boolean);
+    var parentOf = (path31) => {
+      if (path31.charCodeAt(0) === SLASH_CODE || path31.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path31.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path30.length - 1;
-      const cut = path30.lastIndexOf(
+      const end = path31.length - 1;
+      const cut = path31.lastIndexOf(
         SLASH,
-        path30.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path31.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path30.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path31.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -45251,7 +46124,7 @@ var require_ignore2 = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path30) {
+      testLiteral(path31) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -45260,7 +46133,7 @@ var require_ignore2 = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path30)) {
+          if (rule.checkRegex.test(path31)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -45280,15 +46153,15 @@ var require_ignore2 = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path30, mode) {
+      test(path31, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path30) : path30;
+        const basename4 = shortcut ? basenameOf(path31) : path31;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path30
+            shortcut && rule._basenameOnly ? basename4 : path31
           )) {
             const { negative } = rule;
             const ret = {
@@ -45310,17 +46183,17 @@ var require_ignore2 = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path30, originalPath, doThrow) => {
-      if (!isString(path30)) {
+    var checkPath = (path31, originalPath, doThrow) => {
+      if (!isString(path31)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path30) {
+      if (!path31) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path30)) {
+      if (checkPath.isNotRelative(path31)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -45329,25 +46202,25 @@ var require_ignore2 = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path30) => {
-      const first = path30.charCodeAt(0);
+    var isNotRelative = (path31) => {
+      const first = path31.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path30.length === 1) {
+      if (path31.length === 1) {
         return true;
       }
-      const second = path30.charCodeAt(1);
+      const second = path31.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path30.length === 2 || path30.charCodeAt(2) === SLASH_CODE;
+      return path31.length === 2 || path31.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -45378,59 +46251,59 @@ var require_ignore2 = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path30) {
+      _test(originalPath, cache, path31) {
         checkPath(
-          path30,
+          path31,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path30 ? this._t(path30, cache) : {
+        return path31 ? this._t(path31, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path30 = convertPath(target2);
-        if (!path30 || path30.charCodeAt(path30.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path30);
+        const path31 = convertPath(target2);
+        if (!path31 || path31.charCodeAt(path31.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path31);
         }
-        const dir = this._t(path30, this._testCache);
+        const dir = this._t(path31, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path30);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
+        const literal3 = this._rules.testLiteral(path31);
+        return literal3.ignored || literal3.unignored ? literal3 : dir;
       }
-      _t(path30, cache) {
-        const cached = cache[path30];
+      _t(path31, cache) {
+        const cached = cache[path31];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path30);
+        const parentPath = parentOf(path31);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path30] = parent && parent.ignored ? parent : this._rules.test(path30, MODE_IGNORE);
+        return cache[path31] = parent && parent.ignored ? parent : this._rules.test(path31, MODE_IGNORE);
       }
-      ignores(path30) {
-        return this._test(path30, this._ignoreCache, convertPath(path30)).ignored;
+      ignores(path31) {
+        return this._test(path31, this._ignoreCache, convertPath(path31)).ignored;
       }
       createFilter() {
-        return (path30) => !this.ignores(path30);
+        return (path31) => !this.ignores(path31);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path30) {
-        return this._test(path30, this._testCache, convertPath(path30));
+      test(path31) {
+        return this._test(path31, this._testCache, convertPath(path31));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path30) => checkPath(convertPath(path30), path30, RETURN_FALSE);
+    var isPathValid = (path31) => checkPath(convertPath(path31), path31, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path30) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path30) || isNotRelative(path30);
+      checkPath.isNotRelative = (path31) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path31) || isNotRelative(path31);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -47373,11 +48246,11 @@ var init_lib2 = __esm({
       format: format2,
       normalize,
       resolve,
-      require: (path30) => {
+      require: (path31) => {
         if (typeof require2 !== "undefined") {
-          return require2(path30);
-        } else if (path30.match(/\.json$/)) {
-          return JSON.parse(readFileSync2(path30, "utf8"));
+          return require2(path31);
+        } else if (path31.match(/\.json$/)) {
+          return JSON.parse(readFileSync2(path31, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -51348,8 +52221,6 @@ function startUserText(launch, baseDecides) {
   const start = showUser(launch.runs.default.startUser);
   const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
   if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
-  const sudo = launch.stage.config.user ? null : launch.stage.sudoBuild;
-  if (sudo) return `not known: no stage sets USER, and line ${sudo.keywordSpan.line} runs \`sudo\`, so ${rootStage(launch.stage).base} builds as a user that is not root (a root build needs no sudo)`;
   const base2 = launch.startAssumed;
   if (!base2) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;
@@ -51583,12 +52454,16 @@ function waitHops(step, e, launch) {
   const signal = signalNote(t, step.pid1);
   const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
+  const text = w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2]);
+  const kids = jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ");
+  const polled = w.poll ? jobHops(w.poll.jobs, launch).map((c) => c.hop.process.replace(/\s*&$/, "")).join(", ") : "";
+  const test2 = w.poll ? cmdText(w.poll.text) : "";
   const waitHop = {
-    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    process: `${cmdText(text)}${text.includes("\n") ? " …" : ""}`,
     user: showUser(step.runsAs),
     pid1: step.pid1,
     at: at(w.at.file, w.at.stmt),
-    note: `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ")}); ${signal}; only after they exit does the script go on, to ${after}`,
+    note: w.poll ? `a loop that polls ${polled} (${shellQuote(test2)}): the shell stays${step.pid1 ? " PID 1" : ""} in it for as long as that runs, with its background children (${kids}); ${signal}; only after ${polled} exits does the script go on, to ${after}` : `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${kids}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
     signals: signalsOf(t)
@@ -51815,7 +52690,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs6 from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -51825,22 +52700,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path24.sep).join("/");
+  const key = relativePath.split(path25.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path24.relative(root, file);
-    if (rel && !rel.startsWith(`..${path24.sep}`) && rel !== ".." && !path24.isAbsolute(rel)) return rel.split(path24.sep).join("/");
+    const rel = path25.relative(root, file);
+    if (rel && !rel.startsWith(`..${path25.sep}`) && rel !== ".." && !path25.isAbsolute(rel)) return rel.split(path25.sep).join("/");
   }
-  return file.split(path24.sep).join("/");
+  return file.split(path25.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path24.join(fs6.realpathSync.native(path24.dirname(input2.path)), path24.basename(input2.path));
+    file = path25.join(fs6.realpathSync.native(path25.dirname(input2.path)), path25.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -51857,25 +52732,25 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs7 from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path25.resolve(cwd, location);
+    const abs = path26.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path25.join(abs, CACHE_FILE) : abs;
+    return isDir ? path26.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path25.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path25.isAbsolute(rel);
-  return path25.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path26.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path26.isAbsolute(rel);
+  return path26.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function listedAbsent(call, digest, reads) {
   if (digest !== "-" && digest !== "r:-") return false;
   const p = call.slice(call.indexOf("\0", 2) + 1);
-  return reads.get(`d\0\0${path25.dirname(p)}`)?.startsWith("d:") === true;
+  return reads.get(`d\0\0${path26.dirname(p)}`)?.startsWith("d:") === true;
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -52062,7 +52937,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path25.dirname(p)}`;
+        const listing = `d\0\0${path26.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
@@ -52260,16 +53135,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path30, added, removed, oldPosInc, options) {
-        const last = path30.lastComponent;
+      addToPath(path31, added, removed, oldPosInc, options) {
+        const last = path31.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path30.oldPos + oldPosInc,
+            oldPos: path31.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path30.oldPos + oldPosInc,
+            oldPos: path31.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -52553,10 +53428,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path26 from "node:path";
+import path27 from "node:path";
 function shown(p, cwd) {
-  const rel = path26.relative(cwd, p);
-  return (rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel).split(path26.sep).join("/");
+  const rel = path27.relative(cwd, p);
+  return (rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel).split(path27.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -52596,7 +53471,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path27 from "node:path";
+import path28 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -52639,8 +53514,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path27.relative(o.cwd, p);
-    return rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel.split(path27.sep).join("/");
+    const rel = path28.relative(o.cwd, p);
+    return rel.startsWith("..") || path28.isAbsolute(rel) ? p : rel.split(path28.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -52671,13 +53546,13 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs9 from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/cli.ts
-var import_picomatch6 = __toESM(require_picomatch2(), 1);
+var import_picomatch7 = __toESM(require_picomatch2(), 1);
 init_schema();
 import fs8 from "node:fs";
-import path28 from "node:path";
+import path29 from "node:path";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 
 // src/parallel.ts
@@ -52738,7 +53613,7 @@ async function runWorkerQueue(queue, lint, post) {
 }
 
 // src/linter.ts
-import path22 from "node:path";
+import path23 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -53250,7 +54125,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path22.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path23.resolve(cwd, file);
   return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -53309,7 +54184,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore = __toESM(require_ignore2(), 1);
 init_file_system();
 init_jail();
-import path23 from "node:path";
+import path24 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -53362,7 +54237,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path23.resolve(cwd, input2);
+    const abs = path24.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -53374,7 +54249,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path23.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path24.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
@@ -53387,7 +54262,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path23.join(input2.input, path23.relative(input2.abs, abs)).split(path23.sep).join("/");
+  const shown2 = (abs) => path24.join(input2.input, path24.relative(input2.abs, abs)).split(path24.sep).join("/");
   let entries;
   let hereReal;
   try {
@@ -53400,21 +54275,21 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path23.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path24.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path23.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path24.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path23.relative(s.dir, abs).split(path23.sep).join("/");
-    if (rel === "" || rel === ".." || rel.startsWith("../") || path23.isAbsolute(rel)) return false;
+    const rel = path24.relative(s.dir, abs).split(path24.sep).join("/");
+    if (rel === "" || rel === ".." || rel.startsWith("../") || path24.isAbsolute(rel)) return false;
     return s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path23.join(dir, e.name);
+    const abs = path24.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, path23.join(hereReal, e.name), here, out, top2, jail, input2, problems);
+      walk2(abs, path24.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real2 = jail.fs.realpath(abs) ?? abs;
@@ -53426,7 +54301,7 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
     for (const named of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path23.relative(top2, named).split(path23.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      if (path24.relative(top2, named).split(path24.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
       const real2 = jail.fs.realpath(named);
       if (real2 === null || !isWithin(real2, top2)) continue;
       try {
@@ -53481,7 +54356,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path28.dirname(path28.resolve(p)), { recursive: true });
+    fs8.mkdirSync(path29.dirname(path29.resolve(p)), { recursive: true });
     fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -53563,15 +54438,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path28.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path29.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path28.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path28.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path28.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path29.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path29.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path29.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -53613,7 +54488,7 @@ async function parseLintArgs(argv) {
   });
   return { args, failure, helpText };
 }
-var plainWord = (s) => s !== "" && s !== "help" && !s.startsWith("-");
+var plainWord2 = (s) => s !== "" && s !== "help" && !s.startsWith("-");
 function plainLintArgs(argv) {
   const paths = [];
   let format4;
@@ -53622,7 +54497,7 @@ function plainLintArgs(argv) {
     const a = argv[i];
     if (a === "-f" || a === "--format" || a === "-o" || a === "--output-file") {
       const value = argv[++i];
-      if (value === void 0 || !plainWord(value)) return null;
+      if (value === void 0 || !plainWord2(value)) return null;
       if (a === "-f" || a === "--format") {
         if (format4 !== void 0) return null;
         format4 = value;
@@ -53630,7 +54505,7 @@ function plainLintArgs(argv) {
         if (output !== void 0) return null;
         output = value;
       }
-    } else if (plainWord(a)) paths.push(a);
+    } else if (plainWord2(a)) paths.push(a);
     else return null;
   }
   const args = {
@@ -53658,15 +54533,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path28.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path29.join(io.cwd, ".dockerlint.yaml");
     if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path28.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path29.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -53680,11 +54555,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path28.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path28.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path29.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path28.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -53694,7 +54569,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path28.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path29.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -53731,7 +54606,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path28.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path29.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -53751,19 +54626,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path28.resolve(io.cwd, p)) && import_picomatch6.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch6.default.scan(glob).base || ".";
-    const match = (0, import_picomatch6.default)(path28.resolve(io.cwd, glob).split(path28.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs8.existsSync(path29.resolve(io.cwd, p)) && import_picomatch7.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch7.default.scan(glob).base || ".";
+    const match = (0, import_picomatch7.default)(path29.resolve(io.cwd, glob).split(path29.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path28.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path29.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path28.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path28.sep) ? dir : dir + path28.sep);
+    const plainAbs = plain.map((p) => path29.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path29.sep) ? dir : dir + path29.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path28.sep).join("/");
+      const slashed = f.split(path29.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -53784,7 +54659,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path28.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path29.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -53803,7 +54678,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path28.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path28.dirname(path28.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path29.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path29.dirname(path29.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -53834,7 +54709,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path28.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path29.relative(io.cwd, i.path));
   if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=100");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
@@ -53897,9 +54772,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path28.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path29.dirname(p);
   } catch {
-    return path28.dirname(p);
+    return path29.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -54075,7 +54950,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path29.dirname(path29.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path30.dirname(path30.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -54083,8 +54958,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path29.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path29.join(cwd, `${key}.annotations`) : null
+    json: path30.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path30.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

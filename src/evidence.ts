@@ -18,7 +18,10 @@ function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
 export function scriptChain(unit: ScriptUnit, dockerfile: string): Evidence[] {
   const chain: Evidence[] = [unit.startedAt];
   const origin = unit.origin;
-  if (origin && origin.kind !== 'remote') {
+  if (origin?.kind === 'written') {
+    chain.push({ file: dockerfile, span: origin.write.instruction.keywordSpan, label: `RUN writes ${origin.write.path}` });
+    for (const op of origin.via) chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ''}`.trim() });
+  } else if (origin && origin.kind !== 'remote') {
     for (const op of [origin.op, ...origin.via]) {
       chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ''}`.trim() });
     }
@@ -31,8 +34,16 @@ export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, doc
   return {
     at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === 'file' ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e),
+    label: writtenLine(unit, unit.source.text, node.p) + (label ?? snippet(unit, node.p, node.e)),
   };
+}
+
+/**
+ * `/start.sh:2 ` for a place in a file that echo or printf in a RUN wrote: the Dockerfile line is
+ * the command's, so the label says which line of the file it is. Empty elsewhere.
+ */
+function writtenLine(unit: ScriptUnit, text: string, p: Position): string {
+  return unit.origin?.kind === 'written' && unit.source.noEdits && text === unit.source.text ? `${unit.imagePath ?? unit.origin.write.path}:${p[0]} ` : '';
 }
 
 /**
@@ -68,7 +79,7 @@ export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourc
   return {
     at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
     chain,
-    label: label ?? refText(c),
+    label: writtenLine(unit, src.text, c.stmt.p) + (label ?? refText(c)),
   };
 }
 

@@ -394,12 +394,19 @@ function waitHops(step: Step & { kind: 'script' | 'shell' }, e: Ending, launch: 
   const signal = signalNote(t, step.pid1);
   const after = e.kind === 'exec' && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, '')} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === 'exit' && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : 'the end of the script';
   const jobs = children.map((c) => c.hop);
+  const text = w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2]);
+  const kids = jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ');
+  // A loop that polls a job (`while kill -0 "$pid"; do sleep 5; done`) holds the shell as a wait does.
+  const polled = w.poll ? jobHops(w.poll.jobs, launch).map((c) => c.hop.process.replace(/\s*&$/, '')).join(', ') : '';
+  const test = w.poll ? cmdText(w.poll.text) : '';
   const waitHop: Hop = {
-    process: cmdText(w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2])),
+    process: `${cmdText(text)}${text.includes('\n') ? ' …' : ''}`,
     user: showUser(step.runsAs),
     pid1: step.pid1,
     at: at(w.at.file, w.at.stmt),
-    note: `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${jobs.map((c) => `${c.process.replace(/\s*&$/, '')} as ${c.user}`).join(', ')}); ${signal}; only after they exit does the script go on, to ${after}`,
+    note: w.poll
+      ? `a loop that polls ${polled} (${shellQuote(test)}): the shell stays${step.pid1 ? ' PID 1' : ''} in it for as long as that runs, with its background children (${kids}); ${signal}; only after ${polled} exits does the script go on, to ${after}`
+      : `the shell stays${step.pid1 ? ' PID 1' : ''} and waits on its background children (${kids}); ${signal}; only after they exit does the script go on, to ${after}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
     signals: signalsOf(t),

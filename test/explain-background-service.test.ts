@@ -56,3 +56,23 @@ describe('a wait whose TERM trap only prints', () => {
     expect(x.json.hops[1]?.signals).toEqual({ trap: 'entrypoint.sh:3', action: 'on_term', forwards: false });
   });
 });
+
+describe('a loop that polls the server', () => {
+  const SCRIPT = '#!/bin/sh\nmemcached -u nobody &\npid=$!\nwhile kill -0 "$pid" 2>/dev/null; do\n  sleep 5\ndone\n';
+
+  test('the loop is what PID 1 does while the server runs, with the server as its background child', async () => {
+    const x = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': SCRIPT });
+    expect(hops(x.e.hops)).toEqual([
+      'PID 1 entrypoint.sh Dockerfile:4',
+      'PID 1 while kill -0 "$pid" 2>/dev/null; do … entrypoint.sh:4',
+      'child memcached -u nobody & entrypoint.sh:2',
+    ]);
+    expect(x.e.hops[1]?.note).toBe("a loop that polls memcached -u nobody ('kill -0 \"$pid\"'): the shell stays PID 1 in it for as long as that runs, with its background children (memcached -u nobody as root); no TERM trap: the shell is PID 1, so SIGTERM is dropped and not forwarded; `docker stop` kills everything after its timeout; only after memcached -u nobody exits does the script go on, to the end of the script");
+    expect(x.json.hops[1]?.signals).toEqual({ trap: null, action: null, forwards: false });
+  });
+
+  test('a trap that forwards TERM is shown as forwarding it', async () => {
+    const x = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': SCRIPT.replace('pid=$!\n', "pid=$!\ntrap 'kill -TERM $pid' TERM\n") });
+    expect(x.e.hops[1]?.note).toContain("SIGTERM is forwarded: the TERM trap at entrypoint.sh:4 runs 'kill -TERM $pid'");
+  });
+});

@@ -104,8 +104,16 @@ describe('a program whose file dockerlint cannot read is named, not shown as `?`
     expect(e.hops[2]?.note).toBe(`/opt/app/bin/server is not provided by any COPY or ADD in the build context${UNREAD}`);
   });
   test('a shell script made by RUN in another stage: the main process as far as can be seen, its content not known', async () => {
-    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim AS builder\nRUN mkdir /out && printf "#!/bin/sh\\nexec app\\n" > /out/start.sh\nFROM debian:12-slim\nCOPY --from=builder /out/start.sh /app/start.sh\nCMD ["/app/start.sh"]\n' });
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim AS builder\nRUN mkdir /out && printf "#!/bin/sh\\nexec $APP\\n" > /out/start.sh\nFROM debian:12-slim\nCOPY --from=builder /out/start.sh /app/start.sh\nCMD ["/app/start.sh"]\n' });
     expect(e.hops.map((h) => [h.process, h.note])).toEqual([['/app/start.sh', `the main process, PID 1; /app/start.sh is a script made in stage builder of the build, which dockerlint cannot read${UNREAD}`]]);
+  });
+  test('twin: a script RUN writes from literal text in another stage is read', async () => {
+    const { e } = await explain({ Dockerfile: 'FROM debian:12-slim AS builder\nRUN mkdir /out && printf "#!/bin/sh\\nexec app\\n" > /out/start.sh\nFROM debian:12-slim\nCOPY --from=builder /out/start.sh /app/start.sh\nCMD ["/app/start.sh"]\n' });
+    expect(e.hops.map((h) => [h.process, h.note])).toEqual([
+      ['/app/start.sh', 'script /app/start.sh'],
+      ['exec app', 'same PID: hands over to its arguments'],
+      ['app', 'the main process, PID 1'],
+    ]);
   });
   test('twin: a compiled program made in another stage is the main process', async () => {
     const { e } = await explain({ Dockerfile: 'FROM golang:1.22 AS builder\nRUN go build -o /out/app .\nFROM debian:12-slim\nCOPY --from=builder /out/app /app/app\nCMD ["/app/app"]\n' });

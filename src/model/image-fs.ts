@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import type { Heredoc } from '../parsers/dockerfile.js';
 import { ContextFs, hasGlob } from './context-fs.js';
 import { stagePath, type CopyOp, type Stage } from './image.js';
+import type { RunWrite } from './run-writes.js';
 
 export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
@@ -21,6 +22,11 @@ export type FileOrigin = (
    * binary compiled for that platform, content unknown.
    */
   | { kind: 'platform'; word: string; op: CopyOp; via: CopyOp[] }
+  /**
+   * Written by a RUN (`printf '...' > /start.sh`, `cat > f <<'EOF'`): its text when it is literal,
+   * else null (run-writes.ts). `via` are the `COPY --from` that brought it from the stage of the RUN.
+   */
+  | { kind: 'written'; write: RunWrite; via: CopyOp[] }
 ) & {
   /**
    * Where the file was in each earlier stage it came through by `COPY --from`, nearest first (a
@@ -53,10 +59,22 @@ export class ImageFs {
    */
   private readonly found = new WeakMap<Stage, Map<string, FileOrigin | null>>();
   private readonly commands = new WeakMap<Stage, Map<string, ResolvedCommand | null>>();
+  /** What each stage's own RUNs wrote, in order (see `setWrites`). */
+  private writes = new WeakMap<Stage, RunWrite[]>();
+  /** Each stage's COPY/ADD operations and RUN writes, newest first. */
+  private readonly events = new WeakMap<Stage, ({ op: CopyOp } | { write: RunWrite })[]>();
 
   constructor(readonly context: ContextFs) {}
 
-  /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+  /**
+   * The files RUNs write, per stage (run-writes.ts): asked for before any lookup, since answers
+   * are kept.
+   */
+  setWrites(writes: ReadonlyMap<Stage, RunWrite[]>): void {
+    this.writes = new WeakMap(writes);
+  }
+
+  /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD (or RUN writing literal text) provides it. */
   lookup(stage: Stage, imagePath: string, depth = 0, guess = false): FileOrigin | null {
     if (depth > 16) return null;
     const key = `${depth}\u0000${guess ? 1 : 0}\u0000${imagePath}`;
@@ -72,14 +90,28 @@ export class ImageFs {
   private lookupOnce(stage: Stage, imagePath: string, depth: number, guess: boolean): FileOrigin | null {
     const p = path.posix.resolve('/', imagePath);
     for (let s: Stage | null = stage; s; s = s.baseStage) {
-      for (let i = s.copies.length - 1; i >= 0; i--) {
-        const op = s.copies[i];
-        if (!op) continue;
-        const hit = this.lookupInOp(op, p, depth, guess);
+      for (const event of this.eventsOf(s)) {
+        if ('write' in event) {
+          if (event.write.path === p) return { kind: 'written', write: event.write, via: [] };
+          continue;
+        }
+        const hit = this.lookupInOp(event.op, p, depth, guess);
         if (hit) return hit;
       }
     }
     return null;
+  }
+
+  private eventsOf(stage: Stage): ({ op: CopyOp } | { write: RunWrite })[] {
+    let out = this.events.get(stage);
+    if (out) return out;
+    const writes = this.writes.get(stage) ?? [];
+    const at = (x: { instruction: CopyOp['instruction'] }): number => stage.instructions.indexOf(x.instruction);
+    const all = [...stage.copies.map((op, k) => ({ e: { op }, i: at(op), k })), ...writes.map((write, k) => ({ e: { write }, i: at(write), k: stage.copies.length + k }))];
+    all.sort((a, b) => a.i - b.i || a.k - b.k);
+    out = all.reverse().map((x) => x.e);
+    this.events.set(stage, out);
+    return out;
   }
 
   /**
@@ -278,6 +310,8 @@ export class ImageFs {
           }
           for (const c of candidates) {
             const inner = this.lookup(src.stage, c, depth + 1, guess);
+            // Written there by a RUN with text that is not known: a build output like any other.
+            if (inner?.kind === 'written' && inner.write.content === null) continue;
             if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...(inner.through ?? [])] };
           }
           // Not copied into that stage from the context: made there by a RUN (a compiled binary,

@@ -23,6 +23,7 @@ import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
 import { stripBom } from '../text.js';
 import type { Move } from './run-facts.js';
+import type { WrittenText } from './run-writes.js';
 import { supervisorConfig, type SupervisorConfig, type SupervisorImage } from './supervisord.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
@@ -46,6 +47,11 @@ export interface ScriptText {
   file: SourceFile;
   text: string;
   spanOf(p: Position, e: Position): Span;
+  /**
+   * The text is not in `file` character for character (what `printf` or `echo` in a RUN wrote):
+   * positions map to the command that wrote it, and no fix edits it.
+   */
+  noEdits?: true;
 }
 
 export interface ScriptUnit {
@@ -243,6 +249,7 @@ function supervisorImage(stage: Stage, env: LaunchEnv): SupervisorImage {
         }
       }
       if (origin?.kind === 'heredoc') return { text: origin.heredoc.body.text, display: env.dockerfile.displayPath };
+      if (origin?.kind === 'written' && origin.write.content) return { text: origin.write.content.text, display: env.dockerfile.displayPath };
       return null;
     },
   };
@@ -415,6 +422,9 @@ async function loadFile(
   // /opt/java/openjdk`, then `java -jar app.jar`) is that runtime: the main process.
   if (origin.kind === 'remote' && origin.image !== undefined && isRuntime(resolved.imagePath)) return { program: true };
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  if (origin.kind === 'written' && origin.write.content === null) {
+    return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? 'it is not literal'})` };
+  }
   let text: string;
   let file: SourceFile;
   let source: ScriptText;
@@ -429,6 +439,10 @@ async function loadFile(
     // CRLF (reported by entrypoint-crlf) is parsed as LF: lines and columns are the same, and
     // `text` (what offsets index) is the LF version.
     source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, '\n') } : fileScriptText(file);
+  } else if (origin.kind === 'written') {
+    file = env.dockerfile;
+    source = writtenScriptText(env.dockerfile, origin.write.content as WrittenText, origin.write.instruction.keywordSpan);
+    text = source.text;
   } else {
     // An unquoted heredoc delimiter lets the Dockerfile expand the body: `\$` is a literal `$`.
     const body = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
@@ -552,6 +566,10 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
         const body = origin.heredoc.body;
         const result = parser.parse(body.text, dialect);
         if (result.ok) found = { file: result.file, source: { path: env.dockerfile.displayPath, text: body.text, spanOf: (a, b) => body.spanOf(a[2], b[2]) } };
+      } else if (origin?.kind === 'written' && origin.write.content) {
+        const st = writtenScriptText(env.dockerfile, origin.write.content, origin.write.instruction.keywordSpan);
+        const result = parser.parse(st.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env.dockerfile.displayPath, text: st.text, spanOf: st.spanOf } };
       }
     } catch {
       found = null;
@@ -566,6 +584,28 @@ function fileScriptText(file: SourceFile): ScriptText {
     file,
     text: file.text,
     spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] }),
+  };
+}
+
+/**
+ * A file a RUN wrote: a heredoc body maps to the Dockerfile character for character; what echo
+ * or printf printed maps to that command (every position in it to the whole command).
+ */
+function writtenScriptText(file: SourceFile, content: WrittenText, fallback: Span): ScriptText {
+  const only = content.pieces.length === 1 ? content.pieces[0] : undefined;
+  if (only?.mapped && only.start === 0 && only.end === content.text.length) return mappedScriptText(only.mapped);
+  const pieceAt = (offset: number) => content.pieces.find((x) => offset >= x.start && offset < x.end) ?? content.pieces[content.pieces.length - 1];
+  return {
+    file,
+    text: content.text,
+    noEdits: true,
+    spanOf: (p, e) => {
+      const a = pieceAt(p[2]);
+      const b = pieceAt(Math.max(p[2], e[2] - 1));
+      if (!a || !b) return fallback;
+      if (a === b && a.mapped) return a.mapped.spanOf(p[2] - a.start, e[2] - a.start);
+      return { line: a.span.line, column: a.span.column, endLine: b.span.endLine, endColumn: b.span.endColumn };
+    },
   };
 }
 

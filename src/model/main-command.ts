@@ -10,7 +10,7 @@
 import { basename } from './commands.js';
 import { SHELLS, SUPERVISORS } from './evaluator/invocations.js';
 import { commandUser, type MainProcess, type ScriptHop } from './evaluator/questions.js';
-import type { CmdRef } from './evaluator/state.js';
+import type { CmdRef, StmtRef } from './evaluator/state.js';
 import type { Field, UserValue } from './evaluator/values.js';
 import { handedCommandAt, keepsRunning, runsInForeground, type FindInImage } from './known-programs.js';
 
@@ -128,8 +128,8 @@ export interface MainCommand {
   ref: CmdRef;
   /** For a job: the `... &` statement that started it. */
   job?: Pick<CmdRef, 'stmt' | 'file'>;
-  /** For a job: the `wait` the shell stays in. */
-  wait?: CmdRef;
+  /** For a job: the `wait` (or the loop polling the job) the shell stays in. */
+  wait?: StmtRef;
   argv: Field[];
   /** The user it runs as: the shell's, or the one a user switch in front of it names (`gosu app server`). */
   user: UserValue;

@@ -1,6 +1,6 @@
 import { backgroundService, commandOf, isScriptArg, isUserCommand, mainProcesses, type BackgroundService, type MainProcess, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Executed, LoopRef } from '../model/evaluator/interpreter.js';
-import type { CmdRef, Job } from '../model/evaluator/state.js';
+import type { CmdRef, Job, Poll, StmtRef } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename, wordLiteral } from '../model/commands.js';
 import type { FindInImage } from '../model/known-programs.js';
@@ -47,6 +47,10 @@ const messages = {
     message: "`{server}` (line {serverLine}) runs in the background{others}, as a child of the script's shell, so it is not PID 1: {pid1}. On `docker stop`, {stop}: `{name}` never gets SIGTERM and is SIGKILLed with the container, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
     hint: '{fix}.',
   },
+  pollsWithoutTrap: {
+    message: "`{server}` (line {serverLine}) runs in the background{others}, and the script's shell then goes round the loop `{loop}` (line {loopLine}) for as long as it runs, testing it with `{test}`, with no trap for SIGTERM{trapNote}: {stop}, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script{under}.",
+    hint: '{fix}.',
+  },
   waitsWithoutTrapUnderInit: {
     message: "The script's shell starts {jobs} in the background and waits for them with `{command}`, with no trap for SIGTERM{trapNote}: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves its jobs to be SIGKILLed when the container stops, with no clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
     hint: '{fix}. Or run {init} with `-g`, so that it signals the whole process group.',
@@ -64,7 +68,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
+      'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments to hand over stays in place while its main program runs: it runs its final long-running command as a child without `exec` (`python app.py`, `java -jar app.jar`, `npm start`, a server), it ends in a keep-alive (`while true; do sleep 1000; done`, `tail -f /dev/null`, `sleep infinity`) after starting daemons, or it waits for background jobs (`server & wait`) with no trap for SIGTERM, or polls a background server in a loop that goes round for as long as the server runs (`server & pid=$!` then `while kill -0 "$pid"; do sleep 5; done`, `until ! kill -0 "$pid"`, `while [ -e /proc/$pid ]`, `while ps -p "$pid"`, `while pgrep -x server`, `while pidof server`, `while kill -0 "$a" && kill -0 "$b"` for two servers), which holds the shell as a `wait` does. (A script that is itself the CMD, `CMD ["/run.sh", "-d"]`, reads its words as its own options: they are not a command to hand over.) The rule decides from the default run (`docker run IMAGE`). The path must end at that command, loop or `wait`; a path that ends in an explicit `exit` after the command (`php artisan key:generate --show; exit`, with or without a status) ends the script on purpose, and the command before it is a step that finishes, not the service (a keep-alive before an `exit` never returns, and still counts). The command counts as long-running when it is a server, worker or language runtime running a program that dockerlint knows by name (with its foreground mode: `hdfs namenode`, `catalina.sh run`, `dgraph alpha`, `sbt run`, `mvn spring-boot:run`, a daemon such as `smbd -F` whose name and foreground option say so; behind a wrapper that runs its arguments, `dockerize -wait tcp://db:5432 gunicorn app:app`, `wait-for-it db:5432 -- node server.js` or `env A=b python app.py`, the wrapped command is the one judged (and the script file a shell is given, `sh bin/server.sh`), and a wrapper option dockerlint does not know leaves it silent; likewise behind a program dockerlint cannot read whose first argument, or first word after `--`, names a program, `webproc -- dnsmasq --no-daemon`), or, in an image that declares a service with EXPOSE or HEALTHCHECK, when the script ends with it on every path that keeps the container running (a path that ends in an explicit `exit`, such as `echo "cannot write the config"; exit` after a check, stops the container there and does not count) and it is not a utility, a client, a shell or a command told to detach (`-d`, `start`): a container lives as long as its PID 1, so the last command of a service image\'s script is what keeps running. A polling loop counts when its condition is that one liveness test of a job the script started (`$!`, or the job\'s program by name) and its body only passes time: a loop that can also leave by a `break`, `return` or `exit`, that signals the job, calls a function of the script or tests something else too (`while kill -0 "$pid" && [ -f /run/ok ]`) is not followed, nor is a readiness loop before the hand-over (`until nc -z localhost 5432; do sleep 1; done; exec app`), and a polled job whose program is not a server (a progress loop beside a step that finishes) is not reported; an `exit 1` after the loop, when the server has gone, still counts. A trap for TERM (`trap \'kill $pid\' TERM` with `wait`, or around a keep-alive or a polling loop) is a deliberate supervisor and stays silent; a trap for INT or EXIT alone does not handle `docker stop`. A server started in the background is reported at its line when something that is not the server keeps the container alive: the script then execs a keep-alive (`clamd --foreground &` then `exec tail -f /dev/null`: tail is PID 1, or the init\'s child, and passes no signal on), or it waits for the server with a TERM trap whose handler only prints or exits (`trap \'echo stopping\' TERM`, or a function that only logs), with no EXIT trap and no program run after the wait (a `kill "$pid"` there passes the signal on); a handler that runs any other command, sets a variable or writes a file may stop the server, and stays silent. The server is the last background job whose program runs until it is stopped; a background helper next to a server exec\'d in the foreground (`crond &` then `exec nginx`) is fine, and `tini -g` or dumb-init, which signal the whole process group, reach the jobs. The image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s, except when CMD is only a subcommand word of the script\'s own (`CMD ["server"]` for `server) shift; server "$@" ;;`, where the function `server` runs `java -jar app.jar` as a child): the script reads that word to choose the branch, never reads anything after it and gives none of it to the last command, so it is judged as a script run with no arguments.',
     why:
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, and the kernel drops a signal that PID 1 has no handler for: the shell neither forwards it nor exits. Under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown. A keep-alive command cannot be fixed with `exec`: `tail` or `sleep` as PID 1 has no handler for SIGTERM either.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
@@ -72,7 +76,7 @@ export default defineRule({
     autofix: [
       { safety: 'unsafe', what: '`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec); never for a keep-alive or a `wait`, nor for `npm start` and the like, where `exec` would leave the package manager as PID 1 (the hint names the command of the package.json script instead, when the build copies package.json to the working directory)', why: 'The shell no longer runs anything after it (an EXIT trap included)' },
     ],
-    howToFix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs and keep-alives, trap TERM and stop the jobs: `trap \'kill -TERM $(jobs -p) 2>/dev/null; wait\' TERM`, and keep alive with `sleep infinity & wait $!`.',
+    howToFix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group). For background jobs, polling loops and keep-alives, run the server in the foreground with `exec`, or trap TERM and stop the jobs: `trap \'kill -TERM $(jobs -p) 2>/dev/null; wait\' TERM`, and keep alive with `sleep infinity & wait $!`.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -101,7 +105,10 @@ export default defineRule({
       const given = givenArgs(hop, run);
       if (given.length > 0 && !subcommandOnly(given, [], hop)) continue;
       // An error path is not how the image runs (`exit 1` after a failed step, even after a wait).
-      if (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null)) continue;
+      // After a loop that polls the server, an exit is how the script reacts to its end: the
+      // container ran as long as the server did, with the shell in the loop.
+      const polled = !!e.waited?.poll && e.kind === 'exit' && !!e.cmd && behind(e.cmd, e.waited.at);
+      if (!polled && (e.failed || (e.kind === 'exit' && e.code?.s !== '0' && e.code?.s !== null))) continue;
       if (main.init?.group) continue; // tini -g, dumb-init: the signal reaches the application
       const cmds = hop.run?.commands ?? [];
       const trap = termTrap(cmds);
@@ -120,14 +127,15 @@ export default defineRule({
       const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : undefined;
       const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : undefined;
       // The shell blocked in a wait with jobs running, and no long-running command came after it.
-      const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+      const after = !!last && !!w && behind(last, w.at);
       // A path that ends in an explicit `exit` (`cmd; exit`, with or without a status) ends the
       // script on purpose: the command before it finishes, it is not the service.
       const exited = e.kind === 'exit' && e.cmd !== null;
       if (w && !(after && argv && !exited && longRunning(argv, find))) {
         if (handled || w.jobs.length === 0) continue;
         if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ''))))) continue;
-        reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
+        if (w.poll) reportPoll(ctx, main, hop, w.at, w.poll, w.jobs, trap.other, service, find, done);
+        else reportWait(ctx, main, hop, w.at, w.jobs, trap.other, done);
         continue;
       }
       if (!last || !cmd || !argv) continue;
@@ -207,7 +215,7 @@ function reportBackground(ctx: Ctx, main: MainProcess, bg: BackgroundService, se
   const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
   const init = main.init?.name ?? null;
   const k = bg.keeper;
-  const keeper = refText(k.at);
+  const keeper = k.kind === 'wait' && k.poll ? statementText(k.at) : refText(k.at);
   const line = k.at.stmt.p[0];
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
   const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
@@ -227,7 +235,8 @@ function reportBackground(ctx: Ctx, main: MainProcess, bg: BackgroundService, se
     const t = k.trap;
     const trapLine = t.at.stmt.p[0];
     pid1 = init ? `${init} is PID 1, and its child, the shell, stays in \`${keeper}\` (line ${line})` : `the shell stays PID 1 in \`${keeper}\` (line ${line})`;
-    stop = `${init ? `${init} passes SIGTERM to the shell` : 'SIGTERM goes to the shell'}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; the wait returns and the script ends, and the container with it`;
+    const then = k.poll ? 'the shell runs it once the command it is running in the loop returns, and no one signals the server' : 'the wait returns and the script ends, and the container with it';
+    stop = `${init ? `${init} passes SIGTERM to the shell` : 'SIGTERM goes to the shell'}, whose TERM trap (line ${trapLine}, \`${refText(t.at, 50)}\`) only prints or exits and does not pass it on; ${then}`;
     const handler = /^[A-Za-z_][\w-]*$/.test(t.action) ? ` (or have \`${t.action}\` run \`kill -TERM\` on the job and \`wait\` for it)` : '';
     fix = `Pass the signal on in the trap: ${forward}${handler}. Or run the server in the foreground as the script's last command: \`exec ${text}\`${inFn}`;
   }
@@ -336,7 +345,7 @@ function reportKeepAlive(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: LoopRe
 }
 
 
-function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
+function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: StmtRef, jobs: readonly Job[], other: Executed | null, done: Set<string>): void {
   const key = `${wait.file.path}:${wait.stmt.p[2]}`;
   if (done.has(key)) return;
   done.add(key);
@@ -351,6 +360,48 @@ function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: CmdRef, j
   const data = { command, jobs: jobsText(jobs), trapNote, fix, ...startedBy(hop) };
   if (main.init) ctx.report({ ...place, messageId: 'waitsWithoutTrapUnderInit', data: { ...data, init: main.init.name } });
   else ctx.report({ ...place, messageId: 'waitsWithoutTrap', data });
+}
+
+/** `ref` comes after the whole of `at` in the same file (a command after a `wait` or after a polling loop). */
+function behind(ref: Pick<CmdRef, 'stmt' | 'file'>, at: StmtRef): boolean {
+  return ref.file === at.file && ref.stmt.p[2] >= at.stmt.e[2];
+}
+
+/**
+ * A loop that polls a background server (`while kill -0 "$pid"; do sleep 5; done`): the shell
+ * stays in it, PID 1 or the init's child, for as long as the server runs, as in a `wait`. Reported
+ * at the job that starts the server, the last polled job whose program runs until it is stopped;
+ * silent when none does (a progress loop beside a step that finishes).
+ */
+function reportPoll(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: StmtRef, poll: Poll, jobs: readonly Job[], other: Executed | null, service: boolean, find: FindInImage, done: Set<string>): void {
+  if (hop.kind !== 'script' || hop.unit.kind !== 'file') return;
+  let server: { job: Job; cmd: Job['cmds'][number] } | null = null;
+  for (const job of poll.jobs) {
+    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
+    if (cmd) server = { job, cmd };
+  }
+  if (!server) return;
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
+  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const init = main.init?.name ?? null;
+  const loop = statementText(at);
+  const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
+  const rest = jobs.filter((j) => j !== job);
+  const others = rest.length > 0 ? `, with ${rest.slice(0, 2).map((j) => `\`${refText(j, 40).replace(/\s*&$/, '')}\` (line ${j.stmt.p[0]})`).join(' and ')}${rest.length > 2 ? ` and ${rest.length - 2} more` : ''}` : '';
+  const trapNote = other ? ` (the trap on line ${other.ref.stmt.p[0]}, \`${refText(other.ref, 50)}\`, handles other signals only)` : '';
+  const stop = init
+    ? `${init} signals only its direct child, the shell, which dies on SIGTERM and leaves \`${name}\` running until the container stops and it is SIGKILLed`
+    : `the shell stays PID 1, and the kernel drops a signal that PID 1 does not handle, so \`docker stop\`'s SIGTERM reaches neither the shell nor \`${name}\`, and after the timeout both are SIGKILLed`;
+  const forward = "`trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM`";
+  const fix = `Run the server in the foreground as the script's last command, \`exec ${text}\`${inFn}, instead of starting it with \`&\` and polling it (other daemons can stay background jobs before it). Or pass the signal on and wait instead of polling: ${forward} before the loop, and \`wait\` in place of it${init ? `. Or run ${init} with \`-g\`, so that it signals the whole process group` : ''}`;
+  const data = { server: text, serverLine: String(job.stmt.p[0]), others, loop, loopLine: String(at.stmt.p[0]), test: poll.text, trapNote, stop, fix, under: init ? ` under ${init}` : '', ...startedBy(hop) };
+  ctx.report({ ...place, messageId: 'pollsWithoutTrap', data });
 }
 
 /** `trap shutdown SIGINT` -> `trap shutdown SIGINT SIGTERM` (the trap's own text, plus TERM in its style). */

@@ -26,7 +26,11 @@ export default defineRule({
   },
   docs: {
     what:
+<<<<<<< HEAD
       'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.',
+=======
+      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.',
+>>>>>>> main
     why:
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -44,7 +48,8 @@ export default defineRule({
       if (step.kind !== 'script' || step.direct !== true) continue;
       const unit = step.unit;
       const origin = unit.origin;
-      if (!origin || origin.kind === 'remote' || !unit.imagePath) continue;
+      // A file a RUN writes keeps the mode of a file that was there before: not known here.
+      if (!origin || origin.kind === 'remote' || origin.kind === 'written' || !unit.imagePath) continue;
       const ops = [origin.op, ...origin.via];
       if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
       if (origin.kind === 'context') {

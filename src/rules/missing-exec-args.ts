@@ -2,12 +2,16 @@ import type { Ending, LoopRef } from '../model/evaluator/interpreter.js';
 import { SUPERVISORS, type Run, type Step } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
-import { showArgv, type Field } from '../model/evaluator/values.js';
+import { showArgv, USER_COMMAND, type Field } from '../model/evaluator/values.js';
 import { atNode, atRef, lastLine, refText, statementText } from '../evidence.js';
 import { basename } from '../model/commands.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
-import type { Assign, FuncDecl, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
+import type { Assign, FuncDecl, ShellFile, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
+import type { Arg } from '../model/pid1.js';
+import type { CommandSetting } from '../model/image.js';
+import { execFormStrings, insertExecFormWord } from '../fix/builders/dockerfile.js';
+import { oneLine } from '../text.js';
 import { childStmts } from '../parsers/shell-walk.js';
 import { argsFix, execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
@@ -20,6 +24,10 @@ const messages = {
   wrapperArgs: {
     message: 'The string of an exec-form `sh -c` wrapper expands `{params}` unquoted: `sh -c \'string\' a b c` makes the first argument `$0` and the rest `$@`, and unquoted they are re-split on spaces and expand globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} runs this string.',
     hint: 'Quote them in the string (`\\"$0\\" \\"$@\\"` inside the JSON array), or move the command into a script that ends with `exec "$@"`.',
+  },
+  firstArgIsDollarZero: {
+    message: 'The string of this exec-form `{shell} -c` wrapper reads its arguments as `{params}` and never reads `$0`, but `{shell} -c \'string\' a b c` makes the first word after the string `$0`, and only the rest `$@`: {lost}. {startedBy} on line {startLine} of {startFile} runs this string.',
+    hint: 'Put a word for `$0` right after the string in the JSON array (by custom, the shell\'s name): `{fixed}`, so that every argument reaches `$@`.',
   },
   unquotedArgs: {
     message: '`{command}` mangles the arguments: an unquoted $@ or $* re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
@@ -65,6 +73,10 @@ const messages = {
     message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Hand over with `exec "$@"` and move this command into CMD.',
   },
+  ignoresCmdWords: {
+    message: "{what}, and the script never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` in it): the words CMD gives it after its path (`{words}`) are dropped and reach no program. {startedBy} on line {startLine} of {startFile} starts this script.",
+    hint: '{fix}, or take them out of CMD.',
+  },
   ignoresUserCommand: {
     message: "`{command}` ignores the script's arguments, and the script never reads them: {noCmd}, so they are only what the user types after `docker run IMAGE`, and that is silently dropped: `docker run IMAGE sh` starts {program} instead of a shell, and options given there never reach it. {startedBy} on line {startLine} of {startFile} starts this script.",
     hint: '{fix}.',
@@ -80,6 +92,7 @@ interface Options {
 }
 
 type Ctx = RuleContext<typeof messages, Options>;
+type ShellHop = Step & { kind: 'shell' };
 /** A message without the place: the data of ` {startedBy} on line {startLine} of {startFile} makes this script PID 1.` (who makes the script PID 1) is added by `report`. */
 type Msg = DistributiveOmit<MessageRef<typeof messages>, 'data'> & { data: Record<string, string> };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -109,7 +122,7 @@ export default defineRule({
   messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`, or unquoted `$0 $@` in the string of an exec-form `sh -c` wrapper such as `ENTRYPOINT ["sh", "-c", "exec app $0 $@"]`, where the first argument is `$0`). Such a wrapper whose string reads its arguments (`"$@"`, `${@}`, `"$*"`, `$1`) but never `$0` loses the first of them, which the shell makes `$0` (`firstArgIsDollarZero`): CMD\'s first word on `docker run IMAGE` (`ENTRYPOINT ["sh", "-c", "exec app \\"$@\\""]` with `CMD ["serve", "--port", "80"]` runs `app --port 80`), the user\'s first word on `docker run IMAGE a b`; judged where the string is the last word of an exec-form ENTRYPOINT (a word after it there is the author\'s placeholder for `$0`), and silent for a shell-form CMD (it hands the string `/bin/sh -c \'...\'`, another mistake), for a CMD whose first word is a placeholder itself (`sh`, `--`, `_`, the program\'s name), and for a string that may read `$0` (`${@:0}`, `eval`). A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`, alone or after an init such as `ENTRYPOINT ["tini", "--"]`: `docker run IMAGE ...` replaces it) and that never reads its arguments (as below: no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts`) drops the words CMD gives it after its path (`ignoresCmdWords`), where its first path that starts a program ends; a script that reads them (a subcommand of its own, `case "$1" in web)`) is left alone. dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. On `docker run IMAGE` it also checks what a branch taken for CMD\'s first word does with the rest of CMD: a branch that execs a command line of its own (`server) exec app serve ;;` for `CMD ["server", "--port", "80"]`) and never reads the words after that first one (in no test, assignment, loop or command) drops them; one that passes them on (`shift; exec app serve "$@"`), reads them (`while [ $# -gt 0 ]; do case "$1" in ...`), or re-runs the whole command line (`exec gosu postgres "$@"`) is silent, and so is a command line with a word dockerlint cannot know (it may hold them). Arguments joined into a string (`ARGS="$@"`, `OPTS="$*"`, `EXTRA="${@:2}"`) and expanded unquoted in the exec (`exec app $ARGS`) are split again on blanks, as ShellCheck\'s SC2124 and SC2086 warn; dockerlint judges it with what the image passes: reported when what was joined could hold a blank or a glob character (the user\'s command, a value it cannot know, a CMD word with one), silent when it was only known CMD words without (split again, they are the same words). An unquoted `$@` copied into an array (`run=($@ --flag)`) and run later is reported at the line that runs it, as re-split before it. Where the script sets IFS to a known value with no space (`IFS=$\'\\n\\t\'`), an unquoted `$@` splits only at the characters IFS holds: it is reported only when a known word (from CMD) holds one of them or a glob character, and an unknown argument is taken to hold neither. With the `userCommand` option (off by default: for a single-purpose image that is often the design, and `docker run --entrypoint sh IMAGE` gives a shell), an image with no CMD (or an empty `CMD []`) is checked too: its arguments are only what the user types after `docker run IMAGE`, and a script that never reads its arguments (no `$@`, `$*`, `$1`, `$#`, `shift` or `getopts` anywhere in its syntax tree or at the top of the files it sources, comments aside; a function given them whole, `main "$@"`, reads them only if its body does; and no file sourced from a path not known, `eval` or command of unknown name that could; a Python virtual environment\'s `bin/activate`, which the build makes, is the exception: it sets variables and defines functions, and does not run or read the arguments) drops that command on every path that starts a program: one that execs its own program (`ignoresUserCommand`), or stays with it, running it as a child, waiting for the background jobs it started (a supervisor with its own SIGTERM trap too: the command is lost whatever happens to signals) or going round an endless loop (`staysIgnoringUserCommand`); one finding per script. A path that only prints a message and ends (a one-shot job) starts nothing and is not reported. The fix runs the command when one is given, at the top level of the script: `if [ "$#" -gt 0 ]; then exec "$@"; fi`. A script that reads its arguments has a command interface of its own and is left alone. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.) The script may be one a RUN writes: `printf \'#!/bin/sh\\nexec "$@"\\n\' > /start.sh` (`%s` filled in, the escapes `\\n`, `\\t`, `\\\\`), `echo` (whose backslashes dash reads and bash and busybox read only with `-e`: where the image\'s /bin/sh is not known they leave the text unknown), `echo ... >> f` appends, `{ echo ...; echo ...; } > f`, and `cat > f <<\'EOF\'` in a RUN (a quoted delimiter; an unquoted one only with no `$`, backquote or backslash in the body). It is read only when its whole text is literal and written on every path through the RUN; a later RUN that may change it (`sed -i`, `rm`, an archive unpacked over it, a write to a path that is not known) makes it unknown again, and a COPY after it replaces it. A heredoc\'s lines are reported at their Dockerfile lines; what echo or printf wrote is reported at that command, the chain naming the line of the file (`Dockerfile:5 RUN writes /start.sh -> Dockerfile:5 /start.sh:2 ...`), and gets no fix.',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     example: { bad: 'bad-eval-known-string' },
@@ -118,12 +131,14 @@ export default defineRule({
     howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
     autofix: [
       { safety: 'safe', what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: 'The arguments reach the program as they were given, one word each' },
+      { safety: 'safe', what: 'A word for `$0` (the shell\'s name) put into the exec-form array right after the `sh -c` string, the rest of the array as written', why: 'Every argument then reaches `$@`, CMD\'s first word and the user\'s included' },
       { safety: 'unsafe', what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: 'The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run' },
     ],
   },
   check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
+    checkFirstArgLost(ctx, [launch.runs.default, launch.runs['user-command']]);
     const done = new Set<string>();
     // Some path of `docker run IMAGE <command>` runs the command: other paths (errors, the
     // image's own subcommands) that do not are not a lost command.
@@ -141,6 +156,8 @@ export default defineRule({
           // The user's command dropped is a fact about the command, whatever the script does with signals.
           // Reported only with the `userCommand` option; either way the script is judged no further on this run.
           if (run.kind === 'user-command' && hop.unit.kind === 'file' && checkDroppedUserCommand(ctx, hop, hop.ending, run, done, forwards, chain.hops)) continue;
+          // A script that only the default run starts (`CMD ["/start.sh", "--port", "80"]`) and that never reads CMD's words.
+          if (run.kind === 'default' && hop.kind === 'script' && hop.unit.kind === 'file' && !startedOn(launch.runs['user-command'], hop) && checkIgnoredCmdWords(ctx, hop, hop.ending, run, done)) continue;
           if (isSupervisor(hop)) continue;
           // An exec-form `sh -c '...' name` wrapper: only how it passes its arguments on is judged
           // (`${*}`, `$@` unquoted); what its string runs is shell-form-pid1's and cmd-ignored's.
@@ -253,6 +270,51 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
 }
 
+/** The run starts the script of this hop (the same file), on some chain. */
+function startedOn(run: Run, hop: ScriptHop): boolean {
+  const path = hop.unit.source.file.displayPath;
+  return run.truncated !== null || run.chains.some((c) => c.hops.some((h) => h.kind === 'script' && h.unit.source.file.displayPath === path));
+}
+
+/**
+ * `CMD ["/start.sh", "--port", "80"]` for a script that never reads its arguments
+ * (`neverReadsArgs`): CMD's words after the script are dropped on every path that starts a
+ * program. Only for a script the user-command run does not start (there, `docker run IMAGE ...`
+ * replaces CMD, script and all): an ENTRYPOINT script is judged on that run. One finding per
+ * script, where its first such path ends; true when it reported.
+ */
+function checkIgnoredCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): boolean {
+  // The words after the script's path (`sh /start.sh a b` gives it `a b`).
+  const path = hop.kind === 'script' && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== undefined && !f.mangled && run.args[f.arg] === hop.arg);
+  if (path < 0) return false;
+  const words = hop.argv.slice(path + 1).filter((f) => f.arg !== undefined && !f.mangled && run.args[f.arg]?.origin === 'cmd');
+  if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
+  const once = `${hop.unit.source.file.displayPath}:cmd-words`;
+  if (done.has(once)) return true;
+  const report = (ref: CmdRef | LoopRef, what: string, fix: string): true => {
+    done.add(once);
+    reportOnce(ctx, hop, done, ref, { messageId: 'ignoresCmdWords', data: { what, words: showArgv(words), fix } });
+    return true;
+  };
+  const passOn = (ref: CmdRef): string => {
+    const call = ref.file.text.slice(ref.call.p[2], ref.call.e[2]);
+    const top = ref.via.length === 0 && ref.sourcedVia.length === 0;
+    return top && !/[\n;&|<>#]/.test(call.replace(/'[^']*'|"[^"]*"/g, '')) && call.length <= 100 ? `Pass them on: \`${call} "$@"\`` : 'Pass them on to the program with `"$@"`';
+  };
+  if (e.kind === 'exec' && e.cmd) {
+    const program = commandOf(e.argv).name?.s;
+    if (program && SUPERVISORS.has(basename(program))) return false;
+    return report(e.cmd, `\`${refText(e.cmd)}\` starts the program`, passOn(e.cmd));
+  }
+  if (e.kind === 'loop' && e.loop) return report(e.loop, `This path of the script ends in the endless loop \`${statementText(e.loop)}\``, 'Pass them on to the program the loop keeps alive with `"$@"`');
+  if (e.waited) return report(e.waited.at, `This path of the script waits for the background jobs it started (\`${refText(e.waited.at)}\`)`, 'Pass them on to the program it starts with `"$@"`');
+  const last = e.last[0];
+  const argv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : undefined;
+  const name = argv ? commandOf(argv).name?.s : undefined;
+  if (!last || !argv || !name || commandOf(argv).forking || STAYS_NOT.has(basename(name))) return false;
+  return report(last, `This path of the script ends in \`${refText(last)}\`, run as its child`, passOn(last));
+}
+
 /**
  * No CMD: the arguments are the user's command alone. A script that never reads its arguments
  * (`neverReadsArgs`) cannot run that command, whatever its unknown words hold: each path that
@@ -313,7 +375,8 @@ function checkDroppedUserCommand(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, 
     const where = first && first.file.path === e.waited.at.file.path && e.waited.at.via.length === 0 && e.waited.at.sourcedVia.length === 0 && !inFunction(hop, first.stmt)
       ? placeBefore({ stmt: first.stmt, file: first.file, via: [], sourcedVia: [] }, 'the first background job starts')
       : placeBefore(e.waited.at, 'the script waits');
-    return report(e.waited.at, { messageId: 'staysIgnoringUserCommand', data: { command: refText(e.waited.at), how: `the script waits there for the background jobs it started: ${jobs}`, instead: starts, where } });
+    const how = e.waited.poll ? `the script goes round this loop for as long as the background jobs it started run: ${jobs}` : `the script waits there for the background jobs it started: ${jobs}`;
+    return report(e.waited.at, { messageId: 'staysIgnoringUserCommand', data: { command: e.waited.poll ? statementText(e.waited.at) : refText(e.waited.at), how, instead: starts, where } });
   }
   // The script stays with its last foreground command, run as its child: a program, not a
   // message or a builtin (a path that only prints and ends is not one that starts anything).
@@ -440,6 +503,129 @@ function checkDroppedCmdWords(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, don
   const call = e.cmd.file.text.slice(e.cmd.call.p[2], e.cmd.call.e[2]);
   const fixed = !call.includes('\n') && call.length <= 100 ? `: \`${call} "$@"\`` : '';
   reportOnce(ctx, hop, done, e.cmd, { messageId: 'dropsCmdWords', data: { command: refText(e.cmd), first: first.s ?? '', dropped: showArgv(dropped), fixed } });
+}
+
+/**
+ * `ENTRYPOINT ["sh", "-c", "exec app \"$@\""]` with `CMD ["serve", "--name", "x"]`: the shell makes
+ * the first word after the string `$0`, so a string that reads `$@` (or `$1`) and never `$0` loses
+ * it: CMD's first word on `docker run IMAGE`, the user's first word on `docker run IMAGE a b`. One
+ * finding per wrapper, at the string, with what each run loses. Judged only where the string is
+ * the last word of an exec-form ENTRYPOINT (a word after it there is the author's placeholder) and
+ * the word lost is one the image or the user gives: a CMD in shell form hands the string
+ * `/bin/sh -c '...'`, which is not this mistake, and a CMD whose first word looks like a
+ * placeholder (`sh`, `--`, the program's own name) is taken as one.
+ */
+function checkFirstArgLost(ctx: Ctx, runs: readonly Run[]): void {
+  interface Lost {
+    hop: ShellHop;
+    setting: CommandSetting;
+    form: Extract<CommandSetting['form'], { kind: 'exec' }>;
+    index: number;
+    params: string[];
+    cmd: { word: Arg; runs: string | null } | null;
+    user: boolean;
+  }
+  const found = new Map<CommandSetting, Lost>();
+  const placeholder = new Set<CommandSetting>();
+  for (const run of runs) {
+    if (run.truncated) continue;
+    for (const hop of run.chains.flatMap((c) => c.hops)) {
+      if (hop.kind !== 'shell' || hop.unit.kind !== 'inline' || hop.shellForm || !hop.zero || !hop.unit.ast) continue;
+      const str = hop.argv[hop.shellArgv.length];
+      const written = str && str.arg !== undefined && !str.mangled ? run.args[str.arg] : undefined;
+      const form = written?.setting.form;
+      if (!str || str.arg === undefined || !written || written.origin !== 'entrypoint' || form?.kind !== 'exec' || form.argv[str.arg] !== str.s || str.arg !== form.argv.length - 1) continue;
+      const zero = hop.zero;
+      const given = zero.arg !== undefined && !zero.mangled ? run.args[zero.arg] : undefined;
+      const cmd = given && given.origin === 'cmd' && given.value !== USER_COMMAND && given.value === zero.s ? given : undefined;
+      // A CMD in shell form hands the string `/bin/sh -c '...'`: a mistake of another kind.
+      if (cmd?.fromShell) placeholder.add(written.setting);
+      if (!cmd && zero.s !== USER_COMMAND) continue;
+      const params = argsReadWithoutZero(hop.unit.ast, hop.unit.source.text);
+      if (!params) continue;
+      const program = hop.ending?.kind === 'exec' ? commandOf(hop.ending.argv).name?.s : undefined;
+      if (cmd && (['-', '--', '_', hop.unit.interpreter, basename(hop.argv[0]?.s ?? '')].includes(cmd.value) || (program && basename(program) === basename(cmd.value)))) {
+        placeholder.add(written.setting);
+        continue;
+      }
+      const lost = found.get(written.setting) ?? { hop, setting: written.setting, form, index: str.arg, params, cmd: null, user: false };
+      found.set(written.setting, lost);
+      if (cmd) {
+        const e = hop.ending;
+        const known = e?.kind === 'exec' && !e.argv.some((f) => f.s === null || f.multi || f.s.includes(USER_COMMAND));
+        lost.cmd = { word: cmd, runs: known && e ? showArgv(e.argv) : null };
+      } else lost.user = true;
+    }
+  }
+  const dockerfile = ctx.env.dockerfile;
+  for (const lost of found.values()) {
+    if (placeholder.has(lost.setting) || (!lost.cmd && !lost.user)) continue;
+    const { hop, form, index } = lost;
+    const shell = hop.unit.interpreter;
+    const user = '`docker run IMAGE a b` loses `a`';
+    const parts: string[] = [];
+    if (lost.cmd) {
+      const ran = lost.cmd.runs !== null ? ` (\`${lost.cmd.runs}\` runs)` : '';
+      parts.push(`on \`docker run IMAGE\`, \`${lost.cmd.word.value}\`, the first word of CMD, becomes \`$0\` and is lost${ran}`);
+      if (lost.user) parts.push(`and ${user} the same way`);
+    } else parts.push(`${user}, which becomes \`$0\`, and passes on only \`b\``);
+    const want = [...form.argv.slice(0, index + 1), shell, ...form.argv.slice(index + 1)].map((w) => JSON.stringify(w));
+    if (want.join(', ').length > 100) want[index] = '"..."';
+    const tokens = execFormStrings(form.text.text);
+    const token = tokens?.length === form.argv.length ? tokens[index] : undefined;
+    const span = token ? form.text.spanOf(token.start, token.end) : lost.setting.instruction.keywordSpan;
+    const cmdSetting = lost.cmd?.word.setting;
+    const edit = insertExecFormWord(dockerfile, form, index, shell);
+    ctx.report({
+      at: { file: dockerfile.displayPath, span },
+      label: `${lost.setting.instruction.keyword} ${oneLine(JSON.stringify(form.argv[index] ?? ''), 40)}`,
+      chain: cmdSetting ? [{ file: dockerfile.displayPath, span: cmdSetting.instruction.keywordSpan, label: cmdSetting.instruction.keyword }] : [],
+      messageId: 'firstArgIsDollarZero',
+      data: {
+        shell,
+        params: lost.params.join(' '),
+        lost: parts.join(', '),
+        fixed: `${lost.setting.instruction.keyword} [${want.join(', ')}]`,
+        startedBy: hop.unit.startedAt.label,
+        startLine: String(hop.unit.startedAt.span.line),
+        startFile: hop.unit.startedAt.file,
+      },
+      ...(edit ? { fix: { safety: 'safe' as const, title: `Put "${shell}" after the string, for $0`, edits: [edit] } } : {}),
+    });
+  }
+}
+
+/**
+ * How a `sh -c` string reads its arguments: the `$@`, `$*`, `$1`... it expands, as written, outside
+ * function bodies (whose are their own); null when it reads none, or reads `$0` or may (`${0}`,
+ * `${@:0}`, `BASH_ARGV0`, `BASH_SOURCE`, an `eval`).
+ */
+function argsReadWithoutZero(ast: ShellFile, text: string): string[] | null {
+  let zero = false;
+  forEachNode(ast.stmts, (n) => {
+    const node = n as { type?: string; param?: string; op?: string | null; word?: Word | null; args?: Word[] };
+    if (node.type === 'ParamExp') {
+      const slice = (node.param === '@' || node.param === '*') && node.op === ':' && node.word && /^\s*0/.test(literalWord(node.word) ?? '0');
+      if (node.param === '0' || node.param === 'BASH_ARGV0' || node.param === 'BASH_SOURCE' || slice) zero = true;
+    }
+    const name = node.type === 'CallExpr' && node.args?.[0] ? literalWord(node.args[0]) : null;
+    // `eval` may make `"$0"` of a string; a sourced file that reads `$0` (a virtual environment's
+    // `activate`, for its own place) does not pass it on.
+    if (name === 'eval') zero = true;
+    return !zero;
+  });
+  if (zero) return null;
+  const params: string[] = [];
+  forEachNode(ast.stmts, (n) => {
+    const node = n as { type?: string; param?: string; index?: string | null; p?: readonly number[]; e?: readonly number[] };
+    if (node.type === 'FuncDecl') return false;
+    if (node.type === 'ParamExp' && node.index === null && /^(@|\*|[1-9][0-9]*)$/.test(node.param ?? '') && node.p && node.e) {
+      const written = text.slice(node.p[2], node.e[2]);
+      if (!params.includes(written)) params.push(written);
+    }
+    return true;
+  });
+  return params.length > 0 ? params : null;
 }
 
 /** The string of an exec-form `sh -c` wrapper execs the arguments it is given re-split (unquoted `$0`, `$@`). */

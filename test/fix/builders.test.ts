@@ -5,7 +5,7 @@ import { launchOf, type Prepared } from '../../src/engine.js';
 import type { Fix } from '../../src/findings.js';
 import { editFile, bytesOf, type FixFile } from '../../src/fix/files.js';
 import { argsFix, bomFix, chmodFix, crlfFix, execFix, execFormSwitchFix, gosuFix, pseudoJsonFix, shebangFix, shellFormFix } from '../../src/fix/builders/pid1.js';
-import { pseudoJsonStrings } from '../../src/fix/builders/dockerfile.js';
+import { execFormStrings, insertExecFormWord, pseudoJsonStrings } from '../../src/fix/builders/dockerfile.js';
 import { commandForm } from '../../src/parsers/dockerfile.js';
 import { ShellService } from '../../src/model/shell-service.js';
 import { collectRunFacts } from '../../src/model/run-facts.js';
@@ -174,6 +174,37 @@ describe('pseudo-JSON to JSON', () => {
     const fix = pseudoJsonFix(inst, form.text, p.file);
     expect(fix?.safety).toBe('safe');
     expect(applied(fix)['Dockerfile']).toBe('FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\n');
+  });
+});
+
+describe('a word put into an exec-form array', () => {
+  const entrypoint = async (dockerfile: string) => {
+    const p = await prepare(dockerfile);
+    const inst = p.ast.instructions.find((i) => i.keyword === 'ENTRYPOINT');
+    const form = inst ? commandForm(inst.rest) : null;
+    if (!form || form.kind !== 'exec') throw new Error('no exec-form ENTRYPOINT');
+    return { p, form };
+  };
+  const fixOf = (edit: ReturnType<typeof insertExecFormWord>): Fix | null => (edit ? { safety: 'safe', title: 'insert', edits: [edit] } : null);
+
+  test('the strings of an array, quotes included, escapes skipped', () => {
+    expect(execFormStrings('["sh", "-c", "a \\"b\\" c"]')).toEqual([{ start: 1, end: 5 }, { start: 7, end: 11 }, { start: 13, end: 24 }]);
+    expect(execFormStrings('["unclosed]')).toBeNull();
+  });
+
+  test('right after the string it follows, the rest of the line as written', async () => {
+    const { p, form } = await entrypoint('FROM alpine\nENTRYPOINT ["/bin/sh","-c","exec app \\"$@\\""] \nCMD ["serve"]\n');
+    expect(applied(fixOf(insertExecFormWord(p.file, form, 2, 'sh')))['Dockerfile']).toBe('FROM alpine\nENTRYPOINT ["/bin/sh","-c","exec app \\"$@\\"", "sh"] \nCMD ["serve"]\n');
+  });
+
+  test('an array over continuation lines: the word goes where the string ends, in the file', async () => {
+    const { p, form } = await entrypoint('FROM alpine\nENTRYPOINT ["/bin/sh", "-c", \\\n  "exec app \\"$@\\""]\n');
+    expect(applied(fixOf(insertExecFormWord(p.file, form, 2, 'sh')))['Dockerfile']).toBe('FROM alpine\nENTRYPOINT ["/bin/sh", "-c", \\\n  "exec app \\"$@\\"", "sh"]\n');
+  });
+
+  test('before the words that follow the string, which keep their places', async () => {
+    const { p, form } = await entrypoint('FROM alpine\nENTRYPOINT ["bash", "-c", "exec app \\"$@\\"", "--verbose"]\n');
+    expect(applied(fixOf(insertExecFormWord(p.file, form, 2, 'bash')))['Dockerfile']).toBe('FROM alpine\nENTRYPOINT ["bash", "-c", "exec app \\"$@\\"", "bash", "--verbose"]\n');
   });
 });
 

@@ -145,3 +145,47 @@ export function insertAfterWord(dockerfile: SourceFile, word: ArgWord | undefine
   if (!word || !writtenAsIs(dockerfile.text, word)) return {};
   return { fix: { safety, title, edits: [{ file: dockerfile.displayPath, start: word.end, end: word.end, text }] } };
 }
+
+/**
+ * Where each string of an exec-form array is in its text: `[start, end)` of the JSON string,
+ * quotes included. Null when the text is not such an array.
+ */
+export function execFormStrings(text: string): { start: number; end: number }[] | null {
+  const out: { start: number; end: number }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      if (i >= text.length) return null;
+      out.push({ start, end: ++i });
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+/**
+ * An edit that puts a word into an exec-form array right after its `index`th string
+ * (`["sh", "-c", "exec app \"$@\""]` -> `["sh", "-c", "exec app \"$@\"", "sh"]`), leaving the rest
+ * as written; null unless the array, so edited, is valid JSON holding exactly the words wanted.
+ */
+export function insertExecFormWord(file: SourceFile, form: { argv: readonly string[]; text: MappedText }, index: number, word: string): Edit | null {
+  const text = form.text.text;
+  const strings = execFormStrings(text);
+  const at = strings?.[index];
+  if (!strings || strings.length !== form.argv.length || !at) return null;
+  const insert = `, ${JSON.stringify(word)}`;
+  const want = [...form.argv.slice(0, index + 1), word, ...form.argv.slice(index + 1)];
+  try {
+    const got: unknown = JSON.parse(text.slice(0, at.end) + insert + text.slice(at.end));
+    if (!Array.isArray(got) || got.length !== want.length || got.some((v, k) => v !== want[k])) return null;
+  } catch {
+    return null;
+  }
+  const offset = form.text.originOf(at.end - 1) + 1;
+  if (file.text[offset - 1] !== '"') return null;
+  return { file: file.displayPath, start: offset, end: offset, text: insert };
+}

@@ -253,6 +253,8 @@ export function bomFix(unit: ScriptUnit): Fix | null {
  */
 export function shebangFix(unit: ScriptUnit): Fix | null {
   if (unit.kind !== 'file' || !unit.ast || unit.interpreter !== 'sh' || unit.bom) return null;
+  // A file a RUN writes starts inside the Dockerfile, not at its first byte.
+  if (unit.origin?.kind === 'written') return null;
   const file = unit.source.file;
   const eol = /\r\n/.test(file.text) ? '\r\n' : '\n';
   return { safety: 'unsafe', title: 'Add #!/bin/sh as the first line', edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
@@ -264,6 +266,7 @@ export function shebangFix(unit: ScriptUnit): Fix | null {
  * needs BuildKit, and `chmod` must exist in the image.
  */
 export function chmodFix(origin: FileOrigin, imagePath: string, stage: Stage, dockerfile: SourceFile): Fix | null {
+  if (origin.kind === 'written') return null;
   const op = origin.op;
   const src = op.sources.length === 1 ? op.sources[0] : undefined;
   // --chmod changes every file the COPY brings: only when it brings the script alone.

@@ -11,6 +11,7 @@ import type { Edit } from '../edits.js';
 
 /** An edit replacing the node [p, e) of a script (an insertion when p = e); null when unsure. */
 export function scriptEdit(source: ScriptText, p: Position, e: Position, text: string): Edit | null {
+  if (source.noEdits) return null;
   const file = source.file;
   const span = source.spanOf(p, e);
   const start = file.offsetOf(span.line, span.column);

@@ -32,7 +32,8 @@ import { keepsRunning } from '../known-programs.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { parseGetopts, type GetoptsParse, type GetoptsStep } from './getopts.js';
 import { liveAfter, type KnownFile, type ReturnPoint } from './liveness.js';
-import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, type LiveFacts, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type ScriptFile, type TermTrap, type Var } from './state.js';
+import { pollOf, type PollMatch } from './polls.js';
+import { isJoinedAway, markJoinedAway, MAX_STATES_PER_POINT, mergeStates, State, type LiveFacts, UNDECIDED, whyList, type CmdRef, type Decision, type Flattening, type FunctionDef, type Job, type JobControl, type Poll, type ScriptFile, type StmtRef, type TermTrap, type Var } from './state.js';
 import { clusterValueCount, gidField, lit, NOT_USER_COMMAND, sameUser, showArgv, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userKey, userNameField, watchedUser, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -644,7 +645,9 @@ class StmtFrame extends Frame {
           const shared = (this.startedJob ??= { stmt: s, file: m.ctx.file, user: st.user, cmds: job });
           const jc = x.jobs;
           // A job started again (in a loop) is the same child, as far as the script's shape goes.
-          if (!jc?.jobs.some((j) => j.stmt === s) && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null };
+          const known = jc?.jobs.some((j) => j.stmt === s) ?? false;
+          if (!known && (jc?.jobs.length ?? 0) < 8) x.jobs = { jobs: [...(jc?.jobs ?? []), shared], term: jc?.term ?? null, waited: jc?.waited ?? null, last: shared };
+          else if (jc && (known || jc.last)) x.jobs = known ? { ...jc, last: shared } : { jobs: jc.jobs, term: jc.term, waited: jc.waited };
         }
         return x;
       });
@@ -977,6 +980,8 @@ class WhileFrame extends Frame {
   private exits: State[] = [];
   private forever = false;
   private readonly acc: Flow = flowOf([]);
+  /** The loop polls the shell's background jobs (see `polls.ts`). */
+  private poll: PollMatch | null = null;
 
   constructor(
     private readonly stmt: Stmt,
@@ -1006,8 +1011,11 @@ class WhileFrame extends Frame {
       // It may run: tested again on the values any pass could leave.
       this.phase = 1;
       const eff = effectsOf(c, [...c.cond, ...c.do]);
+      const widened = widen(m, this.states, eff);
+      // `while kill -0 "$pid"; do sleep 5; done`: the shell stays in the loop while the job runs.
+      if (m.ctx.sub === 0) this.poll = pollOf(c, widened.map((st) => ({ jobs: st.jobs?.jobs ?? [], fields: (words) => m.fields(words, st), isFunction: (name) => st.getFunction(name) !== undefined })));
       m.ctx.cond++;
-      return { push: new ListFrame(c.cond, widen(m, this.states, eff)) };
+      return { push: new ListFrame(c.cond, widened) };
     }
     if (this.phase === 1) {
       m.ctx.cond--;
@@ -1040,6 +1048,14 @@ class WhileFrame extends Frame {
       }
     }
     const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
+    const poll = this.poll;
+    if (poll) {
+      // The loop goes on only once the jobs it polls have exited: where the shell spends its life, as in a `wait`.
+      const at: StmtRef = { stmt: this.stmt, file: m.ctx.file, via: [...m.ctx.calls], sourcedVia: [...m.ctx.sourced] };
+      const test = m.ref(poll.stmt, poll.call);
+      const text = m.ctx.file.text.slice(poll.from, poll.to);
+      for (const st of next) staysAt(m, st, at, { test, text, jobs: poll.jobs.filter((j) => st.jobs?.jobs.includes(j)) });
+    }
     return { done: { ...this.acc, next } };
   }
 }
@@ -1895,13 +1911,7 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       m.rec.command(ref, argv, st.user, m.ctx, false);
       // The shell blocks here while its background jobs run: it stays (PID 1, if it is) with them
       // as its children. The first such wait of a path is where the script spends its life.
-      if (m.ctx.sub === 0 && st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited) {
-        // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
-        // it is looked up now, when the signal can arrive.
-        const t = st.jobs.term;
-        const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
-        st.jobs = { ...st.jobs, waited: { at: ref, jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
-      }
+      if (m.ctx.sub === 0) staysAt(m, st, ref, null);
       return ran(null, '');
     case 'kill':
       // `kill -s TERM "$pid"` (the temporary server of a database's first start, stopped before
@@ -2013,6 +2023,20 @@ function helpOnUserCommand(st: State, argv: Field[]): { arg: number; program: st
 /** Commands that print text they are given or read (what they print may be the user's command). */
 const TEXT_TOOLS = new Set(['cat', 'tee', 'sed', 'awk', 'tr', 'cut', 'head', 'tail', 'sort', 'uniq', 'xargs', 'env', 'basename', 'dirname', 'realpath', 'readlink']);
 
+/**
+ * The shell blocks at `at` (a `wait`, or a loop that polls jobs) while its background jobs run:
+ * it stays there (PID 1, if it is) with them as its children. The first such place of a path is
+ * where the script spends its life.
+ */
+function staysAt(m: Machine, st: State, at: StmtRef, poll: Poll | null): void {
+  if (!st.jobs || st.jobs.jobs.length === 0 || st.jobs.waited || (poll && poll.jobs.length === 0)) return;
+  // The trap's function may be defined after the trap (`trap stop TERM` above `stop() {...}`):
+  // it is looked up now, when the signal can arrive.
+  const t = st.jobs.term;
+  const term = t && !t.kills && t.action !== '?' && runsKill(m, st, t.action, 0) ? { ...t, kills: true } : t;
+  st.jobs = { ...st.jobs, waited: { at, ...(poll ? { poll } : {}), jobs: st.jobs.jobs, term: term ? withInert(m, st, term) : null, why: whyList(st.why) } };
+}
+
 /** `trap ACTION TERM` (or `SIGTERM`, `15`), `trap - TERM`: the path's SIGTERM handler. */
 function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   let args = argv.slice(1);
@@ -2027,7 +2051,7 @@ function setTrap(m: Machine, st: State, argv: Field[], ref: CmdRef): void {
   const signal = kills && text !== null ? sentSignal(m, text) : null;
   const term: TermTrap | null = action.s === '-' ? null : withInert(m, st, { at: ref, action: text ?? '?', kills, ...(signal !== null ? { signal } : {}) });
   const jc = st.jobs;
-  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null };
+  st.jobs = { jobs: jc?.jobs ?? [], term, waited: jc?.waited ?? null, ...(jc?.last ? { last: jc.last } : {}) };
 }
 
 /**

@@ -66,7 +66,20 @@ export type Step =
       noCommand?: true;
     })
   | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
-  | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null; required?: Required[] })
+  | (HopBase & {
+      kind: 'shell';
+      unit: ScriptUnit;
+      run: ScriptRun | null;
+      shellForm: boolean;
+      shellArgv: string[];
+      /**
+       * `sh -c 'string' a b c`: the word after the string (`a`), which the shell makes `$0`, not
+       * part of `$@` (`b c`); null when there is none (`$0` is then the shell's name). `argv[shellArgv.length]` is the string.
+       */
+      zero: Field | null;
+      ending: Ending | null;
+      required?: Required[];
+    })
   | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null; required?: Required[] })
   | (HopBase & {
       kind: 'program';
@@ -403,9 +416,10 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         const unit = await r.loadInline(target.s, targetArg, interp, at);
         const shellArgv = argv.slice(0, i).map(showField);
         const shellForm = a0.arg !== undefined && !a0.mangled && item.args[a0.arg]?.fromShell === true;
-        const hop = { ...common, arg: targetArg, kind: 'shell' as const, unit, run: null as ScriptRun | null, shellForm, shellArgv, ending: null as Ending | null };
         // `sh -c 'script' arg0 args...`
-        const arg0 = argv[i + 1] ?? lit(interp);
+        const zero = argv[i + 1] ?? null;
+        const hop = { ...common, arg: targetArg, kind: 'shell' as const, unit, run: null as ScriptRun | null, shellForm, shellArgv, zero, ending: null as Ending | null };
+        const arg0 = zero ?? lit(interp);
         const params = argv.slice(i + 2);
         await runScript(hop, arg0, params, item, hops, run, work, cache, r);
         return;

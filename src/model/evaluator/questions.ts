@@ -5,7 +5,7 @@
  * as children on the way.
  */
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
-import type { CmdRef, Job, TermTrap } from './state.js';
+import type { CmdRef, Job, Poll, StmtRef, TermTrap } from './state.js';
 import type { Chain, Run, Step } from './invocations.js';
 import { afterEnvOptions, parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
@@ -217,7 +217,7 @@ export interface BackgroundService {
   hop: ScriptHop;
   /** Its background jobs still running, in the order they started. */
   jobs: readonly Job[];
-  keeper: { kind: 'exec'; at: CmdRef; argv: Field[] } | { kind: 'wait'; at: CmdRef; trap: TermTrap };
+  keeper: { kind: 'exec'; at: CmdRef; argv: Field[] } | { kind: 'wait'; at: StmtRef; trap: TermTrap; poll?: Poll };
 }
 
 /**
@@ -259,5 +259,5 @@ export function backgroundService(main: MainProcess): BackgroundService | null {
       if (signals.some((sig) => sig === null || /^(SIG)?(TERM|EXIT)$|^(0|15)$/i.test(sig))) return null;
     }
   }
-  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: 'wait', at: w.at, trap: w.term } };
+  return { hop: staying.hop, jobs: w.jobs, keeper: { kind: 'wait', at: w.at, trap: w.term, ...(w.poll ? { poll: w.poll } : {}) } };
 }

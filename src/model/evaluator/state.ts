@@ -220,6 +220,11 @@ function feedField(f: Field): void {
       if (x !== undefined && x !== null) feedText(x);
     }
   }
+  if (f.pid) {
+    // The job by where it is started (jobs are compared by identity where states meet).
+    feedCode(5);
+    feedText(`${f.pid.job.file.path}:${f.pid.job.stmt.p[2]}:${f.pid.before}:${f.pid.after}`);
+  }
 }
 
 /** `textHash` of the value's key: `s` and the field's key, or `a` and the items' keys joined by `\u0004`. */
@@ -431,8 +436,26 @@ export interface TermTrap {
 export interface JobControl {
   jobs: readonly Job[];
   term: TermTrap | null;
-  /** `after`: a program (not a builtin such as `echo`) ran after the wait returned (a `kill "$pid"`, say). */
-  waited: { at: CmdRef; jobs: readonly Job[]; term: TermTrap | null; why: Decision[]; after?: true } | null;
+  /**
+   * Where the shell stays while its jobs run: a `wait`, or a loop that polls a job (`while kill -0
+   * "$pid"; do sleep 5; done`, see `polls.ts`) and goes on only once it has exited. `after`: a
+   * program (not a builtin such as `echo`) ran after the wait returned (a `kill "$pid"`, say).
+   */
+  waited: { at: StmtRef; poll?: Poll; jobs: readonly Job[]; term: TermTrap | null; why: Decision[]; after?: true } | null;
+  /** The job `$!` names: the last one the path started. */
+  last?: Job;
+}
+
+/** A statement as reached by the evaluator (a loop, a `wait`): where it is and how it was reached. */
+export type StmtRef = Pick<CmdRef, 'stmt' | 'file' | 'via' | 'sourcedVia'>;
+
+/** The liveness test of a loop that polls background jobs, and the jobs it polls. */
+export interface Poll {
+  /** The loop's condition (`kill -0 "$pid"`, `pgrep -x server`, `[ -e /proc/$pid ]`), at its first test. */
+  test: CmdRef;
+  /** The condition as written, without the redirections of its last test. */
+  text: string;
+  jobs: readonly Job[];
 }
 
 /** A condition the evaluator decided on a path: `$1 = server (from CMD)`. */
@@ -754,7 +777,9 @@ function joinJobs(a: JobControl | null, b: JobControl | null): JobControl | null
   for (const j of b.jobs) if (!jobs.some((x) => x.stmt === j.stmt) && jobs.length < 8) jobs.push(j);
   // A program after the wait on either path counts.
   const waited = a.waited && !a.waited.after && b.waited?.after ? { ...a.waited, after: true as const } : (a.waited ?? b.waited);
-  return { jobs, term: a.term ?? b.term, waited };
+  // `$!` names one job only where both paths started the same one last.
+  const last = a.last === b.last ? a.last : undefined;
+  return { jobs, term: a.term ?? b.term, waited, ...(last ? { last } : {}) };
 }
 
 function unionLast(a: CmdRef[], b: CmdRef[]): CmdRef[] {

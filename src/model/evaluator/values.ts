@@ -7,6 +7,7 @@
  * the arguments over intact, and `exec $@` or `"$*"` as mangling them.
  */
 import { ROOT_USER } from '../../text.js';
+import type { Job } from './state.js';
 
 /**
  * The command of the user-command run (`docker run IMAGE <command>`): a word the image does not
@@ -40,6 +41,22 @@ export interface Field {
    * the variable read first: a test on it is a required-configuration check.
    */
   unset?: readonly string[];
+  /**
+   * Holds the process id of one of the shell's background jobs (`$!`), with the text written
+   * around it (`/proc/$PID` has `before: '/proc/'`): a liveness test can tell which job it polls.
+   */
+  pid?: PidOf;
+}
+
+/** The pid of a background job inside a field: `$!` itself, or `/proc/$!/status`. */
+export interface PidOf {
+  job: Job;
+  before: string;
+  after: string;
+}
+
+function samePid(a: PidOf | undefined, b: PidOf | undefined): boolean {
+  return a === b || (!!a && !!b && a.job === b.job && a.before === b.before && a.after === b.after);
 }
 
 /** The value of an environment variable the configured run assumes set: unknown, not empty. */
@@ -83,7 +100,7 @@ export function compareFields(a: Field, b: Field): boolean | null {
 }
 
 export function sameField(a: Field, b: Field): boolean {
-  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? '') === (b.not?.join() ?? '');
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? '') === (b.not?.join() ?? '') && samePid(a.pid, b.pid);
 }
 
 export function sameFields(a: readonly Field[], b: readonly Field[]): boolean {

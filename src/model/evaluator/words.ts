@@ -100,6 +100,11 @@ function assemble(pieces: Piece[]): Field[] {
       }
       // Unquoted expansion result: split on blanks.
       const f = p.field;
+      // A pid is digits: unquoted, it is still one word.
+      if (f.pid && !f.multi) {
+        cur = cur ? concat(cur, f) : f;
+        continue;
+      }
       if (f.s === null) {
         cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
         continue;
@@ -144,6 +149,9 @@ function assemble(pieces: Piece[]): Field[] {
 function concat(a: Field, b: Field): Field {
   if (a.s === '' && !a.multi) return b;
   if (b.s === '' && !b.multi) return a;
+  // Text around a job's pid (`/proc/$pid`): still that job's, for a liveness test.
+  if (b.pid && a.s !== null && !a.multi && !a.mangled && !b.multi) return { s: null, not: [''], pid: { ...b.pid, before: a.s + b.pid.before } };
+  if (a.pid && b.s !== null && !b.multi && !b.mangled && !a.multi) return { s: null, not: [''], pid: { ...a.pid, after: a.pid.after + b.s } };
   const mangled = a.mangled ?? b.mangled;
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...(a.multi || b.multi ? { multi: true } : {}), ...(mangled ? { mangled } : {}) };
   return { s: null, ...(a.multi || b.multi ? { multi: true } : {}), ...(mangled ? { mangled } : {}) };
@@ -295,8 +303,12 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
     }
     case '?':
       return { list: null, scalar: st.status === true ? lit('0') : UNKNOWN, set: true };
+    case '!': {
+      // The pid of the last background job: not known, never empty, one word, and which job it is.
+      const job = st.jobs?.last;
+      return { list: null, scalar: job ? { s: null, not: [''], pid: { job, before: '', after: '' } } : UNKNOWN, set: true };
+    }
     case '$':
-    case '!':
     case '-':
     case '_':
       return { list: null, scalar: UNKNOWN, set: true };
