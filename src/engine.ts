@@ -19,12 +19,8 @@ import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type Span } from './parsers/source.js';
 import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
-<<<<<<< HEAD
 import { collectRunFacts, sudoBuildStep, type RunFacts } from './model/run-facts.js';
-=======
-import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { collectRunWrites, mayWriteFiles } from './model/run-writes.js';
->>>>>>> main
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import { fillMessage, type Messages, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
@@ -273,17 +269,14 @@ async function prepare(
     }
   }
 
-<<<<<<< HEAD
-  // `RUN sudo ...` on a base image dockerlint does not know, with no USER: the base builds as a
-  // user that is not root (a root build needs no sudo), so the start user is not assumed root.
-  const root = rootStage(stage);
-  if (!stage.config.user && !root.baseChosenAtBuild && !isPlainOs(root) && !knownBaseImage(root, env.baseImageFacts)) stage.sudoBuild = await sudoBuildStep(stage, view);
-=======
   // Files a RUN writes (`printf '...' > /start.sh`, `cat > f <<'EOF'`): RUNs are parsed only when one redirects or tees.
   if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
     env.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
   }
->>>>>>> main
+  // `RUN sudo ...` on a base image dockerlint does not know, with no USER: the base builds as a
+  // user that is not root (a root build needs no sudo), so the start user is not assumed root.
+  const root = rootStage(stage);
+  if (!stage.config.user && !root.baseChosenAtBuild && !isPlainOs(root) && !knownBaseImage(root, env.baseImageFacts)) stage.sudoBuild = await sudoBuildStep(stage, view);
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }
