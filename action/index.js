@@ -10056,6 +10056,15 @@ function expandWord(word, vars, escape5 = "\\") {
     throw e;
   }
 }
+function expandPattern(word, vars, mark, escape5 = "\\") {
+  try {
+    const e = expandIn(word, vars, escape5, { steps: 0, unknownMark: mark }, 0);
+    return e.known ? { value: e.value } : null;
+  } catch (e) {
+    if (e instanceof OverBudget) return null;
+    throw e;
+  }
+}
 function expandIn(word, vars, escape5, budget, depth) {
   if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
   budget.steps += word.length;
@@ -10092,9 +10101,9 @@ function expandIn(word, vars, escape5, budget, depth) {
       const ref = readReference(word, i, budget);
       if (ref) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
-        value += r.value;
+        value += r.known || budget.unknownMark === void 0 ? r.value : budget.unknownMark;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known3 &&= r.known;
+        known3 &&= r.known || budget.unknownMark !== void 0;
         i = ref.end - 1;
         continue;
       }
@@ -10776,6 +10785,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
   const platformWords = /* @__PURE__ */ new Map();
+  const unknownNames = /* @__PURE__ */ new Map();
   if (form.kind === "exec") words = form.argv;
   else {
     const platform = (n) => {
@@ -10786,6 +10796,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
       const e = expandWord2(w.text, lookup, escape5);
       if (e.known) return e.value;
       if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
+      const named = unknownName(w.text, lookup, escape5, inst.keyword === "ADD", flagValue(inst, "from") === null);
+      if (named) unknownNames.set(i, named);
       return "\0unknown";
     });
   }
@@ -10803,12 +10815,14 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
-    else if (from !== null) {
+    else if (w.includes("\0")) {
+      const named = unknownNames.get(i);
+      sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {}, ...named ? { unknownName: named } : {} });
+    } else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
+      sources.push({ kind: "remote", ref: w, why: "a URL", fetches: isGitSource(w) ? "clone" : "download" });
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
@@ -10824,6 +10838,21 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chmod: expandedFlag(flagValue(inst, "chmod"), lookup, escape5),
     chown: flagValue(inst, "chown")
   };
+}
+function isGitSource(word) {
+  return /^git@|^git:\/\/|^ssh:\/\/|\.git([#/?]|$)/i.test(word);
+}
+function unknownName(text, lookup, escape5, add, context) {
+  const MARK = "";
+  const e = expandPattern(text, lookup, MARK, escape5);
+  if (!e) return null;
+  const url = add && /^https?:\/\//i.test(e.value);
+  const git = add && isGitSource(e.value);
+  const word = url ? e.value.replace(/[?#].*$/, "") : e.value;
+  const last = word.replace(/\/+\.?$/, "").split("/").pop() ?? "";
+  const knownOfLast = last.split(MARK).join("");
+  const maybeFolder = add ? !url || git : /\/\.?$/.test(word) || knownOfLast.replace(/[*?]/g, "") === "" || !/[.*?[]/.test(knownOfLast);
+  return { written: text, pattern: word.split(MARK).join("*"), maybeFolder, context: context && !url };
 }
 function unknownDest(inst, lookup, escape5, cfg) {
   if (commandForm(inst.rest).kind === "exec") return null;
@@ -19646,6 +19675,10 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
   }
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === "remote" && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   if (origin.kind === "written" && origin.write.content === null) {
     return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env3.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? "it is not literal"})` };
@@ -21654,6 +21687,8 @@ var init_entrypoint_not_executable = __esm({
   "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
     init_run_facts();
+    init_image();
+    init_base_images();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21674,10 +21709,14 @@ var init_entrypoint_not_executable = __esm({
         heredoc: {
           message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Write `COPY --chmod=755 <<EOF ...`."
+        },
+        written: {
+          message: '{imagePath} is created by the RUN on line {line} with mode 0644 (a shell redirection does not set the execute bit), and nothing makes it executable (no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Add `&& chmod +x {imagePath}` to that RUN."
         }
       },
       docs: {
-        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.',
+        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21694,7 +21733,22 @@ var init_entrypoint_not_executable = __esm({
           if (step.kind !== "script" || step.direct !== true) continue;
           const unit = step.unit;
           const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || origin.kind === "written" || !unit.imagePath) continue;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          if (origin.kind === "written") {
+            const w = origin.write;
+            if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
+            const facts2 = await ctx.runFacts();
+            const paths2 = [unit.imagePath, ...unit.aliases ?? []];
+            if (facts2.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths2.some((x) => chmodCovers(p, x)))))) continue;
+            ctx.report({
+              messageId: "written",
+              data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
+              at: { file: ctx.env.dockerfile.displayPath, span: w.instruction.keywordSpan },
+              chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+              label: "RUN"
+            });
+            continue;
+          }
           const ops = [origin.op, ...origin.via];
           if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
           if (origin.kind === "context") {
@@ -21817,6 +21871,7 @@ var init_entrypoint_shebang = __esm({
     init_image();
     init_shebang();
     init_packages();
+    init_text();
     init_evidence();
     init_rule();
     init_pid12();
@@ -21932,7 +21987,8 @@ var init_entrypoint_shebang = __esm({
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
-              label: "line 1",
+              // What a RUN wrote is shown at that RUN: say what its first line is.
+              label: unit.origin?.kind === "written" && unit.source.noEdits ? `${script}:1 ${oneLine(first, 40)}` : "line 1",
               ...fixOf(shebangFix(unit))
             });
             continue;
@@ -36280,6 +36336,25 @@ var init_image_fs = __esm({
           return this.targets(op, path15.posix.basename(from)).includes(p);
         });
       }
+      /**
+       * A source word with unknown parts (`qemu-${QEMU_ARCH}-static*`) may put a file at `p`: `p` is
+       * the destination it is copied to, or inside the destination and either the word may name a
+       * folder (then any file may land there) or `p`'s name matches the word's last part, the
+       * unknown parts as wildcards. A value is taken to be part of a name: `qemu-*-static*` is never
+       * `entrypoint.sh`.
+       */
+      mayName(op, name, p, under) {
+        if (p === op.dest && !op.destIsDir) return true;
+        if (under === null || under === "") return false;
+        if (name.maybeFolder || name.context && this.contextFolderHolds(name.pattern, under)) return true;
+        if (under.includes("/")) return false;
+        const last = path15.posix.basename(name.pattern.replace(/\/+$/, ""));
+        return (0, import_picomatch4.default)(last, { dot: true })(under);
+      }
+      /** A folder of the build context that `pattern` matches holds the file `under`. */
+      contextFolderHolds(pattern4, under) {
+        return this.contextMatches(pattern4.replace(/\/+$/, "")).some((m) => this.context.stat(m)?.kind === "dir" && this.context.stat(m ? `${m}/${under}` : under)?.kind === "file");
+      }
       targets(op, name, asDir = false) {
         const inside3 = path15.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
@@ -36359,8 +36434,9 @@ var init_image_fs = __esm({
                 return { kind: "platform", word: src.platform, op, via: [] };
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
-              if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, op, via: [] };
+              const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || under !== null && under !== "" && (src.fetches === "clone" || !name.includes(".") && src.fetches !== "download");
+              if (reaches) {
+                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, ...src.unknownName ? { unknownName: src.unknownName } : {}, op, via: [] };
               }
               break;
             }
@@ -36663,13 +36739,16 @@ import path16 from "node:path";
 async function collectRunWrites(stages, view, parser2) {
   const out = /* @__PURE__ */ new Map();
   const ends = /* @__PURE__ */ new Map();
+  const copiedAtEnd = /* @__PURE__ */ new Map();
   const endOf2 = (s) => {
     const hit = ends.get(s);
     if (hit) return hit;
     const state = s.baseStage ? new Map(endOf2(s.baseStage)) : /* @__PURE__ */ new Map();
+    const copied = s.baseStage ? [...copiedAtEnd.get(s.baseStage) ?? []] : [];
     const writes = [];
-    replayStage(s, state, writes, view, parser2);
+    replayStage(s, state, copied, writes, view, parser2);
     ends.set(s, state);
+    copiedAtEnd.set(s, copied);
     if (writes.length > 0) out.set(s, writes);
     return state;
   };
@@ -36679,7 +36758,7 @@ async function collectRunWrites(stages, view, parser2) {
 function mayWriteFiles(inst) {
   return inst.keyword === "RUN" && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
 }
-function replayStage(stage, state, writes, view, parser2) {
+function replayStage(stage, state, copied, writes, view, parser2) {
   let workdir = "/";
   for (const inst of stage.instructions) {
     if (inst.keyword === "WORKDIR") {
@@ -36690,6 +36769,7 @@ function replayStage(stage, state, writes, view, parser2) {
     if (inst.keyword === "COPY" || inst.keyword === "ADD") {
       for (const op of stage.copies) {
         if (op.instruction !== inst) continue;
+        copied.push(op.dest);
         for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === "/" ? "/" : `${op.dest}/`)) state.delete(p);
       }
       continue;
@@ -36717,7 +36797,7 @@ ${h.body.text}`).join("");
       for (const p of [...state.keys()]) if (raw.includes(path16.posix.basename(p))) forget(state, writes, inst, p, "a RUN that does not parse names it");
       continue;
     }
-    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+    new RunReplay(inst, text, state, copied, writes, workdir, flavour).list(parsed.file.stmts, true);
   }
 }
 function shellFlavour(program, stage) {
@@ -36916,10 +36996,11 @@ var init_run_writes = __esm({
     UNNAMED_WRITERS = /* @__PURE__ */ new Set(["tar", "bsdtar", "unzip", "7z", "7za", "cpio", "rsync", "jar", "unsquashfs", "dpkg", "rpm"]);
     SHELL_PROGRAMS = /^(\/usr)?(\/bin\/)?(sh|bash|ash|dash)$/;
     RunReplay = class {
-      constructor(inst, text, state, writes, cwd, flavour) {
+      constructor(inst, text, state, copied, writes, cwd, flavour) {
         this.inst = inst;
         this.text = text;
         this.state = state;
+        this.copied = copied;
         this.writes = writes;
         this.cwd = cwd;
         this.flavour = flavour;
@@ -36927,6 +37008,7 @@ var init_run_writes = __esm({
       inst;
       text;
       state;
+      copied;
       writes;
       cwd;
       flavour;
@@ -37013,7 +37095,7 @@ var init_run_writes = __esm({
             }
             this.set(target2, concat2(before2.content, output.text), null, output.how);
           } else {
-            this.set(target2, output.text, null, output.how);
+            this.set(target2, output.text, null, output.how, this.creates(target2));
           }
           wrote = true;
         }
@@ -37023,10 +37105,14 @@ var init_run_writes = __esm({
         void r;
         for (const p of [...this.state.keys()]) this.set(p, null, "a RUN writes to a path that is not known", "RUN");
       }
-      set(p, content, why, how) {
+      /** Writing `p` makes a new file: nothing the Dockerfile shows put one there before. */
+      creates(p) {
+        return !this.state.has(p) && !this.copied.some((d) => d === p || p.startsWith(d === "/" ? "/" : `${d}/`));
+      }
+      set(p, content, why, how, created = false) {
         if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
         this.state.set(p, { content, why });
-        this.writes.push({ instruction: this.inst, path: p, content, why, how });
+        this.writes.push({ instruction: this.inst, path: p, content, why, how, ...created ? { created: true } : {} });
       }
       /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
       tee(args, s, sure) {
@@ -37048,7 +37134,7 @@ var init_run_writes = __esm({
           if (append) {
             const before2 = this.state.get(p);
             this.set(p, before2?.content ? concat2(before2.content, text.text) : null, before2?.content ? null : "a RUN appends to a file whose earlier content is not known", "tee");
-          } else this.set(p, text.text, null, "tee");
+          } else this.set(p, text.text, null, "tee", this.creates(p));
         }
       }
       /** `mv A B`, `cp A B`: the content follows the file; anything else written over is unknown. */
@@ -37153,7 +37239,10 @@ var init_run_writes = __esm({
         const body2 = words.slice(i).join(" ");
         if (!body2.includes("\\")) return body2 + (newline ? "\n" : "");
         if (!this.flavour.known && !(this.flavour.sh === "bash")) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
-        if (!escapes) return body2 + (newline ? "\n" : "");
+        if (!escapes) {
+          if (body2.startsWith("#!") && /\\n/.test(body2.split("\n")[0] ?? "")) return { why: "its `\\n` stays as written (this shell's echo reads escapes only with -e), so its `#!` line names no program" };
+          return body2 + (newline ? "\n" : "");
+        }
         const out = unescape(body2, false);
         if (out === null) return { why: "its text has an escape that dockerlint does not read" };
         return out.text + (out.stopped || !newline ? "" : "\n");

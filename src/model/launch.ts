@@ -421,6 +421,10 @@ async function loadFile(
   // A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk
   // /opt/java/openjdk`, then `java -jar app.jar`) is that runtime: the main process.
   if (origin.kind === 'remote' && origin.image !== undefined && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === 'remote' && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   if (origin.kind === 'written' && origin.write.content === null) {
     return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? 'it is not literal'})` };

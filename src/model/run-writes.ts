@@ -45,6 +45,11 @@ export interface RunWrite {
   why: string | null;
   /** How it was written, for chains: `printf`, `echo`, `cat <<'EOF'`. */
   how: string;
+  /**
+   * The write made the file (mode 0644 under the build's umask): no earlier RUN wrote it and no
+   * COPY or ADD before it may have put a file there. The base image may still ship one.
+   */
+  created?: true;
 }
 
 /** Paths no file lands at. */
@@ -74,13 +79,16 @@ type FileState = Map<string, { content: WrittenText | null; why: string | null }
 export async function collectRunWrites(stages: readonly Stage[], view: DockerfileView, parser: ShellParser): Promise<Map<Stage, RunWrite[]>> {
   const out = new Map<Stage, RunWrite[]>();
   const ends = new Map<Stage, FileState>();
+  const copiedAtEnd = new Map<Stage, string[]>();
   const endOf = (s: Stage): FileState => {
     const hit = ends.get(s);
     if (hit) return hit;
     const state: FileState = s.baseStage ? new Map(endOf(s.baseStage)) : new Map();
+    const copied = s.baseStage ? [...(copiedAtEnd.get(s.baseStage) ?? [])] : [];
     const writes: RunWrite[] = [];
-    replayStage(s, state, writes, view, parser);
+    replayStage(s, state, copied, writes, view, parser);
     ends.set(s, state);
+    copiedAtEnd.set(s, copied);
     if (writes.length > 0) out.set(s, writes);
     return state;
   };
@@ -93,7 +101,7 @@ export function mayWriteFiles(inst: Instruction): boolean {
   return inst.keyword === 'RUN' && (/>|\btee\b/.test(inst.rest.text) || inst.heredocs.some((h) => />|\btee\b/.test(h.body.text)));
 }
 
-function replayStage(stage: Stage, state: FileState, writes: RunWrite[], view: DockerfileView, parser: ShellParser): void {
+function replayStage(stage: Stage, state: FileState, copied: string[], writes: RunWrite[], view: DockerfileView, parser: ShellParser): void {
   let workdir: string | null = '/';
   for (const inst of stage.instructions) {
     if (inst.keyword === 'WORKDIR') {
@@ -105,6 +113,7 @@ function replayStage(stage: Stage, state: FileState, writes: RunWrite[], view: D
       // What a COPY puts at a path is the COPY's (ImageFs finds it first): no RUN content to append to.
       for (const op of stage.copies) {
         if (op.instruction !== inst) continue;
+        copied.push(op.dest);
         for (const p of [...state.keys()]) if (p === op.dest || p.startsWith(op.dest === '/' ? '/' : `${op.dest}/`)) state.delete(p);
       }
       continue;
@@ -133,7 +142,7 @@ function replayStage(stage: Stage, state: FileState, writes: RunWrite[], view: D
       for (const p of [...state.keys()]) if (raw.includes(path.posix.basename(p))) forget(state, writes, inst, p, 'a RUN that does not parse names it');
       continue;
     }
-    new RunReplay(inst, text, state, writes, workdir, flavour).list(parsed.file.stmts, true);
+    new RunReplay(inst, text, state, copied, writes, workdir, flavour).list(parsed.file.stmts, true);
   }
 }
 
@@ -158,6 +167,7 @@ class RunReplay {
     private readonly inst: Instruction,
     private readonly text: MappedText,
     private readonly state: FileState,
+    private readonly copied: readonly string[],
     private readonly writes: RunWrite[],
     private cwd: string | null,
     private readonly flavour: { sh: ShFlavour; known: boolean },
@@ -249,7 +259,7 @@ class RunReplay {
         }
         this.set(target, concat(before.content, output.text), null, output.how);
       } else {
-        this.set(target, output.text, null, output.how);
+        this.set(target, output.text, null, output.how, this.creates(target));
       }
       wrote = true;
     }
@@ -262,11 +272,16 @@ class RunReplay {
     for (const p of [...this.state.keys()]) this.set(p, null, 'a RUN writes to a path that is not known', 'RUN');
   }
 
-  private set(p: string, content: WrittenText | null, why: string | null, how: string): void {
+  /** Writing `p` makes a new file: nothing the Dockerfile shows put one there before. */
+  private creates(p: string): boolean {
+    return !this.state.has(p) && !this.copied.some((d) => d === p || p.startsWith(d === '/' ? '/' : `${d}/`));
+  }
+
+  private set(p: string, content: WrittenText | null, why: string | null, how: string, created = false): void {
     // Unknown already: nothing changes.
     if (content === null && this.state.has(p) && this.state.get(p)?.content === null) return;
     this.state.set(p, { content, why });
-    this.writes.push({ instruction: this.inst, path: p, content, why, how });
+    this.writes.push({ instruction: this.inst, path: p, content, why, how, ...(created ? { created: true as const } : {}) });
   }
 
   /** `tee [-a] FILE... <<EOF`: each file gets the heredoc. */
@@ -289,7 +304,7 @@ class RunReplay {
       if (append) {
         const before = this.state.get(p);
         this.set(p, before?.content ? concat(before.content, text.text) : null, before?.content ? null : 'a RUN appends to a file whose earlier content is not known', 'tee');
-      } else this.set(p, text.text, null, 'tee');
+      } else this.set(p, text.text, null, 'tee', this.creates(p));
     }
   }
 
@@ -403,7 +418,12 @@ class RunReplay {
     const body = words.slice(i).join(' ');
     if (!body.includes('\\')) return body + (newline ? '\n' : '');
     if (!this.flavour.known && !(this.flavour.sh === 'bash')) return { why: "its backslashes mean different things to the echo of dash and of busybox, and the image's /bin/sh is not known" };
-    if (!escapes) return body + (newline ? '\n' : '');
+    if (!escapes) {
+      // `echo '#!/bin/sh\nexec app'` where echo reads no escapes: one line, whose `#!` names no
+      // program. Not what the author meant, and not a script to judge.
+      if (body.startsWith('#!') && /\\n/.test(body.split('\n')[0] ?? '')) return { why: "its `\\n` stays as written (this shell's echo reads escapes only with -e), so its `#!` line names no program" };
+      return body + (newline ? '\n' : '');
+    }
     const out = unescape(body, false);
     if (out === null) return { why: 'its text has an escape that dockerlint does not read' };
     return out.text + (out.stopped || !newline ? '' : '\n');

@@ -1,5 +1,6 @@
 import { addsExecute, chmodCovers, collectRunFacts } from '../model/run-facts.js';
-import type { Stage } from '../model/image.js';
+import { rootStage, type Stage } from '../model/image.js';
+import { isPlainOs } from '../model/base-images.js';
 import type { DockerfileView } from '../model/instructions.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
@@ -23,10 +24,14 @@ export default defineRule({
       message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
       hint: 'Write `COPY --chmod=755 <<EOF ...`.',
     },
+    written: {
+      message: '{imagePath} is created by the RUN on line {line} with mode 0644 (a shell redirection does not set the execute bit), and nothing makes it executable (no RUN chmod +x): {command} fails at start with "permission denied".',
+      hint: 'Add `&& chmod +x {imagePath}` to that RUN.',
+    },
   },
   docs: {
     what:
-      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN writes (`printf ... > /start.sh`) is not judged: a redirection keeps the mode of a file that was already there, which the base image may hold.',
+      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
     why:
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -44,8 +49,24 @@ export default defineRule({
       if (step.kind !== 'script' || step.direct !== true) continue;
       const unit = step.unit;
       const origin = unit.origin;
-      // A file a RUN writes keeps the mode of a file that was there before: not known here.
-      if (!origin || origin.kind === 'remote' || origin.kind === 'written' || !unit.imagePath) continue;
+      if (!origin || origin.kind === 'remote' || !unit.imagePath) continue;
+      if (origin.kind === 'written') {
+        // A redirection keeps the mode of a file that was there before: judged only when the
+        // RUN made it, on a base image that ships no such file.
+        const w = origin.write;
+        if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
+        const facts = await ctx.runFacts();
+        const paths = [unit.imagePath, ...(unit.aliases ?? [])];
+        if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
+        ctx.report({
+          messageId: 'written',
+          data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
+          at: { file: ctx.env.dockerfile.displayPath, span: w.instruction.keywordSpan },
+          chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+          label: 'RUN',
+        });
+        continue;
+      }
       const ops = [origin.op, ...origin.via];
       if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
       if (origin.kind === 'context') {

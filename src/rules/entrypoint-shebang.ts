@@ -3,6 +3,7 @@ import { rootStage, type Stage } from '../model/image.js';
 import { readShebang } from '../parsers/shebang.js';
 import type { DockerfileView } from '../model/instructions.js';
 import { apkPackages, isApkAdd } from '../model/packages.js';
+import { oneLine } from '../text.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
@@ -86,7 +87,8 @@ export default defineRule({
           messageId: 'noShebang',
           data: { script, command: step.at.label },
           chain,
-          label: 'line 1',
+          // What a RUN wrote is shown at that RUN: say what its first line is.
+          label: unit.origin?.kind === 'written' && unit.source.noEdits ? `${script}:1 ${oneLine(first, 40)}` : 'line 1',
           ...fixOf(shebangFix(unit)),
         });
         continue;
