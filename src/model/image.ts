@@ -119,6 +119,13 @@ export interface Stage {
    * user, is not known (`baseKnown` is false).
    */
   baseChosenAtBuild: ChosenAtBuild | null;
+  /**
+   * A RUN of this stage, or of a stage it is built on, that runs `sudo` where no USER is set in
+   * any of them: the build runs as the base image's user, and a base that builds as root needs no
+   * sudo, so that user is not taken to be root (set by the engine when dockerlint does not know
+   * the base image; null or absent otherwise).
+   */
+  sudoBuild?: Instruction | null;
   /** The earlier stage this one is built on, if it is one. */
   baseStage: Stage | null;
   instructions: Instruction[];
@@ -465,6 +472,16 @@ function flagValue(inst: Instruction, name: string): string | null {
   return f ? (f.value ?? '') : null;
 }
 
+/**
+ * A flag's value with its build arguments and ENV expanded (`--chmod=${MODE}`), as BuildKit does;
+ * `\u0000unknown` when it uses one with no known value.
+ */
+function expandedFlag(value: string | null, lookup: VarLookup, escape: string): string | null {
+  if (value === null || !value.includes('$')) return value;
+  const e = expandWord(value, lookup, escape);
+  return e.known ? e.value : '\u0000unknown';
+}
+
 function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLookup, escape: string): CopyOp | null {
   const form = commandForm(inst.rest);
   let words: string[];
@@ -526,7 +543,7 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: flagValue(inst, 'chmod'),
+    chmod: expandedFlag(flagValue(inst, 'chmod'), lookup, escape),
     chown: flagValue(inst, 'chown'),
   };
 }

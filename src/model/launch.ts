@@ -220,7 +220,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild;
+  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
   return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}) };
 }
 
@@ -271,8 +271,10 @@ function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | nul
   // The build passes the image: its user is that image's.
   const chosen = chosenAtBuildText(rootStage(stage));
   if (chosen) return userFromSpec(null, chosen);
-  const base = knownBaseImage(rootStage(stage), trusted);
-  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  const root = rootStage(stage);
+  const base = knownBaseImage(root, trusted);
+  if (base?.user) return userFromSpec(base.user, `${root.base} runs as ${base.user}`);
+  if (!base && stage.sudoBuild) return userFromSpec(null, `\`${root.base}\` builds as a user that is not root: line ${stage.sudoBuild.keywordSpan.line} runs \`sudo\` with no USER set`);
   return userFromSpec('root', 'no USER');
 }
 
