@@ -10056,6 +10056,15 @@ function expandWord(word, vars, escape5 = "\\") {
     throw e;
   }
 }
+function expandPattern(word, vars, mark, escape5 = "\\") {
+  try {
+    const e = expandIn(word, vars, escape5, { steps: 0, unknownMark: mark }, 0);
+    return e.known ? { value: e.value } : null;
+  } catch (e) {
+    if (e instanceof OverBudget) return null;
+    throw e;
+  }
+}
 function expandIn(word, vars, escape5, budget, depth) {
   if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
   budget.steps += word.length;
@@ -10092,9 +10101,9 @@ function expandIn(word, vars, escape5, budget, depth) {
       const ref = readReference(word, i, budget);
       if (ref) {
         const r = resolveReference(ref, vars, escape5, budget, depth);
-        value += r.value;
+        value += r.known || budget.unknownMark === void 0 ? r.value : budget.unknownMark;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known3 &&= r.known;
+        known3 &&= r.known || budget.unknownMark !== void 0;
         i = ref.end - 1;
         continue;
       }
@@ -10767,10 +10776,16 @@ function flagValue(inst, name) {
   const f = inst.flags.find((x) => x.name === name);
   return f ? f.value ?? "" : null;
 }
+function expandedFlag(value, lookup, escape5) {
+  if (value === null || !value.includes("$")) return value;
+  const e = expandWord2(value, lookup, escape5);
+  return e.known ? e.value : "\0unknown";
+}
 function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
   const platformWords = /* @__PURE__ */ new Map();
+  const unknownNames = /* @__PURE__ */ new Map();
   if (form.kind === "exec") words = form.argv;
   else {
     const platform = (n) => {
@@ -10781,6 +10796,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
       const e = expandWord2(w.text, lookup, escape5);
       if (e.known) return e.value;
       if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
+      const named = unknownName(w.text, lookup, escape5, inst.keyword === "ADD", flagValue(inst, "from") === null);
+      if (named) unknownNames.set(i, named);
       return "\0unknown";
     });
   }
@@ -10798,12 +10815,14 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
     const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {} });
-    else if (from !== null) {
+    else if (w.includes("\0")) {
+      const named = unknownNames.get(i);
+      sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {}, ...named ? { unknownName: named } : {} });
+    } else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
+      sources.push({ kind: "remote", ref: w, why: "a URL", fetches: isGitSource(w) ? "clone" : "download" });
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
@@ -10816,9 +10835,24 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: flagValue(inst, "chmod"),
+    chmod: expandedFlag(flagValue(inst, "chmod"), lookup, escape5),
     chown: flagValue(inst, "chown")
   };
+}
+function isGitSource(word) {
+  return /^git@|^git:\/\/|^ssh:\/\/|\.git([#/?]|$)/i.test(word);
+}
+function unknownName(text, lookup, escape5, add, context) {
+  const MARK = "";
+  const e = expandPattern(text, lookup, MARK, escape5);
+  if (!e) return null;
+  const url = add && /^https?:\/\//i.test(e.value);
+  const git = add && isGitSource(e.value);
+  const word = url ? e.value.replace(/[?#].*$/, "") : e.value;
+  const last = word.replace(/\/+\.?$/, "").split("/").pop() ?? "";
+  const knownOfLast = last.split(MARK).join("");
+  const maybeFolder = add ? !url || git : /\/\.?$/.test(word) || knownOfLast.replace(/[*?]/g, "") === "" || !/[.*?[]/.test(knownOfLast);
+  return { written: text, pattern: word.split(MARK).join("*"), maybeFolder, context: context && !url };
 }
 function unknownDest(inst, lookup, escape5, cfg) {
   if (commandForm(inst.rest).kind === "exec") return null;
@@ -14545,7 +14579,7 @@ function varHash(v) {
   hashA = 2166136261;
   hashB = 2654435769;
   if (v.kind === "scalar") {
-    feedCode(115);
+    feedCode(v.maybeUnset ? 117 : 115);
     feedField(v.value);
   } else {
     feedCode(97);
@@ -14592,6 +14626,9 @@ function entryHash(name, v) {
     if (nameHashes.size < 1e5) nameHashes.set(name, nh);
   }
   return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function narrowable(v) {
+  return v.kind === "scalar" && v.flat === void 0 && !v.maybeUnset && v.value.s === null && !v.value.multi && v.value.arg === void 0 && v.value.mangled === void 0 && !v.value.not?.includes("");
 }
 function isJoinedAway(v) {
   return v === UNKNOWN_VAR || v !== void 0 && JOINED.has(v);
@@ -14675,7 +14712,7 @@ function unionLast(a, b) {
 }
 function sameVar(a, b) {
   if (a === b) return true;
-  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
+  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value) && !a.maybeUnset === !b.maybeUnset;
   if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
   return false;
 }
@@ -14683,6 +14720,7 @@ function joinVar(a, b) {
   if (sameVar(a, b)) return a;
   let out;
   if (a.kind === "scalar" && b.kind === "scalar") {
+    if (sameField(a.value, b.value)) return a.maybeUnset ? a : b;
     const f = joinField(a.value, b.value);
     if (f === UNKNOWN) return UNKNOWN_VAR;
     out = { kind: "scalar", value: f };
@@ -14721,8 +14759,20 @@ function sameLocals(a, b) {
 }
 function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES, liveness) {
   if (states.length <= 1) return { states, capped: false };
-  const out = distinct(states, cap);
+  const narrowed = /* @__PURE__ */ new Set();
+  for (const s of states) for (const k of s.narrowedNames()) narrowed.add(k);
+  if (narrowed.size > 0 && liveness) {
+    const facts = liveness([...narrowed]);
+    if (facts) for (const s of states) s.widenNarrowed((k) => !facts.live(k));
+  }
+  const holding = states.some((s) => s.hasNarrowed());
+  const out = distinct(states, holding ? Math.min(cap, MAX_NARROWED_STATES) : cap);
   if (out) return { states: out, capped: false };
+  if (holding) {
+    for (const s of states) s.widenNarrowed();
+    const fewer = distinct(states, cap);
+    if (fewer) return { states: fewer, capped: false };
+  }
   const exact = liveness ? joinExact(states, liveness) : null;
   if (exact) {
     const fewer = distinct(exact, cap);
@@ -14748,6 +14798,15 @@ function coveredByUnknown(v) {
   if (v === void 0 || v.kind !== "scalar" || v.flat !== void 0) return false;
   const f = v.value;
   return !f.multi && f.arg === void 0 && f.mangled === void 0 && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+function holdsWithin(a, b) {
+  if (a === void 0 || a.kind !== "scalar" || a.flat !== void 0 || a.maybeUnset || !coveredByUnknown(b)) return false;
+  const f = a.value;
+  const not = f.not;
+  if (f.s !== null || f.multi || f.arg !== void 0 || f.mangled !== void 0 || f.unset?.length || !not?.length) return false;
+  const g = b.value;
+  if (g.s !== null) return !not.includes(g.s);
+  return !g.unset?.length && not.every((t) => g.not?.includes(t));
 }
 function sameValue(a, b) {
   return a === b || a !== void 0 && b !== void 0 && sameVar(a, b);
@@ -14799,7 +14858,7 @@ function joinExact(states, liveness) {
       const a = value(r, k);
       const b = value(q, k);
       if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== void 0;
-      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k));
+      return anything(a, k) && (coveredByUnknown(b) || b === void 0 && y.unknownUnset && !SHELL_SET.has(k)) || holdsWithin(a, b);
     });
   };
   for (let changed = true; changed; ) {
@@ -14892,7 +14951,7 @@ function differing(a, b, keep) {
   }
   return n;
 }
-var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
+var Scope, hashA, hashB, LONG_TEXT, longHashes, varHashes, nameHashes, UNKNOWN_VAR, NO_NARROWED, EMPTY_OR_UNSET, JOINED, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, MAX_NARROWED_STATES, MAX_EXACT, MAX_PAIR_NAMES, SHELL_SET, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -15013,6 +15072,8 @@ var init_state = __esm({
     varHashes = /* @__PURE__ */ new WeakMap();
     nameHashes = /* @__PURE__ */ new Map();
     UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    NO_NARROWED = [];
+    EMPTY_OR_UNSET = Object.freeze({ kind: "scalar", value: Object.freeze({ s: "" }), maybeUnset: true });
     JOINED = /* @__PURE__ */ new WeakSet();
     MAX_SCOPE_DEPTH = 64;
     KEPT_LAYERS = 32;
@@ -15028,8 +15089,18 @@ var init_state = __esm({
       locals;
       params;
       user;
-      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
-      status;
+      status_;
+      /**
+       * What the last command, a test that could not be decided, says of the variables it read for
+       * each way it goes (`[ -z "$V" ]`); set with the status, and gone with the next one.
+       */
+      pending;
+      /**
+       * The variables whose value a branch narrowed (`[ -z "$V" ]` true: V is empty), with the value
+       * each had before: the narrowing is undone where the variable is no longer read, so paths that
+       * differ only in it merge as they did before it was known.
+       */
+      narrowed;
       /** What the last test command decided, for the `if`/`&&` that reads its status. */
       test;
       /** The last foreground simple commands of the path (several after a merge). */
@@ -15055,7 +15126,9 @@ var init_state = __esm({
         this.locals = [];
         this.params = init.params;
         this.user = init.user;
-        this.status = true;
+        this.status_ = true;
+        this.pending = null;
+        this.narrowed = null;
         this.test = null;
         this.last = [];
         this.why = null;
@@ -15075,7 +15148,9 @@ var init_state = __esm({
         s.funcsOwned = false;
         s.params = this.params;
         s.user = this.user;
-        s.status = this.status;
+        s.status_ = this.status_;
+        s.pending = this.pending;
+        s.narrowed = this.narrowed;
         s.test = this.test;
         s.last = this.last;
         s.why = this.why;
@@ -15084,6 +15159,69 @@ var init_state = __esm({
         s.unknownUnset = this.unknownUnset;
         s.jobs = this.jobs;
         return s;
+      }
+      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+      get status() {
+        return this.status_;
+      }
+      set status(v) {
+        this.status_ = v;
+        this.pending = null;
+      }
+      /** The status of a test that could not be decided (null), and what each way of it says. */
+      undecided(facts) {
+        this.status = null;
+        if (facts) this.pending = facts;
+      }
+      /** `! test`: the status negated, and what each way says with it. */
+      negate() {
+        const facts = this.pending;
+        this.status = this.status_ === null ? null : !this.status_;
+        if (facts) this.pending = { yes: facts.no, no: facts.yes };
+      }
+      /**
+       * A fork that took one way of the undecided status: the status, and what the test says of the
+       * variables for that way (empty, or not empty).
+       */
+      takeBranch(status) {
+        const facts = this.pending;
+        const s = this.fork();
+        s.status = status;
+        if (facts) for (const f of status ? facts.yes : facts.no) s.narrow(f.name, f.empty);
+        return s;
+      }
+      /**
+       * The variable is empty (or unset), or not empty, on this path. Only a value not known is
+       * narrowed: unknown text that holds no argument of the script and no list of words.
+       */
+      narrow(name, empty) {
+        if (SHELL_SET.has(name)) return;
+        const old = this.vars.get(name);
+        if (old === void 0 ? !this.unknownUnset : !narrowable(old)) return;
+        const prev = this.narrowed?.has(name) ? this.narrowed.get(name) : old;
+        const f = old?.kind === "scalar" ? old.value : UNKNOWN;
+        this.setVar(name, empty ? EMPTY_OR_UNSET : { kind: "scalar", value: { ...f, not: [...f.not ?? [], ""] } });
+        const narrowed = new Map(this.narrowed ?? []);
+        narrowed.set(name, prev);
+        this.narrowed = narrowed;
+      }
+      /** The variables this path narrowed (see `narrowed`). */
+      narrowedNames() {
+        return this.narrowed?.keys() ?? NO_NARROWED;
+      }
+      hasNarrowed() {
+        return this.narrowed !== null;
+      }
+      /** Undoes the narrowing of the variables `drop` names (all when absent): each gets its value before the test back. */
+      widenNarrowed(drop) {
+        const narrowed = this.narrowed;
+        if (!narrowed) return;
+        let kept = null;
+        for (const [k, v] of narrowed) {
+          if (!drop || drop(k)) this.setVar(k, v);
+          else (kept ??= /* @__PURE__ */ new Map()).set(k, v);
+        }
+        this.narrowed = kept;
       }
       getVar(name) {
         return this.vars.get(name);
@@ -15096,6 +15234,11 @@ var init_state = __esm({
         return this.vars.get(name) !== void 0;
       }
       setVar(name, v) {
+        if (this.narrowed?.has(name)) {
+          const narrowed = new Map(this.narrowed);
+          narrowed.delete(name);
+          this.narrowed = narrowed.size > 0 ? narrowed : null;
+        }
         if (!this.varsOwned) {
           this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
           this.varsOwned = true;
@@ -15164,6 +15307,7 @@ var init_state = __esm({
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
+        s.narrowed = null;
         s.opaque = this.opaque || o.opaque;
         s.unknownUnset = this.unknownUnset || o.unknownUnset;
         s.jobs = joinJobs(this.jobs, o.jobs);
@@ -15259,6 +15403,7 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    MAX_NARROWED_STATES = 4;
     MAX_EXACT = 64;
     MAX_PAIR_NAMES = 64;
     SHELL_SET = /* @__PURE__ */ new Set(["BASH_SOURCE", "EUID", "UID", "USER", "LOGNAME", "RANDOM", "SECONDS", "LINENO", "PPID", "BASHPID", "TERM", "SHLVL", "OLDPWD", "IFS", "PS1", "PS4", "OPTIND", "OPTARG", "REPLY", "HOSTTYPE", "OSTYPE", "MACHTYPE", "GROUPS", "SHELLOPTS", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "COLUMNS", "LINES", "HISTFILE"]);
@@ -15513,7 +15658,7 @@ function baseValue(pe, st, env3) {
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
   if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+  return { list: null, scalar: v.value, set: v.value.s === null || v.maybeUnset ? null : true };
 }
 function indirect(name, st, env3) {
   const v = st.getVar(name);
@@ -15801,13 +15946,24 @@ function combine(l, r, op) {
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
   const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+  const facts = value === null ? combineFacts(l, r, op) : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {}, ...facts ? { facts } : {} };
+}
+function combineFacts(l, r, op) {
+  const none = { yes: [], no: [] };
+  const a = l.facts ?? none;
+  const b = r.facts ?? none;
+  const facts = op === "&&" ? { yes: [...a.yes, ...b.yes], no: l.value === true ? b.no : r.value === true ? a.no : [] } : { yes: r.value === false ? a.yes : l.value === false ? b.yes : [], no: [...a.no, ...b.no] };
+  return facts.yes.length > 0 || facts.no.length > 0 ? facts : null;
+}
+function emptyFacts(name, empty) {
+  return name ? { facts: { yes: [{ name, empty }], no: [{ name, empty: !empty }] } } : {};
 }
 function unary(op, a) {
   const f = a.field;
   const text = `${op} ${a.text}`;
   if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  if (f.s === null) return f.not?.includes("") ? { value: op === "-n", text, operands: [] } : { value: null, text, operands: [], ...emptyFacts(a.name, op === "-z") };
   const nonEmpty = f.s !== "";
   return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
@@ -15825,7 +15981,11 @@ function binary(a, op, b, dbl) {
       let eq;
       if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
       else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
+      if (eq === null) {
+        const name = y.s === "" ? a.name : x.s === "" ? b.name : void 0;
+        return { ...unknown, ...emptyFacts(name, op !== "!=") };
+      }
+      return done(op === "!=" ? !eq : eq);
     }
     case "-eq":
     case "-ne":
@@ -15967,7 +16127,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {}, ...r.facts ? { facts: { yes: r.facts.no, no: r.facts.yes } } : {} };
         }
         return this.primary();
       }
@@ -16685,6 +16845,9 @@ function sameParse(a, b) {
     return x.name === y.name && x.optind === y.optind && x.optarg?.s === y.optarg?.s && !!x.optarg === !!y.optarg;
   });
 }
+function knownNotToBe(value, glob) {
+  return !value.multi && !/[*?[\\]/.test(glob) && value.not?.includes(glob) === true;
+}
 function wordText(m, w) {
   return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
 }
@@ -17266,15 +17429,21 @@ function printf(fmt, args) {
 }
 function variableSet(st, name) {
   if (!isName(name)) return null;
-  if (st.getVar(name)) return true;
+  const v = st.getVar(name);
+  if (v?.kind === "scalar" && v.maybeUnset) return null;
+  if (v) return true;
   if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith("BASH")) return null;
   return false;
 }
 function test(m, st, words, src, dbl, ref) {
   const aligned = words.length === src.length;
-  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
+  const ops = words.map((field, i) => {
+    const name = aligned && src[i] ? wholeVariable(src[i], dbl) : null;
+    return { field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {}, ...name ? { name } : {} };
+  });
   const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
 }
@@ -17301,6 +17470,14 @@ function decide(m, st, r, ref) {
 }
 function isUidTest(text) {
   return /id -[ug]|\bE?UID\b|whoami/.test(text);
+}
+function wholeVariable(w, dbl) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  const pe = only?.type === "DblQuoted" ? only.parts.length === 1 ? only.parts[0] : void 0 : dbl ? only : void 0;
+  if (pe?.type !== "ParamExp" || !isName(pe.param) || pe.length || pe.excl || pe.index !== null) return null;
+  if (pe.op === null) return pe.param;
+  const emptyDefault = !pe.word || pe.word.parts.every((p) => (p.type === "Lit" || p.type === "SglQuoted") && p.value === "");
+  return (pe.op === ":-" || pe.op === "-") && emptyDefault ? pe.param : null;
 }
 function isPatternWord(w) {
   return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
@@ -17329,10 +17506,12 @@ function doubleBracket(m, s, c, st) {
     words.push(f);
     const regex4 = src[src.length - 1]?.field.s === "=~" ? regexOf(word, st, sub) : void 0;
     if (regex4 !== void 0) matches2 = true;
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {} });
+    const name = wholeVariable(word, true);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {}, ...regex4 !== void 0 ? { regex: regex4 } : {}, ...name ? { name } : {} });
   }
   const r = evalTest(src, true, void 0, (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   if (matches2) st.setVar("BASH_REMATCH", r.rematch ? { kind: "array", items: r.rematch.map(lit) } : { kind: "array", items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
   void s;
@@ -17595,7 +17774,9 @@ function interpretAs(inv, host, limits) {
   let budget = null;
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
-    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+    const ended = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont];
+    for (const st of ended) st.widenNarrowed();
+    for (const st of m.merge(ended)) {
       rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {} });
     }
   } catch (e) {
@@ -17969,7 +18150,7 @@ var init_interpreter = __esm({
           return { done: flowOf(next) };
         }
         if (s.negated) {
-          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+          for (const st of flow.next) st.negate();
         }
         return { done: flow };
       }
@@ -18060,12 +18241,10 @@ var init_interpreter = __esm({
           for (const st of left2.next) {
             if (st.status === want) go.push(st);
             else if (st.status === null) {
-              const a = st.fork();
-              a.status = want;
+              const a = st.takeBranch(want);
               a.addDecision(UNDECIDED);
               go.push(a);
-              const b = st.fork();
-              b.status = !want;
+              const b = st.takeBranch(!want);
               b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
@@ -18118,12 +18297,10 @@ var init_interpreter = __esm({
               if (st.status === true) yes.push(st);
               else if (st.status === false) this.elseStates.push(st);
               else {
-                const a = st.fork();
-                a.status = true;
+                const a = st.takeBranch(true);
                 a.addDecision(UNDECIDED);
                 yes.push(a);
-                const b = st.fork();
-                b.status = false;
+                const b = st.takeBranch(false);
                 b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
@@ -18446,7 +18623,7 @@ var init_interpreter = __esm({
               let match = false;
               for (const p of item.patterns) {
                 const glob = patternOf(p, st, m.expandEnv);
-                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
+                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : knownNotToBe(value, glob) ? false : null : globMatch(value.s, glob);
                 if (r === true) {
                   match = true;
                   break;
@@ -19506,7 +19683,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild;
+  const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
   return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
@@ -19548,8 +19725,10 @@ function startUser(stage, trusted) {
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
   const chosen = chosenAtBuildText(rootStage(stage));
   if (chosen) return userFromSpec(null, chosen);
-  const base2 = knownBaseImage(rootStage(stage), trusted);
-  if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
+  const root = rootStage(stage);
+  const base2 = knownBaseImage(root, trusted);
+  if (base2?.user) return userFromSpec(base2.user, `${root.base} runs as ${base2.user}`);
+  if (!base2 && stage.sudoBuild) return userFromSpec(null, `\`${root.base}\` builds as a user that is not root: line ${stage.sudoBuild.keywordSpan.line} runs \`sudo\` with no USER set`);
   return userFromSpec("root", "no USER");
 }
 function unitHost(unit, stage, env3, p, baseImageProgram) {
@@ -19652,6 +19831,10 @@ async function loadFile(resolved, forcedInterpreter, at2, argv, stage, env3, def
   }
   if (origin.kind === "built" || origin.kind === "platform") return { program: true };
   if (origin.kind === "remote" && origin.image !== void 0 && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === "remote" && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   if (origin.kind === "written" && origin.write.content === null) {
     return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env3.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? "it is not literal"})` };
@@ -21494,10 +21677,32 @@ ${h.body.text}`).join("");
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+      const env3 = s.config.env;
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? envValue(w.text, env3) ?? "\0"), inst, workdir);
     }
   }
   return facts;
+}
+async function sudoBuildStep(stage, dockerfile) {
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  if (chain.some((s) => s.instructions.some((i) => i.keyword === "USER"))) return null;
+  for (const s of chain) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== "RUN" || !inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      if (run2.commands.some((c) => c.name === "sudo" || c.prefixes.includes("sudo"))) return inst;
+    }
+  }
+  return null;
+}
+function envValue(text, env3) {
+  const inner = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+  if (!inner.includes("$") || /["'`\\*?[]|\$\(/.test(inner)) return null;
+  const e = expandWord(inner, (n) => env3.get(n) ?? null);
+  return e.known && e.value !== "" ? e.value : null;
 }
 function mayChangeFacts(raw) {
   if (/\b(chmod|ln|mkdir|mv|cp|useradd|adduser)\b/.test(raw)) return true;
@@ -21511,7 +21716,8 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path12.posix.resolve(workdir, p)) });
+      const known3 = paths.filter((p) => p !== "\0");
+      facts.chmods.push({ instruction: inst, mode, paths: known3.map((p) => path12.posix.resolve(workdir, p)), ...known3.length < paths.length ? { unknownPath: true } : {} });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -21606,6 +21812,7 @@ var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
+    init_expand();
     UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
@@ -21621,10 +21828,13 @@ var init_run_facts = __esm({
 });
 
 // src/rules/entrypoint-not-executable.ts
+function mayAddExecute(mode) {
+  return mode.includes("\0") || addsExecute(mode);
+}
 async function chmodedInEarlierStage(through, view) {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
+    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
   }
   return false;
 }
@@ -21662,7 +21872,7 @@ var init_entrypoint_not_executable = __esm({
         }
       },
       docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.",
+        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21685,7 +21895,7 @@ var init_entrypoint_not_executable = __esm({
             if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
             const facts2 = await ctx.runFacts();
             const paths2 = [unit.imagePath, ...unit.aliases ?? []];
-            if (facts2.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths2.some((x) => chmodCovers(p, x))))) continue;
+            if (facts2.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths2.some((x) => chmodCovers(p, x)))))) continue;
             ctx.report({
               messageId: "written",
               data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -21696,7 +21906,7 @@ var init_entrypoint_not_executable = __esm({
             continue;
           }
           const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
@@ -21704,7 +21914,7 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+          if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
           if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
@@ -21785,6 +21995,21 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
+async function apkMayAddBash(stage, view) {
+  for (let s = stage; s; s = s.baseStage) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== "RUN" || !inst.rest.text.includes("apk") && !inst.heredocs.some((h) => h.body.text.includes("apk"))) continue;
+      const v = view.viewOf(inst);
+      if (!v) continue;
+      const run2 = await view.run(v);
+      for (const cmd of run2.commands) {
+        if (!isApkAdd(cmd)) continue;
+        if (apkPackages(cmd).some((w) => w.value === null || !APK_WITHOUT_BASH.has(w.value.split(/[=<>~]/)[0] ?? ""))) return true;
+      }
+    }
+  }
+  return false;
+}
 function mayCopyBash(stage) {
   for (let s = stage; s; s = s.baseStage) {
     for (const op of s.copies) {
@@ -21794,19 +22019,68 @@ function mayCopyBash(stage) {
   }
   return false;
 }
-var BASH_PACKAGES, entrypoint_shebang_default;
+var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
     init_image();
     init_shebang();
+    init_packages();
     init_text();
     init_evidence();
     init_rule();
     init_pid12();
     init_report();
     BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    APK_WITHOUT_BASH = /* @__PURE__ */ new Set([
+      "ca-certificates",
+      "curl",
+      "wget",
+      "tzdata",
+      "su-exec",
+      "tini",
+      "dumb-init",
+      "openssl",
+      "jq",
+      "libc6-compat",
+      "gcompat",
+      "libstdc++",
+      "libgcc",
+      "shadow",
+      "netcat-openbsd",
+      "unzip",
+      "zip",
+      "gzip",
+      "tar",
+      "xz",
+      "zstd",
+      "git",
+      "openssh-client",
+      "python3",
+      "py3-pip",
+      "nodejs",
+      "npm",
+      "perl",
+      "busybox-extras",
+      "bind-tools",
+      "iproute2",
+      "iputils",
+      "coreutils",
+      "findutils",
+      "grep",
+      "sed",
+      "gawk",
+      "procps",
+      "gettext",
+      "icu-libs",
+      "krb5-libs",
+      "zlib",
+      "libffi",
+      "musl",
+      "file",
+      "less"
+    ]);
     entrypoint_shebang_default = defineRule({
       id: "entrypoint-shebang",
       severity: "error",
@@ -21830,7 +22104,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21879,6 +22153,7 @@ var init_entrypoint_shebang = __esm({
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          if (await apkMayAddBash(stage, ctx.view)) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at: at2,
@@ -25965,7 +26240,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+        what: 'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command; `start-stop-daemon --start --chuid app --exec prog` counts as one: without `--background` it switches to the user and execs the program in its own process, while `--user` only matches running processes). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, NGINX Unit (`unitd`), dnsmasq, vsftpd, openvpn (which keeps root for its tun device and switches to its `--user`), netdata, rspamd with `-u`, the shadowsocks `ss-server` with `-a`, uWSGI told its `uid` by `--uid`, `UWSGI_UID` or the `uid` of an ini file the build copies and it loads (`uwsgi --http :8000 uwsgi.ini`; a `uid` of root or 0 is no switch), and the servers that switch user when an option or the configuration the build provides names one: asterisk `-U` (or `runuser` in asterisk.conf), maxscale `-U`/`--user`, tor `--User` (or `User` in its torrc), slapd, kamailio, freeswitch, named and ntpd `-u`, chronyd (its `-u`, its `user` directive, else the user it was built with), mysqld and mariadbd `--user` (or `user` in the [mysqld] section of my.cnf), haproxy (`user` or `uid` in the global section of its `-f` file), pgbouncer `-u` (or `user` in its ini file), ...; without that option they stay root (mysqld and pgbouncer refuse to start), and the message says which option would drop it; redis-server never drops), also when a script that stays PID 1 runs it as its last command (the missing exec is `entrypoint-no-exec`\'s) or starts it in the background and stays beside it (`nohup zerotier-one &`, then a keep-alive loop or `wait`), Docker in Docker (`dockerd`), systemd as PID 1 (`/usr/sbin/init`, `/sbin/init`), which starts each service as the user of its unit, a program whose job is the host\'s network, since Docker gives NET_ADMIN to root only (`zerotier-one`, `tailscaled` unless told `--tun=userspace-networking`, WireGuard\'s `wg-quick`, `fail2ban-server`, keepalived, strongSwan\'s `charon`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`, `raku`, `swipl`, `perl -de0`: a base image, whose derived images are checked when they set their own command), and a build tool left alone as CMD (`mvn`, `gradle`, `composer`, `sbt`: a tool image, run once on a mounted project), whether the root comes from no USER or from an explicit `USER root` (a last `USER root` as such is `last-user-root`, in the `all` preset, hadolint\'s DL3002). The same holds for such a CMD handed to an entrypoint that comes from another image and cannot be read. An image that runs a service on top of such a base (`FROM maven` with `CMD ["java", "-jar", "app.jar"]`) is checked as any other. There is no main process, and nothing to judge, when an image with no CMD hands its arguments to a user switch that needs a command (`exec gosu app "$@"`, `exec su-exec app "$@"`, with the switch kept in a variable or not): given only a user, gosu, su-exec, setpriv, s6-setuidgid and chpst print their usage and exit; the image is meant to be given a command, which runs as that user. When the entrypoint script stays PID 1 (it runs its last command without exec), the main process is the command it waits for: its last command when that runs until it is stopped (a server, a runtime running an app, or, in an image with EXPOSE or HEALTHCHECK, the program every normal path ends with: `tracker --listen :8083` at the end of a script with no exec), or the one such background job it waits on (`./server & wait $!`). That command decides the user (`gosu app server` without exec runs as app, a child of the shell), the exemptions above apply to it as to an exec\'d program (`httpd -D FOREGROUND`, supervisord whose programs all have a `user=` that is not root), and the chain ends at its line. With no CMD and no such command (a job script whose last command runs to completion, such as a migration), there is no main process to judge. It is silent, too, when the base image is not one dockerlint knows, no stage sets USER and a RUN runs `sudo` (`RUN sudo apt-get install ...`): a base that builds as root needs no sudo, so its user is taken to be another one, not known (`explain` says which line showed it); on a plain OS image, which builds as root, sudo changes nothing. It is also silent when what runs in the end, and as which user, cannot be known: a Python program on the way whose code uses `os.exec*` or `os.set*id`, or names a user switch such as `"gosu"` as a program (a `/start.py` that ends with `os.execve("/usr/sbin/gosu", ...)`: dockerlint does not follow Python, it only reads its tokens for these names, never comments or the text of strings), a shell script (`.sh`) that the build makes or copies from another stage, which dockerlint cannot read and which may step down itself (`COPY --from=src /src/docker/entrypoint.sh /entrypoint.sh`), or a program dockerlint cannot read that is given a command to run (`ssh-env-config.sh /usr/local/bin/agent start`, `webui --port 8080 -- server`: a launcher, which may run it as another user); `explain` says which. A command is given when the first argument, or the first word after `--`, names a program: a well-known one (`java`, `nginx`), one a COPY or ADD puts on the PATH by that name, or a path in a bin folder; a bare word that only a folder copied from a build stage may hold is a word of the program\'s own command line (`ENTRYPOINT ["./server"]` with `CMD ["serve"]`), and the program is the main process. A Python program whose code names none of them is the main process and is checked as any other (the message says it was read), and a wrapper known to keep the user (`stdbuf`, `timeout`, `nice`, `dockerize`, `wait-for-it`) does not hide its command. Root is also the design when the compose file that gives this Dockerfile its build context runs the service `privileged: true`, with `cap_add` (a process that is not root gets no effective capability from them) or with the Docker socket mounted (`/var/run/docker.sock`): `explain` names the file and line. `network_mode: host` alone needs no root and changes nothing; nor does a compose file that only names a published image. A main program copied to its path under a name that the target platform chooses (`ARG TARGETARCH` then `COPY app-linux-${TARGETARCH} /usr/local/bin/app`, or `COPY --from=build /out/app-$TARGETOS-$TARGETARCH /app`) is the binary compiled for that platform, whichever it is, and is judged as such; a platform-named script (`start-$TARGETARCH.sh`), a folder per platform copied into a folder, or any other build argument with no value leaves the main process unknown, and the rule silent. A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk`, then `java -jar app.jar`) is that runtime, the main process, while any other program or script copied from an image stays unknown; a stage per platform picked by `FROM build-${TARGETARCH}` is read as the stage a linux/amd64 build picks (BuildKit gives FROM its platform ARGs without an ARG line). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -36221,6 +36496,25 @@ var init_image_fs = __esm({
           return this.targets(op, path15.posix.basename(from)).includes(p);
         });
       }
+      /**
+       * A source word with unknown parts (`qemu-${QEMU_ARCH}-static*`) may put a file at `p`: `p` is
+       * the destination it is copied to, or inside the destination and either the word may name a
+       * folder (then any file may land there) or `p`'s name matches the word's last part, the
+       * unknown parts as wildcards. A value is taken to be part of a name: `qemu-*-static*` is never
+       * `entrypoint.sh`.
+       */
+      mayName(op, name, p, under) {
+        if (p === op.dest && !op.destIsDir) return true;
+        if (under === null || under === "") return false;
+        if (name.maybeFolder || name.context && this.contextFolderHolds(name.pattern, under)) return true;
+        if (under.includes("/")) return false;
+        const last = path15.posix.basename(name.pattern.replace(/\/+$/, ""));
+        return (0, import_picomatch4.default)(last, { dot: true })(under);
+      }
+      /** A folder of the build context that `pattern` matches holds the file `under`. */
+      contextFolderHolds(pattern4, under) {
+        return this.contextMatches(pattern4.replace(/\/+$/, "")).some((m) => this.context.stat(m)?.kind === "dir" && this.context.stat(m ? `${m}/${under}` : under)?.kind === "file");
+      }
       targets(op, name, asDir = false) {
         const inside3 = path15.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
@@ -36300,8 +36594,9 @@ var init_image_fs = __esm({
                 return { kind: "platform", word: src.platform, op, via: [] };
               }
               const name = path15.posix.basename(src.ref.replace(/[?#].*$/, ""));
-              if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, op, via: [] };
+              const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || under !== null && under !== "" && (src.fetches === "clone" || !name.includes(".") && src.fetches !== "download");
+              if (reaches) {
+                return { kind: "remote", why: src.why, ...src.image !== void 0 ? { image: src.image } : {}, ...src.unknownName ? { unknownName: src.unknownName } : {}, op, via: [] };
               }
               break;
             }
@@ -37470,6 +37765,8 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
     env3.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
   }
+  const root = rootStage(stage);
+  if (!stage.config.user && !root.baseChosenAtBuild && !isPlainOs(root) && !knownBaseImage(root, env3.baseImageFacts)) stage.sudoBuild = await sudoBuildStep(stage, view);
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
@@ -37748,6 +38045,7 @@ var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, UNSURE_CHECKS, shellcheckBina
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
+    init_base_images();
     init_findings();
     init_edits();
     init_context_fs();
@@ -52274,6 +52572,8 @@ function startUserText(launch, baseDecides) {
   const start = showUser(launch.runs.default.startUser);
   const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
   if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
+  const sudo = launch.stage.config.user ? null : launch.stage.sudoBuild;
+  if (sudo) return `not known: no stage sets USER, and line ${sudo.keywordSpan.line} runs \`sudo\`, so ${rootStage(launch.stage).base} builds as a user that is not root (a root build needs no sudo)`;
   const base2 = launch.startAssumed;
   if (!base2) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base2}'s, which dockerlint cannot read (root unless it sets a USER)`;

@@ -5,12 +5,12 @@
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
-import type { BaseImageFacts } from './model/base-images.js';
+import { isPlainOs, knownBaseImage, type BaseImageFacts } from './model/base-images.js';
 import { compareFindings, displayPath, findingKey, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
 import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
-import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
+import { buildImageModel, rootStage, targetStage, type ImageModel, type Stage } from './model/image.js';
 import { resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
 import { DockerfileView } from './model/instructions.js';
 import { MAX_STATES_PER_POINT } from './model/evaluator/state.js';
@@ -19,7 +19,7 @@ import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type Span } from './parsers/source.js';
 import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
-import { collectRunFacts, type RunFacts } from './model/run-facts.js';
+import { collectRunFacts, sudoBuildStep, type RunFacts } from './model/run-facts.js';
 import { collectRunWrites, mayWriteFiles } from './model/run-writes.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import { fillMessage, type Messages, type Report, type Rule, type RuleContext } from './rules/rule.js';
@@ -273,6 +273,10 @@ async function prepare(
   if (model.stages.some((s) => s.instructions.some(mayWriteFiles))) {
     env.fs.setWrites(await collectRunWrites(model.stages, view, await shell.get()));
   }
+  // `RUN sudo ...` on a base image dockerlint does not know, with no USER: the base builds as a
+  // user that is not root (a root build needs no sudo), so the start user is not assumed root.
+  const root = rootStage(stage);
+  if (!stage.config.user && !root.baseChosenAtBuild && !isPlainOs(root) && !knownBaseImage(root, env.baseImageFacts)) stage.sudoBuild = await sudoBuildStep(stage, view);
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }

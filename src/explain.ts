@@ -93,12 +93,14 @@ export function explainLaunch(launch: Launch): Explanation {
  * is the base image's: explain says root is an assumption (the one the rules make, as Docker
  * does for an image with no user), or, when the base image also decides what runs, that the user
  * is not known. When the build passes the base image (`FROM ${RUNTIME_IMAGE}`), the user is not
- * known either.
+ * known either; nor when a RUN runs `sudo` with no USER set (Stage.sudoBuild).
  */
 function startUserText(launch: Launch, baseDecides: boolean): string {
   const start = showUser(launch.runs.default.startUser);
   const chosen = launch.stage.config.user ? null : chosenAtBuildText(rootStage(launch.stage));
   if (chosen) return `not known: no stage sets USER, and ${chosen}; the user is the one of the image each build passes`;
+  const sudo = launch.stage.config.user ? null : launch.stage.sudoBuild;
+  if (sudo) return `not known: no stage sets USER, and line ${sudo.keywordSpan.line} runs \`sudo\`, so ${rootStage(launch.stage).base} builds as a user that is not root (a root build needs no sudo)`;
   const base = launch.startAssumed;
   if (!base) return start;
   if (baseDecides) return `not known: no stage sets USER, so the user is ${base}'s, which dockerlint cannot read (root unless it sets a USER)`;

@@ -148,3 +148,27 @@ describe('background children beside a foreground command the script ends on', (
     expect(e.hops.map((h) => h.process)).toEqual(['/run.sh', 'dgraph alpha']);
   });
 });
+
+describe('the start user of a base image dockerlint does not know', () => {
+  test('a RUN that runs sudo with no USER: the base builds as a user that is not root, so the user is not known and root-process is silent', async () => {
+    const { e, json, rules } = await explain({
+      Dockerfile: 'FROM example.org/acme/runner:1.4\nRUN sudo mkdir -p /data\nCMD ["python3", "-m", "http.server", "8080"]\n',
+    });
+    expect(e.startUser).toBe('not known: no stage sets USER, and line 2 runs `sudo`, so example.org/acme/runner:1.4 builds as a user that is not root (a root build needs no sudo)');
+    expect(json.startUser).toBe(e.startUser);
+    expect(rules).not.toContain('root-process');
+  });
+  test('twin: with no sudo, root is the assumption explain names, and root-process fires', async () => {
+    const { e, rules } = await explain({
+      Dockerfile: 'FROM example.org/acme/runner:1.4\nRUN mkdir -p /data\nCMD ["python3", "-m", "http.server", "8080"]\n',
+    });
+    expect(e.startUser).toBe('root (assumed: no stage sets USER, and `example.org/acme/runner:1.4` is not an image dockerlint knows; a USER it sets would apply instead)');
+    expect(rules).toContain('root-process');
+  });
+  test('twin: the word sudo in a string is not a sudo command', async () => {
+    const { e } = await explain({
+      Dockerfile: 'FROM example.org/acme/runner:1.4\nRUN echo "no sudo here" > /etc/motd\nCMD ["python3", "-m", "http.server", "8080"]\n',
+    });
+    expect(e.startUser).toMatch(/^root \(assumed/);
+  });
+});

@@ -38,6 +38,8 @@ class OverBudget extends Error {}
 
 interface Budget {
   steps: number;
+  /** Put in place of each reference whose value is not known (expandPattern), instead of giving up on the word. */
+  unknownMark?: string;
 }
 
 export interface RawWord {
@@ -83,6 +85,23 @@ export function expandWord(word: string, vars: VarLookup, escape = '\\'): Expand
   }
 }
 
+/**
+ * The word with each reference whose value is not known (a build argument with no default,
+ * whatever its operator) replaced by `mark`, the known parts expanded as `expandWord` does: what
+ * COPY may be given, `qemu-<mark>-static*` for `qemu-${QEMU_ARCH}-static*`. Null when the word is
+ * over budget. The whole reference is replaced, so `${X:+a}` (empty or `a`) and `${X:-a}` are a
+ * mark too.
+ */
+export function expandPattern(word: string, vars: VarLookup, mark: string, escape = '\\'): { value: string } | null {
+  try {
+    const e = expandIn(word, vars, escape, { steps: 0, unknownMark: mark }, 0);
+    return e.known ? { value: e.value } : null;
+  } catch (e) {
+    if (e instanceof OverBudget) return null;
+    throw e;
+  }
+}
+
 function expandIn(word: string, vars: VarLookup, escape: string, budget: Budget, depth: number): Expanded {
   if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
   budget.steps += word.length;
@@ -120,9 +139,9 @@ function expandIn(word: string, vars: VarLookup, escape: string, budget: Budget,
       const ref = readReference(word, i, budget);
       if (ref) {
         const r = resolveReference(ref, vars, escape, budget, depth);
-        value += r.value;
+        value += r.known || budget.unknownMark === undefined ? r.value : budget.unknownMark;
         if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
-        known &&= r.known;
+        known &&= r.known || budget.unknownMark !== undefined;
         i = ref.end - 1;
         continue;
       }

@@ -7,14 +7,14 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Heredoc } from '../parsers/dockerfile.js';
 import { ContextFs, hasGlob } from './context-fs.js';
-import { stagePath, type CopyOp, type Stage } from './image.js';
+import { stagePath, type CopyOp, type Stage, type UnknownName } from './image.js';
 import type { RunWrite } from './run-writes.js';
 
 export type FileOrigin = (
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
   /** From a URL, a build argument with no value, or an image (`image`) dockerlint cannot read. */
-  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[] }
+  | { kind: 'remote'; why: string; image?: string; op: CopyOp; via: CopyOp[]; unknownName?: UnknownName }
   /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
   | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] }
   /**
@@ -237,6 +237,27 @@ export class ImageFs {
     });
   }
 
+  /**
+   * A source word with unknown parts (`qemu-${QEMU_ARCH}-static*`) may put a file at `p`: `p` is
+   * the destination it is copied to, or inside the destination and either the word may name a
+   * folder (then any file may land there) or `p`'s name matches the word's last part, the
+   * unknown parts as wildcards. A value is taken to be part of a name: `qemu-*-static*` is never
+   * `entrypoint.sh`.
+   */
+  private mayName(op: CopyOp, name: UnknownName, p: string, under: string | null): boolean {
+    if (p === op.dest && !op.destIsDir) return true;
+    if (under === null || under === '') return false;
+    if (name.maybeFolder || (name.context && this.contextFolderHolds(name.pattern, under))) return true;
+    if (under.includes('/')) return false;
+    const last = path.posix.basename(name.pattern.replace(/\/+$/, ''));
+    return picomatch(last, { dot: true })(under);
+  }
+
+  /** A folder of the build context that `pattern` matches holds the file `under`. */
+  private contextFolderHolds(pattern: string, under: string): boolean {
+    return this.contextMatches(pattern.replace(/\/+$/, '')).some((m) => this.context.stat(m)?.kind === 'dir' && this.context.stat(m ? `${m}/${under}` : under)?.kind === 'file');
+  }
+
   private targets(op: CopyOp, name: string, asDir = false): string[] {
     const inside = path.posix.join(op.dest, name);
     if (op.destIsDir || asDir) return [inside];
@@ -329,8 +350,9 @@ export class ImageFs {
             return { kind: 'platform', word: src.platform, op, via: [] };
           }
           const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
-          if (this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'))) {
-            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), op, via: [] };
+          const reaches = src.unknownName ? this.mayName(op, src.unknownName, p, under) : this.targets(op, name).includes(p) || (under !== null && under !== '' && (src.fetches === 'clone' || (!name.includes('.') && src.fetches !== 'download')));
+          if (reaches) {
+            return { kind: 'remote', why: src.why, ...(src.image !== undefined ? { image: src.image } : {}), ...(src.unknownName ? { unknownName: src.unknownName } : {}), op, via: [] };
           }
           break;
         }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { commandForm, HEREDOC_SOURCE, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
 import { varReferences } from '../parsers/variables.js';
 import { namesPullableImage } from './base-images.js';
-import { expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
+import { expandPattern, expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -61,7 +61,34 @@ export type CopySource =
       platform?: string;
       /** Copied from this image (`COPY --from=eclipse-temurin:21-jre`), which dockerlint cannot read. */
       image?: string;
+      /**
+       * ADD of a URL: an http(s) one that is not a Git repository downloads one file, named by the
+       * URL's path; a Git repository is cloned, a folder.
+       */
+      fetches?: 'download' | 'clone';
+      /** A word with parts that use a build argument with no known value: what it may name. */
+      unknownName?: UnknownName;
     };
+
+/**
+ * What a COPY or ADD source with unknown parts may name (`qemu-${QEMU_ARCH}-static*`): the word as
+ * a glob with `*` for each unknown part (`qemu-*-static*`), and whether it may name a folder,
+ * whose files then land under the destination with any names.
+ */
+export interface UnknownName {
+  /** The word as written. */
+  written: string;
+  pattern: string;
+  /**
+   * From the word alone: it ends with a slash, its last part is all unknown (`${SCRIPT}`), ADD may
+   * unpack it (a local archive, a Git repository), or its last part has neither a dot nor a glob
+   * (`rootfs-${ARCH}`). A word like `qemu-*-static*` or `*-${ARCH}.sh` names files (a folder the
+   * build context shows for it still counts, in ImageFs).
+   */
+  maybeFolder: boolean;
+  /** It names files of the build context (not of a stage, an image or a URL). */
+  context: boolean;
+}
 
 export interface CopyOp {
   instruction: Instruction;
@@ -92,6 +119,13 @@ export interface Stage {
    * user, is not known (`baseKnown` is false).
    */
   baseChosenAtBuild: ChosenAtBuild | null;
+  /**
+   * A RUN of this stage, or of a stage it is built on, that runs `sudo` where no USER is set in
+   * any of them: the build runs as the base image's user, and a base that builds as root needs no
+   * sudo, so that user is not taken to be root (set by the engine when dockerlint does not know
+   * the base image; null or absent otherwise).
+   */
+  sudoBuild?: Instruction | null;
   /** The earlier stage this one is built on, if it is one. */
   baseStage: Stage | null;
   instructions: Instruction[];
@@ -438,11 +472,23 @@ function flagValue(inst: Instruction, name: string): string | null {
   return f ? (f.value ?? '') : null;
 }
 
+/**
+ * A flag's value with its build arguments and ENV expanded (`--chmod=${MODE}`), as BuildKit does;
+ * `\u0000unknown` when it uses one with no known value.
+ */
+function expandedFlag(value: string | null, lookup: VarLookup, escape: string): string | null {
+  if (value === null || !value.includes('$')) return value;
+  const e = expandWord(value, lookup, escape);
+  return e.known ? e.value : '\u0000unknown';
+}
+
 function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLookup, escape: string): CopyOp | null {
   const form = commandForm(inst.rest);
   let words: string[];
   /** Source words whose only unknown parts are BuildKit's automatic platform ARGs, as written. */
   const platformWords = new Map<number, string>();
+  /** Source words with unknown parts: what they may name. */
+  const unknownNames = new Map<number, UnknownName>();
   if (form.kind === 'exec') words = form.argv;
   else {
     // BuildKit sets the platform ARGs a stage declares without a value: unknown here, but set.
@@ -454,6 +500,8 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
       const e = expandWord(w.text, lookup, escape);
       if (e.known) return e.value;
       if (expandWord(w.text, platform, escape).known) platformWords.set(i, w.text);
+      const named = unknownName(w.text, lookup, escape, inst.keyword === 'ADD', flagValue(inst, 'from') === null);
+      if (named) unknownNames.set(i, named);
       return '\u0000unknown';
     });
   }
@@ -472,12 +520,15 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     const heredoc = hd ? heredocNames.get(hd[1] ?? '') : undefined;
     const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: 'heredoc', heredoc });
-    else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value', ...(platform !== undefined ? { platform } : {}) });
+    else if (w.includes('\u0000')) {
+      const named = unknownNames.get(i);
+      sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value', ...(platform !== undefined ? { platform } : {}), ...(named ? { unknownName: named } : {}) });
+    }
     else if (from !== null) {
       if (fromStage) sources.push({ kind: 'stage', stage: fromStage, pattern: w });
       else sources.push({ kind: 'remote', ref: w, why: `image ${from}`, image: from });
     } else if (inst.keyword === 'ADD' && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: 'remote', ref: w, why: 'a URL' });
+      sources.push({ kind: 'remote', ref: w, why: 'a URL', fetches: isGitSource(w) ? 'clone' : 'download' });
     } else sources.push({ kind: 'context', pattern: w });
   }
   const cfg = stage.config;
@@ -492,9 +543,31 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
     destIsDir: trailing || multi || stage.dirs.has(dest),
     destMaybeDir: STANDARD_DIRS.has(dest),
     sources,
-    chmod: flagValue(inst, 'chmod'),
+    chmod: expandedFlag(flagValue(inst, 'chmod'), lookup, escape),
     chown: flagValue(inst, 'chown'),
   };
+}
+
+/** An ADD source BuildKit clones as a Git repository (a folder), not one it downloads. */
+function isGitSource(word: string): boolean {
+  return /^git@|^git:\/\/|^ssh:\/\/|\.git([#/?]|$)/i.test(word);
+}
+
+/** What a source word with unknown parts may name (see UnknownName); null when that is not known either. */
+function unknownName(text: string, lookup: VarLookup, escape: string, add: boolean, context: boolean): UnknownName | null {
+  const MARK = '\u0001';
+  const e = expandPattern(text, lookup, MARK, escape);
+  if (!e) return null;
+  const url = add && /^https?:\/\//i.test(e.value);
+  const git = add && isGitSource(e.value);
+  // A download is named by the URL's path, without its query or fragment.
+  const word = url ? e.value.replace(/[?#].*$/, '') : e.value;
+  const last = word.replace(/\/+\.?$/, '').split('/').pop() ?? '';
+  const knownOfLast = last.split(MARK).join('');
+  // ADD unpacks a local archive and clones a Git repository: anything may land under the
+  // destination. Any other download is one file.
+  const maybeFolder = add ? !url || git : /\/\.?$/.test(word) || knownOfLast.replace(/[*?]/g, '') === '' || !/[.*?[]/.test(knownOfLast);
+  return { written: text, pattern: word.split(MARK).join('*'), maybeFolder, context: context && !url };
 }
 
 /**

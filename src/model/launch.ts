@@ -220,7 +220,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
   const first = runs.default.chains[0];
   const root = rootStage(stage);
-  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild;
+  const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
   return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}) };
 }
 
@@ -271,8 +271,10 @@ function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | nul
   // The build passes the image: its user is that image's.
   const chosen = chosenAtBuildText(rootStage(stage));
   if (chosen) return userFromSpec(null, chosen);
-  const base = knownBaseImage(rootStage(stage), trusted);
-  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  const root = rootStage(stage);
+  const base = knownBaseImage(root, trusted);
+  if (base?.user) return userFromSpec(base.user, `${root.base} runs as ${base.user}`);
+  if (!base && stage.sudoBuild) return userFromSpec(null, `\`${root.base}\` builds as a user that is not root: line ${stage.sudoBuild.keywordSpan.line} runs \`sudo\` with no USER set`);
   return userFromSpec('root', 'no USER');
 }
 
@@ -420,6 +422,10 @@ async function loadFile(
   // A language runtime copied from an image (`COPY --from=eclipse-temurin:21-jre /opt/java/openjdk
   // /opt/java/openjdk`, then `java -jar app.jar`) is that runtime: the main process.
   if (origin.kind === 'remote' && origin.image !== undefined && isRuntime(resolved.imagePath)) return { program: true };
+  if (origin.kind === 'remote' && origin.unknownName) {
+    const inst = origin.op.instruction;
+    return { unknown: `${resolved.imagePath} may be the file that ${inst.keyword} on line ${inst.keywordSpan.line} copies from \`${origin.unknownName.written}\`, a source that uses a build argument with no known value` };
+  }
   if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   if (origin.kind === 'written' && origin.write.content === null) {
     return { unknown: `${resolved.imagePath} is written by the RUN on line ${origin.write.instruction.keywordSpan.line} of ${env.dockerfile.displayPath}, and its text is not known (${origin.write.why ?? 'it is not literal'})` };

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Instruction } from '../parsers/dockerfile.js';
 import { basename } from './commands.js';
+import { expandWord } from './expand.js';
 import type { Stage } from './image.js';
 import type { DockerfileView } from './instructions.js';
 
@@ -14,6 +15,8 @@ export interface ChmodFact {
   mode: string;
   /** Absolute image paths (or patterns) as written, resolved against WORKDIR. */
   paths: string[];
+  /** Some path is a word only the running shell knows (`chmod +x "$APP_DIR/$SCRIPT"`): it may be any file. */
+  unknownPath?: true;
 }
 
 export interface Move {
@@ -81,10 +84,44 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run = await dockerfile.run(view);
-      for (const c of run.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? '\u0000'), inst, workdir);
+      const env = s.config.env;
+      for (const c of run.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? envValue(w.text, env) ?? '\u0000'), inst, workdir);
     }
   }
   return facts;
+}
+
+/**
+ * The first RUN of the stage or the stages it is built on that runs `sudo` (as the command or in
+ * front of it: `sudo apt-get ...`, `env X=1 sudo ...`, inside `sh -c`), when none of them sets a
+ * USER; else null. Only RUNs whose text mentions sudo are parsed.
+ */
+export async function sudoBuildStep(stage: Stage, dockerfile: DockerfileView): Promise<Instruction | null> {
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
+  if (chain.some((s) => s.instructions.some((i) => i.keyword === 'USER'))) return null;
+  for (const s of chain) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== 'RUN' || (!inst.rest.text.includes('sudo') && !inst.heredocs.some((h) => h.body.text.includes('sudo')))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run = await dockerfile.run(view);
+      if (run.commands.some((c) => c.name === 'sudo' || c.prefixes.includes('sudo'))) return inst;
+    }
+  }
+  return null;
+}
+
+/**
+ * A RUN word that expands only variables the stage's ENV gives known values (`$APP_HOME/run.sh`,
+ * `"${APP_HOME}/bin"`), expanded as the shell would; null for anything else (quotes inside,
+ * a glob, a variable with no known value), which stays a word only the running shell knows.
+ */
+function envValue(text: string, env: ReadonlyMap<string, string | null>): string | null {
+  const inner = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+  if (!inner.includes('$') || /["'`\\*?[]|\$\(/.test(inner)) return null;
+  const e = expandWord(inner, (n) => env.get(n) ?? null);
+  return e.known && e.value !== '' ? e.value : null;
 }
 
 /**
@@ -105,7 +142,8 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith('--'));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== '\u0000').map((p) => path.posix.resolve(workdir, p)) });
+      const known = paths.filter((p) => p !== '\u0000');
+      facts.chmods.push({ instruction: inst, mode, paths: known.map((p) => path.posix.resolve(workdir, p)), ...(known.length < paths.length ? { unknownPath: true as const } : {}) });
     }
   } else if (name === 'mkdir' || (name === 'install' && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === '--directory'))) {
     // `install -d -m 0755 -o app /opt/app`: the option values are not folders.

@@ -31,7 +31,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
+      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
     why:
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -57,7 +57,7 @@ export default defineRule({
         if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
         const facts = await ctx.runFacts();
         const paths = [unit.imagePath, ...(unit.aliases ?? [])];
-        if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+        if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
         ctx.report({
           messageId: 'written',
           data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -68,7 +68,7 @@ export default defineRule({
         continue;
       }
       const ops = [origin.op, ...origin.via];
-      if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+      if (ops.some((op) => op.chmod !== null && mayAddExecute(op.chmod))) continue;
       if (origin.kind === 'context') {
         const entry = ctx.env.fs.context.stat(origin.contextPath);
         if (!entry || entry.kind !== 'file' || (entry.mode & 0o111) !== 0) continue;
@@ -77,7 +77,7 @@ export default defineRule({
       const imagePath = unit.imagePath;
       // A chmod of the path RUN linked, moved or copied it to counts too (chmod follows links; a moved file keeps its mode).
       const paths = [imagePath, ...(unit.aliases ?? [])];
-      if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => paths.some((x) => chmodCovers(p, x))))) continue;
+      if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
       // Made executable in an earlier stage it was copied from (`COPY rootfs/ /out/`, `RUN chmod +x
       // /out/...` there, then `COPY --from=dist /out/ /`): COPY --from keeps the mode.
       if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
@@ -93,10 +93,15 @@ export default defineRule({
   },
 });
 
+/** A mode that adds an execute bit, or one only the build knows (`--chmod=$MODE`, `chmod "$MODE"`): it may. */
+function mayAddExecute(mode: string): boolean {
+  return mode.includes('\u0000') || addsExecute(mode);
+}
+
 async function chmodedInEarlierStage(through: readonly { stage: Stage; path: string }[], view: DockerfileView): Promise<boolean> {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, hop.path)))) return true;
+    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
   }
   return false;
 }

@@ -1,6 +1,8 @@
 import { lacksBash } from '../model/base-images.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { readShebang } from '../parsers/shebang.js';
+import type { DockerfileView } from '../model/instructions.js';
+import { apkPackages, isApkAdd } from '../model/packages.js';
 import { oneLine } from '../text.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
@@ -8,6 +10,18 @@ import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 
 const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
+
+/**
+ * Alpine packages that neither are nor depend on bash (their apk dependencies, as Alpine's
+ * package index lists them). Any other package an `apk add` installs may pull bash in as a
+ * dependency (`apk add frr` does), so a bash script is then not reported.
+ */
+const APK_WITHOUT_BASH = new Set([
+  'ca-certificates', 'curl', 'wget', 'tzdata', 'su-exec', 'tini', 'dumb-init', 'openssl', 'jq', 'libc6-compat', 'gcompat',
+  'libstdc++', 'libgcc', 'shadow', 'netcat-openbsd', 'unzip', 'zip', 'gzip', 'tar', 'xz', 'zstd', 'git', 'openssh-client',
+  'python3', 'py3-pip', 'nodejs', 'npm', 'perl', 'busybox-extras', 'bind-tools', 'iproute2', 'iputils', 'coreutils',
+  'findutils', 'grep', 'sed', 'gawk', 'procps', 'gettext', 'icu-libs', 'krb5-libs', 'zlib', 'libffi', 'musl', 'file', 'less',
+]);
 
 export default defineRule({
   id: 'entrypoint-shebang',
@@ -33,7 +47,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.',
+      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.',
     why:
       'Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
@@ -84,6 +98,7 @@ export default defineRule({
       if (!lacksBash(rootStage(stage))) continue;
       const facts = await ctx.runFacts();
       if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+      if (await apkMayAddBash(stage, ctx.view)) continue;
       // A RUN that builds, downloads or checks for bash, or a COPY of a file called bash: it may be there.
       if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
       ctx.report({
@@ -97,6 +112,26 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * An `apk add` in this stage or the stages it is built on installs a package that may depend on
+ * bash (one not in APK_WITHOUT_BASH, or a word only the build knows).
+ */
+async function apkMayAddBash(stage: Stage, view: DockerfileView): Promise<boolean> {
+  for (let s: Stage | null = stage; s; s = s.baseStage) {
+    for (const inst of s.instructions) {
+      if (inst.keyword !== 'RUN' || (!inst.rest.text.includes('apk') && !inst.heredocs.some((h) => h.body.text.includes('apk')))) continue;
+      const v = view.viewOf(inst);
+      if (!v) continue;
+      const run = await view.run(v);
+      for (const cmd of run.commands) {
+        if (!isApkAdd(cmd)) continue;
+        if (apkPackages(cmd).some((w) => w.value === null || !APK_WITHOUT_BASH.has(w.value.split(/[=<>~]/)[0] ?? ''))) return true;
+      }
+    }
+  }
+  return false;
+}
 
 /** Some COPY of this stage (or the stages it is built on) names a file or folder called bash. */
 function mayCopyBash(stage: Stage): boolean {

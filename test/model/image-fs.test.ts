@@ -121,6 +121,61 @@ describe('replaying COPY/ADD', () => {
   });
 });
 
+describe('a source with parts that use a build argument with no known value', () => {
+  // The unknown parts are wildcards of a name: the word may put a file only where a name it can
+  // take lands; elsewhere the other sources stay known.
+  test('a name the word cannot take still comes from the known source: `qemu-*-static*` is never docker-entrypoint.sh', () => {
+    expect(resolve('FROM alpine\nARG QEMU_ARCH\nCOPY docker-entrypoint.sh qemu-${QEMU_ARCH}-static* /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe(
+      '/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh',
+    );
+    expect(resolve('FROM alpine\nARG QEMU_ARCH\nCOPY docker-entrypoint.sh qemu-${QEMU_ARCH}-static* /usr/bin/\n', '/usr/bin/qemu-arm-static')).toBe('/usr/bin/qemu-arm-static <- remote');
+  });
+
+  test('a name the word can take is unknown, whichever COPY came first', () => {
+    expect(resolve('FROM alpine\nARG ARCH\nCOPY scripts/start.sh *-${ARCH}.sh /usr/bin/\n', '/usr/bin/start-amd64.sh')).toBe('/usr/bin/start-amd64.sh <- remote');
+    expect(resolve('FROM alpine\nARG ARCH\nCOPY scripts/start.sh /usr/bin/\nCOPY start-${ARCH}.sh /usr/bin/start.sh\n', '/usr/bin/start.sh')).toBe('/usr/bin/start.sh <- remote');
+  });
+
+  test('order counts: a known source after the unknown one, in the same COPY or a later one, is what lands', () => {
+    expect(resolve('FROM alpine\nARG SCRIPT\nCOPY ${SCRIPT} docker-entrypoint.sh /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nARG SCRIPT\nCOPY ${SCRIPT} /usr/bin/\nCOPY docker-entrypoint.sh /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nARG SCRIPT\nCOPY docker-entrypoint.sh ${SCRIPT} /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+  });
+
+  test('a word that may name a folder may put any file below the destination', () => {
+    const after = (src: string): string | null => resolve(`FROM alpine\nARG A\nCOPY docker-entrypoint.sh /usr/bin/\nCOPY ${src} /usr/bin/\n`, '/usr/bin/docker-entrypoint.sh');
+    // All unknown, a trailing slash, a last part with neither a dot nor a glob.
+    for (const src of ['${A}', 'dist/${A}/', 'rootfs-${A}', 'build/${A}/bin']) expect(after(src)).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+    // A word that names files (`scr*pt*`) but matches a folder of the build context: only a file that folder holds.
+    expect(after('scr${A}pt*')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nARG A\nCOPY docker-entrypoint.sh /usr/bin/start.sh\nCOPY scr${A}pt* /usr/bin/\n', '/usr/bin/start.sh')).toBe('/usr/bin/start.sh <- remote');
+  });
+
+  test('ADD: a local word may be an archive it unpacks, a download is one file named by its URL', () => {
+    const after = (src: string): string | null => resolve(`FROM alpine\nARG V\nCOPY docker-entrypoint.sh /usr/bin/\nADD ${src} /usr/bin/\n`, '/usr/bin/docker-entrypoint.sh');
+    expect(after('app-${V}.tar.gz')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+    expect(after('https://github.com/org/tool-${V}.git')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+    expect(after('https://example.com/releases/${V}/tini-static')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(after('https://example.com/${V}/docker-entrypoint.sh?raw=1')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+  });
+
+  test('ADD of a URL with no unknown part: a download is one file, a Git repository a folder', () => {
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/v1/tini /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/v1/tini /usr/bin/\n', '/usr/bin/tini')).toBe('/usr/bin/tini <- remote');
+    expect(resolve('FROM alpine\nCOPY docker-entrypoint.sh /usr/bin/\nADD https://example.com/org/tools.git#v1 /usr/bin/\n', '/usr/bin/docker-entrypoint.sh')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+  });
+
+  test('COPY --from a stage: the same, on the word alone', () => {
+    const after = (src: string): string | null => resolve(`FROM alpine AS build\nFROM alpine\nARG A\nCOPY docker-entrypoint.sh /usr/bin/\nCOPY --from=build ${src} /usr/bin/\n`, '/usr/bin/docker-entrypoint.sh');
+    expect(after('/out/qemu-${A}-static*')).toBe('/usr/bin/docker-entrypoint.sh <- docker-entrypoint.sh');
+    expect(after('/out/${A}/')).toBe('/usr/bin/docker-entrypoint.sh <- remote');
+  });
+
+  test('a platform-named binary copied to its own name is still the platform\'s binary', () => {
+    expect(resolve('FROM alpine\nARG TARGETARCH\nCOPY app-linux-${TARGETARCH} /usr/local/bin/app\n', 'app')).toBe('/usr/local/bin/app <- platform');
+  });
+});
+
 describe('.dockerignore as Docker applies it', () => {
   /** A fresh context with these files and this .dockerignore. */
   function contextWith(ignoreFile: string, files: string[]): ContextFs {

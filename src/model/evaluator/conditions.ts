@@ -19,6 +19,23 @@ export interface TestOperand {
    * themselves); null when a part of it is not known.
    */
   regex?: string | null;
+  /**
+   * The variable whose value the operand is, whole (`"$V"`, `"${V:-}"`): a test on it that cannot
+   * be decided says, for each way it goes, whether the variable is empty.
+   */
+  name?: string;
+}
+
+/** What one way of an undecided test says of a variable: empty (or unset), or not empty. */
+export interface EmptyFact {
+  name: string;
+  empty: boolean;
+}
+
+/** What an undecided test says of the variables it read, when it is true and when it is false. */
+export interface BranchFacts {
+  yes: readonly EmptyFact[];
+  no: readonly EmptyFact[];
 }
 
 export interface TestResult {
@@ -34,6 +51,8 @@ export interface TestResult {
   unset?: readonly string[];
   /** `[[ x =~ re ]]` matched: what BASH_REMATCH holds (the match, then each group). */
   rematch?: string[];
+  /** Not decided: what each way says of the variables it tested (`-z "$V"` true: V is empty). */
+  facts?: BranchFacts;
 }
 
 const UNARY_FILE = new Set(['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-t', '-a']);
@@ -98,7 +117,7 @@ class Parser {
     if (this.is(0, '!') && this.ops.length - this.i > 1) {
       this.i++;
       const r = this.not();
-      return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...(r.unset ? { unset: r.unset } : {}) };
+      return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...(r.unset ? { unset: r.unset } : {}), ...(r.facts ? { facts: { yes: r.facts.no, no: r.facts.yes } } : {}) };
     }
     return this.primary();
   }
@@ -149,14 +168,35 @@ function combine(l: TestResult, r: TestResult, op: '&&' | '||'): TestResult {
   if (op === '&&') value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
   const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...(unset ? { unset } : {}) };
+  const facts = value === null ? combineFacts(l, r, op) : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...(unset ? { unset } : {}), ...(facts ? { facts } : {}) };
+}
+
+/**
+ * The facts of `a && b`: when true, both sides were true; when false, only a side known true
+ * says the other was false. `a || b` the other way round. A side with no facts adds none.
+ */
+function combineFacts(l: TestResult, r: TestResult, op: '&&' | '||'): BranchFacts | null {
+  const none: BranchFacts = { yes: [], no: [] };
+  const a = l.facts ?? none;
+  const b = r.facts ?? none;
+  const facts: BranchFacts =
+    op === '&&'
+      ? { yes: [...a.yes, ...b.yes], no: l.value === true ? b.no : r.value === true ? a.no : [] }
+      : { yes: r.value === false ? a.yes : l.value === false ? b.yes : [], no: [...a.no, ...b.no] };
+  return facts.yes.length > 0 || facts.no.length > 0 ? facts : null;
+}
+
+/** `-z "$V"` (empty: true) or `-n "$V"` (false) on a variable whose value is not known. */
+function emptyFacts(name: string | undefined, empty: boolean): { facts: BranchFacts } | Record<string, never> {
+  return name ? { facts: { yes: [{ name, empty }], no: [{ name, empty: !empty }] } } : {};
 }
 
 function unary(op: '-n' | '-z', a: TestOperand): TestResult {
   const f = a.field;
   const text = `${op} ${a.text}`;
   if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes('') ? op === '-n' : null, text, operands: [] };
+  if (f.s === null) return f.not?.includes('') ? { value: op === '-n', text, operands: [] } : { value: null, text, operands: [], ...emptyFacts(a.name, op === '-z') };
   const nonEmpty = f.s !== '';
   return { value: op === '-n' ? nonEmpty : !nonEmpty, text, operands: [f], ...(f.unset && !nonEmpty ? { unset: f.unset } : {}) };
 }
@@ -175,7 +215,12 @@ function binary(a: TestOperand, op: string, b: TestOperand, dbl: boolean): TestR
       let eq: boolean | null;
       if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
       else eq = compareFields(x, y);
-      return done(eq === null ? null : op === '!=' ? !eq : eq);
+      if (eq === null) {
+        // `"$V" = ''`: the test of `-z "$V"`, written another way.
+        const name = y.s === '' ? a.name : x.s === '' ? b.name : undefined;
+        return { ...unknown, ...emptyFacts(name, op !== '!=') };
+      }
+      return done(op === '!=' ? !eq : eq);
     }
     case '-eq':
     case '-ne':

@@ -667,7 +667,7 @@ class StmtFrame extends Frame {
       return { done: flowOf(next) };
     }
     if (s.negated) {
-      for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+      for (const st of flow.next) st.negate();
     }
     return { done: flow };
   }
@@ -826,12 +826,10 @@ class AndOrFrame extends Frame {
       for (const st of left.next) {
         if (st.status === want) go.push(st);
         else if (st.status === null) {
-          const a = st.fork();
-          a.status = want;
+          const a = st.takeBranch(want);
           a.addDecision(UNDECIDED);
           go.push(a);
-          const b = st.fork();
-          b.status = !want;
+          const b = st.takeBranch(!want);
           b.addDecision(UNDECIDED);
           this.skipped.push(b);
         } else this.skipped.push(st);
@@ -888,12 +886,10 @@ class IfFrame extends Frame {
           if (st.status === true) yes.push(st);
           else if (st.status === false) this.elseStates.push(st);
           else {
-            const a = st.fork();
-            a.status = true;
+            const a = st.takeBranch(true);
             a.addDecision(UNDECIDED);
             yes.push(a);
-            const b = st.fork();
-            b.status = false;
+            const b = st.takeBranch(false);
             b.addDecision(UNDECIDED);
             this.elseStates.push(b);
           }
@@ -1356,7 +1352,7 @@ class CaseFrame extends Frame {
           let match: boolean | null = false;
           for (const p of item.patterns) {
             const glob = patternOf(p, st, m.expandEnv);
-            const r = glob === null ? null : value.s === null || value.multi ? (/^\*+$/.test(glob) ? true : null) : globMatch(value.s, glob);
+            const r = glob === null ? null : value.s === null || value.multi ? (/^\*+$/.test(glob) ? true : knownNotToBe(value, glob) ? false : null) : globMatch(value.s, glob);
             if (r === true) {
               match = true;
               break;
@@ -1388,6 +1384,11 @@ class CaseFrame extends Frame {
     if (!q) return { done: this.out };
     return { push: new ListFrame(q.stmts, q.states) };
   }
+}
+
+/** A pattern with no special character (`""`, `server`) that an unknown value is known to differ from. */
+function knownNotToBe(value: Field, glob: string): boolean {
+  return !value.multi && !/[*?[\\]/.test(glob) && value.not?.includes(glob) === true;
 }
 
 function wordText(m: Machine, w: Word): string {
@@ -2293,7 +2294,9 @@ function printf(fmt: string, args: Field[]): string | null {
  */
 function variableSet(st: State, name: string): boolean | null {
   if (!isName(name)) return null;
-  if (st.getVar(name)) return true;
+  const v = st.getVar(name);
+  if (v?.kind === 'scalar' && v.maybeUnset) return null;
+  if (v) return true;
   if (st.unknownUnset || RUNTIME_VARIABLES.has(name) || name.startsWith('BASH')) return null;
   return false;
 }
@@ -2302,9 +2305,13 @@ const RUNTIME_VARIABLES = new Set(['USER', 'LOGNAME', 'TERM', 'SHLVL', 'OLDPWD',
 
 function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
   const aligned = words.length === src.length;
-  const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
+  const ops: TestOperand[] = words.map((field, i) => {
+    const name = aligned && src[i] ? wholeVariable(src[i] as Word, dbl) : null;
+    return { field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}), ...(name ? { name } : {}) };
+  });
   const r = evalTest(ops, dbl, (op, f) => fileFact(m, st, op, f), (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   decide(m, st, r, ref);
   return { done: flowOf([st]) };
 }
@@ -2352,6 +2359,19 @@ function isUidTest(text: string): boolean {
   return /id -[ug]|\bE?UID\b|whoami/.test(text);
 }
 
+/**
+ * The variable a test operand is, whole: `"$V"`, `"${V}"`, `"${V:-}"` (empty exactly when V is
+ * empty or unset), and in `[[ ]]` the same unquoted; null for any other word.
+ */
+function wholeVariable(w: Word, dbl: boolean): string | null {
+  const only = w.parts.length === 1 ? w.parts[0] : undefined;
+  const pe = only?.type === 'DblQuoted' ? (only.parts.length === 1 ? only.parts[0] : undefined) : dbl ? only : undefined;
+  if (pe?.type !== 'ParamExp' || !isName(pe.param) || pe.length || pe.excl || pe.index !== null) return null;
+  if (pe.op === null) return pe.param;
+  const emptyDefault = !pe.word || pe.word.parts.every((p) => (p.type === 'Lit' || p.type === 'SglQuoted') && p.value === '');
+  return (pe.op === ':-' || pe.op === '-') && emptyDefault ? pe.param : null;
+}
+
 function isPatternWord(w: Word): boolean {
   return w.parts.some((p) => p.type === 'Lit' && /[*?[]/.test(p.value));
 }
@@ -2385,10 +2405,12 @@ function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
     // The right side of `=~` is a regular expression, its quoted parts literal.
     const regex = src[src.length - 1]?.field.s === '=~' ? regexOf(word, st, sub) : undefined;
     if (regex !== undefined) matches = true;
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}), ...(regex !== undefined ? { regex } : {}) });
+    const name = wholeVariable(word, true);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}), ...(regex !== undefined ? { regex } : {}), ...(name ? { name } : {}) });
   }
   const r = evalTest(src, true, undefined, (name) => variableSet(st, name));
-  st.status = r.value;
+  if (r.value === null) st.undecided(r.facts);
+  else st.status = r.value;
   // `=~` sets BASH_REMATCH: the groups when one match decided the test, else not known here.
   if (matches) st.setVar('BASH_REMATCH', r.rematch ? { kind: 'array', items: r.rematch.map(lit) } : { kind: 'array', items: [UNKNOWN_FIELDS] });
   decide(m, st, r, null);
@@ -2737,7 +2759,10 @@ function interpretAs(inv: ScriptInvocation, host: Host, limits: Limits): ScriptR
   let budget: string | null = null;
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
-    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+    const ended = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont];
+    // Nothing reads a variable after the script's end: what its branches learnt of them is undone.
+    for (const st of ended) st.widenNarrowed();
+    for (const st of m.merge(ended)) {
       rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque, ...waitedOf(st), ...(st.jobs && st.jobs.jobs.length > 0 && !st.jobs.waited ? { running: st.jobs } : {}) });
     }
   } catch (e) {

@@ -9,6 +9,7 @@
  * per statement bounded and the whole evaluation linear in the size of the script.
  */
 import type { FuncDecl, Stmt, CallExpr } from '../../parsers/shell-ast.js';
+import type { BranchFacts } from './conditions.js';
 import type { Span } from '../../parsers/source.js';
 import {
   joinField,
@@ -34,7 +35,18 @@ export interface ScriptFile {
   spanOf(p: [number, number, number], e: [number, number, number]): Span;
 }
 
-export type Var = { kind: 'scalar'; value: Field; flat?: Flattening } | { kind: 'array'; items: Field[] };
+export type Var =
+  | {
+      kind: 'scalar';
+      value: Field;
+      flat?: Flattening;
+      /**
+       * Empty, but whether it is set is not known: the path took the true way of `[ -z "$V" ]` on a
+       * value it did not know, which an unset variable passes too (`${V-x}` and `-v V` stay unknown).
+       */
+      maybeUnset?: true;
+    }
+  | { kind: 'array'; items: Field[] };
 
 /**
  * A string made by joining the positional parameters (`ARGS="$@"`, `opts="$*"`, `EXTRA="${@:2}"`):
@@ -227,7 +239,7 @@ function feedField(f: Field): void {
   }
 }
 
-/** `textHash` of the value's key: `s` and the field's key, or `a` and the items' keys joined by `\u0004`. */
+/** `textHash` of the value's key: `s` (`u` when maybe unset) and the field's key, or `a` and the items' keys joined by `\u0004`. */
 export function varHash(v: Var): [number, number] {
   // A long text (an ENV value that doubles itself line after line) is hashed once, not once for
   // each of the many values that hold it: the hash of a scalar depends only on its field.
@@ -239,7 +251,7 @@ export function varHash(v: Var): [number, number] {
   hashA = 0x811c9dc5;
   hashB = 0x9e3779b9;
   if (v.kind === 'scalar') {
-    feedCode(0x73);
+    feedCode(v.maybeUnset ? 0x75 : 0x73);
     feedField(v.value);
   } else {
     feedCode(0x61);
@@ -301,6 +313,16 @@ function entryHash(name: string, v: Var): [number, number] {
 
 /** The value of a variable that differs between joined paths. */
 const UNKNOWN_VAR: Var = Object.freeze({ kind: 'scalar', value: UNKNOWN }) as Var;
+
+const NO_NARROWED: readonly string[] = [];
+
+/** A variable the path knows to be empty, set or not (see `maybeUnset`). */
+const EMPTY_OR_UNSET: Var = Object.freeze({ kind: 'scalar', value: Object.freeze({ s: '' }), maybeUnset: true }) as Var;
+
+/** A value a test may narrow: a text not known, that is no argument of the script, no list and no flattening. */
+function narrowable(v: Var): boolean {
+  return v.kind === 'scalar' && v.flat === undefined && !v.maybeUnset && v.value.s === null && !v.value.multi && v.value.arg === undefined && v.value.mangled === undefined && !v.value.not?.includes('');
+}
 
 /**
  * The variable lost its value where too many states met and were joined (or in a layer where
@@ -495,8 +517,18 @@ export class State {
   private locals: Map<string, Var | undefined>[];
   params: Field[];
   user: UserValue;
-  /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
-  status: boolean | null;
+  private status_: boolean | null;
+  /**
+   * What the last command, a test that could not be decided, says of the variables it read for
+   * each way it goes (`[ -z "$V" ]`); set with the status, and gone with the next one.
+   */
+  private pending: BranchFacts | null;
+  /**
+   * The variables whose value a branch narrowed (`[ -z "$V" ]` true: V is empty), with the value
+   * each had before: the narrowing is undone where the variable is no longer read, so paths that
+   * differ only in it merge as they did before it was known.
+   */
+  private narrowed: ReadonlyMap<string, Var | undefined> | null;
   /** What the last test command decided, for the `if`/`&&` that reads its status. */
   test: Decision | null;
   /** The last foreground simple commands of the path (several after a merge). */
@@ -523,7 +555,9 @@ export class State {
     this.locals = [];
     this.params = init.params;
     this.user = init.user;
-    this.status = true;
+    this.status_ = true;
+    this.pending = null;
+    this.narrowed = null;
     this.test = null;
     this.last = [];
     this.why = null;
@@ -544,7 +578,9 @@ export class State {
     s.funcsOwned = false;
     s.params = this.params;
     s.user = this.user;
-    s.status = this.status;
+    s.status_ = this.status_;
+    s.pending = this.pending;
+    s.narrowed = this.narrowed;
     s.test = this.test;
     s.last = this.last;
     s.why = this.why;
@@ -553,6 +589,78 @@ export class State {
     s.unknownUnset = this.unknownUnset;
     s.jobs = this.jobs;
     return s;
+  }
+
+  /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+  get status(): boolean | null {
+    return this.status_;
+  }
+
+  set status(v: boolean | null) {
+    this.status_ = v;
+    this.pending = null;
+  }
+
+  /** The status of a test that could not be decided (null), and what each way of it says. */
+  undecided(facts: BranchFacts | undefined): void {
+    this.status = null;
+    if (facts) this.pending = facts;
+  }
+
+  /** `! test`: the status negated, and what each way says with it. */
+  negate(): void {
+    const facts = this.pending;
+    this.status = this.status_ === null ? null : !this.status_;
+    if (facts) this.pending = { yes: facts.no, no: facts.yes };
+  }
+
+  /**
+   * A fork that took one way of the undecided status: the status, and what the test says of the
+   * variables for that way (empty, or not empty).
+   */
+  takeBranch(status: boolean): State {
+    const facts = this.pending;
+    const s = this.fork();
+    s.status = status;
+    if (facts) for (const f of status ? facts.yes : facts.no) s.narrow(f.name, f.empty);
+    return s;
+  }
+
+  /**
+   * The variable is empty (or unset), or not empty, on this path. Only a value not known is
+   * narrowed: unknown text that holds no argument of the script and no list of words.
+   */
+  private narrow(name: string, empty: boolean): void {
+    if (SHELL_SET.has(name)) return;
+    const old = this.vars.get(name);
+    if (old === undefined ? !this.unknownUnset : !narrowable(old)) return;
+    const prev = this.narrowed?.has(name) ? this.narrowed.get(name) : old;
+    const f = old?.kind === 'scalar' ? old.value : UNKNOWN;
+    this.setVar(name, empty ? EMPTY_OR_UNSET : { kind: 'scalar', value: { ...f, not: [...(f.not ?? []), ''] } });
+    const narrowed = new Map(this.narrowed ?? []);
+    narrowed.set(name, prev);
+    this.narrowed = narrowed;
+  }
+
+  /** The variables this path narrowed (see `narrowed`). */
+  narrowedNames(): Iterable<string> {
+    return this.narrowed?.keys() ?? NO_NARROWED;
+  }
+
+  hasNarrowed(): boolean {
+    return this.narrowed !== null;
+  }
+
+  /** Undoes the narrowing of the variables `drop` names (all when absent): each gets its value before the test back. */
+  widenNarrowed(drop?: (name: string) => boolean): void {
+    const narrowed = this.narrowed;
+    if (!narrowed) return;
+    let kept: Map<string, Var | undefined> | null = null;
+    for (const [k, v] of narrowed) {
+      if (!drop || drop(k)) this.setVar(k, v);
+      else (kept ??= new Map()).set(k, v);
+    }
+    this.narrowed = kept;
   }
 
   getVar(name: string): Var | undefined {
@@ -569,6 +677,11 @@ export class State {
   }
 
   setVar(name: string, v: Var | undefined): void {
+    if (this.narrowed?.has(name)) {
+      const narrowed = new Map(this.narrowed);
+      narrowed.delete(name);
+      this.narrowed = narrowed.size > 0 ? narrowed : null;
+    }
     if (!this.varsOwned) {
       this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, new Map());
       this.varsOwned = true;
@@ -668,6 +781,8 @@ export class State {
   joinWith(o: State, withVars = true): State {
     const s = this.fork();
     s.status = this.status === o.status ? this.status : null;
+    // The joined values are what both paths hold, narrowed or not: there is nothing to undo.
+    s.narrowed = null;
     s.opaque = this.opaque || o.opaque;
     s.unknownUnset = this.unknownUnset || o.unknownUnset;
     s.jobs = joinJobs(this.jobs, o.jobs);
@@ -791,7 +906,7 @@ function unionLast(a: CmdRef[], b: CmdRef[]): CmdRef[] {
 
 function sameVar(a: Var, b: Var): boolean {
   if (a === b) return true;
-  if (a.kind === 'scalar' && b.kind === 'scalar') return sameField(a.value, b.value);
+  if (a.kind === 'scalar' && b.kind === 'scalar') return sameField(a.value, b.value) && !a.maybeUnset === !b.maybeUnset;
   if (a.kind === 'array' && b.kind === 'array') return sameFields(a.items, b.items);
   return false;
 }
@@ -800,6 +915,8 @@ function joinVar(a: Var, b: Var): Var {
   if (sameVar(a, b)) return a;
   let out: Var;
   if (a.kind === 'scalar' && b.kind === 'scalar') {
+    // Empty on both paths, set on one only: still empty, no value lost.
+    if (sameField(a.value, b.value)) return a.maybeUnset ? a : b;
     const f = joinField(a.value, b.value);
     if (f === UNKNOWN) return UNKNOWN_VAR;
     out = { kind: 'scalar', value: f };
@@ -844,14 +961,36 @@ function sameLocals(a: Map<string, Var | undefined>[], b: Map<string, Var | unde
 export const MAX_STATES_PER_POINT = 8;
 
 /**
+ * How many different states may reach one point while some of them still hold what a branch
+ * learnt of a variable (`[ -z "$V" ]`); past it, that is undone first.
+ */
+const MAX_NARROWED_STATES = 4;
+
+/**
  * Equal states merged; more than `cap` different ones joined into one. Returns the states,
  * whether the cap was hit (values that differed became unknown), and whether the join also lost
  * the arguments or the user (paths that differed in them were joined).
  */
 export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT, keep: ReadonlySet<string> = NO_NAMES, liveness?: (names: readonly string[]) => LiveFacts | null): { states: State[]; capped: boolean; lostFacts?: boolean; exact?: boolean } {
   if (states.length <= 1) return { states, capped: false };
-  const out = distinct(states, cap);
+  // What a branch learnt of a variable nothing reads again is undone first: paths that differ
+  // only in it are one path, as they were before it was learnt.
+  const narrowed = new Set<string>();
+  for (const s of states) for (const k of s.narrowedNames()) narrowed.add(k);
+  if (narrowed.size > 0 && liveness) {
+    const facts = liveness([...narrowed]);
+    if (facts) for (const s of states) s.widenNarrowed((k) => !facts.live(k));
+  }
+  const holding = states.some((s) => s.hasNarrowed());
+  const out = distinct(states, holding ? Math.min(cap, MAX_NARROWED_STATES) : cap);
   if (out) return { states: out, capped: false };
+  // More paths than that: what the branches learnt goes before anything else, so the paths merge
+  // as they did before it was learnt (and the work stays what it was), and only then are values lost.
+  if (holding) {
+    for (const s of states) s.widenNarrowed();
+    const fewer = distinct(states, cap);
+    if (fewer) return { states: fewer, capped: false };
+  }
   // Too many: first the joins that lose nothing, then, if still too many, the joins that do.
   const exact = liveness ? joinExact(states, liveness) : null;
   if (exact) {
@@ -900,6 +1039,21 @@ function coveredByUnknown(v: Var | undefined): boolean {
   if (v === undefined || v.kind !== 'scalar' || v.flat !== undefined) return false;
   const f = v.value;
   return !f.multi && f.arg === undefined && f.mangled === undefined && !(f.s !== null && f.s.includes(USER_COMMAND));
+}
+
+/**
+ * A value not known but for the texts it differs from (`not empty`, learnt from `[ -n "$V" ]`)
+ * stands for a value that differs from them too: a known text not among them (`info`), or an
+ * unknown one known to differ from at least the same texts.
+ */
+function holdsWithin(a: Var | undefined, b: Var | undefined): boolean {
+  if (a === undefined || a.kind !== 'scalar' || a.flat !== undefined || a.maybeUnset || !coveredByUnknown(b)) return false;
+  const f = a.value;
+  const not = f.not;
+  if (f.s !== null || f.multi || f.arg !== undefined || f.mangled !== undefined || f.unset?.length || !not?.length) return false;
+  const g = (b as Var & { kind: 'scalar' }).value;
+  if (g.s !== null) return !not.includes(g.s);
+  return !g.unset?.length && not.every((t) => g.not?.includes(t));
 }
 
 function sameValue(a: Var | undefined, b: Var | undefined): boolean {
@@ -967,7 +1121,7 @@ function joinExact(states: State[], liveness: (names: readonly string[]) => Live
       const a = value(r, k);
       const b = value(q, k);
       if (sameValue(a, b)) return x.unknownUnset === y.unknownUnset || a !== undefined;
-      return anything(a, k) && (coveredByUnknown(b) || (b === undefined && y.unknownUnset && !SHELL_SET.has(k)));
+      return (anything(a, k) && (coveredByUnknown(b) || (b === undefined && y.unknownUnset && !SHELL_SET.has(k)))) || holdsWithin(a, b);
     });
   };
   for (let changed = true; changed; ) {

@@ -337,7 +337,7 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
   if (index !== null && index !== '0') return { list: null, scalar: UNKNOWN, set: null };
   // Empty because of unset variables (`: "${A:=$B}"`): reading it names it first.
   if (v.value.unset && v.value.s === '') return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+  return { list: null, scalar: v.value, set: v.value.s === null || v.maybeUnset ? null : true };
 }
 
 /** `${!ref}` where ref holds `name`: `$name` (its first item for an array). */

@@ -13,7 +13,7 @@ function fieldKey(f: Field): string {
 }
 
 function varKey(v: Var): string {
-  return v.kind === 'scalar' ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join('\u0004')}`;
+  return v.kind === 'scalar' ? `${v.maybeUnset ? 'u' : 's'}${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join('\u0004')}`;
 }
 
 const text = fc.oneof(fc.string(), fc.constantFrom('', 'a', '\u0001', '\u0002x', 'é', '😀', 'x y', '12'));
@@ -28,7 +28,7 @@ const field: fc.Arbitrary<Field> = fc.record(
   { requiredKeys: ['s'] },
 );
 const value: fc.Arbitrary<Var> = fc.oneof(
-  field.map((f): Var => ({ kind: 'scalar', value: f })),
+  fc.tuple(field, fc.boolean()).map(([f, maybeUnset]): Var => ({ kind: 'scalar', value: f, ...(maybeUnset ? { maybeUnset: true as const } : {}) })),
   fc.array(field, { maxLength: 4 }).map((items): Var => ({ kind: 'array', items })),
 );
 
@@ -48,5 +48,6 @@ describe('the hash of a variable value', () => {
     const h = varHash({ kind: 'scalar', value: base });
     for (const f of variants) expect(varHash({ kind: 'scalar', value: f })).not.toEqual(h);
     expect(varHash({ kind: 'array', items: [base] })).not.toEqual(h);
+    expect(varHash({ kind: 'scalar', value: base, maybeUnset: true })).not.toEqual(h);
   });
 });
