@@ -21344,22 +21344,14 @@ function reportBackground(ctx, main2, bg, service, find, done) {
   if (!launch) return;
   const given = givenArgs(hop, launch.runs.default);
   if (given.length > 0 && !subcommandOnly(given, [], hop)) return;
-  let server = null;
-  for (const job2 of bg.jobs) {
-    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
-    if (cmd2) server = { job: job2, cmd: cmd2 };
-  }
+  const server = serverJob(bg.jobs, service, find);
   if (!server) return;
   const scriptPath = hop.unit.imagePath ?? "";
   if (!service && JOB_WORDS.test([...server.cmd.argv.map((f) => f.s ?? ""), scriptPath].join(" "))) return;
+  const seen = serverSeen(ctx, hop, server, done);
+  if (!seen) return;
   const { job, cmd } = server;
-  const key = `${job.file.path}:${job.stmt.p[2]}`;
-  if (done.has(key)) return;
-  done.add(key);
-  const own = cmd.ref.stmt === job.stmt;
-  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
-  const name = basename2(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
-  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const { own, text, name, place } = seen;
   const init = main2.init?.name ?? null;
   const k = bg.keeper;
   const keeper = k.kind === "wait" && k.poll ? statementText(k.at) : refText(k.at);
@@ -21464,25 +21456,36 @@ function reportWait(ctx, main2, hop, wait, jobs, other, done) {
   if (main2.init) ctx.report({ ...place, messageId: "waitsWithoutTrapUnderInit", data: { ...data, init: main2.init.name } });
   else ctx.report({ ...place, messageId: "waitsWithoutTrap", data });
 }
-function behind(ref, at2) {
-  return ref.file === at2.file && ref.stmt.p[2] >= at2.stmt.e[2];
-}
-function reportPoll(ctx, main2, hop, at2, poll, jobs, other, service, find, done) {
-  if (hop.kind !== "script" || hop.unit.kind !== "file") return;
+function serverJob(jobs, service, find) {
   let server = null;
-  for (const job2 of poll.jobs) {
-    const cmd2 = [...job2.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
-    if (cmd2) server = { job: job2, cmd: cmd2 };
+  for (const job of jobs) {
+    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || service && servesImage(c.argv, find));
+    if (cmd) server = { job, cmd };
   }
-  if (!server) return;
+  return server;
+}
+function serverSeen(ctx, hop, server, done) {
   const { job, cmd } = server;
   const key = `${job.file.path}:${job.stmt.p[2]}`;
-  if (done.has(key)) return;
+  if (done.has(key)) return null;
   done.add(key);
   const own = cmd.ref.stmt === job.stmt;
   const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, "");
   const name = basename2(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
   const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  return { own, text, name, place };
+}
+function behind(ref, at2) {
+  return ref.file === at2.file && ref.stmt.p[2] >= at2.stmt.e[2];
+}
+function reportPoll(ctx, main2, hop, at2, poll, jobs, other, service, find, done) {
+  if (hop.kind !== "script" || hop.unit.kind !== "file") return;
+  const server = serverJob(poll.jobs, service, find);
+  if (!server) return;
+  const seen = serverSeen(ctx, hop, server, done);
+  if (!seen) return;
+  const { job, cmd } = server;
+  const { own, text, name, place } = seen;
   const init = main2.init?.name ?? null;
   const loop = statementText(at2);
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : "";
@@ -36983,31 +36986,6 @@ function heredocOf(s) {
 function concat2(a, b) {
   return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
 }
-function childStatements(s) {
-  const c = s.cmd;
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let x = c; x; x = x.else) out.push(...x.cond, ...x.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((i) => i.stmts);
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
 function literal2(w) {
   let out = "";
   for (const part of w.parts) {
@@ -37108,6 +37086,7 @@ var init_run_writes = __esm({
     "use strict";
     import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_dockerfile();
+    init_shell_walk();
     init_source2();
     init_base_images();
     init_image();
@@ -37221,7 +37200,7 @@ var init_run_writes = __esm({
           this.redirects(s, output, sure);
           return;
         }
-        for (const inner of childStatements(s)) this.stmt(inner, false);
+        for (const inner of childStmts(s.cmd)) this.stmt(inner, false);
         this.redirects(s, null, false);
       }
       /**

@@ -14,6 +14,7 @@ import picomatch from 'picomatch';
 import { commandForm, runShellText, type Instruction } from '../parsers/dockerfile.js';
 import type { Dialect, Redirect, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
+import { childStmts } from '../parsers/shell-walk.js';
 import { MappedText, type Span } from '../parsers/source.js';
 import { imageSh, type ShFlavour } from './base-images.js';
 import { rootStage, type Stage } from './image.js';
@@ -224,7 +225,7 @@ class RunReplay {
       return;
     }
     // if, case, loops, functions: what they write is written on some paths only.
-    for (const inner of childStatements(s)) this.stmt(inner, false);
+    for (const inner of childStmts(s.cmd)) this.stmt(inner, false);
     this.redirects(s, null, false);
   }
 
@@ -472,32 +473,6 @@ function heredocOf(s: Stmt): { r: Redirect; hdoc: Word | null } | null {
 
 function concat(a: WrittenText, b: WrittenText): WrittenText {
   return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
-}
-
-function childStatements(s: Stmt): Stmt[] {
-  const c = s.cmd;
-  if (!c) return [];
-  switch (c.type) {
-    case 'IfClause': {
-      const out: Stmt[] = [];
-      for (let x: typeof c | null = c; x; x = x.else) out.push(...x.cond, ...x.then);
-      return out;
-    }
-    case 'WhileClause':
-      return [...c.cond, ...c.do];
-    case 'ForClause':
-      return c.do;
-    case 'CaseClause':
-      return c.items.flatMap((i) => i.stmts);
-    case 'FuncDecl':
-      return [c.body];
-    case 'TimeClause':
-      return c.stmt ? [c.stmt] : [];
-    case 'CoprocClause':
-      return [c.stmt];
-    default:
-      return [];
-  }
 }
 
 /** A word's value when it is literal text (no expansion, no ANSI-C quoting), else null. */

@@ -196,23 +196,14 @@ function reportBackground(ctx: Ctx, main: MainProcess, bg: BackgroundService, se
   const given = givenArgs(hop, launch.runs.default);
   if (given.length > 0 && !subcommandOnly(given, [], hop)) return;
   // The server: the last job whose program runs until it is stopped.
-  let server: { job: Job; cmd: Job['cmds'][number] } | null = null;
-  for (const job of bg.jobs) {
-    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
-    if (cmd) server = { job, cmd };
-  }
+  const server = serverJob(bg.jobs, service, find);
   if (!server) return;
   const scriptPath = hop.unit.imagePath ?? '';
   if (!service && JOB_WORDS.test([...server.cmd.argv.map((f) => f.s ?? ''), scriptPath].join(' '))) return;
+  const seen = serverSeen(ctx, hop, server, done);
+  if (!seen) return;
   const { job, cmd } = server;
-  const key = `${job.file.path}:${job.stmt.p[2]}`;
-  if (done.has(key)) return;
-  done.add(key);
-  // The job's own line, or the program inside the function it runs (`start_server &`).
-  const own = cmd.ref.stmt === job.stmt;
-  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
-  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
-  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const { own, text, name, place } = seen;
   const init = main.init?.name ?? null;
   const k = bg.keeper;
   const keeper = k.kind === 'wait' && k.poll ? statementText(k.at) : refText(k.at);
@@ -363,6 +354,34 @@ function reportWait(ctx: Ctx, main: MainProcess, hop: ScriptHop, wait: StmtRef, 
 }
 
 /** `ref` comes after the whole of `at` in the same file (a command after a `wait` or after a polling loop). */
+type ServerJob = { job: Job; cmd: Job['cmds'][number] };
+
+/** The server among background jobs: the last one whose program runs until it is stopped. */
+function serverJob(jobs: readonly Job[], service: boolean, find: FindInImage): ServerJob | null {
+  let server: ServerJob | null = null;
+  for (const job of jobs) {
+    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
+    if (cmd) server = { job, cmd };
+  }
+  return server;
+}
+
+/**
+ * How a background server is shown, once per job (null when it was reported already): the job's
+ * own line, or the program inside the function it runs (`start_server &`), and where it starts.
+ */
+function serverSeen(ctx: Ctx, hop: ScriptHop & { kind: 'script' }, server: ServerJob, done: Set<string>): { own: boolean; text: string; name: string; place: ReturnType<typeof atRef> } | null {
+  const { job, cmd } = server;
+  const key = `${job.file.path}:${job.stmt.p[2]}`;
+  if (done.has(key)) return null;
+  done.add(key);
+  const own = cmd.ref.stmt === job.stmt;
+  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
+  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
+  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  return { own, text, name, place };
+}
+
 function behind(ref: Pick<CmdRef, 'stmt' | 'file'>, at: StmtRef): boolean {
   return ref.file === at.file && ref.stmt.p[2] >= at.stmt.e[2];
 }
@@ -375,20 +394,12 @@ function behind(ref: Pick<CmdRef, 'stmt' | 'file'>, at: StmtRef): boolean {
  */
 function reportPoll(ctx: Ctx, main: MainProcess, hop: ScriptHop, at: StmtRef, poll: Poll, jobs: readonly Job[], other: Executed | null, service: boolean, find: FindInImage, done: Set<string>): void {
   if (hop.kind !== 'script' || hop.unit.kind !== 'file') return;
-  let server: { job: Job; cmd: Job['cmds'][number] } | null = null;
-  for (const job of poll.jobs) {
-    const cmd = [...job.cmds].reverse().find((c) => longRunning(c.argv, find) || (service && servesImage(c.argv, find)));
-    if (cmd) server = { job, cmd };
-  }
+  const server = serverJob(poll.jobs, service, find);
   if (!server) return;
+  const seen = serverSeen(ctx, hop, server, done);
+  if (!seen) return;
   const { job, cmd } = server;
-  const key = `${job.file.path}:${job.stmt.p[2]}`;
-  if (done.has(key)) return;
-  done.add(key);
-  const own = cmd.ref.stmt === job.stmt;
-  const text = (own ? refText(job) : refText(cmd.ref)).replace(/\s*&$/, '');
-  const name = basename(commandOf(cmd.argv).name?.s ?? cmd.argv[0]?.s ?? text);
-  const place = atRef(hop.unit, { stmt: job.stmt, file: job.file, sourcedVia: cmd.ref.file === job.file ? cmd.ref.sourcedVia : [] }, ctx.env.dockerfile.displayPath);
+  const { own, text, name, place } = seen;
   const init = main.init?.name ?? null;
   const loop = statementText(at);
   const inFn = !own && cmd.ref.via.length > 0 ? ` inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`` : '';
