@@ -892,9 +892,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal3 = normalizeSimpleBranch(branch);
-        if (literal3 && literal3.length === 1) {
-          safeChars.push(literal3);
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
           continue;
         }
         combinable = false;
@@ -1046,15 +1046,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal3 = input2.slice(token.startIndex, state.index + 1);
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
         const body2 = input2.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal3;
-          open.output = safeOutput || utils.escapeRegex(literal3);
+          open.value = literal2;
+          open.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -6430,7 +6430,7 @@ var require_property = __commonJS({
         value = value.substring(skip);
         let first = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal3 = first === "'" || first === '"';
+        let literal2 = first === "'" || first === '"';
         let inSingle = first === "'" && last === "'";
         let inDouble = false;
         if (first === '"') {
@@ -6471,7 +6471,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal3) {
+                      if (!inDouble && !inSingle && !literal2) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -6499,7 +6499,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal3) {
+              } else if (inSingle || literal2) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -9289,26 +9289,26 @@ function basename(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
-function unwrapPrefixes(words, literal3, through = ALL) {
+function unwrapPrefixes(words, literal2, through = ALL) {
   const prefixes = [];
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit2 = w === void 0 ? null : literal3(w);
+    const lit2 = w === void 0 ? null : literal2(w);
     if (lit2 === null) return { prefixes, start: i };
     const name = basename(lit2);
     if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal3);
+    const next = skipOptions(name, words, i + 1, literal2);
     if (next === null || next >= words.length) return { prefixes, start: i };
     prefixes.push({ name, index: i });
     i = next;
   }
 }
-function skipOptions(prefix, words, from, literal3) {
+function skipOptions(prefix, words, from, literal2) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit2 = literal3(w);
+    const lit2 = literal2(w);
     if (lit2 === null) return i;
     if (lit2 === "--") return i + 1;
     if (prefix === "env" && ASSIGNMENT.test(lit2)) {
@@ -9347,17 +9347,17 @@ function skipOptions(prefix, words, from, literal3) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal3, short3, long) {
+function prefixOption(prefix, words, from, literal2, short3, long) {
   let value;
   let i = from;
   while (i < words.length) {
-    const lit2 = literal3(words[i]);
+    const lit2 = literal2(words[i]);
     if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
     if (lit2.startsWith("--")) {
       const eq = lit2.indexOf("=");
       const name = lit2.slice(2, eq >= 0 ? eq : void 0);
       const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       i += takes && eq < 0 ? 2 : 1;
       continue;
     }
@@ -9366,7 +9366,7 @@ function prefixOption(prefix, words, from, literal3, short3, long) {
       const c = lit2[k];
       if (!VALUED[prefix].has(c)) continue;
       const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal3(words[i + 1]);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal2(words[i + 1]);
       if (glued === "") consumed = 2;
       if (c === short3) value = v;
       break;
@@ -9500,14 +9500,15 @@ function wordLiteral(word) {
 function partLiteral(part) {
   switch (part.type) {
     case "Lit":
-      return part.value.replace(/\\(.)/g, "$1");
+      return part.value.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
     case "SglQuoted":
-      return part.value;
+      return part.dollar ? null : part.value;
     case "DblQuoted": {
+      if (part.dollar) return null;
       let s = "";
       for (const p of part.parts) {
         if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\([$`"\\])/g, "$1");
+        s += p.value.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
       }
       return s;
     }
@@ -30227,9 +30228,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal3 ? "|\n" : ">\n";
+        return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -30278,7 +30279,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal3) {
+      if (!literal2) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -36986,34 +36987,6 @@ function heredocOf(s) {
 function concat2(a, b) {
   return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
 }
-function literal2(w) {
-  let out = "";
-  for (const part of w.parts) {
-    const v = partValue(part);
-    if (v === null) return null;
-    out += v;
-  }
-  return out;
-}
-function partValue(part) {
-  switch (part.type) {
-    case "Lit":
-      return part.value.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
-    case "SglQuoted":
-      return part.dollar ? null : part.value;
-    case "DblQuoted": {
-      if (part.dollar) return null;
-      let s = "";
-      for (const p of part.parts) {
-        if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
-}
 function unescape(s, format4) {
   let out = "";
   for (let i = 0; i < s.length; i++) {
@@ -37087,6 +37060,7 @@ var init_run_writes = __esm({
     import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_dockerfile();
     init_shell_walk();
+    init_commands();
     init_source2();
     init_base_images();
     init_image();
@@ -37182,8 +37156,8 @@ var init_run_writes = __esm({
           return;
         }
         if (cmd?.type === "CallExpr" && cmd.args.length > 0) {
-          const name = literal2(cmd.args[0]);
-          const args = cmd.args.slice(1).map(literal2);
+          const name = wordLiteral(cmd.args[0]);
+          const args = cmd.args.slice(1).map(wordLiteral);
           if (name === "cd") {
             const to = args[0];
             this.cwd = to === void 0 ? null : to === null || this.cwd === null ? null : path16.posix.resolve(this.cwd, to);
@@ -37211,7 +37185,7 @@ var init_run_writes = __esm({
         let wrote = false;
         for (const r of s.redirs) {
           if (!/>/.test(r.op) || r.op === ">&" || r.op === "<>") {
-            if (r.op === ">&" && r.word && literal2(r.word) !== null && !/^\d+$|^-$/.test(literal2(r.word) ?? "")) this.unknownTarget(r);
+            if (r.op === ">&" && r.word && wordLiteral(r.word) !== null && !/^\d+$|^-$/.test(wordLiteral(r.word) ?? "")) this.unknownTarget(r);
             continue;
           }
           const target2 = r.word ? this.resolve(r.word) : null;
@@ -37329,7 +37303,7 @@ var init_run_writes = __esm({
         return this.cwd === null ? null : path16.posix.resolve(this.cwd, p);
       }
       resolve(w) {
-        const v = literal2(w);
+        const v = wordLiteral(w);
         return v === null || v === "" ? null : this.absolute(v);
       }
       /** `{ echo a; printf 'b\n'; }`: the output of a group of writers, in order, or null when it has anything else. */
@@ -37339,7 +37313,7 @@ var init_run_writes = __esm({
           if (s.background || s.negated || s.redirs.some((r) => r.op !== "<<" && r.op !== "<<-")) return null;
           const cmd = s.cmd;
           if (cmd?.type !== "CallExpr" || cmd.args.length === 0 || cmd.assigns.length > 0) return null;
-          const name = literal2(cmd.args[0]);
+          const name = wordLiteral(cmd.args[0]);
           const out = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
           if (out === null) return null;
           if ("why" in out) return out;
@@ -37355,7 +37329,7 @@ var init_run_writes = __esm({
           return body2 ? this.heredocText(body2.r, body2.hdoc, "cat") : null;
         }
         if (name !== "echo" && name !== "printf") return null;
-        const values = args.map(literal2);
+        const values = args.map(wordLiteral);
         const unknown = args.find((_, i) => values[i] === null);
         if (unknown) return { why: `its text uses \`${this.text.text.slice(unknown.p[2], unknown.e[2])}\``, how: name };
         const words = values;
@@ -46601,8 +46575,8 @@ var require_ignore2 = __commonJS({
         if (dir.ignored) {
           return dir;
         }
-        const literal3 = this._rules.testLiteral(path31);
-        return literal3.ignored || literal3.unignored ? literal3 : dir;
+        const literal2 = this._rules.testLiteral(path31);
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
       _t(path31, cache) {
         const cached = cache[path31];

@@ -136,7 +136,7 @@ export function basename(name: string): string {
   return i >= 0 ? name.slice(i + 1) : name;
 }
 
-/** The literal value of a word when it has no expansions, else null. */
+/** The literal value of a word when it has no expansions (nor `$'...'` or `$"..."` quoting), else null. */
 export function wordLiteral(word: Word): string | null {
   let out = '';
   for (const part of word.parts) {
@@ -150,14 +150,18 @@ export function wordLiteral(word: Word): string | null {
 function partLiteral(part: WordPart): string | null {
   switch (part.type) {
     case 'Lit':
-      return part.value.replace(/\\(.)/g, '$1');
+      // `\<newline>` is a line continuation, not a character; `\x` is x.
+      return part.value.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
     case 'SglQuoted':
-      return part.value;
+      // `$'\n'` (ANSI-C quoting) means what its escapes say in bash and nothing in dash: not a literal.
+      return part.dollar ? null : part.value;
     case 'DblQuoted': {
+      // `$"..."` is translated by the locale: not a literal either.
+      if (part.dollar) return null;
       let s = '';
       for (const p of part.parts) {
         if (p.type !== 'Lit') return null;
-        s += p.value.replace(/\\([$`"\\])/g, '$1');
+        s += p.value.replace(/\\\n/g, '').replace(/\\([$`"\\])/g, '$1');
       }
       return s;
     }

@@ -12,9 +12,10 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { commandForm, runShellText, type Instruction } from '../parsers/dockerfile.js';
-import type { Dialect, Redirect, Stmt, Word, WordPart } from '../parsers/shell-ast.js';
+import type { Dialect, Redirect, Stmt, Word } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { childStmts } from '../parsers/shell-walk.js';
+import { wordLiteral } from './commands.js';
 import { MappedText, type Span } from '../parsers/source.js';
 import { imageSh, type ShFlavour } from './base-images.js';
 import { rootStage, type Stage } from './image.js';
@@ -206,8 +207,8 @@ class RunReplay {
       return;
     }
     if (cmd?.type === 'CallExpr' && cmd.args.length > 0) {
-      const name = literal(cmd.args[0] as Word);
-      const args = cmd.args.slice(1).map(literal);
+      const name = wordLiteral(cmd.args[0] as Word);
+      const args = cmd.args.slice(1).map(wordLiteral);
       if (name === 'cd') {
         const to = args[0];
         this.cwd = to === undefined ? null : to === null || this.cwd === null ? null : path.posix.resolve(this.cwd, to);
@@ -237,7 +238,7 @@ class RunReplay {
     let wrote = false;
     for (const r of s.redirs) {
       if (!/>/.test(r.op) || r.op === '>&' || r.op === '<>') {
-        if (r.op === '>&' && r.word && literal(r.word) !== null && !/^\d+$|^-$/.test(literal(r.word) ?? '')) this.unknownTarget(r);
+        if (r.op === '>&' && r.word && wordLiteral(r.word) !== null && !/^\d+$|^-$/.test(wordLiteral(r.word) ?? '')) this.unknownTarget(r);
         continue;
       }
       const target = r.word ? this.resolve(r.word) : null;
@@ -366,7 +367,7 @@ class RunReplay {
   }
 
   private resolve(w: Word): string | null {
-    const v = literal(w);
+    const v = wordLiteral(w);
     return v === null || v === '' ? null : this.absolute(v);
   }
 
@@ -377,7 +378,7 @@ class RunReplay {
       if (s.background || s.negated || s.redirs.some((r) => r.op !== '<<' && r.op !== '<<-')) return null;
       const cmd = s.cmd;
       if (cmd?.type !== 'CallExpr' || cmd.args.length === 0 || cmd.assigns.length > 0) return null;
-      const name = literal(cmd.args[0] as Word);
+      const name = wordLiteral(cmd.args[0] as Word);
       const out = name === null ? null : this.commandOutput(name, cmd.args.slice(1), s);
       if (out === null) return null;
       if ('why' in out) return out;
@@ -394,7 +395,7 @@ class RunReplay {
       return body ? this.heredocText(body.r, body.hdoc, 'cat') : null;
     }
     if (name !== 'echo' && name !== 'printf') return null;
-    const values = args.map(literal);
+    const values = args.map(wordLiteral);
     const unknown = args.find((_, i) => values[i] === null);
     if (unknown) return { why: `its text uses \`${this.text.text.slice(unknown.p[2], unknown.e[2])}\``, how: name };
     const words = values as string[];
@@ -473,37 +474,6 @@ function heredocOf(s: Stmt): { r: Redirect; hdoc: Word | null } | null {
 
 function concat(a: WrittenText, b: WrittenText): WrittenText {
   return { text: a.text + b.text, pieces: [...a.pieces, ...b.pieces.map((p) => ({ ...p, start: p.start + a.text.length, end: p.end + a.text.length }))] };
-}
-
-/** A word's value when it is literal text (no expansion, no ANSI-C quoting), else null. */
-function literal(w: Word): string | null {
-  let out = '';
-  for (const part of w.parts) {
-    const v = partValue(part);
-    if (v === null) return null;
-    out += v;
-  }
-  return out;
-}
-
-function partValue(part: WordPart): string | null {
-  switch (part.type) {
-    case 'Lit':
-      return part.value.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
-    case 'SglQuoted':
-      return part.dollar ? null : part.value;
-    case 'DblQuoted': {
-      if (part.dollar) return null;
-      let s = '';
-      for (const p of part.parts) {
-        if (p.type !== 'Lit') return null;
-        s += p.value.replace(/\\\n/g, '').replace(/\\([$`"\\])/g, '$1');
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
 }
 
 /**
