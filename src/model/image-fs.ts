@@ -196,7 +196,8 @@ export class ImageFs {
 
   /**
    * `runsvdir /etc/service`: the `run` scripts of the service folders COPY/ADD put in `dir`
-   * (`COPY run /etc/service/app/run`, or a context folder of services copied there), but for those
+   * (`COPY run /etc/service/app/run`, a context folder of services copied there, or a folder
+   * copied onto one above it: `COPY rootfs /`), but for those
    * with a `down` file (not started until told to), or null
    * when a copy from a stage, an image or a URL may put services there too.
    */
@@ -207,8 +208,21 @@ export class ImageFs {
       for (const op of s.copies) {
         const inside = op.dest.startsWith(d + '/') ? op.dest.slice(d.length + 1).split('/')[0] : null;
         const onto = op.dest === d;
-        if (!inside && !onto) continue;
+        // A folder copied onto one above it (`COPY rootfs /` with rootfs/etc/service/app/run).
+        const top = op.dest.replace(/\/+$/, '');
+        const below = !inside && !onto && d.startsWith(top + '/') ? d.slice(top.length + 1) : null;
+        if (!inside && !onto && below === null) continue;
         for (const src of op.sources) {
+          if (below !== null) {
+            if (src.kind === 'heredoc') continue;
+            if (src.kind !== 'context') return null;
+            for (const m of this.contextMatches(src.pattern)) {
+              const sub = m ? `${m}/${below}` : below;
+              if (this.context.stat(m)?.kind !== 'dir' || this.context.stat(sub)?.kind !== 'dir') continue;
+              for (const n of this.context.list(sub)) if (this.context.stat(`${sub}/${n}`)?.kind === 'dir') names.add(n);
+            }
+            continue;
+          }
           if (src.kind !== 'context' && src.kind !== 'heredoc') return null;
           if (inside) names.add(inside);
           else if (src.kind === 'context') {
