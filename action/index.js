@@ -26305,7 +26305,8 @@ var init_root_process = __esm({
         })) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit")) && !mains.every((m) => commands.get(m))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
-        const first = mains[0];
+        const byDesign = (m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null;
+        const first = mains.find((m) => m.chain.hops.some((s) => s.kind === "supervisor") && !byDesign(m)) ?? mains[0];
         const command2 = commands.get(first) ?? null;
         const chain = [...first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) })), ...command2 ? [commandStep(command2)] : []];
         const fromStage = rootStage(stage);
@@ -36487,7 +36488,8 @@ var init_image_fs = __esm({
       }
       /**
        * `runsvdir /etc/service`: the `run` scripts of the service folders COPY/ADD put in `dir`
-       * (`COPY run /etc/service/app/run`, or a context folder of services copied there), but for those
+       * (`COPY run /etc/service/app/run`, a context folder of services copied there, or a folder
+       * copied onto one above it: `COPY rootfs /`), but for those
        * with a `down` file (not started until told to), or null
        * when a copy from a stage, an image or a URL may put services there too.
        */
@@ -36498,8 +36500,20 @@ var init_image_fs = __esm({
           for (const op of s.copies) {
             const inside3 = op.dest.startsWith(d + "/") ? op.dest.slice(d.length + 1).split("/")[0] : null;
             const onto = op.dest === d;
-            if (!inside3 && !onto) continue;
+            const top2 = op.dest.replace(/\/+$/, "");
+            const below = !inside3 && !onto && d.startsWith(top2 + "/") ? d.slice(top2.length + 1) : null;
+            if (!inside3 && !onto && below === null) continue;
             for (const src of op.sources) {
+              if (below !== null) {
+                if (src.kind === "heredoc") continue;
+                if (src.kind !== "context") return null;
+                for (const m of this.contextMatches(src.pattern)) {
+                  const sub = m ? `${m}/${below}` : below;
+                  if (this.context.stat(m)?.kind !== "dir" || this.context.stat(sub)?.kind !== "dir") continue;
+                  for (const n of this.context.list(sub)) if (this.context.stat(`${sub}/${n}`)?.kind === "dir") names.add(n);
+                }
+                continue;
+              }
               if (src.kind !== "context" && src.kind !== "heredoc") return null;
               if (inside3) names.add(inside3);
               else if (src.kind === "context") {

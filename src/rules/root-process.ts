@@ -114,7 +114,9 @@ export default defineRule({
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
 
-    const first = mains[0] as (typeof mains)[number];
+    // Services of a supervisor: the one named is one that is not root by design (crond beside syslogd names syslogd).
+    const byDesign = (m: (typeof mains)[number]): boolean => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, launch.programImage) !== null;
+    const first = (mains.find((m) => m.chain.hops.some((s) => s.kind === 'supervisor') && !byDesign(m)) ?? mains[0]) as (typeof mains)[number];
     const command = commands.get(first) ?? null;
     const chain = [...first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) })), ...(command ? [commandStep(command)] : [])];
     const fromStage = rootStage(stage);
