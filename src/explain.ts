@@ -310,7 +310,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           user,
           pid1: step.pid1,
           at: where(step),
-          note: `supervisor: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
+          note: `supervisor${step.name === 'runsvdir-start' ? " (runit's start script: `runsvdir -P /etc/service`)" : ''}: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
           why: [],
         });
         break;

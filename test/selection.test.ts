@@ -55,7 +55,7 @@ describe('the command line', () => {
     const list = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as Record<string, unknown>[];
     const root = list.find((r) => r.id === 'root-process');
     expect(root).toMatchObject({ kind: 'rule', severity: 'error', category: 'privilege', recommended: true, fixable: false, peers: { hadolint: [{ code: 'DL3002' }], buildkit: [], shellcheck: [] } });
-    expect(Object.keys(root?.messages as object)).toEqual(['lastUserRoot', 'noUser']);
+    expect(Object.keys(root?.messages as object)).toEqual(['lastUserRoot', 'noUser', 'serviceRoot']);
     expect(list.filter((r) => r.kind === 'diagnostic').map((r) => r.id)).toEqual(['input-error', 'suppression', 'syntax-error']);
     expect(list.filter((r) => r.kind === 'rule')).toHaveLength(RULES.length);
   });

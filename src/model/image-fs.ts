@@ -196,7 +196,8 @@ export class ImageFs {
 
   /**
    * `runsvdir /etc/service`: the `run` scripts of the service folders COPY/ADD put in `dir`
-   * (`COPY run /etc/service/app/run`, or a context folder of services copied there), or null
+   * (`COPY run /etc/service/app/run`, or a context folder of services copied there), but for those
+   * with a `down` file (not started until told to), or null
    * when a copy from a stage, an image or a URL may put services there too.
    */
   services(stage: Stage, dir: string): string[] | null {
@@ -222,6 +223,8 @@ export class ImageFs {
     const out: string[] = [];
     for (const n of [...names].sort()) {
       const run = path.posix.join(d, n, 'run');
+      // A `down` file beside it: runsv and s6-supervise do not start the service until told to.
+      if (this.lookup(stage, path.posix.join(d, n, 'down'))) continue;
       const origin = this.lookup(stage, run);
       if (origin?.kind === 'context' || origin?.kind === 'heredoc') out.push(run);
     }

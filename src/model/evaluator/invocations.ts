@@ -197,7 +197,7 @@ export interface Resolver {
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
-export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
+export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsvdir-start', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
 /** tini shipped under a name of the image's own or of its release file: `as-tini-static`, `tini-static-amd64`, `tini-arm64`. */
 const TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
@@ -331,8 +331,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     }
     // Supervisors start the services of a folder, each with its own run script and user: runit's
     // and s6's are followed when the build puts them there (`COPY run /etc/service/app/run`).
-    if (SUPERVISORS.has(name)) {
-      const dir = name === 'runsvdir' || name === 's6-svscan' ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith('-'))?.s ?? (name === 's6-svscan' ? '.' : null) : null;
+    // runit's start script as its packages install it (`/sbin/runsvdir-start`): `runsvdir -P
+    // /etc/service`. One the build provides is read as the script it is.
+    const ownStart = name === 'runsvdir-start' && r.resolveCommand(value) !== null;
+    if (SUPERVISORS.has(name) && !ownStart) {
+      const dir = name === 'runsvdir-start' ? '/etc/service' : name === 'runsvdir' || name === 's6-svscan' ? argv.slice(1).find((f) => f.s !== null && !f.multi && !f.s.startsWith('-'))?.s ?? (name === 's6-svscan' ? '.' : null) : null;
       const services = dir !== null && dir.startsWith('/') ? r.serviceScripts(dir) : null;
       if (!services || services.length === 0) {
         if (name === 'supervisord') {
@@ -347,7 +350,8 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
           });
           return end();
         }
-        push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not know` });
+        const reason = name === 'runsvdir-start' ? "runsvdir-start (runit's start script: `runsvdir -P /etc/service`) starts the services of /etc/service, where the build puts no run script dockerlint can read" : `${name} starts the services it is configured with, whose run scripts dockerlint does not know`;
+        push({ ...common, kind: 'unknown', reason });
         return end();
       }
       const hop: Step = { ...common, kind: 'supervisor', name, services };
@@ -453,6 +457,13 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     if (resolved) {
       const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
       if (!('source' in loaded)) {
+        if (hops[hops.length - 1]?.kind === 'supervisor') {
+          // A service's run file that is no shell script dockerlint reads: an execline script
+          // (s6's `#!/command/execlineb -P`), or a file with no `#!` line, which runsv cannot
+          // execute until something at run time writes one: what the service runs is not known.
+          push({ ...common, kind: 'unknown', reason: `the service's run file ${value} is not a shell script dockerlint can read (no \`#!\` line for sh or bash)`, unread: value });
+          return end();
+        }
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
       }
@@ -732,6 +743,14 @@ async function runScript(
       const argv = last && hop.kind === 'shell' && e.kind === 'end' ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : undefined;
       if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
         work.push({ hops: chainHops, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
+        continue;
+      }
+      if (e.kind === 'end' && e.last.length === 0 && hops[hops.length - 1]?.kind === 'supervisor') {
+        // A service's run script that runs no command (only comments, or only assignments) is a
+        // placeholder: what the service runs is written into it at run time, by a script dockerlint
+        // does not follow there.
+        chainHops.push({ ...h, kind: 'unknown', reason: 'the run script runs no command: a placeholder, which something fills at run time' } as Step);
+        run.chains.push({ hops: chainHops, end: null });
         continue;
       }
       run.chains.push({ hops: chainHops, end: { hop: h, ending: e } });

@@ -1,0 +1,40 @@
+/**
+ * `dockerlint explain` of runit as the main process: the runit packages' `runsvdir-start` is
+ * `runsvdir -P /etc/service`, and each service's run script the build copies there is a path of
+ * its own; a run file that cannot say what the service runs leaves that service unknown.
+ */
+import { explainContext, removeContexts, type Explained } from './explain-harness.js';
+import { ShellService } from '../src/model/shell-service.js';
+
+const shell = new ShellService();
+afterAll(removeContexts);
+
+function explain(files: Record<string, string>): Promise<Explained> {
+  return explainContext(files, shell);
+}
+
+const DOCKERFILE =
+  'FROM debian:12-slim\nRUN apt-get update && apt-get install -y runit && useradd -r ledger\nCOPY --chmod=755 run /etc/service/ledger/run\nENTRYPOINT ["/usr/sbin/runsvdir-start"]\n';
+
+describe('runsvdir-start from the runit package as the entrypoint', () => {
+  test('it is shown as the supervisor of /etc/service, and the service is followed through its run script to the user it drops to', async () => {
+    const x = await explain({ Dockerfile: DOCKERFILE, run: '#!/bin/sh\nexec 2>&1\nexec chpst -u ledger /usr/local/bin/ledgerd\n' });
+    expect(x.e.hops[0]?.note).toBe("supervisor (runit's start script: `runsvdir -P /etc/service`): starts the services /etc/service/ledger/run as its children");
+    expect(x.e.hops.map((h) => `${h.process} [${h.user}]`).slice(1)).toEqual([
+      '/etc/service/ledger/run [root]',
+      'exec chpst -u ledger /usr/local/bin/ledgerd [ledger]',
+      '/usr/local/bin/ledgerd [ledger]',
+    ]);
+  });
+
+  test('a run file with no #! line (a placeholder written at run time) leaves the service unknown', async () => {
+    const x = await explain({ Dockerfile: DOCKERFILE, run: '# written by the entrypoint\n' });
+    expect(x.e.hops.map((h) => h.process)).toEqual(['/usr/sbin/runsvdir-start', '/etc/service/ledger/run']);
+    expect(x.e.hops[1]?.note).toContain('is not a shell script dockerlint can read');
+  });
+
+  test('a run script that runs no command leaves the service unknown', async () => {
+    const x = await explain({ Dockerfile: DOCKERFILE, run: '#!/bin/sh\n# written by the entrypoint\n' });
+    expect(x.e.hops[x.e.hops.length - 1]?.note).toContain('the run script runs no command');
+  });
+});
