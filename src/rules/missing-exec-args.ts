@@ -34,8 +34,8 @@ const messages = {
     hint: 'Write `"$@"`, with the double quotes.',
   },
   unquotedArgsEarlier: {
-    message: '`{command}` passes on arguments that an unquoted $@ or $* re-split before this line (in an assignment such as `run=($@ --flag)`): the quotes here cannot undo it, the words were already split on spaces and globs expanded, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
-    hint: 'Quote the expansion where the arguments are copied: `run=("$@" --flag)`, not `run=($@ --flag)`.',
+    message: '`{command}` passes on arguments that an unquoted $@ or $* re-split before this line, where they were copied or passed on (`args=($@ --flag)`, or a function called as `run $@`): the quotes here cannot undo it, the words were already split on spaces and globs expanded, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Quote the expansion where the arguments were first copied or passed on unquoted: `args=("$@" --flag)`, not `args=($@ --flag)`; `run "$@"`, not `run $@`.',
   },
   argsNotExeced: {
     message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
