@@ -10666,17 +10666,17 @@ function chosenAtBuild(word, globalArgs, escape5) {
   const refs = varReferences(word, { escape: escape5 });
   const outside = (i) => !refs.some((r) => i >= r.start && i < r.end);
   const at2 = [...word].findIndex((c, i) => c === "@" && outside(i));
-  const named = at2 < 0 ? word : word.slice(0, at2);
+  const named2 = at2 < 0 ? word : word.slice(0, at2);
   let slash = -1;
   let colon = -1;
-  for (let i = 0; i < named.length; i++) {
+  for (let i = 0; i < named2.length; i++) {
     if (!outside(i)) continue;
-    if (named[i] === "/") {
+    if (named2[i] === "/") {
       slash = i;
       colon = -1;
-    } else if (named[i] === ":") colon = i;
+    } else if (named2[i] === ":") colon = i;
   }
-  const end = colon < 0 ? named.length : colon;
+  const end = colon < 0 ? named2.length : colon;
   const args = refs.filter((r) => r.start >= slash + 1 && r.start < end).map((r) => r.name);
   if (args.length === 0) return null;
   const name = expandWord2(word.slice(0, end), (n) => globalArgs.get(n), escape5);
@@ -10797,8 +10797,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
       const e = expandWord2(w.text, lookup, escape5);
       if (e.known) return e.value;
       if (expandWord2(w.text, platform, escape5).known) platformWords.set(i, w.text);
-      const named = unknownName(w.text, lookup, escape5, inst.keyword === "ADD", flagValue(inst, "from") === null);
-      if (named) unknownNames.set(i, named);
+      const named2 = unknownName(w.text, lookup, escape5, inst.keyword === "ADD", flagValue(inst, "from") === null);
+      if (named2) unknownNames.set(i, named2);
       return "\0unknown";
     });
   }
@@ -10817,8 +10817,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     const platform = platformWords.get(i);
     if (heredoc) sources.push({ kind: "heredoc", heredoc });
     else if (w.includes("\0")) {
-      const named = unknownNames.get(i);
-      sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {}, ...named ? { unknownName: named } : {} });
+      const named2 = unknownNames.get(i);
+      sources.push({ kind: "remote", ref: w, why: "a build argument with no known value", ...platform !== void 0 ? { platform } : {}, ...named2 ? { unknownName: named2 } : {} });
     } else if (from !== null) {
       if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
       else sources.push({ kind: "remote", ref: w, why: `image ${from}`, image: from });
@@ -14009,6 +14009,9 @@ var init_known_programs = __esm({
       { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
       { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
       { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      // The system logger: distributions run it as root, to own /dev/log and read the kernel's log
+      // (rsyslog can drop with `$PrivDropToUser`, syslog-ng with `--user`, busybox syslogd cannot).
+      { match: /^(syslogd|rsyslogd|syslog-ng|klogd|metalog)$/, how: "it is the system logger, which distributions run as root to own /dev/log" },
       // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
       { match: /^named$/, how: "it switches to its `-u` user once its sockets are bound", when: (args) => switchesTo(shortOption(args, "u", "ACcdDELMmnNpStTUuxX")) },
       { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" },
@@ -15715,13 +15718,13 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  const named = isName(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  const named2 = isName(pe.param) && pe.index === null;
+  const unsetEmpty = () => named2 ? unsetValue(pe.param) : lit("");
   if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
   const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
   const word = () => {
     const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    if (!named2 || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
     return unsetValue(pe.param, w.unset ?? value?.unset);
   };
   const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
@@ -15754,7 +15757,7 @@ function paramValue(pe, st, env3, quoted) {
     }
     case ":?":
     case "?":
-      if (named && (set === false || op === ":?" && empty === true && set !== null)) {
+      if (named2 && (set === false || op === ":?" && empty === true && set !== null)) {
         env3.requiredUnset?.(pe.param);
         return { kind: "scalar", field: lit("") };
       }
@@ -17105,9 +17108,9 @@ function simpleCommand(m, stmt, call, st) {
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case "id": {
-      const named = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
-      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
-        return ran(true, named.s === "root" ? "0" : named.s);
+      const named2 = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
+      if (named2 && named2.s !== null && !named2.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named2.s) && !named2.s.includes(USER_COMMAND)) {
+        return ran(true, named2.s === "root" ? "0" : named2.s);
       }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
@@ -17688,11 +17691,11 @@ function posixDeclaration(call) {
   if (word === null || !POSIX_DECLARATIONS.has(word)) return null;
   const args = call.args.slice(1).map((w) => {
     const first = w.parts[0];
-    const named = first?.type === "Lit" ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
-    if (first?.type === "Lit" && named) {
-      const rest = first.value.slice(named[0].length);
+    const named2 = first?.type === "Lit" ? ASSIGNMENT_OR_APPEND.exec(first.value) : null;
+    if (first?.type === "Lit" && named2) {
+      const rest = first.value.slice(named2[0].length);
       const parts = rest === "" ? w.parts.slice(1) : [{ ...first, value: rest }, ...w.parts.slice(1)];
-      return { type: "Assign", p: w.p, e: w.e, name: named[1], value: { type: "Word", p: w.p, e: w.e, parts }, append: named[2] === "+", array: false, naked: false };
+      return { type: "Assign", p: w.p, e: w.e, name: named2[1], value: { type: "Word", p: w.p, e: w.e, parts }, append: named2[2] === "+", array: false, naked: false };
     }
     if (w.parts.length === 1 && first?.type === "Lit" && isName(first.value)) {
       return { type: "Assign", p: w.p, e: w.e, name: first.value, value: null, append: false, array: false, naked: true };
@@ -19013,8 +19016,8 @@ async function follow(item, run2, work, cache, r) {
       }
       const resolved2 = resolveScriptPath(r, target2.s);
       if (!resolved2) {
-        const named = target2.arg !== void 0 && item.args[target2.arg]?.value === target2.s;
-        if (!named) {
+        const named2 = target2.arg !== void 0 && item.args[target2.arg]?.value === target2.s;
+        if (!named2) {
           push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
           return end();
         }
@@ -26079,23 +26082,26 @@ function callReads(unit, line, name) {
 function stepLabel(s) {
   switch (s.kind) {
     case "init":
-      return `${s.at.label} ${s.name}`;
+      return named(s.at.label, s.name);
     case "switch":
     case "forking-switch":
       return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
     case "shell":
       return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
     case "script":
-      return `${s.at.label} ${s.arg.value}`;
+      return named(s.at.label, s.arg.value);
     case "program":
-      return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
+      return bracketWord(s.name) ? s.at.label : named(s.at.label, s.name);
     case "supervisor":
-      return `${s.at.label} ${s.name}`;
+      return named(s.at.label, s.name);
     case "image-program":
-      return `${s.at.label} ${basename2(s.program.path)}`;
+      return named(s.at.label, basename2(s.program.path));
     case "unknown":
       return s.at.label;
   }
+}
+function named(label, name) {
+  return label.split(/\s+/).includes(name) ? label : `${label} ${name}`;
 }
 function mainLabel(m, command2) {
   const s = m.hop;
@@ -36611,17 +36617,17 @@ var init_image_fs = __esm({
             case "stage": {
               const sp = path15.posix.resolve("/", src.pattern);
               const candidates = [];
-              let named = false;
+              let named2 = false;
               if (hasGlob(sp)) {
                 const base2 = path15.posix.basename(p);
                 if ((0, import_picomatch4.default)(path15.posix.basename(sp), { dot: true })(base2) && path15.posix.dirname(p) === op.dest) {
                   candidates.push(path15.posix.join(path15.posix.dirname(sp), base2));
-                  named = true;
+                  named2 = true;
                 }
               } else {
                 if (this.targets(op, path15.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
-                  named = true;
+                  named2 = true;
                 }
                 if (under !== null && under !== "") candidates.push(path15.posix.join(sp, under));
               }
@@ -36630,7 +36636,7 @@ var init_image_fs = __esm({
                 if (inner?.kind === "written" && inner.write.content === null) continue;
                 if (inner) return { ...inner, via: [op, ...inner.via], through: [{ stage: src.stage, path: c }, ...inner.through ?? []] };
               }
-              if (named || guess && candidates.length > 0) {
+              if (named2 || guess && candidates.length > 0) {
                 return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };
               }
               break;
@@ -37333,9 +37339,9 @@ var init_run_writes = __esm({
           for (const p of [...this.state.keys()]) this.set(p, null, `\`${base2}\` in a RUN is given a path that is not known`, base2);
           return;
         }
-        const named = args.filter((a) => a !== null && !a.startsWith("-")).map((a) => ({ a, p: this.absolute(a) }));
+        const named2 = args.filter((a) => a !== null && !a.startsWith("-")).map((a) => ({ a, p: this.absolute(a) }));
         for (const p of [...this.state.keys()]) {
-          const hit = named.some(({ a, p: q }) => q !== null && (q === p || p.startsWith(q === "/" ? "/" : `${q}/`) || /[*?[]/.test(a) && (0, import_picomatch5.default)(q, { dot: true })(p)));
+          const hit = named2.some(({ a, p: q }) => q !== null && (q === p || p.startsWith(q === "/" ? "/" : `${q}/`) || /[*?[]/.test(a) && (0, import_picomatch5.default)(q, { dot: true })(p)));
           const unpacked = base2 !== null && UNNAMED_WRITERS.has(base2) && this.cwd !== null && (this.cwd === "/" || p.startsWith(`${this.cwd}/`));
           if (hit || unpacked) this.set(p, null, `\`${base2 ?? "a command"}\` in a RUN may change it`, base2 ?? "RUN");
         }
@@ -37701,14 +37707,14 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
     const line = origin?.line ?? 1;
-    const named = origin ? `${origin.key || "context"}` : options.context ? "--context" : "the build context";
+    const named2 = origin ? `${origin.key || "context"}` : options.context ? "--context" : "the build context";
     findings.push(
       spanFinding(
         "input-error",
         "error",
         where2,
         { line, column: 1, endLine: line, endColumn: 1 },
-        `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`
+        `${named2}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`
       )
     );
     return null;
@@ -54655,13 +54661,13 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
     }
   }
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
-    for (const named of input2.builds.dockerfilesIn(dir, jail)) {
-      if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path24.relative(top2, named).split(path24.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real2 = jail.fs.realpath(named);
+    for (const named2 of input2.builds.dockerfilesIn(dir, jail)) {
+      if (out.has(named2) || !isWithin(named2, top2) || ignored(named2, false)) continue;
+      if (path24.relative(top2, named2).split(path24.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      const real2 = jail.fs.realpath(named2);
       if (real2 === null || !isWithin(real2, top2)) continue;
       try {
-        if (jail.stat(named)?.kind === "file") out.add(named);
+        if (jail.stat(named2)?.kind === "file") out.add(named2);
       } catch {
       }
     }
@@ -55015,10 +55021,10 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path29.resolve(io.cwd, p)));
+  const named2 = new Set(onDisk.map((p) => path29.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
-    if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
+    if (named2.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
   }
   if (inputs.length === 0 && found.problems.length === 0 && globs.every((g) => g.hits > 0)) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}

@@ -25,6 +25,9 @@ const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string; /** only with th
   { match: /^varnishd$/, how: 'it switches to its own unprivileged users after start' },
   { match: /^mosquitto$/, how: 'it switches to the `user` of mosquitto.conf (mosquitto by default)' },
   { match: /^(sshd|postfix|dovecot|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
+  // The system logger: distributions run it as root, to own /dev/log and read the kernel's log
+  // (rsyslog can drop with `$PrivDropToUser`, syslog-ng with `--user`, busybox syslogd cannot).
+  { match: /^(syslogd|rsyslogd|syslog-ng|klogd|metalog)$/, how: 'it is the system logger, which distributions run as root to own /dev/log' },
   // named(8): `-u user` sets the user after the privileged operations (binding port 53); without it named stays root.
   { match: /^named$/, how: 'it switches to its `-u` user once its sockets are bound', when: (args) => switchesTo(shortOption(args, 'u', 'ACcdDELMmnNpStTUuxX')) },
   { match: /^dockerd$/, how: 'Docker in Docker needs root (and --privileged) by design' },

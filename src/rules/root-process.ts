@@ -218,23 +218,31 @@ function callReads(unit: ScriptUnit, line: number, name: string): boolean {
 function stepLabel(s: Step): string {
   switch (s.kind) {
     case 'init':
-      return `${s.at.label} ${s.name}`;
+      return named(s.at.label, s.name);
     case 'switch':
     case 'forking-switch':
       return `${s.at.label} ${s.tool} ${s.user ?? ''}`.trim();
     case 'shell':
       return `${s.at.label} ${s.shellForm ? 'shell form' : 'sh -c'}`;
     case 'script':
-      return `${s.at.label} ${s.arg.value}`;
+      return named(s.at.label, s.arg.value);
     case 'program':
-      return bracketWord(s.name) ? s.at.label : `${s.at.label} ${s.name}`;
+      return bracketWord(s.name) ? s.at.label : named(s.at.label, s.name);
     case 'supervisor':
-      return `${s.at.label} ${s.name}`;
+      return named(s.at.label, s.name);
     case 'image-program':
-      return `${s.at.label} ${basename(s.program.path)}`;
+      return named(s.at.label, basename(s.program.path));
     case 'unknown':
       return s.at.label;
   }
+}
+
+/**
+ * A hop's label with the program it starts: `ENTRYPOINT /e.sh`, but a script line that already
+ * names it (`exec runsvdir -P /etc/service`) is not followed by the name a second time.
+ */
+function named(label: string, name: string): string {
+  return label.split(/\s+/).includes(name) ? label : `${label} ${name}`;
 }
 
 /**
