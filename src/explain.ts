@@ -310,7 +310,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           user,
           pid1: step.pid1,
           at: where(step),
-          note: `supervisor${step.name === 'runsvdir-start' ? " (runit's start script: `runsvdir -P /etc/service`)" : ''}: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
+          note: `supervisor${step.name === 'runsvdir-start' ? " (runit's start script: `runsvdir -P /etc/service`)" : step.name === 's6-overlay /init' ? " (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1)" : ''}: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
           why: [],
         });
         break;

@@ -38,3 +38,29 @@ describe('runsvdir-start from the runit package as the entrypoint', () => {
     expect(x.e.hops[x.e.hops.length - 1]?.note).toContain('the run script runs no command');
   });
 });
+
+const S6_OVERLAY =
+  'FROM alpine:3.20\nADD https://github.com/just-containers/s6-overlay/releases/download/v3.2.0.2/s6-overlay-noarch.tar.xz /tmp\nRUN tar -C / -Jxpf /tmp/s6-overlay-noarch.tar.xz && adduser -S -D -H feed\nCOPY --chmod=755 run /etc/s6-overlay/s6-rc.d/feed/run\nCOPY type /etc/s6-overlay/s6-rc.d/feed/type\nENTRYPOINT ["/init"]\n';
+
+describe("s6-overlay's /init with no command", () => {
+  test('it is PID 1 as the supervisor of its longruns, and a service is followed through with-contenv to the user it drops to', async () => {
+    const x = await explain({ Dockerfile: S6_OVERLAY, type: 'longrun\n', run: '#!/command/with-contenv sh\nexec s6-setuidgid feed /usr/local/bin/feedd\n' });
+    expect(x.e.hops[0]?.note).toBe('supervisor (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1): starts the services /etc/s6-overlay/s6-rc.d/feed/run as its children');
+    expect(x.e.hops.map((h) => `${h.process} [${h.user}]`)).toEqual([
+      '/init [root]',
+      '/etc/s6-overlay/s6-rc.d/feed/run [root]',
+      'exec s6-setuidgid feed /usr/local/bin/feedd [feed]',
+      '/usr/local/bin/feedd [feed]',
+    ]);
+  });
+
+  test('an execline run script leaves the service unknown', async () => {
+    const x = await explain({ Dockerfile: S6_OVERLAY, type: 'longrun\n', run: '#!/command/execlineb -P\ns6-setuidgid feed /usr/local/bin/feedd\n' });
+    expect(x.e.hops[x.e.hops.length - 1]?.note).toContain('is not a shell script dockerlint can read');
+  });
+
+  test('with a command, /init runs it as its child after the start-up scripts', async () => {
+    const x = await explain({ Dockerfile: S6_OVERLAY.replace('ENTRYPOINT ["/init"]', 'ENTRYPOINT ["/init"]\nCMD ["/usr/local/bin/feedd"]'), type: 'longrun\n', run: '#!/bin/sh\nexec /usr/local/bin/feedd\n' });
+    expect(x.e.hops.map((h) => h.process)).toEqual(['s6-overlay /init', '/usr/local/bin/feedd']);
+  });
+});

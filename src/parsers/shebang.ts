@@ -8,6 +8,8 @@
  * - `#!/usr/bin/dumb-init /bin/sh` -> init `dumb-init`, interpreter `sh`: the init is PID 1 and
  *   the script runs under it
  * - `#!/bin/busybox sh`       -> interpreter `sh`
+ * - `#!/usr/bin/with-contenv bash` -> interpreter `bash` (s6-overlay's wrapper: the container's
+ *   environment, then the interpreter); `bashio` (Home Assistant's bash with its library) is bash
  *
  * The kernel passes everything after the interpreter path as one argument; `env -S` splits it.
  */
@@ -76,12 +78,13 @@ export function readShebang(source: string): Shebang | null {
       name = path.posix.basename(words[i] ?? '');
       continue;
     }
-    if (name === 'busybox') {
+    if (name === 'busybox' || name === 'with-contenv') {
       i++;
       name = path.posix.basename(words[i] ?? '');
       continue;
     }
     break;
   }
+  if (name === 'bashio') name = 'bash';
   return { text, program, interpreter: name === '' ? null : name, init, initSignalsGroup: group };
 }

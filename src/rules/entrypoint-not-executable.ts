@@ -20,6 +20,10 @@ export default defineRule({
       message: '{imagePath} (copied from {file}) has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
       hint: 'Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.',
     },
+    serviceNoExecBit: {
+      message: '{imagePath} (copied from {file}) is the run file of a service that `{supervisor}` starts, and it has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): the supervisor cannot start the service ("permission denied") and tries again every second.',
+      hint: 'Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.',
+    },
     heredoc: {
       message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
       hint: 'Write `COPY --chmod=755 <<EOF ...`.',
@@ -31,7 +35,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there.',
+      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there. The `run` file of a service that runit, s6 or s6-overlay starts is checked the same way: its supervisor execs it, and cannot without the bit.',
     why:
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -45,8 +49,10 @@ export default defineRule({
     const launch = ctx.launch;
     const stage = ctx.stage;
     if (!launch) return;
-    for (const step of launch.steps) {
+    for (const [index, step] of launch.steps.entries()) {
       if (step.kind !== 'script' || step.direct !== true) continue;
+      const before = launch.steps[index - 1];
+      const supervisor = before?.kind === 'supervisor' ? before.name : null;
       const unit = step.unit;
       const origin = unit.origin;
       if (!origin || origin.kind === 'remote' || !unit.imagePath) continue;
@@ -88,6 +94,7 @@ export default defineRule({
       };
       const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
       if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label }, ...fix });
+      else if (supervisor) ctx.report({ ...place, messageId: 'serviceNoExecBit', data: { imagePath, file: unit.source.file.displayPath, supervisor }, ...fix });
       else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
     }
   },

@@ -1,4 +1,5 @@
 import { dialectFromShebang, loadShellParser } from '../../src/parsers/shell.js';
+import { readShebang } from '../../src/parsers/shebang.js';
 import type { ShellParser } from '../../src/parsers/shell.js';
 import type {
   BinaryCmd,
@@ -520,6 +521,8 @@ describe('dialectFromShebang', () => {
     ['#!/usr/bin/env sh\n', 'posix'],
     ['#!/usr/bin/env -S sh -e\n', 'posix'],
     ['#!/bin/busybox sh\n', 'posix'],
+    ['#!/usr/bin/with-contenv sh\n', 'posix'],
+    ['#!/command/with-contenv bash\n', 'bash'],
     ['\ufeff#!/bin/sh\r\n', 'posix'],
     ['#!/bin/mksh\n', 'mksh'],
     ['#!/usr/bin/env ksh\n', 'mksh'],
@@ -531,5 +534,18 @@ describe('dialectFromShebang', () => {
     ['', 'bash'],
   ] as const)('%j -> %s', (source, dialect) => {
     expect(dialectFromShebang(source)).toBe(dialect);
+  });
+});
+
+describe('readShebang: the interpreter of s6-overlay run scripts', () => {
+  it.each([
+    ['#!/usr/bin/with-contenv bash\n', 'bash'],
+    ['#!/command/with-contenv sh\n', 'sh'],
+    ['#!/usr/bin/with-contenv bashio\n', 'bash'],
+    ['#!/usr/bin/bashio\n', 'bash'],
+    ['#!/command/execlineb -P\n', 'execlineb'],
+    ['#!/usr/bin/with-contenv\n', null],
+  ] as const)('%j -> %s', (source, interpreter) => {
+    expect(readShebang(source)?.interpreter ?? null).toBe(interpreter);
   });
 });

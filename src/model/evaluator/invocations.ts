@@ -305,9 +305,18 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     const systemInit = value === '/sbin/init' || value === '/usr/sbin/init';
     if ((INITS.has(name) || TINI_BUILD.test(name) || value === '/init') && !systemInit && !(await readScript(r, value, at, argv, item))) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? 'tini' : name, argv.slice(1));
+      // s6-overlay with no command: /init becomes s6-svscan, PID 1, and its services are the main
+      // processes, each from its `run` script (v3's longruns in /etc/s6-overlay/s6-rc.d, v2's
+      // /etc/services.d).
+      const services = rest.length === 0 && value === '/init' ? s6OverlayServices(r) : null;
+      if (services) {
+        const hop: Step = { ...common, kind: 'supervisor', name: 's6-overlay /init', services };
+        for (const script of services) work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
+        return;
+      }
       push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
       if (rest.length === 0 && value === '/init') {
-        push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet' });
+        push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, where the build puts no run script dockerlint can read (or a copy from a stage or an image may put some)' });
         return end();
       }
       argv = rest;
@@ -321,6 +330,11 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
         return end();
       }
       argv = split.slice(afterEnvOptions(split, 1));
+      continue;
+    }
+    if (name === 'with-contenv') {
+      // s6-overlay's wrapper: the container's environment, then its command, in the same process.
+      argv = argv.slice(1);
       continue;
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
@@ -504,6 +518,20 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
     return end();
   }
   end();
+}
+
+/**
+ * The `run` scripts of the services s6-overlay's `/init` starts: the longruns of s6-rc's source
+ * folder (a folder with a `run` file; oneshots have `up`, bundles `contents`) and the legacy
+ * /etc/services.d. Null when either folder may hold services dockerlint does not see (a copy from
+ * a stage, an image or a URL) or when the build puts none there (they come from the base image).
+ */
+function s6OverlayServices(r: Resolver): string[] | null {
+  const rc = r.serviceScripts('/etc/s6-overlay/s6-rc.d');
+  const legacy = r.serviceScripts('/etc/services.d');
+  if (rc === null || legacy === null) return null;
+  const all = [...rc, ...legacy];
+  return all.length > 0 ? all : null;
 }
 
 /**
