@@ -1479,8 +1479,8 @@ var require_parse = __commonJS({
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
+            const after2 = input2[state.index + 4];
+            if (after2 && after2 !== "/") {
               break;
             }
             rest = rest.slice(3);
@@ -2632,13 +2632,13 @@ function newlineOf(text) {
   }
   return crlf > lf ? "\r\n" : "\n";
 }
-function keepFinalNewline(before2, after) {
-  if (before2 === "" || after === "") return after;
+function keepFinalNewline(before2, after2) {
+  if (before2 === "" || after2 === "") return after2;
   const had = before2.endsWith("\n");
-  const has = after.endsWith("\n");
-  if (had && !has) return after + (before2.endsWith("\r\n") ? "\r\n" : "\n");
-  if (!had && has) return after.replace(/\r?\n$/, "");
-  return after;
+  const has = after2.endsWith("\n");
+  if (had && !has) return after2 + (before2.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after2.replace(/\r?\n$/, "");
+  return after2;
 }
 var BOM_START;
 var init_edits = __esm({
@@ -8859,8 +8859,8 @@ function commandForm(text) {
       if (looksLikeJsonArray(t)) {
         return { kind: "shell", text: trimmed, invalidJson: jsonReason(t, e) };
       }
-      const after = trailingAfterArray(t);
-      if (after !== null) return { kind: "shell", text: trimmed, invalidJson: after.reason, trailing: { text: after.trailing, arrayValid: after.valid } };
+      const after2 = trailingAfterArray(t);
+      if (after2 !== null) return { kind: "shell", text: trimmed, invalidJson: after2.reason, trailing: { text: after2.trailing, arrayValid: after2.valid } };
     }
   }
   return { kind: "shell", text: trimmed, invalidJson: null };
@@ -9078,8 +9078,8 @@ function shellNesting(source) {
       let j = i;
       while (j < n && isWordChar(source.charCodeAt(j))) j++;
       const word = source.slice(i, j);
-      const after = source[j];
-      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      const after2 = source[j];
+      const reserved = after2 === void 0 || /[\s;&|()]/.test(after2);
       const closer = CLOSER[word];
       if (reserved && closer) open(closer, i);
       else if (reserved && CLOSE_WORDS.has(word)) close(word);
@@ -10328,6 +10328,9 @@ var init_base_images = __esm({
       { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
       { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
       { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
+      // SQL Server: the 2017 images run as root; from 2019 on they set USER mssql (uid 10001).
+      { name: /^(mcr\.microsoft\.com\/)?mssql\/(server|rhel\/server)$/, tag: /^2017/, user: null, dropsPrivileges: false, note: "the SQL Server 2017 images run as root" },
+      { name: /^(mcr\.microsoft\.com\/)?mssql\/(server|rhel\/server)$/, user: "mssql", dropsPrivileges: false, note: "the SQL Server images from 2019 on set USER mssql (uid 10001)" },
       { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
       { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
       { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
@@ -14090,7 +14093,7 @@ var init_known_programs = __esm({
       { match: /^(gradle|gradlew)$/, sub: /^(bootRun|run|appRun|quarkusDev)$/ }
     ];
     ONE_SHOT_OPTION = /^-(format|bootstrapStandby|initializeSharedEdits|finalize|rollback|recover|upgrade|version|help)$/;
-    SERVERS = /^(kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
+    SERVERS = /^(sqlservr|kafka-server-start\.sh|zookeeper-server-start\.sh|connect-distributed\.sh|standalone\.sh|domain\.sh|clamd|redis-sentinel|valkey-server|keydb-server|influxd|grafana-server|grafana|prometheus|alertmanager|etcd|mosquitto|pgbouncer|elasticsearch|logstash|kibana|fluentd|fluent-bit|td-agent|telegraf|searchd|zabbix_server|zabbix_agentd|zabbix_proxy|spiped|slapd|smbd|nmbd|rsyslogd|syslogd|syslog-ng|dockerd|containerd|xinetd|postgrest|coredns|mongos|couchdb|memcached|beanstalkd|nsqd|gitea|caddy|lighttpd|stunnel|privoxy|tor|ntpd|chronyd|named|unbound|dnsmasq|squid|vsftpd|pure-ftpd|proftpd|dovecot|exim|exim4|opendkim|postsrsd|cupsd|avahi-daemon|mysqld_safe|sidekiq|hz|firebird|fbguard|prosody|factorio)$/;
     SERVING_FIRST = /^(consul|nomad|vault|minio|gitlab-runner|concourse|traefik|dex|keycloak|kc\.sh|odoo|airflow|celery|dgraph|cockroach|pocketbase|hugo|mkdocs|jekyll)$/;
     SERVING_FIRST_SUB = /^(agent|server|run|web|worker|webserver|scheduler|start|start-dev|beat|triggerer|dag-processor|alpha|zero|start-single-node|serve)$/;
     FOREGROUND_FLAG = /^(-f|-F|-n|-D|-N|--foreground|-foreground|--nodaemon|-nodaemon|--no-daemon|--nodetach|-nodetach|--no-fork|--no-detach|-DFOREGROUND)$/;
@@ -16609,12 +16612,12 @@ function polledJobs(argv, jobs) {
   if (argv.some((f) => f.multi)) return null;
   const words = argv.map((f) => f.s);
   const head = words[0];
-  const byPid = (fs10, before2, after) => {
+  const byPid = (fs10, before2, after2) => {
     if (fs10.length === 0) return null;
     const out = [];
     for (const f of fs10) {
       const p = f.pid;
-      if (!p || p.before !== before2 || !after.has(p.after) || !jobs.includes(p.job)) return null;
+      if (!p || p.before !== before2 || !after2.has(p.after) || !jobs.includes(p.job)) return null;
       if (!out.includes(p.job)) out.push(p.job);
     }
     return out;
@@ -18011,8 +18014,8 @@ var init_interpreter = __esm({
        * Merges the states that reach a point. `after`: the statement of a list that just ran, for
        * the joins that lose nothing (what may be read after it).
        */
-      merge(states, at2 = this.at, after = null) {
-        const liveness = after ? (names) => this.liveAfter(after, names) : void 0;
+      merge(states, at2 = this.at, after2 = null) {
+        const liveness = after2 ? (names) => this.liveAfter(after2, names) : void 0;
         const r = mergeStates(states, void 0, this.scriptFacts().commandVars, liveness);
         if (r.exact && !this.rec.exactJoin && at2) this.rec.exactJoin = { at: { stmt: at2, file: this.ctx.file }, states: states.length };
         if (r.capped) {
@@ -18023,10 +18026,10 @@ var init_interpreter = __esm({
         return r.states;
       }
       /** What may be read after statement `after` of the current file (see `liveness.ts`). */
-      liveAfter(after, names) {
+      liveAfter(after2, names) {
         const file = this.files.get(this.ctx.file);
         if (!file || this.returns.some((r) => r === null)) return null;
-        return liveAfter(after, file, this.returns, this.files.values(), names);
+        return liveAfter(after2, file, this.returns, this.files.values(), names);
       }
       /** `$(...)`: runs the statements in a subshell that captures what they print. */
       substitute(stmts, st) {
@@ -18087,8 +18090,8 @@ var init_interpreter = __esm({
           this.ret.push(...child.ret);
           this.brk.push(...child.brk);
           this.cont.push(...child.cont);
-          const after = this.stmts[this.i - 1] ?? null;
-          this.cur = m.merge(child.next, after, after);
+          const after2 = this.stmts[this.i - 1] ?? null;
+          this.cur = m.merge(child.next, after2, after2);
         }
         if (this.i >= this.stmts.length || this.cur.length === 0) {
           return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
@@ -20880,8 +20883,8 @@ function mainCommand(m, image) {
   const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
   const exited = e.kind === "exit" && e.cmd !== null;
   const w = e.waited;
-  const after = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
-  if (w && !(after && argv && !exited && longRunning(argv, image.find))) {
+  const after2 = !!last && !!w && last.file === w.at.file && last.stmt.p[2] > w.at.stmt.p[2];
+  if (w && !(after2 && argv && !exited && longRunning(argv, image.find))) {
     const serving = w.jobs.flatMap((job) => {
       const main2 = job.cmds[job.cmds.length - 1];
       if (!main2 || keepAlive(main2.argv) || supervises(main2.argv) || isJob(main2.argv.map((f) => f.s ?? ""))) return [];
@@ -21649,9 +21652,9 @@ var init_entrypoint_no_exec = __esm({
           const last = e.last.length === 1 ? e.last[0] : void 0;
           const cmd = last ? cmds.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background) : void 0;
           const argv = cmd?.argvs.length === 1 ? cmd.argvs[0] : void 0;
-          const after = !!last && !!w && behind(last, w.at);
+          const after2 = !!last && !!w && behind(last, w.at);
           const exited = e.kind === "exit" && e.cmd !== null;
-          if (w && !(after && argv && !exited && longRunning(argv, find))) {
+          if (w && !(after2 && argv && !exited && longRunning(argv, find))) {
             if (handled || w.jobs.length === 0) continue;
             if (isJob(w.jobs.flatMap((j) => j.cmds.flatMap((c) => c.argv.map((f) => f.s ?? ""))))) continue;
             if (w.poll) reportPoll(ctx, main2, hop, w.at, w.poll, w.jobs, trap.other, service, find, done);
@@ -21753,7 +21756,8 @@ function record(facts, words, inst, workdir) {
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       const known3 = paths.filter((p) => p !== "\0");
-      facts.chmods.push({ instruction: inst, mode, paths: known3.map((p) => path12.posix.resolve(workdir, p)), ...known3.length < paths.length ? { unknownPath: true } : {} });
+      const recursive = rest.some((w) => /^-[A-Za-z]*R/.test(w) || w === "--recursive");
+      facts.chmods.push({ instruction: inst, mode, paths: known3.map((p) => path12.posix.resolve(workdir, p)), ...known3.length < paths.length ? { unknownPath: true } : {}, ...recursive ? { recursive: true } : {} });
     }
   } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
     for (let i = 0; i < rest.length; i++) {
@@ -21835,13 +21839,13 @@ function addsSetuid(mode) {
   if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
   return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
 }
-function chmodCovers(pattern4, imagePath) {
+function chmodCovers(pattern4, imagePath, recursive) {
   if (pattern4 === imagePath) return true;
   if (/[*?[]/.test(pattern4)) {
     const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
     return re.test(imagePath);
   }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
+  return recursive && imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
 var UNKNOWN_WRITERS, INSTALLERS, KNOWN_DIRS;
 var init_run_facts = __esm({
@@ -21864,13 +21868,16 @@ var init_run_facts = __esm({
 });
 
 // src/rules/entrypoint-not-executable.ts
+function after(c, made) {
+  return c.instruction === made || c.instruction.keywordSpan.line > made.keywordSpan.line;
+}
 function mayAddExecute(mode) {
   return mode.includes("\0") || addsExecute(mode);
 }
 async function chmodedInEarlierStage(through, view) {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
+    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path, !!c.recursive))))) return true;
   }
   return false;
 }
@@ -21912,7 +21919,7 @@ var init_entrypoint_not_executable = __esm({
         }
       },
       docs: {
-        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there. The `run` file of a service that runit, s6 or s6-overlay starts is checked the same way: its supervisor execs it, and cannot without the bit.',
+        what: 'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there. A chmod counts only when it runs after the COPY that brings the file (COPY gives the file the mode of its source) and names the file, a glob that matches it, or, with `-R`, a folder above it: `chmod 2775 /opt` changes the folder alone. The `run` file of a service that runit, s6 or s6-overlay starts is checked the same way: its supervisor execs it, and cannot without the bit.',
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -21937,7 +21944,7 @@ var init_entrypoint_not_executable = __esm({
             if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
             const facts2 = await ctx.runFacts();
             const paths2 = [unit.imagePath, ...unit.aliases ?? []];
-            if (facts2.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths2.some((x) => chmodCovers(p, x)))))) continue;
+            if (facts2.chmods.some((c) => after(c, w.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths2.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
             ctx.report({
               messageId: "written",
               data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -21956,7 +21963,7 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
-          if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
+          if (facts.chmods.some((c) => after(c, origin.op.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
           if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
@@ -26892,12 +26899,12 @@ function stepsOf(src, view, run2, cmd, user, command2, restore, parse) {
   const restEnd = view.inst.rest.originOf(view.inst.rest.text.length);
   const one = (t) => t.replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
   const before2 = one(text.slice(restStart, cmd.words[0].start));
-  const after = one(text.slice(cmd.words[cmd.words.length - 1].end, restEnd));
-  if (before2 === "" && after === "") return plain;
+  const after2 = one(text.slice(cmd.words[cmd.words.length - 1].end, restEnd));
+  if (before2 === "" && after2 === "") return plain;
   const rest = " (and keep the rest of this RUN, as root, in RUNs of its own before and after)";
   if (view.onbuild || run2.form.kind !== "shell" || view.inst.heredocs.length > 0 || cmd.depth !== 0) return plain + rest;
   const head = before2 === "" ? "" : /^(.*?)\s*(&&|;)$/.exec(before2)?.[1];
-  const tail = after === "" ? "" : /^(&&|;)\s*(.*)$/.exec(after)?.[2];
+  const tail = after2 === "" ? "" : /^(&&|;)\s*(.*)$/.exec(after2)?.[2];
   if (head === void 0 || tail === void 0 || [head, tail].some((t) => t !== "" && (/^[|&;]|[|&;]$/.test(t) || !parse(t)))) return plain + rest;
   const cd = /^cd\s+([A-Za-z0-9_.:@%+=,/-]+)(?:\s*(?:&&|;)\s*(.*))?$/.exec(head);
   const first = cd ? cd[2] ?? "" : head;
@@ -27410,13 +27417,13 @@ function scopeOf(stage, scopes, escape5) {
   return { names: /* @__PURE__ */ new Set(["PATH"]), image: from.ref.text };
 }
 function declaredLater(all, view, name, escape5) {
-  let after = false;
+  let after2 = false;
   for (const v of all) {
     if (v === view) {
-      after = true;
+      after2 = true;
       continue;
     }
-    if (!after || v.onbuild) continue;
+    if (!after2 || v.onbuild) continue;
     if (v.stageIndex !== view.stageIndex) {
       if (v.stageIndex > view.stageIndex) break;
       continue;
@@ -45729,8 +45736,8 @@ async function runFixLoop(options) {
   const changed = [];
   for (const [real, file] of current) {
     const before2 = bytesOf(originals.get(real));
-    const after = bytesOf(file);
-    if (!before2.equals(after)) changed.push({ path: real, before: before2, after, mode: file.mode });
+    const after2 = bytesOf(file);
+    if (!before2.equals(after2)) changed.push({ path: real, before: before2, after: after2, mode: file.mode });
   }
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
@@ -52652,10 +52659,10 @@ function chainHops(chain, launch) {
           }
           break;
         }
-        const after = step.kind === "switch" && step.noCommand ? step.runsAs : chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        const after2 = step.kind === "switch" && step.noCommand ? step.runsAs : chain.hops[i + 1]?.runsAs ?? step.runsAs;
         out.push({
           process: `${step.tool} ${step.user ?? ""}`.trim(),
-          user: step.kind === "switch" ? showUser(after) : user,
+          user: step.kind === "switch" ? showUser(after2) : user,
           pid1: step.pid1,
           at: where(step),
           note: step.kind === "switch" ? step.noCommand ? noCommandNote(step) : "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
@@ -52699,8 +52706,8 @@ function chainHops(chain, launch) {
           const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
           const reexec = chain.hops.slice(i + 1).find((h) => h.kind === "script" || h.kind === "shell");
           const self = reexec && (reexec.kind === "script" || reexec.kind === "shell") && reexec.unit === step.unit;
-          const after = chain.hops[i + 1];
-          const usage2 = after?.kind === "switch" && after.noCommand ? after : null;
+          const after2 = chain.hops[i + 1];
+          const usage2 = after2?.kind === "switch" && after2.noCommand ? after2 : null;
           out.push({
             process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
             user: showUser(next),
@@ -52834,7 +52841,7 @@ function waitHops(step, e, launch) {
   const children = jobHops(w.jobs, launch);
   const t = w.term;
   const signal = signalNote(t, step.pid1);
-  const after = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
+  const after2 = e.kind === "exec" && e.cmd ? `exec ${cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])).replace(/^exec\s+/, "")} at ${at(e.cmd.file, e.cmd.stmt)}` : e.kind === "exit" && e.cmd ? `exit at ${at(e.cmd.file, e.cmd.stmt)}` : "the end of the script";
   const jobs = children.map((c) => c.hop);
   const text = w.at.file.text.slice(w.at.stmt.p[2], w.at.stmt.e[2]);
   const kids = jobs.map((c) => `${c.process.replace(/\s*&$/, "")} as ${c.user}`).join(", ");
@@ -52845,7 +52852,7 @@ function waitHops(step, e, launch) {
     user: showUser(step.runsAs),
     pid1: step.pid1,
     at: at(w.at.file, w.at.stmt),
-    note: w.poll ? `a loop that polls ${polled} (${shellQuote(test2)}): the shell stays${step.pid1 ? " PID 1" : ""} in it for as long as that runs, with its background children (${kids}); ${signal}; only after ${polled} exits does the script go on, to ${after}` : `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${kids}); ${signal}; only after they exit does the script go on, to ${after}`,
+    note: w.poll ? `a loop that polls ${polled} (${shellQuote(test2)}): the shell stays${step.pid1 ? " PID 1" : ""} in it for as long as that runs, with its background children (${kids}); ${signal}; only after ${polled} exits does the script go on, to ${after2}` : `the shell stays${step.pid1 ? " PID 1" : ""} and waits on its background children (${kids}); ${signal}; only after they exit does the script go on, to ${after2}`,
     why: reasons(w.why),
     waits: jobs.map((c) => ({ process: c.process, user: c.user, at: c.at })),
     signals: signalsOf(t)
@@ -53831,8 +53838,8 @@ function unifiedDiff(changed, cwd) {
   for (const c of changed) {
     const name = shown(c.path, cwd);
     const before2 = c.before.toString("utf8");
-    const after = c.after.toString("utf8");
-    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after, "", "", { context: 3, stripTrailingCr: false });
+    const after2 = c.after.toString("utf8");
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before2, after2, "", "", { context: 3, stripTrailingCr: false });
     out += `--- a/${escapeControl(name)}
 +++ b/${escapeControl(name)}
 `;

@@ -172,6 +172,9 @@ const TABLE: Entry[] = [
   { name: /^(.+\/)?nginx-unprivileged$/, user: '101', dropsPrivileges: false, note: 'the *-unprivileged nginx images run as the nginx user (uid 101)' },
   { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: 'jenkins', dropsPrivileges: false, note: 'the Jenkins images set USER jenkins (uid 1000) and start under tini' },
   { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: 'sonarqube', dropsPrivileges: false, note: 'the sonarqube image sets USER sonarqube' },
+  // SQL Server: the 2017 images run as root; from 2019 on they set USER mssql (uid 10001).
+  { name: /^(mcr\.microsoft\.com\/)?mssql\/(server|rhel\/server)$/, tag: /^2017/, user: null, dropsPrivileges: false, note: 'the SQL Server 2017 images run as root' },
+  { name: /^(mcr\.microsoft\.com\/)?mssql\/(server|rhel\/server)$/, user: 'mssql', dropsPrivileges: false, note: 'the SQL Server images from 2019 on set USER mssql (uid 10001)' },
   { name: /^(sonatype\/)?nexus3$/, user: 'nexus', dropsPrivileges: false, note: 'the nexus3 image sets USER nexus' },
   { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: '472', dropsPrivileges: false, note: 'the grafana image sets USER grafana (uid 472)' },
   { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: 'nobody', dropsPrivileges: false, note: 'the Prometheus images set USER nobody' },

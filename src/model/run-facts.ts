@@ -17,6 +17,8 @@ export interface ChmodFact {
   paths: string[];
   /** Some path is a word only the running shell knows (`chmod +x "$APP_DIR/$SCRIPT"`): it may be any file. */
   unknownPath?: true;
+  /** `chmod -R`: a folder given covers what is inside it. */
+  recursive?: true;
 }
 
 export interface Move {
@@ -143,7 +145,8 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       const known = paths.filter((p) => p !== '\u0000');
-      facts.chmods.push({ instruction: inst, mode, paths: known.map((p) => path.posix.resolve(workdir, p)), ...(known.length < paths.length ? { unknownPath: true as const } : {}) });
+      const recursive = rest.some((w) => /^-[A-Za-z]*R/.test(w) || w === '--recursive');
+      facts.chmods.push({ instruction: inst, mode, paths: known.map((p) => path.posix.resolve(workdir, p)), ...(known.length < paths.length ? { unknownPath: true as const } : {}), ...(recursive ? { recursive: true as const } : {}) });
     }
   } else if (name === 'mkdir' || (name === 'install' && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === '--directory'))) {
     // `install -d -m 0755 -o app /opt/app`: the option values are not folders.
@@ -250,12 +253,12 @@ export function addsSetuid(mode: string): boolean {
 }
 
 /** Whether a chmod path (possibly a glob) covers an image path. */
-export function chmodCovers(pattern: string, imagePath: string): boolean {
+export function chmodCovers(pattern: string, imagePath: string, recursive: boolean): boolean {
   if (pattern === imagePath) return true;
   if (/[*?[]/.test(pattern)) {
     const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
     return re.test(imagePath);
   }
-  // `chmod -R +x /usr/local/bin` or a folder given: covers what is inside.
-  return imagePath.startsWith(pattern.endsWith('/') ? pattern : `${pattern}/`);
+  // `chmod -R +x /usr/local/bin`: covers what is inside (without -R, only the folder itself).
+  return recursive && imagePath.startsWith(pattern.endsWith('/') ? pattern : `${pattern}/`);
 }

@@ -1,4 +1,5 @@
-import { addsExecute, chmodCovers, collectRunFacts } from '../model/run-facts.js';
+import { addsExecute, chmodCovers, collectRunFacts, type ChmodFact } from '../model/run-facts.js';
+import type { Instruction } from '../parsers/dockerfile.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { isPlainOs } from '../model/base-images.js';
 import type { DockerfileView } from '../model/instructions.js';
@@ -35,7 +36,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there. The `run` file of a service that runit, s6 or s6-overlay starts is checked the same way: its supervisor execs it, and cannot without the bit.',
+      'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. The `--chmod` value is expanded from ARG and ENV as BuildKit does, and a RUN\'s chmod paths from ENV as the shell does (`chmod +x $APP_HOME/run.sh`); a mode or a path only the build knows (`--chmod=$MODE` from an ARG with no default, `chmod +x "/app/$SCRIPT"`) may make the script executable, so the rule stays silent. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise. A file a RUN creates with a redirection (`printf ... > /start.sh`, `cat > /start.sh <<EOF`) is 0644 too; it is judged only where it is known to be new (no earlier COPY or RUN put a file there, and the base image is a plain OS image that ships none), since a redirection keeps the mode of a file that was already there. A chmod counts only when it runs after the COPY that brings the file (COPY gives the file the mode of its source) and names the file, a glob that matches it, or, with `-R`, a folder above it: `chmod 2775 /opt` changes the folder alone. The `run` file of a service that runit, s6 or s6-overlay starts is checked the same way: its supervisor execs it, and cannot without the bit.',
     why:
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
@@ -63,7 +64,7 @@ export default defineRule({
         if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
         const facts = await ctx.runFacts();
         const paths = [unit.imagePath, ...(unit.aliases ?? [])];
-        if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
+        if (facts.chmods.some((c) => after(c, w.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
         ctx.report({
           messageId: 'written',
           data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -83,7 +84,8 @@ export default defineRule({
       const imagePath = unit.imagePath;
       // A chmod of the path RUN linked, moved or copied it to counts too (chmod follows links; a moved file keeps its mode).
       const paths = [imagePath, ...(unit.aliases ?? [])];
-      if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x)))))) continue;
+      // Only a chmod that runs once the file is there: COPY gives it the mode of its source.
+      if (facts.chmods.some((c) => after(c, origin.op.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
       // Made executable in an earlier stage it was copied from (`COPY rootfs/ /out/`, `RUN chmod +x
       // /out/...` there, then `COPY --from=dist /out/ /`): COPY --from keeps the mode.
       if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
@@ -100,6 +102,11 @@ export default defineRule({
   },
 });
 
+/** The chmod runs in the instruction that made the file or after it (a chmod before a COPY changes nothing the COPY brings). */
+function after(c: ChmodFact, made: Instruction): boolean {
+  return c.instruction === made || c.instruction.keywordSpan.line > made.keywordSpan.line;
+}
+
 /** A mode that adds an execute bit, or one only the build knows (`--chmod=$MODE`, `chmod "$MODE"`): it may. */
 function mayAddExecute(mode: string): boolean {
   return mode.includes('\u0000') || addsExecute(mode);
@@ -108,7 +115,7 @@ function mayAddExecute(mode: string): boolean {
 async function chmodedInEarlierStage(through: readonly { stage: Stage; path: string }[], view: DockerfileView): Promise<boolean> {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path))))) return true;
+    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path, !!c.recursive))))) return true;
   }
   return false;
 }

@@ -47,6 +47,15 @@ describe('baseImageFacts: the default user', () => {
     expect(baseImageFacts('cgr.dev/chainguard/wolfi-base')).toBeNull();
   });
 
+  it('SQL Server runs as root on its 2017 images and as mssql from 2019 on', () => {
+    expect(baseImageFacts('mcr.microsoft.com/mssql/server:2017-latest')?.user).toBeNull();
+    expect(baseImageFacts('mcr.microsoft.com/mssql/server:2017-CU31-ubuntu-18.04')?.user).toBeNull();
+    expect(user('mcr.microsoft.com/mssql/server:2019-latest')).toBe('mssql');
+    expect(user('mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04')).toBe('mssql');
+    expect(user('mcr.microsoft.com/mssql/server')).toBe('mssql');
+    expect(user('mcr.microsoft.com/mssql/rhel/server:2022-latest')).toBe('mssql');
+  });
+
   it('bitnami application images run as 1001, minideb as root', () => {
     expect(user('bitnami/redis:7.2')).toBe('1001');
     expect(user('docker.io/bitnami/postgresql:16-debian-12')).toBe('1001');
