@@ -22069,7 +22069,13 @@ function mayCopyBash(stage) {
   }
   return false;
 }
-var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default;
+function copiesSystemFromElsewhere(stage) {
+  for (let s = stage; s; s = s.baseStage) {
+    if (s.copies.some((op) => SYSTEM_FOLDERS.has(op.dest) && op.sources.some((src) => src.kind === "stage" || src.kind === "remote" && src.image !== void 0))) return true;
+  }
+  return false;
+}
+var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default, NO_SHELL, SYSTEM_FOLDERS;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
@@ -22151,10 +22157,14 @@ var init_entrypoint_shebang = __esm({
         noBash: {
           message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
           hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        },
+        noShell: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no shell at all (no bash, no /bin/sh) and nothing copies one in: the container fails at start with "no such file or directory".',
+          hint: "Build the final stage FROM an image that has bash (`debian:12-slim`), or put the program itself in an exec-form ENTRYPOINT and drop the script."
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent, and so does a COPY from another stage or an image onto the root or a system folder (`FROM scratch` then `COPY --from=initial / /`, a squashed image: it has the programs of that stage). On scratch and distroless (but for its `debug` tags) there is no shell at all, and the message says so (`noShell`).",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -22201,14 +22211,20 @@ var init_entrypoint_shebang = __esm({
           }
           if (readShebang(first)?.interpreter !== "bash") continue;
           if (!lacksBash(rootStage(stage))) continue;
+          if (copiesSystemFromElsewhere(stage)) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           if (await apkMayAddBash(stage, ctx.view)) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
+          const base2 = rootStage(stage).base;
+          if (NO_SHELL.test(base2)) {
+            ctx.report({ at: at2, messageId: "noShell", data: { script, shebang: first, base: base2 }, chain, label: first });
+            continue;
+          }
           ctx.report({
             at: at2,
             messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
+            data: { script, shebang: first, base: base2 },
             chain,
             label: first,
             ...fixOf(installBashFix(stage, ctx.env.dockerfile))
@@ -22216,6 +22232,8 @@ var init_entrypoint_shebang = __esm({
         }
       }
     });
+    NO_SHELL = /^(scratch|gcr\.io\/distroless\/[^:@]+(:(?!(.*-)?debug)[^@]*)?(@.*)?)$/;
+    SYSTEM_FOLDERS = /* @__PURE__ */ new Set(["/", "/bin", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin"]);
   }
 });
 

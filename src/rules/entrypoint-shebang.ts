@@ -44,10 +44,14 @@ export default defineRule({
       message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
       hint: 'Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.',
     },
+    noShell: {
+      message: '{script} starts with `{shebang}`, but `{base}` has no shell at all (no bash, no /bin/sh) and nothing copies one in: the container fails at start with "no such file or directory".',
+      hint: 'Build the final stage FROM an image that has bash (`debian:12-slim`), or put the program itself in an exec-form ENTRYPOINT and drop the script.',
+    },
   },
   docs: {
     what:
-      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.',
+      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`, and no `apk add` of a package that may depend on bash (only a short list of common packages known not to, such as ca-certificates, curl, tzdata or su-exec, leaves the image without it). Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent, and so does a COPY from another stage or an image onto the root or a system folder (`FROM scratch` then `COPY --from=initial / /`, a squashed image: it has the programs of that stage). On scratch and distroless (but for its `debug` tags) there is no shell at all, and the message says so (`noShell`).',
     why:
       'Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
@@ -96,15 +100,21 @@ export default defineRule({
       // `#!/bin/bash`, `#!/usr/bin/env -S bash -e`, `#!/usr/bin/dumb-init /bin/bash`: one reader.
       if (readShebang(first)?.interpreter !== 'bash') continue;
       if (!lacksBash(rootStage(stage))) continue;
+      if (copiesSystemFromElsewhere(stage)) continue;
       const facts = await ctx.runFacts();
       if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
       if (await apkMayAddBash(stage, ctx.view)) continue;
       // A RUN that builds, downloads or checks for bash, or a COPY of a file called bash: it may be there.
       if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
+      const base = rootStage(stage).base;
+      if (NO_SHELL.test(base)) {
+        ctx.report({ at, messageId: 'noShell', data: { script, shebang: first, base }, chain, label: first });
+        continue;
+      }
       ctx.report({
         at,
         messageId: 'noBash',
-        data: { script, shebang: first, base: rootStage(stage).base },
+        data: { script, shebang: first, base },
         chain,
         label: first,
         ...fixOf(installBashFix(stage, ctx.env.dockerfile)),
@@ -140,6 +150,24 @@ function mayCopyBash(stage: Stage): boolean {
       if (/(^|\/)bash$/.test(op.dest)) return true;
       if (op.sources.some((src) => (src.kind === 'context' || src.kind === 'stage') && /(^|\/)bash(\/|$)/.test(src.pattern))) return true;
     }
+  }
+  return false;
+}
+
+/** Images with no shell at all: scratch, and distroless but for its `debug` tags (busybox sh). */
+const NO_SHELL = /^(scratch|gcr\.io\/distroless\/[^:@]+(:(?!(.*-)?debug)[^@]*)?(@.*)?)$/;
+
+/** Folders whose copy from another stage or an image may bring bash (`FROM scratch` then `COPY --from=build / /`). */
+const SYSTEM_FOLDERS = new Set(['/', '/bin', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin']);
+
+/**
+ * A COPY from a build stage or an image onto the root or a system folder of the image: a
+ * squashed image (`FROM scratch` + `COPY --from=initial / /`) has the source stage's programs,
+ * bash among them, whatever its FROM line says.
+ */
+function copiesSystemFromElsewhere(stage: Stage): boolean {
+  for (let s: Stage | null = stage; s; s = s.baseStage) {
+    if (s.copies.some((op) => SYSTEM_FOLDERS.has(op.dest) && op.sources.some((src) => src.kind === 'stage' || (src.kind === 'remote' && src.image !== undefined)))) return true;
   }
   return false;
 }
