@@ -26526,7 +26526,18 @@ function wrapped(shellArgv, text) {
   const t = text.trim();
   return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
-var shell_form_pid1_default;
+function loneCommand(step) {
+  const shell = (step.shellArgv[0] ?? "").replace(/^.*\//, "");
+  if (!EXECS_LONE.has(shell)) return false;
+  const stmts = step.unit.ast?.stmts;
+  if (!stmts || stmts.length !== 1) return false;
+  const stmt = stmts[0];
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return false;
+  const first = stmt.cmd.args[0];
+  const name = first ? wordLiteral(first) : null;
+  return name !== null && name !== "" && !BUILTINS.has(name);
+}
+var shell_form_pid1_default, EXECS_LONE, BUILTINS;
 var init_shell_form_pid1 = __esm({
   "src/rules/shell-form-pid1.ts"() {
     "use strict";
@@ -26535,6 +26546,7 @@ var init_shell_form_pid1 = __esm({
     init_report();
     init_text();
     init_shell();
+    init_commands();
     init_node_entry();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
@@ -26564,6 +26576,14 @@ var init_shell_form_pid1 = __esm({
           message: "{wrapped} does not `exec` its last command: {init} (PID 1) signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.",
           hint: "Put `exec` in front of the last command of the string, or run {init} with `-g` so that it signals the whole process group."
         },
+        shellFormLone: {
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.",
+          hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
+        },
+        shellCNoExecLone: {
+          message: "{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.",
+          hint: "Put `exec` in front of the command, or drop the `sh -c` and list the command's words in the exec form."
+        },
         shellCNoExec: {
           message: "{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.",
           hint: "Put `exec` in front of the last command of the string."
@@ -26571,7 +26591,7 @@ var init_shell_form_pid1 = __esm({
       },
       docs: {
         what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent.',
-        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash, busybox ash and dash 0.5.11 or later replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but older dash does not, and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
         bad: "FROM python:3.12-slim\nCMD python app.py",
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
         howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
@@ -26615,15 +26635,17 @@ var init_shell_form_pid1 = __esm({
             else if (pm) {
               const fix2 = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? "/", inst.keyword, pm);
               ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: "shellFormPackageManager", data: { ...data, manager: pm.manager, script: pm.script, fix: fix2 } });
-            } else ctx.report({ ...place, messageId: "shellForm", data });
+            } else ctx.report({ ...place, messageId: loneCommand(step) ? "shellFormLone" : "shellForm", data });
           } else {
             const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
             if (underInit) ctx.report({ ...place, messageId: "shellCNoExecUnderInit", data: { ...data, ...underInit } });
-            else ctx.report({ ...place, messageId: "shellCNoExec", data });
+            else ctx.report({ ...place, messageId: loneCommand(step) ? "shellCNoExecLone" : "shellCNoExec", data });
           }
         }
       }
     });
+    EXECS_LONE = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash"]);
+    BUILTINS = /* @__PURE__ */ new Set(["cd", ".", "source", "eval", "trap", "set", "export", "read", "wait", "exit", "return", "shift", "ulimit", "umask", "echo", "printf", "true", "false", ":", "test", "[", "while", "until", "for", "if", "case", "alias", "unset"]);
   }
 });
 

@@ -76,7 +76,7 @@ describe('exit codes and formats', () => {
       safety: 'safe',
       edits: [{ file: 'Dockerfile', start: 21, end: 35, line: 2, column: 5, endLine: 2, endColumn: 19, text: '["sleep", "infinity"]' }],
     });
-    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
+    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellFormLone' });
     expect(findings[1].url).toBe(ruleDocUrl('shell-form-pid1'));
   });
 

@@ -4,6 +4,7 @@ import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 import { shellQuote } from '../text.js';
 import { literalCommand } from '../fix/builders/shell.js';
+import { wordLiteral } from '../model/commands.js';
 import { packageScriptRun, packageScripts, startScriptHint } from '../model/node-entry.js';
 
 export default defineRule({
@@ -34,6 +35,14 @@ export default defineRule({
       message: '{wrapped} does not `exec` its last command: {init} (PID 1) signals only its direct child, the shell, which dies on SIGTERM without passing it on and leaves the application to be killed when `docker stop` times out.',
       hint: 'Put `exec` in front of the last command of the string, or run {init} with `-g` so that it signals the whole process group.',
     },
+    shellFormLone: {
+      message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.',
+      hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`.',
+    },
+    shellCNoExecLone: {
+      message: '{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.',
+      hint: 'Put `exec` in front of the command, or drop the `sh -c` and list the command\'s words in the exec form.',
+    },
     shellCNoExec: {
       message: '{wrapped} does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
       hint: 'Put `exec` in front of the last command of the string.',
@@ -43,7 +52,7 @@ export default defineRule({
     what:
       'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent.',
     why:
-      'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+      'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash, busybox ash and dash 0.5.11 or later replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but older dash does not, and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
     bad: 'FROM python:3.12-slim\nCMD python app.py',
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
     howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
@@ -93,11 +102,11 @@ export default defineRule({
         else if (pm) {
           const fix = startScriptHint(ctx.stage, ctx.env.fs, ctx.env.readContext, ctx.stage?.config.workdir ?? '/', inst.keyword, pm);
           ctx.report({ at: place.at, chain: place.chain, label: place.label, messageId: 'shellFormPackageManager', data: { ...data, manager: pm.manager, script: pm.script, fix } });
-        } else ctx.report({ ...place, messageId: 'shellForm', data });
+        } else ctx.report({ ...place, messageId: loneCommand(step) ? 'shellFormLone' : 'shellForm', data });
       } else {
         const data = { wrapped: wrapped(step.shellArgv, step.arg.value) };
         if (underInit) ctx.report({ ...place, messageId: 'shellCNoExecUnderInit', data: { ...data, ...underInit } });
-        else ctx.report({ ...place, messageId: 'shellCNoExec', data });
+        else ctx.report({ ...place, messageId: loneCommand(step) ? 'shellCNoExecLone' : 'shellCNoExec', data });
       }
     }
   },
@@ -111,4 +120,27 @@ function wrapped(shellArgv: readonly string[], text: string): string {
   const shell = shellArgv.map(shellQuote).join(' ');
   const t = text.trim();
   return t.length <= 60 && !t.includes('\n') ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
+}
+
+/** Shells that replace themselves with the last simple command of `-c` (dash from 0.5.11). */
+const EXECS_LONE = new Set(['sh', 'bash', 'dash', 'ash']);
+/** Builtins and keywords: run by the shell itself, never exec'd. */
+const BUILTINS = new Set(['cd', '.', 'source', 'eval', 'trap', 'set', 'export', 'read', 'wait', 'exit', 'return', 'shift', 'ulimit', 'umask', 'echo', 'printf', 'true', 'false', ':', 'test', '[', 'while', 'until', 'for', 'if', 'case', 'alias', 'unset']);
+
+/**
+ * The string is one plain command (`./sync.sh`, `java -jar app.jar`: literal words, no
+ * redirection, assignment, pipe or second command) run by a shell that execs such a command
+ * itself: whether the shell stays PID 1 depends on the shell's version, and the message says so.
+ */
+function loneCommand(step: Step & { kind: 'shell' }): boolean {
+  const shell = (step.shellArgv[0] ?? '').replace(/^.*\//, '');
+  if (!EXECS_LONE.has(shell)) return false;
+  const stmts = step.unit.ast?.stmts;
+  if (!stmts || stmts.length !== 1) return false;
+  const stmt = stmts[0] as NonNullable<typeof stmts>[number];
+  if (stmt.cmd?.type !== 'CallExpr' || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return false;
+  // Expansions in the arguments do not matter; the program's name must be known.
+  const first = stmt.cmd.args[0];
+  const name = first ? wordLiteral(first) : null;
+  return name !== null && name !== '' && !BUILTINS.has(name);
 }
