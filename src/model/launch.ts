@@ -462,7 +462,7 @@ async function loadFile(
     // A Python program that can replace itself or change its user: what runs next, as whom, is not known.
     const handover = interp !== null && isPythonInterpreter(interp) ? pythonHandover(text) : null;
     if (!handover) return interp !== null && isPythonInterpreter(interp) ? { program: true, read: { language: 'python', file: file.displayPath } } : { program: true };
-    const how = handover.kind === 'exec' ? `uses \`${handover.what}\`, which replaces it with another program` : handover.kind === 'user' ? `uses \`${handover.what}\`, which changes its user` : `names ${handover.what.replace(/^"(.*)"$/, '`$1`')} as a program to run`;
+    const how = handover.kind === 'exec' ? `uses \`${handover.what}\`, which replaces it with another program` : handover.kind === 'user' ? `uses \`${handover.what}\`, which changes its user` : handover.kind === 'named' ? `calls \`${handover.what}\`, whose name says it drops privileges` : `names ${handover.what.replace(/^"(.*)"$/, '`$1`')} as a program to run`;
     return { program: true, handover: `${resolved.imagePath} is a Python program that ${how} (${file.displayPath}:${handover.line}); dockerlint does not follow Python, so the user of what it runs is not known` };
   }
   const cmdArgs = argv.slice(1);

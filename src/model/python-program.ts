@@ -10,13 +10,18 @@ import { isUserSwitcherName } from './commands.js';
 
 /** os/posix functions that replace the process with another program. */
 const EXEC_CALLS = new Set(['execv', 'execve', 'execvp', 'execvpe', 'execl', 'execle', 'execlp', 'execlpe', 'fexecve']);
+/**
+ * A library's function whose name says it drops privileges (`system.drop_privs_to('mailu')`,
+ * `demote(uid)`), called, not defined, in the program: what it does is not read.
+ */
+const DROP_NAMED = /^(drop_?priv(ilege)?s?(_to)?|drop_?root|demote|switch_?user|become_?user|change_?user|run_?as_?user)$/i;
 /** os/posix functions that change the process's user or groups. */
 const USER_CALLS = new Set(['setuid', 'seteuid', 'setreuid', 'setresuid', 'setgid', 'setegid', 'setregid', 'setresgid', 'setgroups', 'initgroups']);
 
 export interface PythonHandover {
   /** As the code names it: `os.execve`, `setuid`, `"gosu"`. */
   what: string;
-  kind: 'exec' | 'user' | 'switcher';
+  kind: 'exec' | 'user' | 'switcher' | 'named';
   /** 1-based line in the program. */
   line: number;
 }
@@ -30,8 +35,9 @@ export function isPythonInterpreter(interpreter: string): boolean {
  * Where the program's code (not a comment, not a string's text) replaces the process
  * (`os.execve`, `os.execvp`), changes its user (`os.setuid`, `os.setgid`, also imported bare:
  * `from os import setuid`), or names a user switch as the program to run in a string literal
- * (`"gosu"`, `"/sbin/su-exec"`): the first exec call, else the first user
- * change, else the first such literal; null when it names none.
+ * (`"gosu"`, `"/sbin/su-exec"`), or calls a function whose name says it drops privileges
+ * (`drop_privs_to("app")`): the first exec call, else the first user change, else the first such
+ * literal, else the first such call; null when it names none.
  */
 export function pythonHandover(text: string): PythonHandover | null {
   const tokens = pythonTokens(text);
@@ -39,7 +45,8 @@ export function pythonHandover(text: string): PythonHandover | null {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as PyToken;
     if (t.kind === 'name') {
-      const kind = EXEC_CALLS.has(t.value) ? 'exec' : USER_CALLS.has(t.value) ? 'user' : null;
+      const call = tokens[i + 1]?.kind === 'op' && tokens[i + 1]?.value === '(';
+      const kind = EXEC_CALLS.has(t.value) ? 'exec' : USER_CALLS.has(t.value) ? 'user' : call && DROP_NAMED.test(t.value) ? 'named' : null;
       if (!kind || found[kind]) continue;
       const prev = tokens[i - 1];
       // `def setuid(...)`: the program's own function of that name, not the call.
@@ -52,5 +59,5 @@ export function pythonHandover(text: string): PythonHandover | null {
       if (/^[\w./-]+$/.test(t.value) && isUserSwitcherName(t.value)) found.switcher = { what: `"${t.value}"`, kind: 'switcher', line: t.line };
     }
   }
-  return found.exec ?? found.user ?? found.switcher ?? null;
+  return found.exec ?? found.user ?? found.switcher ?? found.named ?? null;
 }

@@ -29,4 +29,14 @@ describe('pythonHandover', () => {
   test('mentions in comments and docstrings, a function of the same name, and other words are not a hand-over', () => {
     expect(pythonHandover('"""Would os.execve gosu."""\n# os.setuid(0)\nprint("gosu is not used")\ndef setuid(x):\n    return x\nexecute = 1\n')).toBeNull();
   });
+
+  test('a call of a library function whose name says it drops privileges leaves the user unknown', () => {
+    expect(pythonHandover('from socrate import system\nsystem.drop_privs_to("mailu")\nos.system("gunicorn app")\n')).toEqual({ what: 'system.drop_privs_to', kind: 'named', line: 2 });
+    expect(pythonHandover('demote(1000, 1000)\n')).toEqual({ what: 'demote', kind: 'named', line: 1 });
+  });
+
+  test('the name alone, not called, or a function the program defines, is not a drop', () => {
+    expect(pythonHandover('DROP = drop_privs\nprint("drop_privs(x)")\n')).toBeNull();
+    expect(pythonHandover('def demote():\n    pass\n')).toBeNull();
+  });
 });
