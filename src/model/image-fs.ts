@@ -199,9 +199,10 @@ export class ImageFs {
    * (`COPY run /etc/service/app/run`, a context folder of services copied there, or a folder
    * copied onto one above it: `COPY rootfs /`), but for those
    * with a `down` file (not started until told to), or null
-   * when a copy from a stage, an image or a URL may put services there too.
+   * when a copy from a stage, an image or a URL may put services there too. With
+   * `longrunsOnly` (s6-rc's source folders), only those whose `type` file says `longrun`.
    */
-  services(stage: Stage, dir: string): string[] | null {
+  services(stage: Stage, dir: string, longrunsOnly = false): string[] | null {
     const d = path.posix.resolve('/', dir);
     const names = new Set<string>();
     for (let s: Stage | null = stage; s; s = s.baseStage) {
@@ -239,6 +240,23 @@ export class ImageFs {
       const run = path.posix.join(d, n, 'run');
       // A `down` file beside it: runsv and s6-supervise do not start the service until told to.
       if (this.lookup(stage, path.posix.join(d, n, 'down'))) continue;
+      if (longrunsOnly && this.lookup(stage, run)) {
+        // s6-rc's source format: a `type` file says `longrun`, `oneshot` (whose `up` may run a
+        // script kept beside it under the name `run`) or `bundle`. A folder without one is no
+        // service (s6-rc-compile refuses it); one dockerlint cannot read leaves them unknown.
+        const type = this.lookup(stage, path.posix.join(d, n, 'type'));
+        if (!type) continue;
+        // A logger (`consumer-for`: it reads another service's output) is no main process.
+        if (this.lookup(stage, path.posix.join(d, n, 'consumer-for'))) continue;
+        if (type.kind !== 'context') return null;
+        let text: string;
+        try {
+          text = this.context.readText(type.contextPath).trim();
+        } catch {
+          return null;
+        }
+        if (text !== 'longrun') continue;
+      }
       const origin = this.lookup(stage, run);
       if (origin?.kind === 'context' || origin?.kind === 'heredoc') out.push(run);
     }

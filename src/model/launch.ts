@@ -173,7 +173,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     knownCommand: (name) => (windows || (stage.config.workdirUnknown && name.includes('/') && !name.startsWith('/')) ? null : resolveInImage(stage, name, env, false)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
-    serviceScripts: (dir) => (windows ? [] : env.fs.services(stage, dir)),
+    serviceScripts: (dir, longrunsOnly) => (windows ? [] : env.fs.services(stage, dir, longrunsOnly)),
     supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
     // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
     inheritedEntrypoint: base?.entrypoint && !stage.config.entrypoint ? { program: base.entrypoint, at: { file: env.dockerfile.displayPath, span: from.keywordSpan, label: from.keyword } } : null,

@@ -184,7 +184,7 @@ export interface Resolver {
    */
   unknownPlace(value: string): string | null;
   /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
-  serviceScripts(dir: string): string[] | null;
+  serviceScripts(dir: string, longrunsOnly?: boolean): string[] | null;
   /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
   supervisorConfig?(args: (string | null)[]): SupervisorConfig | null;
   /**
@@ -527,7 +527,7 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
  * a stage, an image or a URL) or when the build puts none there (they come from the base image).
  */
 function s6OverlayServices(r: Resolver): string[] | null {
-  const rc = r.serviceScripts('/etc/s6-overlay/s6-rc.d');
+  const rc = r.serviceScripts('/etc/s6-overlay/s6-rc.d', true);
   const legacy = r.serviceScripts('/etc/services.d');
   if (rc === null || legacy === null) return null;
   const all = [...rc, ...legacy];
