@@ -135,7 +135,8 @@ export default defineRule({
     if (sup >= 0 && runScript?.kind === 'script') {
       const supervisor = (first.chain.hops[sup] as Step & { kind: 'supervisor' }).name;
       const why = `the supervisor runs as root (${user ? `\`USER ${user.value}\` is the last USER of the image` : `no USER is set in the final stage${stage.baseStage ? ' or the stages it builds on' : ''}, and ${baseText(fromStage)} is assumed to run as root, as Docker does for an image with no user`})`;
-      const shown = first.hop.kind === 'program' ? [first.hop.name, ...first.hop.args].join(' ') : main.replace(/`/g, '');
+      // The command to write after the switch: the program, or the command the run script stays with.
+      const shown = first.hop.kind === 'program' ? [first.hop.name, ...first.hop.args].join(' ') : command && command.argv.every((f) => f.s !== null) ? command.argv.map((f) => f.s).join(' ') : main.replace(/`/g, '');
       const data = { main, supervisor, script: runScript.arg.value, why, notes, switch: supervisor.startsWith('s6') ? 's6-setuidgid' : 'chpst -u', command: shown };
       const at = user ? { file, span: user.instruction.keywordSpan } : { file, span: stage.from.keywordSpan };
       ctx.report({ at, messageId: 'serviceRoot', data, chain, label: user ? `USER ${user.value}` : 'FROM' });
