@@ -26379,7 +26379,7 @@ var init_root_process = __esm({
         if (sup >= 0 && runScript2?.kind === "script") {
           const supervisor = first.chain.hops[sup].name;
           const why = `the supervisor runs as root (${user ? `\`USER ${user.value}\` is the last USER of the image` : `no USER is set in the final stage${stage.baseStage ? " or the stages it builds on" : ""}, and ${baseText(fromStage)} is assumed to run as root, as Docker does for an image with no user`})`;
-          const shown2 = first.hop.kind === "program" ? [first.hop.name, ...first.hop.args].join(" ") : main2.replace(/`/g, "");
+          const shown2 = first.hop.kind === "program" ? [first.hop.name, ...first.hop.args].join(" ") : command2 && command2.argv.every((f) => f.s !== null) ? command2.argv.map((f) => f.s).join(" ") : main2.replace(/`/g, "");
           const data = { main: main2, supervisor, script: runScript2.arg.value, why, notes, switch: supervisor.startsWith("s6") ? "s6-setuidgid" : "chpst -u", command: shown2 };
           const at2 = user ? { file, span: user.instruction.keywordSpan } : { file, span: stage.from.keywordSpan };
           ctx.report({ at: at2, messageId: "serviceRoot", data, chain, label: user ? `USER ${user.value}` : "FROM" });
