@@ -52804,7 +52804,8 @@ function chainHops(chain, launch) {
         const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
         const at2 = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? "the main process, PID 1" : "the main process";
-        const note = step.handover ? `${role}; ${step.handover}` : role;
+        const design = !step.userCommand && !systemInit(step.name) && step.runsAs.root === true ? rootByDesign(step.name, step.args, launch.programImage) : null;
+        const note = [role, step.handover, design].filter((x) => !!x).join("; ");
         const prev = out[out.length - 1];
         if (prev && prev.at === at2 && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {
           prev.note = `${prev.note}: ${note}`;
@@ -53081,6 +53082,7 @@ var init_explain = __esm({
     init_commands();
     init_image();
     init_base_images();
+    init_known_programs();
     init_text();
   }
 });

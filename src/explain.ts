@@ -15,6 +15,7 @@ import { parseSwitch } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { chosenAtBuildText, rootStage } from './model/image.js';
 import { osShellCommand } from './model/base-images.js';
+import { rootByDesign } from './model/known-programs.js';
 import { oneLine, shellQuote } from './text.js';
 
 export interface Hop {
@@ -281,7 +282,10 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
         const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
         const at = fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step);
         const role = step.userCommand ? "the user's command" : systemInit(step.name) ? systemInitRole(step.pid1) : step.pid1 ? 'the main process, PID 1' : 'the main process';
-        const note = step.handover ? `${role}; ${step.handover}` : role;
+        // A server that starts as root and switches user itself (`named -u bind`, unbound): say so,
+        // as root-process does, so that the `root` shown is not read as the user it serves as.
+        const design = !step.userCommand && !systemInit(step.name) && step.runsAs.root === true ? rootByDesign(step.name, step.args, launch.programImage) : null;
+        const note = [role, step.handover, design].filter((x) => !!x).join('; ');
         // The child a shell did not exec is this program: one hop, not the same line twice.
         const prev = out[out.length - 1];
         if (prev && prev.at === at && prev.pid1 === step.pid1 && prev.note?.startsWith("not exec'd")) {

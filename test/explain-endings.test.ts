@@ -122,7 +122,7 @@ describe('the system\'s init', () => {
       Dockerfile: 'FROM fedora:40\nCOPY entrypoint.sh /usr/local/sbin/start\nENTRYPOINT ["/usr/local/sbin/start"]\n',
       'entrypoint.sh': '#!/bin/bash\nexec /usr/sbin/httpd -DFOREGROUND\n',
     });
-    expect(x.e.hops[2]?.note).toBe('the main process, PID 1');
+    expect(x.e.hops[2]?.note).toBe('the main process, PID 1; `httpd` starts as root by design: its workers run as the `User` of httpd.conf');
   });
 });
 

@@ -64,3 +64,17 @@ describe("s6-overlay's /init with no command", () => {
     expect(x.e.hops.map((h) => h.process)).toEqual(['s6-overlay /init', '/usr/local/bin/feedd']);
   });
 });
+
+describe('a server that starts as root and switches user itself', () => {
+  test('explain says so on the main process, as root-process does', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y bind9 && rm -rf /var/lib/apt/lists/*\nCMD ["/usr/sbin/named", "-u", "bind", "-g"]\n' });
+    expect(x.e.hops).toHaveLength(1);
+    expect(x.e.hops[0]?.user).toBe('root');
+    expect(x.e.hops[0]?.note).toMatch(/^the main process, PID 1; `named` starts as root by design: /);
+  });
+
+  test('twin: the same server told no user gets no such note', async () => {
+    const x = await explain({ Dockerfile: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y bind9 && rm -rf /var/lib/apt/lists/*\nCMD ["/usr/sbin/named", "-g"]\n' });
+    expect(x.e.hops[0]?.note).toBe('the main process, PID 1');
+  });
+});
