@@ -10270,6 +10270,11 @@ function lacksBash(stage) {
   if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
   return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
 }
+function lacksShell(stage) {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  return name === "scratch" || /^gcr\.io\/distroless\//.test(name) && !/(^|-)debug(-|$)/.test(tag);
+}
 function isWindowsImage(stage, root) {
   const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
   return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
@@ -18907,14 +18912,15 @@ async function follow(item, run2, work, cache, r) {
     const systemInit2 = value === "/sbin/init" || value === "/usr/sbin/init";
     if ((INITS2.has(name) || TINI_BUILD.test(name) || value === "/init") && !systemInit2 && !await readScript(r, value, at2, argv, item)) {
       const { rest, group } = initOptions(TINI_BUILD.test(name) ? "tini" : name, argv.slice(1));
-      const services = rest.length === 0 && value === "/init" ? s6OverlayServices(r) : null;
+      const s6Alone = rest.length === 0 && value === "/init";
+      const services = s6Alone ? s6OverlayServices(r) : null;
       if (services) {
-        const hop = { ...common, kind: "supervisor", name: "s6-overlay /init", services };
+        const hop = { ...common, kind: "supervisor", name: S6_OVERLAY_INIT, services };
         for (const script2 of services) work.push({ hops: [...hops, hop], argv: [lit(script2)], args: item.args, runsAs, pid1: false, at: at2, why: item.why });
         return;
       }
-      push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
-      if (rest.length === 0 && value === "/init") {
+      push({ ...common, kind: "init", name: value === "/init" ? S6_OVERLAY_INIT : name, group });
+      if (s6Alone) {
         push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, where the build puts no run script dockerlint can read (or a copy from a stage or an image may put some)" });
         return end();
       }
@@ -19591,7 +19597,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var USAGE_WITHOUT_COMMAND, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, RUN_PREFIXES, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
+var USAGE_WITHOUT_COMMAND, S6_OVERLAY_INIT, SUPERVISORS, INITS2, TINI_BUILD, SHELLS, MAX_HOPS, MAX_CHAINS, RUN_PREFIXES, SAME_USER_WRAPPERS, PYTHON_VALUED, MAX_CONFIG_TRIES, SHARED, ENV_WORD, ENV_VALUED;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -19603,6 +19609,7 @@ var init_invocations = __esm({
     init_interpreter();
     init_values();
     USAGE_WITHOUT_COMMAND = /* @__PURE__ */ new Set(["gosu", "su-exec", "s6-setuidgid", "setuidgid", "setpriv", "chpst", "clickhouse su"]);
+    S6_OVERLAY_INIT = "s6-overlay /init";
     SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsvdir-start", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
     INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
     TINI_BUILD = /^([a-z0-9]+-)?tini(-static)?(-(amd64|arm64|armhf|armel|i386|ppc64le|s390x|muslc-amd64))?$/;
@@ -20074,6 +20081,9 @@ var init_launch = __esm({
 });
 
 // src/fix/builders/shell.ts
+function execCannotRun(name) {
+  return NOT_EXECUTABLE.has(name);
+}
 function contains(outer, inner) {
   return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
 }
@@ -21876,10 +21886,13 @@ function after(c, made) {
 function mayAddExecute(mode) {
   return mode.includes("\0") || addsExecute(mode);
 }
+function makesExecutable(c, paths) {
+  return mayAddExecute(c.mode) && (c.unknownPath === true || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, c.recursive === true))));
+}
 async function chmodedInEarlierStage(through, view) {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path, !!c.recursive))))) return true;
+    if (facts.chmods.some((c) => makesExecutable(c, [hop.path]))) return true;
   }
   return false;
 }
@@ -21946,7 +21959,7 @@ var init_entrypoint_not_executable = __esm({
             if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
             const facts2 = await ctx.runFacts();
             const paths2 = [unit.imagePath, ...unit.aliases ?? []];
-            if (facts2.chmods.some((c) => after(c, w.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths2.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
+            if (facts2.chmods.some((c) => after(c, w.instruction) && makesExecutable(c, paths2))) continue;
             ctx.report({
               messageId: "written",
               data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -21965,7 +21978,7 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           const paths = [imagePath, ...unit.aliases ?? []];
-          if (facts.chmods.some((c) => after(c, origin.op.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
+          if (facts.chmods.some((c) => after(c, origin.op.instruction) && makesExecutable(c, paths))) continue;
           if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
           const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
@@ -22077,7 +22090,7 @@ function copiesSystemFromElsewhere(stage) {
   }
   return false;
 }
-var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default, NO_SHELL, SYSTEM_FOLDERS;
+var BASH_PACKAGES, APK_WITHOUT_BASH, entrypoint_shebang_default, SYSTEM_FOLDERS;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
@@ -22218,8 +22231,9 @@ var init_entrypoint_shebang = __esm({
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           if (await apkMayAddBash(stage, ctx.view)) continue;
           if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
-          const base2 = rootStage(stage).base;
-          if (NO_SHELL.test(base2)) {
+          const root = rootStage(stage);
+          const base2 = root.base;
+          if (lacksShell(root)) {
             ctx.report({ at: at2, messageId: "noShell", data: { script, shebang: first, base: base2 }, chain, label: first });
             continue;
           }
@@ -22234,7 +22248,6 @@ var init_entrypoint_shebang = __esm({
         }
       }
     });
-    NO_SHELL = /^(scratch|gcr\.io\/distroless\/[^:@]+(:(?!(.*-)?debug)[^@]*)?(@.*)?)$/;
     SYSTEM_FOLDERS = /* @__PURE__ */ new Set(["/", "/bin", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin"]);
   }
 });
@@ -26532,17 +26545,16 @@ function wrapped(shellArgv, text) {
   return t.length <= 60 && !t.includes("\n") ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 function loneCommand(step) {
-  const shell = (step.shellArgv[0] ?? "").replace(/^.*\//, "");
-  if (!EXECS_LONE.has(shell)) return false;
+  if (!EXECS_LONE.has(basename2(step.shellArgv[0] ?? ""))) return false;
   const stmts = step.unit.ast?.stmts;
   if (!stmts || stmts.length !== 1) return false;
   const stmt = stmts[0];
   if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return false;
   const first = stmt.cmd.args[0];
   const name = first ? wordLiteral(first) : null;
-  return name !== null && name !== "" && !BUILTINS.has(name);
+  return name !== null && name !== "" && !execCannotRun(name) && !RUN_BY_THE_SHELL.has(name);
 }
-var shell_form_pid1_default, EXECS_LONE, BUILTINS;
+var shell_form_pid1_default, EXECS_LONE, RUN_BY_THE_SHELL;
 var init_shell_form_pid1 = __esm({
   "src/rules/shell-form-pid1.ts"() {
     "use strict";
@@ -26650,7 +26662,7 @@ var init_shell_form_pid1 = __esm({
       }
     });
     EXECS_LONE = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash"]);
-    BUILTINS = /* @__PURE__ */ new Set(["cd", ".", "source", "eval", "trap", "set", "export", "read", "wait", "exit", "return", "shift", "ulimit", "umask", "echo", "printf", "true", "false", ":", "test", "[", "while", "until", "for", "if", "case", "alias", "unset"]);
+    RUN_BY_THE_SHELL = /* @__PURE__ */ new Set(["echo", "printf", "true", "false", "test", "["]);
   }
 });
 
@@ -36613,23 +36625,31 @@ var init_image_fs = __esm({
         for (const n of [...names].sort()) {
           const run2 = path15.posix.join(d, n, "run");
           if (this.lookup(stage, path15.posix.join(d, n, "down"))) continue;
-          if (longrunsOnly && this.lookup(stage, run2)) {
-            const type = this.lookup(stage, path15.posix.join(d, n, "type"));
-            if (!type) continue;
-            if (this.lookup(stage, path15.posix.join(d, n, "consumer-for"))) continue;
-            if (type.kind !== "context") return null;
-            let text;
-            try {
-              text = this.context.readText(type.contextPath).trim();
-            } catch {
-              return null;
-            }
-            if (text !== "longrun") continue;
-          }
           const origin = this.lookup(stage, run2);
+          if (longrunsOnly && origin) {
+            const type = this.s6Type(stage, path15.posix.join(d, n));
+            if (type === "" || this.lookup(stage, path15.posix.join(d, n, "consumer-for"))) continue;
+            if (type === null) return null;
+            if (type !== "longrun") continue;
+          }
           if (origin?.kind === "context" || origin?.kind === "heredoc") out.push(run2);
         }
         return out;
+      }
+      /**
+       * s6-rc's `type` of a service folder: `longrun`, `oneshot` (whose `up` may run a script kept
+       * beside it under the name `run`) or `bundle`; '' when the folder has none, null when its file
+       * is not one the build context holds (dockerlint cannot read it).
+       */
+      s6Type(stage, folder) {
+        const type = this.lookup(stage, path15.posix.join(folder, "type"));
+        if (!type) return "";
+        if (type.kind !== "context") return null;
+        try {
+          return this.context.readText(type.contextPath).trim();
+        } catch {
+          return null;
+        }
       }
       /** `op` copies a source to `p` under that source's own name (not a file inside a copied folder). */
       names(op, p) {
@@ -52831,7 +52851,7 @@ function chainHops(chain, launch) {
           user,
           pid1: step.pid1,
           at: where(step),
-          note: `supervisor${step.name === "runsvdir-start" ? " (runit's start script: `runsvdir -P /etc/service`)" : step.name === "s6-overlay /init" ? " (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1)" : ""}: starts the services ${step.services.join(", ")} as its children${step.services.length > 1 ? " (each one is a path of its own)" : ""}`,
+          note: `supervisor${step.name === "runsvdir-start" ? " (runit's start script: `runsvdir -P /etc/service`)" : step.name === S6_OVERLAY_INIT ? " (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1)" : ""}: starts the services ${step.services.join(", ")} as its children${step.services.length > 1 ? " (each one is a path of its own)" : ""}`,
           why: []
         });
         break;

@@ -11,7 +11,7 @@ import type { CmdRef, Job, TermTrap } from './model/evaluator/state.js';
 import type { SupervisorConfig } from './model/supervisord.js';
 import { argvAt, backgroundService, commandOf, commandUser, mainProcessOf } from './model/evaluator/questions.js';
 import { showArgv, showField, showUser, userFromSpec, USER_COMMAND, type Field, type UserValue } from './model/evaluator/values.js';
-import { parseSwitch } from './model/evaluator/invocations.js';
+import { parseSwitch, S6_OVERLAY_INIT } from './model/evaluator/invocations.js';
 import { basename } from './model/commands.js';
 import { chosenAtBuildText, rootStage } from './model/image.js';
 import { osShellCommand } from './model/base-images.js';
@@ -314,7 +314,7 @@ function chainHops(chain: Chain, launch: Launch): Hop[] {
           user,
           pid1: step.pid1,
           at: where(step),
-          note: `supervisor${step.name === 'runsvdir-start' ? " (runit's start script: `runsvdir -P /etc/service`)" : step.name === 's6-overlay /init' ? " (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1)" : ''}: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
+          note: `supervisor${step.name === 'runsvdir-start' ? " (runit's start script: `runsvdir -P /etc/service`)" : step.name === S6_OVERLAY_INIT ? " (s6-overlay: /init runs its start-up scripts as root, then s6-svscan stays PID 1)" : ''}: starts the services ${step.services.join(', ')} as its children${step.services.length > 1 ? ' (each one is a path of its own)' : ''}`,
           why: [],
         });
         break;

@@ -329,6 +329,13 @@ export function lacksBash(stage: BaseRef): boolean {
   return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
 }
 
+/** scratch, and distroless but for its `debug` tags (busybox sh): no shell at all, not even /bin/sh. */
+export function lacksShell(stage: BaseRef): boolean {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  return name === 'scratch' || (/^gcr\.io\/distroless\//.test(name) && !/(^|-)debug(-|$)/.test(tag));
+}
+
 /** Windows images: no root user or PID 1 semantics of Linux; the Linux rules do not apply. */
 export function isWindowsImage(stage: { base: string; config: { shell: { argv: string[] } } }, root: { base: string }): boolean {
   const shell = (stage.config.shell.argv[0] ?? '').toLowerCase();

@@ -240,27 +240,34 @@ export class ImageFs {
       const run = path.posix.join(d, n, 'run');
       // A `down` file beside it: runsv and s6-supervise do not start the service until told to.
       if (this.lookup(stage, path.posix.join(d, n, 'down'))) continue;
-      if (longrunsOnly && this.lookup(stage, run)) {
-        // s6-rc's source format: a `type` file says `longrun`, `oneshot` (whose `up` may run a
-        // script kept beside it under the name `run`) or `bundle`. A folder without one is no
-        // service (s6-rc-compile refuses it); one dockerlint cannot read leaves them unknown.
-        const type = this.lookup(stage, path.posix.join(d, n, 'type'));
-        if (!type) continue;
-        // A logger (`consumer-for`: it reads another service's output) is no main process.
-        if (this.lookup(stage, path.posix.join(d, n, 'consumer-for'))) continue;
-        if (type.kind !== 'context') return null;
-        let text: string;
-        try {
-          text = this.context.readText(type.contextPath).trim();
-        } catch {
-          return null;
-        }
-        if (text !== 'longrun') continue;
-      }
       const origin = this.lookup(stage, run);
+      if (longrunsOnly && origin) {
+        // A folder without a `type` is no service (s6-rc-compile refuses it), and a logger
+        // (`consumer-for`: it reads another service's output) is no main process.
+        const type = this.s6Type(stage, path.posix.join(d, n));
+        if (type === '' || this.lookup(stage, path.posix.join(d, n, 'consumer-for'))) continue;
+        if (type === null) return null;
+        if (type !== 'longrun') continue;
+      }
       if (origin?.kind === 'context' || origin?.kind === 'heredoc') out.push(run);
     }
     return out;
+  }
+
+  /**
+   * s6-rc's `type` of a service folder: `longrun`, `oneshot` (whose `up` may run a script kept
+   * beside it under the name `run`) or `bundle`; '' when the folder has none, null when its file
+   * is not one the build context holds (dockerlint cannot read it).
+   */
+  private s6Type(stage: Stage, folder: string): string | null {
+    const type = this.lookup(stage, path.posix.join(folder, 'type'));
+    if (!type) return '';
+    if (type.kind !== 'context') return null;
+    try {
+      return this.context.readText(type.contextPath).trim();
+    } catch {
+      return null;
+    }
   }
 
   /** `op` copies a source to `p` under that source's own name (not a file inside a copied folder). */

@@ -64,7 +64,7 @@ export default defineRule({
         if (!w.created || origin.via.length > 0 || !stage || !isPlainOs(rootStage(stage))) continue;
         const facts = await ctx.runFacts();
         const paths = [unit.imagePath, ...(unit.aliases ?? [])];
-        if (facts.chmods.some((c) => after(c, w.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
+        if (facts.chmods.some((c) => after(c, w.instruction) && makesExecutable(c, paths))) continue;
         ctx.report({
           messageId: 'written',
           data: { imagePath: unit.imagePath, line: String(w.instruction.keywordSpan.line), command: step.at.label },
@@ -85,7 +85,7 @@ export default defineRule({
       // A chmod of the path RUN linked, moved or copied it to counts too (chmod follows links; a moved file keeps its mode).
       const paths = [imagePath, ...(unit.aliases ?? [])];
       // Only a chmod that runs once the file is there: COPY gives it the mode of its source.
-      if (facts.chmods.some((c) => after(c, origin.op.instruction) && mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, !!c.recursive)))))) continue;
+      if (facts.chmods.some((c) => after(c, origin.op.instruction) && makesExecutable(c, paths))) continue;
       // Made executable in an earlier stage it was copied from (`COPY rootfs/ /out/`, `RUN chmod +x
       // /out/...` there, then `COPY --from=dist /out/ /`): COPY --from keeps the mode.
       if (await chmodedInEarlierStage(origin.through ?? [], ctx.view)) continue;
@@ -112,10 +112,15 @@ function mayAddExecute(mode: string): boolean {
   return mode.includes('\u0000') || addsExecute(mode);
 }
 
+/** The chmod may make one of `paths` executable: its mode may add the bit, and it names the path, a glob or (`-R`) a folder above it, or a path only the build knows. */
+function makesExecutable(c: ChmodFact, paths: readonly string[]): boolean {
+  return mayAddExecute(c.mode) && (c.unknownPath === true || c.paths.some((p) => paths.some((x) => chmodCovers(p, x, c.recursive === true))));
+}
+
 async function chmodedInEarlierStage(through: readonly { stage: Stage; path: string }[], view: DockerfileView): Promise<boolean> {
   for (const hop of through) {
     const facts = await collectRunFacts(hop.stage, view);
-    if (facts.chmods.some((c) => mayAddExecute(c.mode) && (c.unknownPath || c.paths.some((p) => chmodCovers(p, hop.path, !!c.recursive))))) return true;
+    if (facts.chmods.some((c) => makesExecutable(c, [hop.path]))) return true;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { lacksBash } from '../model/base-images.js';
+import { lacksBash, lacksShell } from '../model/base-images.js';
 import { rootStage, type Stage } from '../model/image.js';
 import { readShebang } from '../parsers/shebang.js';
 import type { DockerfileView } from '../model/instructions.js';
@@ -106,8 +106,9 @@ export default defineRule({
       if (await apkMayAddBash(stage, ctx.view)) continue;
       // A RUN that builds, downloads or checks for bash, or a COPY of a file called bash: it may be there.
       if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
-      const base = rootStage(stage).base;
-      if (NO_SHELL.test(base)) {
+      const root = rootStage(stage);
+      const base = root.base;
+      if (lacksShell(root)) {
         ctx.report({ at, messageId: 'noShell', data: { script, shebang: first, base }, chain, label: first });
         continue;
       }
@@ -153,9 +154,6 @@ function mayCopyBash(stage: Stage): boolean {
   }
   return false;
 }
-
-/** Images with no shell at all: scratch, and distroless but for its `debug` tags (busybox sh). */
-const NO_SHELL = /^(scratch|gcr\.io\/distroless\/[^:@]+(:(?!(.*-)?debug)[^@]*)?(@.*)?)$/;
 
 /** Folders whose copy from another stage or an image may bring bash (`FROM scratch` then `COPY --from=build / /`). */
 const SYSTEM_FOLDERS = new Set(['/', '/bin', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin']);

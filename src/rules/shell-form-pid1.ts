@@ -3,8 +3,8 @@ import { defineRule } from './rule.js';
 import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
 import { shellQuote } from '../text.js';
-import { literalCommand } from '../fix/builders/shell.js';
-import { wordLiteral } from '../model/commands.js';
+import { execCannotRun, literalCommand } from '../fix/builders/shell.js';
+import { basename, wordLiteral } from '../model/commands.js';
 import { packageScriptRun, packageScripts, startScriptHint } from '../model/node-entry.js';
 
 export default defineRule({
@@ -124,17 +124,17 @@ function wrapped(shellArgv: readonly string[], text: string): string {
 
 /** Shells that replace themselves with the last simple command of `-c` (dash from 0.5.11). */
 const EXECS_LONE = new Set(['sh', 'bash', 'dash', 'ash']);
-/** Builtins and keywords: run by the shell itself, never exec'd. */
-const BUILTINS = new Set(['cd', '.', 'source', 'eval', 'trap', 'set', 'export', 'read', 'wait', 'exit', 'return', 'shift', 'ulimit', 'umask', 'echo', 'printf', 'true', 'false', ':', 'test', '[', 'while', 'until', 'for', 'if', 'case', 'alias', 'unset']);
+/** Builtins that are programs too (`/bin/echo`), which the shell runs itself: never exec'd. */
+const RUN_BY_THE_SHELL = new Set(['echo', 'printf', 'true', 'false', 'test', '[']);
 
 /**
- * The string is one plain command (`./sync.sh`, `java -jar app.jar`: literal words, no
- * redirection, assignment, pipe or second command) run by a shell that execs such a command
- * itself: whether the shell stays PID 1 depends on the shell's version, and the message says so.
+ * The string is one plain command (`./sync.sh`, `java -jar app.jar ${OPTS}`: a program named
+ * literally, no redirection, assignment, pipe or second command) run by a shell that execs such a
+ * command itself: whether the shell stays PID 1 depends on the shell's version, and the message
+ * says so.
  */
 function loneCommand(step: Step & { kind: 'shell' }): boolean {
-  const shell = (step.shellArgv[0] ?? '').replace(/^.*\//, '');
-  if (!EXECS_LONE.has(shell)) return false;
+  if (!EXECS_LONE.has(basename(step.shellArgv[0] ?? ''))) return false;
   const stmts = step.unit.ast?.stmts;
   if (!stmts || stmts.length !== 1) return false;
   const stmt = stmts[0] as NonNullable<typeof stmts>[number];
@@ -142,5 +142,5 @@ function loneCommand(step: Step & { kind: 'shell' }): boolean {
   // Expansions in the arguments do not matter; the program's name must be known.
   const first = stmt.cmd.args[0];
   const name = first ? wordLiteral(first) : null;
-  return name !== null && name !== '' && !BUILTINS.has(name);
+  return name !== null && name !== '' && !execCannotRun(name) && !RUN_BY_THE_SHELL.has(name);
 }

@@ -1,4 +1,4 @@
-import { baseImageFacts, imageName, imageSh, isPlainOs, knownBaseImage, lacksBash } from '../../src/model/base-images.js';
+import { baseImageFacts, imageName, imageSh, isPlainOs, knownBaseImage, lacksBash, lacksShell } from '../../src/model/base-images.js';
 import { buildImageModel, chosenAtBuildText } from '../../src/model/image.js';
 import { ast } from '../helpers.js';
 
@@ -191,6 +191,15 @@ describe('plain OS images and bash', () => {
     expect(lacksBash(from('cgr.dev/chainguard/static'))).toBe(true);
     expect(lacksBash(from('debian:12'))).toBe(false);
     expect(lacksBash(from('registry.access.redhat.com/ubi9'))).toBe(false);
+  });
+
+  it('no shell at all only on scratch and distroless without a debug tag', () => {
+    expect(lacksShell(from('scratch'))).toBe(true);
+    expect(lacksShell(from('gcr.io/distroless/static-debian12:nonroot'))).toBe(true);
+    expect(lacksShell(from('gcr.io/distroless/base-debian12'))).toBe(true);
+    expect(lacksShell(from('gcr.io/distroless/base-debian12:debug-nonroot'))).toBe(false);
+    expect(lacksShell(from('alpine:3.20'))).toBe(false);
+    expect(lacksShell(from('busybox'))).toBe(false);
   });
 });
 

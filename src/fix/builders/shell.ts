@@ -26,6 +26,11 @@ const NOT_EXECUTABLE = new Set([
   'hash', 'type', 'getopts', 'let', 'shopt', 'enable', 'pushd', 'popd', 'dirs', 'disown', 'suspend', 'times', 'caller', 'mapfile', 'readarray',
 ]);
 
+/** `exec` cannot run the word: a shell builtin or keyword, not a program (`cd`, `.`, `wait`). */
+export function execCannotRun(name: string): boolean {
+  return NOT_EXECUTABLE.has(name);
+}
+
 function contains(outer: { p: [number, number, number]; e: [number, number, number] }, inner: Stmt): boolean {
   return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
 }

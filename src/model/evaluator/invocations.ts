@@ -197,6 +197,8 @@ export interface Resolver {
 }
 
 /** Process supervisors: the main processes are their services, configured elsewhere. */
+/** The name of s6-overlay's `/init` in chains: an init with a command, the services' supervisor without. */
+export const S6_OVERLAY_INIT = 's6-overlay /init';
 export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsvdir-start', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
 /** tini shipped under a name of the image's own or of its release file: `as-tini-static`, `tini-static-amd64`, `tini-arm64`. */
@@ -308,14 +310,15 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       // s6-overlay with no command: /init becomes s6-svscan, PID 1, and its services are the main
       // processes, each from its `run` script (v3's longruns in /etc/s6-overlay/s6-rc.d, v2's
       // /etc/services.d).
-      const services = rest.length === 0 && value === '/init' ? s6OverlayServices(r) : null;
+      const s6Alone = rest.length === 0 && value === '/init';
+      const services = s6Alone ? s6OverlayServices(r) : null;
       if (services) {
-        const hop: Step = { ...common, kind: 'supervisor', name: 's6-overlay /init', services };
+        const hop: Step = { ...common, kind: 'supervisor', name: S6_OVERLAY_INIT, services };
         for (const script of services) work.push({ hops: [...hops, hop], argv: [lit(script)], args: item.args, runsAs, pid1: false, at, why: item.why });
         return;
       }
-      push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
-      if (rest.length === 0 && value === '/init') {
+      push({ ...common, kind: 'init', name: value === '/init' ? S6_OVERLAY_INIT : name, group });
+      if (s6Alone) {
         push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, where the build puts no run script dockerlint can read (or a copy from a stage or an image may put some)' });
         return end();
       }
