@@ -69,6 +69,8 @@ export interface Explanation {
   userCommand?: RunExplanation;
   /** The compose service built from this Dockerfile runs with settings only root can use. */
   runtime?: string;
+  /** The base image's ENTRYPOINT is not known (the build chooses the base): why. */
+  entrypointUnknown?: string;
 }
 
 export function explainLaunch(launch: Launch): Explanation {
@@ -85,6 +87,7 @@ export function explainLaunch(launch: Launch): Explanation {
     otherPaths: def.otherPaths,
     ...(def.incomplete ? { incomplete: def.incomplete } : {}),
     userCommand: user,
+    ...(launch.entrypointUnknown ? { entrypointUnknown: `the base image's ENTRYPOINT is not known (${launch.entrypointUnknown}): it may run the CMD as its child, so the CMD is not taken to be PID 1` } : {}),
     ...(launch.runtime ? { runtime: `compose service ${launch.runtime.service} runs with ${launch.runtime.grants.join(', ')}, powers meant for a process that runs as root: root by design` } : {}),
   };
 }
@@ -609,6 +612,7 @@ export function formatExplanation(e: Explanation): string {
     `${e.dockerfile} (stage ${e.stage})`,
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : '(none: the base image decides)'}`,
     `starts as: ${e.startUser}`,
+    ...(e.entrypointUnknown ? [e.entrypointUnknown] : []),
     ...(e.runtime ? [e.runtime] : []),
     '',
     'docker run IMAGE:',

@@ -78,3 +78,17 @@ describe('a server that starts as root and switches user itself', () => {
     expect(x.e.hops[0]?.note).toBe('the main process, PID 1');
   });
 });
+
+describe('a CMD on a base image the build passes, with no ENTRYPOINT of its own', () => {
+  test('the CMD is not taken to be PID 1, and explain says why', async () => {
+    const x = await explain({ Dockerfile: 'ARG BUILD_FROM\nFROM $BUILD_FROM\nCOPY --chmod=755 run.sh /\nCMD ["/run.sh"]\n', 'run.sh': '#!/usr/bin/with-contenv bashio\nwhile true; do sleep 300; done\n' });
+    expect(x.e.entrypointUnknown).toBe("the base image's ENTRYPOINT is not known (`FROM $BUILD_FROM` takes the image from the build argument BUILD_FROM, which has no default): it may run the CMD as its child, so the CMD is not taken to be PID 1");
+    expect(x.e.hops[0]?.pid1).toBe(false);
+  });
+
+  test('twin: with a default base and no ENTRYPOINT there, the CMD is PID 1', async () => {
+    const x = await explain({ Dockerfile: 'ARG BUILD_FROM=alpine:3.20\nFROM $BUILD_FROM\nCOPY --chmod=755 run.sh /\nCMD ["/run.sh"]\n', 'run.sh': '#!/bin/sh\nwhile true; do sleep 300; done\n' });
+    expect(x.e.entrypointUnknown).toBeUndefined();
+    expect(x.e.hops[0]?.pid1).toBe(true);
+  });
+});

@@ -118,6 +118,12 @@ export interface Launch {
    * instead. The rules assume root, as Docker does for an image with no user; explain says so.
    */
   startAssumed?: string;
+  /**
+   * No stage sets an ENTRYPOINT and the base image is the build's choice (`FROM $BUILD_FROM`, the
+   * argument with no default): the base image's ENTRYPOINT, which may run the CMD as its child
+   * (s6-overlay's `/init` in Home Assistant's bases), is not known. Why, for explain.
+   */
+  entrypointUnknown?: string;
 }
 
 /**
@@ -164,6 +170,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   const windows = isWindowsImage(stage, rootStage(stage));
   const base = windows ? null : knownBaseImage(rootStage(stage), env.baseImageFacts);
   const from = rootStage(stage).from;
+  const entrypointUnknown = !windows && !stage.config.entrypoint && rootStage(stage).baseChosenAtBuild ? chosenAtBuildText(rootStage(stage)) : null;
   const resolver: Resolver = {
     stage,
     env: stage.config.env,
@@ -173,6 +180,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     knownCommand: (name) => (windows || (stage.config.workdirUnknown && name.includes('/') && !name.startsWith('/')) ? null : resolveInImage(stage, name, env, false)),
     missingScript: (p) => !windows && looksLikeScriptPath(p),
     unknownPlace: (p) => (windows ? null : unknownPlaceOf(stage, p)),
+    entrypointUnknown,
     serviceScripts: (dir, longrunsOnly) => (windows ? [] : env.fs.services(stage, dir, longrunsOnly)),
     supervisorConfig: (args) => (windows ? null : supervisorConfig(args, supervisorImage(stage, env))),
     // No stage sets an ENTRYPOINT: the base image's runs, given the CMD.
@@ -221,7 +229,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   const first = runs.default.chains[0];
   const root = rootStage(stage);
   const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
-  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}) };
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}), ...(entrypointUnknown ? { entrypointUnknown } : {}) };
 }
 
 /** The base image's modelled program that `name` runs: its path, or its file name found on the PATH. */

@@ -50,7 +50,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent.',
+      'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent. It is silent too for a CMD with no ENTRYPOINT on a base image the build passes (`FROM $BUILD_FROM`, the argument with no default): that image\'s ENTRYPOINT, not known, may run the CMD as its child (json-args still asks for exec form).',
     why:
       'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash, busybox ash and dash 0.5.11 or later replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but older dash does not, and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
     bad: 'FROM python:3.12-slim\nCMD python app.py',
@@ -68,6 +68,9 @@ export default defineRule({
     const dockerfile = ctx.env.dockerfile.displayPath;
     for (const [i, step] of launch.steps.entries()) {
       if (step.kind !== 'shell') continue;
+      // The base image's ENTRYPOINT is not known (the build chooses the base): it may run the CMD
+      // as its child, so the shell is not known to be PID 1 (json-args still says to use exec form).
+      if (!launch.steps.slice(0, i + 1).some((s) => s.pid1)) continue;
       const unit = step.unit;
       // Every way the string can end (for this run's arguments) replaces the shell by exec.
       const endings = step.run?.endings;

@@ -183,6 +183,11 @@ export interface Resolver {
    * WORKDIR it is relative to, uses a build argument with no known value. Null when nothing could put it there.
    */
   unknownPlace(value: string): string | null;
+  /**
+   * Why the base image's ENTRYPOINT is not known when no stage sets one (`FROM $BUILD_FROM`): the
+   * CMD may then be its child, not PID 1. Null when it is known (none, or a modelled one).
+   */
+  entrypointUnknown?: string | null;
   /** `runsvdir /etc/service`: the `run` scripts of the services the build puts in the folder, or null when not known. */
   serviceScripts(dir: string, longrunsOnly?: boolean): string[] | null;
   /** `supervisord [-c file]`: its configuration from the build, or null when not known. */
@@ -225,6 +230,8 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
   const cache = new Map<string, ConfiguredRun>();
   const at = evidenceOf(r, first.setting.instruction);
   const work: Item[] = [{ hops: [], argv, args, runsAs: startUser, pid1: true, at, why: [] }];
+  // An ENTRYPOINT of a base image the build chooses may run the CMD as its child: not PID 1.
+  if (r.entrypointUnknown) (work[0] as Item).pid1 = false;
   const inherited = r.inheritedEntrypoint;
   if (inherited && r.resolveCommand(inherited.program.path)) {
     // The build replaced that file with its own: it is what the inherited ENTRYPOINT runs.
