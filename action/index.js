@@ -19728,11 +19728,11 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
     userArgs.push({ value: USER_COMMAND, origin: "cmd", setting: cmdSetting, fromShell: false, script: null });
   }
   runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
-  runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
+  let nonRoot = null;
   const first = runs.default.chains[0];
   const root = rootStage(stage);
   const assumed = !windows && !stage.config.user && !base2 && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
-  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {}, ...entrypointUnknown ? { entrypointUnknown } : {} };
+  return { dockerfile: env3.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, nonRoot: () => nonRoot ??= followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver), supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env3, windows), ...env3.runtime ? { runtime: env3.runtime } : {}, ...assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : "the base image" } : {}, ...entrypointUnknown ? { entrypointUnknown } : {} };
 }
 function imageProgramNamed(stage, base2, name) {
   for (const p of base2?.programs ?? []) {

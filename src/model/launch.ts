@@ -102,8 +102,13 @@ export interface Launch {
   steps: Step[];
   /** Every script met on any run, each once. */
   scripts: ScriptUnit[];
-  /** The three runs the PID 1 questions are asked about. */
-  runs: Record<InvocationKind, Run>;
+  /** The runs the PID 1 rules judge: `docker run IMAGE` and `docker run IMAGE <command>`. */
+  runs: Record<Exclude<InvocationKind, 'non-root'>, Run>;
+  /**
+   * `docker run --user 1000 IMAGE`, followed on first ask and kept. No rule judges it, so a lint
+   * does not pay for it (it was a fifth of the evaluator's time on the benchmark's corpus).
+   */
+  nonRoot(): Promise<Run>;
   /** supervisord's configuration from the build, for its arguments (`-c file`), or null when not known. */
   supervisor?(args: (string | null)[]): SupervisorConfig | null;
   /** See LaunchEnv's `runtime`. */
@@ -212,7 +217,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   };
   const start: UserValue = windows && !stage.config.user ? { name: 'ContainerAdministrator', uid: null, root: null, why: 'the default user of Windows images' } : startUser(stage, env.baseImageFacts);
   const argv = pid1.argv.map((a, i): Field => ({ s: a.value, arg: i }));
-  const runs = {} as Record<InvocationKind, Run>;
+  const runs = {} as Launch['runs'];
   runs.default = await followRun('default', argv, pid1.argv, start, resolver);
   defaultArgs = false;
   // `docker run IMAGE <command>`: the command replaces CMD (a shell-form ENTRYPOINT ignores it).
@@ -225,11 +230,11 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
     userArgs.push({ value: USER_COMMAND, origin: 'cmd', setting: cmdSetting, fromShell: false, script: null });
   }
   runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
-  runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
+  let nonRoot: Promise<Run> | null = null;
   const first = runs.default.chains[0];
   const root = rootStage(stage);
   const assumed = !windows && !stage.config.user && !base && !isPlainOs(root) && !root.baseChosenAtBuild && !stage.sudoBuild;
-  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}), ...(entrypointUnknown ? { entrypointUnknown } : {}) };
+  return { dockerfile: env.dockerfile.displayPath, stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs, nonRoot: () => (nonRoot ??= followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver)), supervisor: (args) => resolver.supervisorConfig?.(args) ?? null, findInImage: (word) => findInImage(resolver, word), programImage: programImage(stage, env, windows), ...(env.runtime ? { runtime: env.runtime } : {}), ...(assumed ? { startAssumed: root.baseKnown ? `\`${root.base}\`` : 'the base image' } : {}), ...(entrypointUnknown ? { entrypointUnknown } : {}) };
 }
 
 /** The base image's modelled program that `name` runs: its path, or its file name found on the PATH. */

@@ -6,7 +6,8 @@
  *   image, the ENV defaults, every other variable unset;
  * - `user-command`: `docker run IMAGE <command>`: argv = ENTRYPOINT + a command the image does not
  *   know (what `exec "$@"` is for);
- * - `non-root`: `docker run --user 1000 IMAGE`.
+ * - `non-root`: `docker run --user 1000 IMAGE` (Launch.nonRoot(), followed only when asked: no rule
+ *   judges it).
  *
  * Each run starts at PID 1's argv and follows it hop by hop: inits (`tini --`), user switches
  * (`gosu app`), shells (`sh -c "..."`, `bash x.sh`), and the scripts the image got from the build,

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchOf, lintFile } from '../../../src/engine.js';
 import type { Finding } from '../../../src/findings.js';
+import type { Run } from '../../../src/model/evaluator/invocations.js';
 import { mainProcesses } from '../../../src/model/evaluator/questions.js';
 import { showArgv, showUser } from '../../../src/model/evaluator/values.js';
 import type { Launch } from '../../../src/model/launch.js';
@@ -37,8 +38,13 @@ async function context(files: Record<string, string>, ruleOptions?: Record<strin
 }
 
 /** `argv [user]` of the main process of each chain of a run. */
-function mains(launch: Launch, run: 'default' | 'user-command' | 'non-root'): string[] {
-  return mainProcesses(launch.runs[run]).map((m) => `${m.staying ? '(script stays) ' : ''}${showArgv(m.hop.argv)} [${showUser(m.user)}]`);
+function mains(launch: Launch, run: 'default' | 'user-command'): string[] {
+  return mainsOf(launch.runs[run]);
+}
+
+/** The same, of any run (`await launch.nonRoot()`, the run as `--user 1000`). */
+function mainsOf(run: Run): string[] {
+  return mainProcesses(run).map((m) => `${m.staying ? '(script stays) ' : ''}${showArgv(m.hop.argv)} [${showUser(m.user)}]`);
 }
 
 describe('the evaluator cases', () => {
@@ -54,7 +60,7 @@ describe('the evaluator cases', () => {
     const script = '#!/bin/bash\ndrop_privs() { if [ "$(id -u)" = 0 ]; then echo "gosu app"; fi; }\nexec $(drop_privs) "$@"\n';
     const r = await context({ Dockerfile: DOCKERFILE.replace('debian:12-slim', 'debian:12'), 'entrypoint.sh': script });
     expect(mains(r.launch, 'default')).toEqual(['server [app]']);
-    expect(mains(r.launch, 'non-root')).toEqual(['server [1000]']);
+    expect(mainsOf(await r.launch.nonRoot())).toEqual(['server [1000]']);
     expect(r.findings).toEqual([]);
   });
 

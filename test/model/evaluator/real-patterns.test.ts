@@ -48,7 +48,7 @@ async function image(files: Record<string, string>): Promise<Result> {
 }
 
 /** `argv [user]` of the main process of each chain of a run. */
-function mains(launch: Launch, which: 'default' | 'user-command' | 'non-root'): string[] {
+function mains(launch: Launch, which: 'default' | 'user-command'): string[] {
   return mainProcesses(launch.runs[which]).map((m) => `${m.staying ? '(script stays) ' : ''}${showArgv(m.hop.argv)} [${showUser(m.user)}]`);
 }
 

@@ -114,10 +114,12 @@ describe('runs shared between users', () => {
       fs.writeFileSync(path.join(dir, 'entrypoint.sh'), '#!/bin/sh\nset -e\nif [ "$1" = server ]; then set -- /opt/app/bin/server "$@"; fi\nexec "$@"\n', { mode: 0o755 });
       const prepared = await launchOf({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell: new ShellService() });
       if (Array.isArray(prepared)) throw new Error('no launch');
-      const mains = (kind: 'default' | 'non-root'): string[] => mainProcesses(prepared.launch.runs[kind]).map((m) => `${showArgv(m.hop.argv)} [${showUser(m.user)}]`);
+      const runs = { default: prepared.launch.runs.default, 'non-root': await prepared.launch.nonRoot() };
+      expect(await prepared.launch.nonRoot()).toBe(runs['non-root']);
+      const mains = (kind: 'default' | 'non-root'): string[] => mainProcesses(runs[kind]).map((m) => `${showArgv(m.hop.argv)} [${showUser(m.user)}]`);
       expect(mains('default')).toEqual(['/opt/app/bin/server server [app]']);
       expect(mains('non-root')).toEqual(['/opt/app/bin/server server [1000]']);
-      const hop = (kind: 'default' | 'non-root') => prepared.launch.runs[kind].chains[0]?.hops.find((h) => h.kind === 'script');
+      const hop = (kind: 'default' | 'non-root') => runs[kind].chains[0]?.hops.find((h) => h.kind === 'script');
       const def = hop('default');
       const nonRoot = hop('non-root');
       if (def?.kind !== 'script' || nonRoot?.kind !== 'script' || !def.run || !nonRoot.run) throw new Error('no script hop');
