@@ -8541,7 +8541,7 @@ var require_main = __commonJS({
 });
 
 // src/parsers/source.ts
-var SourceFile, MappedText, MappedTextBuilder;
+var SourceFile, MappedText, NO_RUNS, MappedTextBuilder;
 var init_source2 = __esm({
   "src/parsers/source.ts"() {
     "use strict";
@@ -8601,29 +8601,46 @@ var init_source2 = __esm({
       }
     };
     MappedText = class _MappedText {
-      constructor(file, text, origins) {
+      constructor(file, text, starts, bases, endOrigin) {
         this.file = file;
         this.text = text;
-        this.origins = origins;
+        this.starts = starts;
+        this.bases = bases;
+        this.endOrigin = endOrigin;
       }
       file;
       text;
-      origins;
+      starts;
+      bases;
+      endOrigin;
       static builder(file) {
         return new MappedTextBuilder(file);
       }
       /** A slice of the file taken as it is. */
       static slice(file, start, end) {
-        const b = new MappedTextBuilder(file);
-        b.appendRange(start, end);
-        return b.build(end);
+        return end > start ? new _MappedText(file, file.text.slice(start, end), Int32Array.of(0), Int32Array.of(start), end) : new _MappedText(file, "", NO_RUNS, NO_RUNS, end);
       }
-      static fromParts(file, text, origins) {
-        return new _MappedText(file, text, origins);
+      /** Built from runs (see the class); internal to this file's builder. */
+      static fromRuns(file, text, starts, bases, endOrigin) {
+        return new _MappedText(file, text, starts, bases, endOrigin);
       }
       originOf(index) {
         const i = Math.max(0, Math.min(index, this.text.length));
-        return this.origins[i] ?? 0;
+        if (i === this.text.length) return this.endOrigin;
+        const k = this.runAt(i);
+        return this.bases[k] + i - this.starts[k];
+      }
+      /** The run that holds index `i` (0 <= i < text.length): the last run starting at or before it. */
+      runAt(i) {
+        const starts = this.starts;
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if (starts[mid] <= i) lo = mid;
+          else hi = mid - 1;
+        }
+        return lo;
       }
       spanOf(start, end) {
         const from = this.originOf(start);
@@ -8632,7 +8649,29 @@ var init_source2 = __esm({
       }
       /** A sub-range of this text, still mapped to the file. */
       sub(start, end) {
-        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
+        const len = this.text.length;
+        const a = Math.max(0, Math.min(start, len));
+        const b = Math.max(a, Math.min(end, len));
+        const starts = [];
+        const bases = [];
+        this.eachRun(a, b, (at2, origin) => {
+          starts.push(at2 - a);
+          bases.push(origin);
+        });
+        return new _MappedText(this.file, this.text.slice(a, b), starts.length ? Int32Array.from(starts) : NO_RUNS, bases.length ? Int32Array.from(bases) : NO_RUNS, this.originOf(b));
+      }
+      /** Calls `f` with each run of `[start, end)`, clipped to it: its index, origin and length. */
+      eachRun(start, end, f) {
+        const a = Math.max(0, Math.min(start, this.text.length));
+        const b = Math.min(end, this.text.length);
+        if (b <= a) return;
+        const last = this.runAt(b - 1);
+        for (let k = this.runAt(a); k <= last; k++) {
+          const runStart = this.starts[k];
+          const from = Math.max(runStart, a);
+          const to = k + 1 <= last ? this.starts[k + 1] : b;
+          f(from, this.bases[k] + from - runStart, to - from);
+        }
       }
       trim() {
         const lead = this.text.length - this.text.trimStart().length;
@@ -8640,27 +8679,44 @@ var init_source2 = __esm({
         return this.sub(lead, Math.max(lead, end));
       }
     };
+    NO_RUNS = new Int32Array(0);
     MappedTextBuilder = class {
       constructor(file) {
         this.file = file;
       }
       file;
       text = "";
-      origins = [];
+      starts = [];
+      bases = [];
+      /** The file offset the next character would have if it continued the last run (-1: no run). */
+      next = -1;
       appendRange(start, end) {
+        if (end <= start) return;
+        this.run(this.text.length, start, end - start);
         this.text += this.file.text.slice(start, end);
-        for (let i = start; i < end; i++) this.origins.push(i);
       }
+      /** The characters `[start, end)` of another mapped text of the same file, with their origins. */
+      appendMapped(m, start = 0, end = m.text.length) {
+        m.eachRun(start, end, (at2, origin, length) => this.run(this.text.length + at2 - start, origin, length));
+        this.text += m.text.slice(start, end);
+      }
+      /** One character (one UTF-16 code unit, as each index of the text maps on its own). */
       appendChar(ch, origin) {
+        for (let k = 0; k < ch.length; k++) this.run(this.text.length + k, origin, 1);
         this.text += ch;
-        this.origins.push(origin);
+      }
+      run(at2, origin, length) {
+        if (origin !== this.next) {
+          this.starts.push(at2);
+          this.bases.push(origin);
+        }
+        this.next = origin + length;
       }
       get length() {
         return this.text.length;
       }
       build(endOrigin) {
-        const origins = Int32Array.from([...this.origins, endOrigin]);
-        return MappedText.fromParts(this.file, this.text, origins);
+        return MappedText.fromRuns(this.file, this.text, Int32Array.from(this.starts), Int32Array.from(this.bases), endOrigin);
       }
     };
   }
@@ -8824,11 +8880,10 @@ function readHeredocBody(file, firstLine2, mark) {
 function runShellText(inst) {
   const b = MappedText.builder(inst.rest.file);
   const line = inst.rest;
-  for (let i = 0; i < line.text.length; i++) b.appendChar(line.text[i] ?? "", line.originOf(i));
+  b.appendMapped(line);
   for (const h of inst.heredocs) {
     b.appendChar("\n", h.rawWithTerminator.originOf(0));
-    const raw = h.rawWithTerminator;
-    for (let i = 0; i < raw.text.length; i++) b.appendChar(raw.text[i] ?? "", raw.originOf(i));
+    b.appendMapped(h.rawWithTerminator);
   }
   const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.text.trim());
   if (only && inst.heredocs[0]) return inst.heredocs[0].body;
@@ -20047,10 +20102,12 @@ function mappedScriptText(m) {
 function unescapeDollars(m) {
   if (!m.text.includes("\\$")) return m;
   const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  let from = 0;
+  for (let i = m.text.indexOf("\\$"); i !== -1; i = m.text.indexOf("\\$", i + 2)) {
+    b.appendMapped(m, from, i);
+    from = i + 1;
   }
+  b.appendMapped(m, from);
   return b.build(m.originOf(m.text.length));
 }
 function jsonStringText(env3, arg) {

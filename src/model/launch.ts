@@ -634,10 +634,12 @@ function mappedScriptText(m: MappedText): ScriptText {
 function unescapeDollars(m: MappedText): MappedText {
   if (!m.text.includes('\\$')) return m;
   const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === '\\' && m.text[i + 1] === '$') continue;
-    b.appendChar(m.text[i] ?? '', m.originOf(i));
+  let from = 0;
+  for (let i = m.text.indexOf('\\$'); i !== -1; i = m.text.indexOf('\\$', i + 2)) {
+    b.appendMapped(m, from, i);
+    from = i + 1;
   }
+  b.appendMapped(m, from);
   return b.build(m.originOf(m.text.length));
 }
 

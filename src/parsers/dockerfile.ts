@@ -307,11 +307,10 @@ function readHeredocBody(
 export function runShellText(inst: Instruction): MappedText {
   const b = MappedText.builder(inst.rest.file);
   const line = inst.rest;
-  for (let i = 0; i < line.text.length; i++) b.appendChar(line.text[i] ?? '', line.originOf(i));
+  b.appendMapped(line);
   for (const h of inst.heredocs) {
     b.appendChar('\n', h.rawWithTerminator.originOf(0));
-    const raw = h.rawWithTerminator;
-    for (let i = 0; i < raw.text.length; i++) b.appendChar(raw.text[i] ?? '', raw.originOf(i));
+    b.appendMapped(h.rawWithTerminator);
   }
   // `RUN <<EOF` alone runs the heredoc body as the script.
   const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.text.trim());

@@ -80,13 +80,20 @@ export class SourceFile {
  * Text assembled from pieces of a source file (e.g. a RUN command whose line continuations were
  * removed), which remembers where each character came from so that a position found in the text
  * can be reported in the file.
+ *
+ * Where the characters came from is kept as runs: run k starts at index `starts[k]` of the text,
+ * whose character came from offset `bases[k]` of the file, and each later character of the run
+ * from the next offset. A slice of the file is one run and a line joined from continuations a
+ * few, so building, slicing (`sub`) and looking up a text cost its runs, not its characters.
  */
 export class MappedText {
   private constructor(
     readonly file: SourceFile,
     readonly text: string,
-    /** For each character of `text` (and one past the end), its offset in `file.text`. */
-    private readonly origins: Int32Array,
+    private readonly starts: Int32Array,
+    private readonly bases: Int32Array,
+    /** The offset the position one past the end maps to. */
+    private readonly endOrigin: number,
   ) {}
 
   static builder(file: SourceFile): MappedTextBuilder {
@@ -95,18 +102,32 @@ export class MappedText {
 
   /** A slice of the file taken as it is. */
   static slice(file: SourceFile, start: number, end: number): MappedText {
-    const b = new MappedTextBuilder(file);
-    b.appendRange(start, end);
-    return b.build(end);
+    return end > start ? new MappedText(file, file.text.slice(start, end), Int32Array.of(0), Int32Array.of(start), end) : new MappedText(file, '', NO_RUNS, NO_RUNS, end);
   }
 
-  static fromParts(file: SourceFile, text: string, origins: Int32Array): MappedText {
-    return new MappedText(file, text, origins);
+  /** Built from runs (see the class); internal to this file's builder. */
+  static fromRuns(file: SourceFile, text: string, starts: Int32Array, bases: Int32Array, endOrigin: number): MappedText {
+    return new MappedText(file, text, starts, bases, endOrigin);
   }
 
   originOf(index: number): number {
     const i = Math.max(0, Math.min(index, this.text.length));
-    return this.origins[i] ?? 0;
+    if (i === this.text.length) return this.endOrigin;
+    const k = this.runAt(i);
+    return (this.bases[k] as number) + i - (this.starts[k] as number);
+  }
+
+  /** The run that holds index `i` (0 <= i < text.length): the last run starting at or before it. */
+  private runAt(i: number): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   spanOf(start: number, end: number): Span {
@@ -118,7 +139,30 @@ export class MappedText {
 
   /** A sub-range of this text, still mapped to the file. */
   sub(start: number, end: number): MappedText {
-    return new MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
+    const len = this.text.length;
+    const a = Math.max(0, Math.min(start, len));
+    const b = Math.max(a, Math.min(end, len));
+    const starts: number[] = [];
+    const bases: number[] = [];
+    this.eachRun(a, b, (at, origin) => {
+      starts.push(at - a);
+      bases.push(origin);
+    });
+    return new MappedText(this.file, this.text.slice(a, b), starts.length ? Int32Array.from(starts) : NO_RUNS, bases.length ? Int32Array.from(bases) : NO_RUNS, this.originOf(b));
+  }
+
+  /** Calls `f` with each run of `[start, end)`, clipped to it: its index, origin and length. */
+  eachRun(start: number, end: number, f: (at: number, origin: number, length: number) => void): void {
+    const a = Math.max(0, Math.min(start, this.text.length));
+    const b = Math.min(end, this.text.length);
+    if (b <= a) return;
+    const last = this.runAt(b - 1);
+    for (let k = this.runAt(a); k <= last; k++) {
+      const runStart = this.starts[k] as number;
+      const from = Math.max(runStart, a);
+      const to = k + 1 <= last ? (this.starts[k + 1] as number) : b;
+      f(from, (this.bases[k] as number) + from - runStart, to - from);
+    }
   }
 
   trim(): MappedText {
@@ -128,20 +172,41 @@ export class MappedText {
   }
 }
 
+const NO_RUNS = new Int32Array(0);
+
 class MappedTextBuilder {
   private text = '';
-  private readonly origins: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly bases: number[] = [];
+  /** The file offset the next character would have if it continued the last run (-1: no run). */
+  private next = -1;
 
   constructor(private readonly file: SourceFile) {}
 
   appendRange(start: number, end: number): void {
+    if (end <= start) return;
+    this.run(this.text.length, start, end - start);
     this.text += this.file.text.slice(start, end);
-    for (let i = start; i < end; i++) this.origins.push(i);
   }
 
+  /** The characters `[start, end)` of another mapped text of the same file, with their origins. */
+  appendMapped(m: MappedText, start = 0, end = m.text.length): void {
+    m.eachRun(start, end, (at, origin, length) => this.run(this.text.length + at - start, origin, length));
+    this.text += m.text.slice(start, end);
+  }
+
+  /** One character (one UTF-16 code unit, as each index of the text maps on its own). */
   appendChar(ch: string, origin: number): void {
+    for (let k = 0; k < ch.length; k++) this.run(this.text.length + k, origin, 1);
     this.text += ch;
-    this.origins.push(origin);
+  }
+
+  private run(at: number, origin: number, length: number): void {
+    if (origin !== this.next) {
+      this.starts.push(at);
+      this.bases.push(origin);
+    }
+    this.next = origin + length;
   }
 
   get length(): number {
@@ -149,7 +214,6 @@ class MappedTextBuilder {
   }
 
   build(endOrigin: number): MappedText {
-    const origins = Int32Array.from([...this.origins, endOrigin]);
-    return MappedText.fromParts(this.file, this.text, origins);
+    return MappedText.fromRuns(this.file, this.text, Int32Array.from(this.starts), Int32Array.from(this.bases), endOrigin);
   }
 }
