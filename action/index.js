@@ -1890,9 +1890,20 @@ function displayPath(abs, cwd) {
   const farOutside = rel.startsWith("..") && rel.split(path.sep).length > 4;
   return farOutside ? abs : rel.split(path.sep).join("/");
 }
-function forDisplay(f, cwd) {
-  const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
+function forDisplay(f, cwd, shown2 = displayPaths(cwd)) {
   return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
+}
+function displayPaths(cwd) {
+  const memo = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (file === "-") return file;
+    let shown2 = memo.get(file);
+    if (shown2 === void 0) {
+      shown2 = displayPath(path.resolve(cwd, file), cwd);
+      memo.set(file, shown2);
+    }
+    return shown2;
+  };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -28906,7 +28917,11 @@ function isFormat(name) {
   return FORMATS.includes(name);
 }
 async function format(name, all, { color, version, cwd, paths }) {
-  let findings = cwd === void 0 ? all : all.map((f) => forDisplay(f, cwd));
+  let findings = all;
+  if (cwd !== void 0) {
+    const shown2 = displayPaths(cwd);
+    findings = all.map((f) => forDisplay(f, cwd, shown2));
+  }
   if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":

@@ -174,9 +174,25 @@ export function displayPath(abs: string, cwd: string): string {
 }
 
 /** A finding as shown to users: its paths (absolute, or relative to `cwd`) made display paths. */
-export function forDisplay(f: Finding, cwd: string): Finding {
-  const shown = (file: string): string => (file === '-' ? file : displayPath(path.resolve(cwd, file), cwd));
+export function forDisplay(f: Finding, cwd: string, shown: (file: string) => string = displayPaths(cwd)): Finding {
   return { ...mapFindingPaths(f, shown), ...fixShownBy(f, shown) };
+}
+
+/**
+ * The display path of each file (absolute, or relative to `cwd`), worked out once per file: a run
+ * shows thousands of findings in a few hundred files, and `path.relative` is not cheap.
+ */
+export function displayPaths(cwd: string): (file: string) => string {
+  const memo = new Map<string, string>();
+  return (file) => {
+    if (file === '-') return file;
+    let shown = memo.get(file);
+    if (shown === undefined) {
+      shown = displayPath(path.resolve(cwd, file), cwd);
+      memo.set(file, shown);
+    }
+    return shown;
+  };
 }
 
 /** The finding's fix with each edit's `shown` path made by `shown` from its real path. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defaultConfig } from '../src/config/schema.js';
-import { forDisplay } from '../src/findings.js';
+import { displayPath, displayPaths, forDisplay } from '../src/findings.js';
 import { createLinter } from '../src/linter.js';
 import { FIXTURES } from './fixture-format.js';
 
@@ -29,6 +29,14 @@ describe('createLinter', () => {
     // Messages keep what the user sees: paths relative to cwd.
     expect(run.findings[0]?.message).not.toContain(FIXTURES);
     expect(forDisplay(run.findings[0]!, FIXTURES).file).toBe('su-sudo/bad-redis-su/docker-entrypoint.sh');
+    // The reporters' memo of display paths shows every path as displayPath does, each file once.
+    const shown = displayPaths(FIXTURES);
+    expect(forDisplay(run.findings[0]!, FIXTURES, shown)).toEqual(forDisplay(run.findings[0]!, FIXTURES));
+    for (const file of [script, 'su-sudo/x/Dockerfile', '/etc/passwd', FIXTURES, path.join(FIXTURES, '..', 'x')]) {
+      expect(shown(file)).toBe(displayPath(path.resolve(FIXTURES, file), FIXTURES));
+      expect(shown(file)).toBe(shown(file));
+    }
+    expect(shown('-')).toBe('-');
   });
 
   test('standard input stays `-`', async () => {

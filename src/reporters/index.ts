@@ -2,7 +2,7 @@
  * Every output format, each formatter loaded only when it is asked for (as Stylelint does), so
  * a run pays for one reporter only.
  */
-import { forDisplay, type Finding } from '../findings.js';
+import { displayPaths, forDisplay, type Finding } from '../findings.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'gitlab', 'compact'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -33,7 +33,11 @@ export function isFormat(name: string): name is Format {
 }
 
 export async function format(name: Format, all: Finding[], { color, version, cwd, paths }: FormatOptions): Promise<string> {
-  let findings = cwd === undefined ? all : all.map((f) => forDisplay(f, cwd));
+  let findings = all;
+  if (cwd !== undefined) {
+    const shown = displayPaths(cwd);
+    findings = all.map((f) => forDisplay(f, cwd, shown));
+  }
   if (paths && ROOT_RELATIVE.includes(name)) findings = (await import('./source-root.js')).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case 'stylish':
