@@ -8680,7 +8680,7 @@ var init_source2 = __esm({
         for (let k = this.runAt(a); k <= last; k++) {
           const runStart = this.starts[k];
           const from = Math.max(runStart, a);
-          const to = k + 1 <= last ? this.starts[k + 1] : b;
+          const to = k < last ? this.starts[k + 1] : b;
           f(from, this.bases[k] + from - runStart, to - from);
         }
       }

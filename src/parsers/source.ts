@@ -160,7 +160,7 @@ export class MappedText {
     for (let k = this.runAt(a); k <= last; k++) {
       const runStart = this.starts[k] as number;
       const from = Math.max(runStart, a);
-      const to = k + 1 <= last ? (this.starts[k + 1] as number) : b;
+      const to = k < last ? (this.starts[k + 1] as number) : b;
       f(from, (this.bases[k] as number) + from - runStart, to - from);
     }
   }

@@ -202,9 +202,9 @@ export interface Resolver {
   imageProgram?(name: string): ImageProgram | null;
 }
 
-/** Process supervisors: the main processes are their services, configured elsewhere. */
 /** The name of s6-overlay's `/init` in chains: an init with a command, the services' supervisor without. */
 export const S6_OVERLAY_INIT = 's6-overlay /init';
+/** Process supervisors: the main processes are their services, configured elsewhere. */
 export const SUPERVISORS: ReadonlySet<string> = new Set(['runsvdir', 'runsvdir-start', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
 /** tini shipped under a name of the image's own or of its release file: `as-tini-static`, `tini-static-amd64`, `tini-arm64`. */
