@@ -11009,6 +11009,11 @@ var init_image = __esm({
 });
 
 // src/model/instructions.ts
+function shipsIn(target2) {
+  const chain = /* @__PURE__ */ new Set();
+  for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
+  return (view) => view.onbuild !== null || view.stageIndex < 0 || chain.has(view.stageIndex);
+}
 function viewsOf(ast, model) {
   const out = [];
   let stageIndex = -1;
@@ -11661,6 +11666,7 @@ var init_apk_add_no_cache = __esm({
   "src/rules/apk-add-no-cache.ts"() {
     "use strict";
     init_dockerfile2();
+    init_instructions();
     init_packages();
     init_rule();
     apk_add_no_cache_default = defineRule({
@@ -11679,7 +11685,7 @@ var init_apk_add_no_cache = __esm({
         }
       },
       docs: {
-        what: "`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.",
+        what: "`apk add` without `--no-cache` (or `--no-network`, which fetches no index), in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) without a cache or tmpfs mount on /var/cache/apk.",
         why: "The index is only useful during the build; left in the layer it makes the image bigger.",
         bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
         good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
@@ -11689,8 +11695,9 @@ var init_apk_add_no_cache = __esm({
         ]
       },
       async check(ctx) {
+        const ships = shipsIn(ctx.stage);
         await ctx.view.forEachCommand((cmd, view) => {
-          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache")) return;
+          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache", "no-network") || !ships(view)) return;
           if (cacheMountCovers(view.inst.flags, "/var/cache/apk")) return;
           const add = cmd.args.find((a) => a.value === "add");
           const file = ctx.env.dockerfile.displayPath;
@@ -11930,6 +11937,7 @@ var UPDATERS, apt_lists_not_removed_default;
 var init_apt_lists_not_removed = __esm({
   "src/rules/apt-lists-not-removed.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     UPDATERS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
@@ -11944,24 +11952,25 @@ var init_apt_lists_not_removed = __esm({
       messages: {
         lists: {
           message: "`{cmd} update` downloads the package lists into /var/lib/apt/lists, and this RUN does not remove them: the layer keeps tens of megabytes of lists that are stale the day after the build.",
-          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
+          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*` (or `&& apt-get dist-clean` with apt 2.7.8 or later: Debian 13, Ubuntu 24.04), or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
         }
       },
       docs: {
-        what: "A RUN of the final image (the last stage, or a stage a later FROM builds on) that runs `apt-get update` without removing `/var/lib/apt/lists` in the same RUN, and without a cache or tmpfs mount for them.",
+        what: "A RUN of the image being built (the last stage or `--target`, and every stage it is built on through `FROM <stage>`, however deep) that runs `apt-get update` without removing `/var/lib/apt/lists` after it in the same RUN (`rm -rf`, or `apt-get dist-clean` / `distclean`, which apt 2.7.8 added to remove the package cache and the lists), and without a cache or tmpfs mount for them.",
         why: "Files deleted in a later RUN still take space in the earlier layer; the lists only help the build itself.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*",
         howToFix: "Remove the lists in the RUN that downloaded them."
       },
       async check(ctx) {
-        const stages = ctx.model.stages;
-        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        const ships = shipsIn(ctx.stage);
         for (const { view, run: run2 } of await ctx.view.allRuns(["update"])) {
-          if (!view.onbuild && !shipped(view.stageIndex)) continue;
-          const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
+          if (!ships(view)) continue;
+          const cmds = run2.commands;
+          const at2 = cmds.findIndex((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
+          const update = cmds[at2];
           if (!update) continue;
-          if (run2.commands.some((c) => removesTree(c, "/var/lib/apt/lists"))) continue;
+          if (cmds.slice(at2 + 1).some((c) => removesTree(c, "/var/lib/apt/lists") || c.name !== null && UPDATERS.has(c.name) && c.hasArg("dist-clean", "distclean"))) continue;
           const flags = view.inst.flags;
           if (cacheMountCovers(flags, "/var/lib/apt/lists") || cacheMountCovers(flags, "/var/lib/apt") && cacheMountCovers(flags, "/var/cache/apt")) continue;
           ctx.report({ messageId: "lists", data: { cmd: update.name ?? "apt-get" }, at: { file: ctx.env.dockerfile.displayPath, span: update.span } });
@@ -13312,6 +13321,7 @@ var TOOLS, INSTALL, dnf_cache_not_cleaned_default;
 var init_dnf_cache_not_cleaned = __esm({
   "src/rules/dnf-cache-not-cleaned.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
@@ -13331,14 +13341,16 @@ var init_dnf_cache_not_cleaned = __esm({
         }
       },
       docs: {
-        what: "A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        what: "A RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
         why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
         bad: "FROM fedora:40\nRUN dnf install -y httpd",
         good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
+        const ships = shipsIn(ctx.stage);
         for (const { view, run: run2 } of await ctx.view.allRuns(["dnf"])) {
+          if (!ships(view)) continue;
           if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at2 = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
@@ -25864,7 +25876,7 @@ var init_pip_no_cache_dir = __esm({
         }
       },
       docs: {
-        what: "`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
+        what: "`pip install` without `--no-cache-dir` in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too), unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
         why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
         bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
         good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
@@ -25888,8 +25900,9 @@ var init_pip_no_cache_dir = __esm({
           }
           return (envOff.get(-1) ?? Infinity) < line;
         };
+        const ships = shipsIn(ctx.stage);
         await ctx.view.forEachCommand((cmd, view) => {
-          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir")) return;
+          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir") || !ships(view)) return;
           if (view.inst.rest.text.includes("PIP_NO_CACHE_DIR=") && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
           if (cacheMountCovers(view.inst.flags, ".cache/pip") || disabledAt(view.stageIndex, view.inst.span.line)) return;
           const install = cmd.args.find((a) => a.value === "install");
@@ -25960,7 +25973,7 @@ function pipeCommands(commands, pipe) {
   const names = own.map((c) => c.name ?? c.program.text);
   return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
 }
-var PIPEFAIL_SHELLS, DOWNLOADERS, before, within, pipefail_default;
+var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
@@ -25968,6 +25981,7 @@ var init_pipefail = __esm({
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
     DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
+    HARMLESS = /* @__PURE__ */ new Set(["echo", "printf", "yes", "true", ":"]);
     before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
     within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     pipefail_default = defineRule({
@@ -25985,7 +25999,7 @@ var init_pipefail = __esm({
         }
       },
       docs: {
-        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs.",
+        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, which hide no failure that matters (hadolint's DL4006 reports those too).",
         why: "A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.",
         bad: "FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt",
         good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
@@ -25997,13 +26011,21 @@ var init_pipefail = __esm({
           const argv = view.shell;
           const shell = basename2(argv[0] ?? "");
           if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === "pipefail" && /^-[a-z]*o$/.test(argv[i - 1] ?? ""))) continue;
-          const first = run2.pipes[0];
-          if (!first) continue;
+          let first;
+          let cmds;
+          for (const pipe of run2.pipes) {
+            const found = pipeCommands(run2.commands, pipe.span);
+            if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
+            first = pipe;
+            cmds = found;
+            break;
+          }
+          if (!first || !cmds) continue;
           const setsBefore = run2.commands.some(
             (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
           );
           if (setsBefore) continue;
-          const { before: before2, last } = pipeCommands(run2.commands, first.span);
+          const { before: before2, last } = cmds;
           const shown2 = [...new Set(before2)];
           const data = {
             last: last ?? "the last command",
@@ -26568,7 +26590,7 @@ var init_rpm_version_pin = __esm({
 });
 
 // src/rules/secret-in-arg-or-env.ts
-var SECRET_WORD, ALLOWED_WORD, secret_in_arg_or_env_default;
+var SECRET_WORD, ALLOWED_WORD, PGP_WORD, FINGERPRINTS, secret_in_arg_or_env_default;
 var init_secret_in_arg_or_env = __esm({
   "src/rules/secret-in-arg-or-env.ts"() {
     "use strict";
@@ -26576,6 +26598,8 @@ var init_secret_in_arg_or_env = __esm({
     init_rule();
     SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
     ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+    PGP_WORD = /(?:_|^)(?:gpg|pgp|gnupg)(?:_|$)/i;
+    FINGERPRINTS = /^\s*(?:(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40})\s*)+$/i;
     secret_in_arg_or_env_default = defineRule({
       id: "secret-in-arg-or-env",
       severity: "warning",
@@ -26591,7 +26615,7 @@ var init_secret_in_arg_or_env = __esm({
         }
       },
       docs: {
-        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`).",
+        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit's check reports it).",
         why: "Build arguments and environment variables persist in the image metadata; build secrets do not.",
         bad: "FROM node:22\nARG NPM_TOKEN\nRUN npm ci",
         good: "FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci",
@@ -26602,6 +26626,7 @@ var init_secret_in_arg_or_env = __esm({
           if (view.keyword !== "ARG" && view.keyword !== "ENV") continue;
           for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
             if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
+            if (PGP_WORD.test(kv.key) && kv.value !== null && FINGERPRINTS.test(kv.value)) continue;
             ctx.report({ messageId: "secret", data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, "-") }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
           }
         }
@@ -28036,6 +28061,7 @@ var yarn_cache_not_cleaned_default;
 var init_yarn_cache_not_cleaned = __esm({
   "src/rules/yarn-cache-not-cleaned.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     yarn_cache_not_cleaned_default = defineRule({
@@ -28053,17 +28079,16 @@ var init_yarn_cache_not_cleaned = __esm({
         }
       },
       docs: {
-        what: "A RUN of the final image with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.",
+        what: "A RUN of the image being built (the last stage or `--target`, and every stage it is built on through `FROM <stage>`) with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.",
         why: "The yarn cache holds a copy of every package, as large as node_modules itself.",
         bad: "FROM node:22\nRUN yarn install --frozen-lockfile",
         good: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean",
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
-        const stages = ctx.model.stages;
-        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        const ships = shipsIn(ctx.stage);
         for (const { view, run: run2 } of await ctx.view.allRuns(["yarn"])) {
-          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          if (!ships(view)) continue;
           if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
           const cmds = run2.commands;
           const at2 = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
@@ -28082,6 +28107,7 @@ var TOOLS5, INSTALL2, yum_cache_not_cleaned_default;
 var init_yum_cache_not_cleaned = __esm({
   "src/rules/yum-cache-not-cleaned.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS5 = /* @__PURE__ */ new Set(["yum"]);
@@ -28101,14 +28127,16 @@ var init_yum_cache_not_cleaned = __esm({
         }
       },
       docs: {
-        what: "A RUN with `yum` `install` and no `yum clean all` (or `rm -rf /var/cache/yum*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        what: "A RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) with `yum` `install` and no `yum clean all` (or `rm -rf /var/cache/yum*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
         why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
         bad: "FROM centos:7\nRUN yum install -y httpd",
         good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
+        const ships = shipsIn(ctx.stage);
         for (const { view, run: run2 } of await ctx.view.allRuns(["yum"])) {
+          if (!ships(view)) continue;
           if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at2 = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
@@ -28182,6 +28210,7 @@ var TOOLS7, INSTALL3, zypper_cache_not_cleaned_default;
 var init_zypper_cache_not_cleaned = __esm({
   "src/rules/zypper-cache-not-cleaned.ts"() {
     "use strict";
+    init_instructions();
     init_packages();
     init_rule();
     TOOLS7 = /* @__PURE__ */ new Set(["zypper"]);
@@ -28201,14 +28230,16 @@ var init_zypper_cache_not_cleaned = __esm({
         }
       },
       docs: {
-        what: "A RUN with `zypper` `install` / `in` and no `zypper clean` (or `rm -rf /var/cache/zypp*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        what: "A RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) with `zypper` `install` / `in` and no `zypper clean` (or `rm -rf /var/cache/zypp*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
         why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
         bad: "FROM opensuse/leap:15.6\nRUN zypper install -y curl",
         good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
+        const ships = shipsIn(ctx.stage);
         for (const { view, run: run2 } of await ctx.view.allRuns(["zypper"])) {
+          if (!ships(view)) continue;
           if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at2 = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));

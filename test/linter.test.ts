@@ -39,6 +39,27 @@ describe('createLinter', () => {
     expect(shown('-')).toBe('-');
   });
 
+  test('--target: the stages a cache rule counts as shipped are the target and the stages it is built on', async () => {
+    const text = [
+      'FROM debian:12 AS os',
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+      'FROM os AS tools',
+      'RUN apt-get update && apt-get install -y --no-install-recommends gcc',
+      'FROM debian:12',
+      'COPY --from=tools /x /x',
+      '',
+    ].join('\n');
+    const lines = async (target: string | null): Promise<number[]> => {
+      const linter = await createLinter({ ...setup(FIXTURES), target });
+      const run = await linter.lint([{ path: '-', text, root: FIXTURES }]);
+      return run.findings.filter((f) => f.rule === 'apt-lists-not-removed').map((f) => f.line);
+    };
+    // Built as the last stage, neither builder ships its lists; built as `tools`, both do.
+    expect(await lines(null)).toEqual([]);
+    expect(await lines('tools')).toEqual([2, 4]);
+    expect(await lines('os')).toEqual([2]);
+  });
+
   test('standard input stays `-`', async () => {
     const linter = await createLinter(setup(FIXTURES));
     const run = await linter.lint([{ path: '-', text: 'FROM alpine:3.20\nCMD sleep 1\n', root: FIXTURES }]);

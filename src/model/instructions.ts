@@ -43,6 +43,19 @@ export interface InstructionView {
   shell: readonly string[];
 }
 
+/**
+ * Whether what an instruction leaves in its layer ships in the image built from `target`: it is
+ * in the target or in a stage the target is built on, through any number of `FROM <stage>`, or
+ * it is an ONBUILD trigger (it runs in the images built FROM this one), or it comes before the
+ * first FROM. A builder that only other builders are built on (`base` -> `tls` -> `compiler`, each
+ * `COPY --from`'d by a final `FROM debian`) does not ship: a package cache it keeps costs nothing.
+ */
+export function shipsIn(target: Stage | null): (view: Pick<InstructionView, 'onbuild' | 'stageIndex'>) => boolean {
+  const chain = new Set<number>();
+  for (let s = target; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
+  return (view) => view.onbuild !== null || view.stageIndex < 0 || chain.has(view.stageIndex);
+}
+
 export interface RunCommands {
   form: CommandForm;
   /** The dialect the shell form was parsed in; null for exec form, or a SHELL that is not POSIX-like. */

@@ -1,4 +1,5 @@
 import { insertAfterWord } from '../fix/builders/dockerfile.js';
+import { shipsIn } from '../model/instructions.js';
 import { cacheMountCovers, isApkAdd } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -18,7 +19,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: '`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.',
+    what: '`apk add` without `--no-cache` (or `--no-network`, which fetches no index), in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) without a cache or tmpfs mount on /var/cache/apk.',
     why: 'The index is only useful during the build; left in the layer it makes the image bigger.',
     bad: 'FROM alpine:3.20\nRUN apk update && apk add curl',
     good: 'FROM alpine:3.20\nRUN apk add --no-cache curl',
@@ -28,8 +29,11 @@ export default defineRule({
     ],
   },
   async check(ctx) {
+    // A builder stage the built image does not build on can keep its index.
+    const ships = shipsIn(ctx.stage);
     await ctx.view.forEachCommand((cmd, view) => {
-      if (!isApkAdd(cmd) || cmd.hasFlag('no-cache')) return;
+      // `--no-network` fetches no index, so it leaves none behind either.
+      if (!isApkAdd(cmd) || cmd.hasFlag('no-cache', 'no-network') || !ships(view)) return;
       if (cacheMountCovers(view.inst.flags, '/var/cache/apk')) return;
       const add = cmd.args.find((a) => a.value === 'add');
       const file = ctx.env.dockerfile.displayPath;

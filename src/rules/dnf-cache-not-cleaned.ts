@@ -1,3 +1,4 @@
+import { shipsIn } from '../model/instructions.js';
 import { cacheMountCovers, removesTree } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -19,14 +20,17 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.',
+    what: 'A RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too) with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.',
     why: 'Metadata and downloaded packages stay in the image, often tens of megabytes.',
     bad: 'FROM fedora:40\nRUN dnf install -y httpd',
     good: 'FROM fedora:40\nRUN dnf install -y httpd && dnf clean all',
     howToFix: 'Clean the cache in the RUN that filled it.',
   },
   async check(ctx) {
+    // A builder stage the built image does not build on can keep its cache.
+    const ships = shipsIn(ctx.stage);
     for (const { view, run } of await ctx.view.allRuns(['dnf'])) {
+      if (!ships(view)) continue;
       if (['/var/cache/libdnf5', '.cache/libdnf5', '/var/cache/dnf'].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
       const cmds = run.commands;
       const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));

@@ -1,5 +1,5 @@
 import { writtenAsIs } from '../model/command-view.js';
-import { keyValues } from '../model/instructions.js';
+import { keyValues, shipsIn } from '../model/instructions.js';
 import { cacheMountCovers, isPipInstall } from '../model/packages.js';
 import type { Stage } from '../model/image.js';
 import { defineRule } from './rule.js';
@@ -22,7 +22,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: '`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.',
+    what: '`pip install` without `--no-cache-dir` in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too), unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.',
     why: 'The cache only speeds up the next install on the same machine; in an image layer it is dead weight.',
     bad: 'FROM python:3.12\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt',
@@ -47,8 +47,10 @@ export default defineRule({
       }
       return (envOff.get(-1) ?? Infinity) < line;
     };
+    // A builder stage the built image does not build on can keep its cache.
+    const ships = shipsIn(ctx.stage);
     await ctx.view.forEachCommand((cmd, view) => {
-      if (!isPipInstall(cmd) || cmd.hasArg('--no-cache-dir')) return;
+      if (!isPipInstall(cmd) || cmd.hasArg('--no-cache-dir') || !ships(view)) return;
       if (view.inst.rest.text.includes('PIP_NO_CACHE_DIR=') && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
       if (cacheMountCovers(view.inst.flags, '.cache/pip') || disabledAt(view.stageIndex, view.inst.span.line)) return;
       const install = cmd.args.find((a) => a.value === 'install');

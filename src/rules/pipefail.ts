@@ -8,6 +8,14 @@ const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
 /** Commands whose failure in a pipe means a missing or truncated download. */
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c']);
 
+/**
+ * Commands whose failure before a pipe changes nothing: `echo` and `printf` print a string they
+ * were given (they fail only when the reader is gone, which pipefail would turn into a failed
+ * build: `echo "$sum *x.tgz" | sha256sum -c -` is checked by sha256sum), and `yes` is always
+ * ended by SIGPIPE.
+ */
+const HARMLESS = new Set(['echo', 'printf', 'yes', 'true', ':']);
+
 const before = (a: Span, b: Span): boolean => a.line < b.line || (a.line === b.line && a.column < b.column);
 const within = (x: Span, outer: Span): boolean => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn } as Span, { line: x.endLine, column: x.endColumn } as Span);
 
@@ -37,7 +45,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs.',
+    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, which hide no failure that matters (hadolint\'s DL4006 reports those too).',
     why: 'A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.',
     bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
     good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
@@ -49,13 +57,22 @@ export default defineRule({
       const argv = view.shell;
       const shell = basename(argv[0] ?? '');
       if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(argv[i - 1] ?? ''))) continue;
-      const first = run.pipes[0];
-      if (!first) continue;
+      // The first pipe whose status hides a failure that matters.
+      let first: { span: Span } | undefined;
+      let cmds: ReturnType<typeof pipeCommands> | undefined;
+      for (const pipe of run.pipes) {
+        const found = pipeCommands(run.commands, pipe.span);
+        if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
+        first = pipe;
+        cmds = found;
+        break;
+      }
+      if (!first || !cmds) continue;
       const setsBefore = run.commands.some(
         (c) => c.name === 'set' && c.depth === 0 && c.args.some((a, i) => a.value === 'pipefail' && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? '')) && (c.span.line < first.span.line || (c.span.line === first.span.line && c.span.column < first.span.column)),
       );
       if (setsBefore) continue;
-      const { before, last } = pipeCommands(run.commands, first.span);
+      const { before, last } = cmds;
       const shown = [...new Set(before)];
       const data = {
         last: last ?? 'the last command',

@@ -1,3 +1,4 @@
+import { shipsIn } from '../model/instructions.js';
 import { cacheMountCovers } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -16,17 +17,17 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'A RUN of the final image with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.',
+    what: 'A RUN of the image being built (the last stage or `--target`, and every stage it is built on through `FROM <stage>`) with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.',
     why: 'The yarn cache holds a copy of every package, as large as node_modules itself.',
     bad: 'FROM node:22\nRUN yarn install --frozen-lockfile',
     good: 'FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean',
     howToFix: 'Clean the cache in the RUN that filled it.',
   },
   async check(ctx) {
-    const stages = ctx.model.stages;
-    const shipped = (index: number): boolean => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+    // A builder stage the built image does not build on can keep its cache.
+    const ships = shipsIn(ctx.stage);
     for (const { view, run } of await ctx.view.allRuns(['yarn'])) {
-      if (!view.onbuild && !shipped(view.stageIndex)) continue;
+      if (!ships(view)) continue;
       if (cacheMountCovers(view.inst.flags, '.cache/yarn')) continue;
       const cmds = run.commands;
       const at = cmds.findIndex((c) => c.name === 'yarn' && c.hasArg('install'));
