@@ -45714,6 +45714,7 @@ var init_load = __esm({
 var recording_exports = {};
 __export(recording_exports, {
   RecordingFileSystem: () => RecordingFileSystem,
+  listingDigest: () => listingDigest,
   observe: () => observe,
   sha256: () => sha256
 });
@@ -45731,7 +45732,7 @@ function observe(key, fsys) {
       case "r":
         return `r:${fsys.realpath(p) ?? "-"}`;
       case "d":
-        return `d:${sha256(fsys.readdir(p).map((e) => `${e.kind}:${e.name}`).join("\0"))}`;
+        return listingDigest(fsys.readdir(p));
       case "f":
         return `f:${sha256(fsys.readFile(p, Number(arg)))}`;
       default:
@@ -45741,13 +45742,14 @@ function observe(key, fsys) {
     return errorDigest(e);
   }
 }
-var sha256, errorDigest, RecordingFileSystem;
+var sha256, errorDigest, listingDigest, RecordingFileSystem;
 var init_recording = __esm({
   "src/fs/recording.ts"() {
     "use strict";
     init_file_system();
     sha256 = (data) => createHash3("sha256").update(data).digest("base64");
     errorDigest = (e) => `E:${FsError.from(e).code}`;
+    listingDigest = (entries) => `d:${sha256(entries.map((e) => `${e.kind}:${e.name}`).join("\0"))}`;
     RecordingFileSystem = class {
       constructor(inner, log) {
         this.inner = inner;
@@ -45773,7 +45775,7 @@ var init_recording = __esm({
         return this.record(`r\0\0${p}`, () => this.inner.realpath(p), (v) => `r:${v ?? "-"}`);
       }
       readdir(p) {
-        return this.record(`d\0\0${p}`, () => this.inner.readdir(p), (v) => `d:${sha256(v.map((e) => `${e.kind}:${e.name}`).join("\0"))}`);
+        return this.record(`d\0\0${p}`, () => this.inner.readdir(p), listingDigest);
       }
       readFile(p, maxBytes) {
         return this.record(`f\0${maxBytes}\0${p}`, () => this.inner.readFile(p, maxBytes), (v) => `f:${sha256(v)}`);
@@ -53337,6 +53339,33 @@ function listedAbsent(call, digest, reads) {
   const p = call.slice(call.indexOf("\0", 2) + 1);
   return reads.get(`d\0\0${path26.dirname(p)}`)?.startsWith("d:") === true;
 }
+function stampOf(p, nowMs) {
+  let st;
+  try {
+    st = fs7.statSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
+  if (!st?.isFile()) return null;
+  const limit = BigInt(Math.floor(nowMs) - STAMP_MARGIN_MS) * 1000000n;
+  if (st.mtimeNs > limit || st.ctimeNs > limit) return null;
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+function entryKind(entries, name) {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const e = entries[mid];
+    if (e.name === name) return e.kind;
+    if (e.name < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return null;
+}
+function validRead(r) {
+  return Array.isArray(r) && (r.length === 2 || r.length === 3) && r.every((x) => typeof x === "string");
+}
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
@@ -53352,7 +53381,7 @@ function validEntry(entry, tableSize) {
 }
 async function lintCached(linter, inputs, o) {
   const known3 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
-  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known3);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, o.fs ?? diskFs, known3, o.clock, o.listings);
   const findings = [];
   const todo = [];
   for (const input2 of inputs) {
@@ -53381,7 +53410,7 @@ async function lintCached(linter, inputs, o) {
   }
   return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
 }
-var CACHE_FILE, FORMAT, FORMAT_VERSION, MAX_CACHE_BYTES, LintCache;
+var CACHE_FILE, FORMAT, FORMAT_VERSION, STAMP_MARGIN_MS, MAX_CACHE_BYTES, LintCache, pathOf;
 var init_cache = __esm({
   "src/cache.ts"() {
     "use strict";
@@ -53391,29 +53420,38 @@ var init_cache = __esm({
     init_recording();
     CACHE_FILE = ".dockerlintcache";
     FORMAT = "dockerlint-cache";
-    FORMAT_VERSION = 2;
+    FORMAT_VERSION = 3;
+    STAMP_MARGIN_MS = 2e3;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
     LintCache = class {
-      constructor(file, key, fsys, knownRules) {
+      constructor(file, key, fsys, knownRules, clock = Date.now, listings = /* @__PURE__ */ new Map()) {
         this.file = file;
         this.fsys = fsys;
         this.knownRules = knownRules;
+        this.clock = clock;
+        this.listings = listings;
         this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
         this.load();
       }
       file;
       fsys;
       knownRules;
+      clock;
+      listings;
       key;
       entries = /* @__PURE__ */ new Map();
       /** The read table of the loaded file. */
       loadedReads = [];
       /** Whether a valid cache file was loaded. */
       loaded = false;
-      /** The loaded read table by call. */
+      /** The loaded read table: each call's index in it. */
       loadedIndex = /* @__PURE__ */ new Map();
       /** Digests observed now, per call (each call is run once per run). */
       current = /* @__PURE__ */ new Map();
+      /** Stamps of the files hashed in this run, taken before each was read (by call). */
+      stamped = /* @__PURE__ */ new Map();
+      /** Whether this run stamped a file the loaded table holds no stamp for (the file is written again). */
+      restamped = false;
       /**
        * Whether each call of the loaded read table answers the same now (1) or not (2), once known
        * (0): entries share most of their calls (a base image's files, a shared script, the folders
@@ -53469,7 +53507,7 @@ var init_cache = __esm({
         }
         const reads = file.reads;
         const entries = file.entries;
-        if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === "string" && typeof r[1] === "string") || !entries || typeof entries !== "object") {
+        if (!Array.isArray(reads) || !reads.every(validRead) || !entries || typeof entries !== "object") {
           this.ignored = "malformed";
           return;
         }
@@ -53485,7 +53523,7 @@ var init_cache = __esm({
         this.loaded = true;
         this.loadedReads.push(...reads);
         this.verdicts = new Uint8Array(reads.length);
-        for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+        reads.forEach(([call], i) => this.loadedIndex.set(call, i));
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
       /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
@@ -53523,16 +53561,76 @@ var init_cache = __esm({
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
         const listing = `d\0\0${path26.dirname(p)}`;
-        const then = this.loadedIndex.get(listing);
+        const at2 = this.loadedIndex.get(listing);
+        const then = at2 === void 0 ? void 0 : this.loadedReads[at2][1];
         return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
       }
       now(call) {
         let d = this.current.get(call);
         if (d === void 0) {
-          d = observe(call, this.fsys);
+          d = this.observe(call);
           this.current.set(call, d);
         }
         return d;
+      }
+      /**
+       * Runs a call again; a file read is stamped first, so the stamp never vouches for a later
+       * change. A folder the discovery of this run listed answers from that listing, and so do the
+       * real path of the folder and of what is in it (an entry that is no symlink, in a folder listed
+       * by its real path, is its own real path), and a real path or stat of a name it does not hold
+       * (absent).
+       */
+      observe(call) {
+        const op = call[0];
+        if (op === "d" || op === "r" || op === "s") {
+          const p = pathOf(call);
+          if (op === "d") {
+            const listed = this.listings.get(p);
+            if (listed) return listingDigest(listed);
+          } else if (op === "r" && this.listings.has(p)) return `r:${p}`;
+          else {
+            const listed = this.listings.get(path26.dirname(p));
+            const kind = listed ? entryKind(listed, path26.basename(p)) : void 0;
+            if (kind === null) return op === "r" ? "r:-" : "-";
+            if (op === "r" && kind !== void 0 && kind !== "symlink") return `r:${p}`;
+          }
+        }
+        const stamp = call.startsWith("f\0") ? stampOf(pathOf(call), this.clock()) : null;
+        const digest = observe(call, this.fsys);
+        if (stamp !== null && digest.startsWith("f:")) {
+          this.stamped.set(call, stamp);
+          if (this.loadedRead(call)?.[2] !== stamp) this.restamped = true;
+        }
+        return digest;
+      }
+      loadedRead(call) {
+        const at2 = this.loadedIndex.get(call);
+        return at2 === void 0 ? void 0 : this.loadedReads[at2];
+      }
+      /** Whether the call at `i` of the loaded table answers the same now. */
+      same(i) {
+        const [call, digest, stamp] = this.loadedReads[i];
+        if (stamp !== void 0 && !this.current.has(call) && stampOf(pathOf(call), this.clock()) === stamp) {
+          this.current.set(call, digest);
+          return true;
+        }
+        return this.impliedAbsent(call, digest) || this.now(call) === digest;
+      }
+      /**
+       * The stamp to keep with a file read of the table being written: the one taken as this run
+       * hashed the file to the same digest, else the loaded one of the same digest, else (for a
+       * read of a lint of this run, `fresh`) one taken now, before the file is hashed again to check
+       * that it still holds what the lint read.
+       */
+      stampFor(call, digest, fresh) {
+        if (!call.startsWith("f\0") || !digest.startsWith("f:")) return void 0;
+        const now = this.stamped.get(call);
+        if (now !== void 0 && this.current.get(call) === digest) return now;
+        const then = this.loadedRead(call);
+        if (then?.[1] === digest && then[2] !== void 0) return then[2];
+        if (!fresh) return void 0;
+        const stamp = stampOf(pathOf(call), this.clock());
+        return stamp !== null && observe(call, this.fsys) === digest ? stamp : void 0;
       }
       /** The cached findings of an input, if everything its lint read answers the same now. */
       get(input2) {
@@ -53544,8 +53642,7 @@ var init_cache = __esm({
           for (const i of entry.reads) {
             let verdict = this.verdicts[i];
             if (verdict === 0) {
-              const [call, digest] = this.loadedReads[i];
-              verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+              verdict = this.same(i) ? 1 : 2;
               this.verdicts[i] = verdict;
             }
             if (verdict !== 1) {
@@ -53573,7 +53670,7 @@ var init_cache = __esm({
        */
       save() {
         if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
-        if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
+        if (this.stats.misses === 0 && this.ignored === null && this.loaded && !this.restamped) return null;
         const table = [];
         const index = /* @__PURE__ */ new Map();
         const entries = {};
@@ -53582,7 +53679,8 @@ var init_cache = __esm({
           if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: entry.reads, findings: entry.findings });
         }
         for (const [input2, entry] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
-          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]));
+          const fresh = entry.reads instanceof Map;
+          const reads = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i].slice(0, 2)));
           const ids = [];
           let consistent = true;
           for (const [call, digest] of reads) {
@@ -53591,7 +53689,8 @@ var init_cache = __esm({
             if (id === void 0) {
               index.set(call, table.length);
               ids.push(table.length);
-              table.push([call, digest]);
+              const stamp = this.stampFor(call, digest, fresh);
+              table.push(stamp === void 0 ? [call, digest] : [call, digest, stamp]);
             } else if (table[id][1] !== digest) {
               consistent = false;
               break;
@@ -53614,6 +53713,7 @@ var init_cache = __esm({
         return null;
       }
     };
+    pathOf = (call) => call.slice(call.indexOf("\0", 2) + 1);
   }
 });
 
@@ -54837,7 +54937,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path24.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex(), listings: options.listings }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -54856,6 +54956,7 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
     problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
+  input2.listings?.set(hereReal, entries);
   const here = [...scopes];
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
@@ -55218,7 +55319,8 @@ async function run(rawArgv, io) {
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path29.resolve(io.cwd, b)))];
-  const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
+  const listings = args.cache ? /* @__PURE__ */ new Map() : void 0;
+  const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes, ...listings ? { listings } : {} }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path29.resolve(io.cwd, p));
     const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path29.sep) ? dir : dir + path29.sep);
@@ -55304,7 +55406,8 @@ async function run(rawArgv, io) {
     key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
     env: io.env,
     onDone,
-    note: io.stderr
+    note: io.stderr,
+    ...listings ? { listings } : {}
   }) : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   let all = uniqueSorted([...findings, ...run2.findings]);

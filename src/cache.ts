@@ -8,6 +8,12 @@
  *   failed read). The entry is reused only if every one of those calls answers the same now, so a
  *   changed script re-lints exactly the Dockerfiles that read it, and a script that appears where
  *   one was missing, or loses its executable bit, does too.
+ * - A file read is re-checked by its stamp first (device, inode, size, modification and change
+ *   times, as git's index does): a stamp that answers the same vouches for the digest taken
+ *   with it, and the file is not read again. A stamp is kept only for a file whose times are
+ *   some seconds older than the moment it was taken, so a file changed within the same tick of
+ *   the file system's clock is never vouched for; a fresh checkout (new times) hashes every file
+ *   once and stamps it then.
  * - The whole cache is keyed by dockerlint's version, the rule set and the run's options (the
  *   configuration, severities, target, context, size limit): change any and every entry misses.
  * - The file is data, never trusted: one that does not parse, is not a dockerlint cache of this
@@ -22,15 +28,24 @@ import path from 'node:path';
 import type { LintInput } from './engine.js';
 import { displayPath, uniqueSorted, type Finding } from './findings.js';
 import type { Linter } from './linter.js';
-import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
+import { diskFs, FsError, type DirEntry, type FileSystem } from './fs/file-system.js';
 import { DIAGNOSTIC_IDS } from './rules/index.js';
-import { observe, sha256, type ReadLog } from './fs/recording.js';
+import { listingDigest, observe, sha256, type ReadLog } from './fs/recording.js';
 
 /** The default file name, in the current folder (or the repository root when that is outside it). */
 const CACHE_FILE = '.dockerlintcache';
 const FORMAT = 'dockerlint-cache';
-/** 2: an entry no longer lists the absent paths that a listing of their folder in it implies. */
-const FORMAT_VERSION = 2;
+/**
+ * 2: an entry no longer lists the absent paths that a listing of their folder in it implies.
+ * 3: a file read may carry its stamp, as a third field of the read table.
+ */
+const FORMAT_VERSION = 3;
+/**
+ * How much older than now a file's modification and change times must be for its stamp to be
+ * kept: a change made after the stamp was taken moves the change time past it, even on a file
+ * system whose clock ticks coarsely.
+ */
+const STAMP_MARGIN_MS = 2000;
 /** A cache file larger than this is not read. */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
@@ -49,12 +64,15 @@ interface Entry {
   findings: Finding[];
 }
 
+/** A call and the digest of its answer; for a file read, the stamp the file had when it was hashed. */
+type Read = [string, string] | [string, string, string];
+
 interface CacheFile {
   format: typeof FORMAT;
   formatVersion: typeof FORMAT_VERSION;
   key: string;
-  /** [call, digest] pairs shared by the entries. */
-  reads: Array<[string, string]>;
+  /** [call, digest] pairs shared by the entries, with the stamp of a file read as it was hashed. */
+  reads: Read[];
   /** By the input's absolute path. */
   entries: Record<string, Entry>;
 }
@@ -89,13 +107,17 @@ class LintCache {
   private readonly key: string;
   private readonly entries = new Map<string, Entry>();
   /** The read table of the loaded file. */
-  private readonly loadedReads: Array<[string, string]> = [];
+  private readonly loadedReads: Read[] = [];
   /** Whether a valid cache file was loaded. */
   private loaded = false;
-  /** The loaded read table by call. */
-  private readonly loadedIndex = new Map<string, string>();
+  /** The loaded read table: each call's index in it. */
+  private readonly loadedIndex = new Map<string, number>();
   /** Digests observed now, per call (each call is run once per run). */
   private readonly current = new Map<string, string>();
+  /** Stamps of the files hashed in this run, taken before each was read (by call). */
+  private readonly stamped = new Map<string, string>();
+  /** Whether this run stamped a file the loaded table holds no stamp for (the file is written again). */
+  private restamped = false;
   /**
    * Whether each call of the loaded read table answers the same now (1) or not (2), once known
    * (0): entries share most of their calls (a base image's files, a shared script, the folders
@@ -117,6 +139,8 @@ class LintCache {
     key: CacheKey,
     private readonly fsys: FileSystem,
     private readonly knownRules: ReadonlySet<string>,
+    private readonly clock: () => number = Date.now,
+    private readonly listings: ReadonlyMap<string, readonly DirEntry[]> = new Map(),
   ) {
     this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
     this.load();
@@ -163,7 +187,7 @@ class LintCache {
     }
     const reads = file.reads;
     const entries = file.entries;
-    if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string') || !entries || typeof entries !== 'object') {
+    if (!Array.isArray(reads) || !reads.every(validRead) || !entries || typeof entries !== 'object') {
       this.ignored = 'malformed';
       return;
     }
@@ -179,7 +203,7 @@ class LintCache {
     this.loaded = true;
     this.loadedReads.push(...reads);
     this.verdicts = new Uint8Array(reads.length);
-    for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+    reads.forEach(([call], i) => this.loadedIndex.set(call, i));
     for (const [k, v] of loaded) this.entries.set(k, v);
   }
 
@@ -219,7 +243,8 @@ class LintCache {
     if (digest !== '-' && digest !== 'r:-') return false;
     const p = call.slice(call.indexOf('\0', 2) + 1);
     const listing = `d\0\0${path.dirname(p)}`;
-    const then = this.loadedIndex.get(listing);
+    const at = this.loadedIndex.get(listing);
+    const then = at === undefined ? undefined : this.loadedReads[at]![1];
     // Only a listing that succeeded: a folder that can be searched but not read lists nothing.
     return then !== undefined && then.startsWith('d:') && this.now(listing) === then;
   }
@@ -227,10 +252,73 @@ class LintCache {
   private now(call: string): string {
     let d = this.current.get(call);
     if (d === undefined) {
-      d = observe(call, this.fsys);
+      d = this.observe(call);
       this.current.set(call, d);
     }
     return d;
+  }
+
+  /**
+   * Runs a call again; a file read is stamped first, so the stamp never vouches for a later
+   * change. A folder the discovery of this run listed answers from that listing, and so do the
+   * real path of the folder and of what is in it (an entry that is no symlink, in a folder listed
+   * by its real path, is its own real path), and a real path or stat of a name it does not hold
+   * (absent).
+   */
+  private observe(call: string): string {
+    const op = call[0];
+    if (op === 'd' || op === 'r' || op === 's') {
+      const p = pathOf(call);
+      if (op === 'd') {
+        const listed = this.listings.get(p);
+        if (listed) return listingDigest(listed);
+      } else if (op === 'r' && this.listings.has(p)) return `r:${p}`;
+      else {
+        const listed = this.listings.get(path.dirname(p));
+        const kind = listed ? entryKind(listed, path.basename(p)) : undefined;
+        if (kind === null) return op === 'r' ? 'r:-' : '-';
+        if (op === 'r' && kind !== undefined && kind !== 'symlink') return `r:${p}`;
+      }
+    }
+    const stamp = call.startsWith('f\0') ? stampOf(pathOf(call), this.clock()) : null;
+    const digest = observe(call, this.fsys);
+    if (stamp !== null && digest.startsWith('f:')) {
+      this.stamped.set(call, stamp);
+      if (this.loadedRead(call)?.[2] !== stamp) this.restamped = true;
+    }
+    return digest;
+  }
+
+  private loadedRead(call: string): Read | undefined {
+    const at = this.loadedIndex.get(call);
+    return at === undefined ? undefined : this.loadedReads[at];
+  }
+
+  /** Whether the call at `i` of the loaded table answers the same now. */
+  private same(i: number): boolean {
+    const [call, digest, stamp] = this.loadedReads[i]!;
+    if (stamp !== undefined && !this.current.has(call) && stampOf(pathOf(call), this.clock()) === stamp) {
+      this.current.set(call, digest);
+      return true;
+    }
+    return this.impliedAbsent(call, digest) || this.now(call) === digest;
+  }
+
+  /**
+   * The stamp to keep with a file read of the table being written: the one taken as this run
+   * hashed the file to the same digest, else the loaded one of the same digest, else (for a
+   * read of a lint of this run, `fresh`) one taken now, before the file is hashed again to check
+   * that it still holds what the lint read.
+   */
+  private stampFor(call: string, digest: string, fresh: boolean): string | undefined {
+    if (!call.startsWith('f\0') || !digest.startsWith('f:')) return undefined;
+    const now = this.stamped.get(call);
+    if (now !== undefined && this.current.get(call) === digest) return now;
+    const then = this.loadedRead(call);
+    if (then?.[1] === digest && then[2] !== undefined) return then[2];
+    if (!fresh) return undefined;
+    const stamp = stampOf(pathOf(call), this.clock());
+    return stamp !== null && observe(call, this.fsys) === digest ? stamp : undefined;
   }
 
   /** The cached findings of an input, if everything its lint read answers the same now. */
@@ -243,8 +331,7 @@ class LintCache {
       for (const i of entry.reads) {
         let verdict = this.verdicts[i]!;
         if (verdict === 0) {
-          const [call, digest] = this.loadedReads[i]!;
-          verdict = this.impliedAbsent(call, digest) || this.now(call) === digest ? 1 : 2;
+          verdict = this.same(i) ? 1 : 2;
           this.verdicts[i] = verdict;
         }
         if (verdict !== 1) {
@@ -275,8 +362,8 @@ class LintCache {
   save(): string | null {
     if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
     // Every input a hit, and the file was valid: it holds exactly this already.
-    if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
-    const table: Array<[string, string]> = [];
+    if (this.stats.misses === 0 && this.ignored === null && this.loaded && !this.restamped) return null;
+    const table: Read[] = [];
     const index = new Map<string, number>();
     const entries: Record<string, Entry> = {};
     // Entries of inputs this run did not look at (another path, another shard) are kept as read.
@@ -285,7 +372,8 @@ class LintCache {
       if (!all.has(input) && !this.looked.has(input)) all.set(input, { reads: entry.reads, findings: entry.findings });
     }
     for (const [input, entry] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const reads: ReadLog = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]!));
+      const fresh = entry.reads instanceof Map;
+      const reads: ReadLog = entry.reads instanceof Map ? entry.reads : new Map(entry.reads.map((i) => this.loadedReads[i]!.slice(0, 2) as [string, string]));
       const ids: number[] = [];
       let consistent = true;
       for (const [call, digest] of reads) {
@@ -294,7 +382,8 @@ class LintCache {
         if (id === undefined) {
           index.set(call, table.length);
           ids.push(table.length);
-          table.push([call, digest]);
+          const stamp = this.stampFor(call, digest, fresh);
+          table.push(stamp === undefined ? [call, digest] : [call, digest, stamp]);
         } else if (table[id]![1] !== digest) {
           consistent = false; // the file changed during the run: do not keep this entry
           break;
@@ -338,8 +427,47 @@ function listedAbsent(call: string, digest: string, reads: ReadLog): boolean {
   return reads.get(`d\0\0${path.dirname(p)}`)?.startsWith('d:') === true;
 }
 
+/** The path a recorded call is about (`op\0arg\0path`). */
+const pathOf = (call: string): string => call.slice(call.indexOf('\0', 2) + 1);
+
+/**
+ * A file's stamp (`dev:ino:size:mtime:ctime`, in nanoseconds), or null when it is no regular file
+ * or was modified or changed less than STAMP_MARGIN_MS before `nowMs`: too recently to vouch that
+ * a change in the same clock tick would show.
+ */
+function stampOf(p: string, nowMs: number): string | null {
+  let st: fs.BigIntStats | undefined;
+  try {
+    st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
+  if (!st?.isFile()) return null;
+  const limit = BigInt(Math.floor(nowMs) - STAMP_MARGIN_MS) * 1_000_000n;
+  if (st.mtimeNs > limit || st.ctimeNs > limit) return null;
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** The kind of the entry `name` of a listing (sorted by name, as `FileSystem.readdir` gives it). */
+function entryKind(entries: readonly DirEntry[], name: string): DirEntry['kind'] | null {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = entries[mid]!;
+    if (e.name === name) return e.kind;
+    if (e.name < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return null;
+}
+
+function validRead(r: unknown): r is Read {
+  return Array.isArray(r) && (r.length === 2 || r.length === 3) && r.every((x) => typeof x === 'string');
+}
+
 /** The files an entry's lint read (its `readFile` calls). */
-function filesOf(entry: Entry, reads: Array<[string, string]>): Set<string> {
+function filesOf(entry: Entry, reads: Read[]): Set<string> {
   const out = new Set<string>();
   for (const i of entry.reads) {
     const call = reads[i]![0];
@@ -365,6 +493,12 @@ export interface CachedRunOptions {
   onDone?: (input: LintInput) => void;
   /** Notes for stderr (a cache that could not be written; with DOCKERLINT_CACHE=report, the counts). */
   note: (text: string) => void;
+  /** The file system the recorded calls are run again on (the disk; tests count the calls). */
+  fs?: FileSystem;
+  /** The time in milliseconds, to judge whether a file is old enough to stamp (tests move it on). */
+  clock?: () => number;
+  /** The folders the discovery of this run listed, by real path (`DiscoverOptions.listings`). */
+  listings?: ReadonlyMap<string, readonly DirEntry[]>;
 }
 
 /**
@@ -373,7 +507,7 @@ export interface CachedRunOptions {
  */
 export async function lintCached(linter: Linter, inputs: readonly LintInput[], o: CachedRunOptions): Promise<{ findings: Finding[] }> {
   const known = new Set<string>([...o.key.rules, ...DIAGNOSTIC_IDS]);
-  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, o.fs ?? diskFs, known, o.clock, o.listings);
   const findings: Finding[] = [];
   const todo: LintInput[] = [];
   for (const input of inputs) {

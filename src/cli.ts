@@ -17,6 +17,7 @@ import type { LintInput } from './engine.js';
 import { ComposeIndex } from './compose.js';
 import { displayPath, mapFindingPaths, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
+import type { DirEntry } from './fs/file-system.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
@@ -439,7 +440,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   // A glob whose folder does not exist matches nothing (said below); it is not a missing path.
   const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs.existsSync(path.resolve(io.cwd, b)))];
-  const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
+  // With --cache, the folders the walk lists answer the cache's check of the same folders.
+  const listings = args.cache ? new Map<string, DirEntry[]>() : undefined;
+  const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes, ...(listings ? { listings } : {}) }) : { files: [], problems: [], roots: new Map<string, string>() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path.resolve(io.cwd, p));
     const under = (f: string, dir: string): boolean => f === dir || f.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
@@ -543,6 +546,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
         env: io.env,
         onDone,
         note: io.stderr,
+        ...(listings ? { listings } : {}),
       })
     : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
+import { diskFs, FsError, type DirEntry, type FileSystem } from './fs/file-system.js';
 import { describeFsError, isWithin, Jail, repositoryRoot } from './fs/jail.js';
 import { BUILD_FILE_NAMES, ComposeIndex } from './compose.js';
 
@@ -57,6 +57,11 @@ export interface DiscoverOptions {
   root?: string | null;
   /** The size limit of the files read (.gitignore). */
   maxFileBytes?: number;
+  /**
+   * Filled with the entries of every folder the walk listed, by its real path (for `--cache`,
+   * whose check of the folders a lint listed then needs no system call of its own for them).
+   */
+  listings?: Map<string, DirEntry[]>;
 }
 
 interface IgnoreScope {
@@ -85,7 +90,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
     const jail = new Jail(options.root ? path.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = new Set<string>();
     if (st.kind === 'file') found.add(abs);
-    else if (st.kind === 'dir') walk(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === 'dir') walk(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs, builds: new ComposeIndex(), listings: options.listings }, problems);
     else problems.push({ path: input, message: 'not a regular file or folder' });
     for (const f of found) {
       files.add(f);
@@ -102,7 +107,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
  * walk knows it (a plain folder listed in a folder whose real path is inside the jail), else null
  * and the jail resolves and checks it.
  */
-function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string; builds: ComposeIndex }, problems: DiscoveryProblem[]): void {
+function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string; builds: ComposeIndex; listings: Map<string, DirEntry[]> | undefined }, problems: DiscoveryProblem[]): void {
   // Shown as the user named the folder: `sub/.gitignore` for `dockerlint sub`.
   const shown = (abs: string): string => path.join(input.input, path.relative(input.abs, abs)).split(path.sep).join('/');
   let entries;
@@ -113,6 +118,7 @@ function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<
     problems.push({ path: shown(dir), severity: 'warning', message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
+  input.listings?.set(hereReal, entries);
   const here = [...scopes];
   const gitignore = entries.find((e) => e.name === '.gitignore' && e.kind !== 'dir');
   if (gitignore) {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lintCached } from '../src/cache.js';
 import { defaultConfig } from '../src/config/schema.js';
+import { diskFs, type FileSystem } from '../src/fs/file-system.js';
+import { discover } from '../src/discovery.js';
 import { createLinter } from '../src/linter.js';
 import { VERSION } from '../src/meta.js';
 import { RULES } from '../src/rules/index.js';
@@ -142,6 +144,114 @@ describe('--cache', () => {
       { hits: 0, misses: 2 },
       { hits: 0, misses: 2 },
     ]);
+  });
+
+  describe('file stamps', () => {
+    const setup = { cwd: '', severities: {}, reportUnusedSuppressions: false, target: null, context: null, config: defaultConfig(), configFile: null, configLines: {}, maxFileBytes: 4 * 1024 * 1024, recordReads: true };
+    const INPUTS = ['svc-0/Dockerfile', 'svc-1/Dockerfile', 'pair/a.Dockerfile', 'pair/b.Dockerfile'];
+    /** A run through lintCached: its counts, findings, and the files the cache check read. */
+    async function run(clock?: () => number): Promise<{ hits: number; misses: number; read: string[]; findings: unknown[] }> {
+      const linter = await createLinter({ ...setup, cwd: dir });
+      const read: string[] = [];
+      const counting: FileSystem = { stat: (p) => diskFs.stat(p), realpath: (p) => diskFs.realpath(p), readdir: (p) => diskFs.readdir(p), readFile: (p, max) => (read.push(path.relative(dir, p)), diskFs.readFile(p, max)) };
+      const notes: string[] = [];
+      const out = await lintCached(linter, INPUTS.map((p) => ({ path: path.join(dir, p), root: dir })), {
+        cwd: dir, root: dir, location: undefined, key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup }, env: { DOCKERLINT_CACHE: 'report' },
+        note: (t) => notes.push(t), fs: counting, ...(clock ? { clock } : {}),
+      });
+      return { ...counts(notes.join('')), read: read.sort(), findings: out.findings };
+    }
+    const table = (): Array<string[]> => JSON.parse(fs.readFileSync(path.join(dir, '.dockerlintcache'), 'utf8')).reads;
+    const stamped = (): string[] => table().filter((r) => r.length === 3).map((r) => path.relative(dir, r[0]!.slice(r[0]!.indexOf('\0', 2) + 1))).sort();
+    // Files written by the test are seconds old at most: a clock 10 s ahead lets them be stamped.
+    const later = (): number => Date.now() + 10_000;
+    const SCRIPTS = ['pair/entrypoint.sh', 'svc-0/entrypoint.sh', 'svc-1/entrypoint.sh'];
+
+    it('stamps the files a lint read; an unchanged stamp vouches for the file without reading it', async () => {
+      const first = await run(later);
+      expect(first).toMatchObject({ hits: 0, misses: 4 });
+      expect(stamped()).toEqual(expect.arrayContaining([...INPUTS, ...SCRIPTS]));
+      expect(table().filter((r) => r.length === 3).every((r) => r[0]!.startsWith('f\0') && /^\d+:\d+:\d+:\d+:\d+$/.test(r[2]!))).toBe(true);
+      const second = await run(later);
+      expect(second).toMatchObject({ hits: 4, misses: 0, read: [] });
+      expect(second.findings).toEqual(first.findings);
+    });
+
+    it('reads a file whose stamp changed: the same bytes still hit, other bytes of the same size miss', async () => {
+      await run(later);
+      // Rewritten with the same bytes: new times, the same digest, a hit, stamped again.
+      write('svc-1/entrypoint.sh', BAD_SCRIPT, 0o755);
+      const same = await run(later);
+      expect(same).toMatchObject({ hits: 4, misses: 0, read: ['svc-1/entrypoint.sh'] });
+      expect((await run(later)).read).toEqual([]);
+      // Other bytes, the same size: only the stamp tells them apart before the file is read.
+      write('pair/entrypoint.sh', GOOD_SCRIPT.replace('set -e', 'set -u'), 0o755);
+      const changed = await run(later);
+      expect(changed).toMatchObject({ hits: 2, misses: 2 });
+      expect(changed.read).toEqual(['pair/entrypoint.sh']);
+    });
+
+    it('keeps no stamp for a file modified seconds ago, and then reads it on every check', async () => {
+      await run();
+      expect(stamped()).toEqual([]);
+      const second = await run();
+      expect(second).toMatchObject({ hits: 4, misses: 0 });
+      expect(second.read).toEqual(expect.arrayContaining(SCRIPTS));
+    });
+
+    it('does not trust a stamp that does not match, and rejects a malformed one', async () => {
+      await run(later);
+      const file = path.join(dir, '.dockerlintcache');
+      const good = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const forged = good.reads.map((r: string[]) => (r.length === 3 ? [r[0], r[1], '1:2:3:4:5'] : r));
+      fs.writeFileSync(file, JSON.stringify({ ...good, reads: forged }));
+      const after = await run(later);
+      expect(after).toMatchObject({ hits: 4, misses: 0 });
+      expect(after.read).toEqual(expect.arrayContaining(SCRIPTS));
+      // Stamped again as the check hashed them.
+      expect(table().filter((r) => r.length === 3).some((r) => r[2] === '1:2:3:4:5')).toBe(false);
+      for (const bad of [[...good.reads[0], 'x', 'y'], [good.reads[0][0], good.reads[0][1], 7]]) {
+        fs.writeFileSync(file, JSON.stringify({ ...good, reads: [bad, ...good.reads.slice(1)] }));
+        const notes: string[] = [];
+        const linter = await createLinter({ ...setup, cwd: dir });
+        await lintCached(linter, [{ path: path.join(dir, 'plain/Dockerfile'), root: dir }], { cwd: dir, root: dir, location: undefined, key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup }, env: { DOCKERLINT_CACHE: 'report' }, note: (t) => notes.push(t) });
+        expect(notes.join('')).toMatch(/the file was ignored: malformed/);
+      }
+    });
+  });
+
+  it("answers the folders discovery listed from its listings, and a symlink's real path from the disk", async () => {
+    fs.mkdirSync(path.join(dir, 'shared'));
+    write('shared/entry.sh', GOOD_SCRIPT, 0o755);
+    fs.rmSync(path.join(dir, 'svc-2/entrypoint.sh'));
+    fs.symlinkSync('../shared/entry.sh', path.join(dir, 'svc-2/entrypoint.sh'));
+    const setup = { cwd: dir, severities: {}, reportUnusedSuppressions: false, target: null, context: null, config: defaultConfig(), configFile: null, configLines: {}, maxFileBytes: 4 * 1024 * 1024, recordReads: true };
+    const calls: string[] = [];
+    const counting: FileSystem = {
+      stat: (p) => diskFs.stat(p),
+      realpath: (p) => (calls.push(`realpath ${path.relative(dir, p)}`), diskFs.realpath(p)),
+      readdir: (p) => (calls.push(`readdir ${path.relative(dir, p)}`), diskFs.readdir(p)),
+      readFile: (p, max) => diskFs.readFile(p, max),
+    };
+    const run = async () => {
+      const listings = new Map<string, import('../src/fs/file-system.js').DirEntry[]>();
+      const found = discover(['.'], dir, { listings });
+      const linter = await createLinter(setup);
+      const notes: string[] = [];
+      calls.length = 0;
+      const out = await lintCached(linter, found.files.map((p) => ({ path: p, root: dir })), { cwd: dir, root: dir, location: undefined, key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup }, env: { DOCKERLINT_CACHE: 'report' }, note: (t) => notes.push(t), fs: counting, listings });
+      return { ...counts(notes.join('')), findings: out.findings };
+    };
+    const first = await run();
+    expect(first).toMatchObject({ hits: 0, misses: 9 });
+    const second = await run();
+    expect(second).toMatchObject({ hits: 9, misses: 0 });
+    expect(second.findings).toEqual(first.findings);
+    // Inside the repository, only the symlink is resolved on the disk; no folder is listed again.
+    expect(calls.filter((c) => !c.includes('..'))).toEqual(['realpath svc-2/entrypoint.sh']);
+    // A file added to a listed folder changes that folder's listing: its Dockerfile is linted again.
+    write('svc-3/compose.yaml', 'services:\n  web:\n    build: .\n');
+    expect((await run()).misses).toBeGreaterThanOrEqual(1);
   });
 
   it('ignores a corrupt cache and replaces it', async () => {

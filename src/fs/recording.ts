@@ -17,6 +17,9 @@ function statDigest(s: FileStat | null): string {
 
 const errorDigest = (e: unknown): string => `E:${FsError.from(e).code}`;
 
+/** The digest of a folder's entries, as a `readdir` call records it. */
+export const listingDigest = (entries: readonly DirEntry[]): string => `d:${sha256(entries.map((e) => `${e.kind}:${e.name}`).join('\0'))}`;
+
 /** Runs one recorded call again and returns the digest of its answer. */
 export function observe(key: string, fsys: FileSystem): string {
   const [op, arg, p] = key.split('\0') as [string, string, string];
@@ -27,7 +30,7 @@ export function observe(key: string, fsys: FileSystem): string {
       case 'r':
         return `r:${fsys.realpath(p) ?? '-'}`;
       case 'd':
-        return `d:${sha256(fsys.readdir(p).map((e) => `${e.kind}:${e.name}`).join('\0'))}`;
+        return listingDigest(fsys.readdir(p));
       case 'f':
         return `f:${sha256(fsys.readFile(p, Number(arg)))}`;
       default:
@@ -66,7 +69,7 @@ export class RecordingFileSystem implements FileSystem {
   }
 
   readdir(p: string): DirEntry[] {
-    return this.record(`d\0\0${p}`, () => this.inner.readdir(p), (v) => `d:${sha256(v.map((e) => `${e.kind}:${e.name}`).join('\0'))}`);
+    return this.record(`d\0\0${p}`, () => this.inner.readdir(p), listingDigest);
   }
 
   readFile(p: string, maxBytes: number): Buffer {
