@@ -36636,11 +36636,11 @@ var init_image_fs = __esm({
         const candidates = name.includes("/") ? [path15.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path15.posix.join(dir, name));
         let remote = null;
         for (const guessing of guess ? [false, true] : [false]) {
-          for (const imagePath of candidates) {
+          for (const [k, imagePath] of candidates.entries()) {
             const origin = this.lookup(stage, imagePath, 0, guessing);
             if (origin?.kind === "remote" && !guess && !this.names(origin.op, imagePath)) continue;
             if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
-              remote ??= { imagePath, origin };
+              if (k === 0 || this.names(origin.op, imagePath)) remote ??= { imagePath, origin };
               continue;
             }
             if (origin) return { imagePath, origin };

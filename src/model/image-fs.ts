@@ -135,14 +135,16 @@ export class ImageFs {
     // First what is known to be there; only then a guess that a folder copied from a build
     // stage (`COPY --from=build /out/ /app/`) holds it.
     // A folder copied from an image (`COPY --from=eclipse-temurin $JAVA_HOME $JAVA_HOME`) is not
-    // known to hold the name: it is the answer only when no other PATH entry has it.
+    // known to hold the name: it is the answer only when no other PATH entry has it, and, unless
+    // the COPY names the file, only when it is the first PATH entry: the shell searches an earlier
+    // folder first, and a RUN (or the base image) may have put the name there, unseen.
     let remote: ResolvedCommand | null = null;
     for (const guessing of guess ? [false, true] : [false]) {
-      for (const imagePath of candidates) {
+      for (const [k, imagePath] of candidates.entries()) {
         const origin = this.lookup(stage, imagePath, 0, guessing);
         if (origin?.kind === 'remote' && !guess && !this.names(origin.op, imagePath)) continue;
         if (origin?.kind === 'remote' && !name.includes('/') && candidates.length > 1) {
-          remote ??= { imagePath, origin };
+          if (k === 0 || this.names(origin.op, imagePath)) remote ??= { imagePath, origin };
           continue;
         }
         if (origin) return { imagePath, origin };

@@ -97,6 +97,19 @@ describe('replaying COPY/ADD', () => {
     expect(resolve('FROM alpine\nCOPY --from=tianon/gosu /gosu /usr/local/bin/\n', 'gosu')).toBe('/usr/local/bin/gosu <- remote');
   });
 
+  test('a folder copied from an image may hold a name only when no earlier PATH folder is searched first', () => {
+    const jdk = 'FROM debian:12\nCOPY --from=eclipse-temurin:21-jre /opt/java/openjdk /opt/java/openjdk\n';
+    // First on PATH: the copied folder is where the shell looks first.
+    expect(resolve(`${jdk}ENV PATH=/opt/java/openjdk/bin:$PATH\n`, 'java')).toBe('/opt/java/openjdk/bin/java <- remote');
+    expect(resolve(`${jdk}ENV PATH=/opt/java/openjdk/bin:/opt/tool/bin:$PATH\n`, 'tool')).toBe('/opt/java/openjdk/bin/tool <- remote');
+    // After a folder a RUN (or the base image) may fill: that folder is searched first, and what
+    // it holds is not known.
+    expect(resolve(`${jdk}ENV PATH=/opt/tool/bin:/opt/java/openjdk/bin:$PATH\n`, 'tool')).toBeNull();
+    expect(resolve(`${jdk}ENV PATH=$PATH:/opt/java/openjdk/bin\n`, 'java')).toBeNull();
+    // A file the COPY names is there, wherever its folder is on PATH.
+    expect(resolve('FROM debian:12\nCOPY --from=tianon/gosu /gosu /opt/tools/bin/gosu\nENV PATH=/opt/app/bin:/opt/tools/bin:$PATH\n', 'gosu')).toBe('/opt/tools/bin/gosu <- remote');
+  });
+
   test('heredoc sources', () => {
     expect(resolve('FROM alpine\nCOPY <<EOF /entrypoint.sh\n#!/bin/sh\nEOF\n', '/entrypoint.sh')).toBe('/entrypoint.sh <- heredoc');
   });
