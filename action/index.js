@@ -37902,8 +37902,21 @@ async function lintFile(input2, options) {
     ];
   }
 }
+function templateMarker(ast) {
+  const first = ast.instructions[0];
+  if (first && /^\{[{%]/.test(first.keyword)) return { span: first.keywordSpan, why: `its first instruction starts with \`${first.keyword.slice(0, 2)}\`` };
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM" && /\{[{%]/.test(inst.rest.text)) return { span: inst.span, why: "its FROM names the image with a template expression" };
+  }
+  return null;
+}
 async function prepare(file, input2, options, findings, jail, texts = new FileTexts()) {
   const ast = parseDockerfile(file);
+  const template = templateMarker(ast);
+  if (template) {
+    findings.push(spanFinding("input-error", "info", file.displayPath, template.span, `this is a template, not a Dockerfile (${template.why}): it was not linted; lint the Dockerfile generated from it`));
+    return null;
+  }
   for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
     findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, "empty Dockerfile: it has no instructions, so `docker build` fails"));
@@ -54914,8 +54927,10 @@ function isDockerfileName(name) {
     const ext = (dotted[2] ?? "").toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith(".md");
   }
-  return /^[^.].*\.(Dockerfile|dockerfile)$/.test(name);
+  const named2 = /^([^.].*)\.(Dockerfile|dockerfile)$/.exec(name);
+  return named2 !== null && !TEMPLATE_STEM.test(named2[1] ?? "");
 }
+var TEMPLATE_STEM = /^(?:tmpl|tpl|template)(?:v?\d+)?(?:[._-]|$)|[._-](?:tmpl|tpl|template)$/i;
 function discover(inputs, cwd, options = {}) {
   const fsys = options.fs ?? diskFs;
   const files = /* @__PURE__ */ new Set();

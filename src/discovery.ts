@@ -29,8 +29,13 @@ function isDockerfileName(name: string): boolean {
     const ext = (dotted[2] ?? '').toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith('.md');
   }
-  return /^[^.].*\.(Dockerfile|dockerfile)$/.test(name);
+  const named = /^([^.].*)\.(Dockerfile|dockerfile)$/.exec(name);
+  // `tmplv3.Dockerfile`, `app-template.Dockerfile`: what a generator fills in (envsubst, sed).
+  return named !== null && !TEMPLATE_STEM.test(named[1] ?? '');
 }
+
+/** The name of a `<name>.Dockerfile` that says it is a template: its first or last word. */
+const TEMPLATE_STEM = /^(?:tmpl|tpl|template)(?:v?\d+)?(?:[._-]|$)|[._-](?:tmpl|tpl|template)$/i;
 
 export interface DiscoveryProblem {
   path: string;

@@ -148,6 +148,20 @@ export interface Prepared {
   context: ContextFs;
 }
 
+/**
+ * Where a file shows it is a template that a generator turns into a Dockerfile (jq, Go templates,
+ * Jinja): its first instruction starts with `{{` or `{%`, or a FROM names its image with one. Neither
+ * can build (`{{` is no instruction, nor part of an image reference), so nothing real is lost.
+ */
+function templateMarker(ast: DockerfileAst): { span: Span; why: string } | null {
+  const first = ast.instructions[0];
+  if (first && /^\{[{%]/.test(first.keyword)) return { span: first.keywordSpan, why: `its first instruction starts with \`${first.keyword.slice(0, 2)}\`` };
+  for (const inst of ast.instructions) {
+    if (inst.keyword === 'FROM' && /\{[{%]/.test(inst.rest.text)) return { span: inst.span, why: 'its FROM names the image with a template expression' };
+  }
+  return null;
+}
+
 /** A Dockerfile without FROM (a fragment): only the instruction-level rules run on it. */
 interface Fragment {
   fragment: true;
@@ -172,6 +186,11 @@ async function prepare(
   texts: FileTexts = new FileTexts(),
 ): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
+  const template = templateMarker(ast);
+  if (template) {
+    findings.push(spanFinding('input-error', 'info', file.displayPath, template.span, `this is a template, not a Dockerfile (${template.why}): it was not linted; lint the Dockerfile generated from it`));
+    return null;
+  }
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
     findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, 'empty Dockerfile: it has no instructions, so `docker build` fails'));
