@@ -53526,8 +53526,9 @@ var init_cache = __esm({
         }
         const loaded = /* @__PURE__ */ new Map();
         for (const [input2, entry] of Object.entries(entries)) {
-          const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
-          if (!files || !entry.findings.every((f) => this.validFinding(f, input2, files))) {
+          let files;
+          const read = (file2) => (files ??= filesOf(entry, reads)).has(file2);
+          if (!validEntry(entry, reads.length) || !entry.findings.every((f) => this.validFinding(f, input2, read))) {
             this.ignored = `malformed entry for ${input2}`;
             return;
           }
@@ -53550,7 +53551,7 @@ var init_cache = __esm({
         if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
         if (x.messageId !== void 0 && !str(x.messageId)) return false;
         if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-        const known3 = (file) => file === input2 || read.has(file) || file === "-";
+        const known3 = (file) => file === input2 || file === "-" || typeof file === "string" && read(file);
         if (!known3(x.file)) return false;
         if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
         if (x.fix !== void 0) {

@@ -193,8 +193,10 @@ class LintCache {
     }
     const loaded = new Map<string, Entry>();
     for (const [input, entry] of Object.entries(entries)) {
-      const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
-      if (!files || !entry.findings.every((f) => this.validFinding(f, input, files))) {
+      // The files the entry's lint read, worked out only for a finding about another file.
+      let files: Set<string> | undefined;
+      const read = (file: string): boolean => (files ??= filesOf(entry as Entry, reads)).has(file);
+      if (!validEntry(entry, reads.length) || !entry.findings.every((f) => this.validFinding(f, input, read))) {
         this.ignored = `malformed entry for ${input}`;
         return;
       }
@@ -208,7 +210,7 @@ class LintCache {
   }
 
   /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
-  private validFinding(f: unknown, input: string, read: ReadonlySet<string>): f is Finding {
+  private validFinding(f: unknown, input: string, read: (file: string) => boolean): f is Finding {
     if (!f || typeof f !== 'object') return false;
     const x = f as Record<string, unknown>;
     const int = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
@@ -218,7 +220,7 @@ class LintCache {
     if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
     if (x.messageId !== undefined && !str(x.messageId)) return false;
     if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-    const known = (file: unknown): boolean => file === input || read.has(file as string) || file === '-';
+    const known = (file: unknown): boolean => file === input || file === '-' || (typeof file === 'string' && read(file));
     if (!known(x.file)) return false;
     if (!Array.isArray(x.related) || !x.related.every((r: unknown) => r && typeof r === 'object' && str((r as Related).file) && int((r as Related).line) && int((r as Related).column) && str((r as Related).message))) return false;
     if (x.fix !== undefined) {
