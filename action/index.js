@@ -16717,9 +16717,9 @@ function polledJobs(argv, jobs) {
     }
     case "[":
     case "test": {
-      const operands2 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
-      if (!operands2 || operands2.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands2[0]?.s ?? "")) return null;
-      return byPid(operands2.slice(1), "/proc/", PROC_ENTRIES);
+      const operands3 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
+      if (!operands3 || operands3.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands3[0]?.s ?? "")) return null;
+      return byPid(operands3.slice(1), "/proc/", PROC_ENTRIES);
     }
     case "ps": {
       const rest = words.slice(1);
@@ -22636,14 +22636,17 @@ var init_from_platform_constant = __esm({
         }
       },
       docs: {
-        what: "`FROM --platform=` with a constant value (`linux/amd64`), unless the stage name mentions its OS or architecture (`AS build-amd64`).",
+        what: "`FROM --platform=` with a constant value (`linux/amd64`), unless the stage name mentions its OS or architecture (`AS build-amd64`), or the stage runs nothing (no RUN) and the built image is not made of it: a stage that only holds files a later stage copies (BuildKit's check reports that one too).",
         why: "A constant platform breaks multi-platform builds; `$BUILDPLATFORM` and other variables are the intended use.",
         bad: "FROM --platform=linux/amd64 node:22",
         good: "FROM --platform=$BUILDPLATFORM golang:1.23 AS build",
         howToFix: "Remove the flag, or use `$BUILDPLATFORM` for cross-compiling stages."
       },
       check(ctx) {
+        const ships = shipsIn(ctx.stage);
+        const running = new Set(ctx.view.byKeyword("RUN", { onbuild: false }).map((v) => v.stageIndex));
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          if (!ships(view) && !running.has(view.stageIndex)) continue;
           const from = fromView(view.inst, ctx.dockerfile.escape);
           const flag = from.platform;
           if (!flag || flag.value === null || flag.value === "") continue;
@@ -24834,7 +24837,7 @@ var init_legacy_key_value = __esm({
           const [kv] = keyValues(view.inst, ctx.dockerfile.escape);
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
-          const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+          const quoted = !/\s/.test(value) || /^"[^"\\`$]*"$/.test(value) ? value : kv.value !== null ? `"${kv.value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"` : /^".*"$/.test(value) ? value : `"${value.replace(/"/g, '\\"')}"`;
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
             ...view.keyword === "ARG" ? { messageId: "legacyArg", data: { key: kv.key, value, quoted } } : { messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted } },
@@ -25971,9 +25974,61 @@ function pipeCommands(commands, pipe) {
   const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
   const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
   const names = own.map((c) => c.name ?? c.program.text);
-  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null, lastCommand: own[own.length - 1] ?? null };
 }
-var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, pipefail_default;
+function operands2(cmd, valued = /* @__PURE__ */ new Set()) {
+  const out = [];
+  for (let i = 0; i < cmd.args.length; i++) {
+    const v = cmd.args[i]?.value ?? null;
+    if (v === null) return null;
+    if (v === "-" || !v.startsWith("-")) out.push(v);
+    else if (valued.has(v)) i++;
+  }
+  return out;
+}
+function tarExtractsCompressed(cmd) {
+  let extract = false;
+  let compressed = false;
+  let file;
+  const words = cmd.args.map((a) => a.value);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === void 0) return false;
+    if (w.startsWith("--")) {
+      if (w === "--extract" || w === "--get") extract = true;
+      else if (["--gzip", "--gunzip", "--xz", "--bzip2", "--zstd", "--lzma", "--lzip"].includes(w)) compressed = true;
+      else if (w.startsWith("--file=")) file = w.slice("--file=".length);
+      else if (w === "--file") file = words[++i] ?? null;
+      continue;
+    }
+    const cluster = w.startsWith("-") && w !== "-" ? w.slice(1) : i === 0 ? w : null;
+    if (cluster === null) continue;
+    for (let k = 0; k < cluster.length; k++) {
+      const c = cluster[k];
+      if (c === "x") extract = true;
+      else if (c === "z" || c === "J" || c === "j" || c === "Z") compressed = true;
+      else if (c === "f" || c === "C" || c === "T" || c === "X" || c === "I") {
+        const rest = w.startsWith("-") ? cluster.slice(k + 1) : "";
+        const value = rest !== "" ? rest : words[++i] ?? null;
+        if (c === "f") file = value;
+        break;
+      }
+    }
+  }
+  return extract && compressed && (file === void 0 || file === "-");
+}
+function checksItsInput(cmd, before2) {
+  const name = cmd.name;
+  if (name === null) return false;
+  if (DECOMPRESSORS2.has(name)) return readsStdin(operands2(cmd));
+  if (COMPRESSORS.has(name)) return cmd.hasFlag("d", "decompress", "uncompress") && readsStdin(operands2(cmd));
+  if (name === "tar") return tarExtractsCompressed(cmd);
+  if (name === "gpg" || name === "gpg2") return cmd.hasArg("--import", "--dearmor", "--dearmour") && readsStdin(operands2(cmd, GPG_VALUED));
+  if (name === "apt-key") return cmd.args[0]?.value === "add" && cmd.args.length === 2 && cmd.args[1]?.value === "-";
+  if (CHECKSUMS.has(name)) return cmd.hasFlag("c", "check") && readsStdin(operands2(cmd)) && !before2.some((n) => DOWNLOADERS.has(n));
+  return false;
+}
+var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GPG_VALUED, readsStdin, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
@@ -25984,6 +26039,11 @@ var init_pipefail = __esm({
     HARMLESS = /* @__PURE__ */ new Set(["echo", "printf", "yes", "true", ":"]);
     before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
     within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
+    DECOMPRESSORS2 = /* @__PURE__ */ new Set(["gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "lzcat", "unlzma", "unzstd", "zstdcat"]);
+    COMPRESSORS = /* @__PURE__ */ new Set(["gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz", "lzma", "zstd", "pzstd"]);
+    CHECKSUMS = /* @__PURE__ */ new Set(["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "shasum"]);
+    GPG_VALUED = /* @__PURE__ */ new Set(["-o", "--output", "--homedir", "--keyring", "--primary-keyring", "--trustdb-name", "--keyserver", "--status-fd", "--passphrase-fd", "--options", "--import-options", "--import-filter", "--key-origin", "--keyid-format", "--trust-model"]);
+    readsStdin = (ops) => ops !== null && ops.every((o) => o === "-");
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -25999,10 +26059,10 @@ var init_pipefail = __esm({
         }
       },
       docs: {
-        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, which hide no failure that matters (hadolint's DL4006 reports those too).",
-        why: "A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.",
-        bad: "FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt",
-        good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, and `sha256sum -c` fed by no download). hadolint's DL4006 reports those too.",
+        why: "A shell reports the status of the last command of a pipe: `curl ... | sh` passes when curl fails, after running whatever part of the script it got (and `curl ... | tar -x` extracts a cut-short archive without a word when it stops at a member's end).",
+        bad: "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh",
+        good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/install.sh | sh',
         howToFix: "Set pipefail with SHELL."
       },
       async check(ctx) {
@@ -26016,6 +26076,7 @@ var init_pipefail = __esm({
           for (const pipe of run2.pipes) {
             const found = pipeCommands(run2.commands, pipe.span);
             if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
+            if (found.lastCommand && checksItsInput(found.lastCommand, found.before)) continue;
             first = pipe;
             cmds = found;
             break;
@@ -26590,7 +26651,7 @@ var init_rpm_version_pin = __esm({
 });
 
 // src/rules/secret-in-arg-or-env.ts
-var SECRET_WORD, ALLOWED_WORD, PGP_WORD, FINGERPRINTS, secret_in_arg_or_env_default;
+var SECRET_WORD, ALLOWED_WORD, PGP_WORD, PATH_VALUE, FINGERPRINTS, secret_in_arg_or_env_default;
 var init_secret_in_arg_or_env = __esm({
   "src/rules/secret-in-arg-or-env.ts"() {
     "use strict";
@@ -26599,6 +26660,7 @@ var init_secret_in_arg_or_env = __esm({
     SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
     ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
     PGP_WORD = /(?:_|^)(?:gpg|pgp|gnupg)(?:_|$)/i;
+    PATH_VALUE = /^\/[\w.@+-]+(?:\/[\w.@+-]+)+\/?$/;
     FINGERPRINTS = /^\s*(?:(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40})\s*)+$/i;
     secret_in_arg_or_env_default = defineRule({
       id: "secret-in-arg-or-env",
@@ -26615,7 +26677,7 @@ var init_secret_in_arg_or_env = __esm({
         }
       },
       docs: {
-        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit's check reports it).",
+        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit's check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).",
         why: "Build arguments and environment variables persist in the image metadata; build secrets do not.",
         bad: "FROM node:22\nARG NPM_TOKEN\nRUN npm ci",
         good: "FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci",
@@ -26627,6 +26689,7 @@ var init_secret_in_arg_or_env = __esm({
           for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
             if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
             if (PGP_WORD.test(kv.key) && kv.value !== null && FINGERPRINTS.test(kv.value)) continue;
+            if (kv.value !== null && PATH_VALUE.test(kv.value)) continue;
             ctx.report({ messageId: "secret", data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, "-") }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
           }
         }
@@ -26691,11 +26754,11 @@ var init_shell_form_pid1 = __esm({
           hint: "Put `exec` in front of the last command of the string, or run {init} with `-g` so that it signals the whole process group."
         },
         shellFormLone: {
-          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.",
+          message: "{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash and busybox ash do for a lone command like this one (Debian's dash does not: 0.5.12, in Debian 12, stays the command's parent). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.",
           hint: "Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`."
         },
         shellCNoExecLone: {
-          message: "{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.",
+          message: "{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash and busybox ash do for a lone command like this one (Debian's dash does not: 0.5.12, in Debian 12, stays the command's parent). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.",
           hint: "Put `exec` in front of the command, or drop the `sh -c` and list the command's words in the exec form."
         },
         shellCNoExec: {
@@ -26705,7 +26768,7 @@ var init_shell_form_pid1 = __esm({
       },
       docs: {
         what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent. It is silent too for a CMD with no ENTRYPOINT on a base image the build passes (`FROM $BUILD_FROM`, the argument with no default): that image\'s ENTRYPOINT, not known, may run the CMD as its child (json-args still asks for exec form).',
-        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash, busybox ash and dash 0.5.11 or later replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but older dash does not, and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
+        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash and busybox ash replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but Debian\'s dash does not (0.5.12 in Debian 12 stays the parent, whatever upstream dash does since 0.5.11), and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
         bad: "FROM python:3.12-slim\nCMD python app.py",
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
         howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',

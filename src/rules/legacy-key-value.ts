@@ -50,7 +50,9 @@ export default defineRule({
       if (!kv?.legacy) continue;
       // `ARG NAME` alone declares; `ARG NAME value` is the legacy form.
       const value = kv.valueText ?? '';
-      const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+      // The value as Docker reads it (quotes removed, escapes applied), written back in double
+      // quotes; as written when it is one word or one quoted string, or holds a variable.
+      const quoted = !/\s/.test(value) || /^"[^"\\`$]*"$/.test(value) ? value : kv.value !== null ? `"${kv.value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"` : /^".*"$/.test(value) ? value : `"${value.replace(/"/g, '\\"')}"`;
       const file = ctx.env.dockerfile.displayPath;
       ctx.report({
         ...(view.keyword === 'ARG' ? { messageId: 'legacyArg' as const, data: { key: kv.key, value, quoted } } : { messageId: 'legacy' as const, data: { keyword: view.keyword, key: kv.key, value, quoted } }),

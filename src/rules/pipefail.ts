@@ -23,11 +23,87 @@ const within = (x: Span, outer: Span): boolean => !before(x, outer) && !before({
  * The programs of a pipe's commands (not those of a `$(...)` inside them): the ones before the
  * last, whose failure the pipe's status hides, and the last one.
  */
-function pipeCommands(commands: readonly CommandView[], pipe: Span): { before: string[]; last: string | null } {
+function pipeCommands(commands: readonly CommandView[], pipe: Span): { before: string[]; last: string | null; lastCommand: CommandView | null } {
   const inPipe = commands.filter((c) => c.depth === 0 && within(c.span, pipe));
   const own = inPipe.filter((c) => !inPipe.some((o) => o !== c && within(c.span, o.span)));
   const names = own.map((c) => c.name ?? c.program.text);
-  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null };
+  return { before: names.slice(0, -1), last: names[names.length - 1] ?? null, lastCommand: own[own.length - 1] ?? null };
+}
+
+/** Decompressors, which fail on empty or cut-short input (each stream ends with its length and checksum). */
+const DECOMPRESSORS = new Set(['gunzip', 'zcat', 'bunzip2', 'bzcat', 'unxz', 'xzcat', 'lzcat', 'unlzma', 'unzstd', 'zstdcat']);
+/** Compressors that decompress with `-d` (`--decompress`). */
+const COMPRESSORS = new Set(['gzip', 'pigz', 'bzip2', 'pbzip2', 'lbzip2', 'xz', 'pixz', 'lzma', 'zstd', 'pzstd']);
+const CHECKSUMS = new Set(['md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'shasum']);
+/** gpg options whose value is the next word. */
+const GPG_VALUED = new Set(['-o', '--output', '--homedir', '--keyring', '--primary-keyring', '--trustdb-name', '--keyserver', '--status-fd', '--passphrase-fd', '--options', '--import-options', '--import-filter', '--key-origin', '--keyid-format', '--trust-model']);
+
+/** The words that are neither options nor the values of the options in `valued`; null if one is unknown. */
+function operands(cmd: CommandView, valued: ReadonlySet<string> = new Set()): string[] | null {
+  const out: string[] = [];
+  for (let i = 0; i < cmd.args.length; i++) {
+    const v = cmd.args[i]?.value ?? null;
+    if (v === null) return null;
+    if (v === '-' || !v.startsWith('-')) out.push(v);
+    else if (valued.has(v)) i++;
+  }
+  return out;
+}
+
+const readsStdin = (ops: string[] | null): boolean => ops !== null && ops.every((o) => o === '-');
+
+/** `tar -xz`, `tar xJf -`, `tar --extract --gzip`: extracting a compressed archive from the pipe. */
+function tarExtractsCompressed(cmd: CommandView): boolean {
+  let extract = false;
+  let compressed = false;
+  let file: string | null | undefined;
+  const words = cmd.args.map((a) => a.value);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === undefined) return false;
+    if (w.startsWith('--')) {
+      if (w === '--extract' || w === '--get') extract = true;
+      else if (['--gzip', '--gunzip', '--xz', '--bzip2', '--zstd', '--lzma', '--lzip'].includes(w)) compressed = true;
+      else if (w.startsWith('--file=')) file = w.slice('--file='.length);
+      else if (w === '--file') file = words[++i] ?? null;
+      continue;
+    }
+    // Options in a cluster (`-xzf`), or the first word in the old style (`xzf`).
+    const cluster = w.startsWith('-') && w !== '-' ? w.slice(1) : i === 0 ? w : null;
+    if (cluster === null) continue;
+    for (let k = 0; k < cluster.length; k++) {
+      const c = cluster[k];
+      if (c === 'x') extract = true;
+      else if (c === 'z' || c === 'J' || c === 'j' || c === 'Z') compressed = true;
+      else if (c === 'f' || c === 'C' || c === 'T' || c === 'X' || c === 'I') {
+        // The option's value: the rest of a `-` cluster, else the next word.
+        const rest = w.startsWith('-') ? cluster.slice(k + 1) : '';
+        const value = rest !== '' ? rest : (words[++i] ?? null);
+        if (c === 'f') file = value;
+        break;
+      }
+    }
+  }
+  return extract && compressed && (file === undefined || file === '-');
+}
+
+/**
+ * The last command of the pipe fails by itself when the commands before it fail, so the RUN
+ * fails with it: a decompressor or `tar -xz` fed a download that stopped short (or never began)
+ * finds the stream cut, `gpg --import`/`--dearmor` and `apt-key add -` find no key, and
+ * `sha256sum -c` fed by no download finds no checksum line.
+ */
+function checksItsInput(cmd: CommandView, before: readonly string[]): boolean {
+  const name = cmd.name;
+  if (name === null) return false;
+  if (DECOMPRESSORS.has(name)) return readsStdin(operands(cmd));
+  if (COMPRESSORS.has(name)) return cmd.hasFlag('d', 'decompress', 'uncompress') && readsStdin(operands(cmd));
+  if (name === 'tar') return tarExtractsCompressed(cmd);
+  if (name === 'gpg' || name === 'gpg2') return cmd.hasArg('--import', '--dearmor', '--dearmour') && readsStdin(operands(cmd, GPG_VALUED));
+  if (name === 'apt-key') return cmd.args[0]?.value === 'add' && cmd.args.length === 2 && cmd.args[1]?.value === '-';
+  // A checksum list cut short checks fewer files and passes: only when nothing before downloads.
+  if (CHECKSUMS.has(name)) return cmd.hasFlag('c', 'check') && readsStdin(operands(cmd)) && !before.some((n) => DOWNLOADERS.has(n));
+  return false;
 }
 
 export default defineRule({
@@ -45,10 +121,10 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, which hide no failure that matters (hadolint\'s DL4006 reports those too).',
-    why: 'A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.',
-    bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
-    good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, and `sha256sum -c` fed by no download). hadolint\'s DL4006 reports those too.',
+    why: 'A shell reports the status of the last command of a pipe: `curl ... | sh` passes when curl fails, after running whatever part of the script it got (and `curl ... | tar -x` extracts a cut-short archive without a word when it stops at a member\'s end).',
+    bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh',
+    good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/install.sh | sh',
     howToFix: 'Set pipefail with SHELL.',
   },
   async check(ctx) {
@@ -63,6 +139,7 @@ export default defineRule({
       for (const pipe of run.pipes) {
         const found = pipeCommands(run.commands, pipe.span);
         if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
+        if (found.lastCommand && checksItsInput(found.lastCommand, found.before)) continue;
         first = pipe;
         cmds = found;
         break;

@@ -5,6 +5,8 @@ const SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passw
 const ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
 /** A name about an OpenPGP key (`GPG_KEY`, `NODE_PGP_KEY`). */
 const PGP_WORD = /(?:_|^)(?:gpg|pgp|gnupg)(?:_|$)/i;
+/** An absolute path (`/run/secrets/db.pass`): where the secret is read from at run time, not the secret. */
+const PATH_VALUE = /^\/[\w.@+-]+(?:\/[\w.@+-]+)+\/?$/;
 /** One or more OpenPGP key ids or fingerprints (16 or 40 hex digits, 0x or not): public by design. */
 const FINGERPRINTS = /^\s*(?:(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40})\s*)+$/i;
 
@@ -23,7 +25,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit\'s check reports it).',
+    what: 'An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit\'s check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).',
     why: 'Build arguments and environment variables persist in the image metadata; build secrets do not.',
     bad: 'FROM node:22\nARG NPM_TOKEN\nRUN npm ci',
     good: 'FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci',
@@ -36,6 +38,8 @@ export default defineRule({
         if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
         // `ENV GPG_KEY=7169605F...`: the fingerprint `gpg --recv-keys` fetches the public key by.
         if (PGP_WORD.test(kv.key) && kv.value !== null && FINGERPRINTS.test(kv.value)) continue;
+        // `ENV DB_PASSWORD=/run/secrets/db.pass`: the start script reads the file it names.
+        if (kv.value !== null && PATH_VALUE.test(kv.value)) continue;
         ctx.report({ messageId: 'secret', data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, '-') }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
       }
     }

@@ -36,11 +36,11 @@ export default defineRule({
       hint: 'Put `exec` in front of the last command of the string, or run {init} with `-g` so that it signals the whole process group.',
     },
     shellFormLone: {
-      message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.',
+      message: '{keyword} is in shell form, so it runs as {wrapped}{afterScript}: the shell is PID 1 unless it replaces itself with the command, as bash and busybox ash do for a lone command like this one (Debian\'s dash does not: 0.5.12, in Debian 12, stays the command\'s parent). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out. Exec form does not depend on the shell.',
       hint: 'Use exec form, e.g. `{keyword} {execForm}`, or start the string with `exec`.',
     },
     shellCNoExecLone: {
-      message: '{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash, busybox ash and dash 0.5.11 or later do for a lone command like this one (dash before 0.5.11, as in Debian 10 and Ubuntu 20.04, does not). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.',
+      message: '{wrapped} does not `exec` its command: the shell is PID 1 unless it replaces itself with the command, as bash and busybox ash do for a lone command like this one (Debian\'s dash does not: 0.5.12, in Debian 12, stays the command\'s parent). That is an optimisation of the shell, not a promise: a trap, or a command added after this one, keeps the shell as PID 1, which does not forward SIGTERM, and `docker stop` then kills the application when it times out.',
       hint: 'Put `exec` in front of the command, or drop the `sh -c` and list the command\'s words in the exec form.',
     },
     shellCNoExec: {
@@ -52,7 +52,7 @@ export default defineRule({
     what:
       'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash. Under an init (`ENTRYPOINT ["tini", "--"]` with a shell-form CMD) the init is PID 1 and the shell its child: without `tini -g` the init signals only the shell, which dies and leaves the application to be killed, and the message says so; with `tini -g` or dumb-init (which signal the whole process group) the application gets SIGTERM and the rule is silent. It is silent too for a CMD with no ENTRYPOINT on a base image the build passes (`FROM $BUILD_FROM`, the argument with no default): that image\'s ENTRYPOINT, not known, may run the CMD as its child (json-args still asks for exec form).',
     why:
-      'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash, busybox ash and dash 0.5.11 or later replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but older dash does not, and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
+      'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. bash and busybox ash replace themselves with a lone command (the message says so when the string is one: `shellFormLone`, `shellCNoExecLone`), but Debian\'s dash does not (0.5.12 in Debian 12 stays the parent, whatever upstream dash does since 0.5.11), and a trap or a command after it keeps the shell: exec form does not depend on the shell.',
     bad: 'FROM python:3.12-slim\nCMD python app.py',
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
     howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
@@ -125,7 +125,7 @@ function wrapped(shellArgv: readonly string[], text: string): string {
   return t.length <= 60 && !t.includes('\n') ? `\`${shell} ${shellQuote(t)}\`` : `\`${shell}\` with the whole string as its script`;
 }
 
-/** Shells that replace themselves with the last simple command of `-c` (dash from 0.5.11). */
+/** Shells that may replace themselves with the last simple command of `-c` (bash, busybox ash; upstream dash from 0.5.11, not Debian's). */
 const EXECS_LONE = new Set(['sh', 'bash', 'dash', 'ash']);
 /** Builtins that are programs too (`/bin/echo`), which the shell runs itself: never exec'd. */
 const RUN_BY_THE_SHELL = new Set(['echo', 'printf', 'true', 'false', 'test', '[']);
