@@ -12776,6 +12776,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
+        this.outer = outer;
         this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
@@ -12784,6 +12785,7 @@ var init_context_fs = __esm({
         this.reincludes = loaded?.reincludes ?? false;
       }
       root;
+      outer;
       realRoot;
       /** The context as a jail of its own: reads stay inside it. */
       jail;
@@ -12846,6 +12848,24 @@ var init_context_fs = __esm({
         if (n === null) return true;
         const real = this.jail.real(path7.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
+      }
+      /**
+       * The nearest folder above the context, inside the repository, that holds `rel` (a path of
+       * two names or more), as a path from the context (`..`, `../..`); null when none does. A COPY source the context lacks but
+       * a folder above it holds says the build probably runs from that folder
+       * (`docker build -f .docker/Dockerfile .`).
+       */
+      holderAbove(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null || !n.includes("/")) return null;
+        let dir = this.realRoot;
+        for (let up = 1; up <= 8; up++) {
+          const parent = path7.dirname(dir);
+          if (parent === dir || !isWithin(parent, this.outer.root)) return null;
+          dir = parent;
+          if (this.outer.stat(path7.join(dir, n))) return Array.from({ length: up }, () => "..").join("/");
+        }
+        return null;
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
       present(rel) {
@@ -36888,7 +36908,9 @@ var init_image_fs = __esm({
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
                 const name = path15.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
-                  return { kind: "remote", why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
+                  const above = this.context.holderAbove(src.pattern.replace(/\/+$/, ""));
+                  const why = above ? `${src.pattern}, not in the build context (the folder \`${above}\` from it holds one: if the build runs from there, say so with \`--context\` or \`context:\` in .dockerlint.yaml)` : `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`;
+                  return { kind: "remote", why, op, via: [] };
                 }
               }
               break;

@@ -46,7 +46,7 @@ export class ContextFs {
     readonly root: string,
     dockerfilePath: string | null = null,
     /** The run's jail (file system and size limit); the context must lie inside it. */
-    outer: Jail = new Jail(root),
+    private readonly outer: Jail = new Jail(root),
   ) {
     // A missing context folder simply has no files.
     this.jail = new Jail(outer.realpath(path.resolve(root)), outer.fs, outer.maxFileBytes);
@@ -116,6 +116,26 @@ export class ContextFs {
     if (n === null) return true;
     const real = this.jail.real(path.join(this.realRoot, n));
     return real !== null && !isWithin(real, this.realRoot);
+  }
+
+  /**
+   * The nearest folder above the context, inside the repository, that holds `rel` (a path of
+   * two names or more), as a path from the context (`..`, `../..`); null when none does. A COPY source the context lacks but
+   * a folder above it holds says the build probably runs from that folder
+   * (`docker build -f .docker/Dockerfile .`).
+   */
+  holderAbove(rel: string): string | null {
+    const n = ContextFs.normalize(rel);
+    // A path of one name (`dist`, `app.jar`) is in some folder above by chance too often.
+    if (n === null || !n.includes('/')) return null;
+    let dir = this.realRoot;
+    for (let up = 1; up <= 8; up++) {
+      const parent = path.dirname(dir);
+      if (parent === dir || !isWithin(parent, this.outer.root)) return null;
+      dir = parent;
+      if (this.outer.stat(path.join(dir, n))) return Array.from({ length: up }, () => '..').join('/');
+    }
+    return null;
   }
 
   /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */

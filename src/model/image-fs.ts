@@ -348,7 +348,11 @@ export class ImageFs {
           if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, '')) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, '').replace(/\/+$/, ''))) {
             const name = path.posix.basename(src.pattern.replace(/\/+$/, ''));
             if (name && name !== '.' && (this.targets(op, name).includes(p) || (under !== null && under !== '' && src.pattern.endsWith('/')))) {
-              return { kind: 'remote', why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
+              const above = this.context.holderAbove(src.pattern.replace(/\/+$/, ''));
+              const why = above
+                ? `${src.pattern}, not in the build context (the folder \`${above}\` from it holds one: if the build runs from there, say so with \`--context\` or \`context:\` in .dockerlint.yaml)`
+                : `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`;
+              return { kind: 'remote', why, op, via: [] };
             }
           }
           break;
