@@ -9970,7 +9970,11 @@ var init_command_view = __esm({
       commands = [];
       /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
       syntaxErrors = [];
-      /** The pipes (`a | b`) of the top-level script, outermost first. */
+      /**
+       * The pipes (`a | b`) of the top-level script, outermost first; `tested` when the script tests
+       * the pipe's status instead of letting it stand (an `if` or `while` condition, `! a | b`,
+       * `a | b || true`).
+       */
       pipes = [];
       /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
       script(text, dialect, depth) {
@@ -9984,15 +9988,20 @@ var init_command_view = __esm({
         return true;
       }
       collectPipes(stmts, text) {
-        const todo = [...stmts];
-        for (let s = todo.pop(); s; s = todo.pop()) {
-          const c = s.cmd;
+        const todo = stmts.map((stmt) => ({ stmt, tested: false }));
+        for (let item = todo.pop(); item; item = todo.pop()) {
+          const c = item.stmt.cmd;
+          const tested = item.tested || item.stmt.negated;
           if (c?.type === "BinaryCmd" && (c.op === "|" || c.op === "|&")) {
             const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, " ");
-            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw, ...tested ? { tested: true } : {} });
             continue;
           }
-          todo.push(...childStmts(c));
+          const conds = /* @__PURE__ */ new Set();
+          if (c?.type === "IfClause") for (let cl = c; cl; cl = cl.else) for (const st of cl.cond) conds.add(st);
+          else if (c?.type === "WhileClause") for (const st of c.cond) conds.add(st);
+          else if (c?.type === "BinaryCmd" && c.op === "||") conds.add(c.x);
+          for (const child of childStmts(c)) todo.push({ stmt: child, tested: tested || conds.has(child) });
         }
         this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
       }
@@ -11648,7 +11657,12 @@ function cacheMountCovers(flags, path31) {
 function removesTree(cmd, prefix) {
   if (cmd.name !== "rm") return false;
   if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
-  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+  return operands(cmd).some((a) => {
+    const v = a.value?.replace(/\/+$/, "");
+    if (!v) return false;
+    const above = v.endsWith("/*") ? v.slice(0, -2) : v;
+    return v.startsWith(prefix) || above.startsWith("/") && above.length > 1 && prefix.startsWith(`${above}/`);
+  });
 }
 function askingVerb(cmd, tools, verbs, answers) {
   if (cmd.name === null || !tools.has(cmd.name) || cmd.hasFlag(...answers)) return null;
@@ -11760,6 +11774,7 @@ var init_apt_get_install_recommends = __esm({
   "src/rules/apt-get-install-recommends.ts"() {
     "use strict";
     init_command_view();
+    init_instructions();
     init_packages();
     init_rule();
     apt_get_install_recommends_default = defineRule({
@@ -11778,7 +11793,7 @@ var init_apt_get_install_recommends = __esm({
         }
       },
       docs: {
-        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.",
+        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`, in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too): a builder stage that is only `COPY --from`'d ships none of its packages.",
         why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
@@ -11792,8 +11807,9 @@ var init_apt_get_install_recommends = __esm({
         ]
       },
       async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isAptGetInstall(cmd)) return;
+        const ships = shipsIn(ctx.stage);
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isAptGetInstall(cmd) || !ships(view)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
           const file = ctx.env.dockerfile.displayPath;
           const install = cmd.args.find((a) => a.value === "install");
@@ -26044,15 +26060,23 @@ function checksItsInput(cmd, before2) {
   if (COMPRESSORS.has(name)) return cmd.hasFlag("d", "decompress", "uncompress") && readsStdin(operands2(cmd));
   if (name === "tar") return tarExtractsCompressed(cmd);
   if (name === "gpg" || name === "gpg2") return cmd.hasArg("--import", "--dearmor", "--dearmour") && readsStdin(operands2(cmd, GPG_VALUED));
+  if (name === "grep" || name === "egrep" || name === "fgrep") {
+    if (!cmd.hasFlag("q", "quiet", "silent")) return false;
+    const ops = operands2(cmd, GREP_VALUED);
+    const patternGiven = cmd.args.some((a) => a.value === "-e" || a.value === "-f" || a.value === "--regexp" || a.value === "--file" || /^--(regexp|file)=/.test(a.value ?? ""));
+    return ops !== null && readsStdin(patternGiven ? ops : ops.slice(1));
+  }
   if (name === "apt-key") return cmd.args[0]?.value === "add" && cmd.args.length === 2 && cmd.args[1]?.value === "-";
   if (CHECKSUMS.has(name)) return cmd.hasFlag("c", "check") && readsStdin(operands2(cmd)) && !before2.some((n) => DOWNLOADERS.has(n));
   return false;
 }
-var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GPG_VALUED, readsStdin, pipefail_default;
+var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GREP_VALUED, GPG_VALUED, readsStdin, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
+    init_base_images();
     init_commands();
+    init_image();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
     DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
@@ -26062,6 +26086,7 @@ var init_pipefail = __esm({
     DECOMPRESSORS2 = /* @__PURE__ */ new Set(["gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "lzcat", "unlzma", "unzstd", "zstdcat"]);
     COMPRESSORS = /* @__PURE__ */ new Set(["gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz", "lzma", "zstd", "pzstd"]);
     CHECKSUMS = /* @__PURE__ */ new Set(["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "shasum"]);
+    GREP_VALUED = /* @__PURE__ */ new Set(["-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--label", "--include", "--exclude", "--exclude-dir"]);
     GPG_VALUED = /* @__PURE__ */ new Set(["-o", "--output", "--homedir", "--keyring", "--primary-keyring", "--trustdb-name", "--keyserver", "--status-fd", "--passphrase-fd", "--options", "--import-options", "--import-filter", "--key-origin", "--keyid-format", "--trust-model"]);
     readsStdin = (ops) => ops !== null && ops.every((o) => o === "-");
     pipefail_default = defineRule({
@@ -26075,11 +26100,19 @@ var init_pipefail = __esm({
       messages: {
         pipe: {
           message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
-          hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
+          hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`); `set -o pipefail &&` at the start of the RUN works in bash and busybox ash, not in dash (the /bin/sh of Debian and Ubuntu).'
+        },
+        pipeAsh: {
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
+          hint: 'Start the RUN with `set -o pipefail &&` (busybox ash, `/bin/sh` here, has it), or put `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` before it.'
+        },
+        pipeDash: {
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
+          hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN: `/bin/sh` here is dash (Debian, Ubuntu), which has no pipefail, so `set -o pipefail` in the RUN would fail the build.'
         }
       },
       docs: {
-        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, and `sha256sum -c` fed by no download). hadolint's DL4006 reports those too.",
+        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, `grep -q` reading the pipe, and `sha256sum -c` fed by no download), or the script tests the pipe's status (an `if` or `while` condition, `! a | b`, `a | b || true`). hadolint's DL4006 reports those too. On Debian and Ubuntu, whose /bin/sh is dash (no pipefail), the hint offers SHELL only.",
         why: "A shell reports the status of the last command of a pipe: `curl ... | sh` passes when curl fails, after running whatever part of the script it got (and `curl ... | tar -x` extracts a cut-short archive without a word when it stops at a member's end).",
         bad: "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh",
         good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/install.sh | sh',
@@ -26094,6 +26127,7 @@ var init_pipefail = __esm({
           let first;
           let cmds;
           for (const pipe of run2.pipes) {
+            if (pipe.tested) continue;
             const found = pipeCommands(run2.commands, pipe.span);
             if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
             if (found.lastCommand && checksItsInput(found.lastCommand, found.before)) continue;
@@ -26113,7 +26147,9 @@ var init_pipefail = __esm({
             before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
             consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
           };
-          ctx.report({ messageId: "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+          const sh = shell === "sh" && view.stage ? imageSh(rootStage(view.stage)) : null;
+          const flavour = shell === "dash" ? "dash" : sh?.known ? sh.flavour : null;
+          ctx.report({ messageId: flavour === "dash" ? "pipeDash" : flavour === "ash" ? "pipeAsh" : "pipe", data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
         }
       }
     });
@@ -26678,7 +26714,7 @@ var init_secret_in_arg_or_env = __esm({
     init_instructions();
     init_rule();
     SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
-    ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+    ALLOWED_WORD = /(?:_|^)(?:public|file|version|sha1|sha256|sha384|sha512|md5|checksum|hash|digest|fingerprint|url|uri)(?:_|$)/i;
     PGP_WORD = /(?:_|^)(?:gpg|pgp|gnupg)(?:_|$)/i;
     PATH_VALUE = /^\/[\w.@+-]+(?:\/[\w.@+-]+)+\/?$/;
     FINGERPRINTS = /^\s*(?:(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40})\s*)+$/i;
@@ -26697,7 +26733,7 @@ var init_secret_in_arg_or_env = __esm({
         }
       },
       docs: {
-        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit's check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).",
+        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version, a checksum or an address: `GPG_KEY_FILE`, `PUBLIC_KEY`, `KEY_RPM_SHA256`, `KEYCLOAK_AUTH_URL`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit's check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).",
         why: "Build arguments and environment variables persist in the image metadata; build secrets do not.",
         bad: "FROM node:22\nARG NPM_TOKEN\nRUN npm ci",
         good: "FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci",

@@ -150,8 +150,12 @@ export class CommandCollector {
   readonly commands: CommandView[] = [];
   /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
   readonly syntaxErrors: { span: Span; message: string; budget?: true }[] = [];
-  /** The pipes (`a | b`) of the top-level script, outermost first. */
-  readonly pipes: { span: Span; text: string }[] = [];
+  /**
+   * The pipes (`a | b`) of the top-level script, outermost first; `tested` when the script tests
+   * the pipe's status instead of letting it stand (an `if` or `while` condition, `! a | b`,
+   * `a | b || true`).
+   */
+  readonly pipes: { span: Span; text: string; tested?: true }[] = [];
 
   constructor(private readonly parser: ShellParser) {}
 
@@ -168,15 +172,21 @@ export class CommandCollector {
   }
 
   private collectPipes(stmts: Stmt[], text: MappedText): void {
-    const todo = [...stmts];
-    for (let s = todo.pop(); s; s = todo.pop()) {
-      const c = s.cmd;
+    const todo = stmts.map((stmt) => ({ stmt, tested: false }));
+    for (let item = todo.pop(); item; item = todo.pop()) {
+      const c = item.stmt.cmd;
+      const tested = item.tested || item.stmt.negated;
       if (c?.type === 'BinaryCmd' && (c.op === '|' || c.op === '|&')) {
         const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, ' ');
-        this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+        this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw, ...(tested ? { tested: true as const } : {}) });
         continue;
       }
-      todo.push(...childStmts(c));
+      // What a condition or the left of `||` runs is tested; the rest stands as it is.
+      const conds = new Set<Stmt>();
+      if (c?.type === 'IfClause') for (let cl: typeof c | null = c; cl; cl = cl.else) for (const st of cl.cond) conds.add(st);
+      else if (c?.type === 'WhileClause') for (const st of c.cond) conds.add(st);
+      else if (c?.type === 'BinaryCmd' && c.op === '||') conds.add(c.x);
+      for (const child of childStmts(c)) todo.push({ stmt: child, tested: tested || conds.has(child) });
     }
     this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
   }

@@ -68,7 +68,7 @@ export interface RunCommands {
    */
   syntaxError: { span: Span; message: string; budget?: true; lenient?: true } | null;
   /** The pipes of the RUN's own script (not of `sh -c` strings). */
-  pipes: readonly { span: Span; text: string }[];
+  pipes: readonly { span: Span; text: string; tested?: true }[];
 }
 
 /** The views of a Dockerfile; RUN commands are parsed on the first request and kept. */

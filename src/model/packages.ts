@@ -86,11 +86,18 @@ export function cacheMountCovers(flags: readonly Flag[], path: string): boolean 
   });
 }
 
-/** `rm -rf PATH...` (any spelling of -r and -f) removing a path that starts with `prefix`. */
+/** `rm -rf PATH...` (any spelling of -r and -f) removing `prefix`, what is in it, or a folder above it. */
 export function removesTree(cmd: CommandView, prefix: string): boolean {
   if (cmd.name !== 'rm') return false;
   if (!(cmd.hasFlag('r', 'R', 'recursive') && cmd.hasFlag('f', 'force'))) return false;
-  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+  return operands(cmd).some((a) => {
+    const v = a.value?.replace(/\/+$/, '');
+    if (!v) return false;
+    // The tree itself or what is in it (`/var/lib/apt/lists/*`), or a folder above it and
+    // everything in that (`rm -rf /var/cache`, `rm -rf /var/cache/*`).
+    const above = v.endsWith('/*') ? v.slice(0, -2) : v;
+    return v.startsWith(prefix) || (above.startsWith('/') && above.length > 1 && prefix.startsWith(`${above}/`));
+  });
 }
 
 /**

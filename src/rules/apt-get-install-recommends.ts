@@ -1,4 +1,5 @@
 import { writtenAsIs } from '../model/command-view.js';
+import { shipsIn } from '../model/instructions.js';
 import { isAptGetInstall } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -18,7 +19,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: '`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.',
+    what: '`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`, in a RUN of the image being built (the last stage or `--target`, or a stage it is built on through `FROM <stage>`; ONBUILD triggers too): a builder stage that is only `COPY --from`\'d ships none of its packages.',
     why: 'Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.',
     bad: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
@@ -32,8 +33,10 @@ export default defineRule({
     ],
   },
   async check(ctx) {
-    await ctx.view.forEachCommand((cmd) => {
-      if (!isAptGetInstall(cmd)) return;
+    // A builder stage the built image does not build on ships none of its packages.
+    const ships = shipsIn(ctx.stage);
+    await ctx.view.forEachCommand((cmd, view) => {
+      if (!isAptGetInstall(cmd) || !ships(view)) return;
       if (cmd.hasFlag('no-install-recommends') || cmd.hasArg('APT::Install-Recommends=false', 'APT::Install-Recommends=0')) return;
       const file = ctx.env.dockerfile.displayPath;
       const install = cmd.args.find((a) => a.value === 'install');

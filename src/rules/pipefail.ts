@@ -1,5 +1,7 @@
+import { imageSh } from '../model/base-images.js';
 import { basename } from '../model/commands.js';
 import type { CommandView } from '../model/command-view.js';
+import { rootStage } from '../model/image.js';
 import type { Span } from '../parsers/source.js';
 import { defineRule } from './rule.js';
 
@@ -35,6 +37,8 @@ const DECOMPRESSORS = new Set(['gunzip', 'zcat', 'bunzip2', 'bzcat', 'unxz', 'xz
 /** Compressors that decompress with `-d` (`--decompress`). */
 const COMPRESSORS = new Set(['gzip', 'pigz', 'bzip2', 'pbzip2', 'lbzip2', 'xz', 'pixz', 'lzma', 'zstd', 'pzstd']);
 const CHECKSUMS = new Set(['md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'shasum']);
+/** grep options whose value is the next word. */
+const GREP_VALUED = new Set(['-e', '--regexp', '-f', '--file', '-m', '--max-count', '-A', '-B', '-C', '--label', '--include', '--exclude', '--exclude-dir']);
 /** gpg options whose value is the next word. */
 const GPG_VALUED = new Set(['-o', '--output', '--homedir', '--keyring', '--primary-keyring', '--trustdb-name', '--keyserver', '--status-fd', '--passphrase-fd', '--options', '--import-options', '--import-filter', '--key-origin', '--keyid-format', '--trust-model']);
 
@@ -100,6 +104,13 @@ function checksItsInput(cmd: CommandView, before: readonly string[]): boolean {
   if (COMPRESSORS.has(name)) return cmd.hasFlag('d', 'decompress', 'uncompress') && readsStdin(operands(cmd));
   if (name === 'tar') return tarExtractsCompressed(cmd);
   if (name === 'gpg' || name === 'gpg2') return cmd.hasArg('--import', '--dearmor', '--dearmour') && readsStdin(operands(cmd, GPG_VALUED));
+  // `... | grep -q 'Kyiv'`: a failed command prints nothing, and the check fails with it.
+  if (name === 'grep' || name === 'egrep' || name === 'fgrep') {
+    if (!cmd.hasFlag('q', 'quiet', 'silent')) return false;
+    const ops = operands(cmd, GREP_VALUED);
+    const patternGiven = cmd.args.some((a) => a.value === '-e' || a.value === '-f' || a.value === '--regexp' || a.value === '--file' || /^--(regexp|file)=/.test(a.value ?? ''));
+    return ops !== null && readsStdin(patternGiven ? ops : ops.slice(1));
+  }
   if (name === 'apt-key') return cmd.args[0]?.value === 'add' && cmd.args.length === 2 && cmd.args[1]?.value === '-';
   // A checksum list cut short checks fewer files and passes: only when nothing before downloads.
   if (CHECKSUMS.has(name)) return cmd.hasFlag('c', 'check') && readsStdin(operands(cmd)) && !before.some((n) => DOWNLOADERS.has(n));
@@ -117,11 +128,19 @@ export default defineRule({
   messages: {
     pipe: {
       message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
-      hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.',
+      hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`); `set -o pipefail &&` at the start of the RUN works in bash and busybox ash, not in dash (the /bin/sh of Debian and Ubuntu).',
+    },
+    pipeAsh: {
+      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
+      hint: 'Start the RUN with `set -o pipefail &&` (busybox ash, `/bin/sh` here, has it), or put `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` before it.',
+    },
+    pipeDash: {
+      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
+      hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN: `/bin/sh` here is dash (Debian, Ubuntu), which has no pipefail, so `set -o pipefail` in the RUN would fail the build.',
     },
   },
   docs: {
-    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, and `sha256sum -c` fed by no download). hadolint\'s DL4006 reports those too.',
+    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs, and not for a pipe whose failure cannot go unnoticed: its commands before the last are only `echo`, `printf`, `yes`, `true` or `:`, or its last command fails by itself on the input a failed command leaves it (a decompressor, `tar -xz`/`-xJ`/`-xj` reading the pipe, `gpg --import` or `--dearmor`, `apt-key add -`, `grep -q` reading the pipe, and `sha256sum -c` fed by no download), or the script tests the pipe\'s status (an `if` or `while` condition, `! a | b`, `a | b || true`). hadolint\'s DL4006 reports those too. On Debian and Ubuntu, whose /bin/sh is dash (no pipefail), the hint offers SHELL only.',
     why: 'A shell reports the status of the last command of a pipe: `curl ... | sh` passes when curl fails, after running whatever part of the script it got (and `curl ... | tar -x` extracts a cut-short archive without a word when it stops at a member\'s end).',
     bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh',
     good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/install.sh | sh',
@@ -137,6 +156,8 @@ export default defineRule({
       let first: { span: Span } | undefined;
       let cmds: ReturnType<typeof pipeCommands> | undefined;
       for (const pipe of run.pipes) {
+        // `if a | grep -q x`, `a | b || true`: the script tests the status, it does not let it stand.
+        if (pipe.tested) continue;
         const found = pipeCommands(run.commands, pipe.span);
         if (found.before.length > 0 && found.before.every((n) => HARMLESS.has(n))) continue;
         if (found.lastCommand && checksItsInput(found.lastCommand, found.before)) continue;
@@ -156,7 +177,10 @@ export default defineRule({
         before: shown.length > 0 ? shown.map((n) => `\`${n}\``).join(shown.length === 2 ? ' or ' : ', ') : 'the commands before it',
         consequence: shown.some((n) => DOWNLOADERS.has(n)) ? ': the image builds from a failed download' : ' and the image still builds',
       };
-      ctx.report({ messageId: 'pipe', data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+      // Under dash (Debian's and Ubuntu's /bin/sh) `set -o pipefail` is an error: only SHELL helps.
+      const sh = shell === 'sh' && view.stage ? imageSh(rootStage(view.stage)) : null;
+      const flavour = shell === 'dash' ? 'dash' : sh?.known ? sh.flavour : null;
+      ctx.report({ messageId: flavour === 'dash' ? 'pipeDash' : flavour === 'ash' ? 'pipeAsh' : 'pipe', data, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
     }
   },
 });

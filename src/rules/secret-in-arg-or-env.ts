@@ -2,7 +2,8 @@ import { keyValues } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 
 const SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
-const ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+/** Words that say the value is not the secret: a public key, a file, a version, a checksum, an address. */
+const ALLOWED_WORD = /(?:_|^)(?:public|file|version|sha1|sha256|sha384|sha512|md5|checksum|hash|digest|fingerprint|url|uri)(?:_|$)/i;
 /** A name about an OpenPGP key (`GPG_KEY`, `NODE_PGP_KEY`). */
 const PGP_WORD = /(?:_|^)(?:gpg|pgp|gnupg)(?:_|$)/i;
 /** An absolute path (`/run/secrets/db.pass`): where the secret is read from at run time, not the secret. */
@@ -25,7 +26,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit\'s check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).',
+    what: 'An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version, a checksum or an address: `GPG_KEY_FILE`, `PUBLIC_KEY`, `KEY_RPM_SHA256`, `KEYCLOAK_AUTH_URL`), and not for an OpenPGP key named by its fingerprint (`ENV GPG_KEY=<40 hex digits>`, which the official images use to fetch the public key that signs a download; BuildKit\'s check reports it), nor for a value that is an absolute path (`ENV DB_PASSWORD=/run/secrets/db.pass`, the file a start script reads the secret from).',
     why: 'Build arguments and environment variables persist in the image metadata; build secrets do not.',
     bad: 'FROM node:22\nARG NPM_TOKEN\nRUN npm ci',
     good: 'FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci',
