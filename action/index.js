@@ -19415,7 +19415,8 @@ function configuredRun(runWith) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i];
-        if (d.undecided || d.args) break;
+        if (d.undecided || d.args && i === e.why.length - 1) break;
+        if (d.args) continue;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : e.code?.s ?? null, names: d.unset, ...e.bare ? { bare: true } : {} };

@@ -193,6 +193,24 @@ describe('${NAME:?} is a required-configuration check', () => {
   });
 });
 
+describe('a required setting tested through a flag, inside a branch the arguments chose', () => {
+  const SCRIPT = '#!/bin/sh\nhas_src=false\nif [ -n "$SRC_URI" ]; then has_src=true; fi\nif [ "$1" = server ]; then\n  if [ "$has_src" = false ]; then echo "set SRC_URI" >&2; exit 1; fi\nfi\nexec "$@"\n';
+
+  test('the branch of `$1 = server` on the way does not hide the check of SRC_URI: the configured run is shown', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': SCRIPT });
+    expect(e.hops[0]?.required).toEqual(['exits 1 at entrypoint.sh:5 unless SRC_URI is set']);
+    expect(e.summary).toBe('PID 1: entrypoint.sh server (root) -> exec "$@" (same PID, user root) -> server (same PID, user root)');
+  });
+
+  test('silent twin: an exit in the branch the arguments chose is no configuration check', async () => {
+    const { e } = await explain({ Dockerfile: IMAGE(), 'entrypoint.sh': '#!/bin/sh\nif [ -n "$DEBUG_TRACE" ]; then set -x; fi\ncase "$1" in\n  server) ;;\n  *) echo "unknown command $1" >&2; exit 8 ;;\nesac\nexec "$@"\n' });
+    expect(e.hops[0]?.required).toBeUndefined();
+    const other = await explain({ Dockerfile: IMAGE('["other"]'), 'entrypoint.sh': '#!/bin/sh\nif [ -n "$DEBUG_TRACE" ]; then set -x; fi\ncase "$1" in\n  server) ;;\n  *) echo "unknown command $1" >&2; exit 8 ;;\nesac\nexec "$@"\n' });
+    expect(other.e.hops[0]?.required).toBeUndefined();
+    expect(other.e.summary).toMatch(/exit 8/);
+  });
+});
+
 describe('a user switch that forks (runuser, su) shows the program it runs, as its user', () => {
   test('exec runuser -u app -- "$@": runuser stays the process as root, the CMD runs as its child as app', async () => {
     const { e } = await explain({ Dockerfile: IMAGE('["appd", "-F"]'), 'entrypoint.sh': '#!/bin/sh\nexec runuser -u app -- "$@"\n' });

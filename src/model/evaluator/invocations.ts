@@ -837,12 +837,16 @@ function configuredRun(runWith: (assumed: ReadonlySet<string>) => ScriptRun): Co
     for (const e of run.endings) {
       if (!checkExit(e) || !e.cmd || e.waited) continue;
       // The check is a decision made on an unset variable after the path's last undecided
-      // condition and the last one the arguments decided: the exit is reached because of it, not
-      // because of a file test or of the words the script was given (`*) echo "unknown command
-      // $1"; exit 8` after a test of an unset DEBUG_TRACE is no configuration check).
+      // condition: the exit is reached because of it, not because of a file test. Nor because
+      // of the words the script was given: an exit in the branch the arguments chose (`*) echo
+      // "unknown command $1"; exit 8` after a test of an unset DEBUG_TRACE) is no configuration
+      // check; a branch the arguments chose on the way is passed over when a later test decides
+      // the exit (`if [ "$1" = app ]; then if [ "$has_src" = false ]; then exit 1; fi; fi`, where
+      // has_src was set by a test of an unset SRC_URI before).
       for (let i = e.why.length - 1; i >= 0 && !check; i--) {
         const d = e.why[i] as Decision;
-        if (d.undecided || d.args) break;
+        if (d.undecided || (d.args && i === e.why.length - 1)) break;
+        if (d.args) continue;
         const name = d.unset?.[0];
         if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
         check = { name, exit: e.cmd, code: e.bare ? null : (e.code?.s ?? null), names: d.unset, ...(e.bare ? { bare: true as const } : {}) };
