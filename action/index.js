@@ -27918,6 +27918,10 @@ var init_untagged_image = __esm({
         untagged: {
           message: "`FROM {image}` has no tag or digest, so it means `{image}:latest`: whatever the registry calls latest the day of the build, a new major version included.",
           hint: "Name the version: `FROM {image}:<tag>` (or pin the digest, `{image}@sha256:...`)."
+        },
+        untaggedVersioned: {
+          message: "`FROM {image}` has no tag or digest, so it means `{image}:latest`: whatever the registry calls latest the day of the build. The name holds the major version, but each minor release and rebuild still changes the base under the Dockerfile.",
+          hint: "Name the version: `FROM {image}:<tag>` (or pin the digest, `{image}@sha256:...`)."
         }
       },
       docs: {
@@ -27933,7 +27937,9 @@ var init_untagged_image = __esm({
           const ref = from.ref;
           if (!ref || !from.image || from.scratch || ref.variable || ref.tag !== null || ref.digest !== null) continue;
           if (view.stage?.baseStage) continue;
-          ctx.report({ messageId: "untagged", data: { image: ref.text }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
+          const name = ref.text.split("/").pop() ?? "";
+          const versioned2 = /[a-z]\d+(?:[-._]|$)/i.test(name);
+          ctx.report({ messageId: versioned2 ? "untaggedVersioned" : "untagged", data: { image: ref.text }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
         }
       }
     });
