@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path31, { windows } = {}) => {
-      const segs = path31.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path32, { windows } = {}) => {
+      const segs = path32.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -7440,9 +7440,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path31 = this.getPath();
-        if (path31 === null || path31.startsWith("/")) {
-          return path31;
+        const path32 = this.getPath();
+        if (path32 === null || path32.startsWith("/")) {
+          return path32;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7454,7 +7454,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path31 : parent + "/" + path31;
+              return parent.endsWith("/") ? parent + path32 : parent + "/" + path32;
             }
           }
         }
@@ -11640,7 +11640,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path31) {
+function cacheMountCovers(flags, path32) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -11651,7 +11651,7 @@ function cacheMountCovers(flags, path31) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path31);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path32);
   });
 }
 function removesTree(cmd, prefix) {
@@ -12237,7 +12237,7 @@ var init_copy_from_unknown_stage = __esm({
 var require_ignore = __commonJS({
   "node_modules/@balena/dockerignore/ignore.js"(exports, module) {
     "use strict";
-    var path31 = __require("path");
+    var path32 = __require("path");
     var factory = (options) => new IgnoreBase(options);
     factory.default = factory;
     module.exports = factory;
@@ -12246,22 +12246,22 @@ var require_ignore = __commonJS({
     }
     var REGEX_TRAILING_SLASH = /(?<=.)\/$/;
     var REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-    var REGEX_TRAILING_PATH_SEP = path31.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+    var REGEX_TRAILING_PATH_SEP = path32.sep === "\\" ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
     var KEY_IGNORE = typeof Symbol !== "undefined" ? /* @__PURE__ */ Symbol.for("dockerignore") : "dockerignore";
     function cleanPath(file) {
-      return path31.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
+      return path32.normalize(file).replace(REGEX_TRAILING_PATH_SEP, "");
     }
     function toSlash(file) {
-      if (path31.sep === "/") {
+      if (path32.sep === "/") {
         return file;
       }
       return file.replace(/\\/g, "/");
     }
     function fromSlash(file) {
-      if (path31.sep === "/") {
+      if (path32.sep === "/") {
         return file;
       }
-      return file.replace(/\//g, path31.sep);
+      return file.replace(/\//g, path32.sep);
     }
     var IgnoreBase = class {
       constructor({
@@ -12310,13 +12310,13 @@ var require_ignore = __commonJS({
         return pattern4 && typeof pattern4 === "string" && pattern4.indexOf("#") !== 0 && pattern4.trim() !== "";
       }
       filter(paths) {
-        return make_array(paths).filter((path32) => this._filter(path32));
+        return make_array(paths).filter((path33) => this._filter(path33));
       }
       createFilter() {
-        return (path32) => this._filter(path32);
+        return (path33) => this._filter(path33);
       }
-      ignores(path32) {
-        return !this._filter(path32);
+      ignores(path33) {
+        return !this._filter(path33);
       }
       // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
@@ -12355,36 +12355,36 @@ var require_ignore = __commonJS({
           origin,
           pattern: pattern4,
           // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-          dirs: pattern4.split(path31.sep),
+          dirs: pattern4.split(path32.sep),
           negative
         };
       }
       // @returns `Boolean` true if the `path` is NOT ignored
-      _filter(path32) {
-        if (!path32) {
+      _filter(path33) {
+        if (!path33) {
           return false;
         }
-        if (path32 in this._cache) {
-          return this._cache[path32];
+        if (path33 in this._cache) {
+          return this._cache[path33];
         }
-        return this._cache[path32] = this._test(path32);
+        return this._cache[path33] = this._test(path33);
       }
       // @returns {Boolean} true if a file is NOT ignored
       // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
       _test(file) {
         file = fromSlash(file);
-        const parentPath = cleanPath(path31.dirname(file));
-        const parentPathDirs = parentPath.split(path31.sep);
+        const parentPath = cleanPath(path32.dirname(file));
+        const parentPathDirs = parentPath.split(path32.sep);
         let matched = false;
         this._rules.forEach((rule) => {
           let match = this._match(file, rule);
           if (!match && parentPath !== ".") {
             if (rule.dirs.includes("**")) {
               for (let i = rule.dirs.filter((x) => x !== "**").length; i <= parentPathDirs.length; i++) {
-                match = match || this._match(parentPathDirs.slice(0, i).join(path31.sep), rule);
+                match = match || this._match(parentPathDirs.slice(0, i).join(path32.sep), rule);
               }
             } else if (rule.dirs.length <= parentPathDirs.length) {
-              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path31.sep), rule);
+              match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path32.sep), rule);
             }
           }
           if (match) {
@@ -12403,13 +12403,13 @@ var require_ignore = __commonJS({
           return rule;
         }
         let regStr = "^";
-        let escapedSlash = path31.sep === "\\" ? "\\\\" : path31.sep;
+        let escapedSlash = path32.sep === "\\" ? "\\\\" : path32.sep;
         for (let i = 0; i < rule.pattern.length; i++) {
           const ch = rule.pattern[i];
           if (ch === "*") {
             if (rule.pattern[i + 1] === "*") {
               i++;
-              if (rule.pattern[i + 1] === path31.sep) {
+              if (rule.pattern[i + 1] === path32.sep) {
                 i++;
               }
               if (rule.pattern[i + 1] === void 0) {
@@ -12425,7 +12425,7 @@ var require_ignore = __commonJS({
           } else if (ch === "." || ch === "$") {
             regStr += `\\${ch}`;
           } else if (ch === "\\") {
-            if (path31.sep === "\\") {
+            if (path32.sep === "\\") {
               regStr += escapedSlash;
               continue;
             }
@@ -25058,13 +25058,13 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   report(at2, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
 function startedOn(run2, hop) {
-  const path31 = hop.unit.source.file.displayPath;
-  return run2.truncated !== null || run2.chains.some((c) => c.hops.some((h) => h.kind === "script" && h.unit.source.file.displayPath === path31));
+  const path32 = hop.unit.source.file.displayPath;
+  return run2.truncated !== null || run2.chains.some((c) => c.hops.some((h) => h.kind === "script" && h.unit.source.file.displayPath === path32));
 }
 function checkIgnoredCmdWords(ctx, hop, e, run2, done) {
-  const path31 = hop.kind === "script" && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg] === hop.arg);
-  if (path31 < 0) return false;
-  const words = hop.argv.slice(path31 + 1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
+  const path32 = hop.kind === "script" && hop.direct ? 0 : hop.argv.findIndex((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg] === hop.arg);
+  if (path32 < 0) return false;
+  const words = hop.argv.slice(path32 + 1).filter((f) => f.arg !== void 0 && !f.mangled && run2.args[f.arg]?.origin === "cmd");
   if (words.length === 0 || reexecs(e, hop) || !neverReadsArgs(hop)) return false;
   const once = `${hop.unit.source.file.displayPath}:cmd-words`;
   if (done.has(once)) return true;
@@ -28180,8 +28180,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path31 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path31.startsWith("/") || path31.startsWith("$") || /^[A-Za-z]:/.test(path31) || path31.startsWith("\\");
+          const path32 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path32.startsWith("/") || path32.startsWith("$") || /^[A-Za-z]:/.test(path32) || path32.startsWith("\\");
           let known3 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known3 = true;
           if (absolute) {
@@ -28191,7 +28191,7 @@ var init_workdir_relative = __esm({
           if (known3) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path31 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path31, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path32 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path32, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -29033,8 +29033,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path31 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path31, f.message]);
+    const path32 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path32, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -29047,7 +29047,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path31, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path32, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -29434,17 +29434,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path31) {
-      const ctrl = callVisitor(key, node, visitor, path31);
+    function visit_(key, node, visitor, path32) {
+      const ctrl = callVisitor(key, node, visitor, path32);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path31, ctrl);
-        return visit_(key, ctrl, visitor, path31);
+        replaceNode(key, path32, ctrl);
+        return visit_(key, ctrl, visitor, path32);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path31 = Object.freeze(path31.concat(node));
+          path32 = Object.freeze(path32.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path31);
+            const ci = visit_(i, node.items[i], visitor, path32);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -29455,13 +29455,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path31 = Object.freeze(path31.concat(node));
-          const ck = visit_("key", node.key, visitor, path31);
+          path32 = Object.freeze(path32.concat(node));
+          const ck = visit_("key", node.key, visitor, path32);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path31);
+          const cv = visit_("value", node.value, visitor, path32);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29482,17 +29482,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path31) {
-      const ctrl = await callVisitor(key, node, visitor, path31);
+    async function visitAsync_(key, node, visitor, path32) {
+      const ctrl = await callVisitor(key, node, visitor, path32);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path31, ctrl);
-        return visitAsync_(key, ctrl, visitor, path31);
+        replaceNode(key, path32, ctrl);
+        return visitAsync_(key, ctrl, visitor, path32);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path31 = Object.freeze(path31.concat(node));
+          path32 = Object.freeze(path32.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path31);
+            const ci = await visitAsync_(i, node.items[i], visitor, path32);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -29503,13 +29503,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path31 = Object.freeze(path31.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path31);
+          path32 = Object.freeze(path32.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path32);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path31);
+          const cv = await visitAsync_("value", node.value, visitor, path32);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29536,23 +29536,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path31) {
+    function callVisitor(key, node, visitor, path32) {
       if (typeof visitor === "function")
-        return visitor(key, node, path31);
+        return visitor(key, node, path32);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path31);
+        return visitor.Map?.(key, node, path32);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path31);
+        return visitor.Seq?.(key, node, path32);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path31);
+        return visitor.Pair?.(key, node, path32);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path31);
+        return visitor.Scalar?.(key, node, path32);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path31);
+        return visitor.Alias?.(key, node, path32);
       return void 0;
     }
-    function replaceNode(key, path31, node) {
-      const parent = path31[path31.length - 1];
+    function replaceNode(key, path32, node) {
+      const parent = path32[path32.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -30164,10 +30164,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path31, value) {
+    function collectionFromPath(schema, path32, value) {
       let v = value;
-      for (let i = path31.length - 1; i >= 0; --i) {
-        const k = path31[i];
+      for (let i = path32.length - 1; i >= 0; --i) {
+        const k = path32[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -30186,7 +30186,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
+    var isEmptyPath = (path32) => path32 == null || typeof path32 === "object" && !!path32[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -30216,11 +30216,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path31, value) {
-        if (isEmptyPath(path31))
+      addIn(path32, value) {
+        if (isEmptyPath(path32))
           this.add(value);
         else {
-          const [key, ...rest] = path31;
+          const [key, ...rest] = path32;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -30234,8 +30234,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path31) {
-        const [key, ...rest] = path31;
+      deleteIn(path32) {
+        const [key, ...rest] = path32;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -30249,8 +30249,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path31, keepScalar) {
-        const [key, ...rest] = path31;
+      getIn(path32, keepScalar) {
+        const [key, ...rest] = path32;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -30268,8 +30268,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path31) {
-        const [key, ...rest] = path31;
+      hasIn(path32) {
+        const [key, ...rest] = path32;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -30279,8 +30279,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path31, value) {
-        const [key, ...rest] = path31;
+      setIn(path32, value) {
+        const [key, ...rest] = path32;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -32795,9 +32795,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path31, value) {
+      addIn(path32, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path31, value);
+          this.contents.addIn(path32, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32872,14 +32872,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path31) {
-        if (Collection.isEmptyPath(path31)) {
+      deleteIn(path32) {
+        if (Collection.isEmptyPath(path32)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path32) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32894,10 +32894,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path31, keepScalar) {
-        if (Collection.isEmptyPath(path31))
+      getIn(path32, keepScalar) {
+        if (Collection.isEmptyPath(path32))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path32, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32908,10 +32908,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path31) {
-        if (Collection.isEmptyPath(path31))
+      hasIn(path32) {
+        if (Collection.isEmptyPath(path32))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path32) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32928,13 +32928,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path31, value) {
-        if (Collection.isEmptyPath(path31)) {
+      setIn(path32, value) {
+        if (Collection.isEmptyPath(path32)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path32), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path31, value);
+          this.contents.setIn(path32, value);
         }
       }
       /**
@@ -34895,9 +34895,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path31) => {
+    visit.itemAtPath = (cst, path32) => {
       let item = cst;
-      for (const [field, index] of path31) {
+      for (const [field, index] of path32) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34906,23 +34906,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path31) => {
-      const parent = visit.itemAtPath(cst, path31.slice(0, -1));
-      const field = path31[path31.length - 1][0];
+    visit.parentCollection = (cst, path32) => {
+      const parent = visit.itemAtPath(cst, path32.slice(0, -1));
+      const field = path32[path32.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path31, item, visitor) {
-      let ctrl = visitor(item, path31);
+    function _visit(path32, item, visitor) {
+      let ctrl = visitor(item, path32);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path31.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path32.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -34933,10 +34933,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path31);
+            ctrl = ctrl(item, path32);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path32) : ctrl;
     }
     exports.visit = visit;
   }
@@ -41812,8 +41812,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path31) {
-      let input2 = path31;
+    function removeDotSegments(path32) {
+      let input2 = path32;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -41887,11 +41887,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path31) {
-      if (path31 === "" || path31[0] === "/") {
-        return removeDotSegments(path31);
+    function removeDotSegmentsRelative(path32) {
+      if (path32 === "" || path32[0] === "/") {
+        return removeDotSegments(path32);
       }
-      const segments = path31.split("/");
+      const segments = path32.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -42254,8 +42254,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path31 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path31 && path31 !== "/" ? path31 : void 0;
+        const path32 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path32 && path32 !== "/" ? path32 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -46685,26 +46685,26 @@ var require_ignore2 = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path31) => {
-      const end = path31.length - 1;
-      const index = path31.lastIndexOf(
+    var basenameOf = (path32) => {
+      const end = path32.length - 1;
+      const index = path32.lastIndexOf(
         SLASH,
-        path31[end] === SLASH ? end - 1 : end
+        path32[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path31 : path31.slice(index + 1);
+      return index < 0 ? path32 : path32.slice(index + 1);
     };
-    var parentOf = (path31) => {
-      if (path31.charCodeAt(0) === SLASH_CODE || path31.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path31.split(SLASH).filter(Boolean);
+    var parentOf = (path32) => {
+      if (path32.charCodeAt(0) === SLASH_CODE || path32.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path32.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path31.length - 1;
-      const cut = path31.lastIndexOf(
+      const end = path32.length - 1;
+      const cut = path32.lastIndexOf(
         SLASH,
-        path31.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path32.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path31.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path32.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -46854,7 +46854,7 @@ var require_ignore2 = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path31) {
+      testLiteral(path32) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -46863,7 +46863,7 @@ var require_ignore2 = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path31)) {
+          if (rule.checkRegex.test(path32)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -46883,15 +46883,15 @@ var require_ignore2 = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path31, mode) {
+      test(path32, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path31) : path31;
+        const basename4 = shortcut ? basenameOf(path32) : path32;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path31
+            shortcut && rule._basenameOnly ? basename4 : path32
           )) {
             const { negative } = rule;
             const ret = {
@@ -46913,17 +46913,17 @@ var require_ignore2 = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path31, originalPath, doThrow) => {
-      if (!isString(path31)) {
+    var checkPath = (path32, originalPath, doThrow) => {
+      if (!isString(path32)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path31) {
+      if (!path32) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path31)) {
+      if (checkPath.isNotRelative(path32)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -46932,25 +46932,25 @@ var require_ignore2 = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path31) => {
-      const first = path31.charCodeAt(0);
+    var isNotRelative = (path32) => {
+      const first = path32.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path31.length === 1) {
+      if (path32.length === 1) {
         return true;
       }
-      const second = path31.charCodeAt(1);
+      const second = path32.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path31.length === 2 || path31.charCodeAt(2) === SLASH_CODE;
+      return path32.length === 2 || path32.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -46981,59 +46981,59 @@ var require_ignore2 = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path31) {
+      _test(originalPath, cache, path32) {
         checkPath(
-          path31,
+          path32,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path31 ? this._t(path31, cache) : {
+        return path32 ? this._t(path32, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path31 = convertPath(target2);
-        if (!path31 || path31.charCodeAt(path31.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path31);
+        const path32 = convertPath(target2);
+        if (!path32 || path32.charCodeAt(path32.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path32);
         }
-        const dir = this._t(path31, this._testCache);
+        const dir = this._t(path32, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path31);
+        const literal2 = this._rules.testLiteral(path32);
         return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path31, cache) {
-        const cached = cache[path31];
+      _t(path32, cache) {
+        const cached = cache[path32];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path31);
+        const parentPath = parentOf(path32);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path31] = parent && parent.ignored ? parent : this._rules.test(path31, MODE_IGNORE);
+        return cache[path32] = parent && parent.ignored ? parent : this._rules.test(path32, MODE_IGNORE);
       }
-      ignores(path31) {
-        return this._test(path31, this._ignoreCache, convertPath(path31)).ignored;
+      ignores(path32) {
+        return this._test(path32, this._ignoreCache, convertPath(path32)).ignored;
       }
       createFilter() {
-        return (path31) => !this.ignores(path31);
+        return (path32) => !this.ignores(path32);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path31) {
-        return this._test(path31, this._testCache, convertPath(path31));
+      test(path32) {
+        return this._test(path32, this._testCache, convertPath(path32));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path31) => checkPath(convertPath(path31), path31, RETURN_FALSE);
+    var isPathValid = (path32) => checkPath(convertPath(path32), path32, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path31) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path31) || isNotRelative(path31);
+      checkPath.isNotRelative = (path32) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path32) || isNotRelative(path32);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -48976,11 +48976,11 @@ var init_lib2 = __esm({
       format: format2,
       normalize,
       resolve,
-      require: (path31) => {
+      require: (path32) => {
         if (typeof require2 !== "undefined") {
-          return require2(path31);
-        } else if (path31.match(/\.json$/)) {
-          return JSON.parse(readFileSync2(path31, "utf8"));
+          return require2(path32);
+        } else if (path32.match(/\.json$/)) {
+          return JSON.parse(readFileSync2(path32, "utf8"));
         } else {
           throw Error("only .json config files are supported in ESM");
         }
@@ -53434,7 +53434,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs6 from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -53444,22 +53444,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path25.sep).join("/");
+  const key = relativePath.split(path26.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path25.relative(root, file);
-    if (rel && !rel.startsWith(`..${path25.sep}`) && rel !== ".." && !path25.isAbsolute(rel)) return rel.split(path25.sep).join("/");
+    const rel = path26.relative(root, file);
+    if (rel && !rel.startsWith(`..${path26.sep}`) && rel !== ".." && !path26.isAbsolute(rel)) return rel.split(path26.sep).join("/");
   }
-  return file.split(path25.sep).join("/");
+  return file.split(path26.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path25.join(fs6.realpathSync.native(path25.dirname(input2.path)), path25.basename(input2.path));
+    file = path26.join(fs6.realpathSync.native(path26.dirname(input2.path)), path26.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -53476,25 +53476,25 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs7 from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path26.resolve(cwd, location);
+    const abs = path27.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path26.join(abs, CACHE_FILE) : abs;
+    return isDir ? path27.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path26.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path26.isAbsolute(rel);
-  return path26.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path27.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path27.isAbsolute(rel);
+  return path27.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function listedAbsent(call, digest, reads) {
   if (digest !== "-" && digest !== "r:-") return false;
   const p = call.slice(call.indexOf("\0", 2) + 1);
-  return reads.get(`d\0\0${path26.dirname(p)}`)?.startsWith("d:") === true;
+  return reads.get(`d\0\0${path27.dirname(p)}`)?.startsWith("d:") === true;
 }
 function stampOf(p, nowMs) {
   let st;
@@ -53718,7 +53718,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path26.dirname(p)}`;
+        const listing = `d\0\0${path27.dirname(p)}`;
         const at2 = this.loadedIndex.get(listing);
         const then = at2 === void 0 ? void 0 : this.loadedReads[at2][1];
         return then !== void 0 && then.startsWith("d:") && this.now(listing) === then;
@@ -53747,8 +53747,8 @@ var init_cache = __esm({
             if (listed) return listingDigest(listed);
           } else if (op === "r" && this.listings.has(p)) return `r:${p}`;
           else {
-            const listed = this.listings.get(path26.dirname(p));
-            const kind = listed ? entryKind(listed, path26.basename(p)) : void 0;
+            const listed = this.listings.get(path27.dirname(p));
+            const kind = listed ? entryKind(listed, path27.basename(p)) : void 0;
             if (kind === null) return op === "r" ? "r:-" : "-";
             if (op === "r" && kind !== void 0 && kind !== "symlink") return `r:${p}`;
           }
@@ -53978,16 +53978,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path31, added, removed, oldPosInc, options) {
-        const last = path31.lastComponent;
+      addToPath(path32, added, removed, oldPosInc, options) {
+        const last = path32.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path31.oldPos + oldPosInc,
+            oldPos: path32.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path31.oldPos + oldPosInc,
+            oldPos: path32.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -54271,10 +54271,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path27 from "node:path";
+import path28 from "node:path";
 function shown(p, cwd) {
-  const rel = path27.relative(cwd, p);
-  return (rel.startsWith("..") || path27.isAbsolute(rel) ? p : rel).split(path27.sep).join("/");
+  const rel = path28.relative(cwd, p);
+  return (rel.startsWith("..") || path28.isAbsolute(rel) ? p : rel).split(path28.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -54314,7 +54314,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path28 from "node:path";
+import path29 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -54357,8 +54357,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path28.relative(o.cwd, p);
-    return rel.startsWith("..") || path28.isAbsolute(rel) ? p : rel.split(path28.sep).join("/");
+    const rel = path29.relative(o.cwd, p);
+    return rel.startsWith("..") || path29.isAbsolute(rel) ? p : rel.split(path29.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -54389,13 +54389,13 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs9 from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 
 // src/cli.ts
 var import_picomatch7 = __toESM(require_picomatch2(), 1);
 init_schema();
 import fs8 from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 
 // src/parallel.ts
@@ -55026,8 +55026,92 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 // src/discovery.ts
 var import_ignore = __toESM(require_ignore2(), 1);
 init_file_system();
-init_jail();
+import path25 from "node:path";
+
+// src/fs/git-index.ts
 import path24 from "node:path";
+var MAX_INDEX_BYTES = 64 * 1024 * 1024;
+var BAD_NAME = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
+function trackedPaths(root, jail) {
+  const git = path24.join(root, ".git");
+  let data;
+  try {
+    if (jail.stat(git)?.kind !== "dir") return null;
+    data = jail.readFile(path24.join(git, "index"), MAX_INDEX_BYTES);
+  } catch {
+    return null;
+  }
+  let config = "";
+  try {
+    config = jail.readText(path24.join(git, "config"), 1024 * 1024);
+  } catch {
+  }
+  const hashBytes = /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 32 : 20;
+  const names = parseIndex(data, hashBytes);
+  if (!names) return null;
+  const files = /* @__PURE__ */ new Set();
+  const dirs = /* @__PURE__ */ new Set();
+  for (const name of names) {
+    files.add(name);
+    for (let i = name.lastIndexOf("/"); i > 0; i = name.lastIndexOf("/", i - 1)) {
+      const dir = name.slice(0, i);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return { files, dirs };
+}
+function parseIndex(data, hashBytes = 20) {
+  if (data.length < 12 || data.toString("latin1", 0, 4) !== "DIRC") return null;
+  const version = data.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  const count = data.readUInt32BE(8);
+  const fixed = 40 + hashBytes + 2;
+  if (count > (data.length - 12) / fixed) return null;
+  const names = [];
+  let at2 = 12;
+  let previous = Buffer.alloc(0);
+  for (let n = 0; n < count; n++) {
+    const start = at2;
+    if (at2 + fixed > data.length) return null;
+    const flags = data.readUInt16BE(at2 + 40 + hashBytes);
+    at2 += fixed;
+    if (flags & 16384) {
+      if (version < 3 || at2 + 2 > data.length) return null;
+      at2 += 2;
+    }
+    let name;
+    if (version === 4) {
+      let drop = 0;
+      let b;
+      let shifts = 0;
+      do {
+        if (at2 >= data.length || shifts > 4) return null;
+        b = data[at2++];
+        drop = shifts === 0 ? b & 127 : drop + 1 << 7 | b & 127;
+        shifts++;
+      } while (b & 128);
+      const end = data.indexOf(0, at2);
+      if (end < 0 || drop > previous.length) return null;
+      name = Buffer.concat([previous.subarray(0, previous.length - drop), data.subarray(at2, end)]);
+      at2 = end + 1;
+    } else {
+      const end = data.indexOf(0, at2);
+      if (end < 0) return null;
+      name = data.subarray(at2, end);
+      at2 = start + Math.ceil((end - start + 1) / 8) * 8;
+      if (at2 > data.length) return null;
+    }
+    previous = name;
+    const text = name.toString("utf8").replace(/\/$/, "");
+    if (text === "" || BAD_NAME.test(text)) return null;
+    names.push(text);
+  }
+  return names;
+}
+
+// src/discovery.ts
+init_jail();
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -55081,8 +55165,9 @@ function discover(inputs, cwd, options = {}) {
   const files = /* @__PURE__ */ new Set();
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
+  const trackedIn = /* @__PURE__ */ new Map();
   for (const input2 of inputs) {
-    const abs = path24.resolve(cwd, input2);
+    const abs = path25.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -55094,10 +55179,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path24.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path25.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex(), listings: options.listings }, problems);
+    else if (st.kind === "dir") walk2(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex(), listings: options.listings, tracked: () => trackedOf(trackedIn, jail) }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -55106,8 +55191,13 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
+function trackedOf(memo, jail) {
+  let t = memo.get(jail.root);
+  if (t === void 0) memo.set(jail.root, t = trackedPaths(jail.root, jail));
+  return t;
+}
 function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path24.join(input2.input, path24.relative(input2.abs, abs)).split(path24.sep).join("/");
+  const shown2 = (abs) => path25.join(input2.input, path25.relative(input2.abs, abs)).split(path25.sep).join("/");
   let entries;
   let hereReal;
   try {
@@ -55121,21 +55211,28 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path24.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path25.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path24.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path25.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
+  const tracked = (abs, isDir) => {
+    const paths = input2.tracked();
+    if (!paths) return false;
+    const rel = path25.relative(jail.root, path25.join(hereReal, path25.relative(dir, abs))).split(path25.sep).join("/");
+    if (rel === "" || rel.startsWith("../")) return false;
+    return isDir ? paths.dirs.has(rel) : paths.files.has(rel);
+  };
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path24.relative(s.dir, abs).split(path24.sep).join("/");
-    if (rel === "" || rel === ".." || rel.startsWith("../") || path24.isAbsolute(rel)) return false;
+    const rel = path25.relative(s.dir, abs).split(path25.sep).join("/");
+    if (rel === "" || rel === ".." || rel.startsWith("../") || path25.isAbsolute(rel)) return false;
     return s.matcher.ignores(isDir ? `${rel}/` : rel);
-  });
+  }) && !tracked(abs, isDir);
   for (const e of entries) {
-    const abs = path24.join(dir, e.name);
+    const abs = path25.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, path24.join(hereReal, e.name), here, out, top2, jail, input2, problems);
+      walk2(abs, path25.join(hereReal, e.name), here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real2 = jail.fs.realpath(abs) ?? abs;
@@ -55147,7 +55244,7 @@ function walk2(dir, real, scopes, out, top2, jail, input2, problems) {
   if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
     for (const named2 of input2.builds.dockerfilesIn(dir, jail)) {
       if (out.has(named2) || !isWithin(named2, top2) || ignored(named2, false)) continue;
-      if (path24.relative(top2, named2).split(path24.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      if (path25.relative(top2, named2).split(path25.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
       const real2 = jail.fs.realpath(named2);
       if (real2 === null || !isWithin(real2, top2)) continue;
       try {
@@ -55202,7 +55299,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path29.dirname(path29.resolve(p)), { recursive: true });
+    fs8.mkdirSync(path30.dirname(path30.resolve(p)), { recursive: true });
     fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -55284,15 +55381,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path29.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path30.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path29.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path29.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path29.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path30.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path30.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path30.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path30.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -55379,15 +55476,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path29.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path30.join(io.cwd, ".dockerlint.yaml");
     if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path30.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path29.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path30.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -55401,11 +55498,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path29.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path29.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path30.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path30.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path29.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path30.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -55415,7 +55512,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path29.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path30.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -55452,7 +55549,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path29.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path30.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -55472,20 +55569,20 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path29.resolve(io.cwd, p)) && import_picomatch7.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs8.existsSync(path30.resolve(io.cwd, p)) && import_picomatch7.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch7.default.scan(glob).base || ".";
-    const match = (0, import_picomatch7.default)(path29.resolve(io.cwd, glob).split(path29.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch7.default)(path30.resolve(io.cwd, glob).split(path30.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path29.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path30.resolve(io.cwd, b)))];
   const listings = args.cache ? /* @__PURE__ */ new Map() : void 0;
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes, ...listings ? { listings } : {} }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path29.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path29.sep) ? dir : dir + path29.sep);
+    const plainAbs = plain.map((p) => path30.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path30.sep) ? dir : dir + path30.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path29.sep).join("/");
+      const slashed = f.split(path30.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -55506,7 +55603,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named2 = new Set(onDisk.map((p) => path29.resolve(io.cwd, p)));
+  const named2 = new Set(onDisk.map((p) => path30.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named2.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -55525,7 +55622,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path29.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path29.dirname(path29.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path30.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path30.dirname(path30.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -55556,7 +55653,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path29.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path30.relative(io.cwd, i.path));
   if (workerCount(inputs.length, io.env) > 0) setFlagsFromString2("--heap-growing-percent=100");
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
@@ -55620,9 +55717,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path29.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path30.dirname(p);
   } catch {
-    return path29.dirname(p);
+    return path30.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -55798,7 +55895,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path30.dirname(path30.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path31.dirname(path31.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -55806,8 +55903,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path30.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path30.join(cwd, `${key}.annotations`) : null
+    json: path31.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path31.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

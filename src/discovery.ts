@@ -11,6 +11,7 @@
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { diskFs, FsError, type DirEntry, type FileSystem } from './fs/file-system.js';
+import { trackedPaths, type TrackedPaths } from './fs/git-index.js';
 import { describeFsError, isWithin, Jail, repositoryRoot } from './fs/jail.js';
 import { BUILD_FILE_NAMES, ComposeIndex } from './compose.js';
 
@@ -79,6 +80,8 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
   const files = new Set<string>();
   const roots = new Map<string, string>();
   const problems: DiscoveryProblem[] = [];
+  // The tracked paths of each repository, read once however many of its folders are walked.
+  const trackedIn = new Map<string, TrackedPaths | null>();
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
     let st;
@@ -95,7 +98,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
     const jail = new Jail(options.root ? path.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = new Set<string>();
     if (st.kind === 'file') found.add(abs);
-    else if (st.kind === 'dir') walk(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs, builds: new ComposeIndex(), listings: options.listings }, problems);
+    else if (st.kind === 'dir') walk(abs, null, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs, builds: new ComposeIndex(), listings: options.listings, tracked: () => trackedOf(trackedIn, jail) }, problems);
     else problems.push({ path: input, message: 'not a regular file or folder' });
     for (const f of found) {
       files.add(f);
@@ -105,6 +108,12 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
   return { files: [...files].sort(), problems, roots };
 }
 
+function trackedOf(memo: Map<string, TrackedPaths | null>, jail: Jail): TrackedPaths | null {
+  let t = memo.get(jail.root);
+  if (t === undefined) memo.set(jail.root, (t = trackedPaths(jail.root, jail)));
+  return t;
+}
+
 /**
  * Walks `dir` (inside the folder the user named, whose real path is `top`). A symlinked
  * Dockerfile is kept only when it resolves inside `top`: a link met while walking must not make
@@ -112,7 +121,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
  * walk knows it (a plain folder listed in a folder whose real path is inside the jail), else null
  * and the jail resolves and checks it.
  */
-function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string; builds: ComposeIndex; listings: Map<string, DirEntry[]> | undefined }, problems: DiscoveryProblem[]): void {
+function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string; builds: ComposeIndex; listings: Map<string, DirEntry[]> | undefined; tracked: () => TrackedPaths | null }, problems: DiscoveryProblem[]): void {
   // Shown as the user named the folder: `sub/.gitignore` for `dockerlint sub`.
   const shown = (abs: string): string => path.join(input.input, path.relative(input.abs, abs)).split(path.sep).join('/');
   let entries;
@@ -135,12 +144,22 @@ function walk(dir: string, real: string | null, scopes: IgnoreScope[], out: Set<
   }
   // A .gitignore governs only what is below its folder: a compose file may name a Dockerfile
   // above it (context: ../..), which no .gitignore deeper than that Dockerfile can ignore.
+  // What git tracks it does not ignore, whatever .gitignore says (and a folder that holds a
+  // tracked file is walked): by the path in the repository, from the real path of this folder.
+  // The index is read the first time .gitignore ignores something.
+  const tracked = (abs: string, isDir: boolean): boolean => {
+    const paths = input.tracked();
+    if (!paths) return false;
+    const rel = path.relative(jail.root, path.join(hereReal, path.relative(dir, abs))).split(path.sep).join('/');
+    if (rel === '' || rel.startsWith('../')) return false;
+    return isDir ? paths.dirs.has(rel) : paths.files.has(rel);
+  };
   const ignored = (abs: string, isDir: boolean): boolean =>
     here.some((s) => {
       const rel = path.relative(s.dir, abs).split(path.sep).join('/');
       if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
       return s.matcher.ignores(isDir ? `${rel}/` : rel);
-    });
+    }) && !tracked(abs, isDir);
   for (const e of entries) {
     const abs = path.join(dir, e.name);
     if (e.kind === 'dir') {
