@@ -79,4 +79,18 @@ describe('discovery and .gitignore', () => {
     write('.git', 'gitdir: /elsewhere/.git/worktrees/x\n');
     expect(found()).toEqual([]);
   });
+
+  test('an index that is a link to a file outside the repository is not read', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-gitindex-out-'));
+    try {
+      write('.gitignore', '**/*.deb\n');
+      write('Dockerfile.deb', IMAGE);
+      git('add', '-f', 'Dockerfile.deb');
+      fs.renameSync(path.join(dir, '.git', 'index'), path.join(outside, 'index'));
+      fs.symlinkSync(path.join(outside, 'index'), path.join(dir, '.git', 'index'));
+      expect(found()).toEqual([]);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
 });
