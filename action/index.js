@@ -26087,7 +26087,7 @@ function checksItsInput(cmd, before2) {
   if (CHECKSUMS.has(name)) return cmd.hasFlag("c", "check") && readsStdin(operands2(cmd)) && !before2.some((n) => DOWNLOADERS.has(n));
   return false;
 }
-var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GREP_VALUED, GPG_VALUED, readsStdin, pipefail_default;
+var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, orList, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GREP_VALUED, GPG_VALUED, readsStdin, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
@@ -26098,6 +26098,7 @@ var init_pipefail = __esm({
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
     DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
     HARMLESS = /* @__PURE__ */ new Set(["echo", "printf", "yes", "true", ":"]);
+    orList = (items) => items.length > 1 ? `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}` : items[0] ?? "";
     before = (a, b) => a.line < b.line || a.line === b.line && a.column < b.column;
     within = (x, outer) => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn }, { line: x.endLine, column: x.endColumn });
     DECOMPRESSORS2 = /* @__PURE__ */ new Set(["gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "lzcat", "unlzma", "unzstd", "zstdcat"]);
@@ -26161,7 +26162,8 @@ var init_pipefail = __esm({
           const shown2 = [...new Set(before2)];
           const data = {
             last: last ?? "the last command",
-            before: shown2.length > 0 ? shown2.map((n) => `\`${n}\``).join(shown2.length === 2 ? " or " : ", ") : "the commands before it",
+            // `find | xargs grep | xargs sed`: the first xargs is another command than the last one.
+            before: shown2.length > 0 ? orList(shown2.map((n) => n === last ? `an earlier \`${n}\`` : `\`${n}\``)) : "the commands before it",
             consequence: shown2.some((n) => DOWNLOADERS.has(n)) ? ": the image builds from a failed download" : " and the image still builds"
           };
           const sh = shell === "sh" && view.stage ? imageSh(rootStage(view.stage)) : null;

@@ -18,6 +18,9 @@ const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c']);
  */
 const HARMLESS = new Set(['echo', 'printf', 'yes', 'true', ':']);
 
+/** `a`, `a or b`, `a, b or c`. */
+const orList = (items: string[]): string => (items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : (items[0] ?? ''));
+
 const before = (a: Span, b: Span): boolean => a.line < b.line || (a.line === b.line && a.column < b.column);
 const within = (x: Span, outer: Span): boolean => !before(x, outer) && !before({ line: outer.endLine, column: outer.endColumn } as Span, { line: x.endLine, column: x.endColumn } as Span);
 
@@ -174,7 +177,8 @@ export default defineRule({
       const shown = [...new Set(before)];
       const data = {
         last: last ?? 'the last command',
-        before: shown.length > 0 ? shown.map((n) => `\`${n}\``).join(shown.length === 2 ? ' or ' : ', ') : 'the commands before it',
+        // `find | xargs grep | xargs sed`: the first xargs is another command than the last one.
+        before: shown.length > 0 ? orList(shown.map((n) => (n === last ? `an earlier \`${n}\`` : `\`${n}\``))) : 'the commands before it',
         consequence: shown.some((n) => DOWNLOADERS.has(n)) ? ': the image builds from a failed download' : ' and the image still builds',
       };
       // Under dash (Debian's and Ubuntu's /bin/sh) `set -o pipefail` is an error: only SHELL helps.
