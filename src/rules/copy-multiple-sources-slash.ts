@@ -17,7 +17,7 @@ export default defineRule({
     },
   },
   docs: {
-    what: 'COPY (shell or JSON form) with two or more sources whose destination does not end with `/`.',
+    what: 'COPY (shell or JSON form) with two or more sources whose destination does not end with `/`; not `.`, which BuildKit reads as `./` (the classic builder refused it, and hadolint\'s DL3021 still reports it).',
     why: 'Docker refuses the build.',
     bad: 'FROM alpine:3.20\nCOPY a.txt b.txt /data',
     good: 'FROM alpine:3.20\nCOPY a.txt b.txt /data/',
@@ -33,6 +33,8 @@ export default defineRule({
       if (!dest || copy.sources.length < 2) continue;
       const d = (dest.value ?? dest.text).replace(/^["']|["']$/g, '');
       if (d.endsWith('/') || d.endsWith('\\')) continue;
+      // BuildKit reads `.` as `./`, the working folder (the classic builder did not).
+      if (d === '.') continue;
       const file = ctx.env.dockerfile.displayPath;
       const exact = ctx.env.dockerfile.text.slice(dest.start, dest.end) === dest.text && !copy.json && !/["']$/.test(dest.text);
       ctx.report({

@@ -22,11 +22,11 @@ export default defineRule({
   peers: { hadolint: [{ code: 'DL3004', equivalent: false, note: 'sudo in RUN only (sudo-in-run is the equivalent)', suppresses: false }] },
   messages: {
     commandForks: {
-      message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.',
+      message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: `docker stop` signals {tool}, which has to relay it (sudo does; util-linux su then exits 143, not with the application\'s status), the application never becomes PID 1, and {tool} opens the PAM session of an interactive login.',
       hint: 'Use gosu, which execs: `{command} {array}`.',
     },
     scriptForks: {
-      message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
+      message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` reaches the application only as {tool} relays it, and its exit status only as {tool} reports it (util-linux su exits 143 on SIGTERM).',
       hint: 'Replace it with `{replacement}`.',
     },
     backgroundForks: {
@@ -42,7 +42,7 @@ export default defineRule({
     what:
       '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also su, sudo or runuser starting the main process in the background for the script to wait for (`su app -c server &`, then `wait`, often under a trap that saves state on SIGTERM): the job the script waits for, the last one it started, is its main process (jobs started before it are side services, and one not waited for is left alone). Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that the script runs with sudo while it is still root (`sudo -u app cmd`, `sudo -HEu "$USR" cmd`) needs no sudoers rule and is left alone. A su, sudo or runuser without exec that the script runs only after sourcing files known only at run time (`for f in /docker-entrypoint.d/*; do . "$f"; done` over a folder the build does not fill) is not reported: one of those files may have handed over already, and then the line never runs; one run before them still is.',
     why:
-      'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
+      'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. `docker stop` signals them, and the application gets SIGTERM only as they relay it (sudo relays it; util-linux su does, then exits 143 instead of with the application\'s status; a shell between them and the application does not), they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
