@@ -54784,6 +54784,7 @@ function evaluate2(expr, variables, depth = 0) {
 
 // src/compose.ts
 var yaml = null;
+var MAX_ALIAS_COUNT = 1e4;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var BAKE_NAMES = ["docker-bake.json", "docker-bake.override.json", "docker-bake.hcl", "docker-bake.override.hcl"];
 var BUILD_FILE_NAMES = /* @__PURE__ */ new Set([...COMPOSE_NAMES, ...BAKE_NAMES]);
@@ -54867,7 +54868,7 @@ var ComposeIndex = class {
         this.problems.push({ file, message: `YAML syntax error: ${syntax.message.split("\n", 1)[0]}; its build contexts were not used`, line: lineCounter.linePos(syntax.pos[0]).line });
         return null;
       }
-      data = doc.toJS({ maxAliasCount: 100 });
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       const message = e instanceof FsError || e instanceof Error ? e.message.split("\n", 1)[0] : String(e);
       this.problems.push({ file, message: `cannot read the YAML (${message}); its build contexts were not used` });

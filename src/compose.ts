@@ -15,6 +15,8 @@ import { readBakeFile } from './bake.js';
 // Loaded only when a compose file is found: start-up stays lean for the common case.
 const require = createRequire(import.meta.url);
 let yaml: typeof import('yaml') | null = null;
+/** Alias expansions a compose file may make (the yaml package counts each alias times the aliases in its target). */
+const MAX_ALIAS_COUNT = 10_000;
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 /** The files `docker buildx bake` reads by default, overrides after the files they override. */
@@ -146,7 +148,10 @@ export class ComposeIndex {
         this.problems.push({ file, message: `YAML syntax error: ${syntax.message.split('\n', 1)[0]}; its build contexts were not used`, line: lineCounter.linePos(syntax.pos[0]).line });
         return null;
       }
-      data = doc.toJS({ maxAliasCount: 100 });
+      // The limit counts each alias times the aliases in what it names: a compose file that
+      // merges one anchor into every service (sentry's: about 140 `*aliases`) stays well under
+      // it, and an alias bomb (ten levels of ten) passes it at the fourth level.
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       const message = e instanceof FsError || e instanceof Error ? e.message.split('\n', 1)[0] : String(e);
       this.problems.push({ file, message: `cannot read the YAML (${message}); its build contexts were not used` });

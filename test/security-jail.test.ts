@@ -336,7 +336,21 @@ describe('broken compose and bake files: a warning each, the Dockerfile linted w
   });
 });
 
-/** A billion-laughs YAML: ten levels of ten aliases. */
+test('a compose file that merges one anchor into 150 services is read (and gives the build context)', async () => {
+  const dir = fs.mkdtempSync(path.join(T, 'compose-aliases-'));
+  fs.mkdirSync(path.join(dir, '.git'));
+  fs.mkdirSync(path.join(dir, 'app'));
+  fs.writeFileSync(path.join(dir, 'app', 'Dockerfile'), 'FROM alpine:3.20\nCOPY start.sh /start.sh\nUSER nobody\nCMD ["/start.sh"]\n');
+  fs.writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\nexec sleep infinity\n', { mode: 0o755 });
+  const services = Array.from({ length: 150 }, (_, i) => `  s${i}:\n    <<: *defaults\n    image: example/s${i}`).join('\n');
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), `x-defaults: &defaults\n  restart: always\nservices:\n  app:\n    build:\n      context: .\n      dockerfile: app/Dockerfile\n${services}\n`);
+  const r = await cli(['.', '-f', 'compact'], dir);
+  // The context is the repository root, where start.sh is: nothing to report, and no warning about the YAML.
+  expect(compactLines(r.out)).toEqual([]);
+  expect(r.code).toBe(0);
+});
+
+/** A billion-laughs YAML: ten levels of ten aliases. *//** A billion-laughs YAML: ten levels of ten aliases. */
 function bomb(): string {
   const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
   for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
