@@ -13235,10 +13235,14 @@ var init_copy_then_extract = __esm({
 });
 
 // src/rules/copy-whole-filesystem.ts
+function fromScratch(stage) {
+  return rootStage(stage).base.toLowerCase() === "scratch";
+}
 var copy_whole_filesystem_default;
 var init_copy_whole_filesystem = __esm({
   "src/rules/copy-whole-filesystem.ts"() {
     "use strict";
+    init_image();
     init_instructions();
     init_rule();
     copy_whole_filesystem_default = defineRule({
@@ -13256,18 +13260,26 @@ var init_copy_whole_filesystem = __esm({
         }
       },
       docs: {
-        what: "`COPY --from=...` with `/` as a source and `/` as the destination.",
+        what: "`COPY --from=...` with `/` as a source and `/` as the destination; not into a stage built FROM scratch (a build flattened into one layer: there is nothing to replace), nor from a stage built FROM scratch with no RUN (a root filesystem of files the build copies, such as the overlay of s6 services: only those files come).",
         why: "It overwrites the system files of this stage and is almost always a shortcut that ships a whole build environment.",
         bad: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build / /",
         good: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app",
         howToFix: "Name the paths to copy."
       },
       check(ctx) {
+        const runsIn = (stage, runs) => {
+          for (let st = stage; st; st = st.baseStage) if (runs.some((r) => r.stageIndex === st?.index)) return true;
+          return false;
+        };
         for (const view of ctx.view.byKeyword("COPY")) {
           const copy = copyView(view.inst, ctx.dockerfile.escape);
           const clean = (t) => t.replace(/^["']|["']$/g, "");
           if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
           if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
+          if (view.stage && fromScratch(view.stage)) continue;
+          const name = (copy.from.value ?? "").toLowerCase();
+          const source = ctx.model.stages.slice(0, Math.max(view.stageIndex, 0)).find((s) => s.name === name || String(s.index) === name);
+          if (source && fromScratch(source) && !runsIn(source, ctx.view.byKeyword("RUN"))) continue;
           ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
