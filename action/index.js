@@ -11618,6 +11618,37 @@ function operands(cmd, valued = [], verbs = []) {
   }
   return out;
 }
+function tarMode(cmd) {
+  let extract = false;
+  let compressed = false;
+  let file;
+  const words = cmd.args.map((a) => a.value);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === void 0) continue;
+    if (w.startsWith("--")) {
+      if (w === "--extract" || w === "--get") extract = true;
+      else if (TAR_FILTERS.includes(w)) compressed = true;
+      else if (w.startsWith("--file=")) file = w.slice("--file=".length);
+      else if (w === "--file") file = words[++i] ?? null;
+      continue;
+    }
+    const cluster = w.startsWith("-") && w !== "-" ? w.slice(1) : i === 0 ? w : null;
+    if (cluster === null) continue;
+    for (let k = 0; k < cluster.length; k++) {
+      const c = cluster[k];
+      if (c === "x") extract = true;
+      else if (c === "z" || c === "J" || c === "j" || c === "Z") compressed = true;
+      else if (c === "f" || c === "C" || c === "T" || c === "X" || c === "I") {
+        const rest = w.startsWith("-") ? cluster.slice(k + 1) : "";
+        const value = rest !== "" ? rest : words[++i] ?? null;
+        if (c === "f") file = value;
+        break;
+      }
+    }
+  }
+  return { extract, compressed, file };
+}
 function isAptGetInstall(cmd) {
   return cmd.name === "apt-get" && cmd.hasArg("install") && !cmd.hasFlag("s", "simulate", "just-print", "dry-run", "recon", "no-act");
 }
@@ -11668,9 +11699,11 @@ function askingVerb(cmd, tools, verbs, answers) {
   if (cmd.name === null || !tools.has(cmd.name) || cmd.hasFlag(...answers)) return null;
   return cmd.args.find((a) => a.value !== null && verbs.includes(a.value))?.value ?? null;
 }
+var TAR_FILTERS;
 var init_packages = __esm({
   "src/model/packages.ts"() {
     "use strict";
+    TAR_FILTERS = ["--gzip", "--gunzip", "--xz", "--bzip2", "--zstd", "--lzma", "--lzip"];
   }
 });
 
@@ -13218,7 +13251,7 @@ var init_copy_then_extract = __esm({
           if (pending.length === 0) continue;
           const run2 = await ctx.view.run(view);
           for (const cmd of run2.commands) {
-            const extracts = cmd.name === "tar" ? cmd.args.some((a, i) => a.value === "--extract" || a.value === "--get" || /^-[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "") || i === 0 && /^[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "")) : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
+            const extracts = cmd.name === "tar" ? tarMode(cmd).extract : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
             if (!extracts) continue;
             const args = new Set(operands(cmd).map((w) => base(w.value ?? w.text)).concat(cmd.args.map((w) => base((w.value ?? "").replace(/^-[A-Za-z]*f/, "")))));
             for (const c of pending) {
@@ -13267,8 +13300,9 @@ var init_copy_whole_filesystem = __esm({
         howToFix: "Name the paths to copy."
       },
       check(ctx) {
-        const runsIn = (stage, runs) => {
-          for (let st = stage; st; st = st.baseStage) if (runs.some((r) => r.stageIndex === st?.index)) return true;
+        const running = new Set(ctx.view.byKeyword("RUN").map((v) => v.stageIndex));
+        const runsIn = (stage) => {
+          for (let st = stage; st; st = st.baseStage) if (running.has(st.index)) return true;
           return false;
         };
         for (const view of ctx.view.byKeyword("COPY")) {
@@ -13277,9 +13311,8 @@ var init_copy_whole_filesystem = __esm({
           if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
           if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
           if (view.stage && fromScratch(view.stage)) continue;
-          const name = (copy.from.value ?? "").toLowerCase();
-          const source = ctx.model.stages.slice(0, Math.max(view.stageIndex, 0)).find((s) => s.name === name || String(s.index) === name);
-          if (source && fromScratch(source) && !runsIn(source, ctx.view.byKeyword("RUN"))) continue;
+          const source = copy.from.value === null ? null : findStage(ctx.model.stages.slice(0, Math.max(view.stageIndex, 0)), copy.from.value);
+          if (source && fromScratch(source) && !runsIn(source)) continue;
           ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
@@ -16766,9 +16799,9 @@ function polledJobs(argv, jobs) {
     }
     case "[":
     case "test": {
-      const operands3 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
-      if (!operands3 || operands3.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands3[0]?.s ?? "")) return null;
-      return byPid(operands3.slice(1), "/proc/", PROC_ENTRIES);
+      const operands2 = head === "[" ? words[words.length - 1] === "]" ? argv.slice(1, -1) : null : argv.slice(1);
+      if (!operands2 || operands2.length !== 2 || !["-e", "-d", "-f", "-r"].includes(operands2[0]?.s ?? "")) return null;
+      return byPid(operands2.slice(1), "/proc/", PROC_ENTRIES);
     }
     case "ps": {
       const rest = words.slice(1);
@@ -24823,6 +24856,11 @@ var init_latest_tag = __esm({
 });
 
 // src/rules/legacy-key-value.ts
+function hintValue(written, read) {
+  if (!/\s/.test(written) || /^"[^"\\`$]*"$/.test(written)) return written;
+  if (read !== null) return `"${read.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  return /^".*"$/.test(written) ? written : `"${written.replace(/"/g, '\\"')}"`;
+}
 function legacyFix(text, file, inst, value, safety) {
   if (inst.span.line !== inst.span.endLine) return {};
   const rest = inst.rest.trim();
@@ -24887,7 +24925,7 @@ var init_legacy_key_value = __esm({
           const [kv] = keyValues(view.inst, ctx.dockerfile.escape);
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
-          const quoted = !/\s/.test(value) || /^"[^"\\`$]*"$/.test(value) ? value : kv.value !== null ? `"${kv.value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"` : /^".*"$/.test(value) ? value : `"${value.replace(/"/g, '\\"')}"`;
+          const quoted = hintValue(value, kv.value);
           const file = ctx.env.dockerfile.displayPath;
           ctx.report({
             ...view.keyword === "ARG" ? { messageId: "legacyArg", data: { key: kv.key, value, quoted } } : { messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted } },
@@ -26042,71 +26080,34 @@ function pipeCommands(commands, pipe) {
   const names = own.map((c) => c.name ?? c.program.text);
   return { before: names.slice(0, -1), last: names[names.length - 1] ?? null, lastCommand: own[own.length - 1] ?? null };
 }
-function operands2(cmd, valued = /* @__PURE__ */ new Set()) {
-  const out = [];
-  for (let i = 0; i < cmd.args.length; i++) {
-    const v = cmd.args[i]?.value ?? null;
-    if (v === null) return null;
-    if (v === "-" || !v.startsWith("-")) out.push(v);
-    else if (valued.has(v)) i++;
-  }
-  return out;
-}
-function tarExtractsCompressed(cmd) {
-  let extract = false;
-  let compressed = false;
-  let file;
-  const words = cmd.args.map((a) => a.value);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w === null || w === void 0) return false;
-    if (w.startsWith("--")) {
-      if (w === "--extract" || w === "--get") extract = true;
-      else if (["--gzip", "--gunzip", "--xz", "--bzip2", "--zstd", "--lzma", "--lzip"].includes(w)) compressed = true;
-      else if (w.startsWith("--file=")) file = w.slice("--file=".length);
-      else if (w === "--file") file = words[++i] ?? null;
-      continue;
-    }
-    const cluster = w.startsWith("-") && w !== "-" ? w.slice(1) : i === 0 ? w : null;
-    if (cluster === null) continue;
-    for (let k = 0; k < cluster.length; k++) {
-      const c = cluster[k];
-      if (c === "x") extract = true;
-      else if (c === "z" || c === "J" || c === "j" || c === "Z") compressed = true;
-      else if (c === "f" || c === "C" || c === "T" || c === "X" || c === "I") {
-        const rest = w.startsWith("-") ? cluster.slice(k + 1) : "";
-        const value = rest !== "" ? rest : words[++i] ?? null;
-        if (c === "f") file = value;
-        break;
-      }
-    }
-  }
-  return extract && compressed && (file === void 0 || file === "-");
-}
 function checksItsInput(cmd, before2) {
   const name = cmd.name;
   if (name === null) return false;
-  if (DECOMPRESSORS2.has(name)) return readsStdin(operands2(cmd));
-  if (COMPRESSORS.has(name)) return cmd.hasFlag("d", "decompress", "uncompress") && readsStdin(operands2(cmd));
-  if (name === "tar") return tarExtractsCompressed(cmd);
-  if (name === "gpg" || name === "gpg2") return cmd.hasArg("--import", "--dearmor", "--dearmour") && readsStdin(operands2(cmd, GPG_VALUED));
+  if (DECOMPRESSORS2.has(name)) return readsStdin(operands(cmd));
+  if (COMPRESSORS.has(name)) return cmd.hasFlag("d", "decompress", "uncompress") && readsStdin(operands(cmd));
+  if (name === "tar") {
+    const tar = tarMode(cmd);
+    return cmd.args.every((a) => a.value !== null) && tar.extract && tar.compressed && (tar.file === void 0 || tar.file === "-");
+  }
+  if (name === "gpg" || name === "gpg2") return cmd.hasArg("--import", "--dearmor", "--dearmour") && readsStdin(operands(cmd, GPG_VALUED));
   if (name === "grep" || name === "egrep" || name === "fgrep") {
     if (!cmd.hasFlag("q", "quiet", "silent")) return false;
-    const ops = operands2(cmd, GREP_VALUED);
-    const patternGiven = cmd.args.some((a) => a.value === "-e" || a.value === "-f" || a.value === "--regexp" || a.value === "--file" || /^--(regexp|file)=/.test(a.value ?? ""));
-    return ops !== null && readsStdin(patternGiven ? ops : ops.slice(1));
+    const ops = operands(cmd, GREP_VALUED);
+    const patternGiven = cmd.flagValue("e", "regexp", "f", "file") !== void 0;
+    return readsStdin(patternGiven ? ops : ops.slice(1));
   }
   if (name === "apt-key") return cmd.args[0]?.value === "add" && cmd.args.length === 2 && cmd.args[1]?.value === "-";
-  if (CHECKSUMS.has(name)) return cmd.hasFlag("c", "check") && readsStdin(operands2(cmd)) && !before2.some((n) => DOWNLOADERS.has(n));
+  if (CHECKSUMS.has(name)) return cmd.hasFlag("c", "check") && readsStdin(operands(cmd)) && !before2.some((n) => DOWNLOADERS.has(n));
   return false;
 }
-var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, orList, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GREP_VALUED, GPG_VALUED, readsStdin, pipefail_default;
+var PIPEFAIL_SHELLS, DOWNLOADERS, HARMLESS, orList, before, within, DECOMPRESSORS2, COMPRESSORS, CHECKSUMS, GREP_VALUED, GPG_VALUED, readsStdin, PIPE_MESSAGE, pipefail_default;
 var init_pipefail = __esm({
   "src/rules/pipefail.ts"() {
     "use strict";
     init_base_images();
     init_commands();
     init_image();
+    init_packages();
     init_rule();
     PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
     DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "aria2c"]);
@@ -26117,9 +26118,10 @@ var init_pipefail = __esm({
     DECOMPRESSORS2 = /* @__PURE__ */ new Set(["gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "lzcat", "unlzma", "unzstd", "zstdcat"]);
     COMPRESSORS = /* @__PURE__ */ new Set(["gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz", "lzma", "zstd", "pzstd"]);
     CHECKSUMS = /* @__PURE__ */ new Set(["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "shasum"]);
-    GREP_VALUED = /* @__PURE__ */ new Set(["-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--label", "--include", "--exclude", "--exclude-dir"]);
-    GPG_VALUED = /* @__PURE__ */ new Set(["-o", "--output", "--homedir", "--keyring", "--primary-keyring", "--trustdb-name", "--keyserver", "--status-fd", "--passphrase-fd", "--options", "--import-options", "--import-filter", "--key-origin", "--keyid-format", "--trust-model"]);
-    readsStdin = (ops) => ops !== null && ops.every((o) => o === "-");
+    GREP_VALUED = ["e", "regexp", "f", "file", "m", "max-count", "A", "B", "C", "label", "include", "exclude", "exclude-dir"];
+    GPG_VALUED = ["o", "output", "homedir", "keyring", "primary-keyring", "trustdb-name", "keyserver", "status-fd", "passphrase-fd", "options", "import-options", "import-filter", "key-origin", "keyid-format", "trust-model"];
+    readsStdin = (ops) => ops.every((o) => o.value === "-");
+    PIPE_MESSAGE = "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.";
     pipefail_default = defineRule({
       id: "pipefail",
       severity: "warning",
@@ -26130,15 +26132,15 @@ var init_pipefail = __esm({
       peers: { hadolint: ["DL4006"] },
       messages: {
         pipe: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
+          message: PIPE_MESSAGE,
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`); `set -o pipefail &&` at the start of the RUN works in bash and busybox ash, not in dash (the /bin/sh of Debian and Ubuntu).'
         },
         pipeAsh: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
+          message: PIPE_MESSAGE,
           hint: 'Start the RUN with `set -o pipefail &&` (busybox ash, `/bin/sh` here, has it), or put `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` before it.'
         },
         pipeDash: {
-          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.",
+          message: PIPE_MESSAGE,
           hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN: `/bin/sh` here is dash (Debian, Ubuntu), which has no pipefail, so `set -o pipefail` in the RUN would fail the build.'
         }
       },
@@ -53508,7 +53510,7 @@ function cacheFile(cwd, root, location) {
 }
 function listedAbsent(call, digest, reads) {
   if (digest !== "-" && digest !== "r:-") return false;
-  const p = call.slice(call.indexOf("\0", 2) + 1);
+  const p = pathOf(call);
   return reads.get(`d\0\0${path27.dirname(p)}`)?.startsWith("d:") === true;
 }
 function stampOf(p, nowMs) {
@@ -53542,7 +53544,7 @@ function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
   for (const i of entry.reads) {
     const call = reads[i][0];
-    if (call.startsWith("f\0")) out.add(call.slice(call.indexOf("\0", 2) + 1));
+    if (call.startsWith("f\0")) out.add(pathOf(call));
   }
   return out;
 }
@@ -53582,7 +53584,7 @@ async function lintCached(linter, inputs, o) {
   }
   return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
 }
-var CACHE_FILE, FORMAT, FORMAT_VERSION, STAMP_MARGIN_MS, MAX_CACHE_BYTES, LintCache, pathOf;
+var CACHE_FILE, FORMAT, FORMAT_VERSION, STAMP_MARGIN_MS, MAX_CACHE_BYTES, pathOf, LintCache;
 var init_cache = __esm({
   "src/cache.ts"() {
     "use strict";
@@ -53595,6 +53597,7 @@ var init_cache = __esm({
     FORMAT_VERSION = 3;
     STAMP_MARGIN_MS = 2e3;
     MAX_CACHE_BYTES = 512 * 1024 * 1024;
+    pathOf = (call) => call.slice(call.indexOf("\0", 2) + 1);
     LintCache = class {
       constructor(file, key, fsys, knownRules, clock = Date.now, listings = /* @__PURE__ */ new Map()) {
         this.file = file;
@@ -53732,7 +53735,7 @@ var init_cache = __esm({
        */
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
-        const p = call.slice(call.indexOf("\0", 2) + 1);
+        const p = pathOf(call);
         const listing = `d\0\0${path27.dirname(p)}`;
         const at2 = this.loadedIndex.get(listing);
         const then = at2 === void 0 ? void 0 : this.loadedReads[at2][1];
@@ -53886,7 +53889,6 @@ var init_cache = __esm({
         return null;
       }
     };
-    pathOf = (call) => call.slice(call.indexOf("\0", 2) + 1);
   }
 });
 

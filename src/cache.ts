@@ -49,6 +49,9 @@ const STAMP_MARGIN_MS = 2000;
 /** A cache file larger than this is not read. */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
+/** The path a recorded call is about (`op\0arg\0path`). */
+const pathOf = (call: string): string => call.slice(call.indexOf('\0', 2) + 1);
+
 /** What the cache is keyed by as a whole: a change to any of it makes every entry miss. */
 export interface CacheKey {
   version: string;
@@ -243,7 +246,7 @@ class LintCache {
    */
   private impliedAbsent(call: string, digest: string): boolean {
     if (digest !== '-' && digest !== 'r:-') return false;
-    const p = call.slice(call.indexOf('\0', 2) + 1);
+    const p = pathOf(call);
     const listing = `d\0\0${path.dirname(p)}`;
     const at = this.loadedIndex.get(listing);
     const then = at === undefined ? undefined : this.loadedReads[at]![1];
@@ -424,13 +427,10 @@ interface Related {
  */
 function listedAbsent(call: string, digest: string, reads: ReadLog): boolean {
   if (digest !== '-' && digest !== 'r:-') return false;
-  const p = call.slice(call.indexOf('\0', 2) + 1);
+  const p = pathOf(call);
   // Only a listing that succeeded: a folder that can be searched but not read lists nothing.
   return reads.get(`d\0\0${path.dirname(p)}`)?.startsWith('d:') === true;
 }
-
-/** The path a recorded call is about (`op\0arg\0path`). */
-const pathOf = (call: string): string => call.slice(call.indexOf('\0', 2) + 1);
 
 /**
  * A file's stamp (`dev:ino:size:mtime:ctime`, in nanoseconds), or null when it is no regular file
@@ -473,7 +473,7 @@ function filesOf(entry: Entry, reads: Read[]): Set<string> {
   const out = new Set<string>();
   for (const i of entry.reads) {
     const call = reads[i]![0];
-    if (call.startsWith('f\0')) out.add(call.slice(call.indexOf('\0', 2) + 1));
+    if (call.startsWith('f\0')) out.add(pathOf(call));
   }
   return out;
 }

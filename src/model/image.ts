@@ -370,7 +370,8 @@ export function chosenAtBuildText(stage: Pick<Stage, 'baseChosenAtBuild' | 'base
 }
 
 /** An earlier stage by name or by index (`COPY --from=0`). */
-function findStage(stages: Stage[], ref: string): Stage | null {
+/** The stage `ref` names (`COPY --from=build`, `FROM build`): by name, case-insensitive, or by index. */
+export function findStage(stages: Stage[], ref: string): Stage | null {
   const lower = ref.toLowerCase();
   const byName = stages.find((s) => s.name === lower);
   if (byName) return byName;

@@ -39,6 +39,47 @@ export function operands(cmd: CommandView, valued: readonly string[] = [], verbs
   return out;
 }
 
+/**
+ * What a `tar` command line asks for: extraction (`-x`, the old style `xzf`, `--extract`,
+ * `--get`), a compression filter (`z`, `J`, `j`, `Z`, `--gzip`, `--xz`, ...), and the archive
+ * `-f` names (undefined without one: standard input; null when its value is not known).
+ */
+export function tarMode(cmd: CommandView): { extract: boolean; compressed: boolean; file: string | null | undefined } {
+  let extract = false;
+  let compressed = false;
+  let file: string | null | undefined;
+  const words = cmd.args.map((a) => a.value);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === undefined) continue;
+    if (w.startsWith('--')) {
+      if (w === '--extract' || w === '--get') extract = true;
+      else if (TAR_FILTERS.includes(w)) compressed = true;
+      else if (w.startsWith('--file=')) file = w.slice('--file='.length);
+      else if (w === '--file') file = words[++i] ?? null;
+      continue;
+    }
+    // Options in a cluster (`-xzf`), or the first word in the old style (`xzf`).
+    const cluster = w.startsWith('-') && w !== '-' ? w.slice(1) : i === 0 ? w : null;
+    if (cluster === null) continue;
+    for (let k = 0; k < cluster.length; k++) {
+      const c = cluster[k];
+      if (c === 'x') extract = true;
+      else if (c === 'z' || c === 'J' || c === 'j' || c === 'Z') compressed = true;
+      else if (c === 'f' || c === 'C' || c === 'T' || c === 'X' || c === 'I') {
+        // The option's value: the rest of a `-` cluster, else the next word.
+        const rest = w.startsWith('-') ? cluster.slice(k + 1) : '';
+        const value = rest !== '' ? rest : (words[++i] ?? null);
+        if (c === 'f') file = value;
+        break;
+      }
+    }
+  }
+  return { extract, compressed, file };
+}
+
+const TAR_FILTERS = ['--gzip', '--gunzip', '--xz', '--bzip2', '--zstd', '--lzma', '--lzip'];
+
 /** `apt-get install` (also `apt-get -y install`, `apt-get install -y`). */
 /** `apt-get install`, not a simulation (`-s`, `--dry-run`, ...: it installs and asks nothing). */
 export function isAptGetInstall(cmd: CommandView): boolean {

@@ -1,5 +1,5 @@
 import { copyView } from '../model/instructions.js';
-import { operands } from '../model/packages.js';
+import { operands, tarMode } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
 const ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|txz|tzst|tlz|gz|bz2|xz|zst|Z|lz|lzma|zip)$/i;
@@ -48,9 +48,7 @@ export default defineRule({
       const run = await ctx.view.run(view);
       for (const cmd of run.commands) {
         const extracts =
-          cmd.name === 'tar'
-            ? cmd.args.some((a, i) => a.value === '--extract' || a.value === '--get' || /^-[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? '') || (i === 0 && /^[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? '')))
-            : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
+          cmd.name === 'tar' ? tarMode(cmd).extract : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
         if (!extracts) continue;
         const args = new Set(operands(cmd).map((w) => base(w.value ?? w.text)).concat(cmd.args.map((w) => base((w.value ?? '').replace(/^-[A-Za-z]*f/, '')))));
         for (const c of pending) {

@@ -1,4 +1,4 @@
-import { rootStage, type Stage } from '../model/image.js';
+import { findStage, rootStage, type Stage } from '../model/image.js';
 import { copyView } from '../model/instructions.js';
 import { defineRule } from './rule.js';
 
@@ -24,8 +24,10 @@ export default defineRule({
     howToFix: 'Name the paths to copy.',
   },
   check(ctx) {
-    const runsIn = (stage: Stage, runs: readonly { stageIndex: number }[]): boolean => {
-      for (let st: Stage | null = stage; st; st = st.baseStage) if (runs.some((r) => r.stageIndex === st?.index)) return true;
+    // The stages a RUN runs in (a stage built on them runs it too).
+    const running = new Set(ctx.view.byKeyword('RUN').map((v) => v.stageIndex));
+    const runsIn = (stage: Stage): boolean => {
+      for (let st: Stage | null = stage; st; st = st.baseStage) if (running.has(st.index)) return true;
       return false;
     };
     for (const view of ctx.view.byKeyword('COPY')) {
@@ -36,9 +38,8 @@ export default defineRule({
       // Into a stage built FROM scratch (flattening a build into one layer) nothing is replaced;
       // from a stage built FROM scratch that runs nothing, only the files the build put in it come.
       if (view.stage && fromScratch(view.stage)) continue;
-      const name = (copy.from.value ?? '').toLowerCase();
-      const source = ctx.model.stages.slice(0, Math.max(view.stageIndex, 0)).find((s) => s.name === name || String(s.index) === name);
-      if (source && fromScratch(source) && !runsIn(source, ctx.view.byKeyword('RUN'))) continue;
+      const source = copy.from.value === null ? null : findStage(ctx.model.stages.slice(0, Math.max(view.stageIndex, 0)), copy.from.value);
+      if (source && fromScratch(source) && !runsIn(source)) continue;
       ctx.report({ messageId: 'whole', data: { from: copy.from.value ?? '' }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
     }
   },

@@ -50,9 +50,7 @@ export default defineRule({
       if (!kv?.legacy) continue;
       // `ARG NAME` alone declares; `ARG NAME value` is the legacy form.
       const value = kv.valueText ?? '';
-      // The value as Docker reads it (quotes removed, escapes applied), written back in double
-      // quotes; as written when it is one word or one quoted string, or holds a variable.
-      const quoted = !/\s/.test(value) || /^"[^"\\`$]*"$/.test(value) ? value : kv.value !== null ? `"${kv.value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"` : /^".*"$/.test(value) ? value : `"${value.replace(/"/g, '\\"')}"`;
+      const quoted = hintValue(value, kv.value);
       const file = ctx.env.dockerfile.displayPath;
       ctx.report({
         ...(view.keyword === 'ARG' ? { messageId: 'legacyArg' as const, data: { key: kv.key, value, quoted } } : { messageId: 'legacy' as const, data: { keyword: view.keyword, key: kv.key, value, quoted } }),
@@ -62,6 +60,17 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The value of the hint's `KEY=value`: as written when it is one word or one plain quoted string;
+ * else the value as Docker reads it (quotes removed, escapes applied), written back in double
+ * quotes; else (it holds a variable) the text in double quotes.
+ */
+function hintValue(written: string, read: string | null): string {
+  if (!/\s/.test(written) || /^"[^"\\`$]*"$/.test(written)) return written;
+  if (read !== null) return `"${read.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+  return /^".*"$/.test(written) ? written : `"${written.replace(/"/g, '\\"')}"`;
+}
 
 /**
  * `KEY=value` for a one-line `KEY value`, when the new form surely gives the same value: a value

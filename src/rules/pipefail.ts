@@ -1,7 +1,8 @@
 import { imageSh } from '../model/base-images.js';
 import { basename } from '../model/commands.js';
-import type { CommandView } from '../model/command-view.js';
+import type { ArgWord, CommandView } from '../model/command-view.js';
 import { rootStage } from '../model/image.js';
+import { operands, tarMode } from '../model/packages.js';
 import type { Span } from '../parsers/source.js';
 import { defineRule } from './rule.js';
 
@@ -41,58 +42,12 @@ const DECOMPRESSORS = new Set(['gunzip', 'zcat', 'bunzip2', 'bzcat', 'unxz', 'xz
 const COMPRESSORS = new Set(['gzip', 'pigz', 'bzip2', 'pbzip2', 'lbzip2', 'xz', 'pixz', 'lzma', 'zstd', 'pzstd']);
 const CHECKSUMS = new Set(['md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'b2sum', 'shasum']);
 /** grep options whose value is the next word. */
-const GREP_VALUED = new Set(['-e', '--regexp', '-f', '--file', '-m', '--max-count', '-A', '-B', '-C', '--label', '--include', '--exclude', '--exclude-dir']);
+const GREP_VALUED = ['e', 'regexp', 'f', 'file', 'm', 'max-count', 'A', 'B', 'C', 'label', 'include', 'exclude', 'exclude-dir'];
 /** gpg options whose value is the next word. */
-const GPG_VALUED = new Set(['-o', '--output', '--homedir', '--keyring', '--primary-keyring', '--trustdb-name', '--keyserver', '--status-fd', '--passphrase-fd', '--options', '--import-options', '--import-filter', '--key-origin', '--keyid-format', '--trust-model']);
+const GPG_VALUED = ['o', 'output', 'homedir', 'keyring', 'primary-keyring', 'trustdb-name', 'keyserver', 'status-fd', 'passphrase-fd', 'options', 'import-options', 'import-filter', 'key-origin', 'keyid-format', 'trust-model'];
 
-/** The words that are neither options nor the values of the options in `valued`; null if one is unknown. */
-function operands(cmd: CommandView, valued: ReadonlySet<string> = new Set()): string[] | null {
-  const out: string[] = [];
-  for (let i = 0; i < cmd.args.length; i++) {
-    const v = cmd.args[i]?.value ?? null;
-    if (v === null) return null;
-    if (v === '-' || !v.startsWith('-')) out.push(v);
-    else if (valued.has(v)) i++;
-  }
-  return out;
-}
-
-const readsStdin = (ops: string[] | null): boolean => ops !== null && ops.every((o) => o === '-');
-
-/** `tar -xz`, `tar xJf -`, `tar --extract --gzip`: extracting a compressed archive from the pipe. */
-function tarExtractsCompressed(cmd: CommandView): boolean {
-  let extract = false;
-  let compressed = false;
-  let file: string | null | undefined;
-  const words = cmd.args.map((a) => a.value);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w === null || w === undefined) return false;
-    if (w.startsWith('--')) {
-      if (w === '--extract' || w === '--get') extract = true;
-      else if (['--gzip', '--gunzip', '--xz', '--bzip2', '--zstd', '--lzma', '--lzip'].includes(w)) compressed = true;
-      else if (w.startsWith('--file=')) file = w.slice('--file='.length);
-      else if (w === '--file') file = words[++i] ?? null;
-      continue;
-    }
-    // Options in a cluster (`-xzf`), or the first word in the old style (`xzf`).
-    const cluster = w.startsWith('-') && w !== '-' ? w.slice(1) : i === 0 ? w : null;
-    if (cluster === null) continue;
-    for (let k = 0; k < cluster.length; k++) {
-      const c = cluster[k];
-      if (c === 'x') extract = true;
-      else if (c === 'z' || c === 'J' || c === 'j' || c === 'Z') compressed = true;
-      else if (c === 'f' || c === 'C' || c === 'T' || c === 'X' || c === 'I') {
-        // The option's value: the rest of a `-` cluster, else the next word.
-        const rest = w.startsWith('-') ? cluster.slice(k + 1) : '';
-        const value = rest !== '' ? rest : (words[++i] ?? null);
-        if (c === 'f') file = value;
-        break;
-      }
-    }
-  }
-  return extract && compressed && (file === undefined || file === '-');
-}
+/** Only `-` among the operands, or none: the command reads standard input, the pipe. */
+const readsStdin = (ops: readonly ArgWord[]): boolean => ops.every((o) => o.value === '-');
 
 /**
  * The last command of the pipe fails by itself when the commands before it fail, so the RUN
@@ -105,20 +60,28 @@ function checksItsInput(cmd: CommandView, before: readonly string[]): boolean {
   if (name === null) return false;
   if (DECOMPRESSORS.has(name)) return readsStdin(operands(cmd));
   if (COMPRESSORS.has(name)) return cmd.hasFlag('d', 'decompress', 'uncompress') && readsStdin(operands(cmd));
-  if (name === 'tar') return tarExtractsCompressed(cmd);
+  if (name === 'tar') {
+    // `tar -xz`, `tar xJf -`, `tar --extract --gzip`: a compressed archive extracted from the pipe.
+    const tar = tarMode(cmd);
+    return cmd.args.every((a) => a.value !== null) && tar.extract && tar.compressed && (tar.file === undefined || tar.file === '-');
+  }
   if (name === 'gpg' || name === 'gpg2') return cmd.hasArg('--import', '--dearmor', '--dearmour') && readsStdin(operands(cmd, GPG_VALUED));
   // `... | grep -q 'Kyiv'`: a failed command prints nothing, and the check fails with it.
   if (name === 'grep' || name === 'egrep' || name === 'fgrep') {
     if (!cmd.hasFlag('q', 'quiet', 'silent')) return false;
     const ops = operands(cmd, GREP_VALUED);
-    const patternGiven = cmd.args.some((a) => a.value === '-e' || a.value === '-f' || a.value === '--regexp' || a.value === '--file' || /^--(regexp|file)=/.test(a.value ?? ''));
-    return ops !== null && readsStdin(patternGiven ? ops : ops.slice(1));
+    // The first operand is the pattern, unless `-e` or `-f` gave it.
+    const patternGiven = cmd.flagValue('e', 'regexp', 'f', 'file') !== undefined;
+    return readsStdin(patternGiven ? ops : ops.slice(1));
   }
   if (name === 'apt-key') return cmd.args[0]?.value === 'add' && cmd.args.length === 2 && cmd.args[1]?.value === '-';
   // A checksum list cut short checks fewer files and passes: only when nothing before downloads.
   if (CHECKSUMS.has(name)) return cmd.hasFlag('c', 'check') && readsStdin(operands(cmd)) && !before.some((n) => DOWNLOADERS.has(n));
   return false;
 }
+
+/** One message; the hint depends on what `/bin/sh` is (`pipe`, `pipeAsh`, `pipeDash`). */
+const PIPE_MESSAGE = 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.';
 
 export default defineRule({
   id: 'pipefail',
@@ -130,15 +93,15 @@ export default defineRule({
   peers: { hadolint: ['DL4006'] },
   messages: {
     pipe: {
-      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
+      message: PIPE_MESSAGE,
       hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`); `set -o pipefail &&` at the start of the RUN works in bash and busybox ash, not in dash (the /bin/sh of Debian and Ubuntu).',
     },
     pipeAsh: {
-      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
+      message: PIPE_MESSAGE,
       hint: 'Start the RUN with `set -o pipefail &&` (busybox ash, `/bin/sh` here, has it), or put `SHELL ["/bin/ash", "-eo", "pipefail", "-c"]` before it.',
     },
     pipeDash: {
-      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe, `{last}`, does, so a failure of {before} is ignored{consequence}.',
+      message: PIPE_MESSAGE,
       hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN: `/bin/sh` here is dash (Debian, Ubuntu), which has no pipefail, so `set -o pipefail` in the RUN would fail the build.',
     },
   },
